@@ -1,0 +1,234 @@
+package avqa.downloader;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: options become {@code avqa.*} settings, the settings are checked, and one
+ * run of the pipeline in {@code routes/*.yaml} is started on camel-main. Exit status: 0 every video
+ * that has a source is complete, 1 some failed, 2 bad options or input or a missing tool.
+ */
+@Command(name = "avqa-downloader", mixinStandardHelpOptions = false, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {"Assembles the MUSIC-AVQA dataset: annotations, videos and WAV audio, verified and resumable.",
+                "Reads ./application.properties and ./routes/*.yaml; every option is also a property (-Dprop=… or AVQA_PROP)."},
+        footer = {"", "Exit status: 0 every video that has a source is complete; 1 some failed; "
+                + "2 bad options, unreadable input or missing yt-dlp/ffmpeg."})
+public final class AvqaDownloader implements Callable<Integer> {
+
+    @Option(names = "--data-dir", paramLabel = "PATH", description = "root of everything written (avqa.data-dir, default ./data/avqa)")
+    String dataDir;
+    @Option(names = "--workers", paramLabel = "N", description = "downloads at the same time (avqa.workers, default 4)")
+    String workers;
+    @Option(names = "--rate-limit", paramLabel = "RATE", description = "bandwidth cap per download, yt-dlp --limit-rate (avqa.rate-limit, default 50K)")
+    String rateLimit;
+    @Option(names = "--retry-attempts", paramLabel = "N", description = "attempts per video for transient failures (avqa.retry-attempts, default 5)")
+    String retryAttempts;
+    @Option(names = "--sleep", paramLabel = "SECONDS", description = "pause before each download (avqa.sleep, default 3.0)")
+    String sleep;
+    @Option(names = "--jitter", paramLabel = "SECONDS", description = "plus a random extra pause in [0, jitter] (avqa.jitter, default 2.0)")
+    String jitter;
+    @Option(names = "--video-format", paramLabel = "EXT", description = "container of the saved video (avqa.video-format, default mp4)")
+    String videoFormat;
+    @Option(names = "--audio-format", paramLabel = "EXT", description = "format of the extracted audio (avqa.audio-format, default wav)")
+    String audioFormat;
+    @Option(names = "--metadata-url", paramLabel = "URL", description = "where avqa-<split>.json are fetched from, http(s) or file: (avqa.metadata.base-url)")
+    String metadataUrl;
+    @Option(names = "--splits", paramLabel = "LIST", description = "annotation splits to use (avqa.metadata.splits, default train,val,test)")
+    String splits;
+    @Option(names = "--refresh-metadata", description = "fetch the annotations again even if metadata/ has them (avqa.metadata.refresh)")
+    boolean refreshMetadata;
+    @Option(names = "--source-url-template", paramLabel = "T", description = "URL handed to yt-dlp for a video id, with {id} (avqa.source.url-template)")
+    String sourceUrlTemplate;
+    @Option(names = "--max-requests", paramLabel = "N", description = "at most N download starts per period, across workers (avqa.throttle.max-requests, default 10)")
+    String maxRequests;
+    @Option(names = "--period", paramLabel = "SECONDS", description = "the throttle period (avqa.throttle.period, default 60)")
+    String period;
+    @Option(names = "--backoff", paramLabel = "SECONDS", description = "first retry delay, doubling each time (avqa.backoff.initial, default 5)")
+    String backoff;
+    @Option(names = "--cookies", paramLabel = "FILE", description = "cookies file passed to yt-dlp (avqa.cookies)")
+    String cookies;
+    @Option(names = "--proxy", paramLabel = "URL", description = "proxy passed to yt-dlp (avqa.proxy)")
+    String proxy;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    private final Path home;
+
+    AvqaDownloader(Path home) {
+        this.home = home;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Path.of("").toAbsolutePath(), System.getenv()));
+    }
+
+    /** Runs the command line against the repository root {@code home}; returns the exit status. */
+    public static int run(String[] args, Path home, Map<String, String> env) {
+        AvqaDownloader command = new AvqaDownloader(home);
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintStream err = System.err;
+            err.println("avqa-downloader: " + ex.getMessage() + " (see --help)");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, c, p) -> {
+            System.err.println("avqa-downloader: " + ex.getMessage());
+            return 2;
+        });
+        command.env = env;
+        return cli.execute(args);
+    }
+
+    private Map<String, String> env = Map.of();
+
+    @Override
+    public Integer call() {
+        Settings settings;
+        try {
+            settings = Settings.resolve(commandLineValues(), home.resolve("application.properties"),
+                    System.getProperties(), env);
+            checkTools(settings);
+        } catch (BadInputException e) {
+            System.err.println("avqa-downloader: " + e.getMessage());
+            return 2;
+        }
+        Path routes = home.resolve("routes");
+        if (!Files.isDirectory(routes)) {
+            System.err.println("avqa-downloader: no routes/ folder in " + home + "; run it from the repository root");
+            return 2;
+        }
+        Workspace workspace = new Workspace(settings.dataDir(), settings.get("avqa.video-format"),
+                settings.get("avqa.audio-format"));
+        try {
+            workspace.prepare();
+        } catch (BadInputException e) {
+            System.err.println("avqa-downloader: " + e.getMessage());
+            return 2;
+        }
+        logTo(workspace.root().resolve("avqa_download.log"));
+        return runPipeline(settings, workspace, routes);
+    }
+
+    private int runPipeline(Settings settings, Workspace workspace, Path routes) {
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
+        Properties props = settings.asCamelProperties();
+        props.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        main.setOverrideProperties(props);
+        try {
+            Beans.bind(main, settings, workspace);
+        } catch (BadInputException e) {
+            System.err.println("avqa-downloader: " + e.getMessage());
+            return 2;
+        }
+        try {
+            main.start();
+            CamelContext camel = main.getCamelContext();
+            ProducerTemplate template = camel.createProducerTemplate();
+            RunReport.Summary summary = template.requestBody("direct:run", null, RunReport.Summary.class);
+            return summary.exitCode();
+        } catch (CamelExecutionException e) {
+            Throwable cause = rootBadInput(e);
+            if (cause != null) {
+                org.slf4j.LoggerFactory.getLogger("avqa").error(cause.getMessage());
+                System.err.println("avqa-downloader: " + cause.getMessage());
+                return 2;
+            }
+            throw e;
+        } catch (Exception e) {
+            Throwable cause = rootBadInput(e);
+            String msg = cause != null ? cause.getMessage() : "could not start: " + e.getMessage();
+            System.err.println("avqa-downloader: " + msg);
+            return 2;
+        } finally {
+            try {
+                main.stop();
+            } catch (Exception ignored) {
+                // stopping is best effort
+            }
+        }
+    }
+
+    private static Throwable rootBadInput(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BadInputException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, String> commandLineValues() {
+        Map<String, String> v = new LinkedHashMap<>();
+        put(v, "avqa.data-dir", dataDir);
+        put(v, "avqa.workers", workers);
+        put(v, "avqa.rate-limit", rateLimit);
+        put(v, "avqa.retry-attempts", retryAttempts);
+        put(v, "avqa.sleep", sleep);
+        put(v, "avqa.jitter", jitter);
+        put(v, "avqa.video-format", videoFormat);
+        put(v, "avqa.audio-format", audioFormat);
+        put(v, "avqa.metadata.base-url", metadataUrl);
+        put(v, "avqa.metadata.splits", splits);
+        put(v, "avqa.metadata.refresh", refreshMetadata ? "true" : null);
+        put(v, "avqa.source.url-template", sourceUrlTemplate);
+        put(v, "avqa.throttle.max-requests", maxRequests);
+        put(v, "avqa.throttle.period", period);
+        put(v, "avqa.backoff.initial", backoff);
+        put(v, "avqa.cookies", cookies);
+        put(v, "avqa.proxy", proxy);
+        return v;
+    }
+
+    private static void put(Map<String, String> v, String key, String value) {
+        if (value != null) {
+            v.put(key, value);
+        }
+    }
+
+    /** yt-dlp, ffmpeg and ffprobe must be runnable before any work starts. */
+    static void checkTools(Settings settings) {
+        for (String key : List.of("avqa.tools.yt-dlp", "avqa.tools.ffmpeg", "avqa.tools.ffprobe")) {
+            String tool = settings.get(key);
+            if (!onPath(tool)) {
+                throw new BadInputException(tool + " was not found; install it (Debian/Ubuntu: sudo apt-get install "
+                        + "yt-dlp ffmpeg) or set " + key + " to its path");
+            }
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        if (tool.contains("/")) {
+            return Files.isExecutable(Path.of(tool));
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Points the log file appender at {@code <data-dir>/avqa_download.log}. */
+    private static void logTo(Path logFile) {
+        System.setProperty("avqa.log.file", logFile.toString());
+        ((LoggerContext) LogManager.getContext(false)).reconfigure();
+    }
+}

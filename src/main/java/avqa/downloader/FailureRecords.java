@@ -1,0 +1,131 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * The dead-letter records: one {@code failed/<id>.json} per video that could not be made complete
+ * (written by the dead-letter route's file endpoint), and {@code failed_downloads.json}, rebuilt from
+ * them at the end of a run. A later success removes the record.
+ */
+public final class FailureRecords {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Workspace workspace;
+
+    public FailureRecords(Workspace workspace) {
+        this.workspace = workspace;
+    }
+
+    /**
+     * The record for a video the routes gave up on, from the exception that stopped it. Sets the
+     * headers the dead-letter route needs: {@code CamelFileName} and {@code avqaCategory}.
+     */
+    public Map<String, Object> fromException(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String category;
+        String reason;
+        String lastError;
+        if (cause instanceof VideoFailure f) {
+            category = f.category();
+            reason = f.reason();
+            lastError = f.lastError();
+        } else {
+            category = VideoFailure.ERROR;
+            reason = "unexpected error: " + (cause == null ? "unknown" : cause.getMessage());
+            lastError = cause == null ? "" : cause.getClass().getName();
+        }
+        int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        String id = exchange.getIn().getHeader("avqaVideoId", String.class);
+        return record(exchange, id, category, reason, lastError, attempts,
+                exchange.getIn().getHeader("avqaSourceUrl", String.class));
+    }
+
+    /** The record for a video that has no possible source; nothing was requested. */
+    public Map<String, Object> fromTask(Exchange exchange) {
+        VideoTask task = exchange.getIn().getBody(VideoTask.class);
+        return record(exchange, task.id(), task.category(), task.reason(), "", 0, null);
+    }
+
+    private Map<String, Object> record(Exchange exchange, String id, String category, String reason,
+                                       String lastError, int attempts, String url) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("category", category);
+        r.put("reason", reason);
+        r.put("last_error", lastError);
+        r.put("attempts", attempts);
+        r.put("at", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        if (url != null) {
+            r.put("url", url);
+        }
+        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(id));
+        exchange.getIn().setHeader("avqaCategory", category);
+        return r;
+    }
+
+    /** {@code <id>.json} for a safe id; a hash for an id that must never become a path. */
+    public static String fileName(String id) {
+        if (VideoIdRules.isSafe(id)) {
+            return id + ".json";
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(String.valueOf(id).getBytes(StandardCharsets.UTF_8));
+            return "invalid-id-" + HexFormat.of().formatHex(d, 0, 8) + ".json";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Removes a video's failure record after it completed. */
+    public void clear(@Header("avqaVideoId") String id) throws IOException {
+        Files.deleteIfExists(workspace.failedDir().resolve(fileName(id)));
+    }
+
+    /** Rebuilds {@code failed_downloads.json} ({id: {attempts, category, reason, last_error, at}}) from {@code failed/}. */
+    public Map<String, Map<String, Object>> rebuildSummary() {
+        Map<String, Map<String, Object>> all = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(workspace.failedDir(), "*.json")) {
+            for (Path f : files) {
+                JsonNode n;
+                try {
+                    n = JSON.readTree(f.toFile());
+                } catch (IOException e) {
+                    continue; // a record cut by a crash: its video is tried again next run
+                }
+                if (n == null || !n.hasNonNull("id")) {
+                    continue;
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("attempts", n.path("attempts").asInt());
+                entry.put("category", n.path("category").asText());
+                entry.put("reason", n.path("reason").asText());
+                entry.put("last_error", n.path("last_error").asText());
+                entry.put("at", n.path("at").asText());
+                all.put(n.get("id").asText(), entry);
+            }
+            AtomicFiles.write(workspace.root().resolve("failed_downloads.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write failed_downloads.json", e);
+        }
+        return all;
+    }
+}

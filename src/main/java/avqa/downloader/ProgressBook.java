@@ -1,0 +1,142 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Header;
+
+/**
+ * Which videos are complete, kept in {@code download_progress.json} (the original downloader's
+ * format: {@code {"completed": [ids], "timestamp": ISO-8601}}).
+ *
+ * <p>Recording a completion appends one line to {@code .download_progress.journal} and flushes it,
+ * so its cost does not grow with the number already complete. The JSON file is rewritten from
+ * memory (write, then rename) by the snapshot timer route and at the end of a run; after that the
+ * journal is emptied. On start both are read, so a crash at any moment loses nothing: a torn last
+ * journal line is ignored (its video is checked again on disk).
+ */
+public final class ProgressBook {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path json;
+    private final Path journal;
+    private final Set<String> completed = new LinkedHashSet<>();
+    private FileChannel journalOut;
+    private boolean dirty;
+
+    public ProgressBook(Path dataDir) {
+        this.json = dataDir.resolve("download_progress.json");
+        this.journal = dataDir.resolve(".download_progress.journal");
+    }
+
+    public Path file() {
+        return json;
+    }
+
+    /** Reads the progress file and the journal. An unparsable progress file is a {@link BadInputException}. */
+    public synchronized void load() {
+        completed.clear();
+        if (Files.isRegularFile(json)) {
+            try {
+                JsonNode root = JSON.readTree(json.toFile());
+                JsonNode list = root == null ? null : root.get("completed");
+                if (list == null || !list.isArray()) {
+                    throw new BadInputException(json + " has no \"completed\" list; move it aside to start over");
+                }
+                list.forEach(n -> completed.add(n.asText()));
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(json + " is not valid JSON (line " + e.getLocation().getLineNr()
+                        + "); move it aside to start over: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new BadInputException("cannot read " + json + ": " + Workspace.describe(e));
+            }
+        }
+        if (Files.isRegularFile(journal)) {
+            try {
+                String text = Files.readString(journal, StandardCharsets.UTF_8);
+                int end = text.lastIndexOf('\n');
+                for (String line : text.substring(0, end + 1).split("\n")) {
+                    if (!line.isBlank()) {
+                        completed.add(line.strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new BadInputException("cannot read " + journal + ": " + Workspace.describe(e));
+            }
+            dirty = true;
+        }
+    }
+
+    public synchronized boolean isComplete(String id) {
+        return completed.contains(id);
+    }
+
+    public synchronized int size() {
+        return completed.size();
+    }
+
+    /** Records one complete video: one appended, flushed journal line. */
+    public synchronized void markComplete(@Header("avqaVideoId") String id) {
+        try {
+            if (journalOut == null) {
+                journalOut = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            }
+            journalOut.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
+            journalOut.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record progress in " + journal, e);
+        }
+        completed.add(id);
+        dirty = true;
+    }
+
+    /** Forgets a video whose files turned out to be missing. */
+    public synchronized void forget(String id) {
+        if (completed.remove(id)) {
+            dirty = true;
+        }
+    }
+
+    /** Rewrites {@code download_progress.json} if anything changed, then empties the journal. */
+    public synchronized void snapshot() {
+        if (!dirty) {
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("completed", new ArrayList<>(completed));
+        out.put("timestamp", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        try {
+            AtomicFiles.write(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+            if (journalOut != null) {
+                journalOut.close();
+                journalOut = null;
+            }
+            Files.deleteIfExists(journal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + json, e);
+        }
+        dirty = false;
+    }
+
+    public synchronized List<String> completed() {
+        return new ArrayList<>(completed);
+    }
+}

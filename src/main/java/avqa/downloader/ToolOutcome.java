@@ -1,0 +1,137 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.component.exec.ExecResult;
+
+/**
+ * Turns what yt-dlp and ffmpeg left behind (exit status, stderr, files) into success or a
+ * {@link VideoFailure} of the right category. yt-dlp exits 1 for every kind of failure; only its
+ * stderr tells a rate limit from a removed video, so the rules below read it.
+ */
+public final class ToolOutcome {
+
+    /** Exit statuses of a process that the exec timeout (or a signal) killed. */
+    private static final List<Integer> KILLED = List.of(-1, 137, 143);
+
+    private record Rule(Pattern pattern, String category, String reason) {
+        static Rule of(String regex, String category, String reason) {
+            return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), category, reason);
+        }
+    }
+
+    /** First match wins: the IP-wide signals come before the permanent texts they can contain. */
+    private static final List<Rule> RULES = List.of(
+            Rule.of("confirm your age|age[- ]restricted|inappropriate for some users", VideoFailure.PERMANENT,
+                    "age-restricted: only a signed-in client can fetch it (--cookies)"),
+            Rule.of("HTTP Error 429|Too Many Requests", VideoFailure.TRANSIENT,
+                    "rate-limited by the source (HTTP 429); if it persists, lower --max-requests or raise --sleep"),
+            Rule.of("confirm you.?re not a bot|not a robot|captcha", VideoFailure.TRANSIENT,
+                    "the source asks to confirm this is not a bot (IP-wide limit); wait, or pass --cookies"),
+            Rule.of("try again later", VideoFailure.TRANSIENT,
+                    "the source says try again later (IP-wide limit)"),
+            Rule.of("Private video", VideoFailure.PERMANENT, "private video"),
+            Rule.of("copyright", VideoFailure.PERMANENT, "removed for copyright"),
+            Rule.of("account (associated with this video )?has been terminated|account .*terminated",
+                    VideoFailure.PERMANENT, "the uploader's account was terminated"),
+            Rule.of("not (made )?available in your country|blocked it in your country|geo.?restrict",
+                    VideoFailure.PERMANENT, "not available in this country (geo-blocked); a --proxy elsewhere may help"),
+            Rule.of("has been removed|removed by the uploader|video (has been )?removed", VideoFailure.PERMANENT,
+                    "removed from the source"),
+            Rule.of("Video unavailable|This video is unavailable|video is not available", VideoFailure.PERMANENT,
+                    "video unavailable at the source"),
+            Rule.of("members.only|Join this channel", VideoFailure.PERMANENT, "members-only video"),
+            Rule.of("HTTP Error 404|HTTP Error 410", VideoFailure.PERMANENT, "not found at the source (HTTP 404/410)"),
+            Rule.of("HTTP Error 40[13]", VideoFailure.PERMANENT, "access denied by the source (HTTP 401/403)"),
+            Rule.of("Unsupported URL", VideoFailure.PERMANENT,
+                    "the source answered with a web page, not a video (check --source-url-template)"),
+            Rule.of("HTTP Error 5\\d\\d", VideoFailure.TRANSIENT, "server error at the source (HTTP 5xx)"),
+            Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
+                            + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"
+                            + "|Giving up after|unable to download video data",
+                    VideoFailure.TRANSIENT, "network failure while downloading"));
+
+    private final Workspace workspace;
+    private final long downloadTimeoutSeconds;
+
+    public ToolOutcome(Workspace workspace, long downloadTimeoutSeconds) {
+        this.workspace = workspace;
+        this.downloadTimeoutSeconds = downloadTimeoutSeconds;
+    }
+
+    /** Classifies a failed yt-dlp run from its exit status and stderr. */
+    public static VideoFailure classifyDownload(int exitValue, String stderr, long timeoutSeconds) {
+        String lastError = lastError(stderr);
+        if (KILLED.contains(exitValue)) {
+            return new VideoFailure.Transient("yt-dlp did not finish within " + timeoutSeconds
+                    + " s and was stopped (avqa.download.timeout)", lastError);
+        }
+        for (Rule rule : RULES) {
+            if (rule.pattern().matcher(stderr).find()) {
+                return new VideoFailure(rule.category(), rule.reason(), lastError);
+            }
+        }
+        return new VideoFailure.Transient("yt-dlp failed (exit " + exitValue + ") with an error it did not explain",
+                lastError);
+    }
+
+    /** The file a successful yt-dlp run wrote; throws the classified failure otherwise. */
+    public String downloadedFile(@Header("avqaVideoId") String id, @Body ExecResult result) {
+        String stderr = text(result.getStderr());
+        if (result.getExitValue() != 0) {
+            throw classifyDownload(result.getExitValue(), stderr, downloadTimeoutSeconds);
+        }
+        Path file = workspace.downloadedFile(id);
+        if (file == null) {
+            throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file", lastError(stderr));
+        }
+        return file.toString();
+    }
+
+    /** Checks an ffmpeg extraction's exit status. */
+    public void checkExtraction(@Body ExecResult result) {
+        if (result.getExitValue() != 0) {
+            String stderr = text(result.getStderr());
+            if (KILLED.contains(result.getExitValue())) {
+                throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
+                        lastError(stderr));
+            }
+            throw new VideoFailure.InvalidOutput("ffmpeg could not extract the audio track (exit "
+                    + result.getExitValue() + ")", lastError(stderr));
+        }
+    }
+
+    /** The most telling line of a tool's stderr: the last {@code ERROR:} line, else the last line. */
+    public static String lastError(String stderr) {
+        String last = "";
+        String lastErrorLine = null;
+        for (String line : stderr.split("\\R")) {
+            if (!line.isBlank()) {
+                last = line.strip();
+                if (last.toUpperCase(Locale.ROOT).startsWith("ERROR")) {
+                    lastErrorLine = last;
+                }
+            }
+        }
+        String pick = lastErrorLine != null ? lastErrorLine : last;
+        return pick.length() > 500 ? pick.substring(0, 500) + "…" : pick;
+    }
+
+    static String text(InputStream in) {
+        if (in == null) {
+            return "";
+        }
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package avqa.downloader;
+
+/**
+ * Why one video could not be made complete. The category decides what happens next:
+ * {@code transient} failures are redelivered by the download route's redelivery policy,
+ * every other category goes straight to the dead-letter channel.
+ */
+public class VideoFailure extends RuntimeException {
+
+    public static final String TRANSIENT = "transient";
+    public static final String PERMANENT = "permanent";
+    public static final String INVALID_OUTPUT = "invalid-output";
+    public static final String NO_SOURCE = "no-source";
+    public static final String INVALID_ID = "invalid-id";
+    public static final String ERROR = "error";
+
+    private final String category;
+    private final String lastError;
+
+    public VideoFailure(String category, String reason, String lastError) {
+        super(reason, null, false, false);
+        this.category = category;
+        this.lastError = lastError == null ? "" : lastError;
+    }
+
+    public String category() {
+        return category;
+    }
+
+    /** What a human can act on. */
+    public String reason() {
+        return getMessage();
+    }
+
+    /** The tool's own last words (the last error line of yt-dlp, ffmpeg or ffprobe). */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** A failure that the redelivery policy retries with exponential backoff. */
+    public static class Transient extends VideoFailure {
+        public Transient(String reason, String lastError) {
+            super(TRANSIENT, reason, lastError);
+        }
+    }
+
+    /** A failure no retry can fix (private, removed, 404, ...). */
+    public static class Permanent extends VideoFailure {
+        public Permanent(String reason, String lastError) {
+            super(PERMANENT, reason, lastError);
+        }
+    }
+
+    /** The tool reported success but the file it wrote is not a valid video or audio file. */
+    public static class InvalidOutput extends VideoFailure {
+        public InvalidOutput(String reason, String lastError) {
+            super(INVALID_OUTPUT, reason, lastError);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package avqa.downloader;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The only way an id from the annotations becomes a URL or a file name.
+ *
+ * <p>Every id must first match {@link #SAFE_ID} (ASCII letters, digits, {@code _ - #}, at most 64
+ * characters); anything else is {@code invalid-id} and never reaches a process or a path. Under a
+ * YouTube template an id must also look like a YouTube id (11 characters of {@code [A-Za-z0-9_-]})
+ * and must not be one of MUSIC-AVQA's internal names, which only look like ids: those are
+ * {@code no-source} and are never requested.
+ */
+public final class VideoIdRules {
+
+    public static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_#-]{1,64}");
+    public static final Pattern YOUTUBE_ID = Pattern.compile("[A-Za-z0-9_-]{11}");
+    /** {@code 00000028} (real videos) and {@code vv/sa/va/esa/eva/evv} + 8 digits (synthetic videos). */
+    public static final Pattern MUSIC_AVQA_INTERNAL = Pattern.compile("(?:\\d{8}|(?:vv|sa|va|esa|eva|evv)\\d{8})");
+
+    public static final String NO_SOURCE_INTERNAL_REASON =
+            "MUSIC-AVQA internal video name, not a YouTube id: get it from the official archives "
+                    + "or a mirror (--source-url-template)";
+    public static final String NO_SOURCE_NOT_YOUTUBE_REASON =
+            "not a YouTube id (11 characters of A-Z a-z 0-9 _ -): nothing to request from YouTube";
+    public static final String INVALID_ID_REASON =
+            "id is not a safe name (ASCII letters, digits, _ - #, at most 64 characters): never requested";
+
+    private final String template;
+    private final boolean youtube;
+
+    public VideoIdRules(String urlTemplate) {
+        this.template = checkTemplate(urlTemplate);
+        String host = URI.create(template.replace("{id}", "x")).getHost();
+        String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        this.youtube = h.equals("youtube.com") || h.endsWith(".youtube.com") || h.equals("youtu.be")
+                || h.endsWith("youtube-nocookie.com");
+    }
+
+    /** Checks a {@code --source-url-template}; throws {@link BadInputException} saying what is wrong. */
+    public static String checkTemplate(String template) {
+        if (template == null || template.isBlank()) {
+            throw new BadInputException("--source-url-template is empty");
+        }
+        if (!template.contains("{id}")) {
+            throw new BadInputException("--source-url-template must contain {id}: " + template);
+        }
+        URI uri;
+        try {
+            uri = new URI(template.replace("{id}", "x"));
+        } catch (URISyntaxException e) {
+            throw new BadInputException("--source-url-template is not a URL: " + template);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new BadInputException("--source-url-template must be an http(s) URL with a host: " + template);
+        }
+        return template;
+    }
+
+    public boolean isYoutube() {
+        return youtube;
+    }
+
+    public static boolean isSafe(String id) {
+        return id != null && SAFE_ID.matcher(id).matches();
+    }
+
+    /** What can be done with this id: a URL to fetch, or the failure category and why. */
+    public VideoTask resolve(String id) {
+        if (!isSafe(id)) {
+            return VideoTask.unavailable(id, VideoFailure.INVALID_ID, INVALID_ID_REASON);
+        }
+        if (youtube) {
+            if (MUSIC_AVQA_INTERNAL.matcher(id).matches()) {
+                return VideoTask.unavailable(id, VideoFailure.NO_SOURCE, NO_SOURCE_INTERNAL_REASON);
+            }
+            if (!YOUTUBE_ID.matcher(id).matches()) {
+                return VideoTask.unavailable(id, VideoFailure.NO_SOURCE, NO_SOURCE_NOT_YOUTUBE_REASON);
+            }
+        }
+        return VideoTask.download(id, template.replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8)));
+    }
+}
