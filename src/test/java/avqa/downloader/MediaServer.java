@@ -1,0 +1,227 @@
+package avqa.downloader;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The video host the tests download from: an HTTP server on 127.0.0.1 that serves clips under
+ * {@code /v/<id>.mp4}, answers Range requests, records every request, and injects faults per id.
+ */
+final class MediaServer implements AutoCloseable {
+
+    /** What the server does instead of serving a video. */
+    enum Fault {
+        TOO_MANY_REQUESTS, NOT_FOUND, SERVER_ERROR,
+        /** Serves the first half of the file as if it were all of it (honest Content-Length). */
+        TRUNCATED,
+        /** Promises the whole file, sends half, then drops the connection. */
+        CUT,
+        /** An HTML page instead of a video. */
+        HTML_PAGE,
+        /** Sends the headers and a little of the body, then nothing more until the client gives up. */
+        STALL
+    }
+
+    /** One request as the server saw it. */
+    record Hit(long atMillis, String method, String id, String range, int status) {
+    }
+
+    private static final Pattern PATH = Pattern.compile("/v/(.+)\\.mp4");
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final Map<String, Path> videos = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Fault>> nextFaults = new ConcurrentHashMap<>();
+    private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
+    private final List<Hit> hits = new ArrayList<>();
+    private final long started = System.currentTimeMillis();
+
+    MediaServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(pool);
+        server.start();
+    }
+
+    /** The {@code --source-url-template} that points at this server. */
+    String urlTemplate() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v/{id}.mp4";
+    }
+
+    MediaServer serve(String id, Path clip) {
+        videos.put(id, clip);
+        return this;
+    }
+
+    /** Faults for the next requests of {@code id}, one per request, before it is served normally. */
+    MediaServer failNext(String id, Fault... faults) {
+        nextFaults.computeIfAbsent(id, k -> new ArrayDeque<>()).addAll(List.of(faults));
+        return this;
+    }
+
+    /** A fault for every request of {@code id} (null to stop it). */
+    MediaServer failAlways(String id, Fault fault) {
+        if (fault == null) {
+            alwaysFaults.remove(id);
+        } else {
+            alwaysFaults.put(id, fault);
+        }
+        return this;
+    }
+
+    synchronized List<Hit> hits() {
+        return new ArrayList<>(hits);
+    }
+
+    List<Hit> hits(String id) {
+        return hits().stream().filter(h -> id.equals(h.id())).toList();
+    }
+
+    private synchronized void record(String method, String id, String range, int status) {
+        hits.add(new Hit(System.currentTimeMillis() - started, method, id, range, status));
+    }
+
+    private Fault faultFor(String id) {
+        Deque<Fault> queue = nextFaults.get(id);
+        synchronized (this) {
+            if (queue != null && !queue.isEmpty()) {
+                return queue.poll();
+            }
+        }
+        return alwaysFaults.get(id);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String rawPath = ex.getRequestURI().getRawPath();
+            Matcher m = PATH.matcher(rawPath);
+            String id = m.matches() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : rawPath;
+            String range = ex.getRequestHeaders().getFirst("Range");
+            boolean head = "HEAD".equals(ex.getRequestMethod());
+            Path clip = videos.get(id);
+            Fault fault = clip == null ? Fault.NOT_FOUND : faultFor(id);
+            if (fault != null) {
+                fault(ex, id, range, fault, clip);
+                return;
+            }
+            byte[] data = Files.readAllBytes(clip);
+            long start = 0;
+            long end = data.length - 1;
+            int status = 200;
+            if (range != null) {
+                Matcher r = RANGE.matcher(range.trim());
+                if (r.matches()) {
+                    if (!r.group(1).isEmpty()) {
+                        start = Long.parseLong(r.group(1));
+                        if (!r.group(2).isEmpty()) {
+                            end = Math.min(end, Long.parseLong(r.group(2)));
+                        }
+                    } else if (!r.group(2).isEmpty()) {
+                        start = Math.max(0, data.length - Long.parseLong(r.group(2)));
+                    }
+                    if (start >= data.length || start > end) {
+                        ex.getResponseHeaders().set("Content-Range", "bytes */" + data.length);
+                        record(ex.getRequestMethod(), id, range, 416);
+                        ex.sendResponseHeaders(416, -1);
+                        return;
+                    }
+                    status = 206;
+                    ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + data.length);
+                }
+            }
+            ex.getResponseHeaders().set("Content-Type", "video/mp4");
+            ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+            long length = end - start + 1;
+            record(ex.getRequestMethod(), id, range, status);
+            ex.sendResponseHeaders(status, head ? -1 : length);
+            if (!head) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(data, (int) start, (int) length);
+                } catch (IOException clientWentAway) {
+                    // the client closed early: fine
+                }
+            }
+        }
+    }
+
+    private void fault(HttpExchange ex, String id, String range, Fault fault, Path clip) throws IOException {
+        switch (fault) {
+            case TOO_MANY_REQUESTS -> plain(ex, id, range, 429, "Too Many Requests");
+            case NOT_FOUND -> plain(ex, id, range, 404, "Not Found");
+            case SERVER_ERROR -> plain(ex, id, range, 503, "Service Unavailable");
+            case HTML_PAGE -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                byte[] page = ("<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+                        + "<p>Sign in to confirm you're not a bot</p></body></html>").getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(200, page.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(page);
+                }
+            }
+            case TRUNCATED -> {
+                byte[] data = Files.readAllBytes(clip);
+                int half = data.length / 2;
+                record(ex.getRequestMethod(), id, range, 200);
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.sendResponseHeaders(200, half);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(data, 0, half);
+                }
+            }
+            case CUT, STALL -> {
+                byte[] data = Files.readAllBytes(clip);
+                record(ex.getRequestMethod(), id, range, 200);
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.sendResponseHeaders(200, data.length);
+                OutputStream out = ex.getResponseBody();
+                try {
+                    out.write(data, 0, fault == Fault.CUT ? data.length / 2 : 1024);
+                    out.flush();
+                    if (fault == Fault.STALL) {
+                        Thread.sleep(120_000);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // client gave up
+                }
+                // closing now, short of the promised length, drops the connection
+            }
+            default -> throw new IllegalStateException(fault.toString());
+        }
+    }
+
+    private void plain(HttpExchange ex, String id, String range, int status, String text) throws IOException {
+        record(ex.getRequestMethod(), id, range, status);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain");
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
