@@ -82,6 +82,7 @@ public final class AvqaDownloader implements Callable<Integer> {
     public static int run(String[] args, Path home, Map<String, String> env) {
         AvqaDownloader command = new AvqaDownloader(home);
         CommandLine cli = new CommandLine(command);
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintStream err = System.err;
             err.println("avqa-downloader: " + ex.getMessage() + " (see --help)");

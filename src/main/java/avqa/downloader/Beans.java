@@ -22,6 +22,6 @@ final class Beans {
         main.bind("commandLines", new CommandLines(settings, workspace));
         main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout"))));
         main.bind("mediaValidator", new MediaValidator());
-        main.bind("settings", settings);
+        main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
     }
 }

@@ -52,7 +52,7 @@ public final class FailureRecords {
             reason = "unexpected error: " + (cause == null ? "unknown" : cause.getMessage());
             lastError = cause == null ? "" : cause.getClass().getName();
         }
-        int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        int attempts = exchange.getProperty("avqaAttempts", 0, Integer.class);
         String id = exchange.getIn().getHeader("avqaVideoId", String.class);
         return record(exchange, id, category, reason, lastError, attempts,
                 exchange.getIn().getHeader("avqaSourceUrl", String.class));

@@ -75,7 +75,7 @@ public final class ToolOutcome {
         }
         for (Rule rule : RULES) {
             if (rule.pattern().matcher(stderr).find()) {
-                return new VideoFailure(rule.category(), rule.reason(), lastError);
+                return VideoFailure.of(rule.category(), rule.reason(), lastError);
             }
         }
         return new VideoFailure.Transient("yt-dlp failed (exit " + exitValue + ") with an error it did not explain",
@@ -112,12 +112,19 @@ public final class ToolOutcome {
     public static String lastError(String stderr) {
         String last = "";
         String lastErrorLine = null;
+        boolean continueError = false;
         for (String line : stderr.split("\\R")) {
-            if (!line.isBlank()) {
-                last = line.strip();
-                if (last.toUpperCase(Locale.ROOT).startsWith("ERROR")) {
-                    lastErrorLine = last;
-                }
+            if (line.isBlank()) {
+                continue;
+            }
+            last = line.strip();
+            if (last.toUpperCase(Locale.ROOT).startsWith("ERROR")) {
+                lastErrorLine = last;
+                // yt-dlp sometimes puts the message on the line after a bare "ERROR:"
+                continueError = last.length() <= "ERROR:".length();
+            } else if (continueError) {
+                lastErrorLine = lastErrorLine + " " + last;
+                continueError = false;
             }
         }
         String pick = lastErrorLine != null ? lastErrorLine : last;

@@ -23,6 +23,16 @@ public class VideoFailure extends RuntimeException {
         this.lastError = lastError == null ? "" : lastError;
     }
 
+    /** A failure of the given category, as the subclass the routes' error handling matches on. */
+    public static VideoFailure of(String category, String reason, String lastError) {
+        return switch (category) {
+            case TRANSIENT -> new Transient(reason, lastError);
+            case PERMANENT -> new Permanent(reason, lastError);
+            case INVALID_OUTPUT -> new InvalidOutput(reason, lastError);
+            default -> new VideoFailure(category, reason, lastError);
+        };
+    }
+
     public String category() {
         return category;
     }

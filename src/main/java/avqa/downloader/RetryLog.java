@@ -1,0 +1,29 @@
+package avqa.downloader;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Says, in one line a person can read, that a video is tried again and why (the redelivery policy's onRedelivery). */
+public final class RetryLog implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
+
+    private final int attempts;
+
+    public RetryLog(int attempts) {
+        this.attempts = attempts;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            cause = exchange.getException();
+        }
+        int next = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        LOG.warn("Retrying {} (attempt {} of {}): {}", exchange.getIn().getHeader("avqaVideoId"), next, attempts,
+                cause == null ? "transient failure" : cause.getMessage());
+    }
+}

@@ -1,0 +1,117 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults injected at the loopback server: retries with backoff, dead-lettered failures and their records. */
+class FailureHandlingTest {
+
+    static MediaServer server;
+    static Path clip;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        clip = Fixture.clip("tone-3s", 3, true);
+        server = new MediaServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void aVideoAnswered429TwiceCompletesAndTheGapsBetweenAttemptsGrow(@TempDir Path tmp) throws Exception {
+        String id = "ratelimited";
+        server.serve(id, clip).failNext(id, MediaServer.Fault.TOO_MANY_REQUESTS, MediaServer.Fault.TOO_MANY_REQUESTS);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--backoff", "1", "--retry-attempts", "4"));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit());
+        assertTrue(Files.isRegularFile(data.resolve("videos/" + id + ".mp4")));
+        assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")));
+        List<MediaServer.Hit> hits = server.hits(id);
+        List<Long> attemptStarts = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            // each attempt starts with one request; the two refused ones are the first two
+            if (i == 0 || hits.get(i - 1).status() == 429) {
+                attemptStarts.add(hits.get(i).atMillis());
+            }
+        }
+        assertEquals(3, attemptStarts.size(), "three attempts: " + hits);
+        long firstGap = attemptStarts.get(1) - attemptStarts.get(0);
+        long secondGap = attemptStarts.get(2) - attemptStarts.get(1);
+        assertTrue(secondGap > firstGap, "backoff grows: gaps " + firstGap + " ms then " + secondGap + " ms");
+        assertTrue(firstGap >= 850, "the first retry waited about --backoff: " + firstGap + " ms");
+        assertFalse(Files.exists(data.resolve("failed/" + id + ".json")));
+    }
+
+    @Test
+    void notFoundTruncatedAndCutVideosAreDeadLetteredWithTheirCategoriesAndLeaveNoFiles(@TempDir Path tmp)
+            throws Exception {
+        server.serve("missing0001", clip).failAlways("missing0001", MediaServer.Fault.NOT_FOUND);
+        server.serve("truncated01", clip).failAlways("truncated01", MediaServer.Fault.TRUNCATED);
+        server.serve("cutconnect1", clip).failAlways("cutconnect1", MediaServer.Fault.CUT);
+        server.serve("webpage0001", clip).failAlways("webpage0001", MediaServer.Fault.HTML_PAGE);
+        server.serve("goodvideo01", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = List.of("missing0001", "truncated01", "cutconnect1", "webpage0001", "goodvideo01");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--retry-attempts", "2", "--backoff", "0.2"));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(1, outcome.exit(), "some videos failed");
+        assertCategory(data, "missing0001", "permanent", 1);
+        assertCategory(data, "truncated01", "invalid-output", 1);
+        assertCategory(data, "cutconnect1", "transient", 2);
+        assertCategory(data, "webpage0001", "permanent", 1);
+        JsonNode summary = Fixture.readJson(data.resolve("failed_downloads.json"));
+        assertEquals(4, summary.size(), summary.toString());
+        assertEquals("transient", summary.get("cutconnect1").get("category").asText());
+        assertEquals(2, summary.get("cutconnect1").get("attempts").asInt());
+        assertTrue(summary.get("missing0001").get("last_error").asText().contains("HTTP Error 404"),
+                summary.get("missing0001").toString());
+        assertEquals(List.of("goodvideo01.mp4"), PipelineTest.listNames(data.resolve("videos")));
+        assertEquals(List.of("goodvideo01.wav"), PipelineTest.listNames(data.resolve("audio")));
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+
+        // the source recovers: a rerun completes the video and removes its failure record
+        server.failAlways("cutconnect1", null);
+        Fixture.Outcome rerun = Fixture.run(args);
+        assertEquals(1, rerun.exit());
+        assertTrue(Files.isRegularFile(data.resolve("videos/cutconnect1.mp4")));
+        assertFalse(Files.exists(data.resolve("failed/cutconnect1.json")));
+        assertFalse(Fixture.readJson(data.resolve("failed_downloads.json")).has("cutconnect1"));
+    }
+
+    static void assertCategory(Path data, String id, String category, int attempts) throws Exception {
+        Path record = data.resolve("failed/" + id + ".json");
+        assertTrue(Files.isRegularFile(record), "dead-letter record for " + id);
+        JsonNode r = Fixture.readJson(record);
+        assertEquals(id, r.get("id").asText());
+        assertEquals(category, r.get("category").asText(), id + ": " + r);
+        assertEquals(attempts, r.get("attempts").asInt(), id + ": " + r);
+        assertFalse(r.get("reason").asText().isBlank());
+        assertFalse(Files.exists(data.resolve("videos/" + id + ".mp4")));
+        assertFalse(Files.exists(data.resolve("audio/" + id + ".wav")));
+    }
+}
