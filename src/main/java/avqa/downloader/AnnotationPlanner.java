@@ -104,7 +104,8 @@ public final class AnnotationPlanner {
         } catch (NoSuchFileException e) {
             throw new BadInputException("annotation file not found: " + file);
         } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed JSON");
+            String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed JSON")
+                    .replaceAll("\\s*\\(start marker at .*$", "");
             throw bad(name, e.getLocation(), "malformed JSON: " + msg);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.apache.logging.log4j.LogManager;
@@ -67,6 +66,8 @@ public final class AvqaDownloader implements Callable<Integer> {
     String proxy;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
+
+    private static final org.slf4j.Logger EXIT_LOG = org.slf4j.LoggerFactory.getLogger("avqa.exit");
 
     private final Path home;
 
@@ -144,19 +145,21 @@ public final class AvqaDownloader implements Callable<Integer> {
             ProducerTemplate template = camel.createProducerTemplate();
             RunReport.Summary summary = template.requestBody("direct:run", null, RunReport.Summary.class);
             return summary.exitCode();
-        } catch (CamelExecutionException e) {
-            Throwable cause = rootBadInput(e);
-            if (cause != null) {
-                org.slf4j.LoggerFactory.getLogger("avqa").error(cause.getMessage());
-                System.err.println("avqa-downloader: " + cause.getMessage());
+        } catch (Exception e) {
+            Throwable bad = rootBadInput(e);
+            if (bad != null) {
+                EXIT_LOG.error(bad.getMessage());
+                System.err.println("avqa-downloader: " + bad.getMessage());
                 return 2;
             }
-            throw e;
-        } catch (Exception e) {
-            Throwable cause = rootBadInput(e);
-            String msg = cause != null ? cause.getMessage() : "could not start: " + e.getMessage();
-            System.err.println("avqa-downloader: " + msg);
-            return 2;
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            EXIT_LOG.error("run stopped by an unexpected error", e);
+            System.err.println("avqa-downloader: run stopped: " + root.getMessage()
+                    + " (details in " + workspace.root().resolve("avqa_download.log") + ")");
+            return 1;
         } finally {
             try {
                 main.stop();

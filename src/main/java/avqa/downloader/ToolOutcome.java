@@ -48,7 +48,12 @@ public final class ToolOutcome {
             Rule.of("Video unavailable|This video is unavailable|video is not available", VideoFailure.PERMANENT,
                     "video unavailable at the source"),
             Rule.of("members.only|Join this channel", VideoFailure.PERMANENT, "members-only video"),
+            Rule.of("Incomplete YouTube ID|looks truncated|is not a valid URL", VideoFailure.PERMANENT,
+                    "not a valid video id for this source"),
             Rule.of("HTTP Error 404|HTTP Error 410", VideoFailure.PERMANENT, "not found at the source (HTTP 404/410)"),
+            // a refused media request (as opposed to a refused page) is usually an expired or throttled link
+            Rule.of("unable to download video data: HTTP Error 403", VideoFailure.TRANSIENT,
+                    "the source refused the media request (HTTP 403); usually temporary"),
             Rule.of("HTTP Error 40[13]", VideoFailure.PERMANENT, "access denied by the source (HTTP 401/403)"),
             Rule.of("Unsupported URL", VideoFailure.PERMANENT,
                     "the source answered with a web page, not a video (check --source-url-template)"),

@@ -1,0 +1,123 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad options and bad input: one clear line, exit status 2, nothing touched. */
+class CommandLineTest {
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --workers             | -1                             | --workers: '-1' is not valid
+            --workers             | many                           | --workers: 'many' is not valid
+            --rate-limit          | fast                           | --rate-limit: 'fast' is not valid
+            --retry-attempts      | 0                              | --retry-attempts: '0' is not valid
+            --sleep               | -2                             | --sleep: '-2' is not valid
+            --period              | 0                              | --period: '0' is not valid
+            --video-format        | exe                            | --video-format: 'exe' is not valid
+            --source-url-template | https://example.org/watch      | must contain {id}
+            --source-url-template | ftp://example.org/{id}         | must be an http(s) URL
+            --metadata-url        | gopher://example.org           | --metadata-url: 'gopher://example.org' is not valid
+            --splits              | train,dev                      | --splits: 'train,dev' is not valid
+            --proxy               | -x                             | --proxy: '-x' is not valid
+            --bogus               | 1                              | Unknown options
+            """)
+    void badOptionsExitWithStatus2AndOneClearLine(String option, String value, String message, @TempDir Path tmp) {
+        Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", tmp.resolve("data").toString(), option, value));
+
+        assertEquals(2, outcome.exit());
+        assertTrue(outcome.stderr().contains(message), outcome.stderr());
+        assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
+        assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
+    }
+
+    @Test
+    void aMissingToolIsSaidBeforeAnyWork(@TempDir Path tmp) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = AvqaDownloader.run(new String[] {"--data-dir", tmp.resolve("data").toString()},
+                    Path.of("").toAbsolutePath(), Map.of("AVQA_TOOLS_YT_DLP", "/nonexistent/yt-dlp"));
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, exit);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("/nonexistent/yt-dlp was not found"), err.toString());
+        assertFalse(Files.exists(tmp.resolve("data")));
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        Fixture.Outcome outcome = Fixture.run(List.of("--help"));
+        assertEquals(0, outcome.exit());
+        for (String option : List.of("--data-dir", "--workers", "--rate-limit", "--retry-attempts", "--sleep", "--jitter",
+                "--video-format", "--audio-format", "--metadata-url", "--source-url-template", "--max-requests",
+                "--period", "--backoff", "--cookies", "--proxy", "--refresh-metadata")) {
+            assertTrue(outcome.stdout().contains(option), option);
+        }
+    }
+
+    @Test
+    void aTruncatedAnnotationFileStopsTheRunNamingTheFileAndTheLineAndTouchesNothing(@TempDir Path tmp)
+            throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("aaaaaaaaaaa", "bbbbbbbbbbb", "ccccccccccc"));
+        Path file = meta.resolve("avqa-test.json");
+        String pretty = Fixture.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Fixture.readJson(file));
+        Files.writeString(file, pretty.substring(0, pretty.length() / 2));
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("videos"));
+        Files.writeString(data.resolve("videos/zzzzzzzzzzz.mp4"), "a video from an earlier run");
+
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}"));
+
+        assertEquals(2, outcome.exit());
+        assertTrue(outcome.stderr().contains("avqa-test.json at line "), outcome.stderr());
+        assertFalse(outcome.stderr().contains("\tat "), "no stack trace: " + outcome.stderr());
+        assertEquals("a video from an earlier run", Files.readString(data.resolve("videos/zzzzzzzzzzz.mp4")));
+    }
+
+    @Test
+    void aMissingAnnotationFileIsNamed(@TempDir Path tmp) {
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(tmp.resolve("data"), tmp.resolve("nowhere"),
+                "http://127.0.0.1:9/{id}"));
+        assertEquals(2, outcome.exit());
+        assertTrue(outcome.stderr().contains("cannot fetch avqa-test.json from file:"), outcome.stderr());
+    }
+
+    @Test
+    void annotationsAreFetchedOnceAndReusedUnlessRefreshed(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("00000001"));
+        List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, Settings.YOUTUBE_TEMPLATE));
+        assertEquals(0, Fixture.run(args).exit());
+        assertTrue(Files.readString(data.resolve("metadata/avqa-test.json")).contains("00000001"));
+
+        Fixture.annotations(meta, "test", List.of("00000002"));
+        assertEquals(0, Fixture.run(args).exit());
+        assertTrue(Files.readString(data.resolve("metadata/avqa-test.json")).contains("00000001"), "reused");
+
+        args.add("--refresh-metadata");
+        assertEquals(0, Fixture.run(args).exit());
+        assertTrue(Files.readString(data.resolve("metadata/avqa-test.json")).contains("00000002"), "fetched again");
+        assertEquals("[\"00000002\"]", Fixture.readJson(data.resolve("metadata/video_ids.json")).get("all_ids").toString());
+    }
+}

@@ -1,0 +1,103 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ids from the annotations never reach a URL, a process or a path unchecked. */
+class IdSafetyTest {
+
+    static MediaServer server;
+    static Path clip;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        clip = Fixture.clip("tone-3s", 3, true);
+        server = new MediaServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void musicAvqaInternalIdsUnderTheYoutubeTemplateAreNeverRequested(@TempDir Path tmp) throws Exception {
+        List<String> internal = List.of("00000028", "00007001", "vv00000123", "sa00000456", "va00000789",
+                "esa00000500", "eva00000501", "evv00000502");
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", internal);
+        try (ConnectionSentinel youtube = new ConnectionSentinel()) {
+            List<String> args = Fixture.localArgs(tmp.resolve("data"), meta, Settings.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--proxy", youtube.proxyUrl(), "--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), "no-source videos do not make the run fail");
+            assertEquals(0, youtube.connections(), "no request reached YouTube (through the proxy)");
+            for (String id : internal) {
+                JsonNode r = Fixture.readJson(tmp.resolve("data/failed/" + id + ".json"));
+                assertEquals("no-source", r.get("category").asText(), id);
+                assertEquals(0, r.get("attempts").asInt(), id);
+            }
+            assertTrue(Fixture.lastSummary(tmp.resolve("data")).contains("no-source=8"));
+            String log = Files.readString(tmp.resolve("data/avqa_download.log"));
+            assertTrue(log.contains("official archives") && log.contains("--source-url-template"),
+                    "the summary says what the user can do");
+
+            // the control: an id that looks like a YouTube id is requested, so the sentinel does see requests
+            Path controlMeta = tmp.resolve("control-meta");
+            Fixture.annotations(controlMeta, "test", List.of("dQw4w9WgXcQ"));
+            List<String> control = Fixture.localArgs(tmp.resolve("control"), controlMeta, Settings.YOUTUBE_TEMPLATE);
+            control.addAll(List.of("--proxy", youtube.proxyUrl(), "--retry-attempts", "1"));
+            assertEquals(1, Fixture.run(control).exit());
+            assertTrue(youtube.connections() > 0, "a YouTube-shaped id is requested through the proxy");
+        }
+    }
+
+    @Test
+    void hostileIdsStartNoProcessAndWriteNothingOutsideTheDataDirectory(@TempDir Path tmp) throws Exception {
+        Path pwned = tmp.resolve("pwned");
+        List<String> hostile = List.of("../x", "../../etc/passwd", "--exec=touch " + pwned, "a b", "a\nb", "..",
+                "vidéo", "x".repeat(65), "$(touch " + pwned + ")", "id;rm -rf ~", "");
+        String dashId = "-dashstart1";
+        server.serve(dashId, clip);
+        List<String> ids = new ArrayList<>(hostile);
+        ids.add(dashId);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        int before = server.hits().size();
+
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate()));
+
+        assertEquals(1, outcome.exit(), "invalid ids count as failures");
+        List<MediaServer.Hit> hits = server.hits().subList(before, server.hits().size());
+        assertFalse(hits.isEmpty());
+        assertTrue(hits.stream().allMatch(h -> h.id().equals(dashId)), "only the valid id was requested: " + hits);
+        assertFalse(Files.exists(pwned), "no command ran");
+        assertFalse(Files.exists(tmp.resolve("x")));
+        assertEquals(Set.of("meta", "data"), new HashSet<>(PipelineTest.listNames(tmp)), "nothing outside the data dir");
+        assertTrue(Fixture.probe(data.resolve("videos/" + dashId + ".mp4"))[0] > 2.5, "an id starting with - downloads");
+        assertTrue(Files.isRegularFile(data.resolve("audio/" + dashId + ".wav")));
+        JsonNode failures = Fixture.readJson(data.resolve("failed_downloads.json"));
+        for (String id : hostile) {
+            assertEquals("invalid-id", failures.path(id).path("category").asText(), "recorded: " + id);
+        }
+        for (String name : PipelineTest.listNames(data.resolve("failed"))) {
+            assertTrue(name.matches("invalid-id-[0-9a-f]{16}\\.json"), name);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    @Test
+    void applicationPropertiesStatesEveryDefault() throws Exception {
+        Properties file = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("application.properties"))) {
+            file.load(r);
+        }
+        Settings.DEFAULTS.forEach((key, value) -> assertEquals(value, file.getProperty(key), key));
+    }
+
+    @Test
+    void precedenceIsCommandLineThenSystemThenEnvironmentThenFile() throws Exception {
+        Path file = Files.createTempFile("avqa", ".properties");
+        Files.writeString(file, "avqa.workers = 3\navqa.sleep = 7\navqa.jitter = 1\navqa.rate-limit = 1M\n");
+        Properties system = new Properties();
+        system.setProperty("avqa.sleep", "6");
+        system.setProperty("avqa.jitter", "0.5");
+        Map<String, String> env = Map.of("AVQA_SLEEP", "5", "AVQA_JITTER", "0.25", "AVQA_RATE_LIMIT", "2M");
+
+        Settings s = Settings.resolve(Map.of("avqa.sleep", "4"), file, system, env);
+
+        assertEquals("4", s.get("avqa.sleep"));
+        assertEquals("0.5", s.get("avqa.jitter"));
+        assertEquals("2M", s.get("avqa.rate-limit"));
+        assertEquals("3", s.get("avqa.workers"));
+        assertEquals("5", s.get("avqa.retry-attempts"));
+        assertEquals("4", s.asCamelProperties().getProperty("avqa.retry.max-redeliveries"));
+        assertEquals("5000", s.asCamelProperties().getProperty("avqa.backoff.initial-millis"));
+    }
+}
