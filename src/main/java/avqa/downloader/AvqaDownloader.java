@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "avqa-downloader", mixinStandardHelpOptions = false, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Assembles the MUSIC-AVQA dataset: annotations, videos and WAV audio, verified and resumable.",
-                "Reads ./application.properties and ./routes/*.yaml; every option is also a property (-Dprop=… or AVQA_PROP)."},
+                "Reads ./application.properties and ./routes/*.yaml; every option is also a property (-Dprop=… or an environment variable: avqa.workers is AVQA_WORKERS)."},
         footer = {"", "Exit status: 0 every video that has a source is complete; 1 some failed; "
                 + "2 bad options, unreadable input or missing yt-dlp/ffmpeg."})
 public final class AvqaDownloader implements Callable<Integer> {

@@ -132,7 +132,8 @@ public final class ToolOutcome {
                 continueError = false;
             }
         }
-        String pick = lastErrorLine != null ? lastErrorLine : last;
+        String pick = (lastErrorLine != null ? lastErrorLine : last)
+                .replaceFirst(";? *please report this issue on .*$", "");
         return pick.length() > 500 ? pick.substring(0, 500) + "…" : pick;
     }
 

@@ -1,0 +1,60 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, as a user runs it: {@code java -jar target/avqa-downloader.jar} from the repository root. */
+class JarIT {
+
+    static final Path JAR = Path.of("target", "avqa-downloader.jar").toAbsolutePath();
+
+    record Result(int exit, String output) {
+    }
+
+    static Result runJar(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the jar finished");
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theJarLoadsTheRoutesFromTheFileSystemAndDownloads(@TempDir Path tmp) throws Exception {
+        Path clip = Fixture.clip("tone-3s", 3, true);
+        try (MediaServer server = new MediaServer()) {
+            server.serve("jarvideo001", clip).serve("jarvideo002", clip);
+            Path meta = tmp.resolve("meta");
+            Path data = tmp.resolve("data");
+            Fixture.annotations(meta, "test", List.of("jarvideo001", "jarvideo002"));
+
+            Result r = runJar(Fixture.localArgs(data, meta, server.urlTemplate()));
+
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("Run finished"), r.output());
+            for (String id : List.of("jarvideo001", "jarvideo002")) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[1] > 2.5, id);
+                assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+            }
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("Complete: jarvideo002"));
+        }
+    }
+
+    @Test
+    void theJarExitsWithStatus2OnABadOption() throws Exception {
+        Result r = runJar(List.of("--workers", "0"));
+        assertEquals(2, r.exit(), r.output());
+        assertEquals("avqa-downloader: --workers: '0' is not valid; expected a whole number from 1 to 64", r.output().strip());
+    }
+}
