@@ -103,6 +103,34 @@ class CommandLineTest {
     }
 
     @Test
+    void annotationsAreFetchedOverHttpAndAnHttpErrorIsNamed(@TempDir Path tmp) throws Exception {
+        Path source = tmp.resolve("published");
+        Fixture.annotations(source, "val", List.of("00000001", "00000002"));
+        Fixture.annotations(source, "test", List.of("00000003"));
+        try (MediaServer github = new MediaServer()) {
+            github.serveFile("/json/avqa-val.json", source.resolve("avqa-val.json"));
+            github.serveFile("/json/avqa-test.json", source.resolve("avqa-test.json"));
+            Path data = tmp.resolve("data");
+            List<String> args = new ArrayList<>(Fixture.localArgs(data, source, Settings.YOUTUBE_TEMPLATE));
+            args.addAll(List.of("--metadata-url", github.baseUrl() + "/json", "--splits", "val,test"));
+
+            assertEquals(0, Fixture.run(args).exit());
+
+            assertEquals(Files.readString(source.resolve("avqa-val.json")),
+                    Files.readString(data.resolve("metadata/avqa-val.json")));
+            assertEquals("{\"val\":[\"00000001\",\"00000002\"],\"test\":[\"00000003\"]}",
+                    Fixture.readJson(data.resolve("metadata/video_ids.json")).get("by_split").toString());
+
+            args.addAll(List.of("--splits", "train", "--data-dir", tmp.resolve("other").toString()));
+            Fixture.Outcome missing = Fixture.run(args);
+            assertEquals(2, missing.exit());
+            assertTrue(missing.stderr().contains("cannot fetch avqa-train.json from " + github.baseUrl() + "/json")
+                    && missing.stderr().contains("404"), missing.stderr());
+            assertFalse(Files.exists(tmp.resolve("other/metadata/avqa-train.json")), "no partial annotation file");
+        }
+    }
+
+    @Test
     void annotationsAreFetchedOnceAndReusedUnlessRefreshed(@TempDir Path tmp) throws Exception {
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");

@@ -50,6 +50,7 @@ final class MediaServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Map<String, Path> videos = new ConcurrentHashMap<>();
+    private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> nextFaults = new ConcurrentHashMap<>();
     private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
     private final List<Hit> hits = new ArrayList<>();
@@ -70,6 +71,16 @@ final class MediaServer implements AutoCloseable {
     MediaServer serve(String id, Path clip) {
         videos.put(id, clip);
         return this;
+    }
+
+    /** Serves a plain file (an annotation file, say) at an exact path such as {@code /json/avqa-test.json}. */
+    MediaServer serveFile(String path, Path file) {
+        files.put(path, file);
+        return this;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Faults for the next requests of {@code id}, one per request, before it is served normally. */
@@ -113,6 +124,16 @@ final class MediaServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String rawPath = ex.getRequestURI().getRawPath();
+            if (files.containsKey(rawPath)) {
+                byte[] body = Files.readAllBytes(files.get(rawPath));
+                record(ex.getRequestMethod(), rawPath, null, 200);
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
             Matcher m = PATH.matcher(rawPath);
             String id = m.matches() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : rawPath;
             String range = ex.getRequestHeaders().getFirst("Range");

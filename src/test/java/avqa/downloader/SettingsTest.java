@@ -21,8 +21,9 @@ class SettingsTest {
     }
 
     @Test
-    void precedenceIsCommandLineThenSystemThenEnvironmentThenFile() throws Exception {
-        Path file = Files.createTempFile("avqa", ".properties");
+    void precedenceIsCommandLineThenSystemThenEnvironmentThenFile(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("application.properties");
         Files.writeString(file, "avqa.workers = 3\navqa.sleep = 7\navqa.jitter = 1\navqa.rate-limit = 1M\n");
         Properties system = new Properties();
         system.setProperty("avqa.sleep", "6");
