@@ -22,7 +22,14 @@ final class AtomicFiles {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            // another file system (videos/ a link to elsewhere, say): copy beside the target, then rename there
+            Path near = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.copy(tmp, near, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(near, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(near, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(tmp);
         }
     }
 

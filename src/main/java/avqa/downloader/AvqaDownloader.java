@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -52,6 +54,8 @@ public final class AvqaDownloader implements Callable<Integer> {
     String splits;
     @Option(names = "--refresh-metadata", description = "fetch the annotations again even if metadata/ has them (avqa.metadata.refresh)")
     boolean refreshMetadata;
+    @Option(names = "--retry-permanent", description = "request again videos whose last failure was permanent (avqa.retry-permanent)")
+    boolean retryPermanent;
     @Option(names = "--source-url-template", paramLabel = "T", description = "URL handed to yt-dlp for a video id, with {id} (avqa.source.url-template)")
     String sourceUrlTemplate;
     @Option(names = "--max-requests", paramLabel = "N", description = "at most N download starts per period, across workers (avqa.throttle.max-requests, default 10)")
@@ -60,6 +64,8 @@ public final class AvqaDownloader implements Callable<Integer> {
     String period;
     @Option(names = "--backoff", paramLabel = "SECONDS", description = "first retry delay, doubling each time (avqa.backoff.initial, default 5)")
     String backoff;
+    @Option(names = "--cooldown", paramLabel = "SECONDS", description = "first IP-wide pause after a 429 or bot check, doubling on repeats (avqa.cooldown.initial, default 60)")
+    String coolDown;
     @Option(names = "--cookies", paramLabel = "FILE", description = "cookies file passed to yt-dlp (avqa.cookies)")
     String cookies;
     @Option(names = "--proxy", paramLabel = "URL", description = "proxy passed to yt-dlp (avqa.proxy)")
@@ -115,30 +121,49 @@ public final class AvqaDownloader implements Callable<Integer> {
             System.err.println("avqa-downloader: no routes/ folder in " + home + "; run it from the repository root");
             return 2;
         }
+        RunControl run = new RunControl();
         Workspace workspace = new Workspace(settings.dataDir(), settings.get("avqa.video-format"),
-                settings.get("avqa.audio-format"));
+                settings.get("avqa.audio-format"), run);
+        DataDirLock lock;
         try {
-            workspace.prepare();
+            lock = DataDirLock.acquire(workspace.root());
+        } catch (DataDirLock.HeldException e) {
+            System.err.println("avqa-downloader: " + e.getMessage());
+            return 3;
         } catch (BadInputException e) {
             System.err.println("avqa-downloader: " + e.getMessage());
             return 2;
         }
-        logTo(workspace.root().resolve("avqa_download.log"));
-        return runPipeline(settings, workspace, routes);
+        try (lock) {
+            workspace.prepare();
+            logTo(workspace.root().resolve("avqa_download.log"));
+            return runPipeline(settings, workspace, routes, run);
+        } catch (BadInputException e) {
+            System.err.println("avqa-downloader: " + e.getMessage());
+            return 2;
+        }
     }
 
-    private int runPipeline(Settings settings, Workspace workspace, Path routes) {
+    private int runPipeline(Settings settings, Workspace workspace, Path routes, RunControl run) {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
         Properties props = settings.asCamelProperties();
         props.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
         main.setOverrideProperties(props);
-        try {
-            Beans.bind(main, settings, workspace);
-        } catch (BadInputException e) {
-            System.err.println("avqa-downloader: " + e.getMessage());
-            return 2;
-        }
+        Beans.bind(main, settings, workspace, run);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            // SIGTERM or Ctrl-C: no new download starts, running tools are stopped, the videos in
+            // hand stay pending; the run then writes its records and summary as usual.
+            run.stop("stopped by a signal (SIGTERM or Ctrl-C)");
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            RunControl.stopChildProcesses();
+        }, "avqa-shutdown");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             main.start();
             CamelContext camel = main.getCamelContext();
@@ -166,6 +191,13 @@ public final class AvqaDownloader implements Callable<Integer> {
             } catch (Exception ignored) {
                 // stopping is best effort
             }
+            RunControl.stopChildProcesses();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for this
+            }
         }
     }
 
@@ -191,10 +223,12 @@ public final class AvqaDownloader implements Callable<Integer> {
         put(v, "avqa.metadata.base-url", metadataUrl);
         put(v, "avqa.metadata.splits", splits);
         put(v, "avqa.metadata.refresh", refreshMetadata ? "true" : null);
+        put(v, "avqa.retry-permanent", retryPermanent ? "true" : null);
         put(v, "avqa.source.url-template", sourceUrlTemplate);
         put(v, "avqa.throttle.max-requests", maxRequests);
         put(v, "avqa.throttle.period", period);
         put(v, "avqa.backoff.initial", backoff);
+        put(v, "avqa.cooldown.initial", coolDown);
         put(v, "avqa.cookies", cookies);
         put(v, "avqa.proxy", proxy);
         return v;

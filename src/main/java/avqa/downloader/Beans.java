@@ -8,7 +8,7 @@ final class Beans {
     private Beans() {
     }
 
-    static void bind(Main main, Settings settings, Workspace workspace) {
+    static void bind(Main main, Settings settings, Workspace workspace, RunControl run) {
         ProgressBook progress = new ProgressBook(workspace.root());
         progress.load();
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
@@ -16,11 +16,18 @@ final class Beans {
         main.bind("workspace", workspace);
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
-        main.bind("runReport", new RunReport(progress, failures, rules.isYoutube()));
-        main.bind("videoPlanner", new VideoPlanner(new AnnotationPlanner(), rules, progress, workspace, settings.splits()));
+        main.bind("runReport", new RunReport(progress, failures, workspace, run, rules.isYoutube()));
+        main.bind("videoPlanner", new VideoPlanner(new AnnotationPlanner(), rules, progress, workspace, failures,
+                settings.splits(), Boolean.parseBoolean(settings.get("avqa.retry-permanent"))));
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("commandLines", new CommandLines(settings, workspace));
-        main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout"))));
+        CoolDown coolDown = new CoolDown(settings.millis("avqa.cooldown.initial"),
+                settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
+                settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
+        main.bind("runControl", run);
+        main.bind("coolDown", coolDown);
+        main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout")),
+                coolDown, run));
         main.bind("mediaValidator", new MediaValidator());
         main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
     }

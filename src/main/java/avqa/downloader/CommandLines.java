@@ -27,6 +27,9 @@ public final class CommandLines {
         String format = settings.get("avqa.video-format");
         List<String> args = new ArrayList<>(List.of(
                 "--ignore-config", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
+                // pages the source answers instead of a video are kept in the working directory, so a
+                // bot-check or rate-limit page can be told from a wrong URL
+                "--write-pages",
                 "--retries", "3", "--fragment-retries", "3", "--socket-timeout", "30",
                 "--format", settings.get("avqa.download.format"),
                 "--merge-output-format", format, "--remux-video", format,

@@ -94,6 +94,20 @@ public final class FailureRecords {
         }
     }
 
+    /** The category of a video's failure record, or null when it has none. */
+    public String category(String id) {
+        Path record = workspace.failedDir().resolve(fileName(id));
+        if (!Files.isRegularFile(record)) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(record.toFile());
+            return n == null ? null : n.path("category").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Removes a video's failure record after it completed. */
     public void clear(@Header("avqaVideoId") String id) throws IOException {
         Files.deleteIfExists(workspace.failedDir().resolve(fileName(id)));

@@ -102,6 +102,9 @@ public final class ProgressBook {
             journalOut.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
             journalOut.force(false);
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+                throw new RunStoppedException("no space left on the disk holding " + journal.getParent());
+            }
             throw new UncheckedIOException("cannot record progress in " + journal, e);
         }
         completed.add(id);

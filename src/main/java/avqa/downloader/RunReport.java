@@ -17,19 +17,21 @@ public final class RunReport {
 
     /** What one run did. Exit status 0 when every video that has a source is complete. */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
-                          Map<String, Long> failed, Duration elapsed) {
+                          Map<String, Long> failed, Duration elapsed, String stoppedBecause) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
         }
 
         public int exitCode() {
-            return failedWithSource() == 0 ? 0 : 1;
+            return failedWithSource() == 0 && stoppedBecause == null ? 0 : 1;
         }
     }
 
     private final ProgressBook progress;
     private final FailureRecords failures;
+    private final Workspace workspace;
+    private final RunControl run;
     private final boolean youtube;
 
     private volatile Instant started = Instant.now();
@@ -39,13 +41,17 @@ public final class RunReport {
     private final LongAdder alreadyComplete = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
 
-    public RunReport(ProgressBook progress, FailureRecords failures, boolean youtube) {
+    public RunReport(ProgressBook progress, FailureRecords failures, Workspace workspace, RunControl run,
+                     boolean youtube) {
         this.progress = progress;
         this.failures = failures;
+        this.workspace = workspace;
+        this.run = run;
         this.youtube = youtube;
     }
 
     public void start() {
+        run.reset();
         started = Instant.now();
         planned = 0;
         downloaded.reset();
@@ -66,18 +72,30 @@ public final class RunReport {
         (url == null ? audioOnly : downloaded).increment();
     }
 
+    /** A video whose recorded permanent failure stands: counted as failed, not requested. */
+    public void failedBefore() {
+        failed(VideoFailure.PERMANENT);
+    }
+
     public void failed(@Header("avqaCategory") String category) {
         failed.computeIfAbsent(category, c -> new LongAdder()).increment();
     }
 
-    /** Writes the progress and failure files and logs the summary. */
-    public Summary finish() {
+    /** Writes the progress and failure files, empties {@code .partial/} and logs the summary. */
+    public synchronized Summary finish() {
         progress.snapshot();
         failures.rebuildSummary();
+        workspace.clearPartial();
         Map<String, Long> byCategory = new TreeMap<>();
         failed.forEach((k, v) -> byCategory.put(k, v.sum()));
         Summary s = new Summary(planned, downloaded.sum(), audioOnly.sum(), alreadyComplete.sum(), byCategory,
-                Duration.between(started, Instant.now()));
+                Duration.between(started, Instant.now()), run.stopReason());
+        if (s.stoppedBecause() != null) {
+            long pending = s.planned() - s.downloaded() - s.audioOnly() - s.alreadyComplete()
+                    - byCategory.values().stream().mapToLong(Long::longValue).sum();
+            LOG.error("Run stopped early: {}. {} videos were left pending for the next run.", s.stoppedBecause(),
+                    pending);
+        }
         LOG.info("Run finished in {}: {} videos planned; {} downloaded, {} audio re-extracted, {} already complete; "
                         + "failed: {}. {} complete in all.",
                 human(s.elapsed()), s.planned(), s.downloaded(), s.audioOnly(), s.alreadyComplete(),
@@ -87,8 +105,8 @@ public final class RunReport {
             LOG.warn(noSourceAdvice(noSource, youtube));
         }
         if (s.failedWithSource() > 0) {
-            LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json; "
-                    + "run again to retry them.");
+            LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
+                    + "A new run retries the transient and invalid-output ones; permanent ones only with --retry-permanent.");
         }
         return s;
     }

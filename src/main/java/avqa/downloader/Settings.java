@@ -31,7 +31,8 @@ public final class Settings {
 
     private static final Pattern RATE = Pattern.compile("\\d+(\\.\\d+)?[KMGkmg]?");
     private static final Pattern FORMAT_EXT = Pattern.compile("[a-z0-9]{2,5}");
-    private static final List<String> VIDEO_FORMATS = List.of("mp4", "mkv", "webm", "mov");
+    /** Containers any H.264/AAC or VP9/Opus download can be remuxed into without re-encoding. */
+    private static final List<String> VIDEO_FORMATS = List.of("mp4", "mkv");
     private static final List<String> AUDIO_FORMATS = List.of("wav", "flac", "mp3", "m4a", "ogg", "opus");
 
     private final Map<String, String> values;
@@ -53,12 +54,18 @@ public final class Settings {
         d.put("avqa.metadata.base-url", GEWU_METADATA);
         d.put("avqa.metadata.splits", "train,val,test");
         d.put("avqa.metadata.refresh", "false");
+        d.put("avqa.retry-permanent", "false");
         d.put("avqa.source.url-template", YOUTUBE_TEMPLATE);
         d.put("avqa.throttle.max-requests", "10");
         d.put("avqa.throttle.period", "60");
         d.put("avqa.backoff.initial", "5");
         d.put("avqa.backoff.multiplier", "2");
         d.put("avqa.backoff.max", "600");
+        d.put("avqa.cooldown.initial", "60");
+        d.put("avqa.cooldown.multiplier", "2");
+        d.put("avqa.cooldown.max", "1800");
+        d.put("avqa.cooldown.reset-after", "5");
+        d.put("avqa.cooldown.bot-check-limit", "3");
         d.put("avqa.cookies", "");
         d.put("avqa.proxy", "");
         d.put("avqa.download.format", "best[height<=?480][ext=mp4]/best[height<=?480]/bestvideo[height<=?480]+bestaudio/best");
@@ -133,6 +140,11 @@ public final class Settings {
             throw new BadInputException("avqa.backoff.max (" + get("avqa.backoff.max")
                     + ") must not be smaller than --backoff (" + get("avqa.backoff.initial") + ")");
         }
+        secondsAtLeast("avqa.cooldown.initial", "avqa.cooldown.initial", 0);
+        secondsAtLeast("avqa.cooldown.multiplier", "avqa.cooldown.multiplier", 1);
+        secondsAtLeast("avqa.cooldown.max", "avqa.cooldown.max", 0);
+        intIn("avqa.cooldown.reset-after", "avqa.cooldown.reset-after", 1, 1_000_000);
+        intIn("avqa.cooldown.bot-check-limit", "avqa.cooldown.bot-check-limit", 1, 1_000_000);
         secondsAtLeast("avqa.download.timeout", "avqa.download.timeout", 1);
         secondsAtLeast("avqa.extract.timeout", "avqa.extract.timeout", 1);
         secondsAtLeast("avqa.progress.snapshot-interval", "avqa.progress.snapshot-interval", 0.1);
@@ -140,8 +152,9 @@ public final class Settings {
         oneOf("avqa.audio-format", "--audio-format", AUDIO_FORMATS);
         VideoIdRules.checkTemplate(get("avqa.source.url-template"));
         String base = get("avqa.metadata.base-url");
-        String scheme = base.contains(":") ? base.substring(0, base.indexOf(':')).toLowerCase(Locale.ROOT) : "";
-        if (!List.of("http", "https", "file").contains(scheme)) {
+        String scheme = base.contains(":") ? base.substring(0, base.indexOf(':')) : "";
+        if (!List.of("http", "https", "file").contains(scheme) || base.contains("${") || base.contains("'")
+                || base.contains("{{")) {
             throw bad("--metadata-url", base, "an http(s):// or file: URL");
         }
         for (String split : splits()) {
@@ -208,6 +221,11 @@ public final class Settings {
         values.forEach(p::setProperty);
         p.setProperty("avqa.data-dir", dataDir().toString());
         p.setProperty("avqa.metadata.dir", metadataDir());
+        p.setProperty("avqa.metadata.kind", metadataDir().isEmpty() ? "http" : "file");
+        // these values already are the command line > -D > environment > file precedence: Camel must
+        // not look at the environment or system properties again (it would put them first)
+        p.setProperty("camel.component.properties.environment-variable-mode", "0");
+        p.setProperty("camel.component.properties.system-properties-mode", "0");
         p.setProperty("avqa.retry.max-redeliveries", String.valueOf(getInt("avqa.retry-attempts") - 1));
         p.setProperty("avqa.backoff.initial-millis", String.valueOf(millis("avqa.backoff.initial")));
         p.setProperty("avqa.backoff.max-millis", String.valueOf(millis("avqa.backoff.max")));
@@ -221,7 +239,7 @@ public final class Settings {
     /** For a {@code file:} metadata URL, the absolute directory it names; empty for http(s). */
     String metadataDir() {
         String base = get("avqa.metadata.base-url");
-        if (!base.toLowerCase(Locale.ROOT).startsWith("file:")) {
+        if (!base.startsWith("file:")) {
             return "";
         }
         String path = base.substring("file:".length());

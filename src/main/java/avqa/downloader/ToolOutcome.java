@@ -21,22 +21,41 @@ public final class ToolOutcome {
     /** Exit statuses of a process that the exec timeout (or a signal) killed. */
     private static final List<Integer> KILLED = List.of(-1, 137, 143);
 
-    private record Rule(Pattern pattern, String category, String reason) {
+    private record Rule(Pattern pattern, String category, String reason, VideoFailure.Signal signal) {
         static Rule of(String regex, String category, String reason) {
-            return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), category, reason);
+            return of(regex, category, reason, VideoFailure.Signal.NONE);
+        }
+
+        static Rule of(String regex, String category, String reason, VideoFailure.Signal signal) {
+            return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), category, reason, signal);
         }
     }
+
+    /** What a web page served instead of a video can tell (read only when yt-dlp found no video in it). */
+    private static final List<Rule> PAGE_RULES = List.of(
+            Rule.of("confirm you.?re not a bot|not a robot|unusual traffic|captcha", VideoFailure.TRANSIENT,
+                    "the source answered with a page asking to confirm this is not a bot (IP-wide limit)",
+                    VideoFailure.Signal.BOT_CHECK),
+            Rule.of("Too Many Requests|try again later|rate limit", VideoFailure.TRANSIENT,
+                    "the source answered with a page saying to try again later (IP-wide limit)",
+                    VideoFailure.Signal.RATE_LIMIT));
+
+    private static final Pattern DISK_FULL = Pattern.compile("No space left on device|Disk quota exceeded|Errno 28",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern NO_VIDEO_IN_PAGE = Pattern.compile("Unsupported URL", Pattern.CASE_INSENSITIVE);
 
     /** First match wins: the IP-wide signals come before the permanent texts they can contain. */
     private static final List<Rule> RULES = List.of(
             Rule.of("confirm your age|age[- ]restricted|inappropriate for some users", VideoFailure.PERMANENT,
                     "age-restricted: only a signed-in client can fetch it (--cookies)"),
             Rule.of("HTTP Error 429|Too Many Requests", VideoFailure.TRANSIENT,
-                    "rate-limited by the source (HTTP 429); if it persists, lower --max-requests or raise --sleep"),
+                    "rate-limited by the source (HTTP 429); if it persists, lower --max-requests or raise --sleep",
+                    VideoFailure.Signal.RATE_LIMIT),
             Rule.of("confirm you.?re not a bot|not a robot|captcha", VideoFailure.TRANSIENT,
-                    "the source asks to confirm this is not a bot (IP-wide limit); wait, or pass --cookies"),
+                    "the source asks to confirm this is not a bot (IP-wide limit); wait, or pass --cookies",
+                    VideoFailure.Signal.BOT_CHECK),
             Rule.of("try again later", VideoFailure.TRANSIENT,
-                    "the source says try again later (IP-wide limit)"),
+                    "the source says try again later (IP-wide limit)", VideoFailure.Signal.RATE_LIMIT),
             Rule.of("Private video", VideoFailure.PERMANENT, "private video"),
             Rule.of("copyright", VideoFailure.PERMANENT, "removed for copyright"),
             Rule.of("account (associated with this video )?has been terminated|account .*terminated",
@@ -57,6 +76,8 @@ public final class ToolOutcome {
             Rule.of("HTTP Error 40[13]", VideoFailure.PERMANENT, "access denied by the source (HTTP 401/403)"),
             Rule.of("Unsupported URL", VideoFailure.PERMANENT,
                     "the source answered with a web page, not a video (check --source-url-template)"),
+            Rule.of("Postprocessing|Conversion failed|ffmpeg not found", VideoFailure.INVALID_OUTPUT,
+                    "yt-dlp downloaded the video but could not convert it to --video-format"),
             Rule.of("HTTP Error 5\\d\\d", VideoFailure.TRANSIENT, "server error at the source (HTTP 5xx)"),
             Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
                             + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"
@@ -65,34 +86,64 @@ public final class ToolOutcome {
 
     private final Workspace workspace;
     private final long downloadTimeoutSeconds;
+    private final CoolDown coolDown;
+    private final RunControl run;
 
-    public ToolOutcome(Workspace workspace, long downloadTimeoutSeconds) {
+    public ToolOutcome(Workspace workspace, long downloadTimeoutSeconds, CoolDown coolDown, RunControl run) {
         this.workspace = workspace;
         this.downloadTimeoutSeconds = downloadTimeoutSeconds;
+        this.coolDown = coolDown;
+        this.run = run;
     }
 
     /** Classifies a failed yt-dlp run from its exit status and stderr. */
     public static VideoFailure classifyDownload(int exitValue, String stderr, long timeoutSeconds) {
+        return classifyDownload(exitValue, stderr, "", timeoutSeconds);
+    }
+
+    /**
+     * Classifies a failed yt-dlp run from its exit status, its stderr and, when it found no video in
+     * what the source answered, the pages it saved ({@code --write-pages}).
+     */
+    public static VideoFailure classifyDownload(int exitValue, String stderr, String pages, long timeoutSeconds) {
         String lastError = lastError(stderr);
         if (KILLED.contains(exitValue)) {
             return new VideoFailure.Transient("yt-dlp did not finish within " + timeoutSeconds
                     + " s and was stopped (avqa.download.timeout)", lastError);
         }
+        if (NO_VIDEO_IN_PAGE.matcher(stderr).find()) {
+            for (Rule rule : PAGE_RULES) {
+                if (rule.pattern().matcher(pages).find()) {
+                    return VideoFailure.of(rule.category(), rule.reason(), lastError, rule.signal());
+                }
+            }
+        }
         for (Rule rule : RULES) {
             if (rule.pattern().matcher(stderr).find()) {
-                return VideoFailure.of(rule.category(), rule.reason(), lastError);
+                return VideoFailure.of(rule.category(), rule.reason(), lastError, rule.signal());
             }
         }
         return new VideoFailure.Transient("yt-dlp failed (exit " + exitValue + ") with an error it did not explain",
                 lastError);
     }
 
-    /** The file a successful yt-dlp run wrote; throws the classified failure otherwise. */
+    /**
+     * The file a successful yt-dlp run wrote; throws the classified failure otherwise. An IP-wide
+     * signal starts the cool-down for every worker; a success counts towards ending it.
+     */
     public String downloadedFile(@Header("avqaVideoId") String id, @Body ExecResult result) {
         String stderr = text(result.getStderr());
         if (result.getExitValue() != 0) {
-            throw classifyDownload(result.getExitValue(), stderr, downloadTimeoutSeconds);
+            run.checkRunning();
+            checkDiskSpace(stderr);
+            VideoFailure failure = classifyDownload(result.getExitValue(), stderr,
+                    workspace.savedPages(id), downloadTimeoutSeconds);
+            if (failure.signal() != VideoFailure.Signal.NONE) {
+                coolDown.signal(failure.reason(), failure.signal() == VideoFailure.Signal.BOT_CHECK);
+            }
+            throw failure;
         }
+        coolDown.success();
         Path file = workspace.downloadedFile(id);
         if (file == null) {
             throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file", lastError(stderr));
@@ -100,10 +151,22 @@ public final class ToolOutcome {
         return file.toString();
     }
 
+    /** A full disk is nobody's video's fault: it stops the run, naming the data directory. */
+    void checkDiskSpace(String stderr) {
+        if (DISK_FULL.matcher(stderr).find()) {
+            String reason = "no space left on the disk holding " + workspace.root()
+                    + ": free some space and run again; complete videos are kept (" + lastError(stderr) + ")";
+            run.stop(reason);
+            throw new RunStoppedException(reason);
+        }
+    }
+
     /** Checks an ffmpeg extraction's exit status. */
     public void checkExtraction(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
             String stderr = text(result.getStderr());
+            run.checkRunning();
+            checkDiskSpace(stderr);
             if (KILLED.contains(result.getExitValue())) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         lastError(stderr));

@@ -14,23 +14,42 @@ public class VideoFailure extends RuntimeException {
     public static final String INVALID_ID = "invalid-id";
     public static final String ERROR = "error";
 
+    /** Whether a failure says something about the whole IP address, not just this video. */
+    public enum Signal {
+        NONE,
+        /** HTTP 429, "try again later": the IP is rate-limited. */
+        RATE_LIMIT,
+        /** "Sign in to confirm you're not a bot": the IP is limited until it proves it is a person. */
+        BOT_CHECK
+    }
+
     private final String category;
     private final String lastError;
+    private final Signal signal;
 
     public VideoFailure(String category, String reason, String lastError) {
+        this(category, reason, lastError, Signal.NONE);
+    }
+
+    public VideoFailure(String category, String reason, String lastError, Signal signal) {
         super(reason, null, false, false);
         this.category = category;
         this.lastError = lastError == null ? "" : lastError;
+        this.signal = signal;
     }
 
     /** A failure of the given category, as the subclass the routes' error handling matches on. */
-    public static VideoFailure of(String category, String reason, String lastError) {
+    public static VideoFailure of(String category, String reason, String lastError, Signal signal) {
         return switch (category) {
-            case TRANSIENT -> new Transient(reason, lastError);
+            case TRANSIENT -> new Transient(reason, lastError, signal);
             case PERMANENT -> new Permanent(reason, lastError);
             case INVALID_OUTPUT -> new InvalidOutput(reason, lastError);
             default -> new VideoFailure(category, reason, lastError);
         };
+    }
+
+    public Signal signal() {
+        return signal;
     }
 
     public String category() {
@@ -51,6 +70,10 @@ public class VideoFailure extends RuntimeException {
     public static class Transient extends VideoFailure {
         public Transient(String reason, String lastError) {
             super(TRANSIENT, reason, lastError);
+        }
+
+        public Transient(String reason, String lastError, Signal signal) {
+            super(TRANSIENT, reason, lastError, signal);
         }
     }
 

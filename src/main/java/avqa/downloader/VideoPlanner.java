@@ -20,36 +20,50 @@ public final class VideoPlanner {
     private final VideoIdRules rules;
     private final ProgressBook progress;
     private final Workspace workspace;
+    private final FailureRecords failures;
     private final List<String> splits;
+    private final boolean retryPermanent;
 
     public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, ProgressBook progress,
-                        Workspace workspace, List<String> splits) {
+                        Workspace workspace, FailureRecords failures, List<String> splits, boolean retryPermanent) {
         this.annotations = annotations;
         this.rules = rules;
         this.progress = progress;
         this.workspace = workspace;
+        this.failures = failures;
         this.splits = splits;
+        this.retryPermanent = retryPermanent;
     }
 
     public List<VideoTask> plan() {
-        AnnotationPlanner.VideoIds ids = annotations.plan(workspace.metadataDir(), splits);
+        AnnotationPlanner.VideoIds ids;
+        try {
+            ids = annotations.plan(workspace.metadataDir(), splits);
+        } catch (BadInputException e) {
+            throw new BadInputException(e.getMessage() + " (this copy is in " + workspace.metadataDir()
+                    + "; once the source is fixed, run with --refresh-metadata to fetch it again)", e);
+        }
         annotations.write(ids, workspace.metadataDir().resolve("video_ids.json"));
         List<VideoTask> tasks = new ArrayList<>(ids.allIds().size());
         int complete = 0;
         int audioOnly = 0;
         int unavailable = 0;
+        int failedBefore = 0;
         for (String id : ids.allIds()) {
             VideoTask task = task(id);
             switch (task.state()) {
                 case COMPLETE -> complete++;
                 case EXTRACT_AUDIO -> audioOnly++;
                 case UNAVAILABLE -> unavailable++;
+                case FAILED_BEFORE -> failedBefore++;
                 default -> { }
             }
             tasks.add(task);
         }
-        LOG.info("Planned {} unique videos from {}: {} complete, {} need only audio, {} to download, {} without a source",
-                tasks.size(), splits, complete, audioOnly, tasks.size() - complete - audioOnly - unavailable, unavailable);
+        LOG.info("Planned {} unique videos from {}: {} complete, {} need only audio, {} to download, {} without a source, "
+                        + "{} failed permanently before (not requested again{})", tasks.size(), splits, complete, audioOnly,
+                tasks.size() - complete - audioOnly - unavailable - failedBefore, unavailable, failedBefore,
+                retryPermanent ? "" : " without --retry-permanent");
         return tasks;
     }
 
@@ -68,6 +82,10 @@ public final class VideoPlanner {
         }
         if (hasVideo) {
             return resolved.withState(VideoTask.State.EXTRACT_AUDIO);
+        }
+        if (resolved.state() == VideoTask.State.DOWNLOAD && !retryPermanent
+                && VideoFailure.PERMANENT.equals(failures.category(id))) {
+            return resolved.withState(VideoTask.State.FAILED_BEFORE);
         }
         return resolved;
     }

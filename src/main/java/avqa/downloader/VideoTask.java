@@ -19,7 +19,9 @@ public record VideoTask(String id, String url, State state, String category, Str
         /** Video and audio are complete: nothing to do, no request. */
         COMPLETE,
         /** No possible source (no-source, invalid-id): recorded, never requested. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Its last failure was permanent: not requested again unless --retry-permanent. */
+        FAILED_BEFORE
     }
 
     public static VideoTask download(String id, String url) {

@@ -21,11 +21,13 @@ public final class Workspace {
     private final Path root;
     private final String videoExt;
     private final String audioExt;
+    private final RunControl run;
 
-    public Workspace(Path root, String videoExt, String audioExt) {
+    public Workspace(Path root, String videoExt, String audioExt, RunControl run) {
         this.root = root;
         this.videoExt = videoExt;
         this.audioExt = audioExt;
+        this.run = run;
     }
 
     public Path root() {
@@ -75,6 +77,47 @@ public final class Workspace {
                 throw new BadInputException("cannot write to " + dir + ": permission denied");
             }
         }
+        stopOrphans();
+        deleteTree(partialDir(), false);
+        removeTemporaries();
+    }
+
+    /**
+     * Stops yt-dlp/ffmpeg processes that a killed run of this data directory left behind (their
+     * arguments name a file under {@code .partial/}); the data directory lock guarantees no live run
+     * owns them.
+     */
+    void stopOrphans() {
+        stopProcessesUsing(partialDir());
+    }
+
+    private static void stopProcessesUsing(Path dir) {
+        String partial = dir.toString() + "/";
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(args -> java.util.Arrays.stream(args)
+                        .anyMatch(a -> a.startsWith(partial))).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Removes what an interrupted write-then-rename left: {@code .*.tmp}, {@code .writing-*}, {@code .fetching-*}. */
+    private void removeTemporaries() {
+        for (Path dir : List.of(root, metadataDir(), failedDir(), videosDir(), audioDir())) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*")) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && (name.endsWith(".tmp") || name.startsWith(".writing-")
+                            || name.startsWith(".fetching-"))) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            } catch (IOException e) {
+                throw new BadInputException("cannot clean " + dir + ": " + describe(e));
+            }
+        }
+    }
+
+    /** Empties {@code .partial/} at the end of a run, when nothing is in flight any more. */
+    public void clearPartial() {
         deleteTree(partialDir(), false);
     }
 
@@ -93,6 +136,8 @@ public final class Workspace {
     /** An empty working directory for one attempt at a video; what an earlier attempt left is removed. */
     public String freshTempDir(@Header("avqaVideoId") String id) {
         Path dir = partialDir().resolve(checked(id));
+        // a timed-out attempt's yt-dlp may have left a child (ffmpeg) writing here
+        stopProcessesUsing(dir);
         deleteTree(dir, true);
         try {
             Files.createDirectories(dir);
@@ -138,6 +183,25 @@ public final class Workspace {
         return null;
     }
 
+    /** The web pages yt-dlp saved for an attempt ({@code --write-pages}), at most 256 KiB of each. */
+    public String savedPages(String id) {
+        Path dir = partialDir().resolve(checked(id));
+        StringBuilder pages = new StringBuilder();
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        try (DirectoryStream<Path> dumps = Files.newDirectoryStream(dir, "*.dump")) {
+            for (Path dump : dumps) {
+                try (var in = Files.newInputStream(dump)) {
+                    pages.append(new String(in.readNBytes(256 * 1024), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            return pages.toString();
+        }
+        return pages.toString();
+    }
+
     /**
      * Moves the validated video (if it is still in the working directory) and then the validated
      * audio under their final names, and removes the working directory.
@@ -145,11 +209,46 @@ public final class Workspace {
     public void publish(@Header("avqaVideoId") String id, @Header("avqaVideoFile") String videoFile,
                         @Header("avqaAudioFile") String audioFile) throws IOException {
         Path video = Path.of(videoFile);
-        if (!video.equals(video(id))) {
-            AtomicFiles.move(video, video(id));
+        try {
+            if (!video.equals(video(id))) {
+                AtomicFiles.move(video, video(id));
+            }
+            AtomicFiles.move(Path.of(audioFile), audio(id));
+        } catch (IOException e) {
+            throw stopIfDiskFull(e);
         }
-        AtomicFiles.move(Path.of(audioFile), audio(id));
         deleteTree(partialDir().resolve(id), true);
+    }
+
+    /**
+     * A full disk stops the run, naming the data directory; any other I/O error is returned as it
+     * is, for the video's failure record.
+     */
+    public IOException stopIfDiskFull(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+            String reason = "no space left on the disk holding " + root + ": free some space and run again; "
+                    + "complete videos are kept";
+            run.stop(reason);
+            throw new RunStoppedException(reason);
+        }
+        return e;
+    }
+
+    /**
+     * A video already under {@code videos/} that failed validation is moved to {@code rejected/}, so
+     * that the next run downloads it again instead of failing on it forever.
+     */
+    public void setAsideInvalid(@Header("avqaVideoId") String id, @Header("avqaCategory") String category,
+                                @Header("avqaVideoFile") String videoFile) throws IOException {
+        if (!VideoFailure.INVALID_OUTPUT.equals(category) || videoFile == null || !VideoIdRules.isSafe(id)
+                || !Path.of(videoFile).equals(video(id)) || !Files.exists(video(id))) {
+            return;
+        }
+        Path rejected = root.resolve("rejected");
+        Files.createDirectories(rejected);
+        Files.move(video(id), rejected.resolve(video(id).getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(audio(id));
     }
 
     /** Removes a video's working directory (after a final failure). */

@@ -94,13 +94,23 @@ class FailureHandlingTest {
         assertEquals(List.of("goodvideo01.wav"), PipelineTest.listNames(data.resolve("audio")));
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
 
-        // the source recovers: a rerun completes the video and removes its failure record
+        // the source recovers: a rerun completes the video and removes its failure record; the
+        // permanent failures are not requested again
         server.failAlways("cutconnect1", null);
+        int missingHits = server.hits("missing0001").size();
         Fixture.Outcome rerun = Fixture.run(args);
         assertEquals(1, rerun.exit());
+        assertEquals(missingHits, server.hits("missing0001").size(), "a permanent failure is not requested again");
+        assertEquals("permanent", Fixture.readJson(data.resolve("failed/missing0001.json")).get("category").asText());
         assertTrue(Files.isRegularFile(data.resolve("videos/cutconnect1.mp4")));
         assertFalse(Files.exists(data.resolve("failed/cutconnect1.json")));
         assertFalse(Fixture.readJson(data.resolve("failed_downloads.json")).has("cutconnect1"));
+
+        server.failAlways("missing0001", null);
+        args.add("--retry-permanent");
+        Fixture.run(args);
+        assertTrue(server.hits("missing0001").size() > missingHits, "--retry-permanent requests it again");
+        assertTrue(Files.isRegularFile(data.resolve("videos/missing0001.mp4")));
     }
 
     static void assertCategory(Path data, String id, String category, int attempts) throws Exception {

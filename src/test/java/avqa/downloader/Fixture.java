@@ -76,7 +76,12 @@ final class Fixture {
     }
 
     /** Runs the real command line in this JVM, from the repository root (the real routes/ and application.properties). */
-    static synchronized Outcome run(List<String> args) {
+    static Outcome run(List<String> args) {
+        return run(args, Map.of());
+    }
+
+    /** Runs the real command line in this JVM with the given environment (AVQA_* settings). */
+    static synchronized Outcome run(List<String> args, Map<String, String> env) {
         PrintStream oldErr = System.err;
         PrintStream oldOut = System.out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -84,7 +89,7 @@ final class Fixture {
         System.setErr(new PrintStream(new TeeStream(err, oldErr), true, StandardCharsets.UTF_8));
         System.setOut(new PrintStream(new TeeStream(out, oldOut), true, StandardCharsets.UTF_8));
         try {
-            int exit = AvqaDownloader.run(args.toArray(String[]::new), Path.of("").toAbsolutePath(), Map.of());
+            int exit = AvqaDownloader.run(args.toArray(String[]::new), Path.of("").toAbsolutePath(), env);
             return new Outcome(exit, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(oldErr);
@@ -97,7 +102,39 @@ final class Fixture {
         return new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--metadata-url", "file:" + metadataDir,
                 "--splits", "test", "--source-url-template", urlTemplate, "--workers", "2", "--sleep", "0",
                 "--jitter", "0", "--backoff", "0.3", "--retry-attempts", "3", "--max-requests", "1000",
-                "--period", "1", "--rate-limit", "20M"));
+                "--period", "1", "--rate-limit", "20M", "--cooldown", "0.5"));
+    }
+
+    /**
+     * Starts the command line in a JVM of its own (to be killed, signalled, or to hold the data
+     * directory), from the repository root, with this JVM's class path; its output goes to {@code log}.
+     */
+    static Process startJvm(List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AvqaDownloader.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Waits for a condition, polling every few milliseconds, up to a deadline; says what it waited for. */
+    static void await(String what, long timeoutMillis, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Processes (anywhere on the machine) whose arguments name a path under {@code dir}. */
+    static List<ProcessHandle> processesUsing(Path dir) {
+        String prefix = dir.toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                .map(a -> java.util.Arrays.stream(a).anyMatch(x -> x.startsWith(prefix))).orElse(false)).toList();
     }
 
     /** [video seconds, audio seconds] by ffprobe; -1 where the stream is missing or the file unreadable. */

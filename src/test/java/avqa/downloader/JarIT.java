@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -21,10 +22,16 @@ class JarIT {
     }
 
     static Result runJar(List<String> args) throws Exception {
+        return runJar(args, java.util.Map.of());
+    }
+
+    static Result runJar(List<String> args, java.util.Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the jar finished");
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -39,7 +46,9 @@ class JarIT {
             Path data = tmp.resolve("data");
             Fixture.annotations(meta, "test", List.of("jarvideo001", "jarvideo002"));
 
-            Result r = runJar(Fixture.localArgs(data, meta, server.urlTemplate()));
+            // the command line wins over the environment, in the routes too
+            Result r = runJar(Fixture.localArgs(data, meta, server.urlTemplate()),
+                    java.util.Map.of("AVQA_DATA_DIR", tmp.resolve("elsewhere").toString(), "AVQA_WORKERS", "1"));
 
             assertEquals(0, r.exit(), r.output());
             assertTrue(r.output().contains("Run finished"), r.output());
@@ -48,6 +57,7 @@ class JarIT {
                 assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
             }
             assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("Complete: jarvideo002"));
+            assertFalse(Files.exists(tmp.resolve("elsewhere")), "nothing written where the environment said");
         }
     }
 

@@ -34,8 +34,10 @@ final class MediaServer implements AutoCloseable {
         TRUNCATED,
         /** Promises the whole file, sends half, then drops the connection. */
         CUT,
-        /** An HTML page instead of a video. */
+        /** An ordinary HTML page instead of a video. */
         HTML_PAGE,
+        /** A page asking to confirm you are not a bot, as YouTube serves to a limited IP. */
+        BOT_CHECK_PAGE,
         /** Sends the headers and a little of the body, then nothing more until the client gives up. */
         STALL
     }
@@ -53,6 +55,8 @@ final class MediaServer implements AutoCloseable {
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> nextFaults = new ConcurrentHashMap<>();
     private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
+    private volatile Fault everyone;
+    private volatile long everyoneUntil;
     private final List<Hit> hits = new ArrayList<>();
     private final long started = System.currentTimeMillis();
 
@@ -99,6 +103,18 @@ final class MediaServer implements AutoCloseable {
         return this;
     }
 
+    /** A fault for every video request until {@code millis} from now: a storm that hits the whole IP. */
+    MediaServer failEveryoneFor(Fault fault, long millis) {
+        everyone = fault;
+        everyoneUntil = System.currentTimeMillis() + millis;
+        return this;
+    }
+
+    /** Milliseconds since the server started, on the clock of {@link Hit#atMillis()}. */
+    long now() {
+        return System.currentTimeMillis() - started;
+    }
+
     synchronized List<Hit> hits() {
         return new ArrayList<>(hits);
     }
@@ -112,6 +128,9 @@ final class MediaServer implements AutoCloseable {
     }
 
     private Fault faultFor(String id) {
+        if (everyone != null && System.currentTimeMillis() < everyoneUntil) {
+            return everyone;
+        }
         Deque<Fault> queue = nextFaults.get(id);
         synchronized (this) {
             if (queue != null && !queue.isEmpty()) {
@@ -189,10 +208,12 @@ final class MediaServer implements AutoCloseable {
             case TOO_MANY_REQUESTS -> plain(ex, id, range, 429, "Too Many Requests");
             case NOT_FOUND -> plain(ex, id, range, 404, "Not Found");
             case SERVER_ERROR -> plain(ex, id, range, 503, "Service Unavailable");
-            case HTML_PAGE -> {
+            case HTML_PAGE, BOT_CHECK_PAGE -> {
                 record(ex.getRequestMethod(), id, range, 200);
-                byte[] page = ("<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
-                        + "<p>Sign in to confirm you're not a bot</p></body></html>").getBytes(StandardCharsets.UTF_8);
+                byte[] page = (fault == Fault.HTML_PAGE
+                        ? "<!DOCTYPE html><html><head><title>Welcome</title></head><body><p>Our videos</p></body></html>"
+                        : "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+                        + "<p>Sign in to confirm you’re not a bot</p></body></html>").getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
                 ex.sendResponseHeaders(200, page.length);
                 try (OutputStream out = ex.getResponseBody()) {

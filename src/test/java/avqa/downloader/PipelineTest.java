@@ -70,6 +70,30 @@ class PipelineTest {
         assertTrue(Fixture.lastSummary(data).contains("10 already complete"), Fixture.lastSummary(data));
     }
 
+    @Test
+    void aBrokenVideoAlreadyInVideosIsSetAsideAndFetchedAgain(@TempDir Path tmp) throws Exception {
+        String id = "brokenfile1";
+        server.serve(id, clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        Files.createDirectories(data.resolve("videos"));
+        byte[] whole = Files.readAllBytes(clip);
+        Files.write(data.resolve("videos/" + id + ".mp4"), java.util.Arrays.copyOf(whole, 20_000));
+
+        Fixture.Outcome first = Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate()));
+
+        assertEquals(1, first.exit());
+        assertEquals("invalid-output", Fixture.readJson(data.resolve("failed/" + id + ".json")).get("category").asText());
+        assertEquals(List.of(), listNames(data.resolve("videos")), "the broken file left videos/");
+        assertEquals(List.of(id + ".mp4"), listNames(data.resolve("rejected")));
+        assertTrue(server.hits(id).isEmpty(), "no request while a video file was there");
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate())).exit());
+        assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[1] > 2.5);
+        assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5);
+    }
+
     static List<String> listNames(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             return List.of();

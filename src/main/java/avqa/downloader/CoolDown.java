@@ -1,0 +1,95 @@
+package avqa.downloader;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IP-wide cool-down. A 429, a "try again later" or a bot check means the source limits the
+ * whole IP, so every worker waits (in {@link #await()}, just before a download starts) instead of
+ * each retrying on its own. The pause grows with each new signal (initial × multiplier^n, capped)
+ * and falls back to the initial one after {@code resetAfter} successes in a row. Signals that arrive
+ * while a cool-down is on come from downloads that started before it and do not make it longer.
+ * A bot check that is still there after {@code botCheckLimit} cool-downs in a row stops the run:
+ * only cookies help then.
+ */
+public final class CoolDown {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.cooldown");
+
+    private final long initialMillis;
+    private final double multiplier;
+    private final long maxMillis;
+    private final int resetAfter;
+    private final int botCheckLimit;
+    private final RunControl run;
+
+    private long until;
+    private int level;
+    private int successes;
+    private int botChecksInARow;
+    private boolean announcedEnd = true;
+
+    public CoolDown(long initialMillis, double multiplier, long maxMillis, int resetAfter, int botCheckLimit,
+                    RunControl run) {
+        this.initialMillis = initialMillis;
+        this.multiplier = multiplier;
+        this.maxMillis = maxMillis;
+        this.resetAfter = resetAfter;
+        this.botCheckLimit = botCheckLimit;
+        this.run = run;
+    }
+
+    /** An IP-wide signal seen by one worker. */
+    public synchronized void signal(String reason, boolean botCheck) {
+        long now = System.currentTimeMillis();
+        successes = 0;
+        if (now < until) {
+            return;
+        }
+        if (botCheck && ++botChecksInARow >= botCheckLimit) {
+            run.stop("the source still asks to confirm this is not a bot after " + botChecksInARow
+                    + " cool-downs. Export cookies.txt from a browser signed in to it and run again with "
+                    + "--cookies FILE; progress is kept");
+            return;
+        }
+        long pause = (long) Math.min(maxMillis, initialMillis * Math.pow(multiplier, level));
+        level++;
+        until = now + pause;
+        announcedEnd = false;
+        LOG.warn("Cool-down: every worker pauses for {} s ({}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
+                reason, level);
+    }
+
+    /** A download that went through. */
+    public synchronized void success() {
+        botChecksInARow = 0;
+        if (level > 0 && ++successes >= resetAfter) {
+            level = 0;
+            successes = 0;
+        }
+    }
+
+    /** Waits while a cool-down is on; throws {@link RunStoppedException} if the run stops meanwhile. */
+    public void await() throws InterruptedException {
+        while (true) {
+            run.checkRunning();
+            long wait;
+            synchronized (this) {
+                wait = until - System.currentTimeMillis();
+                if (wait <= 0) {
+                    if (!announcedEnd) {
+                        announcedEnd = true;
+                        LOG.info("Cool-down over: downloads resume");
+                    }
+                    return;
+                }
+            }
+            Thread.sleep(Math.min(wait, 500));
+        }
+    }
+
+    /** Milliseconds left of the current cool-down (0 when none), for status lines. */
+    public synchronized long remainingMillis() {
+        return Math.max(0, until - System.currentTimeMillis());
+    }
+}

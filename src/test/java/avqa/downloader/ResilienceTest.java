@@ -1,0 +1,163 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a week-long run meets, injected for real: rate-limit storms, bot checks, stalls, a second copy. */
+class ResilienceTest {
+
+    static MediaServer server;
+    static Path clip;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        clip = Fixture.clip("tone-3s", 3, true);
+        server = new MediaServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    static List<String> ids(String prefix, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+            server.serve(prefix + i, clip);
+        }
+        return ids;
+    }
+
+    @Test
+    void aRateLimitStormPausesEveryWorkerAndEveryVideoCompletesAfterIt(@TempDir Path tmp) throws Exception {
+        List<String> ids = ids("storm", 6);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--workers", "3", "--cooldown", "1", "--retry-attempts", "6", "--backoff", "0.2"));
+        long stormMillis = 5000;
+        long stormStart = server.now();
+        server.failEveryoneFor(MediaServer.Fault.TOO_MANY_REQUESTS, stormMillis);
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), "every video completes after the storm");
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
+        assertEquals(0, Fixture.readJson(data.resolve("failed_downloads.json")).size(), "nothing recorded as failed");
+        long refused = server.hits().stream().filter(h -> h.atMillis() >= stormStart && h.status() == 429).count();
+        // Cool-downs of 1, 2, 4 s start at most at 0, 1 and 3 s into a 5 s storm: three windows in which
+        // each of the 3 workers may start once, plus one request per worker already in flight.
+        // (Each worker retrying on its own backoff of 0.2, 0.4, 0.8 ... s would send 18 or more.)
+        assertTrue(refused <= 3 * 3 + 3, "requests during the storm: " + refused);
+        assertTrue(refused >= 3, "the storm was met: " + refused);
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("Cool-down: every worker pauses for 1.0 s"), "the log says when a cool-down starts");
+        assertTrue(log.contains("Cool-down: every worker pauses for 2.0 s"), "and that it grows");
+        assertTrue(log.contains("Cool-down over"), "and when it ends");
+    }
+
+    @Test
+    void aPersistentBotCheckStopsTheRunEarlyWithTheCookiesHintAndALaterRunResumes(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = ids("botcheck", 8);
+        for (String id : ids) {
+            server.failAlways(id, MediaServer.Fault.BOT_CHECK_PAGE);
+        }
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--cooldown", "0.3", "--retry-attempts", "5"));
+        int before = server.hits().size();
+
+        Fixture.Outcome stopped = Fixture.run(args);
+
+        assertEquals(1, stopped.exit());
+        int spent = server.hits().size() - before;
+        assertTrue(spent <= 6, "only a few requests were spent: " + spent);
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("--cookies"), "the user is told about --cookies");
+        assertTrue(log.contains("Run stopped early"), log);
+        JsonNode failures = Fixture.readJson(data.resolve("failed_downloads.json"));
+        failures.forEach(f -> assertEquals("transient", f.get("category").asText(), "never recorded as permanent"));
+        assertTrue(failures.size() < ids.size(), "the videos not tried stay pending, not failed: " + failures);
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+
+        for (String id : ids) {
+            server.failAlways(id, null);
+        }
+        assertEquals(0, Fixture.run(args).exit(), "a later run resumes and completes");
+        assertEquals(ids.size(), PipelineTest.listNames(data.resolve("audio")).size());
+    }
+
+    @Test
+    void aStalledDownloadIsKilledAfterTheTimeoutAndRetriedAndNoProcessOutlivesTheRun(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = ids("stalled", 2);
+        // the first request is yt-dlp looking at the URL, the second one the download, which stalls
+        server.failNext("stalled0", MediaServer.Fault.STALL, MediaServer.Fault.STALL);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+
+        long start = System.currentTimeMillis();
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate()),
+                Map.of("AVQA_DOWNLOAD_TIMEOUT", "3"));
+
+        assertEquals(0, outcome.exit());
+        assertTrue(System.currentTimeMillis() - start < 60_000, "the stall did not hold the run");
+        assertTrue(Files.isRegularFile(data.resolve("audio/stalled0.wav")));
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("did not finish within 3 s"));
+        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList(),
+                "no yt-dlp or ffmpeg left running");
+        assertEquals(List.of(), Fixture.processesUsing(data));
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirectoryExits3AndAKilledHolderDoesNotBlockTheNext(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = ids("locked", 2);
+        server.failAlways("locked0", MediaServer.Fault.STALL);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        Process holder = Fixture.startJvm(args, Map.of(), tmp.resolve("holder.log"));
+        try {
+            Fixture.await("the first run to download", 30_000, () -> !server.hits("locked0").isEmpty());
+
+            Fixture.Outcome second = Fixture.run(args);
+
+            assertEquals(3, second.exit());
+            assertTrue(second.stderr().contains("pid " + holder.pid()) && second.stderr().contains(data.toString()),
+                    second.stderr());
+            assertFalse(Fixture.processesUsing(data).isEmpty(), "the holder's yt-dlp is running");
+        } finally {
+            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        server.failAlways("locked0", null);
+
+        Fixture.Outcome next = Fixture.run(args);
+
+        assertEquals(0, next.exit(), next.stderr());
+        assertTrue(Files.isRegularFile(data.resolve("audio/locked0.wav")));
+        assertEquals(List.of(), Fixture.processesUsing(data), "the killed run's yt-dlp was stopped");
+    }
+}
