@@ -169,6 +169,9 @@ public final class AvqaDownloader implements Callable<Integer> {
             CamelContext camel = main.getCamelContext();
             ProducerTemplate template = camel.createProducerTemplate();
             RunReport.Summary summary = template.requestBody("direct:run", null, RunReport.Summary.class);
+            if (summary.stoppedBecause() != null) {
+                System.err.println("avqa-downloader: run stopped early: " + summary.stoppedBecause());
+            }
             return summary.exitCode();
         } catch (Exception e) {
             Throwable bad = rootBadInput(e);

@@ -66,7 +66,7 @@ final class DataDirLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new BadInputException("cannot lock " + file + ": " + Workspace.describe(e));
+            throw new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
         }
     }
 

@@ -61,7 +61,14 @@ public final class FailureRecords {
     /** The record for a video that has no possible source; nothing was requested. */
     public Map<String, Object> fromTask(Exchange exchange) {
         VideoTask task = exchange.getIn().getBody(VideoTask.class);
-        return record(exchange, task.id(), task.category(), task.reason(), "", 0, null);
+        Map<String, Object> r = record(exchange, task.id(), task.category(), task.reason(), "", 0, null);
+        r.put("id", shown(task.id()));
+        return r;
+    }
+
+    /** An id as a record shows it: an unsafe one of absurd length is cut (its file name hashes all of it). */
+    static String shown(String id) {
+        return id.length() <= 200 ? id : id.substring(0, 200) + "…(" + (id.length() - 200) + " more characters)";
     }
 
     private Map<String, Object> record(Exchange exchange, String id, String category, String reason,

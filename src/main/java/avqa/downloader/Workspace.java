@@ -285,6 +285,9 @@ public final class Workspace {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 }

@@ -9,27 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Faults injected at the loopback server: retries with backoff, dead-lettered failures and their records. */
-class FailureHandlingTest {
+class FailureHandlingTest extends LoopbackServerTest {
 
-    static MediaServer server;
-    static Path clip;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        clip = Fixture.clip("tone-3s", 3, true);
-        server = new MediaServer();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @Test
     void aVideoAnswered429TwiceCompletesAndTheGapsBetweenAttemptsGrow(@TempDir Path tmp) throws Exception {

@@ -8,27 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole pipeline against real yt-dlp and ffmpeg and the loopback video server. */
-class PipelineTest {
+class PipelineTest extends LoopbackServerTest {
 
-    static MediaServer server;
-    static Path clip;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        clip = Fixture.clip("tone-3s", 3, true);
-        server = new MediaServer();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @Test
     void tenVideosEndCompleteAndValidAndASecondRunRequestsNothing(@TempDir Path tmp) throws Exception {

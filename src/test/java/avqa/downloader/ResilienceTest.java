@@ -11,27 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a week-long run meets, injected for real: rate-limit storms, bot checks, stalls, a second copy. */
-class ResilienceTest {
+class ResilienceTest extends LoopbackServerTest {
 
-    static MediaServer server;
-    static Path clip;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        clip = Fixture.clip("tone-3s", 3, true);
-        server = new MediaServer();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     static List<String> ids(String prefix, int n) {
         List<String> ids = new ArrayList<>();

@@ -1,0 +1,165 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs killed with SIGKILL or stopped with SIGTERM at awkward moments, then run again. */
+class CrashTest {
+
+    static MediaServer server;
+    static Path clip;
+
+    @BeforeAll
+    static void start() throws Exception {
+        clip = Fixture.clip("tone-8s", 8, true);
+        server = new MediaServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static List<String> setUp(Path meta, String prefix, int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+            server.serve(prefix + i, clip);
+        }
+        Fixture.annotations(meta, "test", ids);
+        return ids;
+    }
+
+    static boolean anyFile(Path dir, String glob) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var walk = Files.walk(dir)) {
+            var matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
+            return walk.anyMatch(p -> matcher.matches(p.getFileName()) && Files.isRegularFile(p));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static Set<String> complete(Path data, List<String> ids) {
+        Set<String> done = new HashSet<>();
+        for (String id : ids) {
+            if (Files.isRegularFile(data.resolve("videos/" + id + ".mp4")) && Files.isRegularFile(data.resolve("audio/" + id + ".wav"))) {
+                done.add(id);
+            }
+        }
+        return done;
+    }
+
+    /** Starts a run in its own JVM and SIGKILLs it as soon as {@code moment} holds (or after 60 s). */
+    static void runAndKill(List<String> args, Path log, BooleanSupplier moment) throws Exception {
+        Process p = Fixture.startJvm(args, Map.of(), log);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!moment.getAsBoolean() && p.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(2);
+        }
+        p.destroyForcibly();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void killedDuringADownloadDuringExtractionAndRightAfterARenameARerunFinishesWithoutRefetching(@TempDir Path tmp)
+            throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = setUp(meta, "crash", 5);
+        List<String> slow = Fixture.localArgs(data, meta, server.urlTemplate());
+        slow.addAll(List.of("--rate-limit", "300K"));
+        List<Set<String>> completeAtKill = new ArrayList<>();
+        List<Integer> hitsAtKill = new ArrayList<>();
+
+        runAndKill(slow, tmp.resolve("run1.log"), () -> anyFile(data.resolve(".partial"), "*.part"));
+        completeAtKill.add(complete(data, ids));
+        hitsAtKill.add(server.hits().size());
+
+        runAndKill(slow, tmp.resolve("run2.log"), () -> anyFile(data.resolve(".partial"), "audio.wav"));
+        completeAtKill.add(complete(data, ids));
+        hitsAtKill.add(server.hits().size());
+
+        Set<String> before = complete(data, ids);
+        runAndKill(slow, tmp.resolve("run3.log"), () -> {
+            try (var s = Files.list(data.resolve("videos"))) {
+                return s.count() > before.size();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        completeAtKill.add(complete(data, ids));
+        hitsAtKill.add(server.hits().size());
+
+        Fixture.Outcome last = Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate()));
+
+        assertEquals(0, last.exit());
+        for (String id : ids) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 7.5, id + " video valid");
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 7.5, id + " audio valid");
+        }
+        List<MediaServer.Hit> hits = server.hits();
+        for (int k = 0; k < completeAtKill.size(); k++) {
+            for (MediaServer.Hit h : hits.subList(hitsAtKill.get(k), hits.size())) {
+                assertTrue(!completeAtKill.get(k).contains(h.id()),
+                        h.id() + " was requested again after it was complete (kill " + (k + 1) + ")");
+            }
+        }
+        JsonNode progress = Fixture.readJson(data.resolve("download_progress.json"));
+        assertEquals(ids.size(), progress.get("completed").size(), progress.toString());
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "no temporary file left");
+        for (String dir : List.of(".", "metadata", "failed", "videos", "audio")) {
+            for (String name : PipelineTest.listNames(data.resolve(dir))) {
+                assertTrue(!name.endsWith(".tmp") && !name.startsWith(".writing-") && !name.startsWith(".fetching-")
+                        && !name.endsWith(".part"), "temporary file left: " + dir + "/" + name);
+            }
+        }
+        assertEquals(List.of(), Fixture.processesUsing(data), "no yt-dlp or ffmpeg of a killed run is left");
+    }
+
+    @Test
+    void sigtermStopsInFlightDownloadsRemovesTheirTemporariesAndKeepsProgress(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = setUp(meta, "term", 4);
+        List<String> slow = Fixture.localArgs(data, meta, server.urlTemplate());
+        slow.addAll(List.of("--rate-limit", "300K", "--workers", "1"));
+        Path log = tmp.resolve("run.log");
+        Process p = Fixture.startJvm(slow, Map.of(), log);
+        Fixture.await("the second download to be under way", 60_000,
+                () -> complete(data, ids).size() == 1 && anyFile(data.resolve(".partial"), "*.part"));
+
+        p.destroy();
+
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped promptly");
+        assertEquals(143, p.exitValue(), "the conventional status of a process ended by SIGTERM");
+        String out = Files.readString(log);
+        assertTrue(out.contains("Stopping the run: stopped by a signal"), out);
+        assertTrue(out.contains("Run stopped early"), "summary printed: " + out);
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "temporaries removed");
+        assertEquals(List.of(), Fixture.processesUsing(data), "in-flight yt-dlp stopped");
+        JsonNode progress = Fixture.readJson(data.resolve("download_progress.json"));
+        assertEquals(1, progress.get("completed").size(), "progress flushed: " + progress);
+        assertEquals(0, Fixture.readJson(data.resolve("failed_downloads.json")).size(), "the stopped video is pending, not failed");
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate())).exit());
+        assertEquals(ids.size(), complete(data, ids).size());
+    }
+}

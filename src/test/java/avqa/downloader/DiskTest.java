@@ -1,0 +1,72 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A data directory on a tiny file system: full mid-run, then read-only. Needs mount (root); skipped otherwise. */
+class DiskTest extends LoopbackServerTest {
+
+    static boolean sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @Test
+    void aFullDiskStopsTheRunNamingThePathAndLeavesNothingPartial(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        boolean mounted = sh("mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", data.toString());
+        if (!mounted) {
+            System.err.println("SKIPPED: DiskTest needs to mount a small tmpfs (run as root, as CI does)");
+        }
+        assumeTrue(mounted, "cannot mount a tmpfs here");
+        try {
+            List<String> ids = List.of("diskfull0", "diskfull1", "diskfull2");
+            for (String id : ids) {
+                server.serve(id, clip);
+            }
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", ids);
+            List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+            args.addAll(List.of("--workers", "1"));
+
+            Fixture.Outcome full = Fixture.run(args);
+
+            assertEquals(1, full.exit(), full.stderr());
+            assertTrue(full.stderr().contains("no space left on the disk holding " + data), full.stderr());
+            List<String> videos = PipelineTest.listNames(data.resolve("videos"));
+            assertTrue(videos.size() < ids.size(), "the disk filled up: " + videos);
+            for (String name : videos) {
+                String id = name.replace(".mp4", "");
+                assertTrue(Fixture.probe(data.resolve("videos/" + name))[0] > 2.5, "complete stays complete: " + name);
+                assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, "with its audio: " + id);
+            }
+            assertEquals(videos.size(), PipelineTest.listNames(data.resolve("audio")).size(), "no audio without video");
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing partial left");
+
+            Path readOnlyDir = tmp.resolve("read-only");
+            Files.createDirectories(readOnlyDir);
+            assertTrue(sh("mount", "-t", "tmpfs", "-o", "ro,size=100k", "tmpfs", readOnlyDir.toString()));
+            try {
+                List<String> roArgs = Fixture.localArgs(readOnlyDir, meta, server.urlTemplate());
+                Fixture.Outcome readOnly = Fixture.run(roArgs);
+                assertEquals(2, readOnly.exit(), readOnly.stderr());
+                assertTrue(readOnly.stderr().contains(readOnlyDir.toString()), "names the path: " + readOnly.stderr());
+                assertEquals(1, readOnly.stderr().strip().lines().count(), readOnly.stderr());
+            } finally {
+                sh("umount", "-l", readOnlyDir.toString());
+            }
+        } finally {
+            sh("umount", "-l", data.toString());
+        }
+    }
+}
