@@ -1,6 +1,5 @@
 package avqa.downloader;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.apache.logging.log4j.LogManager;
@@ -20,16 +18,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: options become {@code avqa.*} settings, the settings are checked, and one
- * run of the pipeline in {@code routes/*.yaml} is started on camel-main. Exit status: 0 every video
- * that has a source is complete, 1 some failed, 2 bad options or input or a missing tool.
+ * The command line: options become {@code avqa.*} settings, the settings are checked, and the
+ * pipeline in {@code routes/*.yaml} is started on camel-main: one run, a scheduled service, or a
+ * verification of the data directory. Exit status: 0 every video that has a source is complete, 1
+ * some failed, 2 bad options or input or a missing tool, 3 another process holds the data directory.
  */
-@Command(name = "avqa-downloader", mixinStandardHelpOptions = false, sortOptions = false,
-        usageHelpAutoWidth = true,
+@Command(name = "avqa-downloader", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Assembles the MUSIC-AVQA dataset: annotations, videos and WAV audio, verified and resumable.",
-                "Reads ./application.properties and ./routes/*.yaml; every option is also a property (-Dprop=… or an environment variable: avqa.workers is AVQA_WORKERS)."},
-        footer = {"", "Exit status: 0 every video that has a source is complete; 1 some failed; "
-                + "2 bad options, unreadable input or missing yt-dlp/ffmpeg."})
+                "Reads ./application.properties and ./routes/*.yaml; every option is also a property "
+                        + "(-Dprop=… or an environment variable: avqa.workers is AVQA_WORKERS)."},
+        footer = {"", "Exit status: 0 every video that has a source is complete; 1 some failed or the run stopped early; "
+                + "2 bad options, unreadable input or missing yt-dlp/ffmpeg; 3 another process holds the data directory."})
 public final class AvqaDownloader implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "PATH", description = "root of everything written (avqa.data-dir, default ./data/avqa)")
@@ -44,7 +43,7 @@ public final class AvqaDownloader implements Callable<Integer> {
     String sleep;
     @Option(names = "--jitter", paramLabel = "SECONDS", description = "plus a random extra pause in [0, jitter] (avqa.jitter, default 2.0)")
     String jitter;
-    @Option(names = "--video-format", paramLabel = "EXT", description = "container of the saved video (avqa.video-format, default mp4)")
+    @Option(names = "--video-format", paramLabel = "EXT", description = "container of the saved video: mp4 or mkv (avqa.video-format, default mp4)")
     String videoFormat;
     @Option(names = "--audio-format", paramLabel = "EXT", description = "format of the extracted audio (avqa.audio-format, default wav)")
     String audioFormat;
@@ -70,12 +69,25 @@ public final class AvqaDownloader implements Callable<Integer> {
     String cookies;
     @Option(names = "--proxy", paramLabel = "URL", description = "proxy passed to yt-dlp (avqa.proxy)")
     String proxy;
+    @Option(names = "--schedule", description = "stay running and resume on the Quartz schedule (avqa.schedule.enabled)")
+    boolean schedule;
+    @Option(names = "--cron", paramLabel = "EXPR", description = "when to resume, Quartz cron with seconds (avqa.schedule.cron, default '0 0 2 * * ?')")
+    String cron;
+    @Option(names = "--no-initial-run", description = "with --schedule, wait for the first trigger instead of starting at once")
+    boolean noInitialRun;
+    @Option(names = "--status-interval", paramLabel = "SECONDS", description = "seconds between status lines in the log (avqa.status.interval, default 60)")
+    String statusInterval;
+    @Option(names = "--verify", description = "check the data directory, print a report, download nothing")
+    boolean verify;
+    @Option(names = "--repair", description = "with --verify, move invalid files to rejected/ so the next run fetches them again")
+    boolean repair;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
     private static final org.slf4j.Logger EXIT_LOG = org.slf4j.LoggerFactory.getLogger("avqa.exit");
 
     private final Path home;
+    private Map<String, String> env = Map.of();
 
     AvqaDownloader(Path home) {
         this.home = home;
@@ -91,8 +103,7 @@ public final class AvqaDownloader implements Callable<Integer> {
         CommandLine cli = new CommandLine(command);
         cli.setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((ex, a) -> {
-            PrintStream err = System.err;
-            err.println("avqa-downloader: " + ex.getMessage() + " (see --help)");
+            System.err.println("avqa-downloader: " + ex.getMessage() + " (see --help)");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, c, p) -> {
@@ -103,23 +114,22 @@ public final class AvqaDownloader implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private Map<String, String> env = Map.of();
-
     @Override
     public Integer call() {
         Settings settings;
         try {
+            if (repair && !verify) {
+                throw new BadInputException("--repair goes with --verify");
+            }
             settings = Settings.resolve(commandLineValues(), home.resolve("application.properties"),
                     System.getProperties(), env);
             checkTools(settings);
         } catch (BadInputException e) {
-            System.err.println("avqa-downloader: " + e.getMessage());
-            return 2;
+            return fail(2, e.getMessage());
         }
-        Path routes = home.resolve("routes");
+        Path routes = home.resolve(settings.get("avqa.routes.dir")).toAbsolutePath().normalize();
         if (!Files.isDirectory(routes)) {
-            System.err.println("avqa-downloader: no routes/ folder in " + home + "; run it from the repository root");
-            return 2;
+            return fail(2, "no routes folder at " + routes + "; run from the repository root or set avqa.routes.dir");
         }
         RunControl run = new RunControl();
         Workspace workspace = new Workspace(settings.dataDir(), settings.get("avqa.video-format"),
@@ -128,46 +138,69 @@ public final class AvqaDownloader implements Callable<Integer> {
         try {
             lock = DataDirLock.acquire(workspace.root());
         } catch (DataDirLock.HeldException e) {
-            System.err.println("avqa-downloader: " + e.getMessage());
-            return 3;
+            return fail(3, e.getMessage());
         } catch (BadInputException e) {
-            System.err.println("avqa-downloader: " + e.getMessage());
-            return 2;
+            return fail(2, e.getMessage());
         }
         try (lock) {
             workspace.prepare();
             logTo(workspace.root().resolve("avqa_download.log"));
-            return runPipeline(settings, workspace, routes, run);
+            return start(settings, workspace, routes, run);
         } catch (BadInputException e) {
-            System.err.println("avqa-downloader: " + e.getMessage());
-            return 2;
+            return fail(2, e.getMessage());
         }
     }
 
-    private int runPipeline(Settings settings, Workspace workspace, Path routes, RunControl run) {
+    private static int fail(int status, String message) {
+        System.err.println("avqa-downloader: " + message);
+        return status;
+    }
+
+    private int start(Settings settings, Workspace workspace, Path routes, RunControl run) {
+        boolean scheduled = settings.flag("avqa.schedule.enabled") && !verify;
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
         Properties props = settings.asCamelProperties();
         props.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        props.setProperty("camel.main.routes-reload-directory", routes.toString());
+        props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
         main.setOverrideProperties(props);
         Beans.bind(main, settings, workspace, run);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             // SIGTERM or Ctrl-C: no new download starts, running tools are stopped, the videos in
             // hand stay pending; the run then writes its records and summary as usual.
-            run.stop("stopped by a signal (SIGTERM or Ctrl-C)");
+            run.shutdown("stopped by a signal (SIGTERM or Ctrl-C)");
             try {
                 finished.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
             RunControl.stopChildProcesses();
+            if (scheduled) {
+                // a service asked to stop has done nothing wrong
+                Runtime.getRuntime().halt(0);
+            }
         }, "avqa-shutdown");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             main.start();
-            CamelContext camel = main.getCamelContext();
-            ProducerTemplate template = camel.createProducerTemplate();
+            ProducerTemplate template = main.getCamelContext().createProducerTemplate();
+            if (verify) {
+                Verifier.Report report = template.requestBody("direct:verify", repair, Verifier.Report.class);
+                System.out.print(report.text());
+                return report.exitCode();
+            }
+            if (scheduled) {
+                if (settings.flag("avqa.schedule.initial-run")) {
+                    template.sendBody("direct:guarded-run", "");
+                }
+                while (!run.isShuttingDown()) {
+                    Thread.sleep(200);
+                }
+                run.awaitIdle(30_000);
+                return 0;
+            }
             RunReport.Summary summary = template.requestBody("direct:run", null, RunReport.Summary.class);
             if (summary.stoppedBecause() != null) {
                 System.err.println("avqa-downloader: run stopped early: " + summary.stoppedBecause());
@@ -177,17 +210,15 @@ public final class AvqaDownloader implements Callable<Integer> {
             Throwable bad = rootBadInput(e);
             if (bad != null) {
                 EXIT_LOG.error(bad.getMessage());
-                System.err.println("avqa-downloader: " + bad.getMessage());
-                return 2;
+                return fail(2, bad.getMessage());
             }
             Throwable root = e;
             while (root.getCause() != null) {
                 root = root.getCause();
             }
             EXIT_LOG.error("run stopped by an unexpected error", e);
-            System.err.println("avqa-downloader: run stopped: " + root.getMessage()
-                    + " (details in " + workspace.root().resolve("avqa_download.log") + ")");
-            return 1;
+            return fail(1, "run stopped: " + root.getMessage() + " (details in "
+                    + workspace.root().resolve("avqa_download.log") + ")");
         } finally {
             try {
                 main.stop();
@@ -234,6 +265,10 @@ public final class AvqaDownloader implements Callable<Integer> {
         put(v, "avqa.cooldown.initial", coolDown);
         put(v, "avqa.cookies", cookies);
         put(v, "avqa.proxy", proxy);
+        put(v, "avqa.schedule.enabled", schedule ? "true" : null);
+        put(v, "avqa.schedule.cron", cron);
+        put(v, "avqa.schedule.initial-run", noInitialRun ? "false" : null);
+        put(v, "avqa.status.interval", statusInterval);
         return v;
     }
 

@@ -16,7 +16,6 @@ final class Beans {
         main.bind("workspace", workspace);
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
-        main.bind("runReport", new RunReport(progress, failures, workspace, run, rules.isYoutube()));
         main.bind("videoPlanner", new VideoPlanner(new AnnotationPlanner(), rules, progress, workspace, failures,
                 settings.splits(), Boolean.parseBoolean(settings.get("avqa.retry-permanent"))));
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
@@ -25,10 +24,13 @@ final class Beans {
                 settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
                 settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
         main.bind("runControl", run);
+        main.bind("runReport", new RunReport(progress, failures, workspace, run, coolDown, settings, rules.isYoutube()));
         main.bind("coolDown", coolDown);
         main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout")),
                 coolDown, run));
         main.bind("mediaValidator", new MediaValidator());
+        main.bind("verifier", new Verifier(workspace, new AnnotationPlanner(), settings.splits(), failures,
+                settings.get("avqa.video-format"), settings.get("avqa.audio-format")));
         main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
     }
 }

@@ -14,6 +14,8 @@ public final class RunControl {
     private static final Logger LOG = LoggerFactory.getLogger("avqa.run");
 
     private final AtomicReference<String> stopReason = new AtomicReference<>();
+    private volatile String shutdownReason;
+    private final java.util.concurrent.Semaphore oneRun = new java.util.concurrent.Semaphore(1);
 
     /** Stops the run for {@code reason}; the first reason wins. */
     public void stop(String reason) {
@@ -39,9 +41,37 @@ public final class RunControl {
         }
     }
 
-    /** Clears the state for a new run. */
+    /** The process is going away (SIGTERM, Ctrl-C): stops the current run and every later one. */
+    public void shutdown(String reason) {
+        shutdownReason = reason;
+        stop(reason);
+    }
+
+    public boolean isShuttingDown() {
+        return shutdownReason != null;
+    }
+
+    /** Clears a stop of the previous run (a bot check, say) for a new one; a shutdown stays. */
     public void reset() {
-        stopReason.set(null);
+        stopReason.set(shutdownReason);
+    }
+
+    /** Claims the right to run: false while another run is going (a Quartz trigger then skips). */
+    public boolean tryStartRun() {
+        return !isShuttingDown() && oneRun.tryAcquire();
+    }
+
+    public void runEnded() {
+        oneRun.release();
+    }
+
+    /** Waits until no run is going, up to {@code millis}. */
+    public boolean awaitIdle(long millis) throws InterruptedException {
+        if (oneRun.tryAcquire(millis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            oneRun.release();
+            return true;
+        }
+        return false;
     }
 
     /** Stops every process this JVM started (yt-dlp, ffmpeg, ffprobe, and their children). */

@@ -1,19 +1,35 @@
 package avqa.downloader;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Counts what a run did, and at its end flushes the records and says it in a summary. */
+/**
+ * Counts what a run does, says it while it goes (a progress bar on a terminal, a status line in the
+ * log) and at its end: flushes the records, logs the summary and keeps it in
+ * {@code runs/<timestamp>.json} so runs can be compared.
+ */
 public final class RunReport {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.summary");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     /** What one run did. Exit status 0 when every video that has a source is complete. */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
@@ -32,44 +48,64 @@ public final class RunReport {
     private final FailureRecords failures;
     private final Workspace workspace;
     private final RunControl run;
+    private final CoolDown coolDown;
+    private final Settings settings;
     private final boolean youtube;
 
+    private volatile boolean active;
     private volatile Instant started = Instant.now();
     private volatile int planned;
     private final LongAdder downloaded = new LongAdder();
     private final LongAdder audioOnly = new LongAdder();
     private final LongAdder alreadyComplete = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    private volatile ProgressBar bar;
 
     public RunReport(ProgressBook progress, FailureRecords failures, Workspace workspace, RunControl run,
-                     boolean youtube) {
+                     CoolDown coolDown, Settings settings, boolean youtube) {
         this.progress = progress;
         this.failures = failures;
         this.workspace = workspace;
         this.run = run;
+        this.coolDown = coolDown;
+        this.settings = settings;
         this.youtube = youtube;
     }
 
-    public void start() {
+    public synchronized void start() {
         run.reset();
         started = Instant.now();
         planned = 0;
         downloaded.reset();
         audioOnly.reset();
         alreadyComplete.reset();
+        bytes.reset();
         failed.clear();
+        active = true;
+    }
+
+    public boolean isActive() {
+        return active;
     }
 
     public void planned(int count) {
         planned = count;
+        if (System.console() != null) {
+            bar = new ProgressBarBuilder().setTaskName("videos").setInitialMax(count).setUpdateIntervalMillis(1000)
+                    .showSpeed().build();
+        }
     }
 
     public void alreadyComplete() {
         alreadyComplete.increment();
+        step();
     }
 
-    public void completed(@Header("avqaSourceUrl") String url) {
+    public void completed(@Header("avqaSourceUrl") String url, @Header("avqaBytes") Long written) {
         (url == null ? audioOnly : downloaded).increment();
+        bytes.add(written == null ? 0 : written);
+        step();
     }
 
     /** A video whose recorded permanent failure stands: counted as failed, not requested. */
@@ -79,10 +115,41 @@ public final class RunReport {
 
     public void failed(@Header("avqaCategory") String category) {
         failed.computeIfAbsent(category, c -> new LongAdder()).increment();
+        step();
     }
 
-    /** Writes the progress and failure files, empties {@code .partial/} and logs the summary. */
+    private void step() {
+        ProgressBar b = bar;
+        if (b != null) {
+            b.step();
+        }
+    }
+
+    /** One line for the log while the run goes: complete / total, failures, rate, ETA, cool-down. */
+    public String statusLine() {
+        long done = downloaded.sum() + audioOnly.sum();
+        long failedNow = failed.values().stream().mapToLong(LongAdder::sum).sum();
+        long handled = done + alreadyComplete.sum() + failedNow;
+        double hours = Math.max(1e-6, Duration.between(started, Instant.now()).toMillis() / 3_600_000.0);
+        double perHour = done / hours;
+        long remaining = Math.max(0, planned - handled);
+        String eta = perHour <= 0 ? "unknown" : human(Duration.ofSeconds((long) (remaining / perHour * 3600)));
+        Map<String, Long> byCategory = new TreeMap<>();
+        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        long cooling = coolDown.remainingMillis();
+        return String.format("Status: %d/%d complete, %d to go; failed %s; %.1f videos/hour; ETA %s%s",
+                progress.size(), planned, remaining, byCategory.isEmpty() ? "none" : byCategory, perHour, eta,
+                cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "");
+    }
+
+    /** Writes the progress and failure files, empties {@code .partial/}, logs and keeps the summary. */
     public synchronized Summary finish() {
+        active = false;
+        ProgressBar b = bar;
+        bar = null;
+        if (b != null) {
+            b.close();
+        }
         progress.snapshot();
         failures.rebuildSummary();
         workspace.clearPartial();
@@ -108,7 +175,34 @@ public final class RunReport {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
                     + "A new run retries the transient and invalid-output ones; permanent ones only with --retry-permanent.");
         }
+        keep(s);
         return s;
+    }
+
+    /** {@code runs/<timestamp>.json}: the summary, the bytes written and the settings used. */
+    private void keep(Summary s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("started", started.toString());
+        out.put("finished", Instant.now().toString());
+        out.put("elapsed_seconds", s.elapsed().toMillis() / 1000.0);
+        out.put("planned", s.planned());
+        out.put("downloaded", s.downloaded());
+        out.put("audio_re_extracted", s.audioOnly());
+        out.put("already_complete", s.alreadyComplete());
+        out.put("failed", s.failed());
+        out.put("complete_in_all", progress.size());
+        out.put("bytes_written", bytes.sum());
+        out.put("stopped_because", s.stoppedBecause());
+        out.put("exit_status", s.exitCode());
+        out.put("settings", settings.asMap());
+        try {
+            Path runs = workspace.root().resolve("runs");
+            Files.createDirectories(runs);
+            AtomicFiles.write(runs.resolve(RUN_NAME.format(started) + ".json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        } catch (IOException e) {
+            LOG.warn("Could not keep the run summary in runs/: {}", e.getMessage());
+        }
     }
 
     static String noSourceAdvice(long count, boolean youtube) {
@@ -124,6 +218,9 @@ public final class RunReport {
 
     static String human(Duration d) {
         long s = d.toSeconds();
+        if (s >= 86_400) {
+            return String.format("%dd%02dh", s / 86_400, (s / 3600) % 24);
+        }
         return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, (s / 60) % 60, s % 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%.1fs", d.toMillis() / 1000.0);
     }

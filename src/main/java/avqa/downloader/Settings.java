@@ -72,6 +72,11 @@ public final class Settings {
         d.put("avqa.download.timeout", "3600");
         d.put("avqa.extract.timeout", "600");
         d.put("avqa.progress.snapshot-interval", "10");
+        d.put("avqa.schedule.enabled", "false");
+        d.put("avqa.schedule.cron", "0 0 2 * * ?");
+        d.put("avqa.schedule.initial-run", "true");
+        d.put("avqa.status.interval", "60");
+        d.put("avqa.routes.dir", "./routes");
         d.put("avqa.tools.yt-dlp", "yt-dlp");
         d.put("avqa.tools.ffmpeg", "ffmpeg");
         d.put("avqa.tools.ffprobe", "ffprobe");
@@ -145,6 +150,17 @@ public final class Settings {
         secondsAtLeast("avqa.cooldown.max", "avqa.cooldown.max", 0);
         intIn("avqa.cooldown.reset-after", "avqa.cooldown.reset-after", 1, 1_000_000);
         intIn("avqa.cooldown.bot-check-limit", "avqa.cooldown.bot-check-limit", 1, 1_000_000);
+        secondsAtLeast("avqa.status.interval", "avqa.status.interval", 0.1);
+        if (!org.quartz.CronExpression.isValidExpression(get("avqa.schedule.cron"))) {
+            throw bad("--cron", get("avqa.schedule.cron"), "a Quartz cron expression such as '0 0 2 * * ?' "
+                    + "(seconds minutes hours day-of-month month day-of-week)");
+        }
+        for (String flag : List.of("avqa.schedule.enabled", "avqa.schedule.initial-run", "avqa.metadata.refresh",
+                "avqa.retry-permanent")) {
+            if (!get(flag).equals("true") && !get(flag).equals("false")) {
+                throw bad(flag, get(flag), "true or false");
+            }
+        }
         secondsAtLeast("avqa.download.timeout", "avqa.download.timeout", 1);
         secondsAtLeast("avqa.extract.timeout", "avqa.extract.timeout", 1);
         secondsAtLeast("avqa.progress.snapshot-interval", "avqa.progress.snapshot-interval", 0.1);
@@ -211,6 +227,15 @@ public final class Settings {
                 .filter(s -> !s.isEmpty()).toList();
     }
 
+    /** The resolved settings, for the run summary. */
+    public Map<String, String> asMap() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    public boolean flag(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
     public Path dataDir() {
         return Path.of(get("avqa.data-dir")).toAbsolutePath().normalize();
     }
@@ -221,6 +246,8 @@ public final class Settings {
         values.forEach(p::setProperty);
         p.setProperty("avqa.data-dir", dataDir().toString());
         p.setProperty("avqa.metadata.dir", metadataDir());
+        p.setProperty("avqa.schedule.cron-uri", get("avqa.schedule.cron").trim().replaceAll("\\s+", "+"));
+        p.setProperty("avqa.status.interval-millis", String.valueOf(millis("avqa.status.interval")));
         p.setProperty("avqa.metadata.kind", metadataDir().isEmpty() ? "http" : "file");
         // these values already are the command line > -D > environment > file precedence: Camel must
         // not look at the environment or system properties again (it would put them first)

@@ -204,20 +204,24 @@ public final class Workspace {
 
     /**
      * Moves the validated video (if it is still in the working directory) and then the validated
-     * audio under their final names, and removes the working directory.
+     * audio under their final names, and removes the working directory. Returns the bytes written.
      */
-    public void publish(@Header("avqaVideoId") String id, @Header("avqaVideoFile") String videoFile,
+    public long publish(@Header("avqaVideoId") String id, @Header("avqaVideoFile") String videoFile,
                         @Header("avqaAudioFile") String audioFile) throws IOException {
         Path video = Path.of(videoFile);
+        long bytes = 0;
         try {
             if (!video.equals(video(id))) {
+                bytes += Files.size(video);
                 AtomicFiles.move(video, video(id));
             }
+            bytes += Files.size(Path.of(audioFile));
             AtomicFiles.move(Path.of(audioFile), audio(id));
         } catch (IOException e) {
             throw stopIfDiskFull(e);
         }
         deleteTree(partialDir().resolve(id), true);
+        return bytes;
     }
 
     /**

@@ -62,6 +62,34 @@ class JarIT {
     }
 
     @Test
+    void theBackgroundScriptStartsTheJarUnderNohupAndSaysHowToFollowIt(@TempDir Path tmp) throws Exception {
+        Path clip = Fixture.clip("tone-3s", 3, true);
+        try (MediaServer server = new MediaServer()) {
+            server.serve("bgvideo0001", clip);
+            Path meta = tmp.resolve("meta");
+            Path data = tmp.resolve("data");
+            Fixture.annotations(meta, "test", List.of("bgvideo0001"));
+            ProcessBuilder pb = new ProcessBuilder("bash", "scripts/run_avqa_download.sh", data.toString(), "2", "10M", "0")
+                    .redirectErrorStream(true);
+            pb.environment().putAll(java.util.Map.of("AVQA_METADATA_BASE_URL", "file:" + meta, "AVQA_METADATA_SPLITS", "test",
+                    "AVQA_SOURCE_URL_TEMPLATE", server.urlTemplate(), "AVQA_JITTER", "0"));
+            Process script = pb.start();
+            String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(script.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, script.exitValue(), said);
+            assertTrue(said.contains("tail -f " + data.resolve("avqa_download.log")), said);
+            Fixture.await("the background run to finish", 60_000, () -> {
+                try {
+                    return Files.readString(data.resolve("avqa_download.log")).contains("Run finished");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertTrue(Fixture.probe(data.resolve("audio/bgvideo0001.wav"))[1] > 2.5);
+        }
+    }
+
+    @Test
     void theJarExitsWithStatus2OnABadOption() throws Exception {
         Result r = runJar(List.of("--workers", "0"));
         assertEquals(2, r.exit(), r.output());

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Starts avqa-downloader in the background, the way the original downloader's script did:
+#   scripts/run_avqa_download.sh DATA_DIR WORKERS RATE SLEEP
+# e.g. scripts/run_avqa_download.sh ./data/avqa 4 50K 3
+# Any other setting can be given as an environment variable (AVQA_SOURCE_URL_TEMPLATE=..., AVQA_SPLITS=...)
+# or in application.properties. The output goes to DATA_DIR/avqa_download.out; the log, with a status
+# line every avqa.status.interval seconds, to DATA_DIR/avqa_download.log.
+set -euo pipefail
+if [ "$#" -ne 4 ]; then
+  echo "usage: $0 DATA_DIR WORKERS RATE SLEEP   (e.g. $0 ./data/avqa 4 50K 3)" >&2
+  exit 2
+fi
+data_dir=$1 workers=$2 rate=$3 sleep_s=$4
+cd "$(dirname "$0")/.."
+jar=target/avqa-downloader.jar
+if [ ! -f "$jar" ]; then
+  echo "Building $jar..." >&2
+  mvn -B -q package -DskipTests >&2
+fi
+mkdir -p "$data_dir"
+nohup java -jar "$jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
+  > "$data_dir/avqa_download.out" 2>&1 < /dev/null &
+pid=$!
+echo "avqa-downloader started in the background (pid $pid)."
+echo "Follow it with:   tail -f $data_dir/avqa_download.log"
+echo "Stop it with:     kill $pid      (it finishes cleanly; run the script again to resume)"

@@ -1,0 +1,183 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Left running as a service: the Quartz schedule, live route reloading, status lines. */
+class ServiceTest extends LoopbackServerTest {
+
+    static List<String> serve(String prefix, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+            server.serve(prefix + i, clip);
+        }
+        return ids;
+    }
+
+    @Test
+    void theScheduleResumesSkipsCompleteVideosRetriesTransientOnesNeverOverlapsAndStopsWithStatus0(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serve("sched", 4);
+        server.failAlways("sched3", MediaServer.Fault.SERVER_ERROR);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        // the first run takes longer than the 3 s between triggers
+        args.addAll(List.of("--schedule", "--cron", "*/3 * * * * ?", "--workers", "1", "--rate-limit", "120K",
+                "--retry-attempts", "1"));
+        Path log = tmp.resolve("service.log");
+        Process service = Fixture.startJvm(args, Map.of(), log);
+        try {
+            Fixture.await("the first run to end", 60_000, () -> read(log).contains("Run finished"));
+            assertTrue(Files.isRegularFile(data.resolve("audio/sched2.wav")));
+            assertEquals("transient", Fixture.readJson(data.resolve("failed/sched3.json")).get("category").asText());
+            assertTrue(read(log).contains("Skipping this trigger: the previous run is still going"), read(log));
+            int sched0Hits = server.hits("sched0").size();
+
+            server.failAlways("sched3", null);
+            Fixture.await("a later trigger to complete the failed video", 30_000,
+                    () -> Files.isRegularFile(data.resolve("audio/sched3.wav")));
+            Fixture.await("that run to end", 30_000, () -> count(read(log), "Run finished") >= 2);
+            assertEquals(sched0Hits, server.hits("sched0").size(), "complete videos are not requested again");
+            assertTrue(read(log).contains("Scheduled resume"), read(log));
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), read(log));
+        assertEquals(List.of(), Fixture.processesUsing(data));
+    }
+
+    @Test
+    void editingTheThrottleOfARunningProcessChangesTheStartRateWithoutRepeatingAVideo(@TempDir Path tmp)
+            throws Exception {
+        Path routes = tmp.resolve("routes");
+        Files.createDirectories(routes);
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        List<String> ids = serve("reload", 8);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--max-requests", "1", "--period", "4", "--workers", "2"));
+        Path log = tmp.resolve("run.log");
+        int before = server.hits().size();
+        Process run = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), log);
+        try {
+            Fixture.await("two downloads at the slow pace", 60_000, () -> starts(before).size() >= 2);
+            Path pace = routes.resolve("03-pace-requests.yaml");
+            String yaml = Files.readString(pace);
+            String faster = yaml.replace("constant: \"{{avqa.throttle.max-requests}}\"", "constant: 20")
+                    .replace("timePeriodMillis: \"{{avqa.throttle.period-millis}}\"", "timePeriodMillis: 1000");
+            assertTrue(!faster.equals(yaml), "the throttle is where the README says");
+            Files.writeString(pace, faster);
+            long edited = server.now();
+            Fixture.await("the faster pace", 30_000, () -> starts(before).size() >= 4);
+            // an edit that breaks the file is reported, and the routes already loaded keep running
+            Files.writeString(pace, faster.replace("- route:", "- route: [unclosed"));
+            Fixture.await("the broken edit to be reported", 15_000, () -> read(log).contains("03-pace-requests.yaml"));
+
+            assertTrue(run.waitFor(90, TimeUnit.SECONDS), "the run finished");
+            assertEquals(0, run.exitValue(), read(log));
+            List<Long> starts = starts(before);
+            assertEquals(8, starts.size());
+            long afterEdit = starts.stream().filter(t -> t > edited).count();
+            long lastStart = starts.get(starts.size() - 1);
+            // at the old pace (1 start per 4 s) the videos left would need 4 s each
+            assertTrue(lastStart - edited < (afterEdit - 1) * 4000 - 2000,
+                    "after the edit " + afterEdit + " starts took " + (lastStart - edited) + " ms: " + starts);
+            assertTrue(read(log).toLowerCase().contains("reload"), "the log says the routes were reloaded");
+            for (String id : ids) {
+                // one attempt is two requests: yt-dlp looks at the URL, then downloads it
+                assertEquals(2, server.hits(id).size(), id + " was fetched once: " + server.hits(id));
+            }
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
+    @Test
+    void statusLinesAppearInARedirectedLogAtTheIntervalAndTheirCountsMatchTheFiles(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serve("status", 4);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--status-interval", "1", "--workers", "1", "--rate-limit", "100K"));
+        Path out = tmp.resolve("nohup.out");
+        Process run = Fixture.startJvm(args, Map.of(), out);
+        assertTrue(run.waitFor(90, TimeUnit.SECONDS));
+        assertEquals(0, run.exitValue());
+
+        List<String> lines = Files.readAllLines(out);
+        Pattern status = Pattern.compile("^(\\S+ \\S+) INFO  Status: (\\d+)/4 complete");
+        List<Long> times = new ArrayList<>();
+        int completesLogged = 0;
+        for (String line : lines) {
+            if (line.contains("INFO  Complete: ")) {
+                completesLogged++;
+            }
+            Matcher m = status.matcher(line);
+            if (m.find()) {
+                int complete = Integer.parseInt(m.group(2));
+                assertTrue(complete >= completesLogged && complete <= completesLogged + 1,
+                        "status says " + complete + " complete after " + completesLogged + " completions: " + line);
+                times.add(java.time.LocalDateTime.parse(m.group(1).replace(' ', 'T'))
+                        .toEpochSecond(java.time.ZoneOffset.UTC));
+            }
+        }
+        assertTrue(times.size() >= 3, "status lines every second: " + lines);
+        for (int i = 1; i < times.size(); i++) {
+            long gap = times.get(i) - times.get(i - 1);
+            assertTrue(gap >= 0 && gap <= 2, "status lines " + gap + " s apart");
+        }
+        assertEquals(4, PipelineTest.listNames(data.resolve("audio")).size());
+    }
+
+    static List<Long> starts(int fromHit) {
+        List<MediaServer.Hit> hits = server.hits();
+        List<Long> starts = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (MediaServer.Hit h : hits.subList(fromHit, hits.size())) {
+            if (seen.add(h.id())) {
+                starts.add(h.atMillis());
+            }
+        }
+        return starts;
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
