@@ -16,6 +16,16 @@ abstract class LoopbackServerTest {
         server = new MediaServer();
     }
 
+    /** Serves {@code n} videos named {@code prefix0 … prefix(n-1)}, each the test clip. */
+    static java.util.List<String> serveClips(String prefix, int n) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+            server.serve(prefix + i, clip);
+        }
+        return ids;
+    }
+
     @AfterAll
     static void stopServer() {
         server.close();

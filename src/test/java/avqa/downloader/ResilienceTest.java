@@ -18,18 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ResilienceTest extends LoopbackServerTest {
 
 
-    static List<String> ids(String prefix, int n) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add(prefix + i);
-            server.serve(prefix + i, clip);
-        }
-        return ids;
-    }
 
     @Test
     void aRateLimitStormPausesEveryWorkerAndEveryVideoCompletesAfterIt(@TempDir Path tmp) throws Exception {
-        List<String> ids = ids("storm", 6);
+        List<String> ids = serveClips("storm", 6);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", ids);
@@ -61,7 +53,7 @@ class ResilienceTest extends LoopbackServerTest {
     @Test
     void aPersistentBotCheckStopsTheRunEarlyWithTheCookiesHintAndALaterRunResumes(@TempDir Path tmp)
             throws Exception {
-        List<String> ids = ids("botcheck", 8);
+        List<String> ids = serveClips("botcheck", 8);
         for (String id : ids) {
             server.failAlways(id, MediaServer.Fault.BOT_CHECK_PAGE);
         }
@@ -95,7 +87,7 @@ class ResilienceTest extends LoopbackServerTest {
     @Test
     void aStalledDownloadIsKilledAfterTheTimeoutAndRetriedAndNoProcessOutlivesTheRun(@TempDir Path tmp)
             throws Exception {
-        List<String> ids = ids("stalled", 2);
+        List<String> ids = serveClips("stalled", 2);
         // the first request is yt-dlp looking at the URL, the second one the download, which stalls
         server.failNext("stalled0", MediaServer.Fault.STALL, MediaServer.Fault.STALL);
         Path meta = tmp.resolve("meta");
@@ -118,7 +110,7 @@ class ResilienceTest extends LoopbackServerTest {
     @Test
     void aSecondProcessOnTheSameDataDirectoryExits3AndAKilledHolderDoesNotBlockTheNext(@TempDir Path tmp)
             throws Exception {
-        List<String> ids = ids("locked", 2);
+        List<String> ids = serveClips("locked", 2);
         server.failAlways("locked0", MediaServer.Fault.STALL);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");

@@ -18,19 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Left running as a service: the Quartz schedule, live route reloading, status lines. */
 class ServiceTest extends LoopbackServerTest {
 
-    static List<String> serve(String prefix, int n) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add(prefix + i);
-            server.serve(prefix + i, clip);
-        }
-        return ids;
-    }
 
     @Test
     void theScheduleResumesSkipsCompleteVideosRetriesTransientOnesNeverOverlapsAndStopsWithStatus0(@TempDir Path tmp)
             throws Exception {
-        List<String> ids = serve("sched", 4);
+        List<String> ids = serveClips("sched", 4);
         server.failAlways("sched3", MediaServer.Fault.SERVER_ERROR);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
@@ -72,7 +64,7 @@ class ServiceTest extends LoopbackServerTest {
                 Files.copy(f, routes.resolve(f.getFileName()));
             }
         }
-        List<String> ids = serve("reload", 8);
+        List<String> ids = serveClips("reload", 8);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", ids);
@@ -117,7 +109,7 @@ class ServiceTest extends LoopbackServerTest {
     @Test
     void statusLinesAppearInARedirectedLogAtTheIntervalAndTheirCountsMatchTheFiles(@TempDir Path tmp)
             throws Exception {
-        List<String> ids = serve("status", 4);
+        List<String> ids = serveClips("status", 4);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", ids);
