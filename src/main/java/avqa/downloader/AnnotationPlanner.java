@@ -35,12 +35,12 @@ public final class AnnotationPlanner {
         }
     }
 
-    /** Plans from {@code <metadataDir>/avqa-<split>.json} for each split, in order. */
-    public VideoIds plan(Path metadataDir, List<String> splits) {
+    /** Plans from the annotation file of each split in {@code metadataDir}, in order. */
+    public VideoIds plan(Path metadataDir, Dataset dataset, List<String> splits) {
         Map<String, List<String>> bySplit = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
         for (String split : splits) {
-            List<String> ids = uniqueVideoIds(metadataDir.resolve("avqa-" + split + ".json"));
+            List<String> ids = uniqueVideoIds(metadataDir.resolve(dataset.annotationFile(split)));
             bySplit.put(split, ids);
             all.addAll(ids);
         }

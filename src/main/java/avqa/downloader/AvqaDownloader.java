@@ -47,6 +47,14 @@ public final class AvqaDownloader implements Callable<Integer> {
     String videoFormat;
     @Option(names = "--audio-format", paramLabel = "EXT", description = "format of the extracted audio (avqa.audio-format, default wav)")
     String audioFormat;
+    @Option(names = "--dataset", paramLabel = "NAME", description = "music-avqa-v2 (default: v2.0's YouTube clips plus v1's videos) or music-avqa (v1) (avqa.dataset)")
+    String dataset;
+    @Option(names = "--manifest", paramLabel = "FILE", description = "clips to fetch: the v2.0 CSV, or CSV/JSON Lines with id,url[,start,end|duration,flip]; repeatable (avqa.manifests)")
+    List<String> manifests;
+    @Option(names = "--import-archive", paramLabel = "FILE", description = "import videos from an official archive (zip, tar, tar.gz); repeatable (avqa.import-archives)")
+    List<String> archives;
+    @Option(names = "--dry-run", description = "fetch the annotations, plan and report the coverage; download nothing")
+    boolean dryRun;
     @Option(names = "--metadata-url", paramLabel = "URL", description = "where avqa-<split>.json are fetched from, http(s) or file: (avqa.metadata.base-url)")
     String metadataUrl;
     @Option(names = "--splits", paramLabel = "LIST", description = "annotation splits to use (avqa.metadata.splits, default train,val,test)")
@@ -157,7 +165,7 @@ public final class AvqaDownloader implements Callable<Integer> {
     }
 
     private int start(Settings settings, Workspace workspace, Path routes, RunControl run) {
-        boolean scheduled = settings.flag("avqa.schedule.enabled") && !verify;
+        boolean scheduled = settings.flag("avqa.schedule.enabled") && !verify && !dryRun;
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
         Properties props = settings.asCamelProperties();
@@ -186,6 +194,10 @@ public final class AvqaDownloader implements Callable<Integer> {
         try {
             main.start();
             ProducerTemplate template = main.getCamelContext().createProducerTemplate();
+            if (dryRun) {
+                System.out.print(template.requestBody("direct:dry-run", null, String.class));
+                return 0;
+            }
             if (verify) {
                 Verifier.Report report = template.requestBody("direct:verify", repair, Verifier.Report.class);
                 System.out.print(report.text());
@@ -254,6 +266,9 @@ public final class AvqaDownloader implements Callable<Integer> {
         put(v, "avqa.jitter", jitter);
         put(v, "avqa.video-format", videoFormat);
         put(v, "avqa.audio-format", audioFormat);
+        put(v, "avqa.dataset", dataset);
+        put(v, "avqa.manifests", manifests == null ? null : String.join(",", manifests));
+        put(v, "avqa.import-archives", archives == null ? null : String.join(",", archives));
         put(v, "avqa.metadata.base-url", metadataUrl);
         put(v, "avqa.metadata.splits", splits);
         put(v, "avqa.metadata.refresh", refreshMetadata ? "true" : null);

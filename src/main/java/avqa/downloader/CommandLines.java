@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
 /**
@@ -51,6 +52,26 @@ public final class CommandLines {
     public List<String> probe(@Header("avqaMediaFile") String file) {
         return List.of("-v", "error", "-print_format", "json",
                 "-show_entries", "format=duration:stream=codec_type,duration", absolute(file));
+    }
+
+    /**
+     * Cuts a clip from a source, exactly: re-encoded (H.264/AAC) so the cut falls on the requested
+     * frame rather than the nearest keyframe, and mirrored with {@code hflip} when the clip asks.
+     */
+    public List<String> cutClip(@Header("avqaSourceFile") String source, @ExchangeProperty("avqaClip") Clip clip,
+                                @Header("avqaClipFile") String out) {
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                "-ss", String.format(java.util.Locale.ROOT, "%.3f", clip.start()), "-i", absolute(source)));
+        if (clip.duration() != null) {
+            args.addAll(List.of("-t", String.format(java.util.Locale.ROOT, "%.3f", clip.duration())));
+        }
+        args.addAll(List.of("-map", "0:v:0", "-map", "0:a:0"));
+        if (clip.flip()) {
+            args.addAll(List.of("-vf", "hflip"));
+        }
+        args.addAll(List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", absolute(out)));
+        return args;
     }
 
     public List<String> extractAudio(@Header("avqaVideoFile") String video, @Header("avqaAudioFile") String audio) {

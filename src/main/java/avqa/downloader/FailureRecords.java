@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,10 +36,10 @@ public final class FailureRecords {
     }
 
     /**
-     * The record for a video the routes gave up on, from the exception that stopped it. Sets the
-     * headers the dead-letter route needs: {@code CamelFileName} and {@code avqaCategory}.
+     * The records for what the routes gave up on, from the exception that stopped it: one for the
+     * video, or one per clip when a source that clips are cut from could not be fetched.
      */
-    public Map<String, Object> fromException(Exchange exchange) {
+    public List<Map<String, Object>> fromException(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String category;
         String reason;
@@ -53,17 +54,39 @@ public final class FailureRecords {
             lastError = cause == null ? "" : cause.getClass().getName();
         }
         int attempts = exchange.getProperty("avqaAttempts", 0, Integer.class);
-        String id = exchange.getIn().getHeader("avqaVideoId", String.class);
-        return record(exchange, id, category, reason, lastError, attempts,
-                exchange.getIn().getHeader("avqaSourceUrl", String.class));
+        String url = exchange.getIn().getHeader("avqaSourceUrl", String.class);
+        Clip clip = exchange.getProperty("avqaClip", Clip.class);
+        VideoTask task = exchange.getProperty("avqaTask", VideoTask.class);
+        List<String> ids;
+        if (clip != null) {
+            ids = List.of(clip.name());
+        } else if (task != null && !task.clips().isEmpty()) {
+            ids = task.clips().stream().map(Clip::name).toList();
+        } else {
+            ids = List.of(exchange.getIn().getHeader("avqaVideoId", String.class));
+        }
+        exchange.getIn().setHeader("avqaCategory", category);
+        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        for (String id : ids) {
+            records.add(record(id, category, reason, lastError, attempts, url));
+        }
+        return records;
     }
 
     /** The record for a video that has no possible source; nothing was requested. */
     public Map<String, Object> fromTask(Exchange exchange) {
         VideoTask task = exchange.getIn().getBody(VideoTask.class);
-        Map<String, Object> r = record(exchange, task.id(), task.category(), task.reason(), "", 0, null);
+        Map<String, Object> r = record(task.id(), task.category(), task.reason(), "", 0, null);
         r.put("id", shown(task.id()));
+        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(task.id()));
         return r;
+    }
+
+    /** Sets the headers the dead-letter file endpoint needs for one record: its file name and category. */
+    public void prepare(Exchange exchange) {
+        Map<?, ?> r = exchange.getIn().getBody(Map.class);
+        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(String.valueOf(r.get("id"))));
+        exchange.getIn().setHeader("avqaCategory", r.get("category"));
     }
 
     /** An id as a record shows it: an unsafe one of absurd length is cut (its file name hashes all of it). */
@@ -71,8 +94,8 @@ public final class FailureRecords {
         return id.length() <= 200 ? id : id.substring(0, 200) + "…(" + (id.length() - 200) + " more characters)";
     }
 
-    private Map<String, Object> record(Exchange exchange, String id, String category, String reason,
-                                       String lastError, int attempts, String url) {
+    private Map<String, Object> record(String id, String category, String reason, String lastError, int attempts,
+                                       String url) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", id);
         r.put("category", category);
@@ -83,8 +106,6 @@ public final class FailureRecords {
         if (url != null) {
             r.put("url", url);
         }
-        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(id));
-        exchange.getIn().setHeader("avqaCategory", category);
         return r;
     }
 

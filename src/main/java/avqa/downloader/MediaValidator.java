@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.exec.ExecResult;
 
@@ -18,10 +19,16 @@ public final class MediaValidator {
     /** Allowed difference between the extracted audio and the video's audio track. */
     static final double TOLERANCE_SECONDS = 0.25;
     static final double TOLERANCE_RATIO = 0.01;
+    /** Two frames at 25 fps, and an AAC frame. */
+    static final double CLIP_TOLERANCE_SECONDS = 0.1;
 
-    /** Validates a downloaded video; returns the length of its audio track in seconds. */
-    public double validVideo(@Body ExecResult probe) {
-        JsonNode report = report(probe, "the downloaded file");
+    /** ffprobe's report on a video; throws {@code invalid-output} when ffprobe could not read it. */
+    public JsonNode videoReport(@Body ExecResult probe) {
+        return report(probe, "the video");
+    }
+
+    /** Validates a video from its ffprobe report; returns the length of its audio track in seconds. */
+    public double validVideo(@Header("avqaProbe") JsonNode report) {
         double video = streamSeconds(report, "video");
         double audio = streamSeconds(report, "audio");
         if (video < 0) {
@@ -46,6 +53,18 @@ public final class MediaValidator {
         if (Math.abs(audio - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
             throw new VideoFailure.InvalidOutput(String.format(
                     "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", audio, expected), "");
+        }
+    }
+
+    /** A cut clip must last what its window asks, within a frame or two. */
+    public void checkClipLength(@Header("avqaProbe") JsonNode report, @ExchangeProperty("avqaClip") Clip clip) {
+        if (clip == null || clip.duration() == null) {
+            return;
+        }
+        double actual = report.path("format").path("duration").asDouble(0);
+        if (Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS) {
+            throw new VideoFailure.InvalidOutput(String.format("the clip lasts %.2f s instead of %.2f s "
+                    + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");
         }
     }
 

@@ -50,6 +50,7 @@ public final class RunReport {
     private final RunControl run;
     private final CoolDown coolDown;
     private final Settings settings;
+    private final VideoPlanner planner;
     private final boolean youtube;
 
     private volatile boolean active;
@@ -58,12 +59,14 @@ public final class RunReport {
     private final LongAdder downloaded = new LongAdder();
     private final LongAdder audioOnly = new LongAdder();
     private final LongAdder alreadyComplete = new LongAdder();
+    private final LongAdder imported = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
     private volatile ProgressBar bar;
 
     public RunReport(ProgressBook progress, FailureRecords failures, Workspace workspace, RunControl run,
-                     CoolDown coolDown, Settings settings, boolean youtube) {
+                     CoolDown coolDown, Settings settings, VideoPlanner planner, boolean youtube) {
+        this.planner = planner;
         this.progress = progress;
         this.failures = failures;
         this.workspace = workspace;
@@ -80,6 +83,7 @@ public final class RunReport {
         downloaded.reset();
         audioOnly.reset();
         alreadyComplete.reset();
+        imported.reset();
         bytes.reset();
         failed.clear();
         active = true;
@@ -89,7 +93,9 @@ public final class RunReport {
         return active;
     }
 
-    public void planned(int count) {
+    /** The plan is made: its size comes from the planner. */
+    public void planned() {
+        int count = planner.plannedVideos();
         planned = count;
         if (System.console() != null) {
             bar = new ProgressBarBuilder().setTaskName("videos").setInitialMax(count).setUpdateIntervalMillis(1000)
@@ -102,8 +108,9 @@ public final class RunReport {
         step();
     }
 
-    public void completed(@Header("avqaSourceUrl") String url, @Header("avqaBytes") Long written) {
-        (url == null ? audioOnly : downloaded).increment();
+    public void completed(@Header("avqaSourceUrl") String url, @Header("avqaBytes") Long written,
+                          @Header("avqaOrigin") String origin) {
+        ("archive".equals(origin) ? imported : url == null ? audioOnly : downloaded).increment();
         bytes.add(written == null ? 0 : written);
         step();
     }
@@ -127,7 +134,7 @@ public final class RunReport {
 
     /** One line for the log while the run goes: complete / total, failures, rate, ETA, cool-down. */
     public String statusLine() {
-        long done = downloaded.sum() + audioOnly.sum();
+        long done = downloaded.sum() + audioOnly.sum() + imported.sum();
         long failedNow = failed.values().stream().mapToLong(LongAdder::sum).sum();
         long handled = done + alreadyComplete.sum() + failedNow;
         double hours = Math.max(1e-6, Duration.between(started, Instant.now()).toMillis() / 3_600_000.0);
@@ -163,10 +170,11 @@ public final class RunReport {
             LOG.error("Run stopped early: {}. {} videos were left pending for the next run.", s.stoppedBecause(),
                     pending);
         }
-        LOG.info("Run finished in {}: {} videos planned; {} downloaded, {} audio re-extracted, {} already complete; "
-                        + "failed: {}. {} complete in all.",
-                human(s.elapsed()), s.planned(), s.downloaded(), s.audioOnly(), s.alreadyComplete(),
+        LOG.info("Run finished in {}: {} videos planned; {} downloaded, {} imported from archives, {} audio re-extracted, "
+                        + "{} already complete; failed: {}. {} complete in all.",
+                human(s.elapsed()), s.planned(), s.downloaded(), imported.sum(), s.audioOnly(), s.alreadyComplete(),
                 byCategory.isEmpty() ? "none" : byCategory, progress.size());
+        LOG.info(coverageReport().stripTrailing());
         long noSource = byCategory.getOrDefault(VideoFailure.NO_SOURCE, 0L);
         if (noSource > 0) {
             LOG.warn(noSourceAdvice(noSource, youtube));
@@ -179,6 +187,11 @@ public final class RunReport {
         return s;
     }
 
+    /** Of the planned videos: where each group comes from and how much of it is complete. */
+    public String coverageReport() {
+        return planner.coverage().report(planner::isComplete, failures);
+    }
+
     /** {@code runs/<timestamp>.json}: the summary, the bytes written and the settings used. */
     private void keep(Summary s) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -188,6 +201,7 @@ public final class RunReport {
         out.put("planned", s.planned());
         out.put("downloaded", s.downloaded());
         out.put("audio_re_extracted", s.audioOnly());
+        out.put("imported", imported.sum());
         out.put("already_complete", s.alreadyComplete());
         out.put("failed", s.failed());
         out.put("complete_in_all", progress.size());
@@ -212,7 +226,7 @@ public final class RunReport {
                 + "asking YouTube for them only wastes the IP's rate limit. " : "")
                 + "Get these videos from the official archives the MUSIC-AVQA authors distribute "
                 + "(Google Drive / Baidu links in the GeWu-Lab/MUSIC-AVQA README, ~36.7 GB real + ~11.6 GB synthetic, "
-                + "CC BY-NC 4.0), or point --source-url-template at a mirror that serves them by these names, "
+                + "CC BY-NC 4.0) and import them with --import-archive FILE, or point --source-url-template at a mirror that serves them by these names, "
                 + "e.g. --source-url-template 'https://mirror.example.org/avqa/{id}.mp4'.";
     }
 

@@ -23,8 +23,6 @@ import java.util.regex.Pattern;
 public final class Settings {
 
     public static final String YOUTUBE_TEMPLATE = "https://www.youtube.com/watch?v={id}";
-    public static final String GEWU_METADATA = "https://raw.githubusercontent.com/GeWu-Lab/MUSIC-AVQA/main/data/json";
-    public static final List<String> KNOWN_SPLITS = List.of("train", "val", "test");
 
     /** The built-in defaults; {@code application.properties} repeats them with comments. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -51,10 +49,13 @@ public final class Settings {
         d.put("avqa.jitter", "2.0");
         d.put("avqa.video-format", "mp4");
         d.put("avqa.audio-format", "wav");
-        d.put("avqa.metadata.base-url", GEWU_METADATA);
-        d.put("avqa.metadata.splits", "train,val,test");
+        d.put("avqa.dataset", "music-avqa-v2");
+        d.put("avqa.metadata.base-url", "");
+        d.put("avqa.metadata.splits", "");
         d.put("avqa.metadata.refresh", "false");
         d.put("avqa.retry-permanent", "false");
+        d.put("avqa.manifests", "");
+        d.put("avqa.import-archives", "");
         d.put("avqa.source.url-template", YOUTUBE_TEMPLATE);
         d.put("avqa.throttle.max-requests", "10");
         d.put("avqa.throttle.period", "60");
@@ -167,6 +168,13 @@ public final class Settings {
         oneOf("avqa.video-format", "--video-format", VIDEO_FORMATS);
         oneOf("avqa.audio-format", "--audio-format", AUDIO_FORMATS);
         VideoIdRules.checkTemplate(get("avqa.source.url-template"));
+        Dataset dataset = dataset();
+        if (get("avqa.metadata.base-url").isEmpty()) {
+            values.put("avqa.metadata.base-url", dataset.defaultBaseUrl());
+        }
+        if (get("avqa.metadata.splits").isEmpty()) {
+            values.put("avqa.metadata.splits", String.join(",", dataset.splits()));
+        }
         String base = get("avqa.metadata.base-url");
         String scheme = base.contains(":") ? base.substring(0, base.indexOf(':')) : "";
         if (!List.of("http", "https", "file").contains(scheme) || base.contains("${") || base.contains("'")
@@ -174,8 +182,9 @@ public final class Settings {
             throw bad("--metadata-url", base, "an http(s):// or file: URL");
         }
         for (String split : splits()) {
-            if (!KNOWN_SPLITS.contains(split)) {
-                throw bad("--splits", get("avqa.metadata.splits"), "a comma-separated list of train, val, test");
+            if (!dataset.splits().contains(split)) {
+                throw bad("--splits", get("avqa.metadata.splits"), "a comma-separated list of "
+                        + String.join(", ", dataset.splits()) + " (the splits of " + dataset.id() + ")");
             }
         }
         if (!get("avqa.cookies").isEmpty() && !Files.isReadable(Path.of(get("avqa.cookies")))) {
@@ -195,6 +204,13 @@ public final class Settings {
         for (String tool : List.of("avqa.tools.yt-dlp", "avqa.tools.ffmpeg", "avqa.tools.ffprobe")) {
             if (get(tool).isEmpty() || get(tool).startsWith("-")) {
                 throw bad(tool, get(tool), "a program name or path");
+            }
+        }
+        files("avqa.manifests");
+        for (Path archive : files("avqa.import-archives")) {
+            String n = archive.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!(n.endsWith(".zip") || n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz"))) {
+                throw new BadInputException("--import-archive: " + archive + " is not a .zip, .tar or .tar.gz file");
             }
         }
         if (get("avqa.data-dir").isEmpty()) {
@@ -230,6 +246,25 @@ public final class Settings {
     /** The resolved settings, for the run summary. */
     public Map<String, String> asMap() {
         return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** A comma-separated list of paths (manifests, archives), each checked to be a readable file. */
+    public List<Path> files(String key) {
+        List<Path> out = new java.util.ArrayList<>();
+        for (String f : get(key).split(",")) {
+            if (!f.isBlank()) {
+                Path p = Path.of(f.strip()).toAbsolutePath().normalize();
+                if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                    throw new BadInputException(key + ": cannot read " + p);
+                }
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    public Dataset dataset() {
+        return Dataset.byId(get("avqa.dataset"));
     }
 
     public boolean flag(String key) {

@@ -161,7 +161,7 @@ public final class ToolOutcome {
         }
     }
 
-    /** Checks an ffmpeg extraction's exit status. */
+    /** Checks the exit status of ffmpeg (audio extraction, clip cutting). */
     public void checkExtraction(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
             String stderr = text(result.getStderr());
@@ -171,8 +171,8 @@ public final class ToolOutcome {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         lastError(stderr));
             }
-            throw new VideoFailure.InvalidOutput("ffmpeg could not extract the audio track (exit "
-                    + result.getExitValue() + ")", lastError(stderr));
+            throw new VideoFailure.InvalidOutput("ffmpeg failed on this video (exit " + result.getExitValue() + ")",
+                    lastError(stderr));
         }
     }
 

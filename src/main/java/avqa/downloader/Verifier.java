@@ -50,22 +50,30 @@ public final class Verifier {
 
     private final Workspace workspace;
     private final AnnotationPlanner annotations;
+    private final Dataset dataset;
     private final List<String> splits;
     private final FailureRecords failures;
     private final String videoExt;
     private final String audioExt;
 
+    private java.util.function.Supplier<String> coverage = () -> "";
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
 
-    public Verifier(Workspace workspace, AnnotationPlanner annotations, List<String> splits, FailureRecords failures,
-                    String videoExt, String audioExt) {
+    public Verifier(Workspace workspace, AnnotationPlanner annotations, Dataset dataset, List<String> splits,
+                    FailureRecords failures, String videoExt, String audioExt) {
         this.workspace = workspace;
         this.annotations = annotations;
+        this.dataset = dataset;
         this.splits = splits;
         this.failures = failures;
         this.videoExt = videoExt;
         this.audioExt = audioExt;
+    }
+
+    /** Where the coverage report comes from (the planner, once it planned). */
+    void coverageFrom(java.util.function.Supplier<String> report) {
+        this.coverage = report;
     }
 
     /** Every non-empty file under {@code videos/} and {@code audio/}, to be probed; zero-size ones are noted. */
@@ -219,6 +227,7 @@ public final class Verifier {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        t.append(coverage.get());
         t.append("Report written to ").append(workspace.root().resolve("verify_report.json")).append('\n');
         return new Report(t.toString(), json, clean && completeDataset ? 0 : 1);
     }
@@ -258,6 +267,6 @@ public final class Verifier {
                 // fall back to the annotations
             }
         }
-        return annotations.plan(workspace.metadataDir(), splits).allIds();
+        return annotations.plan(workspace.metadataDir(), dataset, splits).allIds();
     }
 }

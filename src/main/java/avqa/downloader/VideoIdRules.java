@@ -36,9 +36,19 @@ public final class VideoIdRules {
 
     public VideoIdRules(String urlTemplate) {
         this.template = checkTemplate(urlTemplate);
-        String host = URI.create(template.replace("{id}", "x")).getHost();
+        this.youtube = isYoutubeUrl(template.replace("{id}", "x"));
+    }
+
+    /** Whether a URL points at YouTube. */
+    public static boolean isYoutubeUrl(String url) {
+        String host;
+        try {
+            host = URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
         String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
-        this.youtube = h.equals("youtube.com") || h.endsWith(".youtube.com") || h.equals("youtu.be")
+        return h.equals("youtube.com") || h.endsWith(".youtube.com") || h.equals("youtu.be")
                 || h.endsWith("youtube-nocookie.com");
     }
 

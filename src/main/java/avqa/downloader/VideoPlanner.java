@@ -1,16 +1,21 @@
 package avqa.downloader;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the annotations into the run's plan: one {@link VideoTask} per unique video, saying
- * whether it is complete already, needs only its audio, has no source, or must be downloaded.
- * Complete videos are recognised from the progress record and the files on disk, without any
- * request.
+ * Turns the annotations (and clip manifests) into the run's plan. Whole videos become one task
+ * each; clips are grouped by their source, so a source that several clips come from is downloaded
+ * once. Complete videos are recognised from the progress record and the files on disk, without any
+ * request; videos whose last failure was permanent are not requested again unless asked.
  */
 public final class VideoPlanner {
 
@@ -21,54 +26,127 @@ public final class VideoPlanner {
     private final ProgressBook progress;
     private final Workspace workspace;
     private final FailureRecords failures;
+    private final Dataset dataset;
     private final List<String> splits;
+    private final List<Path> manifests;
     private final boolean retryPermanent;
+    private volatile Coverage coverage = new Coverage();
 
-    public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, ProgressBook progress,
-                        Workspace workspace, FailureRecords failures, List<String> splits, boolean retryPermanent) {
+    public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, ProgressBook progress, Workspace workspace,
+                        FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
+                        boolean retryPermanent) {
         this.annotations = annotations;
         this.rules = rules;
         this.progress = progress;
         this.workspace = workspace;
         this.failures = failures;
+        this.dataset = dataset;
         this.splits = splits;
+        this.manifests = manifests;
         this.retryPermanent = retryPermanent;
+    }
+
+    /** The metadata files to fetch (relative to the base URL): the missing ones, or all when refreshing. */
+    public List<String> metadataToFetch(boolean refresh) {
+        List<String> out = new ArrayList<>();
+        for (String path : dataset.metadataPaths(splits)) {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (refresh || !Files.isRegularFile(workspace.metadataDir().resolve(name))) {
+                out.add(path);
+            }
+        }
+        return out;
+    }
+
+    /** The coverage of the last plan. */
+    public Coverage coverage() {
+        return coverage;
+    }
+
+    public int plannedVideos() {
+        return coverage.groups().values().stream().mapToInt(List::size).sum();
     }
 
     public List<VideoTask> plan() {
         AnnotationPlanner.VideoIds ids;
         try {
-            ids = annotations.plan(workspace.metadataDir(), splits);
+            ids = annotations.plan(workspace.metadataDir(), dataset, splits);
         } catch (BadInputException e) {
             throw new BadInputException(e.getMessage() + " (this copy is in " + workspace.metadataDir()
                     + "; once the source is fixed, run with --refresh-metadata to fetch it again)", e);
         }
         annotations.write(ids, workspace.metadataDir().resolve("video_ids.json"));
-        List<VideoTask> tasks = new ArrayList<>(ids.allIds().size());
-        int complete = 0;
-        int audioOnly = 0;
-        int unavailable = 0;
-        int failedBefore = 0;
-        for (String id : ids.allIds()) {
-            VideoTask task = task(id);
-            switch (task.state()) {
-                case COMPLETE -> complete++;
-                case EXTRACT_AUDIO -> audioOnly++;
-                case UNAVAILABLE -> unavailable++;
-                case FAILED_BEFORE -> failedBefore++;
-                default -> { }
+
+        Map<String, Manifest.Entry> clips = new LinkedHashMap<>();
+        if (dataset.manifestPath() != null) {
+            Path published = workspace.metadataDir().resolve(Path.of(dataset.manifestPath()).getFileName());
+            if (Files.isRegularFile(published)) {
+                clips.putAll(Manifest.read(published, rules).clips());
             }
+        }
+        Set<String> wanted = new LinkedHashSet<>(ids.allIds());
+        Set<String> referenced = new LinkedHashSet<>(ids.allIds());
+        for (Path m : manifests) {
+            Map<String, Manifest.Entry> given = Manifest.read(m, rules).clips();
+            clips.putAll(given);
+            wanted.addAll(given.keySet());
+        }
+        Set<String> imported = workspace.importedIds();
+
+        Coverage cov = new Coverage();
+        List<VideoTask> tasks = new ArrayList<>();
+        Map<String, List<Clip>> bySource = new LinkedHashMap<>();
+        Map<String, String> sourceUrl = new LinkedHashMap<>();
+        int[] counts = new int[VideoTask.State.values().length];
+        for (String id : wanted) {
+            Manifest.Entry entry = clips.get(id);
+            VideoTask task;
+            String group;
+            if (entry != null) {
+                group = entry.clip().flip() ? Coverage.FLIP
+                        : VideoIdRules.isYoutubeUrl(entry.url()) ? Coverage.YOUTUBE : Coverage.MIRROR;
+                task = task(id, VideoTask.download(id, entry.url()));
+                if (task.state() == VideoTask.State.DOWNLOAD) {
+                    bySource.computeIfAbsent(entry.sourceKey(), k -> new ArrayList<>()).add(entry.clip());
+                    sourceUrl.put(entry.sourceKey(), entry.url());
+                    counts[VideoTask.State.DOWNLOAD.ordinal()]++;
+                    cov.add(id, imported.contains(id) ? Coverage.ARCHIVE : group, referenced.contains(id));
+                    continue;
+                }
+            } else {
+                VideoTask resolved = rules.resolve(id);
+                task = task(id, resolved);
+                group = resolved.state() == VideoTask.State.UNAVAILABLE
+                        ? (VideoFailure.INVALID_ID.equals(resolved.category()) ? Coverage.INVALID_ID : Coverage.NO_SOURCE)
+                        : rules.isYoutube() ? Coverage.YOUTUBE : Coverage.MIRROR;
+            }
+            if (imported.contains(id)) {
+                group = Coverage.ARCHIVE;
+            }
+            cov.add(id, group, referenced.contains(id));
+            counts[task.state().ordinal()]++;
             tasks.add(task);
         }
-        LOG.info("Planned {} unique videos from {}: {} complete, {} need only audio, {} to download, {} without a source, "
-                        + "{} failed permanently before (not requested again{})", tasks.size(), splits, complete, audioOnly,
-                tasks.size() - complete - audioOnly - unavailable - failedBefore, unavailable, failedBefore,
+        bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
+        coverage = cov;
+        LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio, {} to download "
+                        + "({} downloads), {} without a source, {} failed permanently before (not requested again{})",
+                wanted.size(), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],
+                counts[VideoTask.State.EXTRACT_AUDIO.ordinal()], counts[VideoTask.State.DOWNLOAD.ordinal()],
+                tasks.stream().filter(t -> t.state() == VideoTask.State.DOWNLOAD).count(),
+                counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
         return tasks;
     }
 
-    VideoTask task(String id) {
-        VideoTask resolved = rules.resolve(id);
+    /** A video is complete when both its files are in place and its completion was recorded. */
+    public boolean isComplete(String id) {
+        return VideoIdRules.isSafe(id) && progress.isComplete(id) && Files.isRegularFile(workspace.video(id))
+                && Files.isRegularFile(workspace.audio(id));
+    }
+
+    /** What a video needs, given what is on disk: nothing, its audio, or what {@code resolved} says. */
+    VideoTask task(String id, VideoTask resolved) {
         if (!VideoIdRules.isSafe(id)) {
             return resolved;
         }

@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import java.util.List;
+
 /**
  * One video of the plan, the body of each per-video message.
  *
@@ -8,8 +10,10 @@ package avqa.downloader;
  * @param state    what the run has to do with it
  * @param category failure category when {@code state} is UNAVAILABLE
  * @param reason   why it is unavailable, for a human
+ * @param clips    the clips to cut from this source once downloaded; empty when the video is kept whole
+ *                 under {@code id}
  */
-public record VideoTask(String id, String url, State state, String category, String reason) {
+public record VideoTask(String id, String url, State state, String category, String reason, List<Clip> clips) {
 
     public enum State {
         /** Needs downloading, then audio extraction. */
@@ -25,14 +29,19 @@ public record VideoTask(String id, String url, State state, String category, Str
     }
 
     public static VideoTask download(String id, String url) {
-        return new VideoTask(id, url, State.DOWNLOAD, null, null);
+        return new VideoTask(id, url, State.DOWNLOAD, null, null, List.of());
+    }
+
+    /** One download of {@code url} under the name {@code sourceKey}, cut into {@code clips}. */
+    public static VideoTask ofClips(String sourceKey, String url, List<Clip> clips) {
+        return new VideoTask(sourceKey, url, State.DOWNLOAD, null, null, List.copyOf(clips));
     }
 
     public static VideoTask unavailable(String id, String category, String reason) {
-        return new VideoTask(id, null, State.UNAVAILABLE, category, reason);
+        return new VideoTask(id, null, State.UNAVAILABLE, category, reason, List.of());
     }
 
     public VideoTask withState(State newState) {
-        return new VideoTask(id, url, newState, category, reason);
+        return new VideoTask(id, url, newState, category, reason, clips);
     }
 }

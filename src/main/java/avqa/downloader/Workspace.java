@@ -121,16 +121,35 @@ public final class Workspace {
         deleteTree(partialDir(), false);
     }
 
-    /** Annotation splits that must be fetched: those missing from {@code metadata/}, or all when refreshing. */
-    public List<String> annotationsToFetch(String splits, boolean refresh) {
-        List<String> out = new ArrayList<>();
-        for (String split : splits.split(",")) {
-            split = split.strip();
-            if (refresh || !Files.isRegularFile(metadataDir().resolve("avqa-" + split + ".json"))) {
-                out.add(split);
-            }
+    /** Ids imported from archives ({@code metadata/imported_ids.txt}), for the coverage report. */
+    public java.util.Set<String> importedIds() {
+        Path file = metadataDir().resolve("imported_ids.txt");
+        if (!Files.isRegularFile(file)) {
+            return java.util.Set.of();
         }
-        return out;
+        try {
+            return new java.util.HashSet<>(Files.readAllLines(file));
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /** Notes that a video came from an archive. */
+    public synchronized void recordImported(@Header("avqaVideoId") String id) throws IOException {
+        Files.writeString(metadataDir().resolve("imported_ids.txt"), checked(id) + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** Where a clip is cut to before it is validated: {@code .partial/<clip>/clip.<ext>}. */
+    public String clipTemp(@Header("avqaVideoId") String id) {
+        Path dir = partialDir().resolve(checked(id));
+        deleteTree(dir, true);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return dir.resolve("clip." + videoExt).toString();
     }
 
     /** An empty working directory for one attempt at a video; what an earlier attempt left is removed. */

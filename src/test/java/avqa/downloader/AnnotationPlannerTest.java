@@ -81,7 +81,7 @@ class AnnotationPlannerTest {
     void idsAreUniqueAcrossSplitsInFirstSeenOrder(@TempDir Path tmp) throws Exception {
         Fixture.annotations(tmp, "val", List.of("b", "a", "b"));
         Fixture.annotations(tmp, "test", List.of("c", "a"));
-        AnnotationPlanner.VideoIds ids = new AnnotationPlanner().plan(tmp, List.of("val", "test"));
+        AnnotationPlanner.VideoIds ids = new AnnotationPlanner().plan(tmp, Dataset.MUSIC_AVQA, List.of("val", "test"));
         assertEquals(List.of("b", "a"), ids.bySplit().get("val"));
         assertEquals(List.of("c", "a"), ids.bySplit().get("test"));
         assertEquals(List.of("b", "a", "c"), ids.allIds());

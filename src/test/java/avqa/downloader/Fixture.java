@@ -99,7 +99,7 @@ final class Fixture {
 
     /** Options for a fast, local run: no pauses, a short backoff, the given server as the source. */
     static List<String> localArgs(Path dataDir, Path metadataDir, String urlTemplate) {
-        return new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--metadata-url", "file:" + metadataDir,
+        return new ArrayList<>(List.of("--dataset", "music-avqa", "--data-dir", dataDir.toString(), "--metadata-url", "file:" + metadataDir,
                 "--splits", "test", "--source-url-template", urlTemplate, "--workers", "2", "--sleep", "0",
                 "--jitter", "0", "--backoff", "0.3", "--retry-attempts", "3", "--max-requests", "1000",
                 "--period", "1", "--rate-limit", "20M", "--cooldown", "0.5"));

@@ -71,7 +71,8 @@ class JarIT {
             Fixture.annotations(meta, "test", List.of("bgvideo0001"));
             ProcessBuilder pb = new ProcessBuilder("bash", "scripts/run_avqa_download.sh", data.toString(), "2", "10M", "0")
                     .redirectErrorStream(true);
-            pb.environment().putAll(java.util.Map.of("AVQA_METADATA_BASE_URL", "file:" + meta, "AVQA_METADATA_SPLITS", "test",
+            pb.environment().putAll(java.util.Map.of("AVQA_DATASET", "music-avqa", "AVQA_METADATA_BASE_URL", "file:" + meta,
+                    "AVQA_METADATA_SPLITS", "test",
                     "AVQA_SOURCE_URL_TEMPLATE", server.urlTemplate(), "AVQA_JITTER", "0"));
             Process script = pb.start();
             String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

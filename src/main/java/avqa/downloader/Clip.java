@@ -1,0 +1,30 @@
+package avqa.downloader;
+
+/**
+ * One clip cut from a source video: {@code [start, start + duration)} in seconds (to the end of the
+ * source when {@code duration} is null), mirrored horizontally when {@code flip}. Its {@code name}
+ * is the id its files and records are kept under.
+ */
+public record Clip(String name, double start, Double duration, boolean flip) {
+
+    /** A whole video, unchanged. */
+    public boolean isWhole() {
+        return start == 0 && duration == null && !flip;
+    }
+
+    /**
+     * Seconds from {@code M:SS}, {@code H:MM:SS} or a plain number of seconds; throws
+     * IllegalArgumentException with what is wrong.
+     */
+    public static double seconds(String text) {
+        String t = text == null ? "" : text.strip();
+        if (!t.matches("\\d+(\\.\\d+)?|\\d+:[0-5]?\\d(\\.\\d+)?|\\d+:[0-5]?\\d:[0-5]?\\d(\\.\\d+)?")) {
+            throw new IllegalArgumentException("'" + t + "' is not a time (M:SS, H:MM:SS or seconds)");
+        }
+        double total = 0;
+        for (String part : t.split(":")) {
+            total = total * 60 + Double.parseDouble(part);
+        }
+        return total;
+    }
+}

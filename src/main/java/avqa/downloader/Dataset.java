@@ -1,0 +1,83 @@
+package avqa.downloader;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The datasets the tool knows by name: where their annotations are published, which splits they
+ * have, what each split's file is called, and the clip manifest that comes with them.
+ */
+public enum Dataset {
+
+    /** MUSIC-AVQA v1 (GeWu-Lab): every video id is an internal name; the videos come from archives or mirrors. */
+    MUSIC_AVQA("music-avqa", "https://raw.githubusercontent.com/GeWu-Lab/MUSIC-AVQA/main/data/json",
+            List.of("train", "val", "test"), "avqa-%s.json", null),
+
+    /**
+     * MUSIC-AVQA-v2.0 (DragonLiu1995): the balanced QA files, which mix v1's internal names with
+     * ~1,230 YouTube clips (some mirrored) listed in the additional-videos CSV.
+     */
+    MUSIC_AVQA_V2("music-avqa-v2", "https://raw.githubusercontent.com/DragonLiu1995/MUSIC-AVQA-v2.0/main/data",
+            List.of("train", "test"), "balance_full_set/%s_balance.json", "MUSIC-AVQA-v2.0_additional_videos.csv");
+
+    private final String id;
+    private final String baseUrl;
+    private final List<String> splits;
+    private final String annotationPattern;
+    private final String manifest;
+
+    Dataset(String id, String baseUrl, List<String> splits, String annotationPattern, String manifest) {
+        this.id = id;
+        this.baseUrl = baseUrl;
+        this.splits = splits;
+        this.annotationPattern = annotationPattern;
+        this.manifest = manifest;
+    }
+
+    public static Dataset byId(String id) {
+        for (Dataset d : values()) {
+            if (d.id.equals(id.toLowerCase(Locale.ROOT))) {
+                return d;
+            }
+        }
+        throw new BadInputException("--dataset: '" + id + "' is not valid; expected music-avqa or music-avqa-v2");
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String defaultBaseUrl() {
+        return baseUrl;
+    }
+
+    public List<String> splits() {
+        return splits;
+    }
+
+    /** A split's annotation file, relative to the base URL. */
+    public String annotationPath(String split) {
+        return String.format(annotationPattern, split);
+    }
+
+    /** The name the annotation file of a split has in {@code metadata/}. */
+    public String annotationFile(String split) {
+        String path = annotationPath(split);
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** The clip manifest published with the dataset, relative to the base URL, or null. */
+    public String manifestPath() {
+        return manifest;
+    }
+
+    /** Everything to fetch into {@code metadata/}, relative to the base URL. */
+    public List<String> metadataPaths(List<String> chosenSplits) {
+        List<String> paths = new java.util.ArrayList<>();
+        chosenSplits.forEach(s -> paths.add(annotationPath(s)));
+        if (manifest != null) {
+            paths.add(manifest);
+        }
+        return paths;
+    }
+}

@@ -1,0 +1,221 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Clip manifests: where each clip comes from and which window of its source it is.
+ *
+ * <ul>
+ *   <li>the MUSIC-AVQA-v2.0 CSV as published: {@code video_id,start_time,duration,suffix,has_flip};
+ *       the clip is {@code <video_id><suffix>}, and with {@code has_flip=Y} also
+ *       {@code <video_id><suffix>_flip}; the URL comes from {@code --source-url-template};</li>
+ *   <li>a generic CSV with a header, or JSON Lines, with {@code id} and {@code url} and optional
+ *       {@code start}, {@code end} or {@code duration}, {@code flip}.</li>
+ * </ul>
+ * A bad row is reported with its line number and skipped; the others are kept.
+ */
+public final class Manifest {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.manifest");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One clip and its source. {@code sourceKey} names the download; clips of one source share it. */
+    public record Entry(String sourceKey, String url, Clip clip) {
+    }
+
+    /** What a manifest gave: the clips by name, and the rows that were skipped and why. */
+    public record Contents(Map<String, Entry> clips, List<String> problems) {
+    }
+
+    private Manifest() {
+    }
+
+    public static Contents read(Path file, VideoIdRules rules) {
+        String name = file.getFileName().toString();
+        Map<String, Entry> clips = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        try {
+            String first = firstLine(file);
+            if (first == null) {
+                throw new BadInputException(name + " is empty: expected a CSV with a header or JSON Lines");
+            }
+            if (first.startsWith("{")) {
+                readJsonLines(file, name, rules, clips, problems);
+            } else {
+                readCsv(file, name, rules, clips, problems);
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + Workspace.describe(e));
+        }
+        problems.forEach(p -> LOG.warn("Skipped: {}", p));
+        return new Contents(clips, problems);
+    }
+
+    private static String firstLine(Path file) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                line = line.replace("\uFEFF", "").strip();
+                if (!line.isEmpty()) {
+                    return line;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static void readCsv(Path file, String name, VideoIdRules rules, Map<String, Entry> clips,
+                                List<String> problems) throws IOException {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                     .setIgnoreEmptyLines(true).get().parse(in)) {
+            List<String> header = csv.getHeaderNames().stream().map(h -> h.replace("\uFEFF", "").strip()
+                    .toLowerCase(Locale.ROOT)).toList();
+            boolean v2 = header.containsAll(List.of("video_id", "start_time", "duration", "suffix", "has_flip"));
+            if (!v2 && !header.containsAll(List.of("id", "url"))) {
+                throw new BadInputException(name + ": the header must be video_id,start_time,duration,suffix,has_flip "
+                        + "(MUSIC-AVQA-v2.0) or name the columns id and url; it is " + String.join(",", header));
+            }
+            for (CSVRecord row : csv) {
+                long line = row.getParser().getCurrentLineNumber();
+                Map<String, String> r = new LinkedHashMap<>();
+                for (int i = 0; i < header.size() && i < row.size(); i++) {
+                    r.put(header.get(i), row.get(i));
+                }
+                try {
+                    if (row.size() != header.size()) {
+                        throw new IllegalArgumentException("has " + row.size() + " fields, the header " + header.size());
+                    }
+                    if (v2) {
+                        addV2(r, rules, clips);
+                    } else {
+                        addGeneric(r.get("id"), r.get("url"), r.get("start"), r.get("end"), r.get("duration"),
+                                r.get("flip"), clips);
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(name + " line " + line + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void readJsonLines(Path file, String name, VideoIdRules rules, Map<String, Entry> clips,
+                                      List<String> problems) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i).strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonNode n = JSON.readTree(text);
+                if (n == null || !n.isObject()) {
+                    throw new IllegalArgumentException("is not a JSON object");
+                }
+                addGeneric(str(n, "id"), str(n, "url"), str(n, "start"), str(n, "end"), str(n, "duration"),
+                        str(n, "flip"), clips);
+            } catch (IOException e) {
+                problems.add(name + " line " + (i + 1) + ": is not valid JSON");
+            } catch (IllegalArgumentException e) {
+                problems.add(name + " line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static String str(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static void addV2(Map<String, String> r, VideoIdRules rules, Map<String, Entry> clips) {
+        String videoId = r.get("video_id");
+        String suffix = r.getOrDefault("suffix", "");
+        String clipName = videoId + suffix;
+        VideoTask source = rules.resolve(videoId);
+        if (source.url() == null || !VideoIdRules.isSafe(clipName) || !VideoIdRules.isSafe(clipName + "_flip")) {
+            throw new IllegalArgumentException("video_id '" + shorten(videoId) + "' with suffix '" + shorten(suffix)
+                    + "' is not a valid source id");
+        }
+        double start = Clip.seconds(r.get("start_time"));
+        double duration = Clip.seconds(r.get("duration"));
+        if (duration <= 0) {
+            throw new IllegalArgumentException("duration must be positive");
+        }
+        String flip = r.getOrDefault("has_flip", "").toUpperCase(Locale.ROOT);
+        if (!flip.equals("Y") && !flip.equals("N")) {
+            throw new IllegalArgumentException("has_flip must be Y or N, not '" + shorten(flip) + "'");
+        }
+        clips.put(clipName, new Entry(videoId, source.url(), new Clip(clipName, start, duration, false)));
+        if (flip.equals("Y")) {
+            clips.put(clipName + "_flip", new Entry(videoId, source.url(), new Clip(clipName + "_flip", start, duration, true)));
+        }
+    }
+
+    private static void addGeneric(String id, String url, String start, String end, String duration, String flip,
+                                   Map<String, Entry> clips) {
+        if (id == null || !VideoIdRules.isSafe(id)) {
+            throw new IllegalArgumentException("id '" + shorten(String.valueOf(id)) + "' is not a safe name "
+                    + "(ASCII letters, digits, _ - #, at most 64 characters)");
+        }
+        URI uri;
+        try {
+            uri = new URI(url == null ? "" : url);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("url is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("url must be http(s) with a host");
+        }
+        double from = blank(start) ? 0 : Clip.seconds(start);
+        Double length = null;
+        if (!blank(duration)) {
+            length = Clip.seconds(duration);
+        } else if (!blank(end)) {
+            length = Clip.seconds(end) - from;
+        }
+        if (length != null && length <= 0) {
+            throw new IllegalArgumentException("the window is empty (end before start)");
+        }
+        boolean mirrored = !blank(flip) && List.of("y", "yes", "true", "1").contains(flip.strip().toLowerCase(Locale.ROOT));
+        clips.put(id, new Entry(sourceKey(uri.toString()), uri.toString(), new Clip(id, from, length, mirrored)));
+    }
+
+    /** A safe, stable name for the download of a URL, shared by every clip cut from it. */
+    static String sourceKey(String url) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return "src-" + HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s.replaceAll("\\p{Cntrl}", "?");
+    }
+}
