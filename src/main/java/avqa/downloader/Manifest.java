@@ -39,7 +39,11 @@ public final class Manifest {
     private static final Logger LOG = LoggerFactory.getLogger("avqa.manifest");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One clip and its source. {@code sourceKey} names the download; clips of one source share it. */
+    /**
+     * One clip and its source. {@code sourceKey} names the download ({@code src-…}, never a clip's
+     * name, so a source and the clips cut from it never share a work directory); clips of one source
+     * share it.
+     */
     public record Entry(String sourceKey, String url, Clip clip) {
     }
 
@@ -165,9 +169,10 @@ public final class Manifest {
         if (!flip.equals("Y") && !flip.equals("N")) {
             throw new IllegalArgumentException("has_flip must be Y or N, not '" + shorten(flip) + "'");
         }
-        clips.put(clipName, new Entry(videoId, source.url(), new Clip(clipName, start, duration, false)));
+        String key = "src-" + videoId;
+        clips.put(clipName, new Entry(key, source.url(), new Clip(clipName, start, duration, false)));
         if (flip.equals("Y")) {
-            clips.put(clipName + "_flip", new Entry(videoId, source.url(), new Clip(clipName + "_flip", start, duration, true)));
+            clips.put(clipName + "_flip", new Entry(key, source.url(), new Clip(clipName + "_flip", start, duration, true)));
         }
     }
 

@@ -31,6 +31,7 @@ public final class VideoPlanner {
     private final List<Path> manifests;
     private final boolean retryPermanent;
     private volatile Coverage coverage = new Coverage();
+    private volatile List<VideoTask> lastPlan = List.of();
 
     public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, ProgressBook progress, Workspace workspace,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
@@ -129,6 +130,7 @@ public final class VideoPlanner {
         }
         bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
         coverage = cov;
+        lastPlan = List.copyOf(tasks);
         LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio, {} to download "
                         + "({} downloads), {} without a source, {} failed permanently before (not requested again{})",
                 wanted.size(), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],
@@ -137,6 +139,41 @@ public final class VideoPlanner {
                 counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
         return tasks;
+    }
+
+    /**
+     * Writes {@code plan.json}: every download the plan would make (the URL, and the clips cut from
+     * it) and the size of each coverage group. Returns its path.
+     */
+    public String writePlan() throws java.io.IOException {
+        List<Map<String, Object>> downloads = new ArrayList<>();
+        for (VideoTask t : lastPlan) {
+            if (t.state() != VideoTask.State.DOWNLOAD) {
+                continue;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", t.id());
+            d.put("url", t.url());
+            d.put("clips", t.clips().stream().map(c -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", c.name());
+                m.put("start", c.start());
+                m.put("duration", c.duration());
+                m.put("flip", c.flip());
+                return m;
+            }).toList());
+            downloads.add(d);
+        }
+        Map<String, Object> groups = new LinkedHashMap<>();
+        coverage.groups().forEach((g, ids) -> groups.put(g, ids.size()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("referenced", coverage.referenced());
+        out.put("coverage", groups);
+        out.put("downloads", downloads);
+        Path file = workspace.root().resolve("plan.json");
+        AtomicFiles.write(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(out));
+        return file.toString();
     }
 
     /** A video is complete when both its files are in place and its completion was recorded. */
