@@ -35,6 +35,11 @@ final class Beans {
         main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout")),
                 coolDown, run));
         main.bind("mediaValidator", new MediaValidator());
+        main.bind("directDownload", new DirectDownload(settings, workspace, coolDown, run));
+        org.apache.camel.support.DefaultHeaderFilterStrategy onlyHttp = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        onlyHttp.setOutFilterPattern("(?i)(Camel|org\\.apache\\.camel|avqa).*");
+        onlyHttp.setLowerCase(true);
+        main.bind("noInternalHeaders", onlyHttp);
         Verifier verifier = new Verifier(workspace, new AnnotationPlanner(), settings.dataset(), settings.splits(), failures,
                 settings.get("avqa.video-format"), settings.get("avqa.audio-format"));
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures));

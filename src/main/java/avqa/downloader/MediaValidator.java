@@ -56,6 +56,49 @@ public final class MediaValidator {
         }
     }
 
+    /**
+     * Validates an extracted WAV from its RIFF header, without another process: its length is the
+     * size of its {@code data} chunk over the byte rate of its {@code fmt } chunk.
+     */
+    public void checkWav(@Header("avqaAudioFile") String file, @Header("avqaAudioSeconds") double expected)
+            throws java.io.IOException {
+        double seconds = wavSeconds(java.nio.file.Path.of(file));
+        if (seconds <= 0) {
+            throw new VideoFailure.InvalidOutput("the extracted audio is not a WAV file with sound", "");
+        }
+        if (Math.abs(seconds - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
+            throw new VideoFailure.InvalidOutput(String.format(
+                    "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", seconds, expected), "");
+        }
+    }
+
+    /** Seconds of sound in a PCM WAV file, or -1 when it is not one. */
+    static double wavSeconds(java.nio.file.Path file) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (ch.read(b, 0) != 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) { // RIFF, WAVE
+                return -1;
+            }
+            long pos = 12;
+            long byteRate = -1;
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (pos + 8 <= ch.size()) {
+                h.clear();
+                ch.read(h, pos);
+                int id = h.getInt(0);
+                long size = Integer.toUnsignedLong(h.getInt(4));
+                if (id == 0x20746d66) { // "fmt "
+                    byteRate = Integer.toUnsignedLong(h.getInt(8 + 8));
+                } else if (id == 0x61746164) { // "data"
+                    long available = Math.min(size, ch.size() - pos - 8);
+                    return byteRate > 0 ? (double) available / byteRate : -1;
+                }
+                pos += 8 + size + (size & 1);
+            }
+            return -1;
+        }
+    }
+
     /** A cut clip must last what its window asks, within a frame or two. */
     public void checkClipLength(@Header("avqaProbe") JsonNode report, @ExchangeProperty("avqaClip") Clip clip) {
         if (clip == null || clip.duration() == null) {

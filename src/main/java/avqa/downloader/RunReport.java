@@ -97,9 +97,11 @@ public final class RunReport {
     public void planned() {
         int count = planner.plannedVideos();
         planned = count;
+        alreadyComplete.add(planner.completeCount());
         if (System.console() != null) {
             bar = new ProgressBarBuilder().setTaskName("videos").setInitialMax(count).setUpdateIntervalMillis(1000)
                     .showSpeed().build();
+            bar.stepBy(planner.completeCount());
         }
     }
 

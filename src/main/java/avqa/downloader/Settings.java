@@ -71,6 +71,7 @@ public final class Settings {
         d.put("avqa.proxy", "");
         d.put("avqa.download.format", "best[height<=?480][ext=mp4]/best[height<=?480]/bestvideo[height<=?480]+bestaudio/best");
         d.put("avqa.download.timeout", "3600");
+        d.put("avqa.download.direct", "true");
         d.put("avqa.extract.timeout", "600");
         d.put("avqa.progress.snapshot-interval", "10");
         d.put("avqa.schedule.enabled", "false");
@@ -156,7 +157,7 @@ public final class Settings {
             throw bad("--cron", get("avqa.schedule.cron"), "a Quartz cron expression such as '0 0 2 * * ?' "
                     + "(seconds minutes hours day-of-month month day-of-week)");
         }
-        for (String flag : List.of("avqa.schedule.enabled", "avqa.schedule.initial-run", "avqa.metadata.refresh",
+        for (String flag : List.of("avqa.download.direct", "avqa.schedule.enabled", "avqa.schedule.initial-run", "avqa.metadata.refresh",
                 "avqa.retry-permanent")) {
             if (!get(flag).equals("true") && !get(flag).equals("false")) {
                 throw bad(flag, get(flag), "true or false");
@@ -282,6 +283,10 @@ public final class Settings {
         p.setProperty("avqa.data-dir", dataDir().toString());
         p.setProperty("avqa.metadata.dir", metadataDir());
         p.setProperty("avqa.schedule.cron-uri", get("avqa.schedule.cron").trim().replaceAll("\\s+", "+"));
+        // the fast path's HTTP client: a body that stops coming for this long is given up (as yt-dlp's
+        // --socket-timeout 30, or the download timeout when that is shorter)
+        p.setProperty("camel.component.http.so-timeout", String.valueOf(Math.min(30_000, millis("avqa.download.timeout"))));
+        p.setProperty("camel.component.http.response-timeout", String.valueOf(Math.min(30_000, millis("avqa.download.timeout"))));
         p.setProperty("avqa.status.interval-millis", String.valueOf(millis("avqa.status.interval")));
         p.setProperty("avqa.metadata.kind", metadataDir().isEmpty() ? "http" : "file");
         // these values already are the command line > -D > environment > file precedence: Camel must

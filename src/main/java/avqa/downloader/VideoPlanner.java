@@ -32,6 +32,7 @@ public final class VideoPlanner {
     private final boolean retryPermanent;
     private volatile Coverage coverage = new Coverage();
     private volatile List<VideoTask> lastPlan = List.of();
+    private volatile int completeCount;
 
     public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, ProgressBook progress, Workspace workspace,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
@@ -62,6 +63,11 @@ public final class VideoPlanner {
     /** The coverage of the last plan. */
     public Coverage coverage() {
         return coverage;
+    }
+
+    /** How many videos of the last plan were complete already (they are not in the plan's task list). */
+    public int completeCount() {
+        return completeCount;
     }
 
     public int plannedVideos() {
@@ -126,11 +132,15 @@ public final class VideoPlanner {
             }
             cov.add(id, group, referenced.contains(id));
             counts[task.state().ordinal()]++;
-            tasks.add(task);
+            if (task.state() != VideoTask.State.COMPLETE) {
+                // complete videos need no message at all: a rerun over a finished dataset is a plan and a count
+                tasks.add(task);
+            }
         }
         bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
         coverage = cov;
         lastPlan = List.copyOf(tasks);
+        completeCount = counts[VideoTask.State.COMPLETE.ordinal()];
         LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio, {} to download "
                         + "({} downloads), {} without a source, {} failed permanently before (not requested again{})",
                 wanted.size(), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],

@@ -46,7 +46,7 @@ final class MediaServer implements AutoCloseable {
     record Hit(long atMillis, String method, String id, String range, int status) {
     }
 
-    private static final Pattern PATH = Pattern.compile("/v/(.+)\\.mp4");
+    private static final Pattern PATH = Pattern.compile("/v/(.+?)(?:\\.mp4)?");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private final HttpServer server;
@@ -67,8 +67,16 @@ final class MediaServer implements AutoCloseable {
         server.start();
     }
 
-    /** The {@code --source-url-template} that points at this server. */
+    /**
+     * The {@code --source-url-template} that points at this server, as a page-like URL without a
+     * file extension: yt-dlp fetches these (as it does YouTube's).
+     */
     String urlTemplate() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v/{id}";
+    }
+
+    /** A template of plain media-file URLs ({@code …/<id>.mp4}): the tool fetches these itself. */
+    String mediaFileTemplate() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v/{id}.mp4";
     }
 

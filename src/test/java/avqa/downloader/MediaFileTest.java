@@ -1,0 +1,85 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fast path: plain media-file URLs fetched by Camel's HTTP component, with the same guarantees. */
+class MediaFileTest extends LoopbackServerTest {
+
+    @Test
+    void plainMediaFilesAreFetchedDirectlyOnceEachAndFaultsGetTheirCategories(@TempDir Path tmp) throws Exception {
+        List<String> ok = serveClips("plainfile", 4);
+        server.serve("file429", clip).failNext("file429", MediaServer.Fault.TOO_MANY_REQUESTS);
+        server.serve("file404", clip).failAlways("file404", MediaServer.Fault.NOT_FOUND);
+        server.serve("filecut", clip).failAlways("filecut", MediaServer.Fault.CUT);
+        server.serve("filehalf", clip).failAlways("filehalf", MediaServer.Fault.TRUNCATED);
+        server.serve("filepage", clip).failAlways("filepage", MediaServer.Fault.HTML_PAGE);
+        List<String> ids = new ArrayList<>(ok);
+        ids.addAll(List.of("file429", "file404", "filecut", "filehalf", "filepage"));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        args.addAll(List.of("--retry-attempts", "2", "--backoff", "0.2", "--cooldown", "0.2"));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(1, outcome.exit());
+        for (String id : ok) {
+            assertEquals(1, server.hits(id).size(), id + ": one request, no yt-dlp look-ahead");
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[1] > 2.5, id);
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        assertTrue(Files.isRegularFile(data.resolve("audio/file429.wav")), "a 429 is retried");
+        FailureHandlingTest.assertCategory(data, "file404", "permanent", 1);
+        FailureHandlingTest.assertCategory(data, "filecut", "transient", 2);
+        FailureHandlingTest.assertCategory(data, "filehalf", "invalid-output", 1);
+        FailureHandlingTest.assertCategory(data, "filepage", "permanent", 1);
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+    }
+
+    @Test
+    void aStalledMediaFileIsGivenUpAfterTheTimeoutAndRetried(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("stallfile", 1);
+        server.failNext("stallfile0", MediaServer.Fault.STALL);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+
+        long start = System.currentTimeMillis();
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate()),
+                Map.of("AVQA_DOWNLOAD_TIMEOUT", "3"));
+
+        assertEquals(0, outcome.exit());
+        assertTrue(System.currentTimeMillis() - start < 30_000, "the stall did not hold the run");
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("within 3 s"));
+        assertEquals(2, server.hits("stallfile0").size(), "stalled once, then fetched");
+        assertFalse(Files.exists(data.resolve("failed/stallfile0.json")));
+    }
+
+    @Test
+    void aRateLimitIsRespectedWithoutYtDlp(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("slowfile", 1);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        args.addAll(List.of("--rate-limit", "100K"));
+        long size = Files.size(clip);
+
+        long start = System.currentTimeMillis();
+        assertEquals(0, Fixture.run(args).exit());
+        long took = System.currentTimeMillis() - start;
+
+        assertTrue(took >= size * 1000 / (100 * 1024) - 300, size + " bytes at 100 KiB/s took only " + took + " ms");
+    }
+}
