@@ -146,7 +146,8 @@ class DatasetSourcesTest extends LoopbackServerTest {
 
             // interrupted: killed as soon as the first video is in
             Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
-            Fixture.await("the first import", 60_000, () -> Files.isRegularFile(data.resolve("audio/00000001.wav")));
+            Fixture.await("the first import to be recorded complete", 60_000,
+                    () -> ServiceTest.read(data.resolve(".download_progress.journal")).contains("00000001\n"));
             first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
             firstImported = Files.getLastModifiedTime(data.resolve("videos/00000001.mp4")).toMillis();
 
