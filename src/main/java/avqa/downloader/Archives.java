@@ -68,6 +68,9 @@ public final class Archives {
         String id = name.substring(0, dot);
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (!ext.equals(videoExt)) {
+            if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
+                LOG.warn("Skipped archive entry {}: not a .{} file (--video-format)", FailureRecords.shown(entry), videoExt);
+            }
             return null;
         }
         if (!VideoIdRules.isSafe(id)) {
@@ -87,7 +90,9 @@ public final class Archives {
         try {
             Files.copy(entry, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw workspace.stopIfDiskFull(e);
+            IOException other = workspace.stopIfDiskFull(e);
+            throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",
+                    String.valueOf(other.getMessage()));
         }
         return target.toString();
     }

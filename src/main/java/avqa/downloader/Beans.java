@@ -16,7 +16,8 @@ final class Beans {
         main.bind("workspace", workspace);
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
-        VideoPlanner planner = new VideoPlanner(new AnnotationPlanner(), rules, progress, workspace, failures,
+        VideoPlanner planner = new VideoPlanner(new AnnotationPlanner(), rules,
+                new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, failures,
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"));
         main.bind("videoPlanner", planner);
         main.bind("archives", new Archives(settings.files("avqa.import-archives"), workspace, planner,
@@ -34,13 +35,9 @@ final class Beans {
         main.bind("coolDown", coolDown);
         main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout")),
                 coolDown, run));
-        main.bind("mediaValidator", new MediaValidator());
+        main.bind("mediaValidator", new MediaValidator(run));
         main.bind("directDownload", new DirectDownload(settings, workspace, coolDown, run));
-        org.apache.camel.support.DefaultHeaderFilterStrategy onlyHttp = new org.apache.camel.support.DefaultHeaderFilterStrategy();
-        onlyHttp.setOutFilterPattern("(?i)(Camel|org\\.apache\\.camel|avqa).*");
-        onlyHttp.setLowerCase(true);
-        main.bind("noInternalHeaders", onlyHttp);
-        Verifier verifier = new Verifier(workspace, new AnnotationPlanner(), settings.dataset(), settings.splits(), failures,
+        Verifier verifier = new Verifier(workspace, run, new AnnotationPlanner(), settings.dataset(), settings.splits(), failures,
                 settings.get("avqa.video-format"), settings.get("avqa.audio-format"));
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures));
         main.bind("verifier", verifier);

@@ -46,8 +46,8 @@ public final class CoolDown {
         if (now < until) {
             return;
         }
-        if (botCheck && ++botChecksInARow >= botCheckLimit) {
-            run.stop("the source still asks to confirm this is not a bot after " + botChecksInARow
+        if (botCheck && ++botChecksInARow > botCheckLimit) {
+            run.stop("the source still asks to confirm this is not a bot after " + botCheckLimit
                     + " cool-downs. Export cookies.txt from a browser signed in to it and run again with "
                     + "--cookies FILE; progress is kept");
             return;

@@ -15,8 +15,8 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 /**
- * The fast path for plain media files: a URL that is not YouTube and whose path ends in a video
- * extension is fetched by Camel's HTTP component itself, without paying yt-dlp's start-up for each
+ * The fast path for plain media files: a URL that is not YouTube and whose path ends in the
+ * {@code --video-format} extension is fetched by Camel's HTTP component itself, without paying yt-dlp's start-up for each
  * video. The response is classified like yt-dlp's (429 and 5xx transient, 404/410 permanent, a web
  * page read for a bot check), streamed to the attempt's work directory at {@code --rate-limit}, and
  * checked to be as long as announced. yt-dlp stays the path for YouTube, for other pages, and
@@ -28,6 +28,7 @@ public final class DirectDownload {
     private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGkmg]?)");
 
     private final boolean enabled;
+    private final String videoExt;
     private final long bytesPerSecond;
     private final long timeoutSeconds;
     private final Workspace workspace;
@@ -38,6 +39,7 @@ public final class DirectDownload {
         this.enabled = settings.flag("avqa.download.direct") && settings.get("avqa.proxy").isEmpty()
                 && settings.get("avqa.cookies").isEmpty();
         this.bytesPerSecond = rate(settings.get("avqa.rate-limit"));
+        this.videoExt = settings.get("avqa.video-format");
         this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
         this.workspace = workspace;
         this.coolDown = coolDown;
@@ -67,7 +69,9 @@ public final class DirectDownload {
         }
         try {
             String path = URI.create(url).getPath();
-            return path != null && MEDIA_PATH.matcher(path).matches();
+            // only a file already in --video-format: anything else needs yt-dlp's remux
+            return path != null && MEDIA_PATH.matcher(path).matches()
+                    && path.toLowerCase(Locale.ROOT).endsWith("." + videoExt);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -106,7 +110,13 @@ public final class DirectDownload {
             }
             String ext = extension(url);
             Path target = Path.of(workspace.freshTempDir(id)).resolve("video." + ext);
-            long written = copy(in, target);
+            long written;
+            try {
+                written = copy(in, target);
+            } catch (RuntimeException | IOException e) {
+                abort(in);
+                throw e;
+            }
             long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
             if (expected >= 0 && written != expected) {
                 throw new VideoFailure.Transient("network failure while downloading",
@@ -122,6 +132,17 @@ public final class DirectDownload {
                         + " s (avqa.download.timeout)", String.valueOf(e.getMessage()));
             }
             throw new VideoFailure.Transient("network failure while downloading", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Drops the connection instead of draining the rest of the body (what closing would do). */
+    private static void abort(InputStream in) {
+        if (in instanceof org.apache.hc.core5.http.io.EofSensorInputStream eof) {
+            try {
+                eof.abort();
+            } catch (IOException ignored) {
+                // dropped anyway
+            }
         }
     }
 

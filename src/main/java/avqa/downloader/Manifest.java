@@ -54,7 +54,13 @@ public final class Manifest {
     private Manifest() {
     }
 
-    public static Contents read(Path file, VideoIdRules rules) {
+    /**
+     * Reads a manifest; {@code clipSources} makes the URLs of the v2.0 CSV's {@code video_id}s
+     * (avqa.source.clip-url-template, YouTube by default - not the --source-url-template that a
+     * mirror of the v1 videos may have replaced).
+     */
+    public static Contents read(Path file, VideoIdRules clipSources) {
+        VideoIdRules rules = clipSources;
         String name = file.getFileName().toString();
         Map<String, Entry> clips = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -100,7 +106,19 @@ public final class Manifest {
                 throw new BadInputException(name + ": the header must be video_id,start_time,duration,suffix,has_flip "
                         + "(MUSIC-AVQA-v2.0) or name the columns id and url; it is " + String.join(",", header));
             }
-            for (CSVRecord row : csv) {
+            java.util.Iterator<CSVRecord> rows = csv.iterator();
+            while (true) {
+                CSVRecord row;
+                try {
+                    if (!rows.hasNext()) {
+                        break;
+                    }
+                    row = rows.next();
+                } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                    problems.add(name + " line " + csv.getCurrentLineNumber() + ": malformed CSV ("
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the rest of the file is skipped");
+                    break;
+                }
                 long line = row.getParser().getCurrentLineNumber();
                 Map<String, String> r = new LinkedHashMap<>();
                 for (int i = 0; i < header.size() && i < row.size(); i++) {

@@ -16,6 +16,12 @@ public final class MediaValidator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final RunControl run;
+
+    public MediaValidator(RunControl run) {
+        this.run = run;
+    }
+
     /** Allowed difference between the extracted audio and the video's audio track. */
     static final double TOLERANCE_SECONDS = 0.25;
     static final double TOLERANCE_RATIO = 0.01;
@@ -24,6 +30,9 @@ public final class MediaValidator {
 
     /** ffprobe's report on a video; throws {@code invalid-output} when ffprobe could not read it. */
     public JsonNode videoReport(@Body ExecResult probe) {
+        if (probe.getExitValue() != 0) {
+            run.checkRunning();
+        }
         return report(probe, "the video");
     }
 
@@ -45,6 +54,9 @@ public final class MediaValidator {
 
     /** Validates an extracted audio file against the length of the video's audio track. */
     public void checkAudio(@Body ExecResult probe, @Header("avqaAudioSeconds") double expected) {
+        if (probe.getExitValue() != 0) {
+            run.checkRunning();
+        }
         JsonNode report = report(probe, "the extracted audio");
         double audio = streamSeconds(report, "audio");
         if (audio <= 0) {

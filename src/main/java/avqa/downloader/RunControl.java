@@ -25,6 +25,12 @@ public final class RunControl {
         }
     }
 
+    /** Stops the run for the reason of the {@link RunStoppedException} an exchange caught. */
+    public void stopFor(org.apache.camel.Exchange exchange) {
+        Throwable cause = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        stop(cause == null ? "stopped" : cause.getMessage());
+    }
+
     public boolean isStopping() {
         return stopReason.get() != null;
     }

@@ -62,6 +62,7 @@ public final class Settings {
         d.put("avqa.backoff.initial", "5");
         d.put("avqa.backoff.multiplier", "2");
         d.put("avqa.backoff.max", "600");
+        d.put("avqa.source.clip-url-template", YOUTUBE_TEMPLATE);
         d.put("avqa.cooldown.initial", "60");
         d.put("avqa.cooldown.multiplier", "2");
         d.put("avqa.cooldown.max", "1800");
@@ -169,6 +170,7 @@ public final class Settings {
         oneOf("avqa.video-format", "--video-format", VIDEO_FORMATS);
         oneOf("avqa.audio-format", "--audio-format", AUDIO_FORMATS);
         VideoIdRules.checkTemplate(get("avqa.source.url-template"));
+        VideoIdRules.checkTemplate(get("avqa.source.clip-url-template"));
         Dataset dataset = dataset();
         if (get("avqa.metadata.base-url").isEmpty()) {
             values.put("avqa.metadata.base-url", dataset.defaultBaseUrl());

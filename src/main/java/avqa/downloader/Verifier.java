@@ -49,6 +49,7 @@ public final class Verifier {
     }
 
     private final Workspace workspace;
+    private final RunControl run;
     private final AnnotationPlanner annotations;
     private final Dataset dataset;
     private final List<String> splits;
@@ -60,9 +61,10 @@ public final class Verifier {
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
 
-    public Verifier(Workspace workspace, AnnotationPlanner annotations, Dataset dataset, List<String> splits,
-                    FailureRecords failures, String videoExt, String audioExt) {
+    public Verifier(Workspace workspace, RunControl run, AnnotationPlanner annotations, Dataset dataset,
+                    List<String> splits, FailureRecords failures, String videoExt, String audioExt) {
         this.workspace = workspace;
+        this.run = run;
         this.annotations = annotations;
         this.dataset = dataset;
         this.splits = splits;
@@ -107,6 +109,9 @@ public final class Verifier {
     /** Judges one ffprobe report. */
     public void record(@ExchangeProperty("avqaCheck") Check check, @Body ExecResult result) {
         String out = ToolOutcome.text(result.getStdout());
+        if (result.getExitValue() != 0 && run.isStopping()) {
+            return; // stopped, not checked: never judged invalid
+        }
         if (result.getExitValue() != 0) {
             probes.put(check.file(), new Probe(false, 0, "not a readable media file"));
             return;
@@ -212,10 +217,20 @@ public final class Verifier {
                 .map(e -> e.getKey() + ": " + e.getValue()).toList());
         section(t, "files no annotation references", new ArrayList<>(unreferenced));
 
-        if (repair) {
+        if (repair && run.isStopping()) {
+            t.append("Repair skipped: the check was stopped before it finished.\n");
+        } else if (repair) {
             List<Path> moved = new ArrayList<>();
-            invalidVideos.keySet().forEach(id -> moved.add(setAside(workspace.video(id))));
-            invalidAudio.keySet().forEach(id -> moved.add(setAside(workspace.audio(id))));
+            probes.forEach((file, probe) -> {
+                String name = file.getFileName().toString();
+                String id = name.substring(0, name.lastIndexOf('.'));
+                boolean video = file.getParent().equals(workspace.videosDir());
+                if ((video ? invalidVideos : invalidAudio).containsKey(id)) {
+                    moved.add(setAside(file));
+                }
+            });
+            invalidAudio.keySet().stream().map(id -> workspace.audioDir().resolve(id + "." + audioExt))
+                    .filter(p -> Files.exists(p) && !moved.contains(p)).forEach(p -> moved.add(setAside(p)));
             zeroSize.forEach(p -> moved.add(setAside(p)));
             json.put("repaired", moved.stream().map(Path::toString).toList());
             t.append(String.format("Repair: moved %d files to %s; the next run fetches or extracts them again.%n",

@@ -23,6 +23,7 @@ public final class VideoPlanner {
 
     private final AnnotationPlanner annotations;
     private final VideoIdRules rules;
+    private final VideoIdRules clipSources;
     private final ProgressBook progress;
     private final Workspace workspace;
     private final FailureRecords failures;
@@ -34,11 +35,13 @@ public final class VideoPlanner {
     private volatile List<VideoTask> lastPlan = List.of();
     private volatile int completeCount;
 
-    public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, ProgressBook progress, Workspace workspace,
+    public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, VideoIdRules clipSources,
+                        ProgressBook progress, Workspace workspace,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
                         boolean retryPermanent) {
         this.annotations = annotations;
         this.rules = rules;
+        this.clipSources = clipSources;
         this.progress = progress;
         this.workspace = workspace;
         this.failures = failures;
@@ -88,13 +91,13 @@ public final class VideoPlanner {
         if (dataset.manifestPath() != null) {
             Path published = workspace.metadataDir().resolve(Path.of(dataset.manifestPath()).getFileName());
             if (Files.isRegularFile(published)) {
-                clips.putAll(Manifest.read(published, rules).clips());
+                clips.putAll(Manifest.read(published, clipSources).clips());
             }
         }
         Set<String> wanted = new LinkedHashSet<>(ids.allIds());
         Set<String> referenced = new LinkedHashSet<>(ids.allIds());
         for (Path m : manifests) {
-            Map<String, Manifest.Entry> given = Manifest.read(m, rules).clips();
+            Map<String, Manifest.Entry> given = Manifest.read(m, clipSources).clips();
             clips.putAll(given);
             wanted.addAll(given.keySet());
         }

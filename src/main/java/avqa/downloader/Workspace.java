@@ -264,7 +264,7 @@ public final class Workspace {
      */
     public void setAsideInvalid(@Header("avqaVideoId") String id, @Header("avqaCategory") String category,
                                 @Header("avqaVideoFile") String videoFile) throws IOException {
-        if (!VideoFailure.INVALID_OUTPUT.equals(category) || videoFile == null || !VideoIdRules.isSafe(id)
+        if (run.isStopping() || !VideoFailure.INVALID_OUTPUT.equals(category) || videoFile == null || !VideoIdRules.isSafe(id)
                 || !Path.of(videoFile).equals(video(id)) || !Files.exists(video(id))) {
             return;
         }

@@ -118,6 +118,7 @@ class CommandLineTest {
 
             assertEquals(Files.readString(source.resolve("avqa-val.json")),
                     Files.readString(data.resolve("metadata/avqa-val.json")));
+            assertEquals(List.of("GET"), github.hits("/json/avqa-val.json").stream().map(MediaServer.Hit::method).toList());
             assertEquals("{\"val\":[\"00000001\",\"00000002\"],\"test\":[\"00000003\"]}",
                     Fixture.readJson(data.resolve("metadata/video_ids.json")).get("by_split").toString());
 

@@ -47,7 +47,8 @@ class DatasetSourcesTest extends LoopbackServerTest {
         List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
         args.addAll(List.of("--manifest", csv.toString()));
 
-        Fixture.Outcome outcome = Fixture.run(args);
+        // the v2.0 CSV's video ids are YouTube's: here the loopback server stands in for YouTube
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_SOURCE_CLIP_URL_TEMPLATE", server.urlTemplate()));
 
         assertEquals(0, outcome.exit(), outcome.stderr());
         for (Map.Entry<String, Double> e : expected.entrySet()) {
@@ -133,6 +134,9 @@ class DatasetSourcesTest extends LoopbackServerTest {
         Files.copy(clip, tarDir.resolve("vv00000010.mp4"));
         Process tarring = new ProcessBuilder("tar", "-czf", tar.toString(), "-C", tarDir.toString(), "vv00000010.mp4").start();
         assertTrue(tarring.waitFor(20, TimeUnit.SECONDS) && tarring.exitValue() == 0);
+        Path broken = tmp.resolve("broken.zip");
+        byte[] whole = Files.readAllBytes(zip);
+        Files.write(broken, java.util.Arrays.copyOf(whole, whole.length / 2));
         List<String> all = new ArrayList<>(ids);
         all.add("vv00000010");
         Path meta = tmp.resolve("meta");
@@ -142,7 +146,7 @@ class DatasetSourcesTest extends LoopbackServerTest {
         try (ConnectionSentinel youtube = new ConnectionSentinel()) {
             List<String> args = Fixture.localArgs(data, meta, Settings.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--proxy", youtube.proxyUrl(), "--import-archive", zip.toString(),
-                    "--import-archive", tar.toString()));
+                    "--import-archive", tar.toString(), "--import-archive", broken.toString()));
 
             // interrupted: killed as soon as the first video is in
             Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
@@ -163,6 +167,7 @@ class DatasetSourcesTest extends LoopbackServerTest {
         assertTrue(!Files.exists(data.resolve("videos/00000003.mp4")), "the corrupt entry is skipped");
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("Failed: 00000003 [invalid-output]"), "and reported");
+        assertTrue(log.contains("The archive " + broken + " is damaged"), "a damaged archive is reported, the run goes on");
         assertEquals(firstImported, Files.getLastModifiedTime(data.resolve("videos/00000001.mp4")).toMillis(),
                 "the interrupted import resumed without redoing 00000001");
         assertTrue(!Files.exists(tmp.resolve("escape.mp4")) && !Files.exists(data.resolve("escape.mp4")),
@@ -179,7 +184,8 @@ class DatasetSourcesTest extends LoopbackServerTest {
                 + "labclip_a," + base + "mirrorclip1.mp4,0:02,0:03,\n"
                 + "labclip_b,ftp://elsewhere/x.mp4,,,\n"
                 + "labclip_c," + base + "mirrorclip2.mp4,,,yes\n"
-                + "labclip_d," + base + "mirrorclip1.mp4,abc,,\n");
+                + "labclip_d," + base + "mirrorclip1.mp4,abc,,\n"
+                + "labclip_f,\"" + base + "mirrorclip1.mp4\"x,,,\n");
         Path jsonl = tmp.resolve("more.jsonl");
         Files.writeString(jsonl, "{\"id\": \"labclip_e\", \"url\": \"" + base + "mirrorclip1.mp4\", \"start\": 5, \"end\": 7}\n"
                 + "{not json\n");
@@ -196,6 +202,7 @@ class DatasetSourcesTest extends LoopbackServerTest {
         assertTrue(log.contains("lab-mirror.csv line 3: url must be http(s)"), log);
         assertTrue(log.contains("lab-mirror.csv line 5: 'abc' is not a time"), log);
         assertTrue(log.contains("more.jsonl line 2: is not valid JSON"), log);
+        assertTrue(log.contains("lab-mirror.csv line 6: malformed CSV"), log);
         assertEquals(3.0, Fixture.probe(data.resolve("videos/labclip_a.mp4"))[0], 0.1);
         assertEquals(3.0, Fixture.probe(data.resolve("videos/labclip_c.mp4"))[0], 0.1, "a whole video, mirrored");
         assertEquals(2.0, Fixture.probe(data.resolve("videos/labclip_e.mp4"))[0], 0.1, "start 5, end 7");

@@ -68,7 +68,8 @@ class ResilienceTest extends LoopbackServerTest {
 
         assertEquals(1, stopped.exit());
         int spent = server.hits().size() - before;
-        assertTrue(spent <= 6, "only a few requests were spent: " + spent);
+        // 3 cool-downs, then the 4th bot check stops it; a request already in flight may add one per window
+        assertTrue(spent <= 8, "only a few requests were spent: " + spent);
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("--cookies"), "the user is told about --cookies");
         assertTrue(log.contains("Run stopped early"), log);
