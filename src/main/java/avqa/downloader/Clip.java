@@ -7,11 +7,6 @@ package avqa.downloader;
  */
 public record Clip(String name, double start, Double duration, boolean flip) {
 
-    /** A whole video, unchanged. */
-    public boolean isWhole() {
-        return start == 0 && duration == null && !flip;
-    }
-
     /**
      * Seconds from {@code M:SS}, {@code H:MM:SS} or a plain number of seconds; throws
      * IllegalArgumentException with what is wrong.

@@ -102,7 +102,7 @@ public final class DirectDownload {
             }
             if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                 String page = new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8);
-                VideoFailure f = ToolOutcome.classifyDownload(1, "ERROR: Unsupported URL: " + url, page, timeoutSeconds);
+                VideoFailure f = ToolOutcome.classifyPage(page, "web page at " + url);
                 if (f.signal() != VideoFailure.Signal.NONE) {
                     coolDown.signal(f.reason(), f.signal() == VideoFailure.Signal.BOT_CHECK);
                 }

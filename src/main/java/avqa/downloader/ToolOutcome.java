@@ -112,11 +112,7 @@ public final class ToolOutcome {
                     + " s and was stopped (avqa.download.timeout)", lastError);
         }
         if (NO_VIDEO_IN_PAGE.matcher(stderr).find()) {
-            for (Rule rule : PAGE_RULES) {
-                if (rule.pattern().matcher(pages).find()) {
-                    return VideoFailure.of(rule.category(), rule.reason(), lastError, rule.signal());
-                }
-            }
+            return classifyPage(pages, lastError);
         }
         for (Rule rule : RULES) {
             if (rule.pattern().matcher(stderr).find()) {
@@ -125,6 +121,20 @@ public final class ToolOutcome {
         }
         return new VideoFailure.Transient("yt-dlp failed (exit " + exitValue + ") with an error it did not explain",
                 lastError);
+    }
+
+    /**
+     * What a web page served instead of a video means: a bot check or a rate-limit page (IP-wide,
+     * transient), or else a wrong URL (permanent).
+     */
+    public static VideoFailure classifyPage(String page, String lastError) {
+        for (Rule rule : PAGE_RULES) {
+            if (rule.pattern().matcher(page).find()) {
+                return VideoFailure.of(rule.category(), rule.reason(), lastError, rule.signal());
+            }
+        }
+        return new VideoFailure.Permanent("the source answered with a web page, not a video "
+                + "(check --source-url-template)", lastError);
     }
 
     /**
