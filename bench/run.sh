@@ -10,5 +10,6 @@ if ! [ -x /usr/bin/time ]; then
   "${sudo[@]}" apt-get install -y -qq time >/dev/null
 fi
 mvn -B -q package -DskipTests
+. scripts/jvm.sh   # the class-data archive, as scripts/avqa.sh uses it
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" avqa.downloader.Benchmark "$@"

@@ -3,7 +3,8 @@
 #   scripts/avqa.sh [options]      (see scripts/avqa.sh --help)
 # - yt-dlp and ffmpeg: installed from the distribution's packages when missing (as root, or via sudo);
 #   otherwise it says what to install and stops.
-# - the jar: built with Maven when target/avqa-downloader.jar is missing or older than the sources.
+# - the jar: built with Maven when target/avqa-downloader.jar is missing or older than the sources,
+#   with a class-data sharing archive beside it for a fast start (scripts/jvm.sh).
 # Then it runs the jar from the repository root, so ./application.properties and ./routes/*.yaml apply.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,5 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-jar=target/avqa-downloader.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -type f -print -quit)" ]; then
-  echo "Building $jar..." >&2
-  mvn -B -q package -DskipTests >&2
-fi
-
-exec java -jar "$jar" "$@"
+. scripts/jvm.sh
+exec "${AVQA_JAVA[@]}" -jar "$avqa_jar" "$@"

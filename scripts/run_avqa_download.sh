@@ -12,13 +12,9 @@ if [ "$#" -ne 4 ]; then
 fi
 data_dir=$1 workers=$2 rate=$3 sleep_s=$4
 cd "$(dirname "$0")/.."
-jar=target/avqa-downloader.jar
-if [ ! -f "$jar" ]; then
-  echo "Building $jar..." >&2
-  mvn -B -q package -DskipTests >&2
-fi
+. scripts/jvm.sh
 mkdir -p "$data_dir"
-nohup java -jar "$jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
+nohup "${AVQA_JAVA[@]}" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
   > "$data_dir/avqa_download.out" 2>&1 < /dev/null &
 pid=$!
 echo "avqa-downloader started in the background (pid $pid)."

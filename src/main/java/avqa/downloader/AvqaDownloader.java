@@ -92,6 +92,9 @@ public final class AvqaDownloader implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
+    /** The route file of the Quartz schedule, loaded only with --schedule. */
+    static final String SCHEDULE_ROUTES = "09-schedule.yaml";
+
     private static final org.slf4j.Logger EXIT_LOG = org.slf4j.LoggerFactory.getLogger("avqa.exit");
 
     private final Path home;
@@ -170,6 +173,11 @@ public final class AvqaDownloader implements Callable<Integer> {
         main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
         Properties props = settings.asCamelProperties();
         props.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        if (!scheduled) {
+            // a run that is not a service has no use for the Quartz route: not loading it spares the
+            // start and stop of a Quartz scheduler (~0.4 s of every run)
+            props.setProperty("camel.main.routes-exclude-pattern", "file:" + routes + "/" + SCHEDULE_ROUTES);
+        }
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
         main.setOverrideProperties(props);

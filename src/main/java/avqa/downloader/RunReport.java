@@ -191,7 +191,7 @@ public final class RunReport {
 
     /** Of the planned videos: where each group comes from and how much of it is complete. */
     public String coverageReport() {
-        return planner.coverage().report(planner::isComplete, failures);
+        return planner.coverage().report(planner::isRecordedComplete, failures);
     }
 
     /** {@code runs/<timestamp>.json}: the summary, the bytes written and the settings used. */
@@ -208,6 +208,7 @@ public final class RunReport {
         out.put("failed", s.failed());
         out.put("complete_in_all", progress.size());
         out.put("bytes_written", bytes.sum());
+        out.put("cpu_seconds", cpuSeconds());
         out.put("stopped_because", s.stoppedBecause());
         out.put("exit_status", s.exitCode());
         out.put("settings", settings.asMap());
@@ -219,6 +220,26 @@ public final class RunReport {
         } catch (IOException e) {
             LOG.warn("Could not keep the run summary in runs/: {}", e.getMessage());
         }
+    }
+
+    /**
+     * CPU time so far: of this process (the JVM, all its threads) and of the programs it ran and
+     * waited for (yt-dlp, ffmpeg, ffprobe), from /proc/self/stat; the benchmark reads these to tell
+     * the tool's own cost from the tools'. Empty where /proc is not there.
+     */
+    static Map<String, Double> cpuSeconds() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // fields after the command name in parentheses: utime=14, stime=15, cutime=16, cstime=17 (1-based)
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double hz = 100.0; // USER_HZ, 100 on Linux
+            out.put("self", (Long.parseLong(f[11]) + Long.parseLong(f[12])) / hz);
+            out.put("children", (Long.parseLong(f[13]) + Long.parseLong(f[14])) / hz);
+        } catch (IOException | RuntimeException notLinux) {
+            // not Linux: no figures
+        }
+        return out;
     }
 
     static String noSourceAdvice(long count, boolean youtube) {

@@ -102,6 +102,8 @@ public final class VideoPlanner {
             wanted.addAll(given.keySet());
         }
         Set<String> imported = workspace.importedIds();
+        Set<String> videosPresent = workspace.presentIds(false);
+        Set<String> audioPresent = workspace.presentIds(true);
 
         Coverage cov = new Coverage();
         List<VideoTask> tasks = new ArrayList<>();
@@ -115,7 +117,7 @@ public final class VideoPlanner {
             if (entry != null) {
                 group = entry.clip().flip() ? Coverage.FLIP
                         : VideoIdRules.isYoutubeUrl(entry.url()) ? Coverage.YOUTUBE : Coverage.MIRROR;
-                task = task(id, VideoTask.download(id, entry.url()));
+                task = task(id, VideoTask.download(id, entry.url()), videosPresent, audioPresent);
                 if (task.state() == VideoTask.State.DOWNLOAD) {
                     bySource.computeIfAbsent(entry.sourceKey(), k -> new ArrayList<>()).add(entry.clip());
                     sourceUrl.put(entry.sourceKey(), entry.url());
@@ -125,7 +127,7 @@ public final class VideoPlanner {
                 }
             } else {
                 VideoTask resolved = rules.resolve(id);
-                task = task(id, resolved);
+                task = task(id, resolved, videosPresent, audioPresent);
                 group = resolved.state() == VideoTask.State.UNAVAILABLE
                         ? (VideoFailure.INVALID_ID.equals(resolved.category()) ? Coverage.INVALID_ID : Coverage.NO_SOURCE)
                         : rules.isYoutube() ? Coverage.YOUTUBE : Coverage.MIRROR;
@@ -195,13 +197,22 @@ public final class VideoPlanner {
                 && Files.isRegularFile(workspace.audio(id));
     }
 
+    /**
+     * Whether a video counts as complete for the coverage report once the plan has run: the plan has
+     * already dropped the progress record of any video whose files are missing, and the routes
+     * record a video only after its files are in place, so the record alone answers (no look-up).
+     */
+    public boolean isRecordedComplete(String id) {
+        return progress.isComplete(id);
+    }
+
     /** What a video needs, given what is on disk: nothing, its audio, or what {@code resolved} says. */
-    VideoTask task(String id, VideoTask resolved) {
+    VideoTask task(String id, VideoTask resolved, Set<String> videosPresent, Set<String> audioPresent) {
         if (!VideoIdRules.isSafe(id)) {
             return resolved;
         }
-        boolean hasVideo = Files.isRegularFile(workspace.video(id));
-        boolean hasAudio = Files.isRegularFile(workspace.audio(id));
+        boolean hasVideo = videosPresent.contains(id);
+        boolean hasAudio = audioPresent.contains(id);
         if (hasVideo && hasAudio && progress.isComplete(id)) {
             return resolved.withState(VideoTask.State.COMPLETE);
         }
