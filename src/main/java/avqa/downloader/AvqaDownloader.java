@@ -85,6 +85,10 @@ public final class AvqaDownloader implements Callable<Integer> {
     boolean noInitialRun;
     @Option(names = "--status-interval", paramLabel = "SECONDS", description = "seconds between status lines in the log (avqa.status.interval, default 60)")
     String statusInterval;
+    @Option(names = "--role", paramLabel = "ROLE", description = "all (default: one process does everything), planner "
+            + "(publish one message per video to the broker) or worker (take videos from the broker); planner and "
+            + "worker need avqa.broker.url and avqa.db.url (avqa.role)")
+    String role;
     @Option(names = "--verify", description = "check the data directory, print a report, download nothing")
     boolean verify;
     @Option(names = "--repair", description = "with --verify, move invalid files to rejected/ so the next run fetches them again")
@@ -94,6 +98,8 @@ public final class AvqaDownloader implements Callable<Integer> {
 
     /** The route file of the Quartz schedule, loaded only with --schedule. */
     static final String SCHEDULE_ROUTES = "09-schedule.yaml";
+    /** The route file of the multi-host mode, loaded only with --role planner or worker. */
+    static final String CLUSTER_ROUTES = "11-cluster.yaml";
 
     private static final org.slf4j.Logger EXIT_LOG = org.slf4j.LoggerFactory.getLogger("avqa.exit");
 
@@ -145,21 +151,51 @@ public final class AvqaDownloader implements Callable<Integer> {
         RunControl run = new RunControl();
         Workspace workspace = new Workspace(settings.dataDir(), settings.get("avqa.video-format"),
                 settings.get("avqa.audio-format"), run);
+        String node = settings.clustered() ? nodeName() : null;
         DataDirLock lock;
         try {
-            lock = DataDirLock.acquire(workspace.root());
+            if (node != null) {
+                workspace.useNodeArea(node);
+                lock = DataDirLock.acquireShared(workspace.root(), node);
+            } else {
+                lock = DataDirLock.acquire(workspace.root());
+            }
         } catch (DataDirLock.HeldException e) {
             return fail(3, e.getMessage());
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         }
+        ClusterConnections cluster = null;
         try (lock) {
             workspace.prepare();
+            if (node != null) {
+                DataDirLock.deadNodes(workspace.root(), node).forEach(workspace::removeNodeArea);
+            }
             logTo(workspace.root().resolve("avqa_download.log"));
-            return start(settings, workspace, routes, run);
+            if (settings.clustered() || (verify && !settings.get("avqa.db.url").isEmpty())) {
+                cluster = new ClusterConnections(settings);
+                cluster.createTables();
+            }
+            return start(settings, workspace, routes, run, cluster, node);
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
         }
+    }
+
+    /** This process's name on a cluster: host and pid, as a safe name. */
+    static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9-]", "-");
+        return host.substring(0, Math.min(40, host.length())) + "-" + ProcessHandle.current().pid();
     }
 
     private static int fail(int status, String message) {
@@ -167,21 +203,32 @@ public final class AvqaDownloader implements Callable<Integer> {
         return status;
     }
 
-    private int start(Settings settings, Workspace workspace, Path routes, RunControl run) {
+    private int start(Settings settings, Workspace workspace, Path routes, RunControl run, ClusterConnections cluster,
+                      String node) {
         boolean scheduled = settings.flag("avqa.schedule.enabled") && !verify && !dryRun;
+        String role = settings.get("avqa.role");
+        boolean worker = role.equals("worker") && !verify && !dryRun;
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
         Properties props = settings.asCamelProperties();
         props.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        List<String> exclude = new java.util.ArrayList<>();
         if (!scheduled) {
             // a run that is not a service has no use for the Quartz route: not loading it spares the
             // start and stop of a Quartz scheduler (~0.4 s of every run)
-            props.setProperty("camel.main.routes-exclude-pattern", "file:" + routes + "/" + SCHEDULE_ROUTES);
+            exclude.add("file:" + routes + "/" + SCHEDULE_ROUTES);
         }
+        if (!settings.clustered()) {
+            exclude.add("file:" + routes + "/" + CLUSTER_ROUTES);
+        }
+        if (!exclude.isEmpty()) {
+            props.setProperty("camel.main.routes-exclude-pattern", String.join(",", exclude));
+        }
+        props.setProperty("avqa.worker", String.valueOf(worker));
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
         main.setOverrideProperties(props);
-        Beans.bind(main, settings, workspace, run);
+        Beans.bind(main, settings, workspace, run, cluster, node, scheduled);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             // SIGTERM or Ctrl-C: no new download starts, running tools are stopped, the videos in
@@ -193,8 +240,8 @@ public final class AvqaDownloader implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             RunControl.stopChildProcesses();
-            if (scheduled) {
-                // a service asked to stop has done nothing wrong
+            if (scheduled || worker) {
+                // a service (or a cluster worker) asked to stop has done nothing wrong
                 Runtime.getRuntime().halt(0);
             }
         }, "avqa-shutdown");
@@ -211,6 +258,21 @@ public final class AvqaDownloader implements Callable<Integer> {
                 System.out.print(report.text());
                 return report.exitCode();
             }
+            if (worker) {
+                // the consumer route takes videos from the queue until the process is told to stop;
+                // a stop of its own (a full disk, a bot check that stays) ends it with status 1
+                EXIT_LOG.info("Worker {} takes videos from the queue {} at {}", node, settings.get("avqa.broker.queue"),
+                        settings.get("avqa.broker.url"));
+                template.sendBody("direct:worker-start", "");
+                while (!run.isShuttingDown() && !run.isStopping()) {
+                    Thread.sleep(200);
+                }
+                if (!run.isShuttingDown()) {
+                    System.err.println("avqa-downloader: worker stopped: " + run.stopReason());
+                    return 1;
+                }
+                return 0;
+            }
             if (scheduled) {
                 if (settings.flag("avqa.schedule.initial-run")) {
                     template.sendBody("direct:guarded-run", "");
@@ -219,6 +281,14 @@ public final class AvqaDownloader implements Callable<Integer> {
                     Thread.sleep(200);
                 }
                 run.awaitIdle(30_000);
+                return 0;
+            }
+            if (role.equals("planner")) {
+                RunReport.Summary summary = template.requestBody("direct:publish-videos", null, RunReport.Summary.class);
+                if (summary.stoppedBecause() != null) {
+                    System.err.println("avqa-downloader: planning stopped early: " + summary.stoppedBecause());
+                    return 1;
+                }
                 return 0;
             }
             RunReport.Summary summary = template.requestBody("direct:run", null, RunReport.Summary.class);
@@ -292,6 +362,7 @@ public final class AvqaDownloader implements Callable<Integer> {
         put(v, "avqa.schedule.cron", cron);
         put(v, "avqa.schedule.initial-run", noInitialRun ? "false" : null);
         put(v, "avqa.status.interval", statusInterval);
+        put(v, "avqa.role", role);
         return v;
     }
 

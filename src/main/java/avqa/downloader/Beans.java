@@ -1,6 +1,8 @@
 package avqa.downloader;
 
+import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 /** Creates the beans the routes call, by the names the routes use. */
 final class Beans {
@@ -9,7 +11,30 @@ final class Beans {
     }
 
     static void bind(Main main, Settings settings, Workspace workspace, RunControl run) {
+        bind(main, settings, workspace, run, null, null, false);
+    }
+
+    /**
+     * With {@code cluster} (a planner, a worker, or --verify with a database): the broker, the
+     * database's record of complete videos and, for --schedule, the clustered Quartz component too.
+     */
+    static void bind(Main main, Settings settings, Workspace workspace, RunControl run, ClusterConnections cluster,
+                     String node, boolean scheduled) {
         ProgressBook progress = new ProgressBook(workspace.root());
+        ClusterRecord record = null;
+        if (cluster != null) {
+            record = new ClusterRecord(cluster.dataSource(), settings.get("avqa.broker.queue"), workspace, run);
+            progress.useCluster(record, !settings.get("avqa.role").equals("worker"));
+            main.bind("clusterRecord", record);
+            main.bind("completeVideos", record.repository());
+            main.bind("queueMessages", new QueueMessages(workspace));
+            if (settings.clustered()) {
+                main.bind("jms", jms(cluster, settings));
+            }
+            if (scheduled) {
+                main.bind("quartz", cluster.clusteredQuartz());
+            }
+        }
         progress.load();
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);
@@ -30,8 +55,11 @@ final class Beans {
                 settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
                 settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
         main.bind("runControl", run);
-        main.bind("runReport", new RunReport(progress, failures, workspace, run, coolDown, settings, planner,
-                rules.isYoutube()));
+        RunReport report = new RunReport(progress, failures, workspace, run, coolDown, settings, planner, rules.isYoutube());
+        if (record != null && settings.get("avqa.role").equals("worker")) {
+            report.useCluster(record, node);
+        }
+        main.bind("runReport", report);
         main.bind("coolDown", coolDown);
         main.bind("toolOutcome", new ToolOutcome(workspace, Math.round(settings.getSeconds("avqa.download.timeout")),
                 coolDown, run));
@@ -40,7 +68,25 @@ final class Beans {
         Verifier verifier = new Verifier(workspace, run, new AnnotationPlanner(), settings.dataset(), settings.splits(), failures,
                 settings.get("avqa.video-format"), settings.get("avqa.audio-format"));
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures));
+        if (record != null) {
+            verifier.clusterRecordFrom(record);
+        }
         main.bind("verifier", verifier);
         main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
+    }
+
+    /**
+     * The JMS component on the broker. The planner sends many messages in a row, so its sessions are
+     * cached; a worker's listener container keeps its own consumers (and, being transacted, gets a
+     * JMS transaction manager from Camel), so it takes the plain connection factory.
+     */
+    private static JmsComponent jms(ClusterConnections cluster, Settings settings) {
+        jakarta.jms.ConnectionFactory cf = cluster.connectionFactory();
+        if (settings.get("avqa.role").equals("planner")) {
+            CachingConnectionFactory caching = new CachingConnectionFactory(cf);
+            caching.setSessionCacheSize(4);
+            cf = caching;
+        }
+        return JmsComponent.jmsComponent(cf);
     }
 }

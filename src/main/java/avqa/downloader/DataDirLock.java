@@ -6,11 +6,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One process per data directory: an OS lock on {@code <data-dir>/.lock}, which also names its
@@ -28,10 +31,92 @@ final class DataDirLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    private DataDirLock nodeLock;
 
     private DataDirLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
+    }
+
+    /**
+     * A node of a cluster (--role planner or worker): many share the data directory, so each holds
+     * {@code .lock} shared (a single-process run, which needs it alone, is refused while any node
+     * runs, and the other way round) and {@code .partial/<node>.lock} alone for its work area.
+     */
+    static DataDirLock acquireShared(Path dataDir, String node) throws HeldException {
+        Path file = dataDir.resolve(".lock");
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(dataDir.resolve(".partial"));
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock shared;
+            try {
+                shared = ch.tryLock(0, Long.MAX_VALUE, true);
+            } catch (OverlappingFileLockException e) {
+                shared = null;
+            }
+            if (shared == null) {
+                String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+                ch.close();
+                throw new HeldException("a single-process avqa-downloader (" + (holder.isEmpty() ? "unknown process" : holder)
+                        + ") is using " + dataDir + "; cluster nodes share a data directory only with each other");
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap("cluster nodes (--role planner or worker)\n".getBytes(StandardCharsets.UTF_8)), 0);
+            DataDirLock out = new DataDirLock(ch, shared);
+            Path mine = dataDir.resolve(".partial").resolve(node + ".lock");
+            FileChannel nodeChannel = FileChannel.open(mine, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock own = null;
+            for (int i = 0; i < 50 && own == null; i++) {
+                // another node's look for dead nodes may hold it for a moment
+                own = nodeChannel.tryLock();
+                if (own == null) {
+                    Thread.sleep(20);
+                }
+            }
+            if (own == null) {
+                nodeChannel.close();
+                out.close();
+                throw new BadInputException("cannot lock " + mine);
+            }
+            out.nodeLock = new DataDirLock(nodeChannel, own);
+            return out;
+        } catch (IOException e) {
+            throw cannotWrite(dataDir, ch, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInputException("interrupted while locking " + dataDir);
+        }
+    }
+
+    /**
+     * The nodes whose work area under {@code .partial/} nobody holds any more: they died (the OS
+     * released their lock). Their lock files are removed; their areas are for the caller to clear.
+     */
+    static List<String> deadNodes(Path dataDir, String self) {
+        List<String> dead = new ArrayList<>();
+        try (DirectoryStream<Path> locks = Files.newDirectoryStream(dataDir.resolve(".partial"), "*.lock")) {
+            for (Path f : locks) {
+                String name = f.getFileName().toString();
+                String node = name.substring(0, name.length() - ".lock".length());
+                if (node.equals(self) || !VideoIdRules.isSafe(node)) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    FileLock l = ch.tryLock();
+                    if (l != null) {
+                        dead.add(node);
+                        Files.deleteIfExists(f);
+                        l.release();
+                    }
+                } catch (OverlappingFileLockException | IOException alive) {
+                    // held in this JVM, or gone: not ours to clear
+                }
+            }
+        } catch (IOException e) {
+            // no .partial yet: nothing to clear
+        }
+        return dead;
     }
 
     static DataDirLock acquire(Path dataDir) throws HeldException {
@@ -59,19 +144,26 @@ final class DataDirLock implements AutoCloseable {
             ch.force(false);
             return new DataDirLock(ch, lock);
         } catch (IOException e) {
-            try {
-                if (ch != null) {
-                    ch.close();
-                }
-            } catch (IOException ignored) {
-                // already failing
-            }
-            throw new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
+            throw cannotWrite(dataDir, ch, e);
         }
+    }
+
+    private static BadInputException cannotWrite(Path dataDir, FileChannel ch, IOException e) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // already failing
+        }
+        return new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
     }
 
     @Override
     public void close() {
+        if (nodeLock != null) {
+            nodeLock.close();
+        }
         try {
             lock.release();
             channel.close();

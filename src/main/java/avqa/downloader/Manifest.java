@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,16 +199,7 @@ public final class Manifest {
             throw new IllegalArgumentException("id '" + shorten(String.valueOf(id)) + "' is not a safe name "
                     + "(ASCII letters, digits, _ - #, at most 64 characters)");
         }
-        URI uri;
-        try {
-            uri = new URI(url == null ? "" : url);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("url is not a URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("url must be http(s) with a host");
-        }
+        VideoIdRules.checkSourceUrl(url);
         double from = blank(start) ? 0 : Clip.seconds(start);
         Double length = null;
         if (!blank(duration)) {
@@ -221,7 +211,7 @@ public final class Manifest {
             throw new IllegalArgumentException("the window is empty (end before start)");
         }
         boolean mirrored = !blank(flip) && List.of("y", "yes", "true", "1").contains(flip.strip().toLowerCase(Locale.ROOT));
-        clips.put(id, new Entry(sourceKey(uri.toString()), uri.toString(), new Clip(id, from, length, mirrored)));
+        clips.put(id, new Entry(sourceKey(url), url, new Clip(id, from, length, mirrored)));
     }
 
     /** A safe, stable name for the download of a URL, shared by every clip cut from it. */

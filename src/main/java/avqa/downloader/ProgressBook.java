@@ -40,10 +40,22 @@ public final class ProgressBook {
     private final Set<String> completed = new LinkedHashSet<>();
     private FileChannel journalOut;
     private boolean dirty;
+    private ClusterRecord cluster;
+    private boolean writesFiles = true;
 
     public ProgressBook(Path dataDir) {
         this.json = dataDir.resolve("download_progress.json");
         this.journal = dataDir.resolve(".download_progress.journal");
+    }
+
+    /**
+     * On a cluster the database is the record: complete videos are read from it and written to it
+     * at once. The planner still rewrites {@code download_progress.json} (so a single-process run
+     * can take over); a worker writes no progress file, since many share the data directory.
+     */
+    public synchronized void useCluster(ClusterRecord record, boolean keepProgressFile) {
+        this.cluster = record;
+        this.writesFiles = keepProgressFile;
     }
 
     public Path file() {
@@ -82,6 +94,9 @@ public final class ProgressBook {
             }
             dirty = true;
         }
+        if (cluster != null && completed.addAll(cluster.completeIds())) {
+            dirty = true;
+        }
     }
 
     public synchronized boolean isComplete(String id) {
@@ -94,6 +109,13 @@ public final class ProgressBook {
 
     /** Records one complete video: one appended, flushed journal line. */
     public synchronized void markComplete(@Header("avqaVideoId") String id) {
+        if (cluster != null) {
+            cluster.add(id);
+        }
+        if (!writesFiles) {
+            completed.add(id);
+            return;
+        }
         try {
             if (journalOut == null) {
                 journalOut = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -113,6 +135,9 @@ public final class ProgressBook {
 
     /** Forgets a video whose files turned out to be missing. */
     public synchronized void forget(String id) {
+        if (cluster != null) {
+            cluster.forget(id);
+        }
         if (completed.remove(id)) {
             dirty = true;
         }
@@ -120,7 +145,7 @@ public final class ProgressBook {
 
     /** Rewrites {@code download_progress.json} if anything changed, then empties the journal. */
     public synchronized void snapshot() {
-        if (!dirty) {
+        if (!dirty || !writesFiles) {
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();

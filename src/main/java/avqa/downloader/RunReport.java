@@ -62,7 +62,10 @@ public final class RunReport {
     private final LongAdder imported = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    private final LongAdder published = new LongAdder();
     private volatile ProgressBar bar;
+    private volatile ClusterRecord cluster;
+    private volatile String node;
 
     public RunReport(ProgressBook progress, FailureRecords failures, Workspace workspace, RunControl run,
                      CoolDown coolDown, Settings settings, VideoPlanner planner, boolean youtube) {
@@ -76,7 +79,20 @@ public final class RunReport {
         this.youtube = youtube;
     }
 
+    /** A worker of a cluster: its status line reads the cluster's progress from the database. */
+    void useCluster(ClusterRecord record, String nodeName) {
+        this.cluster = record;
+        this.node = nodeName;
+    }
+
+    /** A worker starts: its status lines begin (its counters start at zero with the process). */
+    public synchronized void startWorker() {
+        started = Instant.now();
+        active = true;
+    }
+
     public synchronized void start() {
+        published.reset();
         run.reset();
         started = Instant.now();
         planned = 0;
@@ -134,8 +150,36 @@ public final class RunReport {
         }
     }
 
+    /** The planner sent one video's message to the queue. */
+    public void published() {
+        published.increment();
+    }
+
+    /**
+     * The planner's end: the records written (progress from the database, failures), its summary
+     * logged and kept in {@code runs/}; exit status 0 once everything that needs work is queued.
+     */
+    public synchronized Summary finishPublishing(@Header("avqaQueue") String queue) {
+        active = false;
+        progress.snapshot();
+        failures.rebuildSummary();
+        workspace.clearPartial();
+        Map<String, Long> byCategory = new TreeMap<>();
+        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        Summary s = new Summary(planned, 0, 0, alreadyComplete.sum(), byCategory,
+                Duration.between(started, Instant.now()), run.stopReason());
+        LOG.info("Published {} videos to the queue {} in {}: {} planned, {} already complete in the cluster record; "
+                        + "not queued: {}.", published.sum(), queue, human(s.elapsed()), planned, alreadyComplete.sum(),
+                byCategory.isEmpty() ? "none" : byCategory);
+        keep(s);
+        return new Summary(s.planned(), 0, 0, s.alreadyComplete(), Map.of(), s.elapsed(), s.stoppedBecause());
+    }
+
     /** One line for the log while the run goes: complete / total, failures, rate, ETA, cool-down. */
     public String statusLine() {
+        if (cluster != null) {
+            return workerStatusLine();
+        }
         long done = downloaded.sum() + audioOnly.sum() + imported.sum();
         long failedNow = failed.values().stream().mapToLong(LongAdder::sum).sum();
         long handled = done + alreadyComplete.sum() + failedNow;
@@ -148,6 +192,24 @@ public final class RunReport {
         long cooling = coolDown.remainingMillis();
         return String.format("Status: %d/%d complete, %d to go; failed %s; %.1f videos/hour; ETA %s%s",
                 progress.size(), planned, remaining, byCategory.isEmpty() ? "none" : byCategory, perHour, eta,
+                cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "");
+    }
+
+    private String workerStatusLine() {
+        long done = downloaded.sum() + audioOnly.sum();
+        double hours = Math.max(1e-6, Duration.between(started, Instant.now()).toMillis() / 3_600_000.0);
+        Map<String, Long> byCategory = new TreeMap<>();
+        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        String clusterWide;
+        try {
+            clusterWide = cluster.count() + " videos complete in the cluster record";
+        } catch (RuntimeException e) {
+            clusterWide = "the database cannot be read (" + ClusterConnections.rootMessage(e) + ")";
+        }
+        long cooling = coolDown.remainingMillis();
+        return String.format("Status (worker %s): %s; this worker: %d done, %d already complete, failed %s; "
+                        + "%.1f videos/hour%s", node, clusterWide, done, alreadyComplete.sum(),
+                byCategory.isEmpty() ? "none" : byCategory, done / hours,
                 cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "");
     }
 
@@ -207,6 +269,9 @@ public final class RunReport {
         out.put("already_complete", s.alreadyComplete());
         out.put("failed", s.failed());
         out.put("complete_in_all", progress.size());
+        if (published.sum() > 0) {
+            out.put("published", published.sum());
+        }
         out.put("bytes_written", bytes.sum());
         out.put("cpu_seconds", cpuSeconds());
         out.put("stopped_because", s.stoppedBecause());

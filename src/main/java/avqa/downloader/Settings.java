@@ -80,6 +80,14 @@ public final class Settings {
         d.put("avqa.schedule.initial-run", "true");
         d.put("avqa.status.interval", "60");
         d.put("avqa.routes.dir", "./routes");
+        d.put("avqa.role", "all");
+        d.put("avqa.broker.url", "");
+        d.put("avqa.broker.user", "");
+        d.put("avqa.broker.password", "");
+        d.put("avqa.broker.queue", "avqa.videos");
+        d.put("avqa.db.url", "");
+        d.put("avqa.db.user", "");
+        d.put("avqa.db.password", "");
         d.put("avqa.tools.yt-dlp", "yt-dlp");
         d.put("avqa.tools.ffmpeg", "ffmpeg");
         d.put("avqa.tools.ffprobe", "ffprobe");
@@ -216,9 +224,41 @@ public final class Settings {
                 throw new BadInputException("--import-archive: " + archive + " is not a .zip, .tar or .tar.gz file");
             }
         }
+        checkCluster();
         if (get("avqa.data-dir").isEmpty()) {
             throw bad("--data-dir", "", "a directory path");
         }
+    }
+
+    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final List<String> ROLES = List.of("all", "planner", "worker");
+
+    /** The multi-host settings: a role other than all needs a broker and a database. */
+    private void checkCluster() {
+        String role = get("avqa.role");
+        if (!ROLES.contains(role)) {
+            throw bad("--role", role, "all, planner or worker");
+        }
+        String broker = get("avqa.broker.url");
+        if (!broker.isEmpty() && !broker.matches("(tcp|ssl|nio|failover):[^\\s'{}$]+")) {
+            throw bad("avqa.broker.url", broker, "an ActiveMQ URL such as tcp://broker-host:61616");
+        }
+        String db = get("avqa.db.url");
+        if (!db.isEmpty() && !db.matches("jdbc:postgresql://[^\\s'{}$]+")) {
+            throw bad("avqa.db.url", db, "a PostgreSQL JDBC URL such as jdbc:postgresql://db-host:5432/avqa");
+        }
+        if (!QUEUE.matcher(get("avqa.broker.queue")).matches()) {
+            throw bad("avqa.broker.queue", get("avqa.broker.queue"), "a queue name of letters, digits, '.', '_' and '-'");
+        }
+        if (!role.equals("all") && (broker.isEmpty() || db.isEmpty())) {
+            throw new BadInputException("--role " + role + " needs a broker and a database: set avqa.broker.url "
+                    + "(e.g. tcp://broker-host:61616) and avqa.db.url (e.g. jdbc:postgresql://db-host:5432/avqa)");
+        }
+    }
+
+    /** planner or worker: the run is spread over hosts through the broker and the database. */
+    public boolean clustered() {
+        return !get("avqa.role").equals("all");
     }
 
     public String get(String key) {
@@ -246,9 +286,11 @@ public final class Settings {
                 .filter(s -> !s.isEmpty()).toList();
     }
 
-    /** The resolved settings, for the run summary. */
+    /** The resolved settings, for the run summary; passwords are not written down. */
     public Map<String, String> asMap() {
-        return java.util.Collections.unmodifiableMap(values);
+        Map<String, String> shown = new LinkedHashMap<>(values);
+        shown.replaceAll((k, v) -> k.endsWith("password") && !v.isEmpty() ? "(set)" : v);
+        return java.util.Collections.unmodifiableMap(shown);
     }
 
     /** A comma-separated list of paths (manifests, archives), each checked to be a readable file. */
@@ -302,6 +344,10 @@ public final class Settings {
         p.setProperty("avqa.download.timeout-millis", String.valueOf(millis("avqa.download.timeout")));
         p.setProperty("avqa.extract.timeout-millis", String.valueOf(millis("avqa.extract.timeout")));
         p.setProperty("avqa.progress.snapshot-interval-millis", String.valueOf(millis("avqa.progress.snapshot-interval")));
+        // the work a scheduled trigger resumes: a whole run, or (on a cluster) planning and publishing
+        p.setProperty("avqa.resume-route", clustered() ? "direct:publish-videos" : "direct:run");
+        p.setProperty("avqa.clustered", String.valueOf(clustered()));
+        p.setProperty("avqa.worker", String.valueOf(get("avqa.role").equals("worker")));
         return p;
     }
 

@@ -58,6 +58,7 @@ public final class Verifier {
     private final String audioExt;
 
     private java.util.function.Supplier<String> coverage = () -> "";
+    private ClusterRecord cluster;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
 
@@ -74,6 +75,11 @@ public final class Verifier {
     }
 
     /** Where the coverage report comes from (the planner, once it planned). */
+    /** On a cluster: the database's record of complete videos, for the cluster-wide picture. */
+    void clusterRecordFrom(ClusterRecord record) {
+        this.cluster = record;
+    }
+
     void coverageFrom(java.util.function.Supplier<String> report) {
         this.coverage = report;
     }
@@ -204,10 +210,24 @@ public final class Verifier {
         json.put("not_complete_by_category", missingByCategory);
         json.put("unreferenced", new ArrayList<>(unreferenced));
         json.put("dataset_complete", clean && completeDataset);
+        Set<String> recorded = cluster == null ? null : cluster.completeIds();
+        if (recorded != null) {
+            // the database says which videos the cluster completed; the files say which are really here
+            json.put("cluster_recorded_complete", referencedSet.stream().filter(recorded::contains).count());
+            json.put("cluster_recorded_but_not_valid_here", referencedSet.stream()
+                    .filter(id -> recorded.contains(id) && !complete.contains(id)).sorted().toList());
+        }
 
         StringBuilder t = new StringBuilder();
         t.append(String.format("Verified %s: %d of %d annotated videos complete.%n", workspace.root(),
                 completeReferenced, referencedSet.size()));
+        if (recorded != null) {
+            t.append(String.format("Cluster record (database): %s of %d annotated videos complete.%n",
+                    json.get("cluster_recorded_complete"), referencedSet.size()));
+            @SuppressWarnings("unchecked")
+            List<String> notHere = (List<String>) json.get("cluster_recorded_but_not_valid_here");
+            section(t, "recorded complete in the database but not valid in this data directory", notHere);
+        }
         section(t, "invalid videos", invalidVideos.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         section(t, "invalid audio", invalidAudio.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         section(t, "zero-size files", zero);

@@ -39,6 +39,20 @@ public final class VideoIdRules {
         this.youtube = isYoutubeUrl(template.replace("{id}", "x"));
     }
 
+    /** A source URL must be http(s) with a host; throws IllegalArgumentException saying what is wrong. */
+    public static void checkSourceUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url == null ? "" : url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("url is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("url must be http(s) with a host");
+        }
+    }
+
     /** Whether a URL points at YouTube. */
     public static boolean isYoutubeUrl(String url) {
         String host;

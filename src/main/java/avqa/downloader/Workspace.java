@@ -25,6 +25,8 @@ public final class Workspace {
     private final String videoExt;
     private final String audioExt;
     private final RunControl run;
+    /** This process's work area: {@code .partial/}, or {@code .partial/<node>/} on a cluster. */
+    private volatile String node;
 
     public Workspace(Path root, String videoExt, String audioExt, RunControl run) {
         this.root = root;
@@ -54,7 +56,26 @@ public final class Workspace {
     }
 
     public Path partialDir() {
+        return node == null ? partialRoot() : partialRoot().resolve(node);
+    }
+
+    Path partialRoot() {
         return root.resolve(".partial");
+    }
+
+    /**
+     * On a cluster many processes share the data directory: each works in {@code .partial/<node>/}
+     * of its own and leaves the other areas, and the files other nodes may be writing, alone.
+     */
+    public void useNodeArea(String nodeName) {
+        this.node = checked(nodeName);
+    }
+
+    /** Removes the work area of a node that died (its lock was free), and stops what it left running here. */
+    public void removeNodeArea(String deadNode) {
+        Path dir = partialRoot().resolve(checked(deadNode));
+        stopProcessesUsing(dir);
+        deleteTree(dir, true);
     }
 
     public Path video(String id) {
@@ -63,6 +84,11 @@ public final class Workspace {
 
     public Path audio(String id) {
         return audioDir().resolve(checked(id) + "." + audioExt);
+    }
+
+    /** Whether a video's file and its audio are both in place (only validated files are ever put there). */
+    public boolean isComplete(String id) {
+        return VideoIdRules.isSafe(id) && Files.isRegularFile(video(id)) && Files.isRegularFile(audio(id));
     }
 
     /**
@@ -107,7 +133,8 @@ public final class Workspace {
         }
         stopOrphans();
         deleteTree(partialDir(), false);
-        removeTemporaries();
+        // on a cluster another node may be writing a temporary right now: only old ones are left-overs
+        removeTemporaries(node == null ? 0 : 3_600_000);
     }
 
     /**
@@ -128,13 +155,15 @@ public final class Workspace {
     }
 
     /** Removes what an interrupted write-then-rename left: {@code .*.tmp}, {@code .writing-*}, {@code .fetching-*}. */
-    private void removeTemporaries() {
+    private void removeTemporaries(long olderThanMillis) {
+        long before = System.currentTimeMillis() - olderThanMillis;
         for (Path dir : List.of(root, metadataDir(), failedDir(), videosDir(), audioDir())) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*")) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
                     if (Files.isRegularFile(f) && (name.endsWith(".tmp") || name.startsWith(".writing-")
-                            || name.startsWith(".fetching-"))) {
+                            || name.startsWith(".fetching-"))
+                            && (olderThanMillis == 0 || Files.getLastModifiedTime(f).toMillis() < before)) {
                         Files.deleteIfExists(f);
                     }
                 }

@@ -58,6 +58,8 @@ final class MediaServer implements AutoCloseable {
     private volatile Fault everyone;
     private volatile long everyoneUntil;
     private final List<Hit> hits = new ArrayList<>();
+    private final Map<String, Integer> completeBodies = new ConcurrentHashMap<>();
+    private volatile long pace;
     private final long started = System.currentTimeMillis();
 
     MediaServer() throws IOException {
@@ -116,6 +118,17 @@ final class MediaServer implements AutoCloseable {
         everyone = fault;
         everyoneUntil = System.currentTimeMillis() + millis;
         return this;
+    }
+
+    /** Sends every video at about {@code bytesPerSecond} (0: as fast as it goes). */
+    MediaServer pace(long bytesPerSecond) {
+        pace = bytesPerSecond;
+        return this;
+    }
+
+    /** How many times the whole of a video was sent to the end (the client read it all). */
+    int completeBodies(String id) {
+        return completeBodies.getOrDefault(id, 0);
     }
 
     /** Milliseconds since the server started, on the clock of {@link Hit#atMillis()}. */
@@ -203,9 +216,24 @@ final class MediaServer implements AutoCloseable {
             ex.sendResponseHeaders(status, head ? -1 : length);
             if (!head) {
                 try (OutputStream out = ex.getResponseBody()) {
-                    out.write(data, (int) start, (int) length);
-                } catch (IOException clientWentAway) {
-                    // the client closed early: fine
+                    long perSecond = pace;
+                    if (perSecond <= 0) {
+                        out.write(data, (int) start, (int) length);
+                    } else {
+                        // a slow source: 16 KiB at a time, so a download lasts long enough to be interrupted
+                        int chunk = 16 * 1024;
+                        for (long at = start; at <= end; at += chunk) {
+                            out.write(data, (int) at, (int) Math.min(chunk, end + 1 - at));
+                            out.flush();
+                            Thread.sleep(chunk * 1000L / perSecond);
+                        }
+                    }
+                    out.flush();
+                    if (start == 0 && end == data.length - 1) {
+                        completeBodies.merge(id, 1, Integer::sum);
+                    }
+                } catch (IOException | InterruptedException clientWentAway) {
+                    // the client closed early: fine, and not a complete download
                 }
             }
         }
