@@ -175,6 +175,9 @@ public final class AvqaDownloader implements Callable<Integer> {
             if (settings.clustered() || (verify && !settings.get("avqa.db.url").isEmpty())) {
                 cluster = new ClusterConnections(settings);
                 cluster.createTables();
+                if (settings.clustered()) {
+                    cluster.checkBroker();
+                }
             }
             return start(settings, workspace, routes, run, cluster, node);
         } catch (BadInputException e) {

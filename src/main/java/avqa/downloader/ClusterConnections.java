@@ -41,7 +41,7 @@ final class ClusterConnections implements AutoCloseable {
         db.setMaximumPoolSize(Math.max(4, settings.getInt("avqa.workers") + 2));
         db.setPoolName("avqa-db");
         // a database that cannot be reached is said at start, in one line, not after the first video
-        db.setInitializationFailTimeout(10_000);
+        db.setInitializationFailTimeout(3_000);
         try {
             this.dataSource = new HikariDataSource(db);
         } catch (RuntimeException e) {
@@ -74,6 +74,16 @@ final class ClusterConnections implements AutoCloseable {
         // message bodies are JSON text made by our planner: nothing is deserialised as Java objects
         cf.setTrustAllPackages(false);
         return cf;
+    }
+
+    /** A broker that cannot be reached is said at start, in one line. */
+    void checkBroker() {
+        try (jakarta.jms.Connection c = connectionFactory().createConnection()) {
+            c.start();
+        } catch (jakarta.jms.JMSException | RuntimeException e) {
+            throw new BadInputException("cannot connect to the broker " + settings.get("avqa.broker.url") + ": "
+                    + rootMessage(e));
+        }
     }
 
     /**

@@ -268,6 +268,16 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void aBrokerThatCannotBeReachedIsSaidInOneLine(@TempDir Path tmp) {
+        Map<String, String> env = new HashMap<>(clusterEnv(uniqueQueue("nobroker")));
+        env.put("AVQA_BROKER_URL", "tcp://127.0.0.1:9");
+        Fixture.Outcome o = Fixture.run(List.of("--data-dir", tmp.resolve("data").toString(), "--role", "worker"), env);
+        assertEquals(2, o.exit(), o.stderr());
+        assertTrue(o.stderr().contains("cannot connect to the broker tcp://127.0.0.1:9"), o.stderr());
+        assertEquals(1, o.stderr().strip().lines().count(), "one line: " + o.stderr());
+    }
+
     static List<String> slots(List<Path> logs, Pattern slot) {
         List<String> out = new ArrayList<>();
         for (Path log : logs) {

@@ -35,6 +35,8 @@ class CommandLineTest {
             --splits              | train,dev                      | --splits: 'train,dev' is not valid
             --proxy               | -x                             | --proxy: '-x' is not valid
             --bogus               | 1                              | Unknown options
+            --role                | boss                           | --role: 'boss' is not valid; expected all, planner or worker
+            --role                | worker                         | --role worker needs a broker and a database
             """)
     void badOptionsExitWithStatus2AndOneClearLine(String option, String value, String message, @TempDir Path tmp) {
         Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", tmp.resolve("data").toString(), option, value));
@@ -44,6 +46,20 @@ class CommandLineTest {
         assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
         assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
         assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
+    }
+
+    @Test
+    void aClusterNodeWhoseDatabaseOrBrokerCannotBeReachedSaysSoInOneLine(@TempDir Path tmp) {
+        // port 9 (discard) on 127.0.0.1: nothing listens there
+        Fixture.Outcome noDb = Fixture.run(List.of("--data-dir", tmp.resolve("a").toString(), "--role", "worker"),
+                Map.of("AVQA_BROKER_URL", "tcp://127.0.0.1:9", "AVQA_DB_URL", "jdbc:postgresql://127.0.0.1:9/avqa"));
+        assertEquals(2, noDb.exit(), noDb.stderr());
+        assertTrue(noDb.stderr().contains("cannot connect to the database jdbc:postgresql://127.0.0.1:9/avqa"), noDb.stderr());
+        assertEquals(1, noDb.stderr().strip().lines().count(), "one line: " + noDb.stderr());
+        Fixture.Outcome badUrl = Fixture.run(List.of("--data-dir", tmp.resolve("b").toString(), "--role", "planner"),
+                Map.of("AVQA_BROKER_URL", "tcp://127.0.0.1:9", "AVQA_DB_URL", "mysql://x"));
+        assertEquals(2, badUrl.exit(), badUrl.stderr());
+        assertTrue(badUrl.stderr().contains("avqa.db.url: 'mysql://x' is not valid"), badUrl.stderr());
     }
 
     @Test
