@@ -105,6 +105,7 @@ public final class AvqaDownloader implements Callable<Integer> {
 
     private final Path home;
     private Map<String, String> env = Map.of();
+    private Path logFile;
 
     AvqaDownloader(Path home) {
         this.home = home;
@@ -171,7 +172,9 @@ public final class AvqaDownloader implements Callable<Integer> {
             if (node != null) {
                 DataDirLock.deadNodes(workspace.root(), node).forEach(workspace::removeNodeArea);
             }
-            logTo(workspace.root().resolve("avqa_download.log"));
+            // on a cluster every node writes its own log: appends from many hosts to one file interleave
+            logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
+            logTo(logFile);
             if (settings.clustered() || (verify && !settings.get("avqa.db.url").isEmpty())) {
                 cluster = new ClusterConnections(settings);
                 cluster.createTables();
@@ -221,7 +224,7 @@ public final class AvqaDownloader implements Callable<Integer> {
             // start and stop of a Quartz scheduler (~0.4 s of every run)
             exclude.add("file:" + routes + "/" + SCHEDULE_ROUTES);
         }
-        if (!settings.clustered()) {
+        if (!settings.clustered() || verify || dryRun) {
             exclude.add("file:" + routes + "/" + CLUSTER_ROUTES);
         }
         if (!exclude.isEmpty()) {
@@ -231,7 +234,7 @@ public final class AvqaDownloader implements Callable<Integer> {
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
         main.setOverrideProperties(props);
-        Beans.bind(main, settings, workspace, run, cluster, node, scheduled);
+        Beans.bind(main, settings, workspace, run, cluster, node, scheduled, verify || dryRun);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             // SIGTERM or Ctrl-C: no new download starts, running tools are stopped, the videos in
@@ -311,7 +314,7 @@ public final class AvqaDownloader implements Callable<Integer> {
             }
             EXIT_LOG.error("run stopped by an unexpected error", e);
             return fail(1, "run stopped: " + root.getMessage() + " (details in "
-                    + workspace.root().resolve("avqa_download.log") + ")");
+                    + logFile + ")");
         } finally {
             try {
                 main.stop();

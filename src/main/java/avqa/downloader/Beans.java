@@ -2,7 +2,6 @@ package avqa.downloader;
 
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
-import org.springframework.jms.connection.CachingConnectionFactory;
 
 /** Creates the beans the routes call, by the names the routes use. */
 final class Beans {
@@ -11,26 +10,31 @@ final class Beans {
     }
 
     static void bind(Main main, Settings settings, Workspace workspace, RunControl run) {
-        bind(main, settings, workspace, run, null, null, false);
+        bind(main, settings, workspace, run, null, null, false, false);
     }
 
     /**
      * With {@code cluster} (a planner, a worker, or --verify with a database): the broker, the
      * database's record of complete videos and, for --schedule, the clustered Quartz component too.
+     * A check ({@code verifying}) only reads the record.
      */
     static void bind(Main main, Settings settings, Workspace workspace, RunControl run, ClusterConnections cluster,
-                     String node, boolean scheduled) {
+                     String node, boolean scheduled, boolean verifying) {
         ProgressBook progress = new ProgressBook(workspace.root());
         ClusterRecord record = null;
         if (cluster != null) {
             record = new ClusterRecord(cluster.dataSource(), settings.get("avqa.broker.queue"), workspace, run);
-            progress.useCluster(record, !settings.get("avqa.role").equals("worker"));
+        }
+        if (record != null) {
+            // a check reads the record and writes nothing; a worker writes no progress file
+            progress.useCluster(record, !verifying && !settings.get("avqa.role").equals("worker"), !verifying);
+        }
+        if (record != null && !verifying) {
             main.bind("clusterRecord", record);
             main.bind("completeVideos", record.repository());
-            main.bind("queueMessages", new QueueMessages(workspace));
-            if (settings.clustered()) {
-                main.bind("jms", jms(cluster, settings));
-            }
+            main.bind("queueMessages", new QueueMessages(workspace, record));
+            main.bind("jms", JmsComponent.jmsComponent(settings.get("avqa.role").equals("planner")
+                    ? cluster.publishingConnectionFactory() : cluster.connectionFactory()));
             if (scheduled) {
                 main.bind("quartz", cluster.clusteredQuartz());
             }
@@ -73,20 +77,5 @@ final class Beans {
         }
         main.bind("verifier", verifier);
         main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
-    }
-
-    /**
-     * The JMS component on the broker. The planner sends many messages in a row, so its sessions are
-     * cached; a worker's listener container keeps its own consumers (and, being transacted, gets a
-     * JMS transaction manager from Camel), so it takes the plain connection factory.
-     */
-    private static JmsComponent jms(ClusterConnections cluster, Settings settings) {
-        jakarta.jms.ConnectionFactory cf = cluster.connectionFactory();
-        if (settings.get("avqa.role").equals("planner")) {
-            CachingConnectionFactory caching = new CachingConnectionFactory(cf);
-            caching.setSessionCacheSize(4);
-            cf = caching;
-        }
-        return JmsComponent.jmsComponent(cf);
     }
 }

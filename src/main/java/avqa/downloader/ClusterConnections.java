@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The shared infrastructure of the multi-host mode, made from the settings: the ActiveMQ Classic
@@ -27,6 +28,7 @@ final class ClusterConnections implements AutoCloseable {
 
     private final Settings settings;
     private final HikariDataSource dataSource;
+    private CachingConnectionFactory publishing;
 
     ClusterConnections(Settings settings) {
         this.settings = settings;
@@ -57,8 +59,9 @@ final class ClusterConnections implements AutoCloseable {
     /**
      * The broker: prefetch 0 (a message is handed out only when a consumer asks). Transient failures
      * are retried by the routes' redelivery policy, not by the broker; a message is rolled back only
-     * when its worker stops (or dies) before the video is dealt with, and then goes back to the
-     * queue for another worker. After 50 such returns it is set aside in ActiveMQ.DLQ.
+     * when its worker stops (or dies) before the video is dealt with, or the database cannot be
+     * reached: it then goes back to the queue, is tried again after a growing pause (up to a
+     * minute), and is never given up on, since a video only leaves the queue recorded.
      */
     ActiveMQConnectionFactory connectionFactory() {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(settings.get("avqa.broker.url"));
@@ -68,21 +71,55 @@ final class ClusterConnections implements AutoCloseable {
         }
         cf.getPrefetchPolicy().setAll(0);
         RedeliveryPolicy redelivery = new RedeliveryPolicy();
-        redelivery.setMaximumRedeliveries(50);
+        redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
         redelivery.setInitialRedeliveryDelay(1000);
+        redelivery.setUseExponentialBackOff(true);
+        redelivery.setBackOffMultiplier(2);
+        redelivery.setMaximumRedeliveryDelay(60_000);
         cf.setRedeliveryPolicy(redelivery);
-        // message bodies are JSON text made by our planner: nothing is deserialised as Java objects
+        // message bodies are JSON text made by our planner: no Java object is ever deserialised
         cf.setTrustAllPackages(false);
+        cf.setTrustedPackages(java.util.List.of());
         return cf;
     }
 
-    /** A broker that cannot be reached is said at start, in one line. */
+    /** The planner sends many messages in a row: its sessions are cached (closed with this). */
+    jakarta.jms.ConnectionFactory publishingConnectionFactory() {
+        if (publishing == null) {
+            publishing = new CachingConnectionFactory(connectionFactory());
+            publishing.setSessionCacheSize(4);
+        }
+        return publishing;
+    }
+
+    /**
+     * A broker that cannot be reached is said at start, in one line (within 15 s: a failover URL
+     * would otherwise keep trying for ever).
+     */
     void checkBroker() {
-        try (jakarta.jms.Connection c = connectionFactory().createConnection()) {
-            c.start();
-        } catch (jakarta.jms.JMSException | RuntimeException e) {
+        java.util.concurrent.ExecutorService check = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "avqa-broker-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            check.submit(() -> {
+                try (jakarta.jms.Connection c = connectionFactory().createConnection()) {
+                    c.start();
+                }
+                return null;
+            }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
             throw new BadInputException("cannot connect to the broker " + settings.get("avqa.broker.url") + ": "
                     + rootMessage(e));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new BadInputException("cannot connect to the broker " + settings.get("avqa.broker.url")
+                    + " within 15 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInputException("interrupted while connecting to the broker");
+        } finally {
+            check.shutdownNow();
         }
     }
 
@@ -171,6 +208,9 @@ final class ClusterConnections implements AutoCloseable {
 
     @Override
     public void close() {
+        if (publishing != null) {
+            publishing.destroy();
+        }
         dataSource.close();
     }
 }

@@ -6,6 +6,8 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.Header;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.support.service.ServiceHelper;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -29,6 +31,8 @@ public final class ClusterRecord {
         this.repository = new JdbcMessageIdRepository(dataSource, processorName);
         repository.setTableName(ClusterConnections.COMPLETE_TABLE);
         repository.setCreateTableIfNotExists(false);
+        // started here, not by a route: --verify reads it without any cluster route loaded
+        ServiceHelper.startService(repository);
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
@@ -42,15 +46,20 @@ public final class ClusterRecord {
                 + " WHERE processorName = ?", String.class, processorName));
     }
 
+    /** Complete videos (rows of clip sources, {@code src-…}, are the sources' messages, not videos). */
     public long count() {
         Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + ClusterConnections.COMPLETE_TABLE
-                + " WHERE processorName = ?", Long.class, processorName);
+                + " WHERE processorName = ? AND messageId NOT LIKE 'src-%'", Long.class, processorName);
         return n == null ? 0 : n;
     }
 
     /** Records a complete video (a clip, or a whole video) at once, not waiting for its message's end. */
     public void add(String id) {
-        repository.add(id);
+        try {
+            repository.add(id);
+        } catch (DuplicateKeyException alreadyThere) {
+            // recorded at the same moment by another node: recorded is recorded
+        }
     }
 
     /** Drops the record of a video whose files are gone, so that it is fetched again. */

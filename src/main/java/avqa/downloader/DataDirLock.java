@@ -10,10 +10,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One process per data directory: an OS lock on {@code <data-dir>/.lock}, which also names its
@@ -65,22 +67,22 @@ final class DataDirLock implements AutoCloseable {
             ch.write(ByteBuffer.wrap("cluster nodes (--role planner or worker)\n".getBytes(StandardCharsets.UTF_8)), 0);
             DataDirLock out = new DataDirLock(ch, shared);
             Path mine = dataDir.resolve(".partial").resolve(node + ".lock");
-            FileChannel nodeChannel = FileChannel.open(mine, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock own = null;
-            for (int i = 0; i < 50 && own == null; i++) {
-                // another node's look for dead nodes may hold it for a moment
-                own = nodeChannel.tryLock();
-                if (own == null) {
-                    Thread.sleep(20);
+            for (int i = 0; i < 50; i++) {
+                FileChannel nodeChannel = FileChannel.open(mine, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                Object opened = Files.readAttributes(mine, BasicFileAttributes.class).fileKey();
+                FileLock own = nodeChannel.tryLock();
+                // another node looking for dead nodes may hold it for a moment, and take it for dead
+                // and delete it: then the lock is on a file nobody sees, and it is made again
+                if (own != null && Files.exists(mine)
+                        && Objects.equals(opened, Files.readAttributes(mine, BasicFileAttributes.class).fileKey())) {
+                    out.nodeLock = new DataDirLock(nodeChannel, own);
+                    return out;
                 }
-            }
-            if (own == null) {
                 nodeChannel.close();
-                out.close();
-                throw new BadInputException("cannot lock " + mine);
+                Thread.sleep(20);
             }
-            out.nodeLock = new DataDirLock(nodeChannel, own);
-            return out;
+            out.close();
+            throw new BadInputException("cannot lock " + mine);
         } catch (IOException e) {
             throw cannotWrite(dataDir, ch, e);
         } catch (InterruptedException e) {

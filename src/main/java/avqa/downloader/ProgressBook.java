@@ -42,6 +42,8 @@ public final class ProgressBook {
     private boolean dirty;
     private ClusterRecord cluster;
     private boolean writesFiles = true;
+    /** False for --verify and --dry-run: they read the cluster's record and never change it. */
+    private boolean changesRecord = true;
 
     public ProgressBook(Path dataDir) {
         this.json = dataDir.resolve("download_progress.json");
@@ -53,9 +55,10 @@ public final class ProgressBook {
      * at once. The planner still rewrites {@code download_progress.json} (so a single-process run
      * can take over); a worker writes no progress file, since many share the data directory.
      */
-    public synchronized void useCluster(ClusterRecord record, boolean keepProgressFile) {
+    public synchronized void useCluster(ClusterRecord record, boolean keepProgressFile, boolean changesRecord) {
         this.cluster = record;
         this.writesFiles = keepProgressFile;
+        this.changesRecord = changesRecord;
     }
 
     public Path file() {
@@ -109,7 +112,7 @@ public final class ProgressBook {
 
     /** Records one complete video: one appended, flushed journal line. */
     public synchronized void markComplete(@Header("avqaVideoId") String id) {
-        if (cluster != null) {
+        if (cluster != null && changesRecord) {
             cluster.add(id);
         }
         if (!writesFiles) {
@@ -135,7 +138,7 @@ public final class ProgressBook {
 
     /** Forgets a video whose files turned out to be missing. */
     public synchronized void forget(String id) {
-        if (cluster != null) {
+        if (cluster != null && changesRecord) {
             cluster.forget(id);
         }
         if (completed.remove(id)) {

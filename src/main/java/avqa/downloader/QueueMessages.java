@@ -9,7 +9,9 @@ import java.util.List;
  * The per-video message of the multi-host mode: a {@link VideoTask} as JSON. The planner writes
  * it; a worker reads it back and checks it as strictly as the planner checked the annotations (a
  * safe id, safe clip names, an http(s) URL), because a queue is input like any other: a message
- * that fails is set aside in the dead-letter queue with the reason, never run.
+ * that fails is set aside in the dead-letter queue with the reason, never run. What is on disk
+ * decides: a video whose files are in place is not fetched again, one whose files are not is
+ * fetched, whatever an older record says.
  */
 public final class QueueMessages {
 
@@ -17,9 +19,12 @@ public final class QueueMessages {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Workspace workspace;
+    private final ClusterRecord record;
 
-    QueueMessages(Workspace workspace) {
+    /** {@code record}: the cluster's record of complete videos (null where there is none, as in tests). */
+    QueueMessages(Workspace workspace, ClusterRecord record) {
         this.workspace = workspace;
+        this.record = record;
     }
 
     /** Whether a planned video needs a worker (a download, or its audio), rather than a record. */
@@ -54,7 +59,8 @@ public final class QueueMessages {
         }
         List<Clip> clips = task.clips() == null ? List.of() : task.clips();
         for (Clip c : clips) {
-            if (c == null || !VideoIdRules.isSafe(c.name()) || c.start() < 0 || (c.duration() != null && c.duration() <= 0)) {
+            if (c == null || !VideoIdRules.isSafe(c.name()) || !Double.isFinite(c.start()) || c.start() < 0
+                    || (c.duration() != null && (!Double.isFinite(c.duration()) || c.duration() <= 0))) {
                 throw new BadInputException("a video message for " + task.id() + " with a bad clip");
             }
         }
@@ -68,6 +74,14 @@ public final class QueueMessages {
         task = new VideoTask(task.id(), task.url(), task.state(), null, null, clips);
         boolean done = clips.isEmpty() ? workspace.isComplete(task.id())
                 : clips.stream().allMatch(c -> workspace.isComplete(c.name()));
-        return done ? task.withState(VideoTask.State.COMPLETE) : task;
+        if (done) {
+            return task.withState(VideoTask.State.COMPLETE);
+        }
+        if (record != null) {
+            // recorded once, but its files are not all here now (set aside by --repair, deleted, or a
+            // clip added to a source done before): the old record must not make the worker skip it
+            record.forget(task.id());
+        }
+        return task;
     }
 }

@@ -143,7 +143,8 @@ class ClusterTest {
     }
 
     @Test
-    void plannerAndThreeWorkersFinishTheDatasetThoughOneIsKilledMidDownload(@TempDir Path tmp) throws Exception {
+    void plannerAndThreeWorkersFinishTheDatasetThoughOneIsKilledAndOneStoppedMidDownload(@TempDir Path tmp)
+            throws Exception {
         String queue = uniqueQueue("workers");
         Map<String, String> env = clusterEnv(queue);
         List<String> ids = new ArrayList<>();
@@ -154,12 +155,16 @@ class ClusterTest {
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", ids);
         Path data = tmp.resolve("shared-data");
+        Path plannerLog = data.resolve("avqa_download-" + AvqaDownloader.nodeName() + ".log");
         // a slow source, so that a download lasts about two seconds and can be interrupted
         server.pace(400_000);
         try {
-            Fixture.Outcome planned = Fixture.run(withRole("planner", Fixture.localArgs(data, meta, server.mediaFileTemplate())), env);
-            assertEquals(0, planned.exit(), planned.stderr());
-            assertEquals(6, waiting(queue), "the planner publishes one message per video");
+            // published twice before any worker runs: re-publishing must be harmless
+            for (int round = 0; round < 2; round++) {
+                Fixture.Outcome planned = Fixture.run(withRole("planner", Fixture.localArgs(data, meta, server.mediaFileTemplate())), env);
+                assertEquals(0, planned.exit(), planned.stderr());
+            }
+            assertEquals(12, waiting(queue), "each planner run publishes one message per video");
 
             List<Path> logs = new ArrayList<>();
             List<Process> workers = new ArrayList<>();
@@ -170,24 +175,20 @@ class ClusterTest {
                 args.addAll(List.of("--workers", "1"));
                 workers.add(node(args, env, log));
             }
-            // kill the first worker seen downloading, while the server is still sending that video
-            Pattern downloading = Pattern.compile("Downloading (\\S+) from");
-            String[] victim = new String[1];
-            int[] victimIndex = new int[1];
-            Fixture.await("a worker in the middle of a download", 60_000, () -> {
-                for (int w = 0; w < 3; w++) {
-                    Matcher m = downloading.matcher(read(logs.get(w)));
-                    if (m.find() && !server.hits(m.group(1)).isEmpty() && server.completeBodies(m.group(1)) == 0) {
-                        victim[0] = m.group(1);
-                        victimIndex[0] = w;
-                        return true;
-                    }
-                }
-                return false;
-            });
-            workers.get(victimIndex[0]).destroyForcibly();
-            assertTrue(workers.get(victimIndex[0]).waitFor(20, TimeUnit.SECONDS));
-            assertEquals(0, server.completeBodies(victim[0]), "killed before its download was complete");
+            // SIGKILL the first worker seen downloading, while the server is still sending that video
+            int killed = midDownload(logs, Set.of());
+            String killedVideo = inFlight(logs.get(killed));
+            workers.get(killed).destroyForcibly();
+            assertTrue(workers.get(killed).waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, server.completeBodies(killedVideo), "killed before its download was complete");
+            // SIGTERM the next one seen downloading: it hands its video back and exits 0
+            int stopped = midDownload(logs, Set.of(killed));
+            String stoppedVideo = inFlight(logs.get(stopped));
+            workers.get(stopped).destroy();
+            assertTrue(workers.get(stopped).waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, workers.get(stopped).exitValue(), read(logs.get(stopped)));
+            assertTrue(read(logs.get(stopped)).contains("Stopping: " + stoppedVideo + " goes back to the queue"),
+                    read(logs.get(stopped)));
 
             Fixture.await("every video recorded complete in the database", 120_000, () -> {
                 try {
@@ -196,31 +197,35 @@ class ClusterTest {
                     return false;
                 }
             });
+            int survivor = 3 - killed - stopped;
+            Fixture.await("the last worker done with the duplicate messages", 60_000, () -> {
+                try {
+                    return waiting(queue) == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
 
-            Map<String, Integer> rows = recorded(queue);
+            String allLogs = read(logs.get(0)) + read(logs.get(1)) + read(logs.get(2));
             for (String id : ids) {
                 double[] seconds = Fixture.probe(data.resolve("videos/" + id + ".mp4"));
                 assertTrue(seconds[0] > 7 && seconds[1] > 7, id + " is a valid video with sound: " + seconds[0] + " " + seconds[1]);
                 assertTrue(Files.size(data.resolve("audio/" + id + ".wav")) > 0, id + " has its audio");
-                assertEquals(1, server.completeBodies(id), id + " was downloaded to completion exactly once");
-                assertEquals(1, rows.get(id), id + " has one row in the cluster record");
+                assertEquals(1, server.completeBodies(id), id + " was sent to the end exactly once");
+                assertEquals(1, count(allLogs, "Complete: " + id + "\n"), id + " was completed by one worker, once");
             }
-            assertTrue(server.hits(victim[0]).size() >= 2, "the killed worker's video was requested again");
-            String survivors = "";
-            for (int w = 0; w < 3; w++) {
-                if (w != victimIndex[0]) {
-                    survivors += read(logs.get(w));
-                }
-            }
-            assertTrue(survivors.contains("Complete: " + victim[0]),
-                    "another worker completed " + victim[0] + " after the first was killed");
+            assertTrue(server.hits(killedVideo).size() >= 2 && server.hits(stoppedVideo).size() >= 2,
+                    "the interrupted videos were requested again");
+            String survivorLog = read(logs.get(survivor));
+            assertTrue(survivorLog.contains("Complete: " + killedVideo) && survivorLog.contains("Complete: " + stoppedVideo),
+                    "the remaining worker completed the videos of the killed and the stopped one");
             assertEquals(0, waiting(queue + ".DLQ"), "nothing failed");
 
-            // a second planner run finds everything complete in the database and publishes nothing
+            // a further planner run finds everything complete in the database and publishes nothing
             int hitsBefore = server.hits().size();
             Fixture.Outcome again = Fixture.run(withRole("planner", Fixture.localArgs(data, meta, server.mediaFileTemplate())), env);
             assertEquals(0, again.exit(), again.stderr());
-            String planLog = read(data.resolve("avqa_download.log"));
+            String planLog = read(plannerLog);
             assertTrue(planLog.substring(planLog.lastIndexOf("Published")).startsWith("Published 0 videos"),
                     planLog.substring(planLog.lastIndexOf("Published")));
             assertEquals(0, waiting(queue), "no work was added to the queue");
@@ -231,15 +236,44 @@ class ClusterTest {
                     "music-avqa", "--metadata-url", "file:" + meta, "--splits", "test", "--verify")), env);
             assertEquals(0, verify.exit(), verify.stdout() + verify.stderr());
             assertTrue(verify.stdout().contains("Cluster record (database): 6 of 6 annotated videos complete."), verify.stdout());
-
-            // a worker asked to stop (SIGTERM) leaves cleanly
-            Process last = workers.get((victimIndex[0] + 1) % 3);
-            last.destroy();
-            assertTrue(last.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, last.exitValue(), read(logs.get((victimIndex[0] + 1) % 3)));
         } finally {
             server.pace(0);
         }
+    }
+
+    /** Waits for a worker (not one of {@code except}) to be in the middle of a download; returns its index. */
+    int midDownload(List<Path> logs, Set<Integer> except) throws InterruptedException {
+        int[] found = {-1};
+        Fixture.await("a worker in the middle of a download", 60_000, () -> {
+            for (int w = 0; w < logs.size(); w++) {
+                String id = except.contains(w) ? null : inFlight(logs.get(w));
+                if (id != null && !server.hits(id).isEmpty() && server.completeBodies(id) == 0) {
+                    found[0] = w;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** The video a worker's log says it is downloading now, or null. */
+    static String inFlight(Path log) {
+        String text = read(log);
+        Matcher m = Pattern.compile("Downloading (\\S+) from").matcher(text);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last == null || text.contains("Complete: " + last + "\n") ? null : last;
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

@@ -17,7 +17,7 @@ class QueueMessagesTest {
     Path data;
 
     QueueMessages messages() {
-        return new QueueMessages(new Workspace(data, "mp4", "wav", new RunControl()));
+        return new QueueMessages(new Workspace(data, "mp4", "wav", new RunControl()), null);
     }
 
     @Test
@@ -38,6 +38,8 @@ class QueueMessagesTest {
             "{\"id\": \"abc\", \"url\": \"https://x.org/a.mp4\", \"state\": \"COMPLETE\"}",
             "{\"id\": \"abc\", \"url\": \"https://x.org/a.mp4\", \"state\": \"DOWNLOAD\", \"clips\": [{\"name\": \"a/b\", \"start\": 0}]}",
             "{\"id\": \"abc\", \"url\": \"https://x.org/a.mp4\", \"state\": \"NONSENSE\"}",
+            "{\"id\": \"abc\", \"url\": \"https://x.org/a.mp4\", \"state\": \"DOWNLOAD\", \"clips\": [{\"name\": \"c\", \"start\": \"NaN\"}]}",
+            "{\"id\": \"abc\", \"url\": \"https://x.org/a.mp4\", \"state\": \"DOWNLOAD\", \"clips\": [{\"name\": \"c\", \"start\": 0, \"duration\": \"Infinity\"}]}",
         };
         for (String m : bad) {
             BadInputException e = assertThrows(BadInputException.class, () -> q.toTask(m), m);
