@@ -40,4 +40,14 @@ class SettingsTest {
         assertEquals("4", s.asCamelProperties().getProperty("avqa.retry.max-redeliveries"));
         assertEquals("5000", s.asCamelProperties().getProperty("avqa.backoff.initial-millis"));
     }
+
+    @Test
+    void passwordsAreNotWrittenDownInTheRunSummary(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Settings s = Settings.resolve(Map.of(), tmp.resolve("none.properties"), new Properties(),
+                Map.of("AVQA_DB_PASSWORD", "s3cret", "AVQA_BROKER_PASSWORD", "hunter2"));
+        assertEquals("(set)", s.asMap().get("avqa.db.password"));
+        assertEquals("(set)", s.asMap().get("avqa.broker.password"));
+        assertEquals("", s.asMap().get("avqa.db.user"));
+        assertEquals("s3cret", s.get("avqa.db.password"));
+    }
 }
