@@ -21,10 +21,8 @@ final class Beans {
     static void bind(Main main, Settings settings, Workspace workspace, RunControl run, ClusterConnections cluster,
                      String node, boolean scheduled, boolean verifying) {
         ProgressBook progress = new ProgressBook(workspace.root());
-        ClusterRecord record = null;
-        if (cluster != null) {
-            record = new ClusterRecord(cluster.dataSource(), settings.get("avqa.broker.queue"), workspace, run);
-        }
+        ClusterRecord record = cluster == null ? null
+                : new ClusterRecord(cluster.dataSource(), settings.get("avqa.broker.queue"), workspace, run);
         if (record != null) {
             // a check reads the record and writes nothing; a worker writes no progress file
             progress.useCluster(record, !verifying && !settings.get("avqa.role").equals("worker"), !verifying);

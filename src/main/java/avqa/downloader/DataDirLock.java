@@ -46,26 +46,10 @@ final class DataDirLock implements AutoCloseable {
      * runs, and the other way round) and {@code .partial/<node>.lock} alone for its work area.
      */
     static DataDirLock acquireShared(Path dataDir, String node) throws HeldException {
-        Path file = dataDir.resolve(".lock");
-        FileChannel ch = null;
+        DataDirLock out = lock(dataDir, true, "cluster nodes (--role planner or worker)",
+                "a single-process avqa-downloader", "cluster nodes share a data directory only with each other");
         try {
             Files.createDirectories(dataDir.resolve(".partial"));
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock shared;
-            try {
-                shared = ch.tryLock(0, Long.MAX_VALUE, true);
-            } catch (OverlappingFileLockException e) {
-                shared = null;
-            }
-            if (shared == null) {
-                String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
-                ch.close();
-                throw new HeldException("a single-process avqa-downloader (" + (holder.isEmpty() ? "unknown process" : holder)
-                        + ") is using " + dataDir + "; cluster nodes share a data directory only with each other");
-            }
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap("cluster nodes (--role planner or worker)\n".getBytes(StandardCharsets.UTF_8)), 0);
-            DataDirLock out = new DataDirLock(ch, shared);
             Path mine = dataDir.resolve(".partial").resolve(node + ".lock");
             for (int i = 0; i < 50; i++) {
                 FileChannel nodeChannel = FileChannel.open(mine, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -84,8 +68,10 @@ final class DataDirLock implements AutoCloseable {
             out.close();
             throw new BadInputException("cannot lock " + mine);
         } catch (IOException e) {
-            throw cannotWrite(dataDir, ch, e);
+            out.close();
+            throw new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
         } catch (InterruptedException e) {
+            out.close();
             Thread.currentThread().interrupt();
             throw new BadInputException("interrupted while locking " + dataDir);
         }
@@ -122,6 +108,17 @@ final class DataDirLock implements AutoCloseable {
     }
 
     static DataDirLock acquire(Path dataDir) throws HeldException {
+        return lock(dataDir, false, "pid " + ProcessHandle.current().pid() + ", started "
+                + OffsetDateTime.now(ZoneOffset.UTC).withNano(0), "another avqa-downloader",
+                "wait for it to finish or stop it first");
+    }
+
+    /**
+     * Locks {@code <data-dir>/.lock}, alone or {@code shared}, and writes {@code me} in it for whoever
+     * is refused; a refusal names the holder as {@code who} and says what to do.
+     */
+    private static DataDirLock lock(Path dataDir, boolean shared, String me, String who, String advice)
+            throws HeldException {
         Path file = dataDir.resolve(".lock");
         FileChannel ch = null;
         try {
@@ -129,36 +126,30 @@ final class DataDirLock implements AutoCloseable {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
-                lock = ch.tryLock();
+                lock = ch.tryLock(0, Long.MAX_VALUE, shared);
             } catch (OverlappingFileLockException e) {
                 lock = null;
             }
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
                 ch.close();
-                throw new HeldException("another avqa-downloader (" + (holder.isEmpty() ? "unknown process" : holder)
-                        + ") is using " + dataDir + "; wait for it to finish or stop it first");
+                throw new HeldException(who + " (" + (holder.isEmpty() ? "unknown process" : holder)
+                        + ") is using " + dataDir + "; " + advice);
             }
-            String me = "pid " + ProcessHandle.current().pid() + ", started "
-                    + OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(false);
             return new DataDirLock(ch, lock);
         } catch (IOException e) {
-            throw cannotWrite(dataDir, ch, e);
-        }
-    }
-
-    private static BadInputException cannotWrite(Path dataDir, FileChannel ch, IOException e) {
-        try {
-            if (ch != null) {
-                ch.close();
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException ignored) {
+                // already failing
             }
-        } catch (IOException ignored) {
-            // already failing
+            throw new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
         }
-        return new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
     }
 
     @Override

@@ -161,18 +161,15 @@ public final class RunReport {
      */
     public synchronized Summary finishPublishing(@Header("avqaQueue") String queue) {
         active = false;
-        progress.snapshot();
-        failures.rebuildSummary();
-        workspace.clearPartial();
-        Map<String, Long> byCategory = new TreeMap<>();
-        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        writeRecords();
+        Map<String, Long> byCategory = failedByCategory();
         Summary s = new Summary(planned, 0, 0, alreadyComplete.sum(), byCategory,
                 Duration.between(started, Instant.now()), run.stopReason());
         LOG.info("Published {} videos to the queue {} in {}: {} planned, {} already complete in the cluster record; "
                         + "not queued: {}.", published.sum(), queue, human(s.elapsed()), planned, alreadyComplete.sum(),
                 byCategory.isEmpty() ? "none" : byCategory);
         keep(s);
-        return new Summary(s.planned(), 0, 0, s.alreadyComplete(), Map.of(), s.elapsed(), s.stoppedBecause());
+        return s;
     }
 
     /** One line for the log while the run goes: complete / total, failures, rate, ETA, cool-down. */
@@ -187,30 +184,26 @@ public final class RunReport {
         double perHour = done / hours;
         long remaining = Math.max(0, planned - handled);
         String eta = perHour <= 0 ? "unknown" : human(Duration.ofSeconds((long) (remaining / perHour * 3600)));
-        Map<String, Long> byCategory = new TreeMap<>();
-        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
-        long cooling = coolDown.remainingMillis();
+        Map<String, Long> byCategory = failedByCategory();
         return String.format("Status: %d/%d complete, %d to go; failed %s; %.1f videos/hour; ETA %s%s",
                 progress.size(), planned, remaining, byCategory.isEmpty() ? "none" : byCategory, perHour, eta,
-                cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "");
+                coolDownNote());
     }
 
     private String workerStatusLine() {
         long done = downloaded.sum() + audioOnly.sum();
         double hours = Math.max(1e-6, Duration.between(started, Instant.now()).toMillis() / 3_600_000.0);
-        Map<String, Long> byCategory = new TreeMap<>();
-        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        Map<String, Long> byCategory = failedByCategory();
         String clusterWide;
         try {
             clusterWide = cluster.count() + " videos complete in the cluster record";
         } catch (RuntimeException e) {
             clusterWide = "the database cannot be read (" + ClusterConnections.rootMessage(e) + ")";
         }
-        long cooling = coolDown.remainingMillis();
         return String.format("Status (worker %s): %s; this worker: %d done, %d already complete, failed %s; "
                         + "%.1f videos/hour%s", node, clusterWide, done, alreadyComplete.sum(),
                 byCategory.isEmpty() ? "none" : byCategory, done / hours,
-                cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "");
+                coolDownNote());
     }
 
     /** Writes the progress and failure files, empties {@code .partial/}, logs and keeps the summary. */
@@ -221,11 +214,8 @@ public final class RunReport {
         if (b != null) {
             b.close();
         }
-        progress.snapshot();
-        failures.rebuildSummary();
-        workspace.clearPartial();
-        Map<String, Long> byCategory = new TreeMap<>();
-        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        writeRecords();
+        Map<String, Long> byCategory = failedByCategory();
         Summary s = new Summary(planned, downloaded.sum(), audioOnly.sum(), alreadyComplete.sum(), byCategory,
                 Duration.between(started, Instant.now()), run.stopReason());
         if (s.stoppedBecause() != null) {
@@ -249,6 +239,24 @@ public final class RunReport {
         }
         keep(s);
         return s;
+    }
+
+    /** The end of a run or a plan: the progress and failure files rewritten, the work area emptied. */
+    private void writeRecords() {
+        progress.snapshot();
+        failures.rebuildSummary();
+        workspace.clearPartial();
+    }
+
+    private Map<String, Long> failedByCategory() {
+        Map<String, Long> byCategory = new TreeMap<>();
+        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        return byCategory;
+    }
+
+    private String coolDownNote() {
+        long cooling = coolDown.remainingMillis();
+        return cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "";
     }
 
     /** Of the planned videos: where each group comes from and how much of it is complete. */

@@ -193,8 +193,7 @@ public final class VideoPlanner {
 
     /** A video is complete when both its files are in place and its completion was recorded. */
     public boolean isComplete(String id) {
-        return VideoIdRules.isSafe(id) && progress.isComplete(id) && Files.isRegularFile(workspace.video(id))
-                && Files.isRegularFile(workspace.audio(id));
+        return progress.isComplete(id) && workspace.isComplete(id);
     }
 
     /**
