@@ -38,8 +38,18 @@ public final class Coverage {
         return groups;
     }
 
-    /** The report, counting complete ones with {@code complete} and failures with {@code failures}. */
-    public String report(java.util.function.Predicate<String> complete, FailureRecords failures) {
+    /**
+     * The report, counting complete ones with {@code complete} and failures with {@code failures};
+     * videos an archive provided ({@code fromArchives}, known only after the plan) count as archive.
+     */
+    public String report(java.util.function.Predicate<String> complete, FailureRecords failures,
+                         java.util.Set<String> fromArchives) {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        this.groups.forEach((group, ids) -> {
+            for (String id : ids) {
+                groups.computeIfAbsent(fromArchives.contains(id) ? ARCHIVE : group, g -> new ArrayList<>()).add(id);
+            }
+        });
         StringBuilder t = new StringBuilder();
         int total = groups.values().stream().mapToInt(List::size).sum();
         long done = groups.values().stream().flatMap(List::stream).filter(complete).count();

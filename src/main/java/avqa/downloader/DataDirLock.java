@@ -69,7 +69,7 @@ final class DataDirLock implements AutoCloseable {
             throw new BadInputException("cannot lock " + mine);
         } catch (IOException e) {
             out.close();
-            throw new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
+            throw new BadInputException("cannot write to " + dataDir + ": " + FileTrees.describe(e));
         } catch (InterruptedException e) {
             out.close();
             Thread.currentThread().interrupt();
@@ -148,7 +148,7 @@ final class DataDirLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new BadInputException("cannot write to " + dataDir + ": " + Workspace.describe(e));
+            throw new BadInputException("cannot write to " + dataDir + ": " + FileTrees.describe(e));
         }
     }
 

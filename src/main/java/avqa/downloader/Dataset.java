@@ -71,13 +71,25 @@ public enum Dataset {
         return manifest;
     }
 
-    /** Everything to fetch into {@code metadata/}, relative to the base URL. */
-    public List<String> metadataPaths(List<String> chosenSplits) {
-        List<String> paths = new java.util.ArrayList<>();
-        chosenSplits.forEach(s -> paths.add(annotationPath(s)));
-        if (manifest != null) {
-            paths.add(manifest);
+    /**
+     * One file to fetch into {@code metadata/}: its path relative to the base URL, the folder part of
+     * that path, and the name it is kept under.
+     */
+    public record MetadataFile(String remotePath, String remoteDir, String localName) {
+        static MetadataFile of(String remotePath) {
+            int slash = remotePath.lastIndexOf('/');
+            return new MetadataFile(remotePath, slash < 0 ? "" : remotePath.substring(0, slash),
+                    remotePath.substring(slash + 1));
         }
-        return paths;
+    }
+
+    /** Everything to fetch into {@code metadata/}: the chosen splits' annotations and the clip manifest. */
+    public List<MetadataFile> metadataFiles(List<String> chosenSplits) {
+        List<MetadataFile> files = new java.util.ArrayList<>();
+        chosenSplits.forEach(s -> files.add(MetadataFile.of(annotationPath(s))));
+        if (manifest != null) {
+            files.add(MetadataFile.of(manifest));
+        }
+        return files;
     }
 }

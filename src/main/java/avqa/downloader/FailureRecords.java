@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
+import org.apache.camel.Variable;
 
 /**
  * The dead-letter records: one {@code failed/<id>.json} per video that could not be made complete
@@ -53,29 +53,18 @@ public final class FailureRecords {
             reason = "unexpected error: " + (cause == null ? "unknown" : cause.getMessage());
             lastError = cause == null ? "" : cause.getClass().getName();
         }
-        int attempts = exchange.getProperty("avqaAttempts", 0, Integer.class);
-        String url = exchange.getIn().getHeader("avqaSourceUrl", String.class);
-        Clip clip = exchange.getProperty("avqaClip", Clip.class);
-        VideoTask task = exchange.getProperty("avqaTask", VideoTask.class);
-        List<String> ids;
-        if (clip != null) {
-            ids = List.of(clip.name());
-        } else if (task != null && !task.clips().isEmpty()) {
-            ids = task.clips().stream().map(Clip::name).toList();
-        } else {
-            ids = List.of(exchange.getIn().getHeader("avqaVideoId", String.class));
-        }
-        exchange.getIn().setHeader("avqaCategory", category);
+        VideoJob job = exchange.getVariable("job", VideoJob.class);
+        exchange.setVariable("category", category);
         List<Map<String, Object>> records = new java.util.ArrayList<>();
-        for (String id : ids) {
-            records.add(record(id, category, reason, lastError, attempts, url));
+        for (String id : job.recordIds()) {
+            records.add(record(id, category, reason, lastError, job.attempts(), job.url()));
         }
         return records;
     }
 
     /** The record for a video that has no possible source; nothing was requested. */
     public Map<String, Object> fromTask(Exchange exchange) {
-        VideoTask task = exchange.getIn().getBody(VideoTask.class);
+        VideoTask task = exchange.getVariable("task", VideoTask.class);
         Map<String, Object> r = record(task.id(), task.category(), task.reason(), "", 0, null);
         r.put("id", shown(task.id()));
         exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(task.id()));
@@ -86,7 +75,7 @@ public final class FailureRecords {
     public void prepare(Exchange exchange) {
         Map<?, ?> r = exchange.getIn().getBody(Map.class);
         exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(String.valueOf(r.get("id"))));
-        exchange.getIn().setHeader("avqaCategory", r.get("category"));
+        exchange.setVariable("category", r.get("category"));
     }
 
     /** An id as a record shows it: an unsafe one of absurd length is cut (its file name hashes all of it). */
@@ -137,8 +126,8 @@ public final class FailureRecords {
     }
 
     /** Removes a video's failure record after it completed. */
-    public void clear(@Header("avqaVideoId") String id) throws IOException {
-        Files.deleteIfExists(workspace.failedDir().resolve(fileName(id)));
+    public void clear(@Variable("job") VideoJob job) throws IOException {
+        Files.deleteIfExists(workspace.failedDir().resolve(fileName(job.id())));
     }
 
     /** Rebuilds {@code failed_downloads.json} ({id: {attempts, category, reason, last_error, at}}) from {@code failed/}. */

@@ -74,7 +74,7 @@ public final class Manifest {
                 readCsv(file, name, rules, clips, problems);
             }
         } catch (IOException e) {
-            throw new BadInputException("cannot read " + file + ": " + Workspace.describe(e));
+            throw new BadInputException("cannot read " + file + ": " + FileTrees.describe(e));
         }
         problems.forEach(p -> LOG.warn("Skipped: {}", p));
         return new Contents(clips, problems);

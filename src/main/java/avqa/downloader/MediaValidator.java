@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.apache.camel.component.exec.ExecResult;
 
 /**
@@ -28,16 +27,15 @@ public final class MediaValidator {
     /** Two frames at 25 fps, and an AAC frame. */
     static final double CLIP_TOLERANCE_SECONDS = 0.1;
 
-    /** ffprobe's report on a video; throws {@code invalid-output} when ffprobe could not read it. */
-    public JsonNode videoReport(@Body ExecResult probe) {
+    /**
+     * Validates the job's video from ffprobe's report: a video and an audio stream of non-zero
+     * duration; a clip must also last what its window asks. Keeps how long its sound lasts.
+     */
+    public void validVideo(@Variable("job") VideoJob job, @Body ExecResult probe) {
         if (probe.getExitValue() != 0) {
             run.checkRunning();
         }
-        return report(probe, "the video");
-    }
-
-    /** Validates a video from its ffprobe report; returns the length of its audio track in seconds. */
-    public double validVideo(@Header("avqaProbe") JsonNode report) {
+        JsonNode report = report(probe, "the video");
         double video = streamSeconds(report, "video");
         double audio = streamSeconds(report, "audio");
         if (video < 0) {
@@ -49,11 +47,19 @@ public final class MediaValidator {
         if (video == 0 || audio == 0) {
             throw new VideoFailure.InvalidOutput("the downloaded file has a stream of zero duration", "");
         }
-        return audio;
+        Clip clip = job.clip();
+        if (clip != null && clip.duration() != null) {
+            double actual = report.path("format").path("duration").asDouble(0);
+            if (Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS) {
+                throw new VideoFailure.InvalidOutput(String.format("the clip lasts %.2f s instead of %.2f s "
+                        + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");
+            }
+        }
+        job.audioSeconds(audio);
     }
 
-    /** Validates an extracted audio file against the length of the video's audio track. */
-    public void checkAudio(@Body ExecResult probe, @Header("avqaAudioSeconds") double expected) {
+    /** Validates an extracted audio file (not a WAV) from ffprobe's report, against the video's sound. */
+    public void checkAudio(@Variable("job") VideoJob job, @Body ExecResult probe) {
         if (probe.getExitValue() != 0) {
             run.checkRunning();
         }
@@ -62,25 +68,25 @@ public final class MediaValidator {
         if (audio <= 0) {
             throw new VideoFailure.InvalidOutput("the extracted audio has no sound of non-zero duration", "");
         }
-        if (Math.abs(audio - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
-            throw new VideoFailure.InvalidOutput(String.format(
-                    "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", audio, expected), "");
-        }
+        checkLength(audio, job.audioSeconds());
     }
 
     /**
      * Validates an extracted WAV from its RIFF header, without another process: its length is the
      * size of its {@code data} chunk over the byte rate of its {@code fmt } chunk.
      */
-    public void checkWav(@Header("avqaAudioFile") String file, @Header("avqaAudioSeconds") double expected)
-            throws java.io.IOException {
-        double seconds = wavSeconds(java.nio.file.Path.of(file));
+    public void checkWav(@Variable("job") VideoJob job) throws java.io.IOException {
+        double seconds = wavSeconds(job.audio());
         if (seconds <= 0) {
             throw new VideoFailure.InvalidOutput("the extracted audio is not a WAV file with sound", "");
         }
-        if (Math.abs(seconds - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
+        checkLength(seconds, job.audioSeconds());
+    }
+
+    private static void checkLength(double audio, double expected) {
+        if (Math.abs(audio - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
             throw new VideoFailure.InvalidOutput(String.format(
-                    "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", seconds, expected), "");
+                    "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", audio, expected), "");
         }
     }
 
@@ -111,29 +117,17 @@ public final class MediaValidator {
         }
     }
 
-    /** A cut clip must last what its window asks, within a frame or two. */
-    public void checkClipLength(@Header("avqaProbe") JsonNode report, @ExchangeProperty("avqaClip") Clip clip) {
-        if (clip == null || clip.duration() == null) {
-            return;
-        }
-        double actual = report.path("format").path("duration").asDouble(0);
-        if (Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS) {
-            throw new VideoFailure.InvalidOutput(String.format("the clip lasts %.2f s instead of %.2f s "
-                    + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");
-        }
-    }
-
     private static JsonNode report(ExecResult probe, String what) {
-        String stdout = ToolOutcome.text(probe.getStdout());
-        String stderr = ToolOutcome.text(probe.getStderr());
+        String stdout = FailureClassifier.text(probe.getStdout());
+        String stderr = FailureClassifier.text(probe.getStderr());
         if (probe.getExitValue() != 0) {
             throw new VideoFailure.InvalidOutput(what + " is not a readable media file (ffprobe failed)",
-                    ToolOutcome.lastError(stderr));
+                    FailureClassifier.lastError(stderr));
         }
         try {
             return JSON.readTree(stdout);
         } catch (IOException e) {
-            throw new VideoFailure.InvalidOutput("ffprobe gave no report for " + what, ToolOutcome.lastError(stderr));
+            throw new VideoFailure.InvalidOutput("ffprobe gave no report for " + what, FailureClassifier.lastError(stderr));
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.camel.Header;
+import avqa.downloader.cluster.ClusterRecord;
+import org.apache.camel.Variable;
 
 /**
  * Which videos are complete, kept in {@code download_progress.json} (the original downloader's
@@ -80,7 +81,7 @@ public final class ProgressBook {
                 throw new BadInputException(json + " is not valid JSON (line " + e.getLocation().getLineNr()
                         + "); move it aside to start over: " + e.getOriginalMessage());
             } catch (IOException e) {
-                throw new BadInputException("cannot read " + json + ": " + Workspace.describe(e));
+                throw new BadInputException("cannot read " + json + ": " + FileTrees.describe(e));
             }
         }
         if (Files.isRegularFile(journal)) {
@@ -93,7 +94,7 @@ public final class ProgressBook {
                     }
                 }
             } catch (IOException e) {
-                throw new BadInputException("cannot read " + journal + ": " + Workspace.describe(e));
+                throw new BadInputException("cannot read " + journal + ": " + FileTrees.describe(e));
             }
             dirty = true;
         }
@@ -111,7 +112,12 @@ public final class ProgressBook {
     }
 
     /** Records one complete video: one appended, flushed journal line. */
-    public synchronized void markComplete(@Header("avqaVideoId") String id) {
+    public void markComplete(@Variable("job") VideoJob job) {
+        markComplete(job.id());
+    }
+
+    /** Records one complete video by id. */
+    public synchronized void markComplete(String id) {
         if (cluster != null && changesRecord) {
             cluster.add(id);
         }
@@ -127,7 +133,7 @@ public final class ProgressBook {
             journalOut.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
             journalOut.force(false);
         } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+            if (DiskFull.says(e.getMessage())) {
                 throw new RunStoppedException("no space left on the disk holding " + journal.getParent());
             }
             throw new UncheckedIOException("cannot record progress in " + journal, e);

@@ -23,7 +23,8 @@ public final class RetryLog implements Processor {
             cause = exchange.getException();
         }
         int next = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
-        LOG.warn("Retrying {} (attempt {} of {}): {}", exchange.getIn().getHeader("avqaVideoId"), next, attempts,
+        VideoJob job = exchange.getVariable("job", VideoJob.class);
+        LOG.warn("Retrying {} (attempt {} of {}): {}", job == null ? "?" : job.id(), next, attempts,
                 cause == null ? "transient failure" : cause.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import org.apache.camel.Body;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +22,12 @@ public final class VideoPlanner {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.plan");
 
-    private final AnnotationPlanner annotations;
+    private final AnnotationReader annotations;
     private final VideoIdRules rules;
     private final VideoIdRules clipSources;
     private final ProgressBook progress;
     private final Workspace workspace;
+    private final ImportLedger imports;
     private final FailureRecords failures;
     private final Dataset dataset;
     private final List<String> splits;
@@ -35,8 +37,8 @@ public final class VideoPlanner {
     private volatile List<VideoTask> lastPlan = List.of();
     private volatile int completeCount;
 
-    public VideoPlanner(AnnotationPlanner annotations, VideoIdRules rules, VideoIdRules clipSources,
-                        ProgressBook progress, Workspace workspace,
+    public VideoPlanner(AnnotationReader annotations, VideoIdRules rules, VideoIdRules clipSources,
+                        ProgressBook progress, Workspace workspace, ImportLedger imports,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
                         boolean retryPermanent) {
         this.annotations = annotations;
@@ -44,6 +46,7 @@ public final class VideoPlanner {
         this.clipSources = clipSources;
         this.progress = progress;
         this.workspace = workspace;
+        this.imports = imports;
         this.failures = failures;
         this.dataset = dataset;
         this.splits = splits;
@@ -52,12 +55,11 @@ public final class VideoPlanner {
     }
 
     /** The metadata files to fetch (relative to the base URL): the missing ones, or all when refreshing. */
-    public List<String> metadataToFetch(boolean refresh) {
-        List<String> out = new ArrayList<>();
-        for (String path : dataset.metadataPaths(splits)) {
-            String name = path.substring(path.lastIndexOf('/') + 1);
-            if (refresh || !Files.isRegularFile(workspace.metadataDir().resolve(name))) {
-                out.add(path);
+    public List<Dataset.MetadataFile> metadataToFetch(boolean refresh) {
+        List<Dataset.MetadataFile> out = new ArrayList<>();
+        for (Dataset.MetadataFile file : dataset.metadataFiles(splits)) {
+            if (refresh || !Files.isRegularFile(workspace.metadataDir().resolve(file.localName()))) {
+                out.add(file);
             }
         }
         return out;
@@ -78,9 +80,9 @@ public final class VideoPlanner {
     }
 
     public List<VideoTask> plan() {
-        AnnotationPlanner.VideoIds ids;
+        AnnotationReader.VideoIds ids;
         try {
-            ids = annotations.plan(workspace.metadataDir(), dataset, splits);
+            ids = annotations.read(workspace.metadataDir(), dataset, splits);
         } catch (BadInputException e) {
             throw new BadInputException(e.getMessage() + " (this copy is in " + workspace.metadataDir()
                     + "; once the source is fixed, run with --refresh-metadata to fetch it again)", e);
@@ -101,7 +103,7 @@ public final class VideoPlanner {
             clips.putAll(given);
             wanted.addAll(given.keySet());
         }
-        Set<String> imported = workspace.importedIds();
+        Set<String> imported = imports.importedIds();
         Set<String> videosPresent = workspace.presentIds(false);
         Set<String> audioPresent = workspace.presentIds(true);
 
@@ -189,6 +191,28 @@ public final class VideoPlanner {
         AtomicFiles.write(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(out));
         return file.toString();
+    }
+
+    /**
+     * A planned task again, at the moment it is dispatched: an archive may have provided the video
+     * (then null: nothing to do) or some of a source's clips (then only the others are cut).
+     */
+    public VideoTask recheck(@Body VideoTask task) {
+        if (task.clips().isEmpty() && imports.handledThisRun(task.id())) {
+            return null;
+        }
+        if (task.state() != VideoTask.State.DOWNLOAD) {
+            return task;
+        }
+        if (task.clips().isEmpty()) {
+            return isComplete(task.id()) ? null : task;
+        }
+        List<Clip> left = task.clips().stream().filter(c -> !isComplete(c.name()) && !imports.handledThisRun(c.name()))
+                .toList();
+        if (left.isEmpty()) {
+            return null;
+        }
+        return left.size() == task.clips().size() ? task : VideoTask.ofClips(task.id(), task.url(), left);
     }
 
     /** A video is complete when both its files are in place and its completion was recorded. */

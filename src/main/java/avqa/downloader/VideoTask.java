@@ -25,7 +25,9 @@ public record VideoTask(String id, String url, State state, String category, Str
         /** No possible source (no-source, invalid-id): recorded, never requested. */
         UNAVAILABLE,
         /** Its last failure was permanent: not requested again unless --retry-permanent. */
-        FAILED_BEFORE
+        FAILED_BEFORE,
+        /** An archive provides it: its entry is streamed in, no request. */
+        IMPORTED
     }
 
     public static VideoTask download(String id, String url) {
@@ -35,6 +37,11 @@ public record VideoTask(String id, String url, State state, String category, Str
     /** One download of {@code url} under the name {@code sourceKey}, cut into {@code clips}. */
     public static VideoTask ofClips(String sourceKey, String url, List<Clip> clips) {
         return new VideoTask(sourceKey, url, State.DOWNLOAD, null, null, List.copyOf(clips));
+    }
+
+    /** A video an archive entry provides. */
+    public static VideoTask imported(String id) {
+        return new VideoTask(id, null, State.IMPORTED, null, null, List.of());
     }
 
     public static VideoTask unavailable(String id, String category, String reason) {

@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +58,7 @@ public final class Benchmark {
                 for (int k = 0; k < 3; k++) {
                     String variant = order.get((k + r) % 3);
                     Path out = work.resolve("out-" + variant);
-                    Workspace.deleteTree(out, true);
+                    FileTrees.deleteTree(out, true);
                     Files.createDirectories(out);
                     int hitsBefore = server.hits().size();
                     long startedAt = server.now();
@@ -138,8 +140,8 @@ public final class Benchmark {
             Files.writeString(annotations, json.append(']'));
         }
         Path plan = work.resolve("scale-plan");
-        Workspace.deleteTree(plan, true);
-        List<String> dryRun = tool(plan, meta, Settings.YOUTUBE_TEMPLATE, 2);
+        FileTrees.deleteTree(plan, true);
+        List<String> dryRun = tool(plan, meta, SettingsTable.YOUTUBE_TEMPLATE, 2);
         dryRun.add("--dry-run");
         dryRun.add(1, "-Xmx512m");
         Measure m = time(dryRun);
@@ -167,7 +169,7 @@ public final class Benchmark {
         }
         List<Double> walls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            walls.add(time(tool(rerun, meta, Settings.YOUTUBE_TEMPLATE, 2)).wall());
+            walls.add(time(tool(rerun, meta, SettingsTable.YOUTUBE_TEMPLATE, 2)).wall());
         }
         walls.sort(null);
         String summary = Fixture.lastSummary(rerun);

@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.cluster.ClusterConnections;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,7 +157,7 @@ class ClusterTest {
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", ids);
         Path data = tmp.resolve("shared-data");
-        Path plannerLog = data.resolve("avqa_download-" + AvqaDownloader.nodeName() + ".log");
+        Path plannerLog = data.resolve("avqa_download-" + Launcher.nodeName() + ".log");
         // a slow source, so that a download lasts about two seconds and can be interrupted
         server.pace(400_000);
         try {

@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,7 +129,7 @@ class CommandLineTest {
             github.serveFile("/json/avqa-val.json", source.resolve("avqa-val.json"));
             github.serveFile("/json/avqa-test.json", source.resolve("avqa-test.json"));
             Path data = tmp.resolve("data");
-            List<String> args = new ArrayList<>(Fixture.localArgs(data, source, Settings.YOUTUBE_TEMPLATE));
+            List<String> args = new ArrayList<>(Fixture.localArgs(data, source, SettingsTable.YOUTUBE_TEMPLATE));
             args.addAll(List.of("--metadata-url", github.baseUrl() + "/json", "--splits", "val,test"));
 
             assertEquals(0, Fixture.run(args).exit());
@@ -152,7 +154,7 @@ class CommandLineTest {
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", List.of("00000001"));
-        List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, Settings.YOUTUBE_TEMPLATE));
+        List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE));
         assertEquals(0, Fixture.run(args).exit());
         assertTrue(Files.readString(data.resolve("metadata/avqa-test.json")).contains("00000001"));
 

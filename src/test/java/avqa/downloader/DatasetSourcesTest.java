@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -144,7 +146,7 @@ class DatasetSourcesTest extends LoopbackServerTest {
         Fixture.annotations(meta, "test", all);
         long firstImported;
         try (ConnectionSentinel youtube = new ConnectionSentinel()) {
-            List<String> args = Fixture.localArgs(data, meta, Settings.YOUTUBE_TEMPLATE);
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--proxy", youtube.proxyUrl(), "--import-archive", zip.toString(),
                     "--import-archive", tar.toString(), "--import-archive", broken.toString()));
 

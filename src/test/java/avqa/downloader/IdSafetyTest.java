@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +27,7 @@ class IdSafetyTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", internal);
         try (ConnectionSentinel youtube = new ConnectionSentinel()) {
-            List<String> args = Fixture.localArgs(tmp.resolve("data"), meta, Settings.YOUTUBE_TEMPLATE);
+            List<String> args = Fixture.localArgs(tmp.resolve("data"), meta, SettingsTable.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--proxy", youtube.proxyUrl(), "--retry-attempts", "1"));
 
             Fixture.Outcome outcome = Fixture.run(args);
@@ -45,7 +47,7 @@ class IdSafetyTest extends LoopbackServerTest {
             // the control: an id that looks like a YouTube id is requested, so the sentinel does see requests
             Path controlMeta = tmp.resolve("control-meta");
             Fixture.annotations(controlMeta, "test", List.of("dQw4w9WgXcQ"));
-            List<String> control = Fixture.localArgs(tmp.resolve("control"), controlMeta, Settings.YOUTUBE_TEMPLATE);
+            List<String> control = Fixture.localArgs(tmp.resolve("control"), controlMeta, SettingsTable.YOUTUBE_TEMPLATE);
             control.addAll(List.of("--proxy", youtube.proxyUrl(), "--retry-attempts", "1"));
             assertEquals(1, Fixture.run(control).exit());
             assertTrue(youtube.connections() > 0, "a YouTube-shaped id is requested through the proxy");

@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.cluster.QueueMessages;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ class QueueMessagesTest {
     Path data;
 
     QueueMessages messages() {
-        return new QueueMessages(new Workspace(data, "mp4", "wav", new RunControl()), null);
+        return new QueueMessages(new Workspace(data, "mp4", "wav"), null);
     }
 
     @Test

@@ -75,7 +75,7 @@ class ServiceTest extends LoopbackServerTest {
         Process run = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), log);
         try {
             Fixture.await("two downloads at the slow pace", 60_000, () -> starts(before).size() >= 2);
-            Path pace = routes.resolve("04-pace-requests.yaml");
+            Path pace = routes.resolve("06-pace-requests.yaml");
             String yaml = Files.readString(pace);
             String faster = yaml.replace("constant: \"{{avqa.throttle.max-requests}}\"", "constant: 20")
                     .replace("timePeriodMillis: \"{{avqa.throttle.period-millis}}\"", "timePeriodMillis: 1000");
@@ -85,7 +85,7 @@ class ServiceTest extends LoopbackServerTest {
             Fixture.await("the faster pace", 30_000, () -> starts(before).size() >= 4);
             // an edit that breaks the file is reported, and the routes already loaded keep running
             Files.writeString(pace, faster.replace("- route:", "- route: [unclosed"));
-            Fixture.await("the broken edit to be reported", 15_000, () -> read(log).contains("04-pace-requests.yaml"));
+            Fixture.await("the broken edit to be reported", 15_000, () -> read(log).contains("06-pace-requests.yaml"));
 
             assertTrue(run.waitFor(90, TimeUnit.SECONDS), "the run finished");
             assertEquals(0, run.exitValue(), read(log));

@@ -1,5 +1,9 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
+import avqa.downloader.settings.Settings;
+import avqa.downloader.settings.CamelProperties;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.Reader;
@@ -10,15 +14,6 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
-
-    @Test
-    void applicationPropertiesStatesEveryDefault() throws Exception {
-        Properties file = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of("application.properties"))) {
-            file.load(r);
-        }
-        Settings.DEFAULTS.forEach((key, value) -> assertEquals(value, file.getProperty(key), key));
-    }
 
     @Test
     void precedenceIsCommandLineThenSystemThenEnvironmentThenFile(@org.junit.jupiter.api.io.TempDir Path tmp)
@@ -37,8 +32,8 @@ class SettingsTest {
         assertEquals("2M", s.get("avqa.rate-limit"));
         assertEquals("3", s.get("avqa.workers"));
         assertEquals("5", s.get("avqa.retry-attempts"));
-        assertEquals("4", s.asCamelProperties().getProperty("avqa.retry.max-redeliveries"));
-        assertEquals("5000", s.asCamelProperties().getProperty("avqa.backoff.initial-millis"));
+        assertEquals("4", CamelProperties.of(s).getProperty("avqa.retry.max-redeliveries"));
+        assertEquals("5000", CamelProperties.of(s).getProperty("avqa.backoff.initial-millis"));
     }
 
     @Test

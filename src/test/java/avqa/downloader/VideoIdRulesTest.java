@@ -1,5 +1,7 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class VideoIdRulesTest {
 
-    static final VideoIdRules YOUTUBE = new VideoIdRules(Settings.YOUTUBE_TEMPLATE);
+    static final VideoIdRules YOUTUBE = new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE);
     static final VideoIdRules MIRROR = new VideoIdRules("https://mirror.example.org/avqa/{id}.mp4");
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -1,0 +1,132 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads annotation files (JSON arrays of question objects with a {@code video_id}) and lists the
+ * unique videos they reference, per split and overall, in first-seen order. Streams the file, so
+ * a million questions need little memory. A malformed file raises {@link BadInputException}
+ * naming the file and where it broke.
+ */
+public final class AnnotationReader {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The unique ids per split, and over all splits. */
+    public record VideoIds(Map<String, List<String>> bySplit, List<String> allIds) {
+        public Map<String, Object> asJson() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("by_split", bySplit);
+            out.put("all_ids", allIds);
+            return out;
+        }
+    }
+
+    /** Reads the annotation file of each split in {@code metadataDir}, in order. */
+    public VideoIds read(Path metadataDir, Dataset dataset, List<String> splits) {
+        Map<String, List<String>> bySplit = new LinkedHashMap<>();
+        Set<String> all = new LinkedHashSet<>();
+        for (String split : splits) {
+            List<String> ids = uniqueVideoIds(metadataDir.resolve(dataset.annotationFile(split)));
+            bySplit.put(split, ids);
+            all.addAll(ids);
+        }
+        return new VideoIds(bySplit, new ArrayList<>(all));
+    }
+
+    /** Writes {@code video_ids.json} next to the annotations, through a temporary name. */
+    public void write(VideoIds ids, Path target) {
+        try {
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), ids.asJson());
+            AtomicFiles.move(tmp, target);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The unique video ids of one annotation file, in first-seen order. */
+    public List<String> uniqueVideoIds(Path file) {
+        String name = file.getFileName().toString();
+        Set<String> ids = new LinkedHashSet<>();
+        try (JsonParser p = JSON.getFactory().createParser(file.toFile())) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new BadInputException(name + " is empty: expected a JSON array of question objects (" + file + ")");
+            }
+            if (first != JsonToken.START_ARRAY) {
+                throw bad(name, p.currentLocation(), "expected a JSON array of question objects, found " + describe(first));
+            }
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw bad(name, p.currentLocation(), "file ends inside the array (truncated?)");
+                }
+                if (t != JsonToken.START_OBJECT) {
+                    throw bad(name, p.currentLocation(), "question " + index + " is " + describe(t) + ", not an object");
+                }
+                String videoId = null;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if ("video_id".equals(field) && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
+                        videoId = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw bad(name, p.currentLocation(), "file ends inside question " + index + " (truncated?)");
+                }
+                if (videoId == null) {
+                    throw bad(name, p.currentLocation(), "question " + index + " has no string \"video_id\"");
+                }
+                ids.add(videoId);
+                index++;
+            }
+            if (p.nextToken() != null) {
+                throw bad(name, p.currentLocation(), "unexpected content after the closing ]");
+            }
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("annotation file not found: " + file);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed JSON")
+                    .replaceAll("\\s*\\(start marker at .*$", "");
+            throw bad(name, e.getLocation(), "malformed JSON: " + msg);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new ArrayList<>(ids);
+    }
+
+    private static BadInputException bad(String name, JsonLocation at, String what) {
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return new BadInputException(name + where + ": " + what);
+    }
+
+    private static String describe(JsonToken t) {
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+}

@@ -1,0 +1,152 @@
+package avqa.downloader;
+
+import avqa.downloader.cluster.ClusterConnections;
+import avqa.downloader.settings.CamelProperties;
+import avqa.downloader.settings.CommandLineOptions;
+import avqa.downloader.settings.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.main.Main;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+
+/**
+ * Everything between the command line and the routes: the settings resolved and checked, the tools
+ * found, the data directory locked and tidied, the log pointed into it, the multi-host connections
+ * opened, and camel-main started with the route files this mode needs; then {@link RunModes} runs
+ * what was asked.
+ */
+final class Launcher {
+
+    /** The route file of the Quartz schedule, loaded only with --schedule. */
+    static final String SCHEDULE_ROUTES = "40-schedule.yaml";
+    /** The route file of the multi-host mode, loaded only with --role planner or worker. */
+    static final String CLUSTER_ROUTES = "60-cluster.yaml";
+
+    private final Path home;
+    private final Map<String, String> env;
+    private final CommandLineOptions.Parsed cli;
+
+    Launcher(Path home, Map<String, String> env, CommandLineOptions.Parsed cli) {
+        this.home = home;
+        this.env = env;
+        this.cli = cli;
+    }
+
+    static int fail(int status, String message) {
+        System.err.println("avqa-downloader: " + message);
+        return status;
+    }
+
+    int launch() {
+        Settings settings;
+        try {
+            if (cli.has("--repair") && !cli.has("--verify")) {
+                throw new BadInputException("--repair goes with --verify");
+            }
+            settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
+            Tools.check(settings);
+        } catch (BadInputException e) {
+            return fail(2, e.getMessage());
+        }
+        Path routes = home.resolve(settings.get("avqa.routes.dir")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(routes)) {
+            return fail(2, "no routes folder at " + routes + "; run from the repository root or set avqa.routes.dir");
+        }
+        RunControl run = new RunControl();
+        Workspace workspace = new Workspace(settings.dataDir(), settings.get("avqa.video-format"),
+                settings.get("avqa.audio-format"));
+        WorkArea work = new WorkArea(workspace.root());
+        String node = settings.clustered() ? nodeName() : null;
+        DataDirLock lock;
+        try {
+            if (node != null) {
+                work.useNodeArea(node);
+                lock = DataDirLock.acquireShared(workspace.root(), node);
+            } else {
+                lock = DataDirLock.acquire(workspace.root());
+            }
+        } catch (DataDirLock.HeldException e) {
+            return fail(3, e.getMessage());
+        } catch (BadInputException e) {
+            return fail(2, e.getMessage());
+        }
+        ClusterConnections cluster = null;
+        try (lock) {
+            workspace.prepare(node != null);
+            work.prepare();
+            if (node != null) {
+                DataDirLock.deadNodes(workspace.root(), node).forEach(work::removeNodeArea);
+            }
+            // on a cluster every node writes its own log: appends from many hosts to one file interleave
+            Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
+            logTo(logFile);
+            boolean verify = cli.has("--verify");
+            if (settings.clustered() || (verify && !settings.get("avqa.db.url").isEmpty())) {
+                cluster = new ClusterConnections(settings);
+                cluster.createTables();
+                if (settings.clustered()) {
+                    cluster.checkBroker();
+                }
+            }
+            return start(settings, new Wiring.Parts(workspace, work, run, cluster, node), routes, logFile);
+        } catch (BadInputException e) {
+            return fail(2, e.getMessage());
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    private int start(Settings settings, Wiring.Parts parts, Path routes, Path logFile) {
+        boolean verify = cli.has("--verify");
+        boolean dryRun = cli.has("--dry-run");
+        boolean scheduled = settings.flag("avqa.schedule.enabled") && !verify && !dryRun;
+        boolean worker = settings.get("avqa.role").equals("worker") && !verify && !dryRun;
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation("file:" + home.resolve("application.properties") + ";optional=true");
+        Properties props = CamelProperties.of(settings);
+        props.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        List<String> exclude = new ArrayList<>();
+        if (!scheduled) {
+            // a run that is not a service has no use for the Quartz route: not loading it spares the
+            // start and stop of a Quartz scheduler (~0.4 s of every run)
+            exclude.add("file:" + routes + "/" + SCHEDULE_ROUTES);
+        }
+        if (!settings.clustered() || verify || dryRun) {
+            exclude.add("file:" + routes + "/" + CLUSTER_ROUTES);
+        }
+        if (!exclude.isEmpty()) {
+            props.setProperty("camel.main.routes-exclude-pattern", String.join(",", exclude));
+        }
+        props.setProperty("avqa.worker", String.valueOf(worker));
+        props.setProperty("camel.main.routes-reload-directory", routes.toString());
+        props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
+        main.setOverrideProperties(props);
+        Wiring.bind(main, settings, parts, scheduled, verify || dryRun);
+        return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());
+    }
+
+    /** This process's name on a cluster: host and pid, as a safe name. */
+    static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9-]", "-");
+        return host.substring(0, Math.min(40, host.length())) + "-" + ProcessHandle.current().pid();
+    }
+
+    /** Points the log file appender at {@code <data-dir>/avqa_download.log}. */
+    private static void logTo(Path logFile) {
+        System.setProperty("avqa.log.file", logFile.toString());
+        ((LoggerContext) LogManager.getContext(false)).reconfigure();
+    }
+}

@@ -1,0 +1,178 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
+import avqa.downloader.settings.Settings;
+
+/**
+ * The fast path for plain media files: a URL that is not YouTube and whose path ends in the
+ * {@code --video-format} extension is fetched by Camel's HTTP component itself, without paying yt-dlp's start-up for each
+ * video. The response is classified like yt-dlp's (429 and 5xx transient, 404/410 permanent, a web
+ * page read for a bot check), streamed to the attempt's work directory at {@code --rate-limit}, and
+ * checked to be as long as announced. yt-dlp stays the path for YouTube, for other pages, and
+ * whenever {@code --proxy} or {@code --cookies} is set.
+ */
+public final class MediaFileFetcher {
+
+    private static final Pattern MEDIA_PATH = Pattern.compile(".*\\.(mp4|m4v|mkv|webm|mov)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGkmg]?)");
+
+    private final boolean enabled;
+    private final String videoExt;
+    private final long bytesPerSecond;
+    private final long timeoutSeconds;
+    private final FailureClassifier classifier;
+    private final DiskFull diskFull;
+    private final RunControl run;
+
+    public MediaFileFetcher(Settings settings, FailureClassifier classifier, DiskFull diskFull, RunControl run) {
+        this.enabled = settings.flag("avqa.download.direct") && settings.get("avqa.proxy").isEmpty()
+                && settings.get("avqa.cookies").isEmpty();
+        this.bytesPerSecond = rate(settings.get("avqa.rate-limit"));
+        this.videoExt = settings.get("avqa.video-format");
+        this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
+        this.classifier = classifier;
+        this.diskFull = diskFull;
+        this.run = run;
+    }
+
+    /** yt-dlp's notation: 50K is 50 KiB/s. */
+    static long rate(String text) {
+        Matcher m = RATE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(text);
+        }
+        double v = Double.parseDouble(m.group(1));
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+        };
+        return Math.max(1, (long) (v * (1L << shift)));
+    }
+
+    /** Whether this URL takes the fast path. */
+    public boolean applies(@Variable("job") VideoJob job) {
+        String url = job.url();
+        if (!enabled || url == null || VideoIdRules.isYoutubeUrl(url)) {
+            return false;
+        }
+        try {
+            String path = URI.create(url).getPath();
+            // only a file already in --video-format: anything else needs yt-dlp's remux
+            return path != null && MEDIA_PATH.matcher(path).matches()
+                    && path.toLowerCase(Locale.ROOT).endsWith("." + videoExt);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stores the HTTP response as the job's video in its work directory ({@code video.<ext>}), or
+     * throws the failure it means.
+     */
+    public void save(@Variable("job") VideoJob job, @Header("CamelHttpResponseCode") Integer status,
+                     @Header("Content-Type") String contentType, @Header("Content-Length") String contentLength,
+                     @Body InputStream body) throws IOException {
+        String url = job.url();
+        try (InputStream in = body == null ? InputStream.nullInputStream() : body) {
+            int code = status == null ? 0 : status;
+            String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+            if (code != 200) {
+                throw classifier.raise(FailureClassifier.httpStatus(code));
+            }
+            if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
+                String page = new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8);
+                throw classifier.raise(FailureClassifier.page(page, "web page at " + url));
+            }
+            Path target = job.workDir().resolve("video." + extension(url));
+            long written;
+            try {
+                written = copy(in, target);
+            } catch (RuntimeException | IOException e) {
+                abort(in);
+                throw e;
+            }
+            long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
+            if (expected >= 0 && written != expected) {
+                throw new VideoFailure.Transient("network failure while downloading",
+                        "got " + written + " of " + expected + " bytes");
+            }
+            classifier.success();
+            job.video(target);
+        } catch (IOException e) {
+            run.checkRunning();
+            if (timedOut(e)) {
+                throw new VideoFailure.Transient("no data came for " + Math.min(30, timeoutSeconds)
+                        + " s: the download stalled and was given up within " + Math.min(30, timeoutSeconds)
+                        + " s (avqa.download.timeout)", String.valueOf(e.getMessage()));
+            }
+            throw new VideoFailure.Transient("network failure while downloading", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Drops the connection instead of draining the rest of the body (what closing would do). */
+    private static void abort(InputStream in) {
+        if (in instanceof org.apache.hc.core5.http.io.EofSensorInputStream eof) {
+            try {
+                eof.abort();
+            } catch (IOException ignored) {
+                // dropped anyway
+            }
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("timed out")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String extension(String url) {
+        String path = URI.create(url).getPath();
+        return path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Streams at most {@code bytesPerSecond}, like yt-dlp's --limit-rate; stops when the run stops. */
+    private long copy(InputStream in, Path target) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long written = 0;
+        long start = System.nanoTime();
+        try (OutputStream out = Files.newOutputStream(target)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                written += n;
+                run.checkRunning();
+                long due = (long) (written * 1e9 / bytesPerSecond) - (System.nanoTime() - start);
+                if (due > 1_000_000) {
+                    try {
+                        Thread.sleep(due / 1_000_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new RunStoppedException("interrupted");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw diskFull.check(e);
+        }
+        return written;
+    }
+}

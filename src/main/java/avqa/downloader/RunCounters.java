@@ -1,0 +1,158 @@
+package avqa.downloader;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.camel.Variable;
+
+/** What a run has done so far, counted as it goes: the status line and the summary read these. */
+public final class RunCounters {
+
+    private final RunControl run;
+    private final VideoPlanner planner;
+    private volatile boolean active;
+    private volatile Instant started = Instant.now();
+    private volatile int planned;
+    private final LongAdder downloaded = new LongAdder();
+    private final LongAdder audioOnly = new LongAdder();
+    private final LongAdder alreadyComplete = new LongAdder();
+    private final LongAdder imported = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder published = new LongAdder();
+    private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    private final java.util.List<Runnable> onStep = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private final ImportLedger imports;
+
+    public RunCounters(RunControl run, VideoPlanner planner, ImportLedger imports) {
+        this.run = run;
+        this.planner = planner;
+        this.imports = imports;
+    }
+
+    /** Called for every video dealt with (the progress bar steps). */
+    void onStep(Runnable r) {
+        onStep.add(r);
+    }
+
+    /** A new run: every count back to zero, a stop of the previous run cleared. */
+    public synchronized void start() {
+        run.reset();
+        imports.reset();
+        started = Instant.now();
+        planned = 0;
+        for (LongAdder a : new LongAdder[] {downloaded, audioOnly, alreadyComplete, imported, bytes, published}) {
+            a.reset();
+        }
+        failed.clear();
+        active = true;
+    }
+
+    /** A cluster worker starts: its counters start at zero with the process. */
+    public synchronized void startWorker() {
+        started = Instant.now();
+        active = true;
+    }
+
+    public void stop() {
+        active = false;
+    }
+
+    public boolean isActive() {
+        return active;
+    }
+
+    /** The plan is made: its size comes from the planner. */
+    public void planMade() {
+        planned = planner.plannedVideos();
+        alreadyComplete.add(planner.completeCount());
+    }
+
+    public void alreadyComplete() {
+        alreadyComplete.increment();
+        step();
+    }
+
+    public void completed(@Variable("job") VideoJob job, @Variable("bytes") Long written) {
+        (switch (job.origin()) {
+            case "archive" -> imported;
+            case "audio" -> audioOnly;
+            default -> downloaded;
+        }).increment();
+        bytes.add(written == null ? 0 : written);
+        step();
+    }
+
+    /** A video whose recorded permanent failure stands: counted as failed, not requested. */
+    public void failedBefore() {
+        failed(VideoFailure.PERMANENT);
+    }
+
+    public void failed(@Variable("category") String category) {
+        failed.computeIfAbsent(category, c -> new LongAdder()).increment();
+        step();
+    }
+
+    /** The planner sent one video's message to the queue. */
+    public void published() {
+        published.increment();
+    }
+
+    private void step() {
+        onStep.forEach(Runnable::run);
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public Duration elapsed() {
+        return Duration.between(started, Instant.now());
+    }
+
+    public int planned() {
+        return planned;
+    }
+
+    public long downloaded() {
+        return downloaded.sum();
+    }
+
+    public long audioOnly() {
+        return audioOnly.sum();
+    }
+
+    public long imported() {
+        return imported.sum();
+    }
+
+    public long alreadyCompleteCount() {
+        return alreadyComplete.sum();
+    }
+
+    public long bytes() {
+        return bytes.sum();
+    }
+
+    public long publishedCount() {
+        return published.sum();
+    }
+
+    /** Videos made complete by this run. */
+    public long done() {
+        return downloaded.sum() + audioOnly.sum() + imported.sum();
+    }
+
+    public Map<String, Long> failedByCategory() {
+        Map<String, Long> byCategory = new TreeMap<>();
+        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        return byCategory;
+    }
+
+    public long failedCount() {
+        return failed.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+}

@@ -1,0 +1,173 @@
+package avqa.downloader;
+
+import avqa.downloader.settings.Settings;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a run (or of a planner's publishing): the records are written, the summary and the
+ * coverage are logged with what to do about what is missing, and the summary is kept in
+ * {@code runs/<timestamp>.json} so runs can be compared.
+ */
+public final class RunSummary {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.summary");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** What one run did. Exit status 0 when every video that has a source is complete. */
+    public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
+                          Map<String, Long> failed, Duration elapsed, String stoppedBecause) {
+        public long failedWithSource() {
+            return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+
+        public int exitCode() {
+            return failedWithSource() == 0 && stoppedBecause == null ? 0 : 1;
+        }
+    }
+
+    private final RunCounters counters;
+    private final StatusLine status;
+    private final ProgressBook progress;
+    private final FailureRecords failures;
+    private final WorkArea work;
+    private final Workspace workspace;
+    private final RunControl run;
+    private final Settings settings;
+    private final VideoPlanner planner;
+    private final ImportLedger imports;
+    private final boolean youtube;
+
+    public RunSummary(RunCounters counters, StatusLine status, ProgressBook progress, FailureRecords failures,
+                      WorkArea work, Workspace workspace, RunControl run, Settings settings, VideoPlanner planner,
+                      ImportLedger imports, boolean youtube) {
+        this.counters = counters;
+        this.status = status;
+        this.progress = progress;
+        this.failures = failures;
+        this.work = work;
+        this.workspace = workspace;
+        this.run = run;
+        this.settings = settings;
+        this.planner = planner;
+        this.imports = imports;
+        this.youtube = youtube;
+    }
+
+    /** Writes the progress and failure files, empties the work area, logs and keeps the summary. */
+    public synchronized Summary finish() {
+        counters.stop();
+        status.close();
+        writeRecords();
+        Summary s = summary();
+        Map<String, Long> byCategory = s.failed();
+        if (s.stoppedBecause() != null) {
+            long pending = s.planned() - s.downloaded() - s.audioOnly() - s.alreadyComplete()
+                    - byCategory.values().stream().mapToLong(Long::longValue).sum();
+            LOG.error("Run stopped early: {}. {} videos were left pending for the next run.", s.stoppedBecause(),
+                    pending);
+        }
+        LOG.info("Run finished in {}: {} videos planned; {} downloaded, {} imported from archives, {} audio re-extracted, "
+                        + "{} already complete; failed: {}. {} complete in all.",
+                StatusLine.human(s.elapsed()), s.planned(), s.downloaded(), counters.imported(), s.audioOnly(),
+                s.alreadyComplete(), byCategory.isEmpty() ? "none" : byCategory, progress.size());
+        LOG.info(coverageReport().stripTrailing());
+        long noSource = byCategory.getOrDefault(VideoFailure.NO_SOURCE, 0L);
+        if (noSource > 0) {
+            LOG.warn(noSourceAdvice(noSource, youtube));
+        }
+        if (s.failedWithSource() > 0) {
+            LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
+                    + "A new run retries the transient and invalid-output ones; permanent ones only with --retry-permanent.");
+        }
+        keep(s);
+        return s;
+    }
+
+    /**
+     * The planner's end: the records written (progress from the database, failures), its summary
+     * logged and kept in {@code runs/}; exit status 0 once everything that needs work is queued.
+     */
+    public synchronized Summary finishPublishing() {
+        counters.stop();
+        writeRecords();
+        Summary s = summary();
+        LOG.info("Published {} videos to the queue {} in {}: {} planned, {} already complete in the cluster record; "
+                        + "not queued: {}.", counters.publishedCount(), settings.get("avqa.broker.queue"),
+                StatusLine.human(s.elapsed()), s.planned(), s.alreadyComplete(), s.failed().isEmpty() ? "none" : s.failed());
+        keep(s);
+        return s;
+    }
+
+    private Summary summary() {
+        return new Summary(counters.planned(), counters.downloaded(), counters.audioOnly(),
+                counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason());
+    }
+
+    /** The end of a run or a plan: the progress and failure files rewritten, the work area emptied. */
+    private void writeRecords() {
+        progress.snapshot();
+        failures.rebuildSummary();
+        work.clear();
+    }
+
+    /** Of the planned videos: where each group comes from and how much of it is complete. */
+    public String coverageReport() {
+        return planner.coverage().report(planner::isRecordedComplete, failures, imports.importedIds());
+    }
+
+    /** {@code runs/<timestamp>.json}: the summary, the bytes written and the settings used. */
+    private void keep(Summary s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("started", counters.started().toString());
+        out.put("finished", Instant.now().toString());
+        out.put("elapsed_seconds", s.elapsed().toMillis() / 1000.0);
+        out.put("planned", s.planned());
+        out.put("downloaded", s.downloaded());
+        out.put("audio_re_extracted", s.audioOnly());
+        out.put("imported", counters.imported());
+        out.put("already_complete", s.alreadyComplete());
+        out.put("failed", s.failed());
+        out.put("complete_in_all", progress.size());
+        if (counters.publishedCount() > 0) {
+            out.put("published", counters.publishedCount());
+        }
+        out.put("bytes_written", counters.bytes());
+        out.put("cpu_seconds", CpuTimes.now());
+        out.put("stopped_because", s.stoppedBecause());
+        out.put("exit_status", s.exitCode());
+        out.put("settings", settings.asMap());
+        try {
+            Path runs = workspace.root().resolve("runs");
+            Files.createDirectories(runs);
+            AtomicFiles.write(runs.resolve(RUN_NAME.format(counters.started()) + ".json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        } catch (IOException e) {
+            LOG.warn("Could not keep the run summary in runs/: {}", e.getMessage());
+        }
+    }
+
+    static String noSourceAdvice(long count, boolean youtube) {
+        return count + " videos have no source and were not requested. "
+                + (youtube ? "MUSIC-AVQA's own video ids (00000028, vv…, sa…, va…, esa…, eva…, evv… + 8 digits) "
+                + "are the authors' internal names, not YouTube ids, and no public table maps them to YouTube: "
+                + "asking YouTube for them only wastes the IP's rate limit. " : "")
+                + "Get these videos from the official archives the MUSIC-AVQA authors distribute "
+                + "(Google Drive / Baidu links in the GeWu-Lab/MUSIC-AVQA README, ~36.7 GB real + ~11.6 GB synthetic, "
+                + "CC BY-NC 4.0) and import them with --import-archive FILE, or point --source-url-template at a mirror that serves them by these names, "
+                + "e.g. --source-url-template 'https://mirror.example.org/avqa/{id}.mp4'.";
+    }
+}

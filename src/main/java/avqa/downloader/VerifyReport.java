@@ -1,0 +1,204 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The verdict of {@code --verify} from the probes of every file: invalid and zero-size files, videos
+ * without audio and audio without video, annotated videos that are not complete (by the category of
+ * their failure record), and files no annotation references; as text and as
+ * {@code verify_report.json}. With repair, invalid files go to {@code rejected/}.
+ */
+final class VerifyReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Workspace workspace;
+    private final Map<Path, Verifier.Probe> probes;
+    private final Set<Path> zeroSize;
+    private final FailureRecords failures;
+    private final Set<String> recorded;
+    private final Set<String> referenced;
+
+    private final Map<String, String> invalidVideos = new TreeMap<>();
+    private final Map<String, String> invalidAudio = new TreeMap<>();
+    private final Set<String> complete = new TreeSet<>();
+    private final Set<String> allVideos = new TreeSet<>();
+    private final Set<String> allAudio = new TreeSet<>();
+
+    VerifyReport(Workspace workspace, Map<Path, Verifier.Probe> probes, Set<Path> zeroSize, List<String> referenced,
+                 FailureRecords failures, Set<String> recorded) {
+        this.workspace = workspace;
+        this.probes = probes;
+        this.zeroSize = zeroSize;
+        this.failures = failures;
+        this.recorded = recorded;
+        this.referenced = new LinkedHashSet<>(referenced);
+        judge();
+    }
+
+    private boolean isVideo(Path file) {
+        return file.getParent().equals(workspace.videosDir());
+    }
+
+    private static String id(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    private void judge() {
+        Set<String> validVideos = new TreeSet<>();
+        Map<String, Double> videoSound = new TreeMap<>();
+        Map<String, Double> audioSeconds = new TreeMap<>();
+        probes.forEach((file, probe) -> {
+            boolean video = isVideo(file);
+            String id = id(file);
+            (video ? allVideos : allAudio).add(id);
+            if (!probe.valid()) {
+                (video ? invalidVideos : invalidAudio).put(id, probe.problem());
+            } else if (video) {
+                validVideos.add(id);
+                videoSound.put(id, probe.audioSeconds());
+            } else {
+                audioSeconds.put(id, probe.audioSeconds());
+            }
+        });
+        for (Map.Entry<String, Double> a : audioSeconds.entrySet()) {
+            Double expected = videoSound.get(a.getKey());
+            if (expected != null && Math.abs(a.getValue() - expected)
+                    > MediaValidator.TOLERANCE_SECONDS + MediaValidator.TOLERANCE_RATIO * expected) {
+                invalidAudio.put(a.getKey(), String.format("lasts %.2f s, the video's sound %.2f s", a.getValue(), expected));
+            }
+        }
+        for (Path p : zeroSize) {
+            (isVideo(p) ? allVideos : allAudio).add(id(p));
+        }
+        for (String id : validVideos) {
+            if (audioSeconds.containsKey(id) && !invalidAudio.containsKey(id)) {
+                complete.add(id);
+            }
+        }
+    }
+
+    Verifier.Report write(boolean repair, boolean stopped, String coverage) {
+        List<String> zero = zeroSize.stream().map(p -> workspace.root().relativize(p).toString()).sorted().toList();
+        List<String> videoWithoutAudio = allVideos.stream().filter(id -> !allAudio.contains(id)).toList();
+        List<String> audioWithoutVideo = allAudio.stream().filter(id -> !allVideos.contains(id)).toList();
+        Map<String, Integer> missingByCategory = new TreeMap<>();
+        for (String id : referenced) {
+            if (!complete.contains(id)) {
+                String category = failures.category(id);
+                missingByCategory.merge(category == null ? "not attempted yet" : category, 1, Integer::sum);
+            }
+        }
+        Set<String> unreferenced = new TreeSet<>(allVideos);
+        unreferenced.addAll(allAudio);
+        unreferenced.removeAll(referenced);
+
+        long completeReferenced = referenced.stream().filter(complete::contains).count();
+        boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
+                && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty();
+        boolean completeDataset = completeReferenced == referenced.size();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("data_dir", workspace.root().toString());
+        json.put("referenced", referenced.size());
+        json.put("complete", completeReferenced);
+        json.put("invalid_videos", invalidVideos);
+        json.put("invalid_audio", invalidAudio);
+        json.put("zero_size_files", zero);
+        json.put("videos_without_audio", videoWithoutAudio);
+        json.put("audio_without_video", audioWithoutVideo);
+        json.put("not_complete_by_category", missingByCategory);
+        json.put("unreferenced", new ArrayList<>(unreferenced));
+        json.put("dataset_complete", clean && completeDataset);
+
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("Verified %s: %d of %d annotated videos complete.%n", workspace.root(),
+                completeReferenced, referenced.size()));
+        if (recorded != null) {
+            // the database says which videos the cluster completed; the files say which are really here
+            List<String> notHere = referenced.stream().filter(id -> recorded.contains(id) && !complete.contains(id))
+                    .sorted().toList();
+            long recordedComplete = referenced.stream().filter(recorded::contains).count();
+            json.put("cluster_recorded_complete", recordedComplete);
+            json.put("cluster_recorded_but_not_valid_here", notHere);
+            t.append(String.format("Cluster record (database): %d of %d annotated videos complete.%n",
+                    recordedComplete, referenced.size()));
+            section(t, "recorded complete in the database but not valid in this data directory", notHere);
+        }
+        section(t, "invalid videos", invalidVideos.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        section(t, "invalid audio", invalidAudio.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        section(t, "zero-size files", zero);
+        section(t, "videos without audio", videoWithoutAudio);
+        section(t, "audio without video", audioWithoutVideo);
+        section(t, "annotated but not complete, by category", missingByCategory.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue()).toList());
+        section(t, "files no annotation references", new ArrayList<>(unreferenced));
+
+        if (repair && stopped) {
+            t.append("Repair skipped: the check was stopped before it finished.\n");
+        } else if (repair) {
+            List<Path> moved = repair();
+            json.put("repaired", moved.stream().map(Path::toString).toList());
+            t.append(String.format("Repair: moved %d files to %s; the next run fetches or extracts them again.%n",
+                    moved.size(), workspace.root().resolve("rejected")));
+        }
+        try {
+            AtomicFiles.write(workspace.root().resolve("verify_report.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        t.append(coverage);
+        t.append("Report written to ").append(workspace.root().resolve("verify_report.json")).append('\n');
+        return new Verifier.Report(t.toString(), json, clean && completeDataset ? 0 : 1);
+    }
+
+    private List<Path> repair() {
+        List<Path> moved = new ArrayList<>();
+        probes.forEach((file, probe) -> {
+            if ((isVideo(file) ? invalidVideos : invalidAudio).containsKey(id(file))) {
+                moved.add(setAside(file));
+            }
+        });
+        invalidAudio.keySet().stream().map(id -> workspace.audioDir().resolve(id + "." + workspace.audioExt()))
+                .filter(p -> Files.exists(p) && !moved.contains(p)).forEach(p -> moved.add(setAside(p)));
+        zeroSize.forEach(p -> moved.add(setAside(p)));
+        return moved;
+    }
+
+    private static void section(StringBuilder t, String title, List<String> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        t.append(String.format("  %s (%d):%n", title, items.size()));
+        items.stream().limit(50).forEach(i -> t.append("    ").append(i).append('\n'));
+        if (items.size() > 50) {
+            t.append(String.format("    … and %d more (see verify_report.json)%n", items.size() - 50));
+        }
+    }
+
+    private Path setAside(Path file) {
+        try {
+            Path rejected = workspace.root().resolve("rejected");
+            Files.createDirectories(rejected);
+            Path target = rejected.resolve(file.getFileName());
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + file + " aside", e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package avqa.downloader;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One video's way through the stages, carried by its exchange as the variable {@code job}. It is
+ * made once, at dispatch (or per clip when a source is cut), from a checked id: the id, where the
+ * video comes from, its work directory and the files it makes. The stages fill in what they learn
+ * (the file a download wrote, how long its sound lasts) and the records are written from it.
+ */
+public final class VideoJob {
+
+    /** What has to happen to the video. */
+    public enum Kind {
+        /** Fetch {@code url} and keep it whole under {@code id}. */
+        DOWNLOAD,
+        /** Fetch {@code url} once under a source name and cut {@code clips} from it. */
+        CLIP_SOURCE,
+        /** One clip cut from a fetched source (or mirrored from a complete clip). */
+        CLIP,
+        /** A video an archive provided, already streamed into the work directory. */
+        ARCHIVE_ENTRY,
+        /** The video is complete, its audio is not: extract it, no request. */
+        AUDIO_ONLY
+    }
+
+    private final String id;
+    private final Kind kind;
+    private final String url;
+    private final List<Clip> clips;
+    private final Clip clip;
+    private final Path workDir;
+    private final String origin;
+    private volatile Path video;
+    private volatile Path audio;
+    private volatile double audioSeconds;
+    private volatile int attempts;
+
+    VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin) {
+        if (!VideoIdRules.isSafe(id)) {
+            throw new IllegalArgumentException("a job needs a checked id");
+        }
+        this.id = id;
+        this.kind = kind;
+        this.url = url;
+        this.clips = clips == null ? List.of() : List.copyOf(clips);
+        this.clip = clip;
+        this.workDir = workDir;
+        this.video = video;
+        this.origin = origin;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Where the video is fetched from; null when nothing is fetched. */
+    public String url() {
+        return url;
+    }
+
+    /** For a {@link Kind#CLIP_SOURCE}: the clips cut from it. */
+    public List<Clip> clips() {
+        return clips;
+    }
+
+    /** For a {@link Kind#CLIP}: its window and whether it is mirrored. */
+    public Clip clip() {
+        return clip;
+    }
+
+    /** {@code .partial/<id>/} (under the node's area on a cluster). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** How the video came: {@code download}, {@code archive}, {@code clip}, {@code audio}. */
+    public String origin() {
+        return origin;
+    }
+
+    /** Whether it needs a request to the source (and so the pacing). */
+    public boolean needsRequest() {
+        return kind == Kind.DOWNLOAD || kind == Kind.CLIP_SOURCE;
+    }
+
+    /** Whether it is a source that clips are cut from (its own file is not kept). */
+    public boolean isClipSource() {
+        return kind == Kind.CLIP_SOURCE;
+    }
+
+    /** The video file as it stands: in the work directory, or under its final name for audio-only. */
+    public Path video() {
+        return video;
+    }
+
+    public void video(Path file) {
+        this.video = file;
+    }
+
+    /** The extracted audio in the work directory, once extracted. */
+    public Path audio() {
+        return audio;
+    }
+
+    public void audio(Path file) {
+        this.audio = file;
+    }
+
+    /** How long the video's sound lasts, from its validation. */
+    public double audioSeconds() {
+        return audioSeconds;
+    }
+
+    public void audioSeconds(double seconds) {
+        this.audioSeconds = seconds;
+    }
+
+    /** Requests made for it so far in this run. */
+    public int attempts() {
+        return attempts;
+    }
+
+    public void countAttempt() {
+        attempts++;
+    }
+
+    /** The ids its failure is recorded under: each clip's for a source, else its own. */
+    public List<String> recordIds() {
+        return kind == Kind.CLIP_SOURCE ? clips.stream().map(Clip::name).toList() : List.of(id);
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + id;
+    }
+}

@@ -1,0 +1,94 @@
+package avqa.downloader;
+
+import avqa.downloader.cluster.ClusterConnections;
+import avqa.downloader.cluster.ClusterRecord;
+import avqa.downloader.cluster.QueueMessages;
+import avqa.downloader.settings.Settings;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+
+/** Creates the beans the routes call, by the names the routes use. */
+final class Wiring {
+
+    /** What the launcher made before Camel: the data directory, the run's control, the cluster's connections. */
+    record Parts(Workspace workspace, WorkArea work, RunControl run, ClusterConnections cluster, String node) {
+    }
+
+    private Wiring() {
+    }
+
+    /**
+     * With a cluster (a planner, a worker, or --verify with a database): the broker, the database's
+     * record of complete videos and, for --schedule, the clustered Quartz component too. A check
+     * ({@code readOnly}: --verify, --dry-run) only reads the record.
+     */
+    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly) {
+        Workspace workspace = parts.workspace();
+        RunControl run = parts.run();
+        ProgressBook progress = new ProgressBook(workspace.root());
+        boolean worker = settings.get("avqa.role").equals("worker");
+        ClusterRecord record = parts.cluster() == null ? null
+                : new ClusterRecord(parts.cluster().dataSource(), settings.get("avqa.broker.queue"), workspace, run);
+        if (record != null) {
+            // a check reads the record and writes nothing; a worker writes no progress file
+            progress.useCluster(record, !readOnly && !worker, !readOnly);
+        }
+        if (record != null && !readOnly) {
+            main.bind("clusterRecord", record);
+            main.bind("completeVideos", record.repository());
+            main.bind("queueMessages", new QueueMessages(workspace, record));
+            main.bind("jms", JmsComponent.jmsComponent(settings.get("avqa.role").equals("planner")
+                    ? parts.cluster().publishingConnectionFactory() : parts.cluster().connectionFactory()));
+            if (scheduled) {
+                main.bind("quartz", parts.cluster().clusteredQuartz());
+            }
+        }
+        progress.load();
+        DiskFull diskFull = new DiskFull(workspace.root(), run);
+        VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
+        FailureRecords failures = new FailureRecords(workspace);
+        ImportLedger imports = new ImportLedger(workspace);
+        VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
+                new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, imports, failures,
+                settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"));
+        CoolDown coolDown = new CoolDown(settings.millis("avqa.cooldown.initial"),
+                settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
+                settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
+        FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run);
+        main.bind("workspace", workspace);
+        main.bind("workArea", parts.work());
+        main.bind("jobs", new Jobs(workspace, parts.work()));
+        main.bind("publisher", new Publisher(workspace, parts.work(), diskFull, run));
+        main.bind("importLedger", imports);
+        main.bind("progressBook", progress);
+        main.bind("failureRecords", failures);
+        main.bind("videoPlanner", planner);
+        main.bind("archiveImport", new ArchiveImport(settings.files("avqa.import-archives"), planner, imports, diskFull,
+                settings.get("avqa.video-format")));
+        main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
+        main.bind("coolDown", coolDown);
+        main.bind("runControl", run);
+        main.bind("ytDlp", new YtDlp(settings, classifier));
+        main.bind("ffmpeg", new Ffmpeg(workspace.root(), settings.get("avqa.audio-format"), diskFull, run));
+        main.bind("mediaValidator", new MediaValidator(run));
+        main.bind("mediaFileFetcher", new MediaFileFetcher(settings, classifier, diskFull, run));
+        RunCounters counters = new RunCounters(run, planner, imports);
+        StatusLine status = new StatusLine(counters, progress, coolDown, planner);
+        if (record != null && worker) {
+            status.useCluster(record, parts.node());
+        }
+        main.bind("counters", counters);
+        main.bind("statusLine", status);
+        main.bind("runSummary", new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
+                planner, imports, rules.isYoutube()));
+        Verifier verifier = new Verifier(workspace, run, new AnnotationReader(), settings.dataset(), settings.splits(),
+                failures);
+        verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
+                imports.importedIds()));
+        if (record != null) {
+            verifier.clusterRecordFrom(record);
+        }
+        main.bind("verifier", verifier);
+        main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
+    }
+}

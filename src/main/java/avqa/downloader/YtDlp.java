@@ -1,0 +1,76 @@
+package avqa.downloader;
+
+import avqa.downloader.settings.Settings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.apache.camel.component.exec.ExecResult;
+
+/**
+ * yt-dlp: its argument list for one attempt (handed to camel-exec as a List, never a shell string;
+ * the URL after {@code --}), and what its run left behind: the downloaded file, or the failure its
+ * exit status and stderr mean.
+ */
+public final class YtDlp {
+
+    private final Settings settings;
+    private final FailureClassifier classifier;
+    private final long timeoutSeconds;
+
+    public YtDlp(Settings settings, FailureClassifier classifier) {
+        this.settings = settings;
+        this.classifier = classifier;
+        this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
+    }
+
+    public List<String> args(@Variable("job") VideoJob job) {
+        String url = job.url();
+        if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+            throw new IllegalArgumentException("refusing to build a yt-dlp command for an unchecked URL");
+        }
+        String format = settings.get("avqa.video-format");
+        List<String> args = new ArrayList<>(List.of(
+                "--ignore-config", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
+                // pages the source answers instead of a video are kept in the work directory, so a
+                // bot-check or rate-limit page can be told from a wrong URL
+                "--write-pages",
+                "--retries", "3", "--fragment-retries", "3", "--socket-timeout", "30",
+                "--format", settings.get("avqa.download.format"),
+                "--merge-output-format", format, "--remux-video", format,
+                "--limit-rate", settings.get("avqa.rate-limit"),
+                "--output", job.workDir().toString().replace("%", "%%") + "/video.%(ext)s"));
+        if (!settings.get("avqa.cookies").isEmpty()) {
+            args.add("--cookies");
+            args.add(Path.of(settings.get("avqa.cookies")).toAbsolutePath().toString());
+        }
+        if (!settings.get("avqa.proxy").isEmpty()) {
+            args.add("--proxy");
+            args.add(settings.get("avqa.proxy"));
+        }
+        args.add("--");
+        args.add(url);
+        return args;
+    }
+
+    /**
+     * The file a successful run wrote becomes the job's video; otherwise the classified failure is
+     * thrown (an IP-wide one starts the cool-down).
+     */
+    public void outcome(@Variable("job") VideoJob job, @Body ExecResult result) {
+        String stderr = FailureClassifier.text(result.getStderr());
+        if (result.getExitValue() != 0) {
+            classifier.checkDisk(stderr);
+            throw classifier.raise(FailureClassifier.ytDlp(result.getExitValue(), stderr,
+                    WorkArea.savedPages(job.workDir()), timeoutSeconds));
+        }
+        classifier.success();
+        Path file = WorkArea.downloadedFile(job.workDir());
+        if (file == null) {
+            throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file",
+                    FailureClassifier.lastError(stderr));
+        }
+        job.video(file);
+    }
+}

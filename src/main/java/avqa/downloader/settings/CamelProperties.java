@@ -1,0 +1,50 @@
+package avqa.downloader.settings;
+
+import java.util.Properties;
+
+/**
+ * The settings as Camel sees them: every resolved {@code avqa.*} value, plus the derived numbers the
+ * routes use ({@code {{avqa.backoff.initial-millis}}} and the like), plus the Camel settings that
+ * follow from ours.
+ */
+public final class CamelProperties {
+
+    private CamelProperties() {
+    }
+
+    public static Properties of(Settings s) {
+        Properties p = new Properties();
+        s.values().forEach(p::setProperty);
+        p.setProperty("avqa.data-dir", s.dataDir().toString());
+        p.setProperty("avqa.metadata.dir", s.metadataDir());
+        p.setProperty("avqa.metadata.kind", s.metadataDir().isEmpty() ? "http" : "file");
+        p.setProperty("avqa.schedule.cron-uri", s.get("avqa.schedule.cron").trim().replaceAll("\\s+", "+"));
+        // the fast path's HTTP client: a body that stops coming for this long is given up (as yt-dlp's
+        // --socket-timeout 30, or the download timeout when that is shorter)
+        String stall = String.valueOf(Math.min(30_000, s.millis("avqa.download.timeout")));
+        p.setProperty("camel.component.http.so-timeout", stall);
+        p.setProperty("camel.component.http.response-timeout", stall);
+        // these values already are the command line > -D > environment > file precedence: Camel must
+        // not look at the environment or system properties again (it would put them first)
+        p.setProperty("camel.component.properties.environment-variable-mode", "0");
+        p.setProperty("camel.component.properties.system-properties-mode", "0");
+        millis(p, s, "avqa.status.interval");
+        millis(p, s, "avqa.backoff.initial");
+        millis(p, s, "avqa.backoff.max");
+        millis(p, s, "avqa.throttle.period");
+        millis(p, s, "avqa.download.timeout");
+        millis(p, s, "avqa.extract.timeout");
+        millis(p, s, "avqa.progress.snapshot-interval");
+        p.setProperty("avqa.retry.max-redeliveries", String.valueOf(s.getInt("avqa.retry-attempts") - 1));
+        // the work a scheduled trigger resumes: a whole run, or (on a cluster) planning and publishing
+        p.setProperty("avqa.resume-route", s.clustered() ? "direct:publish-videos" : "direct:run");
+        p.setProperty("avqa.clustered", String.valueOf(s.clustered()));
+        p.setProperty("avqa.worker", String.valueOf(s.get("avqa.role").equals("worker")));
+        return p;
+    }
+
+    /** {@code key-millis}: the seconds of {@code key} in milliseconds. */
+    private static void millis(Properties p, Settings s, String key) {
+        p.setProperty(key + "-millis", String.valueOf(s.millis(key)));
+    }
+}

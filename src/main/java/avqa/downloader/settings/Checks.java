@@ -1,0 +1,105 @@
+package avqa.downloader.settings;
+
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The checks of the option table: each says what a good value is, in the words of the error message. */
+final class Checks {
+
+    private Checks() {
+    }
+
+    static final Setting.Check BOOLEAN = v -> v.equals("true") || v.equals("false") ? null : "true or false";
+
+    static final Setting.Check RATE = matches("\\d+(\\.\\d+)?[KMGkmg]?", "a byte rate such as 50K, 1.5M or 200000");
+
+    /** A size in bytes with an optional K, M, G or T (powers of 1024). */
+    static final Setting.Check SIZE = matches("\\d+(\\.\\d+)?[KMGTkmgt]?", "a size such as 500M or 2G");
+
+    static final Setting.Check CRON = v -> org.quartz.CronExpression.isValidExpression(v) ? null
+            : "a Quartz cron expression such as '0 0 2 * * ?' (seconds minutes hours day-of-month month day-of-week)";
+
+    static final Setting.Check PROGRAM = v -> !v.isEmpty() && !v.startsWith("-") ? null : "a program name or path";
+
+    private static final String PROXY_EXPECTED = "a URL such as http://host:3128 or socks5://host:1080";
+
+    static final Setting.Check PROXY = v -> {
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            URI u = new URI(v);
+            return u.getScheme() != null && u.getHost() != null && !v.startsWith("-") ? null : PROXY_EXPECTED;
+        } catch (Exception e) {
+            return PROXY_EXPECTED;
+        }
+    };
+
+    static final Setting.Check METADATA_URL = v -> {
+        if (v.isEmpty()) {
+            return null;
+        }
+        String scheme = v.contains(":") ? v.substring(0, v.indexOf(':')) : "";
+        return List.of("http", "https", "file").contains(scheme) && !v.contains("${") && !v.contains("'")
+                && !v.contains("{{") ? null : "an http(s):// or file: URL";
+    };
+
+    static final Setting.Check BROKER_URL = v -> v.isEmpty() || v.matches("(tcp|ssl|nio|failover):[^\\s'{}$]+") ? null
+            : "an ActiveMQ URL such as tcp://broker-host:61616";
+
+    static final Setting.Check DB_URL = v -> v.isEmpty() || v.matches("jdbc:postgresql://[^\\s'{}$]+") ? null
+            : "a PostgreSQL JDBC URL such as jdbc:postgresql://db-host:5432/avqa";
+
+    static final Setting.Check QUEUE = matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}",
+            "a queue name of letters, digits, '.', '_' and '-'");
+
+    static final Setting.Check NOT_EMPTY = v -> v.isEmpty() ? "a directory path" : null;
+
+    static Setting.Check wholeNumber(int min, int max) {
+        return v -> {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // said below
+            }
+            return "a whole number from " + min + " to " + max;
+        };
+    }
+
+    /** A whole number in a range, or empty (meaning: as the source has it). */
+    static Setting.Check wholeNumberOrEmpty(int min, int max) {
+        Setting.Check n = wholeNumber(min, max);
+        return v -> v.isEmpty() ? null : n.expected(v) == null ? null : n.expected(v) + ", or empty";
+    }
+
+    static Setting.Check atLeast(double min) {
+        String shown = min == Math.floor(min) ? String.valueOf((long) min) : String.valueOf(min);
+        return v -> {
+            try {
+                double d = Double.parseDouble(v);
+                if (d >= min && Double.isFinite(d)) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // said below
+            }
+            return "a number of at least " + shown;
+        };
+    }
+
+    static Setting.Check oneOf(String... allowed) {
+        List<String> list = List.of(allowed);
+        String expected = list.size() == 1 ? list.get(0)
+                : String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.get(list.size() - 1);
+        return v -> list.contains(v) ? null : expected;
+    }
+
+    static Setting.Check matches(String regex, String expected) {
+        Pattern p = Pattern.compile(regex);
+        return v -> p.matcher(v).matches() ? null : expected;
+    }
+}

@@ -1,0 +1,52 @@
+package avqa.downloader.settings;
+
+import avqa.downloader.BadInputException;
+import avqa.downloader.Dataset;
+import avqa.downloader.VideoIdRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The checks that look at several settings at once, and the defaults that depend on another setting. */
+final class SettingRules {
+
+    private SettingRules() {
+    }
+
+    static void check(Settings s) {
+        if (s.getSeconds("avqa.backoff.max") < s.getSeconds("avqa.backoff.initial")) {
+            throw new BadInputException("avqa.backoff.max (" + s.get("avqa.backoff.max")
+                    + ") must not be smaller than --backoff (" + s.get("avqa.backoff.initial") + ")");
+        }
+        VideoIdRules.checkTemplate(s.get("avqa.source.url-template"));
+        VideoIdRules.checkTemplate(s.get("avqa.source.clip-url-template"));
+        Dataset dataset = s.dataset();
+        if (s.get("avqa.metadata.base-url").isEmpty()) {
+            s.put("avqa.metadata.base-url", dataset.defaultBaseUrl());
+        }
+        if (s.get("avqa.metadata.splits").isEmpty()) {
+            s.put("avqa.metadata.splits", String.join(",", dataset.splits()));
+        }
+        for (String split : s.splits()) {
+            if (!dataset.splits().contains(split)) {
+                throw Settings.bad("--splits", s.get("avqa.metadata.splits"), "a comma-separated list of "
+                        + String.join(", ", dataset.splits()) + " (the splits of " + dataset.id() + ")");
+            }
+        }
+        if (!s.get("avqa.cookies").isEmpty() && !Files.isReadable(Path.of(s.get("avqa.cookies")))) {
+            throw new BadInputException("--cookies: cannot read " + s.get("avqa.cookies"));
+        }
+        s.files("avqa.manifests");
+        for (Path archive : s.files("avqa.import-archives")) {
+            String n = archive.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!(n.endsWith(".zip") || n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz"))) {
+                throw new BadInputException("--import-archive: " + archive + " is not a .zip, .tar or .tar.gz file");
+            }
+        }
+        String role = s.get("avqa.role");
+        if (!role.equals("all") && (s.get("avqa.broker.url").isEmpty() || s.get("avqa.db.url").isEmpty())) {
+            throw new BadInputException("--role " + role + " needs a broker and a database: set avqa.broker.url "
+                    + "(e.g. tcp://broker-host:61616) and avqa.db.url (e.g. jdbc:postgresql://db-host:5432/avqa)");
+        }
+    }
+}

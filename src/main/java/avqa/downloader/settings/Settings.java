@@ -1,0 +1,181 @@
+package avqa.downloader.settings;
+
+import avqa.downloader.BadInputException;
+import avqa.downloader.Dataset;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every setting of the option table, resolved once per run with the precedence a user expects:
+ * command line, then {@code -Davqa.x=…}, then the environment ({@code AVQA_X}), then
+ * {@code ./application.properties}, then the built-in default. Each value passes its row's check,
+ * then the checks that look at several settings at once; a bad value gets one clear line.
+ */
+public final class Settings {
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * Resolves every setting.
+     *
+     * @param commandLine values given as options, by property
+     * @param propertiesFile {@code ./application.properties} (may be missing)
+     * @param system system properties
+     * @param env the environment
+     */
+    public static Settings resolve(Map<String, String> commandLine, Path propertiesFile, Properties system,
+                                   Map<String, String> env) {
+        Properties file = new Properties();
+        if (Files.isRegularFile(propertiesFile)) {
+            try (Reader r = Files.newBufferedReader(propertiesFile)) {
+                file.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new BadInputException("cannot read " + propertiesFile + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Setting row : SettingsTable.ROWS) {
+            String key = row.key();
+            if (key == null) {
+                continue;
+            }
+            String value = commandLine.get(key);
+            if (value == null) {
+                value = system.getProperty(key);
+            }
+            if (value == null) {
+                value = env.get(envName(key));
+            }
+            if (value == null) {
+                value = file.getProperty(key);
+            }
+            if (value == null) {
+                value = row.value();
+            }
+            v.put(key, value.trim());
+        }
+        Settings s = new Settings(v);
+        s.check();
+        return s;
+    }
+
+    /** {@code avqa.throttle.max-requests} → {@code AVQA_THROTTLE_MAX_REQUESTS}. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private void check() {
+        for (Setting row : SettingsTable.ROWS) {
+            if (row.key() != null && row.check() != null) {
+                String expected = row.check().expected(get(row.key()));
+                if (expected != null) {
+                    throw bad(row.name(), get(row.key()), expected);
+                }
+            }
+        }
+        SettingRules.check(this);
+    }
+
+    /** Replaces a value that depends on another (a dataset's default URL, say); only while checking. */
+    void put(String key, String value) {
+        values.put(key, value);
+    }
+
+    static BadInputException bad(String option, String value, String expected) {
+        return new BadInputException(option + ": '" + value + "' is not valid; expected " + expected);
+    }
+
+    /** planner or worker: the run is spread over hosts through the broker and the database. */
+    public boolean clustered() {
+        return !get("avqa.role").equals("all");
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown setting " + key);
+        }
+        return v;
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    public double getSeconds(String key) {
+        return Double.parseDouble(get(key));
+    }
+
+    public long millis(String key) {
+        return Math.round(getSeconds(key) * 1000);
+    }
+
+    public boolean flag(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    public List<String> splits() {
+        return Arrays.stream(get("avqa.metadata.splits").split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    public Dataset dataset() {
+        return Dataset.byId(get("avqa.dataset"));
+    }
+
+    public Path dataDir() {
+        return Path.of(get("avqa.data-dir")).toAbsolutePath().normalize();
+    }
+
+    /** The values by property, for code that needs them all (the Camel properties). */
+    Map<String, String> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** The resolved settings, for the run summary; passwords are not written down. */
+    public Map<String, String> asMap() {
+        Map<String, String> shown = new LinkedHashMap<>(values);
+        shown.replaceAll((k, v) -> k.endsWith("password") && !v.isEmpty() ? "(set)" : v);
+        return java.util.Collections.unmodifiableMap(shown);
+    }
+
+    /** A comma-separated list of paths (manifests, archives), each checked to be a readable file. */
+    public List<Path> files(String key) {
+        List<Path> out = new java.util.ArrayList<>();
+        for (String f : get(key).split(",")) {
+            if (!f.isBlank()) {
+                Path p = Path.of(f.strip()).toAbsolutePath().normalize();
+                if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                    throw new BadInputException(key + ": cannot read " + p);
+                }
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** For a {@code file:} metadata URL, the absolute directory it names; empty for http(s). */
+    public String metadataDir() {
+        String base = get("avqa.metadata.base-url");
+        if (!base.startsWith("file:")) {
+            return "";
+        }
+        String path = base.substring("file:".length());
+        if (path.startsWith("//")) {
+            path = java.net.URI.create(base).getPath();
+        }
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+}

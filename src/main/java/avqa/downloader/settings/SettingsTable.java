@@ -1,0 +1,130 @@
+package avqa.downloader.settings;
+
+import static avqa.downloader.settings.Setting.action;
+import static avqa.downloader.settings.Setting.list;
+import static avqa.downloader.settings.Setting.off;
+import static avqa.downloader.settings.Setting.on;
+import static avqa.downloader.settings.Setting.option;
+import static avqa.downloader.settings.Setting.property;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The option table: every setting of avqa-downloader, once. {@code --help}, the defaults, the checks
+ * and the precedence all come from here; {@code SettingsTableTest} holds {@code application.properties}
+ * and the README's table to it.
+ */
+public final class SettingsTable {
+
+    public static final String YOUTUBE_TEMPLATE = "https://www.youtube.com/watch?v={id}";
+
+    public static final List<Setting> ROWS = List.of(
+            option("avqa.data-dir", "--data-dir", "PATH", "./data/avqa", Checks.NOT_EMPTY,
+                    "root of everything written"),
+            option("avqa.workers", "--workers", "N", "4", Checks.wholeNumber(1, 64), "downloads at the same time (1-64)"),
+            option("avqa.rate-limit", "--rate-limit", "RATE", "50K", Checks.RATE,
+                    "bandwidth cap per download, as yt-dlp's --limit-rate (50K, 1.5M, ...)"),
+            option("avqa.retry-attempts", "--retry-attempts", "N", "5", Checks.wholeNumber(1, 100),
+                    "attempts per video for transient failures"),
+            option("avqa.sleep", "--sleep", "SECONDS", "3.0", Checks.atLeast(0), "pause before each download ..."),
+            option("avqa.jitter", "--jitter", "SECONDS", "2.0", Checks.atLeast(0),
+                    "... plus a random extra pause in [0, jitter]"),
+            option("avqa.video-format", "--video-format", "EXT", "mp4", Checks.oneOf("mp4", "mkv"),
+                    "container of the saved video: mp4 or mkv"),
+            option("avqa.audio-format", "--audio-format", "EXT", "wav",
+                    Checks.oneOf("wav", "flac", "mp3", "m4a", "ogg", "opus"),
+                    "format of the extracted audio: wav (PCM 16-bit), flac, mp3, m4a, ogg, opus"),
+            option("avqa.dataset", "--dataset", "NAME", "music-avqa-v2", Checks.oneOf("music-avqa-v2", "music-avqa"),
+                    "music-avqa-v2 (v2.0's clips plus v1's videos) or music-avqa (v1)"),
+            option("avqa.metadata.base-url", "--metadata-url", "URL", "", Checks.METADATA_URL,
+                    "where the annotations are fetched from, http(s) or file: (default: the dataset's repository)"),
+            option("avqa.metadata.splits", "--splits", "LIST", "", null,
+                    "annotation splits to use (default: all of the dataset's)"),
+            on("avqa.metadata.refresh", "--refresh-metadata", "fetch the annotations again even if metadata/ has them"),
+            list("avqa.manifests", "--manifest", "FILE",
+                    "more clips: the v2.0 CSV, or CSV/JSON Lines with id,url[,start,end|duration,flip]; repeatable"),
+            list("avqa.import-archives", "--import-archive", "FILE",
+                    "import an official archive (zip, tar, tar.gz) first; repeatable"),
+            action("--dry-run", "fetch the annotations, plan, report the coverage, write plan.json; download nothing"),
+            on("avqa.retry-permanent", "--retry-permanent", "request again videos whose last failure was permanent"),
+            option("avqa.source.url-template", "--source-url-template", "T", YOUTUBE_TEMPLATE, null,
+                    "the URL handed to yt-dlp for an id (http(s), with {id})"),
+            property("avqa.source.clip-url-template", YOUTUBE_TEMPLATE, null,
+                    "the URL of the YouTube videos the v2.0 CSV's clips come from"),
+            option("avqa.throttle.max-requests", "--max-requests", "N", "10", Checks.wholeNumber(1, 1_000_000),
+                    "at most N download starts per period, across all workers"),
+            option("avqa.throttle.period", "--period", "SECONDS", "60", Checks.atLeast(0.001), "the throttle's period"),
+            option("avqa.backoff.initial", "--backoff", "SECONDS", "5", Checks.atLeast(0),
+                    "first retry delay, multiplied by avqa.backoff.multiplier each time"),
+            property("avqa.backoff.multiplier", "2", Checks.atLeast(1), "the retry delay's growth"),
+            property("avqa.backoff.max", "600", Checks.atLeast(0), "the longest retry delay, seconds"),
+            option("avqa.cooldown.initial", "--cooldown", "SECONDS", "60", Checks.atLeast(0),
+                    "IP-wide pause after a 429, \"try again later\" or bot check"),
+            property("avqa.cooldown.multiplier", "2", Checks.atLeast(1), "the cool-down's growth on each new signal"),
+            property("avqa.cooldown.max", "1800", Checks.atLeast(0), "the longest cool-down, seconds"),
+            property("avqa.cooldown.reset-after", "5", Checks.wholeNumber(1, 1_000_000),
+                    "successes in a row that bring the cool-down back to its start"),
+            property("avqa.cooldown.bot-check-limit", "3", Checks.wholeNumber(1, 1_000_000),
+                    "a bot check still there after this many cool-downs in a row stops the run"),
+            option("avqa.cookies", "--cookies", "FILE", "", null, "cookies file passed to yt-dlp"),
+            option("avqa.proxy", "--proxy", "URL", "", Checks.PROXY, "proxy passed to yt-dlp"),
+            property("avqa.download.format",
+                    "best[height<=?480][ext=mp4]/best[height<=?480]/bestvideo[height<=?480]+bestaudio/best", null,
+                    "yt-dlp's format choice"),
+            property("avqa.download.timeout", "3600", Checks.atLeast(1), "seconds after which yt-dlp is stopped"),
+            property("avqa.download.direct", "true", Checks.BOOLEAN,
+                    "fetch plain media-file URLs with Camel's HTTP client instead of yt-dlp"),
+            property("avqa.extract.timeout", "600", Checks.atLeast(1), "seconds after which ffmpeg is stopped"),
+            property("avqa.progress.snapshot-interval", "10", Checks.atLeast(0.1),
+                    "seconds between rewrites of download_progress.json"),
+            on("avqa.schedule.enabled", "--schedule", "stay running and resume on the Quartz schedule"),
+            option("avqa.schedule.cron", "--cron", "EXPR", "0 0 2 * * ?", Checks.CRON,
+                    "when to resume: a Quartz cron expression, seconds first"),
+            off("avqa.schedule.initial-run", "--no-initial-run", "with --schedule, wait for the first trigger"),
+            option("avqa.status.interval", "--status-interval", "SECONDS", "60", Checks.atLeast(0.1),
+                    "seconds between status lines in the log"),
+            action("--verify", "check the data directory, print a report, download nothing"),
+            action("--repair", "with --verify: move invalid files aside so the next run fetches them again"),
+            option("avqa.role", "--role", "ROLE", "all", Checks.oneOf("all", "planner", "worker"),
+                    "all (one process does everything), planner or worker (many hosts, one dataset)"),
+            property("avqa.broker.url", "", Checks.BROKER_URL, "the ActiveMQ Classic broker of the multi-host mode"),
+            property("avqa.broker.user", "", null, "the broker's user"),
+            property("avqa.broker.password", "", null, "the broker's password"),
+            property("avqa.broker.queue", "avqa.videos", Checks.QUEUE, "the queue of per-video messages"),
+            property("avqa.db.url", "", Checks.DB_URL, "the PostgreSQL database of the multi-host mode"),
+            property("avqa.db.user", "", null, "the database's user"),
+            property("avqa.db.password", "", null, "the database's password"),
+            property("avqa.routes.dir", "./routes", null, "where the route files are read (and watched)"),
+            property("avqa.tools.yt-dlp", "yt-dlp", Checks.PROGRAM, "the yt-dlp program"),
+            property("avqa.tools.ffmpeg", "ffmpeg", Checks.PROGRAM, "the ffmpeg program"),
+            property("avqa.tools.ffprobe", "ffprobe", Checks.PROGRAM, "the ffprobe program"),
+            action("--help", "show this help and exit"));
+
+    /** The built-in defaults, by property. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private SettingsTable() {
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        for (Setting s : ROWS) {
+            if (s.key() != null) {
+                d.put(s.key(), s.value());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** The row of a property. */
+    public static Setting row(String key) {
+        for (Setting s : ROWS) {
+            if (key.equals(s.key())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown setting " + key);
+    }
+}

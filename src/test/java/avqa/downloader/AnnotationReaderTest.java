@@ -1,0 +1,91 @@
+package avqa.downloader;
+
+import avqa.downloader.settings.SettingsTable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AnnotationReaderTest {
+
+    static Path realTestSplit() {
+        Path file = Fixture.SHARED_DATA.resolve("music-avqa/avqa-test.json");
+        if (!Files.isRegularFile(file)) {
+            System.err.println("SKIPPED: the real MUSIC-AVQA annotations are not at " + file
+                    + " (CI has them in ../shared/data beside the repository)");
+        }
+        assumeTrue(Files.isRegularFile(file), "skipped: the real MUSIC-AVQA annotations are not at " + file
+                + " (they are in ../shared/data beside the repository on CI)");
+        return file;
+    }
+
+    @Test
+    void theRealTestSplitPlansInto6399UniqueVideos() {
+        Path file = realTestSplit();
+        long start = System.nanoTime();
+        List<String> ids = new AnnotationReader().uniqueVideoIds(file);
+        System.out.printf("planned %d unique videos from %s in %d ms%n", ids.size(), file,
+                (System.nanoTime() - start) / 1_000_000);
+        assertEquals(6399, ids.size());
+        VideoIdRules youtube = new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE);
+        assertTrue(ids.stream().allMatch(id -> youtube.resolve(id).state() == VideoTask.State.UNAVAILABLE),
+                "no MUSIC-AVQA v1 id is a YouTube id");
+    }
+
+    @Test
+    void theRealTestSplitRunsEndToEndWithoutARequest(@TempDir Path tmp) throws Exception {
+        Path file = realTestSplit();
+        try (ConnectionSentinel youtube = new ConnectionSentinel()) {
+            List<String> args = Fixture.localArgs(tmp.resolve("data"), file.getParent(), SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--proxy", youtube.proxyUrl()));
+            assertEquals(0, Fixture.run(args).exit());
+            assertEquals(0, youtube.connections());
+            assertEquals(6399, Fixture.readJson(tmp.resolve("data/metadata/video_ids.json")).get("all_ids").size());
+            assertTrue(Fixture.lastSummary(tmp.resolve("data")).contains("no-source=6399"));
+        }
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            [{"video_id": "a"}, {"video_id": "b"                  | at line 1, column 37: malformed JSON: Unexpected end-of-input
+            {"video_id": "a"}                                     | expected a JSON array of question objects, found an object
+            ["a", "b"]                                            | question 0 is a string, not an object
+            [{"video_id": "a"}, {"question_id": 3}]               | question 1 has no string "video_id"
+            [{"video_id": "a"}] trailing                          | line 1, column
+            [{"video_id": "a",, }]                                | malformed JSON
+            """)
+    void malformedFilesAreNamedWithWhereTheyBroke(String content, String message, @TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("avqa-val.json");
+        Files.writeString(file, content);
+        BadInputException e = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds(file));
+        assertTrue(e.getMessage().startsWith("avqa-val.json"), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void anEmptyFileIsNamed(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("avqa-val.json");
+        Files.writeString(file, "");
+        BadInputException e = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds(file));
+        assertTrue(e.getMessage().contains("avqa-val.json is empty"), e.getMessage());
+    }
+
+    @Test
+    void idsAreUniqueAcrossSplitsInFirstSeenOrder(@TempDir Path tmp) throws Exception {
+        Fixture.annotations(tmp, "val", List.of("b", "a", "b"));
+        Fixture.annotations(tmp, "test", List.of("c", "a"));
+        AnnotationReader.VideoIds ids = new AnnotationReader().read(tmp, Dataset.MUSIC_AVQA, List.of("val", "test"));
+        assertEquals(List.of("b", "a"), ids.bySplit().get("val"));
+        assertEquals(List.of("c", "a"), ids.bySplit().get("test"));
+        assertEquals(List.of("b", "a", "c"), ids.allIds());
+    }
+}

@@ -1,0 +1,171 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Variable;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The retry policy and the dead-letter channel of {@code routes/20-errors.yaml}, at route level: a
+ * stand-in stage that fails as scripted, under the real route configuration {@code video-errors}.
+ */
+class ErrorRoutesTest extends CamelMainTestSupport {
+
+    /** Static: the Camel context is made before this class's own fields are; emptied after each test. */
+    static final Path data = newDataDir();
+
+    private static Path newDataDir() {
+        try {
+            return Files.createTempDirectory("avqa-error-routes");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void emptyDataDir() {
+        FileTrees.deleteTree(data, false);
+    }
+
+    static final Faults faults = new Faults();
+
+    @org.junit.jupiter.api.BeforeEach
+    void noScriptYet() {
+        faults.script.clear();
+        faults.attempts.clear();
+    }
+
+    /** Fails as scripted, one failure per attempt, and notes when each attempt came. */
+    public static final class Faults {
+        final Deque<RuntimeException> script = new ArrayDeque<>();
+        final List<Long> attempts = new ArrayList<>();
+
+        public synchronized void attempt(@Variable("job") VideoJob job) {
+            attempts.add(System.nanoTime());
+            job.countAttempt();
+            RuntimeException next = script.poll();
+            if (next != null) {
+                throw next;
+            }
+        }
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.withRoutesIncludePattern("file:routes/20-errors.yaml,classpath:routes-test/attempts.yaml");
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = new Properties();
+        p.setProperty("avqa.retry.max-redeliveries", "3");
+        p.setProperty("avqa.backoff.initial-millis", "200");
+        p.setProperty("avqa.backoff.multiplier", "2");
+        p.setProperty("avqa.backoff.max-millis", "5000");
+        p.setProperty("avqa.worker", "false");
+        p.setProperty("avqa.clustered", "false");
+        p.setProperty("avqa.data-dir", data.toString());
+        return p;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        RunControl run = new RunControl();
+        Workspace workspace = new Workspace(data, "mp4", "wav");
+        workspace.prepare(false);
+        WorkArea work = new WorkArea(data);
+        registry.bind("runControl", run);
+        registry.bind("workArea", work);
+        registry.bind("retryLog", new RetryLog(4));
+        registry.bind("failureRecords", new FailureRecords(workspace));
+        registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run));
+        registry.bind("counters", new RunCounters(run, null, new ImportLedger(workspace)));
+        registry.bind("faults", faults);
+    }
+
+    private VideoJob job(String id) {
+        return new VideoJob(id, VideoJob.Kind.DOWNLOAD, "http://127.0.0.1:9/" + id, null, null,
+                data.resolve(".partial").resolve(id), null, "download");
+    }
+
+    private void attempt(VideoJob job) {
+        template.send("direct:test-attempt", ex -> ex.setVariable("job", job));
+    }
+
+    @Test
+    void aTransientFailureIsRedeliveredWithGrowingPausesAndNotDeadLettered() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            faults.script.add(new VideoFailure.Transient("server error at the source (HTTP 503)", "HTTP Error 503"));
+        }
+        NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("transient01"));
+
+        assertEquals(4, faults.attempts.size(), "three redeliveries after the first attempt");
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < faults.attempts.size(); i++) {
+            gaps.add(TimeUnit.NANOSECONDS.toMillis(faults.attempts.get(i) - faults.attempts.get(i - 1)));
+        }
+        // 200 ms, then doubled each time, each within the policy's +-15 % (and a little scheduling slack)
+        assertTrue(gaps.get(0) >= 160 && gaps.get(1) >= 320 && gaps.get(2) >= 640, "gaps " + gaps);
+        assertTrue(gaps.get(0) < gaps.get(1) && gaps.get(1) < gaps.get(2), "growing gaps " + gaps);
+        assertFalse(deadLettered.matches(500, TimeUnit.MILLISECONDS), "a success is not dead-lettered");
+        assertFalse(Files.exists(data.resolve("failed/transient01.json")));
+    }
+
+    @Test
+    void aPermanentFailureGoesStraightToTheDeadLetterChannel() throws Exception {
+        faults.script.add(new VideoFailure.Permanent("private video", "ERROR: Private video"));
+        NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("permanent01"));
+
+        assertTrue(deadLettered.matches(5, TimeUnit.SECONDS));
+        assertEquals(1, faults.attempts.size(), "not redelivered");
+        var record = Fixture.readJson(data.resolve("failed/permanent01.json"));
+        assertEquals("permanent", record.get("category").asText());
+        assertEquals("private video", record.get("reason").asText());
+        assertEquals(1, record.get("attempts").asInt());
+    }
+
+    @Test
+    void aTransientFailureThatStaysIsDeadLetteredAfterTheLastAttempt() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            faults.script.add(new VideoFailure.Transient("network failure while downloading", "reset"));
+        }
+        NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("transient02"));
+
+        assertTrue(deadLettered.matches(10, TimeUnit.SECONDS));
+        assertEquals(4, faults.attempts.size(), "avqa.retry-attempts attempts in all");
+        assertEquals("transient", Fixture.readJson(data.resolve("failed/transient02.json")).get("category").asText());
+    }
+
+    @Test
+    void aStoppingRunRecordsNothing() throws Exception {
+        faults.script.add(new RunStoppedException("stopped by a signal"));
+        NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("stopped01"));
+
+        assertFalse(deadLettered.matches(500, TimeUnit.MILLISECONDS));
+        assertFalse(Files.exists(data.resolve("failed/stopped01.json")), "the video stays pending");
+        assertTrue(context.getRegistry().lookupByNameAndType("runControl", RunControl.class).isStopping(),
+                "one worker's stop stops them all");
+    }
+}
