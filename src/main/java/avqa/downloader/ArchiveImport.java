@@ -1,18 +1,14 @@
 package avqa.downloader;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Expression;
-import org.apache.camel.dataformat.tarfile.TarSplitter;
-import org.apache.camel.dataformat.zipfile.ZipSplitter;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
@@ -20,57 +16,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --import-archive}: the archives the MUSIC-AVQA authors distribute. The route splits each
- * archive into its entries (Camel's zip and tar splitters, streaming: nothing is unpacked whole);
- * this bean decides which entries are videos to import, under which id, and streams each one into
- * the data directory's work area, from where the same validation and audio stages as downloads
- * take it. Entries already complete are skipped, so an interrupted import resumes.
+ * {@code --import-archive}, and the archives fetched by URL: which archives to read, which of their
+ * entries are videos of the plan (matched by file name, wherever they sit in the archive: {@code
+ * <id>.<video-format>}; nothing is guessed), and the writing of an entry into the video's work
+ * directory, at most {@code avqa.archive.max-entry-size} bytes of it. Entries of videos already
+ * complete are skipped, so an interrupted import resumes; entries that match nothing planned are
+ * counted and named in one line.
  */
 public final class ArchiveImport {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.import");
 
-    private final List<Path> archives;
+    private final List<Path> local;
+    private final ArchiveFetch fetched;
     private final VideoPlanner planner;
     private final ImportLedger ledger;
     private final DiskFull diskFull;
     private final String videoExt;
+    private final long maxEntryBytes;
+    private final AtomicInteger matched = new AtomicInteger();
+    private final AtomicInteger alreadyComplete = new AtomicInteger();
+    private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    public ArchiveImport(List<Path> archives, VideoPlanner planner, ImportLedger ledger, DiskFull diskFull,
-                         String videoExt) {
-        this.archives = archives;
+    public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
+                         DiskFull diskFull, String videoExt, long maxEntryBytes) {
+        this.local = local;
+        this.fetched = fetched;
         this.planner = planner;
         this.ledger = ledger;
         this.diskFull = diskFull;
         this.videoExt = videoExt;
+        this.maxEntryBytes = maxEntryBytes;
     }
 
+    /**
+     * The archives to import: those given as files and those fetched; none when the plan has nothing
+     * left that an archive could provide (a rerun over a complete dataset reads no archive).
+     */
     public List<String> list() {
-        return archives.stream().map(Path::toString).toList();
+        List<String> out = new ArrayList<>();
+        if (planner.plannedVideos() == planner.completeCount()) {
+            return out;
+        }
+        local.forEach(p -> out.add(p.toString()));
+        fetched.fetched().forEach(p -> out.add(p.toString()));
+        return out;
+    }
+
+    /** An archive starts: its counts start at zero. */
+    public void begin() {
+        matched.set(0);
+        alreadyComplete.set(0);
+        unmatched.clear();
     }
 
     /**
-     * The entries of the archive in the body, one message each, as a stream: Camel's zip splitter for
-     * a zip, its tar splitter for a tar (or tar.gz, decompressed by {@link #open}).
+     * What to do with an entry: import it as the planned video its file name names; null (skip) for
+     * a folder, a file of another kind, a name that is not a planned video, or a video already complete.
      */
-    public Object splitter(Exchange exchange, @Variable("archive") String archive) {
-        Expression splitter = archive.toLowerCase(Locale.ROOT).endsWith(".zip") ? new ZipSplitter() : new TarSplitter();
-        return splitter.evaluate(exchange, Object.class);
-    }
-
-    /** The archive as a stream for the splitter; a .tar.gz is decompressed on the way. */
-    public InputStream open(@Body String archive) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(archive)), 1 << 16);
-        String n = archive.toLowerCase(Locale.ROOT);
-        return n.endsWith(".gz") || n.endsWith(".tgz") ? new GZIPInputStream(in, 1 << 16) : in;
-    }
-
-    /**
-     * What to do with an entry: import it under its file name without the extension, if that is a
-     * safe id and the entry is a {@code --video-format} file; null (skip) otherwise, or when that
-     * video is complete.
-     */
-    public VideoTask task(@Header("CamelFileName") String entry) {
+    public VideoTask task(@Header("CamelFileName") String entry, @Variable("archive") String archive) {
         if (entry == null || entry.endsWith("/")) {
             return null;
         }
@@ -81,28 +85,50 @@ public final class ArchiveImport {
         }
         String id = name.substring(0, dot);
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        if (!ext.equals(videoExt)) {
+        if (!ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
             if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
-                LOG.warn("Skipped archive entry {}: not a .{} file (--video-format)", FailureRecords.shown(entry), videoExt);
+                unmatched.add(entry);
             }
             return null;
         }
-        if (!VideoIdRules.isSafe(id)) {
-            LOG.warn("Skipped an archive entry whose name is not a safe id: {}", FailureRecords.shown(entry));
-            return null;
-        }
         if (planner.isComplete(id)) {
+            alreadyComplete.incrementAndGet();
             return null;
         }
+        matched.incrementAndGet();
         ledger.handled(id);
-        return VideoTask.imported(id);
+        return VideoTask.imported(id, Path.of(archive).getFileName().toString());
     }
 
-    /** Streams the entry into the job's work directory as its video. */
-    public void save(@Variable("job") VideoJob job, @Body InputStream entry) throws IOException {
+    /** The archive is read: what it held, in one line. */
+    public void end(@Variable("archive") String archive) {
+        String name = Path.of(archive).getFileName().toString();
+        LOG.info("Read {}: {} entries taken as planned videos, {} of videos already complete", name, matched.get(),
+                alreadyComplete.get());
+        if (!unmatched.isEmpty()) {
+            List<String> shown = unmatched.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
+            LOG.warn("{} video entries of {} match no planned video by name and were left alone (for example {}); the "
+                    + "names a run plans are in metadata/video_ids.json", unmatched.size(), name, shown);
+        }
+    }
+
+    /** Streams the entry, at most avqa.archive.max-entry-size bytes of it, into the job's work directory. */
+    public void save(@Variable("job") VideoJob job, @Variable("archive") String archive,
+                     @Header("CamelFileName") String entry, @Body InputStream in) throws IOException {
+        job.fromArchive(Path.of(archive).getFileName().toString(), entry);
         Path target = job.workDir().resolve("video." + videoExt);
-        try {
-            Files.copy(entry, target, StandardCopyOption.REPLACE_EXISTING);
+        long written = 0;
+        try (OutputStream out = Files.newOutputStream(target)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                written += n;
+                if (written > maxEntryBytes) {
+                    throw new VideoFailure.InvalidOutput("the archive entry is larger than avqa.archive.max-entry-size ("
+                            + ArchiveFetch.human(maxEntryBytes) + "); it was not read further", Redact.text(entry, 200));
+                }
+                out.write(buf, 0, n);
+            }
         } catch (IOException e) {
             IOException other = diskFull.check(e);
             throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",

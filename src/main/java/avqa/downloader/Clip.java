@@ -22,4 +22,17 @@ public record Clip(String name, double start, Double duration, boolean flip) {
         }
         return total;
     }
+
+    /** The clip a mirrored copy ({@code <clip>_flip}) is made from. */
+    public static String mirroredFrom(String flipName) {
+        if (!flipName.endsWith("_flip")) {
+            throw new IllegalArgumentException(flipName + " is not a mirrored copy");
+        }
+        return flipName.substring(0, flipName.length() - "_flip".length());
+    }
+
+    /** The mirrored copy of a complete clip: all of it, mirrored. */
+    public static Clip mirrorOf(String flipName) {
+        return new Clip(flipName, 0, null, true);
+    }
 }

@@ -16,9 +16,17 @@ public final class Coverage {
     public static final String YOUTUBE = "YouTube";
     public static final String FLIP = "derived flip (YouTube)";
     public static final String MIRROR = "mirror";
+    public static final String FLIP_OF_MIRROR = "derived flip (mirror)";
     public static final String ARCHIVE = "archive";
+    /** A mirrored copy made from a clip that was complete (an archive's, most often): no download. */
+    public static final String FLIP_OF_COMPLETE = "derived flip (from a complete clip)";
     public static final String NO_SOURCE = "no source";
     public static final String INVALID_ID = "invalid id";
+
+    /** The group of a mirrored copy cut from a download of {@code url}. */
+    static String flipGroup(String url) {
+        return VideoIdRules.isYoutubeUrl(url) ? FLIP : FLIP_OF_MIRROR;
+    }
 
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private int referenced;
@@ -39,22 +47,24 @@ public final class Coverage {
     }
 
     /**
-     * The report, counting complete ones with {@code complete} and failures with {@code failures};
-     * videos an archive provided ({@code fromArchives}, known only after the plan) count as archive.
+     * The report. A complete video is counted where it really came from ({@code origins}, from
+     * provenance.jsonl: an archive by name, YouTube, a derived flip, a mirror); one that is not
+     * complete where the plan would fetch it from, with its failure's category from {@code failures}.
      */
     public String report(java.util.function.Predicate<String> complete, FailureRecords failures,
-                         java.util.Set<String> fromArchives) {
+                         Map<String, String> origins) {
         Map<String, List<String>> groups = new LinkedHashMap<>();
-        this.groups.forEach((group, ids) -> {
+        this.groups.forEach((planned, ids) -> {
             for (String id : ids) {
-                groups.computeIfAbsent(fromArchives.contains(id) ? ARCHIVE : group, g -> new ArrayList<>()).add(id);
+                String group = complete.test(id) ? origins.getOrDefault(id, planned) : planned;
+                groups.computeIfAbsent(group, g -> new ArrayList<>()).add(id);
             }
         });
         StringBuilder t = new StringBuilder();
         int total = groups.values().stream().mapToInt(List::size).sum();
         long done = groups.values().stream().flatMap(List::stream).filter(complete).count();
-        t.append(String.format("Coverage: %d of %d videos complete (%d referenced by the annotations).%n", done, total,
-                referenced));
+        t.append(String.format("Coverage: %d of %d videos complete (%d referenced by the annotations); by where they "
+                + "come from:%n", done, total, referenced));
         groups.forEach((group, ids) -> {
             long ok = ids.stream().filter(complete).count();
             Map<String, Integer> notDone = new TreeMap<>();
@@ -64,18 +74,24 @@ public final class Coverage {
                     notDone.merge(c == null ? "pending" : c, 1, Integer::sum);
                 }
             }
-            t.append(String.format("  %-24s %6d, complete %6d%s%n", group + ":", ids.size(), ok,
+            t.append(String.format("  %-36s %6d, complete %6d%s%n", group + ":", ids.size(), ok,
                     notDone.isEmpty() ? "" : "; not complete: " + notDone));
         });
         int noSource = groups.getOrDefault(NO_SOURCE, List.of()).size();
         if (noSource > 0) {
-            t.append(String.format("  What to do about the %d without a source: they are MUSIC-AVQA's internal names; "
-                    + "import the official archives with --import-archive FILE (zip or tar, streamed, resumable), "
-                    + "or point --source-url-template at a mirror that serves them by these names.%n", noSource));
+            t.append(String.format("  What to do about the %d without a source: they are MUSIC-AVQA's own names of the "
+                    + "v1 videos, which come from the authors' archives: %s%n", noSource, V1_ARCHIVES));
         }
         if (groups.containsKey(INVALID_ID)) {
             t.append("  The invalid ids are listed in failed_downloads.json; fix them in the annotations.\n");
         }
         return t.toString();
     }
+
+    /** How to get the MUSIC-AVQA v1 videos: the authors' archives, and the way to import them. */
+    public static final String V1_ARCHIVES = "download the folder on Google Drive with "
+            + "`pip install gdown && gdown --folder https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ "
+            + "-O avqa-archives` (Drive's daily download quota may stop it for a while; run it again later), or from "
+            + "Baidu Netdisk (the link in the GeWu-Lab/MUSIC-AVQA README, password cvpr); then run again with "
+            + "--import-archive FILE for each archive (zip, tar, RAR, 7z; for one split into parts, the first part).";
 }

@@ -11,22 +11,26 @@ public enum Dataset {
 
     /** MUSIC-AVQA v1 (GeWu-Lab): every video id is an internal name; the videos come from archives or mirrors. */
     MUSIC_AVQA("music-avqa", "https://raw.githubusercontent.com/GeWu-Lab/MUSIC-AVQA/main/data/json",
-            List.of("train", "val", "test"), "avqa-%s.json", null),
+            List.of("train", "val", "test"), "avqa-%s.json", null, null),
 
     /**
      * MUSIC-AVQA-v2.0 (DragonLiu1995): the balanced QA files, which mix v1's internal names with
      * ~1,230 YouTube clips (some mirrored) listed in the additional-videos CSV.
      */
     MUSIC_AVQA_V2("music-avqa-v2", "https://raw.githubusercontent.com/DragonLiu1995/MUSIC-AVQA-v2.0/main/data",
-            List.of("train", "test"), "balance_full_set/%s_balance.json", "MUSIC-AVQA-v2.0_additional_videos.csv");
+            List.of("train", "test"), "balance_full_set/%s_balance.json", "MUSIC-AVQA-v2.0_additional_videos.csv",
+            // the 1,040 added clips, cut to 60 s by the authors (linked from the v2.0 README); dl=1 gives the file
+            "https://www.dropbox.com/s/ejb36sh6gzqwdhn/collect_new_set.rar?dl=1");
 
     private final String id;
     private final String baseUrl;
     private final List<String> splits;
     private final String annotationPattern;
     private final String manifest;
+    private final String archiveUrl;
 
-    Dataset(String id, String baseUrl, List<String> splits, String annotationPattern, String manifest) {
+    Dataset(String id, String baseUrl, List<String> splits, String annotationPattern, String manifest, String archiveUrl) {
+        this.archiveUrl = archiveUrl;
         this.id = id;
         this.baseUrl = baseUrl;
         this.splits = splits;
@@ -64,6 +68,11 @@ public enum Dataset {
     public String annotationFile(String split) {
         String path = annotationPath(split);
         return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** The authors' archive of the dataset's clips, or null. */
+    public String archiveUrl() {
+        return archiveUrl;
     }
 
     /** The clip manifest published with the dataset, relative to the base URL, or null. */

@@ -147,6 +147,48 @@ public final class FailureClassifier {
     }
 
     /**
+     * What an exception of the HTTP client means (the fast path, an archive's download): the same
+     * categories as yt-dlp's words for the same troubles.
+     */
+    public static VideoFailure network(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof VideoFailure f) {
+                return f;
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return new VideoFailure.Transient("cannot resolve the source's host name " + Redact.text(m, 100)
+                        + ": no network or DNS", m);
+            }
+            if (m.startsWith(HttpClientSetup.NOT_HTTP)) {
+                return new VideoFailure.Permanent("the source redirected to a location that is not http or https ("
+                        + m.substring(HttpClientSetup.NOT_HTTP.length()) + "); only http and https are followed", m);
+            }
+            if (t instanceof org.apache.hc.client5.http.RedirectException
+                    || t instanceof org.apache.hc.client5.http.CircularRedirectException) {
+                return new VideoFailure.Permanent("the source redirects in a loop (too many redirects)", m);
+            }
+            if (t instanceof java.net.SocketTimeoutException) {
+                return new VideoFailure.Transient("no data came in time: the request was given up", m);
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return new VideoFailure.Transient("the secure connection to the source failed (TLS)", m);
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new VideoFailure.Transient("network failure while downloading", String.valueOf(root.getMessage()));
+    }
+
+    /** Rethrows the exception an HTTP request raised as the failure it means (a route's doCatch). */
+    public void rethrowNetwork(org.apache.camel.Exchange exchange) {
+        Throwable e = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        throw raise(network(e));
+    }
+
+    /**
      * The failure to throw: an IP-wide signal starts the cool-down for every worker first; a stop of
      * the run (a signal, a full disk) wins over any failure.
      */

@@ -37,8 +37,9 @@ public final class Ffmpeg {
      * Cuts a clip from its source, exactly: re-encoded (H.264/AAC) so the cut falls on the requested
      * frame rather than the nearest keyframe, and mirrored with {@code hflip} when the clip asks.
      */
-    public List<String> cut(@Variable("job") VideoJob clipJob, @Variable("sourceFile") Path source) {
+    public List<String> cut(@Variable("job") VideoJob clipJob) {
         Clip clip = clipJob.clip();
+        Path source = clipJob.source();
         List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
                 "-ss", String.format(Locale.ROOT, "%.3f", clip.start()), "-i", inside(source)));
         if (clip.duration() != null) {

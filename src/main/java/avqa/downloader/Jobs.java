@@ -1,11 +1,13 @@
 package avqa.downloader;
 
 import java.util.List;
+import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
 /**
  * Makes the per-video {@link VideoJob}s: one from each planned task at dispatch (the id checked
- * here, once), and one per clip when a downloaded source is cut.
+ * here, once), and one per clip when a downloaded source (or a complete clip, for its mirrored copy)
+ * is cut. Each job knows where its video comes from, as the coverage report groups it.
  */
 public final class Jobs {
 
@@ -17,39 +19,56 @@ public final class Jobs {
         this.work = work;
     }
 
-    /** The job of a planned task that needs work (a download, an archive entry, its audio). */
+    /** The job of a planned task that needs work (a download, an archive entry, mirrored clips, its audio). */
     public VideoJob forTask(@Variable("task") VideoTask task) {
         String id = Workspace.checked(task.id());
         return switch (task.state()) {
-            case DOWNLOAD -> task.clips().isEmpty()
-                    ? new VideoJob(id, VideoJob.Kind.DOWNLOAD, task.url(), null, null, work.of(id), null, "download")
-                    : new VideoJob(id, VideoJob.Kind.CLIP_SOURCE, task.url(), task.clips(), null, work.of(id), null,
-                    "download");
-            case IMPORTED -> new VideoJob(id, VideoJob.Kind.ARCHIVE_ENTRY, null, null, null, work.of(id), null, "archive");
+            case DOWNLOAD -> new VideoJob(id, task.clips().isEmpty() ? VideoJob.Kind.DOWNLOAD : VideoJob.Kind.CLIP_SOURCE,
+                    task.url(), task.clips(), null, work.of(id), null, sourceGroup(task.url()));
+            case IMPORTED -> new VideoJob(id, VideoJob.Kind.ARCHIVE_ENTRY, null, null, null, work.of(id), null,
+                    Coverage.ARCHIVE + " " + task.from());
+            case DERIVE -> new VideoJob(id, VideoJob.Kind.DERIVE, null, task.clips(), null, work.of(id), null,
+                    Coverage.FLIP_OF_COMPLETE);
             case EXTRACT_AUDIO -> new VideoJob(id, VideoJob.Kind.AUDIO_ONLY, null, null, null, work.of(id),
                     workspace.video(id), "audio");
             default -> throw new IllegalArgumentException("nothing to do for " + task.state() + " " + id);
         };
     }
 
-    /** One job per clip of a downloaded source: cut into {@code .partial/<clip>/clip.<ext>}. */
+    /**
+     * One job per clip: cut into {@code .partial/<clip>/clip.<ext>} from the downloaded source, or, for a
+     * mirrored copy of a complete clip, from {@code videos/<clip>}.
+     */
     public List<VideoJob> forClips(@Variable("job") VideoJob source) {
         return source.clips().stream().map(c -> {
             String name = Workspace.checked(c.name());
-            VideoJob clip = new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
-                    work.of(name).resolve("clip." + workspace.videoExt()), "download");
-            return clip;
+            boolean derived = source.kind() == VideoJob.Kind.DERIVE;
+            java.nio.file.Path from = derived ? workspace.video(Clip.mirroredFrom(name)) : source.video();
+            String origin = derived ? source.origin() : c.flip() ? Coverage.flipGroup(source.url()) : source.origin();
+            return new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
+                    work.of(name).resolve("clip." + workspace.videoExt()), origin, from);
         }).toList();
     }
 
-    /** Where the job's audio is extracted to: {@code audio.<ext>} in its work directory. */
+    /** Where the audio is extracted to: {@code audio.<ext>} in the job's work directory. */
     public void prepareAudio(@Variable("job") VideoJob job) {
-        job.audio(work.ensure(job.workDir()).resolve("audio." + workspace.audioExt()));
+        work.ensure(job.workDir());
+        job.audio(job.workDir().resolve("audio." + workspace.audioExt()));
     }
 
     /** A new request for the job: counted, in an empty work directory. */
     public void newAttempt(@Variable("job") VideoJob job) {
         job.countAttempt();
         work.fresh(job);
+    }
+
+    /** An archive entry's job learns which archive and entry it comes from. */
+    public void fromArchive(@Variable("job") VideoJob job, @Variable("archive") String archive,
+                            @Header("CamelFileName") String entry) {
+        job.fromArchive(java.nio.file.Path.of(archive).getFileName().toString(), entry);
+    }
+
+    static String sourceGroup(String url) {
+        return VideoIdRules.isYoutubeUrl(url) ? Coverage.YOUTUBE : Coverage.MIRROR;
     }
 }

@@ -103,7 +103,7 @@ public final class MediaFileFetcher {
             try {
                 written = copy(in, target);
             } catch (RuntimeException | IOException e) {
-                abort(in);
+                HttpBodies.drop(in);
                 throw e;
             }
             long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
@@ -121,17 +121,6 @@ public final class MediaFileFetcher {
                         + " s (avqa.download.timeout)", String.valueOf(e.getMessage()));
             }
             throw new VideoFailure.Transient("network failure while downloading", String.valueOf(e.getMessage()));
-        }
-    }
-
-    /** Drops the connection instead of draining the rest of the body (what closing would do). */
-    private static void abort(InputStream in) {
-        if (in instanceof org.apache.hc.core5.http.io.EofSensorInputStream eof) {
-            try {
-                eof.abort();
-            } catch (IOException ignored) {
-                // dropped anyway
-            }
         }
     }
 

@@ -23,6 +23,7 @@ public final class RunCounters {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> made = new ConcurrentHashMap<>();
     private final java.util.List<Runnable> onStep = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final ImportLedger imports;
@@ -48,6 +49,7 @@ public final class RunCounters {
             a.reset();
         }
         failed.clear();
+        made.clear();
         active = true;
     }
 
@@ -77,11 +79,9 @@ public final class RunCounters {
     }
 
     public void completed(@Variable("job") VideoJob job, @Variable("bytes") Long written) {
-        (switch (job.origin()) {
-            case "archive" -> imported;
-            case "audio" -> audioOnly;
-            default -> downloaded;
-        }).increment();
+        String origin = job.origin();
+        (origin.startsWith(Coverage.ARCHIVE) ? imported : origin.equals("audio") ? audioOnly : downloaded).increment();
+        made.computeIfAbsent(origin, o -> new LongAdder()).increment();
         bytes.add(written == null ? 0 : written);
         step();
     }
@@ -144,6 +144,13 @@ public final class RunCounters {
     /** Videos made complete by this run. */
     public long done() {
         return downloaded.sum() + audioOnly.sum() + imported.sum();
+    }
+
+    /** What this run made complete, by where it came from. */
+    public Map<String, Long> madeByOrigin() {
+        Map<String, Long> out = new TreeMap<>();
+        made.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     public Map<String, Long> failedByCategory() {

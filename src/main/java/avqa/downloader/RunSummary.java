@@ -48,12 +48,12 @@ public final class RunSummary {
     private final RunControl run;
     private final Settings settings;
     private final VideoPlanner planner;
-    private final ImportLedger imports;
+    private final Provenance provenance;
     private final boolean youtube;
 
     public RunSummary(RunCounters counters, StatusLine status, ProgressBook progress, FailureRecords failures,
                       WorkArea work, Workspace workspace, RunControl run, Settings settings, VideoPlanner planner,
-                      ImportLedger imports, boolean youtube) {
+                      Provenance provenance, boolean youtube) {
         this.counters = counters;
         this.status = status;
         this.progress = progress;
@@ -63,7 +63,7 @@ public final class RunSummary {
         this.run = run;
         this.settings = settings;
         this.planner = planner;
-        this.imports = imports;
+        this.provenance = provenance;
         this.youtube = youtube;
     }
 
@@ -84,6 +84,7 @@ public final class RunSummary {
                         + "{} already complete; failed: {}. {} complete in all.",
                 StatusLine.human(s.elapsed()), s.planned(), s.downloaded(), counters.imported(), s.audioOnly(),
                 s.alreadyComplete(), byCategory.isEmpty() ? "none" : byCategory, progress.size());
+        LOG.info(yieldLine(byCategory));
         LOG.info(coverageReport().stripTrailing());
         long noSource = byCategory.getOrDefault(VideoFailure.NO_SOURCE, 0L);
         if (noSource > 0) {
@@ -126,7 +127,22 @@ public final class RunSummary {
 
     /** Of the planned videos: where each group comes from and how much of it is complete. */
     public String coverageReport() {
-        return planner.coverage().report(planner::isRecordedComplete, failures, imports.importedIds());
+        return planner.coverage().report(planner::isRecordedComplete, failures, provenance.groups());
+    }
+
+    /** What this run made, by where it came from, in one line. */
+    String yieldLine(Map<String, Long> failedByCategory) {
+        Map<String, Long> made = counters.madeByOrigin();
+        StringBuilder t = new StringBuilder("This run: ");
+        if (made.isEmpty()) {
+            t.append("nothing new");
+        } else {
+            t.append(String.join(", ", made.entrySet().stream().map(e -> e.getValue() + " "
+                    + (e.getKey().equals("audio") ? "audio tracks re-extracted" : "from " + e.getKey())).toList()));
+        }
+        long failed = failedByCategory.values().stream().mapToLong(Long::longValue).sum();
+        t.append("; ").append(failed == 0 ? "none failed" : failed + " failed " + failedByCategory).append('.');
+        return t.toString();
     }
 
     /** {@code runs/<timestamp>.json}: the summary, the bytes written and the settings used. */
@@ -165,9 +181,9 @@ public final class RunSummary {
                 + (youtube ? "MUSIC-AVQA's own video ids (00000028, vv…, sa…, va…, esa…, eva…, evv… + 8 digits) "
                 + "are the authors' internal names, not YouTube ids, and no public table maps them to YouTube: "
                 + "asking YouTube for them only wastes the IP's rate limit. " : "")
-                + "Get these videos from the official archives the MUSIC-AVQA authors distribute "
-                + "(Google Drive / Baidu links in the GeWu-Lab/MUSIC-AVQA README, ~36.7 GB real + ~11.6 GB synthetic, "
-                + "CC BY-NC 4.0) and import them with --import-archive FILE, or point --source-url-template at a mirror that serves them by these names, "
+                + "Get these videos from the official archives the MUSIC-AVQA authors distribute (9,288 videos, ~36.7 GB real + "
+                + "~11.6 GB synthetic, CC BY-NC 4.0): " + Coverage.V1_ARCHIVES
+                + " Or point --source-url-template at a mirror that serves them by these names, "
                 + "e.g. --source-url-template 'https://mirror.example.org/avqa/{id}.mp4'.";
     }
 }

@@ -17,11 +17,14 @@ public final class StatusLine {
     private final ProgressBook progress;
     private final CoolDown coolDown;
     private final VideoPlanner planner;
+    private final ArchiveProgress archive;
     private volatile ProgressBar bar;
     private volatile ClusterRecord cluster;
     private volatile String node;
 
-    public StatusLine(RunCounters counters, ProgressBook progress, CoolDown coolDown, VideoPlanner planner) {
+    public StatusLine(RunCounters counters, ProgressBook progress, CoolDown coolDown, VideoPlanner planner,
+                      ArchiveProgress archive) {
+        this.archive = archive;
         this.counters = counters;
         this.progress = progress;
         this.coolDown = coolDown;
@@ -69,9 +72,9 @@ public final class StatusLine {
         long remaining = Math.max(0, counters.planned() - handled);
         String eta = perHour <= 0 ? "unknown" : human(Duration.ofSeconds((long) (remaining / perHour * 3600)));
         Map<String, Long> byCategory = counters.failedByCategory();
-        return String.format("Status: %d/%d complete, %d to go; failed %s; %.1f videos/hour; ETA %s%s",
+        return String.format("Status: %d/%d complete, %d to go; failed %s; %.1f videos/hour; ETA %s%s%s",
                 progress.size(), counters.planned(), remaining, byCategory.isEmpty() ? "none" : byCategory, perHour, eta,
-                coolDownNote());
+                coolDownNote(), archive.text());
     }
 
     private String workerText() {

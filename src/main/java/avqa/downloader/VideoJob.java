@@ -22,7 +22,9 @@ public final class VideoJob {
         /** A video an archive provided, already streamed into the work directory. */
         ARCHIVE_ENTRY,
         /** The video is complete, its audio is not: extract it, no request. */
-        AUDIO_ONLY
+        AUDIO_ONLY,
+        /** Mirrored copies of complete clips: each {@code <clip>_flip} cut from {@code videos/<clip>}, no request. */
+        DERIVE
     }
 
     private final String id;
@@ -32,12 +34,20 @@ public final class VideoJob {
     private final Clip clip;
     private final Path workDir;
     private final String origin;
+    private final Path source;
     private volatile Path video;
     private volatile Path audio;
     private volatile double audioSeconds;
     private volatile int attempts;
+    private volatile String archive;
+    private volatile String entry;
 
     VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin) {
+        this(id, kind, url, clips, clip, workDir, video, origin, null);
+    }
+
+    VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin,
+             Path source) {
         if (!VideoIdRules.isSafe(id)) {
             throw new IllegalArgumentException("a job needs a checked id");
         }
@@ -49,6 +59,7 @@ public final class VideoJob {
         this.workDir = workDir;
         this.video = video;
         this.origin = origin;
+        this.source = source;
     }
 
     public String id() {
@@ -79,9 +90,18 @@ public final class VideoJob {
         return workDir;
     }
 
-    /** How the video came: {@code download}, {@code archive}, {@code clip}, {@code audio}. */
+    /**
+     * Where the video comes from, as the coverage report groups it: {@code YouTube}, {@code mirror},
+     * {@code archive <name>}, {@code derived flip (YouTube)}, {@code derived flip (archive)}; {@code audio}
+     * when only its audio is made.
+     */
     public String origin() {
         return origin;
+    }
+
+    /** For a {@link Kind#CLIP}: the file it is cut from (a downloaded source, or a complete clip). */
+    public Path source() {
+        return source;
     }
 
     /** Whether it needs a request to the source (and so the pacing). */
@@ -89,9 +109,9 @@ public final class VideoJob {
         return kind == Kind.DOWNLOAD || kind == Kind.CLIP_SOURCE;
     }
 
-    /** Whether it is a source that clips are cut from (its own file is not kept). */
+    /** Whether clips are cut from it (a downloaded source, or complete clips to mirror); its own file is not kept. */
     public boolean isClipSource() {
-        return kind == Kind.CLIP_SOURCE;
+        return kind == Kind.CLIP_SOURCE || kind == Kind.DERIVE;
     }
 
     /** The video file as it stands: in the work directory, or under its final name for audio-only. */
@@ -121,6 +141,21 @@ public final class VideoJob {
         this.audioSeconds = seconds;
     }
 
+    /** For an {@link Kind#ARCHIVE_ENTRY}: the archive's file name. */
+    public String archive() {
+        return archive;
+    }
+
+    /** For an {@link Kind#ARCHIVE_ENTRY}: the entry's path inside the archive. */
+    public String entry() {
+        return entry;
+    }
+
+    void fromArchive(String archiveName, String entryName) {
+        this.archive = archiveName;
+        this.entry = entryName;
+    }
+
     /** Requests made for it so far in this run. */
     public int attempts() {
         return attempts;
@@ -132,7 +167,7 @@ public final class VideoJob {
 
     /** The ids its failure is recorded under: each clip's for a source, else its own. */
     public List<String> recordIds() {
-        return kind == Kind.CLIP_SOURCE ? clips.stream().map(Clip::name).toList() : List.of(id);
+        return isClipSource() ? clips.stream().map(Clip::name).toList() : List.of(id);
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class VideoPlanner {
     private final boolean retryPermanent;
     private volatile Coverage coverage = new Coverage();
     private volatile List<VideoTask> lastPlan = List.of();
+    private volatile Set<String> planned = Set.of();
+    private volatile int datasetClipsIncomplete;
     private volatile int completeCount;
 
     public VideoPlanner(AnnotationReader annotations, VideoIdRules rules, VideoIdRules clipSources,
@@ -90,10 +92,12 @@ public final class VideoPlanner {
         annotations.write(ids, workspace.metadataDir().resolve("video_ids.json"));
 
         Map<String, Manifest.Entry> clips = new LinkedHashMap<>();
+        Set<String> datasetClips = new java.util.HashSet<>();
         if (dataset.manifestPath() != null) {
             Path published = workspace.metadataDir().resolve(Path.of(dataset.manifestPath()).getFileName());
             if (Files.isRegularFile(published)) {
                 clips.putAll(Manifest.read(published, clipSources).clips());
+                datasetClips.addAll(clips.keySet());
             }
         }
         Set<String> wanted = new LinkedHashSet<>(ids.allIds());
@@ -103,7 +107,6 @@ public final class VideoPlanner {
             clips.putAll(given);
             wanted.addAll(given.keySet());
         }
-        Set<String> imported = imports.importedIds();
         Set<String> videosPresent = workspace.presentIds(false);
         Set<String> audioPresent = workspace.presentIds(true);
 
@@ -112,19 +115,22 @@ public final class VideoPlanner {
         Map<String, List<Clip>> bySource = new LinkedHashMap<>();
         Map<String, String> sourceUrl = new LinkedHashMap<>();
         int[] counts = new int[VideoTask.State.values().length];
+        int incompleteDatasetClips = 0;
         for (String id : wanted) {
             Manifest.Entry entry = clips.get(id);
             VideoTask task;
             String group;
             if (entry != null) {
-                group = entry.clip().flip() ? Coverage.FLIP
-                        : VideoIdRules.isYoutubeUrl(entry.url()) ? Coverage.YOUTUBE : Coverage.MIRROR;
+                group = entry.clip().flip() ? Coverage.flipGroup(entry.url()) : Jobs.sourceGroup(entry.url());
                 task = task(id, VideoTask.download(id, entry.url()), videosPresent, audioPresent);
                 if (task.state() == VideoTask.State.DOWNLOAD) {
                     bySource.computeIfAbsent(entry.sourceKey(), k -> new ArrayList<>()).add(entry.clip());
                     sourceUrl.put(entry.sourceKey(), entry.url());
                     counts[VideoTask.State.DOWNLOAD.ordinal()]++;
-                    cov.add(id, imported.contains(id) ? Coverage.ARCHIVE : group, referenced.contains(id));
+                    cov.add(id, group, referenced.contains(id));
+                    if (datasetClips.contains(id) && !entry.clip().flip()) {
+                        incompleteDatasetClips++;
+                    }
                     continue;
                 }
             } else {
@@ -133,9 +139,6 @@ public final class VideoPlanner {
                 group = resolved.state() == VideoTask.State.UNAVAILABLE
                         ? (VideoFailure.INVALID_ID.equals(resolved.category()) ? Coverage.INVALID_ID : Coverage.NO_SOURCE)
                         : rules.isYoutube() ? Coverage.YOUTUBE : Coverage.MIRROR;
-            }
-            if (imported.contains(id)) {
-                group = Coverage.ARCHIVE;
             }
             cov.add(id, group, referenced.contains(id));
             counts[task.state().ordinal()]++;
@@ -147,6 +150,8 @@ public final class VideoPlanner {
         bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
         coverage = cov;
         lastPlan = List.copyOf(tasks);
+        planned = wanted;
+        datasetClipsIncomplete = incompleteDatasetClips;
         completeCount = counts[VideoTask.State.COMPLETE.ordinal()];
         LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio, {} to download "
                         + "({} downloads), {} without a source, {} failed permanently before (not requested again{})",
@@ -159,60 +164,56 @@ public final class VideoPlanner {
     }
 
     /**
-     * Writes {@code plan.json}: every download the plan would make (the URL, and the clips cut from
-     * it) and the size of each coverage group. Returns its path.
-     */
-    public String writePlan() throws java.io.IOException {
-        List<Map<String, Object>> downloads = new ArrayList<>();
-        for (VideoTask t : lastPlan) {
-            if (t.state() != VideoTask.State.DOWNLOAD) {
-                continue;
-            }
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("name", t.id());
-            d.put("url", t.url());
-            d.put("clips", t.clips().stream().map(c -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", c.name());
-                m.put("start", c.start());
-                m.put("duration", c.duration());
-                m.put("flip", c.flip());
-                return m;
-            }).toList());
-            downloads.add(d);
-        }
-        Map<String, Object> groups = new LinkedHashMap<>();
-        coverage.groups().forEach((g, ids) -> groups.put(g, ids.size()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("referenced", coverage.referenced());
-        out.put("coverage", groups);
-        out.put("downloads", downloads);
-        Path file = workspace.root().resolve("plan.json");
-        AtomicFiles.write(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(out));
-        return file.toString();
-    }
-
-    /**
      * A planned task again, at the moment it is dispatched: an archive may have provided the video
-     * (then null: nothing to do) or some of a source's clips (then only the others are cut).
+     * (then nothing is left to do) or some of a source's clips; a mirrored copy ({@code <clip>_flip})
+     * whose clip is complete is made from that clip, without any request. Returns the tasks left: none,
+     * the task as planned, or the clips still to download and the copies to make from complete clips.
      */
-    public VideoTask recheck(@Body VideoTask task) {
+    public List<VideoTask> recheck(@Body VideoTask task) {
         if (task.clips().isEmpty() && imports.handledThisRun(task.id())) {
-            return null;
+            return List.of();
         }
         if (task.state() != VideoTask.State.DOWNLOAD) {
-            return task;
+            return List.of(task);
         }
         if (task.clips().isEmpty()) {
-            return isComplete(task.id()) ? null : task;
+            return isComplete(task.id()) ? List.of() : List.of(task);
         }
-        List<Clip> left = task.clips().stream().filter(c -> !isComplete(c.name()) && !imports.handledThisRun(c.name()))
-                .toList();
-        if (left.isEmpty()) {
-            return null;
+        List<Clip> download = new ArrayList<>();
+        List<Clip> mirror = new ArrayList<>();
+        for (Clip c : task.clips()) {
+            if (isComplete(c.name()) || imports.handledThisRun(c.name())) {
+                continue;
+            }
+            if (c.flip() && c.name().endsWith("_flip") && isComplete(Clip.mirroredFrom(c.name()))) {
+                mirror.add(Clip.mirrorOf(c.name()));
+            } else {
+                download.add(c);
+            }
         }
-        return left.size() == task.clips().size() ? task : VideoTask.ofClips(task.id(), task.url(), left);
+        List<VideoTask> out = new ArrayList<>();
+        if (!mirror.isEmpty()) {
+            out.add(VideoTask.derive(task.id(), mirror));
+        }
+        if (!download.isEmpty()) {
+            out.add(download.size() == task.clips().size() ? task : VideoTask.ofClips(task.id(), task.url(), download));
+        }
+        return out;
+    }
+
+    /** Whether the plan has this video (an archive entry of another name is not imported). */
+    public boolean isPlanned(String id) {
+        return planned.contains(id);
+    }
+
+    /** How many clips of the dataset's own clip list the plan still needs (its archive provides them). */
+    public int clipsIncomplete() {
+        return datasetClipsIncomplete;
+    }
+
+    /** The tasks of the last plan, for plan.json. */
+    public List<VideoTask> lastPlan() {
+        return lastPlan;
     }
 
     /** A video is complete when both its files are in place and its completion was recorded. */

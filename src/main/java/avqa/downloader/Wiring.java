@@ -47,7 +47,8 @@ final class Wiring {
         DiskFull diskFull = new DiskFull(workspace.root(), run);
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);
-        ImportLedger imports = new ImportLedger(workspace);
+        ImportLedger imports = new ImportLedger();
+        Provenance provenance = new Provenance(workspace);
         VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
                 new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, imports, failures,
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"));
@@ -55,16 +56,25 @@ final class Wiring {
                 settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
                 settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
         FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run);
+        main.bind("failureClassifier", classifier);
         main.bind("workspace", workspace);
         main.bind("workArea", parts.work());
         main.bind("jobs", new Jobs(workspace, parts.work()));
         main.bind("publisher", new Publisher(workspace, parts.work(), diskFull, run));
-        main.bind("importLedger", imports);
+        main.bind("provenance", provenance);
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
         main.bind("videoPlanner", planner);
-        main.bind("archiveImport", new ArchiveImport(settings.files("avqa.import-archives"), planner, imports, diskFull,
-                settings.get("avqa.video-format")));
+        main.bind("planFile", new PlanFile(planner, workspace));
+        ArchiveProgress archiveProgress = new ArchiveProgress();
+        ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(),
+                settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
+                archiveProgress);
+        main.bind("archiveFetch", archiveFetch);
+        main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar")));
+        main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports, diskFull,
+                settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
+        main.bind("httpClientSetup", new HttpClientSetup());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
@@ -73,18 +83,18 @@ final class Wiring {
         main.bind("mediaValidator", new MediaValidator(run));
         main.bind("mediaFileFetcher", new MediaFileFetcher(settings, classifier, diskFull, run));
         RunCounters counters = new RunCounters(run, planner, imports);
-        StatusLine status = new StatusLine(counters, progress, coolDown, planner);
+        StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
         if (record != null && worker) {
             status.useCluster(record, parts.node());
         }
         main.bind("counters", counters);
         main.bind("statusLine", status);
         main.bind("runSummary", new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
-                planner, imports, rules.isYoutube()));
+                planner, provenance, rules.isYoutube()));
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(), settings.dataset(), settings.splits(),
                 failures);
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
-                imports.importedIds()));
+                provenance.groups()));
         if (record != null) {
             verifier.clusterRecordFrom(record);
         }

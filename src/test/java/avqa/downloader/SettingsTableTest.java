@@ -70,6 +70,6 @@ class SettingsTableTest {
 
     private static String first(String cell) {
         Matcher m = CODE.matcher(cell);
-        return m.find() ? m.group(1) : "";
+        return m.find() ? m.group(1).replace("\\|", "|") : "";
     }
 }

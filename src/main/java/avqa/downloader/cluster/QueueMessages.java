@@ -35,7 +35,8 @@ public final class QueueMessages {
 
     /** Whether a planned video needs a worker (a download, or its audio), rather than a record. */
     public boolean needsWorker(@Variable("task") VideoTask task) {
-        return task.state() == VideoTask.State.DOWNLOAD || task.state() == VideoTask.State.EXTRACT_AUDIO;
+        return task.state() == VideoTask.State.DOWNLOAD || task.state() == VideoTask.State.EXTRACT_AUDIO
+                || task.state() == VideoTask.State.DERIVE;
     }
 
     public String toJson(@Variable("task") VideoTask task) throws JsonProcessingException {
@@ -76,6 +77,9 @@ public final class QueueMessages {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("a video message for " + task.id() + ": " + e.getMessage());
             }
+        }
+        if (task.state() == VideoTask.State.DERIVE && clips.stream().anyMatch(c -> !c.flip() || !c.name().endsWith("_flip"))) {
+            throw new BadInputException("a video message for " + task.id() + " that mirrors what is not a _flip clip");
         }
         task = new VideoTask(task.id(), task.url(), task.state(), null, null, clips);
         boolean done = clips.isEmpty() ? workspace.isComplete(task.id())

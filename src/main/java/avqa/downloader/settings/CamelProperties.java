@@ -24,6 +24,8 @@ public final class CamelProperties {
         String stall = String.valueOf(Math.min(30_000, s.millis("avqa.download.timeout")));
         p.setProperty("camel.component.http.so-timeout", stall);
         p.setProperty("camel.component.http.response-timeout", stall);
+        // the HTTP client follows redirects only to http(s), never repeats a request itself, asks for no compression
+        p.setProperty("camel.component.http.http-client-configurer", "#httpClientSetup");
         // these values already are the command line > -D > environment > file precedence: Camel must
         // not look at the environment or system properties again (it would put them first)
         p.setProperty("camel.component.properties.environment-variable-mode", "0");

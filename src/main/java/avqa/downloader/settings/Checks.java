@@ -54,6 +54,9 @@ final class Checks {
     static final Setting.Check QUEUE = matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}",
             "a queue name of letters, digits, '.', '_' and '-'");
 
+    static final Setting.Check HTTP_URL = v -> v.isEmpty() || v.matches("(?i)https?://[^\\s'{}$]+") ? null
+            : "an http(s) URL";
+
     static final Setting.Check NOT_EMPTY = v -> v.isEmpty() ? "a directory path" : null;
 
     static Setting.Check wholeNumber(int min, int max) {

@@ -1,6 +1,7 @@
 package avqa.downloader.settings;
 
 import avqa.downloader.BadInputException;
+import avqa.downloader.ArchiveFormat;
 import avqa.downloader.Dataset;
 import avqa.downloader.VideoIdRules;
 import java.nio.file.Files;
@@ -37,11 +38,21 @@ final class SettingRules {
             throw new BadInputException("--cookies: cannot read " + s.get("avqa.cookies"));
         }
         s.files("avqa.manifests");
-        for (Path archive : s.files("avqa.import-archives")) {
-            String n = archive.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (!(n.endsWith(".zip") || n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz"))) {
-                throw new BadInputException("--import-archive: " + archive + " is not a .zip, .tar or .tar.gz file");
+        for (String url : s.archiveUrls()) {
+            try {
+                VideoIdRules.checkSourceUrl(url);
+            } catch (IllegalArgumentException e) {
+                throw Settings.bad("--import-archive", avqa.downloader.Redact.url(url), "a file or an http(s) URL with a host");
             }
+        }
+        for (Path archive : s.archiveFiles()) {
+            if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
+                throw new BadInputException("--import-archive: cannot read " + archive);
+            }
+            ArchiveFormat.of(archive);
+        }
+        if (s.get("avqa.archive.url").isEmpty() && dataset.archiveUrl() != null) {
+            s.put("avqa.archive.url", dataset.archiveUrl());
         }
         String role = s.get("avqa.role");
         if (!role.equals("all") && (s.get("avqa.broker.url").isEmpty() || s.get("avqa.db.url").isEmpty())) {

@@ -166,6 +166,41 @@ public final class Settings {
         return out;
     }
 
+    /** The --import-archive values that are http(s) URLs, to download first. */
+    public List<String> archiveUrls() {
+        return list("avqa.import-archives").stream().filter(Settings::isUrl).toList();
+    }
+
+    /** The --import-archive values that are files (a split archive: its first part). */
+    public List<Path> archiveFiles() {
+        return list("avqa.import-archives").stream().filter(v -> !isUrl(v))
+                .map(v -> Path.of(v).toAbsolutePath().normalize()).toList();
+    }
+
+    static boolean isUrl(String v) {
+        String l = v.toLowerCase(Locale.ROOT);
+        return l.startsWith("http://") || l.startsWith("https://");
+    }
+
+    /** A comma-separated setting as its values. */
+    List<String> list(String key) {
+        return Arrays.stream(get(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** A size setting ({@code 500M}, {@code 4G}) in bytes. */
+    public long bytes(String key) {
+        String v = get(key).toUpperCase(Locale.ROOT);
+        int shift = switch (v.charAt(v.length() - 1)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        String number = shift == 0 ? v : v.substring(0, v.length() - 1);
+        return (long) (Double.parseDouble(number) * (1L << shift));
+    }
+
     /** For a {@code file:} metadata URL, the absolute directory it names; empty for http(s). */
     public String metadataDir() {
         String base = get("avqa.metadata.base-url");

@@ -45,8 +45,15 @@ public final class SettingsTable {
             on("avqa.metadata.refresh", "--refresh-metadata", "fetch the annotations again even if metadata/ has them"),
             list("avqa.manifests", "--manifest", "FILE",
                     "more clips: the v2.0 CSV, or CSV/JSON Lines with id,url[,start,end|duration,flip]; repeatable"),
-            list("avqa.import-archives", "--import-archive", "FILE",
-                    "import an official archive (zip, tar, tar.gz) first; repeatable"),
+            list("avqa.import-archives", "--import-archive", "FILE|URL",
+                    "import an archive of the videos first: a file (zip, tar, tar.gz, RAR, 7z; the first part of one "
+                            + "split into parts) or an http(s) URL, downloaded with resume; repeatable"),
+            off("avqa.archive.download", "--no-archive-download",
+                    "do not fetch the dataset's own archive (v2.0: the authors' clip RAR)"),
+            property("avqa.archive.url", "", Checks.HTTP_URL,
+                    "the dataset's own archive (default: the dataset's; music-avqa-v2: the authors' clip RAR on Dropbox)"),
+            property("avqa.archive.max-entry-size", "4G", Checks.SIZE,
+                    "an archive entry larger than this is not read further (a video of the dataset is far smaller)"),
             action("--dry-run", "fetch the annotations, plan, report the coverage, write plan.json; download nothing"),
             on("avqa.retry-permanent", "--retry-permanent", "request again videos whose last failure was permanent"),
             option("avqa.source.url-template", "--source-url-template", "T", YOUTUBE_TEMPLATE, null,
@@ -100,6 +107,8 @@ public final class SettingsTable {
             property("avqa.tools.yt-dlp", "yt-dlp", Checks.PROGRAM, "the yt-dlp program"),
             property("avqa.tools.ffmpeg", "ffmpeg", Checks.PROGRAM, "the ffmpeg program"),
             property("avqa.tools.ffprobe", "ffprobe", Checks.PROGRAM, "the ffprobe program"),
+            property("avqa.tools.bsdtar", "bsdtar", Checks.PROGRAM,
+                    "libarchive's bsdtar, which reads RAR and 7z archives (Debian: libarchive-tools)"),
             action("--help", "show this help and exit"));
 
     /** The built-in defaults, by property. */

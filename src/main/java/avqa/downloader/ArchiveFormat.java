@@ -1,0 +1,90 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What kind of archive a file is, told from its first bytes (a URL's name need not say), and the
+ * byte-parts it was split into ({@code name.zip.00}, {@code .01}, … or {@code .001}, {@code .002}, …),
+ * read as one archive when the first part is given.
+ */
+public enum ArchiveFormat {
+    ZIP, TAR, TAR_GZ, RAR, SEVEN_ZIP;
+
+    private static final Pattern PART = Pattern.compile("(.*)\\.(0*)([01])$");
+
+    /** The kind of the archive whose first part is {@code file}; throws BadInputException when it is none we read. */
+    public static ArchiveFormat of(Path file) {
+        byte[] head = new byte[512];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the archive " + file + ": " + FileTrees.describe(e));
+        }
+        if (startsWith(head, n, 'P', 'K', 3, 4) || startsWith(head, n, 'P', 'K', 5, 6) || startsWith(head, n, 'P', 'K', 7, 8)) {
+            return ZIP;
+        }
+        if (startsWith(head, n, 'R', 'a', 'r', '!', 0x1a, 7)) {
+            return RAR;
+        }
+        if (startsWith(head, n, '7', 'z', 0xbc, 0xaf, 0x27, 0x1c)) {
+            return SEVEN_ZIP;
+        }
+        if (startsWith(head, n, 0x1f, 0x8b)) {
+            return TAR_GZ;
+        }
+        if (n >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
+            return TAR;
+        }
+        throw new BadInputException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
+    }
+
+    private static boolean startsWith(byte[] head, int n, int... magic) {
+        if (n < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((head[i] & 0xff) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The parts of a split archive in order, when {@code first} is the first part of one
+     * ({@code .0}, {@code .00}, {@code .000} or {@code .001} and its siblings); else just {@code first}.
+     */
+    public static List<Path> parts(Path first) {
+        Matcher m = PART.matcher(first.getFileName().toString());
+        if (!m.matches()) {
+            return List.of(first);
+        }
+        String base = m.group(1);
+        int width = m.group(2).length() + 1;
+        int start = Integer.parseInt(m.group(3));
+        List<Path> parts = new ArrayList<>();
+        for (int i = start; ; i++) {
+            Path part = first.resolveSibling(base + "." + pad(i, width));
+            if (!Files.isRegularFile(part)) {
+                break;
+            }
+            parts.add(part);
+        }
+        return parts.size() > 1 ? parts : List.of(first);
+    }
+
+    private static String pad(int i, int width) {
+        char[] zeros = new char[Math.max(0, width - String.valueOf(i).length())];
+        Arrays.fill(zeros, '0');
+        return new String(zeros) + i;
+    }
+}

@@ -1,0 +1,122 @@
+package avqa.downloader;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * An archive libarchive reads (RAR v4/v5, a single 7z, …) as a tar stream: {@code bsdtar -c -f -
+ * --format pax @ARCHIVE} rewrites its entries, one after the other, to its standard output, which
+ * Camel's tar splitter then reads entry by entry; nothing is unpacked to disk. A split archive is
+ * fed to bsdtar's standard input part after part. When bsdtar fails (a damaged archive), the end of
+ * the stream says so with its last error line.
+ *
+ * <p>Started with ProcessBuilder rather than camel-exec because camel-exec keeps a process's whole
+ * output in memory until it ends, and an archive's output is gigabytes.
+ */
+final class BsdtarStream extends FilterInputStream {
+
+    private final Process process;
+    private final Path stderr;
+    private final String archive;
+
+    private BsdtarStream(Process process, Path stderr, String archive) {
+        super(process.getInputStream());
+        this.process = process;
+        this.stderr = stderr;
+        this.archive = archive;
+    }
+
+    static InputStream open(String bsdtar, List<Path> parts) throws IOException {
+        Path errors = Files.createTempFile("avqa-bsdtar", ".err");
+        boolean single = parts.size() == 1;
+        List<String> cmd = List.of(bsdtar, "-c", "-f", "-", "--format", "pax",
+                "@" + (single ? parts.get(0).toAbsolutePath().toString() : "-"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
+        if (single) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            Files.deleteIfExists(errors);
+            throw new BadInputException(bsdtar + " was not found; install it (Debian/Ubuntu: sudo apt-get install "
+                    + "libarchive-tools) or set avqa.tools.bsdtar to its path");
+        }
+        if (!single) {
+            feed(p, parts);
+        }
+        return new BsdtarStream(p, errors, parts.get(0).getFileName().toString());
+    }
+
+    /** Writes the parts, in order, to bsdtar's standard input. */
+    private static void feed(Process p, List<Path> parts) {
+        Thread t = new Thread(() -> {
+            List<InputStream> streams = new ArrayList<>();
+            try {
+                for (Path part : parts) {
+                    streams.add(Files.newInputStream(part));
+                }
+                try (InputStream in = new SequenceInputStream(Collections.enumeration(streams));
+                     OutputStream out = p.getOutputStream()) {
+                    in.transferTo(out);
+                }
+            } catch (IOException e) {
+                // bsdtar stopped reading (it failed, or the import stopped): its exit says why
+            }
+        }, "avqa-archive-parts");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b < 0) {
+            checkExit();
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n < 0) {
+            checkExit();
+        }
+        return n;
+    }
+
+    private void checkExit() throws IOException {
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
+                        .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + exit);
+                throw new IOException("bsdtar could not read " + archive + ": " + last);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + archive);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            super.close();
+        } finally {
+            process.destroy();
+            Files.deleteIfExists(stderr);
+        }
+    }
+}

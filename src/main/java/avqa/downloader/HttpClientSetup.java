@@ -1,0 +1,44 @@
+package avqa.downloader;
+
+import java.net.URI;
+import java.util.Locale;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * Camel's HTTP client as this tool needs it (the component's {@code httpClientConfigurer}): a
+ * redirect is followed only to an http or https location, the client never repeats a request by
+ * itself (the routes' redelivery policy is the only retry, and it passes the pacing), and no
+ * compressed transfer encoding is asked for.
+ */
+public final class HttpClientSetup implements HttpClientConfigurer {
+
+    /** Refuses a redirect whose location is not http(s), naming it. */
+    static final class HttpOnlyRedirects extends DefaultRedirectStrategy {
+        @Override
+        public URI getLocationURI(HttpRequest request, HttpResponse response, HttpContext context) throws HttpException {
+            URI location = super.getLocationURI(request, response, context);
+            String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new ProtocolException(NOT_HTTP + scheme + ":");
+            }
+            return location;
+        }
+    }
+
+    /** The start of the message a refused redirect raises, for the classifier. */
+    static final String NOT_HTTP = "redirect to a location that is not http(s): ";
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        builder.setRedirectStrategy(new HttpOnlyRedirects());
+        builder.disableAutomaticRetries();
+        builder.disableContentCompression();
+    }
+}

@@ -1,0 +1,144 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import avqa.downloader.settings.SettingsTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --import-archive URL}: a share link that redirects to the file, a download killed half-way and
+ * resumed with a Range request guarded by If-Range, an archive that changed meanwhile, a download that
+ * stays short; all against a file host on 127.0.0.1, with the real rar and bsdtar.
+ */
+class ArchiveFetchTest extends LoopbackServerTest {
+
+    static final List<String> IDS = List.of("00000001", "00000002", "00000003");
+
+    static byte[] rarOf(Path tmp, String name, Path video) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        IDS.forEach(id -> entries.put(id + ".mp4", video));
+        Path src = ArchiveMaker.folder(tmp, name, entries);
+        Path rar = tmp.resolve(name + ".rar");
+        ArchiveMaker.rar(src, rar);
+        return Files.readAllBytes(rar);
+    }
+
+    static List<String> args(Path data, Path meta, String url) {
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", url));
+        return args;
+    }
+
+    static long size(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void aShareLinkIsFollowedAKilledDownloadResumesAndACompleteArchiveIsNotFetchedAgain(@TempDir Path tmp)
+            throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").pace(150_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+
+            Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
+            Fixture.await("a third of the archive", 60_000, () -> size(data.resolve("archives/videos.rar.part")) > archive.length / 3);
+            first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "a partial download never has the final name");
+
+            host.pace(0);
+            Fixture.Outcome resumed = Fixture.run(args);
+
+            assertEquals(0, resumed.exit(), resumed.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertTrue(host.bytesSent() <= archive.length + (1 << 20), "sent " + host.bytesSent() + " bytes in all for "
+                    + archive.length);
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            ArchiveHost.Request resume = files.get(files.size() - 1);
+            assertTrue(resume.range() != null && resume.range().startsWith("bytes=") && !resume.range().equals("bytes=0-"),
+                    "resumed with a Range: " + files);
+            assertEquals("\"v1\"", resume.ifRange(), "guarded by the validator");
+            assertEquals(206, resume.status());
+            assertTrue(host.requests().stream().anyMatch(r -> r.path().startsWith("/share/") && r.status() == 302),
+                    "the share link redirected to the file");
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("Resuming the archive videos.rar"));
+
+            // a complete archive is not fetched again: a lost video comes back from it, with no request
+            int requests = host.requests().size();
+            Files.delete(data.resolve("videos/00000002.mp4"));
+            Files.delete(data.resolve("audio/00000002.wav"));
+            assertEquals(0, Fixture.run(args).exit());
+            assertEquals(requests, host.requests().size(), "no request for an archive that is here");
+            assertTrue(Fixture.probe(data.resolve("videos/00000002.mp4"))[0] > 2.5);
+        }
+    }
+
+    @Test
+    void anArchiveThatChangedOnTheServerIsFetchedWholeAgain(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] v1 = rarOf(tmp, "old", clip);
+        byte[] v2 = rarOf(tmp, "new", Fixture.clip("tone-8s", 8, true));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", v1, "v1").pace(150_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
+            Fixture.await("part of the old archive", 60_000, () -> size(data.resolve("archives/videos.rar.part")) > v1.length / 4);
+            first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+
+            host.serve("videos.rar", v2, "v2").pace(0);
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertEquals(200, files.get(files.size() - 1).status(), "the If-Range no longer held: the whole new file");
+            assertEquals(v2.length, Files.size(data.resolve("archives/videos.rar")));
+            assertEquals(8.0, Fixture.probe(data.resolve("videos/00000001.mp4"))[0], 0.2, "the new archive's video");
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("changed on the server"));
+        }
+    }
+
+    @Test
+    void aDownloadThatStaysShortIsNeverImportedAndTheRunSaysWhy(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.shareUrl("videos.rar")));
+
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing imported from a short file");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("The archive at " + host.shareUrl("videos.rar") + " could not be fetched (")
+                    && log.contains("a later attempt resumes there"), log);
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+            assertEquals(3, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
+                    "--retry-attempts 3, each resuming where the last stopped");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import avqa.downloader.settings.SettingsTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The archive kinds met in the wild, made with the real tools and imported with the real bsdtar: RAR v5,
+ * 7z, a zip and a 7z split into byte-parts; and a RAR import that streams (a data directory too small to
+ * hold the archive unpacked still imports what the plan needs).
+ */
+class ArchiveFormatsTest extends LoopbackServerTest {
+
+    static final List<String> IDS = List.of("00000001", "00000002", "vv00000003");
+
+    /** Builds the archive of the three test videos (in a folder, as the authors' archives are); returns the path to import. */
+    static Path archive(Path tmp, String kind) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        for (String id : IDS) {
+            entries.put(id + ".mp4", clip);
+        }
+        Path src = ArchiveMaker.folder(tmp, "MUSIC-AVQA-videos-Real", entries);
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        switch (kind) {
+            case "rar5" -> {
+                ArchiveMaker.rar(src, out.resolve("videos.rar"));
+                return out.resolve("videos.rar");
+            }
+            case "7z" -> {
+                ArchiveMaker.sevenZip(src, out.resolve("videos.7z"));
+                return out.resolve("videos.7z");
+            }
+            case "zip-parts" -> {
+                ArchiveMaker.zip(src, out.resolve("videos.zip"));
+                List<Path> parts = ArchiveMaker.split(out.resolve("videos.zip"), 200_000);
+                assertTrue(parts.size() >= 3, "split into parts: " + parts);
+                return parts.get(0);
+            }
+            case "7z-parts" -> {
+                ArchiveMaker.sevenZip(src, out.resolve("videos.7z"), "-v200k", "-mx0");
+                List<Path> parts;
+                try (var s = Files.list(out)) {
+                    parts = s.sorted().toList();
+                }
+                assertTrue(parts.size() >= 3 && parts.get(0).toString().endsWith(".7z.001"), "7-Zip's own parts: " + parts);
+                return parts.get(0);
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rar5", "7z", "zip-parts", "7z-parts"})
+    void eachKindImportsEveryVideoWithoutARequest(String kind, @TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Path first = archive(tmp, kind);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ConnectionSentinel network = new ConnectionSentinel()) {
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", first.toString(), "--proxy", network.proxyUrl()));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(0, network.connections(), "nothing was requested from the network");
+        }
+        for (String id : IDS) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, kind + ": " + id);
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, kind + ": " + id + ".wav");
+        }
+        String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
+        assertTrue(provenance.contains("\"group\":\"archive " + first.getFileName() + "\""), provenance);
+        assertTrue(provenance.contains("MUSIC-AVQA-videos-Real/00000001.mp4"), "the entry is named: " + provenance);
+        assertTrue(Fixture.lastSummary(data).contains("3 imported from archives"), Fixture.lastSummary(data));
+    }
+
+    @Test
+    void aRarIsReadAsAStreamSoADataDirectorySmallerThanItsContentsStillImportsWhatIsPlanned(@TempDir Path tmp)
+            throws Exception {
+        ArchiveMaker.need("bsdtar");
+        // 60 MB of entries no annotation names, and one planned video: unpacked whole, it would not fit in 20 MB
+        Map<String, Path> entries = new LinkedHashMap<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 6; i++) {
+            Path junk = tmp.resolve("junk" + i + ".mp4");
+            byte[] bytes = new byte[10 << 20];
+            random.nextBytes(bytes);
+            Files.write(junk, bytes);
+            entries.put("unplanned" + i + ".mp4", junk);
+        }
+        entries.put("00000001.mp4", clip);
+        Path src = ArchiveMaker.folder(tmp, "big", entries);
+        Path rar = tmp.resolve("big.rar");
+        ArchiveMaker.rar(src, rar);
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        boolean mounted = DiskTest.sh("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", data.toString());
+        if (!mounted) {
+            System.err.println("SKIPPED: the streaming import test needs to mount a small tmpfs (run as root, as CI does)");
+        }
+        assumeTrue(mounted, "cannot mount a tmpfs here");
+        try {
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", List.of("00000001"));
+            List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE));
+            args.addAll(List.of("--import-archive", rar.toString()));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertTrue(Fixture.probe(data.resolve("videos/00000001.mp4"))[0] > 2.5);
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("6 video entries of big.rar match no planned video by name and were left alone"), log);
+        } finally {
+            DiskTest.sh("umount", "-l", data.toString());
+        }
+    }
+}

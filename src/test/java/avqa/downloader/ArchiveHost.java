@@ -1,0 +1,154 @@
+package avqa.downloader;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A file host on 127.0.0.1 as share links behave: {@code /share/<name>?dl=1} answers with a redirect to
+ * the file itself, which is served with an ETag and a Last-Modified date, honours Range requests
+ * guarded by If-Range, can be slowed down, cut short, or replaced by a new version; it counts every
+ * byte it sends.
+ */
+final class ArchiveHost implements AutoCloseable {
+
+    /** One request as the host saw it. */
+    record Request(String method, String path, String range, String ifRange, int status) {
+    }
+
+    private record Served(byte[] bytes, String etag, String lastModified) {
+    }
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final Map<String, Served> files = new ConcurrentHashMap<>();
+    private final List<Request> requests = new ArrayList<>();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private volatile long pace;
+    private volatile long cutAfter = -1;
+
+    ArchiveHost() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", this::handle);
+        server.setExecutor(pool);
+        server.start();
+    }
+
+    /** Serves {@code bytes} at {@code /files/<name>} with the given validator; its share link redirects there. */
+    ArchiveHost serve(String name, byte[] bytes, String etag) {
+        files.put(name, new Served(bytes, "\"" + etag + "\"", "Sun, 0" + (etag.length() % 9 + 1) + " Nov 2026 10:00:00 GMT"));
+        return this;
+    }
+
+    /** The share link of a file: it redirects to the file. */
+    String shareUrl(String name) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/share/" + name + "?dl=1";
+    }
+
+    /** Sends about {@code bytesPerSecond} (0: as fast as it goes). */
+    ArchiveHost pace(long bytesPerSecond) {
+        this.pace = bytesPerSecond;
+        return this;
+    }
+
+    /** Every answer stops after {@code bytes} of its body, although its length announces more (-1: never). */
+    ArchiveHost cutAfter(long bytes) {
+        this.cutAfter = bytes;
+        return this;
+    }
+
+    long bytesSent() {
+        return bytesSent.get();
+    }
+
+    synchronized List<Request> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    private synchronized void record(HttpExchange ex, String range, String ifRange, int status) {
+        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), range, ifRange, status));
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String range = ex.getRequestHeaders().getFirst("Range");
+            String ifRange = ex.getRequestHeaders().getFirst("If-Range");
+            if (path.startsWith("/share/")) {
+                record(ex, range, ifRange, 302);
+                ex.getResponseHeaders().set("Location", "/files/" + path.substring("/share/".length()));
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            Served f = path.startsWith("/files/") ? files.get(path.substring("/files/".length())) : null;
+            if (f == null) {
+                record(ex, range, ifRange, 404);
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            long start = 0;
+            int status = 200;
+            Matcher m = range == null ? null : RANGE.matcher(range);
+            boolean validatorHolds = ifRange == null || ifRange.equals(f.etag()) || ifRange.equals(f.lastModified());
+            if (m != null && m.matches() && validatorHolds) {
+                start = Long.parseLong(m.group(1));
+                if (start >= f.bytes().length) {
+                    record(ex, range, ifRange, 416);
+                    ex.getResponseHeaders().set("Content-Range", "bytes */" + f.bytes().length);
+                    ex.sendResponseHeaders(416, -1);
+                    return;
+                }
+                status = 206;
+                ex.getResponseHeaders().set("Content-Range",
+                        "bytes " + start + "-" + (f.bytes().length - 1) + "/" + f.bytes().length);
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+            ex.getResponseHeaders().set("ETag", f.etag());
+            ex.getResponseHeaders().set("Last-Modified", f.lastModified());
+            record(ex, range, ifRange, status);
+            long length = f.bytes().length - start;
+            ex.sendResponseHeaders(status, length);
+            // not closed here: an answer cut short is ended by closing the exchange, which drops the connection
+            OutputStream out = ex.getResponseBody();
+            try {
+                int chunk = 16 * 1024;
+                long limit = cutAfter >= 0 ? Math.min(length, cutAfter) : length;
+                for (long at = 0; at < limit; at += chunk) {
+                    int n = (int) Math.min(chunk, limit - at);
+                    out.write(f.bytes(), (int) (start + at), n);
+                    out.flush();
+                    bytesSent.addAndGet(n);
+                    if (pace > 0) {
+                        Thread.sleep(n * 1000L / pace);
+                    }
+                }
+                if (limit == length) {
+                    out.close();
+                }
+            } catch (IOException | InterruptedException clientGone) {
+                // the client went away
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,76 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Archives made for the tests with the real tools: Debian's rar (non-free), 7zip's 7zz, zip, split. */
+final class ArchiveMaker {
+
+    private ArchiveMaker() {
+    }
+
+    /** Skips the test, saying why, when {@code tool} is not installed (.ci/run installs them all). */
+    static void need(String tool) {
+        boolean there = Tools.onPath(tool);
+        if (!there) {
+            System.err.println("SKIPPED: " + tool + " is not installed (Debian: rar from non-free, 7zip, zip, "
+                    + "libarchive-tools; .ci/run installs them)");
+        }
+        assumeTrue(there, tool + " is not installed");
+    }
+
+    /** A folder {@code dir/<folder>/} holding each entry: name → file to copy. */
+    static Path folder(Path dir, String folder, Map<String, Path> entries) throws Exception {
+        Path root = dir.resolve("src-" + folder);
+        Path inner = root.resolve(folder);
+        Files.createDirectories(inner);
+        for (Map.Entry<String, Path> e : entries.entrySet()) {
+            Files.copy(e.getValue(), inner.resolve(e.getKey()));
+        }
+        return root;
+    }
+
+    /** RAR v5 of the folder made by {@link #folder} (its one subfolder, as the authors' archive has). */
+    static void rar(Path source, Path out) throws Exception {
+        need("rar");
+        run(source, "rar", "a", "-ma5", "-m0", "-r", "-idq", out.toString(), ".");
+    }
+
+    static void sevenZip(Path source, Path out, String... extra) throws Exception {
+        need("7zz");
+        List<String> cmd = new ArrayList<>(List.of("7zz", "a", "-bd", "-bso0"));
+        cmd.addAll(List.of(extra));
+        cmd.addAll(List.of(out.toString(), "."));
+        run(source, cmd.toArray(String[]::new));
+    }
+
+    static void zip(Path source, Path out) throws Exception {
+        need("zip");
+        run(source, "zip", "-q", "-r", out.toString(), ".");
+    }
+
+    /** Splits a file into byte-parts {@code <file>.00, .01, …} of {@code size} bytes, as split(1) does. */
+    static List<Path> split(Path file, long size) throws Exception {
+        need("split");
+        run(file.getParent(), "split", "-d", "-b", String.valueOf(size), file.getFileName().toString(),
+                file.getFileName() + ".");
+        Files.delete(file);
+        try (var s = Files.list(file.getParent())) {
+            return s.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".")).sorted().toList();
+        }
+    }
+
+    static void run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}

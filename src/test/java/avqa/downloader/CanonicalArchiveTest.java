@@ -1,0 +1,150 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MUSIC-AVQA-v2.0 as it really is: the authors' RAR of their clips (on a share link, here a file host
+ * on 127.0.0.1) is fetched and imported first, a {@code _flip} clip is mirrored from its imported clip,
+ * and the clip sources (YouTube, here the loopback server) are asked only for what the archive lacks.
+ */
+class CanonicalArchiveTest extends LoopbackServerTest {
+
+    static Path longClip;
+    static final String CSV = "\uFEFFvideo_id,start_time,duration,suffix,has_flip\n"
+            + "clipsrcaaaa,0:00,0:03,,N\n"
+            + "clipsrcbbbb,0:02,0:03,_#02,Y\n"
+            + "clipsrccccc,0:01,0:03,,N\n";
+    static final List<String> CLIPS = List.of("clipsrcaaaa", "clipsrcbbbb_#02", "clipsrcbbbb_#02_flip", "clipsrccccc");
+
+    @BeforeAll
+    static void sources() throws Exception {
+        longClip = Fixture.clip("tone-12s", 12, true);
+        for (String source : List.of("clipsrcaaaa", "clipsrcbbbb", "clipsrccccc")) {
+            server.serve(source, longClip);
+        }
+    }
+
+    /** The v2.0 files as published: the balanced test split (naming every clip and a v1 video) and the CSV. */
+    static Path published(Path tmp) throws Exception {
+        Path meta = tmp.resolve("published");
+        List<String> referenced = new ArrayList<>(CLIPS);
+        referenced.add("00000001");
+        Fixture.annotations(meta, "test", referenced);
+        Files.createDirectories(meta.resolve("balance_full_set"));
+        Files.move(meta.resolve("avqa-test.json"), meta.resolve("balance_full_set/test_balance.json"));
+        Files.writeString(meta.resolve("MUSIC-AVQA-v2.0_additional_videos.csv"), CSV);
+        return meta;
+    }
+
+    /** The authors' archive: their clips, already cut, in one folder. */
+    static byte[] authorsArchive(Path tmp, List<String> clips) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        clips.forEach(c -> entries.put(c + ".mp4", clip));
+        Path src = ArchiveMaker.folder(tmp, "collect_new_set", entries);
+        Path rar = tmp.resolve("collect_new_set.rar");
+        ArchiveMaker.rar(src, rar);
+        return Files.readAllBytes(rar);
+    }
+
+    static Fixture.Outcome run(Path tmp, Path meta, ArchiveHost host) {
+        // the v1 videos the split names have no source (YouTube template); the clips' sources are the loopback server
+        List<String> args = new ArrayList<>(Fixture.localArgs(tmp.resolve("data"), meta,
+                avqa.downloader.settings.SettingsTable.YOUTUBE_TEMPLATE));
+        args.addAll(List.of("--dataset", "music-avqa-v2", "--splits", "test"));
+        return Fixture.run(args, Map.of("AVQA_SOURCE_CLIP_URL_TEMPLATE", server.urlTemplate(),
+                "AVQA_ARCHIVE_URL", host.shareUrl("collect_new_set.rar")));
+    }
+
+    int sourceHits() {
+        return server.hits("clipsrcaaaa").size() + server.hits("clipsrcbbbb").size() + server.hits("clipsrccccc").size();
+    }
+
+    @Test
+    void everyClipComesFromTheArchiveAndTheFlipIsMirroredFromItsImportedClipWithoutARequest(@TempDir Path tmp)
+            throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Path meta = published(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("collect_new_set.rar", authorsArchive(tmp, List.of("clipsrcaaaa", "clipsrcbbbb_#02", "clipsrccccc")), "a1");
+            int before = sourceHits();
+
+            Fixture.Outcome outcome = run(tmp, meta, host);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(before, sourceHits(), "the clip sources received no request at all");
+            for (String c : CLIPS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + c + ".mp4"))[0] > 2.5, c);
+                assertTrue(Fixture.probe(data.resolve("audio/" + c + ".wav"))[1] > 2.5, c + ".wav");
+            }
+            byte[] plain = DatasetSourcesTest.frame(data.resolve("videos/clipsrcbbbb_#02.mp4"));
+            byte[] flipped = DatasetSourcesTest.frame(data.resolve("videos/clipsrcbbbb_#02_flip.mp4"));
+            assertTrue(DatasetSourcesTest.meanDifference(DatasetSourcesTest.mirror(plain), flipped) < 6,
+                    "the _flip clip is the mirror image of the imported clip");
+            String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
+            assertTrue(provenance.contains("{\"id\":\"clipsrcbbbb_#02_flip\",\"group\":\"derived flip (from a complete clip)\","
+                    + "\"from\":\"clipsrcbbbb_#02\""), provenance);
+            assertTrue(provenance.contains("{\"id\":\"clipsrcaaaa\",\"group\":\"archive collect_new_set.rar\","
+                    + "\"archive\":\"collect_new_set.rar\",\"entry\":\"collect_new_set/clipsrcaaaa.mp4\""), provenance);
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("Fetching the archive collect_new_set.rar ("), "it says what it fetches and how large");
+            assertTrue(log.contains("This run: 3 from archive collect_new_set.rar, 1 from derived flip (from a complete clip)"),
+                    "the yield in one line: " + log);
+            assertTrue(log.contains("archive collect_new_set.rar:") && log.contains("no source:"), "coverage by source: " + log);
+        }
+    }
+
+    @Test
+    void onlyTheClipTheArchiveLacksIsFetchedFromItsSourceOnce(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Path meta = published(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("collect_new_set.rar", authorsArchive(tmp, List.of("clipsrcaaaa", "clipsrcbbbb_#02")), "a2");
+            int aBefore = server.hits("clipsrcaaaa").size();
+            int bBefore = server.hits("clipsrcbbbb").size();
+            int cBefore = server.hits("clipsrccccc").size();
+
+            Fixture.Outcome outcome = run(tmp, meta, host);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(aBefore, server.hits("clipsrcaaaa").size(), "the archive had it");
+            assertEquals(bBefore, server.hits("clipsrcbbbb").size(), "the archive had it; the flip comes from it");
+            assertEquals(cBefore + 2, server.hits("clipsrccccc").size(),
+                    "the missing clip's source, one download (yt-dlp looks at the URL, then downloads it)");
+            for (String c : CLIPS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + c + ".mp4"))[0] > 2.5, c);
+            }
+            assertEquals(3.0, Fixture.probe(data.resolve("videos/clipsrccccc.mp4"))[0], 0.1, "cut to its window");
+        }
+    }
+
+    @Test
+    void anArchiveThatCannotBeFetchedIsSaidInOneLineAndTheClipsComeFromTheirSources(@TempDir Path tmp) throws Exception {
+        Path meta = published(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            // nothing served: the share link leads to a 404
+            Fixture.Outcome outcome = run(tmp, meta, host);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String c : CLIPS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + c + ".mp4"))[0] > 2.5, c);
+            }
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("could not be fetched (not found at the source (HTTP 404)); its clips come from the "
+                    + "dataset's other source (YouTube) instead"), log);
+        }
+    }
+}
