@@ -39,4 +39,24 @@ final class AtomicFiles {
         Files.write(tmp, bytes);
         move(tmp, target);
     }
+
+    /** As {@link #write}, readable by its owner only: for files that hold settings or secrets. */
+    static void writePrivate(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
+        ownerOnly(tmp);
+        Files.write(tmp, bytes);
+        move(tmp, target);
+    }
+
+    /** rw for the owner only, where the file system has POSIX permissions. */
+    static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.isDirectory(file) ? "rwx------" : "rw-------"));
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException noPosix) {
+            // FAT and the like: no permissions to set
+        }
+    }
 }

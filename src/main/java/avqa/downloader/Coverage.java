@@ -22,6 +22,7 @@ public final class Coverage {
     public static final String FLIP_OF_COMPLETE = "derived flip (from a complete clip)";
     public static final String NO_SOURCE = "no source";
     public static final String INVALID_ID = "invalid id";
+    public static final String CASE_CONFLICT = "case conflict";
 
     /** The group of a mirrored copy cut from a download of {@code url}. */
     static String flipGroup(String url) {

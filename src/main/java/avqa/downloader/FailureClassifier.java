@@ -73,6 +73,8 @@ public final class FailureClassifier {
             Rule.of("HTTP Error 40[13]", VideoFailure.PERMANENT, "access denied by the source (HTTP 401/403)"),
             Rule.of("Unsupported URL", VideoFailure.PERMANENT,
                     "the source answered with a web page, not a video (check --source-url-template)"),
+            Rule.of("larger than max-filesize", VideoFailure.PERMANENT,
+                    "the file is larger than avqa.download.max-size: not a video of this dataset"),
             Rule.of("Postprocessing|Conversion failed|ffmpeg not found", VideoFailure.INVALID_OUTPUT,
                     "yt-dlp downloaded the video but could not convert it to --video-format"),
             Rule.of("HTTP Error 5\\d\\d", VideoFailure.TRANSIENT, "server error at the source (HTTP 5xx)"),

@@ -35,11 +35,15 @@ public final class FailureRecords {
         this.workspace = workspace;
     }
 
+    /** One record to write: its JSON, and the name of its file under failed/. */
+    public record Failure(Map<String, Object> json, String fileName) {
+    }
+
     /**
      * The records for what the routes gave up on, from the exception that stopped it: one for the
      * video, or one per clip when a source that clips are cut from could not be fetched.
      */
-    public List<Map<String, Object>> fromException(Exchange exchange) {
+    public List<Failure> fromException(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String category;
         String reason;
@@ -55,7 +59,7 @@ public final class FailureRecords {
         }
         VideoJob job = exchange.getVariable("job", VideoJob.class);
         exchange.setVariable("category", category);
-        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        List<Failure> records = new java.util.ArrayList<>();
         for (String id : job.recordIds()) {
             records.add(record(id, category, reason, lastError, job.attempts(), job.url()));
         }
@@ -63,49 +67,59 @@ public final class FailureRecords {
     }
 
     /** The record for a video that has no possible source; nothing was requested. */
-    public Map<String, Object> fromTask(Exchange exchange) {
+    public Failure fromTask(Exchange exchange) {
         VideoTask task = exchange.getVariable("task", VideoTask.class);
-        Map<String, Object> r = record(task.id(), task.category(), task.reason(), "", 0, null);
-        r.put("id", shown(task.id()));
-        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(task.id()));
-        return r;
+        return record(task.id(), task.category(), task.reason(), "", 0, null);
     }
 
-    /** Sets the headers the dead-letter file endpoint needs for one record: its file name and category. */
+    /**
+     * One record on its way to the dead-letter file endpoint: the JSON as the body, its file name in
+     * the header the file endpoint reads, its category in the variable {@code category}.
+     */
     public void prepare(Exchange exchange) {
-        Map<?, ?> r = exchange.getIn().getBody(Map.class);
-        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName(String.valueOf(r.get("id"))));
-        exchange.setVariable("category", r.get("category"));
+        Failure f = exchange.getIn().getBody(Failure.class);
+        exchange.getIn().setHeader(Exchange.FILE_NAME, f.fileName());
+        exchange.setVariable("category", f.json().get("category"));
+        exchange.getIn().setBody(f.json());
     }
 
-    /** An id as a record shows it: an unsafe one of absurd length is cut (its file name hashes all of it). */
+    /**
+     * An id as a record shows it: an unsafe one's control characters made visible, and one of absurd
+     * length cut (its file name hashes all of it).
+     */
     static String shown(String id) {
-        return id.length() <= 200 ? id : id.substring(0, 200) + "…(" + (id.length() - 200) + " more characters)";
+        return Redact.text(id, 200);
     }
 
-    private Map<String, Object> record(String id, String category, String reason, String lastError, int attempts,
-                                       String url) {
+    private Failure record(String id, String category, String reason, String lastError, int attempts, String url) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("id", id);
+        r.put("id", shown(id));
         r.put("category", category);
-        r.put("reason", reason);
-        r.put("last_error", lastError);
+        r.put("reason", Redact.secrets(reason));
+        r.put("last_error", Redact.text(Redact.secrets(lastError), 1000));
         r.put("attempts", attempts);
         r.put("at", OffsetDateTime.now(ZoneOffset.UTC).toString());
         if (url != null) {
-            r.put("url", url);
+            r.put("url", Redact.url(url));
         }
-        return r;
+        return new Failure(r, fileName(id));
     }
 
-    /** {@code <id>.json} for a safe id; a hash for an id that must never become a path. */
-    public static String fileName(String id) {
+    /**
+     * {@code <id>.json} for a safe id (on a file system that does not tell case apart, with a hash of the
+     * id, so that two ids differing in case keep two records); a hash for an id that must never become a path.
+     */
+    public String fileName(String id) {
         if (VideoIdRules.isSafe(id)) {
-            return id + ".json";
+            return workspace.caseInsensitive() ? id + "-" + hash(id) + ".json" : id + ".json";
         }
+        return "invalid-id-" + hash(id) + ".json";
+    }
+
+    private static String hash(String id) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(String.valueOf(id).getBytes(StandardCharsets.UTF_8));
-            return "invalid-id-" + HexFormat.of().formatHex(d, 0, 8) + ".json";
+            return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -15,6 +15,10 @@ import org.apache.camel.component.exec.ExecResult;
  */
 public final class Ffmpeg {
 
+    private static final java.util.regex.Pattern DAMAGED = java.util.regex.Pattern.compile(
+            "partial file|corrupt|Invalid data|Invalid NAL|truncat|missing picture|error while decoding",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
     private final Path dataDir;
     private final String audioFormat;
     private final DiskFull diskFull;
@@ -54,16 +58,34 @@ public final class Ffmpeg {
         return args;
     }
 
-    /** Extracts the first audio track of the job's video into its work directory. */
+    /**
+     * One pass over the job's video: its first audio track extracted into the work directory, and every
+     * packet of every stream read (copied to nowhere) with {@code -xerror}, so a file cut short or
+     * damaged anywhere fails here, though its index (all ffprobe reads) is whole.
+     */
     public List<String> audio(@Variable("job") VideoJob job) {
-        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y",
                 "-i", inside(job.video()), "-map", "0:a:0", "-vn", "-sn", "-dn"));
         if ("wav".equals(audioFormat)) {
             args.add("-c:a");
             args.add("pcm_s16le");
         }
         args.add(inside(job.audio()));
+        args.addAll(List.of("-map", "0", "-c", "copy", "-f", "null", "-"));
         return args;
+    }
+
+    /**
+     * The pass over a whole video ({@link #audio}): as {@link #check}, and a damage ffmpeg read past
+     * without failing (a remuxed copy of a file cut short keeps its broken last packet) counts too.
+     */
+    public void checkPass(@Body ExecResult result) {
+        check(result);
+        String stderr = FailureClassifier.text(result.getStderr());
+        if (DAMAGED.matcher(stderr).find()) {
+            throw new VideoFailure.InvalidOutput("the video is damaged: some of its data is missing or corrupt "
+                    + "(a file cut short?)", FailureClassifier.lastError(stderr));
+        }
     }
 
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
@@ -76,8 +98,9 @@ public final class Ffmpeg {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         FailureClassifier.lastError(stderr));
             }
-            throw new VideoFailure.InvalidOutput("ffmpeg failed on this video (exit " + result.getExitValue() + ")",
-                    FailureClassifier.lastError(stderr));
+            throw new VideoFailure.InvalidOutput(DAMAGED.matcher(stderr).find()
+                    ? "the video is damaged: some of its data is missing or corrupt (a file cut short?)"
+                    : "ffmpeg failed on this video (exit " + result.getExitValue() + ")", FailureClassifier.lastError(stderr));
         }
     }
 

@@ -33,6 +33,9 @@ public final class MediaFileFetcher {
     private final String videoExt;
     private final long bytesPerSecond;
     private final long timeoutSeconds;
+    private final long maxBytes;
+    /** How long a web page served instead of a video may take to read, for its classification. */
+    static final long PAGE_MILLIS = 15_000;
     private final FailureClassifier classifier;
     private final DiskFull diskFull;
     private final RunControl run;
@@ -43,6 +46,7 @@ public final class MediaFileFetcher {
         this.bytesPerSecond = rate(settings.get("avqa.rate-limit"));
         this.videoExt = settings.get("avqa.video-format");
         this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
+        this.maxBytes = settings.bytes("avqa.download.max-size");
         this.classifier = classifier;
         this.diskFull = diskFull;
         this.run = run;
@@ -82,31 +86,45 @@ public final class MediaFileFetcher {
 
     /**
      * Stores the HTTP response as the job's video in its work directory ({@code video.<ext>}), or
-     * throws the failure it means.
+     * throws the failure it means. The whole download has a deadline (avqa.download.timeout) and a
+     * size cap (avqa.download.max-size); an answer we will not use is dropped, not read to its end,
+     * and a web page is read for at most {@link #PAGE_MILLIS}.
      */
     public void save(@Variable("job") VideoJob job, @Header("CamelHttpResponseCode") Integer status,
                      @Header("Content-Type") String contentType, @Header("Content-Length") String contentLength,
                      @Body InputStream body) throws IOException {
         String url = job.url();
-        try (InputStream in = body == null ? InputStream.nullInputStream() : body) {
+        InputStream in = body == null ? InputStream.nullInputStream() : body;
+        try (Deadline deadline = Deadline.after(timeoutSeconds * 1000, () -> HttpBodies.drop(in))) {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (code != 200) {
                 throw classifier.raise(FailureClassifier.httpStatus(code));
             }
+            long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
+            if (expected > maxBytes) {
+                throw tooLarge(expected + " bytes announced");
+            }
             if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
-                String page = new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8);
-                throw classifier.raise(FailureClassifier.page(page, "web page at " + url));
+                String page;
+                try (Deadline reading = Deadline.after(PAGE_MILLIS, () -> HttpBodies.drop(in))) {
+                    page = new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    page = "";
+                }
+                throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)));
             }
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
             try {
                 written = copy(in, target);
-            } catch (RuntimeException | IOException e) {
-                HttpBodies.drop(in);
+            } catch (IOException e) {
+                if (deadline.expired()) {
+                    throw new VideoFailure.Transient("the download did not finish within " + timeoutSeconds
+                            + " s and was given up (avqa.download.timeout)", String.valueOf(e.getMessage()));
+                }
                 throw e;
             }
-            long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
             if (expected >= 0 && written != expected) {
                 throw new VideoFailure.Transient("network failure while downloading",
                         "got " + written + " of " + expected + " bytes");
@@ -120,8 +138,15 @@ public final class MediaFileFetcher {
                         + " s: the download stalled and was given up within " + Math.min(30, timeoutSeconds)
                         + " s (avqa.download.timeout)", String.valueOf(e.getMessage()));
             }
-            throw new VideoFailure.Transient("network failure while downloading", String.valueOf(e.getMessage()));
+            throw classifier.raise(FailureClassifier.network(e));
+        } finally {
+            HttpBodies.drop(in);
         }
+    }
+
+    private VideoFailure tooLarge(String what) {
+        return new VideoFailure.Permanent("the file is larger than avqa.download.max-size ("
+                + ArchiveFetch.human(maxBytes) + "; " + what + "): not a video of this dataset", "");
     }
 
     private static boolean timedOut(Throwable e) {
@@ -138,7 +163,10 @@ public final class MediaFileFetcher {
         return path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Streams at most {@code bytesPerSecond}, like yt-dlp's --limit-rate; stops when the run stops. */
+    /**
+     * Streams at most {@code bytesPerSecond}, like yt-dlp's --limit-rate, and at most
+     * avqa.download.max-size bytes; stops when the run stops.
+     */
     private long copy(InputStream in, Path target) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long written = 0;
@@ -146,8 +174,11 @@ public final class MediaFileFetcher {
         try (OutputStream out = Files.newOutputStream(target)) {
             int n;
             while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
                 written += n;
+                if (written > maxBytes) {
+                    throw tooLarge("more than that came");
+                }
+                out.write(buf, 0, n);
                 run.checkRunning();
                 long due = (long) (written * 1e9 / bytesPerSecond) - (System.nanoTime() - start);
                 if (due > 1_000_000) {

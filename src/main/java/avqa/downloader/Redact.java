@@ -3,27 +3,31 @@ package avqa.downloader;
 import java.util.regex.Pattern;
 
 /**
- * What may be shown of a string that came from outside: a URL without its password (user:password@
- * and password-like query parameters), and any input text with its control characters made visible
- * and its length capped, so no log line or record can be forged or flooded by it.
+ * What may be shown of a string that came from outside: without its secrets (the user:password@ of a
+ * URL, password-like parameters), with its control characters made visible and its length capped, so
+ * no log line, record or file can leak a password, or be forged or flooded by input.
  */
 public final class Redact {
 
-    private static final Pattern USERINFO = Pattern.compile("(?i)^([a-z][a-z0-9+.-]*://)[^/@?#]*@");
+    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@?#\\s]*@");
     private static final Pattern SECRET_PARAM = Pattern.compile(
-            "(?i)([?&;](?:[^=&;#]*(?:pass|pwd|secret|token|key|sig|auth|credential)[^=&;#]*)=)[^&;#]*");
+            "(?i)((?:^|[?&;\\s,])[\\w.-]*(?:pass|pwd|secret|token|key|sig|auth|credential)[\\w.-]*=)[^&;#\\s,]*");
 
     private Redact() {
     }
 
-    /** A URL as it may be logged or written: credentials replaced by {@code ***}. */
+    /** A URL as it may be logged or written: credentials replaced by {@code ***}, at most 500 characters. */
     public static String url(String url) {
-        if (url == null) {
+        return url == null ? null : text(secrets(url), 500);
+    }
+
+    /** Any text (a tool's error line, an exception's message, a setting) with the secrets of URLs in it masked. */
+    public static String secrets(String text) {
+        if (text == null) {
             return null;
         }
-        String u = USERINFO.matcher(url).replaceFirst("$1***@");
-        u = SECRET_PARAM.matcher(u).replaceAll("$1***");
-        return text(u, 500);
+        String t = USERINFO.matcher(text).replaceAll("$1***@");
+        return SECRET_PARAM.matcher(t).replaceAll("$1***");
     }
 
     /** Input text as it may be logged: control characters shown as {@code \\uXXXX}, at most {@code max} characters. */
@@ -32,7 +36,8 @@ public final class Redact {
             return "null";
         }
         StringBuilder out = new StringBuilder(Math.min(s.length(), max) + 16);
-        for (int i = 0; i < s.length() && out.length() < max; i++) {
+        int i = 0;
+        for (; i < s.length() && out.length() < max; i++) {
             char c = s.charAt(i);
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 out.append(String.format("\\u%04x", (int) c));
@@ -40,9 +45,8 @@ public final class Redact {
                 out.append(c);
             }
         }
-        if (out.length() >= max && s.length() > max) {
-            out.setLength(max);
-            out.append("…(").append(s.length() - max).append(" more)");
+        if (i < s.length()) {
+            out.append("…(").append(s.length() - i).append(" more characters)");
         }
         return out.toString();
     }

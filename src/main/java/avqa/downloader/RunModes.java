@@ -122,7 +122,7 @@ final class RunModes {
      */
     private int worker(ProducerTemplate template, String node) throws InterruptedException {
         EXIT_LOG.info("Worker {} takes videos from the queue {} at {}", node, settings.get("avqa.broker.queue"),
-                settings.get("avqa.broker.url"));
+                Redact.url(settings.get("avqa.broker.url")));
         template.sendBody("direct:worker-start", "");
         while (!run.isShuttingDown() && !run.isStopping()) {
             Thread.sleep(200);

@@ -85,7 +85,8 @@ public final class RunSummary {
                 StatusLine.human(s.elapsed()), s.planned(), s.downloaded(), counters.imported(), s.audioOnly(),
                 s.alreadyComplete(), byCategory.isEmpty() ? "none" : byCategory, progress.size());
         LOG.info(yieldLine(byCategory));
-        LOG.info(coverageReport().stripTrailing());
+        // one log line per line of the report: a message is always one line
+        coverageReport().lines().forEach(LOG::info);
         long noSource = byCategory.getOrDefault(VideoFailure.NO_SOURCE, 0L);
         if (noSource > 0) {
             LOG.warn(noSourceAdvice(noSource, youtube));
@@ -169,7 +170,7 @@ public final class RunSummary {
         try {
             Path runs = workspace.root().resolve("runs");
             Files.createDirectories(runs);
-            AtomicFiles.write(runs.resolve(RUN_NAME.format(counters.started()) + ".json"),
+            AtomicFiles.writePrivate(runs.resolve(RUN_NAME.format(counters.started()) + ".json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
         } catch (IOException e) {
             LOG.warn("Could not keep the run summary in runs/: {}", e.getMessage());

@@ -13,6 +13,8 @@ public class VideoFailure extends RuntimeException {
     public static final String NO_SOURCE = "no-source";
     public static final String INVALID_ID = "invalid-id";
     public static final String ERROR = "error";
+    /** Differs from another id only in letter case, on a file system that does not tell them apart. */
+    public static final String CASE_CONFLICT = "case-conflict";
 
     /** Whether a failure says something about the whole IP address, not just this video. */
     public enum Signal {

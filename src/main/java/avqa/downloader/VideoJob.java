@@ -75,6 +75,11 @@ public final class VideoJob {
         return url;
     }
 
+    /** The URL as it may be logged: without credentials. */
+    public String shownUrl() {
+        return Redact.url(url);
+    }
+
     /** For a {@link Kind#CLIP_SOURCE}: the clips cut from it. */
     public List<Clip> clips() {
         return clips;

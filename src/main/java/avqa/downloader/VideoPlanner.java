@@ -116,16 +116,27 @@ public final class VideoPlanner {
         Map<String, String> sourceUrl = new LinkedHashMap<>();
         int[] counts = new int[VideoTask.State.values().length];
         int incompleteDatasetClips = 0;
+        CaseClashes cases = new CaseClashes(workspace.caseInsensitive());
+        Set<String> conflicted = new java.util.HashSet<>();
         for (String id : wanted) {
             Manifest.Entry entry = clips.get(id);
             VideoTask task;
             String group;
+            String clash = cases.clashWith(id);
+            if (clash != null) {
+                conflicted.add(id);
+                cov.add(id, Coverage.CASE_CONFLICT, referenced.contains(id));
+                counts[VideoTask.State.UNAVAILABLE.ordinal()]++;
+                tasks.add(VideoTask.unavailable(id, VideoFailure.CASE_CONFLICT, CaseClashes.reason(clash)));
+                continue;
+            }
             if (entry != null) {
                 group = entry.clip().flip() ? Coverage.flipGroup(entry.url()) : Jobs.sourceGroup(entry.url());
                 task = task(id, VideoTask.download(id, entry.url()), videosPresent, audioPresent);
                 if (task.state() == VideoTask.State.DOWNLOAD) {
-                    bySource.computeIfAbsent(entry.sourceKey(), k -> new ArrayList<>()).add(entry.clip());
-                    sourceUrl.put(entry.sourceKey(), entry.url());
+                    String source = cases.sourceName(entry.sourceKey());
+                    bySource.computeIfAbsent(source, k -> new ArrayList<>()).add(entry.clip());
+                    sourceUrl.put(source, entry.url());
                     counts[VideoTask.State.DOWNLOAD.ordinal()]++;
                     cov.add(id, group, referenced.contains(id));
                     if (datasetClips.contains(id) && !entry.clip().flip()) {
@@ -150,6 +161,7 @@ public final class VideoPlanner {
         bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
         coverage = cov;
         lastPlan = List.copyOf(tasks);
+        wanted.removeAll(conflicted);
         planned = wanted;
         datasetClipsIncomplete = incompleteDatasetClips;
         completeCount = counts[VideoTask.State.COMPLETE.ordinal()];

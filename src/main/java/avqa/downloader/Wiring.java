@@ -57,6 +57,7 @@ final class Wiring {
                 settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
         FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run);
         main.bind("failureClassifier", classifier);
+        main.bind("shown", new Shown());
         main.bind("workspace", workspace);
         main.bind("workArea", parts.work());
         main.bind("jobs", new Jobs(workspace, parts.work()));

@@ -19,6 +19,7 @@ public final class Workspace {
     private final Path root;
     private final String videoExt;
     private final String audioExt;
+    private volatile boolean caseInsensitive;
 
     public Workspace(Path root, String videoExt, String audioExt) {
         this.root = root;
@@ -108,6 +109,33 @@ public final class Workspace {
             }
         }
         removeTemporaries(shared ? 3_600_000 : 0);
+        caseInsensitive = probeCaseInsensitive();
+    }
+
+    /**
+     * Whether the data directory's file system takes {@code Ab} and {@code aB} for the same name (macOS,
+     * FAT, some cluster mounts): then two ids that differ only in letter case must never share a path.
+     */
+    public boolean caseInsensitive() {
+        return caseInsensitive;
+    }
+
+    private boolean probeCaseInsensitive() {
+        Path lower = root.resolve(".case-probe-" + ProcessHandle.current().pid() + "-x");
+        Path upper = root.resolve(".case-probe-" + ProcessHandle.current().pid() + "-X");
+        try {
+            Files.deleteIfExists(lower);
+            Files.createFile(lower);
+            return Files.exists(upper);
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(lower);
+            } catch (IOException ignored) {
+                // a probe file left behind is harmless
+            }
+        }
     }
 
     /** Removes what an interrupted write-then-rename left: {@code .*.tmp}, {@code .writing-*}, {@code .fetching-*}. */

@@ -1,6 +1,8 @@
 package avqa.downloader;
 
 import avqa.downloader.settings.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,18 +42,53 @@ public final class YtDlp {
                 "--format", settings.get("avqa.download.format"),
                 "--merge-output-format", format, "--remux-video", format,
                 "--limit-rate", settings.get("avqa.rate-limit"),
+                "--max-filesize", String.valueOf(settings.bytes("avqa.download.max-size")),
                 "--output", job.workDir().toString().replace("%", "%%") + "/video.%(ext)s"));
         if (!settings.get("avqa.cookies").isEmpty()) {
             args.add("--cookies");
-            args.add(Path.of(settings.get("avqa.cookies")).toAbsolutePath().toString());
+            args.add(privateCookies(job).toString());
         }
         if (!settings.get("avqa.proxy").isEmpty()) {
-            args.add("--proxy");
-            args.add(settings.get("avqa.proxy"));
+            // not on the command line, where any user of the machine sees it: in a file only we can read
+            args.add("--config-locations");
+            args.add(proxyConfig().toString());
         }
         args.add("--");
         args.add(url);
         return args;
+    }
+
+    /**
+     * A copy of the cookies file for this attempt, in its work directory and readable by us only: yt-dlp
+     * rewrites the cookies it is given, and neither the user's file nor another worker's copy must change.
+     */
+    private Path privateCookies(VideoJob job) {
+        Path copy = job.workDir().resolve("cookies.txt");
+        try {
+            Files.deleteIfExists(copy);
+            Files.createFile(copy);
+            AtomicFiles.ownerOnly(copy);
+            Files.write(copy, Files.readAllBytes(Path.of(settings.get("avqa.cookies"))));
+        } catch (IOException e) {
+            throw new BadInputException("cannot copy the cookies file " + settings.get("avqa.cookies") + ": "
+                    + FileTrees.describe(e));
+        }
+        return copy;
+    }
+
+    /** {@code .private/yt-dlp.conf} in the data directory (owner only): the proxy, for --config-locations. */
+    private synchronized Path proxyConfig() {
+        Path dir = settings.dataDir().resolve(".private");
+        Path conf = dir.resolve("yt-dlp.conf");
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.ownerOnly(dir);
+            String quoted = "'" + settings.get("avqa.proxy").replace("'", "'\"'\"'") + "'";
+            AtomicFiles.writePrivate(conf, ("--proxy " + quoted + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + conf + ": " + FileTrees.describe(e));
+        }
+        return conf;
     }
 
     /**
@@ -67,6 +104,9 @@ public final class YtDlp {
         }
         classifier.success();
         Path file = WorkArea.downloadedFile(job.workDir());
+        if (file == null && stderr.contains("larger than max-filesize")) {
+            throw FailureClassifier.ytDlp(1, stderr, timeoutSeconds);
+        }
         if (file == null) {
             throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file",
                     FailureClassifier.lastError(stderr));

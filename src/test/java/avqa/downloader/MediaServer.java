@@ -39,7 +39,21 @@ final class MediaServer implements AutoCloseable {
         /** A page asking to confirm you are not a bot, as YouTube serves to a limited IP. */
         BOT_CHECK_PAGE,
         /** Sends the headers and a little of the body, then nothing more until the client gives up. */
-        STALL
+        STALL,
+        /** The whole file promised, sent at one byte a second. */
+        TRICKLE,
+        /** A body without a Content-Length that never ends. */
+        ENDLESS,
+        /** A gzip-encoded body (asked for or not) that inflates a thousandfold. */
+        GZIP_BOMB,
+        /** A 404 whose small page comes at one byte a second. */
+        SLOW_ERROR_PAGE,
+        /** A redirect to an ftp:// location. */
+        REDIRECT_FTP,
+        /** A redirect to itself, for ever. */
+        REDIRECT_LOOP,
+        /** The file with its last 5 KB cut off (its index, at the front, whole), with an honest Content-Length. */
+        CUT_TAIL
     }
 
     /** One request as the server saw it. */
@@ -283,8 +297,80 @@ final class MediaServer implements AutoCloseable {
                 }
                 // closing now, short of the promised length, drops the connection
             }
+            case TRICKLE, SLOW_ERROR_PAGE -> {
+                byte[] data = fault == Fault.TRICKLE ? Files.readAllBytes(clip) : new byte[4096];
+                int status = fault == Fault.TRICKLE ? 200 : 404;
+                record(ex.getRequestMethod(), id, range, status);
+                ex.getResponseHeaders().set("Content-Type", fault == Fault.TRICKLE ? "video/mp4" : "text/html");
+                ex.sendResponseHeaders(status, data.length);
+                OutputStream out = ex.getResponseBody();
+                try {
+                    for (byte b : data) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(1000);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up, as it should
+                }
+            }
+            case ENDLESS -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.sendResponseHeaders(200, 0);
+                OutputStream out = ex.getResponseBody();
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (true) {
+                        out.write(chunk);
+                        bytesSent.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    // the client gave up, as it should
+                }
+            }
+            case GZIP_BOMB -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(packed)) {
+                    byte[] zeros = new byte[1 << 20];
+                    for (int i = 0; i < 100; i++) {
+                        gz.write(zeros);
+                    }
+                }
+                byte[] body = packed.toByteArray();
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            case REDIRECT_FTP, REDIRECT_LOOP -> {
+                record(ex.getRequestMethod(), id, range, 302);
+                ex.getResponseHeaders().set("Location", fault == Fault.REDIRECT_FTP
+                        ? "ftp://127.0.0.1:9/v/" + id + ".mp4" : ex.getRequestURI().toString());
+                ex.sendResponseHeaders(302, -1);
+            }
+            case CUT_TAIL -> {
+                byte[] data = Files.readAllBytes(clip);
+                int length = data.length - 5 * 1024;
+                record(ex.getRequestMethod(), id, range, 200);
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.sendResponseHeaders(200, length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(data, 0, length);
+                }
+            }
             default -> throw new IllegalStateException(fault.toString());
         }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Bytes sent by the endless fault. */
+    long endlessBytesSent() {
+        return bytesSent.get();
     }
 
     private void plain(HttpExchange ex, String id, String range, int status, String text) throws IOException {

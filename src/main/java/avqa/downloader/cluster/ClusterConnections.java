@@ -49,7 +49,7 @@ public final class ClusterConnections implements AutoCloseable {
         try {
             this.dataSource = new HikariDataSource(db);
         } catch (RuntimeException e) {
-            throw new BadInputException("cannot connect to the database " + settings.get("avqa.db.url") + ": "
+            throw new BadInputException("cannot connect to the database " + shown("avqa.db.url") + ": "
                     + rootMessage(e));
         }
     }
@@ -112,10 +112,10 @@ public final class ClusterConnections implements AutoCloseable {
                 return null;
             }).get(15, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new BadInputException("cannot connect to the broker " + settings.get("avqa.broker.url") + ": "
+            throw new BadInputException("cannot connect to the broker " + shown("avqa.broker.url") + ": "
                     + rootMessage(e));
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new BadInputException("cannot connect to the broker " + settings.get("avqa.broker.url")
+            throw new BadInputException("cannot connect to the broker " + shown("avqa.broker.url")
                     + " within 15 s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -149,7 +149,7 @@ public final class ClusterConnections implements AutoCloseable {
             }
             c.commit();
         } catch (SQLException | IOException e) {
-            throw new BadInputException("cannot prepare the tables in " + settings.get("avqa.db.url") + ": "
+            throw new BadInputException("cannot prepare the tables in " + shown("avqa.db.url") + ": "
                     + rootMessage(e));
         }
     }
@@ -200,12 +200,17 @@ public final class ClusterConnections implements AutoCloseable {
         return quartz;
     }
 
+    /** A setting's URL as messages may show it: without credentials. */
+    private String shown(String key) {
+        return avqa.downloader.Redact.url(settings.get(key));
+    }
+
     public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return String.valueOf(t.getMessage());
+        return avqa.downloader.Redact.secrets(String.valueOf(t.getMessage()));
     }
 
     @Override

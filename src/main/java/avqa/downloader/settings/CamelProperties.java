@@ -18,6 +18,9 @@ public final class CamelProperties {
         p.setProperty("avqa.data-dir", s.dataDir().toString());
         p.setProperty("avqa.metadata.dir", s.metadataDir());
         p.setProperty("avqa.metadata.kind", s.metadataDir().isEmpty() ? "http" : "file");
+        // what the log may say of that URL: no credentials
+        p.setProperty("avqa.metadata.base-url-shown", avqa.downloader.Redact.url(s.get("avqa.metadata.base-url")));
+        p.setProperty("avqa.broker.queue-shown", s.get("avqa.broker.queue"));
         p.setProperty("avqa.schedule.cron-uri", s.get("avqa.schedule.cron").trim().replaceAll("\\s+", "+"));
         // the fast path's HTTP client: a body that stops coming for this long is given up (as yt-dlp's
         // --socket-timeout 30, or the download timeout when that is shorter)

@@ -94,7 +94,8 @@ public final class Settings {
     }
 
     static BadInputException bad(String option, String value, String expected) {
-        return new BadInputException(option + ": '" + value + "' is not valid; expected " + expected);
+        return new BadInputException(option + ": '" + avqa.downloader.Redact.text(avqa.downloader.Redact.secrets(value), 200)
+                + "' is not valid; expected " + expected);
     }
 
     /** planner or worker: the run is spread over hosts through the broker and the database. */
@@ -144,10 +145,13 @@ public final class Settings {
         return java.util.Collections.unmodifiableMap(values);
     }
 
-    /** The resolved settings, for the run summary; passwords are not written down. */
+    /**
+     * The resolved settings, for the run summary: passwords are not written down, nor the credentials
+     * inside a URL (a proxy's, a database's, a mirror's).
+     */
     public Map<String, String> asMap() {
         Map<String, String> shown = new LinkedHashMap<>(values);
-        shown.replaceAll((k, v) -> k.endsWith("password") && !v.isEmpty() ? "(set)" : v);
+        shown.replaceAll((k, v) -> k.endsWith("password") && !v.isEmpty() ? "(set)" : avqa.downloader.Redact.secrets(v));
         return java.util.Collections.unmodifiableMap(shown);
     }
 

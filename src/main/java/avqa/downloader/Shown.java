@@ -1,0 +1,52 @@
+package avqa.downloader;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/**
+ * What the routes' log lines and messages may say of an exception: in our words where we know the
+ * kind (an HTTP status, a missing file, a refused connection), else its message; without the secrets
+ * of any URL in it, control characters visible, length capped; never a Java class name.
+ */
+public final class Shown {
+
+    public String exception(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (e == null) {
+            e = exchange.getException();
+        }
+        return of(e);
+    }
+
+    /** The words for an exception. */
+    public static String of(Throwable e) {
+        if (e == null) {
+            return "unknown";
+        }
+        String text = null;
+        for (Throwable t = e; t != null && text == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpOperationFailedException h) {
+                text = "the server answered HTTP " + h.getStatusCode()
+                        + (h.getStatusText() == null || h.getStatusText().isBlank() ? "" : " " + h.getStatusText());
+            } else if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
+                text = "no such file";
+            } else if (t instanceof java.net.UnknownHostException) {
+                text = "cannot resolve the host name " + t.getMessage() + " (no network or DNS?)";
+            } else if (t instanceof java.net.ConnectException) {
+                text = "the connection was refused (" + t.getMessage() + ")";
+            } else if (t instanceof java.net.SocketTimeoutException) {
+                text = "no answer in time";
+            } else if (t instanceof BadInputException || t instanceof VideoFailure || t instanceof RunStoppedException) {
+                text = t.getMessage();
+            }
+        }
+        if (text == null) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            text = e.getMessage() != null ? e.getMessage() : root.getMessage() != null ? root.getMessage() : "failed";
+        }
+        return Redact.text(Redact.secrets(text), 500);
+    }
+}

@@ -1,0 +1,89 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A hostile server on 127.0.0.1: a body trickled a byte a second, one that never ends, a gzip bomb (sent
+ * though not asked for; it is inflated by Camel, and stopped at the size cap), a
+ * slow error page, redirects to ftp:// and in a loop, a refused connection, a file cut short behind an
+ * honest length. Each run ends in bounded time with the documented category, and nothing partial or
+ * foreign is under videos/ or audio/.
+ */
+class HostileServerTest extends LoopbackServerTest {
+
+    /** Runs one video against the fault, with a 6 s download deadline and a 1 MiB size cap; returns its failure record. */
+    static com.fasterxml.jackson.databind.JsonNode runAgainst(Path tmp, String id, MediaServer.Fault fault,
+                                                              String template, long boundMillis) throws Exception {
+        server.serve(id, clip).failAlways(id, fault);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = Fixture.localArgs(data, meta, template);
+        args.addAll(List.of("--retry-attempts", "2"));
+        long started = System.currentTimeMillis();
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "6", "AVQA_DOWNLOAD_MAX_SIZE", "1M"));
+
+        long took = System.currentTimeMillis() - started;
+        server.failAlways(id, null);
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertTrue(took < boundMillis, fault + " took " + took + " ms");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing under videos/");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("audio")), "nothing under audio/");
+        try (Stream<Path> all = Files.walk(data)) {
+            long bytes = all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            assertTrue(bytes < 3 << 20, "the data directory holds " + bytes + " bytes");
+        }
+        return Fixture.readJson(data.resolve("failed/" + id + ".json"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            TRICKLE         | hostile0001 | transient | did not finish within 6 s       | 25000
+            ENDLESS         | hostile0002 | permanent | larger than avqa.download.max-size | 15000
+            GZIP_BOMB       | hostile0003 | permanent | larger than avqa.download.max-size | 15000
+            SLOW_ERROR_PAGE | hostile0004 | permanent | not found at the source (HTTP 404) | 10000
+            REDIRECT_FTP    | hostile0005 | permanent | not http or https                | 10000
+            REDIRECT_LOOP   | hostile0006 | permanent | redirects in a loop              | 10000
+            CUT_TAIL        | hostile0007 | invalid-output | damaged                     | 15000
+            """)
+    void theFastPathEndsInBoundedTimeWithTheDocumentedCategory(MediaServer.Fault fault, String id, String category,
+                                                                String reason, long bound, @TempDir Path tmp)
+            throws Exception {
+        var record = runAgainst(tmp, id, fault, server.mediaFileTemplate(), bound);
+        assertEquals(category, record.get("category").asText(), record.toString());
+        assertTrue(record.get("reason").asText().contains(reason), record.toString());
+    }
+
+    @Test
+    void aFileCutShortBehindAnHonestLengthIsCaughtOnTheYtDlpPathToo(@TempDir Path tmp) throws Exception {
+        var record = runAgainst(tmp, "hostile0008", MediaServer.Fault.CUT_TAIL, server.urlTemplate(), 30_000);
+        assertEquals("invalid-output", record.get("category").asText(), record.toString());
+    }
+
+    @Test
+    void aRefusedConnectionIsATransientNetworkFailureRetriedWithBackoff(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("refused0001"));
+        // port 9 on 127.0.0.1: nothing listens there
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, "http://127.0.0.1:9/v/{id}.mp4"));
+
+        assertEquals(1, outcome.exit());
+        var record = Fixture.readJson(data.resolve("failed/refused0001.json"));
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertEquals(3, record.get("attempts").asInt(), "retried: " + record);
+        assertTrue(record.get("reason").asText().contains("network failure"), record.toString());
+    }
+}
