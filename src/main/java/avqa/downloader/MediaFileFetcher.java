@@ -92,11 +92,11 @@ public final class MediaFileFetcher {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (code != 200) {
-                throw classifier.raise(FailureClassifier.httpStatus(code));
+                throw classifier.raise(FailureClassifier.httpStatus(code), url);
             }
             if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                 String page = new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8);
-                throw classifier.raise(FailureClassifier.page(page, "web page at " + url));
+                throw classifier.raise(FailureClassifier.page(page, "web page at " + url), url);
             }
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
@@ -122,6 +122,15 @@ public final class MediaFileFetcher {
             }
             throw new VideoFailure.Transient("network failure while downloading", String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * The request did not get an answer: a host name that cannot be resolved pauses every worker (no
+     * network or DNS), a timeout or a refused connection is a transient network failure.
+     */
+    public void requestFailed(@Variable("job") VideoJob job,
+                              @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception error) {
+        throw classifier.raise(FailureClassifier.unreachable(error, job.url()), job.url());
     }
 
     /** Drops the connection instead of draining the rest of the body (what closing would do). */

@@ -17,11 +17,13 @@ public final class YtDlp {
 
     private final Settings settings;
     private final FailureClassifier classifier;
+    private final ToolVersions tools;
     private final long timeoutSeconds;
 
-    public YtDlp(Settings settings, FailureClassifier classifier) {
+    public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools) {
         this.settings = settings;
         this.classifier = classifier;
+        this.tools = tools;
         this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
     }
 
@@ -29,6 +31,11 @@ public final class YtDlp {
         String url = job.url();
         if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
             throw new IllegalArgumentException("refusing to build a yt-dlp command for an unchecked URL");
+        }
+        boolean youtube = VideoIdRules.isYoutubeUrl(url);
+        if (youtube && tools.tooOldForYoutube()) {
+            // nothing is sent: this yt-dlp cannot extract YouTube's formats (a cluster worker meets this here)
+            throw classifier.raise(tooOld(tools), url);
         }
         String format = settings.get("avqa.video-format");
         List<String> args = new ArrayList<>(List.of(
@@ -41,6 +48,9 @@ public final class YtDlp {
                 "--merge-output-format", format, "--remux-video", format,
                 "--limit-rate", settings.get("avqa.rate-limit"),
                 "--output", job.workDir().toString().replace("%", "%%") + "/video.%(ext)s"));
+        if (youtube) {
+            args.addAll(tools.youtubeArgs());
+        }
         if (!settings.get("avqa.cookies").isEmpty()) {
             args.add("--cookies");
             args.add(Path.of(settings.get("avqa.cookies")).toAbsolutePath().toString());
@@ -54,6 +64,13 @@ public final class YtDlp {
         return args;
     }
 
+    /** The failure of a YouTube download refused before any request: this yt-dlp is too old for YouTube. */
+    static VideoFailure tooOld(ToolVersions tools) {
+        return new VideoFailure.ToolOutdated("yt-dlp " + tools.ytDlpVersion() + " is older than "
+                + ToolVersions.YOUTUBE_MINIMUM.toString().replace('-', '.') + " and cannot fetch from YouTube; "
+                + "not requested. Update it: " + ToolVersions.HOW_TO_UPDATE, "refused before any request");
+    }
+
     /**
      * The file a successful run wrote becomes the job's video; otherwise the classified failure is
      * thrown (an IP-wide one starts the cool-down).
@@ -63,9 +80,9 @@ public final class YtDlp {
         if (result.getExitValue() != 0) {
             classifier.checkDisk(stderr);
             throw classifier.raise(FailureClassifier.ytDlp(result.getExitValue(), stderr,
-                    WorkArea.savedPages(job.workDir()), timeoutSeconds));
+                    WorkArea.savedPages(job.workDir()), timeoutSeconds), job.url());
         }
-        classifier.success();
+        classifier.ytDlpWorked();
         Path file = WorkArea.downloadedFile(job.workDir());
         if (file == null) {
             throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file",

@@ -24,6 +24,9 @@ public final class CamelProperties {
         String stall = String.valueOf(Math.min(30_000, s.millis("avqa.download.timeout")));
         p.setProperty("camel.component.http.so-timeout", stall);
         p.setProperty("camel.component.http.response-timeout", stall);
+        // every request passes the pacing: the client must not repeat a 429 or 503 by itself (HttpClient 5
+        // would, once, a second later, ignoring the cool-down); our redelivery policy is the only retry
+        p.setProperty("camel.component.http.automatic-retries-disabled", "true");
         // these values already are the command line > -D > environment > file precedence: Camel must
         // not look at the environment or system properties again (it would put them first)
         p.setProperty("camel.component.properties.environment-variable-mode", "0");

@@ -10,6 +10,9 @@ import java.util.Locale;
 /** The checks that look at several settings at once, and the defaults that depend on another setting. */
 final class SettingRules {
 
+    /** Where scripts/avqa.sh sets up a current yt-dlp, in a virtual environment of its own. */
+    static final String PRIVATE_YT_DLP = ".tools/yt-dlp/bin/yt-dlp";
+
     private SettingRules() {
     }
 
@@ -42,6 +45,10 @@ final class SettingRules {
             if (!(n.endsWith(".zip") || n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz"))) {
                 throw new BadInputException("--import-archive: " + archive + " is not a .zip, .tar or .tar.gz file");
             }
+        }
+        if (s.get("avqa.tools.yt-dlp").equals("auto")) {
+            Path own = s.home().resolve(PRIVATE_YT_DLP);
+            s.put("avqa.tools.yt-dlp", Files.isExecutable(own) ? own.toString() : "yt-dlp");
         }
         String role = s.get("avqa.role");
         if (!role.equals("all") && (s.get("avqa.broker.url").isEmpty() || s.get("avqa.db.url").isEmpty())) {
