@@ -19,13 +19,8 @@ class ThrottleTest {
      */
     @Test
     void noWindowOfThePeriodHoldsMoreRequestsThanTheLimitRetriesIncluded(@TempDir Path tmp) throws Exception {
-        Path clip = Fixture.clip("tone-3s", 3, true);
         try (MediaServer server = new MediaServer()) {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                ids.add("spread" + i);
-                server.serve("spread" + i, clip);
-            }
+            List<String> ids = serve(server, "spread", 8);
             server.failNext("spread1", MediaServer.Fault.SERVER_ERROR, MediaServer.Fault.SERVER_ERROR);
             server.failNext("spread4", MediaServer.Fault.SERVER_ERROR);
             Path meta = tmp.resolve("meta");
@@ -53,13 +48,8 @@ class ThrottleTest {
 
     @Test
     void ytDlpDownloadsAreThrottledTooWithinTheirStartUpTime(@TempDir Path tmp) throws Exception {
-        Path clip = Fixture.clip("tone-3s", 3, true);
         try (MediaServer server = new MediaServer()) {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                ids.add("throttled" + i);
-                server.serve("throttled" + i, clip);
-            }
+            List<String> ids = serve(server, "throttled", 7);
             Path meta = tmp.resolve("meta");
             Fixture.annotations(meta, "test", ids);
             List<String> args = Fixture.localArgs(tmp.resolve("data"), meta, server.urlTemplate());
@@ -80,5 +70,16 @@ class ThrottleTest {
             long span = starts.get(starts.size() - 1) - starts.get(0);
             assertTrue(span >= 6000 - PROCESS_START_SLACK_MS, "7 starts at 2 per 2 s take 6 s or more: " + starts);
         }
+    }
+
+    /** A server of its own (its requests are all this test's) serving {@code n} videos named {@code prefix0 ...}. */
+    private static List<String> serve(MediaServer server, String prefix, int n) throws Exception {
+        Path clip = Fixture.clip("tone-3s", 3, true);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+            server.serve(prefix + i, clip);
+        }
+        return ids;
     }
 }

@@ -30,12 +30,9 @@ class ToolTroubleTest extends LoopbackServerTest {
     @Test
     void yt_dlpSayingItIsOutOfDateThreeTimesInARowStopsTheRunAndTheRestStaysPending(@TempDir Path tmp)
             throws Exception {
-        List<String> ids = serveClips("outdated", 6);
-        Path meta = tmp.resolve("meta");
-        Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
-        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        List<String> args = localRun(tmp, serveClips("outdated", 6), server.urlTemplate());
         args.addAll(List.of("--workers", "1", "--retry-attempts", "3"));
+        Path data = tmp.resolve("data");
         int before = server.hits().size();
 
         Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_FORMAT", "bestvideo[height>=4000]"));
