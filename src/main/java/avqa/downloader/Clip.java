@@ -14,7 +14,7 @@ public record Clip(String name, double start, Double duration, boolean flip) {
     public static double seconds(String text) {
         String t = text == null ? "" : text.strip();
         if (!t.matches("\\d+(\\.\\d+)?|\\d+:[0-5]?\\d(\\.\\d+)?|\\d+:[0-5]?\\d:[0-5]?\\d(\\.\\d+)?")) {
-            throw new IllegalArgumentException("'" + t + "' is not a time (M:SS, H:MM:SS or seconds)");
+            throw new IllegalArgumentException("'" + Redact.text(t, 40) + "' is not a time (M:SS, H:MM:SS or seconds)");
         }
         double total = 0;
         for (String part : t.split(":")) {

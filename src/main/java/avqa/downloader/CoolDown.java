@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * and falls back to the initial one after {@code resetAfter} successes in a row. Signals that arrive
  * while a cool-down is on come from downloads that started before it and do not make it longer.
  * A bot check that is still there after {@code botCheckLimit} cool-downs in a row stops the run:
- * only cookies help then.
+ * only cookies help then. Likewise a source host that still cannot be resolved after
+ * {@code networkLimit} cool-downs in a row: without network or DNS no video can be fetched.
  */
 public final class CoolDown {
 
@@ -21,32 +22,40 @@ public final class CoolDown {
     private final long maxMillis;
     private final int resetAfter;
     private final int botCheckLimit;
+    private final int networkLimit;
     private final RunControl run;
 
     private long until;
     private int level;
     private int successes;
     private int botChecksInARow;
+    private int unresolvedInARow;
     private boolean announcedEnd = true;
 
     public CoolDown(long initialMillis, double multiplier, long maxMillis, int resetAfter, int botCheckLimit,
-                    RunControl run) {
+                    int networkLimit, RunControl run) {
         this.initialMillis = initialMillis;
         this.multiplier = multiplier;
         this.maxMillis = maxMillis;
         this.resetAfter = resetAfter;
         this.botCheckLimit = botCheckLimit;
+        this.networkLimit = networkLimit;
         this.run = run;
     }
 
     /** An IP-wide signal seen by one worker. */
-    public synchronized void signal(String reason, boolean botCheck) {
+    public synchronized void signal(String reason, VideoFailure.Signal kind) {
         long now = System.currentTimeMillis();
         successes = 0;
         if (now < until) {
             return;
         }
-        if (botCheck && ++botChecksInARow > botCheckLimit) {
+        if (kind == VideoFailure.Signal.NETWORK && ++unresolvedInARow > networkLimit) {
+            // the reason names the host: "cannot resolve www.youtube.com: no network or DNS"
+            run.stop(reason + "; progress kept, run again when the network is back");
+            return;
+        }
+        if (kind == VideoFailure.Signal.BOT_CHECK && ++botChecksInARow > botCheckLimit) {
             run.stop("the source still asks to confirm this is not a bot after " + botCheckLimit
                     + " cool-downs. Export cookies.txt from a browser signed in to it and run again with "
                     + "--cookies FILE; progress is kept");
@@ -63,6 +72,7 @@ public final class CoolDown {
     /** A download that went through. */
     public synchronized void success() {
         botChecksInARow = 0;
+        unresolvedInARow = 0;
         if (level > 0 && ++successes >= resetAfter) {
             level = 0;
             successes = 0;

@@ -18,79 +18,20 @@ public final class FailureClassifier {
     /** Exit statuses of a process that the exec timeout (or a signal) killed. */
     static final List<Integer> KILLED = List.of(-1, 137, 143);
 
-    private record Rule(Pattern pattern, String category, String reason, VideoFailure.Signal signal) {
-        static Rule of(String regex, String category, String reason) {
-            return of(regex, category, reason, VideoFailure.Signal.NONE);
-        }
-
-        static Rule of(String regex, String category, String reason, VideoFailure.Signal signal) {
-            return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), category, reason, signal);
-        }
-    }
-
-    static final String RATE_LIMITED = "rate-limited by the source (HTTP 429); if it persists, lower --max-requests "
-            + "or raise --sleep";
-
-    /** What a web page served instead of a video can tell (read only when no video was found in it). */
-    private static final List<Rule> PAGE_RULES = List.of(
-            Rule.of("confirm you.?re not a bot|not a robot|unusual traffic|captcha", VideoFailure.TRANSIENT,
-                    "the source answered with a page asking to confirm this is not a bot (IP-wide limit)",
-                    VideoFailure.Signal.BOT_CHECK),
-            Rule.of("Too Many Requests|try again later|rate limit", VideoFailure.TRANSIENT,
-                    "the source answered with a page saying to try again later (IP-wide limit)",
-                    VideoFailure.Signal.RATE_LIMIT));
+    static final String RATE_LIMITED = FailureRules.RATE_LIMITED;
 
     private static final Pattern NO_VIDEO_IN_PAGE = Pattern.compile("Unsupported URL", Pattern.CASE_INSENSITIVE);
-
-    /** yt-dlp's words; the first match wins: the IP-wide signals come before the permanent texts they can contain. */
-    private static final List<Rule> YT_DLP_RULES = List.of(
-            Rule.of("confirm your age|age[- ]restricted|inappropriate for some users", VideoFailure.PERMANENT,
-                    "age-restricted: only a signed-in client can fetch it (--cookies)"),
-            Rule.of("HTTP Error 429|Too Many Requests", VideoFailure.TRANSIENT, RATE_LIMITED,
-                    VideoFailure.Signal.RATE_LIMIT),
-            Rule.of("confirm you.?re not a bot|not a robot|captcha", VideoFailure.TRANSIENT,
-                    "the source asks to confirm this is not a bot (IP-wide limit); wait, or pass --cookies",
-                    VideoFailure.Signal.BOT_CHECK),
-            Rule.of("try again later", VideoFailure.TRANSIENT,
-                    "the source says try again later (IP-wide limit)", VideoFailure.Signal.RATE_LIMIT),
-            Rule.of("Private video", VideoFailure.PERMANENT, "private video"),
-            Rule.of("copyright", VideoFailure.PERMANENT, "removed for copyright"),
-            Rule.of("account (associated with this video )?has been terminated|account .*terminated",
-                    VideoFailure.PERMANENT, "the uploader's account was terminated"),
-            Rule.of("not (made )?available in your country|blocked it in your country|geo.?restrict",
-                    VideoFailure.PERMANENT, "not available in this country (geo-blocked); a --proxy elsewhere may help"),
-            Rule.of("has been removed|removed by the uploader|video (has been )?removed", VideoFailure.PERMANENT,
-                    "removed from the source"),
-            Rule.of("Video unavailable|This video is unavailable|video is not available", VideoFailure.PERMANENT,
-                    "video unavailable at the source"),
-            Rule.of("members.only|Join this channel", VideoFailure.PERMANENT, "members-only video"),
-            Rule.of("Incomplete YouTube ID|looks truncated|is not a valid URL", VideoFailure.PERMANENT,
-                    "not a valid video id for this source"),
-            Rule.of("HTTP Error 404|HTTP Error 410", VideoFailure.PERMANENT, "not found at the source (HTTP 404/410)"),
-            // a refused media request (as opposed to a refused page) is usually an expired or throttled link
-            Rule.of("unable to download video data: HTTP Error 403", VideoFailure.TRANSIENT,
-                    "the source refused the media request (HTTP 403); usually temporary"),
-            Rule.of("HTTP Error 40[13]", VideoFailure.PERMANENT, "access denied by the source (HTTP 401/403)"),
-            Rule.of("Unsupported URL", VideoFailure.PERMANENT,
-                    "the source answered with a web page, not a video (check --source-url-template)"),
-            Rule.of("larger than max-filesize", VideoFailure.PERMANENT,
-                    "the file is larger than avqa.download.max-size: not a video of this dataset"),
-            Rule.of("Postprocessing|Conversion failed|ffmpeg not found", VideoFailure.INVALID_OUTPUT,
-                    "yt-dlp downloaded the video but could not convert it to --video-format"),
-            Rule.of("HTTP Error 5\\d\\d", VideoFailure.TRANSIENT, "server error at the source (HTTP 5xx)"),
-            Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
-                            + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"
-                            + "|Giving up after|unable to download video data",
-                    VideoFailure.TRANSIENT, "network failure while downloading"));
 
     private final CoolDown coolDown;
     private final DiskFull diskFull;
     private final RunControl run;
+    private final OutdatedToolStop outdated;
 
-    public FailureClassifier(CoolDown coolDown, DiskFull diskFull, RunControl run) {
+    public FailureClassifier(CoolDown coolDown, DiskFull diskFull, RunControl run, OutdatedToolStop outdated) {
         this.coolDown = coolDown;
         this.diskFull = diskFull;
         this.run = run;
+        this.outdated = outdated;
     }
 
     /** Classifies a failed yt-dlp run from its exit status and stderr. */
@@ -111,7 +52,7 @@ public final class FailureClassifier {
         if (NO_VIDEO_IN_PAGE.matcher(stderr).find()) {
             return page(pages, lastError);
         }
-        for (Rule rule : YT_DLP_RULES) {
+        for (FailureRules.Rule rule : FailureRules.YT_DLP_RULES) {
             if (rule.pattern().matcher(stderr).find()) {
                 return VideoFailure.of(rule.category(), rule.reason(), lastError, rule.signal());
             }
@@ -125,7 +66,7 @@ public final class FailureClassifier {
      * transient), or else a wrong URL (permanent).
      */
     public static VideoFailure page(String page, String lastError) {
-        for (Rule rule : PAGE_RULES) {
+        for (FailureRules.Rule rule : FailureRules.PAGE_RULES) {
             if (rule.pattern().matcher(page).find()) {
                 return VideoFailure.of(rule.category(), rule.reason(), lastError, rule.signal());
             }
@@ -149,18 +90,19 @@ public final class FailureClassifier {
     }
 
     /**
-     * What an exception of the HTTP client means (the fast path, an archive's download): the same
-     * categories as yt-dlp's words for the same troubles.
+     * What an exception of the HTTP client means (the fast path, an archive's download), in the same
+     * categories as yt-dlp's words for the same troubles: a host name that cannot be resolved is the
+     * network's fault, not the video's (an IP-wide pause); a redirect to a location that is not http(s)
+     * or in a loop is permanent; a timeout, a refused or reset connection is a transient network failure.
      */
-    public static VideoFailure network(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+    public static VideoFailure unreachable(Throwable error, String url) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (t instanceof VideoFailure f) {
                 return f;
             }
             if (t instanceof java.net.UnknownHostException) {
-                return new VideoFailure.Transient("cannot resolve the source's host name " + Redact.text(m, 100)
-                        + ": no network or DNS", m);
+                return unresolved(url, String.valueOf(t));
             }
             if (m.startsWith(HttpClientSetup.NOT_HTTP)) {
                 return new VideoFailure.Permanent("the source redirected to a location that is not http or https ("
@@ -177,34 +119,59 @@ public final class FailureClassifier {
                 return new VideoFailure.Transient("the secure connection to the source failed (TLS)", m);
             }
         }
-        Throwable root = e;
+        Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         return new VideoFailure.Transient("network failure while downloading", String.valueOf(root.getMessage()));
     }
 
-    /** Rethrows the exception an HTTP request raised as the failure it means (a route's doCatch). */
-    public void rethrowNetwork(org.apache.camel.Exchange exchange) {
+    /** Rethrows what an archive's request raised as the failure it means (the archive fetch's doCatch). */
+    public void rethrowNetwork(org.apache.camel.Exchange exchange, @org.apache.camel.Variable("archiveUrl") String url) {
         Throwable e = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        throw raise(network(e));
+        throw raise(unreachable(e, url), null);
+    }
+
+    /** The source's host cannot be resolved: no network or DNS (the same for every video of that host). */
+    static VideoFailure unresolved(String url, String lastError) {
+        String host;
+        try {
+            host = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            host = null;
+        }
+        return new VideoFailure.Transient(host == null ? FailureRules.UNRESOLVED
+                : "cannot resolve " + host + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK);
     }
 
     /**
-     * The failure to throw: an IP-wide signal starts the cool-down for every worker first; a stop of
-     * the run (a signal, a full disk) wins over any failure.
+     * The failure to throw for a request to {@code url}: an IP-wide signal starts the cool-down for every
+     * worker first, yt-dlp saying it is out of date counts towards stopping the run, and a stop of the
+     * run (a signal, a full disk, or one of these) wins over any failure: the video stays pending.
      */
-    public VideoFailure raise(VideoFailure failure) {
+    public VideoFailure raise(VideoFailure failure, String url) {
+        VideoFailure f = failure.signal() == VideoFailure.Signal.NETWORK && url != null
+                ? unresolved(url, failure.lastError()) : failure;
         run.checkRunning();
-        if (failure.signal() != VideoFailure.Signal.NONE) {
-            coolDown.signal(failure.reason(), failure.signal() == VideoFailure.Signal.BOT_CHECK);
+        if (f.signal() != VideoFailure.Signal.NONE) {
+            coolDown.signal(f.reason(), f.signal());
         }
-        return failure;
+        if (VideoFailure.TOOL_OUTDATED.equals(f.category())) {
+            outdated.failed(f);
+        }
+        run.checkRunning();
+        return f;
     }
 
     /** A request that went through: counts towards ending a cool-down. */
     public void success() {
         coolDown.success();
+    }
+
+    /** yt-dlp fetched a video: it is not out of date for its source. */
+    public void ytDlpWorked() {
+        coolDown.success();
+        outdated.worked();
     }
 
     /** A tool's stderr: a full disk stops the run. */

@@ -144,11 +144,26 @@ public final class FailureRecords {
         Files.deleteIfExists(workspace.failedDir().resolve(fileName(job.id())));
     }
 
-    /** Rebuilds {@code failed_downloads.json} ({id: {attempts, category, reason, last_error, at}}) from {@code failed/}. */
-    public Map<String, Map<String, Object>> rebuildSummary() {
-        Map<String, Map<String, Object>> all = new TreeMap<>();
+    /**
+     * Rebuilds {@code failed_downloads.json} ({id: {attempts, category, reason, last_error, at}}) from
+     * {@code failed/}, one record at a time: the records are read and written as a stream, in the order
+     * of their file names, so a million of them need only their names in memory.
+     */
+    public void rebuildSummary() {
+        List<Path> records = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(workspace.failedDir(), "*.json")) {
-            for (Path f : files) {
+            files.forEach(records::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + workspace.failedDir(), e);
+        }
+        records.sort(null);
+        Path target = workspace.root().resolve("failed_downloads.json");
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (com.fasterxml.jackson.core.JsonGenerator out = JSON.getFactory().createGenerator(
+                Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+            out.useDefaultPrettyPrinter();
+            out.writeStartObject();
+            for (Path f : records) {
                 JsonNode n;
                 try {
                     n = JSON.readTree(f.toFile());
@@ -158,19 +173,22 @@ public final class FailureRecords {
                 if (n == null || !n.hasNonNull("id")) {
                     continue;
                 }
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("attempts", n.path("attempts").asInt());
-                entry.put("category", n.path("category").asText());
-                entry.put("reason", n.path("reason").asText());
-                entry.put("last_error", n.path("last_error").asText());
-                entry.put("at", n.path("at").asText());
-                all.put(n.get("id").asText(), entry);
+                out.writeObjectFieldStart(n.get("id").asText());
+                out.writeNumberField("attempts", n.path("attempts").asInt());
+                out.writeStringField("category", n.path("category").asText());
+                out.writeStringField("reason", n.path("reason").asText());
+                out.writeStringField("last_error", n.path("last_error").asText());
+                out.writeStringField("at", n.path("at").asText());
+                out.writeEndObject();
             }
-            AtomicFiles.write(workspace.root().resolve("failed_downloads.json"),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+            out.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write failed_downloads.json", e);
         }
-        return all;
+        try {
+            AtomicFiles.move(tmp, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write failed_downloads.json", e);
+        }
     }
 }

@@ -49,6 +49,11 @@ final class Launcher {
                 throw new BadInputException("--repair goes with --verify");
             }
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
+            if (cli.has("--doctor")) {
+                // a check of the machine: no lock, no pipeline, nothing written (not even a log file)
+                logTo(Path.of("/dev/null"));
+                return new Doctor(settings, System.out).run();
+            }
             Tools.check(settings);
         } catch (BadInputException e) {
             return fail(2, e.getMessage());

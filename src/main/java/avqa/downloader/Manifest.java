@@ -103,7 +103,7 @@ public final class Manifest {
             boolean v2 = header.containsAll(List.of("video_id", "start_time", "duration", "suffix", "has_flip"));
             if (!v2 && !header.containsAll(List.of("id", "url"))) {
                 throw new BadInputException(name + ": the header must be video_id,start_time,duration,suffix,has_flip "
-                        + "(MUSIC-AVQA-v2.0) or name the columns id and url; it is " + String.join(",", header));
+                        + "(MUSIC-AVQA-v2.0) or name the columns id and url; it is " + Redact.text(String.join(",", header), 200));
             }
             java.util.Iterator<CSVRecord> rows = csv.iterator();
             while (true) {
@@ -115,7 +115,8 @@ public final class Manifest {
                     row = rows.next();
                 } catch (java.io.UncheckedIOException | IllegalStateException e) {
                     problems.add(name + " line " + csv.getCurrentLineNumber() + ": malformed CSV ("
-                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the rest of the file is skipped");
+                            + Redact.text(String.valueOf(e.getMessage()).lines().findFirst().orElse(""), 200)
+                            + "); the rest of the file is skipped");
                     break;
                 }
                 long line = row.getParser().getCurrentLineNumber();
@@ -140,25 +141,30 @@ public final class Manifest {
         }
     }
 
+    /** JSON Lines, read one line at a time: a manifest of a million rows needs only its clips in memory. */
     private static void readJsonLines(Path file, String name, VideoIdRules rules, Map<String, Entry> clips,
                                       List<String> problems) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String text = lines.get(i).strip();
-            if (text.isEmpty()) {
-                continue;
-            }
-            try {
-                JsonNode n = JSON.readTree(text);
-                if (n == null || !n.isObject()) {
-                    throw new IllegalArgumentException("is not a JSON object");
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = r.readLine()) != null) {
+                number++;
+                String text = line.replace("\uFEFF", "").strip();
+                if (text.isEmpty()) {
+                    continue;
                 }
-                addGeneric(str(n, "id"), str(n, "url"), str(n, "start"), str(n, "end"), str(n, "duration"),
-                        str(n, "flip"), clips);
-            } catch (IOException e) {
-                problems.add(name + " line " + (i + 1) + ": is not valid JSON");
-            } catch (IllegalArgumentException e) {
-                problems.add(name + " line " + (i + 1) + ": " + e.getMessage());
+                try {
+                    JsonNode n = JSON.readTree(text);
+                    if (n == null || !n.isObject()) {
+                        throw new IllegalArgumentException("is not a JSON object");
+                    }
+                    addGeneric(str(n, "id"), str(n, "url"), str(n, "start"), str(n, "end"), str(n, "duration"),
+                            str(n, "flip"), clips);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    problems.add(name + " line " + number + ": is not valid JSON");
+                } catch (IllegalArgumentException e) {
+                    problems.add(name + " line " + number + ": " + e.getMessage());
+                }
             }
         }
     }
@@ -228,7 +234,8 @@ public final class Manifest {
         return s == null || s.isBlank();
     }
 
+    /** An input string as a problem line may show it: control characters visible, at most 40 characters. */
     private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s.replaceAll("\\p{Cntrl}", "?");
+        return Redact.text(s, 40);
     }
 }

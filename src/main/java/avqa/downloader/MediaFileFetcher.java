@@ -99,7 +99,7 @@ public final class MediaFileFetcher {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (code != 200) {
-                throw classifier.raise(FailureClassifier.httpStatus(code));
+                throw classifier.raise(FailureClassifier.httpStatus(code), url);
             }
             long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
             if (expected > maxBytes) {
@@ -112,7 +112,7 @@ public final class MediaFileFetcher {
                 } catch (IOException e) {
                     page = "";
                 }
-                throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)));
+                throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)), url);
             }
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
@@ -138,7 +138,7 @@ public final class MediaFileFetcher {
                         + " s: the download stalled and was given up within " + Math.min(30, timeoutSeconds)
                         + " s (avqa.download.timeout)", String.valueOf(e.getMessage()));
             }
-            throw classifier.raise(FailureClassifier.network(e));
+            throw classifier.raise(FailureClassifier.unreachable(e, url), url);
         } finally {
             HttpBodies.drop(in);
         }
@@ -147,6 +147,16 @@ public final class MediaFileFetcher {
     private VideoFailure tooLarge(String what) {
         return new VideoFailure.Permanent("the file is larger than avqa.download.max-size ("
                 + ArchiveFetch.human(maxBytes) + "; " + what + "): not a video of this dataset", "");
+    }
+
+    /**
+     * The request did not get an answer: a host name that cannot be resolved pauses every worker (no
+     * network or DNS), a redirect to a location that is not http(s) or in a loop is permanent, a timeout
+     * or a refused connection is a transient network failure.
+     */
+    public void requestFailed(@Variable("job") VideoJob job,
+                              @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception error) {
+        throw classifier.raise(FailureClassifier.unreachable(error, job.url()), job.url());
     }
 
     private static boolean timedOut(Throwable e) {

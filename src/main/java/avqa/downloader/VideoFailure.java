@@ -11,6 +11,8 @@ public class VideoFailure extends RuntimeException {
     public static final String PERMANENT = "permanent";
     public static final String INVALID_OUTPUT = "invalid-output";
     public static final String NO_SOURCE = "no-source";
+    /** yt-dlp says it is out of date for the source: not the video's fault; a later run tries again. */
+    public static final String TOOL_OUTDATED = "tool-outdated";
     public static final String INVALID_ID = "invalid-id";
     public static final String ERROR = "error";
     /** Differs from another id only in letter case, on a file system that does not tell them apart. */
@@ -22,7 +24,9 @@ public class VideoFailure extends RuntimeException {
         /** HTTP 429, "try again later": the IP is rate-limited. */
         RATE_LIMIT,
         /** "Sign in to confirm you're not a bot": the IP is limited until it proves it is a person. */
-        BOT_CHECK
+        BOT_CHECK,
+        /** The source's host name cannot be resolved: no network, or no DNS, for every video alike. */
+        NETWORK
     }
 
     private final String category;
@@ -46,6 +50,7 @@ public class VideoFailure extends RuntimeException {
             case TRANSIENT -> new Transient(reason, lastError, signal);
             case PERMANENT -> new Permanent(reason, lastError);
             case INVALID_OUTPUT -> new InvalidOutput(reason, lastError);
+            case TOOL_OUTDATED -> new ToolOutdated(reason, lastError);
             default -> new VideoFailure(category, reason, lastError);
         };
     }
@@ -83,6 +88,13 @@ public class VideoFailure extends RuntimeException {
     public static class Permanent extends VideoFailure {
         public Permanent(String reason, String lastError) {
             super(PERMANENT, reason, lastError);
+        }
+    }
+
+    /** yt-dlp is too old for the source: not retried in this run, tried again by the next one. */
+    public static class ToolOutdated extends VideoFailure {
+        public ToolOutdated(String reason, String lastError) {
+            super(TOOL_OUTDATED, reason, lastError);
         }
     }
 

@@ -36,7 +36,8 @@ final class Wiring {
         if (record != null && !readOnly) {
             main.bind("clusterRecord", record);
             main.bind("completeVideos", record.repository());
-            main.bind("queueMessages", new QueueMessages(workspace, record));
+            main.bind("queueMessages", new QueueMessages(workspace, record, worker
+                    ? new avqa.downloader.cluster.AllowedSources(settings) : null, settings.getInt("avqa.broker.max-deliveries")));
             main.bind("jms", JmsComponent.jmsComponent(settings.get("avqa.role").equals("planner")
                     ? parts.cluster().publishingConnectionFactory() : parts.cluster().connectionFactory()));
             if (scheduled) {
@@ -54,8 +55,11 @@ final class Wiring {
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"));
         CoolDown coolDown = new CoolDown(settings.millis("avqa.cooldown.initial"),
                 settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
-                settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"), run);
-        FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run);
+                settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"),
+                settings.getInt("avqa.cooldown.network-limit"), run);
+        ToolVersions tools = new ToolVersions(settings);
+        FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run,
+                new OutdatedToolStop(settings.getInt("avqa.tools.outdated-limit"), tools, run));
         main.bind("failureClassifier", classifier);
         main.bind("shown", new Shown());
         main.bind("workspace", workspace);
@@ -79,7 +83,8 @@ final class Wiring {
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
-        main.bind("ytDlp", new YtDlp(settings, classifier));
+        main.bind("ytDlp", new YtDlp(settings, classifier, tools));
+        main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), settings.get("avqa.audio-format"), diskFull, run));
         main.bind("mediaValidator", new MediaValidator(run));
         main.bind("mediaFileFetcher", new MediaFileFetcher(settings, classifier, diskFull, run));

@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import avqa.downloader.settings.Settings;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +20,13 @@ public final class YtDlp {
 
     private final Settings settings;
     private final FailureClassifier classifier;
+    private final ToolVersions tools;
     private final long timeoutSeconds;
 
-    public YtDlp(Settings settings, FailureClassifier classifier) {
+    public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools) {
         this.settings = settings;
         this.classifier = classifier;
+        this.tools = tools;
         this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
     }
 
@@ -31,6 +34,11 @@ public final class YtDlp {
         String url = job.url();
         if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
             throw new IllegalArgumentException("refusing to build a yt-dlp command for an unchecked URL");
+        }
+        boolean youtube = VideoIdRules.isYoutubeUrl(url);
+        if (youtube && tools.tooOldForYoutube()) {
+            // nothing is sent: this yt-dlp cannot extract YouTube's formats (a cluster worker meets this here)
+            throw classifier.raise(tooOld(tools), url);
         }
         String format = settings.get("avqa.video-format");
         List<String> args = new ArrayList<>(List.of(
@@ -44,6 +52,9 @@ public final class YtDlp {
                 "--limit-rate", settings.get("avqa.rate-limit"),
                 "--max-filesize", String.valueOf(settings.bytes("avqa.download.max-size")),
                 "--output", job.workDir().toString().replace("%", "%%") + "/video.%(ext)s"));
+        if (youtube) {
+            args.addAll(tools.youtubeArgs());
+        }
         if (!settings.get("avqa.cookies").isEmpty()) {
             args.add("--cookies");
             args.add(privateCookies(job).toString());
@@ -53,9 +64,31 @@ public final class YtDlp {
             args.add("--config-locations");
             args.add(proxyConfig().toString());
         }
-        args.add("--");
-        args.add(url);
+        if (Redact.secrets(url).equals(url)) {
+            args.add("--");
+            args.add(url);
+        } else {
+            // a URL with credentials in it is handed over in a file only we can read, not on the command line
+            args.add("--batch-file");
+            args.add(privateFile(job.workDir().resolve("url.txt"), (url + "\n").getBytes(StandardCharsets.UTF_8)).toString());
+        }
         return args;
+    }
+
+    private static Path privateFile(Path file, byte[] content) {
+        try {
+            AtomicFiles.writePrivate(file, content);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + file + ": " + FileTrees.describe(e));
+        }
+        return file;
+    }
+
+    /** The failure of a YouTube download refused before any request: this yt-dlp is too old for YouTube. */
+    static VideoFailure tooOld(ToolVersions tools) {
+        return new VideoFailure.ToolOutdated("yt-dlp " + tools.ytDlpVersion() + " is older than "
+                + ToolVersions.YOUTUBE_MINIMUM.toString().replace('-', '.') + " and cannot fetch from YouTube; "
+                + "not requested. Update it: " + ToolVersions.HOW_TO_UPDATE, "refused before any request");
     }
 
     /**
@@ -100,9 +133,9 @@ public final class YtDlp {
         if (result.getExitValue() != 0) {
             classifier.checkDisk(stderr);
             throw classifier.raise(FailureClassifier.ytDlp(result.getExitValue(), stderr,
-                    WorkArea.savedPages(job.workDir()), timeoutSeconds));
+                    WorkArea.savedPages(job.workDir()), timeoutSeconds), job.url());
         }
-        classifier.success();
+        classifier.ytDlpWorked();
         Path file = WorkArea.downloadedFile(job.workDir());
         if (file == null && stderr.contains("larger than max-filesize")) {
             throw FailureClassifier.ytDlp(1, stderr, timeoutSeconds);

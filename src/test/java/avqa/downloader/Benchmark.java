@@ -148,6 +148,45 @@ public final class Benchmark {
         System.out.printf("plan 1,000,000 question rows (%d unique ids), -Xmx512m: %.1f s wall, peak RSS %.0f MB%n",
                 unique, m.wall(), m.maxRssKb() / 1024.0);
 
+        // a manifest of a million rows (JSON Lines), read one line at a time
+        Path manifest = work.resolve("scale-manifest.jsonl");
+        if (!Files.isRegularFile(manifest)) {
+            try (var out = Files.newBufferedWriter(manifest)) {
+                for (int i = 0; i < 1_000_000; i++) {
+                    out.write(String.format("{\"id\": \"m%07d\", \"url\": \"http://127.0.0.1:9/v/m%07d.mp4\", "
+                            + "\"start\": \"0:05\", \"duration\": \"60\"}%n", i, i));
+                }
+            }
+        }
+        Path manifestPlan = work.resolve("scale-manifest-plan");
+        FileTrees.deleteTree(manifestPlan, true);
+        Path oneMeta = work.resolve("scale-one");
+        Fixture.annotations(oneMeta, "test", List.of("m0000000"));
+        List<String> manifestRun = tool(manifestPlan, oneMeta, SettingsTable.YOUTUBE_TEMPLATE, 2);
+        manifestRun.addAll(List.of("--manifest", manifest.toString(), "--dry-run"));
+        manifestRun.add(1, "-Xmx512m");
+        Measure mm = time(manifestRun);
+        System.out.printf("plan a 1,000,000-row JSON Lines manifest, -Xmx512m: %.1f s wall, peak RSS %.0f MB%n",
+                mm.wall(), mm.maxRssKb() / 1024.0);
+
+        // a million failure records: failed_downloads.json rebuilt at the end of a run, as a stream
+        Path failing = work.resolve("scale-failed");
+        if (!Files.isDirectory(failing.resolve("failed"))) {
+            Files.createDirectories(failing.resolve("failed"));
+            for (int i = 0; i < 1_000_000; i++) {
+                String id = String.format("f%07d", i);
+                Files.writeString(failing.resolve("failed/" + id + ".json"), "{\"id\":\"" + id + "\",\"category\":"
+                        + "\"transient\",\"reason\":\"network failure while downloading\",\"last_error\":\"reset\","
+                        + "\"attempts\":5,\"at\":\"2026-11-29T00:00:00Z\"}");
+            }
+        }
+        List<String> failedRun = tool(failing, oneMeta, SettingsTable.YOUTUBE_TEMPLATE, 2);
+        failedRun.add(1, "-Xmx512m");
+        Measure fm = time(failedRun);
+        System.out.printf("a run that rebuilds failed_downloads.json from 1,000,000 failure records, -Xmx512m: "
+                + "%.1f s wall, peak RSS %.0f MB, %d MB written%n", fm.wall(), fm.maxRssKb() / 1024.0,
+                Files.size(failing.resolve("failed_downloads.json")) >> 20);
+
         Path rerun = work.resolve("scale-rerun");
         if (!Files.isDirectory(rerun.resolve("videos"))) {
             Files.createDirectories(rerun.resolve("videos"));

@@ -2,6 +2,11 @@ package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,6 +42,103 @@ class FailureClassifierTest {
         VideoFailure f = FailureClassifier.ytDlp(1, "[youtube] Extracting URL\n" + stderr + "\n", 3600);
         assertEquals(category, f.category(), f.reason());
         assertEquals(stderr.strip(), f.lastError().replace("…", ""), "the last ERROR line is kept");
+    }
+
+    /**
+     * yt-dlp's "please update" signals and the resolver's words, as yt-dlp prints them (the texts are
+     * its own: {@link #theseTextsAreYtDlpsOwn} finds them in its installed source), with what else it
+     * printed before; {@code \n} separates lines. A please-update warning decides only when nothing
+     * else explains the failure.
+     */
+    @ParameterizedTest(name = "{0}/{1} <- {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            tool-outdated | NONE    | WARNING: [youtube] dQw4w9WgXcQ: nsig extraction failed: You may experience throttling for some formats\\nERROR: [youtube] dQw4w9WgXcQ: Requested format is not available. Use --list-formats for a list of available formats
+            tool-outdated | NONE    | WARNING: [youtube] dQw4w9WgXcQ: Signature extraction failed: Some formats may be missing\\nERROR: unable to download video data: HTTP Error 403: Forbidden
+            tool-outdated | NONE    | ERROR: [youtube] dQw4w9WgXcQ: Unable to extract uploader id; please report this issue on  https://github.com/yt-dlp/yt-dlp/issues?q= , filling out the appropriate issue template. Confirm you are on the latest version using  yt-dlp -U
+            tool-outdated | NONE    | WARNING: [youtube] No supported JavaScript runtime could be found. Only deno is enabled by default; to use another runtime add  --js-runtimes RUNTIME[:PATH]  to your command/config. YouTube extraction without a JS runtime has been deprecated, and some formats may be missing. See  https://github.com/yt-dlp/yt-dlp/wiki/EJS  for details on installing one\\nERROR: [youtube] dQw4w9WgXcQ: Requested format is not available. Use --list-formats for a list of available formats
+            tool-outdated | NONE    | WARNING: [youtube] dQw4w9WgXcQ: n challenge solving failed: Some formats may be missing. Ensure you have a supported JavaScript runtime and challenge solver script distribution installed. Review any warnings presented before this message. For more details, refer to  https://github.com/yt-dlp/yt-dlp/wiki/EJS\\nERROR: unable to download video data: HTTP Error 403: Forbidden
+            tool-outdated | NONE    | WARNING: [youtube] dQw4w9WgXcQ: Signature solving failed: Some formats may be missing. Ensure you have a supported JavaScript runtime and challenge solver script distribution installed.\\nERROR: [youtube] dQw4w9WgXcQ: something yt-dlp did not expect
+            tool-outdated | NONE    | ERROR: [generic] x: Requested format is not available. Use --list-formats for a list of available formats
+            permanent     | NONE    | WARNING: [youtube] No supported JavaScript runtime could be found.\\nERROR: [youtube] dQw4w9WgXcQ: Private video. Sign in if you've been granted access to this video
+            transient     | RATE_LIMIT | WARNING: [youtube] No supported JavaScript runtime could be found.\\nERROR: [youtube] dQw4w9WgXcQ: This content isn't available, try again later. The current session has been rate-limited by YouTube for up to an hour.
+            transient     | NONE    | WARNING: [youtube] dQw4w9WgXcQ: n challenge solving failed: Some formats may be missing.\\nERROR: [download] Got error: The read operation timed out
+            transient     | NETWORK | ERROR: [generic] x: Unable to download webpage: [Errno -3] Temporary failure in name resolution (caused by TransportError('[Errno -3] Temporary failure in name resolution'))
+            transient     | NETWORK | ERROR: [youtube] dQw4w9WgXcQ: Unable to download webpage: <urlopen error [Errno -3] Temporary failure in name resolution> (caused by URLError(gaierror(-3, 'Temporary failure in name resolution')))
+            transient     | NETWORK | ERROR: [youtube] dQw4w9WgXcQ: Unable to download API page: HTTPSConnectionPool(host='www.youtube.com', port=443): Max retries exceeded (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object>: Failed to resolve 'www.youtube.com' ([Errno -2] Name or service not known)"))
+            transient     | NETWORK | ERROR: Unable to download webpage: <urlopen error [Errno 11001] getaddrinfo failed>
+            """)
+    void pleaseUpdateSignalsAndAnUnresolvableHostAreToldApart(String category, String signal, String stderr) {
+        VideoFailure f = FailureClassifier.ytDlp(1, "[youtube] Extracting URL\n" + stderr.replace("\\n", "\n") + "\n", 3600);
+        assertEquals(category, f.category(), f.reason());
+        assertEquals(VideoFailure.Signal.valueOf(signal), f.signal(), f.reason());
+        if (category.equals(VideoFailure.TOOL_OUTDATED)) {
+            assertInstanceOf(VideoFailure.ToolOutdated.class, f);
+            assertTrue(f.reason().contains("--doctor") || f.reason().contains("pip install -U"), f.reason());
+        }
+    }
+
+    /** The texts above come from yt-dlp's own source, as installed: the set-up's current one and Debian's. */
+    @org.junit.jupiter.api.Test
+    void theseTextsAreYtDlpsOwn() throws Exception {
+        Path current = sources(Path.of(".tools/yt-dlp/lib"));
+        Path debian = Path.of("/usr/lib/python3/dist-packages/yt_dlp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(current != null || Files.isDirectory(debian),
+                "neither the set-up's yt-dlp (.tools/yt-dlp) nor Debian's is installed");
+        if (current != null) {
+            String text = allPython(current);
+            for (String said : List.of("No supported JavaScript runtime could be found", "n challenge solving failed",
+                    "Signature solving failed", "Requested format is not available", "Unable to extract",
+                    "Confirm you are on the latest version using  yt-dlp -U", "This content isn't available, try again later")) {
+                assertTrue(text.contains(said), "yt-dlp's source (" + current + ") says: " + said);
+            }
+        }
+        if (Files.isDirectory(debian)) {
+            String text = allPython(debian);
+            for (String said : List.of("nsig extraction failed", "Signature extraction failed", "Unable to extract",
+                    "Requested format is not available", "Confirm you are on the latest version")) {
+                assertTrue(text.contains(said), "Debian's yt-dlp source says: " + said);
+            }
+        }
+    }
+
+    /**
+     * The real yt-dlp asked for a page whose host cannot be resolved, in a network namespace of its own
+     * (no network at all, nothing leaves the machine): its words mean an unresolvable host.
+     */
+    @org.junit.jupiter.api.Test
+    void theRealYtDlpWithoutNetworkIsToldAnUnresolvableHost() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ToolVersions.output(List.of("unshare", "-rn", "true"), 10).isEmpty()
+                && ToolVersions.which("unshare") != null, "cannot make a network namespace here (unshare -rn)");
+        for (Path ytDlp : List.of(YtDlpVersions.SET_UP, YtDlpVersions.DEBIAN)) {
+            if (!Files.isExecutable(ytDlp)) {
+                continue;
+            }
+            String said = ToolVersions.output(List.of("unshare", "-rn", ytDlp.toString(), "--ignore-config",
+                    "--no-playlist", "--", "http://avqa-unresolvable.invalid/v/x"), 60);
+            VideoFailure f = FailureClassifier.ytDlp(1, said, 60);
+            assertEquals(VideoFailure.Signal.NETWORK, f.signal(), ytDlp + " said: " + said);
+            assertEquals("cannot resolve avqa-unresolvable.invalid: no network or DNS",
+                    FailureClassifier.unresolved("http://avqa-unresolvable.invalid/v/x", f.lastError()).reason());
+        }
+    }
+
+    private static Path sources(Path lib) throws java.io.IOException {
+        if (!Files.isDirectory(lib)) {
+            return null;
+        }
+        try (var found = Files.find(lib, 4, (p, a) -> p.endsWith("yt_dlp") && a.isDirectory())) {
+            return found.findFirst().orElse(null);
+        }
+    }
+
+    private static String allPython(Path dir) throws java.io.IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".py")).toList()) {
+                all.append(Files.readString(f, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString();
     }
 
     @ParameterizedTest

@@ -50,7 +50,13 @@ class IdSafetyTest extends LoopbackServerTest {
             List<String> control = Fixture.localArgs(tmp.resolve("control"), controlMeta, SettingsTable.YOUTUBE_TEMPLATE);
             control.addAll(List.of("--proxy", youtube.proxyUrl(), "--retry-attempts", "1"));
             assertEquals(1, Fixture.run(control).exit());
-            assertTrue(youtube.connections() > 0, "a YouTube-shaped id is requested through the proxy");
+            if (YtDlpVersions.defaultIsTooOld()) {
+                // a yt-dlp too old for YouTube is refused even this request (OldYtDlpTest)
+                assertEquals("tool-outdated", Fixture.readJson(tmp.resolve("control/failed/dQw4w9WgXcQ.json"))
+                        .get("category").asText());
+            } else {
+                assertTrue(youtube.connections() > 0, "a YouTube-shaped id is requested through the proxy");
+            }
         }
     }
 

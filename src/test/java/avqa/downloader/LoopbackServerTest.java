@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -24,6 +25,15 @@ abstract class LoopbackServerTest {
             server.serve(prefix + i, clip);
         }
         return ids;
+    }
+
+    /**
+     * Annotations naming {@code ids} in {@code tmp/meta}, and the options of a fast local run into
+     * {@code tmp/data} from the loopback server's {@code template}.
+     */
+    static List<String> localRun(Path tmp, List<String> ids, String template) throws java.io.IOException {
+        Fixture.annotations(tmp.resolve("meta"), "test", ids);
+        return Fixture.localArgs(tmp.resolve("data"), tmp.resolve("meta"), template);
     }
 
     @AfterAll

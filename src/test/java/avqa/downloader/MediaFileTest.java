@@ -47,6 +47,35 @@ class MediaFileTest extends LoopbackServerTest {
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
     }
 
+    /**
+     * Every request passes the pacing: the HTTP client repeats no 429 by itself (HttpClient 5 would, a
+     * second later), so a video answered 429 three times, then 200, is asked exactly four times, and
+     * the gaps between the asks grow with the cool-down and the backoff.
+     */
+    @Test
+    void aVideoAnswered429ThreeTimesIsRequestedExactlyFourTimesWithGrowingGaps(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("thrice429x", 1);
+        String id = ids.get(0);
+        server.failNext(id, MediaServer.Fault.TOO_MANY_REQUESTS, MediaServer.Fault.TOO_MANY_REQUESTS,
+                MediaServer.Fault.TOO_MANY_REQUESTS);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        args.addAll(List.of("--retry-attempts", "5", "--backoff", "0.3", "--cooldown", "0.4"));
+
+        assertEquals(0, Fixture.run(args).exit());
+
+        List<MediaServer.Hit> hits = server.hits(id);
+        assertEquals(List.of(429, 429, 429, 200), hits.stream().map(MediaServer.Hit::status).toList(), hits.toString());
+        long first = hits.get(1).atMillis() - hits.get(0).atMillis();
+        long second = hits.get(2).atMillis() - hits.get(1).atMillis();
+        long third = hits.get(3).atMillis() - hits.get(2).atMillis();
+        assertTrue(first >= 350 && first < second && second < third,
+                "gaps grow from the first cool-down (0.4 s): " + first + ", " + second + ", " + third + " ms");
+        assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")));
+    }
+
     @Test
     void aStalledMediaFileIsGivenUpAfterTheTimeoutAndRetried(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("stallfile", 1);

@@ -19,7 +19,7 @@ class QueueMessagesTest {
     Path data;
 
     QueueMessages messages() {
-        return new QueueMessages(new Workspace(data, "mp4", "wav"), null);
+        return new QueueMessages(new Workspace(data, "mp4", "wav"), null, null);
     }
 
     @Test

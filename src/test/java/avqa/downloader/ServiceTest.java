@@ -77,8 +77,8 @@ class ServiceTest extends LoopbackServerTest {
             Fixture.await("two downloads at the slow pace", 60_000, () -> starts(before).size() >= 2);
             Path pace = routes.resolve("06-pace-requests.yaml");
             String yaml = Files.readString(pace);
-            String faster = yaml.replace("constant: \"{{avqa.throttle.max-requests}}\"", "constant: 20")
-                    .replace("timePeriodMillis: \"{{avqa.throttle.period-millis}}\"", "timePeriodMillis: 1000");
+            // one start every 50 ms instead of every 4.2 s
+            String faster = yaml.replace("timePeriodMillis: \"{{avqa.throttle.gap-millis}}\"", "timePeriodMillis: 50");
             assertTrue(!faster.equals(yaml), "the throttle is where the README says");
             Files.writeString(pace, faster);
             long edited = server.now();

@@ -26,9 +26,17 @@ public final class QueueMessages {
 
     private final Workspace workspace;
     private final ClusterRecord record;
+    private final AllowedSources sources;
+    private final int maxDeliveries;
 
     /** {@code record}: the cluster's record of complete videos (null where there is none, as in tests). */
-    public QueueMessages(Workspace workspace, ClusterRecord record) {
+    public QueueMessages(Workspace workspace, ClusterRecord record, AllowedSources sources) {
+        this(workspace, record, sources, 20);
+    }
+
+    public QueueMessages(Workspace workspace, ClusterRecord record, AllowedSources sources, int maxDeliveries) {
+        this.sources = sources;
+        this.maxDeliveries = maxDeliveries;
         this.workspace = workspace;
         this.record = record;
     }
@@ -37,6 +45,41 @@ public final class QueueMessages {
     public boolean needsWorker(@Variable("task") VideoTask task) {
         return task.state() == VideoTask.State.DOWNLOAD || task.state() == VideoTask.State.EXTRACT_AUDIO
                 || task.state() == VideoTask.State.DERIVE;
+    }
+
+    /**
+     * A message handed out more than avqa.broker.max-deliveries times without being dealt with (it went
+     * back to the queue each time) is set aside rather than going round for ever.
+     */
+    public void checkDeliveries(@org.apache.camel.Body jakarta.jms.Message message) throws jakarta.jms.JMSException {
+        int deliveries = message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
+        if (deliveries > maxDeliveries) {
+            throw new BadInputException("it was handed out " + deliveries + " times without being dealt with "
+                    + "(avqa.broker.max-deliveries is " + maxDeliveries + ")");
+        }
+    }
+
+    /**
+     * What goes to the dead-letter queue for a message set aside: its text if it has one (a body that
+     * cannot even be read gets a line saying so), and the reason in the header avqaRejectedBecause.
+     */
+    public void rejected(org.apache.camel.Exchange exchange) {
+        org.apache.camel.Message in = exchange.getIn();
+        String reason = avqa.downloader.Shown.of(exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT,
+                Throwable.class));
+        String text = null;
+        try {
+            Object body = in.getBody();
+            if (body instanceof jakarta.jms.TextMessage t) {
+                text = t.getText();
+            } else if (body instanceof String s) {
+                text = s;
+            }
+        } catch (jakarta.jms.JMSException | RuntimeException unreadable) {
+            text = null;
+        }
+        in.setBody(text != null ? text : "(a message that is not text, left unread)");
+        in.setHeader("avqaRejectedBecause", reason);
     }
 
     public String toJson(@Variable("task") VideoTask task) throws JsonProcessingException {
@@ -48,7 +91,23 @@ public final class QueueMessages {
      * worker finished it, or a worker died between putting them there and acknowledging) becomes
      * COMPLETE: nothing is requested again.
      */
+    /** The message a worker took from the queue: only a text message is read; any other is refused unread. */
+    public VideoTask read(@org.apache.camel.Body Object message) throws jakarta.jms.JMSException {
+        if (message instanceof jakarta.jms.TextMessage t) {
+            return toTask(t.getText());
+        }
+        if (message instanceof String s) {
+            return toTask(s);
+        }
+        throw new BadInputException("not a video message: a " + (message instanceof jakarta.jms.Message
+                ? message.getClass().getSimpleName().replace("ActiveMQ", "") : "message") + ", not text; left unread");
+    }
+
+    /** A message's text back into a task, checked. */
     public VideoTask toTask(String json) {
+        if (json == null) {
+            throw new BadInputException("not a video message: it has no text");
+        }
         VideoTask task;
         try {
             task = JSON.readValue(json, VideoTask.class);
@@ -77,15 +136,21 @@ public final class QueueMessages {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("a video message for " + task.id() + ": " + e.getMessage());
             }
+            if (sources != null && !sources.allows(task.url())) {
+                throw new BadInputException("a video message for " + task.id() + " names a source this worker does not "
+                        + "fetch from (" + avqa.downloader.Redact.url(task.url()) + "): only the hosts of its own "
+                        + "source templates and manifests, and avqa.worker.allowed-hosts");
+            }
         }
         if (task.state() == VideoTask.State.DERIVE && clips.stream().anyMatch(c -> !c.flip() || !c.name().endsWith("_flip"))) {
             throw new BadInputException("a video message for " + task.id() + " that mirrors what is not a _flip clip");
         }
-        task = new VideoTask(task.id(), task.url(), task.state(), null, null, clips);
-        boolean done = clips.isEmpty() ? workspace.isComplete(task.id())
-                : clips.stream().allMatch(c -> workspace.isComplete(c.name()));
+        // a complete file is never replaced because a message asks: its clips already complete are left out
+        List<Clip> left = clips.stream().filter(c -> !workspace.isComplete(c.name())).toList();
+        boolean done = clips.isEmpty() ? workspace.isComplete(task.id()) : left.isEmpty();
+        task = new VideoTask(task.id(), task.url(), task.state(), null, null, clips.isEmpty() ? clips : left);
         if (done) {
-            return task.withState(VideoTask.State.COMPLETE);
+            return new VideoTask(task.id(), task.url(), VideoTask.State.COMPLETE, null, null, clips);
         }
         if (record != null) {
             // recorded once, but its files are not all here now (set aside by --repair, deleted, or a

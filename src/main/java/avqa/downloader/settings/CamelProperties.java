@@ -29,6 +29,9 @@ public final class CamelProperties {
         p.setProperty("camel.component.http.response-timeout", stall);
         // the HTTP client follows redirects only to http(s), never repeats a request itself, asks for no compression
         p.setProperty("camel.component.http.http-client-configurer", "#httpClientSetup");
+        // every request passes the pacing: the client must not repeat a 429 or 503 by itself (HttpClient 5
+        // would, once, a second later, ignoring the cool-down); our redelivery policy is the only retry
+        p.setProperty("camel.component.http.automatic-retries-disabled", "true");
         // these values already are the command line > -D > environment > file precedence: Camel must
         // not look at the environment or system properties again (it would put them first)
         p.setProperty("camel.component.properties.environment-variable-mode", "0");
@@ -37,6 +40,7 @@ public final class CamelProperties {
         millis(p, s, "avqa.backoff.initial");
         millis(p, s, "avqa.backoff.max");
         millis(p, s, "avqa.throttle.period");
+        p.setProperty("avqa.throttle.gap-millis", String.valueOf(throttleGapMillis(s)));
         millis(p, s, "avqa.download.timeout");
         millis(p, s, "avqa.extract.timeout");
         millis(p, s, "avqa.progress.snapshot-interval");
@@ -46,6 +50,22 @@ public final class CamelProperties {
         p.setProperty("avqa.clustered", String.valueOf(s.clustered()));
         p.setProperty("avqa.worker", String.valueOf(s.get("avqa.role").equals("worker")));
         return p;
+    }
+
+    /**
+     * The throttle lets one download start through per gap: avqa.throttle.period / max-requests, plus a
+     * margin (a twentieth of the gap, at least 1 ms and at most 1 s: 750 ms at the default 4 per 60 s). Camel's Throttle EIP, given N
+     * starts per period, lets N through at once and N more a period after each was let through; at the
+     * server, a start arrives a little after the throttle let it go, so such bursts put N + 1 starts
+     * into one window of the period (measured: 4 within 2,933 ms at 3 per 3 s). One start per gap
+     * spreads them; the margin keeps N + 1 starts more than a period apart even when their way to the
+     * server takes a little longer for one than for another (yt-dlp's own start-up varies by up to a
+     * second on a busy machine; N margins absorb that).
+     */
+    public static long throttleGapMillis(Settings s) {
+        long period = Math.max(1, s.millis("avqa.throttle.period"));
+        long gap = Math.max(1, (period + s.getInt("avqa.throttle.max-requests") - 1) / s.getInt("avqa.throttle.max-requests"));
+        return gap + Math.max(1, Math.min(1000, gap / 20));
     }
 
     /** {@code key-millis}: the seconds of {@code key} in milliseconds. */

@@ -22,6 +22,12 @@ final class Checks {
 
     static final Setting.Check PROGRAM = v -> !v.isEmpty() && !v.startsWith("-") ? null : "a program name or path";
 
+    static final Setting.Check JS_RUNTIME = matches("auto|none|(deno|node|bun|quickjs)(:[^-\\s][^\\s]*)?",
+            "auto, none, or deno, node, bun or quickjs with an optional :PATH (e.g. node:/usr/bin/node)");
+
+    static final Setting.Check REMOTE_COMPONENTS = matches("(ejs:(npm|github)(,ejs:(npm|github))*)?",
+            "ejs:npm, ejs:github, both separated by a comma, or empty");
+
     private static final String PROXY_EXPECTED = "a URL such as http://host:3128 or socks5://host:1080";
 
     static final Setting.Check PROXY = v -> {

@@ -11,6 +11,9 @@ import java.util.Locale;
 /** The checks that look at several settings at once, and the defaults that depend on another setting. */
 final class SettingRules {
 
+    /** Where scripts/avqa.sh sets up a current yt-dlp, in a virtual environment of its own. */
+    static final String PRIVATE_YT_DLP = ".tools/yt-dlp/bin/yt-dlp";
+
     private SettingRules() {
     }
 
@@ -53,6 +56,10 @@ final class SettingRules {
         }
         if (s.get("avqa.archive.url").isEmpty() && dataset.archiveUrl() != null) {
             s.put("avqa.archive.url", dataset.archiveUrl());
+        }
+        if (s.get("avqa.tools.yt-dlp").equals("auto")) {
+            Path own = s.home().resolve(PRIVATE_YT_DLP);
+            s.put("avqa.tools.yt-dlp", Files.isExecutable(own) ? own.toString() : "yt-dlp");
         }
         String role = s.get("avqa.role");
         if (!role.equals("all") && (s.get("avqa.broker.url").isEmpty() || s.get("avqa.db.url").isEmpty())) {

@@ -22,9 +22,11 @@ import java.util.Properties;
 public final class Settings {
 
     private final Map<String, String> values;
+    private final Path home;
 
-    private Settings(Map<String, String> values) {
+    private Settings(Map<String, String> values, Path home) {
         this.values = values;
+        this.home = home;
     }
 
     /**
@@ -66,7 +68,7 @@ public final class Settings {
             }
             v.put(key, value.trim());
         }
-        Settings s = new Settings(v);
+        Settings s = new Settings(v, propertiesFile.toAbsolutePath().normalize().getParent());
         s.check();
         return s;
     }
@@ -134,6 +136,11 @@ public final class Settings {
 
     public Dataset dataset() {
         return Dataset.byId(get("avqa.dataset"));
+    }
+
+    /** The repository root the run started from (where application.properties, routes/ and .tools/ are). */
+    public Path home() {
+        return home;
     }
 
     public Path dataDir() {

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Sets up the programs avqa-downloader runs, on a Debian/Ubuntu machine; called by scripts/avqa.sh and
+# .ci/run from the repository root. What it does, each step only when needed:
+# - ffmpeg and ffprobe, and bsdtar (libarchive-tools, for RAR and 7z archives): from the distribution's
+#   packages (as root, or via sudo).
+# - yt-dlp: YouTube needs a current one, and Debian 12's (2023.03.04) is too old and cannot update
+#   itself. A yt-dlp of 2025.11.12 or later already on PATH (not Debian's) is kept; otherwise a current
+#   one goes into a virtual environment of its own, .tools/yt-dlp (python3 -m venv, then
+#   pip install -U "yt-dlp[default]", or plain yt-dlp where the extra cannot be had), refreshed when
+#   it is more than 90 days old. The tool finds it there by itself (avqa.tools.yt-dlp=auto). Debian's
+#   yt-dlp only when nothing better can be had, with a warning.
+# - a JavaScript runtime for yt-dlp's YouTube support: deno 2 or later on PATH, else deno from the npm
+#   registry into .tools/deno (the tool finds it there too); node 20 or later is the fallback.
+# Everything it says goes to stderr; it stops (exit 2) only when ffmpeg or yt-dlp cannot be had at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "setup: $*" >&2; }
+# newer_or_same A B: version A (2025.11.12, 2.1.4, ...) is B or later
+newer_or_same() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]; }
+first_line() { "$@" 2>/dev/null | head -n 1 || true; }
+
+if [ "$(id -u)" = 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else sudo=(none); fi
+apt_updated=
+apt_install() {
+  if [ "${sudo[0]:-}" = none ] || ! command -v apt-get >/dev/null 2>&1; then
+    return 1
+  fi
+  say "installing $* from the distribution's packages..."
+  [ -n "$apt_updated" ] || { "${sudo[@]}" apt-get update -qq && apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+}
+
+# ffmpeg and ffprobe
+if ! { command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; }; then
+  apt_install ffmpeg || { echo "avqa-downloader needs ffmpeg: install it (Debian/Ubuntu: sudo apt-get install ffmpeg) and run again." >&2; exit 2; }
+fi
+
+# bsdtar (libarchive-tools): reads the authors' RAR and 7z archives as a stream
+if ! command -v bsdtar >/dev/null 2>&1; then
+  apt_install libarchive-tools || say "WARNING: bsdtar (Debian: libarchive-tools) cannot be had: RAR and 7z archives cannot be imported"
+fi
+
+# yt-dlp
+venv=.tools/yt-dlp
+recent=2025.11.12          # takes --js-runtimes: what YouTube needs today
+youtube_minimum=2024.07.25 # older ones cannot extract YouTube's web formats
+age_days() { # days since the release a yt-dlp version names (2026.08.19 -> days)
+  local d; d=$(date -d "$(echo "$1" | cut -d. -f1-3 | tr . -)" +%s 2>/dev/null) || { echo 100000; return; }
+  echo $(( ($(date +%s) - d) / 86400 ))
+}
+is_debians() { command -v dpkg >/dev/null 2>&1 && dpkg -S "$(readlink -f "$1")" >/dev/null 2>&1; }
+pip_yt_dlp() {
+  "$venv/bin/pip" install -q --disable-pip-version-check -U "yt-dlp[default]" >/dev/null 2>&1 && return 0
+  say "yt-dlp[default] (with the yt-dlp-ejs scripts) cannot be had here; installing plain yt-dlp"
+  "$venv/bin/pip" install -q --disable-pip-version-check -U yt-dlp >/dev/null 2>&1
+}
+
+on_path=$(command -v yt-dlp 2>/dev/null || true)
+if [ -x "$venv/bin/yt-dlp" ]; then
+  v=$(first_line "$venv/bin/yt-dlp" --version)
+  # at most one try a day: pip may have nothing newer to offer, and asking costs time
+  if [ "$(age_days "$v")" -gt 90 ] && [ -z "$(find "$venv/.update-tried" -mtime -1 2>/dev/null)" ]; then
+    say "yt-dlp $v in $venv is more than 90 days old; updating it..."
+    touch "$venv/.update-tried"
+    pip_yt_dlp || say "could not update it; keeping $v"
+  fi
+elif [ -n "$on_path" ] && ! is_debians "$on_path" && newer_or_same "$(first_line "$on_path" --version)" "$recent"; then
+  say "keeping your yt-dlp $(first_line "$on_path" --version) at $on_path"
+else
+  say "setting up a current yt-dlp in $venv (python3 -m venv, pip)..."
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    rm -rf "$venv"
+    apt_install python3-venv && python3 -m venv "$venv" >/dev/null 2>&1 || rm -rf "$venv"
+  fi
+  if [ ! -x "$venv/bin/pip" ] || ! pip_yt_dlp; then
+    rm -rf "$venv"
+    say "could not set up yt-dlp with pip"
+  else
+    touch "$venv/.update-tried"
+  fi
+fi
+if [ -x "$venv/bin/yt-dlp" ]; then
+  yt_dlp="$venv/bin/yt-dlp"
+else
+  yt_dlp=$(command -v yt-dlp 2>/dev/null || true)
+  if [ -z "$yt_dlp" ]; then
+    apt_install yt-dlp || { echo "avqa-downloader needs yt-dlp: run pip install -U \"yt-dlp[default]\" and run again." >&2; exit 2; }
+    yt_dlp=$(command -v yt-dlp)
+  fi
+fi
+v=$(first_line "$yt_dlp" --version)
+if ! newer_or_same "$v" "$youtube_minimum"; then
+  echo "WARNING: yt-dlp $v at $yt_dlp is older than $youtube_minimum and cannot fetch from YouTube: YouTube downloads will be refused. Install python3-venv and run scripts/avqa.sh again, or run pip install -U \"yt-dlp[default]\"." >&2
+fi
+say "yt-dlp $v at $yt_dlp"
+if [ "$yt_dlp" = "$venv/bin/yt-dlp" ] && ! "$venv/bin/python" -c 'import yt_dlp_ejs' >/dev/null 2>&1; then
+  say "yt-dlp's EJS scripts (the yt-dlp-ejs package) are not installed: for YouTube, set avqa.tools.remote-components=ejs:npm (with deno) or ejs:github to let yt-dlp fetch them; see --doctor"
+fi
+
+# A JavaScript runtime for yt-dlp's YouTube support
+deno_ok() { local v; v=$(first_line "$1" --version | sed -n 's/^deno \([0-9][0-9.]*\).*/\1/p'); [ -n "$v" ] && newer_or_same "$v" 2.0; }
+if command -v deno >/dev/null 2>&1 && deno_ok deno; then
+  say "JavaScript runtime: $(first_line deno --version) on PATH"
+elif [ -x .tools/deno/bin/deno ] && deno_ok .tools/deno/bin/deno; then
+  say "JavaScript runtime: $(first_line .tools/deno/bin/deno --version) in .tools/deno"
+elif command -v npm >/dev/null 2>&1 && npm install --prefix .tools/deno --no-audit --no-fund --loglevel=error deno >/dev/null 2>&1 \
+    && mkdir -p .tools/deno/bin && ln -sfn ../node_modules/.bin/deno .tools/deno/bin/deno && deno_ok .tools/deno/bin/deno; then
+  say "JavaScript runtime: $(first_line .tools/deno/bin/deno --version) from the npm registry, in .tools/deno"
+elif command -v node >/dev/null 2>&1 && newer_or_same "$(first_line node --version | tr -d v)" 20; then
+  say "JavaScript runtime: node $(first_line node --version) on PATH (deno could not be had)"
+else
+  echo "WARNING: no JavaScript runtime for yt-dlp (deno 2 or later, or node 20 or later): YouTube formats will be missing. Install deno, or node 20 or later, and run again." >&2
+fi

@@ -1,0 +1,124 @@
+package avqa.downloader;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code SHA256SUMS} in the data directory, in {@code sha256sum -c} form (relative paths): one line is
+ * appended for every file a video makes complete, hashed once, right before it takes its final name
+ * (never by reading the dataset again at every run). When a file was made anew (fetched again after
+ * a repair), its old line is dropped at the end of the run, so the file always lists each path once.
+ */
+public final class Checksums {
+
+    private final Path root;
+    private final Path file;
+    private FileChannel out;
+    private Set<String> listed;
+    private boolean stale;
+
+    public Checksums(Path dataDir) {
+        this.root = dataDir;
+        this.file = dataDir.resolve("SHA256SUMS");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The SHA-256 of a file, in hex, read once. */
+    public static String sha256(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Appends the lines of files now complete: path (relative to the data directory) → hash. */
+    public synchronized void add(Map<Path, String> hashes) {
+        try {
+            if (listed == null) {
+                listed = paths();
+            }
+            if (out == null) {
+                out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
+            StringBuilder lines = new StringBuilder();
+            hashes.forEach((path, sha) -> {
+                String rel = root.relativize(path).toString();
+                stale |= !listed.add(rel);
+                lines.append(sha).append("  ").append(rel).append('\n');
+            });
+            out.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
+            out.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** At the end of a run: a path listed twice keeps only its last line. */
+    public synchronized void compact() {
+        if (!stale) {
+            return;
+        }
+        Map<String, String> last = read(file);
+        StringBuilder text = new StringBuilder();
+        last.forEach((path, sha) -> text.append(sha).append("  ").append(path).append('\n'));
+        try {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
+            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        stale = false;
+    }
+
+    private Set<String> paths() {
+        return new HashSet<>(read(file).keySet());
+    }
+
+    /** A SHA256SUMS file as path → hash (the last line of a path holds); lines that are not such are skipped. */
+    public static Map<String, String> read(Path sums) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!Files.isRegularFile(sums)) {
+            return out;
+        }
+        try (BufferedReader r = Files.newBufferedReader(sums, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.length() > 66 && line.charAt(64) == ' ' && line.substring(0, 64).matches("[0-9a-f]{64}")) {
+                    String path = line.substring(66);
+                    out.remove(path);
+                    out.put(path, line.substring(0, 64));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + sums, e);
+        }
+        return out;
+    }
+}

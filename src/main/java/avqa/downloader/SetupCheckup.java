@@ -1,0 +1,159 @@
+package avqa.downloader;
+
+import avqa.downloader.Doctor.Finding;
+import avqa.downloader.cluster.ClusterConnections;
+import avqa.downloader.settings.Settings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --doctor}'s look at what is around the programs: the cookies file, the free disk against the
+ * planned download, whether the annotation host answers (a short HEAD request; a file: URL is looked
+ * at on disk), and the broker and the database when they are set. Each finding says what to do.
+ */
+final class SetupCheckup {
+
+    static final Duration HOST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Settings settings;
+    private final DownloadEstimate estimate;
+
+    SetupCheckup(Settings settings, DownloadEstimate estimate) {
+        this.settings = settings;
+        this.estimate = estimate;
+    }
+
+    List<Finding> check() {
+        List<Finding> out = new ArrayList<>();
+        if (!settings.get("avqa.cookies").isEmpty()) {
+            out.add(cookies(Path.of(settings.get("avqa.cookies")).toAbsolutePath()));
+        }
+        out.add(disk());
+        out.add(annotationHost());
+        out.addAll(services());
+        return out;
+    }
+
+    /** Readable, and in the Netscape format yt-dlp reads: its header line, then 7 tab-separated fields a line. */
+    static Finding cookies(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            return Finding.fail("cookies", "cannot read the cookies file " + file);
+        }
+        int cookies = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            String first = r.readLine();
+            if (first == null || !(first.startsWith("# Netscape HTTP Cookie File") || first.startsWith("# HTTP Cookie File"))) {
+                return Finding.fail("cookies", file + " is not a Netscape cookies file (its first line must be "
+                        + "\"# Netscape HTTP Cookie File\"): export it again with a cookies.txt browser extension");
+            }
+            int n = 1;
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                n++;
+                String l = line.startsWith("#HttpOnly_") ? line.substring("#HttpOnly_".length()) : line;
+                if (l.isBlank() || l.startsWith("#")) {
+                    continue;
+                }
+                if (l.split("\t", -1).length != 7) {
+                    return Finding.fail("cookies", file + " line " + n + " does not have the 7 tab-separated fields "
+                            + "of a Netscape cookie: export it again");
+                }
+                cookies++;
+            }
+        } catch (IOException e) {
+            return Finding.fail("cookies", "cannot read the cookies file " + file + ": " + e.getMessage());
+        }
+        return cookies == 0 ? Finding.fail("cookies", file + " holds no cookie: export it from a browser signed in to YouTube")
+                : Finding.ok("cookies", file + ": " + cookies + " cookies in the Netscape format");
+    }
+
+    private Finding disk() {
+        Path dir = settings.dataDir();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing == null ? Path.of("/") : existing).getUsableSpace();
+        } catch (IOException e) {
+            return Finding.fail("disk", "cannot tell the free space of " + dir + ": " + e.getMessage());
+        }
+        String where = DownloadEstimate.human(free) + " free for " + dir;
+        if (estimate == null) {
+            return Finding.warn("disk", where + "; the download cannot be estimated before the annotations are in "
+                    + "metadata/ (a --dry-run fetches them)");
+        }
+        String need = "the planned download is about " + DownloadEstimate.human(estimate.bytes()) + " (" + estimate.missing()
+                + " videos or clips to fetch, " + estimate.youtube() + " from YouTube, in " + estimate.downloads()
+                + " downloads; about " + DownloadEstimate.human(DownloadEstimate.BYTES_PER_VIDEO)
+                + " each with its audio, and room for each worker's download in progress)";
+        return free >= estimate.bytes() ? Finding.ok("disk", where + "; " + need)
+                : Finding.fail("disk", where + ", less than " + need + ": free some space or choose another --data-dir");
+    }
+
+    private Finding annotationHost() {
+        String base = settings.get("avqa.metadata.base-url");
+        Dataset.MetadataFile first = settings.dataset().metadataFiles(settings.splits()).get(0);
+        boolean have = settings.dataset().metadataFiles(settings.splits()).stream()
+                .allMatch(f -> Files.isRegularFile(settings.dataDir().resolve("metadata").resolve(f.localName())));
+        String problem = reach(base, first.remotePath());
+        if (problem == null) {
+            return Finding.ok("annotations", base + " has " + first.remotePath());
+        }
+        return have && !settings.flag("avqa.metadata.refresh")
+                ? Finding.warn("annotations", problem + " (not needed now: metadata/ has the annotations)")
+                : Finding.fail("annotations", problem + ": check --metadata-url and the network");
+    }
+
+    /** Null when {@code base/path} is there; else what is wrong. */
+    static String reach(String base, String path) {
+        if (base.startsWith("file:")) {
+            Path dir = Path.of(base.startsWith("file://") ? URI.create(base).getPath() : base.substring("file:".length()));
+            return Files.isRegularFile(dir.resolve(path)) ? null : "no file " + dir.resolve(path);
+        }
+        String url = base + "/" + path;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(HOST_TIMEOUT)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() < 400 ? null : url + " answered HTTP " + r.statusCode();
+        } catch (IOException | IllegalArgumentException e) {
+            return "cannot reach " + url + " (" + e.getClass().getSimpleName() + ": " + ClusterConnections.rootMessage(e) + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while reaching " + url;
+        }
+    }
+
+    private List<Finding> services() {
+        List<Finding> out = new ArrayList<>();
+        String db = settings.get("avqa.db.url");
+        String broker = settings.get("avqa.broker.url");
+        if (db.isEmpty()) {
+            if (!broker.isEmpty()) {
+                out.add(Finding.fail("cluster", "avqa.broker.url is set but avqa.db.url is not: many hosts need both"));
+            }
+            return out;
+        }
+        try (ClusterConnections c = new ClusterConnections(settings)) {
+            out.add(Finding.ok("database", "reached " + db));
+            if (!broker.isEmpty()) {
+                c.checkBroker();
+                out.add(Finding.ok("broker", "reached " + broker));
+            }
+        } catch (BadInputException e) {
+            out.add(Finding.fail(e.getMessage().contains("broker") ? "broker" : "database", e.getMessage()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package avqa.downloader;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Before any request: a plan with YouTube downloads and a yt-dlp too old for YouTube (before
+ * 2024.07.25, such as Debian 12's 2023.03.04) would spend the IP's quota on requests that cannot
+ * succeed. Those downloads are taken out of the plan and recorded {@code tool-outdated}, never
+ * requested (each clip under its own name), with one warning that says how to update; every other
+ * source goes ahead. A later run with a current yt-dlp tries them again. yt-dlp is only asked its
+ * version when the plan has YouTube downloads. On a cluster the workers' yt-dlp decides, so a
+ * planner passes its plan on as it is (a worker refuses such a download itself, in {@link YtDlp}).
+ */
+public final class YoutubeGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.plan");
+
+    private final ToolVersions tools;
+    private final boolean clustered;
+
+    public YoutubeGate(ToolVersions tools, boolean clustered) {
+        this.tools = tools;
+        this.clustered = clustered;
+    }
+
+    /** The plan, with YouTube downloads turned into {@code tool-outdated} records when yt-dlp is too old. */
+    public List<VideoTask> admit(@Variable("plan") List<VideoTask> plan) {
+        if (clustered || plan.stream().noneMatch(YoutubeGate::isYoutubeDownload) || !tools.tooOldForYoutube()) {
+            return plan;
+        }
+        VideoFailure refused = YtDlp.tooOld(tools);
+        List<VideoTask> admitted = new ArrayList<>();
+        int videos = 0;
+        int records = 0;
+        for (VideoTask task : plan) {
+            if (!isYoutubeDownload(task)) {
+                admitted.add(task);
+                continue;
+            }
+            videos++;
+            List<String> names = task.clips().isEmpty() ? List.of(task.id())
+                    : task.clips().stream().map(Clip::name).toList();
+            for (String name : names) {
+                admitted.add(VideoTask.unavailable(name, VideoFailure.TOOL_OUTDATED, refused.reason()));
+                records++;
+            }
+        }
+        String path = tools.ytDlpPath();
+        LOG.warn("Not requesting {} YouTube downloads ({} videos or clips, recorded as tool-outdated): yt-dlp {} at {} "
+                        + "is older than {} and cannot fetch from YouTube. Update it: {}; Debian's package cannot "
+                        + "update itself. Other sources go ahead.", videos, records, tools.ytDlpVersion(),
+                path == null ? tools.ytDlp() : path, ToolVersions.YOUTUBE_MINIMUM.toString().replace('-', '.'),
+                ToolVersions.HOW_TO_UPDATE);
+        return admitted;
+    }
+
+    private static boolean isYoutubeDownload(VideoTask task) {
+        return task.state() == VideoTask.State.DOWNLOAD && task.url() != null && VideoIdRules.isYoutubeUrl(task.url());
+    }
+}

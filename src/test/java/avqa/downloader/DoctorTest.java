@@ -1,0 +1,149 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import avqa.downloader.settings.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --doctor with the real tools: Debian's old yt-dlp, the set-up's current one, node and deno. */
+class DoctorTest {
+
+    static String line(Fixture.Outcome o, String subject) {
+        return o.stdout().lines().filter(l -> l.matches("(OK|WARN|FAIL) +" + subject + " .*")).findFirst().orElse("");
+    }
+
+    static List<String> args(Path tmp, String... more) {
+        List<String> args = new ArrayList<>(List.of("--doctor", "--data-dir", tmp.resolve("data").toString(),
+                "--metadata-url", "file:" + tmp.resolve("meta")));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void withDebiansYtDlpItNamesTheVersionSaysItIsTooOldForYoutubeAndExitsNonZero(@TempDir Path tmp) {
+        YtDlpVersions.assumeDebiansOld();
+
+        Fixture.Outcome o = Fixture.run(args(tmp), Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.DEBIAN.toString()));
+
+        assertEquals(1, o.exit(), o.stdout());
+        String ytDlp = line(o, "yt-dlp");
+        assertTrue(ytDlp.startsWith("FAIL") && ytDlp.contains(YtDlpVersions.version(YtDlpVersions.DEBIAN))
+                && ytDlp.contains("YouTube will not work") && ytDlp.contains("scripts/avqa.sh")
+                && ytDlp.contains("pip install -U \"yt-dlp[default]\""), o.stdout());
+        assertTrue(o.stdout().contains("Not ready"), o.stdout());
+        assertFalse(Files.exists(tmp.resolve("data")), "no lock, no log, nothing written");
+    }
+
+    @Test
+    void withTheSetUpsYtDlpAndNodeItNamesTheRuntimeAndDoesNotFlagYtDlp(@TempDir Path tmp) {
+        YtDlpVersions.assumeSetUp();
+        Path node = ToolVersions.which("node");
+        assumeTrue(node != null && ToolVersions.firstLine(List.of(node.toString(), "--version")).matches("v(2\\d|[3-9]\\d).*"),
+                "no node 20 or later on PATH");
+
+        Fixture.Outcome o = Fixture.run(args(tmp), Map.of("AVQA_TOOLS_JS_RUNTIME", "node"));
+
+        String ytDlp = line(o, "yt-dlp");
+        assertTrue(ytDlp.contains(YtDlpVersions.version(YtDlpVersions.SET_UP)) && !ytDlp.startsWith("FAIL")
+                && !ytDlp.contains("will not work"), o.stdout());
+        String runtime = line(o, "JavaScript");
+        assertTrue(runtime.contains("node") && runtime.contains(node.toString()), o.stdout());
+        // yt-dlp itself judges the runtime: a yt-dlp that wants a newer node says so, and the doctor with it
+        assertTrue(runtime.startsWith("OK") || runtime.contains("yt-dlp says"), runtime);
+    }
+
+    @Test
+    void theYtDlpArgumentsForAYoutubeUrlCarryTheJavaScriptRuntime(@TempDir Path tmp) {
+        YtDlpVersions.assumeSetUp();
+        YtDlp ytDlp = ytDlp(tmp, Map.of("AVQA_TOOLS_JS_RUNTIME", "node:/usr/bin/node",
+                "AVQA_TOOLS_REMOTE_COMPONENTS", "ejs:github"));
+
+        List<String> youtube = ytDlp.args(job(tmp, "https://www.youtube.com/watch?v=dQw4w9WgXcQ"));
+        List<String> mirror = ytDlp.args(job(tmp, "http://127.0.0.1:9/v/dQw4w9WgXcQ"));
+
+        int runtime = youtube.indexOf("--js-runtimes");
+        assertTrue(runtime > 0 && youtube.get(runtime + 1).equals("node:/usr/bin/node")
+                && youtube.get(runtime - 1).equals("--no-js-runtimes"), youtube.toString());
+        assertEquals("ejs:github", youtube.get(youtube.indexOf("--remote-components") + 1));
+        assertTrue(runtime < youtube.indexOf("--"), "options before the URL: " + youtube);
+        assertFalse(mirror.contains("--js-runtimes"), "only YouTube needs it: " + mirror);
+    }
+
+    @Test
+    void aYoutubeDownloadWithDebiansYtDlpIsRefusedBeforeAnyProcessStarts(@TempDir Path tmp) {
+        YtDlpVersions.assumeDebiansOld();
+        YtDlp ytDlp = ytDlp(tmp, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.DEBIAN.toString()));
+
+        VideoFailure f = assertThrows(VideoFailure.class,
+                () -> ytDlp.args(job(tmp, "https://www.youtube.com/watch?v=dQw4w9WgXcQ")));
+
+        assertEquals(VideoFailure.TOOL_OUTDATED, f.category());
+        assertTrue(f.reason().contains("2023.03.04") || f.reason().contains("older than 2024.07.25"), f.reason());
+        assertFalse(ytDlp.args(job(tmp, "http://127.0.0.1:9/v/x")).isEmpty(), "other sources are fetched as before");
+    }
+
+    @Test
+    void theCookiesFileTheDiskEstimateAndTheAnnotationHostAreChecked(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("mirrored001", "mirrored002", "mirrored003"));
+        Fixture.annotations(tmp.resolve("data/metadata"), "test", List.of("mirrored001", "mirrored002", "mirrored003"));
+        Path good = tmp.resolve("cookies.txt");
+        Files.writeString(good, "# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t1893456000\tPREF\tf6=8\n");
+        Path bad = tmp.resolve("cookies.json");
+        Files.writeString(bad, "[{\"name\": \"PREF\"}]\n");
+        List<String> common = List.of("--dataset", "music-avqa", "--splits", "test",
+                "--source-url-template", "http://127.0.0.1:9/v/{id}.mp4");
+
+        List<String> withGood = args(tmp, "--cookies", good.toString());
+        withGood.addAll(common);
+        Fixture.Outcome ok = Fixture.run(withGood);
+        assertTrue(line(ok, "cookies").startsWith("OK") && line(ok, "cookies").contains("1 cookies"), ok.stdout());
+        assertTrue(line(ok, "disk").startsWith("OK") && line(ok, "disk").contains("3 videos or clips to fetch")
+                && line(ok, "disk").contains("0 from YouTube"), ok.stdout());
+        assertTrue(line(ok, "annotations").startsWith("OK"), ok.stdout());
+
+        List<String> withBad = args(tmp, "--cookies", bad.toString(), "--metadata-url", "file:" + tmp.resolve("nowhere"));
+        withBad.addAll(common);
+        Fixture.Outcome notReady = Fixture.run(withBad);
+        assertEquals(1, notReady.exit());
+        assertTrue(line(notReady, "cookies").startsWith("FAIL") && line(notReady, "cookies").contains("Netscape"),
+                notReady.stdout());
+        assertTrue(line(notReady, "annotations").startsWith("WARN"), "metadata/ has them: " + notReady.stdout());
+
+        try (MediaServer host = new MediaServer()) {
+            host.serveFile("/json/avqa-test.json", meta.resolve("avqa-test.json"));
+            List<String> http = args(tmp.resolve("fresh"), "--metadata-url", host.baseUrl() + "/json");
+            http.addAll(common);
+            assertTrue(line(Fixture.run(http), "annotations").startsWith("OK"));
+            assertEquals(List.of("HEAD"), host.hits("/json/avqa-test.json").stream().map(MediaServer.Hit::method).toList());
+            http.set(http.indexOf(host.baseUrl() + "/json"), host.baseUrl() + "/missing");
+            String missing = line(Fixture.run(http), "annotations");
+            assertTrue(missing.startsWith("FAIL") && missing.contains("404"), missing);
+        }
+    }
+
+    private static YtDlp ytDlp(Path tmp, Map<String, String> env) {
+        Settings settings = Settings.resolve(Map.of("avqa.data-dir", tmp.resolve("data").toString()),
+                Path.of("application.properties").toAbsolutePath(), new Properties(), env);
+        RunControl run = new RunControl();
+        ToolVersions tools = new ToolVersions(settings);
+        CoolDown coolDown = new CoolDown(0, 2, 0, 1, 3, 3, run);
+        return new YtDlp(settings, new FailureClassifier(coolDown, new DiskFull(tmp, run), run,
+                new OutdatedToolStop(3, tools, run)), tools);
+    }
+
+    private static VideoJob job(Path tmp, String url) {
+        return new VideoJob("dQw4w9WgXcQ", VideoJob.Kind.DOWNLOAD, url, null, null, tmp.resolve("work"), null, "download");
+    }
+}
