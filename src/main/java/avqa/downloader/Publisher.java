@@ -18,12 +18,27 @@ public final class Publisher {
     private final WorkArea work;
     private final DiskFull diskFull;
     private final RunControl run;
+    private final boolean clusterWorker;
 
     public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run) {
+        this(workspace, work, diskFull, run, false);
+    }
+
+    public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run, boolean clusterWorker) {
         this.workspace = workspace;
         this.work = work;
         this.diskFull = diskFull;
         this.run = run;
+        this.clusterWorker = clusterWorker;
+    }
+
+    /**
+     * On a cluster, whether another worker has put this video in place meanwhile: the broker hands a
+     * video to another worker when it loses this one's connection (a worker cut off from the network),
+     * and the first to finish is the one whose files count; the other drops its copy.
+     */
+    public boolean completedElsewhere(@Variable("job") VideoJob job) {
+        return clusterWorker && workspace.isComplete(job.id());
     }
 
     /**
