@@ -21,21 +21,30 @@ public final class Frames {
     private final String pattern;
     private final double padTo;
     private final Workspace workspace;
+    private final OutputSettings outputs;
 
-    public Frames(double fps, String pattern, double padTo, Workspace workspace) {
+    public Frames(double fps, String pattern, double padTo, Workspace workspace, OutputSettings outputs) {
         this.fps = fps;
         this.pattern = pattern;
         this.padTo = padTo;
         this.workspace = workspace;
+        this.outputs = outputs;
     }
 
     public boolean enabled() {
         return fps > 0;
     }
 
-    /** Whether this job makes frames: a video of its own (not a clip source) whose frames are not in place. */
+    /**
+     * Whether this job makes frames: every video of its own (not a clip source) that was fetched or made
+     * now; a complete video whose audio is made again keeps its frames when they are in place and were
+     * made with this run's settings.
+     */
     public boolean wanted(@Variable("job") VideoJob job) {
-        return enabled() && !job.isClipSource() && !workspace.hasFrames(job.id());
+        if (!enabled() || job.isClipSource()) {
+            return false;
+        }
+        return job.kind() != VideoJob.Kind.AUDIO_ONLY || !workspace.hasFrames(job.id()) || outputs.framesChanged();
     }
 
     /** An empty folder for the frames in the job's work directory. */

@@ -31,6 +31,8 @@ public final class Jobs {
                     Coverage.FLIP_OF_COMPLETE);
             case EXTRACT_AUDIO -> new VideoJob(id, VideoJob.Kind.AUDIO_ONLY, null, null, null, work.of(id),
                     workspace.video(id), "audio");
+            case EXTRACT_FRAMES -> new VideoJob(id, VideoJob.Kind.FRAMES_ONLY, null, null, null, work.of(id),
+                    workspace.video(id), "frames");
             default -> throw new IllegalArgumentException("nothing to do for " + task.state() + " " + id);
         };
     }
@@ -45,8 +47,12 @@ public final class Jobs {
             boolean derived = source.kind() == VideoJob.Kind.DERIVE;
             java.nio.file.Path from = derived ? workspace.video(Clip.mirroredFrom(name)) : source.video();
             String origin = derived ? source.origin() : c.flip() ? Coverage.flipGroup(source.url()) : source.origin();
-            return new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
+            VideoJob clip = new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
                     work.of(name).resolve("clip." + workspace.videoExt()), origin, from);
+            if (source.usedYtDlp()) {
+                clip.fetchedByYtDlp(source.ytDlpFormat());
+            }
+            return clip;
         }).toList();
     }
 

@@ -45,8 +45,15 @@ final class Launcher {
     int launch() {
         Settings settings;
         try {
-            if (cli.has("--repair") && !cli.has("--verify")) {
-                throw new BadInputException("--repair goes with --verify");
+            for (String withVerify : List.of("--repair", "--checksums", "--against")) {
+                if ((cli.has(withVerify) || cli.actionValue(withVerify) != null) && !cli.has("--verify")) {
+                    throw new BadInputException(withVerify + " goes with --verify");
+                }
+            }
+            String against = cli.actionValue("--against");
+            if (against != null && !readableFile(against)) {
+                throw new BadInputException("--against: cannot read " + Redact.text(against, 300)
+                        + " (a SHA256SUMS file of another copy of the dataset)");
             }
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
             if (cli.has("--doctor")) {
@@ -135,6 +142,14 @@ final class Launcher {
         main.setOverrideProperties(props);
         Wiring.bind(main, settings, parts, scheduled, verify || dryRun);
         return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());
+    }
+
+    private static boolean readableFile(String path) {
+        try {
+            return Files.isRegularFile(Path.of(path)) && Files.isReadable(Path.of(path));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** This process's name on a cluster: host and pid, as a safe name. */

@@ -80,7 +80,8 @@ public final class RunCounters {
 
     public void completed(@Variable("job") VideoJob job, @Variable("bytes") Long written) {
         String origin = job.origin();
-        (origin.startsWith(Coverage.ARCHIVE) ? imported : origin.equals("audio") ? audioOnly : downloaded).increment();
+        (origin.startsWith(Coverage.ARCHIVE) ? imported : origin.equals("audio") || origin.equals("frames")
+                ? audioOnly : downloaded).increment();
         made.computeIfAbsent(origin, o -> new LongAdder()).increment();
         bytes.add(written == null ? 0 : written);
         step();

@@ -54,7 +54,11 @@ final class RunModes {
             }
             if (cli.has("--verify")) {
                 org.apache.camel.Exchange done = template.request("direct:verify",
-                        ex -> ex.setVariable("repair", cli.has("--repair")));
+                        ex -> {
+                            ex.setVariable("repair", cli.has("--repair"));
+                            ex.setVariable("checksums", cli.has("--checksums"));
+                            ex.setVariable("against", cli.actionValue("--against"));
+                        });
                 if (done.getException() != null) {
                     throw done.getException();
                 }

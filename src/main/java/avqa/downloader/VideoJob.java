@@ -24,7 +24,9 @@ public final class VideoJob {
         /** The video is complete, its audio is not: extract it, no request. */
         AUDIO_ONLY,
         /** Mirrored copies of complete clips: each {@code <clip>_flip} cut from {@code videos/<clip>}, no request. */
-        DERIVE
+        DERIVE,
+        /** The video and its audio are complete, its frames (--frames) are not: make them, no request. */
+        FRAMES_ONLY
     }
 
     private final String id;
@@ -41,6 +43,15 @@ public final class VideoJob {
     private volatile int attempts;
     private volatile String archive;
     private volatile String entry;
+    private volatile MediaFacts facts;
+    private volatile double videoSeconds;
+    private volatile Path frames;
+    private volatile int frameCount;
+    private volatile int framesPadded;
+    private volatile double audioPadded;
+    private volatile String ytDlpFormat;
+    private long bytes;
+    private final java.util.Map<Path, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
 
     VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin) {
         this(id, kind, url, clips, clip, workDir, video, origin, null);
@@ -144,6 +155,86 @@ public final class VideoJob {
 
     public void audioSeconds(double seconds) {
         this.audioSeconds = seconds;
+    }
+
+    /** What ffprobe said of the video when it was validated. */
+    public MediaFacts facts() {
+        return facts;
+    }
+
+    /** The validation's verdict: the video's facts, how long its picture and its sound last. */
+    public void validated(MediaFacts f, double pictureSeconds, double soundSeconds) {
+        this.facts = f;
+        this.videoSeconds = pictureSeconds;
+        this.audioSeconds = soundSeconds;
+    }
+
+    /** How long the video's picture lasts. */
+    public double videoSeconds() {
+        return videoSeconds;
+    }
+
+    /** The frames' folder in the work directory, once made (--frames). */
+    public Path frames() {
+        return frames;
+    }
+
+    public void frames(Path dir) {
+        this.frames = dir;
+    }
+
+    public int frameCount() {
+        return frameCount;
+    }
+
+    public void frameCount(int n) {
+        this.frameCount = n;
+    }
+
+    /** Frames added by --pad-to. */
+    public int framesPadded() {
+        return framesPadded;
+    }
+
+    public void framesPadded(int n) {
+        this.framesPadded = n;
+    }
+
+    /** Seconds of audio added by --pad-to. */
+    public double audioPadded() {
+        return audioPadded;
+    }
+
+    public void audioPadded(double seconds) {
+        this.audioPadded = seconds;
+    }
+
+    /** The bytes of the files it put in place so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    void addBytes(long n) {
+        bytes += n;
+    }
+
+    /** Whether yt-dlp fetched it (or the source it was cut from): its version goes into the provenance. */
+    public boolean usedYtDlp() {
+        return ytDlpFormat != null;
+    }
+
+    /** The format id yt-dlp chose ("" when it did not say), or null when yt-dlp did not fetch it. */
+    public String ytDlpFormat() {
+        return ytDlpFormat;
+    }
+
+    public void fetchedByYtDlp(String formatId) {
+        this.ytDlpFormat = formatId == null ? "" : formatId;
+    }
+
+    /** The SHA-256 of each file it made, by final path, taken as they were put in place. */
+    public java.util.Map<Path, String> hashes() {
+        return hashes;
     }
 
     /** For an {@link Kind#ARCHIVE_ENTRY}: the archive's file name. */

@@ -18,6 +18,8 @@ import org.apache.camel.component.exec.ExecResult;
  */
 public final class YtDlp {
 
+    private static final String FORMAT_FILE = "format_id.txt";
+
     private final Settings settings;
     private final FailureClassifier classifier;
     private final ToolVersions tools;
@@ -51,7 +53,10 @@ public final class YtDlp {
                 "--merge-output-format", format, "--remux-video", format,
                 "--limit-rate", settings.get("avqa.rate-limit"),
                 "--max-filesize", String.valueOf(settings.bytes("avqa.download.max-size")),
-                "--output", job.workDir().toString().replace("%", "%%") + "/video.%(ext)s"));
+                "--output", job.workDir().toString().replace("%", "%%") + "/video.%(ext)s",
+                // the format it chose, for the provenance record
+                "--print-to-file", "after_move:%(format_id)s", job.workDir().toString().replace("%", "%%") + "/"
+                        + FORMAT_FILE));
         if (youtube) {
             args.addAll(tools.youtubeArgs());
         }
@@ -136,6 +141,7 @@ public final class YtDlp {
                     WorkArea.savedPages(job.workDir()), timeoutSeconds), job.url());
         }
         classifier.ytDlpWorked();
+        job.fetchedByYtDlp(formatId(job.workDir()));
         Path file = WorkArea.downloadedFile(job.workDir());
         if (file == null && stderr.contains("larger than max-filesize")) {
             throw FailureClassifier.ytDlp(1, stderr, timeoutSeconds);
@@ -145,5 +151,19 @@ public final class YtDlp {
                     FailureClassifier.lastError(stderr));
         }
         job.video(file);
+    }
+
+    /** The format id yt-dlp printed (a server's words: checked, at most 100 plain characters), or "". */
+    static String formatId(Path workDir) {
+        try {
+            Path f = workDir.resolve(FORMAT_FILE);
+            if (!Files.isRegularFile(f) || Files.size(f) > 4096) {
+                return "";
+            }
+            String id = Files.readString(f, StandardCharsets.UTF_8).strip();
+            return id.matches("[A-Za-z0-9+_.,-]{1,100}") ? id : "";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
     }
 }

@@ -85,6 +85,30 @@ final class Checks {
         return v -> v.isEmpty() ? null : n.expected(v) == null ? null : n.expected(v) + ", or empty";
     }
 
+    /** A number above 0 and at most {@code max}, or empty (off). */
+    static Setting.Check positiveOrEmpty(double max) {
+        return v -> {
+            if (v.isEmpty()) {
+                return null;
+            }
+            try {
+                double d = Double.parseDouble(v);
+                if (d > 0 && d <= max && Double.isFinite(d)) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // said below
+            }
+            return "a number above 0 and at most " + (long) max + ", or empty";
+        };
+    }
+
+    static final Setting.Check FRAME_PATTERN = matches("[A-Za-z0-9_-]*%0?[1-9]?d[A-Za-z0-9_-]*\\.(jpg|jpeg|png)",
+            "a file name with one %0Nd and .jpg, .jpeg or .png, such as %06d.jpg");
+
+    static final Setting.Check PROFILE = v -> v.isEmpty() || v.equals("music-avqa-reference") ? null
+            : "music-avqa-reference, or empty";
+
     static Setting.Check atLeast(double min) {
         String shown = min == Math.floor(min) ? String.valueOf((long) min) : String.valueOf(min);
         return v -> {
