@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import java.util.List;
+import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
@@ -54,6 +55,19 @@ public final class Jobs {
             }
             return clip;
         }).toList();
+    }
+
+    /** The job of a batch: its members' jobs, each with a work directory of its own, and one for the batch. */
+    public VideoJob forBatch(@Variable("batch") DownloadBatch batch) {
+        VideoJob job = new VideoJob(Workspace.checked(batch.name()), VideoJob.Kind.BATCH, null, null, null,
+                work.of(batch.name()), null, Coverage.MIRROR);
+        job.members(batch.tasks().stream().map(this::forTask).toList());
+        return job;
+    }
+
+    /** A batch's video that the batch did not deliver, as a download of its own. */
+    public VideoTask taskOf(@Body VideoJob member) {
+        return VideoTask.download(member.id(), member.url());
     }
 
     /** Where the audio is extracted to: {@code audio.<ext>} in the job's work directory. */

@@ -26,7 +26,9 @@ public final class VideoJob {
         /** Mirrored copies of complete clips: each {@code <clip>_flip} cut from {@code videos/<clip>}, no request. */
         DERIVE,
         /** The video and its audio are complete, its frames (--frames) are not: make them, no request. */
-        FRAMES_ONLY
+        FRAMES_ONLY,
+        /** Downloads from one host that one yt-dlp start fetches in turn; each then goes on as its own job. */
+        BATCH
     }
 
     private final String id;
@@ -51,6 +53,9 @@ public final class VideoJob {
     private volatile double audioPadded;
     private volatile String ytDlpFormat;
     private long bytes;
+    private List<VideoJob> members = List.of();
+    private volatile VideoFailure batchFailure;
+    private volatile List<VideoJob> settled = List.of();
     private final java.util.Map<Path, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
 
     VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin) {
@@ -122,7 +127,7 @@ public final class VideoJob {
 
     /** Whether it needs a request to the source (and so the pacing). */
     public boolean needsRequest() {
-        return kind == Kind.DOWNLOAD || kind == Kind.CLIP_SOURCE;
+        return kind == Kind.DOWNLOAD || kind == Kind.CLIP_SOURCE || kind == Kind.BATCH;
     }
 
     /** Whether clips are cut from it (a downloaded source, or complete clips to mirror); its own file is not kept. */
@@ -209,6 +214,43 @@ public final class VideoJob {
         this.audioPadded = seconds;
     }
 
+    /** For a {@link Kind#BATCH}: the videos, each a {@link Kind#DOWNLOAD} job of its own. */
+    public List<VideoJob> members() {
+        return members;
+    }
+
+    void members(List<VideoJob> jobs) {
+        this.members = List.copyOf(jobs);
+    }
+
+    /** For a {@link Kind#BATCH}: how many videos it fetches (each passes the pacing). */
+    public int batchSize() {
+        return members.size();
+    }
+
+    /** For a {@link Kind#BATCH}: the videos no yt-dlp run of it has reached yet. */
+    public List<VideoJob> untried() {
+        return members.stream().filter(m -> m.video() == null && m.batchFailure() == null).toList();
+    }
+
+    /** For a {@link Kind#BATCH}: the videos its last yt-dlp run delivered or failed. */
+    public List<VideoJob> settled() {
+        return settled;
+    }
+
+    void settled(List<VideoJob> jobs) {
+        this.settled = List.copyOf(jobs);
+    }
+
+    /** For a video of a batch: how yt-dlp failed it (classified from the run that stopped at it), else null. */
+    public VideoFailure batchFailure() {
+        return batchFailure;
+    }
+
+    void batchFailure(VideoFailure failure) {
+        this.batchFailure = failure;
+    }
+
     /** The bytes of the files it put in place so far. */
     public long bytes() {
         return bytes;
@@ -263,6 +305,9 @@ public final class VideoJob {
 
     /** The ids its failure is recorded under: each clip's for a source, else its own. */
     public List<String> recordIds() {
+        if (kind == Kind.BATCH) {
+            return members.stream().map(VideoJob::id).toList();
+        }
         return isClipSource() ? clips.stream().map(Clip::name).toList() : List.of(id);
     }
 

@@ -223,6 +223,13 @@ public final class VideoPlanner {
         return out;
     }
 
+    /** A batch again, at the moment it is dispatched: the videos an archive has not provided since. */
+    public DownloadBatch recheckBatch(@org.apache.camel.Variable("batch") DownloadBatch batch) {
+        List<VideoTask> left = new ArrayList<>();
+        batch.tasks().forEach(t -> left.addAll(recheck(t)));
+        return new DownloadBatch(batch.name(), batch.host(), left);
+    }
+
     /** Whether the plan has this video (an archive entry of another name is not imported). */
     public boolean isPlanned(String id) {
         return planned.contains(id);

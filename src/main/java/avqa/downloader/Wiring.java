@@ -101,7 +101,9 @@ final class Wiring {
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), diskFull, run));
         main.bind("mediaValidator", new MediaValidator(run));
-        main.bind("mediaFileFetcher", new MediaFileFetcher(settings, classifier, diskFull, run));
+        MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
+        main.bind("mediaFileFetcher", fastPath);
+        main.bind("downloadBatches", new DownloadBatches(settings, fastPath));
         RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
         if (record != null && worker) {

@@ -100,6 +100,9 @@ public final class SettingsTable {
                     "a download larger than this is given up as not a video of the dataset"),
             property("avqa.download.direct", "true", Checks.BOOLEAN,
                     "fetch plain media-file URLs with Camel's HTTP client instead of yt-dlp"),
+            property("avqa.download.batch", "32", Checks.wholeNumber(1, 10_000),
+                    "with no pacing (--sleep 0 --jitter 0, 10 or more --max-requests a second): up to this many yt-dlp "
+                    + "downloads from one host that is not YouTube per yt-dlp start (1: one start per video)"),
             property("avqa.extract.timeout", "600", Checks.atLeast(1), "seconds after which ffmpeg is stopped"),
             property("avqa.progress.snapshot-interval", "10", Checks.atLeast(0.1),
                     "seconds between rewrites of download_progress.json"),
