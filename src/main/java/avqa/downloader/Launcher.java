@@ -98,7 +98,7 @@ final class Launcher {
                     cluster.checkBroker();
                 }
             }
-            return start(settings, new Wiring.Parts(workspace, work, run, cluster, node), routes, logFile);
+            return start(settings, new Wiring.Parts(workspace, lock, work, run, cluster, node), routes, logFile);
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         } finally {
@@ -132,8 +132,12 @@ final class Launcher {
         props.setProperty("avqa.worker", String.valueOf(worker));
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
+        int managementPort = ManagementEndpoint.port(settings, scheduled || worker, verify || dryRun);
+        if (managementPort > 0) {
+            ManagementEndpoint.configure(props, settings, managementPort);
+        }
         main.setOverrideProperties(props);
-        Wiring.bind(main, settings, parts, scheduled, verify || dryRun);
+        Wiring.bind(main, settings, parts, scheduled, verify || dryRun, managementPort > 0);
         return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());
     }
 

@@ -1,0 +1,54 @@
+package avqa.downloader;
+
+import avqa.downloader.settings.Settings;
+import java.util.Properties;
+
+/**
+ * Camel's own management endpoint, for people and Prometheus watching a long run: {@code /observe/health}
+ * (with {@code /live} and {@code /ready}) and {@code /observe/metrics} in Prometheus text format, served by
+ * camel-platform-http-main on {@code avqa.management.host} (127.0.0.1 unless the user says otherwise).
+ * On in service and worker modes ({@code --schedule}, {@code --role worker}) on port 9876, off for a
+ * plain run unless {@code --management-port N} asks; when off, nothing of it is configured, so Camel
+ * loads none of it (this class only decides; {@link ManagementBeans}, which holds the metrics and the
+ * health checks, is not even loaded). Other {@code camel.management.*} settings (authentication, say) can
+ * be given in application.properties and apply when it is on.
+ */
+final class ManagementEndpoint {
+
+    /** The port in service and worker modes: Camel's own default for its management endpoint. */
+    static final int DEFAULT_PORT = 9876;
+
+    private ManagementEndpoint() {
+    }
+
+    /**
+     * The port, or -1 when the endpoint is off: {@code auto} is {@link #DEFAULT_PORT} for a service or
+     * a worker and off otherwise; {@code off} is off; a number is that port. A check of the data
+     * directory or a dry run ({@code check}) is over in seconds: never.
+     */
+    static int port(Settings settings, boolean serviceOrWorker, boolean check) {
+        String v = settings.get("avqa.management.port");
+        if (check || v.equals("off")) {
+            return -1;
+        }
+        if (v.equals("auto")) {
+            return serviceOrWorker ? DEFAULT_PORT : -1;
+        }
+        return Integer.parseInt(v);
+    }
+
+    /** The Camel settings of the endpoint: the management server with health and metrics. */
+    static void configure(Properties camel, Settings settings, int port) {
+        camel.setProperty("camel.management.enabled", "true");
+        camel.setProperty("camel.management.port", String.valueOf(port));
+        camel.setProperty("camel.management.host", settings.get("avqa.management.host"));
+        camel.setProperty("camel.management.health-check-enabled", "true");
+        camel.setProperty("camel.management.metrics-enabled", "true");
+        camel.setProperty("camel.health.enabled", "true");
+        camel.setProperty("camel.metrics.enabled", "true");
+        camel.setProperty("camel.metrics.path", "/observe/metrics");
+        // a timer per endpoint URI adds nothing the route timers and ours do not say
+        camel.setProperty("camel.metrics.enable-exchange-event-notifier", "false");
+        camel.setProperty("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime");
+    }
+}
