@@ -50,7 +50,6 @@ final class StageTimers extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreStepEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
@@ -62,12 +61,15 @@ final class StageTimers extends EventNotifierSupport {
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent;
+        // Camel times a send (and tells when it is sent) only when a notifier takes the sending event too
+        return event instanceof CamelEvent.ExchangeSendingEvent || event instanceof CamelEvent.ExchangeSentEvent;
     }
 
     @Override
     public void notify(CamelEvent event) {
-        CamelEvent.ExchangeSentEvent sent = (CamelEvent.ExchangeSentEvent) event;
+        if (!(event instanceof CamelEvent.ExchangeSentEvent sent)) {
+            return;
+        }
         Endpoint endpoint = sent.getEndpoint();
         String uri = endpoint.getEndpointBaseUri();
         if (uri.equals("direct://download-attempt")) {
