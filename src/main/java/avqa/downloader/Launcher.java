@@ -49,6 +49,7 @@ final class Launcher {
                 throw new BadInputException("--repair goes with --verify");
             }
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
+            debugLogging(settings.flag("avqa.debug"));
             if (cli.has("--doctor")) {
                 // a check of the machine: no lock, no pipeline, nothing written (not even a log file)
                 logTo(Path.of("/dev/null"));
@@ -151,6 +152,22 @@ final class Launcher {
         }
         host = host.replaceAll("[^A-Za-z0-9-]", "-");
         return host.substring(0, Math.min(40, host.length())) + "-" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * With --debug, the log and the console get the stack traces of unexpected errors and Camel's own
+     * report of a route edit it could not load; without it every failure is one line.
+     */
+    private static void debugLogging(boolean debug) {
+        if (debug) {
+            System.setProperty("avqa.log.traces", "true");
+            System.setProperty("avqa.log.debug-level", "all");
+            System.setProperty("avqa.log.camel-reload-level", "warn");
+        } else {
+            System.clearProperty("avqa.log.traces");
+            System.clearProperty("avqa.log.debug-level");
+            System.clearProperty("avqa.log.camel-reload-level");
+        }
     }
 
     /** Points the log file appender at {@code <data-dir>/avqa_download.log}. */
