@@ -15,6 +15,8 @@ import java.util.Properties;
  */
 final class ManagementEndpoint {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("avqa.management");
+
     /** The port in service and worker modes: Camel's own default for its management endpoint. */
     static final int DEFAULT_PORT = 9876;
 
@@ -28,13 +30,36 @@ final class ManagementEndpoint {
      */
     static int port(Settings settings, boolean serviceOrWorker, boolean check) {
         String v = settings.get("avqa.management.port");
-        if (check || v.equals("off")) {
+        if (check || v.equals("off") || (v.equals("auto") && !serviceOrWorker)) {
             return -1;
         }
-        if (v.equals("auto")) {
-            return serviceOrWorker ? DEFAULT_PORT : -1;
+        String host = settings.get("avqa.management.host");
+        int port = v.equals("auto") ? DEFAULT_PORT : Integer.parseInt(v);
+        String taken = taken(host, port);
+        if (taken == null) {
+            return port;
         }
-        return Integer.parseInt(v);
+        if (v.equals("auto")) {
+            // several workers on one host: the first serves the endpoint, the others say so and go on
+            LOG.warn("No management endpoint: {}:{} {} (another worker or service on this host?); give each its own "
+                    + "--management-port to watch it", host, port, taken);
+            return -1;
+        }
+        throw new BadInputException("--management-port " + port + ": " + host + ":" + port + " " + taken
+                + "; choose another port, or --management-port off");
+    }
+
+    /** Null when this process can listen on host:port, else why not. */
+    static String taken(String host, int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(host, port));
+            return null;
+        } catch (java.net.BindException e) {
+            return "is in use";
+        } catch (java.io.IOException | IllegalArgumentException | SecurityException e) {
+            return "cannot be listened on (" + Shown.of(e) + ")";
+        }
     }
 
     /** The Camel settings of the endpoint: the management server with health and metrics. */
