@@ -119,6 +119,18 @@ class ManagementTest extends LoopbackServerTest {
             assertEquals(0.0, m.get("avqa_run_active"));
             assertEquals(6.0, m.get("avqa_run_planned_videos"));
             assertEquals(5.0, m.get("avqa_dataset_complete_videos"));
+            // every metric the README's table and the Grafana dashboard name is served
+            String readme = Files.readString(Path.of("README.md"));
+            String table = readme.substring(readme.indexOf("The metrics keep these names"), readme.indexOf("Scraping them"));
+            Set<String> named = new HashSet<>(names(table));
+            named.addAll(names(Files.readString(Path.of("src/main/grafana/avqa-dashboard.json"))));
+            assertTrue(named.size() >= 15, named.toString());
+            for (String name : named) {
+                if (!name.startsWith("avqa_queue") && !name.startsWith("avqa_cluster")) {
+                    assertTrue(Pattern.compile("(?m)^" + name + "[{ ]").matcher(scrape.body()).find(),
+                            name + " is served: " + ours(scrape.body()));
+                }
+            }
             // one start per 1 s / 1000 plus its margin of 1 ms (the local run's --max-requests 1000 --period 1)
             assertEquals(60_000.0 / 2, m.get("avqa_throttle_starts_per_minute"), 1e-6);
         } finally {
@@ -174,6 +186,17 @@ class ManagementTest extends LoopbackServerTest {
             assertEquals(1, files.size(), files.toString());
             return Fixture.readJson(files.get(0));
         }
+    }
+
+    /** The avqa_ metric names a text mentions (a summary's series by their _count, _sum and _max). */
+    static List<String> names(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\\bavqa_[a-z_]+[a-z]").matcher(text);
+        while (m.find()) {
+            String n = m.group();
+            out.add(n.equals("avqa_stage_seconds") ? "avqa_stage_seconds_count" : n);
+        }
+        return out;
     }
 
     /** Our own lines of a scrape, for messages. */
