@@ -134,9 +134,7 @@ final class Launcher {
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
         int managementPort = ManagementEndpoint.port(settings, scheduled || worker, verify || dryRun);
-        if (managementPort > 0) {
-            ManagementEndpoint.configure(props, settings, managementPort);
-        }
+        ManagementEndpoint.configure(props, settings, managementPort);
         main.setOverrideProperties(props);
         Wiring.bind(main, settings, parts, scheduled, verify || dryRun, managementPort > 0);
         return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());

@@ -62,8 +62,15 @@ final class ManagementEndpoint {
         }
     }
 
-    /** The Camel settings of the endpoint: the management server with health and metrics. */
+    /**
+     * The Camel settings of the endpoint: the management server with health and metrics; when it is off
+     * ({@code port} -1), health checks off too, so Camel does not set up the checks of camel-health.
+     */
     static void configure(Properties camel, Settings settings, int port) {
+        if (port <= 0) {
+            camel.setProperty("camel.health.enabled", "false");
+            return;
+        }
         camel.setProperty("camel.management.enabled", "true");
         camel.setProperty("camel.management.port", String.valueOf(port));
         camel.setProperty("camel.management.host", settings.get("avqa.management.host"));
