@@ -8,16 +8,17 @@ import java.util.Properties;
  * (with {@code /live} and {@code /ready}) and {@code /observe/metrics} in Prometheus text format, served by
  * camel-platform-http-main on {@code avqa.management.host} (127.0.0.1 unless the user says otherwise).
  * On in service and worker modes ({@code --schedule}, {@code --role worker}) on port 9876, off for a
- * plain run unless {@code --management-port N} asks; when off, nothing of it is configured, so Camel
- * loads none of it (this class only decides; {@link ManagementBeans}, which holds the metrics and the
- * health checks, is not even loaded). Other {@code camel.management.*} settings (authentication, say) can
- * be given in application.properties and apply when it is on.
+ * plain run unless {@code --management-port N} asks; when off, nothing of it is configured or started
+ * (this class only decides; {@link ManagementBeans}, which holds the metrics and the health checks, is not
+ * even loaded; Camel still loads a few classes of camel-health and Vert.x's type converters, found on the
+ * class path). Other {@code camel.management.*} settings (authentication, say) can be given in
+ * application.properties and apply when it is on.
  */
 final class ManagementEndpoint {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("avqa.management");
 
-    /** The port in service and worker modes: Camel's own default for its management endpoint. */
+    /** The port in service and worker modes: the one Camel's observability services use (camel-main's own is 8080). */
     static final int DEFAULT_PORT = 9876;
 
     private ManagementEndpoint() {
