@@ -31,6 +31,8 @@ public final class CoolDown {
     private int botChecksInARow;
     private int unresolvedInARow;
     private boolean announcedEnd = true;
+    private String reason = "";
+    private long started;
 
     public CoolDown(long initialMillis, double multiplier, long maxMillis, int resetAfter, int botCheckLimit,
                     int networkLimit, RunControl run) {
@@ -65,6 +67,8 @@ public final class CoolDown {
         level++;
         until = now + pause;
         announcedEnd = false;
+        this.reason = reason;
+        started++;
         LOG.warn("Cool-down: every worker pauses for {} s ({}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
                 reason, level);
     }
@@ -101,5 +105,15 @@ public final class CoolDown {
     /** Milliseconds left of the current cool-down (0 when none), for status lines. */
     public synchronized long remainingMillis() {
         return Math.max(0, until - System.currentTimeMillis());
+    }
+
+    /** Why the current (or last) cool-down started, in the words of its log line. */
+    public synchronized String reason() {
+        return reason;
+    }
+
+    /** How many cool-downs this process started. */
+    public synchronized long startedCount() {
+        return started;
     }
 }

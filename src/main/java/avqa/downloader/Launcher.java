@@ -56,6 +56,7 @@ final class Launcher {
                         + " (a SHA256SUMS file of another copy of the dataset)");
             }
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
+            debugLogging(settings.flag("avqa.debug"));
             if (cli.has("--doctor")) {
                 // a check of the machine: no lock, no pipeline, nothing written (not even a log file)
                 logTo(Path.of("/dev/null"));
@@ -105,7 +106,7 @@ final class Launcher {
                     cluster.checkBroker();
                 }
             }
-            return start(settings, new Wiring.Parts(workspace, work, run, cluster, node), routes, logFile);
+            return start(settings, new Wiring.Parts(workspace, lock, work, run, cluster, node), routes, logFile);
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         } finally {
@@ -139,8 +140,10 @@ final class Launcher {
         props.setProperty("avqa.worker", String.valueOf(worker));
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
+        int managementPort = ManagementEndpoint.port(settings, scheduled || worker, verify || dryRun);
+        ManagementEndpoint.configure(props, settings, managementPort);
         main.setOverrideProperties(props);
-        Wiring.bind(main, settings, parts, scheduled, verify || dryRun);
+        Wiring.bind(main, settings, parts, scheduled, verify || dryRun, managementPort > 0);
         return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());
     }
 
@@ -162,6 +165,22 @@ final class Launcher {
         }
         host = host.replaceAll("[^A-Za-z0-9-]", "-");
         return host.substring(0, Math.min(40, host.length())) + "-" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * With --debug, the log and the console get the stack traces of unexpected errors and Camel's own
+     * report of a route edit it could not load; without it every failure is one line.
+     */
+    private static void debugLogging(boolean debug) {
+        if (debug) {
+            System.setProperty("avqa.log.traces", "true");
+            System.setProperty("avqa.log.debug-level", "all");
+            System.setProperty("avqa.log.camel-reload-level", "warn");
+        } else {
+            System.clearProperty("avqa.log.traces");
+            System.clearProperty("avqa.log.debug-level");
+            System.clearProperty("avqa.log.camel-reload-level");
+        }
     }
 
     /** Points the log file appender at {@code <data-dir>/avqa_download.log}. */

@@ -10,8 +10,12 @@ import org.apache.camel.main.Main;
 /** Creates the beans the routes call, by the names the routes use. */
 final class Wiring {
 
-    /** What the launcher made before Camel: the data directory, the run's control, the cluster's connections. */
-    record Parts(Workspace workspace, WorkArea work, RunControl run, ClusterConnections cluster, String node) {
+    /**
+     * What the launcher made before Camel: the data directory (and its lock), the run's control, the
+     * cluster's connections, this node's name on a cluster.
+     */
+    record Parts(Workspace workspace, DataDirLock lock, WorkArea work, RunControl run, ClusterConnections cluster,
+                 String node) {
     }
 
     private Wiring() {
@@ -20,9 +24,10 @@ final class Wiring {
     /**
      * With a cluster (a planner, a worker, or --verify with a database): the broker, the database's
      * record of complete videos and, for --schedule, the clustered Quartz component too. A check
-     * ({@code readOnly}: --verify, --dry-run) only reads the record.
+     * ({@code readOnly}: --verify, --dry-run) only reads the record. With the management endpoint
+     * ({@code managed}), its metrics and health checks.
      */
-    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly) {
+    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly, boolean managed) {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
@@ -123,6 +128,9 @@ final class Wiring {
         }
         main.bind("verifier", verifier);
         main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
+        if (managed) {
+            ManagementBeans.bind(main, settings, parts, counters, coolDown, progress, worker ? record : null);
+        }
     }
 
     /** An optional number (a setting, already checked, or a value of outputs.json): 0 when empty or not a number. */

@@ -63,6 +63,14 @@ final class Checks {
     static final Setting.Check HTTP_URL = v -> v.isEmpty() || v.matches("(?i)https?://[^\\s'{}$]+") ? null
             : "an http(s) URL";
 
+    /** The management endpoint's port: auto (on in service and worker modes), off, or a port number. */
+    static final Setting.Check MANAGEMENT_PORT = v -> v.equals("auto") || v.equals("off")
+            || wholeNumber(1, 65535).expected(v) == null ? null : "auto, off or a port number from 1 to 65535";
+
+    /** An address to listen on: an IPv4 address, a bracket-less IPv6 address or a host name. */
+    static final Setting.Check HOST = matches("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}",
+            "an address to listen on such as 127.0.0.1, 0.0.0.0 or ::1");
+
     static final Setting.Check NOT_EMPTY = v -> v.isEmpty() ? "a directory path" : null;
 
     static Setting.Check wholeNumber(int min, int max) {

@@ -112,6 +112,13 @@ public final class SettingsTable {
             off("avqa.schedule.initial-run", "--no-initial-run", "with --schedule, wait for the first trigger"),
             option("avqa.status.interval", "--status-interval", "SECONDS", "60", Checks.atLeast(0.1),
                     "seconds between status lines in the log"),
+            option("avqa.management.port", "--management-port", "N", "auto", Checks.MANAGEMENT_PORT,
+                    "Camel's management endpoint (/observe/health, /observe/metrics) on this port; auto: 9876 with "
+                            + "--schedule or --role worker, off otherwise; off: never"),
+            property("avqa.management.host", "127.0.0.1", Checks.HOST,
+                    "the address the management endpoint listens on (0.0.0.0: every interface)"),
+            property("avqa.management.min-free-disk", "1G", Checks.SIZE,
+                    "readiness is DOWN when the data directory's disk has less free space than this"),
             action("--verify", "check the data directory, print a report, download nothing"),
             action("--repair", "with --verify: move invalid files aside so the next run fetches them again"),
             action("--checksums", "with --verify: hash every file again and compare with SHA256SUMS"),
@@ -144,6 +151,7 @@ public final class SettingsTable {
             property("avqa.tools.ffprobe", "ffprobe", Checks.PROGRAM, "the ffprobe program"),
             property("avqa.tools.bsdtar", "bsdtar", Checks.PROGRAM,
                     "libarchive's bsdtar, which reads RAR and 7z archives (Debian: libarchive-tools)"),
+            on("avqa.debug", "--debug", "stack traces of unexpected errors in the log and on the console"),
             action("--help", "show this help and exit"));
 
     /** The built-in defaults, by property. */
