@@ -98,6 +98,7 @@ final class Wiring {
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports, diskFull,
                 settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
         main.bind("httpClientSetup", new HttpClientSetup());
+        main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
