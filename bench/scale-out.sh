@@ -2,7 +2,8 @@
 # The scale-out benchmark: videos per minute for 1, 2 and 3 worker hosts, each in a network namespace
 # of its own with its own address, against nginx limiting each client address (429), with a broker and
 # a database of the benchmark's own (see the README, "Many hosts, one dataset").
-#   bench/scale-out.sh [videos per run, default 60] [limit per address per minute, default 30] [worker options...]
+#   bench/scale-out.sh [videos per worker host, default 30] [limit per address per minute, default 30] [worker options...]
+#   (each run has as many videos per host: 30, 60, 90; every worker is set 20 % above the limit)
 #   SCALE_OUT_HOSTS=1,3 (the host counts, default 1,2,3); SCALE_OUT_RETRY_AFTER=N (nginx's 429s say
 #   Retry-After: N; default none, as nginx's limit_req answers); AVQA_* settings reach every worker.
 # Needs root (network namespaces), iproute2, nginx, Debian's activemq and PostgreSQL 15 (installed by

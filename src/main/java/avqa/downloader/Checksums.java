@@ -16,12 +16,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.Variable;
 
 /**
  * {@code SHA256SUMS} in the data directory, in {@code sha256sum -c} form (relative paths): one line is
  * appended for every file a video makes complete, hashed once, right before it takes its final name
  * (never by reading the dataset again at every run). When a file was made anew (fetched again after
- * a repair), its old line is dropped at the end of the run, so the file always lists each path once.
+ * a repair) or set aside, its old line is dropped at the end of the run, so the file lists each file
+ * in place once.
  */
 public final class Checksums {
 
@@ -55,6 +57,19 @@ public final class Checksums {
         }
     }
 
+    /** Appends the lines of the files the job just put in place (hashed as they were), once. */
+    public void record(@Variable("job") VideoJob job) {
+        if (!job.hashes().isEmpty()) {
+            add(job.hashes());
+            job.hashes().clear();
+        }
+    }
+
+    /** A file was set aside or removed: its line goes at the end of the run. */
+    public synchronized void forget() {
+        stale = true;
+    }
+
     /** Appends the lines of files now complete: path (relative to the data directory) → hash. */
     public synchronized void add(Map<Path, String> hashes) {
         try {
@@ -77,14 +92,21 @@ public final class Checksums {
         }
     }
 
-    /** At the end of a run: a path listed twice keeps only its last line. */
+    /**
+     * At the end of a run in which a file was made again or set aside: a path listed twice keeps only
+     * its last line, and a file no longer in place loses its line.
+     */
     public synchronized void compact() {
         if (!stale) {
             return;
         }
         Map<String, String> last = read(file);
         StringBuilder text = new StringBuilder();
-        last.forEach((path, sha) -> text.append(sha).append("  ").append(path).append('\n'));
+        last.forEach((path, sha) -> {
+            if (Files.isRegularFile(root.resolve(path))) {
+                text.append(sha).append("  ").append(path).append('\n');
+            }
+        });
         try {
             if (out != null) {
                 out.close();
@@ -95,6 +117,7 @@ public final class Checksums {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         stale = false;
+        listed = null;
     }
 
     private Set<String> paths() {

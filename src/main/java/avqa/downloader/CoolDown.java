@@ -34,6 +34,8 @@ public final class CoolDown {
     private int unresolvedInARow;
     private boolean announcedEnd = true;
     private HostThrottle throttle;
+    private String reason = "";
+    private long started;
 
     public CoolDown(long initialMillis, double multiplier, long maxMillis, int resetAfter, int botCheckLimit,
                     int networkLimit, RunControl run) {
@@ -83,6 +85,8 @@ public final class CoolDown {
         level++;
         until = now + pause;
         announcedEnd = false;
+        this.reason = reason;
+        started++;
         LOG.warn("Cool-down: every worker pauses for {} s ({}{}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
                 reason, askedMillis >= 0 ? ", as long as the source asks (Retry-After)" : "", level);
         if (kind == VideoFailure.Signal.RATE_LIMIT && throttle != null) {
@@ -122,5 +126,15 @@ public final class CoolDown {
     /** Milliseconds left of the current cool-down (0 when none), for status lines. */
     public synchronized long remainingMillis() {
         return Math.max(0, until - System.currentTimeMillis());
+    }
+
+    /** Why the current (or last) cool-down started, in the words of its log line. */
+    public synchronized String reason() {
+        return reason;
+    }
+
+    /** How many cool-downs this process started. */
+    public synchronized long startedCount() {
+        return started;
     }
 }

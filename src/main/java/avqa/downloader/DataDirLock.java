@@ -33,11 +33,18 @@ final class DataDirLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path file;
     private DataDirLock nodeLock;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(FileChannel channel, FileLock lock, Path file) {
         this.channel = channel;
         this.lock = lock;
+        this.file = file;
+    }
+
+    /** Whether this process still holds the lock (and, on a cluster, its work area's), on a file still there. */
+    boolean held() {
+        return lock.isValid() && Files.exists(file) && (nodeLock == null || nodeLock.held());
     }
 
     /**
@@ -59,7 +66,7 @@ final class DataDirLock implements AutoCloseable {
                 // and delete it: then the lock is on a file nobody sees, and it is made again
                 if (own != null && Files.exists(mine)
                         && Objects.equals(opened, Files.readAttributes(mine, BasicFileAttributes.class).fileKey())) {
-                    out.nodeLock = new DataDirLock(nodeChannel, own);
+                    out.nodeLock = new DataDirLock(nodeChannel, own, mine);
                     return out;
                 }
                 nodeChannel.close();
@@ -139,7 +146,7 @@ final class DataDirLock implements AutoCloseable {
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(false);
-            return new DataDirLock(ch, lock);
+            return new DataDirLock(ch, lock, file);
         } catch (IOException e) {
             try {
                 if (ch != null) {

@@ -27,6 +27,10 @@ import org.apache.camel.Variable;
  */
 public final class FailureRecords {
 
+    /** With --debug only: the stack traces of unexpected errors. */
+    private static final org.slf4j.Logger DEBUG = org.slf4j.LoggerFactory.getLogger("avqa.debug");
+
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Workspace workspace;
@@ -54,8 +58,12 @@ public final class FailureRecords {
             lastError = f.lastError();
         } else {
             category = VideoFailure.ERROR;
-            reason = "unexpected error: " + (cause == null ? "unknown" : cause.getMessage());
-            lastError = cause == null ? "" : cause.getClass().getName();
+            // a bug of ours: said in our words; its stack trace is in the log with --debug
+            reason = "unexpected error (a bug: run again with --debug and report the log)";
+            lastError = Shown.of(cause);
+            if (cause != null) {
+                DEBUG.error("The unexpected error, for a bug report", cause);
+            }
         }
         VideoJob job = exchange.getVariable("job", VideoJob.class);
         exchange.setVariable("category", category);

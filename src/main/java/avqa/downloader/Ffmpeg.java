@@ -21,20 +21,26 @@ public final class Ffmpeg {
 
     private final Path dataDir;
     private final String audioFormat;
+    private final String audioRate;
+    private final String audioChannels;
     private final DiskFull diskFull;
     private final RunControl run;
 
-    public Ffmpeg(Path dataDir, String audioFormat, DiskFull diskFull, RunControl run) {
+    public Ffmpeg(Path dataDir, String audioFormat, String audioRate, String audioChannels, DiskFull diskFull,
+                  RunControl run) {
         this.dataDir = dataDir;
         this.audioFormat = audioFormat;
+        this.audioRate = audioRate;
+        this.audioChannels = audioChannels;
         this.diskFull = diskFull;
         this.run = run;
     }
 
     /** ffprobe's report on the streams and durations of {@code file}, as JSON. */
     public List<String> probe(@Variable("probeFile") Path file) {
-        return List.of("-v", "error", "-print_format", "json",
-                "-show_entries", "format=duration:stream=codec_type,duration", inside(file));
+        return List.of("-v", "error", "-print_format", "json", "-show_entries",
+                "format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,duration",
+                inside(file));
     }
 
     /**
@@ -69,6 +75,12 @@ public final class Ffmpeg {
         if ("wav".equals(audioFormat)) {
             args.add("-c:a");
             args.add("pcm_s16le");
+        }
+        if (!audioRate.isEmpty()) {
+            args.addAll(List.of("-ar", audioRate));
+        }
+        if (!audioChannels.isEmpty()) {
+            args.addAll(List.of("-ac", audioChannels));
         }
         args.add(inside(job.audio()));
         args.addAll(List.of("-map", "0", "-c", "copy", "-f", "null", "-"));

@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import java.util.List;
+import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
@@ -31,6 +32,8 @@ public final class Jobs {
                     Coverage.FLIP_OF_COMPLETE);
             case EXTRACT_AUDIO -> new VideoJob(id, VideoJob.Kind.AUDIO_ONLY, null, null, null, work.of(id),
                     workspace.video(id), "audio");
+            case EXTRACT_FRAMES -> new VideoJob(id, VideoJob.Kind.FRAMES_ONLY, null, null, null, work.of(id),
+                    workspace.video(id), "frames");
             default -> throw new IllegalArgumentException("nothing to do for " + task.state() + " " + id);
         };
     }
@@ -45,9 +48,26 @@ public final class Jobs {
             boolean derived = source.kind() == VideoJob.Kind.DERIVE;
             java.nio.file.Path from = derived ? workspace.video(Clip.mirroredFrom(name)) : source.video();
             String origin = derived ? source.origin() : c.flip() ? Coverage.flipGroup(source.url()) : source.origin();
-            return new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
+            VideoJob clip = new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
                     work.of(name).resolve("clip." + workspace.videoExt()), origin, from);
+            if (source.usedYtDlp()) {
+                clip.fetchedByYtDlp(source.ytDlpFormat());
+            }
+            return clip;
         }).toList();
+    }
+
+    /** The job of a batch: its members' jobs, each with a work directory of its own, and one for the batch. */
+    public VideoJob forBatch(@Variable("batch") DownloadBatch batch) {
+        VideoJob job = new VideoJob(Workspace.checked(batch.name()), VideoJob.Kind.BATCH, null, null, null,
+                work.of(batch.name()), null, Coverage.MIRROR);
+        job.members(batch.tasks().stream().map(this::forTask).toList());
+        return job;
+    }
+
+    /** A batch's video that the batch did not deliver, as a download of its own. */
+    public VideoTask taskOf(@Body VideoJob member) {
+        return VideoTask.download(member.id(), member.url());
     }
 
     /** Where the audio is extracted to: {@code audio.<ext>} in the job's work directory. */

@@ -45,10 +45,18 @@ final class Launcher {
     int launch() {
         Settings settings;
         try {
-            if (cli.has("--repair") && !cli.has("--verify")) {
-                throw new BadInputException("--repair goes with --verify");
+            for (String withVerify : List.of("--repair", "--checksums", "--against")) {
+                if ((cli.has(withVerify) || cli.actionValue(withVerify) != null) && !cli.has("--verify")) {
+                    throw new BadInputException(withVerify + " goes with --verify");
+                }
+            }
+            String against = cli.actionValue("--against");
+            if (against != null && !readableFile(against)) {
+                throw new BadInputException("--against: cannot read " + Redact.text(against, 300)
+                        + " (a SHA256SUMS file of another copy of the dataset)");
             }
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
+            debugLogging(settings.flag("avqa.debug"));
             if (cli.has("--doctor")) {
                 // a check of the machine: no lock, no pipeline, nothing written (not even a log file)
                 logTo(Path.of("/dev/null"));
@@ -98,7 +106,7 @@ final class Launcher {
                     cluster.checkBroker();
                 }
             }
-            return start(settings, new Wiring.Parts(workspace, work, run, cluster, node), routes, logFile);
+            return start(settings, new Wiring.Parts(workspace, lock, work, run, cluster, node), routes, logFile);
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         } finally {
@@ -132,9 +140,19 @@ final class Launcher {
         props.setProperty("avqa.worker", String.valueOf(worker));
         props.setProperty("camel.main.routes-reload-directory", routes.toString());
         props.setProperty("avqa.schedule.enabled", String.valueOf(scheduled));
+        int managementPort = ManagementEndpoint.port(settings, scheduled || worker, verify || dryRun);
+        ManagementEndpoint.configure(props, settings, managementPort);
         main.setOverrideProperties(props);
-        Wiring.bind(main, settings, parts, scheduled, verify || dryRun);
+        Wiring.bind(main, settings, parts, scheduled, verify || dryRun, managementPort > 0);
         return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());
+    }
+
+    private static boolean readableFile(String path) {
+        try {
+            return Files.isRegularFile(Path.of(path)) && Files.isReadable(Path.of(path));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** This process's name on a cluster: host and pid, as a safe name. */
@@ -147,6 +165,22 @@ final class Launcher {
         }
         host = host.replaceAll("[^A-Za-z0-9-]", "-");
         return host.substring(0, Math.min(40, host.length())) + "-" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * With --debug, the log and the console get the stack traces of unexpected errors and Camel's own
+     * report of a route edit it could not load; without it every failure is one line.
+     */
+    private static void debugLogging(boolean debug) {
+        if (debug) {
+            System.setProperty("avqa.log.traces", "true");
+            System.setProperty("avqa.log.debug-level", "all");
+            System.setProperty("avqa.log.camel-reload-level", "warn");
+        } else {
+            System.clearProperty("avqa.log.traces");
+            System.clearProperty("avqa.log.debug-level");
+            System.clearProperty("avqa.log.camel-reload-level");
+        }
     }
 
     /** Points the log file appender at {@code <data-dir>/avqa_download.log}. */

@@ -70,7 +70,11 @@ public final class MediaFileFetcher {
 
     /** Whether this URL takes the fast path. */
     public boolean applies(@Variable("job") VideoJob job) {
-        String url = job.url();
+        return appliesTo(job.url());
+    }
+
+    /** Whether this URL is a plain media file the fast path fetches. */
+    public boolean appliesTo(String url) {
         if (!enabled || url == null || VideoIdRules.isYoutubeUrl(url)) {
             return false;
         }

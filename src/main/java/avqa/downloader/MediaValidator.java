@@ -55,7 +55,7 @@ public final class MediaValidator {
                         + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");
             }
         }
-        job.audioSeconds(audio);
+        job.validated(MediaFacts.of(report), video, audio);
     }
 
     /** Validates an extracted audio file (not a WAV) from ffprobe's report, against the video's sound. */
@@ -87,6 +87,24 @@ public final class MediaValidator {
         if (Math.abs(audio - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
             throw new VideoFailure.InvalidOutput(String.format(
                     "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", audio, expected), "");
+        }
+    }
+
+    /** A PCM WAV's sample rate and channels from its {@code fmt } chunk, or {0, 0} when it is not one. */
+    static int[] wavFormat(java.nio.file.Path file) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long pos = 12;
+            while (pos + 8 <= ch.size()) {
+                h.clear();
+                ch.read(h, pos);
+                long size = Integer.toUnsignedLong(h.getInt(4));
+                if (h.getInt(0) == 0x20746d66) { // "fmt "
+                    return new int[] {h.getInt(12), Short.toUnsignedInt(h.getShort(10))};
+                }
+                pos += 8 + size + (size & 1);
+            }
+            return new int[] {0, 0};
         }
     }
 

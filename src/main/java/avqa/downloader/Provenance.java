@@ -21,12 +21,14 @@ import java.util.Map;
 import org.apache.camel.Variable;
 
 /**
- * {@code metadata/provenance.jsonl}: where every complete file came from, one JSON line appended per
- * completion (one flushed write: its cost does not grow with the dataset, and a crash loses at most
- * the line being written, whose video is then checked again). The line names the coverage group
+ * {@code metadata/provenance.jsonl}: where every complete file came from and what it is, one JSON line
+ * appended per file as it takes its final name (one flushed write: its cost does not grow with the
+ * dataset, and a crash loses at most the line being written). A video's line names its coverage group
  * first ({@code YouTube}, {@code archive collect_new_set.rar}, {@code derived flip (archive)}, …), then
- * the source: the URL (without credentials), the archive and its entry, or the clip it was mirrored
- * from and how. The last line of an id is the one that holds.
+ * its source (the URL without credentials and yt-dlp's format id, the archive and its entry, or the
+ * clip it was mirrored from and how), what ffprobe says of it, its bytes and SHA-256; the lines of its
+ * audio and its frames folder say what they were made from and how (rate, channels, padding). The
+ * last line of an id and file holds.
  */
 public final class Provenance {
 
@@ -35,46 +37,160 @@ public final class Provenance {
 
     private final Path file;
     private final Path legacyImports;
+    private final Workspace workspace;
+    private final String audioFormat;
+    private final Object fps;
+    private final String framesPattern;
+    private final ToolVersions tools;
     private FileChannel out;
 
-    public Provenance(Workspace workspace) {
+    public Provenance(Workspace workspace, String audioFormat, double fps, String framesPattern, ToolVersions tools) {
         this.file = workspace.metadataDir().resolve("provenance.jsonl");
         this.legacyImports = workspace.metadataDir().resolve("imported_ids.txt");
+        this.workspace = workspace;
+        this.audioFormat = audioFormat;
+        this.fps = fps == Math.floor(fps) ? (Object) (long) fps : (Object) fps;
+        this.framesPattern = framesPattern;
+        this.tools = tools;
     }
 
     public Path file() {
         return file;
     }
 
-    /** Appends the line of a video made complete. */
-    public void record(@Variable("job") VideoJob job) {
+    /**
+     * The line of a video that took its final name: its group, where it came from, what ffprobe says of
+     * it, bytes, SHA-256, the tools that fetched it. Nothing for a video already in place.
+     */
+    public void video(@Variable("job") VideoJob job) throws IOException {
+        Path video = workspace.video(job.id());
+        String sha = job.hashes().get(video);
+        if (sha == null) {
+            return;
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("id", job.id());
         line.put("group", job.origin());
+        line.put("file", relative(video));
+        line.put("source", source(job));
+        if (job.facts() != null) {
+            line.putAll(job.facts().asJson());
+        }
+        line.put("bytes", Files.size(video));
+        line.put("sha256", sha);
+        Map<String, Object> made = new LinkedHashMap<>();
+        if (job.usedYtDlp()) {
+            made.put("yt-dlp", tools.ytDlpVersion());
+        }
+        if (job.kind() == VideoJob.Kind.CLIP || job.kind() == VideoJob.Kind.DERIVE) {
+            made.put("ffmpeg", tools.ffmpegVersion());
+        }
+        if (!made.isEmpty()) {
+            line.put("tools", made);
+        }
+        line.put("at", now());
+        append(line);
+    }
+
+    /**
+     * The lines of the files made from a video: its audio (format, rate, channels, duration, padding)
+     * and its frames folder (rate, names, count, padding), each with what it was made from.
+     */
+    public void outputs(@Variable("job") VideoJob job) throws IOException {
+        Path audio = workspace.audio(job.id());
+        String sha = job.hashes().get(audio);
+        if (sha != null) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("id", job.id());
+            line.put("file", relative(audio));
+            line.put("made_from", relative(workspace.video(job.id())));
+            line.put("format", audioFormat);
+            if (audioFormat.equals("wav")) {
+                int[] rateChannels = MediaValidator.wavFormat(audio);
+                line.put("rate", rateChannels[0]);
+                line.put("channels", rateChannels[1]);
+                line.put("duration", MediaFacts.round(MediaValidator.wavSeconds(audio)));
+            }
+            if (job.audioPadded() > 0) {
+                line.put("padded_seconds", MediaFacts.round(job.audioPadded()));
+                line.put("padding", "the last second repeated");
+            }
+            line.put("bytes", Files.size(audio));
+            line.put("sha256", sha);
+            line.put("tools", Map.of("ffmpeg", tools.ffmpegVersion()));
+            line.put("at", now());
+            append(line);
+        }
+        if (job.frameCount() > 0) {
+            Path folder = workspace.frames(job.id());
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("id", job.id());
+            line.put("file", relative(folder) + "/");
+            line.put("made_from", relative(workspace.video(job.id())));
+            line.put("fps", fps);
+            line.put("pattern", framesPattern);
+            line.put("count", job.frameCount());
+            if (job.framesPadded() > 0) {
+                line.put("padded_frames", job.framesPadded());
+                line.put("padding", "the last second repeated");
+            }
+            long bytes = 0;
+            for (Map.Entry<Path, String> e : job.hashes().entrySet()) {
+                if (e.getKey().startsWith(folder)) {
+                    bytes += Files.size(e.getKey());
+                }
+            }
+            line.put("bytes", bytes);
+            line.put("sha256", "per image in SHA256SUMS");
+            line.put("tools", Map.of("ffmpeg", tools.ffmpegVersion()));
+            line.put("at", now());
+            append(line);
+        }
+    }
+
+    private String relative(Path p) {
+        return workspace.root().relativize(p).toString();
+    }
+
+    private static String now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).toString();
+    }
+
+    /** Where the video came from: the archive and entry, the URL, the window of the source it was cut from. */
+    private Map<String, Object> source(VideoJob job) {
+        Map<String, Object> src = new LinkedHashMap<>();
         switch (job.kind()) {
             case ARCHIVE_ENTRY -> {
-                line.put("archive", job.archive());
-                line.put("entry", Redact.text(job.entry(), 300));
+                src.put("archive", job.archive());
+                src.put("entry", Redact.text(job.entry(), 300));
             }
             case CLIP -> {
                 Clip c = job.clip();
                 if (job.url() != null) {
-                    line.put("url", Redact.url(job.url()));
+                    src.put("url", Redact.url(job.url()));
+                    formatId(src, job);
                 } else {
-                    line.put("from", c.name().substring(0, c.name().length() - "_flip".length()));
+                    src.put("from", relative(workspace.video(Clip.mirroredFrom(c.name()))));
                 }
-                line.put("start", c.start());
-                line.put("duration", c.duration());
-                line.put("flip", c.flip());
+                src.put("start", c.start());
+                src.put("duration", c.duration());
+                src.put("flip", c.flip());
                 if (c.flip()) {
-                    line.put("how", "ffmpeg -vf hflip");
+                    src.put("how", "mirrored left to right (ffmpeg -vf hflip)");
                 }
             }
-            case AUDIO_ONLY -> line.put("made", "audio");
-            default -> line.put("url", Redact.url(job.url()));
+            default -> {
+                src.put("url", Redact.url(job.url()));
+                formatId(src, job);
+            }
         }
-        line.put("at", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        append(line);
+        return src;
+    }
+
+    private static void formatId(Map<String, Object> src, VideoJob job) {
+        if (job.usedYtDlp()) {
+            src.put("yt_dlp_format", job.ytDlpFormat());
+        }
     }
 
     private synchronized void append(Map<String, Object> line) {

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The only code that puts files under their final names: a validated video and its audio are
- * renamed from the work directory into {@code videos/} and {@code audio/}, one atomic rename each,
- * so a file under its final name is always complete. A video found invalid under its final name is
- * set aside in {@code rejected/}, so the next run fetches it again.
+ * The only code that puts files under their final names: a validated video, its frames folder and its
+ * audio are renamed from the work directory into {@code videos/}, {@code frames/} and {@code audio/},
+ * one atomic rename each, so a file under its final name is always complete. A video found invalid
+ * under its final name is set aside in {@code rejected/}, so the next run fetches it again.
  */
 public final class Publisher {
 
@@ -18,17 +18,20 @@ public final class Publisher {
     private final WorkArea work;
     private final DiskFull diskFull;
     private final RunControl run;
+    private final Checksums checksums;
     private final boolean clusterWorker;
 
-    public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run) {
-        this(workspace, work, diskFull, run, false);
+    public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run, Checksums checksums) {
+        this(workspace, work, diskFull, run, checksums, false);
     }
 
-    public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run, boolean clusterWorker) {
+    public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run, Checksums checksums,
+                     boolean clusterWorker) {
         this.workspace = workspace;
         this.work = work;
         this.diskFull = diskFull;
         this.run = run;
+        this.checksums = checksums;
         this.clusterWorker = clusterWorker;
     }
 
@@ -38,35 +41,89 @@ public final class Publisher {
      * and the first to finish is the one whose files count; the other drops its copy.
      */
     public boolean completedElsewhere(@Variable("job") VideoJob job) {
-        return clusterWorker && workspace.isComplete(job.id());
+        // only a video this worker fetched itself (not one in place already, whose audio or frames it makes)
+        return clusterWorker && job.video() != null && !job.video().equals(workspace.video(job.id()))
+                && workspace.isComplete(job.id());
     }
 
     /**
-     * Moves the validated video (if it is still in the work directory) and then the validated audio
-     * under their final names, and removes the work directory. Returns the bytes written.
+     * The video, proven whole by the audio pass, takes its final name (hashed, SHA-256, as it goes): a
+     * run stopped from here on keeps it, and the next makes its audio and frames from it without any
+     * request. Nothing for a video already in place.
+     */
+    public void publishVideo(@Variable("job") VideoJob job) throws IOException {
+        Path video = job.video();
+        Path target = workspace.video(job.id());
+        if (video == null || video.equals(target)) {
+            return;
+        }
+        try {
+            long bytes = Files.size(video);
+            job.hashes().put(target, Checksums.sha256(video));
+            AtomicFiles.move(video, target);
+            job.video(target);
+            job.addBytes(bytes);
+        } catch (IOException e) {
+            throw diskFull.check(e);
+        }
+    }
+
+    /**
+     * Puts the files made from the video under their final names, each hashed as it goes: its frames
+     * folder (whole, one rename), then its audio; the audio comes last, so a video counts as complete
+     * only once everything is in place. Removes the work directory. Returns the bytes the video's files
+     * took in all.
      */
     public long publish(@Variable("job") VideoJob job) throws IOException {
-        long bytes = 0;
+        publishVideo(job);
         try {
-            Path video = job.video();
-            Path target = workspace.video(job.id());
-            if (!video.equals(target)) {
-                bytes += Files.size(video);
-                AtomicFiles.move(video, target);
-                job.video(target);
+            if (job.frames() != null) {
+                Path frames = workspace.frames(job.id());
+                for (Path f : Frames.list(job.frames())) {
+                    job.addBytes(Files.size(f));
+                    job.hashes().put(frames.resolve(f.getFileName()), Checksums.sha256(f));
+                }
+                Files.createDirectories(workspace.framesDir());
+                if (Files.exists(frames)) {
+                    // made again (other settings): the old folder goes, its lines in SHA256SUMS at the end of the run
+                    FileTrees.deleteTree(frames, true);
+                    checksums.forget();
+                }
+                moveFolder(job.frames(), frames);
             }
-            bytes += Files.size(job.audio());
-            AtomicFiles.move(job.audio(), workspace.audio(job.id()));
+            if (job.audio() != null) {
+                job.addBytes(Files.size(job.audio()));
+                Path audio = workspace.audio(job.id());
+                job.hashes().put(audio, Checksums.sha256(job.audio()));
+                AtomicFiles.move(job.audio(), audio);
+            }
         } catch (IOException e) {
             throw diskFull.check(e);
         }
         work.discard(job);
-        return bytes;
+        return job.bytes();
+    }
+
+    /** One rename; onto another file system, a copy beside the target first, then one rename there. */
+    private static void moveFolder(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Path near = to.resolveSibling("." + to.getFileName() + ".tmp");
+            FileTrees.deleteTree(near, true);
+            Files.createDirectories(near);
+            for (Path f : Frames.list(from)) {
+                Files.copy(f, near.resolve(f.getFileName().toString()));
+            }
+            Files.move(near, to, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.deleteTree(from, true);
+        }
     }
 
     /**
-     * A video under {@code videos/} that failed validation goes to {@code rejected/} (with its audio
-     * removed), so that the next run fetches it again instead of failing on it for ever.
+     * A video under {@code videos/} that failed validation goes to {@code rejected/} (with its audio and
+     * frames removed, and their lines in SHA256SUMS at the end of the run), so that the next run fetches
+     * it again instead of failing on it for ever.
      */
     public void setAsideInvalid(@Variable("job") VideoJob job, @Variable("category") String category)
             throws IOException {
@@ -78,5 +135,7 @@ public final class Publisher {
         Files.createDirectories(rejected);
         Files.move(job.video(), rejected.resolve(job.video().getFileName()), StandardCopyOption.REPLACE_EXISTING);
         Files.deleteIfExists(workspace.audio(job.id()));
+        FileTrees.deleteTree(workspace.frames(job.id()), true);
+        checksums.forget();
     }
 }

@@ -25,6 +25,6 @@ public final class RetryLog implements Processor {
         int next = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         VideoJob job = exchange.getVariable("job", VideoJob.class);
         LOG.warn("Retrying {} (attempt {} of {}): {}", job == null ? "?" : job.id(), next, attempts,
-                cause == null ? "transient failure" : cause.getMessage());
+                cause == null ? "transient failure" : Shown.of(cause));
     }
 }

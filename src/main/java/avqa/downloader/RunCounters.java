@@ -11,6 +11,11 @@ import org.apache.camel.Variable;
 /** What a run has done so far, counted as it goes: the status line and the summary read these. */
 public final class RunCounters {
 
+    /** How a video was made complete: downloaded (or cut, or mirrored), imported from an archive, or only its audio. */
+    public static final String DOWNLOADED = "downloaded";
+    public static final String IMPORTED = "imported";
+    public static final String AUDIO = "audio";
+
     private final RunControl run;
     private final VideoPlanner planner;
     private volatile boolean active;
@@ -25,6 +30,11 @@ public final class RunCounters {
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> made = new ConcurrentHashMap<>();
     private final java.util.List<Runnable> onStep = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // since the process started, across the runs of a scheduled service: the metrics, which only grow, read these
+    private final Map<String, LongAdder> completeTotal = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failedTotal = new ConcurrentHashMap<>();
+    private final LongAdder skippedTotal = new LongAdder();
+    private final LongAdder bytesTotal = new LongAdder();
 
     private final ImportLedger imports;
 
@@ -71,18 +81,24 @@ public final class RunCounters {
     public void planMade() {
         planned = planner.plannedVideos();
         alreadyComplete.add(planner.completeCount());
+        skippedTotal.add(planner.completeCount());
     }
 
     public void alreadyComplete() {
         alreadyComplete.increment();
+        skippedTotal.increment();
         step();
     }
 
     public void completed(@Variable("job") VideoJob job, @Variable("bytes") Long written) {
         String origin = job.origin();
-        (origin.startsWith(Coverage.ARCHIVE) ? imported : origin.equals("audio") ? audioOnly : downloaded).increment();
+        String how = origin.startsWith(Coverage.ARCHIVE) ? IMPORTED
+                : origin.equals("audio") || origin.equals("frames") ? AUDIO : DOWNLOADED;
+        (how.equals(IMPORTED) ? imported : how.equals(AUDIO) ? audioOnly : downloaded).increment();
+        completeTotal.computeIfAbsent(how, h -> new LongAdder()).increment();
         made.computeIfAbsent(origin, o -> new LongAdder()).increment();
         bytes.add(written == null ? 0 : written);
+        bytesTotal.add(written == null ? 0 : written);
         step();
     }
 
@@ -93,6 +109,7 @@ public final class RunCounters {
 
     public void failed(@Variable("category") String category) {
         failed.computeIfAbsent(category, c -> new LongAdder()).increment();
+        failedTotal.computeIfAbsent(category, c -> new LongAdder()).increment();
         step();
     }
 
@@ -161,5 +178,27 @@ public final class RunCounters {
 
     public long failedCount() {
         return failed.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Videos made complete since the process started, by how ({@link #DOWNLOADED}, {@link #IMPORTED}, {@link #AUDIO}). */
+    public long completeTotal(String how) {
+        LongAdder a = completeTotal.get(how);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** Failure records written since the process started, of one category. */
+    public long failedTotal(String category) {
+        LongAdder a = failedTotal.get(category);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** Videos found complete (and not requested) since the process started. */
+    public long skippedTotal() {
+        return skippedTotal.sum();
+    }
+
+    /** Bytes of video and audio put in place since the process started. */
+    public long bytesTotal() {
+        return bytesTotal.sum();
     }
 }

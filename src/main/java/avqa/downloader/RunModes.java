@@ -47,6 +47,7 @@ final class RunModes {
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             main.start();
+            RouteEdits.watch(main.getCamelContext());
             ProducerTemplate template = main.getCamelContext().createProducerTemplate();
             if (cli.has("--dry-run")) {
                 System.out.print(template.requestBody("direct:dry-run", null, String.class));
@@ -54,7 +55,11 @@ final class RunModes {
             }
             if (cli.has("--verify")) {
                 org.apache.camel.Exchange done = template.request("direct:verify",
-                        ex -> ex.setVariable("repair", cli.has("--repair")));
+                        ex -> {
+                            ex.setVariable("repair", cli.has("--repair"));
+                            ex.setVariable("checksums", cli.has("--checksums"));
+                            ex.setVariable("against", cli.actionValue("--against"));
+                        });
                 if (done.getException() != null) {
                     throw done.getException();
                 }
@@ -94,12 +99,15 @@ final class RunModes {
                 EXIT_LOG.error(bad.getMessage());
                 return Launcher.fail(2, bad.getMessage());
             }
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
+            String routeFile = RouteEdits.problem(e);
+            String said = "run stopped: " + (routeFile != null ? routeFile + "; fix the file and start again"
+                    : Shown.of(e) + "; this was not expected: run again with --debug and report what it says");
+            if (settings.flag("avqa.debug")) {
+                EXIT_LOG.error(said, e);
+            } else {
+                EXIT_LOG.error(said);
             }
-            EXIT_LOG.error("run stopped by an unexpected error", e);
-            return Launcher.fail(1, "run stopped: " + root.getMessage() + " (details in " + logFile + ")");
+            return Launcher.fail(1, said + " (the log: " + logFile + ")");
         } finally {
             try {
                 main.stop();

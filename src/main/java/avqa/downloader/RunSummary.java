@@ -50,10 +50,11 @@ public final class RunSummary {
     private final VideoPlanner planner;
     private final Provenance provenance;
     private final boolean youtube;
+    private final Checksums checksums;
 
     public RunSummary(RunCounters counters, StatusLine status, ProgressBook progress, FailureRecords failures,
                       WorkArea work, Workspace workspace, RunControl run, Settings settings, VideoPlanner planner,
-                      Provenance provenance, boolean youtube) {
+                      Provenance provenance, boolean youtube, Checksums checksums) {
         this.counters = counters;
         this.status = status;
         this.progress = progress;
@@ -65,6 +66,7 @@ public final class RunSummary {
         this.planner = planner;
         this.provenance = provenance;
         this.youtube = youtube;
+        this.checksums = checksums;
     }
 
     /** Writes the progress and failure files, empties the work area, logs and keeps the summary. */
@@ -119,10 +121,14 @@ public final class RunSummary {
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason());
     }
 
-    /** The end of a run or a plan: the progress and failure files rewritten, the work area emptied. */
+    /**
+     * The end of a run or a plan: the progress and failure files rewritten, SHA256SUMS without the lines
+     * of files made again or set aside, the work area emptied.
+     */
     private void writeRecords() {
         progress.snapshot();
         failures.rebuildSummary();
+        checksums.compact();
         work.clear();
     }
 
@@ -139,7 +145,8 @@ public final class RunSummary {
             t.append("nothing new");
         } else {
             t.append(String.join(", ", made.entrySet().stream().map(e -> e.getValue() + " "
-                    + (e.getKey().equals("audio") ? "audio tracks re-extracted" : "from " + e.getKey())).toList()));
+                    + (e.getKey().equals("audio") ? "audio tracks re-extracted"
+                    : e.getKey().equals("frames") ? "frame folders made from complete videos" : "from " + e.getKey())).toList()));
         }
         long failed = failedByCategory.values().stream().mapToLong(Long::longValue).sum();
         t.append("; ").append(failed == 0 ? "none failed" : failed + " failed " + failedByCategory).append('.');

@@ -41,12 +41,33 @@ public final class Shown {
             }
         }
         if (text == null) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
+            // Camel wraps what failed ("Multicast processing failed for number 0. Exchange[…]" around a
+            // split's failure, "Exception occurred during execution on the exchange" around a bean's): the
+            // innermost message says what happened
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    text = t.getMessage();
+                }
             }
-            text = e.getMessage() != null ? e.getMessage() : root.getMessage() != null ? root.getMessage() : "failed";
+            if (text == null) {
+                text = "an unexpected error without a message";
+            }
         }
+        text = plain(text);
         return Redact.text(Redact.secrets(text), 500);
+    }
+
+    private static final java.util.regex.Pattern EXCHANGE = java.util.regex.Pattern.compile(
+            "\\s*\\(?(?:on )?Exchange(?:Id)?(?:\\[[^\\]]*\\]|: [\\w-]+)\\)?\\.?");
+    private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile(
+            "\\[?\\b(?:[a-z_][\\w]*\\.)+[A-Z][\\w$]*(?:\\s*-\\s*|:\\s*)?");
+
+    /**
+     * A message without Camel's and Java's internals: no exchange ids, no Java class names, on one line.
+     */
+    static String plain(String text) {
+        String t = EXCHANGE.matcher(text).replaceAll("");
+        t = CLASS_NAME.matcher(t).replaceAll("");
+        return t.replaceAll("\\s*[\\r\\n]+\\s*", " ").replace("[]", "").strip();
     }
 }

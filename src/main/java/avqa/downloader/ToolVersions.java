@@ -48,8 +48,12 @@ public final class ToolVersions {
     private boolean runtimeFound;
     private Runtime runtime;
 
+    private final String ffmpeg;
+    private String ffmpegVersion;
+
     public ToolVersions(Settings settings) {
         this.ytDlp = settings.get("avqa.tools.yt-dlp");
+        this.ffmpeg = settings.get("avqa.tools.ffmpeg");
         this.runtimeSetting = settings.get("avqa.tools.js-runtime");
         String rc = settings.get("avqa.tools.remote-components");
         this.remoteComponents = rc.isEmpty() ? List.of() : List.of(rc.split(","));
@@ -73,6 +77,15 @@ public final class ToolVersions {
             ytDlpVersion = firstLine(List.of(ytDlp, "--version"));
         }
         return ytDlpVersion;
+    }
+
+    /** ffmpeg's version ({@code 5.1.8-0+deb12u1}), asked once; empty when it cannot be run. */
+    public synchronized String ffmpegVersion() {
+        if (ffmpegVersion == null) {
+            String line = firstLine(List.of(ffmpeg, "-version"));
+            ffmpegVersion = line.startsWith("ffmpeg version ") ? line.substring(15).split(" ")[0] : line;
+        }
+        return ffmpegVersion;
     }
 
     /** The day yt-dlp's version names, or null when it names none. */

@@ -19,8 +19,10 @@ import org.apache.camel.component.exec.ExecResult;
 
 /**
  * {@code --verify}: what the data directory really holds. The route probes every file with ffprobe;
- * this bean lists the files and judges each probe; {@link VerifyReport} turns the verdicts into the
- * report, and {@code --repair} moves invalid files to {@code rejected/}.
+ * this bean lists the files (and counts each frames folder) and judges each probe; with
+ * {@code --checksums} it hashes every file again; {@link VerifyReport} turns the verdicts into the
+ * report (with {@code --against}, compared with another lab's SHA256SUMS), and {@code --repair} moves
+ * invalid files to {@code rejected/}.
  */
 public final class Verifier {
 
@@ -35,7 +37,11 @@ public final class Verifier {
     }
 
     /** What ffprobe said of one file. */
-    record Probe(boolean valid, double audioSeconds, String problem) {
+    record Probe(boolean valid, double audioSeconds, double videoSeconds, String problem) {
+    }
+
+    /** One {@code frames/<id>/} folder: how many images, and those that are empty or not whole images. */
+    record FrameFolder(int count, List<String> broken) {
     }
 
     private final Workspace workspace;
@@ -44,20 +50,33 @@ public final class Verifier {
     private final Dataset dataset;
     private final List<String> splits;
     private final FailureRecords failures;
+    private final Checksums checksums;
+    private final double fps;
+    private final double padTo;
 
     private java.util.function.Supplier<String> coverage = () -> "";
     private ClusterRecord cluster;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
+    private final Map<String, FrameFolder> frameFolders = new ConcurrentHashMap<>();
+    private final Map<String, String> rehashed = new ConcurrentHashMap<>();
+    private volatile Map<String, String> listed = Map.of();
 
+    /**
+     * @param fps    the frames' rate (this run's, else the one recorded with the files; 0 for none known)
+     * @param padTo  --pad-to, for the number of frames a padded folder holds
+     */
     public Verifier(Workspace workspace, RunControl run, AnnotationReader annotations, Dataset dataset,
-                    List<String> splits, FailureRecords failures) {
+                    List<String> splits, FailureRecords failures, Checksums checksums, double fps, double padTo) {
         this.workspace = workspace;
         this.run = run;
         this.annotations = annotations;
         this.dataset = dataset;
         this.splits = splits;
         this.failures = failures;
+        this.checksums = checksums;
+        this.fps = fps;
+        this.padTo = padTo;
     }
 
     /** On a cluster: the database's record of complete videos, for the cluster-wide picture. */
@@ -70,14 +89,69 @@ public final class Verifier {
         this.coverage = report;
     }
 
-    /** Every non-empty file under {@code videos/} and {@code audio/}, to be probed; zero-size ones are noted. */
+    /**
+     * Every non-empty file under {@code videos/} and {@code audio/}, to be probed; zero-size ones are
+     * noted; every frames folder is counted and its images checked to be whole (JPEG and PNG by their
+     * first and last bytes).
+     */
     public List<Check> inventory() {
         probes.clear();
         zeroSize.clear();
+        frameFolders.clear();
+        rehashed.clear();
         List<Check> checks = new ArrayList<>();
         collect(workspace.videosDir(), workspace.videoExt(), true, checks);
         collect(workspace.audioDir(), workspace.audioExt(), false, checks);
+        for (String id : workspace.framesPresent()) {
+            if (VideoIdRules.isSafe(id)) {
+                frameFolders.put(id, frameFolder(workspace.frames(id)));
+            }
+        }
         return checks;
+    }
+
+    private static FrameFolder frameFolder(Path dir) {
+        try {
+            List<Path> files = Frames.list(dir);
+            List<String> broken = new ArrayList<>();
+            for (Path f : files) {
+                if (!FrameImages.whole(f)) {
+                    broken.add(dir.getFileName() + "/" + f.getFileName());
+                }
+            }
+            return new FrameFolder(files.size(), broken);
+        } catch (IOException e) {
+            return new FrameFolder(0, List.of(dir.getFileName() + " (" + FileTrees.describe(e) + ")"));
+        }
+    }
+
+    /**
+     * With --checksums: every file SHA256SUMS lists and every file in place (videos, audio, frames), to
+     * be hashed again; without, none.
+     */
+    public List<Path> checksumFiles(@Variable("checksums") boolean asked) {
+        listed = Checksums.read(checksums.file());
+        if (!asked) {
+            return List.of();
+        }
+        Set<String> names = new java.util.TreeSet<>(listed.keySet());
+        for (Path f : workspace.completeFiles()) {
+            names.add(workspace.root().relativize(f).toString());
+        }
+        return names.stream().map(workspace.root()::resolve).toList();
+    }
+
+    /** Hashes one file again (a file not there is left out: the report calls it missing). */
+    public void rehash(@Body Path file) {
+        if (run.isStopping() || !Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            rehashed.put(workspace.root().relativize(file).toString(), Checksums.sha256(file));
+        } catch (IOException e) {
+            // unreadable: reported as changed
+            rehashed.put(workspace.root().relativize(file).toString(), "unreadable: " + FileTrees.describe(e));
+        }
     }
 
     private void collect(Path dir, String ext, boolean video, List<Check> checks) {
@@ -105,7 +179,7 @@ public final class Verifier {
             return; // stopped, not checked: never judged invalid
         }
         if (result.getExitValue() != 0) {
-            probes.put(check.file(), new Probe(false, 0, "not a readable media file"));
+            probes.put(check.file(), new Probe(false, 0, 0, "not a readable media file"));
             return;
         }
         try {
@@ -113,22 +187,47 @@ public final class Verifier {
             double video = MediaValidator.streamSeconds(report, "video");
             double audio = MediaValidator.streamSeconds(report, "audio");
             if (check.video() && (video <= 0 || audio <= 0)) {
-                probes.put(check.file(), new Probe(false, 0, video <= 0 ? "no video stream" : "no audio stream"));
+                probes.put(check.file(), new Probe(false, 0, 0, video <= 0 ? "no video stream" : "no audio stream"));
             } else if (!check.video() && audio <= 0) {
-                probes.put(check.file(), new Probe(false, 0, "no audio stream"));
+                probes.put(check.file(), new Probe(false, 0, 0, "no audio stream"));
             } else {
-                probes.put(check.file(), new Probe(true, audio, null));
+                probes.put(check.file(), new Probe(true, audio, video, null));
             }
         } catch (IOException e) {
-            probes.put(check.file(), new Probe(false, 0, "ffprobe gave no report"));
+            probes.put(check.file(), new Probe(false, 0, 0, "ffprobe gave no report"));
         }
     }
 
-    /** The report; with {@code repair}, invalid and zero-size files are moved to {@code rejected/}. */
-    public Report report(@Variable("repair") boolean repair) {
+    /**
+     * The report; with {@code repair}, invalid and zero-size files are moved to {@code rejected/}; with
+     * {@code checksums}, the files hashed again are compared with SHA256SUMS (and files it did not list
+     * are added to it); with {@code against}, SHA256SUMS is compared with another lab's list.
+     */
+    public Report report(@Variable("repair") boolean repair, @Variable("checksums") boolean asked,
+                         @Variable("against") String against) {
         VerifyReport r = new VerifyReport(workspace, probes, zeroSize, referencedIds(), failures,
-                cluster == null ? null : cluster.completeIds());
-        return r.write(repair, run.isStopping(), coverage.get());
+                cluster == null ? null : cluster.completeIds(), padTo);
+        r.frames(frameFolders, fps, padTo);
+        if (asked && !run.isStopping()) {
+            Map<Path, String> added = r.checksums(listed, rehashed);
+            if (!added.isEmpty()) {
+                checksums.add(added);
+            }
+        }
+        if (against != null) {
+            Map<String, String> ours = new java.util.TreeMap<>(listed);
+            if (asked) {
+                ours.keySet().retainAll(rehashed.keySet());
+                ours.putAll(rehashed);
+            }
+            r.against(Path.of(against), ours, Checksums.read(Path.of(against)));
+        }
+        Report report = r.write(repair, run.isStopping(), coverage.get());
+        if (repair) {
+            checksums.forget();
+            checksums.compact();
+        }
+        return report;
     }
 
     /** The annotated ids: {@code metadata/video_ids.json} if a run wrote it, else the annotation files. */

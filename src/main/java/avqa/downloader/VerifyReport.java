@@ -17,9 +17,11 @@ import java.util.TreeSet;
 
 /**
  * The verdict of {@code --verify} from the probes of every file: invalid and zero-size files, videos
- * without audio and audio without video, annotated videos that are not complete (by the category of
- * their failure record), and files no annotation references; as text and as
- * {@code verify_report.json}. With repair, invalid files go to {@code rejected/}.
+ * without audio and audio without video, frames folders of the wrong size or with broken images,
+ * annotated videos that are not complete (by the category of their failure record), and files no
+ * annotation references; with --checksums, the files whose SHA-256 changed; with --against, what
+ * differs from another lab's list; as text and as {@code verify_report.json}. With repair, invalid
+ * files go to {@code rejected/}.
  */
 final class VerifyReport {
 
@@ -37,9 +39,28 @@ final class VerifyReport {
     private final Set<String> complete = new TreeSet<>();
     private final Set<String> allVideos = new TreeSet<>();
     private final Set<String> allAudio = new TreeSet<>();
+    private final Map<String, Double> videoSeconds = new TreeMap<>();
+
+    private Map<String, Verifier.FrameFolder> frameFolders = Map.of();
+    private final Map<String, String> badFrames = new TreeMap<>();
+    private final List<String> framesWithoutVideo = new ArrayList<>();
+    private double fps;
+
+    private List<String> changed;
+    private List<String> missingFiles;
+    private List<String> added;
+    private int hashed;
+
+    private Path againstFile;
+    private List<String> differ;
+    private List<String> theirsOnly;
+    private List<String> oursOnly;
+
+    private final double padTo;
 
     VerifyReport(Workspace workspace, Map<Path, Verifier.Probe> probes, Set<Path> zeroSize, List<String> referenced,
-                 FailureRecords failures, Set<String> recorded) {
+                 FailureRecords failures, Set<String> recorded, double padTo) {
+        this.padTo = padTo;
         this.workspace = workspace;
         this.probes = probes;
         this.zeroSize = zeroSize;
@@ -71,12 +92,17 @@ final class VerifyReport {
             } else if (video) {
                 validVideos.add(id);
                 videoSound.put(id, probe.audioSeconds());
+                videoSeconds.put(id, probe.videoSeconds());
             } else {
                 audioSeconds.put(id, probe.audioSeconds());
             }
         });
         for (Map.Entry<String, Double> a : audioSeconds.entrySet()) {
             Double expected = videoSound.get(a.getKey());
+            if (expected != null && padTo > expected) {
+                // --pad-to: a shorter video's audio lasts the padded length
+                expected = padTo;
+            }
             if (expected != null && Math.abs(a.getValue() - expected)
                     > MediaValidator.TOLERANCE_SECONDS + MediaValidator.TOLERANCE_RATIO * expected) {
                 invalidAudio.put(a.getKey(), String.format("lasts %.2f s, the video's sound %.2f s", a.getValue(), expected));
@@ -90,6 +116,79 @@ final class VerifyReport {
                 complete.add(id);
             }
         }
+    }
+
+    /**
+     * The frames folders: each holds as many images as its video's length × FPS (within one), or, with
+     * --pad-to, that many padded up to the padded length; every image whole; none without its video.
+     */
+    void frames(Map<String, Verifier.FrameFolder> folders, double fps, double padTo) {
+        this.frameFolders = folders;
+        this.fps = fps;
+        folders.forEach((id, folder) -> {
+            Double seconds = videoSeconds.get(id);
+            if (!allVideos.contains(id)) {
+                framesWithoutVideo.add(id);
+            } else if (!folder.broken().isEmpty()) {
+                badFrames.put(id, folder.broken().size() + " broken: " + String.join(", ",
+                        folder.broken().stream().limit(3).toList()));
+            } else if (fps > 0 && seconds != null && seconds > 0) {
+                double expected = seconds * fps;
+                long padded = padTo > 0 ? Math.round(padTo * fps) : 0;
+                boolean right = Math.abs(folder.count() - expected) <= 1.0 + 1e-6
+                        || padded > expected && folder.count() == padded;
+                if (!right) {
+                    badFrames.put(id, String.format(java.util.Locale.ROOT, "%d frames for %.2f s at %s fps",
+                            folder.count(), seconds, Frames.number(fps)));
+                }
+            }
+        });
+        java.util.Collections.sort(framesWithoutVideo);
+    }
+
+    /**
+     * --checksums: files whose hash now differs from SHA256SUMS's (or cannot be read), files it lists
+     * that are gone, and files in place it does not list (made before checksums were kept), returned
+     * with their hashes to be added to it.
+     */
+    Map<Path, String> checksums(Map<String, String> listed, Map<String, String> now) {
+        hashed = now.size();
+        changed = new ArrayList<>();
+        missingFiles = new ArrayList<>();
+        added = new ArrayList<>();
+        Map<Path, String> toAdd = new LinkedHashMap<>();
+        new TreeMap<>(listed).forEach((path, sha) -> {
+            String fresh = now.get(path);
+            if (fresh == null) {
+                missingFiles.add(path);
+            } else if (!fresh.equals(sha)) {
+                changed.add(path);
+            }
+        });
+        new TreeMap<>(now).forEach((path, sha) -> {
+            if (!listed.containsKey(path) && !sha.startsWith("unreadable")) {
+                added.add(path);
+                toAdd.put(workspace.root().resolve(path), sha);
+            }
+        });
+        return toAdd;
+    }
+
+    /** --against: paths whose hashes differ, paths only the other list has, and paths only ours has. */
+    void against(Path file, Map<String, String> ours, Map<String, String> theirs) {
+        againstFile = file;
+        differ = new ArrayList<>();
+        theirsOnly = new ArrayList<>();
+        oursOnly = new ArrayList<>();
+        new TreeMap<>(theirs).forEach((path, sha) -> {
+            String mine = ours.get(path);
+            if (mine == null) {
+                theirsOnly.add(path);
+            } else if (!mine.equals(sha)) {
+                differ.add(path);
+            }
+        });
+        new TreeMap<>(ours).keySet().stream().filter(p -> !theirs.containsKey(p)).forEach(oursOnly::add);
     }
 
     Verifier.Report write(boolean repair, boolean stopped, String coverage) {
@@ -109,7 +208,10 @@ final class VerifyReport {
 
         long completeReferenced = referenced.stream().filter(complete::contains).count();
         boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
-                && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty();
+                && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty() && badFrames.isEmpty()
+                && framesWithoutVideo.isEmpty()
+                && (changed == null || changed.isEmpty() && missingFiles.isEmpty())
+                && (differ == null || differ.isEmpty() && theirsOnly.isEmpty() && oursOnly.isEmpty());
         boolean completeDataset = completeReferenced == referenced.size();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data_dir", workspace.root().toString());
@@ -122,6 +224,23 @@ final class VerifyReport {
         json.put("audio_without_video", audioWithoutVideo);
         json.put("not_complete_by_category", missingByCategory);
         json.put("unreferenced", new ArrayList<>(unreferenced));
+        if (!frameFolders.isEmpty()) {
+            json.put("frames_folders", frameFolders.size());
+            json.put("frames_fps", fps);
+            json.put("invalid_frames", badFrames);
+            json.put("frames_without_video", framesWithoutVideo);
+        }
+        if (changed != null) {
+            json.put("checksums_changed", changed);
+            json.put("checksums_missing", missingFiles);
+            json.put("checksums_added", added);
+        }
+        if (differ != null) {
+            json.put("against", againstFile.toString());
+            json.put("against_differ", differ);
+            json.put("against_missing", theirsOnly);
+            json.put("against_extra", oursOnly);
+        }
         json.put("dataset_complete", clean && completeDataset);
 
         StringBuilder t = new StringBuilder();
@@ -143,6 +262,28 @@ final class VerifyReport {
         section(t, "zero-size files", zero);
         section(t, "videos without audio", videoWithoutAudio);
         section(t, "audio without video", audioWithoutVideo);
+        if (!frameFolders.isEmpty()) {
+            long videosWithFrames = frameFolders.keySet().stream().filter(complete::contains).count();
+            t.append(String.format("Frames: %d of %d complete videos have their frames folder%s.%n", videosWithFrames,
+                    complete.size(), fps > 0 ? " (" + Frames.number(fps) + " fps)" : ""));
+        }
+        section(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        section(t, "frames folders without their video", framesWithoutVideo);
+        if (changed != null) {
+            t.append(String.format("Checksums: %d files hashed again against SHA256SUMS: %d changed, %d missing%s.%n",
+                    hashed, changed.size(), missingFiles.size(),
+                    added.isEmpty() ? "" : ", " + added.size() + " not listed before (added now)"));
+            section(t, "changed since they were recorded (SHA-256 differs)", changed);
+            section(t, "listed in SHA256SUMS but missing", missingFiles);
+        }
+        if (differ != null) {
+            t.append(String.format("Against %s: %d differ, %d missing here, %d extra here.%n", againstFile,
+                    differ.size(), theirsOnly.size(), oursOnly.size()));
+            section(t, "different from theirs", differ);
+            section(t, "in their list, missing here", theirsOnly);
+            section(t, "here, not in their list", oursOnly);
+        }
         section(t, "annotated but not complete, by category", missingByCategory.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue()).toList());
         section(t, "files no annotation references", new ArrayList<>(unreferenced));
@@ -176,6 +317,20 @@ final class VerifyReport {
         invalidAudio.keySet().stream().map(id -> workspace.audioDir().resolve(id + "." + workspace.audioExt()))
                 .filter(p -> Files.exists(p) && !moved.contains(p)).forEach(p -> moved.add(setAside(p)));
         zeroSize.forEach(p -> moved.add(setAside(p)));
+        Set<String> framesAside = new TreeSet<>(badFrames.keySet());
+        framesAside.addAll(framesWithoutVideo);
+        for (String id : framesAside) {
+            // the next run makes them again from the video, without any request
+            Path target = workspace.root().resolve("rejected").resolve("frames").resolve(id);
+            try {
+                Files.createDirectories(target.getParent());
+                FileTrees.deleteTree(target, true);
+                Files.move(workspace.frames(id), target);
+                moved.add(target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move " + workspace.frames(id) + " aside", e);
+            }
+        }
         return moved;
     }
 

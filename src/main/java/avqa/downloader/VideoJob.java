@@ -24,7 +24,11 @@ public final class VideoJob {
         /** The video is complete, its audio is not: extract it, no request. */
         AUDIO_ONLY,
         /** Mirrored copies of complete clips: each {@code <clip>_flip} cut from {@code videos/<clip>}, no request. */
-        DERIVE
+        DERIVE,
+        /** The video and its audio are complete, its frames (--frames) are not: make them, no request. */
+        FRAMES_ONLY,
+        /** Downloads from one host that one yt-dlp start fetches in turn; each then goes on as its own job. */
+        BATCH
     }
 
     private final String id;
@@ -41,6 +45,18 @@ public final class VideoJob {
     private volatile int attempts;
     private volatile String archive;
     private volatile String entry;
+    private volatile MediaFacts facts;
+    private volatile double videoSeconds;
+    private volatile Path frames;
+    private volatile int frameCount;
+    private volatile int framesPadded;
+    private volatile double audioPadded;
+    private volatile String ytDlpFormat;
+    private long bytes;
+    private List<VideoJob> members = List.of();
+    private volatile VideoFailure batchFailure;
+    private volatile List<VideoJob> settled = List.of();
+    private final java.util.Map<Path, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
 
     VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin) {
         this(id, kind, url, clips, clip, workDir, video, origin, null);
@@ -111,7 +127,7 @@ public final class VideoJob {
 
     /** Whether it needs a request to the source (and so the pacing). */
     public boolean needsRequest() {
-        return kind == Kind.DOWNLOAD || kind == Kind.CLIP_SOURCE;
+        return kind == Kind.DOWNLOAD || kind == Kind.CLIP_SOURCE || kind == Kind.BATCH;
     }
 
     /** Whether clips are cut from it (a downloaded source, or complete clips to mirror); its own file is not kept. */
@@ -146,6 +162,123 @@ public final class VideoJob {
         this.audioSeconds = seconds;
     }
 
+    /** What ffprobe said of the video when it was validated. */
+    public MediaFacts facts() {
+        return facts;
+    }
+
+    /** The validation's verdict: the video's facts, how long its picture and its sound last. */
+    public void validated(MediaFacts f, double pictureSeconds, double soundSeconds) {
+        this.facts = f;
+        this.videoSeconds = pictureSeconds;
+        this.audioSeconds = soundSeconds;
+    }
+
+    /** How long the video's picture lasts. */
+    public double videoSeconds() {
+        return videoSeconds;
+    }
+
+    /** The frames' folder in the work directory, once made (--frames). */
+    public Path frames() {
+        return frames;
+    }
+
+    public void frames(Path dir) {
+        this.frames = dir;
+    }
+
+    public int frameCount() {
+        return frameCount;
+    }
+
+    public void frameCount(int n) {
+        this.frameCount = n;
+    }
+
+    /** Frames added by --pad-to. */
+    public int framesPadded() {
+        return framesPadded;
+    }
+
+    public void framesPadded(int n) {
+        this.framesPadded = n;
+    }
+
+    /** Seconds of audio added by --pad-to. */
+    public double audioPadded() {
+        return audioPadded;
+    }
+
+    public void audioPadded(double seconds) {
+        this.audioPadded = seconds;
+    }
+
+    /** For a {@link Kind#BATCH}: the videos, each a {@link Kind#DOWNLOAD} job of its own. */
+    public List<VideoJob> members() {
+        return members;
+    }
+
+    void members(List<VideoJob> jobs) {
+        this.members = List.copyOf(jobs);
+    }
+
+    /** For a {@link Kind#BATCH}: how many videos it fetches (each passes the pacing). */
+    public int batchSize() {
+        return members.size();
+    }
+
+    /** For a {@link Kind#BATCH}: the videos no yt-dlp run of it has reached yet. */
+    public List<VideoJob> untried() {
+        return members.stream().filter(m -> m.video() == null && m.batchFailure() == null).toList();
+    }
+
+    /** For a {@link Kind#BATCH}: the videos its last yt-dlp run delivered or failed. */
+    public List<VideoJob> settled() {
+        return settled;
+    }
+
+    void settled(List<VideoJob> jobs) {
+        this.settled = List.copyOf(jobs);
+    }
+
+    /** For a video of a batch: how yt-dlp failed it (classified from the run that stopped at it), else null. */
+    public VideoFailure batchFailure() {
+        return batchFailure;
+    }
+
+    void batchFailure(VideoFailure failure) {
+        this.batchFailure = failure;
+    }
+
+    /** The bytes of the files it put in place so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    void addBytes(long n) {
+        bytes += n;
+    }
+
+    /** Whether yt-dlp fetched it (or the source it was cut from): its version goes into the provenance. */
+    public boolean usedYtDlp() {
+        return ytDlpFormat != null;
+    }
+
+    /** The format id yt-dlp chose ("" when it did not say), or null when yt-dlp did not fetch it. */
+    public String ytDlpFormat() {
+        return ytDlpFormat;
+    }
+
+    public void fetchedByYtDlp(String formatId) {
+        this.ytDlpFormat = formatId == null ? "" : formatId;
+    }
+
+    /** The SHA-256 of each file it made, by final path, taken as they were put in place. */
+    public java.util.Map<Path, String> hashes() {
+        return hashes;
+    }
+
     /** For an {@link Kind#ARCHIVE_ENTRY}: the archive's file name. */
     public String archive() {
         return archive;
@@ -172,6 +305,9 @@ public final class VideoJob {
 
     /** The ids its failure is recorded under: each clip's for a source, else its own. */
     public List<String> recordIds() {
+        if (kind == Kind.BATCH) {
+            return members.stream().map(VideoJob::id).toList();
+        }
         return isClipSource() ? clips.stream().map(Clip::name).toList() : List.of(id);
     }
 

@@ -33,6 +33,8 @@ public final class VideoPlanner {
     private final List<String> splits;
     private final List<Path> manifests;
     private final boolean retryPermanent;
+    private final OutputSettings outputs;
+    private final boolean framesOn;
     private volatile Coverage coverage = new Coverage();
     private volatile List<VideoTask> lastPlan = List.of();
     private volatile Set<String> planned = Set.of();
@@ -42,7 +44,7 @@ public final class VideoPlanner {
     public VideoPlanner(AnnotationReader annotations, VideoIdRules rules, VideoIdRules clipSources,
                         ProgressBook progress, Workspace workspace, ImportLedger imports,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
-                        boolean retryPermanent) {
+                        boolean retryPermanent, OutputSettings outputs, boolean framesOn) {
         this.annotations = annotations;
         this.rules = rules;
         this.clipSources = clipSources;
@@ -54,6 +56,8 @@ public final class VideoPlanner {
         this.splits = splits;
         this.manifests = manifests;
         this.retryPermanent = retryPermanent;
+        this.outputs = outputs;
+        this.framesOn = framesOn;
     }
 
     /** The metadata files to fetch (relative to the base URL): the missing ones, or all when refreshing. */
@@ -107,8 +111,7 @@ public final class VideoPlanner {
             clips.putAll(given);
             wanted.addAll(given.keySet());
         }
-        Set<String> videosPresent = workspace.presentIds(false);
-        Set<String> audioPresent = workspace.presentIds(true);
+        CompletionRules completion = new CompletionRules(progress, failures, retryPermanent, framesOn, outputs, workspace);
 
         Coverage cov = new Coverage();
         List<VideoTask> tasks = new ArrayList<>();
@@ -132,7 +135,7 @@ public final class VideoPlanner {
             }
             if (entry != null) {
                 group = entry.clip().flip() ? Coverage.flipGroup(entry.url()) : Jobs.sourceGroup(entry.url());
-                task = task(id, VideoTask.download(id, entry.url()), videosPresent, audioPresent);
+                task = completion.task(id, VideoTask.download(id, entry.url()));
                 if (task.state() == VideoTask.State.DOWNLOAD) {
                     String source = cases.sourceName(entry.sourceKey());
                     bySource.computeIfAbsent(source, k -> new ArrayList<>()).add(entry.clip());
@@ -146,7 +149,7 @@ public final class VideoPlanner {
                 }
             } else {
                 VideoTask resolved = rules.resolve(id);
-                task = task(id, resolved, videosPresent, audioPresent);
+                task = completion.task(id, resolved);
                 group = resolved.state() == VideoTask.State.UNAVAILABLE
                         ? (VideoFailure.INVALID_ID.equals(resolved.category()) ? Coverage.INVALID_ID : Coverage.NO_SOURCE)
                         : rules.isYoutube() ? Coverage.YOUTUBE : Coverage.MIRROR;
@@ -165,10 +168,17 @@ public final class VideoPlanner {
         planned = wanted;
         datasetClipsIncomplete = incompleteDatasetClips;
         completeCount = counts[VideoTask.State.COMPLETE.ordinal()];
-        LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio, {} to download "
+        if (completion.remade() > 0) {
+            // the videos made again are no longer complete: on disk before the new settings are recorded
+            progress.snapshot();
+        }
+        outputs.planned(completion.remade());
+        LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio{}, {} to download "
                         + "({} downloads), {} without a source, {} failed permanently before (not requested again{})",
                 wanted.size(), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],
-                counts[VideoTask.State.EXTRACT_AUDIO.ordinal()], counts[VideoTask.State.DOWNLOAD.ordinal()],
+                counts[VideoTask.State.EXTRACT_AUDIO.ordinal()], framesOn
+                        ? ", " + counts[VideoTask.State.EXTRACT_FRAMES.ordinal()] + " need only frames" : "",
+                counts[VideoTask.State.DOWNLOAD.ordinal()],
                 tasks.stream().filter(t -> t.state() == VideoTask.State.DOWNLOAD).count(),
                 counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
@@ -213,6 +223,13 @@ public final class VideoPlanner {
         return out;
     }
 
+    /** A batch again, at the moment it is dispatched: the videos an archive has not provided since. */
+    public DownloadBatch recheckBatch(@org.apache.camel.Variable("batch") DownloadBatch batch) {
+        List<VideoTask> left = new ArrayList<>();
+        batch.tasks().forEach(t -> left.addAll(recheck(t)));
+        return new DownloadBatch(batch.name(), batch.host(), left);
+    }
+
     /** Whether the plan has this video (an archive entry of another name is not imported). */
     public boolean isPlanned(String id) {
         return planned.contains(id);
@@ -240,28 +257,5 @@ public final class VideoPlanner {
      */
     public boolean isRecordedComplete(String id) {
         return progress.isComplete(id);
-    }
-
-    /** What a video needs, given what is on disk: nothing, its audio, or what {@code resolved} says. */
-    VideoTask task(String id, VideoTask resolved, Set<String> videosPresent, Set<String> audioPresent) {
-        if (!VideoIdRules.isSafe(id)) {
-            return resolved;
-        }
-        boolean hasVideo = videosPresent.contains(id);
-        boolean hasAudio = audioPresent.contains(id);
-        if (hasVideo && hasAudio && progress.isComplete(id)) {
-            return resolved.withState(VideoTask.State.COMPLETE);
-        }
-        if (progress.isComplete(id)) {
-            progress.forget(id);
-        }
-        if (hasVideo) {
-            return resolved.withState(VideoTask.State.EXTRACT_AUDIO);
-        }
-        if (resolved.state() == VideoTask.State.DOWNLOAD && !retryPermanent
-                && VideoFailure.PERMANENT.equals(failures.category(id))) {
-            return resolved.withState(VideoTask.State.FAILED_BEFORE);
-        }
-        return resolved;
     }
 }

@@ -22,6 +22,8 @@ public record VideoTask(String id, String url, State state, String category, Str
         DOWNLOAD,
         /** The video is complete but its audio is missing: extract it, no request. */
         EXTRACT_AUDIO,
+        /** The video and its audio are complete, its frames (--frames) are not: make them, no request. */
+        EXTRACT_FRAMES,
         /** Video and audio are complete: nothing to do, no request. */
         COMPLETE,
         /** No possible source (no-source, invalid-id): recorded, never requested. */

@@ -13,8 +13,12 @@ import org.apache.camel.main.Main;
 /** Creates the beans the routes call, by the names the routes use. */
 final class Wiring {
 
-    /** What the launcher made before Camel: the data directory, the run's control, the cluster's connections. */
-    record Parts(Workspace workspace, WorkArea work, RunControl run, ClusterConnections cluster, String node) {
+    /**
+     * What the launcher made before Camel: the data directory (and its lock), the run's control, the
+     * cluster's connections, this node's name on a cluster.
+     */
+    record Parts(Workspace workspace, DataDirLock lock, WorkArea work, RunControl run, ClusterConnections cluster,
+                 String node) {
     }
 
     private Wiring() {
@@ -23,9 +27,10 @@ final class Wiring {
     /**
      * With a cluster (a planner, a worker, or --verify with a database): the broker, the database's
      * record of complete videos and, for --schedule, the clustered Quartz component too. A check
-     * ({@code readOnly}: --verify, --dry-run) only reads the record.
+     * ({@code readOnly}: --verify, --dry-run) only reads the record. With the management endpoint
+     * ({@code managed}), its metrics and health checks.
      */
-    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly) {
+    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly, boolean managed) {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
@@ -61,10 +66,20 @@ final class Wiring {
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);
         ImportLedger imports = new ImportLedger();
-        Provenance provenance = new Provenance(workspace);
+        ToolVersions tools = new ToolVersions(settings);
+        double fps = number(settings.get("avqa.frames.fps"));
+        double padTo = number(settings.get("avqa.pad-to"));
+        String audioFormat = settings.get("avqa.audio-format");
+        String framesPattern = settings.get("avqa.frames.pattern");
+        OutputSettings outputs = new OutputSettings(workspace, audioFormat, settings.get("avqa.audio.rate"),
+                settings.get("avqa.audio.channels"), settings.get("avqa.pad-to"), settings.get("avqa.frames.fps"),
+                framesPattern, readOnly);
+        Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
+        Checksums checksums = new Checksums(workspace.root());
         VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
                 new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, imports, failures,
-                settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"));
+                settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"),
+                outputs, fps > 0);
         CoolDown coolDown = new CoolDown(settings.millis("avqa.cooldown.initial"),
                 settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
                 settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"),
@@ -74,7 +89,6 @@ final class Wiring {
                         / settings.getInt("avqa.throttle.min-requests"));
         coolDown.slowsDown(hostThrottle);
         main.bind("hostThrottle", hostThrottle);
-        ToolVersions tools = new ToolVersions(settings);
         FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run,
                 new OutdatedToolStop(settings.getInt("avqa.tools.outdated-limit"), tools, run));
         main.bind("failureClassifier", classifier);
@@ -82,8 +96,12 @@ final class Wiring {
         main.bind("workspace", workspace);
         main.bind("workArea", parts.work());
         main.bind("jobs", new Jobs(workspace, parts.work()));
-        main.bind("publisher", new Publisher(workspace, parts.work(), diskFull, run, worker));
+        main.bind("publisher", new Publisher(workspace, parts.work(), diskFull, run, checksums, worker));
         main.bind("provenance", provenance);
+        main.bind("checksums", checksums);
+        main.bind("outputSettings", outputs);
+        main.bind("padding", new Padding(padTo));
+        main.bind("frames", new Frames(fps, framesPattern, padTo, workspace, outputs));
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
         main.bind("videoPlanner", planner);
@@ -97,14 +115,18 @@ final class Wiring {
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports, diskFull,
                 settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
         main.bind("httpClientSetup", new HttpClientSetup());
+        main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
         main.bind("ytDlp", new YtDlp(settings, classifier, tools));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
-        main.bind("ffmpeg", new Ffmpeg(workspace.root(), settings.get("avqa.audio-format"), diskFull, run));
+        main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
+                settings.get("avqa.audio.channels"), diskFull, run));
         main.bind("mediaValidator", new MediaValidator(run));
-        main.bind("mediaFileFetcher", new MediaFileFetcher(settings, classifier, diskFull, run));
+        MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
+        main.bind("mediaFileFetcher", fastPath);
+        main.bind("downloadBatches", new DownloadBatches(settings, fastPath));
         RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
         if (record != null && worker) {
@@ -114,9 +136,10 @@ final class Wiring {
         main.bind("counters", counters);
         main.bind("statusLine", status);
         main.bind("runSummary", new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
-                planner, provenance, rules.isYoutube()));
+                planner, provenance, rules.isYoutube(), checksums));
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(), settings.dataset(), settings.splits(),
-                failures);
+                failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
+                padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")));
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
                 provenance.groups()));
         if (record != null) {
@@ -124,5 +147,18 @@ final class Wiring {
         }
         main.bind("verifier", verifier);
         main.bind("retryLog", new RetryLog(settings.getInt("avqa.retry-attempts")));
+        if (managed) {
+            ManagementBeans.bind(main, settings, parts, counters, coolDown, progress, worker ? record : null);
+        }
+    }
+
+    /** An optional number (a setting, already checked, or a value of outputs.json): 0 when empty or not a number. */
+    private static double number(String value) {
+        try {
+            double v = value.isEmpty() ? 0 : Double.parseDouble(value);
+            return Double.isFinite(v) && v > 0 ? v : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

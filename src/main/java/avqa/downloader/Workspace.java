@@ -47,6 +47,20 @@ public final class Workspace {
         return root.resolve("failed");
     }
 
+    /** {@code frames/}: one folder of images per video (--frames). */
+    public Path framesDir() {
+        return root.resolve("frames");
+    }
+
+    public Path frames(String id) {
+        return framesDir().resolve(checked(id));
+    }
+
+    /** Whether a video's frames are in place (a folder is only ever put there whole). */
+    public boolean hasFrames(String id) {
+        return VideoIdRules.isSafe(id) && Files.isDirectory(frames(id));
+    }
+
     public String videoExt() {
         return videoExt;
     }
@@ -74,8 +88,36 @@ public final class Workspace {
      * 100,000 videos reads two folders instead of making 200,000 file look-ups.
      */
     public Set<String> presentIds(boolean audio) {
-        Path dir = audio ? audioDir() : videosDir();
-        String suffix = "." + (audio ? audioExt : videoExt);
+        return presentIds(audio ? audioDir() : videosDir(), "." + (audio ? audioExt : videoExt));
+    }
+
+    /** Every file of the dataset in place: videos, audio, and the images of every frames folder. */
+    public List<Path> completeFiles() {
+        List<Path> out = new java.util.ArrayList<>();
+        for (String id : presentIds(false)) {
+            out.add(videosDir().resolve(id + "." + videoExt));
+        }
+        for (String id : presentIds(true)) {
+            out.add(audioDir().resolve(id + "." + audioExt));
+        }
+        for (String id : framesPresent()) {
+            if (VideoIdRules.isSafe(id) && Files.isDirectory(frames(id))) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(frames(id))) {
+                    files.forEach(out::add);
+                } catch (IOException e) {
+                    throw new BadInputException("cannot read " + frames(id) + ": " + FileTrees.describe(e));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The ids whose frames folder is in place, from one listing of {@code frames/}. */
+    public Set<String> framesPresent() {
+        return presentIds(framesDir(), "");
+    }
+
+    private Set<String> presentIds(Path dir, String suffix) {
         Set<String> ids = new HashSet<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {

@@ -13,16 +13,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark (run it with {@code bench/run.sh}; see the README). It generates N clips shaped like
- * MUSIC-AVQA videos (60 s, 360p, H.264 + AAC; cached), serves them from the loopback server with
- * Range support, and times, interleaved round by round:
- * <ol type="a">
- *   <li>this tool with W workers and throttling off,</li>
- *   <li>the sequential script a user would write: yt-dlp then ffmpeg, per video,</li>
- *   <li>the same commands under {@code xargs -P W}, the strongest simple peer.</li>
- * </ol>
- * Then the scale figures: planning 1,000,000 question rows, a rerun over 100,000 complete videos,
- * and the cost of recording one completion when 100,000 are recorded.
+ * The benchmark (run it with {@code bench/run.sh}; see the README). It generates clips shaped like
+ * MUSIC-AVQA videos (60 s, 640x360, H.264 + AAC; cached), serves N of them from nginx on 127.0.0.1 as
+ * plain {@code .mp4} files ({@code /v/<id>.mp4}) and as extension-less "pages" yt-dlp fetches
+ * ({@code /p/<id>}), packs them into a zip, and times each way this tool fetches against the strongest
+ * simple thing a user would run instead, interleaved round by round so drift hits all alike, at two
+ * sizes (N/2 and N) to separate the fixed start-up from the cost per video:
+ * <ul>
+ *   <li>fast path vs {@code xargs -P W}: curl, then ffmpeg to WAV;</li>
+ *   <li>{@code --import-archive} vs unzip, then {@code xargs -P W} ffmpeg to WAV;</li>
+ *   <li>the yt-dlp path one video per start vs {@code xargs -P W}: yt-dlp, then ffmpeg (the set-up's
+ *       current yt-dlp and Debian's);</li>
+ *   <li>the yt-dlp path in batches vs W × {@code yt-dlp -a list --exec ffmpeg…};</li>
+ *   <li>{@code --frames 1} on the fast path vs curl, ffmpeg to WAV and the reference code's
+ *       {@code ffmpeg -i V -r 1 DIR/%06d.jpg}.</li>
+ * </ul>
+ * Every variant must leave N valid WAVs. Then the start-up (JVM start to the first request, plain
+ * {@code java -jar} and with the class-data archive) and the scale figures: planning 1,000,000
+ * question rows, a rerun over 100,000 complete videos, a 1,000,000-row manifest, a million failure
+ * records.
  */
 public final class Benchmark {
 
@@ -32,91 +41,293 @@ public final class Benchmark {
         }
     }
 
+    /** One thing timed: how to run it into an output folder, and what it must leave there. */
+    record Variant(String key, String label, String peerOf, boolean frames, Runner run) {
+    }
+
+    interface Runner {
+        List<String> command(Path out, List<String> ids) throws Exception;
+    }
+
+    static Path work;
+    static int port;
+    static Path ytDlpCurrent;
+    static final Path YT_DLP_DEBIAN = Path.of("/usr/bin/yt-dlp");
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int w = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        Path work = Path.of("target", "bench").toAbsolutePath();
+        boolean onlyScale = args.length > 3 && args[3].equals("scale");
+        work = Path.of("target", "bench").toAbsolutePath();
         Files.createDirectories(work);
-        System.out.printf("Benchmark: N=%d videos, W=%d workers, %d rounds; %d cores; %s%n", n, w, rounds,
-                Runtime.getRuntime().availableProcessors(), cpuModel());
-
-        List<String> ids = new ArrayList<>();
-        try (MediaServer server = new MediaServer()) {
+        ytDlpCurrent = Path.of(".tools/yt-dlp/bin/yt-dlp").toAbsolutePath();
+        System.out.printf("Benchmark: N=%d and %d videos, W=%d workers, %d rounds; %d cores; %s; yt-dlp %s (Debian: %s)%n",
+                n / 2, n, w, rounds, Runtime.getRuntime().availableProcessors(), cpuModel(),
+                Files.isExecutable(ytDlpCurrent) ? YtDlpVersions.version(ytDlpCurrent) : "missing",
+                Files.isExecutable(YT_DLP_DEBIAN) ? YtDlpVersions.version(YT_DLP_DEBIAN) : "missing");
+        if (!onlyScale) {
+            List<String> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                String id = String.format("bench%06d", i);
-                ids.add(id);
-                server.serve(id, clip(work, i % 8));
+                all.add(String.format("bench%06d", i));
             }
-            Path meta = work.resolve("meta");
-            Fixture.annotations(meta, "test", ids);
-            Map<String, List<Measure>> results = new LinkedHashMap<>();
-            List<Long> firstRequestMillis = new ArrayList<>();
-            List<double[]> ownCpu = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                List<String> order = List.of("a", "b", "c");
-                for (int k = 0; k < 3; k++) {
-                    String variant = order.get((k + r) % 3);
-                    Path out = work.resolve("out-" + variant);
-                    FileTrees.deleteTree(out, true);
-                    Files.createDirectories(out);
-                    int hitsBefore = server.hits().size();
-                    long startedAt = server.now();
-                    Measure m = switch (variant) {
-                        case "a" -> time(tool(out, meta, server.mediaFileTemplate(), w));
-                        case "b" -> time(script(out, server.mediaFileTemplate(), ids, 1));
-                        default -> time(script(out, server.mediaFileTemplate(), ids, w));
-                    };
-                    if (variant.equals("a")) {
-                        firstRequestMillis.add(server.hits().get(hitsBefore).atMillis() - startedAt);
-                        ownCpu.add(runCpu(out));
-                    }
-                    check(out, ids, variant);
-                    results.computeIfAbsent(variant, v -> new ArrayList<>()).add(m);
-                    System.out.printf("  round %d (%s): %.1f s%n", r + 1, variant, m.wall());
-                }
+            Process nginx = nginx(all);
+            try {
+                compare(all, n, w, rounds);
+                startUp(all.get(0));
+            } finally {
+                nginx.destroy();
+                nginx.waitFor(10, TimeUnit.SECONDS);
             }
-            report(results, n, w, firstRequestMillis, ownCpu);
         }
         scale(work);
     }
 
-    /** {self, children} CPU seconds of a run of the tool, from the runs/<timestamp>.json it wrote. */
-    static double[] runCpu(Path out) throws IOException {
-        try (var runs = Files.list(out.resolve("runs"))) {
-            Path run = runs.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
-            var cpu = Fixture.JSON.readTree(run.toFile()).path("cpu_seconds");
-            return new double[] {cpu.path("self").asDouble(), cpu.path("children").asDouble()};
+    static List<Variant> variants(int w) {
+        String v = "http://127.0.0.1:" + port + "/v/{id}.mp4";
+        String page = "http://127.0.0.1:" + port + "/p/{id}";
+        List<Variant> list = new ArrayList<>();
+        list.add(new Variant("fast", "tool, fast path (plain .mp4)", null, false, (out, ids) -> tool(out, meta(ids), v, w)));
+        list.add(new Variant("curl", "xargs -P W: curl, ffmpeg -> WAV", "fast", false,
+                (out, ids) -> xargs(out, ids, w, "curl -sSf -o \"$V\" " + url(v) + " && " + wav())));
+        list.add(new Variant("import", "tool, --import-archive (zip)", null, false, (out, ids) -> {
+            // a source that answers nothing: every video must come from the archive
+            List<String> cmd = tool(out, meta(ids), "http://127.0.0.1:9/{id}.mp4", w);
+            cmd.addAll(List.of("--import-archive", zip(ids).toString()));
+            return cmd;
+        }));
+        list.add(new Variant("unzip", "unzip, then xargs -P W ffmpeg -> WAV", "import", false, (out, ids) -> sh(
+                "mkdir -p " + out + "/videos " + out + "/audio && unzip -q -o " + zip(ids) + " -d " + out + "/videos && "
+                        + String.join(" ", xargs(out, ids, w, wav()).subList(2, 3)))));
+        list.add(new Variant("ytdlp", "tool, yt-dlp path, one video per start", null, false, (out, ids) -> {
+            List<String> cmd = tool(out, meta(ids), page, w);
+            cmd.add(1, "-Davqa.download.batch=1");
+            return cmd;
+        }));
+        list.add(new Variant("loop", "xargs -P W: yt-dlp, ffmpeg -> WAV", "ytdlp", false,
+                (out, ids) -> xargs(out, ids, w, ytDlp(ytDlpCurrent) + " -o \"$V\" " + url(page) + " && " + wav())));
+        if (Files.isExecutable(YT_DLP_DEBIAN)) {
+            list.add(new Variant("loop-debian", "the same with Debian's yt-dlp", "ytdlp", false,
+                    (out, ids) -> xargs(out, ids, w, ytDlp(YT_DLP_DEBIAN) + " -o \"$V\" " + url(page) + " && " + wav())));
+        }
+        list.add(new Variant("batched", "tool, yt-dlp path in batches", null, false, (out, ids) -> tool(out, meta(ids), page, w)));
+        list.add(new Variant("batch", "W x yt-dlp -a list --exec ffmpeg -> WAV", "batched", false, (out, ids) -> batchPeer(out, ids, w, page)));
+        list.add(new Variant("frames", "tool, fast path, --frames 1", null, true, (out, ids) -> {
+            List<String> cmd = tool(out, meta(ids), v, w);
+            cmd.addAll(List.of("--frames", "1"));
+            return cmd;
+        }));
+        list.add(new Variant("ref-frames", "xargs -P W: curl, ffmpeg -> WAV, ffmpeg -r 1 -> JPEGs", "frames", true,
+                (out, ids) -> xargs(out, ids, w, "curl -sSf -o \"$V\" " + url(v) + " && " + wav() + " && mkdir -p \"$F\" && "
+                        + "ffmpeg -nostdin -loglevel error -y -i \"$V\" -r 1 \"$F/%06d.jpg\"")));
+        return list;
+    }
+
+    /** Each variant at N/2 and N, interleaved round by round; the medians, ratios, and the cost per video. */
+    static void compare(List<String> all, int n, int w, int rounds) throws Exception {
+        List<Variant> variants = variants(w);
+        int[] sizes = {n / 2, n};
+        Map<String, List<Measure>> results = new LinkedHashMap<>();
+        List<Long> hashMicros = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            for (int size : sizes) {
+                List<String> ids = all.subList(0, size);
+                for (int k = 0; k < variants.size(); k++) {
+                    Variant variant = variants.get((k + r) % variants.size());
+                    Path out = work.resolve("out-" + variant.key());
+                    FileTrees.deleteTree(out, true);
+                    Files.createDirectories(out);
+                    Measure m = time(variant.run().command(out, ids));
+                    check(out, ids, variant);
+                    if (variant.key().equals("fast") && size == n) {
+                        hashMicros.add(hashCost(out, ids));
+                    }
+                    results.computeIfAbsent(variant.key() + "@" + size, x -> new ArrayList<>()).add(m);
+                    System.out.printf("  round %d, N=%d, %s: %.1f s%n", r + 1, size, variant.key(), m.wall());
+                }
+            }
+        }
+        System.out.println();
+        System.out.printf("| what runs (N=%d, W=%d) | wall s | videos/s | CPU s per video | peak RSS MB | per video s (slope N/2..N) "
+                + "| fixed s | ratio to its peer |%n", n, w);
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (Variant v : variants) {
+            Measure big = median(results.get(v.key() + "@" + n));
+            Measure small = median(results.get(v.key() + "@" + n / 2));
+            double slope = (big.wall() - small.wall()) / (n - n / 2);
+            double fixed = big.wall() - slope * n;
+            String ratio = "";
+            for (Variant peer : variants) {
+                if (v.key().equals(peer.peerOf())) {
+                    ratio += String.format("%s%.2f vs %s", ratio.isEmpty() ? "" : "; ", big.wall()
+                            / median(results.get(peer.key() + "@" + n)).wall(), peer.key());
+                }
+            }
+            System.out.printf("| %s: %s | %.1f | %.2f | %.3f | %.0f | %.3f | %.2f | %s |%n", v.key(), v.label(), big.wall(),
+                    n / big.wall(), big.cpu() / n, big.maxRssKb() / 1024.0, slope, fixed, ratio);
+        }
+        hashMicros.sort(null);
+        System.out.printf("%nSHA-256 of a video and its WAV, as the run takes it (from the page cache): %.1f ms per video%n",
+                hashMicros.get(hashMicros.size() / 2) / 1000.0 / n);
+    }
+
+    /** The time to hash again, in this JVM, the files a run placed (what hashing them costs the run). */
+    static long hashCost(Path out, List<String> ids) throws IOException {
+        long t0 = System.nanoTime();
+        for (String id : ids) {
+            Checksums.sha256(out.resolve("videos/" + id + ".mp4"));
+            Checksums.sha256(out.resolve("audio/" + id + ".wav"));
+        }
+        return (System.nanoTime() - t0) / 1000;
+    }
+
+    /** JVM start to the first request nginx logs: a plain java -jar, and with the class-data archive. */
+    static void startUp(String id) throws Exception {
+        System.out.println();
+        for (boolean cds : new boolean[] {false, true}) {
+            List<Long> ms = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Path out = work.resolve("out-start");
+                FileTrees.deleteTree(out, true);
+                List<String> cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
+                if (!cds) {
+                    cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds"));
+                }
+                Path log = work.resolve("www-access.log");
+                long before = Files.size(log);
+                long started = System.currentTimeMillis();
+                time(cmd);
+                String first = Files.readString(log).substring((int) before).lines()
+                        .filter(l -> l.contains("/v/" + id)).findFirst().orElseThrow();
+                long at = Math.round(Double.parseDouble(first.split(" ")[0]) * 1000);
+                ms.add(at - started);
+            }
+            ms.sort(null);
+            System.out.printf("JVM start to first request, %s: %d ms (median of %d: %s)%n",
+                    cds ? "with the class-data archive (scripts/avqa.sh)" : "plain java -jar", ms.get(ms.size() / 2), ms.size(), ms);
         }
     }
 
-    static void report(Map<String, List<Measure>> results, int n, int w, List<Long> firstRequest, List<double[]> ownCpu) {
-        Map<String, String> names = Map.of("a", "(a) avqa-downloader", "b", "(b) sequential script",
-                "c", "(c) xargs -P W script");
-        System.out.println();
-        System.out.println("| variant | wall s (median) | videos/s | CPU s per video | peak RSS MB |");
-        System.out.println("| --- | --- | --- | --- | --- |");
-        Map<String, Measure> median = new LinkedHashMap<>();
-        for (String v : List.of("a", "b", "c")) {
-            List<Measure> ms = new ArrayList<>(results.get(v));
-            ms.sort((x, y) -> Double.compare(x.wall(), y.wall()));
-            Measure m = ms.get(ms.size() / 2);
-            median.put(v, m);
-            System.out.printf("| %s | %.1f | %.2f | %.2f | %.0f |%n", names.get(v), m.wall(), n / m.wall(),
-                    m.cpu() / n, m.maxRssKb() / 1024.0);
+    /** nginx on a free port of 127.0.0.1 serving the clips as /v/<id>.mp4 and /p/<id>, logging each request's time. */
+    static Process nginx(List<String> ids) throws Exception {
+        Path www = work.resolve("www");
+        Files.createDirectories(www.resolve("v"));
+        Files.createDirectories(www.resolve("p"));
+        for (int i = 0; i < ids.size(); i++) {
+            Path clip = clip(work, i % 8);
+            for (Path link : List.of(www.resolve("v/" + ids.get(i) + ".mp4"), www.resolve("p/" + ids.get(i)))) {
+                Files.deleteIfExists(link);
+                Files.createSymbolicLink(link, clip);
+            }
         }
-        Measure a = median.get("a");
-        Measure b = median.get("b");
-        Measure c = median.get("c");
-        System.out.printf("%nratio (a)/(b) wall: %.2f   ratio (a)/(c) wall: %.2f%n", a.wall() / b.wall(), a.wall() / c.wall());
-        ownCpu.sort((x, y) -> Double.compare(x[0], y[0]));
-        double[] own = ownCpu.get(ownCpu.size() / 2);
-        System.out.printf("tool's own cost per video: %.3f s CPU in the JVM (its child processes: %.3f s CPU); "
-                        + "wall minus the children's CPU spread over %d workers: %.3f s%n",
-                own[0] / n, own[1] / n, w, (a.wall() - own[1] / w) / n);
-        firstRequest.sort(null);
-        System.out.printf("JVM start to first download request: %d ms (median of %d)%n",
-                firstRequest.get(firstRequest.size() / 2), firstRequest.size());
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path conf = work.resolve("nginx.conf");
+        Files.writeString(conf, "worker_processes 1;\n" + (isRoot() ? "user root;\n" : "") + "pid " + work.resolve("nginx.pid") + ";\n"
+                + "error_log " + work.resolve("nginx-error.log") + ";\ndaemon off;\nevents { worker_connections 256; }\n"
+                + "http {\n  log_format t '$msec $request_uri $status';\n  access_log " + work.resolve("www-access.log") + " t;\n"
+                + "  sendfile on;\n  client_body_temp_path " + work.resolve("nginx-tmp") + ";\n"
+                + "  types { video/mp4 mp4; }\n  server {\n    listen 127.0.0.1:" + port + ";\n    root " + www + ";\n"
+                + "    location /p/ { default_type video/mp4; }\n  }\n}\n");
+        Files.createDirectories(work.resolve("nginx-tmp"));
+        Files.writeString(work.resolve("www-access.log"), "");
+        Process p = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", work.toString()).inheritIO().start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline || !p.isAlive()) {
+                    throw new IllegalStateException("nginx did not start (see " + work.resolve("nginx-error.log") + ")");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** The annotations naming these ids (cached by size). */
+    static Path meta(List<String> ids) throws IOException {
+        Path meta = work.resolve("meta-" + ids.size());
+        if (!Files.isRegularFile(meta.resolve("avqa-test.json"))) {
+            Fixture.annotations(meta, "test", ids);
+        }
+        return meta;
+    }
+
+    /** A zip (stored, as video archives are) of these videos under their ids (cached by size). */
+    static Path zip(List<String> ids) throws Exception {
+        Path zip = work.resolve("videos-" + ids.size() + ".zip");
+        if (!Files.isRegularFile(zip)) {
+            Path dir = work.resolve("zip-" + ids.size());
+            FileTrees.deleteTree(dir, true);
+            Files.createDirectories(dir);
+            for (int i = 0; i < ids.size(); i++) {
+                Files.copy(clip(work, i % 8), dir.resolve(ids.get(i) + ".mp4"));
+            }
+            Process p = new ProcessBuilder("sh", "-c", "cd " + dir + " && zip -q -0 " + zip + " *.mp4").inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("zip failed");
+            }
+            FileTrees.deleteTree(dir, true);
+        }
+        return zip;
+    }
+
+    static String url(String template) {
+        return "\"" + template.replace("{id}", "$0") + "\"";
+    }
+
+    static String wav() {
+        return "ffmpeg -nostdin -loglevel error -y -i \"$V\" -vn -c:a pcm_s16le \"$A\"";
+    }
+
+    static String ytDlp(Path ytDlp) {
+        return ytDlp + " --ignore-config --no-playlist --no-progress -q -f 'best[height<=?480]'";
+    }
+
+    /** {@code xargs -P W}, one shell per id with $V, $A and $F (video, WAV, frames folder) set. */
+    static List<String> xargs(Path out, List<String> ids, int w, String perVideo) throws IOException {
+        Path list = out.resolve("ids.txt");
+        Files.write(list, ids);
+        Files.createDirectories(out.resolve("videos"));
+        Files.createDirectories(out.resolve("audio"));
+        String one = "V=" + out + "/videos/$0.mp4; A=" + out + "/audio/$0.wav; F=" + out + "/frames/$0; " + perVideo;
+        return sh("xargs -P " + w + " -I{} sh -c '" + one.replace("'", "'\\''") + "' {} < " + list);
+    }
+
+    /** W yt-dlp processes, each with its share of the list, each running ffmpeg on every file it fetched. */
+    static List<String> batchPeer(Path out, List<String> ids, int w, String page) throws IOException {
+        Files.createDirectories(out.resolve("videos"));
+        Files.createDirectories(out.resolve("audio"));
+        StringBuilder cmd = new StringBuilder();
+        for (int k = 0; k < w; k++) {
+            List<String> urls = new ArrayList<>();
+            for (int i = k; i < ids.size(); i += w) {
+                urls.add(page.replace("{id}", ids.get(i)));
+            }
+            Path list = out.resolve("urls-" + k + ".txt");
+            Files.write(list, urls);
+            cmd.append(ytDlp(ytDlpCurrent)).append(" -a ").append(list).append(" -o '").append(out)
+                    .append("/videos/%(id)s.%(ext)s' --exec 'ffmpeg -nostdin -loglevel error -y -i {} -vn -c:a pcm_s16le ")
+                    .append(out).append("/audio/%(id)s.wav' & ");
+        }
+        cmd.append("wait");
+        return sh(cmd.toString());
+    }
+
+    static List<String> sh(String script) {
+        return new ArrayList<>(List.of("sh", "-c", script));
+    }
+
+    static Measure median(List<Measure> measures) {
+        List<Measure> ms = new ArrayList<>(measures);
+        ms.sort((x, y) -> Double.compare(x.wall(), y.wall()));
+        return ms.get(ms.size() / 2);
     }
 
     /** Scale: a 1M-row plan, a rerun over 100k complete videos, one completion among 100k. */
@@ -248,22 +459,6 @@ public final class Benchmark {
         return cmd;
     }
 
-    /** The script a user would write: yt-dlp then ffmpeg per video, sequential or under xargs -P. */
-    static List<String> script(Path out, String template, List<String> ids, int parallel) throws IOException {
-        String one = "yt-dlp --ignore-config --no-playlist --no-progress -q -f 'best[height<=?480]' "
-                + "-o \"" + out + "/videos/$0.%(ext)s\" \"" + template.replace("{id}", "$0") + "\" && "
-                + "ffmpeg -nostdin -loglevel error -y -i \"" + out + "/videos/$0.mp4\" -vn -c:a pcm_s16le \""
-                + out + "/audio/$0.wav\"";
-        Path list = out.resolve("ids.txt");
-        Files.write(list, ids);
-        Files.createDirectories(out.resolve("videos"));
-        Files.createDirectories(out.resolve("audio"));
-        String cmd = parallel == 1
-                ? "while read id; do sh -c '" + one.replace("'", "'\\''") + "' \"$id\" || exit 1; done < " + list
-                : "xargs -P " + parallel + " -I{} sh -c '" + one.replace("'", "'\\''") + "' {} < " + list;
-        return new ArrayList<>(List.of("bash", "-c", cmd));
-    }
-
     static Measure time(List<String> cmd) throws Exception {
         Path report = Files.createTempFile("bench-time", ".txt");
         List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %U %S %M"));
@@ -279,10 +474,13 @@ public final class Benchmark {
                 Long.parseLong(f[3]));
     }
 
-    static void check(Path out, List<String> ids, String variant) {
+    /** Every variant must leave a valid WAV (and, with frames, a second's frame) per video. */
+    static void check(Path out, List<String> ids, Variant variant) throws IOException {
         for (String id : ids) {
-            if (!Files.isRegularFile(out.resolve("videos/" + id + ".mp4")) || !Files.isRegularFile(out.resolve("audio/" + id + ".wav"))) {
-                throw new IllegalStateException("variant " + variant + " did not produce " + id);
+            Path wav = out.resolve("audio/" + id + ".wav");
+            if (!Files.isRegularFile(wav) || MediaValidator.wavSeconds(wav) < 59
+                    || variant.frames() && !Files.isRegularFile(out.resolve("frames/" + id + "/000060.jpg"))) {
+                throw new IllegalStateException(variant.key() + " did not produce " + id);
             }
         }
     }

@@ -92,11 +92,15 @@ class CanonicalArchiveTest extends LoopbackServerTest {
             byte[] flipped = DatasetSourcesTest.frame(data.resolve("videos/clipsrcbbbb_#02_flip.mp4"));
             assertTrue(DatasetSourcesTest.meanDifference(DatasetSourcesTest.mirror(plain), flipped) < 6,
                     "the _flip clip is the mirror image of the imported clip");
-            String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
-            assertTrue(provenance.contains("{\"id\":\"clipsrcbbbb_#02_flip\",\"group\":\"derived flip (from a complete clip)\","
-                    + "\"from\":\"clipsrcbbbb_#02\""), provenance);
-            assertTrue(provenance.contains("{\"id\":\"clipsrcaaaa\",\"group\":\"archive collect_new_set.rar\","
-                    + "\"archive\":\"collect_new_set.rar\",\"entry\":\"collect_new_set/clipsrcaaaa.mp4\""), provenance);
+            Map<String, com.fasterxml.jackson.databind.JsonNode> lines = ResearchOutputsTest.assertProvenanceOfEveryFile(data);
+            com.fasterxml.jackson.databind.JsonNode flip = lines.get("videos/clipsrcbbbb_#02_flip.mp4");
+            assertEquals("derived flip (from a complete clip)", flip.path("group").asText());
+            assertEquals("videos/clipsrcbbbb_#02.mp4", flip.path("source").path("from").asText());
+            assertTrue(flip.path("source").path("flip").asBoolean() && flip.path("source").path("how").asText().contains("hflip"));
+            com.fasterxml.jackson.databind.JsonNode entry = lines.get("videos/clipsrcaaaa.mp4");
+            assertEquals("archive collect_new_set.rar", entry.path("group").asText());
+            assertEquals("collect_new_set.rar", entry.path("source").path("archive").asText());
+            assertEquals("collect_new_set/clipsrcaaaa.mp4", entry.path("source").path("entry").asText());
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertTrue(log.contains("Fetching the archive collect_new_set.rar ("), "it says what it fetches and how large");
             assertTrue(log.contains("This run: 3 from archive collect_new_set.rar, 1 from derived flip (from a complete clip)"),
@@ -127,6 +131,15 @@ class CanonicalArchiveTest extends LoopbackServerTest {
                 assertTrue(Fixture.probe(data.resolve("videos/" + c + ".mp4"))[0] > 2.5, c);
             }
             assertEquals(3.0, Fixture.probe(data.resolve("videos/clipsrccccc.mp4"))[0], 0.1, "cut to its window");
+            // the clip's provenance: its source's URL, the format yt-dlp chose, its window, the tools' versions
+            com.fasterxml.jackson.databind.JsonNode cut = ResearchOutputsTest.assertProvenanceOfEveryFile(data)
+                    .get("videos/clipsrccccc.mp4");
+            assertEquals(server.urlTemplate().replace("{id}", "clipsrccccc"), cut.path("source").path("url").asText());
+            assertTrue(cut.path("source").path("yt_dlp_format").asText().matches("[A-Za-z0-9+_.,-]+"), cut.toString());
+            assertEquals(1.0, cut.path("source").path("start").asDouble());
+            assertEquals(3.0, cut.path("source").path("duration").asDouble());
+            assertTrue(cut.path("tools").path("yt-dlp").asText().matches("\\d{4}\\.\\d{2}\\.\\d{2}.*"), cut.toString());
+            assertTrue(cut.path("tools").has("ffmpeg"), cut.toString());
         }
     }
 

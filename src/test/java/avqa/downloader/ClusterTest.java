@@ -3,6 +3,7 @@ package avqa.downloader;
 import avqa.downloader.cluster.ClusterConnections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
@@ -306,6 +307,57 @@ class ClusterTest {
         for (Process p : nodes) {
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aWorkersReadinessIsDownWhileItsDatabaseCannotBeReachedAndUpWhenItIsBack(@TempDir Path tmp) throws Exception {
+        String queue = uniqueQueue("readiness");
+        // the shared database, behind a relay this test can cut (the database itself is never stopped)
+        int dbPort = java.net.URI.create(DB.substring("jdbc:".length())).getPort();
+        try (TcpRelay relay = new TcpRelay(dbPort < 0 ? 5432 : dbPort)) {
+            Map<String, String> env = new HashMap<>(clusterEnv(queue));
+            env.put("AVQA_DB_URL", "jdbc:postgresql://127.0.0.1:" + relay.port() + DB.substring(DB.lastIndexOf('/')));
+            int port = ManagementTest.freePort();
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", List.of("00000001"));
+            List<String> args = withRole("worker", Fixture.localArgs(tmp.resolve("data"), meta, server.mediaFileTemplate()));
+            args.addAll(List.of("--management-port", String.valueOf(port)));
+            Path log = tmp.resolve("worker.log");
+            Process worker = node(args, env, log);
+            String base = "http://127.0.0.1:" + port + "/observe/health";
+            Fixture.await("the worker to be ready", 60_000, () -> ManagementTest.get(base + "/ready").statusCode() == 200);
+            java.util.Map<String, Double> metrics = ManagementTest.samples(ManagementTest.get(
+                    "http://127.0.0.1:" + port + "/observe/metrics").body());
+            assertEquals(0.0, metrics.get("avqa_queue_depth"), "nothing waits on this test's queue");
+            assertEquals(0.0, metrics.get("avqa_cluster_complete_videos"));
+
+            relay.cut();
+            java.net.http.HttpResponse<String>[] down = new java.net.http.HttpResponse[1];
+            Fixture.await("readiness DOWN while the database cannot be reached", 30_000, () -> {
+                down[0] = ManagementTest.get(base + "/ready");
+                return down[0].statusCode() == 503 && down[0].body().contains("cannot reach the database");
+            });
+            com.fasterxml.jackson.databind.JsonNode ready = Fixture.JSON.readTree(down[0].body());
+            assertEquals("DOWN", ready.get("status").asText());
+            String checks = ready.get("checks").toString();
+            Map<String, String> downChecks = new HashMap<>();
+            ready.get("checks").forEach(c -> downChecks.put(c.get("name").asText(), c.path("message").asText()));
+            // the JSON writes / as \/: the message as it reads
+            String message = downChecks.getOrDefault("database", "").replace("\\/", "/");
+            assertTrue(message.startsWith("cannot reach the database jdbc:postgresql://127.0.0.1:" + relay.port() + "/")
+                    && message.endsWith("videos wait until it is back"), checks);
+            assertEquals(Set.of("database"), downChecks.keySet(), "only the database is DOWN: " + checks);
+            assertEquals(200, ManagementTest.get(base + "/live").statusCode(), "alive all the same: " + checks);
+            assertTrue(worker.isAlive(), "the worker waits for its database");
+
+            relay.restore();
+            Fixture.await("readiness UP again once the database is back", 60_000,
+                    () -> ManagementTest.get(base + "/ready").statusCode() == 200);
+            worker.destroy();
+            assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, worker.exitValue(), read(log));
+            ReadableErrorsTest.assertReadable("a worker whose database went away", read(log));
         }
     }
 

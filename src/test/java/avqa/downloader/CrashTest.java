@@ -142,7 +142,8 @@ class CrashTest {
         List<String> slow = Fixture.localArgs(data, meta, server.urlTemplate());
         slow.addAll(List.of("--rate-limit", "300K", "--workers", "1"));
         Path log = tmp.resolve("run.log");
-        Process p = Fixture.startJvm(slow, Map.of(), log);
+        // one yt-dlp start per video, so that one video is complete while the next is under way
+        Process p = Fixture.startJvm(slow, Map.of("AVQA_DOWNLOAD_BATCH", "1"), log);
         Fixture.await("the second download to be under way", 60_000,
                 () -> complete(data, ids).size() == 1 && anyFile(data.resolve(".partial"), "*.part"));
 

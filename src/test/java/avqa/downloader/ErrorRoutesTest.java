@@ -92,7 +92,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("workArea", work);
         registry.bind("retryLog", new RetryLog(4));
         registry.bind("failureRecords", new FailureRecords(workspace));
-        registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run));
+        registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, new Checksums(data)));
         registry.bind("counters", new RunCounters(run, null, new ImportLedger()));
         registry.bind("faults", faults);
         registry.bind("leases", avqa.downloader.cluster.Leases.none());

@@ -97,8 +97,16 @@ class InfrastructureFaultTest {
         List<String> extra = new ArrayList<>(List.of("--max-requests", "1000", "--period", "1", "--cooldown", "0.5",
                 "--retry-attempts", "5", "--backoff", "0.3"));
         extra.addAll(List.of(more));
-        return lab.worker(host, run.args("worker", template, extra.toArray(String[]::new)), lab.env(run.queue()),
+        // its management endpoint (port 9876, as for any worker) on its own address, for the test to read
+        Map<String, String> env = new java.util.HashMap<>(lab.env(run.queue()));
+        env.put("AVQA_MANAGEMENT_HOST", host.address());
+        return lab.worker(host, run.args("worker", template, extra.toArray(String[]::new)), env,
                 run.dir().resolve(name + ".out"));
+    }
+
+    /** A worker's readiness, read over the lab's bridge from its own address. */
+    static java.net.http.HttpResponse<String> readiness(NetLab.Host host) {
+        return ManagementTest.get("http://" + host.address() + ":9876/observe/health/ready");
     }
 
     static void plan(Run run, String template, String... more) throws Exception {
@@ -170,9 +178,9 @@ class InfrastructureFaultTest {
     }
 
     /** Two worker hosts of two consumers each, fetching the run's videos slowly, published by the planner. */
-    static List<Process> twoSlowWorkersPlanned(Run run) throws Exception {
-        List<Process> workers = List.of(worker(run, lab.net.host(), "a", lab.nginx.slowTemplate(), "--workers", "2"),
-                worker(run, lab.net.host(), "b", lab.nginx.slowTemplate(), "--workers", "2"));
+    static List<Process> twoSlowWorkersPlanned(Run run, List<NetLab.Host> hosts) throws Exception {
+        List<Process> workers = List.of(worker(run, hosts.get(0), "a", lab.nginx.slowTemplate(), "--workers", "2"),
+                worker(run, hosts.get(1), "b", lab.nginx.slowTemplate(), "--workers", "2"));
         plan(run, lab.nginx.slowTemplate());
         return workers;
     }
@@ -199,7 +207,7 @@ class InfrastructureFaultTest {
     @Test
     void theBrokerRestartedMidRunLosesNothingAndFetchesNothingTwice(@TempDir Path tmp) throws Exception {
         Run run = newRun(tmp, "brk", 8);
-        List<Process> workers = twoSlowWorkersPlanned(run);
+        List<Process> workers = twoSlowWorkersPlanned(run, List.of(lab.net.host(), lab.net.host()));
         await("downloads going on", 60_000, run, workers, () -> !inFlight(logs(run, workers)).isEmpty());
 
         lab.broker.stop();
@@ -215,7 +223,8 @@ class InfrastructureFaultTest {
     @Test
     void postgresRestartedMidRunPausesTheWorkersAndFailsNothing(@TempDir Path tmp) throws Exception {
         Run run = newRun(tmp, "pg", 8);
-        List<Process> workers = twoSlowWorkersPlanned(run);
+        List<NetLab.Host> hosts = List.of(lab.net.host(), lab.net.host());
+        List<Process> workers = twoSlowWorkersPlanned(run, hosts);
         await("a video complete and downloads going on", 60_000, run, workers,
                 () -> logs(run, workers).contains("Complete: ") && !inFlight(logs(run, workers)).isEmpty());
 
@@ -225,11 +234,19 @@ class InfrastructureFaultTest {
         int requestsWhenPaused = lab.nginx.requests().size() + inFlight(logs(run, workers)).size();
         await("the status lines saying so for a few seconds", 30_000, run, workers, () -> workers.stream().allMatch(
                 p -> ScaleOut.nodeLog(run.data(), p).matches("(?s).*cannot be reached for [3-9] s: taking no new video.*")));
+        for (NetLab.Host h : hosts) {
+            java.net.http.HttpResponse<String> ready = readiness(h);
+            assertEquals(503, ready.statusCode(), "readiness DOWN while the database is down: " + ready.body());
+            assertTrue(ready.body().contains("cannot reach the database") && ready.body().contains("videos wait until it is back"),
+                    ready.body());
+        }
         assertTrue(lab.nginx.requests().size() <= requestsWhenPaused, "no download started while the database was down");
         try (Stream<Path> failed = Files.list(run.data().resolve("failed"))) {
             assertEquals(List.of(), failed.toList(), "no video failed while the database was down");
         }
         lab.db.start();
+        await("readiness UP again once the database is back", 60_000, run, workers,
+                () -> hosts.stream().allMatch(h -> readiness(h).statusCode() == 200));
 
         assertFinishedOnce(run, workers, "this worker takes videos again");
     }

@@ -71,6 +71,8 @@ final class MediaServer implements AutoCloseable {
     private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
     private volatile Fault everyone;
     private volatile long everyoneUntil;
+    private volatile long stormLength;
+    private volatile long stormStart;
     private final List<Hit> hits = new ArrayList<>();
     private final Map<String, Integer> completeBodies = new ConcurrentHashMap<>();
     private volatile long pace;
@@ -134,6 +136,22 @@ final class MediaServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A storm that begins with the next request, whenever it comes (a run's start-up takes longer on a
+     * busy machine), and lasts {@code millis}; returns when it began, or 0 until then.
+     */
+    MediaServer failEveryoneFromNextRequestFor(Fault fault, long millis) {
+        everyone = fault;
+        everyoneUntil = 0;
+        stormLength = millis;
+        return this;
+    }
+
+    /** When the storm began (0: not yet, or not a storm of {@link #failEveryoneFromNextRequestFor}). */
+    long stormStart() {
+        return stormStart;
+    }
+
     /** Sends every video at about {@code bytesPerSecond} (0: as fast as it goes). */
     MediaServer pace(long bytesPerSecond) {
         pace = bytesPerSecond;
@@ -163,6 +181,13 @@ final class MediaServer implements AutoCloseable {
     }
 
     private Fault faultFor(String id) {
+        synchronized (this) {
+            if (stormLength > 0 && everyoneUntil == 0) {
+                stormStart = System.currentTimeMillis();
+                everyoneUntil = stormStart + stormLength;
+                stormLength = 0;
+            }
+        }
         if (everyone != null && System.currentTimeMillis() < everyoneUntil) {
             return everyone;
         }

@@ -114,11 +114,13 @@ final class ScaleOut {
     }
 
     /**
-     * bench/scale-out.sh [videos per host count, default 60] [limit per address per minute, default 30]:
-     * 1, 2 and 3 hosts, each run on a fresh queue and data directory; prints the table.
+     * bench/scale-out.sh [videos per worker host, default 30] [limit per address per minute, default 30]
+     * [worker options]: 1, 2 and 3 hosts, each run on a fresh queue and data directory, with as many videos
+     * per host (30, 60, 90), so that what a host pays once (its first 429 and cool-down) weighs the same
+     * in every run; prints the table.
      */
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int perHost = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int perMinute = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         List<String> extra = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
         String missing = ManyHosts.unavailable();
@@ -135,14 +137,14 @@ final class ScaleOut {
         List<String> workerArgs = new ArrayList<>(workerArgs(perMinute));
         workerArgs.addAll(extra);
         int retryAfter = Integer.parseInt(System.getenv().getOrDefault("SCALE_OUT_RETRY_AFTER", "0"));
-        System.out.printf("Scale-out: %d videos per run, nginx limit %d/min per address (burst 2, %s), workers: %s%n", n,
+        System.out.printf("Scale-out: %d videos per worker host, nginx limit %d/min per address (burst 2, %s), workers: %s%n", perHost,
                 perMinute, retryAfter > 0 ? "Retry-After: " + retryAfter : "no Retry-After", String.join(" ", workerArgs));
         Map<Integer, Result> results = new LinkedHashMap<>();
         try (ManyHosts lab = new ManyHosts(work.resolve("lab"), perMinute, 2, "200k", retryAfter)) {
             List<NetLab.Host> hosts = List.of(lab.net.host(), lab.net.host(), lab.net.host());
             for (String count : System.getenv().getOrDefault("SCALE_OUT_HOSTS", "1,2,3").split(",")) {
                 int k = Integer.parseInt(count.strip());
-                Result r = run(lab, hosts.subList(0, k), clip, n, work.resolve("hosts-" + k), workerArgs);
+                Result r = run(lab, hosts.subList(0, k), clip, perHost * k, work.resolve("hosts-" + k), workerArgs);
                 results.put(k, r);
                 System.out.printf("%d host(s): %d videos in %.1f s = %.1f videos/min%n", k, r.videos(), r.seconds(), r.perMinute());
                 for (HostShare s : r.shares()) {
@@ -162,9 +164,9 @@ final class ScaleOut {
         }
     }
 
-    /** The same throttle for every worker: 10 % above the server's limit per address. */
+    /** The same throttle for every worker: 20 % above the server's limit per address (the cool-down as by default). */
     static List<String> workerArgs(int perMinute) {
-        return List.of("--workers", "2", "--max-requests", String.valueOf(perMinute + Math.max(1, perMinute / 10)),
+        return List.of("--workers", "2", "--max-requests", String.valueOf(perMinute + Math.max(1, perMinute / 5)),
                 "--period", "60", "--retry-attempts", "10", "--backoff", "1");
     }
 }

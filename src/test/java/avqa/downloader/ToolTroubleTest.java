@@ -35,7 +35,9 @@ class ToolTroubleTest extends LoopbackServerTest {
         Path data = tmp.resolve("data");
         int before = server.hits().size();
 
-        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_FORMAT", "bestvideo[height>=4000]"));
+        // one yt-dlp start per video (no batches: BatchDownloadTest shows the stop after a batch)
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_FORMAT", "bestvideo[height>=4000]",
+                "AVQA_DOWNLOAD_BATCH", "1"));
 
         assertEquals(1, outcome.exit());
         assertTrue(outcome.stderr().contains("run stopped early: yt-dlp ")

@@ -41,10 +41,10 @@ public final class QueueMessages {
         this.record = record;
     }
 
-    /** Whether a planned video needs a worker (a download, or its audio), rather than a record. */
+    /** Whether a planned video needs a worker (a download, its audio, its frames), rather than a record. */
     public boolean needsWorker(@Variable("task") VideoTask task) {
         return task.state() == VideoTask.State.DOWNLOAD || task.state() == VideoTask.State.EXTRACT_AUDIO
-                || task.state() == VideoTask.State.DERIVE;
+                || task.state() == VideoTask.State.EXTRACT_FRAMES || task.state() == VideoTask.State.DERIVE;
     }
 
     /**
@@ -147,7 +147,8 @@ public final class QueueMessages {
         }
         // a complete file is never replaced because a message asks: its clips already complete are left out
         List<Clip> left = clips.stream().filter(c -> !workspace.isComplete(c.name())).toList();
-        boolean done = clips.isEmpty() ? workspace.isComplete(task.id()) : left.isEmpty();
+        boolean done = task.state() == VideoTask.State.EXTRACT_FRAMES ? workspace.hasFrames(task.id())
+                : clips.isEmpty() ? workspace.isComplete(task.id()) : left.isEmpty();
         task = new VideoTask(task.id(), task.url(), task.state(), null, null, clips.isEmpty() ? clips : left);
         if (done) {
             return new VideoTask(task.id(), task.url(), VideoTask.State.COMPLETE, null, null, clips);

@@ -63,6 +63,14 @@ final class Checks {
     static final Setting.Check HTTP_URL = v -> v.isEmpty() || v.matches("(?i)https?://[^\\s'{}$]+") ? null
             : "an http(s) URL";
 
+    /** The management endpoint's port: auto (on in service and worker modes), off, or a port number. */
+    static final Setting.Check MANAGEMENT_PORT = v -> v.equals("auto") || v.equals("off")
+            || wholeNumber(1, 65535).expected(v) == null ? null : "auto, off or a port number from 1 to 65535";
+
+    /** An address to listen on: an IPv4 address, a bracket-less IPv6 address or a host name. */
+    static final Setting.Check HOST = matches("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}",
+            "an address to listen on such as 127.0.0.1, 0.0.0.0 or ::1");
+
     static final Setting.Check NOT_EMPTY = v -> v.isEmpty() ? "a directory path" : null;
 
     static Setting.Check wholeNumber(int min, int max) {
@@ -84,6 +92,30 @@ final class Checks {
         Setting.Check n = wholeNumber(min, max);
         return v -> v.isEmpty() ? null : n.expected(v) == null ? null : n.expected(v) + ", or empty";
     }
+
+    /** A number above 0 and at most {@code max}, or empty (off). */
+    static Setting.Check positiveOrEmpty(double max) {
+        return v -> {
+            if (v.isEmpty()) {
+                return null;
+            }
+            try {
+                double d = Double.parseDouble(v);
+                if (d > 0 && d <= max && Double.isFinite(d)) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // said below
+            }
+            return "a number above 0 and at most " + (long) max + ", or empty";
+        };
+    }
+
+    static final Setting.Check FRAME_PATTERN = matches("[A-Za-z0-9_-]*%0?[1-9]?d[A-Za-z0-9_-]*\\.(jpg|jpeg|png)",
+            "a file name with one %0Nd and .jpg, .jpeg or .png, such as %06d.jpg");
+
+    static final Setting.Check PROFILE = v -> v.isEmpty() || v.equals("music-avqa-reference") ? null
+            : "music-avqa-reference, or empty";
 
     static Setting.Check atLeast(double min) {
         String shown = min == Math.floor(min) ? String.valueOf((long) min) : String.valueOf(min);

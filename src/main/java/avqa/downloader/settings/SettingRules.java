@@ -17,6 +17,12 @@ final class SettingRules {
     private SettingRules() {
     }
 
+    private static void putIfEmpty(Settings s, String key, String value) {
+        if (s.get(key).isEmpty()) {
+            s.put(key, value);
+        }
+    }
+
     static void check(Settings s) {
         if (s.getSeconds("avqa.backoff.max") < s.getSeconds("avqa.backoff.initial")) {
             throw new BadInputException("avqa.backoff.max (" + s.get("avqa.backoff.max")
@@ -60,6 +66,17 @@ final class SettingRules {
         if (s.get("avqa.tools.yt-dlp").equals("auto")) {
             Path own = s.home().resolve(PRIVATE_YT_DLP);
             s.put("avqa.tools.yt-dlp", Files.isExecutable(own) ? own.toString() : "yt-dlp");
+        }
+        if (s.get("avqa.profile").equals("music-avqa-reference")) {
+            // what the GeWu-Lab reference pre-processing writes: 16 kHz audio, a frame a second (its
+            // padding to 60 s happens later, in its feature code: --pad-to 60 does it here); settings given
+            // explicitly win
+            putIfEmpty(s, "avqa.audio.rate", "16000");
+            putIfEmpty(s, "avqa.frames.fps", "1");
+        }
+        if (!s.get("avqa.pad-to").isEmpty() && !s.get("avqa.audio-format").equals("wav")) {
+            throw new BadInputException("--pad-to: padding is for WAV audio (--audio-format wav); the audio format is "
+                    + s.get("avqa.audio-format"));
         }
         String role = s.get("avqa.role");
         if (!role.equals("all") && (s.get("avqa.broker.url").isEmpty() || s.get("avqa.db.url").isEmpty())) {

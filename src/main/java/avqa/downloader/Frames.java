@@ -1,0 +1,106 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Variable;
+
+/**
+ * {@code --frames FPS}: a video's frames as images, {@code frames/<id>/%06d.jpg} (the pattern is
+ * avqa.frames.pattern), as the MUSIC-AVQA reference code reads them. ffmpeg writes them into the
+ * video's work directory; they are counted (the video's length × FPS, within one), padded to
+ * {@code --pad-to} seconds by repeating the last second, and the folder is moved into place whole.
+ */
+public final class Frames {
+
+    private final double fps;
+    private final String pattern;
+    private final double padTo;
+    private final Workspace workspace;
+    private final OutputSettings outputs;
+
+    public Frames(double fps, String pattern, double padTo, Workspace workspace, OutputSettings outputs) {
+        this.fps = fps;
+        this.pattern = pattern;
+        this.padTo = padTo;
+        this.workspace = workspace;
+        this.outputs = outputs;
+    }
+
+    public boolean enabled() {
+        return fps > 0;
+    }
+
+    /**
+     * Whether this job makes frames: every video of its own (not a clip source) that was fetched or made
+     * now; a complete video whose audio is made again keeps its frames when they are in place and were
+     * made with this run's settings.
+     */
+    public boolean wanted(@Variable("job") VideoJob job) {
+        if (!enabled() || job.isClipSource()) {
+            return false;
+        }
+        return job.kind() != VideoJob.Kind.AUDIO_ONLY || !workspace.hasFrames(job.id()) || outputs.framesChanged();
+    }
+
+    /** An empty folder for the frames in the job's work directory. */
+    public void prepare(@Variable("job") VideoJob job) {
+        Path dir = job.workDir().resolve("frames");
+        FileTrees.deleteTree(dir, true);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir, e);
+        }
+        job.frames(dir);
+    }
+
+    /** ffmpeg's argument list: every frame at FPS, as JPEG, into the job's frames folder. */
+    public List<String> args(@Variable("job") VideoJob job) {
+        return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
+                "-map", "0:v:0", "-vf", "fps=" + number(fps), "-q:v", "2", job.frames().resolve(pattern).toString());
+    }
+
+    /**
+     * The frames ffmpeg wrote: as many as the video's length × FPS, within one (else invalid-output);
+     * then, with --pad-to, the last second's frames repeated up to that length.
+     */
+    public void check(@Variable("job") VideoJob job) throws IOException {
+        List<Path> made = list(job.frames());
+        double expected = job.videoSeconds() * fps;
+        if (made.isEmpty() || Math.abs(made.size() - expected) > 1.0 + 1e-6) {
+            throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made %d frames of a video of %.2f s at "
+                    + "%s fps (expected %.0f, within one)", made.size(), job.videoSeconds(), number(fps), expected), "");
+        }
+        int count = made.size();
+        int target = padTo > 0 ? (int) Math.round(padTo * fps) : 0;
+        if (count < target) {
+            int second = Math.max(1, Math.min(count, (int) Math.round(fps)));
+            List<Path> last = made.subList(count - second, count);
+            for (int i = count; i < target; i++) {
+                Files.copy(last.get((i - count) % second), job.frames().resolve(String.format(Locale.ROOT, pattern, i + 1)));
+            }
+            job.framesPadded(target - count);
+            count = target;
+        }
+        job.frameCount(count);
+    }
+
+    /** The frame files of a folder in order (ffmpeg numbers them from 1). */
+    static List<Path> list(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            files.forEach(out::add);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    static String number(double v) {
+        return v == Math.floor(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

@@ -1,0 +1,41 @@
+package avqa.downloader;
+
+import avqa.downloader.cluster.ClusterRecord;
+import avqa.downloader.cluster.QueueDepth;
+import avqa.downloader.settings.Settings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.main.Main;
+
+/**
+ * What the management endpoint ({@link ManagementEndpoint}) serves: the Prometheus registry that
+ * camel-micrometer-prometheus exposes at {@code /observe/metrics}, with our meters ({@link RunMetrics},
+ * {@link StageTimers}) in it, and our health checks ({@link HealthChecks}). Made only when the endpoint is on.
+ */
+final class ManagementBeans {
+
+    private ManagementBeans() {
+    }
+
+    /**
+     * The registry the metrics go to (camel-micrometer-prometheus serves it), our meters, the stage
+     * timers and the health checks.
+     */
+    static void bind(Main main, Settings settings, Wiring.Parts parts, RunCounters counters, CoolDown coolDown,
+                     ProgressBook progress, ClusterRecord workerRecord) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // the name camel-micrometer looks the registry up by
+        main.bind("metricsRegistry", registry);
+        RunMetrics.register(registry, counters, coolDown, progress,
+                avqa.downloader.settings.CamelProperties.throttleGapMillis(settings), main::getCamelContext);
+        if (workerRecord != null) {
+            RunMetrics.registerWorker(registry, new QueueDepth(parts.cluster(), settings.get("avqa.broker.queue")),
+                    workerRecord);
+        }
+        main.bind("stageTimers", new StageTimers(registry, settings.get("avqa.tools.yt-dlp")));
+        for (HealthChecks.Check check : HealthChecks.of(settings, parts.workspace(), parts.lock(), coolDown, parts.run(),
+                parts.cluster(), main::getCamelContext)) {
+            main.bind("health-" + check.getId(), check);
+        }
+    }
+}

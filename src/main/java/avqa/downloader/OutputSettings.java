@@ -1,0 +1,134 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the files of the data directory were made with (audio format, rate, channels, padding; frames'
+ * rate, names and padding), kept in {@code metadata/outputs.json}. When a run asks for other outputs
+ * (say {@code --profile music-avqa-reference} over a dataset made at the source's rate), the plan takes
+ * every complete video as needing its audio and frames made again from its video, without any
+ * request, so the dataset never mixes two formats, and records the new settings at once: a run
+ * stopped half-way finishes the rest next time, as videos whose completion is not recorded. A data
+ * directory without the file was made at the source's rate, without frames. A check (--verify,
+ * --dry-run) changes nothing.
+ */
+public final class OutputSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.plan");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FPS = "frames_fps";
+
+    private final Path file;
+    private final boolean readOnly;
+    private final Map<String, String> audio = new LinkedHashMap<>();
+    private final Map<String, String> frames = new LinkedHashMap<>();
+    private Map<String, String> before;
+
+    public OutputSettings(Workspace workspace, String audioFormat, String rate, String channels, String padTo,
+                          String fps, String pattern, boolean readOnly) {
+        this.file = workspace.metadataDir().resolve("outputs.json");
+        this.readOnly = readOnly;
+        audio.put("audio_format", audioFormat);
+        audio.put("audio_rate", rate);
+        audio.put("audio_channels", channels);
+        audio.put("audio_pad_to", padTo);
+        frames.put(FPS, fps);
+        frames.put("frames_pattern", fps.isEmpty() ? "" : pattern);
+        frames.put("frames_pad_to", fps.isEmpty() ? "" : padTo);
+    }
+
+    private synchronized Map<String, String> before() {
+        if (before == null) {
+            before = new LinkedHashMap<>();
+            // made by a version that did not record it: the source's rate and channels, no padding, no frames
+            before.put("audio_format", audio.get("audio_format"));
+            if (Files.isRegularFile(file)) {
+                try {
+                    JSON.readTree(file.toFile()).fields().forEachRemaining(e -> before.put(e.getKey(), e.getValue().asText()));
+                } catch (IOException e) {
+                    LOG.warn("{} cannot be read; the outputs are taken as made with this run's settings", file);
+                    before.putAll(audio);
+                    before.putAll(frames);
+                }
+            }
+        }
+        return before;
+    }
+
+    /** A value recorded by the run that made the files ("" when none was). */
+    public String recorded(String key) {
+        return before().getOrDefault(key, "");
+    }
+
+    /** Whether the audio of complete videos was made otherwise than this run asks. */
+    public boolean audioChanged() {
+        return !readOnly && changed(audio);
+    }
+
+    /**
+     * Whether frames were made, otherwise than this run asks (a run without --frames leaves them; frames
+     * never made are only missing, see {@link CompletionRules}).
+     */
+    public boolean framesChanged() {
+        return !readOnly && !frames.get(FPS).isEmpty() && !recorded(FPS).isEmpty() && changed(frames);
+    }
+
+    private boolean changed(Map<String, String> now) {
+        Map<String, String> b = before();
+        for (Map.Entry<String, String> e : now.entrySet()) {
+            if (!e.getValue().equals(b.getOrDefault(e.getKey(), ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After a plan: says what is made again and why, and records this run's settings as those the files
+     * are made with (a run without --frames keeps the frames' record as it was).
+     */
+    void planned(int remade) {
+        if (readOnly) {
+            return;
+        }
+        if (remade > 0) {
+            LOG.info("The files were made with other settings ({}) than this run's ({}): the audio{} of {} complete "
+                    + "videos are made again from their videos, without any request", before(), now(),
+                    frames.get(FPS).isEmpty() ? "" : " and frames", remade);
+        }
+        Map<String, String> all = now();
+        if (all.equals(before())) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+            synchronized (this) {
+                before = all;
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not write {}: {}", file, e.getMessage());
+        }
+    }
+
+    private Map<String, String> now() {
+        Map<String, String> all = new LinkedHashMap<>(audio);
+        if (frames.get(FPS).isEmpty()) {
+            before().forEach((k, v) -> {
+                if (k.startsWith("frames_")) {
+                    all.put(k, v);
+                }
+            });
+        } else {
+            all.putAll(frames);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,87 @@
+package avqa.downloader;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ResourceReload;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+
+/**
+ * A route file that cannot be loaded, said in one line naming the file and the YAML line: at start (the
+ * run stops) and when an edit is saved while the process runs (one WARN line; Camel keeps the routes it
+ * had, as before the edit, and its own report with a stack trace is left to {@code --debug}).
+ */
+final class RouteEdits {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.routes");
+
+    private RouteEdits() {
+    }
+
+    /** From now on, an edit of a route file that cannot be loaded is one WARN line of ours. */
+    static void watch(CamelContext camel) {
+        RouteWatcherReloadStrategy watcher = camel.hasService(RouteWatcherReloadStrategy.class);
+        if (watcher == null || watcher.getResourceReload() == null) {
+            return;
+        }
+        ResourceReload reload = watcher.getResourceReload();
+        watcher.setResourceReload((name, resource) -> {
+            try {
+                reload.onReload(name, resource);
+            } catch (Exception e) {
+                String problem = problem(e);
+                LOG.warn("Route file {}. The edit was not taken: the routes loaded before keep running; fix the file and "
+                        + "save it again", problem == null ? shown(name) + ": " + Shown.of(e) : problem);
+                // Camel counts the failed reload and keeps the routes it had
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * What is wrong with a route file, if that is what {@code e} is about: the file, the YAML line and
+     * the parser's words ({@code routes/06-pace-requests.yaml, line 14: while parsing a flow sequence:
+     * expected ',' or ']', but got ':' (line 15)}); null for any other failure.
+     */
+    static String problem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MarkedYamlEngineException y) {
+                Optional<Mark> where = y.getContextMark().isPresent() ? y.getContextMark() : y.getProblemMark();
+                String file = where.map(Mark::getName).orElse("a route file");
+                StringBuilder s = new StringBuilder(shown(file));
+                where.ifPresent(m -> s.append(", line ").append(m.getLine() + 1));
+                s.append(": ");
+                if (y.getContext() != null && !y.getContext().isBlank()) {
+                    s.append(y.getContext().strip()).append(": ");
+                }
+                s.append(y.getProblem() == null ? "cannot be read" : y.getProblem().strip());
+                y.getProblemMark().filter(p -> y.getContextMark().isPresent() && p.getLine() != y.getContextMark().get().getLine())
+                        .ifPresent(p -> s.append(" (line ").append(p.getLine() + 1).append(')'));
+                return Redact.text(s.toString().replaceAll("\\s*\\n\\s*", " "), 500);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.camel.FailedToCreateRouteException f) {
+                // valid YAML that makes no route: a bean, an endpoint or an expression it names is wrong
+                return "the route " + f.getRouteId() + " cannot be made from its file: " + Shown.of(e);
+            }
+        }
+        return null;
+    }
+
+    /** A route file's name as a person knows it: relative to the working directory when inside it. */
+    static String shown(String name) {
+        String path = name.startsWith("file:") ? name.substring(5) : name;
+        try {
+            Path p = Path.of(path).toAbsolutePath().normalize();
+            Path here = Path.of("").toAbsolutePath();
+            return Redact.text(p.startsWith(here) ? here.relativize(p).toString() : p.toString(), 300);
+        } catch (RuntimeException notAPath) {
+            return Redact.text(path, 300);
+        }
+    }
+}

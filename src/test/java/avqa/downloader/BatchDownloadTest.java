@@ -1,0 +1,118 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A mirror's web pages (yt-dlp's generic extractor, not YouTube) with no pause asked: one yt-dlp start
+ * per batch of videos instead of one per video, with the real yt-dlps, and a video the batch could not
+ * deliver fetched on its own and classified as it would be alone.
+ */
+class BatchDownloadTest extends LoopbackServerTest {
+
+    @Test
+    void theCurrentYtDlpFetchesAMirrorsPagesInBatches(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        batches(tmp, "batchnew", Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString()));
+    }
+
+    @Test
+    void debiansYtDlpFetchesAMirrorsPagesInBatches(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeDebiansOld();
+        batches(tmp, "batchold", Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.DEBIAN.toString()));
+    }
+
+    private void batches(Path tmp, String prefix, Map<String, String> env) throws Exception {
+        List<String> ok = serveClips(prefix, 6);
+        String missing = prefix + "404";
+        server.serve(missing, clip).failAlways(missing, MediaServer.Fault.NOT_FOUND);
+        List<String> ids = new ArrayList<>(ok);
+        ids.add(3, missing);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+
+        Fixture.Outcome outcome = Fixture.run(args, env);
+
+        assertEquals(1, outcome.exit(), "one video failed");
+        for (String id : ok) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        // 7 videos over 2 workers: two batches (4 and 3), two yt-dlp starts; the first stops at the 404,
+        // its last video, whose failure is classified from yt-dlp's words: permanent, not asked for again
+        assertEquals(2, count(log, "Downloading a batch of"), log);
+        assertTrue(log.contains("Downloading a batch of 4 videos from 127.0.0.1 with one yt-dlp start"), log);
+        assertEquals(0, count(log, "Downloading " + missing + " from"), "not fetched again alone: " + log);
+        FailureHandlingTest.assertCategory(data, missing, "permanent", 1);
+        // every video was requested by its batch only: as often as one yt-dlp run asks for one video
+        for (String id : ids) {
+            assertTrue(server.hits(id).size() <= 2, id + ": " + server.hits(id).size() + " requests");
+        }
+        // provenance names the format yt-dlp chose for each video of a batch
+        for (String id : ok) {
+            var line = ResearchOutputsTest.provenanceByFile(data).get("videos/" + id + ".mp4");
+            assertTrue(line.path("source").path("yt_dlp_format").asText().matches("[A-Za-z0-9+_.,-]+"), line.toString());
+        }
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+    }
+
+    /**
+     * yt-dlp saying it is out of date: each yt-dlp run of the batch stops at the video it failed, which
+     * counts as it would alone, so the run stops after three in a row and the fourth is never asked for.
+     */
+    @Test
+    void aBatchThatYtDlpCannotFetchBecauseItIsOutOfDateStopsTheRunWithoutAskingAgain(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serveClips("stale", 4);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+        int before = server.hits().size();
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_FORMAT", "bestvideo[height>=4000]"));
+
+        assertEquals(1, outcome.exit());
+        assertTrue(outcome.stderr().contains("was out of date for 3 videos in a row"), outcome.stderr());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(3, count(log, "Downloading a batch of"), log);
+        assertTrue(log.contains("Downloading a batch of 4 videos") && log.contains("Downloading a batch of 2 videos"), log);
+        var asked = server.hits().subList(before, server.hits().size()).stream().map(MediaServer.Hit::id).distinct().toList();
+        assertEquals(ids.subList(0, 3), asked, "three videos were asked for, in order, the fourth never");
+        var failures = Fixture.readJson(data.resolve("failed_downloads.json"));
+        assertEquals(2, failures.size(), "the first two are recorded; the third stopped the run: " + failures);
+        failures.forEach(f -> assertEquals("tool-outdated", f.get("category").asText(), f.toString()));
+    }
+
+    @Test
+    void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("paced", 3);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--sleep", "0.1"));
+
+        assertEquals(0, Fixture.run(args).exit());
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(0, count(log, "Downloading a batch of"), log);
+        for (String id : ids) {
+            assertEquals(1, count(log, "Downloading " + id + " from"), log);
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,219 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The failures the README lists, each provoked for real in a process of its own, say what happened in
+ * one line of our words: no Java class name, no Camel exchange id, no stack trace (unless --debug),
+ * on the console and in the log.
+ */
+class ReadableErrorsTest {
+
+    /** A Java class named in full (java.io.IOException, org.apache.camel.CamelExchangeException, ...). */
+    static final Pattern CLASS_NAME = Pattern.compile("\\b(?:java|javax|jakarta|sun|org|com|io|avqa)\\.(?:[a-z_]\\w*\\.)*[A-Z]\\w*");
+    /** A stack frame. */
+    static final Pattern FRAME = Pattern.compile("(?m)^\\s+at [\\w.$]+\\(|\\bat [\\w$]+(?:\\.[\\w$]+)+\\([\\w]+\\.java:\\d+\\)");
+    /** Camel's exchange ids (1E68B0F2A4D5C33-0000000000000001) and the words around them. */
+    static final Pattern EXCHANGE = Pattern.compile("Exchange\\[|ExchangeId|MessageId|[0-9A-F]{15}-[0-9A-F]{16}");
+
+    static void assertReadable(String what, String output) {
+        assertFalse(output.isBlank(), what + ": something was said");
+        assertFalse(CLASS_NAME.matcher(output).find(), what + ": a Java class name in\n" + output);
+        assertFalse(FRAME.matcher(output).find(), what + ": a stack trace in\n" + output);
+        assertFalse(EXCHANGE.matcher(output).find(), what + ": an exchange id in\n" + output);
+        for (String bad : List.of("Exception", "Caused by", "Multicast processing failed", "Failed delivery")) {
+            assertFalse(output.contains(bad), what + ": '" + bad + "' in\n" + output);
+        }
+        for (String line : output.lines().toList()) {
+            assertTrue(line.matches("^(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d\\S* (INFO|WARN|ERROR) .*|avqa-downloader: .*)$"),
+                    what + ": every message is one line of its own, and this is not one: '" + line + "' in\n" + output);
+        }
+    }
+
+    /** The console output of the process and its log file, each held to the rule. */
+    static void assertReadable(String what, Path console, Path dataDir) throws IOException {
+        assertReadable(what + " (console)", ServiceTest.read(console));
+        Path log = dataDir.resolve("avqa_download.log");
+        assertTrue(Files.isRegularFile(log), what + ": a log was written");
+        assertReadable(what + " (log)", Files.readString(log));
+    }
+
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static List<String> args(Path tmp, List<String> ids, String sourceTemplate) throws IOException {
+        Fixture.annotations(tmp.resolve("meta"), "test", ids);
+        List<String> args = Fixture.localArgs(tmp.resolve("data"), tmp.resolve("meta"), sourceTemplate);
+        args.addAll(List.of("--retry-attempts", "2", "--backoff", "0.1"));
+        return args;
+    }
+
+    static int runToEnd(List<String> args, Map<String, String> env, Path console) throws Exception {
+        Process p = Fixture.startJvm(args, env, console);
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
+            return p.exitValue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void badAnnotationsAreOneLineNamingTheFileAndTheLine(@TempDir Path tmp) throws Exception {
+        List<String> args = args(tmp, List.of("aaaaaaaaaaa", "bbbbbbbbbbb"), "http://127.0.0.1:9/v/{id}.mp4");
+        Path file = tmp.resolve("meta/avqa-test.json");
+        String pretty = Fixture.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Fixture.readJson(file));
+        Files.writeString(file, pretty.substring(0, pretty.length() / 2));
+        Path console = tmp.resolve("console.txt");
+
+        assertEquals(2, runToEnd(args, Map.of(), console));
+
+        assertTrue(ServiceTest.read(console).contains("avqa-downloader: avqa-test.json at line "), ServiceTest.read(console));
+        assertReadable("bad annotations", console, tmp.resolve("data"));
+    }
+
+    @Test
+    void anUnreachableHostIsOneLineForTheAnnotationsAndForEachVideo(@TempDir Path tmp) throws Exception {
+        int port = closedPort();
+        List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4");
+        args.addAll(List.of("--metadata-url", "http://127.0.0.1:" + port + "/json"));
+        Path console = tmp.resolve("annotations.txt");
+        assertEquals(2, runToEnd(args, Map.of(), console));
+        assertTrue(ServiceTest.read(console).contains("cannot fetch avqa-test.json from http://127.0.0.1:" + port
+                + "/json: the connection was refused"), ServiceTest.read(console));
+        assertReadable("annotation host unreachable", console, tmp.resolve("data"));
+
+        Path videos = tmp.resolve("videos");
+        Files.createDirectories(videos);
+        List<String> videoArgs = args(videos, List.of("aaaaaaaaaaa", "bbbbbbbbbbb"), "http://127.0.0.1:" + port + "/v/{id}.mp4");
+        Path videoConsole = videos.resolve("console.txt");
+        assertEquals(1, runToEnd(videoArgs, Map.of(), videoConsole));
+        assertTrue(ServiceTest.read(videoConsole).contains("Failed: aaaaaaaaaaa [transient] network failure"),
+                ServiceTest.read(videoConsole));
+        assertReadable("video host unreachable", videoConsole, videos.resolve("data"));
+        assertReadable("the failure record", Files.readString(videos.resolve("data/failed/aaaaaaaaaaa.json"))
+                .lines().filter(l -> l.contains("reason") || l.contains("last_error"))
+                .map(l -> "avqa-downloader: " + l.strip()).reduce("", (a, b) -> a + b + "\n"));
+    }
+
+    @Test
+    void aScheduledRunThatFailsIsOneLineAndTheServiceGoesOn(@TempDir Path tmp) throws Exception {
+        int port = closedPort();
+        List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:9/v/{id}.mp4");
+        args.addAll(List.of("--metadata-url", "http://127.0.0.1:" + port + "/json", "--schedule", "--cron", "*/2 * * * * ?"));
+        Path console = tmp.resolve("console.txt");
+        Process service = Fixture.startJvm(args, Map.of(), console);
+        try {
+            Fixture.await("two scheduled runs to fail", 60_000,
+                    () -> ServiceTest.count(ServiceTest.read(console), "The scheduled run failed") >= 2);
+            assertTrue(service.isAlive(), "the service goes on");
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS));
+        }
+        assertEquals(0, service.exitValue());
+        assertTrue(ServiceTest.read(console).contains("The scheduled run failed: cannot fetch avqa-test.json from http://127.0.0.1:"
+                + port + "/json: the connection was refused"), ServiceTest.read(console));
+        assertReadable("a scheduled run that fails", console, tmp.resolve("data"));
+    }
+
+    @Test
+    void aBrokenRouteEditIsOneWarningNamingTheFileAndTheLineAndTheRoutesKeepRunning(@TempDir Path tmp) throws Exception {
+        Path routes = copyOfRoutes(tmp);
+        List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:9/v/{id}.mp4");
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", "off"));
+        Path console = tmp.resolve("console.txt");
+        Process service = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), console);
+        try {
+            Fixture.await("the first run to end", 60_000, () -> ServiceTest.read(console).contains("Run finished"));
+            Path pace = routes.resolve("06-pace-requests.yaml");
+            String yaml = Files.readString(pace);
+            int line = lineOf(yaml, "- route:");
+            Files.writeString(pace, yaml.replace("- route:", "- route: [unclosed"));
+            // (the write truncates the file first: a watcher may see it empty for a moment, and say so)
+            Fixture.await("the broken edit to be reported", 30_000,
+                    () -> ServiceTest.read(console).contains(pace + ", line " + line + ": "));
+            String warning = ServiceTest.read(console).lines().filter(l -> l.contains(pace + ", line ")).findFirst()
+                    .orElseThrow();
+            assertTrue(warning.contains(" WARN ") && warning.contains(pace.toString() + ", line " + line + ": ")
+                    && warning.contains("the routes loaded before keep running"), warning);
+
+            // a field the DSL does not know, in a file that parses
+            int throttleLine = lineOf(yaml, "id: throttle");
+            Files.writeString(pace, yaml.replace("id: throttle", "id: throttle\n            timePeriodMilis: 5"));
+            Fixture.await("the second broken edit to be reported, at the line of the unknown field", 30_000,
+                    () -> ServiceTest.read(console).contains(pace + ", line " + (throttleLine + 1) + ": "));
+            assertTrue(service.isAlive());
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS));
+        }
+        assertEquals(0, service.exitValue());
+        assertReadable("a broken route edit", console, tmp.resolve("data"));
+    }
+
+    @Test
+    void aRouteFileThatCannotBeLoadedAtStartIsOneLineAndDebugShowsTheStackTrace(@TempDir Path tmp) throws Exception {
+        Path routes = copyOfRoutes(tmp);
+        Path pace = routes.resolve("06-pace-requests.yaml");
+        String yaml = Files.readString(pace);
+        Files.writeString(pace, yaml.replace("- route:", "- route: [unclosed"));
+        List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:9/v/{id}.mp4");
+        Path console = tmp.resolve("console.txt");
+        assertEquals(1, runToEnd(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), console));
+        assertTrue(ServiceTest.read(console).contains("avqa-downloader: run stopped: " + pace + ", line "
+                + lineOf(yaml, "- route:") + ": "), ServiceTest.read(console));
+        assertReadable("a broken route file at start", console, tmp.resolve("data"));
+
+        // valid YAML naming a bean nobody made: Camel cannot make the route
+        Files.writeString(pace, yaml.replace("ref: coolDown", "ref: noSuchBean"));
+        Path other = tmp.resolve("no-bean.txt");
+        Files.delete(tmp.resolve("data/avqa_download.log"));
+        assertEquals(1, runToEnd(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), other));
+        assertTrue(ServiceTest.read(other).contains("avqa-downloader: run stopped: the route pace-requests cannot be made "
+                + "from its file: No bean could be found in the registry for: noSuchBean; fix the file and start again"),
+                ServiceTest.read(other));
+        assertReadable("a route that cannot be made at start", other, tmp.resolve("data"));
+
+        // with --debug, the stack trace is there for a bug report
+        List<String> debug = new ArrayList<>(args);
+        debug.add("--debug");
+        Path traced = tmp.resolve("debug.txt");
+        assertEquals(1, runToEnd(debug, Map.of("AVQA_ROUTES_DIR", routes.toString()), traced));
+        assertTrue(FRAME.matcher(Files.readString(tmp.resolve("data/avqa_download.log"))).find(), "a stack trace with --debug");
+    }
+
+    static Path copyOfRoutes(Path tmp) throws IOException {
+        Path routes = tmp.resolve("routes");
+        Files.createDirectories(routes);
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        return routes;
+    }
+
+    /** The 1-based line of the first occurrence of {@code text}. */
+    static int lineOf(String yaml, String text) {
+        return (int) yaml.substring(0, yaml.indexOf(text)).chars().filter(c -> c == '\n').count() + 1;
+    }
+}

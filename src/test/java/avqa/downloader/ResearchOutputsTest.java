@@ -1,0 +1,396 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the researcher runs next, made by the run itself with real ffmpeg: audio as the models want it
+ * (16 kHz mono), frames at FPS, padding to a length, provenance and checksums a second lab can check.
+ */
+class ResearchOutputsTest extends LoopbackServerTest {
+
+    @Test
+    void audioAt16kMonoAndAFrameASecondWithProvenanceAndChecksumsThatSha256sumAccepts(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serveClips("ref", 3);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--audio-rate", "16000", "--audio-channels", "1", "--frames", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            JsonNode audio = ffprobeStream(data.resolve("audio/" + id + ".wav"));
+            assertEquals(16000, audio.path("sample_rate").asInt(), id);
+            assertEquals(1, audio.path("channels").asInt(), id);
+            double seconds = Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0];
+            List<Path> frames = files(data.resolve("frames/" + id));
+            assertTrue(Math.abs(frames.size() - Math.round(seconds)) <= 1, id + ": " + frames.size() + " frames for "
+                    + seconds + " s");
+            assertEquals("000001.jpg", frames.get(0).getFileName().toString());
+            assertDecodes(data.resolve("frames/" + id));
+        }
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+
+        // one provenance line per complete file, whose SHA-256 is the file's; the download's source is its URL
+        Map<String, JsonNode> lines = assertProvenanceOfEveryFile(data);
+        for (String id : ids) {
+            JsonNode video = lines.get("videos/" + id + ".mp4");
+            assertNotNull(video, id);
+            assertEquals(Checksums.sha256(data.resolve("videos/" + id + ".mp4")), video.path("sha256").asText());
+            assertTrue(video.path("source").path("url").asText().endsWith("/v/" + id + ".mp4"), video.toString());
+            assertEquals("h264", video.path("video_codec").asText());
+            assertEquals(320, video.path("width").asInt());
+            assertEquals(240, video.path("height").asInt());
+            assertEquals("25/1", video.path("frame_rate").asText());
+            assertEquals(44100, video.path("audio_rate").asInt());
+            JsonNode audio = lines.get("audio/" + id + ".wav");
+            assertEquals(Checksums.sha256(data.resolve("audio/" + id + ".wav")), audio.path("sha256").asText());
+            assertEquals(16000, audio.path("rate").asInt());
+            assertEquals(1, audio.path("channels").asInt());
+            assertEquals("videos/" + id + ".mp4", audio.path("made_from").asText());
+            assertFalse(audio.path("tools").path("ffmpeg").asText().isEmpty(), audio.toString());
+            JsonNode frames = lines.get("frames/" + id + "/");
+            assertEquals(files(data.resolve("frames/" + id)).size(), frames.path("count").asInt());
+        }
+        assertEquals(ids.size() * 3, lines.size(), "a line per video, audio file and frames folder");
+
+        // SHA256SUMS: every file, in the form sha256sum -c checks from the data directory
+        int listed = Files.readAllLines(data.resolve("SHA256SUMS")).size();
+        int filesInPlace = 0;
+        for (String id : ids) {
+            filesInPlace += 2 + files(data.resolve("frames/" + id)).size();
+        }
+        assertEquals(filesInPlace, listed);
+        assertEquals(0, sha256sumCheck(data), "sha256sum -c SHA256SUMS passes");
+
+        // a rerun makes nothing and appends nothing
+        long requests = ids.stream().mapToLong(id -> server.hits(id).size()).sum();
+        assertEquals(0, Fixture.run(args).exit());
+        assertEquals(requests, ids.stream().mapToLong(id -> server.hits(id).size()).sum());
+        assertEquals(listed, Files.readAllLines(data.resolve("SHA256SUMS")).size());
+        assertEquals(ids.size() * 3, Files.readAllLines(data.resolve("metadata/provenance.jsonl")).size());
+
+        // one byte flipped in one video: --verify --checksums names exactly that file
+        Path victim = data.resolve("videos/" + ids.get(1) + ".mp4");
+        byte[] bytes = Files.readAllBytes(victim);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(victim, bytes);
+        Fixture.Outcome verify = Fixture.run(List.of("--verify", "--checksums", "--data-dir", data.toString(),
+                "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        assertEquals(1, verify.exit(), verify.stdout());
+        JsonNode report = Fixture.readJson(data.resolve("verify_report.json"));
+        assertEquals(List.of("videos/" + ids.get(1) + ".mp4"), texts(report.path("checksums_changed")));
+        assertEquals(List.of(), texts(report.path("checksums_missing")));
+        assertTrue(verify.stdout().contains("videos/" + ids.get(1) + ".mp4"), verify.stdout());
+        Files.write(victim, flip(bytes));
+
+        // another lab's list with one different, one missing and one extra entry: exactly those three
+        List<String> ours = Files.readAllLines(data.resolve("SHA256SUMS"));
+        List<String> theirs = new ArrayList<>(ours);
+        String differs = theirs.get(0);
+        theirs.set(0, "0".repeat(64) + differs.substring(64));
+        String extraHere = theirs.remove(1);
+        theirs.add("a".repeat(64) + "  videos/theirs-only.mp4");
+        Path theirList = tmp.resolve("their-SHA256SUMS");
+        Files.write(theirList, theirs);
+        Fixture.Outcome against = Fixture.run(List.of("--verify", "--against", theirList.toString(), "--data-dir",
+                data.toString(), "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        assertEquals(1, against.exit(), against.stdout());
+        report = Fixture.readJson(data.resolve("verify_report.json"));
+        assertEquals(List.of(differs.substring(66)), texts(report.path("against_differ")));
+        assertEquals(List.of("videos/theirs-only.mp4"), texts(report.path("against_missing")));
+        assertEquals(List.of(extraHere.substring(66)), texts(report.path("against_extra")));
+        assertTrue(against.stdout().contains("1 differ, 1 missing here, 1 extra here"), against.stdout());
+
+        // the same list as ours: nothing to report
+        Fixture.Outcome same = Fixture.run(List.of("--verify", "--checksums", "--against",
+                data.resolve("SHA256SUMS").toString(), "--data-dir", data.toString(), "--dataset", "music-avqa",
+                "--splits", "test", "--frames", "1"));
+        assertEquals(0, same.exit(), same.stdout());
+    }
+
+    @Test
+    void padToEightSecondsGivesAFiveSecondClipEightSecondsOfAudioAndEightFramesTheLastRepeating(@TempDir Path tmp)
+            throws Exception {
+        Path chirp = Fixture.CLIPS.resolve("chirp-5s.mp4");
+        if (!Files.isRegularFile(chirp)) {
+            // a rising tone: no two seconds of its sound are alike, so a repeated second shows
+            ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=5", "-f", "lavfi", "-i",
+                    "aevalsrc=sin(2*PI*(300+200*t)*t):s=44100:d=5", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", Fixture.CLIPS.resolve("chirp-5s.tmp.mp4").toString());
+            Files.move(Fixture.CLIPS.resolve("chirp-5s.tmp.mp4"), chirp);
+        }
+        server.serve("pad5s", chirp);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, List.of("pad5s"), server.mediaFileTemplate());
+        args.addAll(List.of("--frames", "1", "--pad-to", "8"));
+
+        assertEquals(0, Fixture.run(args).exit());
+
+        Path wav = data.resolve("audio/pad5s.wav");
+        assertEquals(8.0, MediaValidator.wavSeconds(wav), 0.01);
+        assertEquals(8.0, Fixture.probe(wav)[1], 0.05, "ffprobe agrees");
+        // the sound as ffmpeg decodes it from the video, then its last second again and again
+        int[] rateChannels = MediaValidator.wavFormat(wav);
+        int second = rateChannels[0] * rateChannels[1] * 2;
+        byte[] original = ffmpegOut("-i", data.resolve("videos/pad5s.mp4").toString(), "-map", "0:a:0",
+                "-c:a", "pcm_s16le", "-f", "s16le", "-");
+        byte[] pcm = wavData(wav);
+        assertEquals(8 * second, pcm.length, 4);
+        assertArrayEquals(original, java.util.Arrays.copyOf(pcm, original.length), "the sound itself, unchanged");
+        byte[] last = java.util.Arrays.copyOfRange(original, original.length - second, original.length);
+        for (int at = original.length; at < pcm.length; at += second) {
+            int n = Math.min(second, pcm.length - at);
+            assertArrayEquals(java.util.Arrays.copyOf(last, n), java.util.Arrays.copyOfRange(pcm, at, at + n),
+                    "padding at byte " + at + " is the last second again");
+        }
+        assertFalse(java.util.Arrays.equals(last, java.util.Arrays.copyOfRange(original, original.length - 2 * second,
+                original.length - second)), "the sound's own seconds differ");
+
+        List<Path> frames = files(data.resolve("frames/pad5s"));
+        assertEquals(8, frames.size());
+        byte[] fifth = Files.readAllBytes(frames.get(4));
+        for (int i = 5; i < 8; i++) {
+            assertArrayEquals(fifth, Files.readAllBytes(frames.get(i)), "frame " + (i + 1) + " repeats the last second");
+        }
+        assertFalse(java.util.Arrays.equals(fifth, Files.readAllBytes(frames.get(3))), "the clip's own frames differ");
+
+        JsonNode audioLine = provenanceByFile(data).get("audio/pad5s.wav");
+        assertEquals(3.0, audioLine.path("padded_seconds").asDouble(), 0.05);
+        assertEquals("the last second repeated", audioLine.path("padding").asText());
+        assertEquals(3, provenanceByFile(data).get("frames/pad5s/").path("padded_frames").asInt());
+        // --verify knows the padding: the 8 s audio of a 5 s video is not called invalid
+        assertEquals(0, Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
+                "--splits", "test", "--frames", "1", "--pad-to", "8")).exit());
+    }
+
+    /**
+     * A kill -9 while ffmpeg writes the frames leaves no folder under its final name; the video had
+     * taken its name already, so the next run makes its audio and frames without any request.
+     */
+    @Test
+    void aKillDuringTheFramesLeavesNoHalfFolderAndTheRerunCompletesItWithoutARequest(@TempDir Path tmp)
+            throws Exception {
+        Path big = Fixture.CLIPS.resolve("hd-20s.mp4");
+        if (!Files.isRegularFile(big)) {
+            ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=20",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=20",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+                    Fixture.CLIPS.resolve("hd-20s.tmp.mp4").toString());
+            Files.move(Fixture.CLIPS.resolve("hd-20s.tmp.mp4"), big);
+        }
+        server.serve("killframes", big);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, List.of("killframes"), server.mediaFileTemplate());
+        args.addAll(List.of("--frames", "25"));
+        Path log = tmp.resolve("first.log");
+        Process first = Fixture.startJvm(args, Map.of(), log);
+        Path working = data.resolve(".partial/killframes/frames");
+        try {
+            Fixture.await("ffmpeg writing frames", 120_000, () -> count(working) >= 5);
+        } finally {
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+        Fixture.processesUsing(data).forEach(ProcessHandle::destroyForcibly);
+        assertTrue(count(working) < 500, "killed in the middle of the frames");
+        assertFalse(Files.exists(data.resolve("frames/killframes")), "no half-filled folder under the final name");
+        assertTrue(Files.isRegularFile(data.resolve("videos/killframes.mp4")), "the video had taken its name");
+        int requests = server.hits("killframes").size();
+
+        Fixture.Outcome rerun = Fixture.run(args);
+
+        assertEquals(0, rerun.exit(), rerun.stderr());
+        assertEquals(requests, server.hits("killframes").size(), "no request: made from the video in place");
+        assertEquals(500, files(data.resolve("frames/killframes")).size(), 1.0);
+        assertTrue(Files.isRegularFile(data.resolve("audio/killframes.wav")));
+        assertEquals(0, sha256sumCheck(data));
+    }
+
+    /**
+     * Outputs asked for later are made from the complete videos, without any request: frames added to a
+     * dataset made without them, and the reference profile over audio made at the source's rate.
+     */
+    @Test
+    void framesAndTheReferenceProfileAskedForLaterAreMadeFromTheVideosInPlace(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("later", 2);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        assertEquals(44100, ffprobeStream(data.resolve("audio/later0.wav")).path("sample_rate").asInt());
+        int requests = ids.stream().mapToInt(id -> server.hits(id).size()).sum();
+
+        List<String> framesToo = new ArrayList<>(args);
+        framesToo.addAll(List.of("--frames", "1"));
+        assertEquals(0, Fixture.run(framesToo).exit());
+        for (String id : ids) {
+            assertEquals(3, files(data.resolve("frames/" + id)).size(), 1.0);
+        }
+        assertEquals(44100, ffprobeStream(data.resolve("audio/later0.wav")).path("sample_rate").asInt(),
+                "the audio is left as it was");
+
+        List<String> reference = new ArrayList<>(args);
+        reference.addAll(List.of("--profile", "music-avqa-reference"));
+        Fixture.Outcome outcome = Fixture.run(reference);
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertEquals(16000, ffprobeStream(data.resolve("audio/" + id + ".wav")).path("sample_rate").asInt());
+        }
+        assertEquals(requests, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "no request at all");
+        assertEquals(0, sha256sumCheck(data), "SHA256SUMS lists the new audio, not the old");
+        assertEquals(ids.size() * 2 + ids.size() * 3, Files.readAllLines(data.resolve("SHA256SUMS")).size());
+        assertTrue(Fixture.readJson(data.resolve("metadata/outputs.json")).path("audio_rate").asText().equals("16000"));
+        // and a check with other settings changes nothing
+        assertEquals(0, Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
+                "--splits", "test")).exit());
+        assertEquals(16000, ffprobeStream(data.resolve("audio/later0.wav")).path("sample_rate").asInt());
+    }
+
+    @Test
+    void checksumsAndAgainstGoWithVerifyAndAnUnreadableListIsSaidInOneLine(@TempDir Path tmp) {
+        Fixture.Outcome alone = Fixture.run(List.of("--checksums", "--data-dir", tmp.toString()));
+        assertEquals(2, alone.exit());
+        assertTrue(alone.stderr().contains("--checksums goes with --verify"), alone.stderr());
+        Fixture.Outcome missing = Fixture.run(List.of("--verify", "--against", tmp.resolve("nope").toString(),
+                "--data-dir", tmp.toString()));
+        assertEquals(2, missing.exit());
+        assertEquals(1, missing.stderr().strip().lines().count(), missing.stderr());
+        assertTrue(missing.stderr().contains("--against: cannot read"), missing.stderr());
+    }
+
+    private static void ffmpeg(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd));
+    }
+
+    private static byte[] ffmpegOut(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0);
+        return out;
+    }
+
+    /** The samples of a WAV: its data chunk. */
+    private static byte[] wavData(Path wav) throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(wav)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int pos = 12;
+        while (pos + 8 <= b.limit()) {
+            int id = b.getInt(pos);
+            int size = b.getInt(pos + 4);
+            if (id == 0x61746164) {
+                return java.util.Arrays.copyOfRange(b.array(), pos + 8, pos + 8 + size);
+            }
+            pos += 8 + size + (size & 1);
+        }
+        throw new AssertionError("no data chunk in " + wav);
+    }
+
+    /**
+     * Every video and audio file in place has a provenance line (the last of its file) whose SHA-256 is
+     * the file's, and every frames folder one whose count is the folder's; returns the lines by file.
+     */
+    static Map<String, JsonNode> assertProvenanceOfEveryFile(Path data) throws Exception {
+        Map<String, JsonNode> lines = provenanceByFile(data);
+        for (String dir : List.of("videos", "audio")) {
+            for (Path f : files(data.resolve(dir))) {
+                JsonNode line = lines.get(dir + "/" + f.getFileName());
+                assertNotNull(line, "no provenance line for " + f);
+                assertEquals(Checksums.sha256(f), line.path("sha256").asText(), f.toString());
+                assertEquals(Files.size(f), line.path("bytes").asLong(), f.toString());
+            }
+        }
+        if (Files.isDirectory(data.resolve("frames"))) {
+            for (Path folder : files(data.resolve("frames"))) {
+                JsonNode line = lines.get("frames/" + folder.getFileName() + "/");
+                assertNotNull(line, "no provenance line for " + folder);
+                assertEquals(files(folder).size(), line.path("count").asInt(), folder.toString());
+            }
+        }
+        return lines;
+    }
+
+    static Map<String, JsonNode> provenanceByFile(Path data) throws Exception {
+        Map<String, JsonNode> out = new HashMap<>();
+        for (String line : Files.readAllLines(data.resolve("metadata/provenance.jsonl"))) {
+            JsonNode n = Fixture.JSON.readTree(line);
+            out.put(n.path("file").asText(), n);
+        }
+        return out;
+    }
+
+    static int sha256sumCheck(Path data) throws Exception {
+        Process p = new ProcessBuilder("sha256sum", "--quiet", "-c", "SHA256SUMS").directory(data.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        if (p.exitValue() != 0) {
+            System.err.println(out);
+        }
+        return p.exitValue();
+    }
+
+    private static JsonNode ffprobeStream(Path file) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
+                .start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return Fixture.JSON.readTree(out).path("streams").path(0);
+    }
+
+    /** Every image of a frames folder decodes: ffmpeg reads them all as a sequence without an error. */
+    private static void assertDecodes(Path folder) throws Exception {
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", folder.resolve("%06d.jpg").toString(),
+                "-f", "null", "-").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("", out.strip(), "no decoding error in " + folder);
+    }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    private static int count(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return (int) s.count();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static byte[] flip(byte[] bytes) {
+        bytes[bytes.length / 2] ^= 0x01;
+        return bytes;
+    }
+}
