@@ -123,6 +123,11 @@ public final class CoolDown {
         }
     }
 
+    /** Whether no cool-down is on now (a start that got its turn during one takes a new turn after it). */
+    public synchronized boolean over() {
+        return System.currentTimeMillis() >= until;
+    }
+
     /** Milliseconds left of the current cool-down (0 when none), for status lines. */
     public synchronized long remainingMillis() {
         return Math.max(0, until - System.currentTimeMillis());

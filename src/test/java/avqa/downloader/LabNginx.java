@@ -27,7 +27,8 @@ final class LabNginx implements AutoCloseable {
 
     /**
      * @param perMinute requests a client address may make per minute ({@code limit_req rate})
-     * @param burst     requests above the rate it may make at once before the 429s begin
+     * @param burst     requests above the rate it may make at once before the 429s begin (0: none; a request
+     *                  sooner than 60 / perMinute seconds after the last is answered 429)
      * @param slowRate  bytes per second of {@code /slow/}
      * @param retryAfter seconds a 429 asks the client to wait (its Retry-After header), or 0 for no such header
      *                   (nginx's own behaviour)
@@ -56,12 +57,12 @@ final class LabNginx implements AutoCloseable {
                   add_header Retry-After $retry_after always;
                   server {
                     listen ADDRESS:80;
-                    location /v/ { alias DIR/v/; limit_req zone=perip burst=BURST nodelay; }
-                    location /slow/ { alias DIR/v/; limit_req zone=perip burst=BURST nodelay; limit_rate SLOW; }
+                    location /v/ { alias DIR/v/; limit_req zone=perip BURST; }
+                    location /slow/ { alias DIR/v/; limit_req zone=perip BURST; limit_rate SLOW; }
                   }
                 }
                 """.replace("DIR", dir.toString()).replace("ADDRESS", host.address()).replace("RATE", String.valueOf(perMinute))
-                .replace("BURST", String.valueOf(burst)).replace("SLOW", slowRate)
+                .replace("BURST", burst > 0 ? "burst=" + burst + " nodelay" : "").replace("SLOW", slowRate)
                 .replace("RETRY", retryAfter > 0 ? String.valueOf(retryAfter) : ""));
     }
 

@@ -166,7 +166,7 @@ final class ScaleOut {
 
     /** The same throttle for every worker: 20 % above the server's limit per address (the cool-down as by default). */
     static List<String> workerArgs(int perMinute) {
-        return List.of("--workers", "2", "--max-requests", String.valueOf(perMinute + Math.max(1, perMinute / 5)),
+        return List.of("--workers", "3", "--max-requests", String.valueOf(perMinute + Math.max(1, perMinute / 5)),
                 "--period", "60", "--retry-attempts", "10", "--backoff", "1");
     }
 }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many hosts where it matters: three worker hosts, each in a network namespace of its own with its
- * own address, fetch from nginx on a host of its own that limits each client address to 60 requests a
- * minute and answers 429 past it (limit_req, no Retry-After, as nginx does by default). Every worker
- * is set 20 % above that limit. The planner, the broker and the database are the lab's own. Every
+ * own address, fetch from nginx on a host of its own that limits each client address to 30 requests a
+ * minute, no burst, and answers 429 past it (limit_req, no Retry-After, as nginx does by default).
+ * Every worker is set 20 % above that limit. The planner, the broker and the database are the lab's own. Every
  * video ends complete once, none is recorded failed, and each host's cool-downs follow the 429s sent
  * to its own address only. The speed is measured by bench/scale-out.sh, not asserted here.
  */
@@ -25,10 +25,11 @@ class ScaleOutTest {
     void threeHostsEachLimitedOnItsOwnAddressCompleteEveryVideoOnce(@TempDir Path tmp) throws Exception {
         NetLab.requireOrSkip("ScaleOutTest", ManyHosts.unavailable());
         Path clip = Fixture.clip("tone-3s", 3, true);
-        try (ManyHosts lab = new ManyHosts(tmp.resolve("lab"), 60, 1, "200k", 0)) {
+        // no burst: a request sooner than 2 s after the last one from the same address is answered 429
+        try (ManyHosts lab = new ManyHosts(tmp.resolve("lab"), 30, 0, "200k", 0)) {
             List<NetLab.Host> hosts = List.of(lab.net.host(), lab.net.host(), lab.net.host());
             ScaleOut.Result r = ScaleOut.run(lab, hosts, clip, 36, tmp.resolve("run"),
-                    List.of("--workers", "2", "--max-requests", "72", "--period", "60", "--cooldown", "2",
+                    List.of("--workers", "3", "--max-requests", "36", "--period", "60", "--cooldown", "2",
                             "--retry-attempts", "10", "--backoff", "0.5"));
             System.out.printf("ScaleOutTest: %d videos, 3 hosts, %.1f s, %.1f videos/min; 429s per host %s%n", r.videos(),
                     r.seconds(), r.perMinute(), r.shares().stream().map(ScaleOut.HostShare::limited).toList());
@@ -55,6 +56,10 @@ class ScaleOutTest {
             long limited = 0;
             for (ScaleOut.HostShare s : r.shares()) {
                 assertTrue(s.ok() > 0, s.address() + " fetched videos from its own address");
+                assertTrue(s.limited() > 0, s.address() + " was limited (20 % above nginx's limit, no burst): some 429s");
+                assertTrue(s.coolDownsAt().size() > 0, s.address() + " cooled down after its 429s");
+                assertTrue(ClusterTest.read(s.log()).contains("This host's download starts are spaced"),
+                        s.address() + " spaced its starts wider after its 429s");
                 limited += s.limited();
                 assertTrue(s.coolDownsAt().size() <= s.limited(), s.address() + ": no more cool-downs than 429s to "
                         + "its own address: " + s.coolDownsAt() + " vs " + s.limitedAt());
