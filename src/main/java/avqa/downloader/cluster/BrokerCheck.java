@@ -69,6 +69,8 @@ public final class BrokerCheck {
             check.submit(() -> {
                 ActiveMQConnectionFactory cf = connections.connectionFactory();
                 cf.setBrokerURL(uri);
+                // this check's connection says nothing about the node's own (BrokerLink)
+                cf.setTransportListener(null);
                 try (jakarta.jms.Connection c = cf.createConnection()) {
                     c.start();
                 }
