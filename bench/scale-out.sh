@@ -4,7 +4,8 @@
 # a database of the benchmark's own (see the README, "Many hosts, one dataset").
 #   bench/scale-out.sh [videos per worker host, default 30] [limit per address per minute, default 30] [worker options...]
 #   (each run has as many videos per host: 30, 60, 90; every worker is set 20 % above the limit)
-#   SCALE_OUT_HOSTS=1,3 (the host counts, default 1,2,3); SCALE_OUT_RETRY_AFTER=N (nginx's 429s say
+#   SCALE_OUT_HOSTS=1,3 (the host counts, default 1,2,3); SCALE_OUT_BURST=N (nginx's burst, default 2; 0:
+#   none); SCALE_OUT_RETRY_AFTER=N (nginx's 429s say
 #   Retry-After: N; default none, as nginx's limit_req answers); AVQA_* settings reach every worker.
 # Needs root (network namespaces), iproute2, nginx, Debian's activemq and PostgreSQL 15 (installed by
 # scripts/cluster-services.sh start and .ci/run). It runs a copy of the code as built when it starts,

@@ -137,10 +137,11 @@ final class ScaleOut {
         List<String> workerArgs = new ArrayList<>(workerArgs(perMinute));
         workerArgs.addAll(extra);
         int retryAfter = Integer.parseInt(System.getenv().getOrDefault("SCALE_OUT_RETRY_AFTER", "0"));
-        System.out.printf("Scale-out: %d videos per worker host, nginx limit %d/min per address (burst 2, %s), workers: %s%n", perHost,
-                perMinute, retryAfter > 0 ? "Retry-After: " + retryAfter : "no Retry-After", String.join(" ", workerArgs));
+        System.out.printf("Scale-out: %d videos per worker host, nginx limit %d/min per address (burst %s, %s), workers: %s%n", perHost,
+                perMinute, System.getenv().getOrDefault("SCALE_OUT_BURST", "2"), retryAfter > 0 ? "Retry-After: " + retryAfter : "no Retry-After", String.join(" ", workerArgs));
         Map<Integer, Result> results = new LinkedHashMap<>();
-        try (ManyHosts lab = new ManyHosts(work.resolve("lab"), perMinute, 2, "200k", retryAfter)) {
+        int burst = Integer.parseInt(System.getenv().getOrDefault("SCALE_OUT_BURST", "2"));
+        try (ManyHosts lab = new ManyHosts(work.resolve("lab"), perMinute, burst, "200k", retryAfter)) {
             List<NetLab.Host> hosts = List.of(lab.net.host(), lab.net.host(), lab.net.host());
             for (String count : System.getenv().getOrDefault("SCALE_OUT_HOSTS", "1,2,3").split(",")) {
                 int k = Integer.parseInt(count.strip());
