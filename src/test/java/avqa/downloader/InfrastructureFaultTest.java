@@ -293,13 +293,14 @@ class InfrastructureFaultTest {
 
         // and it takes videos again: more videos for both
         Run more = new Run(run.queue(), new ArrayList<>(run.ids()), run.meta(), run.data(), run.dir());
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 6; i++) {
             String extra = "cutmore" + (System.nanoTime() % 100_000) + "v" + i;
             more.ids().add(extra);
             lab.nginx.serve(extra, clip);
         }
         Fixture.annotations(run.meta(), "test", more.ids());
-        plan(more, lab.nginx.template(), "--refresh-metadata");
+        // slowly: the other worker, one video at a time, cannot take them all before the cut-off one is back at it
+        plan(more, lab.nginx.slowTemplate(), "--refresh-metadata");
         awaitAllComplete(more);
         assertTrue(ScaleOut.nodeLog(run.data(), cutOff).contains("Complete: cutmore"), "the cut-off worker fetched again");
         assertCompleteOnce(more, logs(run, workers));
