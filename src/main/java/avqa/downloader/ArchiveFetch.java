@@ -48,10 +48,11 @@ public final class ArchiveFetch {
     private final DiskFull diskFull;
     private final RunControl run;
     private final ArchiveProgress progress;
+    private final ArchiveListing listing;
     private final Map<String, Path> fetched = new LinkedHashMap<>();
 
     public ArchiveFetch(Path dataDir, List<String> urls, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
-                        RunControl run, ArchiveProgress progress) {
+                        RunControl run, ArchiveProgress progress, ArchiveListing listing) {
         this.dir = dataDir.resolve("archives");
         this.urls = urls;
         this.datasetArchive = datasetArchive;
@@ -59,6 +60,7 @@ public final class ArchiveFetch {
         this.diskFull = diskFull;
         this.run = run;
         this.progress = progress;
+        this.listing = listing;
     }
 
     /**
@@ -175,10 +177,29 @@ public final class ArchiveFetch {
                 throw new VideoFailure.Transient("got " + human(size) + " of the " + human(total) + " of " + name
                         + " the server announced; what came is kept, and a later attempt resumes there", "");
             }
+            if (total < 0) {
+                unannouncedLength(url, name, size);
+            }
             finish(url, size);
         } finally {
             progress.done();
             HttpBodies.drop(body);
+        }
+    }
+
+    /**
+     * The host announced no length, so a connection that closed early looks like the end of the file:
+     * the archive must read to its end before it counts as whole.
+     */
+    private void unannouncedLength(String url, String name, long size) throws IOException {
+        switch (listing.check(part(url))) {
+            case WHOLE -> LOG.info("The host announced no length for {}; the {} that came read as a whole archive",
+                    name, human(size));
+            case DAMAGED -> throw new VideoFailure.Transient("the host announced no length for " + name + ", and the "
+                    + human(size) + " that came do not read as a whole archive (cut short?); what came is kept, and a "
+                    + "later attempt resumes there", "");
+            case UNCHECKED -> LOG.warn("The host announced no length for {}, and it cannot be checked without bsdtar: "
+                    + "the {} that came are taken as whole", name, human(size));
         }
     }
 

@@ -92,7 +92,7 @@ final class Wiring {
         ArchiveProgress archiveProgress = new ArchiveProgress();
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(),
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
-                archiveProgress);
+                archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports, diskFull,
