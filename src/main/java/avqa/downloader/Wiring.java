@@ -122,8 +122,9 @@ final class Wiring {
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")));
+        boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
-                provenance.groups()));
+                provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null));
         if (record != null) {
             verifier.clusterRecordFrom(record);
         }
