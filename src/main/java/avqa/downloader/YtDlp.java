@@ -28,6 +28,8 @@ public final class YtDlp {
     private final ToolVersions tools;
     private final long timeoutSeconds;
 
+    private Path proxyConfig;
+
     public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools) {
         this.settings = settings;
         this.classifier = classifier;
@@ -223,19 +225,27 @@ public final class YtDlp {
         return copy;
     }
 
-    /** {@code .private/yt-dlp.conf} in the data directory (owner only): the proxy, for --config-locations. */
+    /**
+     * The proxy, for --config-locations: a yt-dlp config file readable by its owner only, in the
+     * machine's temporary directory rather than the data directory (which may be shared storage), made
+     * once per process and deleted when it ends.
+     */
     private synchronized Path proxyConfig() {
-        Path dir = settings.dataDir().resolve(".private");
-        Path conf = dir.resolve("yt-dlp.conf");
-        try {
-            Files.createDirectories(dir);
-            AtomicFiles.ownerOnly(dir);
-            String quoted = "'" + settings.get("avqa.proxy").replace("'", "'\"'\"'") + "'";
-            AtomicFiles.writePrivate(conf, ("--proxy " + quoted + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new BadInputException("cannot write " + conf + ": " + FileTrees.describe(e));
+        if (proxyConfig != null && Files.isRegularFile(proxyConfig)) {
+            return proxyConfig;
         }
-        return conf;
+        try {
+            Path conf = Files.createTempFile("avqa-yt-dlp-", ".conf", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            conf.toFile().deleteOnExit();
+            String quoted = "'" + settings.get("avqa.proxy").replace("'", "'\"'\"'") + "'";
+            Files.write(conf, ("--proxy " + quoted + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            proxyConfig = conf;
+            return conf;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new BadInputException("cannot write a private yt-dlp config for the proxy in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage());
+        }
     }
 
     /**
