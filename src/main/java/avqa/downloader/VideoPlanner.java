@@ -115,14 +115,14 @@ public final class VideoPlanner {
 
         Coverage cov = new Coverage();
         List<VideoTask> tasks = new ArrayList<>();
-        Map<String, List<Clip>> bySource = new LinkedHashMap<>();
-        Map<String, String> sourceUrl = new LinkedHashMap<>();
+        Map<String, SourcePlan> bySource = new LinkedHashMap<>();
         int[] counts = new int[VideoTask.State.values().length];
         int incompleteDatasetClips = 0;
         CaseClashes cases = new CaseClashes(workspace.caseInsensitive());
         Set<String> conflicted = new java.util.HashSet<>();
         for (String id : wanted) {
-            Manifest.Entry entry = clips.get(id);
+            // taken out as it is used: a manifest of a million rows is not held twice over
+            Manifest.Entry entry = clips.remove(id);
             VideoTask task;
             String group;
             String clash = cases.clashWith(id);
@@ -138,8 +138,9 @@ public final class VideoPlanner {
                 task = completion.task(id, VideoTask.download(id, entry.url()));
                 if (task.state() == VideoTask.State.DOWNLOAD) {
                     String source = cases.sourceName(entry.sourceKey());
-                    bySource.computeIfAbsent(source, k -> new ArrayList<>()).add(entry.clip());
-                    sourceUrl.put(source, entry.url());
+                    SourcePlan plan = bySource.computeIfAbsent(source, k -> new SourcePlan());
+                    plan.url = entry.url();
+                    plan.clips.add(entry.clip());
                     counts[VideoTask.State.DOWNLOAD.ordinal()]++;
                     cov.add(id, group, referenced.contains(id));
                     if (datasetClips.contains(id) && !entry.clip().flip()) {
@@ -161,7 +162,7 @@ public final class VideoPlanner {
                 tasks.add(task);
             }
         }
-        bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
+        bySource.forEach((key, source) -> tasks.add(VideoTask.ofClips(key, source.url, List.copyOf(source.clips))));
         coverage = cov;
         lastPlan = List.copyOf(tasks);
         wanted.removeAll(conflicted);
@@ -257,5 +258,11 @@ public final class VideoPlanner {
      */
     public boolean isRecordedComplete(String id) {
         return progress.isComplete(id);
+    }
+
+    /** A download being planned: its URL and the clips cut from it (most sources have one: a list sized for one). */
+    private static final class SourcePlan {
+        private String url;
+        private final List<Clip> clips = new ArrayList<>(1);
     }
 }
