@@ -181,6 +181,39 @@ public final class Benchmark {
         return (System.nanoTime() - t0) / 1000;
     }
 
+    /**
+     * What reading every packet costs: the peers' ffmpeg (the WAV alone) against the tool's one pass (the
+     * WAV, and every packet copied to nowhere with -xerror, so a file cut short fails), on the same
+     * 60-second clip, interleaved, 11 times each; medians of wall and CPU time.
+     */
+    static void packetCheckCost(Path work) throws Exception {
+        Path clip = work.resolve("clip0.mp4");
+        if (!Files.isRegularFile(clip)) {
+            System.out.println("every-packet check: no clip in target/bench (run the whole benchmark once)");
+            return;
+        }
+        Path wav = work.resolve("packet-check.wav");
+        List<String> peer = List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", clip.toString(), "-vn",
+                "-c:a", "pcm_s16le", wav.toString());
+        List<String> tool = List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y", "-i",
+                clip.toString(), "-map", "0:a:0", "-vn", "-sn", "-dn", "-c:a", "pcm_s16le", wav.toString(),
+                "-map", "0", "-c", "copy", "-f", "null", "-");
+        List<Measure> peers = new ArrayList<>();
+        List<Measure> tools = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            peers.add(time(peer));
+            tools.add(time(tool));
+        }
+        Measure p = median(peers);
+        Measure t = median(tools);
+        peers.sort((x, y) -> Double.compare(x.cpu(), y.cpu()));
+        tools.sort((x, y) -> Double.compare(x.cpu(), y.cpu()));
+        System.out.printf("every-packet check on a 60 s clip: ffmpeg -> WAV %.0f ms wall, %.0f ms CPU; the tool's one pass "
+                        + "(WAV + every packet to a null output, -xerror) %.0f ms wall, %.0f ms CPU (medians of 11)%n",
+                p.wall() * 1000, peers.get(5).cpu() * 1000, t.wall() * 1000, tools.get(5).cpu() * 1000);
+        Files.deleteIfExists(wav);
+    }
+
     /** JVM start to the first request nginx logs: a plain java -jar, and with the class-data archive. */
     static void startUp(String id) throws Exception {
         System.out.println();
@@ -332,6 +365,7 @@ public final class Benchmark {
 
     /** Scale: a 1M-row plan, a rerun over 100k complete videos, one completion among 100k. */
     static void scale(Path work) throws Exception {
+        packetCheckCost(work);
         System.out.println();
         Path meta = work.resolve("scale-meta");
         Files.createDirectories(meta);
