@@ -69,6 +69,38 @@ class OldYtDlpTest extends LoopbackServerTest {
     }
 
     @Test
+    void aCurrentYtDlpWithNoJavaScriptRuntimeSendsNothingTowardsYoutubeEither(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        Map<String, String> noRuntime = Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString(),
+                "AVQA_TOOLS_JS_RUNTIME", "none");
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("00000028"));
+        Path manifest = tmp.resolve("clips.csv");
+        Files.writeString(manifest, YOUTUBE_CLIPS);
+        Path data = tmp.resolve("data");
+
+        try (ConnectionSentinel youtube = new ConnectionSentinel()) {
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--manifest", manifest.toString(), "--proxy", youtube.proxyUrl()));
+
+            Fixture.Outcome outcome = Fixture.run(args, noRuntime);
+
+            assertEquals(1, outcome.exit(), "the YouTube clips are not complete");
+            assertEquals(0, youtube.connections(), "no request went towards YouTube");
+        }
+        for (String clip : List.of("ytclipa0001", "ytclipb0001", "ytclipc0001")) {
+            JsonNode r = Fixture.readJson(data.resolve("failed/" + clip + ".json"));
+            assertEquals("tool-outdated", r.get("category").asText(), clip + ": " + r);
+            assertEquals(0, r.get("attempts").asInt(), clip + " was never requested");
+            assertTrue(r.get("reason").asText().contains("JavaScript runtime"), r.toString());
+        }
+        List<String> warnings = Files.readAllLines(data.resolve("avqa_download.log")).stream()
+                .filter(l -> l.contains("Not requesting")).toList();
+        assertEquals(1, warnings.size(), "one warning: " + warnings);
+        assertTrue(warnings.get(0).contains("no JavaScript runtime") && warnings.get(0).contains("deno"), warnings.get(0));
+    }
+
+    @Test
     void otherSourcesGoAheadBesideTheRefusedYoutubeClips(@TempDir Path tmp) throws Exception {
         YtDlpVersions.assumeDebiansOld();
         server.serve("mirrorsource1", clip);
