@@ -104,6 +104,7 @@ final class Wiring {
         main.bind("runControl", run);
         main.bind("ytDlp", new YtDlp(settings, classifier, tools));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
+        main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), diskFull, run));
         main.bind("mediaValidator", new MediaValidator(run));
