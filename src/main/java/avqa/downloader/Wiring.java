@@ -102,7 +102,9 @@ final class Wiring {
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
-        main.bind("ytDlp", new YtDlp(settings, classifier, tools));
+        YtDlp ytDlp = new YtDlp(settings, classifier, tools);
+        main.bind("ytDlp", ytDlp);
+        main.bind("ytDlpBatch", new YtDlpBatch(ytDlp));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), diskFull, run));
