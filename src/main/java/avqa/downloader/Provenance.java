@@ -79,7 +79,7 @@ public final class Provenance {
         line.put("bytes", Files.size(video));
         line.put("sha256", sha);
         Map<String, Object> made = new LinkedHashMap<>();
-        if (job.usedYtDlp()) {
+        if (job.fetched().usedYtDlp()) {
             made.put("yt-dlp", tools.ytDlpVersion());
         }
         if (job.kind() == VideoJob.Kind.CLIP || job.kind() == VideoJob.Kind.DERIVE) {
@@ -121,7 +121,7 @@ public final class Provenance {
             line.put("at", now());
             append(line);
         }
-        if (job.frameCount() > 0) {
+        if (job.frames().count() > 0) {
             Path folder = workspace.frames(job.id());
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("id", job.id());
@@ -129,9 +129,9 @@ public final class Provenance {
             line.put("made_from", relative(workspace.video(job.id())));
             line.put("fps", fps);
             line.put("pattern", framesPattern);
-            line.put("count", job.frameCount());
-            if (job.framesPadded() > 0) {
-                line.put("padded_frames", job.framesPadded());
+            line.put("count", job.frames().count());
+            if (job.frames().padded() > 0) {
+                line.put("padded_frames", job.frames().padded());
                 line.put("padding", "the last second repeated");
             }
             long bytes = 0;
@@ -161,8 +161,8 @@ public final class Provenance {
         Map<String, Object> src = new LinkedHashMap<>();
         switch (job.kind()) {
             case ARCHIVE_ENTRY -> {
-                src.put("archive", job.archive());
-                src.put("entry", Redact.text(job.entry(), 300));
+                src.put("archive", job.fetched().archive());
+                src.put("entry", Redact.text(job.fetched().entry(), 300));
             }
             case CLIP -> {
                 Clip c = job.clip();
@@ -188,8 +188,8 @@ public final class Provenance {
     }
 
     private static void formatId(Map<String, Object> src, VideoJob job) {
-        if (job.usedYtDlp()) {
-            src.put("yt_dlp_format", job.ytDlpFormat());
+        if (job.fetched().usedYtDlp()) {
+            src.put("yt_dlp_format", job.fetched().ytDlpFormat());
         }
     }
 

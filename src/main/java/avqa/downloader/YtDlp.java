@@ -162,7 +162,7 @@ public final class YtDlp {
                     WorkArea.savedPages(job.workDir()), timeoutSeconds), job.url());
         }
         classifier.ytDlpWorked();
-        job.fetchedByYtDlp(formatId(job.workDir()));
+        job.fetched().byYtDlp(formatId(job.workDir()));
         Path file = WorkArea.downloadedFile(job.workDir());
         if (file == null && stderr.contains("larger than max-filesize")) {
             throw FailureClassifier.ytDlp(1, stderr, timeoutSeconds);

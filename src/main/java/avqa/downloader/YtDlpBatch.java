@@ -36,7 +36,7 @@ public final class YtDlpBatch {
      */
     public List<String> batchArgs(@Variable("job") VideoJob job) {
         StringBuilder urls = new StringBuilder();
-        for (VideoJob member : job.untried()) {
+        for (VideoJob member : job.members().untried()) {
             String url = member.url();
             if (url == null || !(url.startsWith("http://") || url.startsWith("https://")) || VideoIdRules.isYoutubeUrl(url)) {
                 throw new IllegalArgumentException("refusing to build a yt-dlp batch with an unchecked URL");
@@ -55,7 +55,7 @@ public final class YtDlpBatch {
 
     /** How long a batch's yt-dlp may run: avqa.download.timeout for each video it has left. */
     public long batchTimeoutMillis(@Variable("job") VideoJob job) {
-        return ytDlp.timeoutSeconds * 1000L * Math.max(1, job.untried().size());
+        return ytDlp.timeoutSeconds * 1000L * Math.max(1, job.members().untried().size());
     }
 
     /**
@@ -68,7 +68,7 @@ public final class YtDlpBatch {
     public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result) throws IOException {
         String stderr = FailureClassifier.text(result.getStderr());
         ytDlp.classifier.checkDisk(stderr);
-        List<VideoJob> tried = job.untried();
+        List<VideoJob> tried = job.members().untried();
         Map<String, VideoJob> byUrl = new HashMap<>();
         for (VideoJob member : tried) {
             byUrl.putIfAbsent(member.url(), member);
@@ -89,14 +89,14 @@ public final class YtDlpBatch {
                 Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 member.video(target);
                 member.countAttempt();
-                member.fetchedByYtDlp(f[1].matches("[A-Za-z0-9+_.,-]{1,100}") ? f[1] : "");
+                member.fetched().byYtDlp(f[1].matches("[A-Za-z0-9+_.,-]{1,100}") ? f[1] : "");
                 ytDlp.classifier.ytDlpWorked();
             }
         }
-        List<VideoJob> left = job.untried();
+        List<VideoJob> left = job.members().untried();
         List<VideoJob> settled = new ArrayList<>(tried);
         settled.removeAll(left);
-        job.settled(settled);
+        job.members().settled(settled);
         if (left.isEmpty()) {
             return;
         }
@@ -116,7 +116,7 @@ public final class YtDlpBatch {
             member.batchFailure(f);
         }
         settled.addAll(failed);
-        job.settled(settled);
+        job.members().settled(settled);
     }
 
     /** A video of a batch that failed for good (not transient): its failure, for the dead-letter channel. */
