@@ -1,6 +1,5 @@
 package avqa.downloader;
 
-import org.apache.camel.Body;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Turns the annotations (and clip manifests) into the run's plan. Whole videos become one task
  * each; clips are grouped by their source, so a source that several clips come from is downloaded
  * once. Complete videos are recognised from the progress record and the files on disk, without any
- * request; videos whose last failure was permanent are not requested again unless asked.
+ * request; videos whose last failure was permanent are not requested again unless asked. A task is
+ * looked at again when it is dispatched by {@link DispatchRecheck}.
  */
 public final class VideoPlanner {
 
@@ -27,7 +27,6 @@ public final class VideoPlanner {
     private final VideoIdRules clipSources;
     private final ProgressBook progress;
     private final Workspace workspace;
-    private final ImportLedger imports;
     private final FailureRecords failures;
     private final Dataset dataset;
     private final List<String> splits;
@@ -42,7 +41,7 @@ public final class VideoPlanner {
     private volatile int completeCount;
 
     public VideoPlanner(AnnotationReader annotations, VideoIdRules rules, VideoIdRules clipSources,
-                        ProgressBook progress, Workspace workspace, ImportLedger imports,
+                        ProgressBook progress, Workspace workspace,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
                         boolean retryPermanent, OutputSettings outputs, boolean framesOn) {
         this.annotations = annotations;
@@ -50,7 +49,6 @@ public final class VideoPlanner {
         this.clipSources = clipSources;
         this.progress = progress;
         this.workspace = workspace;
-        this.imports = imports;
         this.failures = failures;
         this.dataset = dataset;
         this.splits = splits;
@@ -184,51 +182,6 @@ public final class VideoPlanner {
                 counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
         return tasks;
-    }
-
-    /**
-     * A planned task again, at the moment it is dispatched: an archive may have provided the video
-     * (then nothing is left to do) or some of a source's clips; a mirrored copy ({@code <clip>_flip})
-     * whose clip is complete is made from that clip, without any request. Returns the tasks left: none,
-     * the task as planned, or the clips still to download and the copies to make from complete clips.
-     */
-    public List<VideoTask> recheck(@Body VideoTask task) {
-        if (task.clips().isEmpty() && imports.handledThisRun(task.id())) {
-            return List.of();
-        }
-        if (task.state() != VideoTask.State.DOWNLOAD) {
-            return List.of(task);
-        }
-        if (task.clips().isEmpty()) {
-            return isComplete(task.id()) ? List.of() : List.of(task);
-        }
-        List<Clip> download = new ArrayList<>();
-        List<Clip> mirror = new ArrayList<>();
-        for (Clip c : task.clips()) {
-            if (isComplete(c.name()) || imports.handledThisRun(c.name())) {
-                continue;
-            }
-            if (c.flip() && c.name().endsWith("_flip") && isComplete(Clip.mirroredFrom(c.name()))) {
-                mirror.add(Clip.mirrorOf(c.name()));
-            } else {
-                download.add(c);
-            }
-        }
-        List<VideoTask> out = new ArrayList<>();
-        if (!mirror.isEmpty()) {
-            out.add(VideoTask.derive(task.id(), mirror));
-        }
-        if (!download.isEmpty()) {
-            out.add(download.size() == task.clips().size() ? task : VideoTask.ofClips(task.id(), task.url(), download));
-        }
-        return out;
-    }
-
-    /** A batch again, at the moment it is dispatched: the videos an archive has not provided since. */
-    public DownloadBatch recheckBatch(@org.apache.camel.Variable("batch") DownloadBatch batch) {
-        List<VideoTask> left = new ArrayList<>();
-        batch.tasks().forEach(t -> left.addAll(recheck(t)));
-        return new DownloadBatch(batch.name(), batch.host(), left);
     }
 
     /** Whether the plan has this video (an archive entry of another name is not imported). */

@@ -65,7 +65,7 @@ final class Wiring {
         Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
         Checksums checksums = new Checksums(workspace.root());
         VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
-                new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, imports, failures,
+                new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, failures,
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"),
                 outputs, fps > 0);
         CoolDown coolDown = new CoolDown(settings.millis("avqa.cooldown.initial"),
@@ -88,6 +88,7 @@ final class Wiring {
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
         main.bind("videoPlanner", planner);
+        main.bind("dispatchRecheck", new DispatchRecheck(planner, imports));
         main.bind("planFile", new PlanFile(planner, workspace));
         ArchiveProgress archiveProgress = new ArchiveProgress();
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(),
@@ -102,7 +103,9 @@ final class Wiring {
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
-        main.bind("ytDlp", new YtDlp(settings, classifier, tools));
+        YtDlp ytDlp = new YtDlp(settings, classifier, tools);
+        main.bind("ytDlp", ytDlp);
+        main.bind("ytDlpBatch", new YtDlpBatch(ytDlp));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
