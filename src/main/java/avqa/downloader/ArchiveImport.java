@@ -115,7 +115,7 @@ public final class ArchiveImport {
     /** Streams the entry, at most avqa.archive.max-entry-size bytes of it, into the job's work directory. */
     public void save(@Variable("job") VideoJob job, @Variable("archive") String archive,
                      @Header("CamelFileName") String entry, @Body InputStream in) throws IOException {
-        job.fromArchive(Path.of(archive).getFileName().toString(), entry);
+        job.fetched().fromArchive(Path.of(archive).getFileName().toString(), entry);
         Path target = job.workDir().resolve("video." + videoExt);
         long written = 0;
         try (OutputStream out = Files.newOutputStream(target)) {

@@ -40,6 +40,21 @@ final class AtomicFiles {
         move(tmp, target);
     }
 
+    /** What writes a file's content to a stream. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /** Streams {@code content} to {@code target} through a temporary sibling: nothing whole in memory. */
+    static void write(Path target, Content content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            content.writeTo(out);
+        }
+        move(tmp, target);
+    }
+
     /** As {@link #write}, readable by its owner only: for files that hold settings or secrets. */
     static void writePrivate(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");

@@ -7,13 +7,16 @@ package avqa.downloader;
  */
 public record Clip(String name, double start, Double duration, boolean flip) {
 
+    private static final java.util.regex.Pattern TIME =
+            java.util.regex.Pattern.compile("\\d+(\\.\\d+)?|\\d+:[0-5]?\\d(\\.\\d+)?|\\d+:[0-5]?\\d:[0-5]?\\d(\\.\\d+)?");
+
     /**
      * Seconds from {@code M:SS}, {@code H:MM:SS} or a plain number of seconds; throws
      * IllegalArgumentException with what is wrong.
      */
     public static double seconds(String text) {
         String t = text == null ? "" : text.strip();
-        if (!t.matches("\\d+(\\.\\d+)?|\\d+:[0-5]?\\d(\\.\\d+)?|\\d+:[0-5]?\\d:[0-5]?\\d(\\.\\d+)?")) {
+        if (!TIME.matcher(t).matches()) {
             throw new IllegalArgumentException("'" + Redact.text(t, 40) + "' is not a time (M:SS, H:MM:SS or seconds)");
         }
         double total = 0;

@@ -54,6 +54,15 @@ public final class Coverage {
      */
     public String report(java.util.function.Predicate<String> complete, FailureRecords failures,
                          Map<String, String> origins) {
+        return report(complete, failures, origins, null);
+    }
+
+    /**
+     * As above; with frames asked ({@code framesMade} not null), a line more: how many of the complete
+     * videos have their frames folder.
+     */
+    public String report(java.util.function.Predicate<String> complete, FailureRecords failures,
+                         Map<String, String> origins, java.util.function.Predicate<String> framesMade) {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         this.groups.forEach((planned, ids) -> {
             for (String id : ids) {
@@ -78,6 +87,10 @@ public final class Coverage {
             t.append(String.format("  %-36s %6d, complete %6d%s%n", group + ":", ids.size(), ok,
                     notDone.isEmpty() ? "" : "; not complete: " + notDone));
         });
+        if (framesMade != null) {
+            long framed = groups.values().stream().flatMap(List::stream).filter(complete).filter(framesMade).count();
+            t.append(String.format("  frames:  %d of the %d complete videos have their frames in frames/<id>/%n", framed, done));
+        }
         int noSource = groups.getOrDefault(NO_SOURCE, List.of()).size();
         if (noSource > 0) {
             t.append(String.format("  What to do about the %d without a source: they are MUSIC-AVQA's own names of the "

@@ -72,6 +72,24 @@ public record DownloadEstimate(int missing, int youtube, int downloads, long byt
         return new DownloadEstimate(missing, youtube, downloads.size(), bytes);
     }
 
+    /** The estimate of a plan made: its downloads, and the videos or clips they make. */
+    public static DownloadEstimate of(List<VideoTask> plan, int workers) {
+        int missing = 0;
+        int youtube = 0;
+        int downloads = 0;
+        for (VideoTask t : plan) {
+            if (t.state() != VideoTask.State.DOWNLOAD || t.url() == null) {
+                continue;
+            }
+            int made = t.clips().isEmpty() ? 1 : t.clips().size();
+            downloads++;
+            missing += made;
+            youtube += VideoIdRules.isYoutubeUrl(t.url()) ? made : 0;
+        }
+        long bytes = missing * BYTES_PER_VIDEO + (missing == 0 ? 0 : workers * WORK_BYTES_PER_WORKER);
+        return new DownloadEstimate(missing, youtube, downloads, bytes);
+    }
+
     /** {@code 1.2 GB}, {@code 340 MB}. */
     public static String human(long bytes) {
         return bytes >= (1L << 30) ? String.format("%.1f GB", bytes / (double) (1L << 30))

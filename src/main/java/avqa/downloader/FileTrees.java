@@ -36,6 +36,19 @@ public final class FileTrees {
         if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
-        return m == null ? e.getClass().getSimpleName() : m;
+        if (m != null) {
+            return m;
+        }
+        // no message: say what kind of failure it is in words, not the exception's class name
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "it already exists";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "the directory is not empty";
+        }
+        return "an input/output error";
     }
 }

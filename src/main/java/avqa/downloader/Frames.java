@@ -56,13 +56,13 @@ public final class Frames {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir, e);
         }
-        job.frames(dir);
+        job.frames(new FramesMade(dir, 0, 0));
     }
 
     /** ffmpeg's argument list: every frame at FPS, as JPEG, into the job's frames folder. */
     public List<String> args(@Variable("job") VideoJob job) {
         return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
-                "-map", "0:v:0", "-vf", "fps=" + number(fps), "-q:v", "2", job.frames().resolve(pattern).toString());
+                "-map", "0:v:0", "-vf", "fps=" + number(fps), "-q:v", "2", job.frames().dir().resolve(pattern).toString());
     }
 
     /**
@@ -70,7 +70,7 @@ public final class Frames {
      * then, with --pad-to, the last second's frames repeated up to that length.
      */
     public void check(@Variable("job") VideoJob job) throws IOException {
-        List<Path> made = list(job.frames());
+        List<Path> made = list(job.frames().dir());
         double expected = job.videoSeconds() * fps;
         if (made.isEmpty() || Math.abs(made.size() - expected) > 1.0 + 1e-6) {
             throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made %d frames of a video of %.2f s at "
@@ -78,16 +78,17 @@ public final class Frames {
         }
         int count = made.size();
         int target = padTo > 0 ? (int) Math.round(padTo * fps) : 0;
+        int padded = 0;
         if (count < target) {
             int second = Math.max(1, Math.min(count, (int) Math.round(fps)));
             List<Path> last = made.subList(count - second, count);
             for (int i = count; i < target; i++) {
-                Files.copy(last.get((i - count) % second), job.frames().resolve(String.format(Locale.ROOT, pattern, i + 1)));
+                Files.copy(last.get((i - count) % second), job.frames().dir().resolve(String.format(Locale.ROOT, pattern, i + 1)));
             }
-            job.framesPadded(target - count);
+            padded = target - count;
             count = target;
         }
-        job.frameCount(count);
+        job.frames(new FramesMade(job.frames().dir(), count, padded));
     }
 
     /** The frame files of a folder in order (ffmpeg numbers them from 1). */

@@ -50,8 +50,8 @@ public final class Jobs {
             String origin = derived ? source.origin() : c.flip() ? Coverage.flipGroup(source.url()) : source.origin();
             VideoJob clip = new VideoJob(name, VideoJob.Kind.CLIP, source.url(), null, c, work.of(name),
                     work.of(name).resolve("clip." + workspace.videoExt()), origin, from);
-            if (source.usedYtDlp()) {
-                clip.fetchedByYtDlp(source.ytDlpFormat());
+            if (source.fetched().usedYtDlp()) {
+                clip.fetched().byYtDlp(source.fetched().ytDlpFormat());
             }
             return clip;
         }).toList();
@@ -85,7 +85,7 @@ public final class Jobs {
     /** An archive entry's job learns which archive and entry it comes from. */
     public void fromArchive(@Variable("job") VideoJob job, @Variable("archive") String archive,
                             @Header("CamelFileName") String entry) {
-        job.fromArchive(java.nio.file.Path.of(archive).getFileName().toString(), entry);
+        job.fetched().fromArchive(java.nio.file.Path.of(archive).getFileName().toString(), entry);
     }
 
     static String sourceGroup(String url) {

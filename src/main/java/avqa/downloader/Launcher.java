@@ -63,6 +63,14 @@ final class Launcher {
                 return new Doctor(settings, System.out).run();
             }
             Tools.check(settings);
+            if (!settings.get("avqa.cookies").isEmpty()) {
+                // the doctor's check of the cookies file, made before any request: a file yt-dlp cannot read
+                // would fail every YouTube download it is given to
+                Doctor.Finding cookies = SetupCheckup.cookies(Path.of(settings.get("avqa.cookies")).toAbsolutePath());
+                if (cookies.level() == Doctor.Finding.Level.FAIL) {
+                    throw new BadInputException("--cookies: " + cookies.text());
+                }
+            }
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         }

@@ -93,16 +93,11 @@ public final class MediaValidator {
     /** A PCM WAV's sample rate and channels from its {@code fmt } chunk, or {0, 0} when it is not one. */
     static int[] wavFormat(java.nio.file.Path file) throws java.io.IOException {
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            long pos = 12;
-            while (pos + 8 <= ch.size()) {
-                h.clear();
-                ch.read(h, pos);
-                long size = Integer.toUnsignedLong(h.getInt(4));
-                if (h.getInt(0) == 0x20746d66) { // "fmt "
-                    return new int[] {h.getInt(12), Short.toUnsignedInt(h.getShort(10))};
+            WavChunks chunks = new WavChunks(ch);
+            while (chunks.next()) {
+                if (chunks.id() == WavChunks.FMT) {
+                    return new int[] {chunks.header().getInt(12), Short.toUnsignedInt(chunks.header().getShort(10))};
                 }
-                pos += 8 + size + (size & 1);
             }
             return new int[] {0, 0};
         }
@@ -115,21 +110,15 @@ public final class MediaValidator {
             if (ch.read(b, 0) != 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) { // RIFF, WAVE
                 return -1;
             }
-            long pos = 12;
             long byteRate = -1;
-            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            while (pos + 8 <= ch.size()) {
-                h.clear();
-                ch.read(h, pos);
-                int id = h.getInt(0);
-                long size = Integer.toUnsignedLong(h.getInt(4));
-                if (id == 0x20746d66) { // "fmt "
-                    byteRate = Integer.toUnsignedLong(h.getInt(8 + 8));
-                } else if (id == 0x61746164) { // "data"
-                    long available = Math.min(size, ch.size() - pos - 8);
+            WavChunks chunks = new WavChunks(ch);
+            while (chunks.next()) {
+                if (chunks.id() == WavChunks.FMT) {
+                    byteRate = Integer.toUnsignedLong(chunks.header().getInt(8 + 8));
+                } else if (chunks.id() == WavChunks.DATA) {
+                    long available = Math.min(chunks.size(), ch.size() - chunks.position() - 8);
                     return byteRate > 0 ? (double) available / byteRate : -1;
                 }
-                pos += 8 + size + (size & 1);
             }
             return -1;
         }

@@ -1,11 +1,10 @@
 package avqa.downloader;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,33 +21,51 @@ public final class PlanFile {
         this.file = workspace.root().resolve("plan.json");
     }
 
-    /** Writes it; returns its path. */
+    /**
+     * Writes it, one download at a time to the file (a plan of a million downloads is never held as
+     * JSON in memory); returns its path.
+     */
     public String write() throws IOException {
-        List<Map<String, Object>> downloads = new ArrayList<>();
-        for (VideoTask t : planner.lastPlan()) {
-            if (t.state() != VideoTask.State.DOWNLOAD) {
-                continue;
-            }
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("name", t.id());
-            d.put("url", Redact.url(t.url()));
-            d.put("clips", t.clips().stream().map(c -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", c.name());
-                m.put("start", c.start());
-                m.put("duration", c.duration());
-                m.put("flip", c.flip());
-                return m;
-            }).toList());
-            downloads.add(d);
-        }
         Map<String, Object> groups = new LinkedHashMap<>();
         planner.coverage().groups().forEach((g, ids) -> groups.put(g, ids.size()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("referenced", planner.coverage().referenced());
-        out.put("coverage", groups);
-        out.put("downloads", downloads);
-        AtomicFiles.write(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        ObjectMapper mapper = new ObjectMapper();
+        AtomicFiles.write(file, out -> {
+            try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+                json.useDefaultPrettyPrinter();
+                json.writeStartObject();
+                json.writeNumberField("referenced", planner.coverage().referenced());
+                json.writeObjectField("coverage", groups);
+                json.writeArrayFieldStart("downloads");
+                for (VideoTask t : planner.lastPlan()) {
+                    if (t.state() == VideoTask.State.DOWNLOAD) {
+                        writeDownload(json, t);
+                    }
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+        });
         return file.toString();
+    }
+
+    private static void writeDownload(JsonGenerator json, VideoTask t) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", t.id());
+        json.writeStringField("url", Redact.url(t.url()));
+        json.writeArrayFieldStart("clips");
+        for (Clip c : t.clips()) {
+            json.writeStartObject();
+            json.writeStringField("name", c.name());
+            json.writeNumberField("start", c.start());
+            if (c.duration() == null) {
+                json.writeNullField("duration");
+            } else {
+                json.writeNumberField("duration", c.duration());
+            }
+            json.writeBooleanField("flip", c.flip());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
     }
 }

@@ -26,7 +26,7 @@ import org.apache.camel.Variable;
  * dataset, and a crash loses at most the line being written). A video's line names its coverage group
  * first ({@code YouTube}, {@code archive collect_new_set.rar}, {@code derived flip (archive)}, …), then
  * its source (the URL without credentials and yt-dlp's format id, the archive and its entry, or the
- * clip it was mirrored from and how), what ffprobe says of it, its bytes and SHA-256; the lines of its
+ * clip it was mirrored from and how: {@link SourceDescription}), what ffprobe says of it, its bytes and SHA-256; the lines of its
  * audio and its frames folder say what they were made from and how (rate, channels, padding). The
  * last line of an id and file holds.
  */
@@ -72,14 +72,14 @@ public final class Provenance {
         line.put("id", job.id());
         line.put("group", job.origin());
         line.put("file", relative(video));
-        line.put("source", source(job));
+        line.put("source", SourceDescription.of(job, workspace));
         if (job.facts() != null) {
             line.putAll(job.facts().asJson());
         }
         line.put("bytes", Files.size(video));
         line.put("sha256", sha);
         Map<String, Object> made = new LinkedHashMap<>();
-        if (job.usedYtDlp()) {
+        if (job.fetched().usedYtDlp()) {
             made.put("yt-dlp", tools.ytDlpVersion());
         }
         if (job.kind() == VideoJob.Kind.CLIP || job.kind() == VideoJob.Kind.DERIVE) {
@@ -121,7 +121,7 @@ public final class Provenance {
             line.put("at", now());
             append(line);
         }
-        if (job.frameCount() > 0) {
+        if (job.frames().count() > 0) {
             Path folder = workspace.frames(job.id());
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("id", job.id());
@@ -129,9 +129,9 @@ public final class Provenance {
             line.put("made_from", relative(workspace.video(job.id())));
             line.put("fps", fps);
             line.put("pattern", framesPattern);
-            line.put("count", job.frameCount());
-            if (job.framesPadded() > 0) {
-                line.put("padded_frames", job.framesPadded());
+            line.put("count", job.frames().count());
+            if (job.frames().padded() > 0) {
+                line.put("padded_frames", job.frames().padded());
                 line.put("padding", "the last second repeated");
             }
             long bytes = 0;
@@ -154,43 +154,6 @@ public final class Provenance {
 
     private static String now() {
         return OffsetDateTime.now(ZoneOffset.UTC).toString();
-    }
-
-    /** Where the video came from: the archive and entry, the URL, the window of the source it was cut from. */
-    private Map<String, Object> source(VideoJob job) {
-        Map<String, Object> src = new LinkedHashMap<>();
-        switch (job.kind()) {
-            case ARCHIVE_ENTRY -> {
-                src.put("archive", job.archive());
-                src.put("entry", Redact.text(job.entry(), 300));
-            }
-            case CLIP -> {
-                Clip c = job.clip();
-                if (job.url() != null) {
-                    src.put("url", Redact.url(job.url()));
-                    formatId(src, job);
-                } else {
-                    src.put("from", relative(workspace.video(Clip.mirroredFrom(c.name()))));
-                }
-                src.put("start", c.start());
-                src.put("duration", c.duration());
-                src.put("flip", c.flip());
-                if (c.flip()) {
-                    src.put("how", "mirrored left to right (ffmpeg -vf hflip)");
-                }
-            }
-            default -> {
-                src.put("url", Redact.url(job.url()));
-                formatId(src, job);
-            }
-        }
-        return src;
-    }
-
-    private static void formatId(Map<String, Object> src, VideoJob job) {
-        if (job.usedYtDlp()) {
-            src.put("yt_dlp_format", job.ytDlpFormat());
-        }
     }
 
     private synchronized void append(Map<String, Object> line) {

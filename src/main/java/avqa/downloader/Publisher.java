@@ -77,9 +77,9 @@ public final class Publisher {
     public long publish(@Variable("job") VideoJob job) throws IOException {
         publishVideo(job);
         try {
-            if (job.frames() != null) {
+            if (job.frames().dir() != null) {
                 Path frames = workspace.frames(job.id());
-                for (Path f : Frames.list(job.frames())) {
+                for (Path f : Frames.list(job.frames().dir())) {
                     job.addBytes(Files.size(f));
                     job.hashes().put(frames.resolve(f.getFileName()), Checksums.sha256(f));
                 }
@@ -89,7 +89,7 @@ public final class Publisher {
                     FileTrees.deleteTree(frames, true);
                     checksums.forget();
                 }
-                moveFolder(job.frames(), frames);
+                moveFolder(job.frames().dir(), frames);
             }
             if (job.audio() != null) {
                 job.addBytes(Files.size(job.audio()));

@@ -134,7 +134,9 @@ public final class RunSummary {
 
     /** Of the planned videos: where each group comes from and how much of it is complete. */
     public String coverageReport() {
-        return planner.coverage().report(planner::isRecordedComplete, failures, provenance.groups());
+        boolean frames = !settings.get("avqa.frames.fps").isBlank();
+        return planner.coverage().report(planner::isRecordedComplete, failures, provenance.groups(),
+                frames ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null);
     }
 
     /** What this run made, by where it came from, in one line. */

@@ -39,6 +39,7 @@ final class SetupCheckup {
         }
         out.add(disk());
         out.add(annotationHost());
+        out.addAll(archiveHosts());
         out.addAll(services());
         return out;
     }
@@ -114,25 +115,82 @@ final class SetupCheckup {
                 : Finding.fail("annotations", problem + ": check --metadata-url and the network");
     }
 
+    /**
+     * Every archive the run would download: one given with --import-archive must be reachable; the
+     * dataset's own archive (the v2.0 clips) may not be, since its clips then come from their sources.
+     */
+    private List<Finding> archiveHosts() {
+        List<Finding> out = new ArrayList<>();
+        for (String url : settings.archiveUrls()) {
+            String problem = reachUrl(url);
+            out.add(problem == null ? Finding.ok("archive", Redact.url(url) + " answers")
+                    : Finding.fail("archive", problem + ": check the --import-archive URL and the network"));
+        }
+        String canonical = settings.get("avqa.archive.url");
+        if (settings.flag("avqa.archive.download") && !canonical.isEmpty()) {
+            String problem = reachUrl(canonical);
+            out.add(problem == null ? Finding.ok("archive", Redact.url(canonical) + " (the dataset's own archive) answers")
+                    : Finding.warn("archive", problem + ": without the dataset's own archive its clips are fetched from "
+                    + "their sources instead"));
+        }
+        return out;
+    }
+
     /** Null when {@code base/path} is there; else what is wrong. */
     static String reach(String base, String path) {
         if (base.startsWith("file:")) {
             Path dir = Path.of(base.startsWith("file://") ? URI.create(base).getPath() : base.substring("file:".length()));
             return Files.isRegularFile(dir.resolve(path)) ? null : "no file " + dir.resolve(path);
         }
-        String url = base + "/" + path;
+        return reachUrl(base + "/" + path);
+    }
+
+    /** Null when an http(s) URL answers a HEAD request (following redirects) without an error; else what is wrong. */
+    static String reachUrl(String address) {
+        String url = Redact.url(address);
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(HOST_TIMEOUT)
+            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(address)).timeout(HOST_TIMEOUT)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() < 400 ? null : url + " answered HTTP " + r.statusCode();
+            // a host that does not take HEAD (405) is there all the same
+            return r.statusCode() < 400 || r.statusCode() == 405 ? null : url + " answered HTTP " + r.statusCode();
         } catch (IOException | IllegalArgumentException e) {
-            return "cannot reach " + url + " (" + e.getClass().getSimpleName() + ": " + ClusterConnections.rootMessage(e) + ")";
+            return "cannot reach " + url + " (" + why(e) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while reaching " + url;
         }
+    }
+
+    /** Why a host could not be reached, in words: no Java class names. */
+    private static String why(Exception e) {
+        if (causedBy(e, java.net.http.HttpTimeoutException.class) || causedBy(e, java.net.SocketTimeoutException.class)) {
+            return "no answer within " + HOST_TIMEOUT.toSeconds() + " s";
+        }
+        if (causedBy(e, java.net.UnknownHostException.class)) {
+            return "cannot resolve the host name: no network or DNS?";
+        }
+        if (causedBy(e, java.net.ConnectException.class)) {
+            return "the connection was refused or could not be made";
+        }
+        if (causedBy(e, javax.net.ssl.SSLException.class)) {
+            return "the secure connection (TLS) failed: " + ClusterConnections.rootMessage(e);
+        }
+        if (e instanceof IllegalArgumentException) {
+            return "not a valid URL";
+        }
+        String message = ClusterConnections.rootMessage(e);
+        return message == null || message.isBlank() || message.equals("null") ? "the connection failed" : message;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<Finding> services() {

@@ -45,7 +45,31 @@ final class ToolCheckup {
         }
         program("ffmpeg", "avqa.tools.ffmpeg", out);
         program("ffprobe", "avqa.tools.ffprobe", out);
+        if (readsArchives()) {
+            bsdtar(out);
+        }
         return out;
+    }
+
+    /** Whether the run reads archives: --import-archive, or the dataset's own archive to download. */
+    private boolean readsArchives() {
+        return !settings.archiveUrls().isEmpty() || !settings.archiveFiles().isEmpty()
+                || settings.flag("avqa.archive.download") && !settings.get("avqa.archive.url").isEmpty();
+    }
+
+    /** libarchive's bsdtar, which reads RAR and 7z archives (the v2.0 clips are a RAR); zip and tar need it not. */
+    private void bsdtar(List<Finding> out) {
+        String program = settings.get("avqa.tools.bsdtar");
+        java.nio.file.Path p = ToolVersions.which(program);
+        if (p == null) {
+            out.add(Finding.fail("bsdtar", program + " was not found, and RAR and 7z archives (the v2.0 clips are a RAR) "
+                    + "cannot be read without it: install it (Debian/Ubuntu: sudo apt-get install libarchive-tools) or set "
+                    + "avqa.tools.bsdtar to its path"));
+            return;
+        }
+        Matcher m = Pattern.compile("bsdtar (\\S+)").matcher(ToolVersions.firstLine(List.of(p.toString(), "--version")));
+        out.add(Finding.ok("bsdtar", "bsdtar " + (m.find() ? m.group(1) : "(version unknown)") + " at " + p
+                + ", for RAR and 7z archives"));
     }
 
     private void ytDlp(String path, List<Finding> out) {

@@ -209,7 +209,7 @@ public final class Verifier {
                 cluster == null ? null : cluster.completeIds(), padTo);
         r.frames(frameFolders, fps, padTo);
         if (asked && !run.isStopping()) {
-            Map<Path, String> added = r.checksums(listed, rehashed);
+            Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed);
             if (!added.isEmpty()) {
                 checksums.add(added);
             }
@@ -220,7 +220,7 @@ public final class Verifier {
                 ours.keySet().retainAll(rehashed.keySet());
                 ours.putAll(rehashed);
             }
-            r.against(Path.of(against), ours, Checksums.read(Path.of(against)));
+            r.checksums().against(Path.of(against), ours, Checksums.read(Path.of(against)));
         }
         Report report = r.write(repair, run.isStopping(), coverage.get());
         if (repair) {

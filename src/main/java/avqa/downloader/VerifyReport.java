@@ -3,9 +3,7 @@ package avqa.downloader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,8 +18,8 @@ import java.util.TreeSet;
  * without audio and audio without video, frames folders of the wrong size or with broken images,
  * annotated videos that are not complete (by the category of their failure record), and files no
  * annotation references; with --checksums, the files whose SHA-256 changed; with --against, what
- * differs from another lab's list; as text and as {@code verify_report.json}. With repair, invalid
- * files go to {@code rejected/}.
+ * differs from another lab's list ({@link ChecksumComparison}); as text and as {@code verify_report.json}.
+ * With repair, invalid files go to {@code rejected/} ({@link VerifyRepair}).
  */
 final class VerifyReport {
 
@@ -46,15 +44,7 @@ final class VerifyReport {
     private final List<String> framesWithoutVideo = new ArrayList<>();
     private double fps;
 
-    private List<String> changed;
-    private List<String> missingFiles;
-    private List<String> added;
-    private int hashed;
-
-    private Path againstFile;
-    private List<String> differ;
-    private List<String> theirsOnly;
-    private List<String> oursOnly;
+    private final ChecksumComparison sums = new ChecksumComparison();
 
     private final double padTo;
 
@@ -146,49 +136,9 @@ final class VerifyReport {
         java.util.Collections.sort(framesWithoutVideo);
     }
 
-    /**
-     * --checksums: files whose hash now differs from SHA256SUMS's (or cannot be read), files it lists
-     * that are gone, and files in place it does not list (made before checksums were kept), returned
-     * with their hashes to be added to it.
-     */
-    Map<Path, String> checksums(Map<String, String> listed, Map<String, String> now) {
-        hashed = now.size();
-        changed = new ArrayList<>();
-        missingFiles = new ArrayList<>();
-        added = new ArrayList<>();
-        Map<Path, String> toAdd = new LinkedHashMap<>();
-        new TreeMap<>(listed).forEach((path, sha) -> {
-            String fresh = now.get(path);
-            if (fresh == null) {
-                missingFiles.add(path);
-            } else if (!fresh.equals(sha)) {
-                changed.add(path);
-            }
-        });
-        new TreeMap<>(now).forEach((path, sha) -> {
-            if (!listed.containsKey(path) && !sha.startsWith("unreadable")) {
-                added.add(path);
-                toAdd.put(workspace.root().resolve(path), sha);
-            }
-        });
-        return toAdd;
-    }
-
-    /** --against: paths whose hashes differ, paths only the other list has, and paths only ours has. */
-    void against(Path file, Map<String, String> ours, Map<String, String> theirs) {
-        againstFile = file;
-        differ = new ArrayList<>();
-        theirsOnly = new ArrayList<>();
-        oursOnly = new ArrayList<>();
-        new TreeMap<>(theirs).forEach((path, sha) -> {
-            String mine = ours.get(path);
-            if (mine == null) {
-                theirsOnly.add(path);
-            } else if (!mine.equals(sha)) {
-                differ.add(path);
-            }
-        });
-        new TreeMap<>(ours).keySet().stream().filter(p -> !theirs.containsKey(p)).forEach(oursOnly::add);
+    /** --checksums and --against, their part of this report. */
+    ChecksumComparison checksums() {
+        return sums;
     }
 
     Verifier.Report write(boolean repair, boolean stopped, String coverage) {
@@ -209,9 +159,7 @@ final class VerifyReport {
         long completeReferenced = referenced.stream().filter(complete::contains).count();
         boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
                 && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty() && badFrames.isEmpty()
-                && framesWithoutVideo.isEmpty()
-                && (changed == null || changed.isEmpty() && missingFiles.isEmpty())
-                && (differ == null || differ.isEmpty() && theirsOnly.isEmpty() && oursOnly.isEmpty());
+                && framesWithoutVideo.isEmpty() && sums.clean();
         boolean completeDataset = completeReferenced == referenced.size();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data_dir", workspace.root().toString());
@@ -230,17 +178,7 @@ final class VerifyReport {
             json.put("invalid_frames", badFrames);
             json.put("frames_without_video", framesWithoutVideo);
         }
-        if (changed != null) {
-            json.put("checksums_changed", changed);
-            json.put("checksums_missing", missingFiles);
-            json.put("checksums_added", added);
-        }
-        if (differ != null) {
-            json.put("against", againstFile.toString());
-            json.put("against_differ", differ);
-            json.put("against_missing", theirsOnly);
-            json.put("against_extra", oursOnly);
-        }
+        sums.json(json);
         json.put("dataset_complete", clean && completeDataset);
 
         StringBuilder t = new StringBuilder();
@@ -270,20 +208,7 @@ final class VerifyReport {
         section(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         section(t, "frames folders without their video", framesWithoutVideo);
-        if (changed != null) {
-            t.append(String.format("Checksums: %d files hashed again against SHA256SUMS: %d changed, %d missing%s.%n",
-                    hashed, changed.size(), missingFiles.size(),
-                    added.isEmpty() ? "" : ", " + added.size() + " not listed before (added now)"));
-            section(t, "changed since they were recorded (SHA-256 differs)", changed);
-            section(t, "listed in SHA256SUMS but missing", missingFiles);
-        }
-        if (differ != null) {
-            t.append(String.format("Against %s: %d differ, %d missing here, %d extra here.%n", againstFile,
-                    differ.size(), theirsOnly.size(), oursOnly.size()));
-            section(t, "different from theirs", differ);
-            section(t, "in their list, missing here", theirsOnly);
-            section(t, "here, not in their list", oursOnly);
-        }
+        sums.text(t);
         section(t, "annotated but not complete, by category", missingByCategory.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue()).toList());
         section(t, "files no annotation references", new ArrayList<>(unreferenced));
@@ -308,33 +233,14 @@ final class VerifyReport {
     }
 
     private List<Path> repair() {
-        List<Path> moved = new ArrayList<>();
-        probes.forEach((file, probe) -> {
-            if ((isVideo(file) ? invalidVideos : invalidAudio).containsKey(id(file))) {
-                moved.add(setAside(file));
-            }
-        });
-        invalidAudio.keySet().stream().map(id -> workspace.audioDir().resolve(id + "." + workspace.audioExt()))
-                .filter(p -> Files.exists(p) && !moved.contains(p)).forEach(p -> moved.add(setAside(p)));
-        zeroSize.forEach(p -> moved.add(setAside(p)));
         Set<String> framesAside = new TreeSet<>(badFrames.keySet());
         framesAside.addAll(framesWithoutVideo);
-        for (String id : framesAside) {
-            // the next run makes them again from the video, without any request
-            Path target = workspace.root().resolve("rejected").resolve("frames").resolve(id);
-            try {
-                Files.createDirectories(target.getParent());
-                FileTrees.deleteTree(target, true);
-                Files.move(workspace.frames(id), target);
-                moved.add(target);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot move " + workspace.frames(id) + " aside", e);
-            }
-        }
-        return moved;
+        return new VerifyRepair(workspace).moveAside(probes.keySet(),
+                file -> (isVideo(file) ? invalidVideos : invalidAudio).containsKey(id(file)), invalidAudio.keySet(),
+                zeroSize, framesAside);
     }
 
-    private static void section(StringBuilder t, String title, List<String> items) {
+    static void section(StringBuilder t, String title, List<String> items) {
         if (items.isEmpty()) {
             return;
         }
@@ -342,18 +248,6 @@ final class VerifyReport {
         items.stream().limit(50).forEach(i -> t.append("    ").append(i).append('\n'));
         if (items.size() > 50) {
             t.append(String.format("    … and %d more (see verify_report.json)%n", items.size() - 50));
-        }
-    }
-
-    private Path setAside(Path file) {
-        try {
-            Path rejected = workspace.root().resolve("rejected");
-            Files.createDirectories(rejected);
-            Path target = rejected.resolve(file.getFileName());
-            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + file + " aside", e);
         }
     }
 }

@@ -43,19 +43,14 @@ public final class VideoJob {
     private volatile Path audio;
     private volatile double audioSeconds;
     private volatile int attempts;
-    private volatile String archive;
-    private volatile String entry;
     private volatile MediaFacts facts;
     private volatile double videoSeconds;
-    private volatile Path frames;
-    private volatile int frameCount;
-    private volatile int framesPadded;
     private volatile double audioPadded;
-    private volatile String ytDlpFormat;
+    private final FetchRecord fetched = new FetchRecord();
+    private volatile FramesMade frames = FramesMade.NONE;
     private long bytes;
-    private List<VideoJob> members = List.of();
+    private BatchMembers members = new BatchMembers(List.of());
     private volatile VideoFailure batchFailure;
-    private volatile List<VideoJob> settled = List.of();
     private final java.util.Map<Path, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
 
     VideoJob(String id, Kind kind, String url, List<Clip> clips, Clip clip, Path workDir, Path video, String origin) {
@@ -179,30 +174,13 @@ public final class VideoJob {
         return videoSeconds;
     }
 
-    /** The frames' folder in the work directory, once made (--frames). */
-    public Path frames() {
+    /** The frames (--frames) made of it. */
+    public FramesMade frames() {
         return frames;
     }
 
-    public void frames(Path dir) {
-        this.frames = dir;
-    }
-
-    public int frameCount() {
-        return frameCount;
-    }
-
-    public void frameCount(int n) {
-        this.frameCount = n;
-    }
-
-    /** Frames added by --pad-to. */
-    public int framesPadded() {
-        return framesPadded;
-    }
-
-    public void framesPadded(int n) {
-        this.framesPadded = n;
+    void frames(FramesMade made) {
+        this.frames = made;
     }
 
     /** Seconds of audio added by --pad-to. */
@@ -214,32 +192,13 @@ public final class VideoJob {
         this.audioPadded = seconds;
     }
 
-    /** For a {@link Kind#BATCH}: the videos, each a {@link Kind#DOWNLOAD} job of its own. */
-    public List<VideoJob> members() {
+    /** For a {@link Kind#BATCH}: its videos, each a {@link Kind#DOWNLOAD} job of its own (none for other kinds). */
+    public BatchMembers members() {
         return members;
     }
 
     void members(List<VideoJob> jobs) {
-        this.members = List.copyOf(jobs);
-    }
-
-    /** For a {@link Kind#BATCH}: how many videos it fetches (each passes the pacing). */
-    public int batchSize() {
-        return members.size();
-    }
-
-    /** For a {@link Kind#BATCH}: the videos no yt-dlp run of it has reached yet. */
-    public List<VideoJob> untried() {
-        return members.stream().filter(m -> m.video() == null && m.batchFailure() == null).toList();
-    }
-
-    /** For a {@link Kind#BATCH}: the videos its last yt-dlp run delivered or failed. */
-    public List<VideoJob> settled() {
-        return settled;
-    }
-
-    void settled(List<VideoJob> jobs) {
-        this.settled = List.copyOf(jobs);
+        this.members = new BatchMembers(jobs);
     }
 
     /** For a video of a batch: how yt-dlp failed it (classified from the run that stopped at it), else null. */
@@ -260,38 +219,14 @@ public final class VideoJob {
         bytes += n;
     }
 
-    /** Whether yt-dlp fetched it (or the source it was cut from): its version goes into the provenance. */
-    public boolean usedYtDlp() {
-        return ytDlpFormat != null;
-    }
-
-    /** The format id yt-dlp chose ("" when it did not say), or null when yt-dlp did not fetch it. */
-    public String ytDlpFormat() {
-        return ytDlpFormat;
-    }
-
-    public void fetchedByYtDlp(String formatId) {
-        this.ytDlpFormat = formatId == null ? "" : formatId;
+    /** How it was fetched (yt-dlp and its format, or an archive's entry), for its provenance. */
+    public FetchRecord fetched() {
+        return fetched;
     }
 
     /** The SHA-256 of each file it made, by final path, taken as they were put in place. */
     public java.util.Map<Path, String> hashes() {
         return hashes;
-    }
-
-    /** For an {@link Kind#ARCHIVE_ENTRY}: the archive's file name. */
-    public String archive() {
-        return archive;
-    }
-
-    /** For an {@link Kind#ARCHIVE_ENTRY}: the entry's path inside the archive. */
-    public String entry() {
-        return entry;
-    }
-
-    void fromArchive(String archiveName, String entryName) {
-        this.archive = archiveName;
-        this.entry = entryName;
     }
 
     /** Requests made for it so far in this run. */
@@ -306,7 +241,7 @@ public final class VideoJob {
     /** The ids its failure is recorded under: each clip's for a source, else its own. */
     public List<String> recordIds() {
         if (kind == Kind.BATCH) {
-            return members.stream().map(VideoJob::id).toList();
+            return members.all().stream().map(VideoJob::id).toList();
         }
         return isClipSource() ? clips.stream().map(Clip::name).toList() : List.of(id);
     }

@@ -1,6 +1,5 @@
 package avqa.downloader;
 
-import org.apache.camel.Body;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Turns the annotations (and clip manifests) into the run's plan. Whole videos become one task
  * each; clips are grouped by their source, so a source that several clips come from is downloaded
  * once. Complete videos are recognised from the progress record and the files on disk, without any
- * request; videos whose last failure was permanent are not requested again unless asked.
+ * request; videos whose last failure was permanent are not requested again unless asked. A task is
+ * looked at again when it is dispatched by {@link DispatchRecheck}.
  */
 public final class VideoPlanner {
 
@@ -27,7 +27,6 @@ public final class VideoPlanner {
     private final VideoIdRules clipSources;
     private final ProgressBook progress;
     private final Workspace workspace;
-    private final ImportLedger imports;
     private final FailureRecords failures;
     private final Dataset dataset;
     private final List<String> splits;
@@ -42,7 +41,7 @@ public final class VideoPlanner {
     private volatile int completeCount;
 
     public VideoPlanner(AnnotationReader annotations, VideoIdRules rules, VideoIdRules clipSources,
-                        ProgressBook progress, Workspace workspace, ImportLedger imports,
+                        ProgressBook progress, Workspace workspace,
                         FailureRecords failures, Dataset dataset, List<String> splits, List<Path> manifests,
                         boolean retryPermanent, OutputSettings outputs, boolean framesOn) {
         this.annotations = annotations;
@@ -50,7 +49,6 @@ public final class VideoPlanner {
         this.clipSources = clipSources;
         this.progress = progress;
         this.workspace = workspace;
-        this.imports = imports;
         this.failures = failures;
         this.dataset = dataset;
         this.splits = splits;
@@ -115,14 +113,14 @@ public final class VideoPlanner {
 
         Coverage cov = new Coverage();
         List<VideoTask> tasks = new ArrayList<>();
-        Map<String, List<Clip>> bySource = new LinkedHashMap<>();
-        Map<String, String> sourceUrl = new LinkedHashMap<>();
+        Map<String, SourcePlan> bySource = new LinkedHashMap<>();
         int[] counts = new int[VideoTask.State.values().length];
         int incompleteDatasetClips = 0;
         CaseClashes cases = new CaseClashes(workspace.caseInsensitive());
         Set<String> conflicted = new java.util.HashSet<>();
         for (String id : wanted) {
-            Manifest.Entry entry = clips.get(id);
+            // taken out as it is used: a manifest of a million rows is not held twice over
+            Manifest.Entry entry = clips.remove(id);
             VideoTask task;
             String group;
             String clash = cases.clashWith(id);
@@ -138,8 +136,9 @@ public final class VideoPlanner {
                 task = completion.task(id, VideoTask.download(id, entry.url()));
                 if (task.state() == VideoTask.State.DOWNLOAD) {
                     String source = cases.sourceName(entry.sourceKey());
-                    bySource.computeIfAbsent(source, k -> new ArrayList<>()).add(entry.clip());
-                    sourceUrl.put(source, entry.url());
+                    SourcePlan plan = bySource.computeIfAbsent(source, k -> new SourcePlan());
+                    plan.url = entry.url();
+                    plan.clips.add(entry.clip());
                     counts[VideoTask.State.DOWNLOAD.ordinal()]++;
                     cov.add(id, group, referenced.contains(id));
                     if (datasetClips.contains(id) && !entry.clip().flip()) {
@@ -161,7 +160,7 @@ public final class VideoPlanner {
                 tasks.add(task);
             }
         }
-        bySource.forEach((key, list) -> tasks.add(VideoTask.ofClips(key, sourceUrl.get(key), list)));
+        bySource.forEach((key, source) -> tasks.add(VideoTask.ofClips(key, source.url, List.copyOf(source.clips))));
         coverage = cov;
         lastPlan = List.copyOf(tasks);
         wanted.removeAll(conflicted);
@@ -183,51 +182,6 @@ public final class VideoPlanner {
                 counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
         return tasks;
-    }
-
-    /**
-     * A planned task again, at the moment it is dispatched: an archive may have provided the video
-     * (then nothing is left to do) or some of a source's clips; a mirrored copy ({@code <clip>_flip})
-     * whose clip is complete is made from that clip, without any request. Returns the tasks left: none,
-     * the task as planned, or the clips still to download and the copies to make from complete clips.
-     */
-    public List<VideoTask> recheck(@Body VideoTask task) {
-        if (task.clips().isEmpty() && imports.handledThisRun(task.id())) {
-            return List.of();
-        }
-        if (task.state() != VideoTask.State.DOWNLOAD) {
-            return List.of(task);
-        }
-        if (task.clips().isEmpty()) {
-            return isComplete(task.id()) ? List.of() : List.of(task);
-        }
-        List<Clip> download = new ArrayList<>();
-        List<Clip> mirror = new ArrayList<>();
-        for (Clip c : task.clips()) {
-            if (isComplete(c.name()) || imports.handledThisRun(c.name())) {
-                continue;
-            }
-            if (c.flip() && c.name().endsWith("_flip") && isComplete(Clip.mirroredFrom(c.name()))) {
-                mirror.add(Clip.mirrorOf(c.name()));
-            } else {
-                download.add(c);
-            }
-        }
-        List<VideoTask> out = new ArrayList<>();
-        if (!mirror.isEmpty()) {
-            out.add(VideoTask.derive(task.id(), mirror));
-        }
-        if (!download.isEmpty()) {
-            out.add(download.size() == task.clips().size() ? task : VideoTask.ofClips(task.id(), task.url(), download));
-        }
-        return out;
-    }
-
-    /** A batch again, at the moment it is dispatched: the videos an archive has not provided since. */
-    public DownloadBatch recheckBatch(@org.apache.camel.Variable("batch") DownloadBatch batch) {
-        List<VideoTask> left = new ArrayList<>();
-        batch.tasks().forEach(t -> left.addAll(recheck(t)));
-        return new DownloadBatch(batch.name(), batch.host(), left);
     }
 
     /** Whether the plan has this video (an archive entry of another name is not imported). */
@@ -257,5 +211,11 @@ public final class VideoPlanner {
      */
     public boolean isRecordedComplete(String id) {
         return progress.isComplete(id);
+    }
+
+    /** A download being planned: its URL and the clips cut from it (most sources have one: a list sized for one). */
+    private static final class SourcePlan {
+        private String url;
+        private final List<Clip> clips = new ArrayList<>(1);
     }
 }

@@ -20,25 +20,21 @@ final class WavPad {
     /** Pads {@code wav} to {@code seconds}; returns the seconds added (0 when it was long enough). */
     static double padTo(Path wav, double seconds) throws IOException {
         try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            long pos = 12;
             long byteRate = -1;
             int blockAlign = -1;
-            while (pos + 8 <= ch.size()) {
-                h.clear();
-                ch.read(h, pos);
-                int id = h.getInt(0);
-                long size = Integer.toUnsignedLong(h.getInt(4));
-                if (id == 0x20746d66) { // "fmt "
+            WavChunks chunks = new WavChunks(ch);
+            while (chunks.next()) {
+                ByteBuffer h = chunks.header();
+                if (chunks.id() == WavChunks.FMT) {
                     byteRate = Integer.toUnsignedLong(h.getInt(16));
                     blockAlign = Short.toUnsignedInt(h.getShort(20));
-                } else if (id == 0x61746164) { // "data"
-                    if (byteRate <= 0 || blockAlign <= 0 || pos + 8 + size != ch.size()) {
+                } else if (chunks.id() == WavChunks.DATA) {
+                    long pos = chunks.position();
+                    if (byteRate <= 0 || blockAlign <= 0 || pos + 8 + chunks.size() != ch.size()) {
                         throw new IOException("not a PCM WAV whose data comes last");
                     }
-                    return pad(ch, pos, size, byteRate, blockAlign, seconds);
+                    return pad(ch, pos, chunks.size(), byteRate, blockAlign, seconds);
                 }
-                pos += 8 + size + (size & 1);
             }
             throw new IOException("no data in the WAV");
         }

@@ -77,7 +77,7 @@ final class Wiring {
         Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
         Checksums checksums = new Checksums(workspace.root());
         VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
-                new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, imports, failures,
+                new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, failures,
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"),
                 outputs, fps > 0);
         CoolDown coolDown = new CoolDown(settings.millis("avqa.cooldown.initial"),
@@ -105,11 +105,12 @@ final class Wiring {
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
         main.bind("videoPlanner", planner);
+        main.bind("dispatchRecheck", new DispatchRecheck(planner, imports));
         main.bind("planFile", new PlanFile(planner, workspace));
         ArchiveProgress archiveProgress = new ArchiveProgress();
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(),
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
-                archiveProgress);
+                archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports, diskFull,
@@ -119,8 +120,11 @@ final class Wiring {
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
-        main.bind("ytDlp", new YtDlp(settings, classifier, tools));
+        YtDlp ytDlp = new YtDlp(settings, classifier, tools);
+        main.bind("ytDlp", ytDlp);
+        main.bind("ytDlpBatch", new YtDlpBatch(ytDlp));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
+        main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), diskFull, run));
         main.bind("mediaValidator", new MediaValidator(run));
@@ -140,8 +144,9 @@ final class Wiring {
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")));
+        boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
-                provenance.groups()));
+                provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null));
         if (record != null) {
             verifier.clusterRecordFrom(record);
         }

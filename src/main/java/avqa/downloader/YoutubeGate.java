@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Before any request: a plan with YouTube downloads and a yt-dlp too old for YouTube (before
- * 2024.07.25, such as Debian 12's 2023.03.04) would spend the IP's quota on requests that cannot
- * succeed. Those downloads are taken out of the plan and recorded {@code tool-outdated}, never
+ * 2024.07.25, such as Debian 12's 2023.03.04), or a current one with no JavaScript runtime to give it,
+ * would spend the IP's quota on requests that cannot succeed. Those downloads are taken out of the plan and recorded {@code tool-outdated}, never
  * requested (each clip under its own name), with one warning that says how to update; every other
  * source goes ahead. A later run with a current yt-dlp tries them again. yt-dlp is only asked its
  * version when the plan has YouTube downloads. On a cluster the workers' yt-dlp decides, so a
@@ -29,10 +29,15 @@ public final class YoutubeGate {
 
     /** The plan, with YouTube downloads turned into {@code tool-outdated} records when yt-dlp is too old. */
     public List<VideoTask> admit(@Variable("plan") List<VideoTask> plan) {
-        if (clustered || plan.stream().noneMatch(YoutubeGate::isYoutubeDownload) || !tools.tooOldForYoutube()) {
+        if (clustered || plan.stream().noneMatch(YoutubeGate::isYoutubeDownload)) {
             return plan;
         }
-        VideoFailure refused = YtDlp.tooOld(tools);
+        boolean tooOld = tools.tooOldForYoutube();
+        if (!tooOld && !noRuntime()) {
+            return plan;
+        }
+        VideoFailure refused = tooOld ? YtDlp.tooOld(tools) : new VideoFailure.ToolOutdated("yt-dlp has no JavaScript "
+                + "runtime, which today's YouTube needs; not requested. " + NO_RUNTIME_HOW, "refused before any request");
         List<VideoTask> admitted = new ArrayList<>();
         int videos = 0;
         int records = 0;
@@ -49,6 +54,12 @@ public final class YoutubeGate {
                 records++;
             }
         }
+        if (!tooOld) {
+            LOG.warn("Not requesting {} YouTube downloads ({} videos or clips, recorded as tool-outdated): yt-dlp has no "
+                    + "JavaScript runtime (avqa.tools.js-runtime), without which YouTube's formats cannot be had. {}. Other "
+                    + "sources go ahead.", videos, records, NO_RUNTIME_HOW);
+            return admitted;
+        }
         String path = tools.ytDlpPath();
         LOG.warn("Not requesting {} YouTube downloads ({} videos or clips, recorded as tool-outdated): yt-dlp {} at {} "
                         + "is older than {} and cannot fetch from YouTube. Update it: {}; Debian's package cannot "
@@ -56,6 +67,18 @@ public final class YoutubeGate {
                 path == null ? tools.ytDlp() : path, ToolVersions.YOUTUBE_MINIMUM.toString().replace('-', '.'),
                 ToolVersions.HOW_TO_UPDATE);
         return admitted;
+    }
+
+    static final String NO_RUNTIME_HOW = "Install deno 2 or later (scripts/avqa.sh puts one in .tools/deno), or set "
+            + "avqa.tools.js-runtime=node:/path/to/node (node 20 or later)";
+
+    /** A yt-dlp that takes a JavaScript runtime (2025.11.12 or later), and none to give it. */
+    private boolean noRuntime() {
+        if (!tools.takesJsRuntimes()) {
+            return false;
+        }
+        ToolVersions.Runtime r = tools.jsRuntime();
+        return r == null || r.path() == null;
     }
 
     private static boolean isYoutubeDownload(VideoTask task) {

@@ -6,9 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.apache.camel.component.exec.ExecResult;
@@ -16,17 +14,18 @@ import org.apache.camel.component.exec.ExecResult;
 /**
  * yt-dlp: its argument list for one attempt (handed to camel-exec as a List, never a shell string;
  * the URL after {@code --}), and what its run left behind: the downloaded file, or the failure its
- * exit status and stderr mean.
+ * exit status and stderr mean. A batch's run is {@link YtDlpBatch}'s.
  */
 public final class YtDlp {
 
     private static final String FORMAT_FILE = "format_id.txt";
-    private static final String DELIVERED_FILE = "delivered.txt";
 
     private final Settings settings;
-    private final FailureClassifier classifier;
+    final FailureClassifier classifier;
     private final ToolVersions tools;
-    private final long timeoutSeconds;
+    final long timeoutSeconds;
+
+    private Path proxyConfig;
 
     public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools) {
         this.settings = settings;
@@ -51,10 +50,7 @@ public final class YtDlp {
         if (youtube) {
             args.addAll(tools.youtubeArgs());
         }
-        if (!settings.get("avqa.cookies").isEmpty()) {
-            args.add("--cookies");
-            args.add(privateCookies(job).toString());
-        }
+        addCookies(args, job);
         if (Redact.secrets(url).equals(url)) {
             args.add("--");
             args.add(url);
@@ -67,7 +63,7 @@ public final class YtDlp {
     }
 
     /** The options of every yt-dlp run: where it writes, what it keeps, what it prints where. */
-    private List<String> common(String output, String print, String printFile) {
+    List<String> common(String output, String print, String printFile) {
         String format = settings.get("avqa.video-format");
         List<String> args = new ArrayList<>(List.of(
                 "--ignore-config", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
@@ -89,107 +85,7 @@ public final class YtDlp {
         return args;
     }
 
-    /**
-     * One yt-dlp run for a batch (never YouTube), over the videos it has not reached yet: the URLs from a
-     * private batch file, each video written as {@code <n>.<ext>} into the batch's work directory, and
-     * for each one it delivered a line of its URL, format id and file. It stops at the first video it
-     * cannot fetch ({@code --abort-on-error}), so that failure is that video's alone and a sign for the
-     * whole host (a 429, a bot check) is acted on before the next request.
-     */
-    public List<String> batchArgs(@Variable("job") VideoJob job) {
-        StringBuilder urls = new StringBuilder();
-        for (VideoJob member : job.untried()) {
-            String url = member.url();
-            if (url == null || !(url.startsWith("http://") || url.startsWith("https://")) || VideoIdRules.isYoutubeUrl(url)) {
-                throw new IllegalArgumentException("refusing to build a yt-dlp batch with an unchecked URL");
-            }
-            urls.append(url).append('\n');
-        }
-        String dir = job.workDir().toString().replace("%", "%%");
-        List<String> args = common(dir + "/%(autonumber)s.%(ext)s", "after_move:%(original_url)s\t%(format_id)s\t%(filepath)s",
-                dir + "/" + DELIVERED_FILE);
-        args.add("--abort-on-error");
-        if (!settings.get("avqa.cookies").isEmpty()) {
-            args.add("--cookies");
-            args.add(privateCookies(job).toString());
-        }
-        args.add("--batch-file");
-        args.add(privateFile(job.workDir().resolve("urls.txt"), urls.toString().getBytes(StandardCharsets.UTF_8)).toString());
-        return args;
-    }
-
-    /** How long a batch's yt-dlp may run: avqa.download.timeout for each video it has left. */
-    public long batchTimeoutMillis(@Variable("job") VideoJob job) {
-        return timeoutSeconds * 1000L * Math.max(1, job.untried().size());
-    }
-
-    /**
-     * What a batch's yt-dlp run did: each video it delivered (named in its print file, inside the batch's
-     * work directory) is moved into its own job's work directory. If it stopped at a video, that video's
-     * failure is classified from its words, as a download of its own would be (a sign for the whole host
-     * starts the cool-down; an out-of-date yt-dlp counts towards the stop); the videos after it are left
-     * for the next run of the batch. A full disk stops the run.
-     */
-    public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result) throws IOException {
-        String stderr = FailureClassifier.text(result.getStderr());
-        classifier.checkDisk(stderr);
-        List<VideoJob> tried = job.untried();
-        Map<String, VideoJob> byUrl = new HashMap<>();
-        for (VideoJob member : tried) {
-            byUrl.putIfAbsent(member.url(), member);
-        }
-        Path delivered = job.workDir().resolve(DELIVERED_FILE);
-        if (Files.isRegularFile(delivered)) {
-            Path dir = job.workDir().toRealPath();
-            for (String line : Files.readAllLines(delivered, StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t", 3);
-                VideoJob member = f.length == 3 ? byUrl.remove(f[0]) : null;
-                Path file = member == null ? null : Path.of(f[2]).toAbsolutePath().normalize();
-                if (file == null || !file.startsWith(dir) || !Files.isRegularFile(file)) {
-                    continue;
-                }
-                String name = file.getFileName().toString();
-                Files.createDirectories(member.workDir());
-                Path target = member.workDir().resolve("video" + name.substring(name.lastIndexOf('.')));
-                Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                member.video(target);
-                member.countAttempt();
-                member.fetchedByYtDlp(f[1].matches("[A-Za-z0-9+_.,-]{1,100}") ? f[1] : "");
-                classifier.ytDlpWorked();
-            }
-        }
-        List<VideoJob> left = job.untried();
-        List<VideoJob> settled = new ArrayList<>(tried);
-        settled.removeAll(left);
-        job.settled(settled);
-        if (left.isEmpty()) {
-            return;
-        }
-        // yt-dlp stopped at the first video it did not deliver (or, having said it succeeded, left some
-        // undelivered: those are each fetched alone)
-        List<VideoJob> failed = result.getExitValue() == 0 ? left : List.of(left.get(0));
-        VideoFailure f = result.getExitValue() == 0
-                ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
-                : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), timeoutSeconds);
-        try {
-            f = classifier.raise(f, failed.get(0).url());
-        } catch (RunStoppedException stopped) {
-            // the run is stopping: what is left stays pending
-        }
-        for (VideoJob member : failed) {
-            member.countAttempt();
-            member.batchFailure(f);
-        }
-        settled.addAll(failed);
-        job.settled(settled);
-    }
-
-    /** A video of a batch that failed for good (not transient): its failure, for the dead-letter channel. */
-    public void batchFailed(@Variable("job") VideoJob member) {
-        throw member.batchFailure();
-    }
-
-    private static Path privateFile(Path file, byte[] content) {
+    static Path privateFile(Path file, byte[] content) {
         try {
             AtomicFiles.writePrivate(file, content);
         } catch (IOException e) {
@@ -203,6 +99,14 @@ public final class YtDlp {
         return new VideoFailure.ToolOutdated("yt-dlp " + tools.ytDlpVersion() + " is older than "
                 + ToolVersions.YOUTUBE_MINIMUM.toString().replace('-', '.') + " and cannot fetch from YouTube; "
                 + "not requested. Update it: " + ToolVersions.HOW_TO_UPDATE, "refused before any request");
+    }
+
+    /** With --cookies: the option and this attempt's private copy of the cookies file. */
+    void addCookies(List<String> args, VideoJob job) {
+        if (!settings.get("avqa.cookies").isEmpty()) {
+            args.add("--cookies");
+            args.add(privateCookies(job).toString());
+        }
     }
 
     /**
@@ -223,19 +127,27 @@ public final class YtDlp {
         return copy;
     }
 
-    /** {@code .private/yt-dlp.conf} in the data directory (owner only): the proxy, for --config-locations. */
+    /**
+     * The proxy, for --config-locations: a yt-dlp config file readable by its owner only, in the
+     * machine's temporary directory rather than the data directory (which may be shared storage), made
+     * once per process and deleted when it ends.
+     */
     private synchronized Path proxyConfig() {
-        Path dir = settings.dataDir().resolve(".private");
-        Path conf = dir.resolve("yt-dlp.conf");
-        try {
-            Files.createDirectories(dir);
-            AtomicFiles.ownerOnly(dir);
-            String quoted = "'" + settings.get("avqa.proxy").replace("'", "'\"'\"'") + "'";
-            AtomicFiles.writePrivate(conf, ("--proxy " + quoted + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new BadInputException("cannot write " + conf + ": " + FileTrees.describe(e));
+        if (proxyConfig != null && Files.isRegularFile(proxyConfig)) {
+            return proxyConfig;
         }
-        return conf;
+        try {
+            Path conf = Files.createTempFile("avqa-yt-dlp-", ".conf", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            conf.toFile().deleteOnExit();
+            String quoted = "'" + settings.get("avqa.proxy").replace("'", "'\"'\"'") + "'";
+            Files.write(conf, ("--proxy " + quoted + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            proxyConfig = conf;
+            return conf;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new BadInputException("cannot write a private yt-dlp config for the proxy in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -250,7 +162,7 @@ public final class YtDlp {
                     WorkArea.savedPages(job.workDir()), timeoutSeconds), job.url());
         }
         classifier.ytDlpWorked();
-        job.fetchedByYtDlp(formatId(job.workDir()));
+        job.fetched().byYtDlp(formatId(job.workDir()));
         Path file = WorkArea.downloadedFile(job.workDir());
         if (file == null && stderr.contains("larger than max-filesize")) {
             throw FailureClassifier.ytDlp(1, stderr, timeoutSeconds);

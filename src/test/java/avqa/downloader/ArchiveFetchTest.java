@@ -141,4 +141,82 @@ class ArchiveFetchTest extends LoopbackServerTest {
                     "--retry-attempts 3, each resuming where the last stopped");
         }
     }
+
+    @Test
+    void anArchiveWhoseHostAnnouncesNoLengthCountsOnlyWhenItReadsToItsEnd(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+
+        try (CloseDelimitedHost host = new CloseDelimitedHost(archive, archive.length)) {
+            Path data = tmp.resolve("whole");
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.url()));
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("The host announced no length for "
+                    + "videos.rar; the"), "said once");
+        }
+
+        try (CloseDelimitedHost host = new CloseDelimitedHost(archive, archive.length / 2)) {
+            Path data = tmp.resolve("cut");
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.url()));
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing imported from a short file");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("do not read as a whole archive (cut short?)"), log);
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+            assertEquals(3, host.requests(), "--retry-attempts 3");
+        }
+    }
+
+    /**
+     * A host that announces no length: an HTTP/1.0 answer whose end is the connection closing, as old
+     * servers and some proxies send it; it sends {@code send} bytes of the archive, then closes.
+     */
+    static final class CloseDelimitedHost implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+        private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+        CloseDelimitedHost(byte[] archive, int send) throws java.io.IOException {
+            socket = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket c = socket.accept()) {
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                c.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                        String line;
+                        while ((line = in.readLine()) != null && !line.isEmpty()) {
+                            // the request's headers: a Range is not honoured
+                        }
+                        requests.incrementAndGet();
+                        java.io.OutputStream out = c.getOutputStream();
+                        out.write(("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                        out.write(archive, 0, send);
+                        out.flush();
+                    } catch (java.io.IOException closed) {
+                        // closed by close(), or the client went away
+                    }
+                }
+            }, "close-delimited-host");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/videos.rar";
+        }
+
+        int requests() {
+            return requests.get();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
 }

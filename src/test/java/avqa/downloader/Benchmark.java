@@ -181,6 +181,39 @@ public final class Benchmark {
         return (System.nanoTime() - t0) / 1000;
     }
 
+    /**
+     * What reading every packet costs: the peers' ffmpeg (the WAV alone) against the tool's one pass (the
+     * WAV, and every packet copied to nowhere with -xerror, so a file cut short fails), on the same
+     * 60-second clip, interleaved, 11 times each; medians of wall and CPU time.
+     */
+    static void packetCheckCost(Path work) throws Exception {
+        Path clip = work.resolve("clip0.mp4");
+        if (!Files.isRegularFile(clip)) {
+            System.out.println("every-packet check: no clip in target/bench (run the whole benchmark once)");
+            return;
+        }
+        Path wav = work.resolve("packet-check.wav");
+        List<String> peer = List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", clip.toString(), "-vn",
+                "-c:a", "pcm_s16le", wav.toString());
+        List<String> tool = List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y", "-i",
+                clip.toString(), "-map", "0:a:0", "-vn", "-sn", "-dn", "-c:a", "pcm_s16le", wav.toString(),
+                "-map", "0", "-c", "copy", "-f", "null", "-");
+        List<Measure> peers = new ArrayList<>();
+        List<Measure> tools = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            peers.add(time(peer));
+            tools.add(time(tool));
+        }
+        Measure p = median(peers);
+        Measure t = median(tools);
+        peers.sort((x, y) -> Double.compare(x.cpu(), y.cpu()));
+        tools.sort((x, y) -> Double.compare(x.cpu(), y.cpu()));
+        System.out.printf("every-packet check on a 60 s clip: ffmpeg -> WAV %.0f ms wall, %.0f ms CPU; the tool's one pass "
+                        + "(WAV + every packet to a null output, -xerror) %.0f ms wall, %.0f ms CPU (medians of 11)%n",
+                p.wall() * 1000, peers.get(5).cpu() * 1000, t.wall() * 1000, tools.get(5).cpu() * 1000);
+        Files.deleteIfExists(wav);
+    }
+
     /** JVM start to the first request nginx logs: a plain java -jar, and with the class-data archive. */
     static void startUp(String id) throws Exception {
         System.out.println();
@@ -313,8 +346,8 @@ public final class Benchmark {
             Path list = out.resolve("urls-" + k + ".txt");
             Files.write(list, urls);
             cmd.append(ytDlp(ytDlpCurrent)).append(" -a ").append(list).append(" -o '").append(out)
-                    .append("/videos/%(id)s.%(ext)s' --exec 'ffmpeg -nostdin -loglevel error -y -i {} -vn -c:a pcm_s16le ")
-                    .append(out).append("/audio/%(id)s.wav' & ");
+                    .append("/videos/%(id)s.%(ext)s' --exec 'ffmpeg -nostdin -loglevel error -y -i %(filepath)q -vn -c:a pcm_s16le ")
+                    .append(out).append("/audio/%(id)q.wav' & ");
         }
         cmd.append("wait");
         return sh(cmd.toString());
@@ -332,6 +365,7 @@ public final class Benchmark {
 
     /** Scale: a 1M-row plan, a rerun over 100k complete videos, one completion among 100k. */
     static void scale(Path work) throws Exception {
+        packetCheckCost(work);
         System.out.println();
         Path meta = work.resolve("scale-meta");
         Files.createDirectories(meta);
@@ -375,10 +409,20 @@ public final class Benchmark {
         Fixture.annotations(oneMeta, "test", List.of("m0000000"));
         List<String> manifestRun = tool(manifestPlan, oneMeta, SettingsTable.YOUTUBE_TEMPLATE, 2);
         manifestRun.addAll(List.of("--manifest", manifest.toString(), "--dry-run"));
-        manifestRun.add(1, "-Xmx512m");
-        Measure mm = time(manifestRun);
-        System.out.printf("plan a 1,000,000-row JSON Lines manifest, -Xmx512m: %.1f s wall, peak RSS %.0f MB%n",
-                mm.wall(), mm.maxRssKb() / 1024.0);
+        for (String heap : List.of("-Xmx512m", "-Xmx1g", "-Xmx2g")) {
+            List<String> withHeap = new ArrayList<>(manifestRun);
+            withHeap.add(1, heap);
+            FileTrees.deleteTree(manifestPlan, true);
+            try {
+                Measure mm = time(withHeap);
+                System.out.printf("plan a 1,000,000-row JSON Lines manifest, %s: %.1f s wall, peak RSS %.0f MB%n",
+                        heap, mm.wall(), mm.maxRssKb() / 1024.0);
+                break;
+            } catch (IllegalStateException e) {
+                System.out.printf("plan a 1,000,000-row JSON Lines manifest, %s: did not finish (%s)%n", heap,
+                        lastLine(Path.of("target", "bench", "last-run.log")));
+            }
+        }
 
         // a million failure records: failed_downloads.json rebuilt at the end of a run, as a stream
         Path failing = work.resolve("scale-failed");
@@ -457,6 +501,11 @@ public final class Benchmark {
                 "--sleep", "0", "--jitter", "0", "--max-requests", "1000000", "--period", "1", "--rate-limit", "1G",
                 "--status-interval", "3600"));
         return cmd;
+    }
+
+    static String lastLine(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
     }
 
     static Measure time(List<String> cmd) throws Exception {

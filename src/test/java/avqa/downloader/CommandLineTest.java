@@ -121,6 +121,19 @@ class CommandLineTest {
     }
 
     @Test
+    void aCookiesFileYtDlpCannotReadStopsTheRunBeforeItStarts(@TempDir Path tmp) throws Exception {
+        Path cookies = tmp.resolve("cookies.json");
+        Files.writeString(cookies, "[{\"name\": \"SID\", \"value\": \"x\"}]\n");
+        List<String> args = new ArrayList<>(Fixture.localArgs(tmp.resolve("data"), tmp.resolve("meta"),
+                "http://127.0.0.1:9/{id}"));
+        args.addAll(List.of("--cookies", cookies.toString()));
+        Fixture.Outcome outcome = Fixture.run(args);
+        assertEquals(2, outcome.exit(), outcome.stderr());
+        assertTrue(outcome.stderr().contains("--cookies: " + cookies + " is not a Netscape cookies file"), outcome.stderr());
+        assertFalse(Files.exists(tmp.resolve("data/avqa_download.log")), "nothing started");
+    }
+
+    @Test
     void annotationsAreFetchedOverHttpAndAnHttpErrorIsNamed(@TempDir Path tmp) throws Exception {
         Path source = tmp.resolve("published");
         Fixture.annotations(source, "val", List.of("00000001", "00000002"));

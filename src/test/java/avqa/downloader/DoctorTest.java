@@ -133,6 +133,43 @@ class DoctorTest {
         }
     }
 
+    @Test
+    void archivesToReadBringTheBsdtarCheckAndEveryArchiveHostIsAsked(@TempDir Path tmp) throws Exception {
+        Fixture.annotations(tmp.resolve("meta"), "test", List.of("mirrored001"));
+        List<String> common = List.of("--dataset", "music-avqa", "--splits", "test",
+                "--source-url-template", "http://127.0.0.1:9/v/{id}.mp4");
+        List<String> plain = args(tmp);
+        plain.addAll(common);
+        Fixture.Outcome none = Fixture.run(plain);
+        assertEquals("", line(none, "bsdtar"), "no archive, no bsdtar line: " + none.stdout());
+        assertEquals("", line(none, "archive"), none.stdout());
+
+        Path rar = tmp.resolve("clips.rar");
+        Files.write(rar, new byte[] {'R', 'a', 'r', '!', 0x1a, 0x07, 0x01, 0x00});
+        try (MediaServer host = new MediaServer()) {
+            host.serveFile("/share/clips.rar", rar);
+            List<String> withArchive = args(tmp, "--import-archive", host.baseUrl() + "/share/clips.rar");
+            withArchive.addAll(common);
+            Fixture.Outcome ready = Fixture.run(withArchive);
+            assertTrue(line(ready, "bsdtar").startsWith("OK") && line(ready, "bsdtar").contains("RAR"), ready.stdout());
+            assertTrue(line(ready, "archive").startsWith("OK"), ready.stdout());
+            assertEquals(List.of("HEAD"), host.hits("/share/clips.rar").stream().map(MediaServer.Hit::method).toList());
+
+            List<String> gone = args(tmp, "--import-archive", host.baseUrl() + "/share/gone.rar");
+            gone.addAll(common);
+            Fixture.Outcome missing = Fixture.run(gone, Map.of("AVQA_TOOLS_BSDTAR", tmp.resolve("no-bsdtar").toString()));
+            assertEquals(1, missing.exit(), missing.stdout());
+            assertTrue(line(missing, "archive").startsWith("FAIL") && line(missing, "archive").contains("404"), missing.stdout());
+            String bsdtar = line(missing, "bsdtar");
+            assertTrue(bsdtar.startsWith("FAIL") && bsdtar.contains("libarchive-tools"), missing.stdout());
+        }
+        List<String> refused = args(tmp, "--import-archive", "http://127.0.0.1:9/clips.rar");
+        refused.addAll(common);
+        String unreachable = line(Fixture.run(refused), "archive");
+        assertTrue(unreachable.startsWith("FAIL") && unreachable.contains("refused"), unreachable);
+        assertFalse(unreachable.matches(".*[A-Z][a-z]+Exception.*"), "no Java class name: " + unreachable);
+    }
+
     private static YtDlp ytDlp(Path tmp, Map<String, String> env) {
         Settings settings = Settings.resolve(Map.of("avqa.data-dir", tmp.resolve("data").toString()),
                 Path.of("application.properties").toAbsolutePath(), new Properties(), env);

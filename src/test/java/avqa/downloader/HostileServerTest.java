@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -85,5 +86,41 @@ class HostileServerTest extends LoopbackServerTest {
         assertEquals("transient", record.get("category").asText(), record.toString());
         assertEquals(3, record.get("attempts").asInt(), "retried: " + record);
         assertTrue(record.get("reason").asText().contains("network failure"), record.toString());
+    }
+
+    @Test
+    void aResetConnectionIsATransientNetworkFailureRetriedWithBackoff(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("resetconn001"));
+        // a host that reads the request, then resets the connection (RST: SO_LINGER 0) without a word
+        java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket host = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!host.isClosed()) {
+                    try {
+                        java.net.Socket c = host.accept();
+                        c.getInputStream().read(new byte[4096]);
+                        c.setSoLinger(true, 0);
+                        c.close();
+                        resets.incrementAndGet();
+                    } catch (java.io.IOException closed) {
+                        // the test is over
+                    }
+                }
+            }, "resetting-host");
+            t.setDaemon(true);
+            t.start();
+            Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta,
+                    "http://127.0.0.1:" + host.getLocalPort() + "/v/{id}.mp4"));
+            assertEquals(1, outcome.exit());
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        }
+        var record = Fixture.readJson(data.resolve("failed/resetconn001.json"));
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertEquals(3, record.get("attempts").asInt(), "retried: " + record);
+        assertEquals(3, resets.get(), "each attempt reached the host once (the HTTP client repeats nothing itself)");
+        assertTrue(record.get("reason").asText().contains("network failure"), record.toString());
+        assertTrue(PipelineTest.listNames(data.resolve("videos")).isEmpty(), "nothing under videos/");
     }
 }

@@ -31,6 +31,37 @@ class OldYtDlpTest extends LoopbackServerTest {
         YtDlpVersions.assumeDebiansOld();
         Map<String, String> oldYtDlp = Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.DEBIAN.toString());
         Path meta = tmp.resolve("meta");
+        Path manifest = tmp.resolve("clips.csv");
+        Path data = tmp.resolve("data");
+        String warning = refusedUnrequested(tmp, oldYtDlp, "scripts/avqa.sh");
+        assertTrue(warning.contains("2 YouTube downloads (3 videos or clips")
+                && warning.contains(YtDlpVersions.version(YtDlpVersions.DEBIAN))
+                && warning.contains("older than 2024.07.25")
+                && warning.contains("pip install -U \"yt-dlp[default]\""), warning);
+
+        // a later run with a current yt-dlp does not treat tool-outdated as permanent: it plans them again
+        // (here shown with the plan of a dry run, which requests nothing)
+        Fixture.Outcome plan = Fixture.run(List.of("--dry-run", "--dataset", "music-avqa", "--splits", "test",
+                "--data-dir", data.toString(), "--metadata-url", "file:" + meta, "--manifest", manifest.toString()));
+        assertEquals(0, plan.exit());
+        assertEquals(2, Fixture.readJson(data.resolve("plan.json")).get("downloads").size(),
+                "both YouTube sources are planned again");
+    }
+
+    @Test
+    void aCurrentYtDlpWithNoJavaScriptRuntimeSendsNothingTowardsYoutubeEither(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        String warning = refusedUnrequested(tmp, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString(),
+                "AVQA_TOOLS_JS_RUNTIME", "none"), "JavaScript runtime");
+        assertTrue(warning.contains("no JavaScript runtime") && warning.contains("deno"), warning);
+    }
+
+    /**
+     * Runs the YouTube clips through a proxy that counts connections: none may reach it, every clip is
+     * recorded tool-outdated with no attempt and a reason that says {@code reason}; returns the one warning.
+     */
+    static String refusedUnrequested(Path tmp, Map<String, String> env, String reason) throws Exception {
+        Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", List.of("00000028"));
         Path manifest = tmp.resolve("clips.csv");
         Files.writeString(manifest, YOUTUBE_CLIPS);
@@ -40,7 +71,7 @@ class OldYtDlpTest extends LoopbackServerTest {
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--manifest", manifest.toString(), "--proxy", youtube.proxyUrl()));
 
-            Fixture.Outcome outcome = Fixture.run(args, oldYtDlp);
+            Fixture.Outcome outcome = Fixture.run(args, env);
 
             assertEquals(1, outcome.exit(), "the YouTube clips are not complete");
             assertEquals(0, youtube.connections(), "no request went towards YouTube");
@@ -49,23 +80,12 @@ class OldYtDlpTest extends LoopbackServerTest {
             JsonNode r = Fixture.readJson(data.resolve("failed/" + clip + ".json"));
             assertEquals("tool-outdated", r.get("category").asText(), clip + ": " + r);
             assertEquals(0, r.get("attempts").asInt(), clip + " was never requested");
-            assertTrue(r.get("reason").asText().contains("scripts/avqa.sh"), r.toString());
+            assertTrue(r.get("reason").asText().contains(reason), r.toString());
         }
         List<String> warnings = Files.readAllLines(data.resolve("avqa_download.log")).stream()
                 .filter(l -> l.contains("Not requesting")).toList();
         assertEquals(1, warnings.size(), "one warning: " + warnings);
-        assertTrue(warnings.get(0).contains("2 YouTube downloads (3 videos or clips")
-                && warnings.get(0).contains(YtDlpVersions.version(YtDlpVersions.DEBIAN))
-                && warnings.get(0).contains("older than 2024.07.25")
-                && warnings.get(0).contains("pip install -U \"yt-dlp[default]\""), warnings.get(0));
-
-        // a later run with a current yt-dlp does not treat tool-outdated as permanent: it plans them again
-        // (here shown with the plan of a dry run, which requests nothing)
-        Fixture.Outcome plan = Fixture.run(List.of("--dry-run", "--dataset", "music-avqa", "--splits", "test",
-                "--data-dir", data.toString(), "--metadata-url", "file:" + meta, "--manifest", manifest.toString()));
-        assertEquals(0, plan.exit());
-        assertEquals(2, Fixture.readJson(data.resolve("plan.json")).get("downloads").size(),
-                "both YouTube sources are planned again");
+        return warnings.get(0);
     }
 
     @Test

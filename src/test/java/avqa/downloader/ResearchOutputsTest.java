@@ -48,6 +48,9 @@ class ResearchOutputsTest extends LoopbackServerTest {
             assertDecodes(data.resolve("frames/" + id));
         }
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+        String said = outcome.stdout() + Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(said.contains("frames:  3 of the 3 complete videos have their frames in frames/<id>/"),
+                "the coverage report counts the frames: " + said);
 
         // one provenance line per complete file, whose SHA-256 is the file's; the download's source is its URL
         Map<String, JsonNode> lines = assertProvenanceOfEveryFile(data);
@@ -234,13 +237,20 @@ class ResearchOutputsTest extends LoopbackServerTest {
         List<String> ids = serveClips("later", 2);
         Path data = tmp.resolve("data");
         List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
-        assertEquals(0, Fixture.run(args).exit());
+        Fixture.Outcome plain = Fixture.run(args);
+        assertEquals(0, plain.exit());
+        assertFalse(plain.stdout().contains("frames:"), "no frames line without frames: " + plain.stdout());
         assertEquals(44100, ffprobeStream(data.resolve("audio/later0.wav")).path("sample_rate").asInt());
         int requests = ids.stream().mapToInt(id -> server.hits(id).size()).sum();
 
         List<String> framesToo = new ArrayList<>(args);
         framesToo.addAll(List.of("--frames", "1"));
         assertEquals(0, Fixture.run(framesToo).exit());
+        Files.move(data.resolve("frames/" + ids.get(0)), tmp.resolve("set-aside"));
+        Fixture.Outcome check = Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
+                "--splits", "test", "--frames", "1"));
+        assertTrue(check.stdout().contains("frames:  1 of the"), "--verify's coverage counts the frames: " + check.stdout());
+        Files.move(tmp.resolve("set-aside"), data.resolve("frames/" + ids.get(0)));
         for (String id : ids) {
             assertEquals(3, files(data.resolve("frames/" + id)).size(), 1.0);
         }

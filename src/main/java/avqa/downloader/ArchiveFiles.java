@@ -1,0 +1,122 @@
+package avqa.downloader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Message;
+
+/**
+ * The files of an archive fetched by URL, in {@code archives/}: {@code <name>} once whole,
+ * {@code <name>.part} while it comes, and {@code <name>.json}, what the server said of it (its ETag or
+ * Last-Modified, its length, whether it is complete), which counts only for the URL it was written for.
+ */
+final class ArchiveFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    ArchiveFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Records what the server said of the archive as it starts to send it. */
+    void writeMeta(String url, Message in, long total, boolean complete) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("url", Redact.url(url));
+        meta.put("url_sha256", sha(url));
+        meta.put("etag", in.getHeader("ETag", String.class));
+        meta.put("last_modified", in.getHeader("Last-Modified", String.class));
+        meta.put("length", total);
+        meta.put("complete", complete);
+        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+    }
+
+    /** The part takes the archive's name, and its record says it is complete; returns the archive. */
+    Path finish(String url, long size) throws IOException {
+        Path part = part(url);
+        Path file = file(url);
+        AtomicFiles.move(part, file);
+        JsonNode meta = meta(url);
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("url", Redact.url(url));
+        done.put("url_sha256", sha(url));
+        done.put("etag", meta == null ? null : meta.path("etag").asText(null));
+        done.put("last_modified", meta == null ? null : meta.path("last_modified").asText(null));
+        done.put("length", size);
+        done.put("complete", true);
+        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
+        return file;
+    }
+
+    /** The validator a resume can be guarded by: a strong ETag, else the Last-Modified date. */
+    static String validator(JsonNode meta) {
+        String etag = meta.path("etag").asText(null);
+        if (etag != null && !etag.startsWith("W/")) {
+            return etag;
+        }
+        return meta.path("last_modified").asText(null);
+    }
+
+    void discard(String url) throws IOException {
+        Files.deleteIfExists(part(url));
+        Files.deleteIfExists(metaFile(url));
+    }
+
+    /** {@code archives/<name>}: the URL's last path segment, made safe; the URL's hash when it has none. */
+    Path file(String url) {
+        String path;
+        try {
+            path = URI.create(url).getPath();
+        } catch (IllegalArgumentException e) {
+            path = "";
+        }
+        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        if (last.isEmpty() || last.startsWith(".") || last.length() > 100) {
+            last = "archive-" + sha(url).substring(0, 12);
+        }
+        return dir.resolve(last);
+    }
+
+    Path part(String url) {
+        return file(url).resolveSibling(file(url).getFileName() + ".part");
+    }
+
+    private Path metaFile(String url) {
+        return file(url).resolveSibling(file(url).getFileName() + ".json");
+    }
+
+    /** What the last attempt learnt of this URL's archive, or null (none, or another URL's). */
+    JsonNode meta(String url) {
+        Path f = metaFile(url);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(f.toFile());
+            return n != null && sha(url).equals(n.path("url_sha256").asText()) ? n : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String sha(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package avqa.downloader;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The checksum part of {@code --verify}: with --checksums, the files whose SHA-256 differs from
+ * SHA256SUMS's, those it lists that are gone and those it does not list; with --against, what differs
+ * from another lab's list; and their part of the report (text and {@code verify_report.json}).
+ */
+final class ChecksumComparison {
+
+    private List<String> changed;
+    private List<String> missingFiles;
+    private List<String> added;
+    private int hashed;
+
+    private Path againstFile;
+    private List<String> differ;
+    private List<String> theirsOnly;
+    private List<String> oursOnly;
+
+    /**
+     * --checksums: files whose hash now differs from SHA256SUMS's (or cannot be read), files it lists
+     * that are gone, and files in place it does not list (made before checksums were kept), returned
+     * with their hashes to be added to it.
+     */
+    Map<Path, String> againstListed(Path root, Map<String, String> listed, Map<String, String> now) {
+        hashed = now.size();
+        changed = new ArrayList<>();
+        missingFiles = new ArrayList<>();
+        added = new ArrayList<>();
+        Map<Path, String> toAdd = new LinkedHashMap<>();
+        compare(listed, now, missingFiles, changed);
+        new TreeMap<>(now).forEach((path, sha) -> {
+            if (!listed.containsKey(path) && !sha.startsWith("unreadable")) {
+                added.add(path);
+                toAdd.put(root.resolve(path), sha);
+            }
+        });
+        return toAdd;
+    }
+
+    /** --against: paths whose hashes differ, paths only the other list has, and paths only ours has. */
+    void against(Path file, Map<String, String> ours, Map<String, String> theirs) {
+        againstFile = file;
+        differ = new ArrayList<>();
+        theirsOnly = new ArrayList<>();
+        oursOnly = new ArrayList<>();
+        compare(theirs, ours, theirsOnly, differ);
+        new TreeMap<>(ours).keySet().stream().filter(p -> !theirs.containsKey(p)).forEach(oursOnly::add);
+    }
+
+    /** In path order: each path of {@code reference} that {@code current} lacks, and each whose hash differs. */
+    private static void compare(Map<String, String> reference, Map<String, String> current, List<String> missing,
+                                List<String> different) {
+        new TreeMap<>(reference).forEach((path, sha) -> {
+            String other = current.get(path);
+            if (other == null) {
+                missing.add(path);
+            } else if (!other.equals(sha)) {
+                different.add(path);
+            }
+        });
+    }
+
+    /** Nothing changed or missing, nothing differs from the other list (or neither was asked for). */
+    boolean clean() {
+        return (changed == null || changed.isEmpty() && missingFiles.isEmpty())
+                && (differ == null || differ.isEmpty() && theirsOnly.isEmpty() && oursOnly.isEmpty());
+    }
+
+    void json(Map<String, Object> json) {
+        if (changed != null) {
+            json.put("checksums_changed", changed);
+            json.put("checksums_missing", missingFiles);
+            json.put("checksums_added", added);
+        }
+        if (differ != null) {
+            json.put("against", againstFile.toString());
+            json.put("against_differ", differ);
+            json.put("against_missing", theirsOnly);
+            json.put("against_extra", oursOnly);
+        }
+    }
+
+    void text(StringBuilder t) {
+        if (changed != null) {
+            t.append(String.format("Checksums: %d files hashed again against SHA256SUMS: %d changed, %d missing%s.%n",
+                    hashed, changed.size(), missingFiles.size(),
+                    added.isEmpty() ? "" : ", " + added.size() + " not listed before (added now)"));
+            VerifyReport.section(t, "changed since they were recorded (SHA-256 differs)", changed);
+            VerifyReport.section(t, "listed in SHA256SUMS but missing", missingFiles);
+        }
+        if (differ != null) {
+            t.append(String.format("Against %s: %d differ, %d missing here, %d extra here.%n", againstFile,
+                    differ.size(), theirsOnly.size(), oursOnly.size()));
+            VerifyReport.section(t, "different from theirs", differ);
+            VerifyReport.section(t, "in their list, missing here", theirsOnly);
+            VerifyReport.section(t, "here, not in their list", oursOnly);
+        }
+    }
+}

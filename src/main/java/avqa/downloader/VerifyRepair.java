@@ -1,0 +1,65 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * {@code --verify --repair}: moves what the check found bad into {@code rejected/} (invalid and
+ * zero-size files, the audio of a video whose audio is invalid, frames folders of the wrong size or
+ * without their video), so that the next run fetches or extracts them again.
+ */
+final class VerifyRepair {
+
+    private final Workspace workspace;
+
+    VerifyRepair(Workspace workspace) {
+        this.workspace = workspace;
+    }
+
+    /** The files and folders moved, where they are now. */
+    List<Path> moveAside(Collection<Path> probed, Predicate<Path> invalid, Set<String> invalidAudio, Set<Path> zeroSize,
+                         Set<String> framesAside) {
+        List<Path> moved = new ArrayList<>();
+        probed.forEach(file -> {
+            if (invalid.test(file)) {
+                moved.add(setAside(file));
+            }
+        });
+        invalidAudio.stream().map(id -> workspace.audioDir().resolve(id + "." + workspace.audioExt()))
+                .filter(p -> Files.exists(p) && !moved.contains(p)).forEach(p -> moved.add(setAside(p)));
+        zeroSize.forEach(p -> moved.add(setAside(p)));
+        for (String id : framesAside) {
+            // the next run makes them again from the video, without any request
+            Path target = workspace.root().resolve("rejected").resolve("frames").resolve(id);
+            try {
+                Files.createDirectories(target.getParent());
+                FileTrees.deleteTree(target, true);
+                Files.move(workspace.frames(id), target);
+                moved.add(target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move " + workspace.frames(id) + " aside", e);
+            }
+        }
+        return moved;
+    }
+
+    private Path setAside(Path file) {
+        try {
+            Path rejected = workspace.root().resolve("rejected");
+            Files.createDirectories(rejected);
+            Path target = rejected.resolve(file.getFileName());
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + file + " aside", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.apache.camel.component.exec.ExecResult;
+
+/**
+ * A batch's yt-dlp run (several videos of one host with one start): its argument list and timeout, and
+ * what it delivered or where it stopped, handed out to the batch's members. The options every run shares
+ * are {@link YtDlp}'s.
+ */
+public final class YtDlpBatch {
+
+    private static final String DELIVERED_FILE = "delivered.txt";
+
+    private final YtDlp ytDlp;
+
+    public YtDlpBatch(YtDlp ytDlp) {
+        this.ytDlp = ytDlp;
+    }
+
+    /**
+     * One yt-dlp run for a batch (never YouTube), over the videos it has not reached yet: the URLs from a
+     * private batch file, each video written as {@code <n>.<ext>} into the batch's work directory, and
+     * for each one it delivered a line of its URL, format id and file. It stops at the first video it
+     * cannot fetch ({@code --abort-on-error}), so that failure is that video's alone and a sign for the
+     * whole host (a 429, a bot check) is acted on before the next request.
+     */
+    public List<String> batchArgs(@Variable("job") VideoJob job) {
+        StringBuilder urls = new StringBuilder();
+        for (VideoJob member : job.members().untried()) {
+            String url = member.url();
+            if (url == null || !(url.startsWith("http://") || url.startsWith("https://")) || VideoIdRules.isYoutubeUrl(url)) {
+                throw new IllegalArgumentException("refusing to build a yt-dlp batch with an unchecked URL");
+            }
+            urls.append(url).append('\n');
+        }
+        String dir = job.workDir().toString().replace("%", "%%");
+        List<String> args = ytDlp.common(dir + "/%(autonumber)s.%(ext)s", "after_move:%(original_url)s\t%(format_id)s\t%(filepath)s",
+                dir + "/" + DELIVERED_FILE);
+        args.add("--abort-on-error");
+        ytDlp.addCookies(args, job);
+        args.add("--batch-file");
+        args.add(YtDlp.privateFile(job.workDir().resolve("urls.txt"), urls.toString().getBytes(StandardCharsets.UTF_8)).toString());
+        return args;
+    }
+
+    /** How long a batch's yt-dlp may run: avqa.download.timeout for each video it has left. */
+    public long batchTimeoutMillis(@Variable("job") VideoJob job) {
+        return ytDlp.timeoutSeconds * 1000L * Math.max(1, job.members().untried().size());
+    }
+
+    /**
+     * What a batch's yt-dlp run did: each video it delivered (named in its print file, inside the batch's
+     * work directory) is moved into its own job's work directory. If it stopped at a video, that video's
+     * failure is classified from its words, as a download of its own would be (a sign for the whole host
+     * starts the cool-down; an out-of-date yt-dlp counts towards the stop); the videos after it are left
+     * for the next run of the batch. A full disk stops the run.
+     */
+    public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result) throws IOException {
+        String stderr = FailureClassifier.text(result.getStderr());
+        ytDlp.classifier.checkDisk(stderr);
+        List<VideoJob> tried = job.members().untried();
+        Map<String, VideoJob> byUrl = new HashMap<>();
+        for (VideoJob member : tried) {
+            byUrl.putIfAbsent(member.url(), member);
+        }
+        Path delivered = job.workDir().resolve(DELIVERED_FILE);
+        if (Files.isRegularFile(delivered)) {
+            Path dir = job.workDir().toRealPath();
+            for (String line : Files.readAllLines(delivered, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t", 3);
+                VideoJob member = f.length == 3 ? byUrl.remove(f[0]) : null;
+                Path file = member == null ? null : Path.of(f[2]).toAbsolutePath().normalize();
+                if (file == null || !file.startsWith(dir) || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                String name = file.getFileName().toString();
+                Files.createDirectories(member.workDir());
+                Path target = member.workDir().resolve("video" + name.substring(name.lastIndexOf('.')));
+                Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                member.video(target);
+                member.countAttempt();
+                member.fetched().byYtDlp(f[1].matches("[A-Za-z0-9+_.,-]{1,100}") ? f[1] : "");
+                ytDlp.classifier.ytDlpWorked();
+            }
+        }
+        List<VideoJob> left = job.members().untried();
+        List<VideoJob> settled = new ArrayList<>(tried);
+        settled.removeAll(left);
+        job.members().settled(settled);
+        if (left.isEmpty()) {
+            return;
+        }
+        // yt-dlp stopped at the first video it did not deliver (or, having said it succeeded, left some
+        // undelivered: those are each fetched alone)
+        List<VideoJob> failed = result.getExitValue() == 0 ? left : List.of(left.get(0));
+        VideoFailure f = result.getExitValue() == 0
+                ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
+                : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds);
+        try {
+            f = ytDlp.classifier.raise(f, failed.get(0).url());
+        } catch (RunStoppedException stopped) {
+            // the run is stopping: what is left stays pending
+        }
+        for (VideoJob member : failed) {
+            member.countAttempt();
+            member.batchFailure(f);
+        }
+        settled.addAll(failed);
+        job.members().settled(settled);
+    }
+
+    /** A video of a batch that failed for good (not transient): its failure, for the dead-letter channel. */
+    public void batchFailed(@Variable("job") VideoJob member) {
+        throw member.batchFailure();
+    }
+}
