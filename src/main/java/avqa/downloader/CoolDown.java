@@ -5,9 +5,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The IP-wide cool-down. A 429, a "try again later" or a bot check means the source limits the
- * whole IP, so every worker waits (in {@link #await()}, just before a download starts) instead of
- * each retrying on its own. The pause grows with each new signal (initial × multiplier^n, capped)
- * and falls back to the initial one after {@code resetAfter} successes in a row. Signals that arrive
+ * whole IP, so every worker waits (in {@link #await()}, before a download start takes its turn in the
+ * throttle) instead of each retrying on its own. The pause grows with each new signal (initial ×
+ * multiplier^n, capped) and falls back to the initial one after {@code resetAfter} successes in a row;
+ * a source that says how long to wait (a 429's Retry-After) is waited for that long. A 429 also slows
+ * this host's own throttle ({@link HostThrottle}). Signals that arrive
  * while a cool-down is on come from downloads that started before it and do not make it longer.
  * A bot check that is still there after {@code botCheckLimit} cool-downs in a row stops the run:
  * only cookies help then. Likewise a source host that still cannot be resolved after
@@ -31,6 +33,7 @@ public final class CoolDown {
     private int botChecksInARow;
     private int unresolvedInARow;
     private boolean announcedEnd = true;
+    private HostThrottle throttle;
     private String reason = "";
     private long started;
 
@@ -45,8 +48,22 @@ public final class CoolDown {
         this.run = run;
     }
 
+    /** This host's throttle, which slows down with each 429 that starts a cool-down. */
+    public void slowsDown(HostThrottle throttle) {
+        this.throttle = throttle;
+    }
+
     /** An IP-wide signal seen by one worker. */
-    public synchronized void signal(String reason, VideoFailure.Signal kind) {
+    public void signal(String reason, VideoFailure.Signal kind) {
+        signal(reason, kind, -1);
+    }
+
+    /**
+     * An IP-wide signal seen by one worker; {@code askedMillis}: how long the source asked us to wait
+     * (its Retry-After), or -1. A source that says how long is waited for that long (at most
+     * avqa.cooldown.max), not the growing pause, so that no host sits idle longer than the source asks.
+     */
+    public synchronized void signal(String reason, VideoFailure.Signal kind, long askedMillis) {
         long now = System.currentTimeMillis();
         successes = 0;
         if (now < until) {
@@ -63,14 +80,18 @@ public final class CoolDown {
                     + "--cookies FILE; progress is kept");
             return;
         }
-        long pause = (long) Math.min(maxMillis, initialMillis * Math.pow(multiplier, level));
+        long pause = askedMillis >= 0 ? Math.min(maxMillis, askedMillis)
+                : (long) Math.min(maxMillis, initialMillis * Math.pow(multiplier, level));
         level++;
         until = now + pause;
         announcedEnd = false;
         this.reason = reason;
         started++;
-        LOG.warn("Cool-down: every worker pauses for {} s ({}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
-                reason, level);
+        LOG.warn("Cool-down: every worker pauses for {} s ({}{}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
+                reason, askedMillis >= 0 ? ", as long as the source asks (Retry-After)" : "", level);
+        if (kind == VideoFailure.Signal.RATE_LIMIT && throttle != null) {
+            throttle.rateLimited();
+        }
     }
 
     /** A download that went through. */
@@ -100,6 +121,11 @@ public final class CoolDown {
             }
             Thread.sleep(Math.min(wait, 500));
         }
+    }
+
+    /** Whether no cool-down is on now (a start that got its turn during one takes a new turn after it). */
+    public synchronized boolean over() {
+        return System.currentTimeMillis() >= until;
     }
 
     /** Milliseconds left of the current cool-down (0 when none), for status lines. */

@@ -77,8 +77,17 @@ public final class FailureClassifier {
 
     /** What an HTTP status other than 200 means. */
     public static VideoFailure httpStatus(int code) {
+        return httpStatus(code, null);
+    }
+
+    /**
+     * What an HTTP status other than 200 means; a 429 with a Retry-After (seconds, or an HTTP date) says
+     * how long the cool-down it starts lasts.
+     */
+    public static VideoFailure httpStatus(int code, String retryAfter) {
         if (code == 429) {
-            return new VideoFailure.Transient(RATE_LIMITED, "HTTP Error 429", VideoFailure.Signal.RATE_LIMIT);
+            return new VideoFailure.Transient(RATE_LIMITED, "HTTP Error 429", VideoFailure.Signal.RATE_LIMIT)
+                    .retryAfter(retryAfterMillis(retryAfter));
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);
@@ -87,6 +96,21 @@ public final class FailureClassifier {
             return new VideoFailure.Permanent("not found at the source (HTTP " + code + ")", "HTTP Error " + code);
         }
         return new VideoFailure.Permanent("the source answered HTTP " + code, "HTTP Error " + code);
+    }
+
+    /** A Retry-After header in milliseconds from now: delay-seconds or an HTTP date; -1 when absent or unreadable. */
+    static long retryAfterMillis(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.strip();
+        try {
+            return v.matches("\\d{1,9}") ? Long.parseLong(v) * 1000 : Math.max(0, java.time.Duration.between(
+                    java.time.Instant.now(), java.time.ZonedDateTime.parse(v,
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toMillis());
+        } catch (java.time.format.DateTimeParseException e) {
+            return -1;
+        }
     }
 
     /**
@@ -154,7 +178,7 @@ public final class FailureClassifier {
                 ? unresolved(url, failure.lastError()) : failure;
         run.checkRunning();
         if (f.signal() != VideoFailure.Signal.NONE) {
-            coolDown.signal(f.reason(), f.signal());
+            coolDown.signal(f.reason(), f.signal(), f.retryAfterMillis());
         }
         if (VideoFailure.TOOL_OUTDATED.equals(f.category())) {
             outdated.failed(f);

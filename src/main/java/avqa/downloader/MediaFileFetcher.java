@@ -96,14 +96,14 @@ public final class MediaFileFetcher {
      */
     public void save(@Variable("job") VideoJob job, @Header("CamelHttpResponseCode") Integer status,
                      @Header("Content-Type") String contentType, @Header("Content-Length") String contentLength,
-                     @Body InputStream body) throws IOException {
+                     @Header("Retry-After") String retryAfter, @Body InputStream body) throws IOException {
         String url = job.url();
         InputStream in = body == null ? InputStream.nullInputStream() : body;
         try (Deadline deadline = Deadline.after(timeoutSeconds * 1000, () -> HttpBodies.drop(in))) {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (code != 200) {
-                throw classifier.raise(FailureClassifier.httpStatus(code), url);
+                throw classifier.raise(FailureClassifier.httpStatus(code, retryAfter), url);
             }
             long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
             if (expected > maxBytes) {

@@ -19,13 +19,31 @@ public final class Publisher {
     private final DiskFull diskFull;
     private final RunControl run;
     private final Checksums checksums;
+    private final boolean clusterWorker;
 
     public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run, Checksums checksums) {
+        this(workspace, work, diskFull, run, checksums, false);
+    }
+
+    public Publisher(Workspace workspace, WorkArea work, DiskFull diskFull, RunControl run, Checksums checksums,
+                     boolean clusterWorker) {
         this.workspace = workspace;
         this.work = work;
         this.diskFull = diskFull;
         this.run = run;
         this.checksums = checksums;
+        this.clusterWorker = clusterWorker;
+    }
+
+    /**
+     * On a cluster, whether another worker has put this video in place meanwhile: the broker hands a
+     * video to another worker when it loses this one's connection (a worker cut off from the network),
+     * and the first to finish is the one whose files count; the other drops its copy.
+     */
+    public boolean completedElsewhere(@Variable("job") VideoJob job) {
+        // only a video this worker fetched itself (not one in place already, whose audio or frames it makes)
+        return clusterWorker && job.video() != null && !job.video().equals(workspace.video(job.id()))
+                && workspace.isComplete(job.id());
     }
 
     /**

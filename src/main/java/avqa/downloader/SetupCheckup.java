@@ -206,8 +206,10 @@ final class SetupCheckup {
         try (ClusterConnections c = new ClusterConnections(settings)) {
             out.add(Finding.ok("database", "reached " + db));
             if (!broker.isEmpty()) {
-                c.checkBroker();
-                out.add(Finding.ok("broker", "reached " + broker));
+                String why = new avqa.downloader.cluster.BrokerCheck(c, broker).problem();
+                out.add(why == null ? Finding.ok("broker", "reached " + avqa.downloader.Redact.url(broker))
+                        : Finding.fail("broker", "cannot connect to the broker " + avqa.downloader.Redact.url(broker)
+                                + ": " + why));
             }
         } catch (BadInputException e) {
             out.add(Finding.fail(e.getMessage().contains("broker") ? "broker" : "database", e.getMessage()));

@@ -21,6 +21,7 @@ public final class StatusLine {
     private volatile ProgressBar bar;
     private volatile ClusterRecord cluster;
     private volatile String node;
+    private volatile java.util.function.Supplier<String> clusterNotes = () -> "";
 
     public StatusLine(RunCounters counters, ProgressBook progress, CoolDown coolDown, VideoPlanner planner,
                       ArchiveProgress archive) {
@@ -37,10 +38,14 @@ public final class StatusLine {
         });
     }
 
-    /** A worker of a cluster: its status line reads the cluster's progress from the database. */
-    public void useCluster(ClusterRecord record, String nodeName) {
+    /**
+     * A worker of a cluster: its status line reads the cluster's progress from the database, and says
+     * what {@code notes} says (a broker or a database that cannot be reached).
+     */
+    public void useCluster(ClusterRecord record, String nodeName, java.util.function.Supplier<String> notes) {
         this.cluster = record;
         this.node = nodeName;
+        this.clusterNotes = notes;
     }
 
     /** The plan is made: on a terminal, a progress bar over it. */
@@ -81,15 +86,17 @@ public final class StatusLine {
         long done = counters.downloaded() + counters.audioOnly();
         double hours = Math.max(1e-6, counters.elapsed().toMillis() / 3_600_000.0);
         Map<String, Long> byCategory = counters.failedByCategory();
+        String notes = clusterNotes.get();
         String clusterWide;
         try {
-            clusterWide = cluster.count() + " videos complete in the cluster record";
+            clusterWide = notes.contains("the database") ? "the cluster record cannot be read"
+                    : cluster.count() + " videos complete in the cluster record";
         } catch (RuntimeException e) {
             clusterWide = "the database cannot be read (" + ClusterConnections.rootMessage(e) + ")";
         }
         return String.format("Status (worker %s): %s; this worker: %d done, %d already complete, failed %s; "
-                        + "%.1f videos/hour%s", node, clusterWide, done, counters.alreadyCompleteCount(),
-                byCategory.isEmpty() ? "none" : byCategory, done / hours, coolDownNote());
+                        + "%.1f videos/hour%s%s", node, clusterWide, done, counters.alreadyCompleteCount(),
+                byCategory.isEmpty() ? "none" : byCategory, done / hours, coolDownNote(), notes);
     }
 
     /** "; cool-down, 42 s left" while one is on. */

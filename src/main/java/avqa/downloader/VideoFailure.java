@@ -32,6 +32,7 @@ public class VideoFailure extends RuntimeException {
     private final String category;
     private final String lastError;
     private final Signal signal;
+    private long retryAfterMillis = -1;
 
     public VideoFailure(String category, String reason, String lastError) {
         this(category, reason, lastError, Signal.NONE);
@@ -71,6 +72,17 @@ public class VideoFailure extends RuntimeException {
     /** The tool's own last words (the last error line of yt-dlp, ffmpeg or ffprobe). */
     public String lastError() {
         return lastError;
+    }
+
+    /** How long the source asked us to wait (its Retry-After), or -1 when it did not say. */
+    public long retryAfterMillis() {
+        return retryAfterMillis;
+    }
+
+    /** The source said how long to wait (an HTTP Retry-After). */
+    public VideoFailure retryAfter(long millis) {
+        this.retryAfterMillis = millis;
+        return this;
     }
 
     /** A failure that the redelivery policy retries with exponential backoff. */

@@ -1,6 +1,9 @@
 package avqa.downloader;
 
+import avqa.downloader.cluster.BrokerLink;
 import avqa.downloader.cluster.ClusterConnections;
+import avqa.downloader.cluster.DatabaseGate;
+import avqa.downloader.cluster.Leases;
 import avqa.downloader.cluster.ClusterRecord;
 import avqa.downloader.cluster.QueueMessages;
 import avqa.downloader.settings.Settings;
@@ -32,14 +35,23 @@ final class Wiring {
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
         boolean worker = settings.get("avqa.role").equals("worker");
-        ClusterRecord record = parts.cluster() == null ? null
-                : new ClusterRecord(parts.cluster().dataSource(), settings.get("avqa.broker.queue"), workspace, run);
+        DatabaseGate gate = parts.cluster() == null ? null
+                : new DatabaseGate(parts.cluster().dataSource(), run, Redact.url(settings.get("avqa.db.url")));
+        ClusterRecord record = gate == null ? null
+                : new ClusterRecord(parts.cluster().dataSource(), settings.get("avqa.broker.queue"), workspace, run, gate);
+        // which worker is at which video (none outside a cluster worker)
+        main.bind("leases", gate == null || !worker ? Leases.none()
+                : new Leases(parts.cluster().dataSource(), gate, settings.get("avqa.broker.queue"), parts.node()));
         if (record != null) {
             // a check reads the record and writes nothing; a worker writes no progress file
             progress.useCluster(record, !readOnly && !worker, !readOnly);
         }
         if (record != null && !readOnly) {
             main.bind("clusterRecord", record);
+            // whether the database and the broker can be reached: the hooks for a readiness check
+            main.bind("databaseGate", gate);
+            main.bind("brokerLink", parts.cluster().brokerLink());
+
             main.bind("completeVideos", record.repository());
             main.bind("queueMessages", new QueueMessages(workspace, record, worker
                     ? new avqa.downloader.cluster.AllowedSources(settings) : null, settings.getInt("avqa.broker.max-deliveries")));
@@ -72,6 +84,11 @@ final class Wiring {
                 settings.getSeconds("avqa.cooldown.multiplier"), settings.millis("avqa.cooldown.max"),
                 settings.getInt("avqa.cooldown.reset-after"), settings.getInt("avqa.cooldown.bot-check-limit"),
                 settings.getInt("avqa.cooldown.network-limit"), run);
+        HostThrottle hostThrottle = new HostThrottle(avqa.downloader.settings.CamelProperties.throttleGapMillis(settings),
+                (settings.millis("avqa.throttle.period") + settings.getInt("avqa.throttle.min-requests") - 1)
+                        / settings.getInt("avqa.throttle.min-requests"));
+        coolDown.slowsDown(hostThrottle);
+        main.bind("hostThrottle", hostThrottle);
         FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run,
                 new OutdatedToolStop(settings.getInt("avqa.tools.outdated-limit"), tools, run));
         main.bind("failureClassifier", classifier);
@@ -79,7 +96,7 @@ final class Wiring {
         main.bind("workspace", workspace);
         main.bind("workArea", parts.work());
         main.bind("jobs", new Jobs(workspace, parts.work()));
-        main.bind("publisher", new Publisher(workspace, parts.work(), diskFull, run, checksums));
+        main.bind("publisher", new Publisher(workspace, parts.work(), diskFull, run, checksums, worker));
         main.bind("provenance", provenance);
         main.bind("checksums", checksums);
         main.bind("outputSettings", outputs);
@@ -117,7 +134,8 @@ final class Wiring {
         RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
         if (record != null && worker) {
-            status.useCluster(record, parts.node());
+            BrokerLink brokerLink = parts.cluster().brokerLink();
+            status.useCluster(record, parts.node(), () -> brokerLink.statusNote() + gate.statusNote());
         }
         main.bind("counters", counters);
         main.bind("statusLine", status);

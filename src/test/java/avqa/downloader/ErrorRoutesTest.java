@@ -95,6 +95,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, new Checksums(data)));
         registry.bind("counters", new RunCounters(run, null, new ImportLedger()));
         registry.bind("faults", faults);
+        registry.bind("leases", avqa.downloader.cluster.Leases.none());
     }
 
     private VideoJob job(String id) {

@@ -110,7 +110,13 @@ final class Fixture {
      * directory), from the repository root, with this JVM's class path; its output goes to {@code log}.
      */
     static Process startJvm(List<String> args, Map<String, String> env, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return startJvm(List.of(), args, env, log);
+    }
+
+    /** The same, its command behind {@code prefix} (such as {@code ip netns exec NS}, to run it on another host). */
+    static Process startJvm(List<String> prefix, List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), AvqaDownloader.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -121,12 +127,19 @@ final class Fixture {
     /** Waits for a condition, polling every few milliseconds, up to a deadline; says what it waited for. */
     static void await(String what, long timeoutMillis, java.util.function.BooleanSupplier condition)
             throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
+        await(what, timeoutMillis, 5, condition);
+    }
+
+    /** The same, polling every {@code pollMillis} (a condition that asks a database, say). */
+    static void await(String what, long timeoutMillis, long pollMillis, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        // the monotonic clock: this machine's wall clock has been seen to jump by minutes
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
+            if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + what);
             }
-            Thread.sleep(5);
+            Thread.sleep(pollMillis);
         }
     }
 

@@ -158,7 +158,10 @@ class ReadableErrorsTest {
 
             // a field the DSL does not know, in a file that parses
             int throttleLine = lineOf(yaml, "id: throttle");
-            Files.writeString(pace, yaml.replace("id: throttle", "id: throttle\n            timePeriodMilis: 5"));
+            // at the throttle's own indentation
+            String indent = yaml.lines().filter(l -> l.strip().equals("id: throttle")).findFirst().orElseThrow()
+                    .replace("id: throttle", "");
+            Files.writeString(pace, yaml.replace("id: throttle", "id: throttle\n" + indent + "timePeriodMilis: 5"));
             Fixture.await("the second broken edit to be reported, at the line of the unknown field", 30_000,
                     () -> ServiceTest.read(console).contains(pace + ", line " + (throttleLine + 1) + ": "));
             assertTrue(service.isAlive());

@@ -30,10 +30,12 @@ public final class ClusterConnections implements AutoCloseable {
 
     private final Settings settings;
     private final HikariDataSource dataSource;
+    private final BrokerLink brokerLink;
     private CachingConnectionFactory publishing;
 
     public ClusterConnections(Settings settings) {
         this.settings = settings;
+        this.brokerLink = new BrokerLink(shown("avqa.broker.url"));
         HikariConfig db = new HikariConfig();
         db.setJdbcUrl(settings.get("avqa.db.url"));
         if (!settings.get("avqa.db.user").isEmpty()) {
@@ -44,6 +46,8 @@ public final class ClusterConnections implements AutoCloseable {
         }
         db.setMaximumPoolSize(Math.max(4, settings.getInt("avqa.workers") + 2));
         db.setPoolName("avqa-db");
+        // a database that went away is found out within seconds (DatabaseGate asks, and waits)
+        db.setConnectionTimeout(3_000);
         // a database that cannot be reached is said at start, in one line, not after the first video
         db.setInitializationFailTimeout(3_000);
         try {
@@ -56,6 +60,11 @@ public final class ClusterConnections implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** Whether this node is connected to the broker (every connection of this node reports to it). */
+    public BrokerLink brokerLink() {
+        return brokerLink;
     }
 
     /**
@@ -72,6 +81,7 @@ public final class ClusterConnections implements AutoCloseable {
             cf.setPassword(settings.get("avqa.broker.password"));
         }
         cf.getPrefetchPolicy().setAll(0);
+        cf.setTransportListener(brokerLink);
         RedeliveryPolicy redelivery = new RedeliveryPolicy();
         redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
         redelivery.setInitialRedeliveryDelay(1000);
@@ -94,35 +104,9 @@ public final class ClusterConnections implements AutoCloseable {
         return publishing;
     }
 
-    /**
-     * A broker that cannot be reached is said at start, in one line (within 15 s: a failover URL
-     * would otherwise keep trying for ever).
-     */
+    /** At a node's start: see {@link BrokerCheck#atStart()}. */
     public void checkBroker() {
-        java.util.concurrent.ExecutorService check = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "avqa-broker-check");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            check.submit(() -> {
-                try (jakarta.jms.Connection c = connectionFactory().createConnection()) {
-                    c.start();
-                }
-                return null;
-            }).get(15, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new BadInputException("cannot connect to the broker " + shown("avqa.broker.url") + ": "
-                    + rootMessage(e));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new BadInputException("cannot connect to the broker " + shown("avqa.broker.url")
-                    + " within 15 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BadInputException("interrupted while connecting to the broker");
-        } finally {
-            check.shutdownNow();
-        }
+        new BrokerCheck(this, settings.get("avqa.broker.url")).atStart();
     }
 
     /**
@@ -136,6 +120,7 @@ public final class ClusterConnections implements AutoCloseable {
                 st.execute("SELECT pg_advisory_xact_lock(7263541)");
                 st.execute("CREATE TABLE IF NOT EXISTS " + COMPLETE_TABLE + " (processorName VARCHAR(255) NOT NULL, "
                         + "messageId VARCHAR(100) NOT NULL, createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId))");
+                st.execute(Leases.createTable());
                 boolean quartz;
                 try (var rs = st.executeQuery("SELECT to_regclass('qrtz_locks') IS NOT NULL")) {
                     rs.next();
@@ -201,7 +186,7 @@ public final class ClusterConnections implements AutoCloseable {
     }
 
     /** A setting's URL as messages may show it: without credentials. */
-    private String shown(String key) {
+    String shown(String key) {
         return avqa.downloader.Redact.url(settings.get(key));
     }
 

@@ -11,6 +11,7 @@ import avqa.downloader.RunStoppedException;
 import avqa.downloader.VideoTask;
 import avqa.downloader.Workspace;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceHelper;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,11 +29,14 @@ public final class ClusterRecord {
     private final String processorName;
     private final Workspace workspace;
     private final RunControl run;
+    private final DatabaseGate gate;
 
-    public ClusterRecord(DataSource dataSource, String processorName, Workspace workspace, RunControl run) {
+    public ClusterRecord(DataSource dataSource, String processorName, Workspace workspace, RunControl run,
+                         DatabaseGate gate) {
         this.processorName = processorName;
         this.workspace = workspace;
         this.run = run;
+        this.gate = gate;
         this.repository = new JdbcMessageIdRepository(dataSource, processorName);
         repository.setTableName(ClusterConnections.COMPLETE_TABLE);
         repository.setCreateTableIfNotExists(false);
@@ -41,9 +45,12 @@ public final class ClusterRecord {
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
-    /** The idempotent repository the workers' consumer route uses (bean {@code completeVideos}). */
-    public JdbcMessageIdRepository repository() {
-        return repository;
+    /**
+     * The idempotent repository the workers' consumer route uses (bean {@code completeVideos}): the
+     * JDBC one, each of its calls waiting while the database cannot be reached.
+     */
+    public IdempotentRepository repository() {
+        return new Waiting();
     }
 
     public Set<String> completeIds() {
@@ -59,17 +66,20 @@ public final class ClusterRecord {
     }
 
     /** Records a complete video (a clip, or a whole video) at once, not waiting for its message's end. */
-    public void add(String id) {
-        try {
-            repository.add(id);
-        } catch (DuplicateKeyException alreadyThere) {
-            // recorded at the same moment by another node: recorded is recorded
-        }
+    public boolean add(String id) {
+        return gate.waitFor("recording " + id + " complete", () -> {
+            try {
+                return repository.add(id);
+            } catch (DuplicateKeyException alreadyThere) {
+                // recorded at the same moment by another node: recorded is recorded
+                return false;
+            }
+        });
     }
 
     /** Drops the record of a video whose files are gone, so that it is fetched again. */
-    public void forget(String id) {
-        repository.remove(id);
+    public boolean forget(String id) {
+        return gate.waitFor("forgetting the record of " + id, () -> repository.remove(id));
     }
 
     /**
@@ -87,6 +97,34 @@ public final class ClusterRecord {
                 }
                 throw new VideoNotComplete(task.id());
             }
+        }
+    }
+
+    /** The record as the idempotent consumer sees it; while the database cannot be reached, each call waits. */
+    private final class Waiting extends org.apache.camel.support.service.ServiceSupport implements IdempotentRepository {
+        @Override
+        public boolean add(String key) {
+            return ClusterRecord.this.add(key);
+        }
+
+        @Override
+        public boolean contains(String key) {
+            return gate.waitFor("looking up " + key, () -> repository.contains(key));
+        }
+
+        @Override
+        public boolean remove(String key) {
+            return forget(key);
+        }
+
+        @Override
+        public boolean confirm(String key) {
+            return repository.confirm(key);
+        }
+
+        @Override
+        public void clear() {
+            repository.clear();
         }
     }
 
