@@ -114,8 +114,13 @@ public final class Manifest {
                     }
                     row = rows.next();
                 } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                    // the parser's own words, without the exception's class name
+                    Throwable root = e;
+                    while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                    }
                     problems.add(name + " line " + csv.getCurrentLineNumber() + ": malformed CSV ("
-                            + Redact.text(String.valueOf(e.getMessage()).lines().findFirst().orElse(""), 200)
+                            + Redact.text(String.valueOf(root.getMessage()).lines().findFirst().orElse(""), 200)
                             + "); the rest of the file is skipped");
                     break;
                 }
