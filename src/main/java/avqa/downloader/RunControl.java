@@ -53,6 +53,16 @@ public final class RunControl {
         stop(reason);
     }
 
+    /**
+     * A transient failure that reaches the dead-letter channel while the run stops (its yt-dlp was
+     * stopped with it, or Camel gave up its redelivery because it is shutting down): not the video's
+     * fault, so it stays pending for the next run and nothing is recorded.
+     */
+    public boolean stoppedMidAttempt(org.apache.camel.Exchange exchange) {
+        return isStopping()
+                && exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure.Transient;
+    }
+
     public boolean isShuttingDown() {
         return shutdownReason != null;
     }
