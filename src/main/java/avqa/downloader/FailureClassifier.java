@@ -227,13 +227,21 @@ public final class FailureClassifier {
         return pick.length() > 500 ? pick.substring(0, 500) + "…" : pick;
     }
 
-    /** A process's output as text. */
+    /** A process's output as text; output kept in memory stays readable from its start by the next step. */
     public static String text(InputStream in) {
         if (in == null) {
             return "";
         }
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (in.markSupported()) { // camel-exec's output, kept in memory: readable again by the next step
+                in.mark(Integer.MAX_VALUE);
+                String read = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                in.reset();
+                return read;
+            }
+            try (in) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             return "";
         }

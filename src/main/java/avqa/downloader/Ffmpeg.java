@@ -67,10 +67,13 @@ public final class Ffmpeg {
     /**
      * One pass over the job's video: its first audio track extracted into the work directory, and every
      * packet of every stream read (copied to nowhere) with {@code -xerror}, so a file cut short or
-     * damaged anywhere fails here, though its index (all ffprobe reads) is whole.
+     * damaged anywhere fails here, though its index (all ffprobe reads) is whole. It reports at level
+     * info, each line tagged with its level ({@link FfmpegReport}): what it says of the input as it opens
+     * it stands for ffprobe's report.
      */
     public List<String> audio(@Variable("job") VideoJob job) {
-        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-y",
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
+                "-xerror", "-y",
                 "-i", inside(job.video()), "-map", "0:a:0", "-vn", "-sn", "-dn"));
         if ("wav".equals(audioFormat)) {
             args.add("-c:a");
@@ -93,17 +96,17 @@ public final class Ffmpeg {
      */
     public void checkPass(@Body ExecResult result) {
         check(result);
-        String stderr = FailureClassifier.text(result.getStderr());
-        if (DAMAGED.matcher(stderr).find()) {
+        String problems = FfmpegReport.of(FailureClassifier.text(result.getStderr())).problems();
+        if (DAMAGED.matcher(problems).find()) {
             throw new VideoFailure.InvalidOutput("the video is damaged: some of its data is missing or corrupt "
-                    + "(a file cut short?)", FailureClassifier.lastError(stderr));
+                    + "(a file cut short?)", FailureClassifier.lastError(problems));
         }
     }
 
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
     public void check(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
-            String stderr = FailureClassifier.text(result.getStderr());
+            String stderr = FfmpegReport.of(FailureClassifier.text(result.getStderr())).problems();
             run.checkRunning();
             diskFull.check(stderr, FailureClassifier.lastError(stderr));
             if (FailureClassifier.KILLED.contains(result.getExitValue())) {

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What ffprobe says of a video, as provenance.jsonl keeps it: container, codecs, picture size, frame
- * rate, sound's rate and channels, durations.
+ * What ffprobe, or the audio pass's own report, says of a video, as provenance.jsonl keeps it:
+ * container, codecs, picture size, frame rate (frames per second, to 2 decimals), sound's rate and
+ * channels, durations.
  */
-public record MediaFacts(String container, String videoCodec, int width, int height, String frameRate,
+public record MediaFacts(String container, String videoCodec, int width, int height, double frameRate,
                          double videoSeconds, String audioCodec, int sampleRate, int channels, double audioSeconds) {
 
     static MediaFacts of(JsonNode report) {
@@ -28,7 +29,7 @@ public record MediaFacts(String container, String videoCodec, int width, int hei
                 video == null ? "" : video.path("codec_name").asText(""),
                 video == null ? 0 : video.path("width").asInt(0),
                 video == null ? 0 : video.path("height").asInt(0),
-                video == null ? "" : video.path("r_frame_rate").asText(""),
+                video == null ? 0 : rate(video.path("r_frame_rate").asText("")),
                 video == null ? -1 : seconds(video, format),
                 audio == null ? "" : audio.path("codec_name").asText(""),
                 audio == null ? 0 : audio.path("sample_rate").asInt(0),
@@ -36,9 +37,39 @@ public record MediaFacts(String container, String videoCodec, int width, int hei
                 audio == null ? -1 : seconds(audio, format));
     }
 
+    /**
+     * From the audio pass's report (FfmpegReport): the container's duration stands for the picture's,
+     * and the sound lasts what the pass decoded of it.
+     */
+    static MediaFacts of(FfmpegReport report, double soundSeconds) {
+        FfmpegReport.Stream video = report.video();
+        FfmpegReport.Stream audio = report.audio();
+        return new MediaFacts(report.container(), video.codec(), video.width(), video.height(),
+                Math.round(video.frameRate() * 100) / 100.0, report.seconds(),
+                audio.codec(), audio.sampleRate(), audio.channels(), soundSeconds);
+    }
+
+    /** ffprobe's rational frame rate ("30000/1001") in frames per second, to 2 decimals; 0 when not given. */
+    static double rate(String rational) {
+        String[] parts = rational.split("/");
+        try {
+            double value = parts.length == 2 ? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])
+                    : Double.parseDouble(rational);
+            return Double.isFinite(value) ? Math.round(value * 100) / 100.0 : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static double seconds(JsonNode stream, double format) {
         double d = stream.path("duration").asDouble(0);
         return d > 0 ? d : format;
+    }
+
+    /** The same, with the sound's length as the audio pass decoded it. */
+    MediaFacts withSound(double seconds) {
+        return new MediaFacts(container, videoCodec, width, height, frameRate, videoSeconds, audioCodec, sampleRate,
+                channels, seconds);
     }
 
     /** The video's part of a provenance line. */

@@ -8,17 +8,61 @@ import org.apache.camel.Variable;
 import org.apache.camel.component.exec.ExecResult;
 
 /**
- * Reads ffprobe's JSON report and decides whether a file is what we promise: a video with a video
- * stream and an audio stream of non-zero duration; an audio file as long as the video's sound.
+ * Reads ffprobe's JSON report, or the audio pass's own (FfmpegReport), and decides whether a file is
+ * what we promise: a video with a video stream and an audio stream of non-zero duration; an audio file
+ * as long as the video's sound.
  */
 public final class MediaValidator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunControl run;
+    private final Frames frames;
 
-    public MediaValidator(RunControl run) {
+    public MediaValidator(RunControl run, Frames frames) {
         this.run = run;
+        this.frames = frames;
+    }
+
+    /**
+     * Whether the video needs ffprobe's check before its audio pass. Not a whole video or a clip whose
+     * audio is made next: that pass reads it whole, and its own report checks it ({@link #validPass}).
+     * A clip's source (cut before any pass) does, and so does a video whose frames are made: their count
+     * is checked against the picture's own length, which only ffprobe gives.
+     */
+    public boolean probeNeeded(@Variable("job") VideoJob job) {
+        return !job.checkedByPass() || frames.wanted(job);
+    }
+
+    /**
+     * The check of a video from its audio pass's own report, in place of ffprobe's: a video stream and an
+     * audio stream, a length and pictures; a clip lasting what its window asks. The sound lasts what the
+     * pass decoded of it (the WAV's length; another format's from ffprobe, in checkAudio). A pass that
+     * failed is said by ffmpeg.checkPass, after the streams it lacks.
+     */
+    public void validPass(@Variable("job") VideoJob job, @Body ExecResult pass) {
+        FfmpegReport report = FfmpegReport.of(FailureClassifier.text(pass.getStderr()));
+        boolean ran = pass.getExitValue() == 0;
+        if (!report.opened()) {
+            if (ran) {
+                throw new VideoFailure.InvalidOutput("ffmpeg gave no report for the video", "");
+            }
+            return;
+        }
+        if (report.video() == null) {
+            throw new VideoFailure.InvalidOutput("the downloaded file has no video stream", "");
+        }
+        if (report.audio() == null) {
+            throw new VideoFailure.InvalidOutput("the downloaded file has no audio stream", "");
+        }
+        if (!ran) {
+            return;
+        }
+        if (report.seconds() <= 0 || report.frames() == 0) {
+            throw new VideoFailure.InvalidOutput("the downloaded file has a stream of zero duration", "");
+        }
+        checkClip(job.clip(), report.seconds());
+        job.validated(MediaFacts.of(report, Double.NaN), report.seconds(), Double.NaN);
     }
 
     /** Allowed difference between the extracted audio and the video's audio track. */
@@ -47,15 +91,15 @@ public final class MediaValidator {
         if (video == 0 || audio == 0) {
             throw new VideoFailure.InvalidOutput("the downloaded file has a stream of zero duration", "");
         }
-        Clip clip = job.clip();
-        if (clip != null && clip.duration() != null) {
-            double actual = report.path("format").path("duration").asDouble(0);
-            if (Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS) {
-                throw new VideoFailure.InvalidOutput(String.format("the clip lasts %.2f s instead of %.2f s "
-                        + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");
-            }
-        }
+        checkClip(job.clip(), report.path("format").path("duration").asDouble(0));
         job.validated(MediaFacts.of(report), video, audio);
+    }
+
+    private static void checkClip(Clip clip, double actual) {
+        if (clip != null && clip.duration() != null && Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS) {
+            throw new VideoFailure.InvalidOutput(String.format("the clip lasts %.2f s instead of %.2f s "
+                    + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");
+        }
     }
 
     /** Validates an extracted audio file (not a WAV) from ffprobe's report, against the video's sound. */
@@ -68,7 +112,7 @@ public final class MediaValidator {
         if (audio <= 0) {
             throw new VideoFailure.InvalidOutput("the extracted audio has no sound of non-zero duration", "");
         }
-        checkLength(audio, job.audioSeconds());
+        checkLength(audio, job);
     }
 
     /**
@@ -80,10 +124,19 @@ public final class MediaValidator {
         if (seconds <= 0) {
             throw new VideoFailure.InvalidOutput("the extracted audio is not a WAV file with sound", "");
         }
-        checkLength(seconds, job.audioSeconds());
+        checkLength(seconds, job);
     }
 
-    private static void checkLength(double audio, double expected) {
+    /**
+     * The audio against the video's sound as ffprobe read it from the index; after a pass that stood in
+     * for ffprobe, the sound is what the pass decoded, and this is its length.
+     */
+    private static void checkLength(double audio, VideoJob job) {
+        double expected = job.audioSeconds();
+        if (Double.isNaN(expected)) {
+            job.soundLasts(audio);
+            return;
+        }
         if (Math.abs(audio - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {
             throw new VideoFailure.InvalidOutput(String.format(
                     "the extracted audio lasts %.2f s but the video's sound lasts %.2f s", audio, expected), "");

@@ -157,7 +157,23 @@ public final class VideoJob {
         this.audioSeconds = seconds;
     }
 
-    /** What ffprobe said of the video when it was validated. */
+    /** The sound's length as the audio pass decoded it, when that pass stood in for ffprobe. */
+    void soundLasts(double seconds) {
+        this.audioSeconds = seconds;
+        if (facts != null) {
+            this.facts = facts.withSound(seconds);
+        }
+    }
+
+    /**
+     * Whether its audio pass can check it, with no ffprobe before: a whole video, or a clip, whose audio
+     * is made (a clip's source is cut before any pass; a video whose frames only are made has no pass).
+     */
+    public boolean checkedByPass() {
+        return kind == Kind.DOWNLOAD || kind == Kind.CLIP || kind == Kind.ARCHIVE_ENTRY || kind == Kind.AUDIO_ONLY;
+    }
+
+    /** What ffprobe, or the audio pass, said of the video when it was validated. */
     public MediaFacts facts() {
         return facts;
     }

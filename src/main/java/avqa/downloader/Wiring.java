@@ -101,7 +101,8 @@ final class Wiring {
         main.bind("checksums", checksums);
         main.bind("outputSettings", outputs);
         main.bind("padding", new Padding(padTo));
-        main.bind("frames", new Frames(fps, framesPattern, padTo, workspace, outputs));
+        Frames frames = new Frames(fps, framesPattern, padTo, workspace, outputs);
+        main.bind("frames", frames);
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
         main.bind("videoPlanner", planner);
@@ -127,7 +128,7 @@ final class Wiring {
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), diskFull, run));
-        main.bind("mediaValidator", new MediaValidator(run));
+        main.bind("mediaValidator", new MediaValidator(run, frames));
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
         main.bind("mediaFileFetcher", fastPath);
         main.bind("downloadBatches", new DownloadBatches(settings, fastPath));

@@ -114,7 +114,8 @@ class ManagementTest extends LoopbackServerTest {
             assertEquals(requests, m.get("avqa_download_attempts_total"), 0.0, "one attempt per request");
             assertEquals(requests, m.get("avqa_stage_seconds_count{stage=\"download\"}"), 0.0);
             assertEquals(5.0, m.get("avqa_stage_seconds_count{stage=\"audio\"}"));
-            assertTrue(m.get("avqa_stage_seconds_count{stage=\"validation\"}") >= 5);
+            assertEquals(0.0, m.getOrDefault("avqa_stage_seconds_count{stage=\"validation\"}", 0.0),
+                    "no ffprobe: the audio pass checked each video from its own report");
             assertTrue(m.get("avqa_stage_seconds_sum{stage=\"download\"}") > 0.5, "a paced download takes time");
             assertEquals(0.0, m.get("avqa_run_active"));
             assertEquals(6.0, m.get("avqa_run_planned_videos"));

@@ -48,6 +48,39 @@ class MediaFileTest extends LoopbackServerTest {
     }
 
     /**
+     * With no frames asked, the audio pass is the video's only check (no ffprobe): a file without sound
+     * or without picture is refused in its words, and a good one's facts in provenance.jsonl are what
+     * ffprobe says of it, its sound as long as the WAV.
+     */
+    @Test
+    void theAudioPassChecksTheVideoAndKeepsItsFacts(@TempDir Path tmp) throws Exception {
+        server.serve("passgood", clip);
+        server.serve("passsilent", Fixture.clip("silent-3s", 3, false));
+        server.serve("passsound", FfmpegReportTest.make("sound.m4a", "-f lavfi -i sine=duration=1 -c:a aac"));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("passgood", "passsilent", "passsound"));
+
+        assertEquals(1, Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate())).exit());
+
+        FailureHandlingTest.assertCategory(data, "passsilent", "invalid-output", 1);
+        FailureHandlingTest.assertCategory(data, "passsound", "invalid-output", 1);
+        assertEquals("the downloaded file has no audio stream", Fixture.readJson(data.resolve("failed/passsilent.json")).get("reason").asText());
+        assertEquals("the downloaded file has no video stream", Fixture.readJson(data.resolve("failed/passsound.json")).get("reason").asText());
+        var video = ResearchOutputsTest.assertProvenanceOfEveryFile(data).get("videos/passgood.mp4");
+        assertEquals("mov,mp4,m4a,3gp,3g2,mj2", video.path("container").asText(), video.toString());
+        assertEquals("h264", video.path("video_codec").asText());
+        assertEquals(320, video.path("width").asInt());
+        assertEquals(240, video.path("height").asInt());
+        assertEquals(25.0, video.path("frame_rate").asDouble());
+        assertEquals("aac", video.path("audio_codec").asText());
+        assertEquals(44100, video.path("audio_rate").asInt());
+        assertEquals(1, video.path("audio_channels").asInt());
+        assertEquals(Fixture.probe(clip)[0], video.path("duration").asDouble(), 0.05);
+        assertEquals(MediaValidator.wavSeconds(data.resolve("audio/passgood.wav")), video.path("audio_duration").asDouble(), 0.001);
+    }
+
+    /**
      * Every request passes the pacing: the HTTP client repeats no 429 by itself (HttpClient 5 would, a
      * second later), so a video answered 429 three times, then 200, is asked exactly four times, and
      * the gaps between the asks grow with the cool-down and the backoff.

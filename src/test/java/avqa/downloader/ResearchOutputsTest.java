@@ -62,7 +62,7 @@ class ResearchOutputsTest extends LoopbackServerTest {
             assertEquals("h264", video.path("video_codec").asText());
             assertEquals(320, video.path("width").asInt());
             assertEquals(240, video.path("height").asInt());
-            assertEquals("25/1", video.path("frame_rate").asText());
+            assertEquals(25.0, video.path("frame_rate").asDouble());
             assertEquals(44100, video.path("audio_rate").asInt());
             JsonNode audio = lines.get("audio/" + id + ".wav");
             assertEquals(Checksums.sha256(data.resolve("audio/" + id + ".wav")), audio.path("sha256").asText());

@@ -1,0 +1,125 @@
+package avqa.downloader;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one ffmpeg run said of its input on stderr at {@code -loglevel level+info}: the input's container,
+ * duration and first video and audio streams (the lines ffmpeg prints as it opens a file), how many
+ * pictures it passed on, and the problems it met (its warning and error lines). The audio pass reads
+ * the whole video once; this report lets that pass stand in for a separate ffprobe.
+ * <p>
+ * Only ffmpeg's own lines are read: each starts with its level tag, and the input's stream lines are
+ * indented exactly two spaces inside the input's block. A metadata value (a title, say) is printed
+ * indented further, its continuation lines without a tag, so no text from the file can pose as a stream.
+ */
+public record FfmpegReport(boolean opened, String container, double seconds, Stream video, Stream audio,
+                           long frames, String problems) {
+
+    /** One stream as ffmpeg described it; a number it did not give is 0. */
+    public record Stream(String codec, int width, int height, double frameRate, int sampleRate, int channels) {
+    }
+
+    private static final Pattern TAG = Pattern.compile("^(\\[[^\\]\\n]* @ 0x[0-9a-f]+\\] )?\\[(\\w+)\\] ");
+    private static final Pattern INPUT = Pattern.compile("^Input #0, (.+), from '");
+    private static final Pattern DURATION = Pattern.compile("^  Duration: (\\d+):(\\d\\d):(\\d\\d(?:\\.\\d+)?),");
+    private static final Pattern STREAM = Pattern.compile("^  Stream #0:\\d+\\S*: (Video|Audio): ([A-Za-z0-9_]+)(.*)$");
+    private static final Pattern SIZE = Pattern.compile(", (\\d{1,5})x(\\d{1,5})[ ,]");
+    private static final Pattern RATE = Pattern.compile(", ([0-9.]+)(k?) (tbr|fps)\\b");
+    private static final Pattern HZ = Pattern.compile(", (\\d{1,7}) Hz\\b");
+    private static final Pattern LAYOUT = Pattern.compile(" Hz, ([^,]+),");
+    private static final Pattern FRAMES = Pattern.compile("^frame= *(\\d+) ");
+    private static final Pattern COUNTED = Pattern.compile("^(\\d{1,2}) channels");
+    private static final Pattern NUMBERED = Pattern.compile("^(\\d{1,2})\\.(\\d)");
+    /** Channel layouts ffmpeg names without their count (the others read "5.1", "7.1(wide)" or "6 channels"). */
+    private static final Map<String, Integer> NAMED = Map.of("mono", 1, "stereo", 2, "quad", 4, "hexagonal", 6,
+            "octagonal", 8, "hexadecagonal", 16, "downmix", 2);
+
+    /** Reads ffmpeg's stderr; a run that never opened its input has {@code opened} false. */
+    static FfmpegReport of(String stderr) {
+        boolean inInput = false;
+        boolean opened = false;
+        String container = "";
+        double seconds = -1;
+        Stream video = null;
+        Stream audio = null;
+        long frames = -1;
+        StringBuilder problems = new StringBuilder();
+        for (String line : stderr.split("\\R")) {
+            Matcher tag = TAG.matcher(line);
+            if (!tag.find()) {
+                if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                    problems.append(line).append('\n'); // a run without level tags: every line is a problem
+                }
+                continue;
+            }
+            String level = tag.group(2);
+            String text = line.substring(tag.end());
+            if (!level.equals("info")) {
+                if (level.equals("warning") || level.equals("error") || level.equals("fatal") || level.equals("panic")) {
+                    problems.append(tag.group(1) == null ? "" : tag.group(1)).append(text).append('\n');
+                }
+                continue;
+            }
+            Matcher m;
+            if (tag.group(1) != null) {
+                continue;
+            } else if ((m = INPUT.matcher(text)).find()) {
+                inInput = true;
+                opened = true;
+                container = m.group(1);
+            } else if (!text.startsWith(" ")) {
+                inInput = false;
+                if ((m = FRAMES.matcher(text)).find()) {
+                    frames = Long.parseLong(m.group(1));
+                }
+            } else if (inInput && (m = DURATION.matcher(text)).find()) {
+                seconds = Integer.parseInt(m.group(1)) * 3600 + Integer.parseInt(m.group(2)) * 60
+                        + Double.parseDouble(m.group(3));
+            } else if (inInput && (m = STREAM.matcher(text)).find()) {
+                if (m.group(1).equals("Video") && video == null) {
+                    video = picture(m.group(2), m.group(3));
+                } else if (m.group(1).equals("Audio") && audio == null) {
+                    audio = sound(m.group(2), m.group(3));
+                }
+            }
+        }
+        return new FfmpegReport(opened, container, seconds, video, audio, frames, problems.toString());
+    }
+
+    private static Stream picture(String codec, String rest) {
+        Matcher size = SIZE.matcher(rest);
+        Matcher rate = RATE.matcher(rest);
+        double fps = 0;
+        while (rate.find()) { // the last: tbr (the rate ffprobe calls r_frame_rate) follows fps
+            fps = Double.parseDouble(rate.group(1)) * (rate.group(2).isEmpty() ? 1 : 1000);
+        }
+        return size.find()
+                ? new Stream(codec, Integer.parseInt(size.group(1)), Integer.parseInt(size.group(2)), fps, 0, 0)
+                : new Stream(codec, 0, 0, fps, 0, 0);
+    }
+
+    private static Stream sound(String codec, String rest) {
+        Matcher hz = HZ.matcher(rest);
+        Matcher layout = LAYOUT.matcher(rest + ",");
+        return new Stream(codec, 0, 0, 0, hz.find() ? Integer.parseInt(hz.group(1)) : 0,
+                layout.find() ? channels(layout.group(1).strip()) : 0);
+    }
+
+    /** The number of channels of a layout as ffmpeg names it: "stereo" 2, "5.1(side)" 6, "3 channels" 3; 0 unknown. */
+    static int channels(String layout) {
+        String name = layout.toLowerCase(Locale.ROOT);
+        Matcher m = COUNTED.matcher(name);
+        if (m.find()) {
+            return Integer.parseInt(m.group(1));
+        }
+        m = NUMBERED.matcher(name);
+        if (m.find()) {
+            return Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
+        }
+        String plain = name.replaceFirst("\\(.*$", "");
+        return NAMED.getOrDefault(plain, 0);
+    }
+}

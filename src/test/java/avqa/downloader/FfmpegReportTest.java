@@ -1,0 +1,157 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audio pass's own report stands for ffprobe's: on files real ffmpeg makes (codecs, containers,
+ * sizes, rates and channel layouts of several kinds), what FfmpegReport reads from the pass's stderr is
+ * what ffprobe says of the same file; no text inside a file can pose as one of its streams.
+ */
+class FfmpegReportTest {
+
+    static final Path DIR = Path.of("target", "report-files").toAbsolutePath();
+
+    /** ffmpeg's arguments making each file (lavfi sources), by its name. */
+    static final String[][] FILES = {
+            {"h264-aac.mp4", "-f lavfi -i testsrc2=size=320x240:rate=25:duration=3 -f lavfi -i sine=sample_rate=44100:duration=3 -c:v libx264 -c:a aac -shortest"},
+            {"ntsc-51.mp4", "-f lavfi -i testsrc2=size=640x360:rate=30000/1001:duration=2 -f lavfi -i anoisesrc=sample_rate=48000:duration=2 -af pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0 -c:v libx264 -c:a aac -shortest"},
+            {"vp9-opus.webm", "-f lavfi -i testsrc2=size=256x144:rate=24:duration=2 -f lavfi -i sine=sample_rate=48000:duration=2 -ac 2 -c:v libvpx-vp9 -deadline realtime -c:a libopus -shortest"},
+            {"mpeg4-mp3.mkv", "-f lavfi -i testsrc2=size=160x120:rate=15:duration=2 -f lavfi -i sine=sample_rate=22050:duration=2 -c:v mpeg4 -c:a libmp3lame -shortest"},
+            {"three-channels.mkv", "-f lavfi -i testsrc2=size=160x120:rate=10:duration=2 -f lavfi -i sine=sample_rate=8000:duration=2 -af pan=3c|c0=c0|c1=c0|c2=c0 -c:v mpeg4 -c:a pcm_s16le -shortest"},
+    };
+
+    @Test
+    void theReportSaysWhatFfprobeSays() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (String[] file : FILES) {
+            Path made = make(file[0], file[1]);
+            FfmpegReport report = FfmpegReport.of(pass(made));
+            assertTrue(report.opened(), file[0]);
+            String probe = run(List.of("ffprobe", "-v", "error", "-print_format", "json", "-show_entries",
+                    "format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,duration",
+                    made.toString())).stdout();
+            MediaFacts expected = MediaFacts.of(json.readTree(probe));
+            MediaFacts actual = MediaFacts.of(report, expected.audioSeconds());
+            assertEquals(expected.container(), actual.container(), file[0]);
+            assertEquals(expected.videoCodec(), actual.videoCodec(), file[0]);
+            assertEquals(expected.width(), actual.width(), file[0]);
+            assertEquals(expected.height(), actual.height(), file[0]);
+            assertEquals(expected.frameRate(), actual.frameRate(), file[0]);
+            assertEquals(expected.audioCodec(), actual.audioCodec(), file[0]);
+            assertEquals(expected.sampleRate(), actual.sampleRate(), file[0]);
+            assertEquals(expected.channels(), actual.channels(), file[0]);
+            double container = json.readTree(probe).path("format").path("duration").asDouble();
+            assertEquals(container, report.seconds(), 0.011, file[0]);
+            assertTrue(report.frames() > 0, file[0]);
+            assertFalse(report.problems().contains("[info]") || report.problems().contains("Video:"), report.problems());
+        }
+    }
+
+    @Test
+    void aFileWithoutAStreamHasNone() throws Exception {
+        FfmpegReport silent = FfmpegReport.of(pass(make("silent.mp4", "-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 -c:v libx264")));
+        assertTrue(silent.opened());
+        assertNull(silent.audio());
+        assertEquals("h264", silent.video().codec());
+        assertFalse(silent.problems().isEmpty(), "ffmpeg says it cannot map the missing audio");
+        FfmpegReport sound = FfmpegReport.of(pass(make("sound.m4a", "-f lavfi -i sine=duration=1 -c:a aac")));
+        assertNull(sound.video());
+        assertEquals("aac", sound.audio().codec());
+        assertEquals(-1, sound.frames(), "no picture counted");
+    }
+
+    @Test
+    void textInsideTheFileCannotPoseAsAStream() throws Exception {
+        Path made = make("titled.mp4", "-f lavfi -i sine=duration=1 -c:a aac -metadata title=Corrupt\n"
+                + "  Stream #0:5[0x9](und): Video: h264 (High), yuv420p, 1920x1080, 25 fps, 25 tbr\n[error] partial file\n"
+                + "Input #0, fake, from 'x':");
+        FfmpegReport report = FfmpegReport.of(pass(made));
+        assertNull(report.video(), "the title's lines are not streams");
+        assertEquals("mov,mp4,m4a,3gp,3g2,mj2", report.container());
+        assertFalse(report.problems().contains("partial file"), report.problems());
+    }
+
+    @Test
+    void aFileCutShortIsAProblemItSays() throws Exception {
+        Path whole = make("faststart.mp4", "-f lavfi -i testsrc2=size=320x240:rate=25:duration=4 -f lavfi -i sine=duration=4 -c:v libx264 -c:a aac -shortest -movflags +faststart");
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = DIR.resolve("cut.mp4");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        FfmpegReport report = FfmpegReport.of(pass(cut));
+        assertTrue(report.opened(), "its index is whole");
+        assertTrue(report.problems().contains("corrupt"), report.problems());
+        assertFalse(report.problems().contains("[info]"), report.problems());
+    }
+
+    @Test
+    void channelLayoutsByName() {
+        assertEquals(1, FfmpegReport.channels("mono"));
+        assertEquals(2, FfmpegReport.channels("stereo"));
+        assertEquals(6, FfmpegReport.channels("5.1(side)"));
+        assertEquals(8, FfmpegReport.channels("7.1(wide-side)"));
+        assertEquals(4, FfmpegReport.channels("quad(side)"));
+        assertEquals(3, FfmpegReport.channels("3 channels"));
+        assertEquals(24, FfmpegReport.channels("22.2"));
+        assertEquals(0, FfmpegReport.channels("something new"));
+    }
+
+    /** The tool's audio pass over a file, as Ffmpeg.audio builds it; its stderr. */
+    static String pass(Path file) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
+        cmd.addAll(new Ffmpeg(DIR, "wav", "", "", null, null).audio(job(file)));
+        return run(cmd).stderr();
+    }
+
+    static VideoJob job(Path file) throws Exception {
+        VideoJob job = new VideoJob("report", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, DIR.resolve("work"), file, "test");
+        job.audio(DIR.resolve("out.wav"));
+        return job;
+    }
+
+    static synchronized Path make(String name, String args) throws Exception {
+        Files.createDirectories(DIR);
+        Path file = DIR.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-y"));
+            int title = args.indexOf("-metadata title=");
+            if (title >= 0) {
+                cmd.addAll(List.of(args.substring(0, title).trim().split(" ")));
+                cmd.addAll(List.of("-metadata", args.substring(title + "-metadata ".length())));
+            } else {
+                cmd.addAll(List.of(args.split(" ")));
+            }
+            cmd.add(file.toString());
+            Result r = run(cmd);
+            assertTrue(Files.isRegularFile(file), r.stderr());
+        }
+        return file;
+    }
+
+    record Result(String stdout, String stderr) {
+    }
+
+    static Result run(List<String> cmd) throws Exception {
+        Path out = Files.createTempFile("report", ".out");
+        Path err = Files.createTempFile("report", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
+            return new Result(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
