@@ -90,6 +90,46 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertTrue(Fixture.lastSummary(data).contains("3 imported from archives"), Fixture.lastSummary(data));
     }
 
+    /**
+     * An import uses every worker: each entry is written out as the archive is read, and its check and
+     * audio are done by the workers meanwhile (more than one of them); stage 5 waits for them all, so not
+     * one of the videos is asked of the mirror that also has them.
+     */
+    @Test
+    void theWorkersMakeTheAudioWhileTheArchiveIsReadAndStage5WaitsForThem(@TempDir Path tmp) throws Exception {
+        List<String> ids = new ArrayList<>();
+        Map<String, Path> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add("inflight" + i);
+            entries.put("inflight" + i + ".mp4", clip);
+            server.serve("inflight" + i, clip);
+        }
+        Path zip = tmp.resolve("videos.zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "videos", entries), zip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        args.addAll(List.of("--import-archive", zip.toString())); // with 2 workers
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertTrue(server.hits(id).isEmpty(), id + " was asked of the mirror while its import was under way");
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
+        java.util.Set<String> threads = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(data.resolve("avqa_download.log"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([^\\]]*import-media)\\] .*Complete: inflight").matcher(line);
+            if (m.find()) {
+                threads.add(m.group(1));
+            }
+        }
+        assertEquals(2, threads.size(), "the entries were completed by " + threads);
+        assertTrue(Fixture.lastSummary(data).contains("8 imported from archives"), Fixture.lastSummary(data));
+    }
+
     @Test
     void aRarIsReadAsAStreamSoADataDirectorySmallerThanItsContentsStillImportsWhatIsPlanned(@TempDir Path tmp)
             throws Exception {

@@ -163,4 +163,42 @@ class CrashTest {
         assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate())).exit());
         assertEquals(ids.size(), complete(data, ids).size());
     }
+    /**
+     * A stop in the middle of an import: entries written out and waiting for a worker, or under way, are
+     * left pending (nothing recorded as failed, no temporary left, no ffmpeg left), and the next run's
+     * import completes them.
+     */
+    @Test
+    void sigtermDuringAnImportLeavesTheEntriesNotDonePendingForTheNextRun(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = new ArrayList<>();
+        Map<String, Path> entries = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 16; i++) {
+            ids.add("termimport" + i);
+            entries.put("termimport" + i + ".mp4", clip);
+        }
+        Fixture.annotations(meta, "test", ids);
+        Path zip = tmp.resolve("videos.zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "videos", entries), zip);
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        args.addAll(List.of("--import-archive", zip.toString()));
+        Path log = tmp.resolve("run.log");
+        Process p = Fixture.startJvm(args, Map.of(), log);
+        Fixture.await("the import to be under way", 60_000, () -> !complete(data, ids).isEmpty());
+
+        p.destroy();
+
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped promptly");
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        assertTrue(complete(data, ids).size() < ids.size(), "stopped before the end: " + Files.readString(log));
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "temporaries removed");
+        assertEquals(List.of(), Fixture.processesUsing(data), "no ffmpeg left");
+        assertTrue(Files.isRegularFile(data.resolve("failed_downloads.json")), Files.readString(log));
+        assertEquals(0, Fixture.readJson(data.resolve("failed_downloads.json")).size(), "pending, not failed");
+
+        assertEquals(0, Fixture.run(args).exit());
+        assertEquals(ids.size(), complete(data, ids).size());
+        assertTrue(Fixture.lastSummary(data).contains("imported from archives"), Fixture.lastSummary(data));
+    }
 }
