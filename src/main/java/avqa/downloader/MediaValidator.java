@@ -43,6 +43,12 @@ public final class MediaValidator {
     public void validPass(@Variable("job") VideoJob job, @Body ExecResult pass) {
         FfmpegReport report = FfmpegReport.of(FailureClassifier.text(pass.getStderr()));
         boolean ran = pass.getExitValue() == 0;
+        if (!ran) {
+            run.checkRunning(); // stopped with the run: pending, whatever it had said so far
+            if (FailureClassifier.KILLED.contains(pass.getExitValue())) {
+                return; // out of time: transient (checkPass)
+            }
+        }
         if (!report.opened()) {
             if (ran) {
                 throw new VideoFailure.InvalidOutput("ffmpeg gave no report for the video", "");
