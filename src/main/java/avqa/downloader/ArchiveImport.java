@@ -31,19 +31,22 @@ public final class ArchiveImport {
     private final ArchiveFetch fetched;
     private final VideoPlanner planner;
     private final ImportLedger ledger;
+    private final ImportsInFlight inFlight;
     private final DiskFull diskFull;
     private final String videoExt;
     private final long maxEntryBytes;
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger alreadyComplete = new AtomicInteger();
     private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
-                         DiskFull diskFull, String videoExt, long maxEntryBytes) {
+                         ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes) {
         this.local = local;
         this.fetched = fetched;
         this.planner = planner;
         this.ledger = ledger;
+        this.inFlight = inFlight;
         this.diskFull = diskFull;
         this.videoExt = videoExt;
         this.maxEntryBytes = maxEntryBytes;
@@ -68,6 +71,7 @@ public final class ArchiveImport {
         matched.set(0);
         alreadyComplete.set(0);
         unmatched.clear();
+        repeated.clear();
     }
 
     /**
@@ -95,6 +99,11 @@ public final class ArchiveImport {
             alreadyComplete.incrementAndGet();
             return null;
         }
+        if (inFlight.contains(id)) {
+            // an earlier entry of the same name is still being imported: the first one is the video
+            repeated.add(entry);
+            return null;
+        }
         matched.incrementAndGet();
         ledger.handled(id);
         return VideoTask.imported(id, Path.of(archive).getFileName().toString());
@@ -105,6 +114,11 @@ public final class ArchiveImport {
         String name = Path.of(archive).getFileName().toString();
         LOG.info("Read {}: {} entries taken as planned videos, {} of videos already complete", name, matched.get(),
                 alreadyComplete.get());
+        if (!repeated.isEmpty()) {
+            List<String> shown = repeated.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
+            LOG.warn("{} entries of {} name a video an earlier entry of the same name was being imported as, and were "
+                    + "left alone (for example {})", repeated.size(), name, shown);
+        }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
             LOG.warn("{} video entries of {} match no planned video by name and were left alone (for example {}); the "

@@ -86,7 +86,9 @@ public final class Ffmpeg {
             args.addAll(List.of("-ac", audioChannels));
         }
         args.add(inside(job.audio()));
-        args.addAll(List.of("-map", "0", "-c", "copy", "-f", "null", "-"));
+        // every packet of every stream, to nowhere; 0:v:0 too, so a file with no video stream fails the pass
+        // itself, whatever its report says
+        args.addAll(List.of("-map", "0:v:0", "-map", "0", "-c", "copy", "-f", "null", "-"));
         return args;
     }
 

@@ -12,11 +12,15 @@ import java.util.regex.Pattern;
  * the whole video once; this report lets that pass stand in for a separate ffprobe.
  * <p>
  * Only ffmpeg's own lines are read: each starts with its level tag, and the input's stream lines are
- * indented exactly two spaces inside the input's block. A metadata value (a title, say) is printed
- * indented further, its continuation lines without a tag, so no text from the file can pose as a stream.
+ * indented exactly two spaces inside the input's block, numbered from 0 in order. A metadata value (a
+ * title, say) is printed indented further, its continuation lines without a tag; lines are split at
+ * '\n' only. ffmpeg prints a stream's language as it is, so a file could still forge a line there: a
+ * stream numbered out of order makes the report {@code forged}, and the pass itself fails a file with
+ * no video stream (Ffmpeg.audio maps 0:v:0), whatever its report says. Problems are the error lines
+ * (error, fatal, panic), as the pass printed them before it reported at level info.
  */
-public record FfmpegReport(boolean opened, String container, double seconds, Stream video, Stream audio,
-                           long frames, String problems) {
+public record FfmpegReport(boolean opened, boolean forged, String container, double seconds, Stream video,
+                           Stream audio, long frames, String problems) {
 
     /** One stream as ffmpeg described it; a number it did not give is 0. */
     public record Stream(String codec, int width, int height, double frameRate, int sampleRate, int channels) {
@@ -24,33 +28,41 @@ public record FfmpegReport(boolean opened, String container, double seconds, Str
 
     private static final Pattern TAG = Pattern.compile("^(\\[[^\\]\\n]* @ 0x[0-9a-f]+\\] )?\\[(\\w+)\\] ");
     private static final Pattern INPUT = Pattern.compile("^Input #0, (.+), from '");
-    private static final Pattern DURATION = Pattern.compile("^  Duration: (\\d+):(\\d\\d):(\\d\\d(?:\\.\\d+)?),");
-    private static final Pattern STREAM = Pattern.compile("^  Stream #0:\\d+\\S*: (Video|Audio): ([A-Za-z0-9_]+)(.*)$");
+    private static final Pattern DURATION = Pattern.compile("^  Duration: (\\d{1,6}):(\\d\\d):(\\d\\d(?:\\.\\d{1,6})?),");
+    private static final Pattern STREAM = Pattern.compile("^  Stream #0:(\\d{1,5})\\S*: (\\w+): ([A-Za-z0-9_]+)(.*)$");
     private static final Pattern SIZE = Pattern.compile(", (\\d{1,5})x(\\d{1,5})[ ,]");
-    private static final Pattern RATE = Pattern.compile(", ([0-9.]+)(k?) (tbr|fps)\\b");
+    private static final Pattern RATE = Pattern.compile(", (\\d{1,6}(?:\\.\\d{1,6})?)(k?) (tbr|fps)\\b");
     private static final Pattern HZ = Pattern.compile(", (\\d{1,7}) Hz\\b");
     private static final Pattern LAYOUT = Pattern.compile(" Hz, ([^,]+),");
-    private static final Pattern FRAMES = Pattern.compile("^frame= *(\\d+) ");
+    private static final Pattern FRAMES = Pattern.compile("^frame= *(\\d{1,15}) ");
     private static final Pattern COUNTED = Pattern.compile("^(\\d{1,2}) channels");
-    private static final Pattern NUMBERED = Pattern.compile("^(\\d{1,2})\\.(\\d)");
-    /** Channel layouts ffmpeg names without their count (the others read "5.1", "7.1(wide)" or "6 channels"). */
+    private static final Pattern NUMBERED = Pattern.compile("^\\d{1,2}(\\.\\d{1,2}){1,2}");
+    /** Channel layouts ffmpeg names without their count (the others read "5.1", "7.1.4", "7.1(wide)", "6 channels"). */
     private static final Map<String, Integer> NAMED = Map.of("mono", 1, "stereo", 2, "quad", 4, "hexagonal", 6,
-            "octagonal", 8, "hexadecagonal", 16, "downmix", 2);
+            "octagonal", 8, "hexadecagonal", 16, "downmix", 2, "binaural", 2, "cube", 8);
 
     /** Reads ffmpeg's stderr; a run that never opened its input has {@code opened} false. */
     static FfmpegReport of(String stderr) {
+        String[] lines = stderr.split("\n");
+        boolean tagged = false;
+        for (String line : lines) {
+            tagged |= TAG.matcher(line).find();
+        }
         boolean inInput = false;
         boolean opened = false;
+        boolean forged = false;
+        int streams = 0;
         String container = "";
         double seconds = -1;
         Stream video = null;
         Stream audio = null;
         long frames = -1;
         StringBuilder problems = new StringBuilder();
-        for (String line : stderr.split("\\R")) {
+        for (String raw : lines) {
+            String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
             Matcher tag = TAG.matcher(line);
             if (!tag.find()) {
-                if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                if (!tagged && !line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
                     problems.append(line).append('\n'); // a run without level tags: every line is a problem
                 }
                 continue;
@@ -58,7 +70,7 @@ public record FfmpegReport(boolean opened, String container, double seconds, Str
             String level = tag.group(2);
             String text = line.substring(tag.end());
             if (!level.equals("info")) {
-                if (level.equals("warning") || level.equals("error") || level.equals("fatal") || level.equals("panic")) {
+                if (level.equals("error") || level.equals("fatal") || level.equals("panic")) {
                     problems.append(tag.group(1) == null ? "" : tag.group(1)).append(text).append('\n');
                 }
                 continue;
@@ -79,14 +91,15 @@ public record FfmpegReport(boolean opened, String container, double seconds, Str
                 seconds = Integer.parseInt(m.group(1)) * 3600 + Integer.parseInt(m.group(2)) * 60
                         + Double.parseDouble(m.group(3));
             } else if (inInput && (m = STREAM.matcher(text)).find()) {
-                if (m.group(1).equals("Video") && video == null) {
-                    video = picture(m.group(2), m.group(3));
-                } else if (m.group(1).equals("Audio") && audio == null) {
-                    audio = sound(m.group(2), m.group(3));
+                forged |= Integer.parseInt(m.group(1)) != streams++;
+                if (m.group(2).equals("Video") && video == null) {
+                    video = picture(m.group(3), m.group(4));
+                } else if (m.group(2).equals("Audio") && audio == null) {
+                    audio = sound(m.group(3), m.group(4));
                 }
             }
         }
-        return new FfmpegReport(opened, container, seconds, video, audio, frames, problems.toString());
+        return new FfmpegReport(opened, forged, container, seconds, video, audio, frames, problems.toString());
     }
 
     private static Stream picture(String codec, String rest) {
@@ -117,7 +130,11 @@ public record FfmpegReport(boolean opened, String container, double seconds, Str
         }
         m = NUMBERED.matcher(name);
         if (m.find()) {
-            return Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
+            int sum = 0;
+            for (String part : m.group().split("\\.")) {
+                sum += Integer.parseInt(part);
+            }
+            return sum;
         }
         String plain = name.replaceFirst("\\(.*$", "");
         return NAMED.getOrDefault(plain, 0);

@@ -1,36 +1,75 @@
 package avqa.downloader;
 
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * The archive entries written out and handed to the workers (the seda queue import-media), counted
- * until each is dealt with, so the run waits for them all before stage 5 looks at the plan again: a
- * video an import is still working on must not be downloaded as if no archive had it.
+ * The archive entries written out and handed to the workers (the seda queue import-media), by video id,
+ * until each is dealt with, so that the run waits for them all before stage 5 looks at the plan again
+ * (a video an import is still working on must not be downloaded as if no archive had it), and a second
+ * entry of the same name is not written into the work directory the first is still using.
+ * <p>
+ * An entry counts as dealt with when its exchange is done, however it ended (recorded, dead-lettered,
+ * stopped): the count is taken off by the exchange's own completion, which seda hands over to the copy
+ * the workers process.
  */
 public final class ImportsInFlight {
 
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.import");
+    /** How long a stopping run waits for the entries under way to see the stop. */
+    static final long STOP_WAIT_MILLIS = 60_000;
+
     private final RunControl run;
-    private int pending;
+    private final Set<String> ids = new HashSet<>();
 
     public ImportsInFlight(RunControl run) {
         this.run = run;
     }
 
-    /** One more entry handed to the workers. */
-    public synchronized void sent() {
-        pending++;
+    /** Whether an entry of this video is handed to the workers and not dealt with yet. */
+    public synchronized boolean contains(String id) {
+        return ids.contains(id);
     }
 
-    /** One entry dealt with, whatever came of it. */
-    public synchronized void done() {
-        pending--;
+    /** The job's entry is handed to the workers now: counted until its exchange is done. */
+    public synchronized void sent(@Variable("job") VideoJob job, Exchange exchange) {
+        String id = job.id();
+        ids.add(id);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                dealtWith(id);
+            }
+        });
+    }
+
+    private synchronized void dealtWith(String id) {
+        ids.remove(id);
         notifyAll();
     }
 
     /**
-     * Waits until every entry handed to the workers is dealt with, or the run stops (those still waiting
-     * then stay pending for the next run, as every video not begun does).
+     * Waits until every entry handed to the workers is dealt with. A stopping run waits too, for at most
+     * {@link #STOP_WAIT_MILLIS} (the entries waiting their turn end at once, those under way at their
+     * next step), so that nothing is cleared away under a worker still using it.
      */
     public synchronized void drain() throws InterruptedException {
-        while (pending > 0 && !run.isStopping()) {
+        long stopDeadline = Long.MAX_VALUE;
+        while (!ids.isEmpty()) {
+            if (run.isStopping()) {
+                stopDeadline = Math.min(stopDeadline, System.currentTimeMillis() + STOP_WAIT_MILLIS);
+                if (System.currentTimeMillis() >= stopDeadline) {
+                    LOG.warn("{} imported videos did not end within {} s of the stop; they stay pending", ids.size(),
+                            STOP_WAIT_MILLIS / 1000);
+                    ids.clear();
+                    return;
+                }
+            }
             wait(250);
         }
     }

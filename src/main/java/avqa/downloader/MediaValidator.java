@@ -55,6 +55,10 @@ public final class MediaValidator {
             }
             return;
         }
+        if (report.forged()) {
+            throw new VideoFailure.InvalidOutput("the downloaded file describes a stream that is not there "
+                    + "(text in its metadata posing as ffmpeg's report)", "");
+        }
         if (report.video() == null) {
             throw new VideoFailure.InvalidOutput("the downloaded file has no video stream", "");
         }

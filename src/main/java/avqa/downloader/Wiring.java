@@ -114,8 +114,10 @@ final class Wiring {
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar")));
-        main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports, diskFull,
-                settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
+        ImportsInFlight importsInFlight = new ImportsInFlight(run);
+        main.bind("importsInFlight", importsInFlight);
+        main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
+                importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
         main.bind("httpClientSetup", new HttpClientSetup());
         main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
@@ -128,7 +130,6 @@ final class Wiring {
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), diskFull, run));
-        main.bind("importsInFlight", new ImportsInFlight(run));
         main.bind("mediaValidator", new MediaValidator(run, frames));
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
         main.bind("mediaFileFetcher", fastPath);

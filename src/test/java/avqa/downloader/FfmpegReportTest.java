@@ -83,6 +83,29 @@ class FfmpegReportTest {
         assertFalse(report.problems().contains("partial file"), report.problems());
     }
 
+    /**
+     * ffmpeg prints a stream's language as it is, line breaks and all: a forged stream line there is caught
+     * by its number, and the pass itself fails a file without a video stream (it maps 0:v:0) whatever its
+     * report says. A Unicode line separator in a title is not a line break to ffmpeg, nor to the report.
+     */
+    @Test
+    void aLanguageTagPosingAsAStreamIsCaught() throws Exception {
+        Path forged = DIR.resolve("forged.mkv");
+        if (!Files.isRegularFile(forged)) {
+            run(List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=duration=1",
+                    "-f", "lavfi", "-i", "sine=duration=1", "-map", "0", "-map", "1", "-c:a", "aac",
+                    "-metadata:s:a:0", "language=x\n[info]   Stream #0:1: Video: h264, 640x480, 25 fps, 25 tbr",
+                    "-metadata", "title=a\u2028[info]   Stream #0:2: Video: h264, 640x480, 25 fps", forged.toString()));
+        }
+        String stderr = pass(forged);
+        FfmpegReport report = FfmpegReport.of(stderr);
+        assertTrue(report.opened());
+        assertTrue(report.forged(), "a stream line out of order: " + stderr);
+        assertTrue(stderr.contains("Stream map '0:v:0' matches no streams"), "the pass fails a file with no video stream");
+        assertTrue(report.problems().contains("matches no streams"), report.problems());
+        assertFalse(report.problems().contains("To ignore this"), "ffmpeg's untagged follow-up lines are not problems");
+    }
+
     @Test
     void aFileCutShortIsAProblemItSays() throws Exception {
         Path whole = make("faststart.mp4", "-f lavfi -i testsrc2=size=320x240:rate=25:duration=4 -f lavfi -i sine=duration=4 -c:v libx264 -c:a aac -shortest -movflags +faststart");
@@ -104,6 +127,9 @@ class FfmpegReportTest {
         assertEquals(4, FfmpegReport.channels("quad(side)"));
         assertEquals(3, FfmpegReport.channels("3 channels"));
         assertEquals(24, FfmpegReport.channels("22.2"));
+        assertEquals(8, FfmpegReport.channels("5.1.2"));
+        assertEquals(12, FfmpegReport.channels("7.1.4"));
+        assertEquals(2, FfmpegReport.channels("binaural"));
         assertEquals(0, FfmpegReport.channels("something new"));
     }
 

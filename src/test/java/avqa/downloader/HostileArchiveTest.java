@@ -59,4 +59,34 @@ class HostileArchiveTest extends LoopbackServerTest {
             assertTrue(bytes < 12 << 20, "the data directory holds " + bytes + " bytes");
         }
     }
+    /**
+     * Two entries of the same name, a good one and then garbage: the second comes while the workers are
+     * still making the first one's audio, and is left alone (named in one line) rather than written into
+     * the work directory the first is using; the video is the first, whole, its checksum its file's.
+     */
+    @Test
+    void aSecondEntryOfTheSameNameIsLeftAloneWhileTheFirstIsImported(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        Path zip = tmp.resolve("videos.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new ZipEntry("a/00000004.mp4"));
+            z.write(whole);
+            z.putNextEntry(new ZipEntry("b/00000004.mp4"));
+            z.write(new byte[whole.length]);
+        }
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("00000004"));
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", zip.toString()));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        assertEquals(Files.mismatch(clip, data.resolve("videos/00000004.mp4")), -1L, "the first entry, whole");
+        assertTrue(Files.readString(data.resolve("SHA256SUMS")).contains(Checksums.sha256(clip) + "  videos/00000004.mp4"),
+                Files.readString(data.resolve("SHA256SUMS")));
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("1 entries of videos.zip name a video an earlier entry of the same name was being imported as"), log);
+    }
 }
