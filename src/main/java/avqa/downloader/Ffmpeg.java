@@ -97,8 +97,8 @@ public final class Ffmpeg {
      * without failing (a remuxed copy of a file cut short keeps its broken last packet) counts too.
      */
     public void checkPass(@Body ExecResult result) {
-        check(result);
-        String problems = FfmpegReport.of(FailureClassifier.text(result.getStderr())).problems();
+        String problems = problems(result);
+        check(result.getExitValue(), problems);
         if (DAMAGED.matcher(problems).find()) {
             throw new VideoFailure.InvalidOutput("the video is damaged: some of its data is missing or corrupt "
                     + "(a file cut short?)", FailureClassifier.lastError(problems));
@@ -108,16 +108,26 @@ public final class Ffmpeg {
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
     public void check(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
-            String stderr = FfmpegReport.of(FailureClassifier.text(result.getStderr())).problems();
+            check(result.getExitValue(), problems(result));
+        }
+    }
+
+    /** What ffmpeg said went wrong: its error lines (FfmpegReport). */
+    private static String problems(ExecResult result) {
+        return FfmpegReport.of(FailureClassifier.text(result.getStderr())).problems();
+    }
+
+    private void check(int exit, String problems) {
+        if (exit != 0) {
             run.checkRunning();
-            diskFull.check(stderr, FailureClassifier.lastError(stderr));
-            if (FailureClassifier.KILLED.contains(result.getExitValue())) {
+            diskFull.check(problems, FailureClassifier.lastError(problems));
+            if (FailureClassifier.KILLED.contains(exit)) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
-                        FailureClassifier.lastError(stderr));
+                        FailureClassifier.lastError(problems));
             }
-            throw new VideoFailure.InvalidOutput(DAMAGED.matcher(stderr).find()
+            throw new VideoFailure.InvalidOutput(DAMAGED.matcher(problems).find()
                     ? "the video is damaged: some of its data is missing or corrupt (a file cut short?)"
-                    : "ffmpeg failed on this video (exit " + result.getExitValue() + ")", FailureClassifier.lastError(stderr));
+                    : "ffmpeg failed on this video (exit " + exit + ")", FailureClassifier.lastError(problems));
         }
     }
 

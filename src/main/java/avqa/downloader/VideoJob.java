@@ -153,10 +153,6 @@ public final class VideoJob {
         return audioSeconds;
     }
 
-    public void audioSeconds(double seconds) {
-        this.audioSeconds = seconds;
-    }
-
     /** The sound's length as the audio pass decoded it, when that pass stood in for ffprobe. */
     void soundLasts(double seconds) {
         this.audioSeconds = seconds;
