@@ -96,4 +96,29 @@ class JarIT {
         assertEquals(2, r.exit(), r.output());
         assertEquals("avqa-downloader: --workers: '0' is not valid; expected a whole number from 1 to 64", r.output().strip());
     }
+
+    /**
+     * The build puts into the jar the classes a run loads, in order (scripts/class-list.sh), which
+     * ClassPreloader loads ahead of the main thread: the list is there, starts with the command line's
+     * own class, reaches Camel's routes and the first request, and names only classes the jar has.
+     */
+    @Test
+    void theJarCarriesTheClassesARunLoadsInTheOrderItLoadsThem() throws Exception {
+        List<String> names;
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(JAR.toFile())) {
+            java.util.zip.ZipEntry list = jar.getEntry(ClassPreloader.LIST);
+            assertTrue(list != null, "the jar has " + ClassPreloader.LIST);
+            names = List.of(new String(jar.getInputStream(list).readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+            for (String name : names) {
+                assertTrue(jar.getEntry(name.replace('.', '/') + ".class") != null, name + " is in the jar");
+            }
+        }
+        assertEquals("avqa.downloader.AvqaDownloader", names.get(0));
+        assertTrue(names.size() > 2000, names.size() + " classes");
+        for (String reached : List.of("org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader",
+                "org.apache.camel.component.http.HttpProducer", "avqa.downloader.MediaFileFetcher")) {
+            assertTrue(names.contains(reached), reached);
+        }
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("java.") || n.startsWith("jdk.")), "no class of the JDK");
+    }
 }
