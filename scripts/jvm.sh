@@ -28,5 +28,8 @@ if [ ! -f "$avqa_jsa" ] || [ "$avqa_jar" -nt "$avqa_jsa" ]; then
   [ -f "$avqa_jsa" ] || echo "(could not make the class-data archive $avqa_jsa; starting without it)" >&2
 fi
 
-AVQA_JAVA=(java)
+# -XX:TieredStopAtLevel=1: the JIT's C1 compiler only. On two cores C2's compiling takes as much CPU as
+# Camel's own threads for a whole run of hundreds of videos, and competes with ffmpeg for it; its faster
+# code matters for one loop only, SHA-256, which is then hashed by openssl (FileHash).
+AVQA_JAVA=(java -XX:TieredStopAtLevel=1)
 [ -f "$avqa_jsa" ] && AVQA_JAVA+=(-XX:SharedArchiveFile="$avqa_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the programs avqa-downloader runs, on a Debian/Ubuntu machine; called by scripts/avqa.sh and
 # .ci/run from the repository root. What it does, each step only when needed:
-# - ffmpeg and ffprobe, and bsdtar (libarchive-tools, for RAR and 7z archives): from the distribution's
-#   packages (as root, or via sudo).
+# - ffmpeg and ffprobe, bsdtar (libarchive-tools, for RAR and 7z archives) and openssl (it hashes the
+#   videos and WAVs for SHA256SUMS when the JVM runs, as scripts/jvm.sh starts it, without its C2
+#   compiler; Java hashes them when it is missing): from the distribution's packages (as root, or via sudo).
 # - yt-dlp: YouTube needs a current one, and Debian 12's (2023.03.04) is too old and cannot update
 #   itself. A yt-dlp of 2025.11.12 or later already on PATH (not Debian's) is kept; otherwise a current
 #   one goes into a virtual environment of its own, .tools/yt-dlp (python3 -m venv, then
@@ -39,6 +40,11 @@ fi
 # bsdtar (libarchive-tools): reads the authors' RAR and 7z archives as a stream
 if ! command -v bsdtar >/dev/null 2>&1; then
   apt_install libarchive-tools || say "WARNING: bsdtar (Debian: libarchive-tools) cannot be had: RAR and 7z archives cannot be imported"
+fi
+
+# openssl: SHA-256 at the speed of the CPU's SHA instructions for a JVM without C2 (FileHash)
+if ! command -v openssl >/dev/null 2>&1; then
+  apt_install openssl || say "WARNING: openssl cannot be had: Java hashes the files, more slowly"
 fi
 
 # yt-dlp

@@ -224,7 +224,8 @@ public final class Benchmark {
                 FileTrees.deleteTree(out, true);
                 List<String> cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
                 if (!cds) {
-                    cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds"));
+                    cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds")
+                            || a.startsWith("-XX:TieredStopAtLevel"));
                 }
                 Path log = work.resolve("www-access.log");
                 long before = Files.size(log);
@@ -237,7 +238,7 @@ public final class Benchmark {
             }
             ms.sort(null);
             System.out.printf("JVM start to first request, %s: %d ms (median of %d: %s)%n",
-                    cds ? "with the class-data archive (scripts/avqa.sh)" : "plain java -jar", ms.get(ms.size() / 2), ms.size(), ms);
+                    cds ? "as scripts/avqa.sh starts it (class-data archive, C1 only)" : "plain java -jar", ms.get(ms.size() / 2), ms.size(), ms);
         }
     }
 
@@ -491,7 +492,9 @@ public final class Benchmark {
 
     /** The jar as scripts/avqa.sh runs it: with the class-data archive that scripts/jvm.sh made, when there. */
     static List<String> tool(Path out, Path meta, String template, int workers) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // as scripts/jvm.sh starts it: the JIT's C1 only, and the class-data archive
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1"));
         if (Files.isRegularFile(Path.of("target", "avqa-downloader.jsa"))) {
             cmd.addAll(List.of("-XX:SharedArchiveFile=target/avqa-downloader.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }

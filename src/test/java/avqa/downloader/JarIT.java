@@ -26,8 +26,13 @@ class JarIT {
     }
 
     static Result runJar(List<String> args, java.util.Map<String, String> env) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        return runJar(List.of(), args, env);
+    }
+
+    static Result runJar(List<String> jvmOptions, List<String> args, java.util.Map<String, String> env) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -120,5 +125,33 @@ class JarIT {
             assertTrue(names.contains(reached), reached);
         }
         assertTrue(names.stream().noneMatch(n -> n.startsWith("java.") || n.startsWith("jdk.")), "no class of the JDK");
+    }
+
+    /**
+     * As scripts/jvm.sh starts the jar: the JIT's C1 only, where the videos and WAVs are hashed by openssl
+     * (FileHash). SHA256SUMS must hold for coreutils' sha256sum all the same.
+     */
+    @Test
+    void theJarStartedWithC1OnlyWritesSumsThatSha256sumConfirms(@TempDir Path tmp) throws Exception {
+        Path clip = Fixture.clip("tone-15s", 15, true); // a WAV of over 1 MiB
+        try (MediaServer server = new MediaServer()) {
+            server.serve("jarc1video01", clip).serve("jarc1video02", clip);
+            Path meta = tmp.resolve("meta");
+            Path data = tmp.resolve("data");
+            Fixture.annotations(meta, "test", List.of("jarc1video01", "jarc1video02"));
+
+            Result r = runJar(List.of("-XX:TieredStopAtLevel=1"), Fixture.localArgs(data, meta, server.urlTemplate()),
+                    java.util.Map.of());
+
+            assertEquals(0, r.exit(), r.output());
+            List<String> sums = Files.readAllLines(data.resolve("SHA256SUMS"));
+            assertEquals(4, sums.size(), String.join("\n", sums));
+            assertTrue(Files.size(data.resolve("audio/jarc1video01.wav")) >= FileHash.NATIVE_FROM,
+                    "a WAV large enough to be hashed by openssl");
+            Process check = new ProcessBuilder("sha256sum", "--check", "--strict", "SHA256SUMS").directory(data.toFile())
+                    .redirectErrorStream(true).start();
+            String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, check.waitFor(), said);
+        }
     }
 }

@@ -1,0 +1,104 @@
+package avqa.downloader;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The SHA-256 of a file. Java hashes it, in a loop the JIT's C2 compiler turns into the CPU's own SHA
+ * instructions. A JVM started without C2 ({@code scripts/jvm.sh} starts it with
+ * {@code -XX:TieredStopAtLevel=1}: on two cores C2's compiling costs a run more than its faster code
+ * saves) would hash at a tenth of that speed, so there a file of {@value #NATIVE_FROM} bytes or more
+ * is hashed by {@code openssl dgst -sha256} (a video, a WAV; not a frame image, whose process start
+ * would cost more than it spares). What openssl answers must be a hash; when it is missing or fails,
+ * Java hashes the file after all.
+ */
+final class FileHash {
+
+    static final long NATIVE_FROM = 1 << 20;
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final boolean WITHOUT_C2 = withoutC2();
+    private static volatile boolean opensslMissing;
+
+    private FileHash() {
+    }
+
+    static String sha256(Path f) throws IOException {
+        if (WITHOUT_C2 && !opensslMissing && Files.size(f) >= NATIVE_FROM) {
+            try {
+                String h = byOpenssl("openssl", f);
+                if (h != null) {
+                    return h;
+                }
+            } catch (IOException notThere) {
+                opensslMissing = true;
+            }
+        }
+        return inJava(f);
+    }
+
+    static String inJava(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The hash {@code command} (an openssl) gives, or null when it gives none.
+     *
+     * @throws IOException the command cannot be started
+     */
+    static String byOpenssl(String command, Path f) throws IOException {
+        // an absolute path: a file name can never be taken for an option
+        Process p = new ProcessBuilder(List.of(command, "dgst", "-sha256", "-r", f.toAbsolutePath().toString()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (InputStream out = p.getInputStream()) {
+            String answer = new String(out.readNBytes(200), StandardCharsets.US_ASCII);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || answer.length() < 64) {
+                return null;
+            }
+            String h = answer.substring(0, 64);
+            return HASH.matcher(h).matches() ? h : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            p.destroy();
+        }
+    }
+
+    /** Whether this JVM runs without the C2 compiler (-XX:TieredStopAtLevel below 4). */
+    private static boolean withoutC2() {
+        try {
+            String level = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("TieredStopAtLevel").getValue();
+            return Integer.parseInt(level) < 4;
+        } catch (RuntimeException notHotSpot) {
+            return false;
+        }
+    }
+
+    /** For the tests: whether hashing takes openssl's way here. */
+    static boolean withoutC2Here() {
+        return WITHOUT_C2;
+    }
+}

@@ -1,0 +1,43 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SHA-256 by openssl, as a JVM without C2 takes it for large files, against Java's and coreutils'. */
+class FileHashTest {
+
+    @Test
+    void opensslGivesTheHashJavaAndSha256sumGive(@TempDir Path tmp) throws Exception {
+        byte[] data = new byte[3 * (int) FileHash.NATIVE_FROM + 17];
+        new Random(7).nextBytes(data);
+        // a name that would be an option if it were passed as it is
+        Path f = Files.write(tmp.resolve("-in put.bin"), data);
+
+        String java = FileHash.inJava(f);
+        assertEquals(java, FileHash.byOpenssl("openssl", f));
+        Process p = new ProcessBuilder("sha256sum", "--", f.toString()).start();
+        assertEquals(java, new String(p.getInputStream().readAllBytes()).substring(0, 64));
+        // the tests' JVM has C2: Java hashes
+        assertFalse(FileHash.withoutC2Here());
+        assertEquals(java, FileHash.sha256(f));
+    }
+
+    @Test
+    void anAnswerThatIsNotAHashIsNotTaken(@TempDir Path tmp) throws Exception {
+        Path f = Files.writeString(tmp.resolve("a.bin"), "abc");
+        // echo prints its arguments: "dgst -sha256 -r /..."; false fails
+        assertNull(FileHash.byOpenssl("echo", f));
+        assertNull(FileHash.byOpenssl("false", f));
+        assertThrows(IOException.class, () -> FileHash.byOpenssl(tmp.resolve("no-such-openssl").toString(), f));
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", FileHash.sha256(f));
+    }
+}
