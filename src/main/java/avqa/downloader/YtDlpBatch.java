@@ -80,7 +80,13 @@ public final class YtDlpBatch {
                 String[] f = line.split("\t", 3);
                 VideoJob member = f.length == 3 ? byUrl.remove(f[0]) : null;
                 Path file = member == null ? null : Path.of(f[2]).toAbsolutePath().normalize();
-                if (file == null || !file.startsWith(dir) || !Files.isRegularFile(file)) {
+                if (file == null || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                // both real paths: yt-dlp names the file under the path it was given, which may go through
+                // a symbolic link (a data directory on another disk, say)
+                file = file.toRealPath();
+                if (!file.startsWith(dir)) {
                     continue;
                 }
                 String name = file.getFileName().toString();

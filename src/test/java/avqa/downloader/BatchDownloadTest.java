@@ -66,6 +66,31 @@ class BatchDownloadTest extends LoopbackServerTest {
     }
 
     /**
+     * A data directory reached through a symbolic link (on another disk, say): yt-dlp names each file
+     * under the linked path, the work directory is compared by its real one. Each video the batch
+     * delivered is taken as delivered, not fetched again on its own.
+     */
+    @Test
+    void aBatchIntoADataDirectoryBehindASymbolicLinkTakesWhatItDelivered(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> ids = serveClips("linked", 4);
+        Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(tmp.resolve("data"), tmp.resolve("elsewhere"));
+        Path data = tmp.resolve("data");
+
+        Fixture.Outcome outcome = Fixture.run(localRun(tmp, ids, server.urlTemplate()),
+                Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString()));
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(2, count(log, "Downloading a batch of 2 videos"), log);
+        for (String id : ids) {
+            assertEquals(0, count(log, "Downloading " + id + " from"), "not fetched again alone: " + log);
+            assertTrue(Fixture.probe(tmp.resolve("elsewhere/audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+    }
+
+    /**
      * yt-dlp saying it is out of date: each yt-dlp run of the batch stops at the video it failed, which
      * counts as it would alone, so the run stops after three in a row and the fourth is never asked for.
      */
