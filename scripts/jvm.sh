@@ -29,7 +29,9 @@ if [ ! -f "$avqa_jsa" ] || [ "$avqa_jar" -nt "$avqa_jsa" ]; then
 fi
 
 # -XX:TieredStopAtLevel=1: the JIT's C1 compiler only. On two cores C2's compiling takes as much CPU as
-# Camel's own threads for a whole run of hundreds of videos, and competes with ffmpeg for it; its faster
-# code matters for one loop only, SHA-256, which is then hashed by openssl (FileHash).
+# Camel's own threads for a whole run of hundreds of videos, and competes with ffmpeg for it. Its faster
+# code matters most for SHA-256, which openssl then hashes (FileHash), and for Java's own long loops:
+# planning a manifest of a million rows takes half as long again (README, Benchmark); a plain java -jar
+# keeps C2.
 AVQA_JAVA=(java -XX:TieredStopAtLevel=1)
 [ -f "$avqa_jsa" ] && AVQA_JAVA+=(-XX:SharedArchiveFile="$avqa_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
 /**
  * The SHA-256 of a file. Java hashes it, in a loop the JIT's C2 compiler turns into the CPU's own SHA
  * instructions. A JVM started without C2 ({@code scripts/jvm.sh} starts it with
- * {@code -XX:TieredStopAtLevel=1}: on two cores C2's compiling costs a run more than its faster code
- * saves) would hash at a tenth of that speed, so there a file of {@value #NATIVE_FROM} bytes or more
- * is hashed by {@code openssl dgst -sha256} (a video, a WAV; not a frame image, whose process start
- * would cost more than it spares). What openssl answers must be a hash; when it is missing or fails,
+ * {@code -XX:TieredStopAtLevel=1}: on two cores C2's compiling costs a run of videos more than its
+ * faster code saves) would hash at a tenth of that speed, so there a file of {@value #NATIVE_FROM}
+ * bytes or more is hashed by {@code openssl dgst -sha256}, which reads it on its standard input (no
+ * file name on its command line) - a video, a WAV; not a frame image, whose process start would cost
+ * more than it spares. What openssl answers must be a hash; when it is missing, fails or is stopped,
  * Java hashes the file after all.
  */
 final class FileHash {
@@ -61,28 +62,27 @@ final class FileHash {
     }
 
     /**
-     * The hash {@code command} (an openssl) gives, or null when it gives none.
+     * The hash {@code command} (an openssl) gives of the file on its standard input, or null when it
+     * gives none within a minute.
      *
      * @throws IOException the command cannot be started
      */
     static String byOpenssl(String command, Path f) throws IOException {
-        // an absolute path: a file name can never be taken for an option
-        Process p = new ProcessBuilder(List.of(command, "dgst", "-sha256", "-r", f.toAbsolutePath().toString()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(List.of(command, "dgst", "-sha256", "-r"))
+                .redirectInput(f.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (InputStream out = p.getInputStream()) {
-            String answer = new String(out.readNBytes(200), StandardCharsets.US_ASCII);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || answer.length() < 64) {
+            // the answer is one short line: it fits the pipe, so waiting first cannot block openssl
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;
             }
-            String h = answer.substring(0, 64);
+            String answer = new String(out.readNBytes(200), StandardCharsets.US_ASCII);
+            String h = answer.length() < 64 ? "" : answer.substring(0, 64);
             return HASH.matcher(h).matches() ? h : null;
-        } catch (IOException e) {
-            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } finally {
-            p.destroy();
+            p.destroyForcibly();
         }
     }
 
@@ -92,7 +92,8 @@ final class FileHash {
             String level = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("TieredStopAtLevel").getValue();
             return Integer.parseInt(level) < 4;
-        } catch (RuntimeException notHotSpot) {
+        } catch (RuntimeException | LinkageError notHotSpot) {
+            // another JVM, or a runtime without jdk.management: Java hashes
             return false;
         }
     }

@@ -129,7 +129,7 @@ class JarIT {
 
     /**
      * As scripts/jvm.sh starts the jar: the JIT's C1 only, where the videos and WAVs are hashed by openssl
-     * (FileHash). SHA256SUMS must hold for coreutils' sha256sum all the same.
+     * (FileHash): it is started for them, and SHA256SUMS holds for coreutils' sha256sum.
      */
     @Test
     void theJarStartedWithC1OnlyWritesSumsThatSha256sumConfirms(@TempDir Path tmp) throws Exception {
@@ -140,10 +140,26 @@ class JarIT {
             Path data = tmp.resolve("data");
             Fixture.annotations(meta, "test", List.of("jarc1video01", "jarc1video02"));
 
+            // the real openssl, through a script that notes each start of it
+            String openssl = null;
+            for (String dir : System.getenv("PATH").split(":")) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "openssl"))) {
+                    openssl = Path.of(dir, "openssl").toString();
+                    break;
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(openssl != null, "openssl is not installed");
+            Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Path calls = tmp.resolve("openssl-calls");
+            Files.writeString(bin.resolve("openssl"), "#!/bin/sh\necho started >> '" + calls + "'\nexec '" + openssl + "' \"$@\"\n");
+            bin.resolve("openssl").toFile().setExecutable(true);
+
             Result r = runJar(List.of("-XX:TieredStopAtLevel=1"), Fixture.localArgs(data, meta, server.urlTemplate()),
-                    java.util.Map.of());
+                    java.util.Map.of("PATH", bin + ":" + System.getenv("PATH")));
 
             assertEquals(0, r.exit(), r.output());
+            // at least each WAV went to openssl
+            assertTrue(Files.isRegularFile(calls) && Files.readAllLines(calls).size() >= 2, "openssl hashed the large files");
             List<String> sums = Files.readAllLines(data.resolve("SHA256SUMS"));
             assertEquals(4, sums.size(), String.join("\n", sums));
             assertTrue(Files.size(data.resolve("audio/jarc1video01.wav")) >= FileHash.NATIVE_FROM,
