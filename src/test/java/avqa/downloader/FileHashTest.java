@@ -20,7 +20,7 @@ class FileHashTest {
     void opensslGivesTheHashJavaAndSha256sumGive(@TempDir Path tmp) throws Exception {
         byte[] data = new byte[3 * (int) FileHash.NATIVE_FROM + 17];
         new Random(7).nextBytes(data);
-        Assumptions.assumeTrue(onPath("openssl"), "openssl is not installed (scripts/setup-tools.sh installs it)");
+        Assumptions.assumeTrue(ToolVersions.which("openssl") != null, "openssl is not installed (scripts/setup-tools.sh installs it)");
         // a name that would be an option on a command line, with a line break in it: openssl reads the
         // file on its standard input, so the name goes nowhere
         Path f = Files.write(tmp.resolve("-in put\n.bin"), data);
@@ -37,19 +37,10 @@ class FileHashTest {
     @Test
     void anAnswerThatIsNotAHashIsNotTaken(@TempDir Path tmp) throws Exception {
         Path f = Files.writeString(tmp.resolve("a.bin"), "abc");
-        // echo prints its arguments: "dgst -sha256 -r /..."; false fails
+        // echo prints its arguments, "dgst -sha256 -r": not a hash; false fails
         assertNull(FileHash.byOpenssl("echo", f));
         assertNull(FileHash.byOpenssl("false", f));
         assertThrows(IOException.class, () -> FileHash.byOpenssl(tmp.resolve("no-such-openssl").toString(), f));
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", FileHash.sha256(f));
-    }
-
-    static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

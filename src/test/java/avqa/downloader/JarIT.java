@@ -141,13 +141,7 @@ class JarIT {
             Fixture.annotations(meta, "test", List.of("jarc1video01", "jarc1video02"));
 
             // the real openssl, through a script that notes each start of it
-            String openssl = null;
-            for (String dir : System.getenv("PATH").split(":")) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "openssl"))) {
-                    openssl = Path.of(dir, "openssl").toString();
-                    break;
-                }
-            }
+            Path openssl = ToolVersions.which("openssl");
             org.junit.jupiter.api.Assumptions.assumeTrue(openssl != null, "openssl is not installed");
             Path bin = Files.createDirectories(tmp.resolve("bin"));
             Path calls = tmp.resolve("openssl-calls");
