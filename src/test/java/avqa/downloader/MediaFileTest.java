@@ -48,6 +48,30 @@ class MediaFileTest extends LoopbackServerTest {
     }
 
     /**
+     * A worker that is done takes the next video at once, while the other is still downloading: with 2
+     * workers and the second video's answer held until the other five were fetched whole, all six
+     * arrive. (Camel's pool, given no queue, handed the next video only to the worker that held the
+     * splitter's turn: the other, done, waited for it, and here for ever.)
+     */
+    @Test
+    void aFreeWorkerTakesTheNextVideoWhileAnotherVideoStillDownloads(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("freeworker", 6);
+        String held = ids.get(1);
+        List<String> others = ids.stream().filter(id -> !id.equals(held)).toList();
+        server.holdUntilServed(held, others, 20_000);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate())).exit());
+
+        assertFalse(server.heldInVain(held), "the other five were fetched while " + held + " was held");
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
+    }
+
+    /**
      * With no frames asked, the audio pass is the video's only check (no ffprobe): a file without sound
      * or without picture is refused in its words, and a good one's facts in provenance.jsonl are what
      * ffprobe says of it, its sound as long as the WAV.

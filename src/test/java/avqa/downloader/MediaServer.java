@@ -75,7 +75,10 @@ final class MediaServer implements AutoCloseable {
     private volatile long stormStart;
     private final List<Hit> hits = new ArrayList<>();
     private final Map<String, Integer> completeBodies = new ConcurrentHashMap<>();
+    private volatile long holdMillis;
     private volatile long pace;
+    private final Map<String, List<String>> holds = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> heldInVain = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
 
     MediaServer() throws IOException {
@@ -158,6 +161,37 @@ final class MediaServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers {@code id} only once each of {@code others} was sent whole (at most {@code maxMillis}
+     * later): a download that lasts while the others are fetched.
+     */
+    MediaServer holdUntilServed(String id, List<String> others, long maxMillis) {
+        holds.put(id, List.copyOf(others));
+        heldInVain.put(id, false);
+        holdMillis = maxMillis;
+        return this;
+    }
+
+    /** Whether the answer to a held video went out because the wait ran out rather than the others were served. */
+    boolean heldInVain(String id) {
+        return heldInVain.getOrDefault(id, false);
+    }
+
+    private void awaitOthers(String id) throws InterruptedException {
+        List<String> others = holds.get(id);
+        long deadline = System.currentTimeMillis() + holdMillis;
+        synchronized (completeBodies) {
+            while (!others.stream().allMatch(o -> completeBodies.containsKey(o))) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    heldInVain.put(id, true);
+                    return;
+                }
+                completeBodies.wait(left);
+            }
+        }
+    }
+
     /** How many times the whole of a video was sent to the end (the client read it all). */
     int completeBodies(String id) {
         return completeBodies.getOrDefault(id, 0);
@@ -223,6 +257,14 @@ final class MediaServer implements AutoCloseable {
                 fault(ex, id, range, fault, clip);
                 return;
             }
+            if (holds.containsKey(id)) {
+                try {
+                    awaitOthers(id);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             byte[] data = Files.readAllBytes(clip);
             long start = 0;
             long end = data.length - 1;
@@ -269,7 +311,10 @@ final class MediaServer implements AutoCloseable {
                     }
                     out.flush();
                     if (start == 0 && end == data.length - 1) {
-                        completeBodies.merge(id, 1, Integer::sum);
+                        synchronized (completeBodies) {
+                            completeBodies.merge(id, 1, Integer::sum);
+                            completeBodies.notifyAll();
+                        }
                     }
                 } catch (IOException | InterruptedException clientWentAway) {
                     // the client closed early: fine, and not a complete download
