@@ -249,6 +249,85 @@ class ClusterTest {
         }
     }
 
+    /**
+     * A video whose worker dies each time it is at it does not go round for ever: with
+     * avqa.broker.max-deliveries 2, the third worker handed it sets the message aside in the
+     * dead-letter queue, with the reason, and asks the source nothing.
+     */
+    @Test
+    void aMessageHandedOutMoreThanMaxDeliveriesTimesIsSetAsideUnfetched(@TempDir Path tmp) throws Exception {
+        String queue = uniqueQueue("deliveries");
+        Map<String, String> env = new HashMap<>(clusterEnv(queue));
+        env.put("AVQA_BROKER_MAX_DELIVERIES", "2");
+        String id = "deliveries" + queue.substring(queue.length() - 5);
+        server.serve(id, clip);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of(id));
+        Path data = tmp.resolve("shared-data");
+        List<String> args = withRole("worker", Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+        args.addAll(List.of("--workers", "1"));
+        // a slow source, so that a download lasts about two seconds and can be cut short
+        server.pace(400_000);
+        try {
+            Fixture.Outcome planned = Fixture.run(withRole("planner", Fixture.localArgs(data, meta, server.mediaFileTemplate())), env);
+            assertEquals(0, planned.exit(), planned.stderr());
+            for (int w = 0; w < 2; w++) {
+                Path log = tmp.resolve("worker" + w + ".log");
+                Process worker = node(args, env, log);
+                int requests = w + 1;
+                Fixture.await("worker " + w + " in the middle of the download", 60_000, 20,
+                        () -> server.hits(id).size() == requests && id.equals(inFlight(log)));
+                worker.destroyForcibly();
+                assertTrue(worker.waitFor(20, TimeUnit.SECONDS));
+                // the next worker is handed the video once the dead one's lease has lapsed (before, it would put it back)
+                Fixture.await("the killed worker's lease lapsed", 60_000, 200, () -> leaseLapsed(queue, id));
+            }
+            Path last = tmp.resolve("worker2.log");
+            node(args, env, last);
+            Fixture.await("the message set aside", 60_000, 200, () -> {
+                try {
+                    return waiting(queue + ".DLQ") == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(2, server.hits(id).size(), "the third worker asked the source nothing");
+            assertEquals(0, server.completeBodies(id));
+            assertEquals(0, waiting(queue), "nothing is left on the queue");
+            assertEquals(Map.of(), recorded(queue), "not recorded complete");
+            try (Connection c = new ActiveMQConnectionFactory(BROKER).createConnection()) {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueBrowser b = s.createBrowser(s.createQueue(queue + ".DLQ"));
+                jakarta.jms.Message m = (jakarta.jms.Message) b.getEnumeration().nextElement();
+                assertEquals("it was handed out 3 times without being dealt with (avqa.broker.max-deliveries is 2)",
+                        m.getStringProperty("avqaRejectedBecause"));
+                assertTrue(((jakarta.jms.TextMessage) m).getText().contains(id), "the message's own text is kept");
+            }
+            Fixture.await("the worker says so", 10_000, () -> read(last).contains("set aside in " + queue + ".DLQ"));
+            String said = read(last);
+            assertTrue(said.contains("it was handed out 3 times without being dealt with"), said);
+            assertFalse(said.contains("Exception") || said.contains("\tat "), said);
+        } finally {
+            server.pace(0);
+        }
+    }
+
+    /** Whether nobody holds the lease of a video any more: none, or not renewed for longer than a lease lasts. */
+    static boolean leaseLapsed(String queue, String id) {
+        try (var c = DriverManager.getConnection(DB, DB_USER, DB_PASSWORD);
+             var st = c.prepareStatement("SELECT COUNT(*) FROM " + avqa.downloader.cluster.Leases.TABLE
+                     + " WHERE processorName = ? AND messageId = ? AND heartbeat >= now() - make_interval(secs => 11)")) {
+            st.setString(1, queue);
+            st.setString(2, id);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 0;
+            }
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
     /** Waits for a worker (not one of {@code except}) to be in the middle of a download; returns its index. */
     int midDownload(List<Path> logs, Set<Integer> except) throws InterruptedException {
         int[] found = {-1};
