@@ -276,7 +276,8 @@ class ClusterTest {
                 Process worker = node(args, env, log);
                 int requests = w + 1;
                 Fixture.await("worker " + w + " in the middle of the download", 60_000, 20,
-                        () -> server.hits(id).size() == requests && id.equals(inFlight(log)));
+                        () -> server.hits(id).size() >= requests && id.equals(inFlight(log)));
+                // ActiveMQ counts a delivery to a consumer that died holding the message (JMSXDeliveryCount)
                 worker.destroyForcibly();
                 assertTrue(worker.waitFor(20, TimeUnit.SECONDS));
                 // the next worker is handed the video once the dead one's lease has lapsed (before, it would put it back)
@@ -317,9 +318,10 @@ class ClusterTest {
     static boolean leaseLapsed(String queue, String id) {
         try (var c = DriverManager.getConnection(DB, DB_USER, DB_PASSWORD);
              var st = c.prepareStatement("SELECT COUNT(*) FROM " + avqa.downloader.cluster.Leases.TABLE
-                     + " WHERE processorName = ? AND messageId = ? AND heartbeat >= now() - make_interval(secs => 11)")) {
+                     + " WHERE processorName = ? AND messageId = ? AND heartbeat >= now() - make_interval(secs => ?)")) {
             st.setString(1, queue);
             st.setString(2, id);
+            st.setInt(3, avqa.downloader.cluster.Leases.EXPIRES_SECONDS + 1);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() && rs.getInt(1) == 0;
             }

@@ -18,7 +18,7 @@ public final class Leases {
 
     public static final String TABLE = "avqa_in_progress";
     static final int RENEW_SECONDS = 3;
-    static final int EXPIRES_SECONDS = 10;
+    public static final int EXPIRES_SECONDS = 10;
 
     private final JdbcTemplate jdbc;
     private final DatabaseGate gate;
