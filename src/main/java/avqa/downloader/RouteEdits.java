@@ -2,7 +2,9 @@ package avqa.downloader;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ShutdownStrategy;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
@@ -22,24 +24,61 @@ final class RouteEdits {
     private RouteEdits() {
     }
 
-    /** From now on, an edit of a route file that cannot be loaded is one WARN line of ours. */
+    /**
+     * How long a reload waits for the exchanges in the edited file's routes before it replaces them. The
+     * starts waiting in the pacing (the throttle, a cool-down) may wait for minutes, and with every
+     * worker busy one nearly always is: Camel's own wait (45 s) would hold every edit that long. Those
+     * starts are not lost: the old routes refuse them, and the download attempt paces them again through
+     * the new ones (07-download-video.yaml).
+     */
+    static final long RELOAD_WAIT_MILLIS = 500;
+    /** The file whose routes only pace (they hold no download), the one the README says to edit while a run goes. */
+    static final String PACING_FILE = "06-pace-requests.yaml";
+
+    /**
+     * From now on an edited pacing file replaces its routes within {@link #RELOAD_WAIT_MILLIS} (another
+     * route file's routes hold downloads, and Camel waits for them as it always does), and an edit that
+     * cannot be loaded is one WARN line of ours.
+     */
     static void watch(CamelContext camel) {
         RouteWatcherReloadStrategy watcher = camel.hasService(RouteWatcherReloadStrategy.class);
         if (watcher == null || watcher.getResourceReload() == null) {
             return;
         }
         ResourceReload reload = watcher.getResourceReload();
+        ShutdownStrategy shutdown = camel.getShutdownStrategy();
         watcher.setResourceReload((name, resource) -> {
+            if (name == null || !name.endsWith(PACING_FILE)) {
+                onReload(reload, name, resource);
+                return;
+            }
+            long timeout = shutdown.getTimeout();
+            TimeUnit unit = shutdown.getTimeUnit();
+            boolean logInflight = shutdown.isLogInflightExchangesOnTimeout();
+            shutdown.setTimeout(RELOAD_WAIT_MILLIS);
+            shutdown.setTimeUnit(TimeUnit.MILLISECONDS);
+            shutdown.setLogInflightExchangesOnTimeout(false);
             try {
-                reload.onReload(name, resource);
-            } catch (Exception e) {
-                String problem = problem(e);
-                LOG.warn("Route file {}. The edit was not taken: the routes loaded before keep running; fix the file and "
-                        + "save it again", problem == null ? shown(name) + ": " + Shown.of(e) : problem);
-                // Camel counts the failed reload and keeps the routes it had
-                throw e;
+                onReload(reload, name, resource);
+            } finally {
+                shutdown.setTimeout(timeout);
+                shutdown.setTimeUnit(unit);
+                shutdown.setLogInflightExchangesOnTimeout(logInflight);
             }
         });
+    }
+
+    private static void onReload(ResourceReload reload, String name, org.apache.camel.spi.Resource resource)
+            throws Exception {
+        try {
+            reload.onReload(name, resource);
+        } catch (Exception e) {
+            String problem = problem(e);
+            LOG.warn("Route file {}. The edit was not taken: the routes loaded before keep running; fix the file and "
+                    + "save it again", problem == null ? shown(name) + ": " + Shown.of(e) : problem);
+            // Camel counts the failed reload and keeps the routes it had
+            throw e;
+        }
     }
 
     /**

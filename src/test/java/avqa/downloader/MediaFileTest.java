@@ -49,16 +49,17 @@ class MediaFileTest extends LoopbackServerTest {
 
     /**
      * A worker that is done takes the next video at once, while the other is still downloading: with 2
-     * workers and the second video's answer held until the other five were fetched whole, all six
-     * arrive. (Camel's pool, given no queue, handed the next video only to the worker that held the
-     * splitter's turn: the other, done, waited for it, and here for ever.)
+     * workers and the second video's answer held until the other five were fetched whole, the five come
+     * first. (Camel's pool, given no queue, had the worker holding the splitter's turn hand the first
+     * video to the other worker and fetch the second itself, the plan's order being the annotations':
+     * the other worker, done, then waited for it, here until the server gave up holding it.)
      */
     @Test
     void aFreeWorkerTakesTheNextVideoWhileAnotherVideoStillDownloads(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("freeworker", 6);
         String held = ids.get(1);
         List<String> others = ids.stream().filter(id -> !id.equals(held)).toList();
-        server.holdUntilServed(held, others, 20_000);
+        server.holdUntilServed(held, others, 60_000);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", ids);

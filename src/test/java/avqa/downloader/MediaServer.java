@@ -77,7 +77,7 @@ final class MediaServer implements AutoCloseable {
     private final Map<String, Integer> completeBodies = new ConcurrentHashMap<>();
     private volatile long holdMillis;
     private volatile long pace;
-    private final Map<String, List<String>> holds = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.BooleanSupplier> holds = new ConcurrentHashMap<>();
     private final Map<String, Boolean> heldInVain = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
 
@@ -166,28 +166,37 @@ final class MediaServer implements AutoCloseable {
      * later): a download that lasts while the others are fetched.
      */
     MediaServer holdUntilServed(String id, List<String> others, long maxMillis) {
-        holds.put(id, List.copyOf(others));
+        return holdUntil(id, () -> others.stream().allMatch(completeBodies::containsKey), maxMillis);
+    }
+
+    /**
+     * Answers {@code id} only once {@code condition} holds (at most {@code maxMillis} later); its requests
+     * are recorded when they come.
+     */
+    MediaServer holdUntil(String id, java.util.function.BooleanSupplier condition, long maxMillis) {
+        holds.put(id, condition);
         heldInVain.put(id, false);
         holdMillis = maxMillis;
         return this;
     }
 
-    /** Whether the answer to a held video went out because the wait ran out rather than the others were served. */
+    /** Whether the answer to a held video went out because the wait ran out rather than its condition held. */
     boolean heldInVain(String id) {
         return heldInVain.getOrDefault(id, false);
     }
 
-    private void awaitOthers(String id) throws InterruptedException {
-        List<String> others = holds.get(id);
+    private void await(String id) throws InterruptedException {
+        java.util.function.BooleanSupplier condition = holds.get(id);
         long deadline = System.currentTimeMillis() + holdMillis;
         synchronized (completeBodies) {
-            while (!others.stream().allMatch(o -> completeBodies.containsKey(o))) {
+            while (!condition.getAsBoolean()) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     heldInVain.put(id, true);
                     return;
                 }
-                completeBodies.wait(left);
+                // woken by each whole answer sent; a condition on anything else is looked at every 50 ms
+                completeBodies.wait(Math.min(left, 50));
             }
         }
     }
@@ -257,14 +266,6 @@ final class MediaServer implements AutoCloseable {
                 fault(ex, id, range, fault, clip);
                 return;
             }
-            if (holds.containsKey(id)) {
-                try {
-                    awaitOthers(id);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
             byte[] data = Files.readAllBytes(clip);
             long start = 0;
             long end = data.length - 1;
@@ -294,6 +295,14 @@ final class MediaServer implements AutoCloseable {
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             long length = end - start + 1;
             record(ex.getRequestMethod(), id, range, status);
+            if (holds.containsKey(id)) {
+                try {
+                    await(id);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             ex.sendResponseHeaders(status, head ? -1 : length);
             if (!head) {
                 try (OutputStream out = ex.getResponseBody()) {

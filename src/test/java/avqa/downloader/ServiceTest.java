@@ -71,6 +71,9 @@ class ServiceTest extends LoopbackServerTest {
         List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
         args.addAll(List.of("--max-requests", "1", "--period", "4", "--workers", "2"));
         Path log = tmp.resolve("run.log");
+        // the last video is answered only once the broken edit below was reported: the run is still going
+        // then, however fast the faster pace lets it go
+        server.holdUntil(ids.get(ids.size() - 1), () -> brokenEditReported(read(log)), 25_000);
         int before = server.hits().size();
         Process run = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), log);
         try {
@@ -85,7 +88,8 @@ class ServiceTest extends LoopbackServerTest {
             Fixture.await("the faster pace", 30_000, () -> starts(before).size() >= 4);
             // an edit that breaks the file is reported, and the routes already loaded keep running
             Files.writeString(pace, faster.replace("- route:", "- route: [unclosed"));
-            Fixture.await("the broken edit to be reported", 15_000, () -> read(log).contains("06-pace-requests.yaml"));
+            Fixture.await("the broken edit to be reported", 15_000, () -> brokenEditReported(read(log)));
+            assertTrue(run.isAlive(), "reported by the running process");
 
             assertTrue(run.waitFor(90, TimeUnit.SECONDS), "the run finished");
             assertEquals(0, run.exitValue(), read(log));
@@ -104,6 +108,12 @@ class ServiceTest extends LoopbackServerTest {
         } finally {
             run.destroyForcibly();
         }
+    }
+
+    /** The one line that says an edit of the pacing file could not be taken. */
+    static boolean brokenEditReported(String log) {
+        return log.lines().anyMatch(l -> l.contains("Route file ") && l.contains("06-pace-requests.yaml")
+                && l.contains("The edit was not taken"));
     }
 
     @Test
