@@ -86,7 +86,7 @@ final class Wiring {
                 settings.getInt("avqa.cooldown.network-limit"), run);
         HostThrottle hostThrottle = new HostThrottle(avqa.downloader.settings.CamelProperties.throttleGapMillis(settings),
                 (settings.millis("avqa.throttle.period") + settings.getInt("avqa.throttle.min-requests") - 1)
-                        / settings.getInt("avqa.throttle.min-requests"));
+                        / settings.getInt("avqa.throttle.min-requests"), settings.millis("avqa.throttle.recover-after"));
         coolDown.slowsDown(hostThrottle);
         main.bind("hostThrottle", hostThrottle);
         FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run,

@@ -40,6 +40,43 @@ class ThrottleTest {
     }
 
     /**
+     * After a 429 this host's starts are spaced a tenth wider; after avqa.throttle.recover-after without
+     * another they are spaced as the throttle asks again (the gaps measured at the server).
+     */
+    @Test
+    void aHostSpacedWiderAfterA429IsSpacedAsBeforeAfterACalmStretch(@TempDir Path tmp) throws Exception {
+        try (MediaServer server = new MediaServer()) {
+            List<String> ids = serve(server, "calm", 6);
+            server.failNext("calm0", MediaServer.Fault.TOO_MANY_REQUESTS);
+            Path meta = tmp.resolve("meta");
+            Path data = tmp.resolve("data");
+            Fixture.annotations(meta, "test", ids);
+            List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+            // one start per 1.26 s (1.2 s and a twentieth); 1.386 s after the 429; 1.26 s again 3.5 s later
+            args.addAll(List.of("--workers", "2", "--max-requests", "2", "--period", "2.4", "--cooldown", "0.2"));
+
+            assertEquals(0, Fixture.run(args, java.util.Map.of("AVQA_THROTTLE_RECOVER_AFTER", "3.5")).exit());
+
+            String log = java.nio.file.Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("This host's download starts are spaced 1.39 s apart from now on (were 1.26 s)"), log);
+            assertTrue(log.contains("This host's download starts are spaced 1.26 s apart again (were 1.39 s): no 429 for "
+                    + "3.50 s; back to --max-requests per --period"), log);
+            List<MediaServer.Hit> hits = server.hits().stream().sorted(java.util.Comparator.comparingLong(MediaServer.Hit::atMillis)).toList();
+            List<Long> at = hits.stream().map(MediaServer.Hit::atMillis).toList();
+            assertEquals(ids.size() + 1, at.size(), hits.toString());
+            int limited = hits.stream().map(MediaServer.Hit::status).toList().indexOf(429);
+            assertTrue(limited >= 0 && limited <= 1, "the first video's first request drew the 429: " + hits);
+            // the start after the 429 had no wait of this host's own yet; the one after it did
+            assertTrue(at.get(limited + 2) - at.get(limited + 1) >= 1380, "spaced wider after the 429: " + at);
+            for (int i = 1; i < at.size(); i++) {
+                assertTrue(at.get(i) - at.get(i - 1) >= 1250, "no two starts closer than the throttle's gap: " + at);
+            }
+            long lastGap = at.get(at.size() - 1) - at.get(at.size() - 2);
+            assertTrue(lastGap < 1380, "the last two starts " + lastGap + " ms apart, as before the 429: " + at);
+        }
+    }
+
+    /**
      * How far apart two yt-dlp processes' first requests can drift from the moments the throttle let
      * them through: yt-dlp's own start-up (a second or more with 4 workers on 2 busy cores). The fast
      * path has no such start-up: it is held to the period exactly (the test above).

@@ -77,6 +77,8 @@ public final class SettingsTable {
             option("avqa.throttle.period", "--period", "SECONDS", "60", Checks.atLeast(0.001), "the throttle's period"),
             property("avqa.throttle.min-requests", "1", Checks.wholeNumber(1, 1_000_000),
                     "each 429 spaces this host's starts a tenth wider, down to N per period at the slowest"),
+            property("avqa.throttle.recover-after", "3600", Checks.atLeast(1),
+                    "seconds without a 429 after which this host's starts are spaced a step closer again"),
             option("avqa.backoff.initial", "--backoff", "SECONDS", "5", Checks.atLeast(0),
                     "first retry delay, multiplied by avqa.backoff.multiplier each time"),
             property("avqa.backoff.multiplier", "2", Checks.atLeast(1), "the retry delay's growth"),
