@@ -26,7 +26,7 @@ public final class HostThrottle {
     private final long recoverAfterMillis;
     private final LongSupplier clockMillis;
     private long gapMillis;
-    private long nextStart;
+    private long nextStart = Long.MIN_VALUE;
     /** Since when the gap has stood without a 429: the last widening or narrowing. */
     private long calmSince;
 
@@ -65,7 +65,8 @@ public final class HostThrottle {
      * How long this start waits after the Throttle EIP (the Delay EIP's value): nothing until a 429 was
      * seen; then until its turn, one turn per gap across all of this host's workers. Back at the fastest,
      * a start still keeps the gap from the last one this spacing held back (the Throttle EIP let it
-     * through a gap after its own previous turn, which that start had waited beyond).
+     * through a gap after its own previous turn, which that start had waited beyond). At the fastest it
+     * leaves the spacing to the Throttle EIP, whose gap may have been edited while the run goes.
      */
     public synchronized long waitMillis() {
         long now = clockMillis.getAsLong();

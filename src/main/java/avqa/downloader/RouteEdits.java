@@ -2,9 +2,7 @@ package avqa.downloader;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.ShutdownStrategy;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
@@ -25,7 +23,8 @@ final class RouteEdits {
     }
 
     /**
-     * How long a reload waits for the exchanges in the edited file's routes before it replaces them. The
+     * How long a reload of the pacing file waits for the exchanges in its routes before it replaces them
+     * ({@link ReloadShutdown}). The
      * starts waiting in the pacing (the throttle, a cool-down) may wait for minutes, and with every
      * worker busy one nearly always is: Camel's own wait (45 s) would hold every edit that long. Those
      * starts are not lost: the old routes refuse them, and the download attempt paces them again through
@@ -46,24 +45,12 @@ final class RouteEdits {
             return;
         }
         ResourceReload reload = watcher.getResourceReload();
-        ShutdownStrategy shutdown = camel.getShutdownStrategy();
+        boolean shortWait = camel.getShutdownStrategy() instanceof ReloadShutdown;
         watcher.setResourceReload((name, resource) -> {
-            if (name == null || !name.endsWith(PACING_FILE)) {
+            if (shortWait && name != null && name.endsWith(PACING_FILE)) {
+                ReloadShutdown.duringReload(() -> onReload(reload, name, resource));
+            } else {
                 onReload(reload, name, resource);
-                return;
-            }
-            long timeout = shutdown.getTimeout();
-            TimeUnit unit = shutdown.getTimeUnit();
-            boolean logInflight = shutdown.isLogInflightExchangesOnTimeout();
-            shutdown.setTimeout(RELOAD_WAIT_MILLIS);
-            shutdown.setTimeUnit(TimeUnit.MILLISECONDS);
-            shutdown.setLogInflightExchangesOnTimeout(false);
-            try {
-                onReload(reload, name, resource);
-            } finally {
-                shutdown.setTimeout(timeout);
-                shutdown.setTimeUnit(unit);
-                shutdown.setLogInflightExchangesOnTimeout(logInflight);
             }
         });
     }

@@ -89,6 +89,8 @@ final class Wiring {
                         / settings.getInt("avqa.throttle.min-requests"), settings.millis("avqa.throttle.recover-after"));
         coolDown.slowsDown(hostThrottle);
         main.bind("hostThrottle", hostThrottle);
+        // camel-main takes a ShutdownStrategy bean as the context's: an edit of the pacing file waits 0.5 s
+        main.bind("shutdownStrategy", new ReloadShutdown());
         FailureClassifier classifier = new FailureClassifier(coolDown, diskFull, run,
                 new OutdatedToolStop(settings.getInt("avqa.tools.outdated-limit"), tools, run));
         main.bind("failureClassifier", classifier);

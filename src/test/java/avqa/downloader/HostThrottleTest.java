@@ -13,7 +13,8 @@ class HostThrottleTest {
 
     @Test
     void eachRateLimitWidensTheGapByATenthUpToTheSlowest() {
-        assertEquals(0, throttle.waitMillis(), "no wait before the first 429");
+        assertEquals(0, throttle.waitMillis(), "no wait of its own before a 429");
+        assertEquals(0, throttle.waitMillis(), "the spacing is the Throttle EIP's, edited or not");
         throttle.rateLimited();
         assertEquals(1100, throttle.gapMillis());
         throttle.rateLimited();
@@ -22,8 +23,8 @@ class HostThrottleTest {
             throttle.rateLimited();
         }
         assertEquals(2000, throttle.gapMillis(), "never beyond period / avqa.throttle.min-requests");
-        assertEquals(0, throttle.waitMillis());
-        assertEquals(2000, throttle.waitMillis(), "the next start one gap later");
+        assertEquals(0, throttle.waitMillis(), "no wait of its own before a start it held back");
+        assertEquals(2000, throttle.waitMillis(), "then one (wider) gap after it");
     }
 
     @Test
@@ -44,5 +45,6 @@ class HostThrottleTest {
         now.addAndGet(3_600_000L * 10);
         assertEquals(1000, throttle.gapMillis(), "never narrower than the throttle's own gap");
         assertEquals(0, throttle.waitMillis(), "and then no wait of its own");
+        assertEquals(0, throttle.waitMillis(), "the spacing is the Throttle EIP's, edited or not");
     }
 }

@@ -67,12 +67,13 @@ class ThrottleTest {
             int limited = hits.stream().map(MediaServer.Hit::status).toList().indexOf(429);
             assertTrue(limited >= 0 && limited <= 1, "the first video's first request drew the 429: " + hits);
             // the start after the 429 had no wait of this host's own yet; the one after it did
-            assertTrue(at.get(limited + 2) - at.get(limited + 1) >= 1380, "spaced wider after the 429: " + at);
+            // measured at the server: each request's own latency blurs the gaps by some tens of milliseconds
+            assertTrue(at.get(limited + 2) - at.get(limited + 1) > 1323, "spaced wider after the 429: " + at);
             for (int i = 1; i < at.size(); i++) {
-                assertTrue(at.get(i) - at.get(i - 1) >= 1250, "no two starts closer than the throttle's gap: " + at);
+                assertTrue(at.get(i) - at.get(i - 1) >= 1200, "no two starts closer than the throttle's gap: " + at);
             }
             long lastGap = at.get(at.size() - 1) - at.get(at.size() - 2);
-            assertTrue(lastGap < 1380, "the last two starts " + lastGap + " ms apart, as before the 429: " + at);
+            assertTrue(lastGap < 1323, "the last two starts " + lastGap + " ms apart, as before the 429: " + at);
         }
     }
 
