@@ -22,20 +22,11 @@ final class RouteEdits {
     private RouteEdits() {
     }
 
-    /**
-     * How long a reload of the pacing file waits for the exchanges in its routes before it replaces them
-     * ({@link ReloadShutdown}). The
-     * starts waiting in the pacing (the throttle, a cool-down) may wait for minutes, and with every
-     * worker busy one nearly always is: Camel's own wait (45 s) would hold every edit that long. Those
-     * starts are not lost: the old routes refuse them, and the download attempt paces them again through
-     * the new ones (07-download-video.yaml).
-     */
-    static final long RELOAD_WAIT_MILLIS = 500;
     /** The file whose routes only pace (they hold no download), the one the README says to edit while a run goes. */
     static final String PACING_FILE = "06-pace-requests.yaml";
 
     /**
-     * From now on an edited pacing file replaces its routes within {@link #RELOAD_WAIT_MILLIS} (another
+     * From now on an edited pacing file replaces its routes within {@link ReloadShutdown#RELOAD_WAIT_MILLIS} (another
      * route file's routes hold downloads, and Camel waits for them as it always does), and an edit that
      * cannot be loaded is one WARN line of ours.
      */

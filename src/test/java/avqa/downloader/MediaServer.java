@@ -188,16 +188,12 @@ final class MediaServer implements AutoCloseable {
     private void await(String id) throws InterruptedException {
         java.util.function.BooleanSupplier condition = holds.get(id);
         long deadline = System.currentTimeMillis() + holdMillis;
-        synchronized (completeBodies) {
-            while (!condition.getAsBoolean()) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    heldInVain.put(id, true);
-                    return;
-                }
-                // woken by each whole answer sent; a condition on anything else is looked at every 50 ms
-                completeBodies.wait(Math.min(left, 50));
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() >= deadline) {
+                heldInVain.put(id, true);
+                return;
             }
+            Thread.sleep(20);
         }
     }
 
@@ -320,10 +316,7 @@ final class MediaServer implements AutoCloseable {
                     }
                     out.flush();
                     if (start == 0 && end == data.length - 1) {
-                        synchronized (completeBodies) {
-                            completeBodies.merge(id, 1, Integer::sum);
-                            completeBodies.notifyAll();
-                        }
+                        completeBodies.merge(id, 1, Integer::sum);
                     }
                 } catch (IOException | InterruptedException clientWentAway) {
                     // the client closed early: fine, and not a complete download
