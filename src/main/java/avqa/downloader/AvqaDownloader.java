@@ -16,9 +16,6 @@ public final class AvqaDownloader {
     }
 
     public static void main(String[] args) {
-        // what libraries log through java.util.logging (the PostgreSQL driver, say, when a connection
-        // breaks) goes to our log, one line each, rather than with its stack trace on stderr
-        org.apache.logging.log4j.jul.Log4jBridgeHandler.install(true, null, false);
         ClassPreloader.start();
         System.exit(run(args, Path.of("").toAbsolutePath(), System.getenv()));
     }
