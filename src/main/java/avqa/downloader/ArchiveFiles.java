@@ -60,6 +60,29 @@ final class ArchiveFiles {
         return file;
     }
 
+    /**
+     * How much of an archive of {@code length} bytes (as its host announces it; -1: not announced) is
+     * still to come here: nothing once it is whole, less what its {@code .part} holds; -1 when unknown.
+     */
+    long stillToCome(String url, long length) {
+        JsonNode meta = meta(url);
+        if (meta != null && meta.path("complete").asBoolean(false) && Files.isRegularFile(file(url))) {
+            return 0;
+        }
+        if (length < 0) {
+            return -1;
+        }
+        long have = 0;
+        try {
+            if (meta != null && Files.isRegularFile(part(url))) {
+                have = Files.size(part(url));
+            }
+        } catch (IOException e) {
+            have = 0;
+        }
+        return Math.max(0, length - have);
+    }
+
     /** The validator a resume can be guarded by: a strong ETag, else the Last-Modified date. */
     static String validator(JsonNode meta) {
         String etag = meta.path("etag").asText(null);

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ final class ArchiveTransfer {
     private final DiskFull diskFull;
     private final RunControl run;
     private final ArchiveProgress progress;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     ArchiveTransfer(DiskFull diskFull, RunControl run, ArchiveProgress progress) {
         this.diskFull = diskFull;
@@ -28,14 +32,36 @@ final class ArchiveTransfer {
         this.progress = progress;
     }
 
-    private void announce(String name, String url, long start, long total) {
+    private void announce(String name, String url, Path part, long start, long total) {
         String size = total < 0 ? "size not announced" : ArchiveFetch.human(total);
         if (start > 0) {
             LOG.info("Resuming the archive {} ({}) at {} from {}", name, size, ArchiveFetch.human(start), Redact.url(url));
         } else {
             LOG.info("Fetching the archive {} ({}) from {}", name, size, Redact.url(url));
         }
+        warnIfShort(name, part, total < 0 ? -1 : total - start);
         progress.start(name, start, total);
+    }
+
+    /**
+     * One warning (an archive's first attempt this run that finds it so) when the disk has less room than
+     * what is still to come of the archive: the download goes on all the same.
+     */
+    private void warnIfShort(String name, Path part, long toCome) {
+        if (toCome <= 0 || warned.contains(name)) {
+            return;
+        }
+        try {
+            long free = Files.getFileStore(part.getParent()).getUsableSpace();
+            if (free < toCome && warned.add(name)) {
+                LOG.warn("Only {} free on the disk holding {}, less than the {} still to come of the archive {}: the "
+                        + "download stops when the disk is full (what came is kept, and the download resumes there later); free "
+                        + "some space or choose another --data-dir", ArchiveFetch.human(free), part.getParent(),
+                        ArchiveFetch.human(toCome), name);
+            }
+        } catch (IOException e) {
+            // the free space is not known: the copy goes on, and a full disk is said when it happens
+        }
     }
 
     /**
@@ -43,7 +69,7 @@ final class ArchiveTransfer {
      * further than the announced length; returns how many bytes came.
      */
     long copy(InputStream body, Path part, long start, long total, String name, String url) throws IOException {
-        announce(name, url, start, total);
+        announce(name, url, part, start, total);
         long written = 0;
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             out.truncate(start);

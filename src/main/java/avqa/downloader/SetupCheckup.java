@@ -17,8 +17,10 @@ import java.util.List;
 
 /**
  * {@code --doctor}'s look at what is around the programs: the cookies file, the free disk against the
- * planned download, whether the annotation host answers (a short HEAD request; a file: URL is looked
- * at on disk), and the broker and the database when they are set. Each finding says what to do.
+ * planned download (the videos, and what is still to come of each archive to download, as its host
+ * announces it), whether the annotation host and each archive's host answer (a short HEAD request; a
+ * file: URL is looked at on disk), and the broker and the database when they are set. Each finding
+ * says what to do.
  */
 final class SetupCheckup {
 
@@ -37,9 +39,10 @@ final class SetupCheckup {
         if (!settings.get("avqa.cookies").isEmpty()) {
             out.add(cookies(Path.of(settings.get("avqa.cookies")).toAbsolutePath()));
         }
-        out.add(disk());
+        Archives archives = archiveHosts();
+        out.add(disk(archives));
         out.add(annotationHost());
-        out.addAll(archiveHosts());
+        out.addAll(archives.findings());
         out.addAll(services());
         return out;
     }
@@ -76,7 +79,7 @@ final class SetupCheckup {
                 : Finding.ok("cookies", file + ": " + cookies + " cookies in the Netscape format");
     }
 
-    private Finding disk() {
+    private Finding disk(Archives archives) {
         Path dir = settings.dataDir();
         Path existing = dir;
         while (existing != null && !Files.exists(existing)) {
@@ -89,15 +92,20 @@ final class SetupCheckup {
             return Finding.fail("disk", "cannot tell the free space of " + dir + ": " + e.getMessage());
         }
         String where = DownloadEstimate.human(free) + " free for " + dir;
+        String fromArchives = archives.said();
         if (estimate == null) {
-            return Finding.warn("disk", where + "; the download cannot be estimated before the annotations are in "
-                    + "metadata/ (a --dry-run fetches them)");
+            return archives.bytes() > free
+                    ? Finding.fail("disk", where + ", less than " + fromArchives.substring("; and ".length())
+                    + ": free some space or choose another --data-dir")
+                    : Finding.warn("disk", where + "; the download cannot be estimated before the annotations are in "
+                    + "metadata/ (a --dry-run fetches them)" + fromArchives);
         }
-        String need = "the planned download is about " + DownloadEstimate.human(estimate.bytes()) + " (" + estimate.missing()
+        long bytes = estimate.bytes() + archives.bytes();
+        String need = "the planned download is about " + DownloadEstimate.human(bytes) + " (" + estimate.missing()
                 + " videos or clips to fetch, " + estimate.youtube() + " from YouTube, in " + estimate.downloads()
                 + " downloads; about " + DownloadEstimate.human(DownloadEstimate.BYTES_PER_VIDEO)
-                + " each with its audio, and room for each worker's download in progress)";
-        return free >= estimate.bytes() ? Finding.ok("disk", where + "; " + need)
+                + " each with its audio, and room for each worker's download in progress" + fromArchives + ")";
+        return free >= bytes ? Finding.ok("disk", where + "; " + need)
                 : Finding.fail("disk", where + ", less than " + need + ": free some space or choose another --data-dir");
     }
 
@@ -116,24 +124,68 @@ final class SetupCheckup {
     }
 
     /**
-     * Every archive the run would download: one given with --import-archive must be reachable; the
-     * dataset's own archive (the v2.0 clips) may not be, since its clips then come from their sources.
+     * The archives a run would download, as their hosts answer: a finding each, and the bytes still to
+     * come of them all (what the host announces, less what archives/ has of it already).
+     *
+     * @param unknown how many of them do not announce their length
      */
-    private List<Finding> archiveHosts() {
+    record Archives(List<Finding> findings, long bytes, int unknown) {
+
+        /** {@code "; and the archives still to come, 12.3 GB"}, or nothing when there are none. */
+        String said() {
+            if (bytes == 0 && unknown == 0) {
+                return "";
+            }
+            return "; and the archives still to come, " + ArchiveFetch.human(bytes)
+                    + (unknown == 0 ? "" : " and " + unknown + (unknown == 1 ? " whose host does not" : " whose hosts do not")
+                    + " announce a length");
+        }
+    }
+
+    /**
+     * Every archive the run would download: one given with --import-archive must be reachable; the
+     * dataset's own archive (the v2.0 clips) may not be, since its clips then come from their sources. The
+     * dataset's archive counts only while something is missing: a run with nothing to fetch takes no
+     * archive.
+     */
+    private Archives archiveHosts() {
         List<Finding> out = new ArrayList<>();
+        ArchiveFiles files = new ArchiveFiles(settings.dataDir().resolve("archives"));
+        long bytes = 0;
+        int unknown = 0;
         for (String url : settings.archiveUrls()) {
-            String problem = reachUrl(url);
-            out.add(problem == null ? Finding.ok("archive", Redact.url(url) + " answers")
-                    : Finding.fail("archive", problem + ": check the --import-archive URL and the network"));
+            Answer a = head(url);
+            long left = files.stillToCome(url, a.length());
+            bytes += Math.max(0, left);
+            unknown += a.problem() == null && left < 0 ? 1 : 0;
+            out.add(a.problem() == null ? Finding.ok("archive", Redact.url(url) + " answers" + size(a, left))
+                    : Finding.fail("archive", a.problem() + ": check the --import-archive URL and the network"));
         }
         String canonical = settings.get("avqa.archive.url");
         if (settings.flag("avqa.archive.download") && !canonical.isEmpty()) {
-            String problem = reachUrl(canonical);
-            out.add(problem == null ? Finding.ok("archive", Redact.url(canonical) + " (the dataset's own archive) answers")
-                    : Finding.warn("archive", problem + ": without the dataset's own archive its clips are fetched from "
+            Answer a = head(canonical);
+            long left = files.stillToCome(canonical, a.length());
+            if (estimate == null || estimate.missing() > 0) {
+                bytes += Math.max(0, left);
+                unknown += a.problem() == null && left < 0 ? 1 : 0;
+            }
+            out.add(a.problem() == null
+                    ? Finding.ok("archive", Redact.url(canonical) + " (the dataset's own archive) answers" + size(a, left))
+                    : Finding.warn("archive", a.problem() + ": without the dataset's own archive its clips are fetched from "
                     + "their sources instead"));
         }
-        return out;
+        return new Archives(out, bytes, unknown);
+    }
+
+    private static String size(Answer a, long left) {
+        if (left == 0) {
+            return " (archives/ has it whole)";
+        }
+        if (a.length() < 0) {
+            return " (its length is not announced)";
+        }
+        return " (" + ArchiveFetch.human(a.length()) + (left < a.length()
+                ? ", " + ArchiveFetch.human(left) + " still to come" : "") + ")";
     }
 
     /** Null when {@code base/path} is there; else what is wrong. */
@@ -147,6 +199,17 @@ final class SetupCheckup {
 
     /** Null when an http(s) URL answers a HEAD request (following redirects) without an error; else what is wrong. */
     static String reachUrl(String address) {
+        return head(address).problem();
+    }
+
+    /**
+     * What a HEAD request (following redirects) to an http(s) URL learns: the problem (null when it
+     * answers without an error), and the length it announces (-1: none).
+     */
+    record Answer(String problem, long length) {
+    }
+
+    static Answer head(String address) {
         String url = Redact.url(address);
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
@@ -154,12 +217,16 @@ final class SetupCheckup {
             HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(address)).timeout(HOST_TIMEOUT)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             // a host that does not take HEAD (405) is there all the same
-            return r.statusCode() < 400 || r.statusCode() == 405 ? null : url + " answered HTTP " + r.statusCode();
+            if (r.statusCode() >= 400 && r.statusCode() != 405) {
+                return new Answer(url + " answered HTTP " + r.statusCode(), -1);
+            }
+            long length = r.statusCode() < 300 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
+            return new Answer(null, length);
         } catch (IOException | IllegalArgumentException e) {
-            return "cannot reach " + url + " (" + why(e) + ")";
+            return new Answer("cannot reach " + url + " (" + why(e) + ")", -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted while reaching " + url;
+            return new Answer("interrupted while reaching " + url, -1);
         }
     }
 

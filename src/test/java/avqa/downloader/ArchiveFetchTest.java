@@ -136,9 +136,58 @@ class ArchiveFetchTest extends LoopbackServerTest {
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertTrue(log.contains("The archive at " + host.shareUrl("videos.rar") + " could not be fetched (")
                     && log.contains("a later attempt resumes there"), log);
+            assertFalse(log.contains("free on the disk holding"), "an archive that fits is not said to be too large: " + log);
             assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
             assertEquals(3, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
                     "--retry-attempts 3, each resuming where the last stopped");
+        }
+    }
+
+    @Test
+    void anArchiveLargerThanTheFreeDiskIsSaidBeforeItsBytesComeByTheDoctorAndByTheRun(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        // the doctor estimates from the annotations a run already fetched
+        Fixture.annotations(data.resolve("metadata"), "test", IDS);
+        long free = Files.getFileStore(tmp).getUsableSpace();
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> doctor = args(data, meta, host.shareUrl("videos.rar"));
+            doctor.add("--doctor");
+            Fixture.Outcome fits = Fixture.run(doctor);
+            String archiveLine = DoctorTest.line(fits, "archive");
+            assertTrue(archiveLine.startsWith("OK") && archiveLine.contains("answers (" + ArchiveFetch.human(archive.length) + ")"),
+                    fits.stdout());
+            assertTrue(DoctorTest.line(fits, "disk").startsWith("OK")
+                    && DoctorTest.line(fits, "disk").contains("the archives still to come, " + ArchiveFetch.human(archive.length)),
+                    fits.stdout());
+
+            // a host that announces twice the free disk (and sends 100 KB an answer)
+            long announced = 2 * free;
+            host.announce(announced).cutAfter(100_000);
+            Fixture.Outcome tooLarge = Fixture.run(doctor);
+            assertEquals(1, tooLarge.exit(), tooLarge.stdout());
+            String disk = DoctorTest.line(tooLarge, "disk");
+            assertTrue(disk.startsWith("FAIL") && disk.contains("the archives still to come, " + ArchiveFetch.human(announced))
+                    && disk.contains("free some space"), tooLarge.stdout());
+
+            Fixture.Outcome run = Fixture.run(args(data, meta, host.shareUrl("videos.rar")));
+            assertFalse(run.stderr().contains("Exception"), run.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("free on the disk holding " + data.resolve("archives") + ", less than the ")
+                    && log.contains(" still to come of the archive videos.rar: the download stops when the disk is full"), log);
+            assertEquals(1, log.split("free on the disk holding", -1).length - 1, "said once, not at each attempt: " + log);
+            long part = size(data.resolve("archives/videos.rar.part"));
+            assertTrue(part >= 100_000, "what came is kept: " + part);
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+
+            // the doctor counts what is still to come: the announced length less the part
+            String left = DoctorTest.line(Fixture.run(doctor), "archive");
+            assertTrue(left.contains("answers (" + ArchiveFetch.human(announced) + ", "
+                    + ArchiveFetch.human(announced - part) + " still to come)"), left);
         }
     }
 

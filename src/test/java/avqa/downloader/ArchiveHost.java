@@ -40,6 +40,7 @@ final class ArchiveHost implements AutoCloseable {
     private final AtomicLong bytesSent = new AtomicLong();
     private volatile long pace;
     private volatile long cutAfter = -1;
+    private volatile long announced = -1;
 
     ArchiveHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -68,6 +69,12 @@ final class ArchiveHost implements AutoCloseable {
     /** Every answer stops after {@code bytes} of its body, although its length announces more (-1: never). */
     ArchiveHost cutAfter(long bytes) {
         this.cutAfter = bytes;
+        return this;
+    }
+
+    /** Every answer (a HEAD's too) announces {@code length} bytes, whatever the file holds (-1: its own length). */
+    ArchiveHost announce(long length) {
+        this.announced = length;
         return this;
     }
 
@@ -113,21 +120,27 @@ final class ArchiveHost implements AutoCloseable {
                     return;
                 }
                 status = 206;
-                ex.getResponseHeaders().set("Content-Range",
-                        "bytes " + start + "-" + (f.bytes().length - 1) + "/" + f.bytes().length);
+                long total = announced >= 0 ? announced : f.bytes().length;
+                ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (total - 1) + "/" + total);
             }
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             ex.getResponseHeaders().set("ETag", f.etag());
             ex.getResponseHeaders().set("Last-Modified", f.lastModified());
             record(ex, range, ifRange, status);
-            long length = f.bytes().length - start;
+            long length = (announced >= 0 ? announced : f.bytes().length) - start;
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                // the JDK's server leaves a HEAD answer's length to the handler
+                ex.getResponseHeaders().set("Content-Length", String.valueOf(length));
+                ex.sendResponseHeaders(status, -1);
+                return;
+            }
             ex.sendResponseHeaders(status, length);
             // not closed here: an answer cut short is ended by closing the exchange, which drops the connection
             OutputStream out = ex.getResponseBody();
             try {
                 int chunk = 16 * 1024;
-                long limit = cutAfter >= 0 ? Math.min(length, cutAfter) : length;
+                long limit = Math.min(f.bytes().length - start, cutAfter >= 0 ? Math.min(length, cutAfter) : length);
                 for (long at = 0; at < limit; at += chunk) {
                     int n = (int) Math.min(chunk, limit - at);
                     out.write(f.bytes(), (int) (start + at), n);
