@@ -443,6 +443,36 @@ public final class Benchmark {
                 + "%.1f s wall, peak RSS %.0f MB, %d MB written%n", fm.wall(), fm.maxRssKb() / 1024.0,
                 Files.size(failing.resolve("failed_downloads.json")) >> 20);
 
+        // a run whose plan holds 300,000 videos to dispatch (each failed permanently before: each goes through
+        // stage 5 to its record, with no request), in a heap too small for an exchange per video made up front
+        Path dispatching = work.resolve("scale-dispatch");
+        Path dispatchManifest = work.resolve("scale-dispatch.jsonl");
+        int planned = 300_000;
+        if (!Files.isRegularFile(dispatchManifest)) {
+            Files.createDirectories(dispatching.resolve("failed"));
+            try (var out = Files.newBufferedWriter(work.resolve("scale-dispatch.tmp"))) {
+                for (int i = 0; i < planned; i++) {
+                    String id = String.format("p%07d", i);
+                    out.write(String.format("{\"id\": \"%s\", \"url\": \"http://127.0.0.1:9/v/%s.mp4\", "
+                            + "\"start\": \"0:05\", \"duration\": \"60\"}%n", id, id));
+                    Files.writeString(dispatching.resolve("failed/" + id + ".json"), "{\"id\":\"" + id + "\",\"category\":"
+                            + "\"permanent\",\"reason\":\"private video\",\"last_error\":\"private\",\"attempts\":1,"
+                            + "\"at\":\"2026-11-29T00:00:00Z\"}");
+                }
+            }
+            Files.move(work.resolve("scale-dispatch.tmp"), dispatchManifest);
+        }
+        List<String> dispatchRun = tool(dispatching, oneMeta, SettingsTable.YOUTUBE_TEMPLATE, 2);
+        dispatchRun.addAll(List.of("--manifest", dispatchManifest.toString()));
+        dispatchRun.add(1, "-Xmx160m");
+        Files.deleteIfExists(dispatching.resolve("avqa_download.log"));
+        Measure dm = time(dispatchRun, 1);
+        String dispatched = Fixture.lastSummary(dispatching);
+        System.out.printf("a run that dispatches %d planned videos (each failed permanently before: to its record, no "
+                + "request), -Xmx160m: %.1f s wall, peak RSS %.0f MB -> %s%n", planned, dm.wall(), dm.maxRssKb() / 1024.0,
+                dispatched.isEmpty() ? "did not finish (" + lastLine(Path.of("target", "bench", "last-run.log")) + ")"
+                        : dispatched.replaceAll(".*Run finished in ([^:]+):.*", "run $1"));
+
         Path rerun = work.resolve("scale-rerun");
         if (!Files.isDirectory(rerun.resolve("videos"))) {
             Files.createDirectories(rerun.resolve("videos"));
@@ -512,12 +542,17 @@ public final class Benchmark {
     }
 
     static Measure time(List<String> cmd) throws Exception {
+        return time(cmd, 0);
+    }
+
+    /** The command's wall time, CPU and peak RSS; it must exit with {@code exit}. */
+    static Measure time(List<String> cmd, int exit) throws Exception {
         Path report = Files.createTempFile("bench-time", ".txt");
         List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %U %S %M"));
         timed.addAll(cmd);
         Process p = new ProcessBuilder(timed).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "bench", "last-run.log").toFile()).start();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != exit) {
             throw new IllegalStateException("failed: " + String.join(" ", cmd) + " (see target/bench/last-run.log)");
         }
         String[] f = Files.readString(report).strip().split("\\s+");
