@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,7 +45,7 @@ public final class AnnotationReader {
         Map<String, List<String>> bySplit = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
         for (String split : splits) {
-            List<String> ids = uniqueVideoIds(metadataDir.resolve(dataset.annotationFile(split)));
+            List<String> ids = videoIdsOf(metadataDir.resolve(dataset.annotationFile(split)));
             bySplit.put(split, ids);
             all.addAll(ids);
         }
@@ -58,7 +63,61 @@ public final class AnnotationReader {
         }
     }
 
-    /** The unique video ids of one annotation file, in first-seen order. */
+    /**
+     * The unique video ids of one annotation file, in first-seen order: from the list a run made of them
+     * ({@code .<name>.ids.json} beside it) when that list was made from the file as it is now - its
+     * length, modification time and identity on disk the same, and modified at least
+     * {@link #SETTLED} before the list was made (a file system's coarse clock cannot hide an edit) -
+     * else read from the file, which then makes that list. A list that cannot be read or written is
+     * passed over: the file is read.
+     */
+    public List<String> videoIdsOf(Path file) {
+        Path list = file.resolveSibling("." + file.getFileName() + ".ids.json");
+        BasicFileAttributes now = attributes(file);
+        if (now != null && Files.isRegularFile(list)) {
+            try {
+                JsonNode made = JSON.readTree(list.toFile());
+                if (made != null && made.path("size").asLong(-1) == now.size()
+                        && now.lastModifiedTime().toString().equals(made.path("modified").asText())
+                        && String.valueOf(now.fileKey()).equals(made.path("file_key").asText())
+                        && made.path("ids").isArray()) {
+                    List<String> ids = new ArrayList<>(made.path("ids").size());
+                    made.path("ids").forEach(id -> ids.add(id.asText()));
+                    return ids;
+                }
+            } catch (IOException e) {
+                // not a list this reader made: the file is read
+            }
+        }
+        List<String> ids = uniqueVideoIds(file);
+        if (now != null && now.lastModifiedTime().toInstant().isBefore(Instant.now().minus(SETTLED))) {
+            Map<String, Object> made = new LinkedHashMap<>();
+            made.put("file", file.getFileName().toString());
+            made.put("size", now.size());
+            made.put("modified", now.lastModifiedTime().toString());
+            made.put("file_key", String.valueOf(now.fileKey()));
+            made.put("ids", ids);
+            try {
+                AtomicFiles.write(list, JSON.writeValueAsBytes(made));
+            } catch (IOException e) {
+                // a read-only metadata/: the file is read each time
+            }
+        }
+        return ids;
+    }
+
+    /** How long before the list of its ids is made an annotation file must have been last modified. */
+    static final Duration SETTLED = Duration.ofSeconds(2);
+
+    private static BasicFileAttributes attributes(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The unique video ids of one annotation file, in first-seen order, read from the file. */
     public List<String> uniqueVideoIds(Path file) {
         String name = file.getFileName().toString();
         Set<String> ids = new LinkedHashSet<>();

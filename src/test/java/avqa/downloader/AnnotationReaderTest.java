@@ -3,12 +3,17 @@ package avqa.downloader;
 import avqa.downloader.settings.SettingsTable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,5 +92,50 @@ class AnnotationReaderTest {
         assertEquals(List.of("b", "a"), ids.bySplit().get("val"));
         assertEquals(List.of("c", "a"), ids.bySplit().get("test"));
         assertEquals(List.of("b", "a", "c"), ids.allIds());
+    }
+
+    @Test
+    void aRerunTakesTheIdsFromTheListARunMadeWhileTheFileIsAsItWasAndReadsTheFileOnceItChanged(@TempDir Path tmp)
+            throws Exception {
+        Fixture.annotations(tmp, "test", List.of("c", "a", "c"));
+        Path file = tmp.resolve("avqa-test.json");
+        Path list = tmp.resolve(".avqa-test.json.ids.json");
+        AnnotationReader reader = new AnnotationReader();
+
+        // a file modified just now: read, and no list is made (a coarse clock could hide an edit in the same tick)
+        assertEquals(List.of("c", "a"), reader.videoIdsOf(file));
+        assertFalse(Files.exists(list), "no list of a file modified within " + AnnotationReader.SETTLED);
+
+        FileTime settled = FileTime.from(Instant.now().minusSeconds(60));
+        Files.setLastModifiedTime(file, settled);
+        assertEquals(List.of("c", "a"), reader.videoIdsOf(file));
+        assertTrue(Files.isRegularFile(list), "the list is made once the file has settled");
+
+        // the list is what a rerun reads: one that says other ids (and matches the file) is believed
+        ObjectNode made = (ObjectNode) Fixture.JSON.readTree(list.toFile());
+        made.putArray("ids").add("from-the-list");
+        Fixture.JSON.writeValue(list.toFile(), made);
+        assertEquals(List.of("from-the-list"), reader.videoIdsOf(file));
+
+        // an edit (a new modification time) is read from the file, even at the same length
+        Files.writeString(file, Files.readString(file).replace("\"c\"", "\"d\""));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(30)));
+        assertEquals(List.of("d", "a"), reader.videoIdsOf(file));
+        assertEquals(List.of("d", "a"), reader.read(tmp, Dataset.MUSIC_AVQA, List.of("test")).allIds(),
+                "the list was made again from the edited file");
+
+        // a list that is not one this reader made is passed over
+        Files.writeString(list, "{not json");
+        assertEquals(List.of("d", "a"), reader.videoIdsOf(file));
+        // and so is one made from another file of the same length and time
+        Files.setLastModifiedTime(file, settled);
+        reader.videoIdsOf(file);
+        Path copy = tmp.resolve("copy.json");
+        Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING);
+        made = (ObjectNode) Fixture.JSON.readTree(list.toFile());
+        made.putArray("ids").add("from-the-list");
+        Fixture.JSON.writeValue(list.toFile(), made);
+        assertEquals(List.of("d", "a"), reader.videoIdsOf(file), "another file (another inode) is read");
     }
 }
