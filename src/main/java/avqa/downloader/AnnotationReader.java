@@ -30,6 +30,18 @@ public final class AnnotationReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final boolean makesLists;
+
+    /** A reader that makes the list of a settled file's ids for the next run (a run's planner). */
+    public AnnotationReader() {
+        this(true);
+    }
+
+    /** @param makesLists false for a reader that must write nothing (--doctor, --verify): it only reads lists */
+    public AnnotationReader(boolean makesLists) {
+        this.makesLists = makesLists;
+    }
+
     /** The unique ids per split, and over all splits. */
     public record VideoIds(Map<String, List<String>> bySplit, List<String> allIds) {
         public Map<String, Object> asJson() {
@@ -68,8 +80,8 @@ public final class AnnotationReader {
      * ({@code .<name>.ids.json} beside it) when that list was made from the file as it is now - its
      * length, modification time and identity on disk the same, and modified at least
      * {@link #SETTLED} before the list was made (a file system's coarse clock cannot hide an edit) -
-     * else read from the file, which then makes that list. A list that cannot be read or written is
-     * passed over: the file is read.
+     * else read from the file, which then makes that list (unless this reader writes nothing). A list
+     * that cannot be read or written is passed over: the file is read.
      */
     public List<String> videoIdsOf(Path file) {
         Path list = file.resolveSibling("." + file.getFileName() + ".ids.json");
@@ -90,7 +102,7 @@ public final class AnnotationReader {
             }
         }
         List<String> ids = uniqueVideoIds(file);
-        if (now != null && now.lastModifiedTime().toInstant().isBefore(Instant.now().minus(SETTLED))) {
+        if (makesLists && now != null && now.lastModifiedTime().toInstant().isBefore(Instant.now().minus(SETTLED))) {
             Map<String, Object> made = new LinkedHashMap<>();
             made.put("file", file.getFileName().toString());
             made.put("size", now.size());

@@ -36,7 +36,7 @@ public record DownloadEstimate(int missing, int youtube, int downloads, long byt
                 return null;
             }
         }
-        List<String> ids = new AnnotationReader().read(metadata, dataset, settings.splits()).allIds();
+        List<String> ids = new AnnotationReader(false).read(metadata, dataset, settings.splits()).allIds();
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         VideoIdRules clipRules = new VideoIdRules(settings.get("avqa.source.clip-url-template"));
         Map<String, Manifest.Entry> clips = new LinkedHashMap<>();

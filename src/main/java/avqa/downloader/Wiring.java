@@ -146,7 +146,7 @@ final class Wiring {
         main.bind("statusLine", status);
         main.bind("runSummary", new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
                 planner, provenance, rules.isYoutube(), checksums));
-        Verifier verifier = new Verifier(workspace, run, new AnnotationReader(), settings.dataset(), settings.splits(),
+        Verifier verifier = new Verifier(workspace, run, new AnnotationReader(false), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;

@@ -137,5 +137,10 @@ class AnnotationReaderTest {
         made.putArray("ids").add("from-the-list");
         Fixture.JSON.writeValue(list.toFile(), made);
         assertEquals(List.of("d", "a"), reader.videoIdsOf(file), "another file (another inode) is read");
+
+        // a reader that writes nothing (--doctor, --verify) reads the list but never makes one
+        Files.delete(list);
+        assertEquals(List.of("d", "a"), new AnnotationReader(false).videoIdsOf(file));
+        assertFalse(Files.exists(list), "--doctor and --verify write nothing");
     }
 }
