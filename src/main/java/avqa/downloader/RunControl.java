@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the run may go on. Once stopped (by SIGTERM/Ctrl-C, a bot check that persists, a full
- * disk) no new download starts, running yt-dlp and ffmpeg processes are stopped, and the videos in
- * hand stay pending for the next run.
+ * disk) no new download starts, the requests waiting for their turn stop waiting, running yt-dlp and
+ * ffmpeg processes are stopped, and the videos in hand stay pending for the next run.
  */
 public final class RunControl {
 
@@ -16,11 +16,13 @@ public final class RunControl {
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private volatile String shutdownReason;
     private final java.util.concurrent.Semaphore oneRun = new java.util.concurrent.Semaphore(1);
+    private final TurnWaits turns = new TurnWaits();
 
     /** Stops the run for {@code reason}; the first reason wins. */
     public void stop(String reason) {
         if (stopReason.compareAndSet(null, reason)) {
             LOG.error("Stopping the run: {}", reason);
+            turns.wakeAll();
             stopChildProcesses();
         }
     }
@@ -29,6 +31,11 @@ public final class RunControl {
     public void stopFor(org.apache.camel.Exchange exchange) {
         Throwable cause = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
         stop(cause == null ? "stopped" : cause.getMessage());
+    }
+
+    /** The requests waiting for their turn in the pacing, which a stop wakes. */
+    public TurnWaits turns() {
+        return turns;
     }
 
     public boolean isStopping() {

@@ -125,6 +125,7 @@ final class Wiring {
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
+        main.bind("turnWaits", run.turns());
         YtDlp ytDlp = new YtDlp(settings, classifier, tools);
         main.bind("ytDlp", ytDlp);
         main.bind("ytDlpBatch", new YtDlpBatch(ytDlp));

@@ -164,6 +164,47 @@ class CrashTest {
         assertEquals(ids.size(), complete(data, ids).size());
     }
     /**
+     * A stop while a video waits for its turn in the pacing (one start per 30 s): the process does not wait
+     * out the turn, the waiting video is left pending without a request (not recorded as failed), and the
+     * next run fetches it once.
+     */
+    @Test
+    void sigtermWhileAVideoWaitsForItsTurnStopsPromptlyAndLeavesItPendingUnrequested(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = setUp(meta, "turn", 3);
+        List<String> paced = Fixture.localArgs(data, meta, server.urlTemplate());
+        paced.addAll(List.of("--workers", "2", "--max-requests", "1", "--period", "30"));
+        Path log = tmp.resolve("run.log");
+        Process p = Fixture.startJvm(paced, Map.of("AVQA_DOWNLOAD_BATCH", "1"), log);
+        // the first video is complete; the other worker's video waits for the next start, 30 s after the first
+        Fixture.await("the first video to be complete", 60_000, () -> complete(data, ids).size() == 1);
+        List<String> requested = ids.stream().filter(id -> !server.hits(id).isEmpty()).toList();
+        assertEquals(1, requested.size(), "one start so far: " + server.hits());
+
+        long stopped = System.currentTimeMillis();
+        p.destroy();
+
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped without waiting out the turn: " + Files.readString(log));
+        long took = System.currentTimeMillis() - stopped;
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        String out = Files.readString(log);
+        assertTrue(out.contains("Run stopped early"), "summary printed: " + out);
+        assertEquals(0, Fixture.readJson(data.resolve("failed_downloads.json")).size(),
+                "the waiting videos are pending, not failed: " + out);
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), out);
+        assertEquals(requested, ids.stream().filter(id -> !server.hits(id).isEmpty()).toList(),
+                "no request after the stop (" + took + " ms)");
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate())).exit());
+        assertEquals(ids.size(), complete(data, ids).size());
+        for (String id : ids) {
+            // one attempt is two requests: yt-dlp looks at the URL, then downloads it
+            assertEquals(2, server.hits(id).size(), id + " fetched once in all: " + server.hits(id));
+        }
+    }
+
+    /**
      * A stop in the middle of an import: entries written out and waiting for a worker, or under way, are
      * left pending (nothing recorded as failed, no temporary left, no ffmpeg left), and the next run's
      * import completes them.
