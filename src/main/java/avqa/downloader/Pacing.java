@@ -1,19 +1,48 @@
 package avqa.downloader;
 
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 
-/** The pause before each download: {@code --sleep} plus a random extra in {@code [0, --jitter]}. */
+/**
+ * The pause before each request (06-pace-requests.yaml): {@code --sleep} plus a random extra in
+ * {@code [0, --jitter]}; before a retry, also its backoff: {@code --backoff} times
+ * {@code avqa.backoff.multiplier} for each retry before it, at most {@code avqa.backoff.max}, give or take
+ * 15 % so that the retries of videos that failed together do not come together. The backoff is waited
+ * here, in the pacing, rather than by Camel's redelivery, so that a stop of the run ends it at once.
+ */
 public final class Pacing {
+
+    /** How far a backoff may be from its nominal value, either way. */
+    static final double SPREAD = 0.15;
 
     private final long sleepMillis;
     private final long jitterMillis;
+    private final long backoffMillis;
+    private final double multiplier;
+    private final long maxBackoffMillis;
 
-    public Pacing(long sleepMillis, long jitterMillis) {
+    public Pacing(long sleepMillis, long jitterMillis, long backoffMillis, double multiplier, long maxBackoffMillis) {
         this.sleepMillis = sleepMillis;
         this.jitterMillis = jitterMillis;
+        this.backoffMillis = backoffMillis;
+        this.multiplier = multiplier;
+        this.maxBackoffMillis = maxBackoffMillis;
     }
 
-    public long pauseMillis() {
-        return sleepMillis + (jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0);
+    /** The pause before an attempt: {@code retry} is Camel's redelivery counter (null or 0: a first attempt). */
+    public long pauseMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
+        return sleepMillis + (jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0)
+                + backoffMillis(retry == null ? 0 : retry);
+    }
+
+    /** The backoff before retry number {@code retry} (1: the first retry), spread; 0 before a first attempt. */
+    public long backoffMillis(int retry) {
+        if (retry <= 0 || backoffMillis <= 0) {
+            return 0;
+        }
+        double nominal = Math.min(maxBackoffMillis, backoffMillis * Math.pow(multiplier, retry - 1));
+        double spread = 1 + SPREAD * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Math.round(nominal * spread);
     }
 }

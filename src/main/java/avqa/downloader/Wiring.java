@@ -122,7 +122,9 @@ final class Wiring {
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
         main.bind("httpClientSetup", new HttpClientSetup());
         main.bind("http", new LazyTlsHttpComponent());
-        main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter")));
+        main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
+                settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),
+                settings.millis("avqa.backoff.max")));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
         main.bind("turnWaits", run.turns());

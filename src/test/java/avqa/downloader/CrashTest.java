@@ -204,6 +204,36 @@ class CrashTest {
         }
     }
 
+    /** A stop while a video waits out the backoff before its retry (30 s): the process does not wait it out either. */
+    @Test
+    void sigtermDuringTheBackoffBeforeARetryStopsPromptlyAndLeavesTheVideoPending(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = setUp(meta, "backoff", 1);
+        String id = ids.get(0);
+        server.failNext(id, MediaServer.Fault.SERVER_ERROR);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.set(args.indexOf("--backoff") + 1, "30");
+        Path log = tmp.resolve("run.log");
+        Process p = Fixture.startJvm(args, Map.of(), log);
+        Fixture.await("the first attempt's 503", 60_000, () -> server.hits(id).stream().anyMatch(h -> h.status() == 503));
+        // the retry is under way: it waits its 30 s backoff before its request
+        Fixture.await("the retry", 30_000, () -> ServiceTest.read(log).contains("Retrying " + id + " (attempt 2 of 3)"));
+        int hits = server.hits(id).size();
+
+        p.destroy();
+
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped without waiting out the backoff: " + Files.readString(log));
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        String out = Files.readString(log);
+        assertTrue(out.contains("Run stopped early"), "summary printed: " + out);
+        assertEquals(0, Fixture.readJson(data.resolve("failed_downloads.json")).size(), "pending, not failed: " + out);
+        assertEquals(hits, server.hits(id).size(), "no request after the stop");
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate())).exit());
+        assertEquals(Set.of(id), complete(data, ids));
+    }
+
     /**
      * A stop in the middle of an import: entries written out and waiting for a worker, or under way, are
      * left pending (nothing recorded as failed, no temporary left, no ffmpeg left), and the next run's

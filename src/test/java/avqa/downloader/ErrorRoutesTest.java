@@ -91,6 +91,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("runControl", run);
         registry.bind("workArea", work);
         registry.bind("retryLog", new RetryLog(4));
+        registry.bind("pacing", new Pacing(0, 0, 200, 2, 5000));
         registry.bind("failureRecords", new FailureRecords(workspace));
         registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, new Checksums(data)));
         registry.bind("counters", new RunCounters(run, null, new ImportLedger()));
@@ -108,7 +109,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
-    void aTransientFailureIsRedeliveredWithGrowingPausesAndNotDeadLettered() throws Exception {
+    void aTransientFailureIsRedeliveredWithGrowingPausesBeforeItsAttemptsAndNotDeadLettered() throws Exception {
         for (int i = 0; i < 3; i++) {
             faults.script.add(new VideoFailure.Transient("server error at the source (HTTP 503)", "HTTP Error 503"));
         }
@@ -121,7 +122,8 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         for (int i = 1; i < faults.attempts.size(); i++) {
             gaps.add(TimeUnit.NANOSECONDS.toMillis(faults.attempts.get(i) - faults.attempts.get(i - 1)));
         }
-        // 200 ms, then each the one before doubled, within the policy's +-15 % (and a little scheduling slack)
+        // redelivered at once, the pause before each retry's attempt (the pacing's) holding its backoff: 200 ms,
+        // then each the one before doubled, within +-15 % (and a little scheduling slack)
         assertTrue(gaps.get(0) >= 160 && gaps.get(1) >= 1.6 * gaps.get(0) && gaps.get(2) >= 1.6 * gaps.get(1),
                 "gaps " + gaps);
         assertTrue(gaps.get(0) < gaps.get(1) && gaps.get(1) < gaps.get(2), "growing gaps " + gaps);
