@@ -61,6 +61,7 @@ public final class ArchiveFetch {
      */
     public synchronized List<String> pending() {
         fetched.clear();
+        transfer.newRun();
         if (planner.plannedVideos() == planner.completeCount()) {
             return List.of();
         }

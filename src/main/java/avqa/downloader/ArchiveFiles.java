@@ -74,7 +74,8 @@ final class ArchiveFiles {
         }
         long have = 0;
         try {
-            if (meta != null && Files.isRegularFile(part(url))) {
+            // a part resumes only under the validator it came with; without one the download starts over
+            if (meta != null && validator(meta) != null && Files.isRegularFile(part(url))) {
                 have = Files.size(part(url));
             }
         } catch (IOException e) {

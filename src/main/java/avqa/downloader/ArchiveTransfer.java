@@ -32,6 +32,11 @@ final class ArchiveTransfer {
         this.progress = progress;
     }
 
+    /** A new run: each archive may be warned about again (a --schedule process runs many). */
+    void newRun() {
+        warned.clear();
+    }
+
     private void announce(String name, String url, Path part, long start, long total) {
         String size = total < 0 ? "size not announced" : ArchiveFetch.human(total);
         if (start > 0) {

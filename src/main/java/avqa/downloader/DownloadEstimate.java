@@ -20,8 +20,10 @@ import java.util.Set;
  * @param youtube        how many of them come from YouTube
  * @param downloads      the downloads they need (clips of one source share one)
  * @param bytes          the estimate, in bytes
+ * @param absent         videos and clips not in videos/ yet, with a source or not (an archive may have them)
+ * @param datasetClips   of those, the clips of the dataset's own clip list (what its archive provides)
  */
-public record DownloadEstimate(int missing, int youtube, int downloads, long bytes) {
+public record DownloadEstimate(int missing, int youtube, int downloads, long bytes, int absent, int datasetClips) {
 
     static final long BYTES_PER_VIDEO = 20L << 20;
     static final long WORK_BYTES_PER_WORKER = 200L << 20;
@@ -40,10 +42,12 @@ public record DownloadEstimate(int missing, int youtube, int downloads, long byt
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         VideoIdRules clipRules = new VideoIdRules(settings.get("avqa.source.clip-url-template"));
         Map<String, Manifest.Entry> clips = new LinkedHashMap<>();
+        Set<String> datasetClipIds = new HashSet<>();
         if (dataset.manifestPath() != null) {
             Path csv = metadata.resolve(Path.of(dataset.manifestPath()).getFileName());
             if (Files.isRegularFile(csv)) {
                 clips.putAll(Manifest.read(csv, clipRules).clips());
+                datasetClipIds.addAll(clips.keySet());
             }
         }
         for (Path m : settings.files("avqa.manifests")) {
@@ -54,11 +58,15 @@ public record DownloadEstimate(int missing, int youtube, int downloads, long byt
         String ext = settings.get("avqa.video-format");
         int missing = 0;
         int youtube = 0;
+        int absent = 0;
+        int datasetClips = 0;
         Set<String> downloads = new HashSet<>();
         for (String id : wanted) {
             if (!VideoIdRules.isSafe(id) || Files.exists(data.resolve("videos").resolve(id + "." + ext))) {
                 continue;
             }
+            absent++;
+            datasetClips += datasetClipIds.contains(id) ? 1 : 0;
             Manifest.Entry clip = clips.get(id);
             String url = clip != null ? clip.url() : rules.resolve(id).url();
             if (url == null) {
@@ -69,7 +77,7 @@ public record DownloadEstimate(int missing, int youtube, int downloads, long byt
             downloads.add(clip != null ? clip.sourceKey() : id);
         }
         long bytes = missing * BYTES_PER_VIDEO + (missing == 0 ? 0 : settings.getInt("avqa.workers") * WORK_BYTES_PER_WORKER);
-        return new DownloadEstimate(missing, youtube, downloads.size(), bytes);
+        return new DownloadEstimate(missing, youtube, downloads.size(), bytes, absent, datasetClips);
     }
 
     /** The estimate of a plan made: its downloads, and the videos or clips they make. */
@@ -87,12 +95,11 @@ public record DownloadEstimate(int missing, int youtube, int downloads, long byt
             youtube += VideoIdRules.isYoutubeUrl(t.url()) ? made : 0;
         }
         long bytes = missing * BYTES_PER_VIDEO + (missing == 0 ? 0 : workers * WORK_BYTES_PER_WORKER);
-        return new DownloadEstimate(missing, youtube, downloads, bytes);
+        return new DownloadEstimate(missing, youtube, downloads, bytes, missing, 0);
     }
 
-    /** {@code 1.2 GB}, {@code 340 MB}. */
+    /** {@code 1.2 GiB}, {@code 340.0 MiB}: as the archive lines say sizes. */
     public static String human(long bytes) {
-        return bytes >= (1L << 30) ? String.format("%.1f GB", bytes / (double) (1L << 30))
-                : String.format("%d MB", bytes >> 20);
+        return ArchiveFetch.human(bytes);
     }
 }

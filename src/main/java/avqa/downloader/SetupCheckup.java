@@ -131,7 +131,7 @@ final class SetupCheckup {
      */
     record Archives(List<Finding> findings, long bytes, int unknown) {
 
-        /** {@code "; and the archives still to come, 12.3 GB"}, or nothing when there are none. */
+        /** {@code "; and the archives still to come, 12.3 GiB"}, or nothing when there are none. */
         String said() {
             if (bytes == 0 && unknown == 0) {
                 return "";
@@ -144,20 +144,23 @@ final class SetupCheckup {
 
     /**
      * Every archive the run would download: one given with --import-archive must be reachable; the
-     * dataset's own archive (the v2.0 clips) may not be, since its clips then come from their sources. The
-     * dataset's archive counts only while something is missing: a run with nothing to fetch takes no
-     * archive.
+     * dataset's own archive (the v2.0 clips) may not be, since its clips then come from their sources. As
+     * a run does, the disk check counts an --import-archive URL only while a planned video is missing, and
+     * the dataset's archive only while one of its clips is.
      */
     private Archives archiveHosts() {
         List<Finding> out = new ArrayList<>();
         ArchiveFiles files = new ArchiveFiles(settings.dataDir().resolve("archives"));
         long bytes = 0;
         int unknown = 0;
+        boolean fetched = estimate == null || estimate.absent() > 0;
         for (String url : settings.archiveUrls()) {
             Answer a = head(url);
             long left = files.stillToCome(url, a.length());
-            bytes += Math.max(0, left);
-            unknown += a.problem() == null && left < 0 ? 1 : 0;
+            if (fetched) {
+                bytes += Math.max(0, left);
+                unknown += a.problem() == null && left < 0 ? 1 : 0;
+            }
             out.add(a.problem() == null ? Finding.ok("archive", Redact.url(url) + " answers" + size(a, left))
                     : Finding.fail("archive", a.problem() + ": check the --import-archive URL and the network"));
         }
@@ -165,7 +168,7 @@ final class SetupCheckup {
         if (settings.flag("avqa.archive.download") && !canonical.isEmpty()) {
             Answer a = head(canonical);
             long left = files.stillToCome(canonical, a.length());
-            if (estimate == null || estimate.missing() > 0) {
+            if (estimate == null || estimate.datasetClips() > 0) {
                 bytes += Math.max(0, left);
                 unknown += a.problem() == null && left < 0 ? 1 : 0;
             }
@@ -179,7 +182,7 @@ final class SetupCheckup {
 
     private static String size(Answer a, long left) {
         if (left == 0) {
-            return " (archives/ has it whole)";
+            return a.length() > 0 ? " (" + ArchiveFetch.human(a.length()) + ", archives/ has it all)" : " (archives/ has it whole)";
         }
         if (a.length() < 0) {
             return " (its length is not announced)";
@@ -220,7 +223,9 @@ final class SetupCheckup {
             if (r.statusCode() >= 400 && r.statusCode() != 405) {
                 return new Answer(url + " answered HTTP " + r.statusCode(), -1);
             }
+            // a length of 0 is no length: a share host's HEAD may say so of a file it sends all the same
             long length = r.statusCode() < 300 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
+            length = length > 0 ? length : -1;
             return new Answer(null, length);
         } catch (IOException | IllegalArgumentException e) {
             return new Answer("cannot reach " + url + " (" + why(e) + ")", -1);

@@ -188,6 +188,15 @@ class ArchiveFetchTest extends LoopbackServerTest {
             String left = DoctorTest.line(Fixture.run(doctor), "archive");
             assertTrue(left.contains("answers (" + ArchiveFetch.human(announced) + ", "
                     + ArchiveFetch.human(announced - part) + " still to come)"), left);
+
+            // with every planned video here, a run fetches no archive: the disk check counts none
+            for (String id : IDS) {
+                Files.createDirectories(data.resolve("videos"));
+                Files.write(data.resolve("videos/" + id + ".mp4"), new byte[] {0});
+            }
+            Fixture.Outcome allHere = Fixture.run(doctor);
+            assertTrue(DoctorTest.line(allHere, "disk").startsWith("OK")
+                    && !DoctorTest.line(allHere, "disk").contains("archives"), allHere.stdout());
         }
     }
 
