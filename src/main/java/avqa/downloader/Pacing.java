@@ -7,8 +7,8 @@ import org.apache.camel.Header;
 /**
  * The pause before each request (06-pace-requests.yaml): {@code --sleep} plus a random extra in
  * {@code [0, --jitter]}; before a retry, also its backoff: {@code --backoff} times
- * {@code avqa.backoff.multiplier} for each retry before it, at most {@code avqa.backoff.max}, give or take
- * 15 % so that the retries of videos that failed together do not come together. The backoff is waited
+ * {@code avqa.backoff.multiplier} for each retry before it, give or take 15 % so that the retries of
+ * videos that failed together do not come together, and at most {@code avqa.backoff.max}. The backoff is waited
  * here, in the pacing, rather than by Camel's redelivery, so that a stop of the run ends it at once.
  */
 public final class Pacing {
@@ -30,19 +30,45 @@ public final class Pacing {
         this.maxBackoffMillis = maxBackoffMillis;
     }
 
-    /** The pause before an attempt: {@code retry} is Camel's redelivery counter (null or 0: a first attempt). */
-    public long pauseMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
-        return sleepMillis + (jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0)
-                + backoffMillis(retry == null ? 0 : retry);
+    /** The pause before a first attempt: --sleep and a random [0, --jitter]. */
+    long sleepAndJitterMillis() {
+        return sleepMillis + (jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0);
     }
 
-    /** The backoff before retry number {@code retry} (1: the first retry), spread; 0 before a first attempt. */
+    /**
+     * The pause before an attempt: {@code retry} is Camel's redelivery counter (null or 0: a first attempt).
+     * A retry's backoff is drawn once: an attempt that passes here again (an edit of 06 sent it back to
+     * wait, see take-turn in 07) waits only what is left of it, not a second one.
+     */
+    public long pauseMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
+        int n = retry == null ? 0 : retry;
+        long backoff = 0;
+        if (n > 0) {
+            long now = System.currentTimeMillis();
+            Long until = exchange.getVariable(BACKOFF_UNTIL, Long.class);
+            if (until == null || n != exchange.getVariable(BACKOFF_RETRY, 0, Integer.class)) {
+                until = now + backoffMillis(n);
+                exchange.setVariable(BACKOFF_UNTIL, until);
+                exchange.setVariable(BACKOFF_RETRY, n);
+            }
+            backoff = Math.max(0, until - now);
+        }
+        return sleepAndJitterMillis() + backoff;
+    }
+
+    private static final String BACKOFF_UNTIL = "backoffUntil";
+    private static final String BACKOFF_RETRY = "backoffRetry";
+
+    /**
+     * The backoff before retry number {@code retry} (1: the first retry), spread, at most
+     * {@code avqa.backoff.max}; 0 before a first attempt.
+     */
     public long backoffMillis(int retry) {
         if (retry <= 0 || backoffMillis <= 0) {
             return 0;
         }
-        double nominal = Math.min(maxBackoffMillis, backoffMillis * Math.pow(multiplier, retry - 1));
+        double nominal = backoffMillis * Math.pow(multiplier, retry - 1);
         double spread = 1 + SPREAD * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        return Math.round(nominal * spread);
+        return Math.min(maxBackoffMillis, Math.round(nominal * spread));
     }
 }

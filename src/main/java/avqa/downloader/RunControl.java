@@ -77,6 +77,9 @@ public final class RunControl {
     /** Clears a stop of the previous run (a bot check, say) for a new one; a shutdown stays. */
     public void reset() {
         stopReason.set(shutdownReason);
+        if (shutdownReason == null) {
+            turns.reset();
+        }
     }
 
     /** Claims the right to run: false while another run is going (a Quartz trigger then skips). */

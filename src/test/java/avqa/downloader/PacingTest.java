@@ -3,6 +3,9 @@ package avqa.downloader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 /** The pause before a request: --sleep and --jitter, and before a retry its exponential backoff. */
@@ -11,19 +14,31 @@ class PacingTest {
     @Test
     void aFirstAttemptPausesSleepPlusJitterAndARetryAlsoItsBackoffDoubledEachTimeUpToTheMaximum() {
         Pacing pacing = new Pacing(1000, 500, 5000, 2, 30_000);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         for (int i = 0; i < 200; i++) {
-            long first = pacing.pauseMillis(null);
+            long first = pacing.pauseMillis(null, exchange);
             assertTrue(first >= 1000 && first <= 1500, "sleep + [0, jitter]: " + first);
-            assertEquals(first >= 1000 && first <= 1500, pacing.pauseMillis(0) >= 1000 && pacing.pauseMillis(0) <= 1500);
+            long alsoFirst = pacing.pauseMillis(0, exchange);
+            assertTrue(alsoFirst >= 1000 && alsoFirst <= 1500, "redelivery counter 0: " + alsoFirst);
             assertBetween(pacing.backoffMillis(1), 5000);
             assertBetween(pacing.backoffMillis(2), 10_000);
             assertBetween(pacing.backoffMillis(3), 20_000);
-            assertBetween(pacing.backoffMillis(4), 30_000);
-            assertBetween(pacing.backoffMillis(9), 30_000);
-            long retry = pacing.pauseMillis(2);
-            assertTrue(retry >= 1000 + 8500 && retry <= 1500 + 11_500, "sleep + jitter + the second retry's backoff: " + retry);
+            assertEquals(30_000, pacing.backoffMillis(4), "40 s +-15 %, at most avqa.backoff.max");
+            assertEquals(30_000, pacing.backoffMillis(9), "at most avqa.backoff.max");
         }
         assertEquals(0, new Pacing(0, 0, 0, 2, 600_000).backoffMillis(3), "--backoff 0: no backoff");
+    }
+
+    @Test
+    void aRetryThatPassesThePauseAgainWaitsOnlyWhatIsLeftOfItsBackoffNotASecondOne() throws Exception {
+        Pacing pacing = new Pacing(0, 0, 5000, 2, 600_000);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        long first = pacing.pauseMillis(2, exchange);
+        assertBetween(first, 10_000);
+        Thread.sleep(300);
+        long again = pacing.pauseMillis(2, exchange);
+        assertTrue(again <= first - 250 && again >= first - 5000, "what is left: " + first + " then " + again);
+        assertBetween(pacing.pauseMillis(3, exchange), 20_000);
     }
 
     @Test
