@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -89,7 +88,7 @@ public final class AnnotationReader {
         if (now != null && Files.isRegularFile(list)) {
             try {
                 JsonNode made = JSON.readTree(list.toFile());
-                if (made != null && made.path("size").asLong(-1) == now.size()
+                if (made != null && made.path("version").asInt() == LIST_VERSION && made.path("size").asLong(-1) == now.size()
                         && now.lastModifiedTime().toString().equals(made.path("modified").asText())
                         && String.valueOf(now.fileKey()).equals(made.path("file_key").asText())
                         && made.path("ids").isArray()) {
@@ -102,8 +101,9 @@ public final class AnnotationReader {
             }
         }
         List<String> ids = uniqueVideoIds(file);
-        if (makesLists && now != null && now.lastModifiedTime().toInstant().isBefore(Instant.now().minus(SETTLED))) {
+        if (makesLists && now != null) {
             Map<String, Object> made = new LinkedHashMap<>();
+            made.put("version", LIST_VERSION);
             made.put("file", file.getFileName().toString());
             made.put("size", now.size());
             made.put("modified", now.lastModifiedTime().toString());
@@ -111,12 +111,20 @@ public final class AnnotationReader {
             made.put("ids", ids);
             try {
                 AtomicFiles.write(list, JSON.writeValueAsBytes(made));
+                // settled by the file system's own clock (a network share's may differ from ours): a file
+                // modified less than SETTLED before its list was made could change within the same tick
+                if (!now.lastModifiedTime().toInstant().isBefore(Files.getLastModifiedTime(list).toInstant().minus(SETTLED))) {
+                    Files.deleteIfExists(list);
+                }
             } catch (IOException e) {
                 // a read-only metadata/: the file is read each time
             }
         }
         return ids;
     }
+
+    /** The form of the list of ids; a list of another form is passed over. */
+    static final int LIST_VERSION = 1;
 
     /** How long before the list of its ids is made an annotation file must have been last modified. */
     static final Duration SETTLED = Duration.ofSeconds(2);
