@@ -464,12 +464,12 @@ public final class Benchmark {
         }
         List<String> dispatchRun = tool(dispatching, oneMeta, SettingsTable.YOUTUBE_TEMPLATE, 2);
         dispatchRun.addAll(List.of("--manifest", dispatchManifest.toString()));
-        dispatchRun.add(1, "-Xmx160m");
+        dispatchRun.add(1, "-Xmx256m");
         Files.deleteIfExists(dispatching.resolve("avqa_download.log"));
         Measure dm = time(dispatchRun, 1);
         String dispatched = Fixture.lastSummary(dispatching);
         System.out.printf("a run that dispatches %d planned videos (each failed permanently before: to its record, no "
-                + "request), -Xmx160m: %.1f s wall, peak RSS %.0f MB -> %s%n", planned, dm.wall(), dm.maxRssKb() / 1024.0,
+                + "request), -Xmx256m: %.1f s wall, peak RSS %.0f MB -> %s%n", planned, dm.wall(), dm.maxRssKb() / 1024.0,
                 dispatched.isEmpty() ? "did not finish (" + lastLine(Path.of("target", "bench", "last-run.log")) + ")"
                         : dispatched.replaceAll(".*Run finished in ([^:]+):.*", "run $1"));
 
@@ -555,7 +555,9 @@ public final class Benchmark {
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != exit) {
             throw new IllegalStateException("failed: " + String.join(" ", cmd) + " (see target/bench/last-run.log)");
         }
-        String[] f = Files.readString(report).strip().split("\\s+");
+        // GNU time puts "Command exited with non-zero status N" before its figures
+        List<String> lines = Files.readAllLines(report);
+        String[] f = lines.get(lines.size() - 1).strip().split("\\s+");
         Files.delete(report);
         return new Measure(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                 Long.parseLong(f[3]));
