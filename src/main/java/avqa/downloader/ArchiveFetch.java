@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
@@ -86,6 +87,13 @@ public final class ArchiveFetch {
     /** The archives now complete under {@code archives/}, to import. */
     public synchronized List<Path> fetched() {
         return new ArrayList<>(fetched.values());
+    }
+
+    /** Says that an attempt is a retry, which waits its backoff before its request (03's archive-attempt). */
+    public void retrying(@Variable("archiveUrl") String url, @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
+        if (retry != null && retry > 0) {
+            LOG.info("The archive at {} is tried again after a pause (attempt {})", Redact.url(url), retry + 1);
+        }
     }
 
     /** Whether {@code url} is the dataset's own archive (its failure means falling back to the dataset's source). */

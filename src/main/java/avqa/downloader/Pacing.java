@@ -41,6 +41,14 @@ public final class Pacing {
      * wait, see take-turn in 07) waits only what is left of it, not a second one.
      */
     public long pauseMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
+        return sleepAndJitterMillis() + retryBackoffMillis(retry, exchange);
+    }
+
+    /**
+     * What is left of a retry's backoff ({@code retry}: Camel's redelivery counter; 0 for a first attempt),
+     * drawn once per retry and kept on the exchange: an archive's attempt waits this before its request.
+     */
+    public long retryBackoffMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
         int n = retry == null ? 0 : retry;
         long backoff = 0;
         if (n > 0) {
@@ -53,7 +61,7 @@ public final class Pacing {
             }
             backoff = Math.max(0, until - now);
         }
-        return sleepAndJitterMillis() + backoff;
+        return backoff;
     }
 
     private static final String BACKOFF_UNTIL = "backoffUntil";

@@ -201,6 +201,34 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     @Test
+    void aStopWhileAnArchiveWaitsForItsRetryEndsTheRunAtOnceAndKeepsWhatCame(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--backoff") + 1, "30");
+            Path log = tmp.resolve("run.log");
+            Process p = Fixture.startJvm(args, Map.of(), log);
+            // the first answer broke off; the retry waits its 30 s backoff before it asks again
+            Fixture.await("the retry", 60_000, () -> ServiceTest.read(log).contains("is tried again after a pause (attempt 2)"));
+
+            p.destroy();
+
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped without waiting out the backoff: " + ServiceTest.read(log));
+            assertEquals(143, p.exitValue(), ServiceTest.read(log));
+            assertTrue(ServiceTest.read(log).contains("Run stopped early"), ServiceTest.read(log));
+            assertEquals(1, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
+                    "no request after the stop: " + host.requests());
+            assertTrue(size(data.resolve("archives/videos.rar.part")) >= 100_000, "what came is kept");
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+        }
+    }
+
+    @Test
     void anArchiveWhoseHostAnnouncesNoLengthCountsOnlyWhenItReadsToItsEnd(@TempDir Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         byte[] archive = rarOf(tmp, "videos", clip);

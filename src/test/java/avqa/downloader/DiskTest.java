@@ -44,7 +44,7 @@ class DiskTest extends LoopbackServerTest {
             assertEquals(1, full.exit(), full.stderr());
             assertTrue(full.stderr().contains("no space left on the disk holding " + data), full.stderr());
             String said = full.stdout() + Files.readString(data.resolve("avqa_download.log"));
-            assertTrue(said.contains("less than the planned download needs (about 260 MB for 3 videos or clips"),
+            assertTrue(said.contains("less than the planned download needs (about 260.0 MiB for 3 videos or clips"),
                     "said before the first request: " + said);
             List<String> videos = PipelineTest.listNames(data.resolve("videos"));
             assertTrue(videos.size() < ids.size(), "the disk filled up: " + videos);
