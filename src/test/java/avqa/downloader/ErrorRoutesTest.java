@@ -73,9 +73,6 @@ class ErrorRoutesTest extends CamelMainTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties p = new Properties();
         p.setProperty("avqa.retry.max-redeliveries", "3");
-        p.setProperty("avqa.backoff.initial-millis", "200");
-        p.setProperty("avqa.backoff.multiplier", "2");
-        p.setProperty("avqa.backoff.max-millis", "5000");
         p.setProperty("avqa.worker", "false");
         p.setProperty("avqa.clustered", "false");
         p.setProperty("avqa.data-dir", data.toString());

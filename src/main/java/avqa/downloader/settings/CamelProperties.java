@@ -4,7 +4,7 @@ import java.util.Properties;
 
 /**
  * The settings as Camel sees them: every resolved {@code avqa.*} value, plus the derived numbers the
- * routes use ({@code {{avqa.backoff.initial-millis}}} and the like), plus the Camel settings that
+ * routes use ({@code {{avqa.throttle.gap-millis}}} and the like), plus the Camel settings that
  * follow from ours.
  */
 public final class CamelProperties {
