@@ -82,12 +82,16 @@ public final class FailureRecords {
 
     /**
      * One record on its way to the dead-letter file endpoint: the JSON as the body, its file name in
-     * the header the file endpoint reads, its category in the variable {@code category}.
+     * the header the file endpoint reads, its category in the variable {@code category}, and what the
+     * tool said last, in brackets for the log line (the variable {@code lastErrorShown}; empty when it said
+     * nothing).
      */
     public void prepare(Exchange exchange) {
         Failure f = exchange.getIn().getBody(Failure.class);
         exchange.getIn().setHeader(Exchange.FILE_NAME, f.fileName());
         exchange.setVariable("category", f.json().get("category"));
+        Object last = f.json().get("last_error");
+        exchange.setVariable("lastErrorShown", last == null || last.toString().isBlank() ? "" : " (" + last + ")");
         exchange.getIn().setBody(f.json());
     }
 

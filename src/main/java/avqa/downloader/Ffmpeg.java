@@ -105,6 +105,12 @@ public final class Ffmpeg {
         }
     }
 
+    /**
+     * ffmpeg's exit when a signal ended it: it catches the SIGTERM by which camel-exec's timeout stops it,
+     * writes what it has and exits with 255 (its errors exit with 1, or 69 past -max_error_rate).
+     */
+    static final int SIGNALLED = 255;
+
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
     public void check(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
@@ -121,7 +127,7 @@ public final class Ffmpeg {
         if (exit != 0) {
             run.checkRunning();
             diskFull.check(problems, FailureClassifier.lastError(problems));
-            if (FailureClassifier.KILLED.contains(exit)) {
+            if (FailureClassifier.KILLED.contains(exit) || exit == SIGNALLED) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         FailureClassifier.lastError(problems));
             }

@@ -169,4 +169,39 @@ class MediaFileTest extends LoopbackServerTest {
 
         assertTrue(took >= size * 1000 / (100 * 1024) - 300, size + " bytes at 100 KiB/s took only " + took + " ms");
     }
+
+    /**
+     * Each stage has its own retries: a download that needed all three attempts (503, 503, 200) does not
+     * spend the retries of the stages after it. Camel keeps its redelivery count on a message that a
+     * retry delivered; without the routes clearing it, the frames' ffmpeg, timed out here (60 frames a
+     * second of a 2-minute clip cannot be written within 1 s), would fail at once, with no retry.
+     */
+    @Test
+    void aStageAfterARetriedDownloadHasRetriesOfItsOwn(@TempDir Path tmp) throws Exception {
+        Path longClip = Fixture.clip("tone-120s", 120, true);
+        String id = "retriedthenslow0";
+        server.serve(id, longClip).failNext(id, MediaServer.Fault.SERVER_ERROR, MediaServer.Fault.SERVER_ERROR);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        args.addAll(List.of("--retry-attempts", "3", "--backoff", "0.2", "--cooldown", "0.2", "--frames", "60"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_EXTRACT_TIMEOUT", "1"));
+
+        assertEquals(List.of(503, 503, 200), server.hits(id).stream().map(MediaServer.Hit::status).toList());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        for (int attempt = 2; attempt <= 3; attempt++) {
+            assertTrue(log.contains("Retrying " + id + " (attempt " + attempt + " of 3): server error"),
+                    "the download's retry " + attempt + ": " + log);
+            assertTrue(log.contains("Retrying " + id + " (attempt " + attempt + " of 3): ffmpeg did not finish in time"),
+                    "the frames' own retry " + attempt + ": " + log);
+        }
+        assertEquals(1, outcome.exit(), outcome.stderr() + outcome.stdout());
+        assertEquals("transient", Fixture.readJson(data.resolve("failed/" + id + ".json")).get("category").asText(),
+                "recorded once its own retries are spent");
+        // one line, without the empty brackets of a tool that said nothing more
+        assertTrue(log.contains("Failed: " + id + " [transient] ffmpeg did not finish in time and was stopped "
+                + "(avqa.extract.timeout)" + System.lineSeparator()), log);
+    }
 }
