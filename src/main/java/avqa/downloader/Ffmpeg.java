@@ -111,6 +111,11 @@ public final class Ffmpeg {
      */
     static final int SIGNALLED = 255;
 
+    /** Whether ffmpeg's exit says a signal ended it (its timeout's SIGTERM, or a SIGKILL). */
+    static boolean stoppedBySignal(int exit) {
+        return exit == SIGNALLED || FailureClassifier.KILLED.contains(exit);
+    }
+
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
     public void check(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
@@ -127,7 +132,7 @@ public final class Ffmpeg {
         if (exit != 0) {
             run.checkRunning();
             diskFull.check(problems, FailureClassifier.lastError(problems));
-            if (FailureClassifier.KILLED.contains(exit) || exit == SIGNALLED) {
+            if (stoppedBySignal(exit)) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         FailureClassifier.lastError(problems));
             }

@@ -45,7 +45,7 @@ public final class MediaValidator {
         boolean ran = pass.getExitValue() == 0;
         if (!ran) {
             run.checkRunning(); // stopped with the run: pending, whatever it had said so far
-            if (FailureClassifier.KILLED.contains(pass.getExitValue())) {
+            if (Ffmpeg.stoppedBySignal(pass.getExitValue())) {
                 return; // out of time: transient (checkPass)
             }
         }
@@ -190,6 +190,11 @@ public final class MediaValidator {
     private static JsonNode report(ExecResult probe, String what) {
         String stdout = FailureClassifier.text(probe.getStdout());
         String stderr = FailureClassifier.text(probe.getStderr());
+        if (FailureClassifier.KILLED.contains(probe.getExitValue())) {
+            // ffprobe does not catch the SIGTERM of its timeout: it ends with 143
+            throw new VideoFailure.Transient("ffprobe did not finish in time and was stopped (avqa.extract.timeout)",
+                    FailureClassifier.lastError(stderr));
+        }
         if (probe.getExitValue() != 0) {
             throw new VideoFailure.InvalidOutput(what + " is not a readable media file (ffprobe failed)",
                     FailureClassifier.lastError(stderr));

@@ -1,0 +1,74 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.component.exec.ExecCommand;
+import org.apache.camel.component.exec.ExecResult;
+import org.apache.camel.component.exec.impl.DefaultExecCommandExecutor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An ffmpeg or ffprobe that camel-exec's timeout stops is a transient failure (retried), never the
+ * video's fault: run here through camel-exec's own executor, with a timeout, on the real tools. ffmpeg
+ * catches the timeout's SIGTERM and ends with 255; ffprobe does not, and ends with 143.
+ */
+class ToolTimeoutTest {
+
+    private static final long TIMEOUT_MILLIS = 500;
+
+    @Test
+    void theAudioPassStoppedByItsTimeoutIsTransient(@TempDir Path dir) throws Exception {
+        Path video = Files.copy(Fixture.clip("tone-3s", 3, true), dir.resolve("video.mp4"));
+        VideoJob job = new VideoJob("slowpass", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), video, "test");
+        job.audio(dir.resolve("slowpass.wav"));
+        RunControl run = new RunControl();
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        List<String> args = new ArrayList<>(ffmpeg.audio(job));
+        // the tool's own pass, read at the clip's pace (-re): 3 s, so the timeout stops it
+        args.add(args.indexOf("-i"), "-re");
+
+        ExecResult pass = exec("ffmpeg", args);
+
+        assertEquals(Ffmpeg.SIGNALLED, pass.getExitValue(), "ffmpeg ends so on the timeout's SIGTERM");
+        new MediaValidator(run, null).validPass(job, pass);
+        VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass));
+        assertEquals("transient", f.category(), f.getMessage());
+        assertTrue(f.getMessage().contains("did not finish in time"), f.getMessage());
+    }
+
+    @Test
+    void anFfprobeStoppedByItsTimeoutIsTransient(@TempDir Path dir) throws Exception {
+        // a named pipe no one writes to: ffprobe waits on it until the timeout stops it
+        Path fifo = dir.resolve("never.mp4");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        VideoJob job = new VideoJob("slowprobe", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), fifo, "test");
+        RunControl run = new RunControl();
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+
+        ExecResult probe = exec("ffprobe", ffmpeg.probe(fifo));
+
+        assertEquals(143, probe.getExitValue());
+        VideoFailure f = assertThrows(VideoFailure.class, () -> new MediaValidator(run, null).validVideo(job, probe));
+        assertEquals("transient", f.category(), f.getMessage());
+        assertTrue(f.getMessage().contains("ffprobe did not finish in time"), f.getMessage());
+    }
+
+    /** The command as the routes' exec endpoint runs it, with the timeout. */
+    private static ExecResult exec(String tool, List<String> args) {
+        long start = System.nanoTime();
+        ExecResult r = new DefaultExecCommandExecutor().execute(new ExecCommand(tool, args, null, TIMEOUT_MILLIS,
+                Set.of(), null, null, false, LoggingLevel.OFF));
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(took >= TIMEOUT_MILLIS && took < 20_000, tool + " ended by the timeout: " + took + " ms");
+        return r;
+    }
+}
