@@ -84,7 +84,28 @@ final class RouteEdits {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.apache.camel.FailedToCreateRouteException f) {
                 // valid YAML that makes no route: a bean, an endpoint or an expression it names is wrong
-                return "the route " + f.getRouteId() + " cannot be made from its file: " + Shown.of(e);
+                String missing = missingMethod(e);
+                return "the route " + f.getRouteId() + " cannot be made from its file: "
+                        + (missing != null ? missing : Shown.of(e));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A method the route names that its bean lacks, said with the two ways that happens: a slip in the
+     * file, or route files newer than the jar (a {@code git pull} run with a plain {@code java -jar} and
+     * no {@code mvn package}; {@code scripts/avqa.sh} rebuilds the jar by itself); null for any other
+     * failure.
+     */
+    private static String missingMethod(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.camel.component.bean.MethodNotFoundException m) {
+                Object bean = m.getBean();
+                String of = bean == null ? "its bean" : "its bean (" + (bean instanceof Class<?> c ? c : bean.getClass()).getSimpleName() + ")";
+                return Redact.text("the method " + m.getMethodName() + " is not one of " + of + "'s: a slip in the "
+                        + "file, or a jar older than the route files (rebuild it: mvn -B package -DskipTests; "
+                        + "scripts/avqa.sh does that by itself)", 500);
             }
         }
         return null;

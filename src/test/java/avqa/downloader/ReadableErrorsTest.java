@@ -196,6 +196,16 @@ class ReadableErrorsTest {
                 ServiceTest.read(other));
         assertReadable("a route that cannot be made at start", other, tmp.resolve("data"));
 
+        // a method the bean lacks: a slip, or routes newer than the jar - the line says how to rebuild it
+        Files.writeString(pace, yaml.replace("method: await", "method: awaitNewer"));
+        Path stale = tmp.resolve("no-method.txt");
+        Files.delete(tmp.resolve("data/avqa_download.log"));
+        assertEquals(1, runToEnd(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), stale));
+        assertTrue(ServiceTest.read(stale).contains("avqa-downloader: run stopped: the route pace-requests cannot be made "
+                + "from its file: the method awaitNewer is not one of its bean (CoolDown)'s: a slip in the file, or a jar "
+                + "older than the route files (rebuild it: mvn -B package -DskipTests;"), ServiceTest.read(stale));
+        assertReadable("a route naming a method its bean lacks", stale, tmp.resolve("data"));
+
         // with --debug, the stack trace is there for a bug report
         List<String> debug = new ArrayList<>(args);
         debug.add("--debug");
