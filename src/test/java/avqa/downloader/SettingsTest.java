@@ -33,7 +33,8 @@ class SettingsTest {
         assertEquals("3", s.get("avqa.workers"));
         assertEquals("5", s.get("avqa.retry-attempts"));
         assertEquals("4", CamelProperties.of(s).getProperty("avqa.retry.max-redeliveries"));
-        assertEquals("5000", CamelProperties.of(s).getProperty("avqa.backoff.initial-millis"));
+        // the throttle's gap: 60 s / 4 starts, and a twentieth of it as a margin
+        assertEquals("15750", CamelProperties.of(s).getProperty("avqa.throttle.gap-millis"));
     }
 
     @Test

@@ -37,9 +37,6 @@ public final class CamelProperties {
         p.setProperty("camel.component.properties.environment-variable-mode", "0");
         p.setProperty("camel.component.properties.system-properties-mode", "0");
         millis(p, s, "avqa.status.interval");
-        millis(p, s, "avqa.backoff.initial");
-        millis(p, s, "avqa.backoff.max");
-        millis(p, s, "avqa.throttle.period");
         p.setProperty("avqa.throttle.gap-millis", String.valueOf(throttleGapMillis(s)));
         millis(p, s, "avqa.download.timeout");
         millis(p, s, "avqa.extract.timeout");
