@@ -144,6 +144,14 @@ public final class ArchiveFetch {
                 }
                 start = from;
                 total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+                if (changed(files.meta(url), in, total)) {
+                    // a host that ignores If-Range sends the part asked of the file it has now
+                    files.discard(url);
+                    LOG.info("{} changed on the server since the interrupted download (its host answered the resume "
+                            + "from the new file): what came before is dropped, and it is fetched whole again", name);
+                    throw new VideoFailure.Transient(name + " changed on the server since the interrupted download "
+                            + "(its host answered the resume from the new file): starting over", "");
+                }
             } else if (code == 200) {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
@@ -211,7 +219,37 @@ public final class ArchiveFetch {
                 ? "; its clips come from the dataset's other source (YouTube) instead" : "; it is not imported");
     }
 
+    /**
+     * Whether a resume's answer comes from another file than the part here: its validator (a strong ETag,
+     * else its Last-Modified) or its whole length differs from what the interrupted download was told.
+     */
+    static boolean changed(JsonNode before, Message answer, long total) {
+        if (before == null) {
+            return false;
+        }
+        String was = ArchiveFiles.validator(before);
+        String etag = answer.getHeader("ETag", String.class);
+        String now = etag != null && !etag.startsWith("W/") ? etag : answer.getHeader("Last-Modified", String.class);
+        if (was != null && now != null && was.startsWith("\"") == now.startsWith("\"") && !was.equals(now)) {
+            return true;
+        }
+        long length = before.path("length").asLong(-1);
+        return length >= 0 && total >= 0 && length != total;
+    }
+
     private void finish(String url, long size) throws IOException {
+        Path part = files.part(url);
+        String name = files.file(url).getFileName().toString();
+        if (!ArchiveFormat.laterPart(part.getFileName().toString().replaceFirst("\\.part$", ""))) {
+            try {
+                ArchiveFormat.of(part);
+            } catch (BadInputException notAnArchive) {
+                // an interstitial page sent as a download, say: never kept under the archive's name
+                files.discard(url);
+                throw new VideoFailure.Permanent("what the link gave for " + name + " (" + human(size) + ") is not a zip, "
+                        + "tar, tar.gz, RAR or 7z archive (a web page where the file should be?); it is not kept", "");
+            }
+        }
         Path file = files.finish(url, size);
         LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
         synchronized (this) {

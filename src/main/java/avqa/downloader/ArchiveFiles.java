@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Message;
 
 /**
@@ -98,7 +100,13 @@ final class ArchiveFiles {
         Files.deleteIfExists(metaFile(url));
     }
 
-    /** {@code archives/<name>}: the URL's last path segment, made safe; the URL's hash when it has none. */
+    /**
+     * {@code archives/<name>}: the URL's last path segment, made safe, when it names an archive file
+     * ({@code videos.zip}, {@code MUSIC-AVQA-v2.0.rar}, {@code a.7z.001}) that no other URL's archive holds;
+     * else that segment with a hash of the URL ({@code uc-3fa2b1c4d5e6}: every Google Drive link ends in
+     * {@code uc}, and two such links must not share one file); the URL's hash alone when it has no segment.
+     * A name this URL's archive already has here stays its name.
+     */
     Path file(String url) {
         String path;
         try {
@@ -107,10 +115,38 @@ final class ArchiveFiles {
             path = "";
         }
         String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        String hash = sha(url).substring(0, 12);
         if (last.isEmpty() || last.startsWith(".") || last.length() > 100) {
-            last = "archive-" + sha(url).substring(0, 12);
+            return dir.resolve("archive-" + hash);
         }
-        return dir.resolve(last);
+        Path plain = dir.resolve(last);
+        String owner = ownerOf(plain);
+        if (owner != null && owner.equals(sha(url))) {
+            return plain;
+        }
+        if (owner == null && ARCHIVE_NAME.matcher(last).matches()) {
+            return plain;
+        }
+        Matcher ext = ARCHIVE_NAME.matcher(last);
+        return ext.matches() ? dir.resolve(ext.group(1) + "-" + hash + ext.group(2)) : dir.resolve(last + "-" + hash);
+    }
+
+    /** A file name that says it is an archive, or a part of one: its stem and its extension. */
+    private static final Pattern ARCHIVE_NAME = Pattern.compile(
+            "(?i)(.+?)(\\.(?:zip|rar|7z|tar|tgz|tbz2?|txz|tar\\.(?:gz|bz2|xz))(?:\\.\\d{1,3})?|\\.part\\d+\\.rar|\\.z\\d{2})");
+
+    /** The URL hash in the record of {@code file}, or null when there is none. */
+    private static String ownerOf(Path file) {
+        Path f = file.resolveSibling(file.getFileName() + ".json");
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(f.toFile());
+            return n == null ? null : n.path("url_sha256").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     Path part(String url) {

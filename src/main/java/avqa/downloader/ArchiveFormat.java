@@ -47,6 +47,14 @@ public enum ArchiveFormat {
         throw new BadInputException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
     }
 
+    /**
+     * Whether a file of this name is a later byte-part of a split archive ({@code a.zip.002}, {@code a.7z.003},
+     * {@code a.z01}), which starts mid-archive and has no archive's first bytes.
+     */
+    public static boolean laterPart(String name) {
+        return name.matches("(?i).+\\.\\d{1,3}") && !PART.matcher(name).matches() || name.matches("(?i).+\\.z\\d{2}");
+    }
+
     private static boolean startsWith(byte[] head, int n, int... magic) {
         if (n < magic.length) {
             return false;

@@ -258,6 +258,115 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** A zip of {@code ids}, each entry the given video. */
+    static byte[] zipOf(Path tmp, String name, Path video, List<String> ids) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        ids.forEach(id -> entries.put(id + ".mp4", video));
+        Path zip = tmp.resolve(name + ".zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, name, entries), zip);
+        return Files.readAllBytes(zip);
+    }
+
+    /**
+     * Google Drive links all end in {@code uc} ({@code …/uc?export=download&id=…}): two of them are two
+     * archives, each in a file of its own, each imported, and neither fetched again by the next run.
+     */
+    @Test
+    void twoDriveLinksAreTwoArchivesAndNeitherOverwritesTheOther(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("zip");
+        byte[] a = zipOf(tmp, "a", clip, IDS.subList(0, 1));
+        byte[] b = zipOf(tmp, "b", clip, IDS.subList(1, 3));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("A", a, "a1").serve("B", b, "b1");
+            List<String> args = args(data, meta, host.driveUrl("A"));
+            args.addAll(List.of("--import-archive", host.driveUrl("B")));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            List<String> kept = PipelineTest.listNames(data.resolve("archives")).stream().filter(n -> !n.endsWith(".json")).toList();
+            assertEquals(2, kept.size(), "one file each: " + kept);
+            assertTrue(kept.stream().allMatch(n -> n.matches("uc-[0-9a-f]{12}")), kept.toString());
+            int asked = host.requests().size();
+
+            assertEquals(0, Fixture.run(args).exit());
+            assertEquals(asked, host.requests().size(), "both are here already: " + host.requests());
+        }
+    }
+
+    /**
+     * A host that ignores If-Range and answers a resume with a part of a file that changed meanwhile (a
+     * new ETag, a new length) is not appended to the old bytes: the download starts over, and the
+     * archive under its final name is the new file, byte for byte.
+     */
+    @Test
+    void aResumeAnsweredFromAChangedFileStartsOverInsteadOfSplicingTheTwo(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] v1 = rarOf(tmp, "old", clip);
+        byte[] v2 = rarOf(tmp, "new", Fixture.clip("tone-8s", 8, true));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", v1, "v1").cutAfter(v1.length / 3);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+            Fixture.run(args);
+            assertTrue(size(data.resolve("archives/videos.rar.part")) > 0, "a part of the old file is here: "
+                    + Files.readString(data.resolve("avqa_download.log")));
+
+            host.serve("videos.rar", v2, "v2").cutAfter(-1).ignoreIfRange();
+            args.set(args.indexOf("--retry-attempts") + 1, "3");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertTrue(java.util.Arrays.equals(v2, Files.readAllBytes(data.resolve("archives/videos.rar"))),
+                    "the new file whole, not the old one's start with the new one's end");
+            assertEquals(8.0, Fixture.probe(data.resolve("videos/00000001.mp4"))[0], 0.2, "the new archive's video");
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("changed on the server"));
+        }
+    }
+
+    /**
+     * A link that gives a web page (Google Drive's "cannot scan this file for viruses") as a plain
+     * download is not kept as the archive: said in one line, and the next run asks again, when the
+     * host now gives the file.
+     */
+    @Test
+    void somethingThatIsNotAnArchiveIsNeverKeptAsOne(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] page = ("<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
+                + "Google Drive can't scan this file for viruses.</body></html>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", page, "p1");
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+
+            Fixture.Outcome first = Fixture.run(args);
+
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "a page never takes the archive's name");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("is not a zip, tar, tar.gz, RAR or 7z archive"), log);
+            assertFalse(first.stderr().contains("Exception"), first.stderr());
+
+            host.serve("videos.rar", archive, "v1");
+            assertEquals(0, Fixture.run(args).exit());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+        }
+    }
+
     /**
      * A host that announces no length: an HTTP/1.0 answer whose end is the connection closing, as old
      * servers and some proxies send it; it sends {@code send} bytes of the archive, then closes.

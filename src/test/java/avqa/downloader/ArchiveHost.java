@@ -41,6 +41,7 @@ final class ArchiveHost implements AutoCloseable {
     private volatile long pace;
     private volatile long cutAfter = -1;
     private volatile long announced = -1;
+    private volatile boolean ignoreIfRange;
 
     ArchiveHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -58,6 +59,17 @@ final class ArchiveHost implements AutoCloseable {
     /** The share link of a file: it redirects to the file. */
     String shareUrl(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/share/" + name + "?dl=1";
+    }
+
+    /** A Google Drive-like link to a file: {@code /uc?export=download&id=<name>}, served without a redirect. */
+    String driveUrl(String name) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/uc?export=download&id=" + name;
+    }
+
+    /** Answers a Range request with the part asked of the file it has now, whatever its If-Range says (a broken host). */
+    ArchiveHost ignoreIfRange() {
+        this.ignoreIfRange = true;
+        return this;
     }
 
     /** Sends about {@code bytesPerSecond} (0: as fast as it goes). */
@@ -101,7 +113,14 @@ final class ArchiveHost implements AutoCloseable {
                 ex.sendResponseHeaders(302, -1);
                 return;
             }
-            Served f = path.startsWith("/files/") ? files.get(path.substring("/files/".length())) : null;
+            String query = ex.getRequestURI().getQuery();
+            // a Google Drive-like link, /uc?export=download&id=<name>: every file's path ends in uc
+            String driveId = path.equals("/uc") && query != null
+                    ? java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
+                            .findFirst().orElse(null)
+                    : null;
+            Served f = path.startsWith("/files/") ? files.get(path.substring("/files/".length()))
+                    : driveId != null ? files.get(driveId) : null;
             if (f == null) {
                 record(ex, range, ifRange, 404);
                 ex.sendResponseHeaders(404, -1);
@@ -110,7 +129,7 @@ final class ArchiveHost implements AutoCloseable {
             long start = 0;
             int status = 200;
             Matcher m = range == null ? null : RANGE.matcher(range);
-            boolean validatorHolds = ifRange == null || ifRange.equals(f.etag()) || ifRange.equals(f.lastModified());
+            boolean validatorHolds = ignoreIfRange || ifRange == null || ifRange.equals(f.etag()) || ifRange.equals(f.lastModified());
             if (m != null && m.matches() && validatorHolds) {
                 start = Long.parseLong(m.group(1));
                 if (start >= f.bytes().length) {
