@@ -43,8 +43,9 @@ public final class ArchiveFetch {
     private final ArchiveListing listing;
     private final ArchiveTransfer transfer;
     private final Map<String, Path> fetched = new LinkedHashMap<>();
+    private final HostCredentials credentials;
 
-    public ArchiveFetch(Path dataDir, List<String> urls, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
+    public ArchiveFetch(Path dataDir, List<String> urls, HostCredentials credentials, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
                         RunControl run, ArchiveProgress progress, ArchiveListing listing) {
         this.files = new ArchiveFiles(dataDir.resolve("archives"));
         this.urls = urls;
@@ -54,6 +55,7 @@ public final class ArchiveFetch {
         this.progress = progress;
         this.listing = listing;
         this.transfer = new ArchiveTransfer(diskFull, run, progress);
+        this.credentials = credentials;
     }
 
     /**
@@ -108,7 +110,8 @@ public final class ArchiveFetch {
         Message in = exchange.getIn();
         // only Camel's own headers stay; nothing else of the exchange is sent to the host
         in.removeHeaders("*", "Camel*");
-        in.setHeader(Exchange.HTTP_URI, url);
+        // a user name and password in the URL answer the host's challenge, not a part of the request line
+        in.setHeader(Exchange.HTTP_URI, credentials.requestUri(url));
         in.setHeader(Exchange.HTTP_METHOD, "GET");
         in.setHeader("Accept-Encoding", "identity");
         in.setBody("");

@@ -14,8 +14,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * Camel's HTTP client as this tool needs it (the component's {@code httpClientConfigurer}): a
  * redirect is followed only to an http or https location, the client never repeats a request by
- * itself (the routes' redelivery policy is the only retry, and it passes the pacing), and no
- * compressed transfer encoding is asked for.
+ * itself (the routes' redelivery policy is the only retry, and it passes the pacing), no
+ * compressed transfer encoding is asked for, and a host's challenge is answered with the user name and
+ * password its URL held ({@link HostCredentials}).
  */
 public final class HttpClientSetup implements HttpClientConfigurer {
 
@@ -35,8 +36,15 @@ public final class HttpClientSetup implements HttpClientConfigurer {
     /** The start of the message a refused redirect raises, for the classifier. */
     static final String NOT_HTTP = "redirect to a location that is not http(s): ";
 
+    private final HostCredentials credentials;
+
+    public HttpClientSetup(HostCredentials credentials) {
+        this.credentials = credentials;
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
+        builder.setDefaultCredentialsProvider(credentials);
         builder.setRedirectStrategy(new HttpOnlyRedirects());
         builder.disableAutomaticRetries();
         builder.disableContentCompression();

@@ -111,7 +111,8 @@ final class Wiring {
         main.bind("dispatchRecheck", new DispatchRecheck(planner, imports));
         main.bind("planFile", new PlanFile(planner, workspace));
         ArchiveProgress archiveProgress = new ArchiveProgress();
-        ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(),
+        HostCredentials hostCredentials = new HostCredentials();
+        ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(), hostCredentials,
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
@@ -120,7 +121,8 @@ final class Wiring {
         main.bind("importsInFlight", importsInFlight);
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
-        main.bind("httpClientSetup", new HttpClientSetup());
+        main.bind("hostCredentials", hostCredentials);
+        main.bind("httpClientSetup", new HttpClientSetup(hostCredentials));
         main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),

@@ -368,6 +368,43 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * An archive behind a login, its user name and password in the URL ({@code http://user:pass@host/…},
+     * which Camel's HTTP client refuses as it is): the request goes without them, the host's 401 is
+     * answered with them, and the password is written nowhere and shown nowhere.
+     */
+    @Test
+    void anArchiveBehindALoginIsFetchedWithTheUserAndPasswordOfItsUrl(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").requireLogin("alice:l0gin@S3cret");
+            String url = host.shareUrl("videos.rar").replace("http://", "http://alice:l0gin%40S3cret@");
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, url));
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertTrue(host.requests().stream().anyMatch(r -> r.status() == 401), "the host asked: " + host.requests());
+            assertTrue(host.requests().stream().anyMatch(r -> r.path().startsWith("/files/") && r.status() == 200),
+                    "and was answered: " + host.requests());
+            for (String secret : List.of("l0gin@S3cret", "l0gin%40S3cret")) {
+                assertFalse(outcome.stdout().contains(secret) || outcome.stderr().contains(secret), "shown");
+                try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+                    for (Path f : files.filter(Files::isRegularFile).filter(f -> size(f) < 1 << 20).toList()) {
+                        assertFalse(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).contains(secret),
+                                secret + " in " + f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A host that announces no length: an HTTP/1.0 answer whose end is the connection closing, as old
      * servers and some proxies send it; it sends {@code send} bytes of the archive, then closes.
      */

@@ -42,6 +42,7 @@ final class ArchiveHost implements AutoCloseable {
     private volatile long cutAfter = -1;
     private volatile long announced = -1;
     private volatile boolean ignoreIfRange;
+    private volatile String login;
 
     ArchiveHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -64,6 +65,12 @@ final class ArchiveHost implements AutoCloseable {
     /** A Google Drive-like link to a file: {@code /uc?export=download&id=<name>}, served without a redirect. */
     String driveUrl(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/uc?export=download&id=" + name;
+    }
+
+    /** Answers every request 401 (Basic) unless it carries this {@code user:password}. */
+    ArchiveHost requireLogin(String userColonPassword) {
+        this.login = userColonPassword;
+        return this;
     }
 
     /** Answers a Range request with the part asked of the file it has now, whatever its If-Range says (a broken host). */
@@ -119,6 +126,14 @@ final class ArchiveHost implements AutoCloseable {
                     ? java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
                             .findFirst().orElse(null)
                     : null;
+            String login = this.login;
+            if (login != null && !("Basic " + java.util.Base64.getEncoder().encodeToString(login.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8))).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                record(ex, range, ifRange, 401);
+                ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"files\"");
+                ex.sendResponseHeaders(401, -1);
+                return;
+            }
             Served f = path.startsWith("/files/") ? files.get(path.substring("/files/".length()))
                     : driveId != null ? files.get(driveId) : null;
             if (f == null) {

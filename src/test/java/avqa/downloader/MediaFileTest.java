@@ -204,4 +204,28 @@ class MediaFileTest extends LoopbackServerTest {
         assertTrue(log.contains("Failed: " + id + " [transient] ffmpeg did not finish in time and was stopped "
                 + "(avqa.extract.timeout)" + System.lineSeparator()), log);
     }
+    /**
+     * A mirror's plain media-file URLs with a user name and password in them ({@code http://user:pass@host/…},
+     * which Camel's HTTP client refuses as it is) take the fast path all the same, and the password is
+     * written nowhere.
+     */
+    @Test
+    void aMirrorUrlWithALoginInItTakesTheFastPath(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("loginfile", 2);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        String template = server.mediaFileTemplate().replace("http://", "http://lab:f4stS3cret@");
+
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, template));
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertEquals(1, server.hits(id).size(), id + ": one request, no yt-dlp look-ahead");
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
+        assertFalse(outcome.stdout().contains("f4stS3cret") || outcome.stderr().contains("f4stS3cret"));
+        assertFalse(Files.readString(data.resolve("avqa_download.log")).contains("f4stS3cret"));
+        assertFalse(Files.readString(data.resolve("metadata/provenance.jsonl")).contains("f4stS3cret"));
+    }
 }
