@@ -119,20 +119,26 @@ public final class WorkArea {
         }
     }
 
-    /** Empties this process's area at the end of a run, when nothing is in flight any more. */
+    /**
+     * Empties this process's area at the end of a run, when nothing is in flight any more; an ffmpeg that a
+     * timed-out yt-dlp left running (no longer the run's descendant) is stopped with it.
+     */
     public void clear() {
+        stopProcessesUsing(area);
         FileTrees.deleteTree(area, false);
     }
 
     /**
      * Stops yt-dlp/ffmpeg processes whose arguments name a file under {@code dir}: what a killed run
-     * of this data directory left behind (the data directory lock guarantees no live run owns them).
+     * of this data directory left behind (the data directory lock guarantees no live run owns them), or
+     * a timed-out yt-dlp's ffmpeg (yt-dlp names its files to ffmpeg as {@code file:<path>}).
      */
     static void stopProcessesUsing(Path dir) {
         String prefix = dir.toString() + "/";
+        String asUrl = "file:" + prefix;
         ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(args -> java.util.Arrays.stream(args)
-                        .anyMatch(a -> a.startsWith(prefix))).orElse(false))
+                        .anyMatch(a -> a.startsWith(prefix) || a.startsWith(asUrl))).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -66,7 +66,8 @@ public final class YtDlp {
     List<String> common(String output, String print, String printFile) {
         String format = settings.get("avqa.video-format");
         List<String> args = new ArrayList<>(List.of(
-                "--ignore-config", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
+                // --no-update: no "your yt-dlp is older than 90 days" nag, which became a failure's last_error
+                "--ignore-config", "--no-update", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
                 // pages the source answers instead of a video are kept in the work directory, so a
                 // bot-check or rate-limit page can be told from a wrong URL
                 "--write-pages",
@@ -154,6 +155,9 @@ public final class YtDlp {
      * The file a successful run wrote becomes the job's video; otherwise the classified failure is
      * thrown (an IP-wide one starts the cool-down).
      */
+    /** What yt-dlp says of a file over --max-filesize whose length was announced. */
+    static final String TOO_LARGE = "larger than max-filesize";
+
     public void outcome(@Variable("job") VideoJob job, @Body ExecResult result) {
         String stderr = FailureClassifier.text(result.getStderr());
         if (result.getExitValue() != 0) {
@@ -164,8 +168,11 @@ public final class YtDlp {
         classifier.ytDlpWorked();
         job.fetched().byYtDlp(formatId(job.workDir()));
         Path file = WorkArea.downloadedFile(job.workDir());
-        if (file == null && stderr.contains("larger than max-filesize")) {
-            throw FailureClassifier.ytDlp(1, stderr, timeoutSeconds);
+        // yt-dlp says so on its standard output, and exits 0, having written nothing
+        String stdout = file == null ? FailureClassifier.text(result.getStdout()) : "";
+        if (file == null && (stderr.contains(TOO_LARGE) || stdout.contains(TOO_LARGE))) {
+            throw FailureClassifier.ytDlp(1, stdout.lines().filter(l -> l.contains(TOO_LARGE)).findFirst().orElse(stderr),
+                    timeoutSeconds);
         }
         if (file == null) {
             throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file",

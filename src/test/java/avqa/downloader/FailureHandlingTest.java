@@ -16,6 +16,31 @@ import org.junit.jupiter.api.io.TempDir;
 class FailureHandlingTest extends LoopbackServerTest {
 
 
+    /**
+     * A file over avqa.download.max-size that yt-dlp refuses (it says so on its standard output and exits
+     * 0, having written nothing) is recorded permanent, with yt-dlp's own words, and not asked again.
+     */
+    @Test
+    void aFileOverTheSizeCapThatYtDlpRefusesIsPermanent(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("toolarge", 2);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+
+        Fixture.Outcome outcome = Fixture.run(args, java.util.Map.of("AVQA_DOWNLOAD_MAX_SIZE", "100K"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            JsonNode r = Fixture.readJson(data.resolve("failed/" + id + ".json"));
+            assertEquals("permanent", r.get("category").asText(), r.toString());
+            assertTrue(r.get("last_error").asText().contains("larger than max-filesize"), r.toString());
+        }
+        int asked = ids.stream().mapToInt(id -> server.hits(id).size()).sum();
+        assertEquals(1, Fixture.run(args, java.util.Map.of("AVQA_DOWNLOAD_MAX_SIZE", "100K")).exit());
+        assertEquals(asked, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "not asked again");
+    }
+
     @Test
     void aVideoAnswered429TwiceCompletesAndTheGapsBetweenAttemptsGrow(@TempDir Path tmp) throws Exception {
         String id = "ratelimited";

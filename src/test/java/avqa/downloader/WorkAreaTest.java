@@ -1,0 +1,42 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a timed-out yt-dlp leaves running: its ffmpeg, no longer the run's descendant, names its files
+ * {@code file:<path>}; stopping the processes that use a work directory finds it by that name too,
+ * and leaves alone a process that names only a directory beside it.
+ */
+class WorkAreaTest {
+
+    @Test
+    void aProcessNamingAWorkFileAsAFileUrlIsStoppedAndOneBesideItIsNot(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("work/video1"));
+        Path beside = Files.createDirectories(tmp.resolve("work/video10"));
+        // real processes whose arguments name the files as yt-dlp hands them to ffmpeg
+        Process orphan = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", "file:" + dir.resolve("video.temp.mp4")).start();
+        Process plain = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", dir.resolve("video.f0.mp4").toString()).start();
+        Process other = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", "file:" + beside.resolve("video.temp.mp4")).start();
+        try {
+            Fixture.await("the processes to show their arguments", 10_000, () -> orphan.info().arguments().isPresent()
+                    && plain.info().arguments().isPresent() && other.info().arguments().isPresent());
+
+            WorkArea.stopProcessesUsing(dir);
+
+            assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the file: one is stopped");
+            assertTrue(plain.waitFor(10, TimeUnit.SECONDS), "the plain path one is stopped");
+            assertFalse(other.waitFor(500, TimeUnit.MILLISECONDS), "one using the directory beside it runs on");
+        } finally {
+            orphan.destroyForcibly();
+            plain.destroyForcibly();
+            other.destroyForcibly();
+        }
+    }
+}
