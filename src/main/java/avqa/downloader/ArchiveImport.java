@@ -35,13 +35,15 @@ public final class ArchiveImport {
     private final DiskFull diskFull;
     private final String videoExt;
     private final long maxEntryBytes;
+    private final RunControl run;
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger alreadyComplete = new AtomicInteger();
     private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
-                         ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes) {
+                         ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes, RunControl run) {
+        this.run = run;
         this.local = local;
         this.fetched = fetched;
         this.planner = planner;
@@ -144,7 +146,12 @@ public final class ArchiveImport {
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
+            // a stop of the run stops bsdtar too: the entry stays pending, it is not damaged
+            run.checkRunning();
             IOException other = diskFull.check(e);
+            if (other instanceof BsdtarStream.Stopped stopped) {
+                throw new VideoFailure.Transient(stopped.getMessage(), "");
+            }
             throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",
                     String.valueOf(other.getMessage()));
         }

@@ -99,6 +99,10 @@ final class BsdtarStream extends FilterInputStream {
     private void checkExit() throws IOException {
         try {
             int exit = process.waitFor();
+            if (exit > 128) {
+                // a signal ended it (a stop of the run, the OOM killer): not the archive's fault
+                throw new Stopped("bsdtar was stopped (signal " + (exit - 128) + ") while it read " + archive);
+            }
             if (exit != 0) {
                 String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
                         .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + exit);
@@ -107,6 +111,13 @@ final class BsdtarStream extends FilterInputStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + archive);
+        }
+    }
+
+    /** bsdtar was ended by a signal, not by what it read. */
+    static final class Stopped extends IOException {
+        Stopped(String message) {
+            super(message);
         }
     }
 

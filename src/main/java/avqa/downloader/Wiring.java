@@ -120,7 +120,7 @@ final class Wiring {
         ImportsInFlight importsInFlight = new ImportsInFlight(run);
         main.bind("importsInFlight", importsInFlight);
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
-                importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size")));
+                importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run));
         main.bind("hostCredentials", hostCredentials);
         main.bind("httpClientSetup", new HttpClientSetup(hostCredentials));
         main.bind("http", new LazyTlsHttpComponent());
