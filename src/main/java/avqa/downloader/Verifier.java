@@ -172,11 +172,23 @@ public final class Verifier {
         }
     }
 
+    /** The judgement of one file so far (null: not judged). */
+    Probe judged(Path file) {
+        return probes.get(file);
+    }
+
     /** Judges one ffprobe report. */
     public void record(@Variable("check") Check check, @Body ExecResult result) {
         String out = FailureClassifier.text(result.getStdout());
         if (result.getExitValue() != 0 && run.isStopping()) {
             return; // stopped, not checked: never judged invalid
+        }
+        if (FailureClassifier.KILLED.contains(result.getExitValue())) {
+            // ffprobe ran out of time (avqa.extract.timeout) or was killed (the OOM killer): the file is not
+            // judged, and never moved aside for it
+            org.slf4j.LoggerFactory.getLogger("avqa.verify").warn("ffprobe was stopped (exit {}) while it checked {}: "
+                    + "not judged; run --verify again", result.getExitValue(), workspace.root().relativize(check.file()));
+            return;
         }
         if (result.getExitValue() != 0) {
             probes.put(check.file(), new Probe(false, 0, 0, "not a readable media file"));

@@ -62,6 +62,28 @@ class ToolTimeoutTest {
         assertTrue(f.getMessage().contains("ffprobe did not finish in time"), f.getMessage());
     }
 
+        /**
+     * {@code --verify}: a file whose ffprobe ran out of time (or was killed) is not judged, so {@code --repair}
+     * never moves a good video aside for it; one that ffprobe reads and finds wanting still is.
+     */
+    @Test
+    void verifyDoesNotJudgeAFileWhoseFfprobeWasStopped(@TempDir Path dir) throws Exception {
+        Path videos = Files.createDirectories(dir.resolve("videos"));
+        Path fifo = videos.resolve("stuck.mp4");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path text = Files.writeString(videos.resolve("text.mp4"), "not a video");
+        RunControl run = new RunControl();
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        Verifier verifier = new Verifier(new Workspace(dir, "mp4", "wav"), run, null, null, List.of(), null, null, 0, 0);
+
+        verifier.record(new Verifier.Check("stuck", true, fifo), exec("ffprobe", ffmpeg.probe(fifo)));
+        verifier.record(new Verifier.Check("text", true, text), new DefaultExecCommandExecutor().execute(
+                new ExecCommand("ffprobe", ffmpeg.probe(text), null, 20_000L, Set.of(), null, null, false, LoggingLevel.OFF)));
+
+        assertEquals(null, verifier.judged(fifo), "stopped: not judged");
+        assertEquals(false, verifier.judged(text).valid(), "read, and not a video");
+    }
+
     /** The command as the routes' exec endpoint runs it, with the timeout. */
     private static ExecResult exec(String tool, List<String> args) {
         long start = System.nanoTime();
