@@ -179,17 +179,21 @@ public final class ArchiveFetch {
                 throw FailureClassifier.httpStatus(code);
             }
             files.writeMeta(url, in, total, false);
-            long written = transfer.copy(body, part, start, total, name, url);
+            String resume = resumeNote(url);
+            long written = transfer.copy(body, part, start, total, name, url, resume);
             long size = start + written;
+            if (total >= 0 && size > total) {
+                files.discard(url);
+                throw new VideoFailure.Transient("more came of " + name + " than the " + human(total) + " the server "
+                        + "announced (an answer compressed on the way, though none was asked for?); what came is dropped, "
+                        + "and a later attempt fetches it whole again", "");
+            }
             if (total >= 0 && size != total) {
-                if (size > total) {
-                    files.discard(url);
-                }
                 throw new VideoFailure.Transient("got " + human(size) + " of the " + human(total) + " of " + name
-                        + " the server announced; what came is kept, and a later attempt resumes there", "");
+                        + " the server announced; " + resume, "");
             }
             if (total < 0) {
-                unannouncedLength(url, name, size);
+                unannouncedLength(url, name, size, resume);
             }
             finish(url, size);
         } finally {
@@ -202,13 +206,23 @@ public final class ArchiveFetch {
      * The host announced no length, so a connection that closed early looks like the end of the file:
      * the archive must read to its end before it counts as whole.
      */
-    private void unannouncedLength(String url, String name, long size) throws IOException {
+    /**
+     * What becomes of the bytes that came when a download breaks off: a part resumes only under the
+     * host's validator (a strong ETag, or a Last-Modified date); without one the next attempt starts over.
+     */
+    private String resumeNote(String url) {
+        JsonNode meta = files.meta(url);
+        return meta != null && ArchiveFiles.validator(meta) != null
+                ? "what came is kept, and a later attempt resumes there"
+                : "the host gives no ETag or Last-Modified to resume under, so a later attempt fetches it whole again";
+    }
+
+    private void unannouncedLength(String url, String name, long size, String resume) throws IOException {
         switch (listing.check(files.part(url))) {
             case WHOLE -> LOG.info("The host announced no length for {}; the {} that came read as a whole archive",
                     name, human(size));
             case DAMAGED -> throw new VideoFailure.Transient("the host announced no length for " + name + ", and the "
-                    + human(size) + " that came do not read as a whole archive (cut short?); what came is kept, and a "
-                    + "later attempt resumes there", "");
+                    + human(size) + " that came do not read as a whole archive (cut short?); " + resume, "");
             case UNCHECKED -> LOG.warn("The host announced no length for {}, and it cannot be checked without bsdtar: "
                     + "the {} that came are taken as whole", name, human(size));
         }

@@ -71,9 +71,11 @@ final class ArchiveTransfer {
 
     /**
      * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
-     * further than the announced length; returns how many bytes came.
+     * further than the announced length; returns how many bytes came. {@code resume} says what becomes of
+     * them if it breaks off.
      */
-    long copy(InputStream body, Path part, long start, long total, String name, String url) throws IOException {
+    long copy(InputStream body, Path part, long start, long total, String name, String url, String resume)
+            throws IOException {
         announce(name, url, part, start, total);
         long written = 0;
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -94,7 +96,7 @@ final class ArchiveTransfer {
             diskFull.check(e);
             run.checkRunning();
             throw new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(start + written)
-                    + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; what came is kept, and a later attempt resumes there",
+                    + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
                     String.valueOf(e.getMessage()));
         }
         return written;

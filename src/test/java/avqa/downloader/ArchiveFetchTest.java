@@ -253,6 +253,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing imported from a short file");
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertTrue(log.contains("do not read as a whole archive (cut short?)"), log);
+            assertTrue(log.contains("no ETag or Last-Modified to resume under, so a later attempt fetches it whole again"),
+                    "no promise of a resume it cannot make: " + log);
             assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
             assertEquals(3, host.requests(), "--retry-attempts 3");
         }
