@@ -44,8 +44,9 @@ public final class ArchiveFetch {
     private final ArchiveTransfer transfer;
     private final Map<String, Path> fetched = new LinkedHashMap<>();
     private final HostCredentials credentials;
+    private final long maxBytes;
 
-    public ArchiveFetch(Path dataDir, List<String> urls, HostCredentials credentials, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
+    public ArchiveFetch(Path dataDir, List<String> urls, HostCredentials credentials, long maxBytes, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
                         RunControl run, ArchiveProgress progress, ArchiveListing listing) {
         this.files = new ArchiveFiles(dataDir.resolve("archives"));
         this.urls = urls;
@@ -56,6 +57,7 @@ public final class ArchiveFetch {
         this.listing = listing;
         this.transfer = new ArchiveTransfer(diskFull, run, progress);
         this.credentials = credentials;
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -178,10 +180,18 @@ public final class ArchiveFetch {
             } else {
                 throw FailureClassifier.httpStatus(code);
             }
+            if (total > maxBytes) {
+                files.discard(url);
+                throw tooLarge(name, "its host announces " + human(total));
+            }
             files.writeMeta(url, in, total, false);
             String resume = resumeNote(url);
-            long written = transfer.copy(body, part, start, total, name, url, resume);
+            long written = transfer.copy(body, part, start, total, maxBytes, name, url, resume);
             long size = start + written;
+            if (size > maxBytes) {
+                files.discard(url);
+                throw tooLarge(name, "more than that came, and its host announced no length");
+            }
             if (total >= 0 && size > total) {
                 files.discard(url);
                 throw new VideoFailure.Transient("more came of " + name + " than the " + human(total) + " the server "
@@ -206,6 +216,11 @@ public final class ArchiveFetch {
      * The host announced no length, so a connection that closed early looks like the end of the file:
      * the archive must read to its end before it counts as whole.
      */
+    private VideoFailure tooLarge(String name, String why) {
+        return new VideoFailure.Permanent(name + " is larger than avqa.archive.max-size (" + human(maxBytes) + "): "
+                + why + "; it is not taken, and what came is dropped", "");
+    }
+
     /**
      * What becomes of the bytes that came when a download breaks off: a part resumes only under the
      * host's validator (a strong ETag, or a Last-Modified date); without one the next attempt starts over.

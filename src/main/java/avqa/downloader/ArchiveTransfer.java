@@ -71,10 +71,10 @@ final class ArchiveTransfer {
 
     /**
      * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
-     * further than the announced length; returns how many bytes came. {@code resume} says what becomes of
+     * further than the announced length, or {@code max} when there is none; returns how many bytes came. {@code resume} says what becomes of
      * them if it breaks off.
      */
-    long copy(InputStream body, Path part, long start, long total, String name, String url, String resume)
+    long copy(InputStream body, Path part, long start, long total, long max, String name, String url, String resume)
             throws IOException {
         announce(name, url, part, start, total);
         long written = 0;
@@ -88,7 +88,7 @@ final class ArchiveTransfer {
                 out.write(ByteBuffer.wrap(buf, 0, n));
                 written += n;
                 progress.advance(n);
-                if (total >= 0 && start + written > total) {
+                if (total >= 0 && start + written > total || start + written > max) {
                     break;
                 }
             }

@@ -113,6 +113,7 @@ final class Wiring {
         ArchiveProgress archiveProgress = new ArchiveProgress();
         HostCredentials hostCredentials = new HostCredentials();
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(), hostCredentials,
+                settings.bytes("avqa.archive.max-size"),
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);

@@ -407,8 +407,44 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * avqa.archive.max-size: an archive announced larger is not taken, and a body of no announced length
+     * that never ends is stopped there; neither leaves its bytes behind, and each is said in one line.
+     */
+    @Test
+    void anArchiveLargerThanTheCapIsNotTakenAnnouncedOrEndless(@TempDir Path tmp) throws Exception {
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        Map<String, String> cap = Map.of("AVQA_ARCHIVE_MAX_SIZE", "2M");
+
+        try (CloseDelimitedHost host = new CloseDelimitedHost(archive, -1)) {
+            Path data = tmp.resolve("endless");
+            long start = System.currentTimeMillis();
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.url()), cap);
+            assertTrue(System.currentTimeMillis() - start < 60_000, "not held by the endless body");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("videos.rar is larger than avqa.archive.max-size (2.0 MiB): more than that came, and its "
+                    + "host announced no length; it is not taken, and what came is dropped"), log);
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+            assertEquals(1, host.requests(), "not tried again: " + log);
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        }
+
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").announce(3 << 20);
+            Path data = tmp.resolve("announced");
+            Fixture.run(args(data, meta, host.shareUrl("videos.rar")), cap);
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("videos.rar is larger than avqa.archive.max-size (2.0 MiB): its host announces 3.0 MiB"),
+                    log);
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+        }
+    }
+
+    /**
      * A host that announces no length: an HTTP/1.0 answer whose end is the connection closing, as old
-     * servers and some proxies send it; it sends {@code send} bytes of the archive, then closes.
+     * servers and some proxies send it; it sends {@code send} bytes of the archive, then closes (-1: the
+     * archive again and again, for ever).
      */
     static final class CloseDelimitedHost implements AutoCloseable {
         private final java.net.ServerSocket socket;
@@ -429,6 +465,12 @@ class ArchiveFetchTest extends LoopbackServerTest {
                         java.io.OutputStream out = c.getOutputStream();
                         out.write(("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
                                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                        if (send < 0) {
+                            // a body that never ends: the archive again and again
+                            while (!socket.isClosed()) {
+                                out.write(archive);
+                            }
+                        }
                         out.write(archive, 0, send);
                         out.flush();
                     } catch (java.io.IOException closed) {

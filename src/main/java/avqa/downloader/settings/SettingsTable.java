@@ -64,6 +64,9 @@ public final class SettingsTable {
                     "do not fetch the dataset's own archive (v2.0: the authors' clip RAR)"),
             property("avqa.archive.url", "", Checks.HTTP_URL,
                     "the dataset's own archive (default: the dataset's; music-avqa-v2: the authors' clip RAR on Dropbox)"),
+            property("avqa.archive.max-size", "200G", Checks.SIZE,
+                    "an archive by URL larger than this is not taken: announced so, or grown past it (a body of no "
+                            + "announced length that never ends)"),
             property("avqa.archive.max-entry-size", "4G", Checks.SIZE,
                     "an archive entry larger than this is not read further (a video of the dataset is far smaller)"),
             action("--dry-run", "fetch the annotations, plan, report the coverage, write plan.json; download nothing"),
