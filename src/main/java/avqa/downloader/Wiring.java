@@ -123,6 +123,7 @@ final class Wiring {
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run));
         main.bind("hostCredentials", hostCredentials);
+        main.bind("downloadSizeWatch", new DownloadSizeWatch(settings.bytes("avqa.download.max-size")));
         main.bind("httpClientSetup", new HttpClientSetup(hostCredentials));
         main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),

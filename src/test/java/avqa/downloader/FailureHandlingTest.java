@@ -41,6 +41,36 @@ class FailureHandlingTest extends LoopbackServerTest {
         assertEquals(asked, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "not asked again");
     }
 
+    /**
+     * A body of no announced length that never ends, on yt-dlp's path (whose --max-filesize lets it
+     * through): yt-dlp is stopped once a file of its work directory passes avqa.download.max-size, long
+     * before the deadline, and the video is permanent; nothing is left behind.
+     */
+    @Test
+    void anEndlessBodyOnYtDlpsPathIsStoppedAtTheSizeCap(@TempDir Path tmp) throws Exception {
+        String id = "endlessytdlp";
+        server.serve(id, clip).failAlways(id, MediaServer.Fault.ENDLESS);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--rate-limit", "4M"));
+
+        long start = System.currentTimeMillis();
+        Fixture.Outcome outcome = Fixture.run(args, java.util.Map.of("AVQA_DOWNLOAD_MAX_SIZE", "2M",
+                "AVQA_DOWNLOAD_TIMEOUT", "120"));
+        long took = System.currentTimeMillis() - start;
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertTrue(took < 60_000, "stopped at the cap, not by the 120 s deadline: " + took + " ms");
+        JsonNode r = Fixture.readJson(data.resolve("failed/" + id + ".json"));
+        assertEquals("permanent", r.get("category").asText(), r.toString());
+        assertTrue(r.get("reason").asText().contains("larger than avqa.download.max-size (2.0 MiB): yt-dlp was stopped after"),
+                r.toString());
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing left behind");
+        assertEquals(List.of(), Fixture.processesUsing(data), "no yt-dlp left");
+    }
+
     @Test
     void aVideoAnswered429TwiceCompletesAndTheGapsBetweenAttemptsGrow(@TempDir Path tmp) throws Exception {
         String id = "ratelimited";
