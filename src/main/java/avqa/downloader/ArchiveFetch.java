@@ -216,6 +216,21 @@ public final class ArchiveFetch {
      * The host announced no length, so a connection that closed early looks like the end of the file:
      * the archive must read to its end before it counts as whole.
      */
+    /** Whether a file begins as a web page does ({@code <!DOCTYPE}, {@code <html}, any tag after blanks). */
+    static boolean looksLikeAPage(Path file) {
+        byte[] head = new byte[512];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return false;
+        }
+        String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading()
+                .replaceFirst("^\uFEFF|^\u00EF\u00BB\u00BF", "").toLowerCase(Locale.ROOT);
+        return start.startsWith("<!doctype") || start.startsWith("<html") || start.startsWith("<?xml")
+                || start.startsWith("<head") || start.startsWith("<body") || start.startsWith("<");
+    }
+
     private VideoFailure tooLarge(String name, String why) {
         return new VideoFailure.Permanent(name + " is larger than avqa.archive.max-size (" + human(maxBytes) + "): "
                 + why + "; it is not taken, and what came is dropped", "");
@@ -272,14 +287,18 @@ public final class ArchiveFetch {
     private void finish(String url, long size) throws IOException {
         Path part = files.part(url);
         String name = files.file(url).getFileName().toString();
-        if (!ArchiveFormat.laterPart(part.getFileName().toString().replaceFirst("\\.part$", ""))) {
+        if (!ArchiveFormat.numberedPart(part.getFileName().toString().replaceFirst("\\.part$", ""))) {
             try {
                 ArchiveFormat.of(part);
             } catch (BadInputException notAnArchive) {
-                // an interstitial page sent as a download, say: never kept under the archive's name
-                files.discard(url);
-                throw new VideoFailure.Permanent("what the link gave for " + name + " (" + human(size) + ") is not a zip, "
-                        + "tar, tar.gz, RAR or 7z archive (a web page where the file should be?); it is not kept", "");
+                // an interstitial page sent as a download, say: never kept under the archive's name, so that the
+                // next run asks again (a file of another kind is kept: fetching it again would not change it,
+                // and its import says what it is not)
+                if (looksLikeAPage(part)) {
+                    files.discard(url);
+                    throw new VideoFailure.Permanent("what the link gave for " + name + " (" + human(size) + ") is a web "
+                            + "page, not a zip, tar, tar.gz, RAR or 7z archive; it is not kept", "");
+                }
             }
         }
         Path file = files.finish(url, size);

@@ -120,20 +120,22 @@ final class ArchiveFiles {
             return dir.resolve("archive-" + hash);
         }
         Path plain = dir.resolve(last);
+        Matcher ext = ARCHIVE_NAME.matcher(last);
+        Path hashed = ext.matches() ? dir.resolve(ext.group(1) + "-" + hash + ext.group(2)) : dir.resolve(last + "-" + hash);
         String owner = ownerOf(plain);
         if (owner != null && owner.equals(sha(url))) {
             return plain;
         }
-        if (owner == null && ARCHIVE_NAME.matcher(last).matches()) {
-            return plain;
+        // the record of this URL's own archive, wherever another URL's held the plain name then
+        if (sha(url).equals(ownerOf(hashed))) {
+            return hashed;
         }
-        Matcher ext = ARCHIVE_NAME.matcher(last);
-        return ext.matches() ? dir.resolve(ext.group(1) + "-" + hash + ext.group(2)) : dir.resolve(last + "-" + hash);
+        return owner == null && ext.matches() ? plain : hashed;
     }
 
     /** A file name that says it is an archive, or a part of one: its stem and its extension. */
     private static final Pattern ARCHIVE_NAME = Pattern.compile(
-            "(?i)(.+?)(\\.(?:zip|rar|7z|tar|tgz|tbz2?|txz|tar\\.(?:gz|bz2|xz))(?:\\.\\d{1,3})?|\\.part\\d+\\.rar|\\.z\\d{2})");
+            "(?i)(.+?)(\\.(?:zip|rar|7z|tar|tgz|tbz2?|txz|tar\\.(?:gz|bz2|xz))(?:\\.\\d{1,4})?|\\.part\\d+\\.rar|\\.z\\d{2})");
 
     /** The URL hash in the record of {@code file}, or null when there is none. */
     private static String ownerOf(Path file) {
@@ -171,7 +173,9 @@ final class ArchiveFiles {
         }
     }
 
-    private static String sha(String s) {
+    /** The hash of a URL, its user name and password left out (a hash of a weak password could be guessed). */
+    private static String sha(String url) {
+        String s = HostCredentials.withoutUserInfo(url);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

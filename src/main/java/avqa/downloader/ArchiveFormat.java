@@ -48,11 +48,12 @@ public enum ArchiveFormat {
     }
 
     /**
-     * Whether a file of this name is a later byte-part of a split archive ({@code a.zip.002}, {@code a.7z.003},
-     * {@code a.z01}), which starts mid-archive and has no archive's first bytes.
+     * Whether a file of this name may be a later byte-part of a split archive ({@code a.zip.002}, {@code a.7z.003},
+     * {@code a.z01}; {@code a.zip.01} too, in a split numbered from {@code .00}), which starts mid-archive
+     * and has no archive's first bytes.
      */
-    public static boolean laterPart(String name) {
-        return name.matches("(?i).+\\.\\d{1,3}") && !PART.matcher(name).matches() || name.matches("(?i).+\\.z\\d{2}");
+    public static boolean numberedPart(String name) {
+        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2})");
     }
 
     private static boolean startsWith(byte[] head, int n, int... magic) {

@@ -47,11 +47,13 @@ public final class DownloadSizeWatch {
         }
     }
 
-    /** Stops watching: yt-dlp has ended. */
+    /** Stops watching: yt-dlp has ended. A look under way ends first, so none stops what comes next. */
     public void stop(@Variable("job") VideoJob job) {
-        ScheduledFuture<?> f = watched.remove(job.workDir());
-        if (f != null) {
-            f.cancel(false);
+        synchronized (this) {
+            ScheduledFuture<?> f = watched.remove(job.workDir());
+            if (f != null) {
+                f.cancel(false);
+            }
         }
     }
 
@@ -64,20 +66,27 @@ public final class DownloadSizeWatch {
     public void fail(@Variable("job") VideoJob job) {
         Long size = stopped.remove(job.workDir());
         throw new VideoFailure.Permanent("the file is larger than avqa.download.max-size (" + ArchiveFetch.human(maxBytes)
-                + "): yt-dlp was stopped after " + ArchiveFetch.human(size == null ? maxBytes : size)
-                + ", its host having announced no length", "");
+                + "): yt-dlp was stopped once a file it wrote reached " + ArchiveFetch.human(size == null ? maxBytes : size),
+                "");
     }
 
     private void look(Path dir) {
         long largest = largestFile(dir);
-        if (largest > maxBytes && stopped.putIfAbsent(dir, largest) == null) {
-            WorkArea.stopProcessesUsing(dir);
+        synchronized (this) {
+            if (largest > maxBytes && watched.containsKey(dir) && stopped.putIfAbsent(dir, largest) == null) {
+                WorkArea.stopProcessesUsing(dir);
+            }
         }
     }
 
+    /**
+     * The largest file being downloaded in {@code dir}; not a merge's output ({@code .temp.}), which holds
+     * the video and the audio together, each of which may come up to the cap.
+     */
     static long largestFile(Path dir) {
         try (Stream<Path> files = Files.walk(dir, 2)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
+            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().contains(".temp."))
+                    .mapToLong(f -> {
                 try {
                     return Files.size(f);
                 } catch (IOException gone) {

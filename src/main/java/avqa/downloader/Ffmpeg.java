@@ -111,9 +111,13 @@ public final class Ffmpeg {
      */
     static final int SIGNALLED = 255;
 
-    /** Whether ffmpeg's exit says a signal ended it (its timeout's SIGTERM, or a SIGKILL). */
-    static boolean stoppedBySignal(int exit) {
-        return exit == SIGNALLED || FailureClassifier.KILLED.contains(exit);
+    /**
+     * Whether ffmpeg's exit says a signal ended it (its timeout's SIGTERM, or a SIGKILL): 255 counts when
+     * ffmpeg said no error of its own ({@code problems}, its error lines), as later ffmpegs also exit
+     * with 255 for a failure (-1, EPERM), which they say.
+     */
+    static boolean stoppedBySignal(int exit, String problems) {
+        return FailureClassifier.KILLED.contains(exit) || exit == SIGNALLED && problems.isBlank();
     }
 
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
@@ -132,7 +136,7 @@ public final class Ffmpeg {
         if (exit != 0) {
             run.checkRunning();
             diskFull.check(problems, FailureClassifier.lastError(problems));
-            if (stoppedBySignal(exit)) {
+            if (stoppedBySignal(exit, problems)) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         FailureClassifier.lastError(problems));
             }

@@ -44,10 +44,47 @@ public final class HostCredentials implements CredentialsProvider {
         String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
         char[] password = decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray();
         byHost.put(key(uri.getScheme(), uri.getHost(), uri.getPort()), new UsernamePasswordCredentials(user, password));
+        return withoutUserInfo(url);
+    }
+
+    /** {@code url} without a user name and password; {@code url} itself when it has none (or is no URI). */
+    public static String withoutUserInfo(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException | NullPointerException notOne) {
+            return url;
+        }
+        if (uri.getRawUserInfo() == null || uri.getHost() == null) {
+            return url;
+        }
         String authority = uri.getRawAuthority();
         return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
                 + (uri.getRawPath() == null ? "" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /**
+     * For the JDK's HTTP client (the doctor's look at a URL): an authenticator that gives the URL's user name
+     * and password to its own scheme, host and port only; null when the URL holds none.
+     */
+    public static java.net.Authenticator authenticatorFor(String url) {
+        HostCredentials one = new HostCredentials();
+        one.requestUri(url);
+        if (one.byHost.isEmpty()) {
+            return null;
+        }
+        return new java.net.Authenticator() {
+            @Override
+            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                java.net.URL at = getRequestingURL();
+                if (getRequestorType() != RequestorType.SERVER || at == null) {
+                    return null;
+                }
+                UsernamePasswordCredentials c = one.byHost.get(key(at.getProtocol(), at.getHost(), at.getPort()));
+                return c == null ? null : new java.net.PasswordAuthentication(c.getUserName(), c.getUserPassword());
+            }
+        };
     }
 
     @Override
@@ -58,10 +95,10 @@ public final class HostCredentials implements CredentialsProvider {
         return byHost.get(key(scope.getProtocol(), scope.getHost(), scope.getPort()));
     }
 
-    /** A host and its port (the scheme's own when none is written). */
+    /** A scheme, host and port (the scheme's own when none is written): https credentials never go over http. */
     private static String key(String scheme, String host, int port) {
-        boolean tls = scheme != null && scheme.toLowerCase(Locale.ROOT).equals("https");
-        return host.toLowerCase(Locale.ROOT) + ":" + (port >= 0 ? port : tls ? 443 : 80);
+        String s = scheme == null ? "http" : scheme.toLowerCase(Locale.ROOT);
+        return s + "://" + host.toLowerCase(Locale.ROOT) + ":" + (port >= 0 ? port : s.equals("https") ? 443 : 80);
     }
 
     private static String decode(String s) {

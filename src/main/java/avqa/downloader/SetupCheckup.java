@@ -215,9 +215,16 @@ final class SetupCheckup {
     static Answer head(String address) {
         String url = Redact.url(address);
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(address)).timeout(HOST_TIMEOUT)
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL);
+            // a user name and password in the URL answer its host's challenge, as in the run (HostCredentials)
+            java.net.Authenticator login = HostCredentials.authenticatorFor(address);
+            if (login != null) {
+                builder.authenticator(login);
+            }
+            HttpClient client = builder.build();
+            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(HostCredentials.withoutUserInfo(address)))
+                    .timeout(HOST_TIMEOUT)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             // a host that does not take HEAD (405) is there all the same
             if (r.statusCode() >= 400 && r.statusCode() != 405) {

@@ -57,6 +57,8 @@ public final class Verifier {
     private java.util.function.Supplier<String> coverage = () -> "";
     private ClusterRecord cluster;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
+    /** Files whose ffprobe was stopped or killed: not judged, and no repair while any is. */
+    private final List<String> unchecked = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
     private final Map<String, FrameFolder> frameFolders = new ConcurrentHashMap<>();
     private final Map<String, String> rehashed = new ConcurrentHashMap<>();
@@ -96,6 +98,7 @@ public final class Verifier {
      */
     public List<Check> inventory() {
         probes.clear();
+        unchecked.clear();
         zeroSize.clear();
         frameFolders.clear();
         rehashed.clear();
@@ -186,8 +189,10 @@ public final class Verifier {
         if (FailureClassifier.KILLED.contains(result.getExitValue())) {
             // ffprobe ran out of time (avqa.extract.timeout) or was killed (the OOM killer): the file is not
             // judged, and never moved aside for it
+            String shown = workspace.root().relativize(check.file()).toString();
             org.slf4j.LoggerFactory.getLogger("avqa.verify").warn("ffprobe was stopped (exit {}) while it checked {}: "
-                    + "not judged; run --verify again", result.getExitValue(), workspace.root().relativize(check.file()));
+                    + "not judged; run --verify again", result.getExitValue(), shown);
+            unchecked.add(shown);
             return;
         }
         if (result.getExitValue() != 0) {
@@ -234,7 +239,7 @@ public final class Verifier {
             }
             r.checksums().against(Path.of(against), ours, Checksums.read(Path.of(against)));
         }
-        Report report = r.write(repair, run.isStopping(), coverage.get());
+        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.get());
         if (repair) {
             checksums.forget();
             checksums.compact();

@@ -141,7 +141,7 @@ final class VerifyReport {
         return sums;
     }
 
-    Verifier.Report write(boolean repair, boolean stopped, String coverage) {
+    Verifier.Report write(boolean repair, boolean stopped, List<String> unchecked, String coverage) {
         List<String> zero = zeroSize.stream().map(p -> workspace.root().relativize(p).toString()).sorted().toList();
         List<String> videoWithoutAudio = allVideos.stream().filter(id -> !allAudio.contains(id)).toList();
         List<String> audioWithoutVideo = allAudio.stream().filter(id -> !allVideos.contains(id)).toList();
@@ -159,7 +159,7 @@ final class VerifyReport {
         long completeReferenced = referenced.stream().filter(complete::contains).count();
         boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
                 && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty() && badFrames.isEmpty()
-                && framesWithoutVideo.isEmpty() && sums.clean();
+                && framesWithoutVideo.isEmpty() && sums.clean() && unchecked.isEmpty();
         boolean completeDataset = completeReferenced == referenced.size();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data_dir", workspace.root().toString());
@@ -172,6 +172,7 @@ final class VerifyReport {
         json.put("audio_without_video", audioWithoutVideo);
         json.put("not_complete_by_category", missingByCategory);
         json.put("unreferenced", new ArrayList<>(unreferenced));
+        json.put("not_checked", unchecked);
         if (!frameFolders.isEmpty()) {
             json.put("frames_folders", frameFolders.size());
             json.put("frames_fps", fps);
@@ -195,6 +196,7 @@ final class VerifyReport {
                     recordedComplete, referenced.size()));
             section(t, "recorded complete in the database but not valid in this data directory", notHere);
         }
+        section(t, "not checked (their ffprobe was stopped or killed; run --verify again)", unchecked);
         section(t, "invalid videos", invalidVideos.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         section(t, "invalid audio", invalidAudio.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         section(t, "zero-size files", zero);
@@ -215,6 +217,10 @@ final class VerifyReport {
 
         if (repair && stopped) {
             t.append("Repair skipped: the check was stopped before it finished.\n");
+        } else if (repair && !unchecked.isEmpty()) {
+            // a video not judged would count as missing: its audio and frames would be set aside as orphans
+            t.append(String.format("Repair skipped: %d files could not be checked; run --verify --repair again.%n",
+                    unchecked.size()));
         } else if (repair) {
             List<Path> moved = repair();
             json.put("repaired", moved.stream().map(Path::toString).toList());

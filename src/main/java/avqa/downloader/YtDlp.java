@@ -66,8 +66,7 @@ public final class YtDlp {
     List<String> common(String output, String print, String printFile) {
         String format = settings.get("avqa.video-format");
         List<String> args = new ArrayList<>(List.of(
-                // --no-update: no "your yt-dlp is older than 90 days" nag, which became a failure's last_error
-                "--ignore-config", "--no-update", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
+                "--ignore-config", "--no-playlist", "--no-progress", "--no-mtime", "--no-overwrites",
                 // pages the source answers instead of a video are kept in the work directory, so a
                 // bot-check or rate-limit page can be told from a wrong URL
                 "--write-pages",
@@ -78,12 +77,25 @@ public final class YtDlp {
                 "--max-filesize", String.valueOf(settings.bytes("avqa.download.max-size")),
                 "--output", output,
                 "--print-to-file", print, printFile));
+        if (takesNoUpdate()) {
+            // no "your yt-dlp is older than 90 days" nag, which became a failure's last_error
+            args.add("--no-update");
+        }
         if (!settings.get("avqa.proxy").isEmpty()) {
             // not on the command line, where any user of the machine sees it: in a file only we can read
             args.add("--config-locations");
             args.add(proxyConfig().toString());
         }
         return args;
+    }
+
+    /**
+     * Whether this yt-dlp takes {@code --no-update} (2023 on, surely: Debian's 2023.03.04 does; an older one
+     * would refuse every start with it). Its version is asked once a run, as the provenance record asks it.
+     */
+    private boolean takesNoUpdate() {
+        java.time.LocalDate d = tools.ytDlpDate();
+        return d != null && !d.isBefore(java.time.LocalDate.of(2023, 1, 1));
     }
 
     static Path privateFile(Path file, byte[] content) {

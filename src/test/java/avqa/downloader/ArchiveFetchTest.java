@@ -358,7 +358,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
 
             assertFalse(Files.exists(data.resolve("archives/videos.rar")), "a page never takes the archive's name");
             String log = Files.readString(data.resolve("avqa_download.log"));
-            assertTrue(log.contains("is not a zip, tar, tar.gz, RAR or 7z archive"), log);
+            assertTrue(log.contains("is a web page, not a zip, tar, tar.gz, RAR or 7z archive; it is not kept"), log);
             assertFalse(first.stderr().contains("Exception"), first.stderr());
 
             host.serve("videos.rar", archive, "v1");
@@ -394,6 +394,12 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(host.requests().stream().anyMatch(r -> r.status() == 401), "the host asked: " + host.requests());
             assertTrue(host.requests().stream().anyMatch(r -> r.path().startsWith("/files/") && r.status() == 200),
                     "and was answered: " + host.requests());
+            // the doctor's look at the URL answers the login too
+            List<String> doctor = new java.util.ArrayList<>(args(data, meta, url));
+            doctor.add("--doctor");
+            Fixture.Outcome looked = Fixture.run(doctor);
+            String said = looked.stdout() + looked.stderr();
+            assertTrue(said.contains("OK    archive") && !said.contains("HTTP 401"), said);
             for (String secret : List.of("l0gin@S3cret", "l0gin%40S3cret")) {
                 assertFalse(outcome.stdout().contains(secret) || outcome.stderr().contains(secret), "shown");
                 try (java.util.stream.Stream<Path> files = Files.walk(data)) {
@@ -438,6 +444,41 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("videos.rar is larger than avqa.archive.max-size (2.0 MiB): its host announces 3.0 MiB"),
                     log);
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+        }
+    }
+
+    /**
+     * A zip split into byte-parts numbered from {@code .00} ({@code split -d}), each part its own URL: each
+     * part is kept under its own name beside the others (a later part starts mid-archive, with no
+     * archive's first bytes, and is kept all the same), and the parts are imported as one archive.
+     */
+    @Test
+    void aSplitArchiveGivenPartByPartAsUrlsIsImportedWhole(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("zip");
+        zipOf(tmp, "videos", clip, IDS);
+        List<Path> parts = ArchiveMaker.split(tmp.resolve("videos.zip"), 200_000);
+        assertTrue(parts.size() >= 3 && parts.get(0).getFileName().toString().endsWith(".00"), parts.toString());
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            for (Path part : parts) {
+                String name = part.getFileName().toString();
+                host.serve(name, Files.readAllBytes(part), name.replace(".", ""));
+                args.addAll(List.of("--import-archive", host.shareUrl(name)));
+            }
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            for (Path part : parts) {
+                assertTrue(Files.isRegularFile(data.resolve("archives/" + part.getFileName())), part.getFileName() + " kept");
+            }
         }
     }
 

@@ -65,7 +65,7 @@ class FailureHandlingTest extends LoopbackServerTest {
         assertTrue(took < 60_000, "stopped at the cap, not by the 120 s deadline: " + took + " ms");
         JsonNode r = Fixture.readJson(data.resolve("failed/" + id + ".json"));
         assertEquals("permanent", r.get("category").asText(), r.toString());
-        assertTrue(r.get("reason").asText().contains("larger than avqa.download.max-size (2.0 MiB): yt-dlp was stopped after"),
+        assertTrue(r.get("reason").asText().contains("larger than avqa.download.max-size (2.0 MiB): yt-dlp was stopped once a file it wrote reached"),
                 r.toString());
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing left behind");
         assertEquals(List.of(), Fixture.processesUsing(data), "no yt-dlp left");

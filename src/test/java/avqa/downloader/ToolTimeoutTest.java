@@ -84,6 +84,33 @@ class ToolTimeoutTest {
         assertEquals(false, verifier.judged(text).valid(), "read, and not a video");
     }
 
+    /**
+     * {@code --verify --repair} while a video was not judged: its audio and frames would count as orphans
+     * (no video seen), so nothing is moved aside, and the report says why and which.
+     */
+    @Test
+    void repairMovesNothingWhileAVideoCouldNotBeChecked(@TempDir Path dir) throws Exception {
+        Workspace ws = new Workspace(dir, "mp4", "wav");
+        Files.createDirectories(dir.resolve("videos"));
+        Files.createDirectories(dir.resolve("audio"));
+        Files.createDirectories(dir.resolve("frames/good1"));
+        Files.writeString(dir.resolve("videos/good1.mp4"), "a video whose ffprobe was stopped");
+        Path wav = Files.writeString(dir.resolve("audio/good1.wav"), "its audio");
+        Files.writeString(dir.resolve("frames/good1/000001.jpg"), "a frame");
+        java.util.Map<Path, Verifier.Probe> probes = new java.util.HashMap<>();
+        probes.put(wav, new Verifier.Probe(true, 3.0, 0, null));
+        VerifyReport report = new VerifyReport(ws, probes, Set.of(), List.of("good1"), new FailureRecords(ws), null, 0);
+        report.frames(java.util.Map.of("good1", new Verifier.FrameFolder(1, List.of())), 1, 0);
+
+        Verifier.Report r = report.write(true, false, List.of("videos/good1.mp4"), "");
+
+        assertTrue(r.text().contains("Repair skipped: 1 files could not be checked"), r.text());
+        assertTrue(r.text().contains("videos/good1.mp4"), r.text());
+        assertTrue(Files.isRegularFile(wav) && Files.isDirectory(dir.resolve("frames/good1")), "nothing moved aside");
+        assertTrue(!Files.exists(dir.resolve("rejected")), "no rejected/");
+        assertEquals(1, r.exitCode(), "not clean");
+    }
+
     /** The command as the routes' exec endpoint runs it, with the timeout. */
     private static ExecResult exec(String tool, List<String> args) {
         long start = System.nanoTime();
