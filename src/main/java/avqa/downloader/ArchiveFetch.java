@@ -216,7 +216,7 @@ public final class ArchiveFetch {
      * The host announced no length, so a connection that closed early looks like the end of the file:
      * the archive must read to its end before it counts as whole.
      */
-    /** Whether a file begins as a web page does ({@code <!DOCTYPE}, {@code <html}, any tag after blanks). */
+    /** Whether a file begins as a web page does: with a tag ({@code <!DOCTYPE}, {@code <html}, …) after blanks. */
     static boolean looksLikeAPage(Path file) {
         byte[] head = new byte[512];
         int n;
@@ -226,9 +226,8 @@ public final class ArchiveFetch {
             return false;
         }
         String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading()
-                .replaceFirst("^\uFEFF|^\u00EF\u00BB\u00BF", "").toLowerCase(Locale.ROOT);
-        return start.startsWith("<!doctype") || start.startsWith("<html") || start.startsWith("<?xml")
-                || start.startsWith("<head") || start.startsWith("<body") || start.startsWith("<");
+                .replaceFirst("^\u00EF\u00BB\u00BF", "");
+        return start.startsWith("<");
     }
 
     private VideoFailure tooLarge(String name, String why) {

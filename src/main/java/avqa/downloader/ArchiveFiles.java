@@ -139,13 +139,18 @@ final class ArchiveFiles {
 
     /** The URL hash in the record of {@code file}, or null when there is none. */
     private static String ownerOf(Path file) {
+        JsonNode n = record(file);
+        return n == null ? null : n.path("url_sha256").asText(null);
+    }
+
+    /** The record {@code <file>.json}, or null when there is none that can be read. */
+    private static JsonNode record(Path file) {
         Path f = file.resolveSibling(file.getFileName() + ".json");
         if (!Files.isRegularFile(f)) {
             return null;
         }
         try {
-            JsonNode n = JSON.readTree(f.toFile());
-            return n == null ? null : n.path("url_sha256").asText(null);
+            return JSON.readTree(f.toFile());
         } catch (IOException e) {
             return null;
         }
@@ -161,16 +166,8 @@ final class ArchiveFiles {
 
     /** What the last attempt learnt of this URL's archive, or null (none, or another URL's). */
     JsonNode meta(String url) {
-        Path f = metaFile(url);
-        if (!Files.isRegularFile(f)) {
-            return null;
-        }
-        try {
-            JsonNode n = JSON.readTree(f.toFile());
-            return n != null && sha(url).equals(n.path("url_sha256").asText()) ? n : null;
-        } catch (IOException e) {
-            return null;
-        }
+        JsonNode n = record(file(url));
+        return n != null && sha(url).equals(n.path("url_sha256").asText()) ? n : null;
     }
 
     /** The hash of a URL, its user name and password left out (a hash of a weak password could be guessed). */

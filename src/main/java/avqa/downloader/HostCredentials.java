@@ -30,34 +30,35 @@ public final class HostCredentials implements CredentialsProvider {
 
     /** {@code url} without its user name and password, which are kept for its host; {@code url} itself when it has none. */
     public String requestUri(String url) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException | NullPointerException notOne) {
+        URI uri = withLogin(url);
+        if (uri == null) {
             return url;
         }
         String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || uri.getHost() == null) {
-            return url;
-        }
         int colon = userInfo.indexOf(':');
         String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
         char[] password = decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray();
         byHost.put(key(uri.getScheme(), uri.getHost(), uri.getPort()), new UsernamePasswordCredentials(user, password));
-        return withoutUserInfo(url);
+        return withoutUserInfo(uri);
     }
 
     /** {@code url} without a user name and password; {@code url} itself when it has none (or is no URI). */
     public static String withoutUserInfo(String url) {
-        URI uri;
+        URI uri = withLogin(url);
+        return uri == null ? url : withoutUserInfo(uri);
+    }
+
+    /** The URL, parsed, when it has a host and a user name (and password) in it; else null. */
+    private static URI withLogin(String url) {
         try {
-            uri = new URI(url);
+            URI uri = new URI(url);
+            return uri.getRawUserInfo() == null || uri.getHost() == null ? null : uri;
         } catch (URISyntaxException | NullPointerException notOne) {
-            return url;
+            return null;
         }
-        if (uri.getRawUserInfo() == null || uri.getHost() == null) {
-            return url;
-        }
+    }
+
+    private static String withoutUserInfo(URI uri) {
         String authority = uri.getRawAuthority();
         return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
                 + (uri.getRawPath() == null ? "" : uri.getRawPath())
