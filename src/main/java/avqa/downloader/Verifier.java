@@ -189,7 +189,8 @@ public final class Verifier {
         if (FailureClassifier.KILLED.contains(result.getExitValue())) {
             // ffprobe ran out of time (avqa.extract.timeout) or was killed (the OOM killer): the file is not
             // judged, and never moved aside for it
-            String shown = workspace.root().relativize(check.file()).toString();
+            // a file name as anyone may have written it: its control characters made visible
+            String shown = Redact.text(workspace.root().relativize(check.file()).toString(), 300);
             org.slf4j.LoggerFactory.getLogger("avqa.verify").warn("ffprobe was stopped (exit {}) while it checked {}: "
                     + "not judged; run --verify again", result.getExitValue(), shown);
             unchecked.add(shown);
