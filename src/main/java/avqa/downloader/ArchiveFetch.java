@@ -212,10 +212,6 @@ public final class ArchiveFetch {
         }
     }
 
-    /**
-     * The host announced no length, so a connection that closed early looks like the end of the file:
-     * the archive must read to its end before it counts as whole.
-     */
     /** Whether a file begins as a web page does: with a tag ({@code <!DOCTYPE}, {@code <html}, …) after blanks. */
     static boolean looksLikeAPage(Path file) {
         byte[] head = new byte[512];
@@ -246,7 +242,18 @@ public final class ArchiveFetch {
                 : "the host gives no ETag or Last-Modified to resume under, so a later attempt fetches it whole again";
     }
 
+    /**
+     * The host announced no length, so a connection that closed early looks like the end of the file:
+     * the archive must read to its end, and end as its format ends, before it counts as whole. A numbered
+     * part of a split archive cannot be read on its own; its import reads the parts together.
+     */
     private void unannouncedLength(String url, String name, long size, String resume) throws IOException {
+        if (ArchiveFormat.numberedPart(name)) {
+            LOG.warn("The host announced no length for {}, a part of a split archive, which cannot be read on its own: "
+                    + "the {} that came are taken as the whole part, and its import reads the parts together", name,
+                    human(size));
+            return;
+        }
         switch (listing.check(files.part(url))) {
             case WHOLE -> LOG.info("The host announced no length for {}; the {} that came read as a whole archive",
                     name, human(size));

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whether an archive can be read to its end: libarchive's bsdtar lists it ({@code bsdtar -tf}), which
  * walks every entry's header (skipping the data where the format allows) and fails on an archive cut
- * short. Used for a download whose host announced no length, so that a connection that merely closed
- * early is not taken for the end of the file.
+ * short, and ends where its format says it ends ({@link ArchiveEnd}: bsdtar reads a tar or a RAR cut
+ * exactly between two entries without an error). Used for a download whose host announced no length, so
+ * that a connection that merely closed early is not taken for the end of the file.
  */
 final class ArchiveListing {
 
@@ -24,6 +25,13 @@ final class ArchiveListing {
     }
 
     Verdict check(Path archive) throws IOException {
+        try {
+            if (ArchiveEnd.of(archive, ArchiveFormat.of(archive)) == ArchiveEnd.Mark.ABSENT) {
+                return Verdict.DAMAGED;
+            }
+        } catch (BadInputException notAnArchive) {
+            // bsdtar says what it makes of it
+        }
         ProcessBuilder pb = new ProcessBuilder(List.of(bsdtar, "-t", "-f", archive.toAbsolutePath().toString()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -258,6 +258,17 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
             assertEquals(3, host.requests(), "--retry-attempts 3");
         }
+
+        // cut between two entries (here: after the last video, before the end block): bsdtar and unrar read it
+        // without an error, yet it is not whole
+        try (CloseDelimitedHost host = new CloseDelimitedHost(archive, archive.length - 8)) {
+            Path data = tmp.resolve("cut-between-entries");
+            Fixture.run(args(data, meta, host.url()));
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing imported from a short file");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("do not read as a whole archive (cut short?)"), log);
+        }
     }
 
     /** A zip of {@code ids}, each entry the given video. */

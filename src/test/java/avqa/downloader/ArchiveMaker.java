@@ -50,6 +50,12 @@ final class ArchiveMaker {
         run(source, cmd.toArray(String[]::new));
     }
 
+    /** A plain tar of the folder made by {@link #folder}, as GNU tar writes it (its end: zero blocks). */
+    static void tar(Path source, Path out) throws Exception {
+        need("tar");
+        run(source, "tar", "-c", "-f", out.toString(), ".");
+    }
+
     static void zip(Path source, Path out) throws Exception {
         need("zip");
         run(source, "zip", "-q", "-r", out.toString(), ".");

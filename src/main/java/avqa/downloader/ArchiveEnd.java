@@ -1,0 +1,169 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32;
+
+/**
+ * Whether an archive ends with the end its format writes: a tar's two zero blocks, a RAR's end-of-archive
+ * block. bsdtar (and unrar) read a tar or a RAR cut exactly between two entries without an error, so for a
+ * download whose host announced no length this is what tells a whole archive from one whose connection
+ * closed between two videos. A zip (its central directory), a 7z (its header) and a gzip (its trailer) end
+ * with what bsdtar needs to read them at all, so they need no look of their own.
+ */
+final class ArchiveEnd {
+
+    /** What the last bytes say. */
+    enum Mark {
+        /** The format's end is there. */
+        PRESENT,
+        /** The format writes an end, and it is not there: the file was cut. */
+        ABSENT,
+        /** The format's reader needs its end anyway (zip, 7z, gzip), or it is a RAR4 that may leave it out. */
+        NOT_TOLD
+    }
+
+    private static final int TAR_BLOCK = 512;
+    private static final byte[] RAR5 = {'R', 'a', 'r', '!', 0x1a, 7, 1, 0};
+    /** A RAR5 block's header type for the end of the archive; a RAR 1.5-4 block's. */
+    private static final int RAR5_END = 5;
+    private static final int RAR4_END = 0x7b;
+    /**
+     * The last bytes looked at for a RAR's end block (at most 4 + 3 + 3 + 3 + 3 in RAR5, 20 in RAR4) and
+     * the zeros a volume may be padded with after it.
+     */
+    private static final int TAIL = 4096;
+
+    private ArchiveEnd() {
+    }
+
+    static Mark of(Path file, ArchiveFormat format) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            return switch (format) {
+                case TAR -> tarEnd(ch, size);
+                case RAR -> rarEnd(ch, size);
+                default -> Mark.NOT_TOLD;
+            };
+        }
+    }
+
+    /** A tar ends with (at least) two blocks of zeros, which every tar writer adds after the last entry. */
+    private static Mark tarEnd(FileChannel ch, long size) throws IOException {
+        if (size < 3 * TAR_BLOCK || size % TAR_BLOCK != 0) {
+            return Mark.ABSENT;
+        }
+        ByteBuffer last = read(ch, size - 2 * TAR_BLOCK, 2 * TAR_BLOCK);
+        while (last.hasRemaining()) {
+            if (last.get() != 0) {
+                return Mark.ABSENT;
+            }
+        }
+        return Mark.PRESENT;
+    }
+
+    private static Mark rarEnd(FileChannel ch, long size) throws IOException {
+        ByteBuffer head = read(ch, 0, (int) Math.min(size, RAR5.length));
+        boolean rar5 = head.remaining() == RAR5.length;
+        for (int i = 0; rar5 && i < RAR5.length; i++) {
+            rar5 = head.get(i) == RAR5[i];
+        }
+        int n = (int) Math.min(size, TAIL);
+        ByteBuffer tail = read(ch, size - n, n);
+        byte[] b = new byte[tail.remaining()];
+        tail.get(b);
+        if (rar5) {
+            return rar5EndAt(b) ? Mark.PRESENT : Mark.ABSENT;
+        }
+        // RAR 1.5-4 writes its end block unless told not to (rar -en): without it, nothing can be told
+        return rar4EndAt(b) ? Mark.PRESENT : Mark.NOT_TOLD;
+    }
+
+    /**
+     * A RAR5 end-of-archive block that ends the file (a volume that is not the last is padded with zeros after
+     * it, to the volume's size): its CRC32 (4 bytes), then its size as a vint, then that many bytes of header,
+     * whose type (a vint) is 5; the CRC covers the size and the header.
+     */
+    static boolean rar5EndAt(byte[] tail) {
+        int end = endBeforeZeros(tail);
+        for (int start = tail.length - 7; start >= 0; start--) {
+            int at = start + 4;
+            long[] headerSize = vint(tail, at);
+            long blockEnd = headerSize == null ? -1 : at + headerSize[1] + headerSize[0];
+            if (blockEnd < end || blockEnd > tail.length) {
+                continue;
+            }
+            long[] type = vint(tail, (int) (at + headerSize[1]));
+            if (type == null || type[0] != RAR5_END) {
+                continue;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(tail, at, (int) blockEnd - at);
+            if ((int) crc.getValue() == le(tail, start, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A RAR 1.5-4 end block that ends the file (or the zeros a volume is padded with): the low 16 bits of a
+     * CRC32 (2 bytes), its type 0x7b, its flags (2 bytes), its size (2 bytes, counting from the CRC), and the
+     * rest of it; the CRC covers all but itself.
+     */
+    static boolean rar4EndAt(byte[] tail) {
+        int end = endBeforeZeros(tail);
+        for (int start = tail.length - 7; start >= 0; start--) {
+            int blockEnd = start + le(tail, start + 5, 2);
+            if ((tail[start + 2] & 0xff) != RAR4_END || blockEnd < end || blockEnd > tail.length) {
+                continue;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(tail, start + 2, blockEnd - start - 2);
+            if (((int) crc.getValue() & 0xffff) == le(tail, start, 2)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the bytes end before the zeros at the end. */
+    private static int endBeforeZeros(byte[] b) {
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    /** A RAR5 variable-length integer at {@code at}: its value and its length in bytes, or null when it runs off. */
+    private static long[] vint(byte[] b, int at) {
+        long value = 0;
+        for (int i = 0; i < 10 && at + i < b.length; i++) {
+            value |= (long) (b[at + i] & 0x7f) << (7 * i);
+            if ((b[at + i] & 0x80) == 0) {
+                return new long[] {value, i + 1};
+            }
+        }
+        return null;
+    }
+
+    private static int le(byte[] b, int at, int bytes) {
+        int v = 0;
+        for (int i = bytes - 1; i >= 0; i--) {
+            v = (v << 8) | (b[at + i] & 0xff);
+        }
+        return v;
+    }
+
+    private static ByteBuffer read(FileChannel ch, long from, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
+            // until n bytes or the end of the file
+        }
+        return buf.flip();
+    }
+}
