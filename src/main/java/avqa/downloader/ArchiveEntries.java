@@ -11,16 +11,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.camel.Exchange;
-import org.apache.camel.Expression;
 import org.apache.camel.Variable;
-import org.apache.camel.dataformat.tarfile.TarSplitter;
-import org.apache.camel.dataformat.zipfile.ZipSplitter;
 
 /**
- * An archive's entries as a stream of messages for the Split EIP, whatever its kind: Camel's zip
- * splitter for a zip, its tar splitter for a tar or tar.gz and for what bsdtar rewrites as tar (RAR,
- * a single 7z), commons-compress for a 7z split into parts. A split archive's parts are read in turn
- * as one. Nothing is unpacked whole: each entry is read when its message is processed.
+ * An archive's entries as a stream of messages for the Split EIP, whatever its kind, read with
+ * commons-compress: a zip by its central directory ({@link ZipEntries}), a tar or tar.gz and what bsdtar
+ * rewrites as tar (RAR, a single 7z) as a stream ({@link StreamedEntries}), a 7z split into parts over
+ * one seekable channel ({@link SevenZipEntries}). A split archive's parts are read in turn as one.
+ * Nothing is unpacked whole, nor held in memory: each entry is read when its message is processed.
+ * (Camel's zip splitter holds each entry in memory whole, which a zip of one 3 GB entry, a few megabytes
+ * compressed, turns into an OutOfMemoryError; neither of its splitters tells a link from a file.)
  */
 public final class ArchiveEntries {
 
@@ -30,38 +30,21 @@ public final class ArchiveEntries {
         this.bsdtar = bsdtar;
     }
 
-    /** The entries of the archive (its first part) named by the variable {@code archive}. */
+    /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
     public Object entries(Exchange exchange, @Variable("archive") String archive) throws IOException {
         Path first = Path.of(archive);
         List<Path> parts = ArchiveFormat.parts(first);
-        ArchiveFormat format = ArchiveFormat.of(first);
-        Expression splitter;
-        switch (format) {
+        return switch (ArchiveFormat.of(first)) {
             case ZIP -> {
-                exchange.getIn().setBody(concatenated(parts));
-                splitter = new ZipSplitter();
+                ZipEntries zip = ZipEntries.open(exchange, parts);
+                yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts));
             }
-            case TAR -> {
-                exchange.getIn().setBody(concatenated(parts));
-                splitter = new TarSplitter();
-            }
-            case TAR_GZ -> {
-                exchange.getIn().setBody(new GZIPInputStream(concatenated(parts), 1 << 16));
-                splitter = new TarSplitter();
-            }
-            case SEVEN_ZIP -> {
-                if (parts.size() > 1) {
-                    return new SevenZipEntries(exchange, parts);
-                }
-                exchange.getIn().setBody(BsdtarStream.open(bsdtar, parts));
-                splitter = new TarSplitter();
-            }
-            default -> {
-                exchange.getIn().setBody(BsdtarStream.open(bsdtar, parts));
-                splitter = new TarSplitter();
-            }
-        }
-        return splitter.evaluate(exchange, Object.class);
+            case TAR -> StreamedEntries.tar(exchange, concatenated(parts));
+            case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16));
+            case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
+                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts));
+            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts));
+        };
     }
 
     private static InputStream concatenated(List<Path> parts) throws IOException {

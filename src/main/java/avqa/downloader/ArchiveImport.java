@@ -40,6 +40,7 @@ public final class ArchiveImport {
     private final AtomicInteger alreadyComplete = new AtomicInteger();
     private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> notFiles = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
                          ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes, RunControl run) {
@@ -74,13 +75,15 @@ public final class ArchiveImport {
         alreadyComplete.set(0);
         unmatched.clear();
         repeated.clear();
+        notFiles.clear();
     }
 
     /**
      * What to do with an entry: import it as the planned video its file name names; null (skip) for
      * a folder, a file of another kind, a name that is not a planned video, or a video already complete.
      */
-    public VideoTask task(@Header("CamelFileName") String entry, @Variable("archive") String archive) {
+    public VideoTask task(@Header("CamelFileName") String entry, @Header(StreamedEntries.KIND) String notAFile,
+                          @Variable("archive") String archive) {
         if (entry == null || entry.endsWith("/")) {
             return null;
         }
@@ -91,6 +94,13 @@ public final class ArchiveImport {
         }
         String id = name.substring(0, dot);
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (notAFile != null) {
+            // a link named as a video is no video: the entry that is one (before or after it) takes the slot
+            if (ext.equals(videoExt)) {
+                notFiles.add(entry + " (" + notAFile + ")");
+            }
+            return null;
+        }
         if (!ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
             if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
                 unmatched.add(entry);
@@ -120,6 +130,11 @@ public final class ArchiveImport {
             List<String> shown = repeated.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
             LOG.warn("{} entries of {} name a video an earlier entry of the same name was being imported as, and were "
                     + "left alone (for example {})", repeated.size(), name, shown);
+        }
+        if (!notFiles.isEmpty()) {
+            List<String> shown = notFiles.stream().limit(5).map(e -> Redact.text(e, 160)).toList();
+            LOG.warn("{} entries of {} are named as videos but are links or special files, not files, and were left "
+                    + "alone (for example {})", notFiles.size(), name, shown);
         }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.stream().limit(5).map(e -> Redact.text(e, 120)).toList();

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * An archive libarchive reads (RAR v4/v5, a single 7z, …) as a tar stream: {@code bsdtar -c -f -
  * --format pax @ARCHIVE} rewrites its entries, one after the other, to its standard output, which
- * Camel's tar splitter then reads entry by entry; nothing is unpacked to disk. A split archive is
+ * {@link StreamedEntries} then reads entry by entry; nothing is unpacked to disk. A split archive is
  * fed to bsdtar's standard input part after part. When bsdtar fails (a damaged archive), the end of
  * the stream says so with its last error line.
  *

@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import avqa.downloader.settings.SettingsTable;
@@ -16,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A broken archive: an entry cut short (its index whole) and an entry of 100 MB of zeros packed into a
- * few hundred KB. The first is caught by the pass that reads every packet; the second is not read past
+ * A broken archive: an entry cut short (its index whole) and an entry of 2.2 GB of zeros packed into
+ * two megabytes (more than a Java array holds: an entry held in memory whole ends the process). The
+ * first is caught by the pass that reads every packet; the second is not read past
  * avqa.archive.max-entry-size; the good entry beside them is imported.
  */
 class HostileArchiveTest extends LoopbackServerTest {
@@ -31,13 +33,13 @@ class HostileArchiveTest extends LoopbackServerTest {
             z.write(Arrays.copyOf(whole, whole.length - 5 * 1024));
             z.putNextEntry(new ZipEntry("videos/00000002.mp4"));
             byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 2200; i++) {
                 z.write(zeros);
             }
             z.putNextEntry(new ZipEntry("videos/00000003.mp4"));
             z.write(whole);
         }
-        assertTrue(Files.size(zip) < 1 << 20, "a small archive: " + Files.size(zip));
+        assertTrue(Files.size(zip) < 4 << 20, "a small archive: " + Files.size(zip));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", List.of("00000001", "00000002", "00000003"));
@@ -88,5 +90,89 @@ class HostileArchiveTest extends LoopbackServerTest {
                 Files.readString(data.resolve("SHA256SUMS")));
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("1 entries of videos.zip name a video an earlier entry of the same name was being imported as"), log);
+    }
+
+    /**
+     * A symbolic link named as a video, before the video itself (tar, zip and RAR all keep links): it is
+     * no video and takes no slot; the file of that name is imported, and one line names the link.
+     */
+    @Test
+    void aLinkNamedAsAVideoIsLeftAloneAndTheVideoOfThatNameIsImported(@TempDir Path tmp) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.createDirectories(src.resolve("links"));
+        Files.createDirectories(src.resolve("videos"));
+        Files.copy(clip, src.resolve("videos/00000005.mp4"));
+        Files.createSymbolicLink(src.resolve("links/00000005.mp4"), Path.of("../videos/00000005.mp4"));
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("00000005"));
+        ArchiveMaker.need("tar");
+        ArchiveMaker.need("zip");
+        ArchiveMaker.need("rar");
+        Map<String, List<String>> makers = new java.util.LinkedHashMap<>();
+        // the link first, in each: tar and zip in the order given, rar in its own (checked below by the log)
+        makers.put("videos.tar", List.of("tar", "-c", "-f", "%s", "links", "videos"));
+        makers.put("videos.zip", List.of("zip", "-q", "-y", "-r", "%s", "links", "videos"));
+        makers.put("videos.rar", List.of("rar", "a", "-ma5", "-m0", "-ol", "-idq", "%s", "links", "videos"));
+        for (Map.Entry<String, List<String>> maker : makers.entrySet()) {
+            Path archive = tmp.resolve(maker.getKey());
+            ArchiveMaker.run(src, maker.getValue().stream().map(a -> a.replace("%s", archive.toString()))
+                    .toArray(String[]::new));
+            Path data = tmp.resolve("data-" + maker.getKey());
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", archive.toString()));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), maker.getKey() + ": " + outcome.stderr() + log);
+            assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000005.mp4")), maker.getKey() + ": the video");
+            assertFalse(Files.exists(data.resolve("failed/00000005.json")), maker.getKey());
+            assertTrue(log.contains("1 entries of " + maker.getKey() + " are named as videos but are links or special "
+                    + "files, not files, and were left alone (for example [links/00000005.mp4 (a symbolic link)])"),
+                    maker.getKey() + ": " + log);
+        }
+    }
+
+    /**
+     * A zip cut short loses its central directory, by which a zip is read: it is read from its start instead,
+     * and the videos that came whole are imported; the cut one is not, and the log says the archive is damaged.
+     */
+    @Test
+    void aZipCutShortIsReadFromItsStartAsFarAsItGoes(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        Path full = tmp.resolve("full.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(full))) {
+            for (String id : List.of("00000006", "00000007", "00000008")) {
+                z.putNextEntry(new ZipEntry("videos/" + id + ".mp4"));
+                z.write(whole);
+            }
+        }
+        byte[] bytes = Files.readAllBytes(full);
+        int directory = indexOf(bytes, new byte[] {'P', 'K', 1, 2});
+        Path zip = tmp.resolve("videos.zip");
+        Files.write(zip, Arrays.copyOf(bytes, directory - 2000));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("00000006", "00000007", "00000008"));
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", zip.toString()));
+
+        Fixture.run(args);
+
+        assertEquals(List.of("00000006.mp4", "00000007.mp4"), PipelineTest.listNames(data.resolve("videos")));
+        assertEquals("invalid-output", Fixture.readJson(data.resolve("failed/00000008.json")).get("category").asText());
+    }
+
+    static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -1,0 +1,123 @@
+package avqa.downloader;
+
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+
+/**
+ * An archive's entries read from a stream, one message each for the Split EIP (the entry's path in
+ * {@code CamelFileName}, its bytes as the body, read as the message is processed): a tar, a tar.gz,
+ * what bsdtar rewrites as tar from a RAR or a 7z, and a zip whose central directory cannot be read. Folders are passed over; a symbolic or hard link or a
+ * device is no video, and must not take the slot of the video of its name: its message has no bytes and
+ * says what it is in {@value #KIND}, so that the import counts it and leaves it alone.
+ *
+ * <p>The splitter asks whether there is a next entry before it processes the one in hand, whose bytes
+ * the stream has not passed yet: then the answer is yes, and {@code next} may find that there was none
+ * (null, which the splitter takes as the end).
+ */
+final class StreamedEntries implements Iterator<Message>, Closeable {
+
+    /** The header that says an entry is not a file, and what it is instead. */
+    static final String KIND = "AvqaEntryKind";
+
+    private final Exchange exchange;
+    private final ArchiveInputStream<? extends ArchiveEntry> archive;
+    private Message ahead;
+    private boolean inHand;
+    private boolean done;
+
+    private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive) {
+        this.exchange = exchange;
+        this.archive = archive;
+    }
+
+    static StreamedEntries tar(Exchange exchange, InputStream stream) {
+        return new StreamedEntries(exchange, new TarArchiveInputStream(stream));
+    }
+
+    /** A zip read from its start: its entries' kinds are in its central directory only, so all count as files. */
+    static StreamedEntries zip(Exchange exchange, InputStream stream) {
+        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true));
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (done) {
+            return false;
+        }
+        if (ahead == null && !inHand) {
+            ahead = advance();
+        }
+        return ahead != null || inHand;
+    }
+
+    @Override
+    public Message next() {
+        Message m = ahead != null ? ahead : done ? null : advance();
+        ahead = null;
+        inHand = m != null;
+        return m;
+    }
+
+    private Message advance() {
+        try {
+            for (ArchiveEntry e = archive.getNextEntry(); e != null; e = archive.getNextEntry()) {
+                if (e.isDirectory()) {
+                    continue;
+                }
+                Message m = new DefaultMessage(exchange.getContext());
+                m.setHeader(Exchange.FILE_NAME, e.getName());
+                String kind = e instanceof TarArchiveEntry t ? notAFile(t) : null;
+                if (kind == null) {
+                    // the splitter closes each body; the archive goes on to the next entry
+                    m.setBody(new FilterInputStream(archive) {
+                        @Override
+                        public void close() {
+                        }
+                    });
+                } else {
+                    m.setHeader(KIND, kind);
+                    m.setBody(InputStream.nullInputStream());
+                }
+                return m;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        done = true;
+        close();
+        return null;
+    }
+
+    /** What a tar entry is when it is not a file (commons-compress's isFile() is true of a link too); null for a file. */
+    private static String notAFile(TarArchiveEntry e) {
+        if (e.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        if (e.isLink()) {
+            return "a hard link";
+        }
+        return e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO() ? "a special file" : null;
+    }
+
+    @Override
+    public void close() {
+        done = true;
+        try {
+            archive.close();
+        } catch (IOException ignored) {
+            // nothing more is read
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package avqa.downloader;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel;
+
+/**
+ * A zip's file entries (over all its byte-parts when it was split), one message each for the Split EIP,
+ * in the order they lie on disk: the entry's path in {@code CamelFileName} and its bytes as the body,
+ * streamed as the message is processed (never held whole in memory: a small zip can hold an entry of
+ * many gigabytes). Read by its central directory, which also says which entries are symbolic links:
+ * those get no bytes and {@value StreamedEntries#KIND}, as {@link StreamedEntries} gives them. A zip whose central
+ * directory cannot be read (cut short) is read entry by entry from its start instead, as far as it goes.
+ */
+final class ZipEntries implements Iterator<Message>, Closeable {
+
+    /** The type bits of a Unix mode: a regular file's, and what a zip without Unix modes says (none). */
+    private static final int TYPE = 0170000;
+    private static final int REGULAR = 0100000;
+
+    private final Exchange exchange;
+    private final ZipFile zip;
+    private final Iterator<ZipArchiveEntry> entries;
+    private boolean finished;
+
+    private ZipEntries(Exchange exchange, ZipFile zip) {
+        this.exchange = exchange;
+        this.zip = zip;
+        List<ZipArchiveEntry> files = new ArrayList<>();
+        for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
+            if (!e.isDirectory()) {
+                files.add(e);
+            }
+        }
+        this.entries = files.iterator();
+    }
+
+    /** The entries of the zip in {@code parts}; null when its central directory cannot be read. */
+    static ZipEntries open(Exchange exchange, List<Path> parts) throws IOException {
+        ZipFile zip;
+        try {
+            zip = ZipFile.builder().setSeekableByteChannel(
+                    MultiReadOnlySeekableByteChannel.forPaths(parts.toArray(Path[]::new))).get();
+        } catch (IOException | IllegalArgumentException noDirectory) {
+            return null;
+        }
+        return new ZipEntries(exchange, zip);
+    }
+
+    /**
+     * The splitter asks whether there is a next entry before it processes the one in hand, and closes what
+     * it splits when there is none: so the answer stays yes until {@code next} has found the end (null,
+     * which the splitter takes as the end), and the zip is not closed under the last entry's bytes.
+     */
+    @Override
+    public boolean hasNext() {
+        return !finished;
+    }
+
+    @Override
+    public Message next() {
+        if (finished) {
+            throw new NoSuchElementException();
+        }
+        if (!entries.hasNext()) {
+            finished = true;
+            close();
+            return null;
+        }
+        ZipArchiveEntry e = entries.next();
+        Message m = new DefaultMessage(exchange.getContext());
+        m.setHeader(Exchange.FILE_NAME, e.getName());
+        int type = e.getUnixMode() & TYPE;
+        if (type != 0 && type != REGULAR) {
+            m.setHeader(StreamedEntries.KIND, e.isUnixSymlink() ? "a symbolic link" : "a special file");
+            m.setBody(InputStream.nullInputStream());
+            return m;
+        }
+        try {
+            m.setBody(zip.getInputStream(e));
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        try {
+            zip.close();
+        } catch (IOException ignored) {
+            // nothing more is read
+        }
+    }
+}
