@@ -43,6 +43,8 @@ public final class ArchiveFetch {
     private final ArchiveListing listing;
     private final ArchiveTransfer transfer;
     private final Map<String, Path> fetched = new LinkedHashMap<>();
+    /** The archives the user named (--import-archive URL) that this run could not fetch, their URLs shown safely. */
+    private final List<String> notFetched = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -66,6 +68,7 @@ public final class ArchiveFetch {
      */
     public synchronized List<String> pending() {
         fetched.clear();
+        notFetched.clear();
         transfer.newRun();
         if (planner.plannedVideos() == planner.completeCount()) {
             return List.of();
@@ -270,6 +273,17 @@ public final class ArchiveFetch {
         String why = cause == null ? "unknown" : cause.getMessage();
         LOG.warn("The archive at {} could not be fetched ({}){}", Redact.url(url), why, isDatasetArchive(url)
                 ? "; its clips come from the dataset's other source (YouTube) instead" : "; it is not imported");
+        if (!isDatasetArchive(url)) {
+            notFetched.add(Redact.url(url));
+        }
+    }
+
+    /**
+     * The archives given with --import-archive that this run could not fetch: the run exits 1, since its
+     * videos, without another source, count as no-source, which alone would not fail it.
+     */
+    public List<String> notFetched() {
+        return List.copyOf(notFetched);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +27,20 @@ public final class RunSummary {
     private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    /** What one run did. Exit status 0 when every video that has a source is complete. */
+    /**
+     * What one run did. Exit status 0 when every video that has a source is complete, and every archive the
+     * user named could be fetched.
+     */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
-                          Map<String, Long> failed, Duration elapsed, String stoppedBecause) {
+                          Map<String, Long> failed, Duration elapsed, String stoppedBecause,
+                          List<String> archivesNotFetched) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
         }
 
         public int exitCode() {
-            return failedWithSource() == 0 && stoppedBecause == null ? 0 : 1;
+            return failedWithSource() == 0 && stoppedBecause == null && archivesNotFetched.isEmpty() ? 0 : 1;
         }
     }
 
@@ -51,6 +56,7 @@ public final class RunSummary {
     private final Provenance provenance;
     private final boolean youtube;
     private final Checksums checksums;
+    private ArchiveFetch archives;
 
     public RunSummary(RunCounters counters, StatusLine status, ProgressBook progress, FailureRecords failures,
                       WorkArea work, Workspace workspace, RunControl run, Settings settings, VideoPlanner planner,
@@ -67,6 +73,11 @@ public final class RunSummary {
         this.provenance = provenance;
         this.youtube = youtube;
         this.checksums = checksums;
+    }
+
+    /** The archives by URL: one the user named that could not be fetched fails the run. */
+    public void archivesFrom(ArchiveFetch archives) {
+        this.archives = archives;
     }
 
     /** Writes the progress and failure files, empties the work area, logs and keeps the summary. */
@@ -93,6 +104,11 @@ public final class RunSummary {
         if (noSource > 0) {
             LOG.warn(noSourceAdvice(noSource, youtube));
         }
+        if (!s.archivesNotFetched().isEmpty()) {
+            LOG.warn("{} archives given with --import-archive could not be fetched ({}): their videos were not imported "
+                    + "(the lines above say why); a new run tries them again", s.archivesNotFetched().size(),
+                    String.join(", ", s.archivesNotFetched()));
+        }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
                     + "A new run retries the transient, invalid-output and tool-outdated ones; permanent ones only with --retry-permanent.");
@@ -118,7 +134,8 @@ public final class RunSummary {
 
     private Summary summary() {
         return new Summary(counters.planned(), counters.downloaded(), counters.audioOnly(),
-                counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason());
+                counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
+                archives == null ? List.of() : archives.notFetched());
     }
 
     /**
@@ -174,6 +191,9 @@ public final class RunSummary {
         out.put("bytes_written", counters.bytes());
         out.put("cpu_seconds", CpuTimes.now());
         out.put("stopped_because", s.stoppedBecause());
+        if (!s.archivesNotFetched().isEmpty()) {
+            out.put("archives_not_fetched", s.archivesNotFetched());
+        }
         out.put("exit_status", s.exitCode());
         out.put("settings", settings.asMap());
         try {

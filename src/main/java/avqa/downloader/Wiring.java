@@ -151,8 +151,10 @@ final class Wiring {
         }
         main.bind("counters", counters);
         main.bind("statusLine", status);
-        main.bind("runSummary", new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
-                planner, provenance, rules.isYoutube(), checksums));
+        RunSummary runSummary = new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
+                planner, provenance, rules.isYoutube(), checksums);
+        runSummary.archivesFrom(archiveFetch);
+        main.bind("runSummary", runSummary);
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(false), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")));

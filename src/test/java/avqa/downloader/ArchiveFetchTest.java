@@ -138,6 +138,10 @@ class ArchiveFetchTest extends LoopbackServerTest {
                     && log.contains("a later attempt resumes there"), log);
             assertFalse(log.contains("free on the disk holding"), "an archive that fits is not said to be too large: " + log);
             assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+            // its videos have no other source (no-source alone fails no run): the archive the user named fails it
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertTrue(log.contains("1 archives given with --import-archive could not be fetched ("
+                    + host.shareUrl("videos.rar") + "): their videos were not imported"), log);
             assertEquals(3, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
                     "--retry-attempts 3, each resuming where the last stopped");
         }
