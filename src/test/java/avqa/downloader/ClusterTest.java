@@ -384,7 +384,8 @@ class ClusterTest {
         Fixture.await("six scheduled slots between the two nodes", 90_000, () -> slots(logs, slot).size() >= 6);
         List<String> fired = slots(logs, slot);
         Set<String> distinct = new TreeSet<>(fired);
-        assertEquals(distinct.size(), fired.size(), "each slot fired on one node only: " + fired);
+        assertEquals(distinct.size(), fired.size(), "each slot fired on one node only: " + fired + "\nnode 0:\n"
+                + read(logs.get(0)) + "\nnode 1:\n" + read(logs.get(1)));
         for (Process p : nodes) {
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));

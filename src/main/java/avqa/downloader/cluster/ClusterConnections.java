@@ -174,6 +174,10 @@ public final class ClusterConnections implements AutoCloseable {
         q.setProperty("org.quartz.jobStore.isClustered", "true");
         q.setProperty("org.quartz.jobStore.clusterCheckinInterval", "2000");
         q.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+        // Without it, a node reads the trigger, another fires it (its next time moves on, its state back to
+        // waiting), and the first then acquires it with the time it read: the slot fires on both nodes (seen
+        // once in ClusterTest). Under the lock, reading and acquiring are one step against the firing.
+        q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         q.setProperty("org.quartz.dataSource.avqa.provider", "hikaricp");
         q.setProperty("org.quartz.dataSource.avqa.driver", "org.postgresql.Driver");
         q.setProperty("org.quartz.dataSource.avqa.URL", settings.get("avqa.db.url"));
