@@ -119,6 +119,8 @@ public final class ArchiveFetch {
         in.setHeader(Exchange.HTTP_URI, credentials.requestUri(url));
         in.setHeader(Exchange.HTTP_METHOD, "GET");
         in.setHeader("Accept-Encoding", "identity");
+        // an answer compressed on the way all the same comes as it was sent: store() decodes it, knowing its length is not the archive's
+        exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, true);
         in.setBody("");
         Path part = files.part(url);
         JsonNode meta = files.meta(url);
@@ -138,7 +140,8 @@ public final class ArchiveFetch {
             throws IOException {
         Message in = exchange.getIn();
         int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        InputStream body = in.getBody(InputStream.class);
+        InputStream raw = in.getBody(InputStream.class);
+        InputStream body = raw;
         Path part = files.part(url);
         String name = files.file(url).getFileName().toString();
         long start;
@@ -149,6 +152,11 @@ public final class ArchiveFetch {
                 if (!m.matches() || Long.parseLong(m.group(1)) != from) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
+                }
+                if (encoding(in) != null) {
+                    files.discard(url);
+                    throw new VideoFailure.Transient("the server resumed " + name + " compressed on the way, which cannot "
+                            + "be joined to what came before; starting over", "");
                 }
                 start = from;
                 total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
@@ -172,6 +180,17 @@ public final class ArchiveFetch {
                 }
                 start = 0;
                 total = longHeader(in, "Content-Length");
+                String encoding = encoding(in);
+                if (encoding != null) {
+                    // compressed on the way though asked not to: its length, validator and ranges are the
+                    // compressed form's, which a later attempt may compress otherwise; what counts is what it decodes to
+                    body = decoded(body, encoding, name);
+                    total = -1;
+                    in.removeHeader("ETag");
+                    in.removeHeader("Last-Modified");
+                    LOG.info("The host of {} sends it compressed ({}), though asked not to: it is decoded as it comes, "
+                            + "and checked as an archive of no announced length", name, encoding);
+                }
             } else if (code == 416 && from > 0) {
                 Matcher m = UNSATISFIED.matcher(String.valueOf(in.getHeader("Content-Range")));
                 if (m.matches() && Long.parseLong(m.group(1)) == from) {
@@ -211,7 +230,7 @@ public final class ArchiveFetch {
             finish(url, size);
         } finally {
             progress.done();
-            HttpBodies.drop(body);
+            HttpBodies.drop(raw);
         }
     }
 
@@ -227,6 +246,23 @@ public final class ArchiveFetch {
         String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading()
                 .replaceFirst("^\u00EF\u00BB\u00BF", "");
         return start.startsWith("<");
+    }
+
+    /** The answer's Content-Encoding when it is not the bytes themselves (null: none, or identity). */
+    static String encoding(Message in) {
+        String e = in.getHeader("Content-Encoding", String.class);
+        e = e == null ? "" : e.strip().toLowerCase(Locale.ROOT);
+        return e.isEmpty() || e.equals("identity") ? null : e;
+    }
+
+    /** The body decoded from gzip or deflate; any other encoding is refused, naming it. */
+    private static InputStream decoded(InputStream body, String encoding, String name) throws IOException {
+        return switch (encoding) {
+            case "gzip", "x-gzip" -> new java.util.zip.GZIPInputStream(body, 1 << 16);
+            case "deflate" -> new java.util.zip.InflaterInputStream(body, new java.util.zip.Inflater(), 1 << 16);
+            default -> throw new VideoFailure.Permanent("the host sends " + name + " compressed as \"" + Redact.text(encoding, 40)
+                    + "\", though asked not to compress it; only gzip and deflate are undone", "");
+        };
     }
 
     private VideoFailure tooLarge(String name, String why) {

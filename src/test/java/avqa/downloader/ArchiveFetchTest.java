@@ -275,6 +275,33 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A host that compresses the archive on the way (Content-Encoding: gzip), though asked not to: what is kept
+     * is the archive itself, decoded, checked to its end as one of no announced length, and imported.
+     */
+    @Test
+    void anArchiveCompressedOnTheWayIsKeptDecodedAndImported(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").gzip();
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.shareUrl("videos.rar")));
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(-1L, java.util.Arrays.mismatch(archive, Files.readAllBytes(data.resolve("archives/videos.rar"))),
+                    "the archive, not its compressed form");
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("The host of videos.rar sends it compressed (gzip), though asked not to"), log);
+        }
+    }
+
     /** A zip of {@code ids}, each entry the given video. */
     static byte[] zipOf(Path tmp, String name, Path video, List<String> ids) throws Exception {
         Map<String, Path> entries = new LinkedHashMap<>();
