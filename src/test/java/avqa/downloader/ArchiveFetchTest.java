@@ -32,6 +32,13 @@ class ArchiveFetchTest extends LoopbackServerTest {
         return Files.readAllBytes(rar);
     }
 
+    /** The RAR of the three videos most tests serve, with their annotations in {@code tmp/meta}. */
+    byte[] videosRar(Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Fixture.annotations(tmp.resolve("meta"), "test", IDS);
+        return rarOf(tmp, "videos", clip);
+    }
+
     static List<String> args(Path data, Path meta, String url) {
         List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
         args.addAll(List.of("--import-archive", url));
@@ -49,11 +56,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
     @Test
     void aShareLinkIsFollowedAKilledDownloadResumesAndACompleteArchiveIsNotFetchedAgain(@TempDir Path tmp)
             throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").pace(150_000);
             List<String> args = args(data, meta, host.shareUrl("videos.rar"));
@@ -121,11 +126,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
 
     @Test
     void aDownloadThatStaysShortIsNeverImportedAndTheRunSaysWhy(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").cutAfter(100_000);
 
@@ -149,11 +152,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
 
     @Test
     void anArchiveLargerThanTheFreeDiskIsSaidBeforeItsBytesComeByTheDoctorAndByTheRun(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", IDS);
         // the doctor estimates from the annotations a run already fetched
         Fixture.annotations(data.resolve("metadata"), "test", IDS);
         long free = Files.getFileStore(tmp).getUsableSpace();
@@ -206,11 +207,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
 
     @Test
     void aStopWhileAnArchiveWaitsForItsRetryEndsTheRunAtOnceAndKeepsWhatCame(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").cutAfter(100_000);
             List<String> args = args(data, meta, host.shareUrl("videos.rar"));
@@ -234,10 +233,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
 
     @Test
     void anArchiveWhoseHostAnnouncesNoLengthCountsOnlyWhenItReadsToItsEnd(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
-        Fixture.annotations(meta, "test", IDS);
 
         try (CloseDelimitedHost host = new CloseDelimitedHost(archive, archive.length)) {
             Path data = tmp.resolve("whole");
@@ -281,11 +278,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
      */
     @Test
     void anArchiveCompressedOnTheWayIsKeptDecodedAndImported(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").gzip();
 
@@ -418,11 +413,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
      */
     @Test
     void anArchiveBehindALoginIsFetchedWithTheUserAndPasswordOfItsUrl(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        byte[] archive = rarOf(tmp, "videos", clip);
+        byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").requireLogin("alice:l0gin@S3cret");
             String url = host.shareUrl("videos.rar").replace("http://", "http://alice:l0gin%40S3cret@");
