@@ -48,7 +48,8 @@ public final class ArchiveFetch {
     private final HostCredentials credentials;
     private final long maxBytes;
 
-    public ArchiveFetch(Path dataDir, List<String> urls, HostCredentials credentials, long maxBytes, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
+    public ArchiveFetch(Path dataDir, List<String> urls, HostCredentials credentials, long maxBytes,
+                        ArchiveTransfer.SpeedFloor floor, String datasetArchive, VideoPlanner planner, DiskFull diskFull,
                         RunControl run, ArchiveProgress progress, ArchiveListing listing) {
         this.files = new ArchiveFiles(dataDir.resolve("archives"));
         this.urls = urls;
@@ -57,7 +58,7 @@ public final class ArchiveFetch {
         this.run = run;
         this.progress = progress;
         this.listing = listing;
-        this.transfer = new ArchiveTransfer(diskFull, run, progress);
+        this.transfer = new ArchiveTransfer(diskFull, run, progress, floor);
         this.credentials = credentials;
         this.maxBytes = maxBytes;
     }

@@ -21,15 +21,27 @@ final class ArchiveTransfer {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.archive");
 
+    /**
+     * The slowest a download may go, as curl's --speed-limit and --speed-time: fewer than {@code bytesPerSecond}
+     * a second over any {@code seconds} gives it up for now (avqa.archive.speed-limit, avqa.archive.speed-time).
+     */
+    record SpeedFloor(long bytesPerSecond, double seconds) {
+        long nanos() {
+            return (long) (seconds * 1e9);
+        }
+    }
+
     private final DiskFull diskFull;
     private final RunControl run;
     private final ArchiveProgress progress;
+    private final SpeedFloor floor;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    ArchiveTransfer(DiskFull diskFull, RunControl run, ArchiveProgress progress) {
+    ArchiveTransfer(DiskFull diskFull, RunControl run, ArchiveProgress progress, SpeedFloor floor) {
         this.diskFull = diskFull;
         this.run = run;
         this.progress = progress;
+        this.floor = floor;
     }
 
     /** A new run: each archive may be warned about again (a --schedule process runs many). */
@@ -83,6 +95,8 @@ final class ArchiveTransfer {
             out.position(start);
             byte[] buf = new byte[1 << 16];
             int n;
+            long since = System.nanoTime();
+            long sinceWritten = 0;
             while ((n = body.read(buf)) > 0) {
                 run.checkRunning();
                 out.write(ByteBuffer.wrap(buf, 0, n));
@@ -90,6 +104,18 @@ final class ArchiveTransfer {
                 progress.advance(n);
                 if (total >= 0 && start + written > total || start + written > max) {
                     break;
+                }
+                long now = System.nanoTime();
+                if (now - since >= floor.nanos()) {
+                    if (written - sinceWritten < floor.bytesPerSecond() * floor.seconds()) {
+                        throw new VideoFailure.Transient("the download of " + name + " went slower than "
+                                + "avqa.archive.speed-limit (" + ArchiveFetch.human(floor.bytesPerSecond()) + "/s) for "
+                                + StatusLine.human(java.time.Duration.ofNanos(now - since)) + ", and was given up after "
+                                + ArchiveFetch.human(start + written) + (total >= 0 ? " of " + ArchiveFetch.human(total) : "")
+                                + "; " + resume, "");
+                    }
+                    since = now;
+                    sinceWritten = written;
                 }
             }
         } catch (IOException e) {

@@ -113,7 +113,8 @@ final class Wiring {
         ArchiveProgress archiveProgress = new ArchiveProgress();
         HostCredentials hostCredentials = new HostCredentials();
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(), hostCredentials,
-                settings.bytes("avqa.archive.max-size"),
+                settings.bytes("avqa.archive.max-size"), new ArchiveTransfer.SpeedFloor(settings.bytes("avqa.archive.speed-limit"),
+                        settings.getSeconds("avqa.archive.speed-time")),
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);

@@ -297,6 +297,41 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A host that trickles (under avqa.archive.speed-limit for avqa.archive.speed-time) is given up for now,
+     * each attempt resuming where the last stopped; what came is kept, and the next run finishes it.
+     */
+    @Test
+    void anArchiveThatTricklesIsGivenUpForNowAndResumedLater(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Map<String, String> slowIsBelow = Map.of("AVQA_ARCHIVE_SPEED_LIMIT", "100K", "AVQA_ARCHIVE_SPEED_TIME", "2");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").pace(20_000);
+            String url = host.shareUrl("videos.rar");
+
+            Fixture.Outcome slow = Fixture.run(args(data, meta, url), slowIsBelow);
+
+            assertEquals(1, slow.exit(), slow.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("went slower than avqa.archive.speed-limit (100.0 KiB/s) for 2."), log);
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")));
+            long kept = size(data.resolve("archives/videos.rar.part"));
+            assertTrue(kept > 0 && kept < archive.length, "what came is kept: " + kept);
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertEquals(3, files.size(), "--retry-attempts 3: " + files);
+            assertTrue(files.get(1).range() != null && files.get(2).range() != null, "each attempt resumes: " + files);
+
+            host.pace(0);
+            Fixture.Outcome fast = Fixture.run(args(data, meta, url), slowIsBelow);
+
+            assertEquals(0, fast.exit(), fast.stderr());
+            assertEquals(-1L, java.util.Arrays.mismatch(archive, Files.readAllBytes(data.resolve("archives/videos.rar"))));
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+        }
+    }
+
     /** A zip of {@code ids}, each entry the given video. */
     static byte[] zipOf(Path tmp, String name, Path video, List<String> ids) throws Exception {
         Map<String, Path> entries = new LinkedHashMap<>();

@@ -67,6 +67,11 @@ public final class SettingsTable {
             property("avqa.archive.max-size", "200G", Checks.SIZE,
                     "an archive by URL larger than this is not taken: announced so, or grown past it (a body of no "
                             + "announced length that never ends)"),
+            property("avqa.archive.speed-limit", "1K", Checks.RATE,
+                    "an archive download slower than this (bytes a second) for avqa.archive.speed-time is given up for "
+                            + "now: what came is kept, and a later attempt resumes there (curl's --speed-limit)"),
+            property("avqa.archive.speed-time", "120", Checks.atLeast(1),
+                    "seconds an archive download may stay under avqa.archive.speed-limit (curl's --speed-time)"),
             property("avqa.archive.max-entry-size", "4G", Checks.SIZE,
                     "an archive entry larger than this is not read further (a video of the dataset is far smaller)"),
             action("--dry-run", "fetch the annotations, plan, report the coverage, write plan.json; download nothing"),
