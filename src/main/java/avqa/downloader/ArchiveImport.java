@@ -66,6 +66,13 @@ public final class ArchiveImport {
         }
         local.forEach(p -> out.add(p.toString()));
         fetched.fetched().forEach(p -> out.add(p.toString()));
+        // the later parts of a split archive are read with its first part: not again, alone, as an archive
+        java.util.Set<String> later = new java.util.HashSet<>();
+        for (String first : out) {
+            List<Path> parts = ArchiveFormat.parts(Path.of(first));
+            parts.stream().skip(1).forEach(p -> later.add(p.toString()));
+        }
+        out.removeIf(later::contains);
         return out;
     }
 

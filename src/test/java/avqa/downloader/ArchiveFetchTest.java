@@ -549,6 +549,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
             for (Path part : parts) {
                 assertTrue(Files.isRegularFile(data.resolve("archives/" + part.getFileName())), part.getFileName() + " kept");
             }
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertFalse(log.contains("could not be read"), "a later part is not read alone as an archive: " + log);
+            assertEquals(1, log.lines().filter(l -> l.contains("Importing ")).count(), log);
         }
     }
 
