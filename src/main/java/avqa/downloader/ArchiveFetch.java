@@ -307,7 +307,14 @@ public final class ArchiveFetch {
     /** The archive could not be fetched: one line, and the run goes on with what it has. */
     public void failed(Exchange exchange, @Variable("archiveUrl") String url) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String why = cause == null ? "unknown" : cause.getMessage();
+        // in our words, and the host's or the system's last words after them (a reset connection, a page's type)
+        String why = Shown.of(cause);
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof VideoFailure f && !f.lastError().isBlank()) {
+                why += "; last error: " + Shown.plain(Redact.text(Redact.secrets(f.lastError()), 200));
+                break;
+            }
+        }
         LOG.warn("The archive at {} could not be fetched ({}){}", Redact.url(url), why, isDatasetArchive(url)
                 ? "; its clips come from the dataset's other source (YouTube) instead" : "; it is not imported");
         if (!isDatasetArchive(url)) {
