@@ -2,7 +2,8 @@
 # The benchmark: each way this tool fetches against the strongest simple thing a user would run instead
 # (curl + ffmpeg, unzip + ffmpeg, yt-dlp + ffmpeg per video, batch yt-dlp, the reference frame script),
 # served by nginx on 127.0.0.1, at N/2 and N videos; then the start-up and the scale figures.
-#   bench/run.sh [N videos, default 40] [W workers, default 2] [rounds, default 3] [scale: only the scale figures]
+#   bench/run.sh [N videos, default 40] [W workers, default 2] [rounds, default 3] [scale: only the scale figures,
+#                or variants by name, such as import,unzip: only their comparison]
 # Installs what it lacks (GNU time, nginx-light, curl, zip, unzip; the set-up's yt-dlp), builds the jar
 # and the test classes. Everything it makes goes to target/bench (clips are made once and cached there).
 set -euo pipefail

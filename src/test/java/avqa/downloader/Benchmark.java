@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +60,8 @@ public final class Benchmark {
         int w = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         boolean onlyScale = args.length > 3 && args[3].equals("scale");
+        // or only some variants, by name (such as import,unzip): their comparison alone, no start-up or scale figures
+        Set<String> only = args.length > 3 && !onlyScale ? Set.of(args[3].split(",")) : Set.of();
         work = Path.of("target", "bench").toAbsolutePath();
         Files.createDirectories(work);
         ytDlpCurrent = Path.of(".tools/yt-dlp/bin/yt-dlp").toAbsolutePath();
@@ -73,14 +76,18 @@ public final class Benchmark {
             }
             Process nginx = nginx(all);
             try {
-                compare(all, n, w, rounds);
-                startUp(all.get(0));
+                compare(all, n, w, rounds, only);
+                if (only.isEmpty()) {
+                    startUp(all.get(0));
+                }
             } finally {
                 nginx.destroy();
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
         }
-        scale(work);
+        if (only.isEmpty()) {
+            scale(work);
+        }
     }
 
     static List<Variant> variants(int w) {
@@ -124,8 +131,11 @@ public final class Benchmark {
     }
 
     /** Each variant at N/2 and N, interleaved round by round; the medians, ratios, and the cost per video. */
-    static void compare(List<String> all, int n, int w, int rounds) throws Exception {
-        List<Variant> variants = variants(w);
+    static void compare(List<String> all, int n, int w, int rounds, Set<String> only) throws Exception {
+        List<Variant> variants = new ArrayList<>(variants(w));
+        if (!only.isEmpty()) {
+            variants.removeIf(v -> !only.contains(v.key()));
+        }
         int[] sizes = {n / 2, n};
         Map<String, List<Measure>> results = new LinkedHashMap<>();
         List<Long> hashMicros = new ArrayList<>();
