@@ -154,7 +154,7 @@ public final class ArchiveFetch {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
                 }
-                if (encoding(in) != null) {
+                if (HttpBodies.encoding(in.getHeader("Content-Encoding", String.class)) != null) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " compressed on the way, which cannot "
                             + "be joined to what came before; starting over", "");
@@ -181,11 +181,11 @@ public final class ArchiveFetch {
                 }
                 start = 0;
                 total = longHeader(in, "Content-Length");
-                String encoding = encoding(in);
+                String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
                 if (encoding != null) {
                     // compressed on the way though asked not to: its length, validator and ranges are the
                     // compressed form's, which a later attempt may compress otherwise; what counts is what it decodes to
-                    body = decoded(body, encoding, name);
+                    body = HttpBodies.decoded(body, encoding, name);
                     total = -1;
                     in.removeHeader("ETag");
                     in.removeHeader("Last-Modified");
@@ -247,23 +247,6 @@ public final class ArchiveFetch {
         String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading()
                 .replaceFirst("^\u00EF\u00BB\u00BF", "");
         return start.startsWith("<");
-    }
-
-    /** The answer's Content-Encoding when it is not the bytes themselves (null: none, or identity). */
-    static String encoding(Message in) {
-        String e = in.getHeader("Content-Encoding", String.class);
-        e = e == null ? "" : e.strip().toLowerCase(Locale.ROOT);
-        return e.isEmpty() || e.equals("identity") ? null : e;
-    }
-
-    /** The body decoded from gzip or deflate; any other encoding is refused, naming it. */
-    private static InputStream decoded(InputStream body, String encoding, String name) throws IOException {
-        return switch (encoding) {
-            case "gzip", "x-gzip" -> new java.util.zip.GZIPInputStream(body, 1 << 16);
-            case "deflate" -> new java.util.zip.InflaterInputStream(body, new java.util.zip.Inflater(), 1 << 16);
-            default -> throw new VideoFailure.Permanent("the host sends " + name + " compressed as \"" + Redact.text(encoding, 40)
-                    + "\", though asked not to compress it; only gzip and deflate are undone", "");
-        };
     }
 
     private VideoFailure tooLarge(String name, String why) {

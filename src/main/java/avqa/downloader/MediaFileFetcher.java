@@ -96,16 +96,20 @@ public final class MediaFileFetcher {
      */
     public void save(@Variable("job") VideoJob job, @Header("CamelHttpResponseCode") Integer status,
                      @Header("Content-Type") String contentType, @Header("Content-Length") String contentLength,
-                     @Header("Retry-After") String retryAfter, @Body InputStream body) throws IOException {
+                     @Header("Retry-After") String retryAfter, @Header("Content-Encoding") String contentEncoding,
+                     @Body InputStream body) throws IOException {
         String url = job.url();
         InputStream in = body == null ? InputStream.nullInputStream() : body;
+        String encoding = HttpBodies.encoding(contentEncoding);
         try (Deadline deadline = Deadline.after(timeoutSeconds * 1000, () -> HttpBodies.drop(in))) {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (code != 200) {
                 throw classifier.raise(FailureClassifier.httpStatus(code, retryAfter), url);
             }
-            long expected = contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
+            // a host that compresses the video on the way announces the compressed length: its decoded bytes count
+            long expected = encoding != null || contentLength == null || contentLength.isBlank() ? -1
+                    : Long.parseLong(contentLength.strip());
             if (expected > maxBytes) {
                 throw tooLarge(expected + " bytes announced");
             }
@@ -121,7 +125,7 @@ public final class MediaFileFetcher {
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
             try {
-                written = copy(in, target);
+                written = copy(encoding == null ? in : HttpBodies.decoded(in, encoding, "the video"), target);
             } catch (IOException e) {
                 if (deadline.expired()) {
                     throw new VideoFailure.Transient("the download did not finish within " + timeoutSeconds

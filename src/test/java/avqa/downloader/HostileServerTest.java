@@ -67,6 +67,27 @@ class HostileServerTest extends LoopbackServerTest {
         assertTrue(record.get("reason").asText().contains(reason), record.toString());
     }
 
+    /**
+     * A mirror that compresses a video on the way (Content-Encoding: gzip, its length the compressed one), though
+     * nothing asked for it: the video is the decoded file, whole, not a download that "stopped short" every run.
+     */
+    @Test
+    void aVideoCompressedOnTheWayIsTheDecodedFileOnTheFastPath(@TempDir Path tmp) throws Exception {
+        String id = "gzipped00001";
+        server.serve(id, clip).failAlways(id, MediaServer.Fault.GZIPPED);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        try {
+            Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/" + id + ".mp4")), "the file itself");
+        } finally {
+            server.failAlways(id, null);
+        }
+    }
+
     @Test
     void aFileCutShortBehindAnHonestLengthIsCaughtOnTheYtDlpPathToo(@TempDir Path tmp) throws Exception {
         var record = runAgainst(tmp, "hostile0008", MediaServer.Fault.CUT_TAIL, server.urlTemplate(), 30_000);

@@ -46,6 +46,8 @@ final class MediaServer implements AutoCloseable {
         ENDLESS,
         /** A gzip-encoded body (asked for or not) that inflates a thousandfold. */
         GZIP_BOMB,
+        /** The file, gzip-encoded though nothing asked for it, its Content-Length the compressed one. */
+        GZIPPED,
         /** A 404 whose small page comes at one byte a second. */
         SLOW_ERROR_PAGE,
         /** A redirect to an ftp:// location. */
@@ -416,6 +418,19 @@ final class MediaServer implements AutoCloseable {
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
+                }
+            }
+            case GZIPPED -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(packed)) {
+                    gz.write(Files.readAllBytes(clip));
+                }
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                ex.sendResponseHeaders(200, packed.size());
+                try (OutputStream out = ex.getResponseBody()) {
+                    packed.writeTo(out);
                 }
             }
             case REDIRECT_FTP, REDIRECT_LOOP -> {
