@@ -45,6 +45,8 @@ public final class ArchiveFetch {
     private final Map<String, Path> fetched = new LinkedHashMap<>();
     /** The archives the user named (--import-archive URL) that this run could not fetch, their URLs shown safely. */
     private final List<String> notFetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Where an archive's share link said to ask instead: its download page's form (Google Drive's confirmation). */
+    private final Map<String, String> confirmed = new java.util.concurrent.ConcurrentHashMap<>();
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -70,6 +72,7 @@ public final class ArchiveFetch {
     public synchronized List<String> pending() {
         fetched.clear();
         notFetched.clear();
+        confirmed.clear();
         transfer.newRun();
         if (planner.plannedVideos() == planner.completeCount()) {
             return List.of();
@@ -117,7 +120,7 @@ public final class ArchiveFetch {
         // only Camel's own headers stay; nothing else of the exchange is sent to the host
         in.removeHeaders("*", "Camel*");
         // a user name and password in the URL answer the host's challenge, not a part of the request line
-        in.setHeader(Exchange.HTTP_URI, credentials.requestUri(url));
+        in.setHeader(Exchange.HTTP_URI, credentials.requestUri(confirmed.getOrDefault(url, DownloadPage.direct(url))));
         in.setHeader(Exchange.HTTP_METHOD, "GET");
         in.setHeader("Accept-Encoding", "identity");
         // an answer compressed on the way all the same comes as it was sent: store() decodes it, knowing its length is not the archive's
@@ -172,8 +175,8 @@ public final class ArchiveFetch {
             } else if (code == 200) {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
-                    throw new VideoFailure.Permanent("the link answered with a web page, not an archive (a share link "
-                            + "may need ?dl=1 to give the file itself)", "HTTP 200 " + type);
+                    String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
+                    throw pageInstead(url, name, encoding == null ? body : HttpBodies.decoded(body, encoding, "a page"), type);
                 }
                 if (from > 0) {
                     LOG.info("{} changed on the server since the interrupted download (or the server does not resume): "
@@ -233,6 +236,37 @@ public final class ArchiveFetch {
             progress.done();
             HttpBodies.drop(raw);
         }
+    }
+
+    /**
+     * The link answered with a web page: a download page whose form gives the file (Google Drive's, for a file
+     * too large to scan for viruses) is followed by the next attempt; one that says why the file is not given
+     * (Drive's quota) is a transient failure in its words; any other page is the wrong link.
+     */
+    private VideoFailure pageInstead(String url, String name, InputStream body, String type) {
+        String html;
+        // a page is read for a bounded time: one trickled a byte at a time holds nothing
+        try (Deadline reading = Deadline.after(MediaFileFetcher.PAGE_MILLIS, () -> HttpBodies.drop(body))) {
+            html = new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            html = "";
+        }
+        DownloadPage page = DownloadPage.of(html, confirmed.getOrDefault(url, DownloadPage.direct(url)));
+        String next = page.formUrl();
+        if (next != null && !next.equals(confirmed.get(url))) {
+            confirmed.put(url, next);
+            LOG.info("The link for {} answered with a page that asks to confirm the download (as Google Drive does for "
+                    + "a file it cannot scan for viruses): the next attempt confirms it", name);
+            return new VideoFailure.Transient("the link answered with a page that asks to confirm the download; the "
+                    + "next attempt confirms it", "");
+        }
+        String error = page.error();
+        if (error != null) {
+            return new VideoFailure.Transient("the link answered with a page instead of " + name + ", which says: "
+                    + Shown.plain(error), "HTTP 200 " + type);
+        }
+        return new VideoFailure.Permanent("the link answered with a web page, not an archive (a share link may need "
+                + "?dl=1 to give the file itself)", "HTTP 200 " + type);
     }
 
     /** Whether a file begins as a web page does: with a tag ({@code <!DOCTYPE}, {@code <html}, …) after blanks. */

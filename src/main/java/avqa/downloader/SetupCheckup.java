@@ -155,7 +155,7 @@ final class SetupCheckup {
         int unknown = 0;
         boolean fetched = estimate == null || estimate.absent() > 0;
         for (String url : settings.archiveUrls()) {
-            Answer a = head(url);
+            Answer a = head(DownloadPage.direct(url));
             long left = files.stillToCome(url, a.length());
             if (fetched) {
                 bytes += Math.max(0, left);
@@ -232,6 +232,9 @@ final class SetupCheckup {
             }
             // a length of 0 is no length: a share host's HEAD may say so of a file it sends all the same
             long length = r.statusCode() < 300 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
+            // nor is a page's (a share link's download page, such as Google Drive's for a large file)
+            length = r.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("text/html") ? -1 : length;
             length = length > 0 ? length : -1;
             return new Answer(null, length);
         } catch (IOException | IllegalArgumentException e) {

@@ -334,6 +334,56 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A Google Drive-like link to a large file answers with a page asking to confirm the download: its form is
+     * followed and the archive imported. When the page says Drive will not give the file (its quota), the run
+     * says so in Drive's words, transient, and nothing is kept.
+     */
+    @Test
+    void aDriveLinksConfirmationPageIsFollowedAndItsQuotaErrorSaid(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("1AbCdEfGh", archive, "v1").drivePage(null);
+            Path data = tmp.resolve("confirmed");
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.driveUrl("1AbCdEfGh")));
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("answered with a page that asks to confirm the download (as Google Drive does"), log);
+            assertTrue(host.requests().stream().anyMatch(r -> r.path().equals("/download") && r.status() == 200),
+                    "the form's URL gave the file: " + host.requests());
+        }
+        try (ArchiveHost host = new ArchiveHost()) {
+            String quota = "Too many users have viewed or downloaded this file recently. Please try accessing the file "
+                    + "again later.";
+            host.serve("1AbCdEfGh", archive, "v1").drivePage(quota);
+            Path data = tmp.resolve("quota");
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.driveUrl("1AbCdEfGh")));
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("which says: " + quota), log);
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+        }
+    }
+
+    @Test
+    void aDriveViewerLinkIsAskedForAsItsDownloadLink() {
+        assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0srLIZ-G8VH_l22",
+                DownloadPage.direct("https://drive.google.com/file/d/1WAryZZE0srLIZ-G8VH_l22/view?usp=sharing"));
+        assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0s",
+                DownloadPage.direct("https://drive.google.com/file/d/1WAryZZE0s"));
+        assertEquals("https://example.org/file/d/1WAryZZE0s/view", DownloadPage.direct("https://example.org/file/d/1WAryZZE0s/view"));
+        assertEquals("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ",
+                DownloadPage.direct("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ"));
+    }
+
     /** A zip of {@code ids}, each entry the given video. */
     static byte[] zipOf(Path tmp, String name, Path video, List<String> ids) throws Exception {
         Map<String, Path> entries = new LinkedHashMap<>();

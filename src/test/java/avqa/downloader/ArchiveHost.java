@@ -43,6 +43,9 @@ final class ArchiveHost implements AutoCloseable {
     private volatile long announced = -1;
     private volatile boolean ignoreIfRange;
     private volatile boolean gzip;
+    /** How a Drive-like link answers: null (the file), "confirm" (a page whose form gives it), or an error caption. */
+    private volatile String drivePage;
+    private final String uuid = java.util.UUID.randomUUID().toString();
     private volatile String login;
 
     ArchiveHost() throws IOException {
@@ -66,6 +69,16 @@ final class ArchiveHost implements AutoCloseable {
     /** A Google Drive-like link to a file: {@code /uc?export=download&id=<name>}, served without a redirect. */
     String driveUrl(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/uc?export=download&id=" + name;
+    }
+
+    /**
+     * A Drive-like link ({@link #driveUrl}) answers with Google Drive's page for a file it cannot scan for
+     * viruses: a form ({@code id="download-form"}, GET, hidden id, export, confirm and uuid) whose URL,
+     * {@code /download?…}, gives the file. With {@code error}, the page says that instead (its error caption).
+     */
+    ArchiveHost drivePage(String error) {
+        this.drivePage = error == null ? "confirm" : error;
+        return this;
     }
 
     /** Answers every request 401 (Basic) unless it carries this {@code user:password}. */
@@ -144,8 +157,36 @@ final class ArchiveHost implements AutoCloseable {
                 ex.sendResponseHeaders(401, -1);
                 return;
             }
+            String page = this.drivePage;
+            if (driveId != null && page != null) {
+                String html = page.equals("confirm")
+                        ? "<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
+                        + "<p>Google Drive can't scan this file for viruses.</p>"
+                        + "<form id=\"download-form\" action=\"http://127.0.0.1:" + server.getAddress().getPort()
+                        + "/download\" method=\"get\"><input type=\"submit\" value=\"Download anyway\"/>"
+                        + "<input type=\"hidden\" name=\"id\" value=\"" + driveId + "\">"
+                        + "<input type=\"hidden\" name=\"export\" value=\"download\">"
+                        + "<input type=\"hidden\" name=\"confirm\" value=\"t\">"
+                        + "<input type=\"hidden\" name=\"uuid\" value=\"" + uuid + "\"></form></body></html>"
+                        : "<!DOCTYPE html><html><body><div class=\"uc-main\"><p class=\"uc-error-caption\">Sorry, you can't "
+                        + "view or download this file at this time.</p><p class=\"uc-error-subcaption\">" + page
+                        + "</p></div></body></html>";
+                byte[] bytes = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                record(ex, range, ifRange, 200);
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(200, bytes.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
+                return;
+            }
+            String confirmedId = path.equals("/download") && query != null && query.contains("confirm=t")
+                    && query.contains("uuid=" + uuid)
+                    ? java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
+                            .findFirst().orElse(null)
+                    : null;
             Served f = path.startsWith("/files/") ? files.get(path.substring("/files/".length()))
-                    : driveId != null ? files.get(driveId) : null;
+                    : driveId != null ? files.get(driveId) : confirmedId != null ? files.get(confirmedId) : null;
             if (f == null) {
                 record(ex, range, ifRange, 404);
                 ex.sendResponseHeaders(404, -1);

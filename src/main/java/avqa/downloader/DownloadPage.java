@@ -1,0 +1,93 @@
+package avqa.downloader;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * What a share link's web page says instead of giving the file. Google Drive answers a download link
+ * of a large file with a page ("Google Drive can't scan this file for viruses") whose form, sent,
+ * gives the file: its {@code action} and hidden fields make the URL to ask next. When Drive will not
+ * give the file (its download quota for the file is spent), the page says so in its error caption,
+ * which is the reason to show. A Drive viewer link ({@code /file/d/<id>/view}) is asked for as its
+ * download link. Read with jsoup; nothing of the page is run.
+ */
+final class DownloadPage {
+
+    private static final Pattern DRIVE_VIEWER = Pattern.compile("/file/d/([A-Za-z0-9_-]+)(/.*)?");
+
+    private final Document page;
+
+    private DownloadPage(Document page) {
+        this.page = page;
+    }
+
+    /** The page as read from {@code url} (relative links are resolved against it). */
+    static DownloadPage of(String html, String url) {
+        return new DownloadPage(Jsoup.parse(html, url));
+    }
+
+    /**
+     * The URL the page's download form leads to (a GET form with the id {@code download-form}, or one with
+     * a {@code confirm} field), with its hidden fields as the query; null when it has none, or it leads
+     * elsewhere than http(s).
+     */
+    String formUrl() {
+        Element form = page.selectFirst("form#download-form");
+        if (form == null) {
+            Element confirm = page.selectFirst("form input[name=confirm]");
+            form = confirm == null ? null : confirm.closest("form");
+        }
+        if (form == null || !form.attr("method").isEmpty() && !form.attr("method").equalsIgnoreCase("get")) {
+            return null;
+        }
+        String action = form.absUrl("action");
+        String scheme;
+        try {
+            scheme = action.isEmpty() ? null : URI.create(action).getScheme();
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
+        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).matches("https?")) {
+            return null;
+        }
+        StringJoiner query = new StringJoiner("&");
+        for (Element input : form.select("input[type=hidden][name]")) {
+            query.add(URLEncoder.encode(input.attr("name"), StandardCharsets.UTF_8) + "="
+                    + URLEncoder.encode(input.attr("value"), StandardCharsets.UTF_8));
+        }
+        String base = action.replaceFirst("[?#].*$", "");
+        return query.length() == 0 ? base : base + "?" + query;
+    }
+
+    /** What the page says went wrong (Drive's error caption), at most 300 characters; null when it says nothing. */
+    String error() {
+        Element caption = page.selectFirst(".uc-error-subcaption");
+        if (caption == null) {
+            caption = page.selectFirst(".uc-error-caption");
+        }
+        String text = caption == null ? "" : caption.text().strip();
+        return text.isEmpty() ? null : Redact.text(text, 300);
+    }
+
+    /** A Google Drive viewer link as its download link; any other URL as it is. */
+    static String direct(String url) {
+        try {
+            URI u = URI.create(url);
+            if (!"drive.google.com".equalsIgnoreCase(u.getHost()) || u.getPath() == null) {
+                return url;
+            }
+            Matcher m = DRIVE_VIEWER.matcher(u.getPath());
+            return m.matches() ? u.getScheme() + "://drive.google.com/uc?export=download&id=" + m.group(1) : url;
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+}
