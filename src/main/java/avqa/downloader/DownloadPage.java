@@ -16,8 +16,8 @@ import org.jsoup.nodes.Element;
  * of a large file with a page ("Google Drive can't scan this file for viruses") whose form, sent,
  * gives the file: its {@code action} and hidden fields make the URL to ask next. When Drive will not
  * give the file (its download quota for the file is spent), the page says so in its error caption,
- * which is the reason to show. A Drive viewer link ({@code /file/d/<id>/view}) is asked for as its
- * download link. Read with jsoup; nothing of the page is run.
+ * which is the reason to show. A Drive viewer link ({@code /file/d/<id>/view}), and a Dropbox link to
+ * its preview ({@code dl=0}), are asked for as their download links. Read with jsoup; nothing of the page is run.
  */
 final class DownloadPage {
 
@@ -77,11 +77,18 @@ final class DownloadPage {
         return text.isEmpty() ? null : Redact.text(text, 300);
     }
 
-    /** A Google Drive viewer link as its download link; any other URL as it is. */
+    /**
+     * A share link as its download link: a Google Drive viewer link's, or a Dropbox link's with {@code dl=1}
+     * in place of {@code dl=0} (its preview page); any other URL as it is.
+     */
     static String direct(String url) {
         try {
             URI u = URI.create(url);
-            if (!"drive.google.com".equalsIgnoreCase(u.getHost()) || u.getPath() == null) {
+            String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
+            if ((host.equals("dropbox.com") || host.endsWith(".dropbox.com")) && u.getRawQuery() != null) {
+                return url.replaceFirst("([?&])dl=0(?=&|#|$)", "$1dl=1");
+            }
+            if (!host.equals("drive.google.com") || u.getPath() == null) {
                 return url;
             }
             Matcher m = DRIVE_VIEWER.matcher(u.getPath());

@@ -374,12 +374,18 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     @Test
-    void aDriveViewerLinkIsAskedForAsItsDownloadLink() {
+    void aShareLinksViewerOrPreviewIsAskedForAsItsDownloadLink() {
         assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0srLIZ-G8VH_l22",
                 DownloadPage.direct("https://drive.google.com/file/d/1WAryZZE0srLIZ-G8VH_l22/view?usp=sharing"));
         assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0s",
                 DownloadPage.direct("https://drive.google.com/file/d/1WAryZZE0s"));
         assertEquals("https://example.org/file/d/1WAryZZE0s/view", DownloadPage.direct("https://example.org/file/d/1WAryZZE0s/view"));
+        // Dropbox's preview link (the v2.0 README's) and its download link
+        assertEquals("https://www.dropbox.com/s/ejb36sh6gzqwdhn/collect_new_set.rar?dl=1",
+                DownloadPage.direct("https://www.dropbox.com/s/ejb36sh6gzqwdhn/collect_new_set.rar?dl=0"));
+        assertEquals("https://www.dropbox.com/scl/fi/abc/x.rar?rlkey=k&dl=1",
+                DownloadPage.direct("https://www.dropbox.com/scl/fi/abc/x.rar?rlkey=k&dl=0"));
+        assertEquals("https://example.org/x.rar?dl=0", DownloadPage.direct("https://example.org/x.rar?dl=0"));
         assertEquals("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ",
                 DownloadPage.direct("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ"));
     }
