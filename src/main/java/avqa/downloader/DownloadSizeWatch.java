@@ -64,10 +64,15 @@ public final class DownloadSizeWatch {
 
     /** The failure of a download this watch stopped. */
     public void fail(@Variable("job") VideoJob job) {
+        throw failure(job);
+    }
+
+    /** The failure of the job's yt-dlp run if this watch stopped it (once), else null. */
+    VideoFailure failure(VideoJob job) {
         Long size = stopped.remove(job.workDir());
-        throw new VideoFailure.Permanent("the file is larger than avqa.download.max-size (" + ArchiveFetch.human(maxBytes)
-                + "): yt-dlp was stopped once a file it wrote reached " + ArchiveFetch.human(size == null ? maxBytes : size),
-                "");
+        return size == null ? null : new VideoFailure.Permanent("the file is larger than avqa.download.max-size ("
+                + ArchiveFetch.human(maxBytes) + "): yt-dlp was stopped once a file it wrote reached "
+                + ArchiveFetch.human(size), "");
     }
 
     private void look(Path dir) {

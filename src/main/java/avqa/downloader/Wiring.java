@@ -124,7 +124,8 @@ final class Wiring {
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run));
         main.bind("hostCredentials", hostCredentials);
-        main.bind("downloadSizeWatch", new DownloadSizeWatch(settings.bytes("avqa.download.max-size")));
+        DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
+        main.bind("downloadSizeWatch", sizeWatch);
         main.bind("httpClientSetup", new HttpClientSetup(hostCredentials));
         main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
@@ -135,7 +136,7 @@ final class Wiring {
         main.bind("turnWaits", run.turns());
         YtDlp ytDlp = new YtDlp(settings, classifier, tools);
         main.bind("ytDlp", ytDlp);
-        main.bind("ytDlpBatch", new YtDlpBatch(ytDlp));
+        main.bind("ytDlpBatch", new YtDlpBatch(ytDlp, sizeWatch));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),

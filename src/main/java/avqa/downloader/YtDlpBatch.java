@@ -22,9 +22,11 @@ public final class YtDlpBatch {
     private static final String DELIVERED_FILE = "delivered.txt";
 
     private final YtDlp ytDlp;
+    private final DownloadSizeWatch sizeWatch;
 
-    public YtDlpBatch(YtDlp ytDlp) {
+    public YtDlpBatch(YtDlp ytDlp, DownloadSizeWatch sizeWatch) {
         this.ytDlp = ytDlp;
+        this.sizeWatch = sizeWatch;
     }
 
     /**
@@ -108,8 +110,10 @@ public final class YtDlpBatch {
         }
         // yt-dlp stopped at the first video it did not deliver (or, having said it succeeded, left some
         // undelivered: those are each fetched alone)
-        List<VideoJob> failed = result.getExitValue() == 0 ? left : List.of(left.get(0));
-        VideoFailure f = result.getExitValue() == 0
+        // stopped by the size watch: the video it was on is too large, not late (and is not fetched alone again)
+        VideoFailure tooLarge = sizeWatch.failure(job);
+        List<VideoJob> failed = tooLarge == null && result.getExitValue() == 0 ? left : List.of(left.get(0));
+        VideoFailure f = tooLarge != null ? tooLarge : result.getExitValue() == 0
                 ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
                 : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds);
         try {

@@ -117,6 +117,35 @@ class BatchDownloadTest extends LoopbackServerTest {
         failures.forEach(f -> assertEquals("tool-outdated", f.get("category").asText(), f.toString()));
     }
 
+    /**
+     * A body of no announced length that never ends, in a batch: the size watch stops the batch's yt-dlp, and
+     * the video it was on fails for its size (permanent) at once, not as a timeout fetched alone again.
+     */
+    @Test
+    void anEndlessBodyInABatchFailsForItsSizeWithoutBeingFetchedAgainAlone(@TempDir Path tmp) throws Exception {
+        List<String> ok = serveClips("endlessbatch", 3);
+        String endless = "endlessbatch9";
+        server.serve(endless, clip).failAlways(endless, MediaServer.Fault.ENDLESS);
+        List<String> ids = new ArrayList<>(ok);
+        ids.add(1, endless);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1", "--rate-limit", "4M"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_MAX_SIZE", "2M", "AVQA_DOWNLOAD_TIMEOUT", "120"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("Downloading a batch of"), log);
+        assertEquals(0, count(log, "Downloading " + endless + " from"), "not fetched again alone: " + log);
+        var r = Fixture.readJson(data.resolve("failed/" + endless + ".json"));
+        assertEquals("permanent", r.get("category").asText(), r.toString());
+        assertTrue(r.get("reason").asText().contains("larger than avqa.download.max-size (2.0 MiB)"), r.toString());
+        for (String id : ok) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+        }
+    }
+
     @Test
     void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("paced", 3);

@@ -177,8 +177,10 @@ public final class Benchmark {
                     n / big.wall(), big.cpu() / n, big.maxRssKb() / 1024.0, slope, fixed, ratio);
         }
         hashMicros.sort(null);
-        System.out.printf("%nSHA-256 of a video and its WAV, as the run takes it (from the page cache): %.1f ms per video%n",
-                hashMicros.get(hashMicros.size() / 2) / 1000.0 / n);
+        if (!hashMicros.isEmpty()) {
+            System.out.printf("%nSHA-256 of a video and its WAV, as the run takes it (from the page cache): %.1f ms per video%n",
+                    hashMicros.get(hashMicros.size() / 2) / 1000.0 / n);
+        }
     }
 
     /** The time to hash again, in this JVM, the files a run placed (what hashing them costs the run). */
