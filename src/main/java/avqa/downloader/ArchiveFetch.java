@@ -176,7 +176,7 @@ public final class ArchiveFetch {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                     String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                    throw pageInstead(url, name, encoding == null ? body : HttpBodies.decoded(body, encoding, "a page"), type);
+                    throw pageInstead(url, name, encoding == null ? body : HttpBodies.decoded(body, encoding), type);
                 }
                 if (from > 0) {
                     LOG.info("{} changed on the server since the interrupted download (or the server does not resume): "
@@ -188,7 +188,7 @@ public final class ArchiveFetch {
                 if (encoding != null) {
                     // compressed on the way though asked not to: its length, validator and ranges are the
                     // compressed form's, which a later attempt may compress otherwise; what counts is what it decodes to
-                    body = HttpBodies.decoded(body, encoding, name);
+                    body = HttpBodies.decoded(body, encoding);
                     total = -1;
                     in.removeHeader("ETag");
                     in.removeHeader("Last-Modified");

@@ -14,20 +14,33 @@ final class HttpBodies {
     private HttpBodies() {
     }
 
-    /** The answer's Content-Encoding when it is not the bytes themselves (null: none, or identity). */
+    /**
+     * The answer's Content-Encoding when it is one this tool undoes (gzip, deflate); null otherwise. An
+     * encoding it does not know ({@code none}, {@code binary}, which some hosts send for the bytes
+     * themselves, or one it cannot undo) leaves the bytes as they came, their length as announced: the
+     * file's own check then says whether they are what they should be.
+     */
     static String encoding(String header) {
         String e = header == null ? "" : header.strip().toLowerCase(java.util.Locale.ROOT);
-        return e.isEmpty() || e.equals("identity") ? null : e;
+        return switch (e) {
+            case "gzip", "x-gzip", "deflate" -> e;
+            default -> null;
+        };
     }
 
-    /** The body decoded from gzip or deflate; any other encoding is refused, naming it. */
-    static InputStream decoded(InputStream body, String encoding, String what) throws IOException {
-        return switch (encoding) {
-            case "gzip", "x-gzip" -> new java.util.zip.GZIPInputStream(body, 1 << 16);
-            case "deflate" -> new java.util.zip.InflaterInputStream(body, new java.util.zip.Inflater(), 1 << 16);
-            default -> throw new VideoFailure.Permanent("the host sends " + what + " compressed as \""
-                    + Redact.text(encoding, 40) + "\", though nothing asked for it; only gzip and deflate are undone", "");
-        };
+    /** The body decoded from gzip, or from deflate (zlib-wrapped, or raw as some hosts send it). */
+    static InputStream decoded(InputStream body, String encoding) throws IOException {
+        if (!encoding.equals("deflate")) {
+            return new java.util.zip.GZIPInputStream(body, 1 << 16);
+        }
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(body, 1 << 16);
+        in.mark(2);
+        int cmf = in.read();
+        int flg = in.read();
+        in.reset();
+        // a zlib header: compression method 8, and the two bytes a multiple of 31
+        boolean zlib = cmf >= 0 && flg >= 0 && (cmf & 0x0f) == 8 && ((cmf << 8) | flg) % 31 == 0;
+        return new java.util.zip.InflaterInputStream(in, new java.util.zip.Inflater(!zlib), 1 << 16);
     }
 
     /**

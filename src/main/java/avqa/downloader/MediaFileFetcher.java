@@ -125,7 +125,7 @@ public final class MediaFileFetcher {
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
             try {
-                written = copy(encoding == null ? in : HttpBodies.decoded(in, encoding, "the video"), target);
+                written = copy(encoding == null ? in : HttpBodies.decoded(in, encoding), target);
             } catch (IOException e) {
                 if (deadline.expired()) {
                     throw new VideoFailure.Transient("the download did not finish within " + timeoutSeconds

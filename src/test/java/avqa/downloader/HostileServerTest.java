@@ -68,13 +68,15 @@ class HostileServerTest extends LoopbackServerTest {
     }
 
     /**
-     * A mirror that compresses a video on the way (Content-Encoding: gzip, its length the compressed one), though
-     * nothing asked for it: the video is the decoded file, whole, not a download that "stopped short" every run.
+     * A mirror that compresses a video on the way (Content-Encoding gzip or raw deflate, its length the compressed
+     * one), though nothing asked for it: the video is the decoded file, whole, not a download that "stopped short"
+     * every run. One that says "Content-Encoding: none" sends the file itself, taken as it is.
      */
-    @Test
-    void aVideoCompressedOnTheWayIsTheDecodedFileOnTheFastPath(@TempDir Path tmp) throws Exception {
-        String id = "gzipped00001";
-        server.serve(id, clip).failAlways(id, MediaServer.Fault.GZIPPED);
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"GZIPPED, gzipped00001", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001"})
+    void aVideoCompressedOnTheWayIsTheDecodedFileOnTheFastPath(MediaServer.Fault fault, String id, @TempDir Path tmp)
+            throws Exception {
+        server.serve(id, clip).failAlways(id, fault);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", List.of(id));

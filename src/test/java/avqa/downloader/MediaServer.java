@@ -48,6 +48,10 @@ final class MediaServer implements AutoCloseable {
         GZIP_BOMB,
         /** The file, gzip-encoded though nothing asked for it, its Content-Length the compressed one. */
         GZIPPED,
+        /** The file as raw deflate (no zlib header), as some hosts send "deflate". */
+        RAW_DEFLATE,
+        /** The file itself, with "Content-Encoding: none" (a common server-side idiom for "not compressed"). */
+        ENCODING_NONE,
         /** A 404 whose small page comes at one byte a second. */
         SLOW_ERROR_PAGE,
         /** A redirect to an ftp:// location. */
@@ -420,14 +424,20 @@ final class MediaServer implements AutoCloseable {
                     out.write(body);
                 }
             }
-            case GZIPPED -> {
+            case GZIPPED, RAW_DEFLATE, ENCODING_NONE -> {
                 record(ex.getRequestMethod(), id, range, 200);
                 java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
-                try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(packed)) {
-                    gz.write(Files.readAllBytes(clip));
+                if (fault == Fault.ENCODING_NONE) {
+                    packed.write(Files.readAllBytes(clip));
+                } else {
+                    try (java.io.OutputStream z = fault == Fault.GZIPPED ? new java.util.zip.GZIPOutputStream(packed)
+                            : new java.util.zip.DeflaterOutputStream(packed, new java.util.zip.Deflater(6, true))) {
+                        z.write(Files.readAllBytes(clip));
+                    }
                 }
                 ex.getResponseHeaders().set("Content-Type", "video/mp4");
-                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                ex.getResponseHeaders().set("Content-Encoding",
+                        fault == Fault.GZIPPED ? "gzip" : fault == Fault.RAW_DEFLATE ? "deflate" : "none");
                 ex.sendResponseHeaders(200, packed.size());
                 try (OutputStream out = ex.getResponseBody()) {
                     packed.writeTo(out);
