@@ -13,12 +13,15 @@ import java.util.regex.Pattern;
 /**
  * What kind of archive a file is, told from its first bytes (a URL's name need not say), and the
  * byte-parts it was split into ({@code name.zip.00}, {@code .01}, … or {@code .001}, {@code .002}, …),
- * read as one archive when the first part is given.
+ * or the volumes of a RAR ({@code name.part1.rar}, {@code .part2.rar}, …), read as one archive when the
+ * first is given.
  */
 public enum ArchiveFormat {
     ZIP, TAR, TAR_GZ, RAR, SEVEN_ZIP;
 
     private static final Pattern PART = Pattern.compile("(.*)\\.(0*)([01])$");
+    /** A RAR volume set: {@code name.part1.rar} (or {@code part01}, {@code part001}), {@code name.part2.rar}, … */
+    private static final Pattern RAR_VOLUME = Pattern.compile("(?i)(.*\\.part)(0*)1(\\.rar)$");
 
     /** The kind of the archive whose first part is {@code file}; throws BadInputException when it is none we read. */
     public static ArchiveFormat of(Path file) {
@@ -53,7 +56,12 @@ public enum ArchiveFormat {
      * and has no archive's first bytes.
      */
     public static boolean numberedPart(String name) {
-        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2})");
+        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2}|r\\d{2})") || laterRarVolume(name);
+    }
+
+    /** Whether a file of this name is a RAR volume after the first ({@code name.part2.rar}, …), unreadable alone. */
+    static boolean laterRarVolume(String name) {
+        return name.matches("(?i).+\\.part0*([2-9]|[1-9]\\d+)\\.rar");
     }
 
     private static boolean startsWith(byte[] head, int n, int... magic) {
@@ -73,6 +81,20 @@ public enum ArchiveFormat {
      * ({@code .0}, {@code .00}, {@code .000} or {@code .001} and its siblings); else just {@code first}.
      */
     public static List<Path> parts(Path first) {
+        Matcher volume = RAR_VOLUME.matcher(first.getFileName().toString());
+        if (volume.matches()) {
+            // bsdtar reads a RAR's volumes one after the other on its standard input, as one archive
+            int width = volume.group(2).length() + 1;
+            List<Path> volumes = new ArrayList<>();
+            for (int i = 1; ; i++) {
+                Path v = first.resolveSibling(volume.group(1) + pad(i, width) + volume.group(3));
+                if (!Files.isRegularFile(v)) {
+                    break;
+                }
+                volumes.add(v);
+            }
+            return volumes.size() > 1 ? volumes : List.of(first);
+        }
         Matcher m = PART.matcher(first.getFileName().toString());
         if (!m.matches()) {
             return List.of(first);

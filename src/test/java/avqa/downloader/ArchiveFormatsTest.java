@@ -50,6 +50,18 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 assertTrue(parts.size() >= 3, "split into parts: " + parts);
                 return parts.get(0);
             }
+            case "rar5-volumes" -> {
+                // volumes smaller than a video: each video spans two or more of them
+                ArchiveMaker.need("rar");
+                ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v100k", out.resolve("videos.rar").toString(), ".");
+                List<Path> volumes;
+                try (var s = Files.list(out)) {
+                    volumes = s.sorted().toList();
+                }
+                assertTrue(volumes.size() >= 3 && volumes.get(0).toString().endsWith("videos.part01.rar")
+                        || volumes.get(0).toString().endsWith("videos.part1.rar"), "rar's volumes: " + volumes);
+                return volumes.get(0);
+            }
             case "7z-parts" -> {
                 ArchiveMaker.sevenZip(src, out.resolve("videos.7z"), "-v200k", "-mx0");
                 List<Path> parts;
@@ -64,7 +76,7 @@ class ArchiveFormatsTest extends LoopbackServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"rar5", "7z", "zip-parts", "7z-parts"})
+    @ValueSource(strings = {"rar5", "rar5-volumes", "7z", "zip-parts", "7z-parts"})
     void eachKindImportsEveryVideoWithoutARequest(String kind, @TempDir Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         Path first = archive(tmp, kind);
