@@ -41,22 +41,37 @@ final class ArchiveEnd {
     }
 
     static Mark of(Path file, ArchiveFormat format) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
+        return of(java.util.List.of(file), format);
+    }
+
+    /** The end of an archive split into {@code parts} (byte-parts, or a RAR's volumes: the last one's end). */
+    static Mark of(java.util.List<Path> parts, ArchiveFormat format) throws IOException {
+        Path first = parts.get(0);
+        Path last = parts.get(parts.size() - 1);
+        long size = 0;
+        for (Path p : parts) {
+            size += java.nio.file.Files.size(p);
+        }
+        try (FileChannel head = FileChannel.open(first, StandardOpenOption.READ);
+             FileChannel tail = FileChannel.open(last, StandardOpenOption.READ)) {
             return switch (format) {
-                case TAR -> tarEnd(ch, size);
-                case RAR -> rarEnd(ch, size);
+                case TAR -> tarEnd(tail, size, tail.size());
+                case RAR -> rarEnd(head, tail, tail.size());
                 default -> Mark.NOT_TOLD;
             };
         }
     }
 
     /** A tar ends with (at least) two blocks of zeros, which every tar writer adds after the last entry. */
-    private static Mark tarEnd(FileChannel ch, long size) throws IOException {
+    private static Mark tarEnd(FileChannel ch, long size, long lastSize) throws IOException {
         if (size < 3 * TAR_BLOCK || size % TAR_BLOCK != 0) {
             return Mark.ABSENT;
         }
-        ByteBuffer last = read(ch, size - 2 * TAR_BLOCK, 2 * TAR_BLOCK);
+        if (lastSize < 2 * TAR_BLOCK) {
+            // the zeros span two parts: not told from the last one alone
+            return Mark.NOT_TOLD;
+        }
+        ByteBuffer last = read(ch, lastSize - 2 * TAR_BLOCK, 2 * TAR_BLOCK);
         while (last.hasRemaining()) {
             if (last.get() != 0) {
                 return Mark.ABSENT;
@@ -65,8 +80,8 @@ final class ArchiveEnd {
         return Mark.PRESENT;
     }
 
-    private static Mark rarEnd(FileChannel ch, long size) throws IOException {
-        ByteBuffer head = read(ch, 0, (int) Math.min(size, RAR5.length));
+    private static Mark rarEnd(FileChannel first, FileChannel ch, long size) throws IOException {
+        ByteBuffer head = read(first, 0, (int) Math.min(first.size(), RAR5.length));
         boolean rar5 = head.remaining() == RAR5.length;
         for (int i = 0; rar5 && i < RAR5.length; i++) {
             rar5 = head.get(i) == RAR5[i];

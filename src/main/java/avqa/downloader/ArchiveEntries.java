@@ -24,27 +24,61 @@ import org.apache.camel.Variable;
  */
 public final class ArchiveEntries {
 
-    private final String bsdtar;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("avqa.import");
 
-    public ArchiveEntries(String bsdtar) {
+    /**
+     * An archive's entries being read. The splitter closes what it splits once it has handed out the last
+     * entry, before that entry is read; so the archive is released by the route when the split is over
+     * ({@link #release}), whatever became of it.
+     */
+    interface Open extends java.util.Iterator<org.apache.camel.Message> {
+        void release();
+    }
+
+    /** The variable that holds the archive being read, for {@link #release}. */
+    static final String OPEN = "archiveEntriesOpen";
+
+    private final String bsdtar;
+    private final RunControl run;
+
+    public ArchiveEntries(String bsdtar, RunControl run) {
         this.bsdtar = bsdtar;
+        this.run = run;
+    }
+
+    /** Releases the archive the split read (its file, its bsdtar), if any is still open. */
+    public void release(Exchange exchange) {
+        Open open = exchange.getVariable(OPEN, Open.class);
+        if (open != null) {
+            exchange.removeVariable(OPEN);
+            open.release();
+        }
     }
 
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
     public Object entries(Exchange exchange, @Variable("archive") String archive) throws IOException {
         Path first = Path.of(archive);
         List<Path> parts = ArchiveFormat.parts(first);
-        return switch (ArchiveFormat.of(first)) {
+        ArchiveFormat format = ArchiveFormat.of(first);
+        if (ArchiveEnd.of(parts, format) == ArchiveEnd.Mark.ABSENT) {
+            // bsdtar and the tar reader end quietly where such an archive was cut between two entries
+            LOG.warn("{} does not end as a {} ends: it was cut short (between two videos, perhaps{}), and what came "
+                    + "after the cut is missing; what it holds is imported", first.getFileName(),
+                    format == ArchiveFormat.TAR ? "tar" : "RAR", parts.size() > 1 ? ", or its last part is missing" : "");
+        }
+        Open open = switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
-                yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts));
+                yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), run);
             }
-            case TAR -> StreamedEntries.tar(exchange, concatenated(parts));
-            case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16));
+            case TAR -> StreamedEntries.tar(exchange, concatenated(parts), run);
+            case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run);
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
-                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts));
-            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts));
+                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
+            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };
+        exchange.setVariable(OPEN, open);
+        return open;
     }
 
     private static InputStream concatenated(List<Path> parts) throws IOException {

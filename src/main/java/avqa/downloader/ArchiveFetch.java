@@ -327,7 +327,8 @@ public final class ArchiveFetch {
         // in our words, and the host's or the system's last words after them (a reset connection, a page's type)
         String why = Shown.of(cause);
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof VideoFailure f && !f.lastError().isBlank()) {
+            // (an HTTP status is in our words already)
+            if (t instanceof VideoFailure f && !f.lastError().isBlank() && !f.lastError().startsWith("HTTP Error ")) {
                 why += "; last error: " + Shown.plain(Redact.text(Redact.secrets(f.lastError()), 200));
                 break;
             }

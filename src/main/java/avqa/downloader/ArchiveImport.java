@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,8 +141,8 @@ public final class ArchiveImport {
         }
         if (!notFiles.isEmpty()) {
             List<String> shown = notFiles.stream().limit(5).map(e -> Redact.text(e, 160)).toList();
-            LOG.warn("{} entries of {} are named as videos but are links or special files, not files, and were left "
-                    + "alone (for example {})", notFiles.size(), name, shown);
+            LOG.warn("{} entries of {} are named as videos but are links or special files, not videos of their own, "
+                    + "and were left alone (for example {})", notFiles.size(), name, shown);
         }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
@@ -175,7 +176,7 @@ public final class ArchiveImport {
                 throw new VideoFailure.Transient(stopped.getMessage(), "");
             }
             throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",
-                    String.valueOf(other.getMessage()));
+                    Objects.requireNonNullElse(other.getMessage(), ""));
         }
         job.video(target);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +124,7 @@ final class ArchiveTransfer {
             run.checkRunning();
             throw new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(start + written)
                     + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
-                    String.valueOf(e.getMessage()));
+                    Objects.requireNonNullElse(e.getMessage(), ""));
         }
         return written;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -147,7 +148,7 @@ public final class FailureClassifier {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return new VideoFailure.Transient("network failure while downloading", String.valueOf(root.getMessage()));
+        return new VideoFailure.Transient("network failure while downloading", Objects.requireNonNullElse(root.getMessage(), ""));
     }
 
     /** Rethrows what an archive's request raised as the failure it means (the archive fetch's doCatch). */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
@@ -129,7 +130,7 @@ public final class MediaFileFetcher {
             } catch (IOException e) {
                 if (deadline.expired()) {
                     throw new VideoFailure.Transient("the download did not finish within " + timeoutSeconds
-                            + " s and was given up (avqa.download.timeout)", String.valueOf(e.getMessage()));
+                            + " s and was given up (avqa.download.timeout)", Objects.requireNonNullElse(e.getMessage(), ""));
                 }
                 throw e;
             }
@@ -144,7 +145,7 @@ public final class MediaFileFetcher {
             if (timedOut(e)) {
                 throw new VideoFailure.Transient("no data came for " + Math.min(30, timeoutSeconds)
                         + " s: the download stalled and was given up within " + Math.min(30, timeoutSeconds)
-                        + " s (avqa.download.timeout)", String.valueOf(e.getMessage()));
+                        + " s (avqa.download.timeout)", Objects.requireNonNullElse(e.getMessage(), ""));
             }
             throw classifier.raise(FailureClassifier.unreachable(e, url), url);
         } finally {

@@ -20,7 +20,7 @@ import org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel;
  * pipe). One message per file entry, as Camel's splitters make them: the entry's bytes as the body
  * and its path in {@code CamelFileName}.
  */
-final class SevenZipEntries implements Iterator<Message> {
+final class SevenZipEntries implements ArchiveEntries.Open {
 
     private final Exchange exchange;
     private final SevenZFile archive;
@@ -39,9 +39,6 @@ final class SevenZipEntries implements Iterator<Message> {
             }
         }
         this.entries = files.iterator();
-        if (files.isEmpty()) {
-            archive.close();
-        }
     }
 
     @Override
@@ -59,19 +56,18 @@ final class SevenZipEntries implements Iterator<Message> {
         m.setHeader(Exchange.FILE_NAME, entry.getName());
         try {
             m.setBody(archive.getInputStream(entry));
-            if (!entries.hasNext()) {
-                // closed once the last entry is read: the splitter closes the body it is given
-                m.setBody(new java.io.FilterInputStream(m.getBody(InputStream.class)) {
-                    @Override
-                    public void close() throws IOException {
-                        super.close();
-                        archive.close();
-                    }
-                });
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return m;
+    }
+
+    @Override
+    public void release() {
+        try {
+            archive.close();
+        } catch (IOException ignored) {
+            // nothing more is read
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
@@ -26,29 +25,31 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
  * the stream has not passed yet: then the answer is yes, and {@code next} may find that there was none
  * (null, which the splitter takes as the end).
  */
-final class StreamedEntries implements Iterator<Message>, Closeable {
+final class StreamedEntries implements ArchiveEntries.Open, Closeable {
 
     /** The header that says an entry is not a file, and what it is instead. */
     static final String KIND = "AvqaEntryKind";
 
     private final Exchange exchange;
     private final ArchiveInputStream<? extends ArchiveEntry> archive;
+    private final RunControl run;
     private Message ahead;
     private boolean inHand;
     private boolean done;
 
-    private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive) {
+    private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, RunControl run) {
         this.exchange = exchange;
         this.archive = archive;
+        this.run = run;
     }
 
-    static StreamedEntries tar(Exchange exchange, InputStream stream) {
-        return new StreamedEntries(exchange, new TarArchiveInputStream(stream));
+    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run) {
+        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), run);
     }
 
     /** A zip read from its start: its entries' kinds are in its central directory only, so all count as files. */
-    static StreamedEntries zip(Exchange exchange, InputStream stream) {
-        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true));
+    static StreamedEntries zip(Exchange exchange, InputStream stream, RunControl run) {
+        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true), run);
     }
 
     @Override
@@ -70,7 +71,15 @@ final class StreamedEntries implements Iterator<Message>, Closeable {
         return m;
     }
 
+    /**
+     * The next entry. A stop of the run, or an archive that cannot be read further, ends the entries: once
+     * (the splitter, cleaning up after the failure, asks again, and must not read on through the archive).
+     */
     private Message advance() {
+        if (run.isStopping()) {
+            close();
+            throw new RunStoppedException(run.stopReason());
+        }
         try {
             for (ArchiveEntry e = archive.getNextEntry(); e != null; e = archive.getNextEntry()) {
                 if (e.isDirectory()) {
@@ -93,9 +102,9 @@ final class StreamedEntries implements Iterator<Message>, Closeable {
                 return m;
             }
         } catch (IOException e) {
+            close();
             throw new UncheckedIOException(e);
         }
-        done = true;
         close();
         return null;
     }
@@ -106,9 +115,15 @@ final class StreamedEntries implements Iterator<Message>, Closeable {
             return "a symbolic link";
         }
         if (e.isLink()) {
-            return "a hard link";
+            // its bytes are those of the entry it names, which came before and were taken (or not) by their own name
+            return "a hard link to " + e.getLinkName();
         }
         return e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO() ? "a special file" : null;
+    }
+
+    @Override
+    public void release() {
+        close();
     }
 
     @Override

@@ -118,7 +118,7 @@ final class Wiring {
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
-        main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar")));
+        main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
         ImportsInFlight importsInFlight = new ImportsInFlight(run);
         main.bind("importsInFlight", importsInFlight);
         main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,

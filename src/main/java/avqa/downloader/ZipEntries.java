@@ -1,6 +1,5 @@
 package avqa.downloader;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +24,7 @@ import org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel;
  * those get no bytes and {@value StreamedEntries#KIND}, as {@link StreamedEntries} gives them. A zip whose central
  * directory cannot be read (cut short) is read entry by entry from its start instead, as far as it goes.
  */
-final class ZipEntries implements Iterator<Message>, Closeable {
+final class ZipEntries implements ArchiveEntries.Open {
 
     /** The type bits of a Unix mode: a regular file's, and what a zip without Unix modes says (none). */
     private static final int TYPE = 0170000;
@@ -34,7 +33,6 @@ final class ZipEntries implements Iterator<Message>, Closeable {
     private final Exchange exchange;
     private final ZipFile zip;
     private final Iterator<ZipArchiveEntry> entries;
-    private boolean finished;
 
     private ZipEntries(Exchange exchange, ZipFile zip) {
         this.exchange = exchange;
@@ -60,25 +58,15 @@ final class ZipEntries implements Iterator<Message>, Closeable {
         return new ZipEntries(exchange, zip);
     }
 
-    /**
-     * The splitter asks whether there is a next entry before it processes the one in hand, and closes what
-     * it splits when there is none: so the answer stays yes until {@code next} has found the end (null,
-     * which the splitter takes as the end), and the zip is not closed under the last entry's bytes.
-     */
     @Override
     public boolean hasNext() {
-        return !finished;
+        return entries.hasNext();
     }
 
     @Override
     public Message next() {
-        if (finished) {
-            throw new NoSuchElementException();
-        }
         if (!entries.hasNext()) {
-            finished = true;
-            close();
-            return null;
+            throw new NoSuchElementException();
         }
         ZipArchiveEntry e = entries.next();
         Message m = new DefaultMessage(exchange.getContext());
@@ -89,16 +77,29 @@ final class ZipEntries implements Iterator<Message>, Closeable {
             m.setBody(InputStream.nullInputStream());
             return m;
         }
+        // an entry this zip reader cannot read (encrypted, or packed with a method it lacks) fails alone, when read
+        InputStream body;
         try {
-            m.setBody(zip.getInputStream(e));
+            body = zip.canReadEntryData(e) ? zip.getInputStream(e) : unreadable("it is encrypted or packed with a "
+                    + "method this tool does not read (" + Redact.text(String.valueOf(e.getMethod()), 20) + ")");
         } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
+            body = unreadable(failed.getMessage() == null ? "it cannot be read" : failed.getMessage());
         }
+        m.setBody(body);
         return m;
     }
 
+    private static InputStream unreadable(String why) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException(why);
+            }
+        };
+    }
+
     @Override
-    public void close() {
+    public void release() {
         try {
             zip.close();
         } catch (IOException ignored) {

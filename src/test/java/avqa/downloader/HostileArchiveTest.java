@@ -128,7 +128,7 @@ class HostileArchiveTest extends LoopbackServerTest {
             assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000005.mp4")), maker.getKey() + ": the video");
             assertFalse(Files.exists(data.resolve("failed/00000005.json")), maker.getKey());
             assertTrue(log.contains("1 entries of " + maker.getKey() + " are named as videos but are links or special "
-                    + "files, not files, and were left alone (for example [links/00000005.mp4 (a symbolic link)])"),
+                    + "files, not videos of their own, and were left alone (for example [links/00000005.mp4 (a symbolic link)])"),
                     maker.getKey() + ": " + log);
         }
     }
@@ -174,5 +174,74 @@ class HostileArchiveTest extends LoopbackServerTest {
             return i;
         }
         return -1;
+    }
+
+    /**
+     * A zip entry this tool cannot read (packed with PPMd by 7-Zip, or encrypted) fails alone as invalid-output;
+     * the entries beside it are imported, and the log holds no Camel internals.
+     */
+    @Test
+    void aZipEntryPackedInAWayNotReadFailsAloneAndTheOthersAreImported(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("7zz");
+        ArchiveMaker.need("zip");
+        List<String> ids = List.of("00000009", "00000010", "00000011");
+        Path src = Files.createDirectories(tmp.resolve("src/videos"));
+        for (String id : ids) {
+            Files.copy(clip, src.resolve(id + ".mp4"));
+        }
+        Path ppmd = tmp.resolve("ppmd.zip");
+        ArchiveMaker.run(tmp.resolve("src"), "7zz", "a", "-bd", "-bso0", "-tzip", "-mm=PPMd", ppmd.toString(), "videos/00000009.mp4");
+        ArchiveMaker.run(tmp.resolve("src"), "7zz", "a", "-bd", "-bso0", "-tzip", "-mm=Deflate", ppmd.toString(),
+                "videos/00000010.mp4", "videos/00000011.mp4");
+        Path encrypted = tmp.resolve("encrypted.zip");
+        ArchiveMaker.run(tmp.resolve("src"), "zip", "-q", "-P", "secret", encrypted.toString(), "videos/00000009.mp4");
+        ArchiveMaker.run(tmp.resolve("src"), "zip", "-q", encrypted.toString(), "videos/00000010.mp4", "videos/00000011.mp4");
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", ids);
+        for (Path zip : List.of(ppmd, encrypted)) {
+            Path data = tmp.resolve("data-" + zip.getFileName());
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", zip.toString()));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, outcome.exit(), zip.getFileName() + ": " + outcome.stderr() + log);
+            assertEquals(List.of("00000010.mp4", "00000011.mp4"), PipelineTest.listNames(data.resolve("videos")), log);
+            var r = Fixture.readJson(data.resolve("failed/00000009.json"));
+            assertEquals("invalid-output", r.get("category").asText(), r.toString());
+            ReadableErrorsTest.assertReadable(zip.getFileName().toString(), log + outcome.stderr());
+            assertFalse(log.contains("Error releasing") || log.contains("could not be read to its end"), log);
+        }
+    }
+
+    /**
+     * A tar given as a file, cut exactly between two videos (so that bsdtar and the tar reader end there without
+     * an error): what it holds is imported, and one line says it was cut short.
+     */
+    @Test
+    void aTarCutBetweenTwoVideosIsImportedAsFarAsItGoesAndSaidToBeCut(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("tar");
+        List<String> ids = List.of("00000012", "00000013");
+        Path src = Files.createDirectories(tmp.resolve("src/videos"));
+        for (String id : ids) {
+            Files.copy(clip, src.resolve(id + ".mp4"));
+        }
+        Path whole = tmp.resolve("whole.tar");
+        ArchiveMaker.run(tmp.resolve("src"), "tar", "-c", "-f", whole.toString(), "videos/00000012.mp4", "videos/00000013.mp4");
+        long firstEntry = 512 + (Files.size(clip) + 511) / 512 * 512;
+        Path cut = tmp.resolve("videos.tar");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(whole), (int) firstEntry));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", cut.toString()));
+
+        Fixture.run(args);
+
+        assertEquals(List.of("00000012.mp4"), PipelineTest.listNames(data.resolve("videos")));
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("videos.tar does not end as a tar ends: it was cut short (between two videos, perhaps)"), log);
     }
 }
