@@ -161,6 +161,8 @@ public final class ArchiveImport {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) {
+                // a stop ends the entry here: it stays pending (the work area is emptied)
+                run.checkRunning();
                 written += n;
                 if (written > maxEntryBytes) {
                     throw new VideoFailure.InvalidOutput("the archive entry is larger than avqa.archive.max-entry-size ("

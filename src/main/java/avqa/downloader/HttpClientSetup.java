@@ -15,8 +15,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * Camel's HTTP client as this tool needs it (the component's {@code httpClientConfigurer}): a
  * redirect is followed only to an http or https location, the client never repeats a request by
  * itself (the routes' redelivery policy is the only retry, and it passes the pacing), no
- * compressed transfer encoding is asked for, and a host's challenge is answered with the user name and
- * password its URL held ({@link HostCredentials}).
+ * compressed transfer encoding is asked for, a host's challenge is answered with the user name and
+ * password its URL held ({@link HostCredentials}), and the head of an answer has a deadline, which a
+ * stop of the run also ends ({@link AnswerDeadline}).
  */
 public final class HttpClientSetup implements HttpClientConfigurer {
 
@@ -37,13 +38,22 @@ public final class HttpClientSetup implements HttpClientConfigurer {
     static final String NOT_HTTP = "redirect to a location that is not http(s): ";
 
     private final HostCredentials credentials;
+    private final AnswerDeadline deadline;
 
-    public HttpClientSetup(HostCredentials credentials) {
+    /** {@code headMillis}: the longest the head of an answer (status line and headers, through its redirects) may take. */
+    public HttpClientSetup(HostCredentials credentials, long headMillis) {
         this.credentials = credentials;
+        this.deadline = new AnswerDeadline(headMillis);
+    }
+
+    /** The run stops: requests still waiting for their answer's head end now. */
+    public void abortWaiting() {
+        deadline.abortAll();
     }
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
+        builder.addExecInterceptorFirst("avqa-answer-deadline", deadline);
         builder.setDefaultCredentialsProvider(credentials);
         builder.setRedirectStrategy(new HttpOnlyRedirects());
         builder.disableAutomaticRetries();

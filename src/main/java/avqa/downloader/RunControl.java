@@ -17,6 +17,7 @@ public final class RunControl {
     private volatile String shutdownReason;
     private final java.util.concurrent.Semaphore oneRun = new java.util.concurrent.Semaphore(1);
     private final TurnWaits turns = new TurnWaits();
+    private final java.util.List<Runnable> onStop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Stops the run for {@code reason}; the first reason wins. */
     public void stop(String reason) {
@@ -24,6 +25,7 @@ public final class RunControl {
             LOG.error("Stopping the run: {}", reason);
             turns.wakeAll();
             stopChildProcesses();
+            onStop.forEach(Runnable::run);
         }
     }
 
@@ -31,6 +33,11 @@ public final class RunControl {
     public void stopFor(org.apache.camel.Exchange exchange) {
         Throwable cause = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
         stop(cause == null ? "stopped" : cause.getMessage());
+    }
+
+    /** Something a stop ends at once besides the waits and the child processes (requests waiting for an answer). */
+    public void onStop(Runnable action) {
+        onStop.add(action);
     }
 
     /** The requests waiting for their turn in the pacing, which a stop wakes. */

@@ -126,7 +126,11 @@ final class Wiring {
         main.bind("hostCredentials", hostCredentials);
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
         main.bind("downloadSizeWatch", sizeWatch);
-        main.bind("httpClientSetup", new HttpClientSetup(hostCredentials));
+        // an answer's head within 30 s, as a stalled body (or within avqa.download.timeout, when shorter)
+        HttpClientSetup httpClientSetup = new HttpClientSetup(hostCredentials,
+                Math.min(30_000, settings.millis("avqa.download.timeout")));
+        run.onStop(httpClientSetup::abortWaiting);
+        main.bind("httpClientSetup", httpClientSetup);
         main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),

@@ -146,4 +146,90 @@ class HostileServerTest extends LoopbackServerTest {
         assertTrue(record.get("reason").asText().contains("network failure"), record.toString());
         assertTrue(PipelineTest.listNames(data.resolve("videos")).isEmpty(), "nothing under videos/");
     }
+
+    /** A host that reads the request, sends a status line, then one header line a second, for ever. */
+    static final class SlowHeadersHost implements AutoCloseable {
+        final java.net.ServerSocket socket = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+        final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+        SlowHeadersHost() throws java.io.IOException {
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        java.net.Socket c = socket.accept();
+                        requests.incrementAndGet();
+                        Thread h = new Thread(() -> {
+                            try (c) {
+                                c.getInputStream().read(new byte[4096]);
+                                java.io.OutputStream out = c.getOutputStream();
+                                out.write("HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                for (int i = 0; ; i++) {
+                                    out.write(("X-Slow-" + i + ": x\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                    out.flush();
+                                    Thread.sleep(1000);
+                                }
+                            } catch (java.io.IOException | InterruptedException gone) {
+                                // the client dropped the connection, as it should
+                            }
+                        }, "slow-headers");
+                        h.setDaemon(true);
+                        h.start();
+                    } catch (java.io.IOException closed) {
+                        // the test is over
+                    }
+                }
+            }, "slow-headers-host");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String template() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/v/{id}.mp4";
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
+    /**
+     * A host that sends the head of its answer a line a second, for ever (each line within the read timeout):
+     * each attempt is given up at min(30 s, avqa.download.timeout), transient; and a stop of the run ends a
+     * request still waiting at once.
+     */
+    @Test
+    void anAnswerWhoseHeadNeverEndsIsGivenUpAndAStopEndsItAtOnce(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("slowhead0001"));
+        try (SlowHeadersHost host = new SlowHeadersHost()) {
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, host.template());
+            args.addAll(List.of("--retry-attempts", "2"));
+            long started = System.currentTimeMillis();
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "3"));
+
+            long took = System.currentTimeMillis() - started;
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertTrue(took < 20_000, "two attempts of 3 s, not for ever: " + took + " ms");
+            var record = Fixture.readJson(data.resolve("failed/slowhead0001.json"));
+            assertEquals("transient", record.get("category").asText(), record.toString());
+            assertTrue(record.get("last_error").asText().contains("did not send the head of its answer within 3 s"),
+                    record.toString());
+
+            // the default deadline (30 s) is longer than the test: a stop ends the waiting request
+            Path stopped = tmp.resolve("stopped");
+            Path log = tmp.resolve("stopped.log");
+            int before = host.requests.get();
+            Process p = Fixture.startJvm(Fixture.localArgs(stopped, meta, host.template()), Map.of(), log);
+            Fixture.await("the request to reach the host", 30_000, () -> host.requests.get() > before);
+            long stopAt = System.currentTimeMillis();
+            p.destroy();
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            assertTrue(System.currentTimeMillis() - stopAt < 10_000, "at once, not after Camel's 60 s: "
+                    + (System.currentTimeMillis() - stopAt) + " ms");
+            assertFalse(Files.exists(stopped.resolve("failed/slowhead0001.json")), "pending, not failed");
+        }
+    }
 }

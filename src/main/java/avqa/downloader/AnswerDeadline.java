@@ -1,0 +1,69 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.classic.ExecRuntime;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+
+/**
+ * A deadline on the head of an answer (its status line and headers, through every redirect): the
+ * client's read timeout restarts with each byte, so a host that sends its headers a byte at a time
+ * would hold a download for ever, and no stop of the run would end it. Past the deadline, or when the
+ * run stops, the connection is dropped and the request fails as one that got no answer in time. The
+ * body is the downloads' own business (their deadlines, size caps and speed floor).
+ */
+final class AnswerDeadline implements ExecChainHandler {
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "avqa-answer-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final long millis;
+    private final Set<ExecRuntime> waiting = ConcurrentHashMap.newKeySet();
+
+    AnswerDeadline(long millis) {
+        this.millis = millis;
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        ExecRuntime runtime = scope.execRuntime;
+        AtomicBoolean expired = new AtomicBoolean();
+        waiting.add(runtime);
+        ScheduledFuture<?> deadline = TIMER.schedule(() -> {
+            expired.set(true);
+            runtime.discardEndpoint();
+        }, millis, TimeUnit.MILLISECONDS);
+        try {
+            return chain.proceed(request, scope);
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new SocketTimeoutException("the host did not send the head of its answer within "
+                        + millis / 1000 + " s");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+            waiting.remove(runtime);
+        }
+    }
+
+    /** The run stops: every request still waiting for the head of its answer ends now. */
+    void abortAll() {
+        waiting.forEach(ExecRuntime::discardEndpoint);
+    }
+}
