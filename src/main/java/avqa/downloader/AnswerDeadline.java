@@ -17,7 +17,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
 
 /**
- * A deadline on the head of an answer (its status line and headers, through every redirect): the
+ * A deadline on the head of an answer (its status line and headers; each hop of a redirect chain its own): the
  * client's read timeout restarts with each byte, so a host that sends its headers a byte at a time
  * would hold a download for ever, and no stop of the run would end it. Past the deadline, or when the
  * run stops, the connection is dropped and the request fails as one that got no answer in time. The
@@ -33,6 +33,8 @@ final class AnswerDeadline implements ExecChainHandler {
 
     private final long millis;
     private final Set<ExecRuntime> waiting = ConcurrentHashMap.newKeySet();
+    /** The requests a stop ended, and its reason. */
+    private final java.util.Map<ExecRuntime, String> stopped = new ConcurrentHashMap<>();
 
     AnswerDeadline(long millis) {
         this.millis = millis;
@@ -50,7 +52,14 @@ final class AnswerDeadline implements ExecChainHandler {
         }, millis, TimeUnit.MILLISECONDS);
         try {
             return chain.proceed(request, scope);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // the connection dropped under the request fails as an IOException, or as the runtime's own
+            // state error ("endpoint not acquired") when it was not yet connected
+            String stop = stopped.remove(runtime);
+            if (stop != null) {
+                // not the host's doing: the run stops, and what was asked stays for the next one
+                throw new RunStoppedException(stop);
+            }
             if (expired.get()) {
                 throw new SocketTimeoutException("the host did not send the head of its answer within "
                         + millis / 1000 + " s");
@@ -59,11 +68,15 @@ final class AnswerDeadline implements ExecChainHandler {
         } finally {
             deadline.cancel(false);
             waiting.remove(runtime);
+            stopped.remove(runtime);
         }
     }
 
-    /** The run stops: every request still waiting for the head of its answer ends now. */
-    void abortAll() {
-        waiting.forEach(ExecRuntime::discardEndpoint);
+    /** The run stops for {@code reason}: every request still waiting for the head of its answer ends now. */
+    void abortAll(String reason) {
+        for (ExecRuntime runtime : waiting) {
+            stopped.put(runtime, reason == null ? "stopped" : reason);
+            runtime.discardEndpoint();
+        }
     }
 }

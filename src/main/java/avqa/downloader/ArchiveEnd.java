@@ -23,7 +23,9 @@ final class ArchiveEnd {
         /** The format writes an end, and it is not there: the file was cut. */
         ABSENT,
         /** The format's reader needs its end anyway (zip, 7z, gzip), or it is a RAR4 that may leave it out. */
-        NOT_TOLD
+        NOT_TOLD,
+        /** A RAR volume's end, which says that more volumes follow: whole as a volume, not as an archive. */
+        MORE_VOLUMES
     }
 
     private static final int TAR_BLOCK = 512;
@@ -90,19 +92,28 @@ final class ArchiveEnd {
         ByteBuffer tail = read(ch, size - n, n);
         byte[] b = new byte[tail.remaining()];
         tail.get(b);
-        if (rar5) {
-            return rar5EndAt(b) ? Mark.PRESENT : Mark.ABSENT;
+        int end = rar5 ? rar5End(b) : rar4End(b);
+        if (end < 0) {
+            // RAR 1.5-4 writes its end block unless told not to (rar -en): without it, nothing can be told
+            return rar5 ? Mark.ABSENT : Mark.NOT_TOLD;
         }
-        // RAR 1.5-4 writes its end block unless told not to (rar -en): without it, nothing can be told
-        return rar4EndAt(b) ? Mark.PRESENT : Mark.NOT_TOLD;
+        return end == 1 ? Mark.MORE_VOLUMES : Mark.PRESENT;
+    }
+
+    static boolean rar5EndAt(byte[] tail) {
+        return rar5End(tail) >= 0;
+    }
+
+    static boolean rar4EndAt(byte[] tail) {
+        return rar4End(tail) >= 0;
     }
 
     /**
-     * A RAR5 end-of-archive block that ends the file (a volume that is not the last is padded with zeros after
+     * A RAR5 end-of-archive block that ends the file (-1: none; 1: it says more volumes follow; 0: the last) (a volume that is not the last is padded with zeros after
      * it, to the volume's size): its CRC32 (4 bytes), then its size as a vint, then that many bytes of header,
      * whose type (a vint) is 5; the CRC covers the size and the header.
      */
-    static boolean rar5EndAt(byte[] tail) {
+    static int rar5End(byte[] tail) {
         int end = endBeforeZeros(tail);
         for (int start = tail.length - 7; start >= 0; start--) {
             int at = start + 4;
@@ -111,25 +122,49 @@ final class ArchiveEnd {
             if (blockEnd < end || blockEnd > tail.length) {
                 continue;
             }
-            long[] type = vint(tail, (int) (at + headerSize[1]));
+            int typeAt = (int) (at + headerSize[1]);
+            long[] type = vint(tail, typeAt);
             if (type == null || type[0] != RAR5_END) {
                 continue;
             }
             CRC32 crc = new CRC32();
             crc.update(tail, at, (int) blockEnd - at);
             if ((int) crc.getValue() == le(tail, start, 4)) {
-                return true;
+                return moreVolumes(tail, typeAt + (int) type[1]) ? 1 : 0;
             }
         }
-        return false;
+        return -1;
     }
 
     /**
-     * A RAR 1.5-4 end block that ends the file (or the zeros a volume is padded with): the low 16 bits of a
+     * Whether a RAR5 end block says more volumes follow: after its header flags (and the extra and data
+     * sizes they announce) come its own flags, whose first bit says so.
+     */
+    private static boolean moreVolumes(byte[] b, int flagsAt) {
+        long[] flags = vint(b, flagsAt);
+        if (flags == null) {
+            return false;
+        }
+        int at = flagsAt + (int) flags[1];
+        for (int bit = 1; bit <= 2; bit <<= 1) {
+            if ((flags[0] & bit) != 0) {
+                long[] size = vint(b, at);
+                if (size == null) {
+                    return false;
+                }
+                at += (int) size[1];
+            }
+        }
+        long[] end = vint(b, at);
+        return end != null && (end[0] & 1) != 0;
+    }
+
+    /**
+     * A RAR 1.5-4 end block (-1: none; 1: another volume follows; 0: the last) that ends the file (or the zeros a volume is padded with): the low 16 bits of a
      * CRC32 (2 bytes), its type 0x7b, its flags (2 bytes), its size (2 bytes, counting from the CRC), and the
      * rest of it; the CRC covers all but itself.
      */
-    static boolean rar4EndAt(byte[] tail) {
+    static int rar4End(byte[] tail) {
         int end = endBeforeZeros(tail);
         for (int start = tail.length - 7; start >= 0; start--) {
             int blockEnd = start + le(tail, start + 5, 2);
@@ -139,10 +174,11 @@ final class ArchiveEnd {
             CRC32 crc = new CRC32();
             crc.update(tail, start + 2, blockEnd - start - 2);
             if (((int) crc.getValue() & 0xffff) == le(tail, start, 2)) {
-                return true;
+                // its flags' first bit: another volume follows
+                return (le(tail, start + 3, 2) & 1) != 0 ? 1 : 0;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Where the bytes end before the zeros at the end. */

@@ -35,8 +35,8 @@ public final class ArchiveEntries {
         void release();
     }
 
-    /** The variable that holds the archive being read, for {@link #release}. */
-    static final String OPEN = "archiveEntriesOpen";
+    /** The archives being read, by path, for {@link #release} (the splitter reads a copy of the exchange). */
+    private final java.util.Map<String, Open> open = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String bsdtar;
     private final RunControl run;
@@ -46,12 +46,11 @@ public final class ArchiveEntries {
         this.run = run;
     }
 
-    /** Releases the archive the split read (its file, its bsdtar), if any is still open. */
-    public void release(Exchange exchange) {
-        Open open = exchange.getVariable(OPEN, Open.class);
-        if (open != null) {
-            exchange.removeVariable(OPEN);
-            open.release();
+    /** Releases the archive the split read (its file, its bsdtar), if it is still open. */
+    public void release(@Variable("archive") String archive) {
+        Open reading = archive == null ? null : open.remove(archive);
+        if (reading != null) {
+            reading.release();
         }
     }
 
@@ -60,13 +59,19 @@ public final class ArchiveEntries {
         Path first = Path.of(archive);
         List<Path> parts = ArchiveFormat.parts(first);
         ArchiveFormat format = ArchiveFormat.of(first);
-        if (ArchiveEnd.of(parts, format) == ArchiveEnd.Mark.ABSENT) {
+        ArchiveEnd.Mark end = ArchiveEnd.of(parts, format);
+        if (end == ArchiveEnd.Mark.ABSENT) {
             // bsdtar and the tar reader end quietly where such an archive was cut between two entries
             LOG.warn("{} does not end as a {} ends: it was cut short (between two videos, perhaps{}), and what came "
                     + "after the cut is missing; what it holds is imported", first.getFileName(),
                     format == ArchiveFormat.TAR ? "tar" : "RAR", parts.size() > 1 ? ", or its last part is missing" : "");
+        } else if (end == ArchiveEnd.Mark.MORE_VOLUMES) {
+            // bsdtar reads the volumes there are, and what the missing one held comes out as zeros or not at all
+            LOG.warn("{}: the volume after {} is missing (its end says more volumes follow); the videos in it and "
+                    + "after it are not whole; what the volumes here hold is imported", first.getFileName(),
+                    parts.get(parts.size() - 1).getFileName());
         }
-        Open open = switch (format) {
+        Open reading = switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
                 yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), run);
@@ -77,8 +82,11 @@ public final class ArchiveEntries {
                     : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };
-        exchange.setVariable(OPEN, open);
-        return open;
+        Open before = open.put(archive, reading);
+        if (before != null) {
+            before.release();
+        }
+        return reading;
     }
 
     private static InputStream concatenated(List<Path> parts) throws IOException {

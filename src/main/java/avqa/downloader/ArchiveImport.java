@@ -74,7 +74,27 @@ public final class ArchiveImport {
             parts.stream().skip(1).forEach(p -> later.add(p.toString()));
         }
         out.removeIf(later::contains);
+        // nor is a later part whose first part is not here (its download failed, say): alone it is no archive
+        out.removeIf(p -> {
+            String name = Path.of(p).getFileName().toString();
+            boolean orphan = ArchiveFormat.laterRarVolume(name)
+                    || name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$") && !startsAsAnArchive(Path.of(p));
+            if (orphan) {
+                LOG.warn("{} is a later part of a split archive whose first part is not here: it is not read alone",
+                        Redact.text(name, 200));
+            }
+            return orphan;
+        });
         return out;
+    }
+
+    private static boolean startsAsAnArchive(Path file) {
+        try {
+            ArchiveFormat.of(file);
+            return true;
+        } catch (BadInputException no) {
+            return false;
+        }
     }
 
     /** An archive starts: its counts start at zero. */

@@ -26,8 +26,13 @@ final class ArchiveListing {
 
     Verdict check(Path archive) throws IOException {
         try {
-            if (ArchiveEnd.of(archive, ArchiveFormat.of(archive)) == ArchiveEnd.Mark.ABSENT) {
+            ArchiveEnd.Mark end = ArchiveEnd.of(archive, ArchiveFormat.of(archive));
+            if (end == ArchiveEnd.Mark.ABSENT) {
                 return Verdict.DAMAGED;
+            }
+            if (end == ArchiveEnd.Mark.MORE_VOLUMES) {
+                // a RAR volume that ends as a volume ends is whole; bsdtar cannot read one alone to its end
+                return Verdict.WHOLE;
             }
         } catch (BadInputException notAnArchive) {
             // bsdtar says what it makes of it

@@ -106,6 +106,10 @@ final class BsdtarStream extends FilterInputStream {
             if (exit != 0) {
                 String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
                         .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + exit);
+                if (last.endsWith("(null)")) {
+                    // libarchive gave no words of its own
+                    last = "bsdtar gives no reason (a part or volume missing, or the archive damaged)";
+                }
                 throw new IOException("bsdtar could not read " + archive + ": " + last);
             }
         } catch (InterruptedException e) {

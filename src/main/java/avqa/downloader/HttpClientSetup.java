@@ -46,14 +46,15 @@ public final class HttpClientSetup implements HttpClientConfigurer {
         this.deadline = new AnswerDeadline(headMillis);
     }
 
-    /** The run stops: requests still waiting for their answer's head end now. */
-    public void abortWaiting() {
-        deadline.abortAll();
+    /** The run stops for {@code reason}: requests still waiting for their answer's head end now. */
+    public void abortWaiting(String reason) {
+        deadline.abortAll(reason);
     }
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
-        builder.addExecInterceptorFirst("avqa-answer-deadline", deadline);
+        // just before the transport: each hop of a redirect chain has the deadline of its own
+        builder.addExecInterceptorLast("avqa-answer-deadline", deadline);
         builder.setDefaultCredentialsProvider(credentials);
         builder.setRedirectStrategy(new HttpOnlyRedirects());
         builder.disableAutomaticRetries();

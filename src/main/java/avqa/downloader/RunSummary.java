@@ -88,7 +88,7 @@ public final class RunSummary {
         Summary s = summary();
         Map<String, Long> byCategory = s.failed();
         if (s.stoppedBecause() != null) {
-            long pending = s.planned() - s.downloaded() - s.audioOnly() - s.alreadyComplete()
+            long pending = s.planned() - s.downloaded() - counters.imported() - s.audioOnly() - s.alreadyComplete()
                     - byCategory.values().stream().mapToLong(Long::longValue).sum();
             LOG.error("Run stopped early: {}. {} videos were left pending for the next run.", s.stoppedBecause(),
                     pending);

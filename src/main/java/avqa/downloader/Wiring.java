@@ -129,7 +129,7 @@ final class Wiring {
         // an answer's head within 30 s, as a stalled body (or within avqa.download.timeout, when shorter)
         HttpClientSetup httpClientSetup = new HttpClientSetup(hostCredentials,
                 Math.min(30_000, settings.millis("avqa.download.timeout")));
-        run.onStop(httpClientSetup::abortWaiting);
+        run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);
         main.bind("http", new LazyTlsHttpComponent());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),

@@ -71,16 +71,20 @@ class ArchiveEndTest {
         assertEquals(ArchiveListing.Verdict.DAMAGED, new ArchiveListing("bsdtar").check(cut));
         assertEquals(ArchiveListing.Verdict.WHOLE, new ArchiveListing("bsdtar").check(rar));
 
-        // a volume that is not the last ends with an end block too (flagged "more volumes follow")
+        // a volume that is not the last ends with an end block too, flagged "more volumes follow"
         Path volumes = Files.createDirectories(tmp.resolve("volumes"));
         ArchiveMaker.run(tmp.resolve("src-videos"), "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v150k",
                 volumes.resolve("videos.rar").toString(), ".");
         try (var s = Files.list(volumes)) {
             List<Path> parts = s.sorted().toList();
             assertTrue(parts.size() > 1, "more than one volume: " + parts);
-            for (Path part : parts) {
-                assertEquals(ArchiveEnd.Mark.PRESENT, ArchiveEnd.of(part, ArchiveFormat.RAR), part.toString());
+            for (Path part : parts.subList(0, parts.size() - 1)) {
+                assertEquals(ArchiveEnd.Mark.MORE_VOLUMES, ArchiveEnd.of(part, ArchiveFormat.RAR), part.toString());
             }
+            assertEquals(ArchiveEnd.Mark.PRESENT, ArchiveEnd.of(parts.get(parts.size() - 1), ArchiveFormat.RAR));
+            assertEquals(ArchiveEnd.Mark.PRESENT, ArchiveEnd.of(parts, ArchiveFormat.RAR), "the set, whole");
+            assertEquals(ArchiveEnd.Mark.MORE_VOLUMES, ArchiveEnd.of(parts.subList(0, parts.size() - 1), ArchiveFormat.RAR),
+                    "the set without its last volume");
         }
     }
 

@@ -614,6 +614,57 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A RAR in volumes (name.part1.rar, …) from a host that announces no length: each volume is whole when it
+     * ends as a volume ends (bsdtar cannot read one alone), and the set is imported as one archive. Without
+     * its first volume, the others are not read alone.
+     */
+    @Test
+    void aRarInVolumesFromAHostWithoutLengthsIsImportedWhole(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Map<String, Path> entries = new LinkedHashMap<>();
+        IDS.forEach(id -> entries.put(id + ".mp4", clip));
+        Path src = ArchiveMaker.folder(tmp, "videos", entries);
+        Path out = Files.createDirectories(tmp.resolve("volumes"));
+        ArchiveMaker.need("rar");
+        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v150k", out.resolve("videos.rar").toString(), ".");
+        List<Path> volumes;
+        try (var s = Files.list(out)) {
+            volumes = s.sorted().toList();
+        }
+        assertTrue(volumes.size() >= 3, volumes.toString());
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.noLength();
+            for (Path v : volumes) {
+                host.serve(v.getFileName().toString(), Files.readAllBytes(v), "v");
+            }
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertFalse(log.contains("could not be read"), log);
+
+            // the first volume gone (its download failed, say): the others are not read alone
+            Path without = tmp.resolve("without-first");
+            List<String> rest = Fixture.localArgs(without, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.subList(1, volumes.size()).forEach(v -> rest.addAll(List.of("--import-archive", v.toString())));
+            Fixture.run(rest);
+            String restLog = Files.readString(without.resolve("avqa_download.log"));
+            assertTrue(restLog.contains(volumes.get(1).getFileName() + " is a later part of a split archive whose first "
+                    + "part is not here: it is not read alone"), restLog);
+            assertFalse(restLog.contains("could not be read") || restLog.contains("Importing "), restLog);
+        }
+    }
+
+    /**
      * A host that announces no length: an HTTP/1.0 answer whose end is the connection closing, as old
      * servers and some proxies send it; it sends {@code send} bytes of the archive, then closes (-1: the
      * archive again and again, for ever).

@@ -100,6 +100,25 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertTrue(provenance.contains("\"group\":\"archive " + first.getFileName() + "\""), provenance);
         assertTrue(provenance.contains("MUSIC-AVQA-videos-Real/00000001.mp4"), "the entry is named: " + provenance);
         assertTrue(Fixture.lastSummary(data).contains("3 imported from archives"), Fixture.lastSummary(data));
+        assertEquals(List.of(), openFilesUnder(first.getParent()), kind + ": the archive is let go when its import ends");
+    }
+
+    /** The files under {@code dir} this JVM (where the run ran) holds open. */
+    static List<String> openFilesUnder(Path dir) throws Exception {
+        List<String> open = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(dir.toRealPath())) {
+                        open.add(target.toString());
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return open;
     }
 
     /**

@@ -43,6 +43,7 @@ final class ArchiveHost implements AutoCloseable {
     private volatile long announced = -1;
     private volatile boolean ignoreIfRange;
     private volatile boolean gzip;
+    private volatile boolean noLength;
     /** How a Drive-like link answers: null (the file), "confirm" (a page whose form gives it), or an error caption. */
     private volatile String drivePage;
     private final String uuid = java.util.UUID.randomUUID().toString();
@@ -99,6 +100,12 @@ final class ArchiveHost implements AutoCloseable {
      */
     ArchiveHost gzip() {
         this.gzip = true;
+        return this;
+    }
+
+    /** Announces no length: every answer's body is chunked, its end the last chunk (and ranges are not honoured). */
+    ArchiveHost noLength() {
+        this.noLength = true;
         return this;
     }
 
@@ -204,6 +211,15 @@ final class ArchiveHost implements AutoCloseable {
                 ex.sendResponseHeaders(200, packed.size());
                 try (OutputStream out = ex.getResponseBody()) {
                     packed.writeTo(out);
+                }
+                return;
+            }
+            if (noLength && !"HEAD".equals(ex.getRequestMethod())) {
+                record(ex, range, ifRange, 200);
+                ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(f.bytes());
                 }
                 return;
             }

@@ -229,7 +229,22 @@ class HostileServerTest extends LoopbackServerTest {
             assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
             assertTrue(System.currentTimeMillis() - stopAt < 10_000, "at once, not after Camel's 60 s: "
                     + (System.currentTimeMillis() - stopAt) + " ms");
-            assertFalse(Files.exists(stopped.resolve("failed/slowhead0001.json")), "pending, not failed");
+            assertFalse(Files.exists(stopped.resolve("failed/slowhead0001.json")), () -> "pending, not failed: "
+                    + ServiceTest.read(stopped.resolve("failed/slowhead0001.json")) + ServiceTest.read(log));
+
+            // the same while the annotations are fetched: the run says it was stopped, and blames no host
+            Path early = tmp.resolve("early");
+            Path earlyLog = tmp.resolve("early.log");
+            int already = host.requests.get();
+            List<String> fromSlowHost = Fixture.localArgs(early, meta, host.template());
+            fromSlowHost.set(fromSlowHost.indexOf("--metadata-url") + 1, "http://127.0.0.1:" + host.socket.getLocalPort() + "/meta");
+            fromSlowHost.add("--refresh-metadata");
+            Process q = Fixture.startJvm(fromSlowHost, Map.of(), earlyLog);
+            Fixture.await("the annotations' request to reach the host", 30_000, () -> host.requests.get() > already);
+            q.destroy();
+            assertTrue(q.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            String said = Files.readString(earlyLog);
+            assertFalse(said.contains("cannot fetch") || said.contains("Socket closed"), said);
         }
     }
 }
