@@ -47,6 +47,11 @@ public final class ArchiveFetch {
     private final List<String> notFetched = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Where an archive's share link said to ask instead: its download page's form (Google Drive's confirmation). */
     private final Map<String, String> confirmed = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The archives whose download page was just confirmed: asked for again at once, in the same attempt. */
+    private final java.util.Set<String> confirmNow = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How many download pages each archive's link gave this run (a host that gives one after another is cut off). */
+    private final Map<String, Integer> pages = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MOST_PAGES = 3;
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -73,6 +78,8 @@ public final class ArchiveFetch {
         fetched.clear();
         notFetched.clear();
         confirmed.clear();
+        confirmNow.clear();
+        pages.clear();
         transfer.newRun();
         if (planner.plannedVideos() == planner.completeCount()) {
             return List.of();
@@ -176,7 +183,12 @@ public final class ArchiveFetch {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                     String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                    throw pageInstead(url, name, encoding == null ? body : HttpBodies.decoded(body, encoding), type);
+                    VideoFailure notTheFile = pageInstead(url, name, encoding == null ? body : HttpBodies.decoded(body, encoding), type);
+                    if (notTheFile != null) {
+                        throw notTheFile;
+                    }
+                    // a download page confirmed: its form's URL is asked for now (confirming)
+                    return;
                 }
                 if (from > 0) {
                     LOG.info("{} changed on the server since the interrupted download (or the server does not resume): "
@@ -240,8 +252,9 @@ public final class ArchiveFetch {
 
     /**
      * The link answered with a web page: a download page whose form gives the file (Google Drive's, for a file
-     * too large to scan for viruses) is followed by the next attempt; one that says why the file is not given
-     * (Drive's quota) is a transient failure in its words; any other page is the wrong link.
+     * too large to scan for viruses) is confirmed, and its form's URL asked for at once (null: no failure);
+     * one that says why the file is not given (Drive's quota) is a transient failure in its words; any other
+     * page is the wrong link.
      */
     private VideoFailure pageInstead(String url, String name, InputStream body, String type) {
         String html;
@@ -253,12 +266,12 @@ public final class ArchiveFetch {
         }
         DownloadPage page = DownloadPage.of(html, confirmed.getOrDefault(url, DownloadPage.direct(url)));
         String next = page.formUrl();
-        if (next != null && !next.equals(confirmed.get(url))) {
+        if (next != null && !next.equals(confirmed.get(url)) && pages.merge(url, 1, Integer::sum) <= MOST_PAGES) {
             confirmed.put(url, next);
+            confirmNow.add(url);
             LOG.info("The link for {} answered with a page that asks to confirm the download (as Google Drive does for "
-                    + "a file it cannot scan for viruses): the next attempt confirms it", name);
-            return new VideoFailure.Transient("the link answered with a page that asks to confirm the download; the "
-                    + "next attempt confirms it", "");
+                    + "a file it cannot scan for viruses): confirmed", name);
+            return null;
         }
         String error = page.error();
         if (error != null) {
@@ -267,6 +280,11 @@ public final class ArchiveFetch {
         }
         return new VideoFailure.Permanent("the link answered with a web page, not an archive (a share link may need "
                 + "?dl=1 to give the file itself)", "HTTP 200 " + type);
+    }
+
+    /** Whether the link's download page was just confirmed: then its form's URL is asked for in the same attempt. */
+    public boolean confirming(@Variable("archiveUrl") String url) {
+        return url != null && confirmNow.remove(url);
     }
 
     /** Whether a file begins as a web page does: with a tag ({@code <!DOCTYPE}, {@code <html}, …) after blanks. */
