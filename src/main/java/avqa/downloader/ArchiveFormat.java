@@ -59,6 +59,26 @@ public enum ArchiveFormat {
         return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2}|r\\d{2})") || laterRarVolume(name);
     }
 
+    /**
+     * Whether {@code file} is a later part of a split archive or a RAR volume set (a byte-part numbered 2 or
+     * more that does not itself start as an archive, or {@code name.part2.rar}, …): it is read with its first.
+     */
+    static boolean laterPart(Path file) {
+        String name = file.getFileName().toString();
+        if (laterRarVolume(name)) {
+            return true;
+        }
+        if (!name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$")) {
+            return false;
+        }
+        try {
+            of(file);
+            return false;
+        } catch (BadInputException notAnArchiveAlone) {
+            return true;
+        }
+    }
+
     /** Whether a file of this name is a RAR volume after the first ({@code name.part2.rar}, …), unreadable alone. */
     static boolean laterRarVolume(String name) {
         return name.matches("(?i).+\\.part0*([2-9]|[1-9]\\d+)\\.rar");

@@ -77,8 +77,7 @@ public final class ArchiveImport {
         // nor is a later part whose first part is not here (its download failed, say): alone it is no archive
         out.removeIf(p -> {
             String name = Path.of(p).getFileName().toString();
-            boolean orphan = ArchiveFormat.laterRarVolume(name)
-                    || name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$") && !startsAsAnArchive(Path.of(p));
+            boolean orphan = ArchiveFormat.laterPart(Path.of(p));
             if (orphan) {
                 LOG.warn("{} is a later part of a split archive whose first part is not here: it is not read alone",
                         Redact.text(name, 200));
@@ -86,15 +85,6 @@ public final class ArchiveImport {
             return orphan;
         });
         return out;
-    }
-
-    private static boolean startsAsAnArchive(Path file) {
-        try {
-            ArchiveFormat.of(file);
-            return true;
-        } catch (BadInputException no) {
-            return false;
-        }
     }
 
     /** An archive starts: its counts start at zero. */
