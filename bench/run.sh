@@ -3,7 +3,7 @@
 # (curl + ffmpeg, unzip + ffmpeg, yt-dlp + ffmpeg per video, batch yt-dlp, the reference frame script),
 # served by nginx on 127.0.0.1, at N/2 and N videos; then the start-up and the scale figures.
 #   bench/run.sh [N videos, default 40] [W workers, default 2] [rounds, default 3] [scale: only the scale figures,
-#                or variants by name, such as import,unzip: only their comparison]
+#                start-up: only the start-up figures, or variants by name, such as import,unzip: only their comparison]
 # Installs what it lacks (GNU time, nginx-light, curl, zip, unzip; the set-up's yt-dlp), builds the jar
 # and the test classes. Everything it makes goes to target/bench (clips are made once and cached there).
 set -euo pipefail

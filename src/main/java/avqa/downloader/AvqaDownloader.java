@@ -16,6 +16,7 @@ public final class AvqaDownloader {
     }
 
     public static void main(String[] args) {
+        FastStart.watchFirstJvm();
         ClassPreloader.start();
         System.exit(run(args, Path.of("").toAbsolutePath(), System.getenv()));
     }

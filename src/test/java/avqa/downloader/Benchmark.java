@@ -60,8 +60,10 @@ public final class Benchmark {
         int w = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         boolean onlyScale = args.length > 3 && args[3].equals("scale");
+        // or only the start-up figures
+        boolean onlyStartUp = args.length > 3 && args[3].equals("start-up");
         // or only some variants, by name (such as import,unzip): their comparison alone, no start-up or scale figures
-        Set<String> only = args.length > 3 && !onlyScale ? Set.of(args[3].split(",")) : Set.of();
+        Set<String> only = args.length > 3 && !onlyScale && !onlyStartUp ? Set.of(args[3].split(",")) : Set.of();
         work = Path.of("target", "bench").toAbsolutePath();
         Files.createDirectories(work);
         ytDlpCurrent = Path.of(".tools/yt-dlp/bin/yt-dlp").toAbsolutePath();
@@ -76,7 +78,9 @@ public final class Benchmark {
             }
             Process nginx = nginx(all);
             try {
-                compare(all, n, w, rounds, only);
+                if (!onlyStartUp) {
+                    compare(all, n, w, rounds, only);
+                }
                 if (only.isEmpty()) {
                     startUp(all.get(0));
                 }
@@ -85,7 +89,7 @@ public final class Benchmark {
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
         }
-        if (only.isEmpty()) {
+        if (only.isEmpty() && !onlyStartUp) {
             scale(work);
         }
     }
@@ -226,18 +230,25 @@ public final class Benchmark {
         Files.deleteIfExists(wav);
     }
 
-    /** JVM start to the first request nginx logs: a plain java -jar, and with the class-data archive. */
+    /**
+     * JVM start to the first request nginx logs: a plain java -jar (its run in a second JVM, FastStart), the
+     * same in one JVM (-Davqa.relaunch=false), and as scripts/avqa.sh starts it (class-data archive, C1 only).
+     */
     static void startUp(String id) throws Exception {
         System.out.println();
-        for (boolean cds : new boolean[] {false, true}) {
+        for (String how : List.of("plain java -jar", "plain java -jar in one JVM (-Davqa.relaunch=false)",
+                "as scripts/avqa.sh starts it (class-data archive, C1 only)")) {
             List<Long> ms = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 Path out = work.resolve("out-start");
                 FileTrees.deleteTree(out, true);
                 List<String> cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
-                if (!cds) {
+                if (how.startsWith("plain")) {
                     cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds")
                             || a.startsWith("-XX:TieredStopAtLevel"));
+                }
+                if (how.contains("one JVM")) {
+                    cmd.add(1, "-Davqa.relaunch=false");
                 }
                 Path log = work.resolve("www-access.log");
                 long before = Files.size(log);
@@ -249,8 +260,7 @@ public final class Benchmark {
                 ms.add(at - started);
             }
             ms.sort(null);
-            System.out.printf("JVM start to first request, %s: %d ms (median of %d: %s)%n",
-                    cds ? "as scripts/avqa.sh starts it (class-data archive, C1 only)" : "plain java -jar", ms.get(ms.size() / 2), ms.size(), ms);
+            System.out.printf("JVM start to first request, %s: %d ms (median of %d: %s)%n", how, ms.get(ms.size() / 2), ms.size(), ms);
         }
     }
 
@@ -532,7 +542,7 @@ public final class Benchmark {
         book.snapshot();
     }
 
-    /** The jar as scripts/avqa.sh runs it: with the class-data archive that scripts/jvm.sh made, when there. */
+    /** The jar as scripts/avqa.sh runs it: with the class-data archive the build made, when there. */
     static List<String> tool(Path out, Path meta, String template, int workers) {
         // as scripts/jvm.sh starts it: the JIT's C1 only, and the class-data archive
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

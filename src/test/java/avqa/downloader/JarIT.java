@@ -103,9 +103,9 @@ class JarIT {
     }
 
     /**
-     * The build puts into the jar the classes a run loads, in order (scripts/class-list.sh), which
-     * ClassPreloader loads ahead of the main thread: the list is there, starts with the command line's
-     * own class, reaches Camel's routes and the first request, and names only classes the jar has.
+     * The build puts into the jar the classes a run loads, in order (scripts/start-up-data.sh), which
+     * ClassPreloader loads ahead of the main thread: the list is there, starts with the jar's main class,
+     * reaches Camel's routes and the first request, and names only classes the jar has.
      */
     @Test
     void theJarCarriesTheClassesARunLoadsInTheOrderItLoadsThem() throws Exception {
@@ -118,13 +118,74 @@ class JarIT {
                 assertTrue(jar.getEntry(name.replace('.', '/') + ".class") != null, name + " is in the jar");
             }
         }
-        assertEquals("avqa.downloader.AvqaDownloader", names.get(0));
+        assertEquals(List.of("avqa.downloader.FastStart", "avqa.downloader.AvqaDownloader"), names.subList(0, 2));
         assertTrue(names.size() > 2000, names.size() + " classes");
         for (String reached : List.of("org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader",
                 "org.apache.camel.component.http.HttpProducer", "avqa.downloader.MediaFileFetcher")) {
             assertTrue(names.contains(reached), reached);
         }
         assertTrue(names.stream().noneMatch(n -> n.startsWith("java.") || n.startsWith("jdk.")), "no class of the JDK");
+    }
+
+    /**
+     * A plain java -jar starts its run in a second JVM that has the class-data archive the build put beside
+     * the jar, and the C1 compiler only (FastStart), with the options the first was given. SIGTERM to the
+     * first reaches the run, which stops as it does (exit 143, its one line); killed outright, the first
+     * takes the run with it. With -Davqa.relaunch=false the run is the jar's own JVM.
+     */
+    @Test
+    void aPlainJavaJarRunsWithTheClassDataArchiveAndPassesSignalsOn(@TempDir Path tmp) throws Exception {
+        Path archive = JAR.resolveSibling("avqa-downloader.jsa");
+        assertTrue(Files.isRegularFile(archive), "the build made " + archive);
+        try (HostileServerTest.SlowHeadersHost host = new HostileServerTest.SlowHeadersHost()) {
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", List.of("relaunch001"));
+            for (String ending : List.of("TERM", "KILL", "single JVM")) {
+                Path data = tmp.resolve("data-" + ending.replace(' ', '-'));
+                Path output = tmp.resolve("output-" + ending.replace(' ', '-'));
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx300m"));
+                if (ending.equals("single JVM")) {
+                    cmd.add("-Davqa.relaunch=false");
+                }
+                cmd.addAll(List.of("-jar", JAR.toString()));
+                cmd.addAll(Fixture.localArgs(data, meta, host.template()));
+                int before = host.requests.get();
+                Process jar = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                try {
+                    Fixture.await("the run's request (" + ending + ")", 60_000, () -> host.requests.get() > before);
+                    List<ProcessHandle> runs = jar.children().filter(c -> c.info().command().orElse("").endsWith("java")).toList();
+                    if (ending.equals("single JVM")) {
+                        assertEquals(List.of(), runs, "no second JVM");
+                        jar.destroy();
+                        assertTrue(jar.waitFor(60, TimeUnit.SECONDS));
+                        assertEquals(143, jar.exitValue(), Files.readString(output));
+                        continue;
+                    }
+                    assertEquals(1, runs.size(), "one second JVM: " + runs);
+                    ProcessHandle run = runs.get(0);
+                    List<String> options = List.of(run.info().arguments().orElseThrow());
+                    for (String option : List.of("-Xmx300m", "-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive)) {
+                        assertTrue(options.contains(option), option + " in " + options);
+                    }
+                    if (ending.equals("TERM")) {
+                        jar.destroy();
+                        assertTrue(jar.waitFor(60, TimeUnit.SECONDS), "the jar stopped");
+                        String said = Files.readString(output);
+                        assertEquals(143, jar.exitValue(), said);
+                        assertTrue(said.contains("avqa-downloader: run stopped early: stopped by a signal"), said);
+                        assertFalse(run.isAlive(), "the run ended before the jar's first JVM");
+                    } else {
+                        jar.destroyForcibly();
+                        Fixture.await("the run to end with the killed first JVM", 10_000, () -> !run.isAlive()
+                                || run.info().command().isEmpty());
+                    }
+                } finally {
+                    jar.descendants().forEach(ProcessHandle::destroyForcibly);
+                    jar.destroyForcibly();
+                }
+            }
+        }
     }
 
     /**
