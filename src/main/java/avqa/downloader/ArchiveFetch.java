@@ -154,7 +154,7 @@ public final class ArchiveFetch {
         InputStream raw = in.getBody(InputStream.class);
         InputStream body = raw;
         Path part = files.part(url);
-        String name = files.file(url).getFileName().toString();
+        String name = files.name(url);
         long start;
         long total;
         try {
@@ -223,6 +223,8 @@ public final class ArchiveFetch {
                 throw tooLarge(name, "its host announces " + human(total));
             }
             files.writeMeta(url, in, total, false);
+            // the name its host gave it, when its URL names none
+            name = files.name(url);
             String resume = resumeNote(url);
             long written = transfer.copy(body, part, start, total, maxBytes, name, url, resume);
             long size = start + written;
@@ -386,8 +388,8 @@ public final class ArchiveFetch {
 
     private void finish(String url, long size) throws IOException {
         Path part = files.part(url);
-        String name = files.file(url).getFileName().toString();
-        if (!ArchiveFormat.numberedPart(part.getFileName().toString().replaceFirst("\\.part$", ""))) {
+        String name = files.name(url);
+        if (!ArchiveFormat.numberedPart(name)) {
             try {
                 ArchiveFormat.of(part);
             } catch (BadInputException notAnArchive) {

@@ -17,7 +17,10 @@ import org.apache.camel.Message;
 /**
  * The files of an archive fetched by URL, in {@code archives/}: {@code <name>} once whole,
  * {@code <name>.part} while it comes, and {@code <name>.json}, what the server said of it (its ETag or
- * Last-Modified, its length, whether it is complete), which counts only for the URL it was written for.
+ * Last-Modified, its length, the file name it gave, whether it is complete), which counts only for the URL
+ * it was written for. {@code <name>} comes from the URL; when the URL names no archive file (a Google Drive
+ * link, a share link's id) the whole archive takes the name its host gave it ({@code Content-Disposition}),
+ * so that the volumes or parts of one archive, each behind a link of its own, are found and read together.
  */
 final class ArchiveFiles {
 
@@ -41,25 +44,92 @@ final class ArchiveFiles {
         meta.put("etag", in.getHeader("ETag", String.class));
         meta.put("last_modified", in.getHeader("Last-Modified", String.class));
         meta.put("length", total);
+        String given = ARCHIVE_NAME.matcher(urlNamed(url).getFileName().toString()).matches() ? null
+                : givenName(in.getHeader("Content-Disposition", String.class));
+        if (given != null) {
+            meta.put("given_name", given);
+        }
         meta.put("complete", complete);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
     }
 
-    /** The part takes the archive's name, and its record says it is complete; returns the archive. */
-    Path finish(String url, long size) throws IOException {
+    /**
+     * The part takes the archive's name - the one its host gave it, when the URL names none and no other
+     * archive here has it - and its record says it is complete; returns the archive.
+     */
+    synchronized Path finish(String url, long size) throws IOException {
         Path part = part(url);
-        Path file = file(url);
-        AtomicFiles.move(part, file);
         JsonNode meta = meta(url);
+        String given = meta == null ? null : meta.path("given_name").asText(null);
+        Path file = urlNamed(url);
+        if (given != null && ARCHIVE_NAME.matcher(given).matches()) {
+            Path named = dir.resolve(given);
+            Matcher ext = ARCHIVE_NAME.matcher(given);
+            file = !Files.exists(named) && ext.matches() ? named
+                    : ext.matches() ? dir.resolve(ext.group(1) + "-" + sha(url).substring(0, 12) + ext.group(2)) : file;
+        }
+        AtomicFiles.move(part, file);
         Map<String, Object> done = new LinkedHashMap<>();
         done.put("url", Redact.url(url));
         done.put("url_sha256", sha(url));
         done.put("etag", meta == null ? null : meta.path("etag").asText(null));
         done.put("last_modified", meta == null ? null : meta.path("last_modified").asText(null));
         done.put("length", size);
+        if (given != null) {
+            done.put("given_name", given);
+        }
+        if (!file.equals(urlNamed(url))) {
+            done.put("saved_as", file.getFileName().toString());
+        }
         done.put("complete", true);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
         return file;
+    }
+
+    /**
+     * The file name in a {@code Content-Disposition} ({@code filename*}, else {@code filename}), made safe: its
+     * last path segment only, each character other than a letter, digit, dot, dash or underscore an
+     * underscore; null when there is none, or it names no archive file.
+     */
+    static String givenName(String disposition) {
+        if (disposition == null || disposition.isBlank()) {
+            return null;
+        }
+        String plain = null;
+        String extended = null;
+        for (org.apache.hc.core5.http.HeaderElement e : org.apache.hc.core5.http.message.BasicHeaderValueParser.INSTANCE
+                .parseElements(disposition, new org.apache.hc.core5.http.message.ParserCursor(0, disposition.length()))) {
+            for (org.apache.hc.core5.http.NameValuePair p : e.getParameters()) {
+                if (p.getName().equalsIgnoreCase("filename*") && p.getValue() != null) {
+                    extended = extendedValue(p.getValue());
+                } else if (p.getName().equalsIgnoreCase("filename") && p.getValue() != null) {
+                    plain = p.getValue();
+                }
+            }
+        }
+        String name = extended != null ? extended : plain;
+        if (name == null) {
+            return null;
+        }
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip()
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || name.startsWith(".") || name.length() > 100 || !ARCHIVE_NAME.matcher(name).matches()
+                ? null : name;
+    }
+
+    /** An RFC 8187 value, {@code charset'language'percent-encoded}, decoded; null when it is not one. */
+    private static String extendedValue(String v) {
+        int first = v.indexOf('\'');
+        int second = first < 0 ? -1 : v.indexOf('\'', first + 1);
+        if (second < 0) {
+            return null;
+        }
+        try {
+            return java.net.URLDecoder.decode(v.substring(second + 1).replace("+", "%2B"),
+                    java.nio.charset.Charset.forName(v.substring(0, first).strip()));
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     /**
@@ -101,13 +171,32 @@ final class ArchiveFiles {
     }
 
     /**
+     * {@code archives/<name>}: where this URL's archive is once whole: the name its record says it was saved
+     * under ({@link #finish}), else the one its URL gives it ({@link #urlNamed}).
+     */
+    Path file(String url) {
+        JsonNode meta = meta(url);
+        String saved = meta == null ? null : meta.path("saved_as").asText(null);
+        return saved != null && ARCHIVE_NAME.matcher(saved).matches() && !saved.startsWith(".") && !saved.contains("/")
+                ? dir.resolve(saved) : urlNamed(url);
+    }
+
+    /** The name of this URL's archive, as the log and the messages give it: its file's, or the one its host gave it. */
+    String name(String url) {
+        JsonNode meta = meta(url);
+        String given = meta == null ? null : meta.path("given_name").asText(null);
+        return given != null && !meta.path("complete").asBoolean(false) ? given : file(url).getFileName().toString();
+    }
+
+    /**
      * {@code archives/<name>}: the URL's last path segment, made safe, when it names an archive file
      * ({@code videos.zip}, {@code MUSIC-AVQA-v2.0.rar}, {@code a.7z.001}) that no other URL's archive holds;
      * else that segment with a hash of the URL ({@code uc-3fa2b1c4d5e6}: every Google Drive link ends in
      * {@code uc}, and two such links must not share one file); the URL's hash alone when it has no segment.
-     * A name this URL's archive already has here stays its name.
+     * A name this URL's archive already has here stays its name. Its {@code .part} and {@code .json} are
+     * always beside this name.
      */
-    Path file(String url) {
+    private Path urlNamed(String url) {
         String path;
         try {
             path = URI.create(url).getPath();
@@ -157,16 +246,18 @@ final class ArchiveFiles {
     }
 
     Path part(String url) {
-        return file(url).resolveSibling(file(url).getFileName() + ".part");
+        Path named = urlNamed(url);
+        return named.resolveSibling(named.getFileName() + ".part");
     }
 
     private Path metaFile(String url) {
-        return file(url).resolveSibling(file(url).getFileName() + ".json");
+        Path named = urlNamed(url);
+        return named.resolveSibling(named.getFileName() + ".json");
     }
 
     /** What the last attempt learnt of this URL's archive, or null (none, or another URL's). */
     JsonNode meta(String url) {
-        JsonNode n = record(file(url));
+        JsonNode n = record(urlNamed(url));
         return n != null && sha(url).equals(n.path("url_sha256").asText()) ? n : null;
     }
 

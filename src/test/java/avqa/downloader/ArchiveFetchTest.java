@@ -617,6 +617,23 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** A RAR5 of the clip as each of IDS, in volumes of 150 KB ({@code videos.part1.rar}, …), in order. */
+    static List<Path> rarVolumes(Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("rar");
+        Map<String, Path> entries = new LinkedHashMap<>();
+        IDS.forEach(id -> entries.put(id + ".mp4", clip));
+        Path src = ArchiveMaker.folder(tmp, "videos", entries);
+        Path out = Files.createDirectories(tmp.resolve("volumes"));
+        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v150k", out.resolve("videos.rar").toString(), ".");
+        List<Path> volumes;
+        try (var s = Files.list(out)) {
+            volumes = s.sorted().toList();
+        }
+        assertTrue(volumes.size() >= 3, volumes.toString());
+        return volumes;
+    }
+
     /**
      * A RAR in volumes (name.part1.rar, …) from a host that announces no length: each volume is whole when it
      * ends as a volume ends (bsdtar cannot read one alone), and the set is imported as one archive. Without
@@ -624,18 +641,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
      */
     @Test
     void aRarInVolumesFromAHostWithoutLengthsIsImportedWhole(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("bsdtar");
-        Map<String, Path> entries = new LinkedHashMap<>();
-        IDS.forEach(id -> entries.put(id + ".mp4", clip));
-        Path src = ArchiveMaker.folder(tmp, "videos", entries);
-        Path out = Files.createDirectories(tmp.resolve("volumes"));
-        ArchiveMaker.need("rar");
-        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v150k", out.resolve("videos.rar").toString(), ".");
-        List<Path> volumes;
-        try (var s = Files.list(out)) {
-            volumes = s.sorted().toList();
-        }
-        assertTrue(volumes.size() >= 3, volumes.toString());
+        List<Path> volumes = rarVolumes(tmp);
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
@@ -665,6 +671,48 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(restLog.contains(volumes.get(1).getFileName() + " is a later part of a split archive whose first "
                     + "part is not here: it is not read alone"), restLog);
             assertFalse(restLog.contains("could not be read") || restLog.contains("Importing "), restLog);
+        }
+    }
+
+    /**
+     * A RAR in volumes, each behind a Google Drive link of its own (every link ends in {@code uc}): each volume
+     * takes the name Drive gives it ({@code Content-Disposition}), so the set is found and imported as one
+     * archive; a name that climbs out of the folder keeps only its last segment; the next run fetches none of
+     * them again.
+     */
+    @Test
+    void volumesBehindDriveLinksTakeTheNamesTheirHostGivesAndAreReadTogether(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            for (int i = 0; i < volumes.size(); i++) {
+                String id = "1DrIvEiD" + i;
+                String name = volumes.get(i).getFileName().toString();
+                host.serve(id, Files.readAllBytes(volumes.get(i)), "v" + i).disposition(id, i == 0
+                        ? "attachment; filename=\"../../" + name + "\""
+                        : "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + name);
+                args.addAll(List.of("--import-archive", host.driveUrl(id)));
+            }
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            List<String> kept = PipelineTest.listNames(data.resolve("archives")).stream().filter(n -> !n.endsWith(".json")).toList();
+            assertEquals(volumes.stream().map(v -> v.getFileName().toString()).sorted().toList(), kept.stream().sorted().toList());
+            assertFalse(log.contains("is a later part of a split archive") || log.contains("could not be read"), log);
+            assertFalse(Files.exists(tmp.resolve(volumes.get(0).getFileName())) || Files.exists(data.resolve(volumes.get(0).getFileName())),
+                    "nothing outside archives/");
+            int asked = host.requests().size();
+
+            assertEquals(0, Fixture.run(args).exit());
+            assertEquals(asked, host.requests().size(), "all are here already: " + host.requests());
         }
     }
 

@@ -48,6 +48,8 @@ final class ArchiveHost implements AutoCloseable {
     private volatile String drivePage;
     private final String uuid = java.util.UUID.randomUUID().toString();
     private volatile String login;
+    /** The Content-Disposition each file is sent with, by the name it is served under. */
+    private final Map<String, String> dispositions = new java.util.concurrent.ConcurrentHashMap<>();
 
     ArchiveHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -79,6 +81,12 @@ final class ArchiveHost implements AutoCloseable {
      */
     ArchiveHost drivePage(String error) {
         this.drivePage = error == null ? "confirm" : error;
+        return this;
+    }
+
+    /** Sends the file served as {@code name} with this Content-Disposition, as a file host names its download. */
+    ArchiveHost disposition(String name, String header) {
+        dispositions.put(name, header);
         return this;
     }
 
@@ -192,12 +200,16 @@ final class ArchiveHost implements AutoCloseable {
                     ? java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
                             .findFirst().orElse(null)
                     : null;
-            Served f = path.startsWith("/files/") ? files.get(path.substring("/files/".length()))
-                    : driveId != null ? files.get(driveId) : confirmedId != null ? files.get(confirmedId) : null;
+            String servedAs = path.startsWith("/files/") ? path.substring("/files/".length())
+                    : driveId != null ? driveId : confirmedId;
+            Served f = servedAs == null ? null : files.get(servedAs);
             if (f == null) {
                 record(ex, range, ifRange, 404);
                 ex.sendResponseHeaders(404, -1);
                 return;
+            }
+            if (dispositions.containsKey(servedAs)) {
+                ex.getResponseHeaders().set("Content-Disposition", dispositions.get(servedAs));
             }
             if (gzip) {
                 java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
