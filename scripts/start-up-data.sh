@@ -52,11 +52,13 @@ else
   echo "start-up-data.sh: could not add the class list to $jar; it starts without one" >&2
 fi
 # last, as the archive holds the jar's time and size: a jar changed after it would not use it
+# (written beside the jar under another name, then renamed: never a part of one under its name)
 jsa="${jar%.jar}.jsa"
-rm -f "$jsa"
-train -XX:ArchiveClassesAtExit="$work/archive.jsa"
-if [ -s "$work/archive.jsa" ] && mv "$work/archive.jsa" "$jsa"; then
+rm -f "$jsa" "$jsa.new"
+train -XX:ArchiveClassesAtExit="$jsa.new"
+if [ -s "$jsa.new" ] && mv -f "$jsa.new" "$jsa"; then
   echo "start-up-data.sh: class-data archive $jsa" >&2
 else
+  rm -f "$jsa.new"
   echo "start-up-data.sh: the training run made no class-data archive; the jar starts without one" >&2
 fi

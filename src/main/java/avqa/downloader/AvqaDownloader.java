@@ -23,6 +23,14 @@ public final class AvqaDownloader {
 
     /** Runs the command line against the repository root {@code home}; returns the exit status. */
     public static int run(String[] args, Path home, Map<String, String> env) {
+        for (String arg : args) {
+            if (arg.indexOf('\uFFFD') >= 0) {
+                // the JVM read bytes its locale's encoding cannot hold: a path would name another file, or none
+                return Launcher.fail(2, "an argument holds characters that this locale cannot read (its encoding is "
+                        + System.getProperty("sun.jnu.encoding") + "): " + Redact.text(arg, 200)
+                        + "; run with a UTF-8 locale, such as LANG=C.UTF-8");
+            }
+        }
         CommandLineOptions.Parsed cli;
         try {
             cli = CommandLineOptions.parse(args);
@@ -33,6 +41,12 @@ public final class AvqaDownloader {
             CommandLineOptions.usage(System.out);
             return 0;
         }
-        return new Launcher(home, env, cli).launch();
+        try {
+            return new Launcher(home, env, cli).launch();
+        } catch (java.nio.file.InvalidPathException e) {
+            // a path the file system cannot hold, met while setting up (the locale's encoding, a NUL)
+            return Launcher.fail(2, "not a path this machine can use: " + Redact.text(e.getInput(), 200) + " ("
+                    + e.getReason() + ")");
+        }
     }
 }

@@ -1,7 +1,6 @@
 package avqa.downloader;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +18,10 @@ import java.util.Map;
  * classes (about 0.1 s). The run itself watches this first JVM: should it be killed outright (kill -9),
  * the run stops its tools and ends at once, as a killed run does.
  *
- * <p>It runs in this JVM instead when it was started with options of its own for the class-data archive
- * or an agent (a debugger, a profiler), when there is nothing to add, or with {@code -Davqa.relaunch=false}.
+ * <p>It runs in this JVM instead when it was started with options of its own for the class-data archive,
+ * an agent (a debugger, a profiler), JMX, a flight recording or a log, or options in an {@code @argfile};
+ * when a word of its command line does not survive this JVM's encoding; when there is nothing to add; or
+ * with {@code -Davqa.relaunch=false}.
  * This class loads nothing of the application before it has decided.
  */
 public final class FastStart {
@@ -28,10 +29,16 @@ public final class FastStart {
     /** Set on the second JVM, to the first one's pid. */
     static final String RELAUNCHED = "avqa.relaunched";
 
-    /** JVM options after which this JVM is left as it was started: the user chose the archive, or attached an agent. */
+    /**
+     * JVM options after which the run stays in this JVM: the user chose the archive, attached an agent (a
+     * debugger, a profiler), or asked for something that opens a port or writes a file (JMX, a flight
+     * recording, a log), which two JVMs would both do; or the options are in a file ({@code @argfile}) that
+     * this class does not read.
+     */
     private static final List<String> OWN_CHOICE = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
             "-XX:DumpLoadedClassList", "-Xshare", "-XX:+UseSharedSpaces", "-agentlib", "-agentpath", "-javaagent",
-            "-Xrunjdwp", "-Xdebug");
+            "-Xrunjdwp", "-Xdebug", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions", "-Dcom.sun.management",
+            "-Xlog", "-Xloggc", "-verbose", "-XX:Flags=", "-XX:VMOptionsFile=");
 
     private FastStart() {
     }
@@ -88,7 +95,7 @@ public final class FastStart {
 
     static List<String> command(String java, List<String> options, String fromEnvironment, Path jar, long pid, String[] args) {
         String given = String.join(" ", options) + " " + fromEnvironment;
-        if (OWN_CHOICE.stream().anyMatch(given::contains)) {
+        if (OWN_CHOICE.stream().anyMatch(given::contains) || options.stream().anyMatch(o -> o.startsWith("@"))) {
             return null;
         }
         List<String> added = new ArrayList<>();
@@ -112,21 +119,79 @@ public final class FastStart {
         return command;
     }
 
-    /** The class-data archive beside the jar ({@code name.jsa}), when it was made after the jar; else null. */
+    /**
+     * The class-data archive beside the jar ({@code name.jsa}), when it was made after the jar and is whole;
+     * else null. A Java 17 archive cut short (a copy broken off) would crash the JVM that maps it, rather than
+     * be refused: its header says where its last region ends, and the file must reach that far.
+     */
     static Path archiveOf(Path jar) {
         String name = jar.getFileName().toString();
         Path archive = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
         try {
-            return Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0 ? archive : null;
+            return Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0 && whole(archive)
+                    ? archive : null;
         } catch (IOException none) {
             return null;
         }
     }
 
-    /** The JVM options of this JVM's command line: what comes between the java command and {@code -jar}; null when unreadable. */
+    /** Magic and version of a dynamic class-data archive of Java 17 (HotSpot's cds.h). */
+    private static final int DYNAMIC_MAGIC = 0xf00baba8;
+    private static final int JAVA_17_VERSION = 11;
+    /** Java 17's header: magic, crc, version, then 7 regions of 6 ints and 6 longs from offset 16. */
+    private static final int REGIONS = 7;
+    private static final int REGION_BYTES = 72;
+
+    static boolean whole(Path archive) throws IOException {
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16 + REGIONS * REGION_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long size;
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(archive)) {
+            size = in.size();
+            while (head.hasRemaining() && in.read(head) > 0) {
+                // the header
+            }
+        }
+        if (head.hasRemaining() || head.getInt(0) != DYNAMIC_MAGIC) {
+            return false;
+        }
+        if (head.getInt(8) != JAVA_17_VERSION) {
+            return true; // another Java's archive: that JVM checks it
+        }
+        for (int i = 0; i < REGIONS; i++) {
+            int at = 16 + i * REGION_BYTES;
+            long offset = head.getLong(at + 24);
+            long used = head.getLong(at + 40);
+            if (offset < 0 || used < 0 || offset + used > size) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The JVM options of this JVM's command line: what comes between the java command and {@code -jar}; null
+     * when unreadable, or when a word of it does not read back as it was written in this JVM's encoding
+     * ({@code sun.jnu.encoding}; a non-ASCII path under {@code LANG=C}): the second JVM would be given
+     * something else.
+     */
     static List<String> jvmOptions(Path cmdline) {
         try {
-            List<String> words = Arrays.asList(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
+            java.nio.charset.Charset encoding = java.nio.charset.Charset.forName(
+                    System.getProperty("sun.jnu.encoding", java.nio.charset.Charset.defaultCharset().name()));
+            byte[] raw = Files.readAllBytes(cmdline);
+            List<String> words = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i <= raw.length; i++) {
+                if (i == raw.length ? i > from : raw[i] == 0) {
+                    byte[] word = Arrays.copyOfRange(raw, from, i);
+                    String read = new String(word, encoding);
+                    if (!Arrays.equals(word, read.getBytes(encoding))) {
+                        return null;
+                    }
+                    words.add(read);
+                    from = i + 1;
+                }
+            }
             int jar = words.indexOf("-jar");
             return jar < 1 ? null : new ArrayList<>(words.subList(1, jar));
         } catch (IOException | RuntimeException unreadable) {

@@ -103,6 +103,23 @@ class JarIT {
     }
 
     /**
+     * Under a locale whose encoding cannot hold a path's characters (LC_ALL=C, and a data directory with a
+     * ü), Java reads them as something else: one line saying so, exit 2, and nothing made under either name.
+     */
+    @Test
+    void anArgumentTheLocaleCannotReadIsOneLineAndExit2(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data \u00fc");
+        Result r = runJar(List.of("--data-dir", data.toString(), "--dry-run"), java.util.Map.of("LC_ALL", "C", "LANG", "C"));
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().startsWith("avqa-downloader: an argument holds characters that this locale cannot read"), r.output());
+        assertTrue(r.output().strip().endsWith("run with a UTF-8 locale, such as LANG=C.UTF-8"), r.output());
+        assertEquals(1, r.output().strip().lines().count(), r.output());
+        try (var made = Files.list(tmp)) {
+            assertEquals(List.of(), made.toList(), "nothing made");
+        }
+    }
+
+    /**
      * The build puts into the jar the classes a run loads, in order (scripts/start-up-data.sh), which
      * ClassPreloader loads ahead of the main thread: the list is there, starts with the jar's main class,
      * reaches Camel's routes and the first request, and names only classes the jar has.
