@@ -241,7 +241,7 @@ public final class FastStart {
         Thread watch = new Thread(() -> {
             while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == pid) {
                 try {
-                    Thread.sleep(50);
+                    Thread.sleep(100); // 0.15 ms of CPU a look: 0.15 % of a core
                 } catch (InterruptedException e) {
                     return;
                 }
