@@ -36,8 +36,12 @@ final class ArchiveFiles {
         return dir;
     }
 
-    /** Records what the server said of the archive as it starts to send it. */
+    /**
+     * Records what the server said of the archive as it starts to send it; the name its host gave it stays
+     * when this answer gives none (a resume's).
+     */
     void writeMeta(String url, Message in, long total, boolean complete) throws IOException {
+        JsonNode before = meta(url);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("url", Redact.url(url));
         meta.put("url_sha256", sha(url));
@@ -46,8 +50,14 @@ final class ArchiveFiles {
         meta.put("length", total);
         String given = ARCHIVE_NAME.matcher(urlNamed(url).getFileName().toString()).matches() ? null
                 : givenName(in.getHeader("Content-Disposition", String.class));
+        if (given == null && before != null) {
+            given = before.path("given_name").asText(null);
+        }
         if (given != null) {
             meta.put("given_name", given);
+        }
+        if (before != null && before.hasNonNull("saved_as")) {
+            meta.put("saved_as", before.path("saved_as").asText());
         }
         meta.put("complete", complete);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
@@ -55,20 +65,21 @@ final class ArchiveFiles {
 
     /**
      * The part takes the archive's name - the one its host gave it, when the URL names none and no other
-     * archive here has it - and its record says it is complete; returns the archive.
+     * archive here has it or is coming under it - and its record says it is complete; returns the archive.
+     * The record names the file before it moves there, so that a run killed in between finds it its own.
      */
     synchronized Path finish(String url, long size) throws IOException {
         Path part = part(url);
         JsonNode meta = meta(url);
         String given = meta == null ? null : meta.path("given_name").asText(null);
+        String savedBefore = meta == null ? null : meta.path("saved_as").asText(null);
         Path file = urlNamed(url);
-        if (given != null && ARCHIVE_NAME.matcher(given).matches()) {
+        Matcher ext = given == null ? null : ARCHIVE_NAME.matcher(given);
+        if (ext != null && ext.matches()) {
             Path named = dir.resolve(given);
-            Matcher ext = ARCHIVE_NAME.matcher(given);
-            file = !Files.exists(named) && ext.matches() ? named
-                    : ext.matches() ? dir.resolve(ext.group(1) + "-" + sha(url).substring(0, 12) + ext.group(2)) : file;
+            file = given.equals(savedBefore) || !taken(named) ? named
+                    : dir.resolve(ext.group(1) + "-" + sha(url).substring(0, 12) + ext.group(2));
         }
-        AtomicFiles.move(part, file);
         Map<String, Object> done = new LinkedHashMap<>();
         done.put("url", Redact.url(url));
         done.put("url_sha256", sha(url));
@@ -81,15 +92,42 @@ final class ArchiveFiles {
         if (!file.equals(urlNamed(url))) {
             done.put("saved_as", file.getFileName().toString());
         }
+        done.put("complete", false);
+        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
+        AtomicFiles.move(part, file);
         done.put("complete", true);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
         return file;
     }
 
     /**
+     * Whether another archive has this name here: a file, or one coming under it ({@code .part}, {@code .json}),
+     * or a record that says it was saved under it.
+     */
+    private boolean taken(Path name) {
+        String n = name.getFileName().toString();
+        if (Files.exists(name) || Files.exists(dir.resolve(n + ".part")) || Files.exists(dir.resolve(n + ".json"))) {
+            return true;
+        }
+        try (java.util.stream.Stream<Path> records = Files.list(dir)) {
+            return records.filter(r -> r.getFileName().toString().endsWith(".json"))
+                    .anyMatch(r -> {
+                        try {
+                            return n.equals(JSON.readTree(r.toFile()).path("saved_as").asText(null));
+                        } catch (IOException unreadable) {
+                            return false;
+                        }
+                    });
+        } catch (IOException noFolder) {
+            return false;
+        }
+    }
+
+    /**
      * The file name in a {@code Content-Disposition} ({@code filename*}, else {@code filename}), made safe: its
-     * last path segment only, each character other than a letter, digit, dot, dash or underscore an
-     * underscore; null when there is none, or it names no archive file.
+     * last path segment only, each character other than a letter or digit (of any script: 视频.part1.rar and
+     * 音频.part1.rar stay two names), dot, dash or underscore an underscore; null when there is none, it is
+     * longer than 200 bytes, or it names no archive file.
      */
     static String givenName(String disposition) {
         if (disposition == null || disposition.isBlank()) {
@@ -111,10 +149,10 @@ final class ArchiveFiles {
         if (name == null) {
             return null;
         }
-        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip()
-                .replaceAll("[^A-Za-z0-9._-]", "_");
-        return name.isEmpty() || name.startsWith(".") || name.length() > 100 || !ARCHIVE_NAME.matcher(name).matches()
-                ? null : name;
+        name = java.text.Normalizer.normalize(name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
+                .strip(), java.text.Normalizer.Form.NFC).replaceAll("[^\\p{L}\\p{N}._-]", "_");
+        return name.isEmpty() || name.startsWith(".") || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200
+                || !ARCHIVE_NAME.matcher(name).matches() ? null : name;
     }
 
     /** An RFC 8187 value, {@code charset'language'percent-encoded}, decoded; null when it is not one. */
@@ -219,7 +257,8 @@ final class ArchiveFiles {
         if (sha(url).equals(ownerOf(hashed))) {
             return hashed;
         }
-        return owner == null && ext.matches() ? plain : hashed;
+        // a file of that name with no record of its own is another link's archive, saved under the name its host gave
+        return owner == null && ext.matches() && !taken(plain) ? plain : hashed;
     }
 
     /** A file name that says it is an archive, or a part of one: its stem and its extension. */

@@ -2,8 +2,16 @@ package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The name a host gives an archive (Content-Disposition), as the archive's file takes it. */
 class ArchiveFilesTest {
@@ -13,7 +21,10 @@ class ArchiveFilesTest {
         assertEquals("collect_new_set.rar", ArchiveFiles.givenName("attachment; filename=\"collect_new_set.rar\""));
         assertEquals("videos.part2.rar", ArchiveFiles.givenName("attachment; filename=videos.part2.rar"));
         // filename* (RFC 8187) before filename
-        assertEquals("vid_os_1.zip", ArchiveFiles.givenName("attachment; filename=\"x.zip\"; filename*=UTF-8''vid%C3%A9os%201.zip"));
+        assertEquals("vid\u00e9os_1.zip", ArchiveFiles.givenName("attachment; filename=\"x.zip\"; filename*=UTF-8''vid%C3%A9os%201.zip"));
+        // letters of any script stay: two sets of volumes in Chinese keep two names
+        assertEquals("\u89c6\u9891.part1.rar", ArchiveFiles.givenName("attachment; filename*=UTF-8''%E8%A7%86%E9%A2%91.part1.rar"));
+        assertEquals("\u97f3\u9891.part1.rar", ArchiveFiles.givenName("attachment; filename*=UTF-8''%E9%9F%B3%E9%A2%91.part1.rar"));
         assertEquals("a.7z.001", ArchiveFiles.givenName("attachment; filename*=utf-8'en'a.7z.001"));
         // only its last segment, whatever climbs or names a folder
         assertEquals("evil.rar", ArchiveFiles.givenName("attachment; filename=\"../../etc/evil.rar\""));
@@ -29,7 +40,83 @@ class ArchiveFilesTest {
         assertNull(ArchiveFiles.givenName("attachment; filename=\"..rar\""));
         assertNull(ArchiveFiles.givenName("attachment; filename=\"videos.zip.json\""));
         assertNull(ArchiveFiles.givenName("attachment; filename=\"videos.rar.part\""));
-        assertNull(ArchiveFiles.givenName("attachment; filename=\"" + "x".repeat(120) + ".zip\""));
+        assertNull(ArchiveFiles.givenName("attachment; filename=\"" + "x".repeat(200) + ".zip\""));
+        assertNull(ArchiveFiles.givenName("attachment; filename*=UTF-8''" + "%E8%A7%86".repeat(70) + ".zip"));
         assertNull(ArchiveFiles.givenName("attachment; filename*=nonsense"));
+    }
+
+    private static Message answer(String disposition) {
+        Message m = new DefaultMessage(new DefaultCamelContext());
+        m.setHeader("ETag", "\"e1\"");
+        if (disposition != null) {
+            m.setHeader("Content-Disposition", disposition);
+        }
+        return m;
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".json")).sorted().toList();
+        }
+    }
+
+    /**
+     * The name a host gave stays through a resume whose answer gives none; the record names the file before it
+     * moves there, so a run killed in between takes the same name again; and a name another archive has (a file
+     * fetched by its own URL, or one coming under it) is never taken from it.
+     */
+    @Test
+    void theGivenNameStaysThroughAResumeAndNeverTakesAnotherArchivesFile(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("archives"));
+        ArchiveFiles files = new ArchiveFiles(dir);
+        String drive = "http://127.0.0.1:9/uc?export=download&id=A";
+        files.writeMeta(drive, answer("attachment; filename=\"rv.part2.rar\""), 10, false);
+        Files.writeString(files.part(drive), "first half");
+        assertEquals("rv.part2.rar", files.name(drive));
+        // the resume's answer (206) names nothing
+        files.writeMeta(drive, answer(null), 10, false);
+        assertEquals("rv.part2.rar", files.name(drive));
+        assertEquals(dir.resolve("rv.part2.rar"), files.finish(drive, 10));
+        assertEquals(dir.resolve("rv.part2.rar"), files.file(drive));
+
+        // killed between the move and the record's last word: the record already names the file, which stays its own
+        String record = Files.readString(dir.resolve("uc-" + name(files, drive)));
+        Files.writeString(dir.resolve("uc-" + name(files, drive)), record.replace("\"complete\" : true", "\"complete\" : false"));
+        Files.writeString(files.part(drive), "again");
+        files.writeMeta(drive, answer(null), 5, false);
+        assertEquals(dir.resolve("rv.part2.rar"), files.finish(drive, 5));
+        assertEquals(List.of("rv.part2.rar"), names(dir));
+
+        // a link whose host gives the name of an archive here by its own URL: kept apart, both ways round
+        String own = "http://127.0.0.1:9/files/videos.zip";
+        files.writeMeta(own, answer(null), 3, false);
+        Files.writeString(files.part(own), "own");
+        String other = "http://127.0.0.1:9/uc?export=download&id=B";
+        files.writeMeta(other, answer("attachment; filename=videos.zip"), 5, false);
+        Files.writeString(files.part(other), "other");
+        Path otherFile = files.finish(other, 5); // while the URL-named one is still coming
+        assertTrue(otherFile.getFileName().toString().matches("videos-[0-9a-f]{12}\\.zip"), otherFile.toString());
+        assertEquals(dir.resolve("videos.zip"), files.finish(own, 3));
+        assertEquals("own", Files.readString(dir.resolve("videos.zip")));
+        assertEquals("other", Files.readString(otherFile));
+
+        String third = "http://127.0.0.1:9/uc?export=download&id=C";
+        files.writeMeta(third, answer("attachment; filename=sets.zip"), 5, false);
+        Files.writeString(files.part(third), "third");
+        assertEquals(dir.resolve("sets.zip"), files.finish(third, 5));
+        // then a URL named like it: its own file, not the other link's
+        String named = "http://127.0.0.1:9/files/sets.zip";
+        files.writeMeta(named, answer(null), 4, false);
+        Files.writeString(files.part(named), "mine");
+        Path mine = files.finish(named, 4);
+        assertTrue(mine.getFileName().toString().matches("sets-[0-9a-f]{12}\\.zip"), mine.toString());
+        assertEquals("third", Files.readString(dir.resolve("sets.zip")));
+        assertEquals(mine, files.file(named));
+    }
+
+    /** The hash part of a Drive link's record name: the record beside uc-<hash>. */
+    private static String name(ArchiveFiles files, String url) throws Exception {
+        String part = files.part(url).getFileName().toString();
+        return part.substring("uc-".length(), part.length() - ".part".length()) + ".json";
     }
 }
