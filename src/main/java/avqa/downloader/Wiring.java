@@ -131,7 +131,7 @@ final class Wiring {
                 Math.min(30_000, settings.millis("avqa.download.timeout")));
         run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);
-        main.bind("http", new LazyTlsHttpComponent());
+        main.bind("http", new HttpComponentSetup());
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),
                 settings.millis("avqa.backoff.max")));

@@ -153,6 +153,11 @@ class HostileServerTest extends LoopbackServerTest {
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
         SlowHeadersHost() throws java.io.IOException {
+            this(false);
+        }
+
+        /** {@code endlessLine}: instead, one header line that never ends, sent as fast as the client takes it. */
+        SlowHeadersHost(boolean endlessLine) throws java.io.IOException {
             Thread t = new Thread(() -> {
                 while (!socket.isClosed()) {
                     try {
@@ -163,6 +168,13 @@ class HostileServerTest extends LoopbackServerTest {
                                 c.getInputStream().read(new byte[4096]);
                                 java.io.OutputStream out = c.getOutputStream();
                                 out.write("HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                if (endlessLine) {
+                                    out.write("X-Endless: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                    byte[] chunk = "a".repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                                    while (true) {
+                                        out.write(chunk);
+                                    }
+                                }
                                 for (int i = 0; ; i++) {
                                     out.write(("X-Slow-" + i + ": x\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                                     out.flush();
@@ -245,6 +257,35 @@ class HostileServerTest extends LoopbackServerTest {
             assertTrue(q.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
             String said = Files.readString(earlyLog);
             assertFalse(said.contains("cannot fetch") || said.contains("Socket closed"), said);
+        }
+    }
+
+    /**
+     * A host that answers with one header line that never ends, as fast as the client reads it: the client
+     * refuses a line longer than 64 KiB, so the attempt fails at once (transient) and the run ends. It used
+     * to hold the whole line until the JVM ran out of memory, and the run then never ended.
+     */
+    @Test
+    void anEndlessHeaderLineFailsTheAttemptInsteadOfFillingTheMemory(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("endlesshead1"));
+        try (SlowHeadersHost host = new SlowHeadersHost(true)) {
+            Path data = tmp.resolve("data");
+            Path log = tmp.resolve("run.log");
+            List<String> args = Fixture.localArgs(data, meta, host.template());
+            args.addAll(List.of("--retry-attempts", "2"));
+            // a heap of 256 MB, which the line would fill in a second or two
+            Process run = Fixture.startJvm(List.of(), args, Map.of("JAVA_TOOL_OPTIONS", "-Xmx256m"), log);
+            boolean ended = run.waitFor(90, java.util.concurrent.TimeUnit.SECONDS);
+            if (!ended) {
+                run.destroyForcibly();
+            }
+            assertTrue(ended, () -> "the run ended: " + ServiceTest.read(log));
+            assertEquals(1, run.exitValue(), () -> ServiceTest.read(log));
+            var record = Fixture.readJson(data.resolve("failed/endlesshead1.json"));
+            assertEquals("transient", record.get("category").asText(), record.toString());
+            assertTrue(record.get("last_error").asText().contains("Maximum line length limit exceeded"), record.toString());
+            assertFalse(ServiceTest.read(log).contains("OutOfMemoryError"), () -> ServiceTest.read(log));
         }
     }
 }

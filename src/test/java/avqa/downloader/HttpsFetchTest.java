@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fast path over https: the TLS the HTTP client makes on its first https connection (not at start,
- * see {@code LazyTlsHttpComponent}) checks the server's certificate against the trust store, here one
+ * see {@code HttpComponentSetup}) checks the server's certificate against the trust store, here one
  * holding the test server's own certificate (made with keytool for 127.0.0.1).
  */
 class HttpsFetchTest {

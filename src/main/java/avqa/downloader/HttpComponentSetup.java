@@ -7,25 +7,62 @@ import java.net.Socket;
 import javax.net.ssl.HostnameVerifier;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
 import org.apache.hc.client5.http.socket.LayeredConnectionSocketFactory;
 import org.apache.hc.client5.http.socket.PlainConnectionSocketFactory;
 import org.apache.hc.client5.http.ssl.SSLConnectionSocketFactory;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Registry;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Camel's HTTP component, bound as {@code http}, whose TLS is made when the first https connection
- * needs it rather than when the routes start: Java's TLS context (the trust store's certificates
- * parsed) costs a few hundred milliseconds of every start, and a run from a plain-http mirror, or from
- * files, never uses it. Everything else is Camel's own.
+ * Camel's HTTP component, bound as {@code http}, with two changes; everything else is Camel's own.
+ * <ul>
+ * <li>Its TLS is made when the first https connection needs it rather than when the routes start: Java's
+ * TLS context (the trust store's certificates parsed) costs a few hundred milliseconds of every start,
+ * and a run from a plain-http mirror, or from files, never uses it.</li>
+ * <li>The head of an answer is limited: a line of it (the status line, a header) to {@value #MAX_LINE}
+ * characters, and {@value #MAX_HEADERS} headers. HttpClient's own default is no limit, so a host that
+ * sends one endless header line had the client hold it all until the JVM ran out of memory, and the
+ * video's download never ended; now that answer fails ("Maximum line length limit exceeded").</li>
+ * </ul>
  */
-public final class LazyTlsHttpComponent extends HttpComponent {
+public final class HttpComponentSetup extends HttpComponent {
+
+    static final int MAX_LINE = 64 * 1024;
+    static final int MAX_HEADERS = 500;
+
+    @Override
+    protected HttpClientConnectionManager createConnectionManager(Registry<ConnectionSocketFactory> registry,
+            int maxTotalConnections, int connectionsPerRoute, SocketConfig socketConfig) {
+        // as Camel makes it, with a connection factory whose head limits are set
+        PoolingHttpClientConnectionManager manager = new PoolingHttpClientConnectionManager(registry,
+                PoolConcurrencyPolicy.STRICT, TimeValue.ofMilliseconds(getConnectionTimeToLive()),
+                ManagedHttpClientConnectionFactory.builder().http1Config(Http1Config.custom()
+                        .setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build());
+        int total = maxTotalConnections == 0 ? getMaxTotalConnections() : maxTotalConnections;
+        if (total > 0) {
+            manager.setMaxTotal(total);
+        }
+        if (socketConfig != null) {
+            manager.setDefaultSocketConfig(socketConfig);
+        }
+        int perRoute = connectionsPerRoute == 0 ? getConnectionsPerRoute() : connectionsPerRoute;
+        if (perRoute > 0) {
+            manager.setDefaultMaxPerRoute(perRoute);
+        }
+        return manager;
+    }
 
     @Override
     protected Registry<ConnectionSocketFactory> createConnectionRegistry(HostnameVerifier verifier,
