@@ -132,6 +132,7 @@ final class Wiring {
         run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);
         main.bind("http", new HttpComponentSetup());
+        main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size")));
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),
                 settings.millis("avqa.backoff.max")));

@@ -180,6 +180,15 @@ public final class Workspace {
         }
     }
 
+    /** An annotation file whose copy into metadata/ failed on the way: its temporary copy goes at once. */
+    public void discardFetching(@org.apache.camel.Variable("metadataFile") Dataset.MetadataFile file) {
+        try {
+            Files.deleteIfExists(metadataDir().resolve(".fetching-" + Path.of(file.localName()).getFileName()));
+        } catch (IOException | RuntimeException e) {
+            // the next run's tidying removes it
+        }
+    }
+
     /** Removes what an interrupted write-then-rename left: {@code .*.tmp}, {@code .writing-*}, {@code .fetching-*}. */
     private void removeTemporaries(long olderThanMillis) {
         long before = System.currentTimeMillis() - olderThanMillis;

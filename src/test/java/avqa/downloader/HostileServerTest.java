@@ -288,4 +288,36 @@ class HostileServerTest extends LoopbackServerTest {
             assertFalse(ServiceTest.read(log).contains("OutOfMemoryError"), () -> ServiceTest.read(log));
         }
     }
+
+    /**
+     * Annotations from a host whose body never ends: copied to metadata/ as they come, not held in memory,
+     * and given up past avqa.metadata.max-size, in one line (exit 2); nothing of them is left behind. An error
+     * whose page never ends is that error, at once.
+     */
+    @Test
+    void annotationsThatNeverEndFailInOneLineAndLeaveNothing(@TempDir Path tmp) throws Exception {
+        Path clip = Fixture.clip("tone-3s", 3, true);
+        try (MediaServer server = new MediaServer()) {
+            server.serve("/meta/avqa-test.json", clip).failAlways("/meta/avqa-test.json", MediaServer.Fault.ENDLESS);
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, tmp.resolve("unused"), server.mediaFileTemplate());
+            args.set(args.indexOf("--metadata-url") + 1, server.baseUrl() + "/meta");
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_METADATA_MAX_SIZE", "2M"));
+
+            assertEquals(2, outcome.exit(), outcome.stderr());
+            assertEquals("avqa-downloader: cannot fetch avqa-test.json from " + server.baseUrl() + "/meta: it is larger than "
+                    + "avqa.metadata.max-size (2.0 MiB)", outcome.stderr().strip());
+            try (var left = Files.list(data.resolve("metadata"))) {
+                assertEquals(List.of(), left.toList(), "nothing of it is left");
+            }
+
+            // an error whose page never ends: the error, its page not read (it used to be, whole, into the memory)
+            server.failAlways("/meta/avqa-test.json", MediaServer.Fault.ENDLESS_ERROR_PAGE);
+            Fixture.Outcome error = Fixture.run(args);
+            assertEquals(2, error.exit(), error.stderr());
+            assertEquals("avqa-downloader: cannot fetch avqa-test.json from " + server.baseUrl() + "/meta: the server "
+                    + "answered HTTP 500 Internal Server Error", error.stderr().strip());
+        }
+    }
 }

@@ -44,6 +44,8 @@ final class MediaServer implements AutoCloseable {
         TRICKLE,
         /** A body without a Content-Length that never ends. */
         ENDLESS,
+        /** A 500 whose page, without a Content-Length, never ends. */
+        ENDLESS_ERROR_PAGE,
         /** A gzip-encoded body (asked for or not) that inflates a thousandfold. */
         GZIP_BOMB,
         /** The file, gzip-encoded though nothing asked for it, its Content-Length the compressed one. */
@@ -392,10 +394,11 @@ final class MediaServer implements AutoCloseable {
                     // the client gave up, as it should
                 }
             }
-            case ENDLESS -> {
-                record(ex.getRequestMethod(), id, range, 200);
-                ex.getResponseHeaders().set("Content-Type", "video/mp4");
-                ex.sendResponseHeaders(200, 0);
+            case ENDLESS, ENDLESS_ERROR_PAGE -> {
+                int status = fault == Fault.ENDLESS ? 200 : 500;
+                record(ex.getRequestMethod(), id, range, status);
+                ex.getResponseHeaders().set("Content-Type", fault == Fault.ENDLESS ? "video/mp4" : "text/html");
+                ex.sendResponseHeaders(status, 0);
                 OutputStream out = ex.getResponseBody();
                 byte[] chunk = new byte[64 * 1024];
                 try {

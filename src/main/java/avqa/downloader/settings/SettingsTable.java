@@ -55,6 +55,8 @@ public final class SettingsTable {
             option("avqa.metadata.splits", "--splits", "LIST", "", null,
                     "annotation splits to use (default: all of the dataset's)"),
             on("avqa.metadata.refresh", "--refresh-metadata", "fetch the annotations again even if metadata/ has them"),
+            property("avqa.metadata.max-size", "1G", Checks.SIZE,
+                    "an annotation file by URL larger than this is not taken (a body that never ends fails, not the memory)"),
             list("avqa.manifests", "--manifest", "FILE",
                     "more clips: the v2.0 CSV, or CSV/JSON Lines with id,url[,start,end|duration,flip]; repeatable"),
             list("avqa.import-archives", "--import-archive", "FILE|URL",
