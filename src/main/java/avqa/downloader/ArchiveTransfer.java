@@ -30,6 +30,11 @@ final class ArchiveTransfer {
         long nanos() {
             return (long) (seconds * 1e9);
         }
+
+        /** Whether {@code bytes} that came in a window of this floor's time were too few for it. */
+        boolean under(long bytes) {
+            return bytes < bytesPerSecond * seconds;
+        }
     }
 
     private final DiskFull diskFull;
@@ -108,7 +113,7 @@ final class ArchiveTransfer {
                 }
                 long now = System.nanoTime();
                 if (now - since >= floor.nanos()) {
-                    if (written - sinceWritten < floor.bytesPerSecond() * floor.seconds()) {
+                    if (floor.under(written - sinceWritten)) {
                         throw new VideoFailure.Transient("the download of " + name + " went slower than "
                                 + "avqa.archive.speed-limit (" + ArchiveFetch.human(floor.bytesPerSecond()) + "/s) for "
                                 + StatusLine.human(java.time.Duration.ofNanos(now - since)) + ", and was given up after "

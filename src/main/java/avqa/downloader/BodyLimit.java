@@ -8,14 +8,19 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 /**
  * At most so many bytes of an answer's body, and none of an error's: an annotation file fetched by URL is copied to
  * {@code metadata/} as it comes, and one larger than {@code avqa.metadata.max-size} (a body that never ends,
- * from a broken or hostile host) fails its copy there rather than fill the disk or, held in memory, the heap.
+ * from a broken or hostile host) fails its copy there rather than fill the disk or, held in memory, the heap;
+ * so does one that comes slower than the archives' speed floor ({@code avqa.archive.speed-limit} over
+ * {@code avqa.archive.speed-time}), a byte now and then, which would hold the run for ever.
  */
 public final class BodyLimit {
 
     private final long maxBytes;
+    private final ArchiveTransfer.SpeedFloor floor;
 
-    public BodyLimit(long maxBytes) {
+    /** {@code floor}: the archives' speed floor, which a body that trickles fails as well. */
+    public BodyLimit(long maxBytes, ArchiveTransfer.SpeedFloor floor) {
         this.maxBytes = maxBytes;
+        this.floor = floor;
     }
 
     /**
@@ -38,6 +43,8 @@ public final class BodyLimit {
     InputStream limit(InputStream body) {
         return new FilterInputStream(body) {
             private long read;
+            private long since = System.nanoTime();
+            private long readSince;
 
             @Override
             public int read() throws IOException {
@@ -60,6 +67,18 @@ public final class BodyLimit {
                     HttpBodies.drop(body);
                     throw new IOException("it is larger than avqa.metadata.max-size (" + ArchiveFetch.human(maxBytes)
                             + ")");
+                }
+                long now = System.nanoTime();
+                if (now - since >= floor.nanos()) {
+                    if (floor.under(read - readSince)) {
+                        HttpBodies.drop(body);
+                        throw new IOException("it came slower than avqa.archive.speed-limit ("
+                                + ArchiveFetch.human(floor.bytesPerSecond()) + "/s) for "
+                                + StatusLine.human(java.time.Duration.ofNanos(now - since)) + ", and was given up after "
+                                + ArchiveFetch.human(read));
+                    }
+                    since = now;
+                    readSince = read;
                 }
             }
         };

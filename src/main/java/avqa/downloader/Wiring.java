@@ -112,12 +112,14 @@ final class Wiring {
         main.bind("planFile", new PlanFile(planner, workspace));
         ArchiveProgress archiveProgress = new ArchiveProgress();
         HostCredentials hostCredentials = new HostCredentials();
+        ArchiveTransfer.SpeedFloor speedFloor = new ArchiveTransfer.SpeedFloor(settings.bytes("avqa.archive.speed-limit"),
+                settings.getSeconds("avqa.archive.speed-time"));
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(), hostCredentials,
-                settings.bytes("avqa.archive.max-size"), new ArchiveTransfer.SpeedFloor(settings.bytes("avqa.archive.speed-limit"),
-                        settings.getSeconds("avqa.archive.speed-time")),
+                settings.bytes("avqa.archive.max-size"), speedFloor,
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
+        main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor));
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
         ImportsInFlight importsInFlight = new ImportsInFlight(run);
         main.bind("importsInFlight", importsInFlight);
@@ -132,7 +134,7 @@ final class Wiring {
         run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);
         main.bind("http", new HttpComponentSetup());
-        main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size")));
+
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),
                 settings.millis("avqa.backoff.max")));

@@ -292,7 +292,8 @@ class HostileServerTest extends LoopbackServerTest {
     /**
      * Annotations from a host whose body never ends: copied to metadata/ as they come, not held in memory,
      * and given up past avqa.metadata.max-size, in one line (exit 2); nothing of them is left behind. An error
-     * whose page never ends is that error, at once.
+     * whose page never ends is that error, at once; a body trickled a byte a second is given up under the
+     * archives' speed floor.
      */
     @Test
     void annotationsThatNeverEndFailInOneLineAndLeaveNothing(@TempDir Path tmp) throws Exception {
@@ -318,6 +319,19 @@ class HostileServerTest extends LoopbackServerTest {
             assertEquals(2, error.exit(), error.stderr());
             assertEquals("avqa-downloader: cannot fetch avqa-test.json from " + server.baseUrl() + "/meta: the server "
                     + "answered HTTP 500 Internal Server Error", error.stderr().strip());
+
+            // annotations trickled a byte a second: given up under the archives' speed floor, not waited on for ever
+            server.failAlways("/meta/avqa-test.json", MediaServer.Fault.TRICKLE);
+            long started = System.nanoTime();
+            Fixture.Outcome trickled = Fixture.run(args, Map.of("AVQA_ARCHIVE_SPEED_TIME", "2"));
+            long took = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(2, trickled.exit(), trickled.stderr());
+            assertTrue(trickled.stderr().strip().startsWith("avqa-downloader: cannot fetch avqa-test.json from " + server.baseUrl()
+                    + "/meta: it came slower than avqa.archive.speed-limit (1.0 KiB/s) for 2"), trickled.stderr());
+            assertTrue(took < 15_000, took + " ms");
+            try (var left = Files.list(data.resolve("metadata"))) {
+                assertEquals(List.of(), left.toList(), "nothing of it is left");
+            }
         }
     }
 }

@@ -71,7 +71,8 @@ public final class SettingsTable {
                             + "announced length that never ends)"),
             property("avqa.archive.speed-limit", "1K", Checks.RATE,
                     "an archive download slower than this (bytes a second) for avqa.archive.speed-time is given up for "
-                            + "now: what came is kept, and a later attempt resumes there (curl's --speed-limit)"),
+                            + "now: what came is kept, and a later attempt resumes there (curl's --speed-limit); "
+                            + "annotations by URL too"),
             property("avqa.archive.speed-time", "120", Checks.atLeast(1),
                     "seconds an archive download may stay under avqa.archive.speed-limit (curl's --speed-time)"),
             property("avqa.archive.max-entry-size", "4G", Checks.SIZE,
