@@ -31,9 +31,39 @@ final class ArchiveTransfer {
             return (long) (seconds * 1e9);
         }
 
-        /** Whether {@code bytes} that came in a window of this floor's time were too few for it. */
-        boolean under(long bytes) {
-            return bytes < bytesPerSecond * seconds;
+        /** A watch of one download against this floor, from now. */
+        Watch watch() {
+            return new Watch(this);
+        }
+
+        /** The words for a download given up under this floor after {@code slow}. */
+        String slower(java.time.Duration slow) {
+            return "slower than avqa.archive.speed-limit (" + ArchiveFetch.human(bytesPerSecond) + "/s) for "
+                    + StatusLine.human(slow);
+        }
+    }
+
+    /** One download against a {@link SpeedFloor}: windows of the floor's time, each of which must bring enough. */
+    static final class Watch {
+        private final SpeedFloor floor;
+        private long since = System.nanoTime();
+        private long bytesThen;
+
+        private Watch(SpeedFloor floor) {
+            this.floor = floor;
+        }
+
+        /** Told the bytes come so far: the length of a window that ended with too few, else null. */
+        java.time.Duration tooSlow(long bytes) {
+            long now = System.nanoTime();
+            if (now - since < floor.nanos()) {
+                return null;
+            }
+            boolean slow = bytes - bytesThen < floor.bytesPerSecond() * floor.seconds();
+            java.time.Duration window = java.time.Duration.ofNanos(now - since);
+            since = now;
+            bytesThen = bytes;
+            return slow ? window : null;
         }
     }
 
@@ -101,8 +131,7 @@ final class ArchiveTransfer {
             out.position(start);
             byte[] buf = new byte[1 << 16];
             int n;
-            long since = System.nanoTime();
-            long sinceWritten = 0;
+            Watch watch = floor.watch();
             while ((n = body.read(buf)) > 0) {
                 run.checkRunning();
                 out.write(ByteBuffer.wrap(buf, 0, n));
@@ -111,17 +140,11 @@ final class ArchiveTransfer {
                 if (total >= 0 && start + written > total || start + written > max) {
                     break;
                 }
-                long now = System.nanoTime();
-                if (now - since >= floor.nanos()) {
-                    if (floor.under(written - sinceWritten)) {
-                        throw new VideoFailure.Transient("the download of " + name + " went slower than "
-                                + "avqa.archive.speed-limit (" + ArchiveFetch.human(floor.bytesPerSecond()) + "/s) for "
-                                + StatusLine.human(java.time.Duration.ofNanos(now - since)) + ", and was given up after "
-                                + ArchiveFetch.human(start + written) + (total >= 0 ? " of " + ArchiveFetch.human(total) : "")
-                                + "; " + resume, "");
-                    }
-                    since = now;
-                    sinceWritten = written;
+                java.time.Duration slow = watch.tooSlow(written);
+                if (slow != null) {
+                    throw new VideoFailure.Transient("the download of " + name + " went " + floor.slower(slow)
+                            + ", and was given up after " + ArchiveFetch.human(start + written)
+                            + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume, "");
                 }
             }
         } catch (IOException e) {

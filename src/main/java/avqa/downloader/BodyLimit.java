@@ -43,8 +43,7 @@ public final class BodyLimit {
     InputStream limit(InputStream body) {
         return new FilterInputStream(body) {
             private long read;
-            private long since = System.nanoTime();
-            private long readSince;
+            private final ArchiveTransfer.Watch watch = floor.watch();
 
             @Override
             public int read() throws IOException {
@@ -68,17 +67,10 @@ public final class BodyLimit {
                     throw new IOException("it is larger than avqa.metadata.max-size (" + ArchiveFetch.human(maxBytes)
                             + ")");
                 }
-                long now = System.nanoTime();
-                if (now - since >= floor.nanos()) {
-                    if (floor.under(read - readSince)) {
-                        HttpBodies.drop(body);
-                        throw new IOException("it came slower than avqa.archive.speed-limit ("
-                                + ArchiveFetch.human(floor.bytesPerSecond()) + "/s) for "
-                                + StatusLine.human(java.time.Duration.ofNanos(now - since)) + ", and was given up after "
-                                + ArchiveFetch.human(read));
-                    }
-                    since = now;
-                    readSince = read;
+                java.time.Duration slow = watch.tooSlow(read);
+                if (slow != null) {
+                    HttpBodies.drop(body);
+                    throw new IOException("it came " + floor.slower(slow) + ", and was given up after " + ArchiveFetch.human(read));
                 }
             }
         };
