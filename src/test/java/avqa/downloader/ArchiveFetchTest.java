@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -504,9 +505,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
-     * An archive behind a login, its user name and password in the URL ({@code http://user:pass@host/…},
-     * which Camel's HTTP client refuses as it is): the request goes without them, the host's 401 is
-     * answered with them, and the password is written nowhere and shown nowhere.
+     * An archive and the annotations behind a login, its user name and password in their URLs
+     * ({@code http://user:pass@host/…}, which Camel's HTTP client refuses as it is): the requests go without
+     * them, the host's 401 is answered with them, and the password is written nowhere and shown nowhere.
      */
     @Test
     void anArchiveBehindALoginIsFetchedWithTheUserAndPasswordOfItsUrl(@TempDir Path tmp) throws Exception {
@@ -515,19 +516,26 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path data = tmp.resolve("data");
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").requireLogin("alice:l0gin@S3cret");
+            host.serve("avqa-test.json", Files.readAllBytes(meta.resolve("avqa-test.json")), "a1");
             String url = host.shareUrl("videos.rar").replace("http://", "http://alice:l0gin%40S3cret@");
+            List<String> args = args(data, meta, url);
+            args.set(args.indexOf("--metadata-url") + 1, url.replaceAll("/share/.*", "/files"));
 
-            Fixture.Outcome outcome = Fixture.run(args(data, meta, url));
+            Fixture.Outcome outcome = Fixture.run(args);
 
             assertEquals(0, outcome.exit(), outcome.stderr());
             for (String id : IDS) {
                 assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
             }
             assertTrue(host.requests().stream().anyMatch(r -> r.status() == 401), "the host asked: " + host.requests());
-            assertTrue(host.requests().stream().anyMatch(r -> r.path().startsWith("/files/") && r.status() == 200),
+            assertTrue(host.requests().stream().anyMatch(r -> r.path().equals("/files/videos.rar") && r.status() == 200),
                     "and was answered: " + host.requests());
+            assertTrue(host.requests().stream().anyMatch(r -> r.path().equals("/files/avqa-test.json") && r.status() == 200),
+                    "for the annotations too: " + host.requests());
+            assertArrayEquals(Files.readAllBytes(meta.resolve("avqa-test.json")),
+                    Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
             // the doctor's look at the URL answers the login too
-            List<String> doctor = new java.util.ArrayList<>(args(data, meta, url));
+            List<String> doctor = new java.util.ArrayList<>(args);
             doctor.add("--doctor");
             Fixture.Outcome looked = Fixture.run(doctor);
             String said = looked.stdout() + looked.stderr();
