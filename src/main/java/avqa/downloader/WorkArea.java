@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -59,9 +60,12 @@ public final class WorkArea {
     /** An empty work directory for a new attempt at a video: what an earlier attempt left is removed. */
     public void fresh(@Variable("job") VideoJob job) {
         Path dir = job.workDir();
-        // a timed-out attempt's yt-dlp may have left a child (ffmpeg) writing here
-        stopProcessesUsing(dir);
-        FileTrees.deleteTree(dir, true);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            // a timed-out attempt's yt-dlp may have left a child (ffmpeg) writing here (a video's first
+            // attempt has no directory yet, and is spared a look at every process of the machine)
+            stopProcessesUsing(dir);
+            FileTrees.deleteTree(dir, true);
+        }
         ensure(dir);
     }
 
