@@ -17,6 +17,7 @@ public final class AvqaDownloader {
 
     public static void main(String[] args) {
         FastStart.watchFirstJvm();
+        FatalErrorExit.watchUncaught();
         ClassPreloader.start();
         System.exit(run(args, Path.of("").toAbsolutePath(), System.getenv()));
     }

@@ -136,6 +136,9 @@ final class Wiring {
         run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);
         main.bind("http", new HttpComponentSetup());
+        // an OutOfMemoryError in a worker ends the run in one line instead of losing its video silently
+        main.bind("threadPools", new FatalErrorExit.ThreadPools());
+        main.bind("fatalErrorExit", new FatalErrorExit());
 
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),

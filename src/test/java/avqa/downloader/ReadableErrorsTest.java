@@ -214,6 +214,49 @@ class ReadableErrorsTest {
         assertTrue(FRAME.matcher(Files.readString(tmp.resolve("data/avqa_download.log"))).find(), "a stack trace with --debug");
     }
 
+    /**
+     * A worker that runs out of memory (here a route edit that asks for a string of half a gigabyte, in a
+     * heap of 128 MB) ends the run at once in one line, exit 1, instead of losing its video without a word
+     * and waiting for it for ever; nothing complete is lost, and a rerun completes.
+     */
+    @Test
+    void aWorkerOutOfMemoryEndsTheRunInOneLineAndARerunCompletes(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("aaaaaaaaaaa", "bbbbbbbbbbb");
+        List<String> args = args(tmp, ids, "http://127.0.0.1:9/v/{id}.mp4");
+        Path videos = tmp.resolve("data/videos");
+        Files.createDirectories(videos);
+        for (String id : ids) {
+            Files.copy(Fixture.clip("oom", 3, true), videos.resolve(id + ".mp4"));
+        }
+        Path routes = copyOfRoutes(tmp);
+        Path audio = routes.resolve("09-extract-audio.yaml");
+        String yaml = Files.readString(audio);
+        String step = "        - removeHeaders:\n";
+        assertTrue(yaml.contains(step));
+        Files.writeString(audio, yaml.replace(step, "        - setVariable:\n            name: hog\n"
+                + "            simple: \"${variable.job.id().repeat(50000000)}\"\n" + step));
+        Path console = tmp.resolve("console.txt");
+
+        assertEquals(1, runToEnd(args, Map.of("AVQA_ROUTES_DIR", routes.toString(), "JAVA_TOOL_OPTIONS", "-Xmx128m"), console));
+
+        String said = ServiceTest.read(console).lines().filter(l -> !l.startsWith("Picked up JAVA_TOOL_OPTIONS"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertTrue(said.contains("avqa-downloader: the run ran out of memory (Java heap space); what was complete is kept: "
+                + "run again to resume"), said);
+        assertReadable("out of memory (console)", said);
+        assertReadable("out of memory (log)", Files.readString(tmp.resolve("data/avqa_download.log")));
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(videos.resolve(id + ".mp4")), id + " kept");
+            assertFalse(Files.exists(tmp.resolve("data/failed/" + id + ".json")), id + " is not the video's failure");
+        }
+
+        Path again = tmp.resolve("again.txt");
+        assertEquals(0, runToEnd(args, Map.of(), again), ServiceTest.read(again));
+        for (String id : ids) {
+            assertTrue(MediaValidator.wavSeconds(tmp.resolve("data/audio/" + id + ".wav")) > 2.5, id);
+        }
+    }
+
     static Path copyOfRoutes(Path tmp) throws IOException {
         Path routes = tmp.resolve("routes");
         Files.createDirectories(routes);
