@@ -116,7 +116,7 @@ final class SetupCheckup {
                 .allMatch(f -> Files.isRegularFile(settings.dataDir().resolve("metadata").resolve(f.localName())));
         String problem = reach(base, first.remotePath());
         if (problem == null) {
-            return Finding.ok("annotations", base + " has " + first.remotePath());
+            return Finding.ok("annotations", Redact.url(base) + " has " + first.remotePath());
         }
         return have && !settings.flag("avqa.metadata.refresh")
                 ? Finding.warn("annotations", problem + " (not needed now: metadata/ has the annotations)")

@@ -539,9 +539,10 @@ class ArchiveFetchTest extends LoopbackServerTest {
             doctor.add("--doctor");
             Fixture.Outcome looked = Fixture.run(doctor);
             String said = looked.stdout() + looked.stderr();
-            assertTrue(said.contains("OK    archive") && !said.contains("HTTP 401"), said);
+            assertTrue(said.contains("OK    archive") && said.contains("OK    annotations") && !said.contains("HTTP 401"), said);
             for (String secret : List.of("l0gin@S3cret", "l0gin%40S3cret")) {
                 assertFalse(outcome.stdout().contains(secret) || outcome.stderr().contains(secret), "shown");
+                assertFalse(said.contains(secret), "shown by the doctor: " + said);
                 try (java.util.stream.Stream<Path> files = Files.walk(data)) {
                     for (Path f : files.filter(Files::isRegularFile).filter(f -> size(f) < 1 << 20).toList()) {
                         assertFalse(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).contains(secret),

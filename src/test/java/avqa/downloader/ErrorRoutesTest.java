@@ -87,6 +87,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         WorkArea work = new WorkArea(data);
         registry.bind("runControl", run);
         registry.bind("workArea", work);
+        registry.bind("fatalErrorExit", new FatalErrorExit());
         registry.bind("retryLog", new RetryLog(4));
         registry.bind("pacing", new Pacing(0, 0, 200, 2, 5000));
         registry.bind("failureRecords", new FailureRecords(workspace));
