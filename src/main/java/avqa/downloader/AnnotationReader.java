@@ -141,7 +141,10 @@ public final class AnnotationReader {
     public List<String> uniqueVideoIds(Path file) {
         String name = file.getFileName().toString();
         Set<String> ids = new LinkedHashSet<>();
+        // the parser, for where it was when one of its limits stopped it (its exception then says no place)
+        JsonParser[] reading = new JsonParser[1];
         try (JsonParser p = JSON.getFactory().createParser(file.toFile())) {
+            reading[0] = p;
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new BadInputException(name + " is empty: expected a JSON array of question objects (" + file + ")");
@@ -183,9 +186,13 @@ public final class AnnotationReader {
         } catch (NoSuchFileException e) {
             throw new BadInputException("annotation file not found: " + file);
         } catch (JsonProcessingException e) {
+            // the parser's words without its own internals: where it began, and which of its settings a limit is
             String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed JSON")
-                    .replaceAll("\\s*\\(start marker at .*$", "");
-            throw bad(name, e.getLocation(), "malformed JSON: " + msg);
+                    .replaceAll("\\s*\\(start marker at .*$", "").replaceAll(",? from `[^`]*`", "")
+                    .replaceAll("\\s*\\(can be changed[^)]*\\)", "");
+            JsonLocation at = e.getLocation() != null ? e.getLocation()
+                    : reading[0] != null ? reading[0].currentLocation() : null;
+            throw bad(name, at, "malformed JSON: " + Redact.text(msg, 300));
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }

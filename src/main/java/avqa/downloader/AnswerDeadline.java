@@ -46,10 +46,10 @@ final class AnswerDeadline implements ExecChainHandler {
         ExecRuntime runtime = scope.execRuntime;
         AtomicBoolean expired = new AtomicBoolean();
         waiting.add(runtime);
-        ScheduledFuture<?> deadline = TIMER.schedule(() -> {
+        ScheduledFuture<?> deadline = TIMER.schedule(Deadline.watched(() -> {
             expired.set(true);
             runtime.discardEndpoint();
-        }, millis, TimeUnit.MILLISECONDS);
+        }), millis, TimeUnit.MILLISECONDS);
         try {
             return chain.proceed(request, scope);
         } catch (IOException | RuntimeException e) {

@@ -36,10 +36,54 @@ final class ArchiveTransfer {
             return new Watch(this);
         }
 
+        /**
+         * Watches a download from the deadlines' thread, four times a second, not from its reads (a read may
+         * wait for ever inside the HTTP client: a chunk's size line or trailer trickled a byte at a time):
+         * once the bytes read so far fall under this floor, or {@code stopping} says the run stops,
+         * {@code drop} runs (it drops the connection, which ends a read that waits).
+         */
+        Guard guard(java.util.function.LongSupplier bytes, java.util.function.BooleanSupplier stopping, Runnable drop) {
+            return new Guard(watch(), bytes, stopping, drop);
+        }
+
         /** The words for a download given up under this floor after {@code slow}. */
         String slower(java.time.Duration slow) {
             return "slower than avqa.archive.speed-limit (" + ArchiveFetch.human(bytesPerSecond) + "/s) for "
                     + StatusLine.human(slow);
+        }
+    }
+
+    /** A {@link Watch} kept from the deadlines' thread ({@link SpeedFloor#guard}); closed when the download ends. */
+    static final class Guard implements AutoCloseable {
+        private volatile java.time.Duration slow;
+        private volatile boolean stopped;
+        private final Deadline poll;
+
+        private Guard(Watch watch, java.util.function.LongSupplier bytes, java.util.function.BooleanSupplier stopping,
+                      Runnable drop) {
+            this.poll = Deadline.when(250, () -> {
+                if (stopping.getAsBoolean()) {
+                    stopped = true;
+                    return true;
+                }
+                slow = watch.tooSlow(bytes.getAsLong());
+                return slow != null;
+            }, drop);
+        }
+
+        /** How long the window was that came under the floor, once one did (the connection is dropped); else null. */
+        java.time.Duration slow() {
+            return slow;
+        }
+
+        /** Whether the run's stop dropped the connection. */
+        boolean stopped() {
+            return stopped;
+        }
+
+        @Override
+        public void close() {
+            poll.close();
         }
     }
 
@@ -125,35 +169,45 @@ final class ArchiveTransfer {
     long copy(InputStream body, Path part, long start, long total, long max, String name, String url, String resume)
             throws IOException {
         announce(name, url, part, start, total);
-        long written = 0;
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             Guard guard = floor.guard(written::get, run::isStopping, () -> HttpBodies.drop(body))) {
             out.truncate(start);
             out.position(start);
             byte[] buf = new byte[1 << 16];
             int n;
-            Watch watch = floor.watch();
-            while ((n = body.read(buf)) > 0) {
-                run.checkRunning();
-                out.write(ByteBuffer.wrap(buf, 0, n));
-                written += n;
-                progress.advance(n);
-                if (total >= 0 && start + written > total || start + written > max) {
-                    break;
+            try {
+                while ((n = body.read(buf)) > 0) {
+                    run.checkRunning();
+                    out.write(ByteBuffer.wrap(buf, 0, n));
+                    long now = written.addAndGet(n);
+                    progress.advance(n);
+                    if (total >= 0 && start + now > total || start + now > max) {
+                        break;
+                    }
+                    slower(guard, name, start + now, total, resume);
                 }
-                java.time.Duration slow = watch.tooSlow(written);
-                if (slow != null) {
-                    throw new VideoFailure.Transient("the download of " + name + " went " + floor.slower(slow)
-                            + ", and was given up after " + ArchiveFetch.human(start + written)
-                            + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume, "");
-                }
+            } catch (IOException e) {
+                slower(guard, name, start + written.get(), total, resume);
+                throw e;
             }
         } catch (IOException e) {
             diskFull.check(e);
             run.checkRunning();
-            throw new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(start + written)
+            throw new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(start + written.get())
                     + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
                     Objects.requireNonNullElse(e.getMessage(), ""));
         }
-        return written;
+        return written.get();
+    }
+
+    /** Gives the download up when its guard found it under the speed floor (and dropped its connection). */
+    private void slower(Guard guard, String name, long had, long total, String resume) {
+        java.time.Duration slow = guard.slow();
+        if (slow != null) {
+            throw new VideoFailure.Transient("the download of " + name + " went " + floor.slower(slow)
+                    + ", and was given up after " + ArchiveFetch.human(had)
+                    + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume, "");
+        }
     }
 }

@@ -16,22 +16,26 @@ public final class BodyLimit {
 
     private final long maxBytes;
     private final ArchiveTransfer.SpeedFloor floor;
+    private final RunControl run;
 
-    /** {@code floor}: the archives' speed floor, which a body that trickles fails as well. */
-    public BodyLimit(long maxBytes, ArchiveTransfer.SpeedFloor floor) {
+    /** {@code floor}: the archives' speed floor, which a body that trickles fails as well; {@code run}: its stop ends the body. */
+    public BodyLimit(long maxBytes, ArchiveTransfer.SpeedFloor floor, RunControl run) {
         this.maxBytes = maxBytes;
         this.floor = floor;
+        this.run = run;
     }
 
     /**
-     * The answer's body, which fails once more than the limit has been read of it. An error status is that
-     * error, as the client would raise it, with its body dropped unread: an error page may never end either.
+     * The answer's body, which fails once more than the limit has been read of it. Any status but 200 (203) is
+     * that status's failure, as the client would raise it, with its body dropped unread: an error page may
+     * never end either, and a part of the file (206) is not the file.
      */
     public InputStream limit(org.apache.camel.Exchange exchange) throws HttpOperationFailedException {
         org.apache.camel.Message in = exchange.getIn();
         InputStream body = in.getBody(InputStream.class);
         int code = in.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        if (code >= 300) {
+        // the whole file or nothing: a part of it (206, which nobody asked for) or no content is no annotation file
+        if (code != 200 && code != 203) {
             HttpBodies.drop(body);
             throw new HttpOperationFailedException(in.getHeader(org.apache.camel.Exchange.HTTP_URI, "", String.class), code,
                     in.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_TEXT, String.class), null, null, null);
@@ -39,39 +43,72 @@ public final class BodyLimit {
         return body == null ? null : limit(body);
     }
 
-    /** The body, which fails once more than the limit has been read of it. */
+    /**
+     * The body, which fails once more than the limit has been read of it, or once it comes under the speed floor;
+     * a stop of the run ends it at once (its connection dropped, what came of it removed by the route).
+     */
     InputStream limit(InputStream body) {
         return new FilterInputStream(body) {
-            private long read;
-            private final ArchiveTransfer.Watch watch = floor.watch();
+            private final java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+            private final ArchiveTransfer.Guard guard = floor.guard(read::get, run::isStopping, () -> HttpBodies.drop(body));
 
             @Override
             public int read() throws IOException {
-                int b = super.read();
-                count(b < 0 ? 0 : 1);
-                return b;
+                try {
+                    int b = super.read();
+                    count(b < 0 ? -1 : 1);
+                    return b;
+                } catch (IOException e) {
+                    throw why(e);
+                }
             }
 
             @Override
             public int read(byte[] buf, int off, int len) throws IOException {
-                int n = super.read(buf, off, len);
-                count(Math.max(n, 0));
-                return n;
+                try {
+                    int n = super.read(buf, off, len);
+                    count(n);
+                    return n;
+                } catch (IOException e) {
+                    throw why(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                guard.close();
+                super.close();
             }
 
             private void count(int n) throws IOException {
-                read += n;
-                if (read > maxBytes) {
+                if (n < 0) {
+                    guard.close();
+                    return;
+                }
+                if (read.addAndGet(n) > maxBytes) {
                     // the connection is dropped: closing the body would read the rest of it, which may never end
+                    guard.close();
                     HttpBodies.drop(body);
                     throw new IOException("it is larger than avqa.metadata.max-size (" + ArchiveFetch.human(maxBytes)
                             + ")");
                 }
-                java.time.Duration slow = watch.tooSlow(read);
-                if (slow != null) {
-                    HttpBodies.drop(body);
-                    throw new IOException("it came " + floor.slower(slow) + ", and was given up after " + ArchiveFetch.human(read));
+                if (guard.stopped() || guard.slow() != null) {
+                    throw why(null);
                 }
+            }
+
+            /** What ended a read: the run's stop, the speed floor, or else the read's own failure. */
+            private IOException why(IOException e) {
+                guard.close();
+                if (guard.stopped()) {
+                    throw new RunStoppedException(run.stopReason());
+                }
+                java.time.Duration slow = guard.slow();
+                if (slow != null) {
+                    return new IOException("it came " + floor.slower(slow) + ", and was given up after "
+                            + ArchiveFetch.human(read.get()));
+                }
+                return e;
             }
         };
     }

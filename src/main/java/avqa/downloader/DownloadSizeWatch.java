@@ -40,7 +40,7 @@ public final class DownloadSizeWatch {
     public void start(@Variable("job") VideoJob job) {
         Path dir = job.workDir();
         stopped.remove(dir);
-        ScheduledFuture<?> old = watched.put(dir, TIMER.scheduleWithFixedDelay(() -> look(dir),
+        ScheduledFuture<?> old = watched.put(dir, TIMER.scheduleWithFixedDelay(Deadline.watched(() -> look(dir)),
                 PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS));
         if (old != null) {
             old.cancel(false);

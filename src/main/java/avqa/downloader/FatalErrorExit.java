@@ -21,9 +21,20 @@ import org.apache.camel.util.concurrent.RejectableThreadPoolExecutor;
  */
 public final class FatalErrorExit {
 
+    private static final String KEPT = "; what was complete is kept: run again to resume";
+    // made before they are needed: with the heap spent, even joining two strings may fail
+    private static final String HEAP = "the run ran out of memory (Java heap space)" + KEPT
+            + ", with a larger heap (java -Xmx…) if it recurs";
+    private static final String MEMORY = "the run ran out of memory" + KEPT + ", with more memory if it recurs";
+    private static final String JVM = "the run stopped on an error of the JVM (a stack overflow, say)" + KEPT;
+    private static final String HEAP_LINE = "avqa-downloader: " + HEAP;
+    private static final String MEMORY_LINE = "avqa-downloader: " + MEMORY;
+    private static final String JVM_LINE = "avqa-downloader: " + JVM;
+    private static final java.util.concurrent.atomic.AtomicBoolean ENDING = new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
-     * For the dead-letter channel: a video's failure that is (or was caused by) an error of the JVM ends the
-     * run instead of being recorded as the video's.
+     * For the dead-letter channel and the scheduled runs' catch: a failure that is (or was caused by) an error
+     * of the JVM ends the run instead of being recorded as the video's, or the scheduled run's.
      */
     public void failure(@org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable error) {
         check(error);
@@ -39,19 +50,65 @@ public final class FatalErrorExit {
         }
     }
 
+    /** One line (the first thread to get here says it; any other waits for the end), then the end: exit 1. */
     private static void stop(VirtualMachineError error) {
+        if (!ENDING.compareAndSet(false, true)) {
+            while (true) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the end comes from the first thread
+                }
+            }
+        }
         try {
-            String what = error instanceof OutOfMemoryError
-                    ? "ran out of memory (" + (error.getMessage() == null ? "Java heap space" : error.getMessage())
-                    + "); what was complete is kept: run again to resume, with a larger heap (java -Xmx…) if it recurs"
-                    : "stopped on an error of the JVM (" + error.getClass().getSimpleName()
-                    + "); what was complete is kept: run again to resume";
-            System.err.println("avqa-downloader: the run " + what);
-            // the log file only (avqa.exit): the console has the line above
-            org.slf4j.LoggerFactory.getLogger("avqa.exit").error("the run {}", what);
-            RunControl.stopChildProcesses();
+            boolean memory = error instanceof OutOfMemoryError;
+            System.err.println(!memory ? JVM_LINE : "Java heap space".equals(error.getMessage()) ? HEAP_LINE : MEMORY_LINE);
+            try {
+                // the log file only (avqa.exit): the console has the line above
+                org.slf4j.LoggerFactory.getLogger("avqa.exit").error(!memory ? JVM : "Java heap space".equals(error.getMessage())
+                        ? HEAP : MEMORY);
+                RunControl.stopChildProcesses();
+            } catch (Throwable stillShort) {
+                // the line is said; the log and the tools are best effort (the next run stops what is left)
+            }
         } finally {
             Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /**
+     * Every failed exchange of every route, before its error handler takes it (a timer's route, an archive's,
+     * a video's): one that an error of the JVM caused ends the run. Found in the registry by Camel main.
+     */
+    static final class Notifier extends org.apache.camel.support.EventNotifierSupport {
+        Notifier() {
+            setIgnoreCamelContextEvents(true);
+            setIgnoreCamelContextInitEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreExchangeCreatedEvent(true);
+            setIgnoreExchangeCompletedEvent(true);
+            setIgnoreExchangeSentEvents(true);
+            setIgnoreExchangeSendingEvents(true);
+            setIgnoreExchangeRedeliveryEvents(true);
+            setIgnoreExchangeAsyncProcessingStartedEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+            return event instanceof org.apache.camel.spi.CamelEvent.ExchangeFailureEvent
+                    || event instanceof org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
+        }
+
+        @Override
+        public void notify(org.apache.camel.spi.CamelEvent event) {
+            if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeEvent e) {
+                org.apache.camel.Exchange ex = e.getExchange();
+                check(ex.getException() != null ? ex.getException()
+                        : ex.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class));
+            }
         }
     }
 

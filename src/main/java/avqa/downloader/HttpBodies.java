@@ -28,6 +28,25 @@ final class HttpBodies {
         };
     }
 
+    /** A header's value: the first, when the host sent it more than once (Camel then gives a list); null when absent. */
+    static String first(Object header) {
+        Object v = header;
+        while (v instanceof Iterable<?> values) {
+            java.util.Iterator<?> it = values.iterator();
+            v = it.hasNext() ? it.next() : null;
+        }
+        return v == null ? null : v.toString();
+    }
+
+    /** The length a Content-Length announces; -1 when it announces none, or no number. */
+    static long length(String contentLength) {
+        try {
+            return contentLength == null || contentLength.isBlank() ? -1 : Long.parseLong(contentLength.strip());
+        } catch (NumberFormatException notANumber) {
+            return -1;
+        }
+    }
+
     /** The body decoded from gzip, or from deflate (zlib-wrapped, or raw as some hosts send it). */
     static InputStream decoded(InputStream body, String encoding) throws IOException {
         if (!encoding.equals("deflate")) {

@@ -73,11 +73,47 @@ public final class Manifest {
             } else {
                 readCsv(file, name, rules, clips, problems);
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadInputException(name + " at line " + firstNonUtf8Line(file) + ": not UTF-8 text; save it as UTF-8");
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + FileTrees.describe(e));
         }
         problems.forEach(p -> LOG.warn("Skipped: {}", p));
         return new Contents(clips, problems);
+    }
+
+    /** The line of the first bytes in {@code file} that are not UTF-8 (1 when it cannot be read again). */
+    static long firstNonUtf8Line(Path file) {
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        long line = 1;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(1 << 16);
+            java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(1 << 16);
+            boolean end = false;
+            while (!end) {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                end = n < 0;
+                bytes.position(bytes.position() + Math.max(n, 0));
+                bytes.flip();
+                java.nio.charset.CoderResult r = utf8.decode(bytes, chars, end);
+                chars.flip();
+                while (chars.hasRemaining()) {
+                    if (chars.get() == '\n') {
+                        line++;
+                    }
+                }
+                chars.clear();
+                if (r.isError()) {
+                    return line;
+                }
+                bytes.compact();
+            }
+        } catch (IOException gone) {
+            // the line is a help, not the message
+        }
+        return line;
     }
 
     private static String firstLine(Path file) throws IOException {
@@ -96,8 +132,7 @@ public final class Manifest {
     private static void readCsv(Path file, String name, VideoIdRules rules, Map<String, Entry> clips,
                                 List<String> problems) throws IOException {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                     .setIgnoreEmptyLines(true).get().parse(in)) {
+             CSVParser csv = header(name, in)) {
             List<String> header = csv.getHeaderNames().stream().map(h -> h.replace("\uFEFF", "").strip()
                     .toLowerCase(Locale.ROOT)).toList();
             boolean v2 = header.containsAll(List.of("video_id", "start_time", "duration", "suffix", "has_flip"));
@@ -118,6 +153,10 @@ public final class Manifest {
                     Throwable root = e;
                     while (root.getCause() != null && root.getCause() != root) {
                         root = root.getCause();
+                    }
+                    if (root instanceof java.nio.charset.CharacterCodingException) {
+                        throw new BadInputException(name + " at line " + firstNonUtf8Line(file)
+                                + ": not UTF-8 text; save it as UTF-8");
                     }
                     problems.add(name + " line " + csv.getCurrentLineNumber() + ": malformed CSV ("
                             + Redact.text(String.valueOf(root.getMessage()).lines().findFirst().orElse(""), 200)
@@ -143,6 +182,22 @@ public final class Manifest {
                     problems.add(name + " line " + line + ": " + e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * The CSV, its header read: a column with no name (a trailing comma) is no column of ours and is let be; a
+     * name given twice is the file's fault, said with its line.
+     */
+    private static CSVParser header(String name, Reader in) throws IOException {
+        try {
+            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                    .setIgnoreEmptyLines(true).setAllowMissingColumnNames(true).get().parse(in);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new BadInputException(name + " at line 1: the header cannot be read ("
+                    + Redact.text(String.valueOf(e.getMessage()).lines().findFirst().orElse(""), 200) + ")");
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -96,21 +96,28 @@ public final class MediaFileFetcher {
      * and a web page is read for at most {@link #PAGE_MILLIS}.
      */
     public void save(@Variable("job") VideoJob job, @Header("CamelHttpResponseCode") Integer status,
-                     @Header("Content-Type") String contentType, @Header("Content-Length") String contentLength,
-                     @Header("Retry-After") String retryAfter, @Header("Content-Encoding") String contentEncoding,
-                     @Body InputStream body) throws IOException {
+                     @Header("Content-Type") Object contentTypes, @Header("Content-Length") Object contentLengths,
+                     @Header("Retry-After") Object retryAfters, @Header("Content-Encoding") Object contentEncodings,
+                     @Header("Transfer-Encoding") Object transferEncodings, @Body InputStream body) throws IOException {
         String url = job.url();
         InputStream in = body == null ? InputStream.nullInputStream() : body;
-        String encoding = HttpBodies.encoding(contentEncoding);
-        try (Deadline deadline = Deadline.after(timeoutSeconds * 1000, () -> HttpBodies.drop(in))) {
+        // a header the host sent twice comes as a list of its values: the first is the one taken
+        String contentType = HttpBodies.first(contentTypes);
+        String contentLength = HttpBodies.first(contentLengths);
+        String retryAfter = HttpBodies.first(retryAfters);
+        String encoding = HttpBodies.encoding(HttpBodies.first(contentEncodings));
+        boolean chunked = String.valueOf(transferEncodings).toLowerCase(Locale.ROOT).contains("chunked");
+        try (Deadline deadline = Deadline.after(timeoutSeconds * 1000, () -> HttpBodies.drop(in));
+             Deadline stop = Deadline.when(250, run::isStopping, () -> HttpBodies.drop(in))) {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (code != 200) {
                 throw classifier.raise(FailureClassifier.httpStatus(code, retryAfter), url);
             }
-            // a host that compresses the video on the way announces the compressed length: its decoded bytes count
-            long expected = encoding != null || contentLength == null || contentLength.isBlank() ? -1
-                    : Long.parseLong(contentLength.strip());
+            // a host that compresses the video on the way announces the compressed length: its decoded bytes
+            // count; a chunked body has no length, whatever Content-Length says (RFC 9112, 6.3), and a
+            // Content-Length that is no number is none (the client has judged the body's framing already)
+            long expected = encoding != null || chunked ? -1 : HttpBodies.length(contentLength);
             if (expected > maxBytes) {
                 throw tooLarge(expected + " bytes announced");
             }

@@ -68,13 +68,14 @@ public final class RunControl {
     }
 
     /**
-     * A transient failure that reaches the dead-letter channel while the run stops (its yt-dlp was
-     * stopped with it, or Camel gave up its redelivery because it is shutting down): not the video's
-     * fault, so it stays pending for the next run and nothing is recorded.
+     * A failure that reaches the dead-letter channel while the run stops (its yt-dlp or ffmpeg was stopped
+     * with it, Camel gave up its redelivery because it is shutting down, or a tool could not be started
+     * because the JVM is): not the video's fault, so it stays pending for the next run and nothing is
+     * recorded. Only a permanent failure (the source's own answer: gone, private) is still the video's.
      */
     public boolean stoppedMidAttempt(org.apache.camel.Exchange exchange) {
         return isStopping()
-                && exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure.Transient;
+                && !(exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure.Permanent);
     }
 
     public boolean isShuttingDown() {

@@ -94,6 +94,14 @@ final class RunModes {
             }
             return summary.exitCode();
         } catch (Exception e) {
+            // an error of the JVM (out of memory) that came here inside an exception: its own one line, exit 1
+            FatalErrorExit.check(e);
+            Throwable stop = causeOf(e, RunStoppedException.class);
+            if (stop != null) {
+                // a stop of the run (a signal, say) before the videos: said as the stop it is
+                EXIT_LOG.error("run stopped: " + stop.getMessage());
+                return Launcher.fail(1, "run stopped: " + stop.getMessage());
+            }
             Throwable bad = rootBadInput(e);
             if (bad != null) {
                 EXIT_LOG.error(bad.getMessage());
@@ -143,8 +151,13 @@ final class RunModes {
     }
 
     private static Throwable rootBadInput(Throwable e) {
+        return causeOf(e, BadInputException.class);
+    }
+
+    /** {@code e} or the first of its causes that is a {@code kind}; null when none is. */
+    private static Throwable causeOf(Throwable e, Class<? extends Throwable> kind) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BadInputException) {
+            if (kind.isInstance(t)) {
                 return t;
             }
         }

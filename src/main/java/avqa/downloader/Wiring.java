@@ -121,7 +121,7 @@ final class Wiring {
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
-        main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor));
+        main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor, run));
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
         ImportsInFlight importsInFlight = new ImportsInFlight(run);
         main.bind("importsInFlight", importsInFlight);
@@ -139,6 +139,7 @@ final class Wiring {
         // an OutOfMemoryError in a worker ends the run in one line instead of losing its video silently
         main.bind("threadPools", new FatalErrorExit.ThreadPools());
         main.bind("fatalErrorExit", new FatalErrorExit());
+        main.bind("fatalErrorEvents", new FatalErrorExit.Notifier());
 
         main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),

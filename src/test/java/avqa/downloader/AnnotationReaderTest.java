@@ -76,6 +76,30 @@ class AnnotationReaderTest {
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
+    /** The parser's own limits (nesting, a number's length) are said in our words, with the line, no internals. */
+    @Test
+    void aFileBeyondTheParsersLimitsIsNamedWithItsLineAndNoInternals(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("avqa-val.json");
+        Files.writeString(file, "[\n{\"q\": " + "[".repeat(1200) + "]".repeat(1200) + "}\n]");
+        BadInputException e = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds(file));
+        assertTrue(e.getMessage().startsWith("avqa-val.json at line 2, column "), e.getMessage());
+        assertTrue(e.getMessage().contains("nesting depth") && !e.getMessage().contains("`")
+                && !e.getMessage().contains("StreamReadConstraints"), e.getMessage());
+    }
+
+    /** A CSV (a clip manifest, MUSIC-AVQA-v2.0's) with a nameless column, and one that is not UTF-8. */
+    @Test
+    void aCsvWithANamelessColumnIsReadAndOneNotUtf8IsNamedWithItsLine(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("clips.csv");
+        Files.writeString(csv, "video_id,start_time,duration,suffix,has_flip,\nabcdefghijk,0:00,0:03,,N,\n");
+        assertEquals(1, Manifest.read(csv, new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE)).clips().size());
+
+        Files.write(csv, "id,url\nclip1,http://h/a.mp4\nclip\u00e9,http://h/b.mp4\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> Manifest.read(csv, new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE)));
+        assertEquals("clips.csv at line 3: not UTF-8 text; save it as UTF-8", e.getMessage());
+    }
+
     @Test
     void anEmptyFileIsNamed(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("avqa-val.json");

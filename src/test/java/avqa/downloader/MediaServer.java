@@ -61,7 +61,11 @@ final class MediaServer implements AutoCloseable {
         /** A redirect to itself, for ever. */
         REDIRECT_LOOP,
         /** The file with its last 5 KB cut off (its index, at the front, whole), with an honest Content-Length. */
-        CUT_TAIL
+        CUT_TAIL,
+        /** The first half of the file as 206 Partial Content, which nobody asked for. */
+        PARTIAL,
+        /** A redirect to the same path under /moved (which the test serves). */
+        MOVED
     }
 
     /** One request as the server saw it. */
@@ -445,6 +449,21 @@ final class MediaServer implements AutoCloseable {
                 try (OutputStream out = ex.getResponseBody()) {
                     packed.writeTo(out);
                 }
+            }
+            case PARTIAL -> {
+                byte[] data = Files.readAllBytes(clip);
+                int half = data.length / 2;
+                record(ex.getRequestMethod(), id, range, 206);
+                ex.getResponseHeaders().set("Content-Range", "bytes 0-" + (half - 1) + "/" + data.length);
+                ex.sendResponseHeaders(206, half);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(data, 0, half);
+                }
+            }
+            case MOVED -> {
+                record(ex.getRequestMethod(), id, range, 302);
+                ex.getResponseHeaders().set("Location", "/moved" + ex.getRequestURI().getPath());
+                ex.sendResponseHeaders(302, -1);
             }
             case REDIRECT_FTP, REDIRECT_LOOP -> {
                 record(ex.getRequestMethod(), id, range, 302);

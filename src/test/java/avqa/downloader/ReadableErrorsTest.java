@@ -255,6 +255,33 @@ class ReadableErrorsTest {
         for (String id : ids) {
             assertTrue(MediaValidator.wavSeconds(tmp.resolve("data/audio/" + id + ".wav")) > 2.5, id);
         }
+
+        // the same on the main thread (planning), and in a timer's route (a service's progress snapshot, whose own
+        // error handler would log it and go on): each the one line, once, and exit 1
+        Files.writeString(audio, yaml);
+        String hog = "        - setVariable:\n            name: hog\n            simple: \"${camelContext.name.repeat(100000000)}\"\n";
+        Path plan = routes.resolve("02-plan-videos.yaml");
+        String planYaml = Files.readString(plan);
+        Files.writeString(plan, planYaml.replaceFirst("      steps:\n", "      steps:\n" + hog.replace("$", "\\$")));
+        Path planned = tmp.resolve("planned.txt");
+        assertEquals(1, runToEnd(args, Map.of("AVQA_ROUTES_DIR", routes.toString(), "JAVA_TOOL_OPTIONS", "-Xmx128m"), planned));
+        Files.writeString(plan, planYaml);
+        Path status = routes.resolve("30-status.yaml");
+        String statusYaml = Files.readString(status);
+        String snapshot = "uri: \"timer:progress-snapshot?period={{avqa.progress.snapshot-interval-millis}}&delay={{avqa.progress.snapshot-interval-millis}}\"\n      steps:\n";
+        assertTrue(statusYaml.contains(snapshot));
+        Files.writeString(status, statusYaml.replace(snapshot, snapshot + hog));
+        List<String> service = new ArrayList<>(args);
+        service.addAll(List.of("--schedule", "--no-initial-run", "--cron", "0 0 0 1 1 ? 2099", "--management-port", "off"));
+        Path timed = tmp.resolve("timed.txt");
+        assertEquals(1, runToEnd(service, Map.of("AVQA_ROUTES_DIR", routes.toString(), "JAVA_TOOL_OPTIONS", "-Xmx128m",
+                "AVQA_PROGRESS_SNAPSHOT_INTERVAL", "0.5"), timed));
+        for (Path console2 : List.of(planned, timed)) {
+            List<String> lines = ServiceTest.read(console2).lines().filter(l -> !l.startsWith("Picked up JAVA_TOOL_OPTIONS")).toList();
+            assertEquals(1, lines.stream().filter(l -> l.startsWith("avqa-downloader: the run ran out of memory (Java heap space)")).count(),
+                    console2 + ": " + lines);
+            assertReadable("out of memory: " + console2.getFileName(), String.join("\n", lines));
+        }
     }
 
     static Path copyOfRoutes(Path tmp) throws IOException {
