@@ -31,25 +31,44 @@ final class AnswerDeadline implements ExecChainHandler {
         return t;
     });
 
+    private static final String STARTED = "avqa.answer-deadline.started";
+
     private final long millis;
+    private final long totalMillis;
     private final Set<ExecRuntime> waiting = ConcurrentHashMap.newKeySet();
     /** The requests a stop ended, and its reason. */
     private final java.util.Map<ExecRuntime, String> stopped = new ConcurrentHashMap<>();
 
-    AnswerDeadline(long millis) {
+    /**
+     * {@code millis}: the longest one hop's head may take; {@code totalMillis}: the longest all the hops of one
+     * request may take together (the download's own deadline: a chain of redirects, each within its hop's
+     * time, must not hold a download for ever either).
+     */
+    AnswerDeadline(long millis, long totalMillis) {
         this.millis = millis;
+        this.totalMillis = totalMillis;
     }
 
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
         ExecRuntime runtime = scope.execRuntime;
+        // the first hop of this request starts its clock (the context is the request's, through its redirects)
+        Object first = scope.clientContext.getAttribute(STARTED);
+        long started = first instanceof Long at ? at : System.nanoTime();
+        scope.clientContext.setAttribute(STARTED, started);
+        long left = totalMillis - (System.nanoTime() - started) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
+                    + " s (avqa.download.timeout)");
+        }
+        long hop = Math.min(millis, left);
         AtomicBoolean expired = new AtomicBoolean();
         waiting.add(runtime);
         ScheduledFuture<?> deadline = TIMER.schedule(Deadline.watched(() -> {
             expired.set(true);
             runtime.discardEndpoint();
-        }), millis, TimeUnit.MILLISECONDS);
+        }), hop, TimeUnit.MILLISECONDS);
         try {
             return chain.proceed(request, scope);
         } catch (IOException | RuntimeException e) {
@@ -61,8 +80,9 @@ final class AnswerDeadline implements ExecChainHandler {
                 throw new RunStoppedException(stop);
             }
             if (expired.get()) {
-                throw new SocketTimeoutException("the host did not send the head of its answer within "
-                        + millis / 1000 + " s");
+                throw new SocketTimeoutException(hop < millis
+                        ? "the redirects did not lead to an answer within " + totalMillis / 1000 + " s (avqa.download.timeout)"
+                        : "the host did not send the head of its answer within " + millis / 1000 + " s");
             }
             throw e;
         } finally {

@@ -40,10 +40,13 @@ public final class HttpClientSetup implements HttpClientConfigurer {
     private final HostCredentials credentials;
     private final AnswerDeadline deadline;
 
-    /** {@code headMillis}: the longest the head of an answer (status line and headers, through its redirects) may take. */
-    public HttpClientSetup(HostCredentials credentials, long headMillis) {
+    /**
+     * {@code headMillis}: the longest the head of an answer (status line and headers) may take, each hop of a
+     * redirect chain; {@code totalMillis}: the longest all the hops of one request may take together.
+     */
+    public HttpClientSetup(HostCredentials credentials, long headMillis, long totalMillis) {
         this.credentials = credentials;
-        this.deadline = new AnswerDeadline(headMillis);
+        this.deadline = new AnswerDeadline(headMillis, totalMillis);
     }
 
     /** The run stops for {@code reason}: requests still waiting for their answer's head end now. */

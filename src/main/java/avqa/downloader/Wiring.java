@@ -132,7 +132,7 @@ final class Wiring {
         main.bind("downloadSizeWatch", sizeWatch);
         // an answer's head within 30 s, as a stalled body (or within avqa.download.timeout, when shorter)
         HttpClientSetup httpClientSetup = new HttpClientSetup(hostCredentials,
-                Math.min(30_000, settings.millis("avqa.download.timeout")));
+                Math.min(30_000, settings.millis("avqa.download.timeout")), settings.millis("avqa.download.timeout"));
         run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);
         main.bind("http", new HttpComponentSetup());

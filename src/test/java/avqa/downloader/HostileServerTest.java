@@ -246,6 +246,40 @@ class HostileServerTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A chain of redirects, each hop's head well within its own time (a second), for ever: the chain as a whole is
+     * bounded by the download's deadline (avqa.download.timeout); it used to run through the client's 50 hops.
+     */
+    @Test
+    void aSlowChainOfRedirectsEndsAtTheDownloadsDeadline(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("slowchain01"));
+        java.util.concurrent.atomic.AtomicInteger hops = new java.util.concurrent.atomic.AtomicInteger();
+        try (RawHost host = new RawHost(path -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return ("HTTP/1.1 302 Found\r\nLocation: /hop/" + hops.incrementAndGet() + "/v.mp4\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }, out -> { })) {
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, host.base() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1"));
+            long started = System.nanoTime();
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "4"));
+
+            long took = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertTrue(took < 20_000, "the download's 4 s, not 50 hops of a second: " + took + " ms, " + hops.get() + " hops");
+            var record = Fixture.readJson(data.resolve("failed/slowchain01.json"));
+            assertTrue(record.get("last_error").asText().contains("the redirects did not lead to an answer within 4 s"),
+                    record.toString());
+        }
+    }
+
     static final class SlowHeadersHost implements AutoCloseable {
         final java.net.ServerSocket socket = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();

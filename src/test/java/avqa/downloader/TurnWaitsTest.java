@@ -61,4 +61,22 @@ class TurnWaitsTest {
         assertFalse(Thread.currentThread().isInterrupted(), "a new run's waits are not woken");
         run.turns().leave(exchange);
     }
+
+    /**
+     * While the run stops, a failure is not the video's unless permanent: a tool the JVM could not start any more
+     * ("Shutdown in progress"), one stopped half-way (invalid output), a transient one; they stay pending.
+     */
+    @Test
+    void whileTheRunStopsOnlyAPermanentFailureIsTheVideos() {
+        RunControl run = new RunControl();
+        Exchange failed = new DefaultExchange(camel);
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("Shutdown in progress"));
+        assertFalse(run.stoppedMidAttempt(failed), "the run goes on: the failure is recorded");
+        run.shutdown("stopped by a signal (SIGTERM or Ctrl-C)");
+        assertTrue(run.stoppedMidAttempt(failed));
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new VideoFailure.InvalidOutput("the audio is cut short", ""));
+        assertTrue(run.stoppedMidAttempt(failed));
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new VideoFailure.Permanent("the video is private", ""));
+        assertFalse(run.stoppedMidAttempt(failed), "the source's own answer stays the video's");
+    }
 }
