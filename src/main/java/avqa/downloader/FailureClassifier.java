@@ -137,6 +137,10 @@ public final class FailureClassifier {
                     || t instanceof org.apache.hc.client5.http.CircularRedirectException) {
                 return new VideoFailure.Permanent("the source redirects in a loop (too many redirects)", m);
             }
+            if (t instanceof org.apache.hc.core5.http.ProtocolException && m.toLowerCase(java.util.Locale.ROOT).contains("redirect")) {
+                // "Invalid redirect URI", "Redirect URI does not specify a valid host name": the host's answer, every time
+                return new VideoFailure.Permanent("the source redirected to a location that is no URL", m);
+            }
             if (t instanceof java.net.SocketTimeoutException) {
                 return new VideoFailure.Transient("no data came in time: the request was given up", m);
             }

@@ -58,6 +58,7 @@ class HostileServerTest extends LoopbackServerTest {
             SLOW_ERROR_PAGE | hostile0004 | permanent | not found at the source (HTTP 404) | 10000
             REDIRECT_FTP    | hostile0005 | permanent | not http or https                | 10000
             REDIRECT_LOOP   | hostile0006 | permanent | redirects in a loop              | 10000
+            REDIRECT_BROKEN | hostile0009 | permanent | redirected to a location that is no URL | 10000
             CUT_TAIL        | hostile0007 | invalid-output | damaged                     | 15000
             """)
     void theFastPathEndsInBoundedTimeWithTheDocumentedCategory(MediaServer.Fault fault, String id, String category,

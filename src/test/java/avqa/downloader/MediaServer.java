@@ -65,7 +65,9 @@ final class MediaServer implements AutoCloseable {
         /** The first half of the file as 206 Partial Content, which nobody asked for. */
         PARTIAL,
         /** A redirect to the same path under /moved (which the test serves). */
-        MOVED
+        MOVED,
+        /** A redirect whose Location is no URL. */
+        REDIRECT_BROKEN
     }
 
     /** One request as the server saw it. */
@@ -465,10 +467,11 @@ final class MediaServer implements AutoCloseable {
                 ex.getResponseHeaders().set("Location", "/moved" + ex.getRequestURI().getPath());
                 ex.sendResponseHeaders(302, -1);
             }
-            case REDIRECT_FTP, REDIRECT_LOOP -> {
+            case REDIRECT_FTP, REDIRECT_LOOP, REDIRECT_BROKEN -> {
                 record(ex.getRequestMethod(), id, range, 302);
                 ex.getResponseHeaders().set("Location", fault == Fault.REDIRECT_FTP
-                        ? "ftp://127.0.0.1:9/v/" + id + ".mp4" : ex.getRequestURI().toString());
+                        ? "ftp://127.0.0.1:9/v/" + id + ".mp4"
+                        : fault == Fault.REDIRECT_BROKEN ? "http://[not a host/v.mp4" : ex.getRequestURI().toString());
                 ex.sendResponseHeaders(302, -1);
             }
             case CUT_TAIL -> {
