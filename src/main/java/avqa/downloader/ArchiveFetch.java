@@ -226,7 +226,7 @@ public final class ArchiveFetch {
             // the name its host gave it, when its URL names none
             name = files.name(url);
             String resume = resumeNote(url);
-            long written = transfer.copy(body, part, start, total, maxBytes, name, url, resume);
+            long written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume);
             long size = start + written;
             if (size > maxBytes) {
                 files.discard(url);

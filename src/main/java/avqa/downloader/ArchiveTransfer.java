@@ -164,14 +164,15 @@ final class ArchiveTransfer {
     /**
      * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
      * further than the announced length, or {@code max} when there is none; returns how many bytes came. {@code resume} says what becomes of
-     * them if it breaks off.
+     * them if it breaks off. {@code raw}: the answer's body as the client gives it (under {@code body}'s decoding,
+     * when the host compressed it), whose connection a guard drops without reading the rest.
      */
-    long copy(InputStream body, Path part, long start, long total, long max, String name, String url, String resume)
-            throws IOException {
+    long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
+              String resume) throws IOException {
         announce(name, url, part, start, total);
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             Guard guard = floor.guard(written::get, run::isStopping, () -> HttpBodies.drop(body))) {
+             Guard guard = floor.guard(written::get, run::isStopping, () -> HttpBodies.drop(raw))) {
             out.truncate(start);
             out.position(start);
             byte[] buf = new byte[1 << 16];

@@ -30,7 +30,7 @@ public final class BodyLimit {
      * that status's failure, as the client would raise it, with its body dropped unread: an error page may
      * never end either, and a part of the file (206) is not the file.
      */
-    public InputStream limit(org.apache.camel.Exchange exchange) throws HttpOperationFailedException {
+    public InputStream limit(org.apache.camel.Exchange exchange) throws HttpOperationFailedException, IOException {
         org.apache.camel.Message in = exchange.getIn();
         InputStream body = in.getBody(InputStream.class);
         int code = in.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
@@ -40,17 +40,66 @@ public final class BodyLimit {
             throw new HttpOperationFailedException(in.getHeader(org.apache.camel.Exchange.HTTP_URI, "", String.class), code,
                     in.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_TEXT, String.class), null, null, null);
         }
-        return body == null ? null : limit(body);
+        if (body == null) {
+            return null;
+        }
+        // Camel does not decode it (the route asks it not to): a guard must be able to drop the connection itself,
+        // which closing a decoder would read to its end; a body compressed on the way is decoded here
+        String encoding = HttpBodies.encoding(HttpBodies.first(in.getHeader("Content-Encoding")));
+        InputStream asItComes = limit(body, body);
+        if (encoding == null) {
+            return asItComes;
+        }
+        try {
+            return capped(HttpBodies.decoded(asItComes, encoding), body);
+        } catch (java.util.zip.ZipException notCompressed) {
+            HttpBodies.drop(body);
+            asItComes.close();
+            throw new IOException("its body is not the " + encoding + " its host says it is");
+        }
+    }
+
+    /** What a compressed body decodes to, at most the limit of it (a small body may decode to a great deal). */
+    private InputStream capped(InputStream decoded, InputStream raw) {
+        return new FilterInputStream(decoded) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                count(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                count(Math.max(n, 0));
+                return n;
+            }
+
+            private void count(int n) throws IOException {
+                read += n;
+                if (read > maxBytes) {
+                    HttpBodies.drop(raw);
+                    throw tooLarge();
+                }
+            }
+        };
+    }
+
+    private IOException tooLarge() {
+        return new IOException("it is larger than avqa.metadata.max-size (" + ArchiveFetch.human(maxBytes) + ")");
     }
 
     /**
      * The body, which fails once more than the limit has been read of it, or once it comes under the speed floor;
      * a stop of the run ends it at once (its connection dropped, what came of it removed by the route).
      */
-    InputStream limit(InputStream body) {
+    InputStream limit(InputStream body, InputStream raw) {
         return new FilterInputStream(body) {
             private final java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
-            private final ArchiveTransfer.Guard guard = floor.guard(read::get, run::isStopping, () -> HttpBodies.drop(body));
+            private final ArchiveTransfer.Guard guard = floor.guard(read::get, run::isStopping, () -> HttpBodies.drop(raw));
 
             @Override
             public int read() throws IOException {
@@ -88,9 +137,8 @@ public final class BodyLimit {
                 if (read.addAndGet(n) > maxBytes) {
                     // the connection is dropped: closing the body would read the rest of it, which may never end
                     guard.close();
-                    HttpBodies.drop(body);
-                    throw new IOException("it is larger than avqa.metadata.max-size (" + ArchiveFetch.human(maxBytes)
-                            + ")");
+                    HttpBodies.drop(raw);
+                    throw tooLarge();
                 }
                 if (guard.stopped() || guard.slow() != null) {
                     throw why(null);

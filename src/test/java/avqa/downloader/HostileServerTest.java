@@ -509,6 +509,75 @@ class HostileServerTest extends LoopbackServerTest {
             assertEquals(0, moved.exit(), moved.stderr());
             assertArrayEquals(Files.readAllBytes(annotations.resolve("avqa-test.json")),
                     Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
+
+            // compressed on the way: decoded as it comes (by us: the guard must drop the connection under the decoder)
+            Files.delete(data.resolve("metadata/avqa-test.json"));
+            server.serve("/meta/avqa-test.json", annotations.resolve("avqa-test.json"))
+                    .failAlways("/meta/avqa-test.json", MediaServer.Fault.GZIPPED);
+            Fixture.Outcome gzipped = Fixture.run(dry);
+            assertEquals(0, gzipped.exit(), gzipped.stderr());
+            assertArrayEquals(Files.readAllBytes(annotations.resolve("avqa-test.json")),
+                    Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
+        }
+    }
+
+    /**
+     * A body its host compresses on the way (gzip) and then stops sending: given up under the speed floor, for the
+     * annotations and for an archive alike. The guard drops the connection under the decoder; closing the decoder
+     * instead read the rest of the body on the deadlines' own thread, which then waited for ever (or, for a body
+     * that trickled, failed with "Inflater has been closed").
+     */
+    @Test
+    void aCompressedBodyThatStallsIsGivenUpUnderTheSpeedFloor(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("stalledzip1"));
+        byte[] annotations = Files.readAllBytes(meta.resolve("avqa-test.json"));
+        byte[] archive = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        java.util.function.Function<byte[], byte[]> firstPartGzipped = bytes -> {
+            java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
+                z.write(bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            byte[] all = packed.toByteArray();
+            return java.util.Arrays.copyOf(all, Math.min(all.length / 2, 4096));
+        };
+        try (RawHost host = new RawHost(path -> {
+            byte[] part = firstPartGzipped.apply(path.endsWith(".json") ? annotations : archive);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(part.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.writeBytes(part);
+            out.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return out.toByteArray();
+        }, out -> {
+            try {
+                Thread.sleep(120_000);
+            } catch (InterruptedException over) {
+                // the test is over
+            }
+        })) {
+            Map<String, String> floor = Map.of("AVQA_ARCHIVE_SPEED_TIME", "2");
+            List<String> fromHost = Fixture.localArgs(tmp.resolve("data"), meta, host.base() + "/v/{id}.mp4");
+            fromHost.set(fromHost.indexOf("--metadata-url") + 1, host.base() + "/meta");
+            List<String> archived = ArchiveFetchTest.args(tmp.resolve("archived"), meta, host.base() + "/videos.zip");
+            archived.addAll(List.of("--retry-attempts", "1"));
+            for (List<String> args : List.of(fromHost, archived)) {
+                Path log = tmp.resolve("run-" + args.hashCode() + ".log");
+                long started = System.nanoTime();
+                Process p = Fixture.startJvm(args, floor, log);
+                boolean ended = p.waitFor(40, java.util.concurrent.TimeUnit.SECONDS);
+                long took = (System.nanoTime() - started) / 1_000_000;
+                if (!ended) {
+                    p.destroyForcibly();
+                }
+                assertTrue(ended, () -> "given up, not waited on for ever: " + ServiceTest.read(log));
+                // the floor's 2 s (or 3) and the JVM's start, not the 30 s of a read that waits for the rest
+                assertTrue(took < 15_000, took + " ms: " + ServiceTest.read(log));
+                String said = ServiceTest.read(log);
+                assertTrue(said.contains("slower than avqa.archive.speed-limit (1.0 KiB/s)") && !said.contains("Inflater"), said);
+            }
         }
     }
 
