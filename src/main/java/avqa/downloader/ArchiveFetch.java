@@ -344,7 +344,6 @@ public final class ArchiveFetch {
     /** The archive could not be fetched: one line, and the run goes on with what it has. */
     public void failed(Exchange exchange, @Variable("archiveUrl") String url) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        FatalErrorExit.check(cause);
         // in our words, and the host's or the system's last words after them (a reset connection, a page's type)
         String why = Shown.of(cause);
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -33,8 +33,9 @@ public final class FatalErrorExit {
     private static final java.util.concurrent.atomic.AtomicBoolean ENDING = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * For the dead-letter channel and the scheduled runs' catch: a failure that is (or was caused by) an error
-     * of the JVM ends the run instead of being recorded as the video's, or the scheduled run's.
+     * For the routes where the {@link Notifier} comes too late or not at all (the timers' routes, whose own error
+     * handler logs a failure first; the scheduled runs' catch): a failure that is (or was caused by) an error of
+     * the JVM ends the run.
      */
     public void failure(@org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable error) {
         check(error);
@@ -78,8 +79,9 @@ public final class FatalErrorExit {
     }
 
     /**
-     * Every failed exchange of every route, before its error handler takes it (a timer's route, an archive's,
-     * a video's): one that an error of the JVM caused ends the run. Found in the registry by Camel main.
+     * Every failed exchange of every route, as its error handler takes it (a video's dead-letter channel, an
+     * archive's) or as it ends failed: one that an error of the JVM caused ends the run. Found in the registry
+     * by Camel main.
      */
     static final class Notifier extends org.apache.camel.support.EventNotifierSupport {
         Notifier() {

@@ -281,9 +281,11 @@ class HostileServerTest extends LoopbackServerTest {
         }
     }
 
+    /** A host that sends the head of its answer a line a second, for ever (or one line that never ends). */
     static final class SlowHeadersHost implements AutoCloseable {
-        final java.net.ServerSocket socket = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        private final RawHost host;
+        final java.net.ServerSocket socket;
 
         SlowHeadersHost() throws java.io.IOException {
             this(false);
@@ -291,50 +293,37 @@ class HostileServerTest extends LoopbackServerTest {
 
         /** {@code endlessLine}: instead, one header line that never ends, sent as fast as the client takes it. */
         SlowHeadersHost(boolean endlessLine) throws java.io.IOException {
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        java.net.Socket c = socket.accept();
-                        requests.incrementAndGet();
-                        Thread h = new Thread(() -> {
-                            try (c) {
-                                c.getInputStream().read(new byte[4096]);
-                                java.io.OutputStream out = c.getOutputStream();
-                                out.write("HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                                if (endlessLine) {
-                                    out.write("X-Endless: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                                    byte[] chunk = "a".repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                                    while (true) {
-                                        out.write(chunk);
-                                    }
-                                }
-                                for (int i = 0; ; i++) {
-                                    out.write(("X-Slow-" + i + ": x\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                                    out.flush();
-                                    Thread.sleep(1000);
-                                }
-                            } catch (java.io.IOException | InterruptedException gone) {
-                                // the client dropped the connection, as it should
-                            }
-                        }, "slow-headers");
-                        h.setDaemon(true);
-                        h.start();
-                    } catch (java.io.IOException closed) {
-                        // the test is over
+            host = new RawHost(path -> {
+                requests.incrementAndGet();
+                return "HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }, out -> {
+                try {
+                    if (endlessLine) {
+                        out.write("X-Endless: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        byte[] chunk = "a".repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        while (true) {
+                            out.write(chunk);
+                        }
                     }
+                    for (int i = 0; ; i++) {
+                        out.write(("X-Slow-" + i + ": x\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.flush();
+                        Thread.sleep(1000);
+                    }
+                } catch (java.io.IOException | InterruptedException gone) {
+                    // the client dropped the connection, as it should
                 }
-            }, "slow-headers-host");
-            t.setDaemon(true);
-            t.start();
+            });
+            socket = host.socket;
         }
 
         String template() {
-            return "http://127.0.0.1:" + socket.getLocalPort() + "/v/{id}.mp4";
+            return host.base() + "/v/{id}.mp4";
         }
 
         @Override
         public void close() throws java.io.IOException {
-            socket.close();
+            host.close();
         }
     }
 
