@@ -62,6 +62,11 @@ public final class FailureClassifier {
                 lastError);
     }
 
+    /** Whether yt-dlp said it found no video at the URL ("Unsupported URL"). */
+    static boolean foundNoVideo(String stderr) {
+        return NO_VIDEO_IN_PAGE.matcher(stderr).find();
+    }
+
     /**
      * What a web page served instead of a video means: a bot check or a rate-limit page (IP-wide,
      * transient), or else a wrong URL (permanent).

@@ -147,7 +147,7 @@ final class Wiring {
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
         main.bind("turnWaits", run.turns());
-        YtDlp ytDlp = new YtDlp(settings, classifier, tools);
+        YtDlp ytDlp = new YtDlp(settings, classifier, tools, new GenericPages());
         main.bind("ytDlp", ytDlp);
         main.bind("ytDlpBatch", new YtDlpBatch(ytDlp, sizeWatch));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));

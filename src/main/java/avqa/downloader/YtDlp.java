@@ -23,14 +23,16 @@ public final class YtDlp {
     private final Settings settings;
     final FailureClassifier classifier;
     private final ToolVersions tools;
+    final GenericPages genericPages;
     final long timeoutSeconds;
 
     private Path proxyConfig;
 
-    public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools) {
+    public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools, GenericPages genericPages) {
         this.settings = settings;
         this.classifier = classifier;
         this.tools = tools;
+        this.genericPages = genericPages;
         this.timeoutSeconds = Math.round(settings.getSeconds("avqa.download.timeout"));
     }
 
@@ -45,10 +47,12 @@ public final class YtDlp {
             throw classifier.raise(tooOld(tools), url);
         }
         String dir = job.workDir().toString().replace("%", "%%");
-        // the format it chose, for the provenance record
-        List<String> args = common(dir + "/video.%(ext)s", "after_move:%(format_id)s", dir + "/" + FORMAT_FILE);
+        // the format it chose, for the provenance record, and the extractor that found it
+        List<String> args = common(dir + "/video.%(ext)s", "after_move:%(format_id)s\t%(extractor)s", dir + "/" + FORMAT_FILE);
         if (youtube) {
             args.addAll(tools.youtubeArgs());
+        } else {
+            onlyGenericFor(List.of(url), args);
         }
         addCookies(args, job);
         if (Redact.secrets(url).equals(url)) {
@@ -90,8 +94,34 @@ public final class YtDlp {
     }
 
     /**
+     * When yt-dlp's generic extractor delivered the videos of each URL's source before, it is given that
+     * extractor alone ({@link GenericPages}).
+     */
+    void onlyGenericFor(List<String> urls, List<String> args) {
+        if (takesNoUpdate() && !urls.isEmpty() && urls.stream().allMatch(genericPages::known)) {
+            args.addAll(GenericPages.ONLY_GENERIC);
+        }
+    }
+
+    /**
+     * A failure of a start given the generic extractor alone, for a page in which it found no video (one
+     * that embeds another site's player, which only that site's extractor finds): its source gets every
+     * extractor again, and the video is tried again. Any other failure is as it was.
+     */
+    VideoFailure unrestricted(VideoFailure f, List<String> args, String stderr, String url) {
+        if (!GenericPages.restricted(args) || !f.category().equals(VideoFailure.PERMANENT)
+                || !FailureClassifier.foundNoVideo(stderr)) {
+            return f;
+        }
+        genericPages.forget(url);
+        return new VideoFailure.Transient("yt-dlp's generic extractor alone found no video in the page; "
+                + "it is tried again with all its extractors", f.lastError());
+    }
+
+    /**
      * Whether this yt-dlp takes {@code --no-update} (2023 on, surely: Debian's 2023.03.04 does; an older one
-     * would refuse every start with it). Its version is asked once a run, as the provenance record asks it.
+     * would refuse every start with it), and {@code --use-extractors} (2022.11.11 on). Its version is asked
+     * once a run, as the provenance record asks it.
      */
     private boolean takesNoUpdate() {
         java.time.LocalDate d = tools.ytDlpDate();
@@ -174,11 +204,12 @@ public final class YtDlp {
         String stderr = FailureClassifier.text(result.getStderr());
         if (result.getExitValue() != 0) {
             classifier.checkDisk(stderr);
-            throw classifier.raise(FailureClassifier.ytDlp(result.getExitValue(), stderr,
-                    WorkArea.savedPages(job.workDir()), timeoutSeconds), job.url());
+            VideoFailure f = FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), timeoutSeconds);
+            throw classifier.raise(unrestricted(f, result.getCommand().getArgs(), stderr, job.url()), job.url());
         }
         classifier.ytDlpWorked();
-        job.fetched().byYtDlp(formatId(job.workDir()));
+        String[] printed = printed(job.workDir());
+        job.fetched().byYtDlp(formatId(printed[0]));
         Path file = WorkArea.downloadedFile(job.workDir());
         // yt-dlp says so on its standard output, and exits 0, having written nothing
         String stdout = file == null ? FailureClassifier.text(result.getStdout()) : "";
@@ -190,20 +221,25 @@ public final class YtDlp {
             throw new VideoFailure.InvalidOutput("yt-dlp reported success but wrote no file",
                     FailureClassifier.lastError(stderr));
         }
+        genericPages.delivered(job.url(), printed.length > 1 ? printed[1] : "");
         job.video(file);
     }
 
-    /** The format id yt-dlp printed (a server's words: checked, at most 100 plain characters), or "". */
-    static String formatId(Path workDir) {
+    /** A format id yt-dlp printed (a server's words: checked, at most 100 plain characters), or "". */
+    static String formatId(String printed) {
+        return printed.matches("[A-Za-z0-9+_.,-]{1,100}") ? printed : "";
+    }
+
+    /** What yt-dlp printed into the work directory after the move: the format id and the extractor's name. */
+    static String[] printed(Path workDir) {
         try {
             Path f = workDir.resolve(FORMAT_FILE);
             if (!Files.isRegularFile(f) || Files.size(f) > 4096) {
-                return "";
+                return new String[] {""};
             }
-            String id = Files.readString(f, StandardCharsets.UTF_8).strip();
-            return id.matches("[A-Za-z0-9+_.,-]{1,100}") ? id : "";
+            return Files.readString(f, StandardCharsets.UTF_8).strip().split("\t", 2);
         } catch (IOException | java.io.UncheckedIOException e) {
-            return "";
+            return new String[] {""};
         }
     }
 }

@@ -46,8 +46,9 @@ public final class YtDlpBatch {
             urls.append(url).append('\n');
         }
         String dir = job.workDir().toString().replace("%", "%%");
-        List<String> args = ytDlp.common(dir + "/%(autonumber)s.%(ext)s", "after_move:%(original_url)s\t%(format_id)s\t%(filepath)s",
-                dir + "/" + DELIVERED_FILE);
+        List<String> args = ytDlp.common(dir + "/%(autonumber)s.%(ext)s",
+                "after_move:%(original_url)s\t%(format_id)s\t%(extractor)s\t%(filepath)s", dir + "/" + DELIVERED_FILE);
+        ytDlp.onlyGenericFor(job.members().untried().stream().map(VideoJob::url).toList(), args);
         args.add("--abort-on-error");
         ytDlp.addCookies(args, job);
         args.add("--batch-file");
@@ -79,9 +80,9 @@ public final class YtDlpBatch {
         if (Files.isRegularFile(delivered)) {
             Path dir = job.workDir().toRealPath();
             for (String line : Files.readAllLines(delivered, StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t", 3);
-                VideoJob member = f.length == 3 ? byUrl.remove(f[0]) : null;
-                Path file = member == null ? null : Path.of(f[2]).toAbsolutePath().normalize();
+                String[] f = line.split("\t", 4);
+                VideoJob member = f.length == 4 ? byUrl.remove(f[0]) : null;
+                Path file = member == null ? null : Path.of(f[3]).toAbsolutePath().normalize();
                 if (file == null || !Files.isRegularFile(file)) {
                     continue;
                 }
@@ -97,7 +98,8 @@ public final class YtDlpBatch {
                 Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 member.video(target);
                 member.countAttempt();
-                member.fetched().byYtDlp(f[1].matches("[A-Za-z0-9+_.,-]{1,100}") ? f[1] : "");
+                member.fetched().byYtDlp(YtDlp.formatId(f[1]));
+                ytDlp.genericPages.delivered(member.url(), f[2]);
                 ytDlp.classifier.ytDlpWorked();
             }
         }
@@ -115,7 +117,8 @@ public final class YtDlpBatch {
         List<VideoJob> failed = tooLarge == null && result.getExitValue() == 0 ? left : List.of(left.get(0));
         VideoFailure f = tooLarge != null ? tooLarge : result.getExitValue() == 0
                 ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
-                : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds);
+                : ytDlp.unrestricted(FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()),
+                        ytDlp.timeoutSeconds), result.getCommand().getArgs(), stderr, left.get(0).url());
         try {
             f = ytDlp.classifier.raise(f, failed.get(0).url());
         } catch (RunStoppedException stopped) {

@@ -177,7 +177,7 @@ class DoctorTest {
         ToolVersions tools = new ToolVersions(settings);
         CoolDown coolDown = new CoolDown(0, 2, 0, 1, 3, 3, run);
         return new YtDlp(settings, new FailureClassifier(coolDown, new DiskFull(tmp, run), run,
-                new OutdatedToolStop(3, tools, run)), tools);
+                new OutdatedToolStop(3, tools, run)), tools, new GenericPages());
     }
 
     private static VideoJob job(Path tmp, String url) {

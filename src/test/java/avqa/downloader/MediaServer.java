@@ -81,6 +81,7 @@ final class MediaServer implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Map<String, Path> videos = new ConcurrentHashMap<>();
     private final Map<String, Path> files = new ConcurrentHashMap<>();
+    private final Map<String, String> pages = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> nextFaults = new ConcurrentHashMap<>();
     private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
     private volatile Fault everyone;
@@ -117,6 +118,12 @@ final class MediaServer implements AutoCloseable {
 
     MediaServer serve(String id, Path clip) {
         videos.put(id, clip);
+        return this;
+    }
+
+    /** Serves a web page (text/html) as video {@code id}'s page. */
+    MediaServer servePage(String id, String html) {
+        pages.put(id, html);
         return this;
     }
 
@@ -270,6 +277,18 @@ final class MediaServer implements AutoCloseable {
             String id = m.matches() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : rawPath;
             String range = ex.getRequestHeaders().getFirst("Range");
             boolean head = "HEAD".equals(ex.getRequestMethod());
+            if (pages.containsKey(id)) {
+                byte[] body = pages.get(id).getBytes(StandardCharsets.UTF_8);
+                record(ex.getRequestMethod(), id, range, 200);
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(200, head ? -1 : body.length);
+                if (!head) {
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+                return;
+            }
             Path clip = videos.get(id);
             Fault fault = clip == null ? Fault.NOT_FOUND : faultFor(id);
             if (fault != null) {

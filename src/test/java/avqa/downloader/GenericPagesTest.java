@@ -1,0 +1,133 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A mirror whose pages yt-dlp reads with its generic extractor: once one of its videos came through that
+ * extractor, the next starts for the mirror are given it alone ({@code --use-extractors generic}), which
+ * spares yt-dlp its search through every site extractor. A page of the same mirror that only another
+ * extractor reads (a {@code <video>} tag, which yt-dlp's "html5" extractor finds) fails under that
+ * restriction, and is fetched again with every extractor: nothing is lost. The real yt-dlps, through a
+ * script that notes each start's arguments.
+ */
+class GenericPagesTest extends LoopbackServerTest {
+
+    @Test
+    void theCurrentYtDlpIsGivenTheGenericExtractorAloneOnceItReadTheMirror(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        onePerStart(tmp, "genew", YtDlpVersions.SET_UP);
+    }
+
+    @Test
+    void debiansYtDlpIsGivenTheGenericExtractorAloneOnceItReadTheMirror(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeDebiansOld();
+        onePerStart(tmp, "geold", YtDlpVersions.DEBIAN);
+    }
+
+    private void onePerStart(Path tmp, String prefix, Path ytDlp) throws Exception {
+        List<String> files = serveClips(prefix, 3);
+        String page = prefix + "page";
+        servesAVideoTag(page, prefix + "tagged");
+        List<String> ids = List.of(files.get(0), files.get(1), page, files.get(2));
+        Path starts = tmp.resolve("starts.txt");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", noting(tmp, ytDlp, starts).toString(),
+                "AVQA_DOWNLOAD_BATCH", "1"));
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertTrue(Fixture.probe(tmp.resolve("data/audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        List<String> lines = Files.readAllLines(starts).stream().filter(l -> l.contains("--ignore-config")).toList();
+        assertEquals(5, lines.size(), "one start a video, and the page's again: " + lines);
+        // the first learns the extractor; the second is given it alone
+        assertFalse(restricted(lines.get(0)), lines.get(0));
+        assertTrue(restricted(lines.get(1)), lines.get(1));
+        // the page: the generic extractor alone finds no video in it; then every extractor, and html5 does
+        assertTrue(restricted(lines.get(2)) && lines.get(2).endsWith("/v/" + page), lines.get(2));
+        assertTrue(!restricted(lines.get(3)) && lines.get(3).endsWith("/v/" + page), lines.get(3));
+        // that page's extractor was not the generic one: the mirror gets every extractor until it is again
+        assertFalse(restricted(lines.get(4)), lines.get(4));
+        String log = Files.readString(tmp.resolve("data/avqa_download.log"));
+        assertTrue(log.contains("generic extractor alone found no video in the page"), log);
+        assertFalse(Files.exists(tmp.resolve("data/failed_downloads.json"))
+                && Fixture.readJson(tmp.resolve("data/failed_downloads.json")).size() > 0, "nothing failed");
+    }
+
+    /**
+     * Batches: the first batch learns the extractor, the next is given it alone; its page member fails
+     * there and is fetched on its own with every extractor.
+     */
+    @Test
+    void aBatchIsGivenTheGenericExtractorAloneOnceAnEarlierBatchReadTheMirror(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> files = serveClips("gbatch", 3);
+        String page = "gbatchpage";
+        servesAVideoTag(page, "gbatchtagged");
+        List<String> ids = List.of(files.get(0), files.get(1), files.get(2), page);
+        Path starts = tmp.resolve("starts.txt");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP",
+                noting(tmp, YtDlpVersions.SET_UP, starts).toString(), "AVQA_DOWNLOAD_BATCH", "2"));
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertTrue(Fixture.probe(tmp.resolve("data/audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        List<String> lines = Files.readAllLines(starts).stream().filter(l -> l.contains("--ignore-config")).toList();
+        assertEquals(3, lines.size(), "two batches, and the page alone: " + lines);
+        assertTrue(lines.get(0).contains("--batch-file") && !restricted(lines.get(0)), lines.get(0));
+        assertTrue(lines.get(1).contains("--batch-file") && restricted(lines.get(1)), lines.get(1));
+        assertTrue(!restricted(lines.get(2)) && lines.get(2).endsWith("/v/" + page), lines.get(2));
+    }
+
+    @Test
+    void aSourceIsAUrlsSchemeHostPortAndPathUpToItsLastSlash() {
+        assertEquals("http://127.0.0.1:8080/p/", GenericPages.source("http://127.0.0.1:8080/p/abc"));
+        assertEquals("https://mirror.example/", GenericPages.source("HTTPS://Mirror.Example/watch?v=x/y"));
+        assertEquals(null, GenericPages.source("ftp://host/a"));
+        assertEquals(null, GenericPages.source("not a url"));
+        GenericPages pages = new GenericPages();
+        pages.delivered("http://h/p/a", "html5");
+        pages.delivered("https://www.youtube.com/watch?v=aaaaaaaaaaa", "generic");
+        assertFalse(pages.known("http://h/p/b"));
+        assertFalse(pages.known("https://www.youtube.com/watch?v=bbbbbbbbbbb"));
+        pages.delivered("http://h/p/a", "generic");
+        assertTrue(pages.known("http://h/p/b"));
+        assertFalse(pages.known("http://h/q/b"));
+        pages.forget("http://h/p/c");
+        assertFalse(pages.known("http://h/p/b"));
+    }
+
+    /** Video {@code id}'s page: a {@code <video>} tag whose file is the clip served as {@code file}. */
+    private static void servesAVideoTag(String id, String file) {
+        server.serve(file, clip);
+        server.servePage(id, "<!DOCTYPE html><html><head><title>A video</title></head><body>"
+                + "<video controls src=\"/v/" + file + ".mp4\"></video></body></html>");
+    }
+
+    /** The real yt-dlp behind a script that writes each start's arguments as a line into {@code starts}. */
+    private static Path noting(Path tmp, Path ytDlp, Path starts) throws java.io.IOException {
+        Path script = tmp.resolve("yt-dlp-noting");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + starts + "'\nexec '" + ytDlp + "' \"$@\"\n");
+        assertTrue(script.toFile().setExecutable(true));
+        return script;
+    }
+
+    private static boolean restricted(String startArgs) {
+        return startArgs.contains("--use-extractors generic");
+    }
+}
