@@ -117,7 +117,8 @@ public final class Manifest {
     }
 
     private static String firstLine(Path file) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader r = new BufferedReader(new RecordSizeLimit(Files.newBufferedReader(file, StandardCharsets.UTF_8),
+                file.getFileName().toString()))) {
             String line;
             while ((line = r.readLine()) != null) {
                 line = line.replace("\uFEFF", "").strip();
@@ -131,7 +132,7 @@ public final class Manifest {
 
     private static void readCsv(Path file, String name, VideoIdRules rules, Map<String, Entry> clips,
                                 List<String> problems) throws IOException {
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (RecordSizeLimit in = new RecordSizeLimit(Files.newBufferedReader(file, StandardCharsets.UTF_8), name);
              CSVParser csv = header(name, in)) {
             List<String> header = csv.getHeaderNames().stream().map(h -> h.replace("\uFEFF", "").strip()
                     .toLowerCase(Locale.ROOT)).toList();
@@ -148,6 +149,7 @@ public final class Manifest {
                         break;
                     }
                     row = rows.next();
+                    in.nextRecord();
                 } catch (java.io.UncheckedIOException | IllegalStateException e) {
                     // the parser's own words, without the exception's class name
                     Throwable root = e;
@@ -204,10 +206,12 @@ public final class Manifest {
     /** JSON Lines, read one line at a time: a manifest of a million rows needs only its clips in memory. */
     private static void readJsonLines(Path file, String name, VideoIdRules rules, Map<String, Entry> clips,
                                       List<String> problems) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        RecordSizeLimit limit = new RecordSizeLimit(Files.newBufferedReader(file, StandardCharsets.UTF_8), name);
+        try (BufferedReader r = new BufferedReader(limit)) {
             String line;
             int number = 0;
             while ((line = r.readLine()) != null) {
+                limit.nextRecord();
                 number++;
                 String text = line.replace("\uFEFF", "").strip();
                 if (text.isEmpty()) {

@@ -100,6 +100,39 @@ class AnnotationReaderTest {
         assertEquals("clips.csv at line 3: not UTF-8 text; save it as UTF-8", e.getMessage());
     }
 
+    /**
+     * A manifest's record that runs on for megabytes (a quoted field over many lines, a JSON line, a first
+     * line) is refused with its line before the parser holds it whole; a long manifest of short records
+     * is read.
+     */
+    @Test
+    void aRecordOfMegabytesIsRefusedWithItsLineAndManyShortOnesAreRead(@TempDir Path tmp) throws Exception {
+        VideoIdRules rules = new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE);
+        Path csv = tmp.resolve("clips.csv");
+        String field = "x\n".repeat(600_000);
+        Files.writeString(csv, "id,url\nclip1,http://h/a.mp4\nclip2,\"" + field + "\"\nclip3,http://h/c.mp4\n");
+        BadInputException e = assertThrows(BadInputException.class, () -> Manifest.read(csv, rules));
+        assertTrue(e.getMessage().matches("clips\\.csv at line \\d+: a record longer than 1 MiB \\(.*\\); is it the right file\\?"),
+                e.getMessage());
+
+        Path jsonl = tmp.resolve("clips.jsonl");
+        Files.writeString(jsonl, "{\"id\": \"clip1\", \"url\": \"http://h/a.mp4\"}\n{\"id\": \"" + "y".repeat(1_200_000) + "\"}\n");
+        e = assertThrows(BadInputException.class, () -> Manifest.read(jsonl, rules));
+        assertTrue(e.getMessage().startsWith("clips.jsonl at line 2: a record longer than 1 MiB"), e.getMessage());
+
+        Files.writeString(csv, "z".repeat(1_200_000));
+        e = assertThrows(BadInputException.class, () -> Manifest.read(csv, rules));
+        assertTrue(e.getMessage().startsWith("clips.csv at line 1: a record longer than 1 MiB"), e.getMessage());
+
+        // 60,000 rows, 2.6 MB: each record is counted on its own
+        StringBuilder many = new StringBuilder("id,url\n");
+        for (int i = 0; i < 60_000; i++) {
+            many.append("clip").append(i).append(",http://h/").append(i).append(".mp4\n");
+        }
+        Files.writeString(csv, many);
+        assertEquals(60_000, Manifest.read(csv, rules).clips().size());
+    }
+
     @Test
     void anEmptyFileIsNamed(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("avqa-val.json");
