@@ -92,7 +92,9 @@ public final class ArchiveFetch {
         for (String url : all) {
             Path file = files.file(url);
             JsonNode meta = files.meta(url);
-            if (Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false)) {
+            if (Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false) && keptAsText(url, file)) {
+                out.add(url);
+            } else if (Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false)) {
                 LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
                 fetched.put(url, file);
             } else {
@@ -100,6 +102,26 @@ public final class ArchiveFetch {
             }
         }
         return out;
+    }
+
+    /**
+     * An archive an earlier version kept though it is a web page or text (an error sent as if it were the
+     * file): dropped, and fetched again.
+     */
+    private boolean keptAsText(String url, Path file) {
+        try {
+            if (ArchiveFormat.numberedPart(file.getFileName().toString()) || !looksLikeAPage(file)
+                    && textStart(file, Files.size(file)) == null) {
+                return false;
+            }
+            LOG.info("The archive {} here is a web page or text, not an archive (kept by an earlier version): it is "
+                    + "fetched again", file.getFileName());
+            Files.delete(file);
+            files.discard(url);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The archives now complete under {@code archives/}, to import. */
@@ -210,12 +232,24 @@ public final class ArchiveFetch {
             } else if (code == 416 && from > 0) {
                 Matcher m = UNSATISFIED.matcher(String.valueOf(in.getHeader("Content-Range")));
                 if (m.matches() && Long.parseLong(m.group(1)) == from) {
+                    isAnArchive(url, name, from);
                     finish(url, from);
                     return;
                 }
                 files.discard(url);
                 throw new VideoFailure.Transient("the server no longer has " + name + " as it was; starting over", "");
             } else {
+                String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+                if (code >= 400 && (type.startsWith("text/html") || type.startsWith("application/xhtml"))) {
+                    // a page that says why the file is not given (Drive's quota, under 403 as under 200) is read
+                    String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
+                    String error = DownloadPage.of(page(encoding == null ? body : HttpBodies.decoded(body, encoding)),
+                            DownloadPage.direct(url)).error();
+                    if (error != null) {
+                        throw new VideoFailure.Transient("the link answered HTTP " + code + " with a page instead of " + name
+                                + ", which says: " + Shown.plain(error), "HTTP " + code + " " + type);
+                    }
+                }
                 throw FailureClassifier.httpStatus(code);
             }
             if (total > maxBytes) {
@@ -242,6 +276,7 @@ public final class ArchiveFetch {
                 throw new VideoFailure.Transient("got " + human(size) + " of the " + human(total) + " of " + name
                         + " the server announced; " + resume, "");
             }
+            isAnArchive(url, name, size);
             if (total < 0) {
                 unannouncedLength(url, name, size, resume);
             }
@@ -259,13 +294,7 @@ public final class ArchiveFetch {
      * page is the wrong link.
      */
     private VideoFailure pageInstead(String url, String name, InputStream body, String type) {
-        String html;
-        // a page is read for a bounded time: one trickled a byte at a time holds nothing
-        try (Deadline reading = Deadline.after(MediaFileFetcher.PAGE_MILLIS, () -> HttpBodies.drop(body))) {
-            html = new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            html = "";
-        }
+        String html = page(body);
         DownloadPage page = DownloadPage.of(html, confirmed.getOrDefault(url, DownloadPage.direct(url)));
         String next = page.formUrl();
         if (next != null && !next.equals(confirmed.get(url)) && pages.merge(url, 1, Integer::sum) <= MOST_PAGES) {
@@ -280,8 +309,105 @@ public final class ArchiveFetch {
             return new VideoFailure.Transient("the link answered with a page instead of " + name + ", which says: "
                     + Shown.plain(error), "HTTP 200 " + type);
         }
-        return new VideoFailure.Permanent("the link answered with a web page, not an archive (a share link may need "
-                + "?dl=1 to give the file itself)", "HTTP 200 " + type);
+        return new VideoFailure.Permanent("the link answered with a web page, not an archive (" + pageAdvice(url) + ")",
+                "HTTP 200 " + type);
+    }
+
+    /** A page's first MiB, read for a bounded time: one trickled a byte at a time holds nothing. */
+    private static String page(InputStream body) {
+        try (Deadline reading = Deadline.after(MediaFileFetcher.PAGE_MILLIS, () -> HttpBodies.drop(body))) {
+            return new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** What a share link that gave a web page may need, for the host it is on. */
+    static String pageAdvice(String url) {
+        String host;
+        try {
+            host = String.valueOf(java.net.URI.create(url).getHost()).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            host = "";
+        }
+        if (host.equals("dropbox.com") || host.endsWith(".dropbox.com")) {
+            return "a Dropbox link gives the file itself with ?dl=1";
+        }
+        if (host.endsWith("google.com")) {
+            return "Google Drive answers with its sign-in page when the file is not shared with anyone who has the link";
+        }
+        return "a share link must be the one that gives the file itself: ?dl=1 on Dropbox, and on Google Drive a file "
+                + "shared with anyone who has the link";
+    }
+
+    /** Words that say a text answer is a host's passing refusal (a limit, a quota, a busy server), not the wrong link. */
+    private static final Pattern PASSING = Pattern.compile(
+            "try again|rate.?limit|too many|quota|later|temporar|unavailable|busy|exceeded", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * What the link gave must be an archive (or a numbered part of a split one) to be kept: a web page, or a
+     * short text (an error sent as if it were the file, "rate limit exceeded"), is dropped with its words, so
+     * that the next attempt, or run, asks again. A file of another kind is kept: fetching it again would not
+     * change it, and its import says what it is not.
+     */
+    private void isAnArchive(String url, String name, long size) throws IOException {
+        if (ArchiveFormat.numberedPart(name)) {
+            return;
+        }
+        Path part = files.part(url);
+        try {
+            ArchiveFormat.of(part);
+            return;
+        } catch (BadInputException notAnArchive) {
+            // what is it, then
+        }
+        boolean page = looksLikeAPage(part);
+        String text = page ? "" : textStart(part, size);
+        if (text == null) {
+            return;
+        }
+        files.discard(url);
+        String what = "what the link gave for " + name + " (" + human(size) + ") is "
+                + (page ? "a web page" : "text (\"" + Shown.plain(Redact.text(Redact.secrets(text), 160)) + "\")")
+                + ", not a zip, tar, tar.gz, RAR or 7z archive; it is not kept";
+        throw page || !PASSING.matcher(text).find()
+                ? new VideoFailure.Permanent(what + (page ? " (" + pageAdvice(url) + ")" : ""), "")
+                : new VideoFailure.Transient(what + ", and a later attempt asks again", "");
+    }
+
+    /**
+     * The first line of a file that is short text (at most 1 MiB, UTF-8 without control characters in its
+     * first 4 KiB), or null for anything else.
+     */
+    static String textStart(Path file, long size) {
+        if (size > (1 << 20) || size == 0) {
+            return null;
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(4096);
+        } catch (IOException e) {
+            return null;
+        }
+        String text;
+        try {
+            // a multi-byte character cut at 4 KiB is not what makes it binary
+            int n = head.length;
+            while (n > 0 && n > head.length - 4 && (head[n - 1] & 0xC0) == 0x80) {
+                n--;
+            }
+            if (n > 0 && (head[n - 1] & 0xC0) == 0xC0) {
+                n--;
+            }
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(head, 0, head.length == 4096 ? n : head.length)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+        if (text.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')) {
+            return null;
+        }
+        return text.replace("\uFEFF", "").lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
     }
 
     /** Whether the link's download page was just confirmed: then its form's URL is asked for in the same attempt. */
@@ -387,22 +513,6 @@ public final class ArchiveFetch {
     }
 
     private void finish(String url, long size) throws IOException {
-        Path part = files.part(url);
-        String name = files.name(url);
-        if (!ArchiveFormat.numberedPart(name)) {
-            try {
-                ArchiveFormat.of(part);
-            } catch (BadInputException notAnArchive) {
-                // an interstitial page sent as a download, say: never kept under the archive's name, so that the
-                // next run asks again (a file of another kind is kept: fetching it again would not change it,
-                // and its import says what it is not)
-                if (looksLikeAPage(part)) {
-                    files.discard(url);
-                    throw new VideoFailure.Permanent("what the link gave for " + name + " (" + human(size) + ") is a web "
-                            + "page, not a zip, tar, tar.gz, RAR or 7z archive; it is not kept", "");
-                }
-            }
-        }
         Path file = files.finish(url, size);
         LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
         synchronized (this) {

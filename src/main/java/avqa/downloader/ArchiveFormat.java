@@ -47,7 +47,7 @@ public enum ArchiveFormat {
         if (n >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
             return TAR;
         }
-        throw new BadInputException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
+        throw new NotAnArchiveException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
     }
 
     /**

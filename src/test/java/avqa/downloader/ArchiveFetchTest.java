@@ -376,6 +376,22 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("which says: " + quota), log);
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
         }
+        // the same page under 403: Drive's words, and tried again as any passing refusal
+        try (ArchiveHost host = new ArchiveHost()) {
+            String quota = "Too many users have viewed or downloaded this file recently.";
+            host.serve("1AbCdEfGh", archive, "v1").drivePage(quota).drivePageStatus(403);
+            Path data = tmp.resolve("quota403");
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.driveUrl("1AbCdEfGh")));
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("the link answered HTTP 403 with a page instead of uc-") && log.contains("which says: " + quota),
+                    log);
+            assertTrue(host.requests().stream().filter(r -> r.path().equals("/uc")).count() > 1,
+                    "tried again: " + host.requests());
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+        }
     }
 
     @Test
@@ -496,11 +512,49 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("is a web page, not a zip, tar, tar.gz, RAR or 7z archive; it is not kept"), log);
             assertFalse(first.stderr().contains("Exception"), first.stderr());
 
+            // an error sent as if it were the file, as text: its words, not kept, tried again
+            host.serve("videos.rar", "Error: rate limit exceeded. Please try again in 15 minutes.\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), "t1");
+            Fixture.Outcome text = Fixture.run(args);
+
+            assertEquals(1, text.exit(), text.stderr());
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "text never takes the archive's name");
+            log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("is text (\"Error: rate limit exceeded. Please try again in 15 minutes.\"), not a zip, "
+                    + "tar, tar.gz, RAR or 7z archive; it is not kept, and a later attempt asks again"), log);
+
             host.serve("videos.rar", archive, "v1");
             assertEquals(0, Fixture.run(args).exit());
             for (String id : IDS) {
                 assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
             }
+
+            // what an earlier version kept as the archive, though it was text: fetched again
+            Files.writeString(data.resolve("archives/videos.rar"), "Error: rate limit exceeded.\n");
+            for (String id : IDS) {
+                Files.delete(data.resolve("videos/" + id + ".mp4"));
+                Files.delete(data.resolve("audio/" + id + ".wav"));
+            }
+            Fixture.Outcome again = Fixture.run(args);
+
+            assertEquals(0, again.exit(), again.stderr());
+            log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("The archive videos.rar here is a web page or text, not an archive (kept by an earlier "
+                    + "version): it is fetched again"), log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+
+            // a file of another kind is kept (fetching it again would not change it), and its import says what it is not
+            byte[] binary = new byte[4096];
+            new java.util.Random(7).nextBytes(binary);
+            host.serve("other.rar", binary, "b1");
+            Path other = tmp.resolve("other");
+            Fixture.run(args(other, meta, host.shareUrl("other.rar")));
+            log = Files.readString(other.resolve("avqa_download.log"));
+            assertTrue(log.contains("Nothing of " + other.resolve("archives/other.rar") + " was imported: ")
+                    && log.contains("is not a zip, tar, tar.gz, RAR or 7z archive"), log);
+            assertFalse(log.contains("could not be read to its end"), log);
         }
     }
 

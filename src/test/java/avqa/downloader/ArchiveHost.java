@@ -46,6 +46,7 @@ final class ArchiveHost implements AutoCloseable {
     private volatile boolean noLength;
     /** How a Drive-like link answers: null (the file), "confirm" (a page whose form gives it), or an error caption. */
     private volatile String drivePage;
+    private volatile int drivePageStatus = 200;
     private final String uuid = java.util.UUID.randomUUID().toString();
     private volatile String login;
     /** The Content-Disposition each file is sent with, by the name it is served under. */
@@ -81,6 +82,12 @@ final class ArchiveHost implements AutoCloseable {
      */
     ArchiveHost drivePage(String error) {
         this.drivePage = error == null ? "confirm" : error;
+        return this;
+    }
+
+    /** The Drive-like page ({@link #drivePage}) comes with this HTTP status (200 unless said). */
+    ArchiveHost drivePageStatus(int status) {
+        this.drivePageStatus = status;
         return this;
     }
 
@@ -187,9 +194,9 @@ final class ArchiveHost implements AutoCloseable {
                         + "view or download this file at this time.</p><p class=\"uc-error-subcaption\">" + page
                         + "</p></div></body></html>";
                 byte[] bytes = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                record(ex, range, ifRange, 200);
+                record(ex, range, ifRange, drivePageStatus);
                 ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-                ex.sendResponseHeaders(200, bytes.length);
+                ex.sendResponseHeaders(drivePageStatus, bytes.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(bytes);
                 }
