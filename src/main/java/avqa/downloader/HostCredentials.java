@@ -28,11 +28,14 @@ public final class HostCredentials implements CredentialsProvider {
         return requestUri(job.url());
     }
 
-    /** {@code url} without its user name and password, which are kept for its host; {@code url} itself when it has none. */
+    /**
+     * {@code url} as it is requested: without its user name and password, which are kept for its host, and
+     * without a fragment ({@code #…}, which is never sent).
+     */
     public String requestUri(String url) {
         URI uri = withLogin(url);
         if (uri == null) {
-            return url;
+            return withoutFragment(url);
         }
         String userInfo = uri.getRawUserInfo();
         int colon = userInfo.indexOf(':');
@@ -40,6 +43,12 @@ public final class HostCredentials implements CredentialsProvider {
         char[] password = decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray();
         byHost.put(key(uri.getScheme(), uri.getHost(), uri.getPort()), new UsernamePasswordCredentials(user, password));
         return withoutUserInfo(uri);
+    }
+
+    /** {@code url} without its fragment: everything from its first {@code #}, which is never part of a request. */
+    public static String withoutFragment(String url) {
+        int hash = url == null ? -1 : url.indexOf('#');
+        return hash < 0 ? url : url.substring(0, hash);
     }
 
     /** {@code url} without a user name and password; {@code url} itself when it has none (or is no URI). */

@@ -166,7 +166,7 @@ final class SetupCheckup {
         }
         String canonical = settings.get("avqa.archive.url");
         if (settings.flag("avqa.archive.download") && !canonical.isEmpty()) {
-            Answer a = head(canonical);
+            Answer a = head(DownloadPage.direct(canonical));
             long left = files.stillToCome(canonical, a.length());
             if (estimate == null || estimate.datasetClips() > 0) {
                 bytes += Math.max(0, left);
@@ -197,7 +197,7 @@ final class SetupCheckup {
             Path dir = Path.of(base.startsWith("file://") ? URI.create(base).getPath() : base.substring("file:".length()));
             return Files.isRegularFile(dir.resolve(path)) ? null : "no file " + dir.resolve(path);
         }
-        return reachUrl(base + "/" + path);
+        return reachUrl(MetadataUrls.file(base, path));
     }
 
     /** Null when an http(s) URL answers a HEAD request (following redirects) without an error; else what is wrong. */

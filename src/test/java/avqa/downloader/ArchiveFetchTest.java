@@ -394,6 +394,26 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** A URL's fragment ({@code #…}) is never sent, as browsers and curl do not send it. */
+    @Test
+    void anArchiveUrlsFragmentIsNotSent(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            Path data = tmp.resolve("data");
+
+            String file = host.shareUrl("videos.rar").replace("/share/", "/files/").replace("?dl=1", "");
+            Fixture.Outcome outcome = Fixture.run(args(data, tmp.resolve("meta"), file + "#part-1"));
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertTrue(host.requests().stream().noneMatch(r -> r.path().contains("#") || r.path().contains("part-1")),
+                    host.requests().toString());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+        }
+    }
+
     @Test
     void aShareLinksViewerOrPreviewIsAskedForAsItsDownloadLink() {
         assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0srLIZ-G8VH_l22",

@@ -159,6 +159,22 @@ class CommandLineTest {
             assertTrue(missing.stderr().contains("cannot fetch avqa-train.json from " + github.baseUrl() + "/json")
                     && missing.stderr().contains("404"), missing.stderr());
             assertFalse(Files.exists(tmp.resolve("other/metadata/avqa-train.json")), "no partial annotation file");
+
+            // a URL with a query (a token) and a fragment: the file goes into the path, the query is kept, the
+            // fragment is never sent; the doctor asks for the same URL
+            Path third = tmp.resolve("third");
+            List<String> query = new ArrayList<>(Fixture.localArgs(third, source, SettingsTable.YOUTUBE_TEMPLATE));
+            query.addAll(List.of("--metadata-url", github.baseUrl() + "/json?token=abc123#section", "--splits", "test"));
+            int before = github.uris().size();
+
+            Fixture.Outcome withQuery = Fixture.run(query);
+
+            assertEquals(0, withQuery.exit(), withQuery.stderr());
+            assertEquals(List.of("/json/avqa-test.json?token=abc123"), github.uris().subList(before, github.uris().size()));
+            query.add("--doctor");
+            Files.delete(third.resolve("metadata/avqa-test.json"));
+            Fixture.run(query);
+            assertEquals("/json/avqa-test.json?token=abc123", github.uris().get(github.uris().size() - 1));
         }
     }
 

@@ -82,6 +82,7 @@ final class MediaServer implements AutoCloseable {
     private final Map<String, Path> videos = new ConcurrentHashMap<>();
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<String, String> pages = new ConcurrentHashMap<>();
+    private final List<String> uris = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Deque<Fault>> nextFaults = new ConcurrentHashMap<>();
     private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
     private volatile Fault everyone;
@@ -260,8 +261,14 @@ final class MediaServer implements AutoCloseable {
         return alwaysFaults.get(id);
     }
 
+    /** Every request's URI as it was sent (path and query). */
+    List<String> uris() {
+        return List.copyOf(uris);
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            uris.add(ex.getRequestURI().toString());
             String rawPath = ex.getRequestURI().getRawPath();
             if (files.containsKey(rawPath)) {
                 byte[] body = Files.readAllBytes(files.get(rawPath));
