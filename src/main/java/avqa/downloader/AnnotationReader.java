@@ -139,7 +139,11 @@ public final class AnnotationReader {
 
     /** The unique video ids of one annotation file, in first-seen order, read from the file. */
     public List<String> uniqueVideoIds(Path file) {
-        String name = file.getFileName().toString();
+        return uniqueVideoIds(file, file.getFileName().toString());
+    }
+
+    /** The same, the file named {@code name} in what is said of it. */
+    List<String> uniqueVideoIds(Path file, String name) {
         Set<String> ids = new LinkedHashSet<>();
         // the parser, for where it was when one of its limits stopped it (its exception then says no place)
         JsonParser[] reading = new JsonParser[1];

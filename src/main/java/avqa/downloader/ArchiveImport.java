@@ -102,10 +102,11 @@ public final class ArchiveImport {
      */
     public VideoTask task(@Header("CamelFileName") String entry, @Header(StreamedEntries.KIND) String notAFile,
                           @Variable("archive") String archive) {
-        if (entry == null || entry.endsWith("/")) {
+        if (entry == null || entry.endsWith("/") || entry.endsWith("\\")) {
             return null;
         }
-        String name = entry.substring(entry.lastIndexOf('/') + 1);
+        // a zip made on Windows may separate its folders with \ (as libarchive reads it too)
+        String name = entry.substring(Math.max(entry.lastIndexOf('/'), entry.lastIndexOf('\\')) + 1);
         int dot = name.lastIndexOf('.');
         if (dot <= 0 || name.startsWith("._")) {
             return null;

@@ -115,6 +115,7 @@ final class Wiring {
         // the annotations' host may ask for the user name and password of --metadata-url
         hostCredentials.requestUri(settings.get("avqa.metadata.base-url"));
         main.bind("metadataUrls", new MetadataUrls(settings.get("avqa.metadata.base-url")));
+        main.bind("fetchedMetadata", new FetchedMetadata(workspace.metadataDir(), settings.metadataDir().isEmpty()));
         ArchiveTransfer.SpeedFloor speedFloor = new ArchiveTransfer.SpeedFloor(settings.bytes("avqa.archive.speed-limit"),
                 settings.getSeconds("avqa.archive.speed-time"));
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(), hostCredentials,

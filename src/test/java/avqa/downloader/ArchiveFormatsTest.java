@@ -71,12 +71,32 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 assertTrue(parts.size() >= 3 && parts.get(0).toString().endsWith(".7z.001"), "7-Zip's own parts: " + parts);
                 return parts.get(0);
             }
+            case "zip-windows" -> {
+                // folders separated by \ (MUSIC-AVQA-videos-Real\00000001.mp4) in a zip whose entries say they
+                // were made on Unix (as Python's zipfile writes them there), which no reader turns into /
+                Path zip = out.resolve("videos.zip");
+                try (var z = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(zip.toFile())) {
+                    for (String id : IDS) {
+                        String name = "MUSIC-AVQA-videos-Real\\" + id + ".mp4";
+                        // named once it says Unix: an entry made on FAT has its \\ turned into / as it is named
+                        z.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("entry") {
+                            {
+                                setUnixMode(0100644);
+                                setName(name);
+                            }
+                        });
+                        Files.copy(clip, z);
+                        z.closeArchiveEntry();
+                    }
+                }
+                return zip;
+            }
             default -> throw new IllegalArgumentException(kind);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"rar5", "rar5-volumes", "7z", "zip-parts", "7z-parts"})
+    @ValueSource(strings = {"rar5", "rar5-volumes", "7z", "zip-parts", "7z-parts", "zip-windows"})
     void eachKindImportsEveryVideoWithoutARequest(String kind, @TempDir Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         Path first = archive(tmp, kind);
@@ -98,7 +118,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         }
         String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
         assertTrue(provenance.contains("\"group\":\"archive " + first.getFileName() + "\""), provenance);
-        assertTrue(provenance.contains("MUSIC-AVQA-videos-Real/00000001.mp4"), "the entry is named: " + provenance);
+        assertTrue(provenance.contains("MUSIC-AVQA-videos-Real" + (kind.equals("zip-windows") ? "\\\\" : "/") + "00000001.mp4"),
+                "the entry is named: " + provenance);
         assertTrue(Fixture.lastSummary(data).contains("3 imported from archives"), Fixture.lastSummary(data));
         assertEquals(List.of(), openFilesUnder(first.getParent()), kind + ": the archive is let go when its import ends");
     }

@@ -571,7 +571,55 @@ class HostileServerTest extends LoopbackServerTest {
     }
 
     /**
-     * Annotations whose chunked body is whole but whose trailer (after the last chunk) comes a byte now and then:
+     * Annotations from a host that closes the connection half-way through a body of no announced length (which
+     * looks like its end), or that answers with a web page: refused in one line, nothing kept under the file's
+     * name, and the next run, from a host that answers well, has the file.
+     */
+    @Test
+    void annotationsCutShortOrAWebPageAreNeverKeptAsTheFile(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("cutshort001", "cutshort002", "cutshort003"));
+        byte[] whole = Files.readAllBytes(meta.resolve("avqa-test.json"));
+        byte[] page = "<!DOCTYPE html><html><head><title>avqa-test.json at main</title></head><body></body></html>"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.function.Function<byte[], byte[]> closedAfter = body -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.writeBytes(body);
+            return out.toByteArray();
+        };
+        try (RawHost host = new RawHost(path -> path.startsWith("/cut/") ? closedAfter.apply(java.util.Arrays.copyOf(whole, whole.length / 2))
+                : path.startsWith("/page/") ? ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + page.length
+                        + "\r\n\r\n" + new String(page, java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : closedAfter.apply(whole), out -> { })) {
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, host.base() + "/v/{id}.mp4");
+            int at = args.indexOf("--metadata-url") + 1;
+            args.add("--dry-run");
+
+            args.set(at, host.base() + "/cut");
+            Fixture.Outcome cut = Fixture.run(args);
+            assertEquals(2, cut.exit(), cut.stderr());
+            assertTrue(cut.stderr().contains("what came does not read as a whole annotation file (cut short?): avqa-test.json at line ")
+                    && cut.stderr().contains("nothing is kept, and the next run asks again"), cut.stderr());
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("metadata")), "nothing kept");
+
+            args.set(at, host.base() + "/page");
+            Fixture.Outcome web = Fixture.run(args);
+            assertEquals(2, web.exit(), web.stderr());
+            assertTrue(web.stderr().contains("the host answered with a web page, not avqa-test.json"), web.stderr());
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("metadata")), "nothing kept");
+
+            args.set(at, host.base() + "/good");
+            Fixture.Outcome good = Fixture.run(args);
+            assertEquals(0, good.exit(), good.stderr());
+            assertArrayEquals(whole, Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
+        }
+    }
+
+    /**
+     * Annotations whose chunked trailer (after the last chunk) comes a byte now and then:
      * the client waits inside one read, which the speed floor must end from outside it (it used to wait for ever).
      */
     @Test

@@ -1,0 +1,45 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.Variable;
+
+/**
+ * An annotation file fetched over http(s) takes its name in {@code metadata/} only once it reads as one: a
+ * web page (a GitHub page instead of its "Raw" file, a sign-in page) or JSON cut short (a host that closed
+ * the connection early on a body of no announced length, which looks like its end) is refused, nothing is
+ * kept, and the next run asks again. A file copied from a {@code file:} URL is the user's own, and is read
+ * as it is.
+ */
+public final class FetchedMetadata {
+
+    private final Path metadataDir;
+    private final boolean overHttp;
+
+    public FetchedMetadata(Path metadataDir, boolean overHttp) {
+        this.metadataDir = metadataDir;
+        this.overHttp = overHttp;
+    }
+
+    /** Checks the file written under its temporary name and moves it to its own, atomically. */
+    public void accept(@Variable("metadataFile") Dataset.MetadataFile file) throws IOException {
+        Path fetching = metadataDir.resolve(".fetching-" + file.localName());
+        String name = file.localName();
+        if (overHttp) {
+            if (ArchiveFetch.looksLikeAPage(fetching)) {
+                throw new BadInputException("the host answered with a web page, not " + name
+                        + " (a GitHub page's \"Raw\" link gives the file itself); nothing is kept");
+            }
+            if (name.endsWith(".json")) {
+                try {
+                    new AnnotationReader(false).uniqueVideoIds(fetching, name);
+                } catch (BadInputException e) {
+                    throw new BadInputException("what came does not read as a whole annotation file (cut short?): "
+                            + e.getMessage() + "; nothing is kept, and the next run asks again");
+                }
+            }
+        }
+        AtomicFiles.move(fetching, metadataDir.resolve(name));
+    }
+}
