@@ -161,8 +161,12 @@ final class SetupCheckup {
                 bytes += Math.max(0, left);
                 unknown += a.problem() == null && left < 0 ? 1 : 0;
             }
-            out.add(a.problem() == null ? Finding.ok("archive", Redact.url(url) + " answers" + size(a, left))
-                    : Finding.fail("archive", a.problem() + ": check the --import-archive URL and the network"));
+            String page = a.page() ? pageInstead(url) : null;
+            out.add(a.problem() != null ? Finding.fail("archive", a.problem() + ": check the --import-archive URL and the network")
+                    : page != null ? Finding.fail("archive", page)
+                    : Finding.ok("archive", Redact.url(url) + " answers" + (a.page()
+                    ? " with a download page the run confirms, as a browser would (Google Drive's, for a large file)"
+                    : size(a, left))));
         }
         String canonical = settings.get("avqa.archive.url");
         if (settings.flag("avqa.archive.download") && !canonical.isEmpty()) {
@@ -172,12 +176,59 @@ final class SetupCheckup {
                 bytes += Math.max(0, left);
                 unknown += a.problem() == null && left < 0 ? 1 : 0;
             }
-            out.add(a.problem() == null
+            String page = a.problem() == null && a.page() ? pageInstead(canonical) : null;
+            out.add(page != null ? Finding.warn("archive", page + "; without the dataset's own archive its clips are "
+                    + "fetched from their sources instead")
+                    : a.problem() == null
                     ? Finding.ok("archive", Redact.url(canonical) + " (the dataset's own archive) answers" + size(a, left))
                     : Finding.warn("archive", a.problem() + ": without the dataset's own archive its clips are fetched from "
                     + "their sources instead"));
         }
         return new Archives(out, bytes, unknown);
+    }
+
+    /**
+     * What a link that answers with a web page gives, as the run would read the page: null for a download
+     * page whose form the run sends (Google Drive's for a large file); else what is wrong, in the page's words
+     * when it says why (Drive's quota), or the advice for its host.
+     */
+    static String pageInstead(String url) {
+        String shown = Redact.url(url);
+        String html;
+        try {
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL);
+            java.net.Authenticator login = HostCredentials.authenticatorFor(url);
+            if (login != null) {
+                builder.authenticator(login);
+            }
+            HttpResponse<java.io.InputStream> r = builder.build().send(HttpRequest.newBuilder(
+                    URI.create(HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(DownloadPage.direct(url)))))
+                    .timeout(HOST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            java.io.InputStream body = r.body();
+            // a page is read for a bounded time: one trickled a byte at a time holds nothing
+            try (body; Deadline reading = Deadline.after(HOST_TIMEOUT.toMillis(), () -> {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // closed
+                }
+            })) {
+                html = new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return "cannot read the page " + shown + " answers with (" + why(e) + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while reading " + shown;
+        }
+        DownloadPage page = DownloadPage.of(html, DownloadPage.direct(url));
+        if (page.formUrl() != null) {
+            return null;
+        }
+        String error = page.error();
+        return error != null ? shown + " answers with a page instead of the archive, which says: " + Shown.plain(error)
+                : shown + " answers with a web page, not an archive (" + ArchiveFetch.pageAdvice(url) + ")";
     }
 
     private static String size(Answer a, long left) {
@@ -209,7 +260,10 @@ final class SetupCheckup {
      * What a HEAD request (following redirects) to an http(s) URL learns: the problem (null when it
      * answers without an error), and the length it announces (-1: none).
      */
-    record Answer(String problem, long length) {
+    record Answer(String problem, long length, boolean page) {
+        Answer(String problem, long length) {
+            this(problem, length, false);
+        }
     }
 
     static Answer head(String address) {
@@ -233,10 +287,10 @@ final class SetupCheckup {
             // a length of 0 is no length: a share host's HEAD may say so of a file it sends all the same
             long length = r.statusCode() < 300 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
             // nor is a page's (a share link's download page, such as Google Drive's for a large file)
-            length = r.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT)
-                    .startsWith("text/html") ? -1 : length;
-            length = length > 0 ? length : -1;
-            return new Answer(null, length);
+            boolean page = r.statusCode() < 300 && r.headers().firstValue("Content-Type").orElse("")
+                    .toLowerCase(java.util.Locale.ROOT).startsWith("text/html");
+            length = page || length <= 0 ? -1 : length;
+            return new Answer(null, length, page);
         } catch (IOException | IllegalArgumentException e) {
             return new Answer("cannot reach " + url + " (" + why(e) + ")", -1);
         } catch (InterruptedException e) {

@@ -163,6 +163,28 @@ class DoctorTest {
             String bsdtar = line(missing, "bsdtar");
             assertTrue(bsdtar.startsWith("FAIL") && bsdtar.contains("libarchive-tools"), missing.stdout());
         }
+        // a link that answers with a web page: Drive's download page passes (the run confirms it); its quota page,
+        // and any other page (a sign-in page), do not, as the run would refuse them
+        try (ArchiveHost drive = new ArchiveHost(); MediaServer host = new MediaServer()) {
+            drive.serve("1AbCdEfGh", new byte[] {'R', 'a', 'r', '!', 0x1a, 0x07, 0x01, 0x00}, "v1").drivePage(null);
+            List<String> confirm = args(tmp, "--import-archive", drive.driveUrl("1AbCdEfGh"));
+            confirm.addAll(common);
+            String confirmed = line(Fixture.run(confirm), "archive");
+            assertTrue(confirmed.startsWith("OK") && confirmed.contains("with a download page the run confirms"), confirmed);
+
+            drive.drivePage("Too many users have viewed or downloaded this file recently.");
+            String quota = line(Fixture.run(confirm), "archive");
+            assertTrue(quota.startsWith("FAIL") && quota.contains("which says: Too many users have viewed"), quota);
+
+            host.servePage("signin", "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method=\"post\">"
+                    + "<input name=\"identifier\"></form></body></html>");
+            List<String> signIn = args(tmp, "--import-archive", host.baseUrl() + "/v/signin");
+            signIn.addAll(common);
+            Fixture.Outcome page = Fixture.run(signIn);
+            assertEquals(1, page.exit(), page.stdout());
+            assertTrue(line(page, "archive").startsWith("FAIL") && line(page, "archive").contains("answers with a web page, "
+                    + "not an archive"), page.stdout());
+        }
         List<String> refused = args(tmp, "--import-archive", "http://127.0.0.1:9/clips.rar");
         refused.addAll(common);
         String unreachable = line(Fixture.run(refused), "archive");
