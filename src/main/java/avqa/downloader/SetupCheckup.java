@@ -196,13 +196,7 @@ final class SetupCheckup {
         String shown = Redact.url(url);
         String html;
         try {
-            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL);
-            java.net.Authenticator login = HostCredentials.authenticatorFor(url);
-            if (login != null) {
-                builder.authenticator(login);
-            }
-            HttpResponse<java.io.InputStream> r = builder.build().send(HttpRequest.newBuilder(
+            HttpResponse<java.io.InputStream> r = client(url).send(HttpRequest.newBuilder(
                     URI.create(HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(DownloadPage.direct(url)))))
                     .timeout(HOST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             java.io.InputStream body = r.body();
@@ -266,18 +260,22 @@ final class SetupCheckup {
         }
     }
 
+    /** A client that follows redirects, and answers the host's challenge with a user name and password in the URL, as the run does. */
+    private static HttpClient client(String address) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        java.net.Authenticator login = HostCredentials.authenticatorFor(address);
+        if (login != null) {
+            builder.authenticator(login);
+        }
+        return builder.build();
+    }
+
     static Answer head(String address) {
         String url = Redact.url(address);
         try {
-            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL);
-            // a user name and password in the URL answer its host's challenge, as in the run (HostCredentials)
-            java.net.Authenticator login = HostCredentials.authenticatorFor(address);
-            if (login != null) {
-                builder.authenticator(login);
-            }
-            HttpClient client = builder.build();
-            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(HostCredentials.withoutUserInfo(address)))
+            HttpResponse<Void> r = client(address).send(HttpRequest.newBuilder(URI.create(
+                    HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(address))))
                     .timeout(HOST_TIMEOUT)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             // a host that does not take HEAD (405) is there all the same
