@@ -91,6 +91,10 @@ public final class ArchiveFetch {
         List<String> out = new ArrayList<>();
         for (String url : all) {
             Path file = files.file(url);
+            if (completedBeforeAKill(url)) {
+                LOG.info("The archive {} took its name before the last run was stopped: it is whole, not fetched again",
+                        file.getFileName());
+            }
             JsonNode meta = files.meta(url);
             if (Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false) && keptAsText(url, file)) {
                 out.add(url);
@@ -102,6 +106,14 @@ public final class ArchiveFetch {
             }
         }
         return out;
+    }
+
+    private boolean completedBeforeAKill(String url) {
+        try {
+            return files.completedBeforeAKill(url);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

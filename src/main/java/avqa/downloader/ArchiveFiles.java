@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -98,6 +99,23 @@ final class ArchiveFiles {
         done.put("complete", true);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
         return file;
+    }
+
+    /**
+     * Whether this URL's archive took its final name before a run was killed, with its record not yet saying
+     * it is complete: the part is gone, and the file has the length the record was written with just before
+     * the move (which comes only after every check). Its record then says so now.
+     */
+    synchronized boolean completedBeforeAKill(String url) throws IOException {
+        JsonNode meta = meta(url);
+        Path file = file(url);
+        if (meta == null || meta.path("complete").asBoolean(false) || Files.exists(part(url)) || !Files.isRegularFile(file)
+                || meta.path("length").asLong(-1) != Files.size(file)) {
+            return false;
+        }
+        ObjectNode done = ((ObjectNode) meta).put("complete", true);
+        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
+        return true;
     }
 
     /**

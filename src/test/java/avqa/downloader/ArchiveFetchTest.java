@@ -394,6 +394,41 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A run killed between the archive taking its name and its record saying it is complete: the next run
+     * takes it as whole, and does not fetch it again (the authors' archive is 48 GB).
+     */
+    @Test
+    void anArchiveThatTookItsNameJustBeforeAKillIsNotFetchedAgain(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            Path data = tmp.resolve("data");
+            List<String> args = args(data, tmp.resolve("meta"), host.shareUrl("videos.rar"));
+            assertEquals(0, Fixture.run(args).exit());
+            // as the kill leaves it: the file whole under its name, its record written just before the move
+            Path record = data.resolve("archives/videos.rar.json");
+            Files.writeString(record, Files.readString(record).replaceFirst("\"complete\"\\s*:\\s*true", "\"complete\" : false"));
+            assertTrue(Files.readString(record).contains("false"), Files.readString(record));
+            for (String id : IDS) {
+                Files.delete(data.resolve("videos/" + id + ".mp4"));
+                Files.delete(data.resolve("audio/" + id + ".wav"));
+            }
+            long asked = host.requests().stream().filter(r -> r.path().equals("/files/videos.rar")).count();
+
+            Fixture.Outcome again = Fixture.run(args);
+
+            assertEquals(0, again.exit(), again.stderr());
+            assertEquals(asked, host.requests().stream().filter(r -> r.path().equals("/files/videos.rar")).count(),
+                    "not fetched again: " + host.requests());
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains(
+                    "The archive videos.rar took its name before the last run was stopped: it is whole, not fetched again"));
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+        }
+    }
+
     /** A URL's fragment ({@code #…}) is never sent, as browsers and curl do not send it. */
     @Test
     void anArchiveUrlsFragmentIsNotSent(@TempDir Path tmp) throws Exception {
