@@ -159,9 +159,10 @@ public final class FailureRecords {
     /**
      * Rebuilds {@code failed_downloads.json} ({id: {attempts, category, reason, last_error, at}}) from
      * {@code failed/}, one record at a time: the records are read and written as a stream, in the order
-     * of their file names, so a million of them need only their names in memory.
+     * of their file names, so a million of them need only their names in memory. The record of a video
+     * recorded complete is removed (a run killed between the two left it), so the two records never disagree.
      */
-    public void rebuildSummary() {
+    public void rebuildSummary(java.util.function.Predicate<String> recordedComplete) {
         List<Path> records = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(workspace.failedDir(), "*.json")) {
             files.forEach(records::add);
@@ -183,6 +184,10 @@ public final class FailureRecords {
                     continue; // a record cut by a crash: its video is tried again next run
                 }
                 if (n == null || !n.hasNonNull("id")) {
+                    continue;
+                }
+                if (recordedComplete.test(n.get("id").asText())) {
+                    Files.deleteIfExists(f);
                     continue;
                 }
                 out.writeObjectFieldStart(n.get("id").asText());

@@ -144,7 +144,7 @@ public final class RunSummary {
      */
     private void writeRecords() {
         progress.snapshot();
-        failures.rebuildSummary();
+        failures.rebuildSummary(planner::isRecordedComplete);
         checksums.compact();
         work.clear();
     }

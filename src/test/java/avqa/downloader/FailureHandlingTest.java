@@ -152,6 +152,34 @@ class FailureHandlingTest extends LoopbackServerTest {
         assertTrue(Files.isRegularFile(data.resolve("videos/missing0001.mp4")));
     }
 
+    /**
+     * A run killed between a video's completion being recorded and its old failure record being removed left
+     * both: the next run's records agree again (the video is complete, and failed for nothing).
+     */
+    @Test
+    void aFailureRecordOfAVideoRecordedCompleteIsRemoved(@TempDir Path tmp) throws Exception {
+        String id = "stalefail1";
+        server.serve(id, clip).failNext(id, MediaServer.Fault.NOT_FOUND);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        assertEquals(1, Fixture.run(args).exit());
+        byte[] failure = Files.readAllBytes(data.resolve("failed/" + id + ".json"));
+        List<String> retry = new java.util.ArrayList<>(args);
+        retry.add("--retry-permanent");
+        assertEquals(0, Fixture.run(retry).exit());
+        // as the kill leaves it
+        Files.write(data.resolve("failed/" + id + ".json"), failure);
+
+        Fixture.Outcome again = Fixture.run(args);
+
+        assertEquals(0, again.exit(), again.stderr());
+        assertFalse(Files.exists(data.resolve("failed/" + id + ".json")), "the stale record is gone");
+        assertEquals(0, Fixture.readJson(data.resolve("failed_downloads.json")).size(),
+                Files.readString(data.resolve("failed_downloads.json")));
+    }
+
     static void assertCategory(Path data, String id, String category, int attempts) throws Exception {
         Path record = data.resolve("failed/" + id + ".json");
         assertTrue(Files.isRegularFile(record), "dead-letter record for " + id);
