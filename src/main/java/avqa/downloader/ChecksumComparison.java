@@ -68,6 +68,11 @@ final class ChecksumComparison {
         });
     }
 
+    /** The paths (relative to the data directory) whose hash changed since SHA256SUMS recorded it; none without --checksums. */
+    List<String> changed() {
+        return changed == null ? List.of() : changed;
+    }
+
     /** Nothing changed or missing, nothing differs from the other list (or neither was asked for). */
     boolean clean() {
         return (changed == null || changed.isEmpty() && missingFiles.isEmpty())

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 
 /**
  * {@code --verify --repair}: moves what the check found bad into {@code rejected/} (invalid and
- * zero-size files, the audio of a video whose audio is invalid, frames folders of the wrong size or
+ * zero-size files, with --checksums files whose bytes changed since they were recorded, the audio of a video whose audio is invalid, frames folders of the wrong size or
  * without their video), so that the next run fetches or extracts them again.
  */
 final class VerifyRepair {
@@ -35,7 +35,8 @@ final class VerifyRepair {
         });
         invalidAudio.stream().map(id -> workspace.audioDir().resolve(id + "." + workspace.audioExt()))
                 .filter(p -> Files.exists(p) && !moved.contains(p)).forEach(p -> moved.add(setAside(p)));
-        zeroSize.forEach(p -> moved.add(setAside(p)));
+        // (one already moved as invalid is not there any more)
+        zeroSize.stream().filter(Files::exists).forEach(p -> moved.add(setAside(p)));
         for (String id : framesAside) {
             // the next run makes them again from the video, without any request
             Path target = workspace.root().resolve("rejected").resolve("frames").resolve(id);

@@ -3,6 +3,7 @@ package avqa.downloader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -241,9 +242,20 @@ final class VerifyReport {
     private List<Path> repair() {
         Set<String> framesAside = new TreeSet<>(badFrames.keySet());
         framesAside.addAll(framesWithoutVideo);
+        // with --checksums, a file whose bytes changed since they were recorded (cut short, overwritten) goes too,
+        // though it may still read: a frame changed takes its folder with it
+        Set<Path> aside = new LinkedHashSet<>(zeroSize);
+        for (String changed : sums.changed()) {
+            Path p = workspace.root().resolve(changed).normalize();
+            if (changed.startsWith("frames/") && changed.split("/").length >= 3) {
+                framesAside.add(changed.split("/")[1]);
+            } else if (p.startsWith(workspace.root()) && Files.isRegularFile(p)) {
+                aside.add(p);
+            }
+        }
         return new VerifyRepair(workspace).moveAside(probes.keySet(),
                 file -> (isVideo(file) ? invalidVideos : invalidAudio).containsKey(id(file)), invalidAudio.keySet(),
-                zeroSize, framesAside);
+                aside, framesAside);
     }
 
     static void section(StringBuilder t, String title, List<String> items) {

@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,39 @@ class VerifyTest extends LoopbackServerTest {
         Fixture.Outcome again = Fixture.run(verify);
         assertEquals(0, again.exit(), again.stdout());
         assertTrue(again.stdout().contains("4 of 4 annotated videos complete"), again.stdout());
+    }
+
+    /**
+     * A video cut short under its name after it was recorded (its index at the front whole, so ffprobe passes
+     * it): --verify --checksums names it, --repair with them sets it aside, and the rerun fetches it again.
+     */
+    @Test
+    void repairWithChecksumsSetsAsideAFileWhoseBytesChanged(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("changed0", "changed1");
+        ids.forEach(id -> server.serve(id, clip));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        Path video = data.resolve("videos/changed1.mp4");
+        byte[] whole = Files.readAllBytes(video);
+        Files.write(video, java.util.Arrays.copyOf(whole, whole.length * 3 / 4));
+        List<String> verify = new ArrayList<>(args);
+        verify.addAll(List.of("--verify", "--repair", "--checksums"));
+
+        Fixture.Outcome repaired = Fixture.run(verify);
+
+        assertEquals(1, repaired.exit(), repaired.stdout());
+        assertEquals(List.of("changed1.mp4"), PipelineTest.listNames(data.resolve("rejected")), repaired.stdout());
+        int requests = server.hits().size();
+        assertEquals(0, Fixture.run(args).exit(), "the rerun fetches what was set aside");
+        assertEquals(List.of("changed1"), server.hits().subList(requests, server.hits().size()).stream()
+                .map(MediaServer.Hit::id).distinct().toList());
+        assertArrayEquals(whole, Files.readAllBytes(video));
+        verify.remove("--repair");
+        Fixture.Outcome clean = Fixture.run(verify);
+        assertEquals(0, clean.exit(), clean.stdout());
     }
 
     static List<String> names(JsonNode object) {
