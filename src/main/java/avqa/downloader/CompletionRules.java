@@ -16,6 +16,8 @@ final class CompletionRules {
     private final boolean retryPermanent;
     private final boolean framesOn;
     private final boolean remake;
+    private final boolean framesChanged;
+    private final OutputSettings outputs;
     private final Set<String> videos;
     private final Set<String> audio;
     private final Set<String> frames;
@@ -27,7 +29,9 @@ final class CompletionRules {
         this.failures = failures;
         this.retryPermanent = retryPermanent;
         this.framesOn = framesOn;
-        this.remake = outputs.audioChanged() || framesOn && outputs.framesChanged();
+        this.framesChanged = framesOn && outputs.framesChanged();
+        this.remake = outputs.audioChanged() || framesChanged;
+        this.outputs = outputs;
         this.videos = workspace.presentIds(false);
         this.audio = workspace.presentIds(true);
         this.frames = framesOn ? workspace.framesPresent() : Set.of();
@@ -41,8 +45,9 @@ final class CompletionRules {
         boolean recorded = progress.isComplete(id);
         if (hasVideo && audio.contains(id) && recorded) {
             if (remake) {
-                // made with other settings: no longer complete until its audio and frames are made again
+                // made with other settings: no longer complete until its audio (and frames, if theirs changed) are made again
                 remade++;
+                keepRecordedFrames(id);
                 progress.forget(id);
                 return resolved.withState(VideoTask.State.EXTRACT_AUDIO);
             }
@@ -52,6 +57,8 @@ final class CompletionRules {
             return resolved.withState(VideoTask.State.COMPLETE);
         }
         if (recorded) {
+            // its audio is gone: its frames, recorded with it, stay
+            keepRecordedFrames(id);
             progress.forget(id);
         }
         if (hasVideo) {
@@ -64,6 +71,16 @@ final class CompletionRules {
             return resolved.withState(VideoTask.State.FAILED_BEFORE);
         }
         return resolved;
+    }
+
+    /**
+     * A video recorded complete whose audio is made again keeps its frames when they are in place and made with
+     * this run's settings; any other frames folder in place (one the run did not record) is made again.
+     */
+    private void keepRecordedFrames(String id) {
+        if (framesOn && !framesChanged && frames.contains(id)) {
+            outputs.keepFramesOf(id);
+        }
     }
 
     /** How many complete videos have their audio (and frames) made again for other settings. */

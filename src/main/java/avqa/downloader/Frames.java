@@ -37,14 +37,14 @@ public final class Frames {
 
     /**
      * Whether this job makes frames: every video of its own (not a clip source) that was fetched or made
-     * now; a complete video whose audio is made again keeps its frames when they are in place and were
-     * made with this run's settings.
+     * now; a video recorded complete whose audio is made again keeps its frames when they are in place and
+     * were made with this run's settings (as the plan found them: {@link OutputSettings#keepsFramesOf}).
      */
     public boolean wanted(@Variable("job") VideoJob job) {
         if (!enabled() || job.isClipSource()) {
             return false;
         }
-        return job.kind() != VideoJob.Kind.AUDIO_ONLY || !workspace.hasFrames(job.id()) || outputs.framesChanged();
+        return job.kind() != VideoJob.Kind.AUDIO_ONLY || !workspace.hasFrames(job.id()) || !outputs.keepsFramesOf(job.id());
     }
 
     /** An empty folder for the frames in the job's work directory. */

@@ -62,6 +62,23 @@ public final class OutputSettings {
         return before;
     }
 
+    /** The videos whose frames, in place and recorded with this run's settings, stay as they are when their audio is made again. */
+    private final java.util.Set<String> framesKept = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The plan found this video's frames recorded complete, with this run's settings: its audio may be made again without them. */
+    void keepFramesOf(String id) {
+        framesKept.add(id);
+    }
+
+    /**
+     * Whether a video whose audio is made again keeps its frames: only those the plan found recorded complete
+     * with this run's settings (a folder the run did not record, say one a kill left before its records, is
+     * made again).
+     */
+    public boolean keepsFramesOf(String id) {
+        return framesKept.contains(id);
+    }
+
     /** A value recorded by the run that made the files ("" when none was). */
     public String recorded(String key) {
         return before().getOrDefault(key, "");

@@ -186,6 +186,77 @@ class ResearchOutputsTest extends LoopbackServerTest {
     }
 
     /**
+     * Frames made at one FPS, then asked at another: every folder is made again at the new FPS (with the
+     * audio), and --verify at the new FPS passes.
+     */
+    @Test
+    void framesAskedAtAnotherFpsAreMadeAgain(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("refps", 2);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        List<String> one = new java.util.ArrayList<>(args);
+        one.addAll(List.of("--frames", "1"));
+        assertEquals(0, Fixture.run(one).exit());
+        assertEquals(3, files(data.resolve("frames/" + ids.get(0))).size());
+
+        List<String> two = new java.util.ArrayList<>(args);
+        two.addAll(List.of("--frames", "2"));
+        Fixture.Outcome again = Fixture.run(two);
+
+        assertEquals(0, again.exit(), again.stderr());
+        for (String id : ids) {
+            assertEquals(6, files(data.resolve("frames/" + id)).size(), id);
+        }
+        two.add("--verify");
+        Fixture.Outcome verified = Fixture.run(two);
+        assertEquals(0, verified.exit(), verified.stdout());
+    }
+
+    /**
+     * A frames folder in place that no run recorded (a kill between its rename and the audio's left it, or
+     * anything else put it there): made again with the audio, and recorded; a recorded one whose video's
+     * audio is gone stays as it is.
+     */
+    @Test
+    void aFramesFolderNoRunRecordedIsMadeAgain(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("unrec", 2);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--frames", "1"));
+        assertEquals(0, Fixture.run(args).exit());
+
+        // another data directory with the video and a frames folder of one odd image, and no records
+        Path other = tmp.resolve("other");
+        String id = ids.get(0);
+        Files.createDirectories(other.resolve("videos"));
+        Files.createDirectories(other.resolve("frames/" + id));
+        Files.copy(data.resolve("videos/" + id + ".mp4"), other.resolve("videos/" + id + ".mp4"));
+        Files.write(other.resolve("frames/" + id + "/000001.jpg"), new byte[] {1, 2, 3});
+        List<String> otherArgs = localRun(tmp, List.of(id), server.mediaFileTemplate());
+        otherArgs.set(otherArgs.indexOf("--data-dir") + 1, other.toString());
+        otherArgs.addAll(List.of("--frames", "1"));
+        int requests = server.hits().size();
+
+        Fixture.Outcome made = Fixture.run(otherArgs);
+
+        assertEquals(0, made.exit(), made.stderr());
+        assertEquals(requests, server.hits().size(), "no request");
+        assertEquals(3, files(other.resolve("frames/" + id)).size());
+        assertTrue(Files.readString(other.resolve("SHA256SUMS")).contains("frames/" + id + "/000001.jpg"));
+        assertTrue(provenanceByFile(other).containsKey("frames/" + id + "/"));
+        List<String> verify = new java.util.ArrayList<>(otherArgs);
+        verify.add("--verify");
+        assertEquals(0, Fixture.run(verify).exit());
+
+        // recorded frames stay when only the audio is made again
+        Path recorded = data.resolve("frames/" + ids.get(1) + "/000001.jpg");
+        long before = Files.getLastModifiedTime(recorded).toMillis();
+        Files.delete(data.resolve("audio/" + ids.get(1) + ".wav"));
+        assertEquals(0, Fixture.run(args).exit());
+        assertEquals(before, Files.getLastModifiedTime(recorded).toMillis(), "not made again");
+    }
+
+    /**
      * A kill -9 while ffmpeg writes the frames leaves no folder under its final name; the video had
      * taken its name already, so the next run makes its audio and frames without any request.
      */
