@@ -185,6 +185,22 @@ class DoctorTest {
             assertTrue(line(page, "archive").startsWith("FAIL") && line(page, "archive").contains("answers with a web page, "
                     + "not an archive"), page.stdout());
         }
+        // the dataset's own archive behind a Dropbox preview link (?dl=0): the doctor asks for ?dl=1, as the run
+        // does (www.dropbox.com is this machine, by a hosts file of the doctor's JVM)
+        try (MediaServer dropbox = new MediaServer()) {
+            dropbox.serveFile("/s/abc123/clips.rar", rar);
+            Path hosts = tmp.resolve("hosts");
+            Files.writeString(hosts, "127.0.0.1 www.dropbox.com\n");
+            String port = dropbox.baseUrl().substring(dropbox.baseUrl().lastIndexOf(':') + 1);
+            List<String> canonical = args(tmp);
+            canonical.addAll(common);
+            Path log = tmp.resolve("doctor-dropbox.log");
+            Process p = Fixture.startJvm(canonical, Map.of("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts,
+                    "AVQA_ARCHIVE_URL", "http://www.dropbox.com:" + port + "/s/abc123/clips.rar?dl=0"), log);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), ServiceTest.read(log));
+            assertEquals(List.of("/s/abc123/clips.rar?dl=1"), dropbox.uris(), ServiceTest.read(log));
+            assertTrue(ServiceTest.read(log).contains("(the dataset's own archive) answers"), ServiceTest.read(log));
+        }
         List<String> refused = args(tmp, "--import-archive", "http://127.0.0.1:9/clips.rar");
         refused.addAll(common);
         String unreachable = line(Fixture.run(refused), "archive");
