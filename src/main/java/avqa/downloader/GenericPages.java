@@ -7,22 +7,39 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which sources yt-dlp reads with its generic extractor (a plain media file behind a page URL, a page
+ * Which sources yt-dlp reads with its generic extractors (a plain media file behind a page URL, a page
  * with a {@code <video>} in it: a lab's mirror, say), so that its later starts for the same source skip
  * the rest. yt-dlp tries each of its 1,700-odd site extractors on a URL before it falls back to the
  * generic one, compiling each one's pattern on the way: half of what a start costs (0.3 s of CPU of
- * 0.6 s). Once a video of a source came through the generic extractor, the next starts for URLs of
- * that source are given {@code --use-extractors generic}.
+ * 0.6 s). Once a video of a source came through the generic extractors, the next starts for URLs of
+ * that source are given {@code --use-extractors generic,html5}.
  *
  * <p>A source is a URL's scheme, host, port and path up to its last {@code /}: the URLs one template
- * makes differ in the video id only. What is learnt holds for this run. An attempt restricted so that
+ * makes differ in the video id only. What is learnt holds for this run. A start restricted so that
  * yt-dlp says "Unsupported URL" (a page that embeds another site's player, which only that site's
- * extractor finds) forgets the source and is tried again with every extractor.
+ * extractor finds) forgets the source, and the video is asked for again at once with every extractor.
  */
 public final class GenericPages {
 
-    /** yt-dlp's option, and the name of its generic extractor. */
-    static final List<String> ONLY_GENERIC = List.of("--use-extractors", "generic");
+    /**
+     * yt-dlp's option, and its generic extractors: the fallback, and the one that reads a page's {@code <video>}
+     * tag (which the fallback calls on; without it such a page says "Unsupported URL").
+     */
+    static final List<String> ONLY_GENERIC = List.of("--use-extractors", "generic,html5");
+
+    /** Extractor names (as {@code %(extractor)s} prints them) that {@link #ONLY_GENERIC} keeps. */
+    private static final Set<String> GENERIC = Set.of("generic", "html5");
+
+    /**
+     * A start given the generic extractors alone found no video in the page (one that embeds another site's
+     * player): its source has every extractor again, and the video is asked for again at once, in the same
+     * attempt.
+     */
+    public static final class FoundNothing extends RuntimeException {
+        FoundNothing() {
+            super("yt-dlp's generic extractors alone found no video in the page", null, false, false);
+        }
+    }
 
     private final Set<String> generic = ConcurrentHashMap.newKeySet();
 
@@ -35,7 +52,7 @@ public final class GenericPages {
     /** yt-dlp's extractor (its name, as {@code %(extractor)s} prints it) delivered a video of this URL. */
     public void delivered(String url, String extractor) {
         String source = source(url);
-        if (source != null && "generic".equals(extractor) && !VideoIdRules.isYoutubeUrl(url)) {
+        if (source != null && GENERIC.contains(extractor) && !VideoIdRules.isYoutubeUrl(url)) {
             generic.add(source);
         }
     }
@@ -48,7 +65,7 @@ public final class GenericPages {
         }
     }
 
-    /** Whether yt-dlp was told to use the generic extractor alone. */
+    /** Whether yt-dlp was told to use the generic extractors alone. */
     static boolean restricted(List<String> args) {
         int at = args.indexOf(ONLY_GENERIC.get(0));
         return at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(ONLY_GENERIC.get(1));

@@ -104,18 +104,17 @@ public final class YtDlp {
     }
 
     /**
-     * A failure of a start given the generic extractor alone, for a page in which it found no video (one
-     * that embeds another site's player, which only that site's extractor finds): its source gets every
-     * extractor again, and the video is tried again. Any other failure is as it was.
+     * Whether a failed start was given the generic extractors alone and found no video in the page (one that
+     * embeds another site's player, which only that site's extractor finds), a failure that is the
+     * restriction's, not the video's: its source then gets every extractor again.
      */
-    VideoFailure unrestricted(VideoFailure f, List<String> args, String stderr, String url) {
+    boolean foundNothingRestricted(VideoFailure f, List<String> args, String stderr, String url) {
         if (!GenericPages.restricted(args) || !f.category().equals(VideoFailure.PERMANENT)
                 || !FailureClassifier.foundNoVideo(stderr)) {
-            return f;
+            return false;
         }
         genericPages.forget(url);
-        return new VideoFailure.Transient("yt-dlp's generic extractor alone found no video in the page; "
-                + "it is tried again with all its extractors", f.lastError());
+        return true;
     }
 
     /**
@@ -205,7 +204,11 @@ public final class YtDlp {
         if (result.getExitValue() != 0) {
             classifier.checkDisk(stderr);
             VideoFailure f = FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), timeoutSeconds);
-            throw classifier.raise(unrestricted(f, result.getCommand().getArgs(), stderr, job.url()), job.url());
+            if (foundNothingRestricted(f, result.getCommand().getArgs(), stderr, job.url())) {
+                // asked again at once, with every extractor, in the same attempt (07's download-attempt)
+                throw new GenericPages.FoundNothing();
+            }
+            throw classifier.raise(f, job.url());
         }
         classifier.ytDlpWorked();
         String[] printed = printed(job.workDir());

@@ -117,15 +117,24 @@ public final class YtDlpBatch {
         List<VideoJob> failed = tooLarge == null && result.getExitValue() == 0 ? left : List.of(left.get(0));
         VideoFailure f = tooLarge != null ? tooLarge : result.getExitValue() == 0
                 ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
-                : ytDlp.unrestricted(FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()),
-                        ytDlp.timeoutSeconds), result.getCommand().getArgs(), stderr, left.get(0).url());
+                : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds);
+        // given the generic extractors alone, it found nothing in the page: fetched on its own with every
+        // extractor, as a batch's video it did not deliver is, and no attempt of its is spent
+        boolean restriction = tooLarge == null && result.getExitValue() != 0
+                && ytDlp.foundNothingRestricted(f, result.getCommand().getArgs(), stderr, left.get(0).url());
+        if (restriction) {
+            f = new VideoFailure.Transient("yt-dlp's generic extractors alone found no video in the page; it is fetched "
+                    + "on its own with all its extractors", FailureClassifier.lastError(stderr));
+        }
         try {
             f = ytDlp.classifier.raise(f, failed.get(0).url());
         } catch (RunStoppedException stopped) {
             // the run is stopping: what is left stays pending
         }
         for (VideoJob member : failed) {
-            member.countAttempt();
+            if (!restriction) {
+                member.countAttempt();
+            }
             member.batchFailure(f);
         }
         settled.addAll(failed);
