@@ -85,6 +85,7 @@ final class RouteEdits {
             if (t instanceof org.apache.camel.FailedToCreateRouteException f) {
                 // valid YAML that makes no route: a bean, an endpoint or an expression it names is wrong
                 String missing = missingMethod(e);
+                missing = missing != null ? missing : missingClass(e);
                 return "the route " + f.getRouteId() + " cannot be made from its file: "
                         + (missing != null ? missing : Shown.of(e));
             }
@@ -106,6 +107,23 @@ final class RouteEdits {
                 return Redact.text("the method " + m.getMethodName() + " is not one of " + of + "'s: a slip in the "
                         + "file, or a jar older than the route files (rebuild it: mvn -B package -DskipTests; "
                         + "scripts/avqa.sh does that by itself)", 500);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A class the route names (an exception a {@code doCatch} takes, say) that does not exist, said with the
+     * two ways that happens, as {@link #missingMethod}; null for any other failure.
+     */
+    private static String missingClass(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClassNotFoundException c) {
+                // its own name (NewerThanTheJar), as the file has it at the end of its full one
+                String name = String.valueOf(c.getMessage()).replaceAll("^.*[.$]", "");
+                return Redact.text("the class " + Redact.text(name, 200) + " it names does not exist: "
+                        + "a slip in the file, or a jar older than the route files (rebuild it: mvn -B package "
+                        + "-DskipTests; scripts/avqa.sh does that by itself)", 500);
             }
         }
         return null;

@@ -206,6 +206,20 @@ class ReadableErrorsTest {
                 + "older than the route files (rebuild it: mvn -B package -DskipTests;"), ServiceTest.read(stale));
         assertReadable("a route naming a method its bean lacks", stale, tmp.resolve("data"));
 
+        // a class the routes name that the jar lacks (an exception a doCatch takes): the same two ways, the same words
+        Files.writeString(pace, yaml);
+        Path download = routes.resolve("07-download-video.yaml");
+        String downloadYaml = Files.readString(download);
+        Files.writeString(download, downloadYaml.replace("avqa.downloader.GenericPages$FoundNothing", "avqa.downloader.NewerThanTheJar"));
+        Path noClass = tmp.resolve("no-class.txt");
+        Files.delete(tmp.resolve("data/avqa_download.log"));
+        assertEquals(1, runToEnd(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), noClass));
+        assertTrue(ServiceTest.read(noClass).contains("cannot be made from its file: the class NewerThanTheJar "
+                + "it names does not exist: a slip in the file, or a jar older than the route files"), ServiceTest.read(noClass));
+        assertReadable("a route naming a class the jar lacks", noClass, tmp.resolve("data"));
+        Files.writeString(download, downloadYaml);
+        Files.writeString(pace, yaml.replace("method: await", "method: awaitNewer"));
+
         // with --debug, the stack trace is there for a bug report
         List<String> debug = new ArrayList<>(args);
         debug.add("--debug");
