@@ -96,9 +96,8 @@ public final class ArchiveFetch {
                         file.getFileName());
             }
             JsonNode meta = files.meta(url);
-            if (Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false) && keptAsText(url, file)) {
-                out.add(url);
-            } else if (Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false)) {
+            boolean whole = Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false);
+            if (whole && !keptAsText(url, file)) {
                 LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
                 fetched.put(url, file);
             } else {
@@ -216,8 +215,7 @@ public final class ArchiveFetch {
             } else if (code == 200) {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
-                    String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                    VideoFailure notTheFile = pageInstead(url, name, encoding == null ? body : HttpBodies.decoded(body, encoding), type);
+                    VideoFailure notTheFile = pageInstead(url, name, decoded(in, body), type);
                     if (notTheFile != null) {
                         throw notTheFile;
                     }
@@ -254,9 +252,7 @@ public final class ArchiveFetch {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 if (code >= 400 && (type.startsWith("text/html") || type.startsWith("application/xhtml"))) {
                     // a page that says why the file is not given (Drive's quota, under 403 as under 200) is read
-                    String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                    String error = DownloadPage.of(page(encoding == null ? body : HttpBodies.decoded(body, encoding)),
-                            DownloadPage.direct(url)).error();
+                    String error = DownloadPage.of(page(decoded(in, body)), DownloadPage.direct(url)).error();
                     if (error != null) {
                         throw new VideoFailure.Transient("the link answered HTTP " + code + " with a page instead of " + name
                                 + ", which says: " + Shown.plain(error), "HTTP " + code + " " + type);
@@ -325,12 +321,25 @@ public final class ArchiveFetch {
                 "HTTP 200 " + type);
     }
 
-    /** A page's first MiB, read for a bounded time: one trickled a byte at a time holds nothing. */
+    /** An answer's body as its Content-Encoding says (a page compressed on the way), to be read. */
+    private static InputStream decoded(Message in, InputStream body) throws IOException {
+        String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
+        return encoding == null ? body : HttpBodies.decoded(body, encoding);
+    }
+
+    /** A page's first MiB, read for a bounded time; "" when it cannot be read. */
     private static String page(InputStream body) {
-        try (Deadline reading = Deadline.after(MediaFileFetcher.PAGE_MILLIS, () -> HttpBodies.drop(body))) {
-            return new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return readPage(body, MediaFileFetcher.PAGE_MILLIS);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    /** A page's first MiB, read for at most {@code millis}: one trickled a byte at a time holds nothing. */
+    static String readPage(InputStream body, long millis) throws IOException {
+        try (Deadline reading = Deadline.after(millis, () -> HttpBodies.drop(body))) {
+            return new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
@@ -401,21 +410,13 @@ public final class ArchiveFetch {
         } catch (IOException e) {
             return null;
         }
-        String text;
-        try {
-            // a multi-byte character cut at 4 KiB is not what makes it binary
-            int n = head.length;
-            while (n > 0 && n > head.length - 4 && (head[n - 1] & 0xC0) == 0x80) {
-                n--;
-            }
-            if (n > 0 && (head[n - 1] & 0xC0) == 0xC0) {
-                n--;
-            }
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(head, 0, head.length == 4096 ? n : head.length)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        // decoded as far as it came: a multi-byte character cut at 4 KiB is not what makes it binary
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(head.length);
+        if (java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(head), chars, head.length == size).isError()) {
             return null;
         }
+        String text = chars.flip().toString();
         if (text.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')) {
             return null;
         }

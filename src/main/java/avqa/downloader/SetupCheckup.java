@@ -199,16 +199,8 @@ final class SetupCheckup {
             HttpResponse<java.io.InputStream> r = client(url).send(HttpRequest.newBuilder(
                     URI.create(HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(DownloadPage.direct(url)))))
                     .timeout(HOST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            java.io.InputStream body = r.body();
-            // a page is read for a bounded time: one trickled a byte at a time holds nothing
-            try (body; Deadline reading = Deadline.after(HOST_TIMEOUT.toMillis(), () -> {
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // closed
-                }
-            })) {
-                html = new String(body.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
+            try (java.io.InputStream body = r.body()) {
+                html = ArchiveFetch.readPage(body, HOST_TIMEOUT.toMillis());
             }
         } catch (IOException | IllegalArgumentException e) {
             return "cannot read the page " + shown + " answers with (" + why(e) + ")";

@@ -81,7 +81,7 @@ public final class YtDlp {
                 "--max-filesize", String.valueOf(settings.bytes("avqa.download.max-size")),
                 "--output", output,
                 "--print-to-file", print, printFile));
-        if (takesNoUpdate()) {
+        if (takesCurrentOptions()) {
             // no "your yt-dlp is older than 90 days" nag, which became a failure's last_error
             args.add("--no-update");
         }
@@ -94,11 +94,11 @@ public final class YtDlp {
     }
 
     /**
-     * When yt-dlp's generic extractor delivered the videos of each URL's source before, it is given that
-     * extractor alone ({@link GenericPages}).
+     * When yt-dlp's generic extractors delivered the videos of each URL's source before, it is given those
+     * alone ({@link GenericPages}).
      */
     void onlyGenericFor(List<String> urls, List<String> args) {
-        if (takesNoUpdate() && !urls.isEmpty() && urls.stream().allMatch(genericPages::known)) {
+        if (takesCurrentOptions() && !urls.isEmpty() && urls.stream().allMatch(genericPages::known)) {
             args.addAll(GenericPages.ONLY_GENERIC);
         }
     }
@@ -122,7 +122,7 @@ public final class YtDlp {
      * would refuse every start with it), and {@code --use-extractors} (2022.11.11 on). Its version is asked
      * once a run, as the provenance record asks it.
      */
-    private boolean takesNoUpdate() {
+    private boolean takesCurrentOptions() {
         java.time.LocalDate d = tools.ytDlpDate();
         return d != null && !d.isBefore(java.time.LocalDate.of(2023, 1, 1));
     }
