@@ -4,12 +4,14 @@ import java.util.List;
 
 /**
  * The videos of a {@link VideoJob.Kind#BATCH}, each a {@link VideoJob.Kind#DOWNLOAD} job of its own:
- * which of them no yt-dlp run of the batch has reached yet, and which its last run delivered or failed.
+ * which of them no yt-dlp run of the batch has reached yet, which its last run failed, and the following of
+ * that run's deliveries.
  */
 public final class BatchMembers {
 
     private final List<VideoJob> members;
-    private volatile List<VideoJob> settled = List.of();
+    private volatile List<VideoJob> failed = List.of();
+    private volatile BatchDeliveries.Follow follow;
 
     BatchMembers(List<VideoJob> members) {
         this.members = List.copyOf(members);
@@ -30,12 +32,20 @@ public final class BatchMembers {
         return members.stream().filter(m -> m.video() == null && m.batchFailure() == null).toList();
     }
 
-    /** The videos its last yt-dlp run delivered or failed. */
-    public List<VideoJob> settled() {
-        return settled;
+    /** The videos its last yt-dlp run failed (stopped at, or left undelivered): each delivered one went on as it came. */
+    public List<VideoJob> failed() {
+        return failed;
     }
 
-    void settled(List<VideoJob> jobs) {
-        this.settled = List.copyOf(jobs);
+    void failed(List<VideoJob> jobs) {
+        this.failed = List.copyOf(jobs);
+    }
+
+    BatchDeliveries.Follow follow() {
+        return follow;
+    }
+
+    void follow(BatchDeliveries.Follow follow) {
+        this.follow = follow;
     }
 }

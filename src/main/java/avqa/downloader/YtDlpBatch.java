@@ -1,13 +1,7 @@
 package avqa.downloader;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.apache.camel.component.exec.ExecResult;
@@ -18,8 +12,6 @@ import org.apache.camel.component.exec.ExecResult;
  * are {@link YtDlp}'s.
  */
 public final class YtDlpBatch {
-
-    private static final String DELIVERED_FILE = "delivered.txt";
 
     private final YtDlp ytDlp;
     private final DownloadSizeWatch sizeWatch;
@@ -47,7 +39,7 @@ public final class YtDlpBatch {
         }
         String dir = job.workDir().toString().replace("%", "%%");
         List<String> args = ytDlp.common(dir + "/%(autonumber)s.%(ext)s",
-                "after_move:%(original_url)s\t%(format_id)s\t%(extractor)s\t%(filepath)s", dir + "/" + DELIVERED_FILE);
+                "after_move:%(original_url)s\t%(format_id)s\t%(extractor)s\t%(filepath)s", dir + "/" + BatchDeliveries.PRINT_FILE);
         ytDlp.onlyGenericFor(job.members().untried().stream().map(VideoJob::url).toList(), args);
         args.add("--abort-on-error");
         ytDlp.addCookies(args, job);
@@ -62,51 +54,16 @@ public final class YtDlpBatch {
     }
 
     /**
-     * What a batch's yt-dlp run did: each video it delivered (named in its print file, inside the batch's
-     * work directory) is moved into its own job's work directory. If it stopped at a video, that video's
-     * failure is classified from its words, as a download of its own would be (a sign for the whole host
-     * starts the cool-down; an out-of-date yt-dlp counts towards the stop); the videos after it are left
-     * for the next run of the batch. A full disk stops the run.
+     * Where a batch's yt-dlp run stopped: each video it delivered went on as it came ({@link BatchDeliveries});
+     * if it stopped at a video, that video's failure is classified from its words, as a download of its own
+     * would be (a sign for the whole host starts the cool-down; an out-of-date yt-dlp counts towards the
+     * stop); the videos after it are left for the next run of the batch. A full disk stops the run.
      */
-    public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result) throws IOException {
+    public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result) {
         String stderr = FailureClassifier.text(result.getStderr());
         ytDlp.classifier.checkDisk(stderr);
-        List<VideoJob> tried = job.members().untried();
-        Map<String, VideoJob> byUrl = new HashMap<>();
-        for (VideoJob member : tried) {
-            byUrl.putIfAbsent(member.url(), member);
-        }
-        Path delivered = job.workDir().resolve(DELIVERED_FILE);
-        if (Files.isRegularFile(delivered)) {
-            Path dir = job.workDir().toRealPath();
-            for (String line : Files.readAllLines(delivered, StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t", 4);
-                VideoJob member = f.length == 4 ? byUrl.remove(f[0]) : null;
-                Path file = member == null ? null : Path.of(f[3]).toAbsolutePath().normalize();
-                if (file == null || !Files.isRegularFile(file)) {
-                    continue;
-                }
-                // both real paths: yt-dlp names the file under the path it was given, which may go through
-                // a symbolic link (a data directory on another disk, say)
-                file = file.toRealPath();
-                if (!file.startsWith(dir)) {
-                    continue;
-                }
-                String name = file.getFileName().toString();
-                Files.createDirectories(member.workDir());
-                Path target = member.workDir().resolve("video" + name.substring(name.lastIndexOf('.')));
-                Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                member.video(target);
-                member.countAttempt();
-                member.fetched().byYtDlp(YtDlp.formatId(f[1]));
-                ytDlp.genericPages.delivered(member.url(), f[2]);
-                ytDlp.classifier.ytDlpWorked();
-            }
-        }
         List<VideoJob> left = job.members().untried();
-        List<VideoJob> settled = new ArrayList<>(tried);
-        settled.removeAll(left);
-        job.members().settled(settled);
+        job.members().failed(List.of());
         if (left.isEmpty()) {
             return;
         }
@@ -137,8 +94,7 @@ public final class YtDlpBatch {
             }
             member.batchFailure(f);
         }
-        settled.addAll(failed);
-        job.members().settled(settled);
+        job.members().failed(failed);
     }
 
     /** A video of a batch that failed for good (not transient): its failure, for the dead-letter channel. */

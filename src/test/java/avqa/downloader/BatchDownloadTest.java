@@ -146,6 +146,52 @@ class BatchDownloadTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * Each video a batch delivered goes on (its check, its WAV) while yt-dlp fetches the next, so a stop of
+     * the run during a batch keeps what was delivered: the next run does not ask for it again.
+     */
+    @Test
+    void aStopDuringABatchKeepsTheVideosItDeliveredAndTheNextRunDoesNotAskAgain(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> ids = serveClips("kept", 4);
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        server.holdUntil(ids.get(2), release::get, 90_000);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+        Map<String, String> env = Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString());
+        Path log = tmp.resolve("run.log");
+
+        Process p = Fixture.startJvm(args, env, log);
+        try {
+            // the batch's yt-dlp is held at its third video; the first two are made meanwhile, well within
+            // yt-dlp's own wait for an answer (--socket-timeout 30), after which it would end the batch
+            Fixture.await("the WAVs of the first two videos, while the batch's yt-dlp waits for the third", 20_000,
+                    () -> Files.exists(data.resolve("audio/" + ids.get(0) + ".wav"))
+                            && Files.exists(data.resolve("audio/" + ids.get(1) + ".wav")));
+            assertEquals(1, server.hits(ids.get(2)).size(), "the third video's request is still the first, held");
+            p.destroy();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stopped promptly");
+        } finally {
+            release.set(true);
+            p.destroyForcibly();
+        }
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        int asked0 = server.hits(ids.get(0)).size();
+        int asked1 = server.hits(ids.get(1)).size();
+
+        Fixture.Outcome again = Fixture.run(args, env);
+
+        assertEquals(0, again.exit(), again.stderr());
+        assertEquals(asked0, server.hits(ids.get(0)).size(), "the first video is not asked for again");
+        assertEquals(asked1, server.hits(ids.get(1)).size(), "the second video is not asked for again");
+        for (String id : ids) {
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        String second = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(second.contains("Downloading a batch of 2 videos"), second);
+    }
+
     @Test
     void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("paced", 3);

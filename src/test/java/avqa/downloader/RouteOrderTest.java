@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class RouteOrderTest {
 
-    private static final Pattern FROM = Pattern.compile("(?m)^\\s+uri: \"?direct:([\\w-]+)\"?\\s*$");
-    private static final Pattern CALL = Pattern.compile("(?m)^\\s+(?:- )?to: \"?direct:([\\w-]+)\"?\\s*$");
+    private static final Pattern FROM = Pattern.compile("(?m)^\\s+from:\\s*\n\\s+uri: \"?direct:([\\w-]+)\"?\\s*$");
+    /** A call: {@code to:}, or the {@code uri:} of an EIP that sends (a wire tap), not a route's {@code from:}. */
+    private static final Pattern CALL = Pattern.compile(
+            "(?m)^(?!\\s+from:)(.*)\n\\s+uri: \"?direct:([\\w-]+)\"?\\s*$|^\\s+(?:- )?to: \"?direct:([\\w-]+)\"?\\s*$");
     private static final int FIRST_SHARED = 20;
     private static final int LAST_SHARED = 29;
 
@@ -53,7 +55,7 @@ class RouteOrderTest {
             for (int b = 0; b < blocks.length; b++) {
                 Matcher call = CALL.matcher(blocks[b]);
                 while (call.find()) {
-                    calls.add(new Call(number, name, b, call.group(1)));
+                    calls.add(new Call(number, name, b, call.group(2) != null ? call.group(2) : call.group(3)));
                 }
             }
         }

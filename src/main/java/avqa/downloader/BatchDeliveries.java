@@ -1,0 +1,164 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.camel.Variable;
+
+/**
+ * What a batch's yt-dlp delivered, read while it runs: yt-dlp writes a line to the batch's print file as
+ * each video is in place, and the video goes on at once (its check, its audio), while yt-dlp fetches the
+ * next. So a stop of the run, or its end, loses at most the video in hand, as with one video per start,
+ * and the media work of a batch overlaps its downloads. The follower of a yt-dlp run works on a thread of
+ * its own and ends once the run has ended and every video it delivered was handed on.
+ */
+public final class BatchDeliveries {
+
+    /** The name of the print file in the batch's work directory. */
+    static final String PRINT_FILE = "delivered.txt";
+    /** How often the print file is looked at while yt-dlp runs. */
+    private static final long LOOK_MILLIS = 25;
+
+    private final YtDlp ytDlp;
+
+    public BatchDeliveries(YtDlp ytDlp) {
+        this.ytDlp = ytDlp;
+    }
+
+    /** A yt-dlp run of the batch is about to start: its deliveries are followed from the first line. */
+    public void follow(@Variable("job") VideoJob batch) {
+        batch.members().follow(new Follow(batch));
+    }
+
+    /**
+     * Waits until the batch's yt-dlp has delivered more, or has ended; false once it has ended and every
+     * video it delivered was handed on.
+     */
+    public boolean awaitMore(@Variable("job") VideoJob batch) throws IOException, InterruptedException {
+        return batch.members().follow().awaitMore();
+    }
+
+    /** The videos delivered since the last look, each moved into its own work directory and noted as fetched. */
+    public List<VideoJob> delivered(@Variable("job") VideoJob batch) throws IOException {
+        return batch.members().follow().take();
+    }
+
+    /** The follower is done (however it ended). */
+    public void followed(@Variable("job") VideoJob batch) {
+        batch.members().follow().done.countDown();
+    }
+
+    /** The batch's yt-dlp has ended: waits until the follower has handed on all it delivered. */
+    public void ended(@Variable("job") VideoJob batch) throws InterruptedException {
+        Follow follow = batch.members().follow();
+        synchronized (follow) {
+            follow.ended = true;
+            follow.notifyAll();
+        }
+        follow.done.await();
+    }
+
+    /** One yt-dlp run's deliveries: how far its print file was read, and what it delivered not yet handed on. */
+    final class Follow {
+
+        private final VideoJob batch;
+        private final Path printFile;
+        private final Map<String, VideoJob> byUrl = new HashMap<>();
+        private final List<VideoJob> pending = new ArrayList<>();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private long read;
+        private boolean ended;
+        private Path realDir;
+
+        Follow(VideoJob batch) {
+            this.batch = batch;
+            this.printFile = batch.workDir().resolve(PRINT_FILE);
+            for (VideoJob member : batch.members().untried()) {
+                byUrl.putIfAbsent(member.url(), member);
+            }
+        }
+
+        synchronized boolean awaitMore() throws IOException, InterruptedException {
+            while (true) {
+                boolean last = ended;
+                readLines();
+                if (!pending.isEmpty()) {
+                    return true;
+                }
+                if (last) {
+                    return false;
+                }
+                wait(LOOK_MILLIS);
+            }
+        }
+
+        synchronized List<VideoJob> take() {
+            List<VideoJob> out = List.copyOf(pending);
+            pending.clear();
+            return out;
+        }
+
+        /** Reads the whole lines written since the last look (yt-dlp writes each line at once, ending in a newline). */
+        private void readLines() throws IOException {
+            if (!Files.isRegularFile(printFile)) {
+                return;
+            }
+            try (FileChannel channel = FileChannel.open(printFile)) {
+                long size = channel.size();
+                if (size <= read) {
+                    return;
+                }
+                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size - read, 1 << 20));
+                channel.read(buffer, read);
+                byte[] bytes = buffer.array();
+                int end = buffer.position();
+                while (end > 0 && bytes[end - 1] != '\n') {
+                    end--;
+                }
+                read += end;
+                String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+                for (String line : text.split("\n")) {
+                    deliveredLine(line);
+                }
+            }
+        }
+
+        /** A line {@code url \t format \t extractor \t file}: the file goes into its video's own work directory. */
+        private void deliveredLine(String line) throws IOException {
+            String[] f = line.split("\t", 4);
+            VideoJob member = f.length == 4 ? byUrl.remove(f[0]) : null;
+            Path file = member == null ? null : Path.of(f[3]).toAbsolutePath().normalize();
+            if (file == null || !Files.isRegularFile(file)) {
+                return;
+            }
+            // both real paths: yt-dlp names the file under the path it was given, which may go through
+            // a symbolic link (a data directory on another disk, say)
+            if (realDir == null) {
+                realDir = batch.workDir().toRealPath();
+            }
+            file = file.toRealPath();
+            if (!file.startsWith(realDir)) {
+                return;
+            }
+            String name = file.getFileName().toString();
+            Files.createDirectories(member.workDir());
+            Path target = member.workDir().resolve("video" + name.substring(name.lastIndexOf('.')));
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            member.video(target);
+            member.countAttempt();
+            member.fetched().byYtDlp(YtDlp.formatId(f[1]));
+            ytDlp.genericPages.delivered(member.url(), f[2]);
+            ytDlp.classifier.ytDlpWorked();
+            pending.add(member);
+        }
+    }
+}
