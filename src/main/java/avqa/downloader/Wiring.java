@@ -161,6 +161,10 @@ final class Wiring {
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
         main.bind("mediaFileFetcher", fastPath);
         main.bind("downloadBatches", new DownloadBatches(settings, fastPath));
+        if (!readOnly && !settings.get("avqa.role").equals("planner")) {
+            // a run that downloads: the versions its first download and record need are asked meanwhile
+            tools.askAhead(!fastPath.appliesTo(settings.get("avqa.source.url-template").replace("{id}", "x")));
+        }
         RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
         if (record != null && worker) {
