@@ -74,6 +74,7 @@ public final class BatchDeliveries {
         private final Path printFile;
         private final Map<String, VideoJob> byUrl = new HashMap<>();
         private final List<VideoJob> pending = new ArrayList<>();
+        private final List<VideoJob> notTaken = new ArrayList<>();
         private final CountDownLatch done = new CountDownLatch(1);
         private long read;
         private boolean ended;
@@ -99,6 +100,11 @@ public final class BatchDeliveries {
                 }
                 wait(LOOK_MILLIS);
             }
+        }
+
+        /** The videos yt-dlp delivered whose file could not be moved into their own work directory. */
+        synchronized List<VideoJob> notTaken() {
+            return List.copyOf(notTaken);
         }
 
         synchronized List<VideoJob> take() {
@@ -132,12 +138,30 @@ public final class BatchDeliveries {
             }
         }
 
-        /** A line {@code url \t format \t extractor \t file}: the file goes into its video's own work directory. */
-        private void deliveredLine(String line) throws IOException {
+        /**
+         * A line {@code url \t format \t extractor \t file}: the file goes into its video's own work
+         * directory. One that cannot be moved there (its directory cannot be made: no space, no permission)
+         * fails that video alone, for now: it is fetched again on its own, and the batch goes on.
+         */
+        private void deliveredLine(String line) {
             String[] f = line.split("\t", 4);
             VideoJob member = f.length == 4 ? byUrl.remove(f[0]) : null;
-            Path file = member == null ? null : Path.of(f[3]).toAbsolutePath().normalize();
-            if (file == null || !Files.isRegularFile(file)) {
+            if (member == null) {
+                return;
+            }
+            try {
+                take(member, f);
+            } catch (IOException e) {
+                member.countAttempt();
+                member.batchFailure(new VideoFailure.Transient("yt-dlp delivered it, but it could not be moved out of "
+                        + "the batch's work directory: " + FileTrees.describe(e), ""));
+                notTaken.add(member);
+            }
+        }
+
+        private void take(VideoJob member, String[] f) throws IOException {
+            Path file = Path.of(f[3]).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(file)) {
                 return;
             }
             // both real paths: yt-dlp names the file under the path it was given, which may go through

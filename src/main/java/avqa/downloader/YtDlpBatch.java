@@ -63,7 +63,9 @@ public final class YtDlpBatch {
         String stderr = FailureClassifier.text(result.getStderr());
         ytDlp.classifier.checkDisk(stderr);
         List<VideoJob> left = job.members().untried();
-        job.members().failed(List.of());
+        // delivered, but its file could not be taken out of the batch's directory: fetched again on its own
+        List<VideoJob> notTaken = job.members().follow().notTaken();
+        job.members().failed(notTaken);
         if (left.isEmpty()) {
             return;
         }
@@ -94,7 +96,9 @@ public final class YtDlpBatch {
             }
             member.batchFailure(f);
         }
-        job.members().failed(failed);
+        List<VideoJob> all = new java.util.ArrayList<>(notTaken);
+        all.addAll(failed);
+        job.members().failed(all);
     }
 
     /** A video of a batch that failed for good (not transient): its failure, for the dead-letter channel. */

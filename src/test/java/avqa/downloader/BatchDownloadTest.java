@@ -192,6 +192,46 @@ class BatchDownloadTest extends LoopbackServerTest {
         assertTrue(second.contains("Downloading a batch of 2 videos"), second);
     }
 
+    /**
+     * A video the batch's yt-dlp delivered whose file cannot be moved into its own work directory (here a
+     * file stands where that directory goes) fails alone, for now: it is fetched again on its own, and the
+     * videos delivered before and after it go on from the batch, none lost, none fetched twice.
+     */
+    @Test
+    void aDeliveredVideoThatCannotBeTakenIsFetchedAloneAndTheBatchGoesOn(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> ids = serveClips("untaken", 4);
+        Path data = tmp.resolve("data");
+        Path blocker = data.resolve(".partial/" + ids.get(2));
+        // the second video is answered once the third's work directory is blocked, before yt-dlp reaches it
+        server.holdUntil(ids.get(1), () -> Files.exists(blocker), 30_000);
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+        Thread blocking = new Thread(() -> {
+            try {
+                Fixture.await("the batch's work directory", 30_000, () -> Files.isDirectory(data.resolve(".partial/#batch-1")));
+                Files.writeString(blocker, "in the way");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        blocking.start();
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString()));
+        blocking.join();
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        assertTrue(!server.heldInVain(ids.get(1)), "the third video's directory was blocked in time");
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, count(log, "Downloading " + ids.get(2) + " from"), "the blocked one is fetched alone: " + log);
+        for (String id : List.of(ids.get(0), ids.get(1), ids.get(3))) {
+            assertEquals(0, count(log, "Downloading " + id + " from"), id + " came from the batch: " + log);
+        }
+        for (String id : ids) {
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+    }
+
     @Test
     void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("paced", 3);
