@@ -59,7 +59,17 @@ public final class Publisher {
         }
         try {
             long bytes = Files.size(video);
-            job.hashes().put(target, Checksums.sha256(video));
+            Path audio = job.audio();
+            if (audio != null && Files.isRegularFile(audio)) {
+                // its audio is made: both hashed at once, the audio's kept for when it is published
+                java.nio.file.attribute.BasicFileAttributes made = Files.readAttributes(audio,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                String[] both = FileHash.sha256Both(video, audio);
+                job.hashes().put(target, both[0]);
+                job.audioHash(new VideoJob.PendingHash(audio, both[1], made.size(), made.lastModifiedTime()));
+            } else {
+                job.hashes().put(target, Checksums.sha256(video));
+            }
             AtomicFiles.move(video, target);
             job.video(target);
             job.addBytes(bytes);
@@ -94,7 +104,7 @@ public final class Publisher {
             if (job.audio() != null) {
                 job.addBytes(Files.size(job.audio()));
                 Path audio = workspace.audio(job.id());
-                job.hashes().put(audio, Checksums.sha256(job.audio()));
+                job.hashes().put(audio, audioHash(job));
                 AtomicFiles.move(job.audio(), audio);
             }
         } catch (IOException e) {
@@ -102,6 +112,17 @@ public final class Publisher {
         }
         work.discard(job);
         return job.bytes();
+    }
+
+    /** The audio's SHA-256: the one taken with the video's if the file is as it was then, else taken now. */
+    private static String audioHash(VideoJob job) throws IOException {
+        VideoJob.PendingHash h = job.audioHash();
+        Path f = job.audio();
+        if (h != null && h.file().equals(f) && Files.size(f) == h.size()
+                && Files.getLastModifiedTime(f).equals(h.modified())) {
+            return h.sha256();
+        }
+        return Checksums.sha256(f);
     }
 
     /** One rename; onto another file system, a copy beside the target first, then one rename there. */

@@ -236,6 +236,24 @@ public final class VideoJob {
         return fetched;
     }
 
+    /**
+     * The SHA-256 of the audio in the work directory, taken together with the video's when the video was
+     * published (one openssl run for both), and the file's size and time then: used when the audio is
+     * published, if the file is unchanged.
+     */
+    record PendingHash(Path file, String sha256, long size, java.nio.file.attribute.FileTime modified) {
+    }
+
+    private volatile PendingHash audioHash;
+
+    PendingHash audioHash() {
+        return audioHash;
+    }
+
+    void audioHash(PendingHash hash) {
+        this.audioHash = hash;
+    }
+
     /** The SHA-256 of each file it made, by final path, taken as they were put in place. */
     public java.util.Map<Path, String> hashes() {
         return hashes;

@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,6 +33,30 @@ class FileHashTest {
         // the tests' JVM has C2: Java hashes
         assertFalse(FileHash.withoutC2Here());
         assertEquals(java, FileHash.sha256(f));
+    }
+
+    @Test
+    void oneOpensslRunHashesTwoFilesAndEachLineMustNameItsFile(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(ToolVersions.which("openssl") != null, "openssl is not installed (scripts/setup-tools.sh installs it)");
+        Random random = new Random(11);
+        byte[] one = new byte[2 * (int) FileHash.NATIVE_FROM + 5];
+        byte[] two = new byte[(int) FileHash.NATIVE_FROM + 3];
+        random.nextBytes(one);
+        random.nextBytes(two);
+        Path video = Files.write(tmp.resolve("a video.mp4"), one);
+        Path wav = Files.write(tmp.resolve("its audio.wav"), two);
+        String[] java = {FileHash.inJava(video), FileHash.inJava(wav)};
+
+        assertArrayEquals(java, FileHash.byOpenssl("openssl", video, wav));
+        assertArrayEquals(new String[] {java[1], java[0]}, FileHash.byOpenssl("openssl", wav, video));
+        // echo prints its arguments, not a line per file; false fails
+        assertNull(FileHash.byOpenssl("echo", video, wav));
+        assertNull(FileHash.byOpenssl("false", video, wav));
+        // a name with a line break makes the answer's lines ambiguous: not taken (sha256Both hashes such a file alone)
+        Path broken = Files.write(tmp.resolve("line\nbreak.wav"), two);
+        assertNull(FileHash.byOpenssl("openssl", video, broken));
+        // the tests' JVM has C2: Java hashes both
+        assertArrayEquals(java, FileHash.sha256Both(video, wav));
     }
 
     @Test
