@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * faster code saves) would hash at a tenth of that speed, so there a file of {@value #NATIVE_FROM}
  * bytes or more is hashed by {@code openssl dgst -sha256}, which reads it on its standard input (no
  * file name on its command line) - a video, a WAV; not a frame image, whose process start would cost
- * more than it spares. What openssl answers must be a hash; when it is missing, fails or is stopped,
+ * more than it spares. A video and its WAV are hashed by one openssl run ({@link #sha256Both}). What openssl answers must be a hash; when it is missing, fails or is stopped,
  * Java hashes the file after all.
  */
 final class FileHash {
@@ -84,10 +84,12 @@ final class FileHash {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (InputStream out = p.getInputStream()) {
-            byte[] answer = out.readNBytes(64 * 1024);
+            // two lines, each a hash and a name the system took as a path: they fit the pipe, so waiting
+            // first cannot block openssl (and the minute holds for an openssl that never ends)
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;
             }
+            byte[] answer = out.readNBytes(64 * 1024);
             String[] lines = new String(answer, StandardCharsets.UTF_8).split("\n", -1);
             if (lines.length != 3 || !lines[2].isEmpty()) {
                 return null;

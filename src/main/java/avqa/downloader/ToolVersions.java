@@ -45,6 +45,9 @@ public final class ToolVersions {
     private final String runtimeSetting;
     private final List<String> remoteComponents;
     private final Path home;
+    /** Each tool's version has its own lock: a yt-dlp slow to answer does not hold up ffmpeg's. */
+    private final Object ytDlpLock = new Object();
+    private final Object ffmpegLock = new Object();
     private String ytDlpVersion;
     private boolean runtimeFound;
     private Runtime runtime;
@@ -80,30 +83,34 @@ public final class ToolVersions {
      */
     public void askAhead(boolean ytDlpToo) {
         Thread ahead = new Thread(() -> {
+            ffmpegVersion();
             if (ytDlpToo) {
                 ytDlpVersion();
             }
-            ffmpegVersion();
         }, "avqa-tool-versions");
         ahead.setDaemon(true);
         ahead.start();
     }
 
     /** yt-dlp's version as it prints it ({@code 2026.08.19}); empty when it cannot be run. */
-    public synchronized String ytDlpVersion() {
-        if (ytDlpVersion == null) {
-            ytDlpVersion = firstLine(List.of(ytDlp, "--version"));
+    public String ytDlpVersion() {
+        synchronized (ytDlpLock) {
+            if (ytDlpVersion == null) {
+                ytDlpVersion = firstLine(List.of(ytDlp, "--version"));
+            }
+            return ytDlpVersion;
         }
-        return ytDlpVersion;
     }
 
     /** ffmpeg's version ({@code 5.1.8-0+deb12u1}), asked once; empty when it cannot be run. */
-    public synchronized String ffmpegVersion() {
-        if (ffmpegVersion == null) {
-            String line = firstLine(List.of(ffmpeg, "-version"));
-            ffmpegVersion = line.startsWith("ffmpeg version ") ? line.substring(15).split(" ")[0] : line;
+    public String ffmpegVersion() {
+        synchronized (ffmpegLock) {
+            if (ffmpegVersion == null) {
+                String line = firstLine(List.of(ffmpeg, "-version"));
+                ffmpegVersion = line.startsWith("ffmpeg version ") ? line.substring(15).split(" ")[0] : line;
+            }
+            return ffmpegVersion;
         }
-        return ffmpegVersion;
     }
 
     /** The day yt-dlp's version names, or null when it names none. */

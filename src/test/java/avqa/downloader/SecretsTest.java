@@ -55,7 +55,8 @@ class SecretsTest extends LoopbackServerTest {
             Thread watcher = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(c -> {
-                        if (c.contains("yt-dlp") || c.contains("yt_dlp")) {
+                        if ((c.contains("yt-dlp") || c.contains("yt_dlp")) && c.contains("--ignore-config")) {
+                            // a download's command line, not the version's
                             sawYtDlp.set(true);
                             java.util.regex.Matcher m = java.util.regex.Pattern.compile("--config-locations (\\S+)").matcher(c);
                             if (m.find()) {
