@@ -34,7 +34,7 @@ final class FileHash {
     }
 
     static String sha256(Path f) throws IOException {
-        if (WITHOUT_C2 && !opensslMissing && Files.size(f) >= NATIVE_FROM) {
+        if (opensslTakes(f)) {
             try {
                 String h = byOpenssl("openssl", f);
                 if (h != null) {
@@ -54,8 +54,7 @@ final class FileHash {
      * them), so a name with a line break or a backslash in it, which openssl would escape, is hashed alone.
      */
     static String[] sha256Both(Path a, Path b) throws IOException {
-        if (WITHOUT_C2 && !opensslMissing && Files.size(a) >= NATIVE_FROM && Files.size(b) >= NATIVE_FROM
-                && plainName(a) && plainName(b)) {
+        if (opensslTakes(a) && opensslTakes(b) && plainName(a) && plainName(b)) {
             try {
                 String[] h = byOpenssl("openssl", a, b);
                 if (h != null) {
@@ -66,6 +65,11 @@ final class FileHash {
             }
         }
         return new String[] {sha256(a), sha256(b)};
+    }
+
+    /** Whether openssl hashes {@code f}: a JVM without C2, an openssl found so far, a file of {@value #NATIVE_FROM} bytes or more. */
+    private static boolean opensslTakes(Path f) throws IOException {
+        return WITHOUT_C2 && !opensslMissing && Files.size(f) >= NATIVE_FROM;
     }
 
     private static boolean plainName(Path f) {
@@ -80,29 +84,16 @@ final class FileHash {
      * @throws IOException the command cannot be started
      */
     static String[] byOpenssl(String command, Path a, Path b) throws IOException {
-        Process p = new ProcessBuilder(List.of(command, "dgst", "-sha256", "-r", a.toString(), b.toString()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (InputStream out = p.getInputStream()) {
-            // two lines, each a hash and a name the system took as a path: they fit the pipe, so waiting
-            // first cannot block openssl (and the minute holds for an openssl that never ends)
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return null;
-            }
-            byte[] answer = out.readNBytes(64 * 1024);
-            String[] lines = new String(answer, StandardCharsets.UTF_8).split("\n", -1);
-            if (lines.length != 3 || !lines[2].isEmpty()) {
-                return null;
-            }
-            String ha = hashOf(lines[0], a);
-            String hb = hashOf(lines[1], b);
-            return ha == null || hb == null ? null : new String[] {ha, hb};
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // two lines, each a hash and a name the system took as a path: they fit the pipe
+        String answer = answer(List.of(command, "dgst", "-sha256", "-r", a.toString(), b.toString()),
+                ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        String[] lines = answer == null ? new String[0] : answer.split("\n", -1);
+        if (lines.length != 3 || !lines[2].isEmpty()) {
             return null;
-        } finally {
-            p.destroyForcibly();
         }
+        String ha = hashOf(lines[0], a);
+        String hb = hashOf(lines[1], b);
+        return ha == null || hb == null ? null : new String[] {ha, hb};
     }
 
     /** The hash of a line {@code <hash> *<file>} that names {@code f}, else null. */
@@ -132,16 +123,26 @@ final class FileHash {
      * @throws IOException the command cannot be started
      */
     static String byOpenssl(String command, Path f) throws IOException {
-        Process p = new ProcessBuilder(List.of(command, "dgst", "-sha256", "-r"))
-                .redirectInput(f.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // the answer is one short line: it fits the pipe
+        String answer = answer(List.of(command, "dgst", "-sha256", "-r"), ProcessBuilder.Redirect.from(f.toFile()));
+        String h = answer == null || answer.length() < 64 ? "" : answer.substring(0, 64);
+        return HASH.matcher(h).matches() ? h : null;
+    }
+
+    /**
+     * What {@code command} prints (its first 64 KiB) once it has ended well, or null when it fails or does
+     * not end within a minute. Its answer must fit the pipe: it is waited for first, so that the minute
+     * holds for a command that never ends.
+     *
+     * @throws IOException the command cannot be started
+     */
+    private static String answer(List<String> command, ProcessBuilder.Redirect input) throws IOException {
+        Process p = new ProcessBuilder(command).redirectInput(input).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (InputStream out = p.getInputStream()) {
-            // the answer is one short line: it fits the pipe, so waiting first cannot block openssl
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;
             }
-            String answer = new String(out.readNBytes(200), StandardCharsets.US_ASCII);
-            String h = answer.length() < 64 ? "" : answer.substring(0, 64);
-            return HASH.matcher(h).matches() ? h : null;
+            return new String(out.readNBytes(64 * 1024), StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
