@@ -25,8 +25,9 @@ class WorkAreaTest {
         Process plain = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", dir.resolve("video.f0.mp4").toString()).start();
         Process other = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", "file:" + beside.resolve("video.temp.mp4")).start();
         try {
-            Fixture.await("the processes to show their arguments", 10_000, () -> orphan.info().arguments().isPresent()
-                    && plain.info().arguments().isPresent() && other.info().arguments().isPresent());
+            // python itself, not a launcher on the way to it (a pyenv shim execs a shell, then pyenv, then python)
+            Fixture.await("the processes to be python, with their arguments", 10_000,
+                    () -> isPython(orphan) && isPython(plain) && isPython(other));
 
             WorkArea.stopProcessesUsing(dir);
 
@@ -38,5 +39,9 @@ class WorkAreaTest {
             plain.destroyForcibly();
             other.destroyForcibly();
         }
+    }
+
+    private static boolean isPython(Process p) {
+        return p.info().arguments().map(a -> a.length > 0 && a[0].equals("-c")).orElse(false);
     }
 }
