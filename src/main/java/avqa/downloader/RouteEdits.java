@@ -26,24 +26,117 @@ final class RouteEdits {
     static final String PACING_FILE = "06-pace-requests.yaml";
 
     /**
-     * From now on an edited pacing file replaces its routes within {@link ReloadShutdown#RELOAD_WAIT_MILLIS} (another
-     * route file's routes hold downloads, and Camel waits for them as it always does), and an edit that
-     * cannot be loaded is one WARN line of ours.
+     * From now on an edited pacing file replaces its routes within {@link ReloadShutdown#RELOAD_WAIT_MILLIS},
+     * and an edit that cannot be loaded is one WARN line of ours. Every other route file holds the videos in
+     * hand (a download, the run's split, its record), and replacing its routes under them would stop them
+     * mid-way: Camel waits 45 s for them, callers meanwhile find no route, and then it stops them by force.
+     * So such an edit is taken only when no run goes: in a service ({@code service}), as soon as the
+     * scheduled run going ends (at once between runs); in a run of its own, at its next start. The log says
+     * so, once per file. A file this process did not load ({@code excluded}: the schedule's in a run of its
+     * own, the cluster's on one host) is left alone: its routes have no place here.
      */
-    static void watch(CamelContext camel) {
+    static void watch(CamelContext camel, RunControl run, boolean service, String excluded) {
         RouteWatcherReloadStrategy watcher = camel.hasService(RouteWatcherReloadStrategy.class);
         if (watcher == null || watcher.getResourceReload() == null) {
             return;
         }
         ResourceReload reload = watcher.getResourceReload();
         boolean shortWait = camel.getShutdownStrategy() instanceof ReloadShutdown;
+        Deferred deferred = new Deferred(reload, run, service);
+        if (service) {
+            run.onRunEnded(deferred::takeWhenIdle);
+        }
+        java.util.List<String> notLoaded = excluded == null || excluded.isBlank() ? java.util.List.of()
+                : java.util.Arrays.stream(excluded.split(",")).map(p -> p.substring(p.lastIndexOf('/') + 1)).toList();
         watcher.setResourceReload((name, resource) -> {
-            if (shortWait && name != null && name.endsWith(PACING_FILE)) {
-                ReloadShutdown.duringReload(() -> onReload(reload, name, resource));
-            } else {
+            if (name == null) {
                 onReload(reload, name, resource);
+            } else if (notLoaded.stream().anyMatch(n -> name.equals(n) || name.endsWith("/" + n))) {
+                LOG.info("Route file {} was edited; this process does not use it, so it is left as it is", shown(name));
+            } else if (name.endsWith(PACING_FILE)) {
+                if (shortWait) {
+                    ReloadShutdown.duringReload(() -> onReload(reload, name, resource));
+                } else {
+                    onReload(reload, name, resource);
+                }
+            } else {
+                deferred.edited(name, resource);
             }
         });
+    }
+
+    /** The edits of route files other than the pacing file, kept until no run goes. */
+    private static final class Deferred {
+
+        private final ResourceReload reload;
+        private final RunControl run;
+        private final boolean service;
+        /** By file, the last edit of each: its resource reads the file as it is when it is taken. */
+        private final java.util.Map<String, org.apache.camel.spi.Resource> waiting = new java.util.LinkedHashMap<>();
+
+        Deferred(ResourceReload reload, RunControl run, boolean service) {
+            this.reload = reload;
+            this.run = run;
+            this.service = service;
+        }
+
+        void edited(String name, org.apache.camel.spi.Resource resource) throws Exception {
+            if (service && run.tryStartRun()) {
+                // between runs: nothing in hand, and no run starts until the routes are replaced
+                try {
+                    onReload(reload, name, resource);
+                } finally {
+                    run.runEnded();
+                }
+                return;
+            }
+            boolean first;
+            synchronized (waiting) {
+                first = waiting.put(String.valueOf(name), resource) == null;
+            }
+            if (first) {
+                LOG.warn("Route file {} was edited while a run goes: its routes hold the videos in hand, so the edit "
+                        + "is taken {}; only {} is replaced while a run goes", shown(String.valueOf(name)),
+                        service ? "once this run ends" : "at the next start (stop with Ctrl-C and start again to take "
+                                + "it now: nothing done is lost)", PACING_FILE);
+            }
+        }
+
+        /** After a service's run: the edits kept meanwhile, on a thread of their own (the run's own exchange is ending). */
+        void takeWhenIdle() {
+            synchronized (waiting) {
+                if (waiting.isEmpty()) {
+                    return;
+                }
+            }
+            Thread t = new Thread(this::takeNow, "avqa-route-edits");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void takeNow() {
+            java.util.Map<String, org.apache.camel.spi.Resource> edits;
+            if (!run.tryStartRun()) {
+                // a run started meanwhile (or the service stops): its end takes them
+                return;
+            }
+            try {
+                synchronized (waiting) {
+                    edits = new java.util.LinkedHashMap<>(waiting);
+                    waiting.clear();
+                }
+                for (java.util.Map.Entry<String, org.apache.camel.spi.Resource> e : edits.entrySet()) {
+                    LOG.info("Route file {}: taking the edit made during the run", shown(e.getKey()));
+                    try {
+                        onReload(reload, e.getKey(), e.getValue());
+                    } catch (Exception notTaken) {
+                        // said by onReload in one line; the routes loaded before keep running
+                    }
+                }
+            } finally {
+                run.runEnded();
+            }
+        }
     }
 
     private static void onReload(ResourceReload reload, String name, org.apache.camel.spi.Resource resource)

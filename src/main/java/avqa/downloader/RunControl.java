@@ -18,6 +18,7 @@ public final class RunControl {
     private final java.util.concurrent.Semaphore oneRun = new java.util.concurrent.Semaphore(1);
     private final TurnWaits turns = new TurnWaits();
     private final java.util.List<Runnable> onStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Runnable> onRunEnded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Stops the run for {@code reason}; the first reason wins. */
     public void stop(String reason) {
@@ -97,6 +98,12 @@ public final class RunControl {
 
     public void runEnded() {
         oneRun.release();
+        onRunEnded.forEach(Runnable::run);
+    }
+
+    /** Something to do each time a run (or anything else that held the right to run) has ended. */
+    public void onRunEnded(Runnable action) {
+        onRunEnded.add(action);
     }
 
     /** Waits until no run is going, up to {@code millis}. */

@@ -47,7 +47,7 @@ final class RunModes {
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             main.start();
-            RouteEdits.watch(main.getCamelContext());
+            RouteEdits.watch(main.getCamelContext(), run, scheduled, main.configure().getRoutesExcludePattern());
             ProducerTemplate template = main.getCamelContext().createProducerTemplate();
             if (cli.has("--dry-run")) {
                 System.out.print(template.requestBody("direct:dry-run", null, String.class));

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,13 +56,7 @@ class ServiceTest extends LoopbackServerTest {
     @Test
     void editingTheThrottleOfARunningProcessChangesTheStartRateWithoutRepeatingAVideo(@TempDir Path tmp)
             throws Exception {
-        Path routes = tmp.resolve("routes");
-        Files.createDirectories(routes);
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
         List<String> ids = serveClips("reload", 8);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
@@ -108,6 +101,97 @@ class ServiceTest extends LoopbackServerTest {
         } finally {
             run.destroyForcibly();
         }
+    }
+
+    @Test
+    void editingTheDownloadRoutesDuringARunIsTakenAtTheNextStartAndTheRunGoesOnUntouched(@TempDir Path tmp)
+            throws Exception {
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
+        List<String> ids = serveClips("edit07", 4);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--workers", "2"));
+        Path log = tmp.resolve("run.log");
+        // a download in hand while the file is edited: answered once the edit was said to wait
+        server.holdUntil(ids.get(1), () -> deferredEditReported(read(log), "07-download-video.yaml"), 20_000);
+        Process run = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), log);
+        try {
+            Fixture.await("the held video to be asked for", 60_000, () -> !server.hits(ids.get(1)).isEmpty());
+            Path download = routes.resolve("07-download-video.yaml");
+            Files.writeString(download, Files.readString(download) + "\n# edited while a run goes\n");
+            Fixture.await("the edit to be said to wait for the next start", 15_000,
+                    () -> deferredEditReported(read(log), "07-download-video.yaml"));
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the run finished");
+            assertEquals(0, run.exitValue(), read(log));
+            assertTrue(!server.heldInVain(ids.get(1)), read(log));
+            assertTrue(read(log).contains("is taken at the next start"), read(log));
+            assertTrue(!read(log).contains("Routes reloaded"), "nothing of 07 was replaced under the run: " + read(log));
+            for (String id : ids) {
+                assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+                // one attempt is two requests: yt-dlp looks at the URL, then downloads it
+                assertEquals(2, server.hits(id).size(), id + " was fetched once: " + server.hits(id));
+            }
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aServiceTakesAnEditOfItsRoutesOnceTheScheduledRunGoingEnds(@TempDir Path tmp) throws Exception {
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
+        List<String> ids = serveClips("edit11", 3);
+        server.failAlways(ids.get(2), MediaServer.Fault.SERVER_ERROR);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--schedule", "--cron", "*/2 * * * * ?", "--workers", "1", "--retry-attempts", "1"));
+        Path log = tmp.resolve("service.log");
+        server.holdUntil(ids.get(1), () -> deferredEditReported(read(log), "11-record.yaml"), 20_000);
+        // one video per yt-dlp start: the failing video fails alone
+        Process service = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString(), "AVQA_DOWNLOAD_BATCH", "1"), log);
+        try {
+            Fixture.await("the held video to be asked for", 60_000, () -> !server.hits(ids.get(1)).isEmpty());
+            Path record = routes.resolve("11-record.yaml");
+            String yaml = Files.readString(record);
+            String edited = yaml.replace("message: \"Complete: ${variable.job.id()}\"",
+                    "message: \"Complete (edited): ${variable.job.id()}\"");
+            assertTrue(!edited.equals(yaml), "the line the test edits is there");
+            Files.writeString(record, edited);
+            Fixture.await("the edit to be said to wait for the run", 15_000,
+                    () -> deferredEditReported(read(log), "11-record.yaml"));
+            Fixture.await("the first run to end", 60_000, () -> read(log).contains("Run finished"));
+            // the run going when the file was edited kept its routes to the end
+            assertTrue(read(log).contains("Complete: " + ids.get(1)), read(log));
+            assertTrue(read(log).contains("is taken once this run ends"), read(log));
+            Fixture.await("the edit to be taken after the run", 20_000, () -> read(log).contains("Routes reloaded"));
+            // a route file this process does not load (the cluster's) is not loaded by an edit either
+            Path cluster = routes.resolve("60-cluster.yaml");
+            Files.writeString(cluster, Files.readString(cluster) + "\n# edited\n");
+            Fixture.await("the edit of an unused file to be left", 15_000,
+                    () -> read(log).contains("60-cluster.yaml was edited; this process does not use it"));
+
+            server.failAlways(ids.get(2), null);
+            Fixture.await("a later run to complete the failed video with the edited routes", 30_000,
+                    () -> read(log).contains("Complete (edited): " + ids.get(2)));
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), read(log));
+        assertTrue(!server.heldInVain(ids.get(1)), read(log));
+        assertEquals(1, count(read(log), "Routes reloaded summary"), read(log));
+        for (String id : ids.subList(0, 2)) {
+            assertEquals(2, server.hits(id).size(), id + " was fetched once: " + server.hits(id));
+        }
+    }
+
+    /** The one line that says an edit of {@code file} waits until no run goes. */
+    static boolean deferredEditReported(String log, String file) {
+        return log.lines().anyMatch(l -> l.contains("WARN") && l.contains("Route file ") && l.contains(file)
+                && l.contains("was edited while a run goes"));
     }
 
     /** The one line that says an edit of the pacing file could not be taken. */
