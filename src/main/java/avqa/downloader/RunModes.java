@@ -47,7 +47,8 @@ final class RunModes {
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             main.start();
-            RouteEdits.watch(main.getCamelContext(), run, scheduled, main.configure().getRoutesExcludePattern());
+            // a cluster worker's downloads come from the queue, not from a scheduled run: for it a run always goes
+            RouteEdits.watch(main.getCamelContext(), run, scheduled && !worker, main.configure().getRoutesExcludePattern());
             ProducerTemplate template = main.getCamelContext().createProducerTemplate();
             if (cli.has("--dry-run")) {
                 System.out.print(template.requestBody("direct:dry-run", null, String.class));

@@ -142,12 +142,7 @@ class ServiceTest extends LoopbackServerTest {
     void aServiceTakesAnEditOfItsRoutesOnceTheScheduledRunGoingEnds(@TempDir Path tmp) throws Exception {
         Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
         List<String> ids = serveClips("edit11", 3);
-        server.failAlways(ids.get(2), MediaServer.Fault.SERVER_ERROR);
-        Path meta = tmp.resolve("meta");
-        Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
-        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
-        args.addAll(List.of("--schedule", "--cron", "*/2 * * * * ?", "--workers", "1", "--retry-attempts", "1"));
+        List<String> args = serviceWhoseLastVideoFails(tmp, ids);
         Path log = tmp.resolve("service.log");
         server.holdUntil(ids.get(1), () -> deferredEditReported(read(log), "11-record.yaml"), 20_000);
         // one video per yt-dlp start: the failing video fails alone
@@ -186,6 +181,56 @@ class ServiceTest extends LoopbackServerTest {
         for (String id : ids.subList(0, 2)) {
             assertEquals(2, server.hits(id).size(), id + " was fetched once: " + server.hits(id));
         }
+    }
+
+    @Test
+    void aBrokenEditRefusedBetweenRunsIsNotTakenUnderARunWithTheNextEditOfThePacing(@TempDir Path tmp) throws Exception {
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
+        List<String> ids = serveClips("replay", 2);
+        List<String> args = serviceWhoseLastVideoFails(tmp, ids);
+        Path log = tmp.resolve("service.log");
+        Process service = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString(), "AVQA_DOWNLOAD_BATCH", "1"), log);
+        try {
+            Fixture.await("the first run to end", 60_000, () -> read(log).contains("Run finished"));
+            Path record = routes.resolve("11-record.yaml");
+            String yaml = Files.readString(record);
+            // between runs an edit is taken at once: this one cannot be
+            Files.writeString(record, yaml + "\n- route: [broken\n");
+            Fixture.await("the broken edit to be refused", 30_000, () -> read(log).lines()
+                    .anyMatch(l -> l.contains("11-record.yaml") && l.contains("The edit was not taken")));
+            // a later run: the failed video answers now, held at the server until the edits below are made
+            java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+            int before = server.hits(ids.get(1)).size();
+            server.holdUntil(ids.get(1), release::get, 30_000);
+            server.failAlways(ids.get(1), null);
+            Fixture.await("the held video to be asked for", 60_000, () -> server.hits(ids.get(1)).size() > before);
+            Files.writeString(record, yaml.replace("message: \"Complete: ${variable.job.id()}\"",
+                    "message: \"Complete (edited): ${variable.job.id()}\""));
+            Fixture.await("the mended edit to wait for the run", 15_000, () -> deferredEditReported(read(log), "11-record.yaml"));
+            int reloads = count(read(log), "Routes reloaded summary");
+            Path pace = routes.resolve("06-pace-requests.yaml");
+            Files.writeString(pace, Files.readString(pace) + "\n# edited while a run goes\n");
+            Fixture.await("the pacing to be replaced", 20_000, () -> count(read(log), "Routes reloaded summary") > reloads);
+            release.set(true);
+            Fixture.await("the held video to be recorded", 30_000, () -> read(log).contains("Complete: " + ids.get(1)) || read(log).contains("Complete (edited): " + ids.get(1)));
+            // the record routes the run began with recorded it: the mended file waited for the run's end
+            assertTrue(read(log).contains("Complete: " + ids.get(1)), read(log));
+            assertTrue(!read(log).contains("Complete (edited): " + ids.get(1)), read(log));
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), read(log));
+    }
+
+    /** A service's arguments, a run every 2 s, one worker; its last video fails (transient) until the test says. */
+    static List<String> serviceWhoseLastVideoFails(Path tmp, List<String> ids) throws Exception {
+        server.failAlways(ids.get(ids.size() - 1), MediaServer.Fault.SERVER_ERROR);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(tmp.resolve("data"), meta, server.urlTemplate());
+        args.addAll(List.of("--schedule", "--cron", "*/2 * * * * ?", "--workers", "1", "--retry-attempts", "1"));
+        return args;
     }
 
     /** The one line that says an edit of {@code file} waits until no run goes. */
