@@ -84,7 +84,8 @@ public final class Coverage {
                     notDone.merge(c == null ? "pending" : c, 1, Integer::sum);
                 }
             }
-            t.append(String.format("  %-36s %6d, complete %6d%s%n", group + ":", ids.size(), ok,
+            // an archive's group is named by its file, whose name may hold a line break: one line each, escaped
+            t.append(String.format("  %-36s %6d, complete %6d%s%n", Redact.text(group, 200) + ":", ids.size(), ok,
                     notDone.isEmpty() ? "" : "; not complete: " + notDone));
         });
         if (framesMade != null) {
