@@ -12,6 +12,7 @@ import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 
 /**
@@ -90,11 +91,13 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                 String kind = e instanceof TarArchiveEntry t ? notAFile(t) : null;
                 if (kind == null) {
                     // the splitter closes each body; the archive goes on to the next entry
-                    m.setBody(new FilterInputStream(archive) {
+                    InputStream body = new FilterInputStream(archive) {
                         @Override
                         public void close() {
                         }
-                    });
+                    };
+                    // a zip's entry is checked against its CRC-32, known at its end (from its data descriptor)
+                    m.setBody(e instanceof ZipArchiveEntry z ? EntryChecksum.checked(body, z::getCrc) : body);
                 } else {
                     m.setHeader(KIND, kind);
                     m.setBody(InputStream.nullInputStream());

@@ -80,7 +80,7 @@ final class ZipEntries implements ArchiveEntries.Open {
         // an entry this zip reader cannot read (encrypted, or packed with a method it lacks) fails alone, when read
         InputStream body;
         try {
-            body = zip.canReadEntryData(e) ? zip.getInputStream(e) : unreadable("it is encrypted or packed with a "
+            body = zip.canReadEntryData(e) ? EntryChecksum.checked(zip.getInputStream(e), e::getCrc) : unreadable("it is encrypted or packed with a "
                     + "method this tool does not read (" + Redact.text(String.valueOf(e.getMethod()), 20) + ")");
         } catch (IOException failed) {
             body = unreadable(failed.getMessage() == null ? "it cannot be read" : failed.getMessage());

@@ -163,6 +163,55 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertEquals("invalid-output", Fixture.readJson(data.resolve("failed/00000008.json")).get("category").asText());
     }
 
+    /**
+     * A zip entry whose bytes were damaged after it was packed (8 bytes of its picture changed, stored as
+     * they are): every packet is still there, so only the archive's CRC-32 tells. It fails alone, as
+     * damaged, whether the zip is read by its central directory or, cut before it, from its start.
+     */
+    @Test
+    void aZipEntryWhoseBytesDoNotMatchItsChecksumFailsAloneHoweverTheZipIsRead(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        List<String> ids = List.of("00000011", "00000012", "00000013");
+        Path full = tmp.resolve("full.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(full))) {
+            for (String id : ids) {
+                ZipEntry e = new ZipEntry(id + ".mp4");
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(whole.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(whole);
+                e.setCrc(crc.getValue());
+                z.putNextEntry(e);
+                z.write(whole);
+            }
+        }
+        byte[] bytes = Files.readAllBytes(full);
+        int second = indexOf(Arrays.copyOfRange(bytes, 4, bytes.length), new byte[] {'P', 'K', 3, 4}) + 4;
+        int middle = second + 30 + "00000012.mp4".length() + whole.length / 2;
+        for (int i = 0; i < 8; i++) {
+            bytes[middle + i] ^= (byte) 0x5a;
+        }
+        Path damaged = tmp.resolve("damaged.zip");
+        Files.write(damaged, bytes);
+        Path cut = tmp.resolve("cut.zip");
+        Files.write(cut, Arrays.copyOf(bytes, indexOf(bytes, new byte[] {'P', 'K', 1, 2})));
+        for (Path zip : List.of(damaged, cut)) {
+            Path meta = tmp.resolve("meta-" + zip.getFileName());
+            Path data = tmp.resolve("data-" + zip.getFileName());
+            Fixture.annotations(meta, "test", ids);
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", zip.toString()));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), zip + ": " + outcome.stderr());
+            assertEquals(List.of("00000011.mp4", "00000013.mp4"), PipelineTest.listNames(data.resolve("videos")), zip.toString());
+            var record = Fixture.readJson(data.resolve("failed/00000012.json"));
+            assertEquals("invalid-output", record.get("category").asText(), zip + ": " + record);
+            assertTrue(record.toString().contains("do not match the checksum the archive gives"), zip + ": " + record);
+        }
+    }
+
     static int indexOf(byte[] in, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= in.length; i++) {
