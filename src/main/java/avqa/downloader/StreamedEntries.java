@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -33,24 +34,28 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
 
     private final Exchange exchange;
     private final ArchiveInputStream<? extends ArchiveEntry> archive;
+    /** The bytes the archive reader reads: bsdtar's output, a gzip's, the file's own. */
+    private final InputStream raw;
     private final RunControl run;
     private Message ahead;
     private boolean inHand;
     private boolean done;
 
-    private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, RunControl run) {
+    private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, InputStream raw,
+                            RunControl run) {
         this.exchange = exchange;
         this.archive = archive;
+        this.raw = raw;
         this.run = run;
     }
 
     static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), run);
+        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run);
     }
 
     /** A zip read from its start: its entries' kinds are in its central directory only, so all count as files. */
     static StreamedEntries zip(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true), run);
+        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true), stream, run);
     }
 
     @Override
@@ -104,6 +109,10 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                 }
                 return m;
             }
+            // the reader stops at the format's own end; what is behind it is read to its end too: bsdtar's
+            // exit (a 7z cut short, an encrypted RAR: it ends its output well formed, then fails) and a
+            // gzip's checksum are known only there
+            raw.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);

@@ -212,6 +212,36 @@ class HostileArchiveTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A 7z cut short: bsdtar, which reads it, ends its tar output as a tar ends and then fails. Its failure
+     * is said in one line (bsdtar's words), not passed over as an archive that held no planned video.
+     */
+    @Test
+    void aSevenZipThatBsdtarCannotReadIsSaidToBeDamagedNotEmpty(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        List<String> ids = List.of("00000021", "00000022", "00000023");
+        Path source = ArchiveMaker.folder(tmp, "videos", Map.of(ids.get(0) + ".mp4", clip, ids.get(1) + ".mp4", clip,
+                ids.get(2) + ".mp4", clip));
+        Path whole = tmp.resolve("whole.7z");
+        ArchiveMaker.sevenZip(source, whole, "-mx0");
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = tmp.resolve("cut.7z");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length * 55 / 100));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        // a source that answers nothing: the videos fail at once where the archive did not give them
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        args.addAll(List.of("--import-archive", cut.toString(), "--retry-attempts", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.lines().anyMatch(l -> l.contains("The archive " + cut) && l.contains("could not be read to its end")
+                && l.contains("bsdtar could not read cut.7z")), log);
+        assertEquals(1, outcome.exit(), outcome.stderr());
+    }
+
     static int indexOf(byte[] in, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= in.length; i++) {
