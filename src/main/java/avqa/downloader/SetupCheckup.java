@@ -274,6 +274,13 @@ final class SetupCheckup {
             if (r.statusCode() >= 400 && r.statusCode() != 405) {
                 return new Answer(url + " answered HTTP " + r.statusCode(), -1);
             }
+            if (r.statusCode() >= 300 && r.statusCode() < 400) {
+                // the client stops at a redirect it does not follow: to a place that is not http(s) (the run
+                // refuses it), or one hop too many (a loop)
+                String to = r.headers().firstValue("Location").map(Redact::url).orElse("nowhere (no Location)");
+                return new Answer(url + " redirects to " + to + ", which the run does not follow (not http(s), or "
+                        + "redirects without end)", -1);
+            }
             // a length of 0 is no length: a share host's HEAD may say so of a file it sends all the same
             long length = r.statusCode() < 300 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
             // nor is a page's (a share link's download page, such as Google Drive's for a large file)
@@ -301,13 +308,18 @@ final class SetupCheckup {
             return "the connection was refused or could not be made";
         }
         if (causedBy(e, javax.net.ssl.SSLException.class)) {
-            return "the secure connection (TLS) failed: " + ClusterConnections.rootMessage(e);
+            return "the secure connection (TLS) failed: " + shown(ClusterConnections.rootMessage(e));
         }
         if (e instanceof IllegalArgumentException) {
             return "not a valid URL";
         }
         String message = ClusterConnections.rootMessage(e);
-        return message == null || message.isBlank() || message.equals("null") ? "the connection failed" : message;
+        return message == null || message.isBlank() || message.equals("null") ? "the connection failed" : shown(message);
+    }
+
+    /** A message that may quote the server (a header it sent): its secrets masked, its control characters shown. */
+    private static String shown(String message) {
+        return Redact.text(Redact.secrets(message), 300);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {

@@ -72,17 +72,18 @@ public final class VideoIdRules {
             throw new BadInputException("--source-url-template is empty");
         }
         if (!template.contains("{id}")) {
-            throw new BadInputException("--source-url-template must contain {id}: " + template);
+            throw new BadInputException("--source-url-template must contain {id}: " + Redact.url(template));
         }
         URI uri;
         try {
             uri = new URI(template.replace("{id}", "x"));
         } catch (URISyntaxException e) {
-            throw new BadInputException("--source-url-template is not a URL: " + template);
+            throw new BadInputException("--source-url-template is not a URL: " + Redact.url(template));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new BadInputException("--source-url-template must be an http(s) URL with a host: " + template);
+            throw new BadInputException("--source-url-template must be an http(s) URL with a host: "
+                    + Redact.url(template));
         }
         return template;
     }

@@ -46,4 +46,13 @@ class SettingsTest {
         assertEquals("", s.asMap().get("avqa.db.user"));
         assertEquals("s3cret", s.get("avqa.db.password"));
     }
+
+    @Test
+    void anAnnotationUrlWhosePasswordHoldsAnAtIsRefusedWithoutShowingIt(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> Settings.resolve(
+                Map.of("avqa.metadata.base-url", "http://bob:se@cret99@127.0.0.1:8801/ok"), tmp.resolve("none.properties"),
+                new Properties(), Map.of()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("%40"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("cret99"), e.getMessage());
+    }
 }

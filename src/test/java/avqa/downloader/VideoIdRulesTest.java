@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +30,20 @@ class VideoIdRulesTest {
         } else {
             assertEquals(null, t.url());
         }
+    }
+
+    @Test
+    void aTemplateRefusedIsShownWithoutItsPasswordOrItsControlCharacters() {
+        for (String template : List.of("http://bob:hunter2@127.0.0.1:8801/x.mp4\n\u001b[31m",
+                "ftp://bob:hunter2@127.0.0.1/{id}.mp4", "http://bob:hunter2@host/{id} x\u001b.mp4")) {
+            BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
+                    () -> VideoIdRules.checkTemplate(template));
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+            assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+        }
+        // a password typed with an @ of its own is masked whole, wherever a URL is shown
+        assertEquals("http://***@127.0.0.1:8801/ok", Redact.url("http://bob:se@cret99@127.0.0.1:8801/ok"));
+        assertEquals("see http://***@h/a?b=c@d", Redact.secrets("see http://u:p@ss@h/a?b=c@d"));
     }
 
     @Test

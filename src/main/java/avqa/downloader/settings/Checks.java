@@ -47,8 +47,17 @@ final class Checks {
             return null;
         }
         String scheme = v.contains(":") ? v.substring(0, v.indexOf(':')) : "";
-        return List.of("http", "https", "file").contains(scheme) && !v.contains("${") && !v.contains("'")
-                && !v.contains("{{") ? null : "an http(s):// or file: URL";
+        boolean ok = List.of("http", "https", "file").contains(scheme) && !v.contains("${") && !v.contains("'")
+                && !v.contains("{{");
+        if (ok && !scheme.equals("file")) {
+            try {
+                // a password holding an @ of its own leaves no host a client can read
+                ok = new URI(v).getHost() != null;
+            } catch (Exception e) {
+                ok = false;
+            }
+        }
+        return ok ? null : "an http(s):// or file: URL (in a user:password@, write @ : / as %40 %3A %2F)";
     };
 
     static final Setting.Check BROKER_URL = v -> v.isEmpty() || v.matches("(tcp|ssl|nio|failover):[^\\s'{}$]+") ? null
