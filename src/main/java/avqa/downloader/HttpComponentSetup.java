@@ -8,6 +8,7 @@ import javax.net.ssl.HostnameVerifier;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
@@ -31,6 +32,8 @@ import org.apache.hc.core5.util.Timeout;
  * <li>Its TLS is made when the first https connection needs it rather than when the routes start: Java's
  * TLS context (the trust store's certificates parsed) costs a few hundred milliseconds of every start,
  * and a run from a plain-http mirror, or from files, never uses it.</li>
+ * <li>A pooled connection is checked before each use (a host may close it after its answer without
+ * saying so).</li>
  * <li>The head of an answer is limited: a line of it (the status line, a header) to {@value #MAX_LINE}
  * characters, and {@value #MAX_HEADERS} headers. HttpClient's own default is no limit, so a host that
  * sends one endless header line had the client hold it all until the JVM ran out of memory, and the
@@ -50,6 +53,12 @@ public final class HttpComponentSetup extends HttpComponent {
                 PoolConcurrencyPolicy.STRICT, TimeValue.ofMilliseconds(getConnectionTimeToLive()),
                 ManagedHttpClientConnectionFactory.builder().http1Config(Http1Config.custom()
                         .setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build());
+        // a pooled connection is looked at before it is used again, however soon: a host that closes each
+        // connection after its answer without saying so (no "Connection: close") left the next video's
+        // request on a dead socket, where it failed without reaching the host (HttpClient looks only after
+        // 2 s idle, and would then repeat the request by itself, which this tool turns off)
+        manager.setDefaultConnectionConfig(ConnectionConfig.custom().setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
+                .build());
         int total = maxTotalConnections == 0 ? getMaxTotalConnections() : maxTotalConnections;
         if (total > 0) {
             manager.setMaxTotal(total);

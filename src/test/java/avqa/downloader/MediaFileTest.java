@@ -54,6 +54,54 @@ class MediaFileTest extends LoopbackServerTest {
      * video to the other worker and fetch the second itself, the plan's order being the annotations':
      * the other worker, done, then waited for it, here until the server gave up holding it.)
      */
+    /**
+     * A host that closes each connection right after its answer, without "Connection: close" (a raw
+     * server here; some mirrors and proxies do it): the next video's request must not go out on the dead
+     * pooled connection, where it fails without reaching the host. One worker, no pause: each video is
+     * fetched once, at its first attempt.
+     */
+    @Test
+    void aHostThatClosesEachConnectionSilentlyCostsNoVideoAnAttempt(@TempDir Path tmp) throws Exception {
+        byte[] video = Files.readAllBytes(clip);
+        java.util.List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (java.net.ServerSocket host = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!host.isClosed()) {
+                    try (java.net.Socket s = host.accept()) {
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                        String first = in.readLine();
+                        for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                            // the request's headers
+                        }
+                        asked.add(first);
+                        java.io.OutputStream out = s.getOutputStream();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + video.length
+                                + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                        out.write(video);
+                        out.flush();
+                    } catch (java.io.IOException closed) {
+                        // the test ended
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            List<String> ids = List.of("closing01", "closing02", "closing03", "closing04");
+            Path meta = tmp.resolve("meta");
+            Path data = tmp.resolve("data");
+            Fixture.annotations(meta, "test", ids);
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:" + host.getLocalPort() + "/v/{id}.mp4");
+            args.addAll(List.of("--workers", "1", "--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr() + Files.readString(data.resolve("avqa_download.log")));
+            assertEquals(4, PipelineTest.listNames(data.resolve("audio")).size());
+            assertEquals(4, asked.size(), "one request a video: " + asked);
+        }
+    }
+
     @Test
     void aFreeWorkerTakesTheNextVideoWhileAnotherVideoStillDownloads(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("freeworker", 6);
