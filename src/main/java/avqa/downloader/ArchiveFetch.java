@@ -397,8 +397,8 @@ public final class ArchiveFetch {
     }
 
     /**
-     * The first line of a file that is short text (at most 1 MiB, UTF-8 without control characters in its
-     * first 4 KiB), or null for anything else.
+     * The first line of a file that is short text (at most 1 MiB, UTF-8 with no NUL and few control
+     * characters besides a terminal's ESC in its first 4 KiB), or null for anything else.
      */
     static String textStart(Path file, long size) {
         if (size > (1 << 20) || size == 0) {
@@ -417,7 +417,11 @@ public final class ArchiveFetch {
             return null;
         }
         String text = chars.flip().toString();
-        if (text.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')) {
+        // a terminal's colours (ESC sequences) or a stray bell are still text; a NUL, or control characters
+        // in more than one character of a hundred, are not
+        long controls = text.chars().filter(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f'
+                && c != 0x1b).count();
+        if (text.indexOf('\0') >= 0 || controls * 100 > text.length()) {
             return null;
         }
         return text.replace("\uFEFF", "").lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");

@@ -578,6 +578,16 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("is text (\"Error: rate limit exceeded. Please try again in 15 minutes.\"), not a zip, "
                     + "tar, tar.gz, RAR or 7z archive; it is not kept, and a later attempt asks again"), log);
 
+            // the same in a terminal's colours: text all the same
+            host.serve("videos.rar", "Error: rate limit exceeded \u001b[31mslow down\u001b[0m, try again later\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), "t2");
+            Fixture.Outcome coloured = Fixture.run(args);
+
+            assertEquals(1, coloured.exit(), coloured.stderr());
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "coloured text never takes the archive's name");
+            log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("is text (\"Error: rate limit exceeded \\u001b[31mslow down"), log);
+
             host.serve("videos.rar", archive, "v1");
             assertEquals(0, Fixture.run(args).exit());
             for (String id : IDS) {
