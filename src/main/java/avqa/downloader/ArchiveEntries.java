@@ -71,6 +71,13 @@ public final class ArchiveEntries {
                     + "after it are not whole; what the volumes here hold is imported", first.getFileName(),
                     parts.get(parts.size() - 1).getFileName());
         }
+        String missing = ArchiveFormat.missingPart(parts);
+        if (missing != null) {
+            // the parts after the gap cannot be read on from those before it
+            LOG.warn("{}: the part {} is missing, though later parts are here; the videos in it and after it cannot be "
+                    + "read: put it beside the others and run again (what the parts before it hold is imported)",
+                    Redact.text(first.getFileName().toString(), 200), Redact.text(missing, 200));
+        }
         Open reading = switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);

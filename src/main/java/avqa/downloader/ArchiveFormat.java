@@ -133,6 +133,31 @@ public enum ArchiveFormat {
         return parts.size() > 1 ? parts : List.of(first);
     }
 
+    /**
+     * The part of a split archive (or RAR volume) missing between those here: the one after {@code parts}'
+     * last, when one of the next few after it is here (x.zip.00 and x.zip.02 without x.zip.01); null when
+     * the parts here follow on without a gap (a missing last part is told by the archive's end).
+     */
+    public static String missingPart(List<Path> parts) {
+        Path last = parts.get(parts.size() - 1);
+        String name = last.getFileName().toString();
+        Matcher volume = Pattern.compile("(?i)(.*\\.part)(\\d+)(\\.rar)$").matcher(name);
+        Matcher part = Pattern.compile("(.*\\.)(\\d+)$").matcher(name);
+        Matcher m = volume.matches() ? volume : part.matches() ? part : null;
+        if (m == null) {
+            return null;
+        }
+        int width = m.group(2).length();
+        int number = Integer.parseInt(m.group(2));
+        String suffix = m == volume ? m.group(3) : "";
+        for (int later = number + 2; later <= number + 20; later++) {
+            if (Files.isRegularFile(last.resolveSibling(m.group(1) + pad(later, width) + suffix))) {
+                return m.group(1) + pad(number + 1, width) + suffix;
+            }
+        }
+        return null;
+    }
+
     private static String pad(int i, int width) {
         char[] zeros = new char[Math.max(0, width - String.valueOf(i).length())];
         Arrays.fill(zeros, '0');

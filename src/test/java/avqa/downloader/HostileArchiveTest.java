@@ -242,6 +242,31 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertEquals(1, outcome.exit(), outcome.stderr());
     }
 
+    /** A zip split into byte-parts whose middle part is missing: said in one line, naming it; what comes before it is imported. */
+    @Test
+    void aSplitZipWithAMiddlePartMissingNamesThePart(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("00000031", "00000032", "00000033");
+        Path source = ArchiveMaker.folder(tmp, "videos", Map.of(ids.get(0) + ".mp4", clip, ids.get(1) + ".mp4", clip,
+                ids.get(2) + ".mp4", clip));
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        ArchiveMaker.zip(source, out.resolve("videos.zip"));
+        List<Path> parts = ArchiveMaker.split(out.resolve("videos.zip"), Files.size(clip) / 2);
+        assertTrue(parts.size() >= 5, "split into parts: " + parts);
+        Files.delete(parts.get(3));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        args.addAll(List.of("--import-archive", parts.get(0).toString(), "--retry-attempts", "1"));
+
+        Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("videos.zip.00: the part videos.zip.03 is missing, though later parts are here"), log);
+        assertTrue(Files.isRegularFile(data.resolve("videos/" + ids.get(0) + ".mp4")), log);
+    }
+
     static int indexOf(byte[] in, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= in.length; i++) {
