@@ -98,7 +98,8 @@ public final class ArchiveImport {
 
     /**
      * What to do with an entry: import it as the planned video its file name names; null (skip) for
-     * a folder, a file of another kind, a name that is not a planned video, or a video already complete.
+     * a folder, a file of another kind, a name that is not a planned video, a video already complete, or
+     * a video an earlier entry of the same name (in this archive or the one before) was imported as.
      */
     public VideoTask task(@Header("CamelFileName") String entry, @Header(StreamedEntries.KIND) String notAFile,
                           @Variable("archive") String archive) {
@@ -131,9 +132,18 @@ public final class ArchiveImport {
             return null;
         }
         if (inFlight.contains(id)) {
-            // an earlier entry of the same name is still being imported: the first one is the video
-            repeated.add(entry);
-            return null;
+            // an earlier entry of the same name is still being imported: the first one is the video, unless
+            // it fails (damaged), when this one is tried; the reading waits for its outcome (seconds)
+            try {
+                inFlight.awaitDealtWith(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            if (planner.isComplete(id) || run.isStopping()) {
+                repeated.add(entry);
+                return null;
+            }
         }
         matched.incrementAndGet();
         ledger.handled(id);
@@ -147,7 +157,7 @@ public final class ArchiveImport {
                 alreadyComplete.get());
         if (!repeated.isEmpty()) {
             List<String> shown = repeated.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
-            LOG.warn("{} entries of {} name a video an earlier entry of the same name was being imported as, and were "
+            LOG.warn("{} entries of {} name a video an earlier entry of the same name was imported as, and were "
                     + "left alone (for example {})", repeated.size(), name, shown);
         }
         if (!notFiles.isEmpty()) {

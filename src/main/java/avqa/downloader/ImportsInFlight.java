@@ -54,6 +54,16 @@ public final class ImportsInFlight {
     }
 
     /**
+     * Waits until the entry of this video handed to the workers is dealt with (at once if none is); a
+     * stop of the run ends the wait.
+     */
+    public synchronized void awaitDealtWith(String id) throws InterruptedException {
+        while (ids.contains(id) && !run.isStopping()) {
+            wait(250);
+        }
+    }
+
+    /**
      * Waits until every entry handed to the workers is dealt with. A stopping run waits too, for at most
      * {@link #STOP_WAIT_MILLIS} (the entries waiting their turn end at once, those under way at their
      * next step), so that nothing is cleared away under a worker still using it.

@@ -33,6 +33,8 @@ public final class RunCounters {
     // since the process started, across the runs of a scheduled service: the metrics, which only grow, read these
     private final Map<String, LongAdder> completeTotal = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failedTotal = new ConcurrentHashMap<>();
+    /** The videos failed in this run, with their category: one that is made complete later in the run is not failed. */
+    private final Map<String, String> failedIds = new ConcurrentHashMap<>();
     private final LongAdder skippedTotal = new LongAdder();
     private final LongAdder bytesTotal = new LongAdder();
 
@@ -59,6 +61,7 @@ public final class RunCounters {
             a.reset();
         }
         failed.clear();
+        failedIds.clear();
         made.clear();
         active = true;
     }
@@ -91,6 +94,11 @@ public final class RunCounters {
     }
 
     public void completed(@Variable("job") VideoJob job, @Variable("bytes") Long written) {
+        String failedBefore = failedIds.remove(job.id());
+        if (failedBefore != null) {
+            // failed earlier in this run, complete now (a damaged archive entry, then a good one of its name)
+            failed.computeIfAbsent(failedBefore, c -> new LongAdder()).decrement();
+        }
         String origin = job.origin();
         String how = origin.startsWith(Coverage.ARCHIVE) ? IMPORTED
                 : origin.equals("audio") || origin.equals("frames") ? AUDIO : DOWNLOADED;
@@ -104,10 +112,15 @@ public final class RunCounters {
 
     /** A video whose recorded permanent failure stands: counted as failed, not requested. */
     public void failedBefore() {
-        failed(VideoFailure.PERMANENT);
+        failed(VideoFailure.PERMANENT, null);
     }
 
-    public void failed(@Variable("category") String category) {
+    public void failed(@Variable("category") String category, @Variable("job") VideoJob job) {
+        String before = job == null ? null : failedIds.put(job.id(), category);
+        if (before != null) {
+            // failed twice in this run: counted once, as its last failure
+            failed.computeIfAbsent(before, c -> new LongAdder()).decrement();
+        }
         failed.computeIfAbsent(category, c -> new LongAdder()).increment();
         failedTotal.computeIfAbsent(category, c -> new LongAdder()).increment();
         step();
@@ -172,7 +185,11 @@ public final class RunCounters {
 
     public Map<String, Long> failedByCategory() {
         Map<String, Long> byCategory = new TreeMap<>();
-        failed.forEach((k, v) -> byCategory.put(k, v.sum()));
+        failed.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                byCategory.put(k, v.sum());
+            }
+        });
         return byCategory;
     }
 

@@ -89,7 +89,34 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertTrue(Files.readString(data.resolve("SHA256SUMS")).contains(Checksums.sha256(clip) + "  videos/00000004.mp4"),
                 Files.readString(data.resolve("SHA256SUMS")));
         String log = Files.readString(data.resolve("avqa_download.log"));
-        assertTrue(log.contains("1 entries of videos.zip name a video an earlier entry of the same name was being imported as"), log);
+        assertTrue(log.contains("1 entries of videos.zip name a video an earlier entry of the same name was imported as"), log);
+    }
+
+    /**
+     * Two entries of the same name, a damaged one first: the second is tried once the first has failed,
+     * and is the video; nothing stays recorded as failed.
+     */
+    @Test
+    void aSecondEntryOfTheSameNameIsTheVideoWhenTheFirstIsDamaged(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        Path zip = tmp.resolve("videos.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new ZipEntry("a/00000005.mp4"));
+            z.write(Arrays.copyOf(whole, whole.length / 2));
+            z.putNextEntry(new ZipEntry("b/00000005.mp4"));
+            z.write(whole);
+        }
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("00000005"));
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", zip.toString()));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), outcome.stderr() + Files.readString(data.resolve("avqa_download.log")));
+        assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000005.mp4")), "the second entry, whole");
+        assertFalse(Files.exists(data.resolve("failed/00000005.json")), "no failure stays recorded");
     }
 
     /**
