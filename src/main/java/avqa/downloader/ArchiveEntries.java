@@ -78,7 +78,24 @@ public final class ArchiveEntries {
                     + "read: put it beside the others and run again (what the parts before it hold is imported)",
                     Redact.text(first.getFileName().toString(), 200), Redact.text(missing, 200));
         }
-        Open reading = switch (format) {
+        Open reading;
+        try {
+            reading = open(exchange, format, parts);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a gzip with no more than its header, say: its reader fails as it is made
+            throw DamagedArchiveException.of(e);
+        }
+        Open before = open.put(archive, reading);
+        if (before != null) {
+            before.release();
+        }
+        return reading;
+    }
+
+    private Open open(Exchange exchange, ArchiveFormat format, List<Path> parts) throws IOException {
+        return switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
                 yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), run);
@@ -89,11 +106,6 @@ public final class ArchiveEntries {
                     : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };
-        Open before = open.put(archive, reading);
-        if (before != null) {
-            before.release();
-        }
-        return reading;
     }
 
     private static InputStream concatenated(List<Path> parts) throws IOException {

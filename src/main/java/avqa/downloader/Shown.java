@@ -36,7 +36,8 @@ public final class Shown {
                 text = "the connection was refused (" + t.getMessage() + ")";
             } else if (t instanceof java.net.SocketTimeoutException) {
                 text = "no answer in time";
-            } else if (t instanceof BadInputException || t instanceof VideoFailure || t instanceof RunStoppedException) {
+            } else if (t instanceof BadInputException || t instanceof VideoFailure || t instanceof RunStoppedException
+                    || t instanceof DamagedArchiveException) {
                 text = t.getMessage();
             }
         }

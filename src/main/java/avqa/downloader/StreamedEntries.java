@@ -113,9 +113,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
             // exit (a 7z cut short, an encrypted RAR: it ends its output well formed, then fails) and a
             // gzip's checksum are known only there
             raw.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             close();
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(DamagedArchiveException.of(e));
         }
         close();
         return null;

@@ -294,6 +294,49 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertTrue(Files.isRegularFile(data.resolve("videos/" + ids.get(0) + ".mp4")), log);
     }
 
+    /**
+     * A tar whose second header is damaged, and a tar.gz that is no more than a gzip header: each is said to
+     * be damaged in one line of this tool's words, not the reader's ("Invalid byte 122 at offset 0 in
+     * 'zzzzzzzz'", or no words at all); what came before the damage is imported.
+     */
+    @Test
+    void aDamagedTarHeaderAndAGzipCutShortAreSaidInOurWords(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        List<String> ids = List.of("00000041", "00000042");
+        Path tar = tmp.resolve("videos.tar");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            for (String id : ids) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(id + ".mp4");
+                e.setSize(whole.length);
+                out.putArchiveEntry(e);
+                out.write(whole);
+                out.closeArchiveEntry();
+            }
+        }
+        byte[] bytes = Files.readAllBytes(tar);
+        int second = 512 + (whole.length + 511) / 512 * 512;
+        // the mode field of the second entry's header
+        System.arraycopy("zzzzzzzz".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, second + 100, 8);
+        Files.write(tar, bytes);
+        Path gz = tmp.resolve("header-only.tar.gz");
+        Files.write(gz, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+        Map<Path, String> said = Map.of(tar, "a tar header in it is damaged", gz, "it ends before its end");
+        for (Map.Entry<Path, String> c : said.entrySet()) {
+            Path meta = tmp.resolve("meta-" + c.getKey().getFileName());
+            Path data = tmp.resolve("data-" + c.getKey().getFileName());
+            Fixture.annotations(meta, "test", ids);
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+            args.addAll(List.of("--import-archive", c.getKey().toString(), "--retry-attempts", "1"));
+
+            Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.lines().anyMatch(l -> l.contains("The archive " + c.getKey() + " could not be read to its end")
+                    && l.contains("what could be read was imported: " + c.getValue())), log);
+        }
+        assertTrue(Files.isRegularFile(tmp.resolve("data-videos.tar/videos/00000041.mp4")), "the entry before the damage");
+    }
+
     static int indexOf(byte[] in, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= in.length; i++) {

@@ -1,0 +1,49 @@
+package avqa.downloader;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.zip.ZipException;
+
+/**
+ * An archive that cannot be read on, said in this tool's words: what the archive readers throw says it in
+ * theirs ("Invalid byte 122 at offset 0 in 'zzzzzzzz' len=8" for a damaged tar header, nothing at all for
+ * a gzip cut short), and the bytes it quotes are the archive's own.
+ */
+final class DamagedArchiveException extends IOException {
+
+    private DamagedArchiveException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** {@code e} in words; an exception that is already in ours (bsdtar's line, a stop) is given back as it is. */
+    static IOException of(Exception e) {
+        if (e instanceof DamagedArchiveException d) {
+            return d;
+        }
+        if (e instanceof IOException io && (e instanceof BsdtarStream.Stopped
+                || String.valueOf(e.getMessage()).startsWith("bsdtar could not read"))) {
+            return io;
+        }
+        return new DamagedArchiveException(words(e), e);
+    }
+
+    private static String words(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof EOFException || m.contains("truncated") || m.contains("unexpected end")
+                    || m.contains("premature end")) {
+                return "it ends before its end (cut short, or a part of it missing)";
+            }
+            if (m.contains("parsing the header") || m.contains("invalid byte")) {
+                return "a tar header in it is damaged";
+            }
+            if (t instanceof ZipException) {
+                return "its compressed data is damaged (" + Redact.text(t.getMessage(), 120) + ")";
+            }
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "it cannot be read further"
+                : "it cannot be read further (" + Redact.text(m.replaceAll("[^\\p{Print}]", "?"), 160) + ")";
+    }
+}
