@@ -258,7 +258,7 @@ public final class ArchiveFetch {
                                 + ", which says: " + Shown.plain(error), "HTTP " + code + " " + type);
                     }
                 }
-                throw FailureClassifier.httpStatus(code);
+                throw FailureClassifier.httpStatus(code, in.getHeader("Retry-After", String.class));
             }
             if (total > maxBytes) {
                 files.discard(url);

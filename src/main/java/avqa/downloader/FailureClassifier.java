@@ -87,13 +87,20 @@ public final class FailureClassifier {
     }
 
     /**
-     * What an HTTP status other than 200 means; a 429 with a Retry-After (seconds, or an HTTP date) says
-     * how long the cool-down it starts lasts.
+     * What an HTTP status other than 200 means; a 429, or a 503 with a Retry-After (seconds, or an HTTP
+     * date), is a rate limit, and its Retry-After says how long the cool-down it starts lasts.
      */
     public static VideoFailure httpStatus(int code, String retryAfter) {
         if (code == 429) {
             return new VideoFailure.Transient(RATE_LIMITED, "HTTP Error 429", VideoFailure.Signal.RATE_LIMIT)
                     .retryAfter(retryAfterMillis(retryAfter));
+        }
+        long asked = retryAfterMillis(retryAfter);
+        if (code == 503 && asked >= 0) {
+            // a server that says it is busy and when to come back: as a 429, it is waited for (an IP-wide
+            // cool-down of that length for videos, the next attempt's wait for an archive)
+            return new VideoFailure.Transient("the source is busy (HTTP 503) and asks to wait " + (asked + 999) / 1000 + " s",
+                    "HTTP Error 503", VideoFailure.Signal.RATE_LIMIT).retryAfter(asked);
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);
@@ -111,7 +118,9 @@ public final class FailureClassifier {
         }
         String v = value.strip();
         try {
-            return v.matches("\\d{1,9}") ? Long.parseLong(v) * 1000 : Math.max(0, java.time.Duration.between(
+            // a longer number than a year's seconds is a year: the cool-down's own cap (avqa.cooldown.max) then applies
+            long year = 366L * 24 * 3600;
+            return v.matches("\\d+") ? (v.length() > 12 ? year : Math.min(Long.parseLong(v), year)) * 1000 : Math.max(0, java.time.Duration.between(
                     java.time.Instant.now(), java.time.ZonedDateTime.parse(v,
                             java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toMillis());
         } catch (java.time.format.DateTimeParseException e) {

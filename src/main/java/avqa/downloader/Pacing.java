@@ -64,6 +64,30 @@ public final class Pacing {
         return backoff;
     }
 
+    /**
+     * An archive's wait before its next attempt: the retry's backoff, or longer when the host said how long
+     * to wait (a 429's or 503's Retry-After), at most {@code avqa.backoff.max}. Archive hosts are not paced
+     * with the videos, so their cool-down is this wait.
+     */
+    public long archiveRetryMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
+        long backoff = retryBackoffMillis(retry, exchange);
+        if (retry == null || retry <= 0
+                || !(exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure)
+                || failure.retryAfterMillis() <= 0) {
+            return backoff;
+        }
+        long asked = Math.min(failure.retryAfterMillis(), Math.max(maxBackoffMillis, backoffMillis));
+        if (exchange.getVariable(ASKED_UNTIL, Long.class) == null
+                || !retry.equals(exchange.getVariable(ASKED_RETRY, 0, Integer.class))) {
+            // drawn once per retry, as the backoff is
+            exchange.setVariable(ASKED_UNTIL, System.currentTimeMillis() + asked);
+            exchange.setVariable(ASKED_RETRY, retry);
+        }
+        return Math.max(backoff, exchange.getVariable(ASKED_UNTIL, Long.class) - System.currentTimeMillis());
+    }
+
+    private static final String ASKED_UNTIL = "retryAfterUntil";
+    private static final String ASKED_RETRY = "retryAfterRetry";
     private static final String BACKOFF_UNTIL = "backoffUntil";
     private static final String BACKOFF_RETRY = "backoffRetry";
 

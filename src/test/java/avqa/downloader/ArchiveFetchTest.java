@@ -543,6 +543,41 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that answers 429, then 503, each with a Retry-After of 2 s: each next attempt waits what the
+     * host asked, not the shorter backoff (0.3 s), and the archive then comes whole.
+     */
+    @Test
+    void anArchiveHostsRetryAfterIsWaitedBeforeTheNextAttempt(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").busyNext(429, "2", 1);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+
+            Fixture.Outcome busy = Fixture.run(args);
+            assertEquals(0, busy.exit(), busy.stderr());
+
+            host.busyNext(503, "2", 1);
+            Files.delete(data.resolve("archives/videos.rar"));
+            for (String id : IDS) {
+                Files.delete(data.resolve("videos/" + id + ".mp4"));
+            }
+            Fixture.Outcome unavailable = Fixture.run(args);
+            assertEquals(0, unavailable.exit(), unavailable.stderr());
+
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")
+                    && r.method().equals("GET")).toList();
+            List<Integer> statuses = files.stream().map(ArchiveHost.Request::status).toList();
+            assertEquals(List.of(429, 200, 503, 200), statuses.stream().map(s -> s == 206 ? 200 : s).toList(), files.toString());
+            assertTrue(files.get(1).atMillis() - files.get(0).atMillis() >= 1900, files.toString());
+            assertTrue(files.get(3).atMillis() - files.get(2).atMillis() >= 1900, files.toString());
+        }
+    }
+
+    /**
      * A link that gives a web page (Google Drive's "cannot scan this file for viruses") as a plain
      * download is not kept as the archive: said in one line, and the next run asks again, when the
      * host now gives the file.

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 final class ArchiveHost implements AutoCloseable {
 
     /** One request as the host saw it. */
-    record Request(String method, String path, String range, String ifRange, int status) {
+    /** {@code atMillis}: when it came, on a monotonic clock. */
+    record Request(String method, String path, String range, String ifRange, int status, long atMillis) {
     }
 
     private record Served(byte[] bytes, String etag, String lastModified) {
@@ -97,6 +98,18 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** The next {@code times} requests for a file are answered {@code status} with this Retry-After (a busy host). */
+    ArchiveHost busyNext(int status, String retryAfter, int times) {
+        this.busyStatus = status;
+        this.busyRetryAfter = retryAfter;
+        this.busyTimes.set(times);
+        return this;
+    }
+
+    private volatile int busyStatus;
+    private volatile String busyRetryAfter;
+    private final java.util.concurrent.atomic.AtomicInteger busyTimes = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Answers every request 401 (Basic) unless it carries this {@code user:password}. */
     ArchiveHost requireLogin(String userColonPassword) {
         this.login = userColonPassword;
@@ -151,7 +164,8 @@ final class ArchiveHost implements AutoCloseable {
     }
 
     private synchronized void record(HttpExchange ex, String range, String ifRange, int status) {
-        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), range, ifRange, status));
+        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), range, ifRange, status,
+                System.nanoTime() / 1_000_000));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -207,6 +221,12 @@ final class ArchiveHost implements AutoCloseable {
                     ? java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
                             .findFirst().orElse(null)
                     : null;
+            if (path.startsWith("/files/") && busyTimes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                record(ex, range, ifRange, busyStatus);
+                ex.getResponseHeaders().set("Retry-After", busyRetryAfter);
+                ex.sendResponseHeaders(busyStatus, -1);
+                return;
+            }
             String servedAs = path.startsWith("/files/") ? path.substring("/files/".length())
                     : driveId != null ? driveId : confirmedId;
             Served f = servedAs == null ? null : files.get(servedAs);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -153,5 +154,15 @@ class FailureClassifierTest {
         VideoFailure f = FailureClassifier.ytDlp(2, "something odd", 60);
         assertInstanceOf(VideoFailure.Transient.class, f);
         assertInstanceOf(VideoFailure.Permanent.class, FailureClassifier.ytDlp(1, "ERROR: Private video", 60));
+    }
+
+    @Test
+    void a503ThatSaysWhenToComeBackIsARateLimitAndAnEndlessRetryAfterIsAYear() {
+        VideoFailure busy = FailureClassifier.httpStatus(503, "3");
+        assertEquals(VideoFailure.Signal.RATE_LIMIT, busy.signal());
+        assertEquals(3000, busy.retryAfterMillis());
+        assertEquals(-1, FailureClassifier.httpStatus(503, null).retryAfterMillis());
+        assertEquals(VideoFailure.Signal.NONE, FailureClassifier.httpStatus(503, null).signal());
+        assertEquals(366L * 24 * 3600 * 1000, FailureClassifier.retryAfterMillis("99999999999999999999"));
     }
 }
