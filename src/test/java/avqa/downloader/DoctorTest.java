@@ -144,23 +144,9 @@ class DoctorTest {
                 "/file", "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n",
                 "/loop", "HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n",
                 "/ansi", "HTTP/1.1 302 Found\r\nLocation: ftp://evil\u001b[31m\u001b[2J/x.zip\r\nContent-Length: 0\r\n\r\n");
-        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (java.net.Socket s = server.accept()) {
-                        String first = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                                java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
-                        String path = first == null ? "" : first.split(" ")[1].replaceAll("/x\\.zip$", "");
-                        s.getOutputStream().write(answers.getOrDefault(path, "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n")
-                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                    } catch (java.io.IOException closed) {
-                        // the test ended
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            String base = "http://127.0.0.1:" + server.getLocalPort();
+        try (RawHost host = new RawHost(path -> RawHost.text(answers.getOrDefault(path.replaceAll("/x\\.zip$", ""),
+                "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n")))) {
+            String base = host.baseUrl();
             for (String path : List.of("/file", "/loop", "/ansi")) {
                 List<String> a = args(tmp, "--import-archive", base + path + "/x.zip", "--dataset", "music-avqa",
                         "--splits", "test", "--source-url-template", "http://127.0.0.1:9/v/{id}.mp4");

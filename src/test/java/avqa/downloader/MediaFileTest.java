@@ -63,42 +63,22 @@ class MediaFileTest extends LoopbackServerTest {
     @Test
     void aHostThatClosesEachConnectionSilentlyCostsNoVideoAnAttempt(@TempDir Path tmp) throws Exception {
         byte[] video = Files.readAllBytes(clip);
-        java.util.List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (java.net.ServerSocket host = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!host.isClosed()) {
-                    try (java.net.Socket s = host.accept()) {
-                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                                s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
-                        String first = in.readLine();
-                        for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
-                            // the request's headers
-                        }
-                        asked.add(first);
-                        java.io.OutputStream out = s.getOutputStream();
-                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + video.length
-                                + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                        out.write(video);
-                        out.flush();
-                    } catch (java.io.IOException closed) {
-                        // the test ended
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        byte[] head = RawHost.text("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + video.length + "\r\n\r\n");
+        byte[] answer = java.util.Arrays.copyOf(head, head.length + video.length);
+        System.arraycopy(video, 0, answer, head.length, video.length);
+        try (RawHost host = new RawHost(path -> answer)) {
             List<String> ids = List.of("closing01", "closing02", "closing03", "closing04");
             Path meta = tmp.resolve("meta");
             Path data = tmp.resolve("data");
             Fixture.annotations(meta, "test", ids);
-            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:" + host.getLocalPort() + "/v/{id}.mp4");
+            List<String> args = Fixture.localArgs(data, meta, host.baseUrl() + "/v/{id}.mp4");
             args.addAll(List.of("--workers", "1", "--retry-attempts", "1"));
 
             Fixture.Outcome outcome = Fixture.run(args);
 
             assertEquals(0, outcome.exit(), outcome.stderr() + Files.readString(data.resolve("avqa_download.log")));
             assertEquals(4, PipelineTest.listNames(data.resolve("audio")).size());
-            assertEquals(4, asked.size(), "one request a video: " + asked);
+            assertEquals(4, host.requests().size(), "one request a video: " + host.requests());
         }
     }
 

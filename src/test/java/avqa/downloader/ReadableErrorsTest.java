@@ -90,6 +90,37 @@ class ReadableErrorsTest {
         assertReadable("bad annotations", console, tmp.resolve("data"));
     }
 
+    /**
+     * An annotation host that misbehaves (redirects to itself, closes without an answer, sends less than its
+     * length): one line in our words each, not the HTTP client's ("Maximum redirects (50) exceeded", "The
+     * target server failed to respond", "Premature end of Content-Length delimited message body").
+     */
+    @Test
+    void aMisbehavingAnnotationHostIsOneLineInOurWords(@TempDir Path tmp) throws Exception {
+        Map<String, String> answers = Map.of(
+                "/loop", "HTTP/1.1 302 Found\r\nLocation: /loop/avqa-test.json\r\nContent-Length: 0\r\n\r\n",
+                "/silent", "",
+                "/short", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5170\r\n\r\n{\"a\": 1}");
+        Map<String, String> said = Map.of("/loop", "the host redirects without end",
+                "/silent", "the host closed the connection without an answer",
+                "/short", "the answer was cut short: it announced 5170 bytes and sent 8");
+        try (RawHost host = new RawHost(path -> RawHost.text(answers.getOrDefault(
+                path.replaceAll("/avqa-test\\.json$", ""), "")))) {
+            for (Map.Entry<String, String> c : said.entrySet()) {
+                Path dir = tmp.resolve(c.getKey().substring(1));
+                List<String> args = args(dir, List.of("aaaaaaaaaaa"), "http://127.0.0.1:9/v/{id}.mp4");
+                args.addAll(List.of("--metadata-url", host.baseUrl() + c.getKey()));
+
+                Fixture.Outcome o = Fixture.run(args);
+
+                assertEquals(2, o.exit(), c.getKey() + ": " + o.stderr());
+                assertTrue(o.stderr().contains("cannot fetch avqa-test.json from " + host.baseUrl() + c.getKey() + ": "
+                        + c.getValue()), c.getKey() + ": " + o.stderr());
+                assertReadable(c.getKey(), o.stderr());
+            }
+        }
+    }
+
     @Test
     void anUnreachableHostIsOneLineForTheAnnotationsAndForEachVideo(@TempDir Path tmp) throws Exception {
         int port = closedPort();

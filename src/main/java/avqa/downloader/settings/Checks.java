@@ -52,7 +52,8 @@ final class Checks {
         if (ok && !scheme.equals("file")) {
             try {
                 // a password holding an @ of its own leaves no host a client can read
-                ok = new URI(v).getHost() != null;
+                URI u = new URI(v);
+                ok = u.getHost() != null && u.getPort() <= 65535;
             } catch (Exception e) {
                 ok = false;
             }
