@@ -67,9 +67,21 @@ public final class FailureRecords {
         }
         VideoJob job = exchange.getVariable("job", VideoJob.class);
         exchange.setVariable("category", category);
+        String archive = job.fetched().archive();
+        String entry = job.fetched().entry();
+        if (archive != null && entry != null && lastError != null) {
+            // the tools name the entry by where it was written out, a work directory gone by now
+            lastError = lastError.replace(job.workDir().toString() + java.io.File.separator, "")
+                    .replace("video." + workspace.videoExt(), Redact.text(entry, 300) + " in " + Redact.text(archive, 200));
+        }
         List<Failure> records = new java.util.ArrayList<>();
         for (String id : job.recordIds()) {
-            records.add(record(id, category, reason, lastError, job.attempts(), job.url()));
+            Failure f = record(id, category, reason, lastError, job.attempts(), job.url());
+            if (archive != null && entry != null) {
+                f.json().put("archive", Redact.text(archive, 200));
+                f.json().put("entry", Redact.text(entry, 300));
+            }
+            records.add(f);
         }
         return records;
     }

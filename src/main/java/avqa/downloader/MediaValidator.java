@@ -56,20 +56,20 @@ public final class MediaValidator {
             return;
         }
         if (report.forged()) {
-            throw new VideoFailure.InvalidOutput("the downloaded file describes a stream that is not there "
+            throw new VideoFailure.InvalidOutput("the video file describes a stream that is not there "
                     + "(text in its metadata posing as ffmpeg's report)", "");
         }
         if (report.video() == null) {
-            throw new VideoFailure.InvalidOutput("the downloaded file has no video stream", "");
+            throw new VideoFailure.InvalidOutput("the video file has no video stream", "");
         }
         if (report.audio() == null) {
-            throw new VideoFailure.InvalidOutput("the downloaded file has no audio stream", "");
+            throw new VideoFailure.InvalidOutput("the video file has no audio stream", "");
         }
         if (!ran) {
             return;
         }
         if (report.seconds() <= 0 || report.frames() == 0) {
-            throw new VideoFailure.InvalidOutput("the downloaded file has a stream of zero duration", "");
+            throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
         checkClip(job.clip(), report.seconds());
         job.validated(MediaFacts.of(report, Double.NaN), report.seconds(), Double.NaN);
@@ -93,13 +93,13 @@ public final class MediaValidator {
         double video = streamSeconds(report, "video");
         double audio = streamSeconds(report, "audio");
         if (video < 0) {
-            throw new VideoFailure.InvalidOutput("the downloaded file has no video stream", "");
+            throw new VideoFailure.InvalidOutput("the video file has no video stream", "");
         }
         if (audio < 0) {
-            throw new VideoFailure.InvalidOutput("the downloaded file has no audio stream", "");
+            throw new VideoFailure.InvalidOutput("the video file has no audio stream", "");
         }
         if (video == 0 || audio == 0) {
-            throw new VideoFailure.InvalidOutput("the downloaded file has a stream of zero duration", "");
+            throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
         checkClip(job.clip(), report.path("format").path("duration").asDouble(0));
         job.validated(MediaFacts.of(report), video, audio);

@@ -236,6 +236,10 @@ class HostileArchiveTest extends LoopbackServerTest {
             var record = Fixture.readJson(data.resolve("failed/00000012.json"));
             assertEquals("invalid-output", record.get("category").asText(), zip + ": " + record);
             assertTrue(record.toString().contains("do not match the checksum the archive gives"), zip + ": " + record);
+            // the record names the entry and its archive, not the work directory it was written out to
+            assertEquals(zip.getFileName().toString(), record.get("archive").asText(), record.toString());
+            assertEquals("00000012.mp4", record.get("entry").asText(), record.toString());
+            assertFalse(record.toString().contains(".partial"), record.toString());
         }
     }
 

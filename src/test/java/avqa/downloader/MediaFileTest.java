@@ -118,8 +118,8 @@ class MediaFileTest extends LoopbackServerTest {
 
         FailureHandlingTest.assertCategory(data, "passsilent", "invalid-output", 1);
         FailureHandlingTest.assertCategory(data, "passsound", "invalid-output", 1);
-        assertEquals("the downloaded file has no audio stream", Fixture.readJson(data.resolve("failed/passsilent.json")).get("reason").asText());
-        assertEquals("the downloaded file has no video stream", Fixture.readJson(data.resolve("failed/passsound.json")).get("reason").asText());
+        assertEquals("the video file has no audio stream", Fixture.readJson(data.resolve("failed/passsilent.json")).get("reason").asText());
+        assertEquals("the video file has no video stream", Fixture.readJson(data.resolve("failed/passsound.json")).get("reason").asText());
         var video = ResearchOutputsTest.assertProvenanceOfEveryFile(data).get("videos/passgood.mp4");
         assertEquals("mov,mp4,m4a,3gp,3g2,mj2", video.path("container").asText(), video.toString());
         assertEquals("h264", video.path("video_codec").asText());
