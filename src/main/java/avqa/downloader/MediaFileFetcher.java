@@ -35,6 +35,9 @@ public final class MediaFileFetcher {
     private final long bytesPerSecond;
     private final long timeoutSeconds;
     private final long maxBytes;
+    /** The most of a web page served instead of a video that is read, for its classification (and a file that small can be one). */
+    static final int PAGE_BYTES = 256 * 1024;
+
     /** How long a web page served instead of a video may take to read, for its classification. */
     static final long PAGE_MILLIS = 15_000;
     private final FailureClassifier classifier;
@@ -124,7 +127,7 @@ public final class MediaFileFetcher {
             if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                 String page;
                 try (Deadline reading = Deadline.after(PAGE_MILLIS, () -> HttpBodies.drop(in))) {
-                    page = new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8);
+                    page = new String(in.readNBytes(PAGE_BYTES), StandardCharsets.UTF_8);
                 } catch (IOException e) {
                     page = "";
                 }
@@ -144,6 +147,12 @@ public final class MediaFileFetcher {
             if (expected >= 0 && written != expected) {
                 throw new VideoFailure.Transient("network failure while downloading",
                         "got " + written + " of " + expected + " bytes");
+            }
+            if (written < PAGE_BYTES && ArchiveFetch.looksLikeAPage(target)) {
+                // a web page sent as if it were the video (its Content-Type says video/mp4): read as the page it
+                // is (a bot check, a sign-in page), not judged a damaged video
+                String page = new String(Files.readAllBytes(target), StandardCharsets.UTF_8);
+                throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)), url);
             }
             classifier.success();
             job.video(target);

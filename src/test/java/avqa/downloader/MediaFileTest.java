@@ -23,8 +23,9 @@ class MediaFileTest extends LoopbackServerTest {
         server.serve("filecut", clip).failAlways("filecut", MediaServer.Fault.CUT);
         server.serve("filehalf", clip).failAlways("filehalf", MediaServer.Fault.TRUNCATED);
         server.serve("filepage", clip).failAlways("filepage", MediaServer.Fault.HTML_PAGE);
+        server.serve("filelies", clip).failAlways("filelies", MediaServer.Fault.HTML_PAGE_AS_VIDEO);
         List<String> ids = new ArrayList<>(ok);
-        ids.addAll(List.of("file429", "file404", "filecut", "filehalf", "filepage"));
+        ids.addAll(List.of("file429", "file404", "filecut", "filehalf", "filepage", "filelies"));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", ids);
@@ -44,6 +45,10 @@ class MediaFileTest extends LoopbackServerTest {
         FailureHandlingTest.assertCategory(data, "filecut", "transient", 2);
         FailureHandlingTest.assertCategory(data, "filehalf", "invalid-output", 1);
         FailureHandlingTest.assertCategory(data, "filepage", "permanent", 1);
+        // a page sent as video/mp4 is read as the page it is, not judged a damaged video
+        FailureHandlingTest.assertCategory(data, "filelies", "permanent", 1);
+        assertEquals(Fixture.readJson(data.resolve("failed/filepage.json")).get("reason").asText(),
+                Fixture.readJson(data.resolve("failed/filelies.json")).get("reason").asText().replace("filelies", "filepage"));
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
     }
 

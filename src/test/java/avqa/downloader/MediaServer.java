@@ -36,6 +36,8 @@ final class MediaServer implements AutoCloseable {
         CUT,
         /** An ordinary HTML page instead of a video. */
         HTML_PAGE,
+        /** The same page, sent as {@code Content-Type: video/mp4}. */
+        HTML_PAGE_AS_VIDEO,
         /** A page asking to confirm you are not a bot, as YouTube serves to a limited IP. */
         BOT_CHECK_PAGE,
         /** Sends the headers and a little of the body, then nothing more until the client gives up. */
@@ -370,13 +372,14 @@ final class MediaServer implements AutoCloseable {
             case TOO_MANY_REQUESTS -> plain(ex, id, range, 429, "Too Many Requests");
             case NOT_FOUND -> plain(ex, id, range, 404, "Not Found");
             case SERVER_ERROR -> plain(ex, id, range, 503, "Service Unavailable");
-            case HTML_PAGE, BOT_CHECK_PAGE -> {
+            case HTML_PAGE, HTML_PAGE_AS_VIDEO, BOT_CHECK_PAGE -> {
                 record(ex.getRequestMethod(), id, range, 200);
-                byte[] page = (fault == Fault.HTML_PAGE
+                byte[] page = (fault != Fault.BOT_CHECK_PAGE
                         ? "<!DOCTYPE html><html><head><title>Welcome</title></head><body><p>Our videos</p></body></html>"
                         : "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
                         + "<p>Sign in to confirm you’re not a bot</p></body></html>").getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.getResponseHeaders().set("Content-Type", fault == Fault.HTML_PAGE_AS_VIDEO ? "video/mp4"
+                        : "text/html; charset=utf-8");
                 ex.sendResponseHeaders(200, page.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(page);
