@@ -107,6 +107,11 @@ final class Launcher {
             Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
             logTo(logFile);
             boolean verify = cli.has("--verify");
+            if (!settings.get("avqa.proxy").isEmpty() && !verify && !cli.has("--dry-run")) {
+                // said, not left to be found out: a proxy paid by the gigabyte would not want the archives
+                org.slf4j.LoggerFactory.getLogger("avqa.run").info("--proxy is used by yt-dlp, which then fetches every "
+                        + "video; the annotations and the archives are fetched directly, not through it");
+            }
             if (settings.clustered() || (verify && !settings.get("avqa.db.url").isEmpty())) {
                 // the PostgreSQL driver logs through java.util.logging (a stack trace on stderr when a
                 // connection breaks): into our log instead, one line each (0.04-0.1 s, so only here)
