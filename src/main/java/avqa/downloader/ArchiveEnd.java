@@ -32,6 +32,8 @@ final class ArchiveEnd {
     private static final byte[] RAR5 = {'R', 'a', 'r', '!', 0x1a, 7, 1, 0};
     /** A RAR5 block's header type for the end of the archive; a RAR 1.5-4 block's. */
     private static final int RAR5_END = 5;
+    /** A RAR5 block's header type for the archive encryption header (rar -hp: every header after it is encrypted). */
+    private static final int RAR5_ENCRYPTION = 4;
     private static final int RAR4_END = 0x7b;
     /**
      * The last bytes looked at for a RAR's end block (at most 4 + 3 + 3 + 3 + 3 in RAR5, 20 in RAR4) and
@@ -88,6 +90,10 @@ final class ArchiveEnd {
         for (int i = 0; rar5 && i < RAR5.length; i++) {
             rar5 = head.get(i) == RAR5[i];
         }
+        if (rar5 && headersEncrypted(first)) {
+            // its end block is encrypted too (rar -hp): nothing can be told from the bytes; bsdtar says it cannot read it
+            return Mark.NOT_TOLD;
+        }
         int n = (int) Math.min(size, TAIL);
         ByteBuffer tail = read(ch, size - n, n);
         byte[] b = new byte[tail.remaining()];
@@ -98,6 +104,16 @@ final class ArchiveEnd {
             return rar5 ? Mark.ABSENT : Mark.NOT_TOLD;
         }
         return end == 1 ? Mark.MORE_VOLUMES : Mark.PRESENT;
+    }
+
+    /** A RAR5 whose first block, after its signature, is the archive encryption header (type 4): every header after it is encrypted. */
+    private static boolean headersEncrypted(FileChannel first) throws IOException {
+        ByteBuffer head = read(first, RAR5.length, (int) Math.min(Math.max(0, first.size() - RAR5.length), 4 + 3 + 3));
+        byte[] b = new byte[head.remaining()];
+        head.get(b);
+        long[] size = b.length > 4 ? vint(b, 4) : null;
+        long[] type = size == null ? null : vint(b, 4 + (int) size[1]);
+        return type != null && type[0] == RAR5_ENCRYPTION;
     }
 
     static boolean rar5EndAt(byte[] tail) {

@@ -108,7 +108,8 @@ final class BsdtarStream extends FilterInputStream {
                         .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + exit);
                 if (last.endsWith("(null)")) {
                     // libarchive gave no words of its own
-                    last = "bsdtar gives no reason (a part or volume missing, or the archive damaged)";
+                    last = "bsdtar gives no reason (a part or volume missing, the archive damaged, or encrypted with a "
+                            + "password)";
                 }
                 throw new IOException("bsdtar could not read " + archive + ": " + last);
             }

@@ -86,6 +86,12 @@ class ArchiveEndTest {
             assertEquals(ArchiveEnd.Mark.MORE_VOLUMES, ArchiveEnd.of(parts.subList(0, parts.size() - 1), ArchiveFormat.RAR),
                     "the set without its last volume");
         }
+
+        // headers encrypted with a password (rar -hp): its end block is encrypted too, so nothing is told (it is
+        // not said to be cut short; bsdtar says it cannot read it)
+        Path locked = tmp.resolve("locked.rar");
+        ArchiveMaker.run(tmp.resolve("src-videos"), "rar", "a", "-ma5", "-m0", "-r", "-idq", "-hpsecret", locked.toString(), ".");
+        assertEquals(ArchiveEnd.Mark.NOT_TOLD, ArchiveEnd.of(locked, ArchiveFormat.RAR));
     }
 
     @Test
