@@ -148,6 +148,10 @@ public enum ArchiveFormat {
             return null;
         }
         int width = m.group(2).length();
+        if (width > 6) {
+            // a number that long (a time stamp) numbers no parts
+            return null;
+        }
         int number = Integer.parseInt(m.group(2));
         String suffix = m == volume ? m.group(3) : "";
         for (int later = number + 2; later <= number + 20; later++) {

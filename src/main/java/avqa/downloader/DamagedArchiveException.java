@@ -39,7 +39,9 @@ final class DamagedArchiveException extends IOException {
                 return "a tar header in it is damaged";
             }
             if (t instanceof ZipException) {
-                return "its compressed data is damaged (" + Redact.text(t.getMessage(), 120) + ")";
+                // a gzip's checksum is read at its end: the videos taken from it before may be damaged too
+                return "its compressed data is damaged (" + Redact.text(t.getMessage(), 120) + "); the videos "
+                        + "imported from it may be damaged too: delete them and import it again from a good copy";
             }
         }
         String m = e.getMessage();

@@ -87,8 +87,8 @@ public final class FailureClassifier {
     }
 
     /**
-     * What an HTTP status other than 200 means; a 429, or a 503 with a Retry-After (seconds, or an HTTP
-     * date), is a rate limit, and its Retry-After says how long the cool-down it starts lasts.
+     * What an HTTP status other than 200 means; a 429 is a rate limit, and its Retry-After (seconds, or an
+     * HTTP date) says how long the cool-down it starts lasts; a 503's says how long an archive's next attempt waits.
      */
     public static VideoFailure httpStatus(int code, String retryAfter) {
         if (code == 429) {
@@ -97,10 +97,10 @@ public final class FailureClassifier {
         }
         long asked = retryAfterMillis(retryAfter);
         if (code == 503 && asked >= 0) {
-            // a server that says it is busy and when to come back: as a 429, it is waited for (an IP-wide
-            // cool-down of that length for videos, the next attempt's wait for an archive)
+            // a server that says it is busy and when to come back: its own trouble, not a limit on this
+            // address (no IP-wide cool-down); an archive's next attempt waits what it asked
             return new VideoFailure.Transient("the source is busy (HTTP 503) and asks to wait " + (asked + 999) / 1000 + " s",
-                    "HTTP Error 503", VideoFailure.Signal.RATE_LIMIT).retryAfter(asked);
+                    "HTTP Error 503").retryAfter(asked);
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);

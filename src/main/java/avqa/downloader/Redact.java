@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 public final class Redact {
 
     /** Up to the last @ before the path: a password typed with an @ of its own (not written %40) is masked whole. */
-    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s]*@");
+    private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s\"<>{}|\\\\^`]*@");
     private static final Pattern SECRET_PARAM = Pattern.compile(
             "(?i)((?:^|[?&;\\s,])[\\w.-]*(?:pass|pwd|secret|token|key|sig|auth|credential)[\\w.-]*=)[^&;#\\s,]*");
 

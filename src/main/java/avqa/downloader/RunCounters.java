@@ -112,11 +112,13 @@ public final class RunCounters {
 
     /** A video whose recorded permanent failure stands: counted as failed, not requested. */
     public void failedBefore() {
-        failed(VideoFailure.PERMANENT, null);
+        failed(VideoFailure.PERMANENT, (Object) null);
     }
 
-    public void failed(@Variable("category") String category, @Variable("job") VideoJob job) {
-        String before = job == null ? null : failedIds.put(job.id(), category);
+    public void failed(@Variable("category") String category, @org.apache.camel.Body Object record) {
+        // one failure record each (a source's clips have one each): keyed by the record's id
+        Object id = record instanceof Map<?, ?> json ? json.get("id") : null;
+        String before = id == null ? null : failedIds.put(id.toString(), category);
         if (before != null) {
             // failed twice in this run: counted once, as its last failure
             failed.computeIfAbsent(before, c -> new LongAdder()).decrement();

@@ -252,10 +252,10 @@ final class SetupCheckup {
         }
     }
 
-    /** A client that follows redirects, and answers the host's challenge with a user name and password in the URL, as the run does. */
+    /** A client that follows redirects (https to http too, as the run does), and answers the host's challenge with a user name and password in the URL, as the run does. */
     private static HttpClient client(String address) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                .followRedirects(HttpClient.Redirect.ALWAYS);
         java.net.Authenticator login = HostCredentials.authenticatorFor(address);
         if (login != null) {
             builder.authenticator(login);

@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -39,6 +38,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     private final RunControl run;
     private Message ahead;
     private boolean inHand;
+    /** What reading on to the next entry raised while an entry's checksum was looked for: thrown by next(). */
+    private RuntimeException pending;
     private boolean done;
 
     private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, InputStream raw,
@@ -60,6 +61,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
 
     @Override
     public boolean hasNext() {
+        if (pending != null) {
+            return true;
+        }
         if (done) {
             return false;
         }
@@ -71,6 +75,11 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
 
     @Override
     public Message next() {
+        if (pending != null) {
+            RuntimeException e = pending;
+            pending = null;
+            throw e;
+        }
         Message m = ahead != null ? ahead : done ? null : advance();
         ahead = null;
         inHand = m != null;
@@ -101,8 +110,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                         public void close() {
                         }
                     };
-                    // a zip's entry is checked against its CRC-32, known at its end (from its data descriptor)
-                    m.setBody(e instanceof ZipArchiveEntry z ? EntryChecksum.checked(body, z::getCrc) : body);
+                    // a zip's entry is checked against its CRC-32: from its local header, or from the data
+                    // descriptor after its data, which is read with the next entry's header
+                    m.setBody(e instanceof ZipArchiveEntry z ? EntryChecksum.checked(body, () -> crcAfterData(z)) : body);
                 } else {
                     m.setHeader(KIND, kind);
                     m.setBody(InputStream.nullInputStream());
@@ -112,13 +122,44 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
             // the reader stops at the format's own end; what is behind it is read to its end too: bsdtar's
             // exit (a 7z cut short, an encrypted RAR: it ends its output well formed, then fails) and a
             // gzip's checksum are known only there
-            raw.transferTo(OutputStream.nullOutputStream());
+            drain();
         } catch (IOException | RuntimeException e) {
             close();
             throw new UncheckedIOException(DamagedArchiveException.of(e));
         }
         close();
         return null;
+    }
+
+    /** At most this much is read behind an archive's end: a tar.gz of two gzip members holds a second archive there. */
+    static final long DRAIN_MAX = 16 << 20;
+
+    /** What is behind the format's end, read to its end (at most {@link #DRAIN_MAX}); a stop of the run ends it. */
+    private void drain() throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long read = 0;
+        for (int n = raw.read(buf); n >= 0; n = raw.read(buf)) {
+            read += n;
+            if (read > DRAIN_MAX || run.isStopping()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A zip entry's CRC-32 once its data is read: when it was not in its local header (a data descriptor
+     * follows the data), the next entry is read now, which reads the descriptor, and kept for next().
+     */
+    private long crcAfterData(ZipArchiveEntry z) {
+        if (z.getCrc() < 0 && ahead == null && !done) {
+            try {
+                ahead = advance();
+            } catch (RuntimeException e) {
+                // the next entry's trouble is its own, said when it is asked for
+                pending = e;
+            }
+        }
+        return z.getCrc();
     }
 
     /** What a tar entry is when it is not a file (commons-compress's isFile() is true of a link too); null for a file. */

@@ -157,9 +157,10 @@ class FailureClassifierTest {
     }
 
     @Test
-    void a503ThatSaysWhenToComeBackIsARateLimitAndAnEndlessRetryAfterIsAYear() {
+    void a503ThatSaysWhenToComeBackIsWaitedForAndAnEndlessRetryAfterIsAYear() {
         VideoFailure busy = FailureClassifier.httpStatus(503, "3");
-        assertEquals(VideoFailure.Signal.RATE_LIMIT, busy.signal());
+        // the host's own trouble: no IP-wide cool-down; an archive's next attempt waits what it asked
+        assertEquals(VideoFailure.Signal.NONE, busy.signal());
         assertEquals(3000, busy.retryAfterMillis());
         assertEquals(-1, FailureClassifier.httpStatus(503, null).retryAfterMillis());
         assertEquals(VideoFailure.Signal.NONE, FailureClassifier.httpStatus(503, null).signal());

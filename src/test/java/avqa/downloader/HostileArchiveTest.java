@@ -222,7 +222,24 @@ class HostileArchiveTest extends LoopbackServerTest {
         Files.write(damaged, bytes);
         Path cut = tmp.resolve("cut.zip");
         Files.write(cut, Arrays.copyOf(bytes, indexOf(bytes, new byte[] {'P', 'K', 1, 2})));
-        for (Path zip : List.of(damaged, cut)) {
+        // deflated (level 0: stored blocks, so the damage inflates without an error), each entry's CRC in
+        // the data descriptor after its data, and read from its start (cut before its central directory)
+        Path described = tmp.resolve("described.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(described))) {
+            z.setLevel(0);
+            for (String id : ids) {
+                z.putNextEntry(new ZipEntry(id + ".mp4"));
+                z.write(whole);
+            }
+        }
+        bytes = Files.readAllBytes(described);
+        second = indexOf(Arrays.copyOfRange(bytes, 4, bytes.length), new byte[] {'P', 'K', 3, 4}) + 4;
+        middle = second + 30 + "00000012.mp4".length() + whole.length / 2;
+        for (int i = 0; i < 8; i++) {
+            bytes[middle + i] ^= (byte) 0x5a;
+        }
+        Files.write(described, Arrays.copyOf(bytes, indexOf(bytes, new byte[] {'P', 'K', 1, 2})));
+        for (Path zip : List.of(damaged, cut, described)) {
             Path meta = tmp.resolve("meta-" + zip.getFileName());
             Path data = tmp.resolve("data-" + zip.getFileName());
             Fixture.annotations(meta, "test", ids);

@@ -85,8 +85,9 @@ class SecretsTest extends LoopbackServerTest {
 
             assertEquals(0, outcome.exit(), outcome.stderr());
             assertTrue(proxy.connections() > 0, "yt-dlp went through the proxy");
-            assertTrue(outcome.stdout().contains("--proxy is used by yt-dlp, which then fetches every video; the annotations "
-                    + "and the archives are fetched directly"), "what goes through the proxy is said: " + outcome.stdout());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("--proxy is used by yt-dlp, which then fetches every video; the annotations "
+                    + "and the archives are fetched directly"), "what goes through the proxy is said: " + log);
             assertTrue(sawYtDlp.get(), "the watcher saw yt-dlp's command lines");
             assertFalse(leakedToPs.get(), "no secret on a visible command line");
             for (String s : SECRETS) {

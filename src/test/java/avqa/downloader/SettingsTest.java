@@ -54,5 +54,11 @@ class SettingsTest {
                 new Properties(), Map.of()));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("%40"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("cret99"), e.getMessage());
+        // a host name with an underscore (a compose service's) is a host all the same; a port past 65535 is none
+        Settings.resolve(Map.of("avqa.metadata.base-url", "http://avqa_meta:8080/data"), tmp.resolve("none.properties"),
+                new Properties(), Map.of());
+        org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> Settings.resolve(
+                Map.of("avqa.metadata.base-url", "http://127.0.0.1:99999/data"), tmp.resolve("none.properties"),
+                new Properties(), Map.of()));
     }
 }

@@ -44,6 +44,9 @@ class VideoIdRulesTest {
         // a password typed with an @ of its own is masked whole, wherever a URL is shown
         assertEquals("http://***@127.0.0.1:8801/ok", Redact.url("http://bob:se@cret99@127.0.0.1:8801/ok"));
         assertEquals("see http://***@h/a?b=c@d", Redact.secrets("see http://u:p@ss@h/a?b=c@d"));
+        // an @ after the URL's end (a quote, in JSON) is no part of it
+        assertEquals("{\"url\":\"http://host\",\"mail\":\"x@y.org\"}",
+                Redact.secrets("{\"url\":\"http://host\",\"mail\":\"x@y.org\"}"));
     }
 
     @Test

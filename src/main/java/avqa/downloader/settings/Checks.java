@@ -50,13 +50,14 @@ final class Checks {
         boolean ok = List.of("http", "https", "file").contains(scheme) && !v.contains("${") && !v.contains("'")
                 && !v.contains("{{");
         if (ok && !scheme.equals("file")) {
-            try {
-                // a password holding an @ of its own leaves no host a client can read
-                URI u = new URI(v);
-                ok = u.getHost() != null && u.getPort() <= 65535;
-            } catch (Exception e) {
-                ok = false;
-            }
+            // a password holding an @ of its own leaves no host a client can read; a port is at most 65535
+            String rest = v.startsWith(scheme + "://") ? v.substring(scheme.length() + 3) : "";
+            String authority = rest.split("[/?#]", 2)[0];
+            String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d*)$").matcher(hostPort);
+            ok = !hostPort.isEmpty() && authority.indexOf('@') == authority.lastIndexOf('@')
+                    && (!port.find() || port.group(1).length() <= 5 && (port.group(1).isEmpty()
+                    || Integer.parseInt(port.group(1)) <= 65535));
         }
         return ok ? null : "an http(s):// or file: URL (in a user:password@, write @ : / as %40 %3A %2F)";
     };
