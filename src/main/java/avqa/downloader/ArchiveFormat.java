@@ -138,11 +138,14 @@ public enum ArchiveFormat {
      * last, when one of the next few after it is here (x.zip.00 and x.zip.02 without x.zip.01); null when
      * the parts here follow on without a gap (a missing last part is told by the archive's end).
      */
+    private static final Pattern NUMBERED_VOLUME = Pattern.compile("(?i)(.*\\.part)(\\d+)(\\.rar)$");
+    private static final Pattern NUMBERED_PART = Pattern.compile("(.*\\.)(\\d+)$");
+
     public static String missingPart(List<Path> parts) {
         Path last = parts.get(parts.size() - 1);
         String name = last.getFileName().toString();
-        Matcher volume = Pattern.compile("(?i)(.*\\.part)(\\d+)(\\.rar)$").matcher(name);
-        Matcher part = Pattern.compile("(.*\\.)(\\d+)$").matcher(name);
+        Matcher volume = NUMBERED_VOLUME.matcher(name);
+        Matcher part = NUMBERED_PART.matcher(name);
         Matcher m = volume.matches() ? volume : part.matches() ? part : null;
         if (m == null) {
             return null;

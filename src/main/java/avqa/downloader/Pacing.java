@@ -49,19 +49,7 @@ public final class Pacing {
      * drawn once per retry and kept on the exchange: an archive's attempt waits this before its request.
      */
     public long retryBackoffMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
-        int n = retry == null ? 0 : retry;
-        long backoff = 0;
-        if (n > 0) {
-            long now = System.currentTimeMillis();
-            Long until = exchange.getVariable(BACKOFF_UNTIL, Long.class);
-            if (until == null || n != exchange.getVariable(BACKOFF_RETRY, 0, Integer.class)) {
-                until = now + backoffMillis(n);
-                exchange.setVariable(BACKOFF_UNTIL, until);
-                exchange.setVariable(BACKOFF_RETRY, n);
-            }
-            backoff = Math.max(0, until - now);
-        }
-        return backoff;
+        return retryWaitMillis(retry, exchange, 0);
     }
 
     /**
@@ -70,24 +58,27 @@ public final class Pacing {
      * with the videos, so their cool-down is this wait.
      */
     public long archiveRetryMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
-        long backoff = retryBackoffMillis(retry, exchange);
-        if (retry == null || retry <= 0
-                || !(exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure)
-                || failure.retryAfterMillis() <= 0) {
-            return backoff;
-        }
-        long asked = Math.min(failure.retryAfterMillis(), Math.max(maxBackoffMillis, backoffMillis));
-        if (exchange.getVariable(ASKED_UNTIL, Long.class) == null
-                || !retry.equals(exchange.getVariable(ASKED_RETRY, 0, Integer.class))) {
-            // drawn once per retry, as the backoff is
-            exchange.setVariable(ASKED_UNTIL, System.currentTimeMillis() + asked);
-            exchange.setVariable(ASKED_RETRY, retry);
-        }
-        return Math.max(backoff, exchange.getVariable(ASKED_UNTIL, Long.class) - System.currentTimeMillis());
+        long asked = exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure
+                ? Math.min(failure.retryAfterMillis(), Math.max(maxBackoffMillis, backoffMillis)) : 0;
+        return retryWaitMillis(retry, exchange, asked);
     }
 
-    private static final String ASKED_UNTIL = "retryAfterUntil";
-    private static final String ASKED_RETRY = "retryAfterRetry";
+    /** What is left of retry {@code retry}'s wait, at least {@code floorMillis}: drawn once per retry, kept on the exchange. */
+    private long retryWaitMillis(Integer retry, Exchange exchange, long floorMillis) {
+        int n = retry == null ? 0 : retry;
+        if (n <= 0) {
+            return 0;
+        }
+        long now = System.currentTimeMillis();
+        Long until = exchange.getVariable(BACKOFF_UNTIL, Long.class);
+        if (until == null || n != exchange.getVariable(BACKOFF_RETRY, 0, Integer.class)) {
+            until = now + Math.max(backoffMillis(n), floorMillis);
+            exchange.setVariable(BACKOFF_UNTIL, until);
+            exchange.setVariable(BACKOFF_RETRY, n);
+        }
+        return Math.max(0, until - now);
+    }
+
     private static final String BACKOFF_UNTIL = "backoffUntil";
     private static final String BACKOFF_RETRY = "backoffRetry";
 

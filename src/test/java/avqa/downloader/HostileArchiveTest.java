@@ -42,9 +42,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertTrue(Files.size(zip) < 4 << 20, "a small archive: " + Files.size(zip));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of("00000001", "00000002", "00000003"));
-        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
-        args.addAll(List.of("--import-archive", zip.toString()));
+        List<String> args = importArgs(data, meta, List.of("00000001", "00000002", "00000003"), SettingsTable.YOUTUBE_TEMPLATE, zip);
 
         Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_ARCHIVE_MAX_ENTRY_SIZE", "10M"));
 
@@ -78,9 +76,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         }
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of("00000004"));
-        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
-        args.addAll(List.of("--import-archive", zip.toString()));
+        List<String> args = importArgs(data, meta, List.of("00000004"), SettingsTable.YOUTUBE_TEMPLATE, zip);
 
         Fixture.Outcome outcome = Fixture.run(args);
 
@@ -108,9 +104,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         }
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of("00000005"));
-        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
-        args.addAll(List.of("--import-archive", zip.toString()));
+        List<String> args = importArgs(data, meta, List.of("00000005"), SettingsTable.YOUTUBE_TEMPLATE, zip);
 
         Fixture.Outcome outcome = Fixture.run(args);
 
@@ -180,9 +174,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         Files.write(zip, Arrays.copyOf(bytes, directory - 2000));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of("00000006", "00000007", "00000008"));
-        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
-        args.addAll(List.of("--import-archive", zip.toString()));
+        List<String> args = importArgs(data, meta, List.of("00000006", "00000007", "00000008"), SettingsTable.YOUTUBE_TEMPLATE, zip);
 
         Fixture.run(args);
 
@@ -242,9 +234,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         for (Path zip : List.of(damaged, cut, described)) {
             Path meta = tmp.resolve("meta-" + zip.getFileName());
             Path data = tmp.resolve("data-" + zip.getFileName());
-            Fixture.annotations(meta, "test", ids);
-            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
-            args.addAll(List.of("--import-archive", zip.toString()));
+            List<String> args = importArgs(data, meta, ids, SettingsTable.YOUTUBE_TEMPLATE, zip);
 
             Fixture.Outcome outcome = Fixture.run(args);
 
@@ -277,10 +267,9 @@ class HostileArchiveTest extends LoopbackServerTest {
         Files.write(cut, Arrays.copyOf(bytes, bytes.length * 55 / 100));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
         // a source that answers nothing: the videos fail at once where the archive did not give them
-        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
-        args.addAll(List.of("--import-archive", cut.toString(), "--retry-attempts", "1"));
+        List<String> args = importArgs(data, meta, ids, "http://127.0.0.1:9/{id}.mp4", cut);
+        args.addAll(List.of("--retry-attempts", "1"));
 
         Fixture.Outcome outcome = Fixture.run(args);
 
@@ -304,9 +293,8 @@ class HostileArchiveTest extends LoopbackServerTest {
         Files.delete(parts.get(3));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
-        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
-        args.addAll(List.of("--import-archive", parts.get(0).toString(), "--retry-attempts", "1"));
+        List<String> args = importArgs(data, meta, ids, "http://127.0.0.1:9/{id}.mp4", parts.get(0));
+        args.addAll(List.of("--retry-attempts", "1"));
 
         Fixture.run(args);
 
@@ -345,9 +333,8 @@ class HostileArchiveTest extends LoopbackServerTest {
         for (Map.Entry<Path, String> c : said.entrySet()) {
             Path meta = tmp.resolve("meta-" + c.getKey().getFileName());
             Path data = tmp.resolve("data-" + c.getKey().getFileName());
-            Fixture.annotations(meta, "test", ids);
-            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
-            args.addAll(List.of("--import-archive", c.getKey().toString(), "--retry-attempts", "1"));
+            List<String> args = importArgs(data, meta, ids, "http://127.0.0.1:9/{id}.mp4", c.getKey());
+            args.addAll(List.of("--retry-attempts", "1"));
 
             Fixture.run(args);
 
@@ -356,6 +343,14 @@ class HostileArchiveTest extends LoopbackServerTest {
                     && l.contains("what could be read was imported: " + c.getValue())), log);
         }
         assertTrue(Files.isRegularFile(tmp.resolve("data-videos.tar/videos/00000041.mp4")), "the entry before the damage");
+    }
+
+    /** The annotations of {@code ids} written to {@code meta}, and a run's arguments that import {@code archive}. */
+    static List<String> importArgs(Path data, Path meta, List<String> ids, String template, Path archive) throws Exception {
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, template);
+        args.addAll(List.of("--import-archive", archive.toString()));
+        return args;
     }
 
     static int indexOf(byte[] in, byte[] what) {
@@ -429,9 +424,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         Files.write(cut, Arrays.copyOf(Files.readAllBytes(whole), (int) firstEntry));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
-        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
-        args.addAll(List.of("--import-archive", cut.toString()));
+        List<String> args = importArgs(data, meta, ids, SettingsTable.YOUTUBE_TEMPLATE, cut);
 
         Fixture.run(args);
 
