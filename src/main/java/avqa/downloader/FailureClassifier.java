@@ -82,6 +82,10 @@ public final class FailureClassifier {
     }
 
     /** What an HTTP status other than 200 means. */
+    /** What a proxy's 407 means. */
+    static final String PROXY_LOGIN = "the proxy asks for a user name and password, or refused the ones given (HTTP 407): "
+            + "give them in the proxy's URL (https_proxy / http_proxy = http://user:password@host:port)";
+
     public static VideoFailure httpStatus(int code) {
         return httpStatus(code, null);
     }
@@ -101,6 +105,10 @@ public final class FailureClassifier {
             // address (no IP-wide cool-down); an archive's next attempt waits what it asked
             return new VideoFailure.Transient("the source is busy (HTTP 503) and asks to wait " + (asked + 999) / 1000 + " s",
                     "HTTP Error 503").retryAfter(asked);
+        }
+        if (code == 407) {
+            // the proxy's, not the source's: every video meets it until the proxy's login is right, and none is lost
+            return new VideoFailure.Transient(PROXY_LOGIN, "HTTP Error 407");
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);

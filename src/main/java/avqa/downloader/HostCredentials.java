@@ -76,25 +76,40 @@ public final class HostCredentials implements CredentialsProvider {
 
     /**
      * For the JDK's HTTP client (the doctor's look at a URL): an authenticator that gives the URL's user name
-     * and password to its own scheme, host and port only; null when the URL holds none.
+     * and password to its own scheme, host and port only, and a proxy's (from the environment) to that proxy
+     * when it asks; null when neither holds any.
      */
-    public static java.net.Authenticator authenticatorFor(String url) {
+    public static java.net.Authenticator authenticatorFor(String url, avqa.downloader.settings.ProxyEnvironment proxies) {
         HostCredentials one = new HostCredentials();
         one.requestUri(url);
-        if (one.byHost.isEmpty()) {
+        HostCredentials proxy = new HostCredentials();
+        proxy.proxies(proxies);
+        if (one.byHost.isEmpty() && proxy.byHost.isEmpty()) {
             return null;
         }
         return new java.net.Authenticator() {
             @Override
             protected java.net.PasswordAuthentication getPasswordAuthentication() {
-                java.net.URL at = getRequestingURL();
-                if (getRequestorType() != RequestorType.SERVER || at == null) {
-                    return null;
+                UsernamePasswordCredentials c;
+                if (getRequestorType() == RequestorType.PROXY) {
+                    c = getRequestingHost() == null ? null : proxy.byHost.get(key("http", getRequestingHost(), getRequestingPort()));
+                } else {
+                    java.net.URL at = getRequestingURL();
+                    c = at == null ? null : one.byHost.get(key(at.getProtocol(), at.getHost(), at.getPort()));
                 }
-                UsernamePasswordCredentials c = one.byHost.get(key(at.getProtocol(), at.getHost(), at.getPort()));
                 return c == null ? null : new java.net.PasswordAuthentication(c.getUserName(), c.getUserPassword());
             }
         };
+    }
+
+    /** Keeps the user names and passwords of the environment's proxies, for their own challenge (407). */
+    public void proxies(avqa.downloader.settings.ProxyEnvironment proxies) {
+        for (String scheme : java.util.List.of("http", "https")) {
+            avqa.downloader.settings.ProxyEnvironment.Named p = proxies.forScheme(scheme);
+            if (p != null) {
+                requestUri(p.uri().toString());
+            }
+        }
     }
 
     @Override

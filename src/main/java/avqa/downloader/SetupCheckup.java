@@ -25,6 +25,7 @@ import java.util.List;
 final class SetupCheckup {
 
     static final Duration HOST_TIMEOUT = Duration.ofSeconds(5);
+    private static final String TUNNEL_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
 
     private final Settings settings;
     private final DownloadEstimate estimate;
@@ -192,7 +193,7 @@ final class SetupCheckup {
      * page whose form the run sends (Google Drive's for a large file); else what is wrong, in the page's words
      * when it says why (Drive's quota), or the advice for its host.
      */
-    static String pageInstead(String url) {
+    String pageInstead(String url) {
         String shown = Redact.url(url);
         String html;
         try {
@@ -229,7 +230,7 @@ final class SetupCheckup {
     }
 
     /** Null when {@code base/path} is there; else what is wrong. */
-    static String reach(String base, String path) {
+    String reach(String base, String path) {
         if (base.startsWith("file:")) {
             Path dir = Path.of(base.startsWith("file://") ? URI.create(base).getPath() : base.substring("file:".length()));
             return Files.isRegularFile(dir.resolve(path)) ? null : "no file " + dir.resolve(path);
@@ -238,7 +239,7 @@ final class SetupCheckup {
     }
 
     /** Null when an http(s) URL answers a HEAD request (following redirects) without an error; else what is wrong. */
-    static String reachUrl(String address) {
+    String reachUrl(String address) {
         return head(address).problem();
     }
 
@@ -252,18 +253,30 @@ final class SetupCheckup {
         }
     }
 
-    /** A client that follows redirects (https to http too, as the run does), and answers the host's challenge with a user name and password in the URL, as the run does. */
-    private static HttpClient client(String address) {
+    /**
+     * A client that follows redirects (https to http too, as the run does), goes through the environment's
+     * proxies, and answers the host's (and the proxy's) challenge with a user name and password in the URL, as
+     * the run does.
+     */
+    private HttpClient client(String address) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(HOST_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.ALWAYS);
-        java.net.Authenticator login = HostCredentials.authenticatorFor(address);
+        if (settings.proxies().any()) {
+            // through the proxies the environment names, as the run's requests go; the JDK's client gives a
+            // proxy's Basic login to an https tunnel only when told (its default refuses it; read at its first use)
+            builder.proxy(settings.proxies());
+            if (System.getProperty(TUNNEL_SCHEMES) == null) {
+                System.setProperty(TUNNEL_SCHEMES, "");
+            }
+        }
+        java.net.Authenticator login = HostCredentials.authenticatorFor(address, settings.proxies());
         if (login != null) {
             builder.authenticator(login);
         }
         return builder.build();
     }
 
-    static Answer head(String address) {
+    Answer head(String address) {
         String url = Redact.url(address);
         try {
             HttpResponse<Void> r = client(address).send(HttpRequest.newBuilder(URI.create(
@@ -271,6 +284,9 @@ final class SetupCheckup {
                     .timeout(HOST_TIMEOUT)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             // a host that does not take HEAD (405) is there all the same
+            if (r.statusCode() == 407) {
+                return new Answer(url + ": " + FailureClassifier.PROXY_LOGIN, -1);
+            }
             if (r.statusCode() >= 400 && r.statusCode() != 405) {
                 return new Answer(url + " answered HTTP " + r.statusCode(), -1);
             }

@@ -133,7 +133,8 @@ final class Wiring {
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
         main.bind("downloadSizeWatch", sizeWatch);
         // an answer's head within 30 s, as a stalled body (or within avqa.download.timeout, when shorter)
-        HttpClientSetup httpClientSetup = new HttpClientSetup(hostCredentials,
+        hostCredentials.proxies(settings.proxies());
+        HttpClientSetup httpClientSetup = new HttpClientSetup(hostCredentials, settings.proxies(),
                 Math.min(30_000, settings.millis("avqa.download.timeout")), settings.millis("avqa.download.timeout"));
         run.onStop(() -> httpClientSetup.abortWaiting(run.stopReason()));
         main.bind("httpClientSetup", httpClientSetup);

@@ -27,45 +27,69 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpsFetchTest {
 
+    /**
+     * An https host on 127.0.0.1 serving {@code clip} at {@code /v/<id>.mp4}, its certificate (made with keytool for
+     * 127.0.0.1) in {@code keys}, which a JVM trusts with {@link #trustOptions()}; {@code requests} counts the answers.
+     */
+    record TlsHost(HttpsServer server, Path keys, AtomicInteger requests) implements AutoCloseable {
+
+        static TlsHost start(Path tmp, Path clip) throws Exception {
+            Path keys = tmp.resolve("server.p12");
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+                    "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keys.toString(),
+                    "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
+            assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool made the certificate");
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keys)) {
+                store.load(in, "changeit".toCharArray());
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, "changeit".toCharArray());
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), null, null);
+            AtomicInteger requests = new AtomicInteger();
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server.createContext("/v/", exchange -> {
+                requests.incrementAndGet();
+                byte[] body = Files.readAllBytes(clip);
+                exchange.getResponseHeaders().add("Content-Type", "video/mp4");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            return new TlsHost(server, keys, requests);
+        }
+
+        String template() {
+            return "https://127.0.0.1:" + server.getAddress().getPort() + "/v/{id}.mp4";
+        }
+
+        /** JAVA_TOOL_OPTIONS for a JVM that trusts this host's certificate. */
+        String trustOptions() {
+            return "-Djavax.net.ssl.trustStore=" + keys + " -Djavax.net.ssl.trustStorePassword=changeit";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     @Test
     void plainFilesAreFetchedOverHttpsWithTheCertificateChecked(@TempDir Path tmp) throws Exception {
-        Path keys = tmp.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keys.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool made the certificate");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keys)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, "changeit".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
-
         Path clip = Fixture.clip("tone-3s", 3, true);
-        AtomicInteger requests = new AtomicInteger();
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls));
-        server.createContext("/v/", exchange -> {
-            requests.incrementAndGet();
-            byte[] body = Files.readAllBytes(clip);
-            exchange.getResponseHeaders().add("Content-Type", "video/mp4");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            String template = "https://127.0.0.1:" + server.getAddress().getPort() + "/v/{id}.mp4";
+        try (TlsHost host = TlsHost.start(tmp, clip)) {
+            AtomicInteger requests = host.requests();
+            String template = host.template();
             Fixture.annotations(tmp.resolve("meta"), "test", List.of("secure0", "secure1"));
             List<String> args = Fixture.localArgs(tmp.resolve("data"), tmp.resolve("meta"), template);
 
             // trusted: the run fetches both over https
-            Process trusted = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + keys
-                    + " -Djavax.net.ssl.trustStorePassword=changeit"), tmp.resolve("trusted.log"));
+            Process trusted = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", host.trustOptions()), tmp.resolve("trusted.log"));
             assertTrue(trusted.waitFor(120, TimeUnit.SECONDS));
             assertEquals(0, trusted.exitValue(), Files.readString(tmp.resolve("trusted.log")));
             for (String id : List.of("secure0", "secure1")) {
@@ -85,8 +109,6 @@ class HttpsFetchTest {
             var record = Fixture.readJson(other.resolve("failed/secure0.json"));
             assertTrue(record.get("reason").asText().contains("secure connection") && record.get("last_error").asText()
                     .contains("certification path"), record.toString());
-        } finally {
-            server.stop(0);
         }
     }
 }

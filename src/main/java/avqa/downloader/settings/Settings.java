@@ -23,10 +23,12 @@ public final class Settings {
 
     private final Map<String, String> values;
     private final Path home;
+    private final ProxyEnvironment proxies;
 
-    private Settings(Map<String, String> values, Path home) {
+    private Settings(Map<String, String> values, Path home, ProxyEnvironment proxies) {
         this.values = values;
         this.home = home;
+        this.proxies = proxies;
     }
 
     /**
@@ -68,7 +70,7 @@ public final class Settings {
             }
             v.put(key, value.trim());
         }
-        Settings s = new Settings(v, propertiesFile.toAbsolutePath().normalize().getParent());
+        Settings s = new Settings(v, propertiesFile.toAbsolutePath().normalize().getParent(), ProxyEnvironment.from(env));
         s.check();
         return s;
     }
@@ -98,6 +100,11 @@ public final class Settings {
     static BadInputException bad(String option, String value, String expected) {
         return new BadInputException(option + ": '" + avqa.downloader.Redact.text(avqa.downloader.Redact.secrets(value), 200)
                 + "' is not valid; expected " + expected);
+    }
+
+    /** The HTTP proxies the environment names (http_proxy, https_proxy, all_proxy, no_proxy), for this tool's own requests. */
+    public ProxyEnvironment proxies() {
+        return proxies;
     }
 
     /** planner or worker: the run is spread over hosts through the broker and the database. */

@@ -1,0 +1,165 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import avqa.downloader.settings.SettingsTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proxies the environment names (http_proxy, https_proxy, no_proxy), through a real forward proxy
+ * (tinyproxy, asking for a user name and password): the video files, the archives and --doctor's look go
+ * through it, https in a tunnel (CONNECT); the hosts no_proxy names go directly; a login the proxy refuses
+ * loses no video; a proxy this tool cannot use is refused at start in one line.
+ */
+class ProxyTest extends LoopbackServerTest {
+
+    private static final String LOGIN = "alice:pr0xyPa55@";
+
+    @Test
+    void theVideoFilesAndTheArchivesGoThroughTheProxyWithItsLogin(@TempDir Path tmp) throws Exception {
+        LabProxy.need();
+        ArchiveMaker.need("bsdtar");
+        List<String> files = serveClips("viaproxy", 2);
+        Map<String, Path> entries = new java.util.LinkedHashMap<>();
+        List<String> archived = List.of("00000011", "00000012");
+        archived.forEach(id -> entries.put(id + ".mp4", clip));
+        Path zip = tmp.resolve("videos.zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "videos", entries), zip);
+        List<String> ids = new ArrayList<>(files);
+        ids.addAll(archived);
+        Path data = tmp.resolve("data");
+        try (LabProxy proxy = new LabProxy(tmp.resolve("proxy"), "alice pr0xyPa55");
+             ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.zip", Files.readAllBytes(zip), "z1");
+            List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+            args.addAll(List.of("--import-archive", host.shareUrl("videos.zip")));
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("http_proxy", proxy.url(LOGIN)));
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : ids) {
+                assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+            }
+            List<String> through = proxy.requests();
+            for (String id : files) {
+                assertTrue(through.contains("GET " + server.mediaFileTemplate().replace("{id}", id)), id + ": " + through);
+            }
+            assertTrue(through.contains("GET " + host.shareUrl("videos.zip")), "the archive's link: " + through);
+            assertTrue(through.stream().anyMatch(r -> r.startsWith("GET http://127.0.0.1:") && r.contains("/files/videos.zip")),
+                    "the archive, where its link leads: " + through);
+            // what goes where is said, the proxy's password not
+            assertTrue(log.contains("proxies from the environment, for the annotations, the archives and the video files"
+                    + " (and for yt-dlp, which reads them too): http through http://***@127.0.0.1:"), log);
+            assertFalse(log.contains("pr0xyPa55") || outcome.stderr().contains("pr0xyPa55")
+                    || outcome.stdout().contains("pr0xyPa55"), "the proxy's password is nowhere");
+        }
+    }
+
+    @Test
+    void theHostsNoProxyNamesAreFetchedDirectly(@TempDir Path tmp) throws Exception {
+        LabProxy.need();
+        List<String> ids = serveClips("noproxy", 2);
+        try (LabProxy proxy = new LabProxy(tmp.resolve("proxy"), null)) {
+            Fixture.Outcome outcome = Fixture.run(localRun(tmp, ids, server.mediaFileTemplate()),
+                    Map.of("HTTP_PROXY", proxy.url(""), "NO_PROXY", "example.org, 127.0.0.0/8"));
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(List.of(), proxy.requests(), "nothing went through the proxy");
+            assertEquals(1, server.hits(ids.get(0)).size());
+            assertTrue(Files.readString(tmp.resolve("data/avqa_download.log"))
+                    .contains("directly to the hosts no_proxy names: example.org, 127.0.0.0/8"));
+        }
+    }
+
+    /**
+     * A proxy that asks for a login not given (407): each video fails as transient (kept for the next run), in
+     * the proxy's words, not the source's. (tinyproxy answers a wrong password with a 401 of its own, where
+     * squid answers 407 again.)
+     */
+    @Test
+    void aProxyAskingForALoginNotGivenLosesNoVideo(@TempDir Path tmp) throws Exception {
+        LabProxy.need();
+        List<String> ids = serveClips("badlogin", 2);
+        try (LabProxy proxy = new LabProxy(tmp.resolve("proxy"), "alice pr0xyPa55")) {
+            List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+            args.addAll(List.of("--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("http_proxy", proxy.url("")));
+
+            assertEquals(1, outcome.exit());
+            assertEquals(0, server.hits(ids.get(0)).size(), "no request reached the host");
+            Path data = tmp.resolve("data");
+            FailureHandlingTest.assertCategory(data, ids.get(0), "transient", 1);
+            String reason = Fixture.readJson(data.resolve("failed/" + ids.get(0) + ".json")).get("reason").asText();
+            assertTrue(reason.contains("the proxy asks for a user name and password, or refused the ones given (HTTP 407)"),
+                    reason);
+        }
+    }
+
+    /** https through the proxy: a tunnel (CONNECT), the certificate still checked end to end; and --doctor's look too. */
+    @Test
+    void httpsGoesThroughTheProxysTunnel(@TempDir Path tmp) throws Exception {
+        LabProxy.need();
+        try (LabProxy proxy = new LabProxy(tmp.resolve("proxy"), "alice pr0xyPa55");
+             HttpsFetchTest.TlsHost host = HttpsFetchTest.TlsHost.start(tmp, clip)) {
+            List<String> ids = List.of("tunnel0", "tunnel1");
+            List<String> args = localRun(tmp, ids, host.template());
+            // (the tests' own no_proxy, from the pom, names 127.0.0.1: one that does not)
+            Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", host.trustOptions(), "https_proxy", proxy.url(LOGIN),
+                    "no_proxy", "example.invalid", "NO_PROXY", "example.invalid");
+
+            Process run = Fixture.startJvm(args, env, tmp.resolve("run.log"));
+            assertTrue(run.waitFor(120, TimeUnit.SECONDS));
+
+            assertEquals(0, run.exitValue(), Files.readString(tmp.resolve("run.log")));
+            for (String id : ids) {
+                assertTrue(Files.isRegularFile(tmp.resolve("data/audio/" + id + ".wav")), id);
+            }
+            String tunnel = "CONNECT 127.0.0.1:" + host.server().getAddress().getPort();
+            // (HttpClient's first CONNECT of a connection goes without the login, the proxy's 407 asks for it)
+            List<String> tunnels = proxy.requests();
+            assertTrue(!tunnels.isEmpty() && tunnels.stream().allMatch(tunnel::equals), tunnels.toString());
+
+            // --doctor looks at an archive's host through the proxy as well
+            List<String> doctor = localRun(tmp, ids, SettingsTable.YOUTUBE_TEMPLATE);
+            doctor.addAll(List.of("--import-archive", host.template().replace("{id}", "tunnel0"), "--doctor"));
+            Process look = Fixture.startJvm(doctor, env, tmp.resolve("doctor.log"));
+            assertTrue(look.waitFor(120, TimeUnit.SECONDS));
+            String said = Files.readString(tmp.resolve("doctor.log"));
+            assertTrue(said.contains("/v/tunnel0.mp4 answers"), said);
+            List<String> after = proxy.requests();
+            assertTrue(after.size() > tunnels.size() && after.stream().allMatch(tunnel::equals),
+                    "the doctor's look went through the proxy too: " + after);
+        }
+    }
+
+    @Test
+    void aProxyThisToolCannotUseIsRefusedAtStartInOneLine(@TempDir Path tmp) throws Exception {
+        List<String> args = localRun(tmp, List.of("refused0"), server.mediaFileTemplate());
+
+        Fixture.Outcome socks = Fixture.run(args, Map.of("ALL_PROXY", "socks5h://bob:s3cretSocks@127.0.0.1:1080"));
+
+        assertEquals(2, socks.exit());
+        String line = socks.stderr().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("ALL_PROXY names a SOCKS proxy (socks5h://***@127.0.0.1:1080); the annotations, "
+                + "archives and video files are fetched through http:// proxies only"), line);
+        assertFalse(Files.exists(tmp.resolve("data/videos")), "nothing was started");
+
+        Fixture.Outcome badList = Fixture.run(args, Map.of("https_proxy", "proxy.example.org:3128",
+                "no_proxy", "good.example.org,bad/host"));
+        assertEquals(2, badList.exit());
+        assertTrue(badList.stderr().contains("no_proxy: 'bad/host' is not a host name, an IP address or a block of them"),
+                badList.stderr());
+    }
+}
