@@ -120,7 +120,7 @@ final class RouteEdits {
 
         /** Takes the edits kept, if no run goes (and none starts meanwhile); false if a run goes. */
         private boolean takeNow() {
-            if (!run.tryStartRun()) {
+            if (!run.tryStartTakingEdits()) {
                 // a run goes (or the service stops): its end takes them
                 return false;
             }
@@ -131,7 +131,10 @@ final class RouteEdits {
                     waiting.clear();
                     said.clear();
                 }
-                for (java.util.Map.Entry<String, org.apache.camel.spi.Resource> e : edits.entrySet()) {
+                java.util.Iterator<java.util.Map.Entry<String, org.apache.camel.spi.Resource>> left = edits.entrySet().iterator();
+                while (left.hasNext()) {
+                    java.util.Map.Entry<String, org.apache.camel.spi.Resource> e = left.next();
+                    left.remove();
                     if (!java.nio.file.Files.exists(java.nio.file.Path.of(e.getKey()))) {
                         LOG.warn("Route file {} was removed; the routes it held keep running until the process ends",
                                 shown(e.getKey()));
@@ -142,11 +145,24 @@ final class RouteEdits {
                         reload.onReload(e.getKey(), e.getValue());
                     } catch (Exception notTaken) {
                         // said by onReload in one line; the routes loaded before keep running
+                    } catch (StackOverflowError | LinkageError notTaken) {
+                        // an edit Camel cannot load (a YAML nested without end, a class it names that cannot be
+                        // loaded): the routes loaded before keep running, the other edits are still taken
+                        LOG.warn("Route file {}. The edit was not taken ({}): the routes loaded before keep running; fix "
+                                + "the file and save it again", shown(e.getKey()), notTaken instanceof StackOverflowError
+                                ? "it is nested too deeply to read" : Shown.of(notTaken));
+                    } catch (Error fatal) {
+                        // out of memory, say: the edits not taken yet stay kept (the error ends the process in one
+                        // line, by FatalErrorExit, unless it passes)
+                        synchronized (waiting) {
+                            edits.forEach(waiting::putIfAbsent);
+                        }
+                        throw fatal;
                     }
                 }
                 return true;
             } finally {
-                run.runEnded();
+                run.editsTaken();
             }
         }
     }

@@ -91,9 +91,54 @@ public final class RunControl {
         }
     }
 
-    /** Claims the right to run: false while another run is going (a Quartz trigger then skips). */
+    /**
+     * Claims the right to run: false while another run is going (a Quartz trigger then skips). Route edits
+     * being taken between runs hold that right for a moment: a trigger then waits for them (up to
+     * {@link #EDIT_WAIT_SECONDS}), rather than losing its run (a night's, with a nightly schedule).
+     */
     public boolean tryStartRun() {
-        return !isShuttingDown() && oneRun.tryAcquire();
+        if (isShuttingDown()) {
+            return false;
+        }
+        if (oneRun.tryAcquire()) {
+            return true;
+        }
+        try {
+            // the edits may have been taken between the two looks: one more try then
+            return takingEdits ? oneRun.tryAcquire(EDIT_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                    && claimedUnlessShuttingDown() : oneRun.tryAcquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The longest a run's start waits for route edits being taken. */
+    static final long EDIT_WAIT_SECONDS = 60;
+
+    private volatile boolean takingEdits;
+
+    private boolean claimedUnlessShuttingDown() {
+        if (isShuttingDown()) {
+            oneRun.release();
+            return false;
+        }
+        return true;
+    }
+
+    /** Claims the right to run for taking route edits kept until no run goes; false while a run goes. */
+    public boolean tryStartTakingEdits() {
+        if (!isShuttingDown() && oneRun.tryAcquire()) {
+            takingEdits = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** The route edits are taken: the right to run is given back. */
+    public void editsTaken() {
+        takingEdits = false;
+        runEnded();
     }
 
     public void runEnded() {

@@ -1,0 +1,41 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** One run at a time, and a scheduled run's start against route edits being taken between runs. */
+class RunControlTest {
+
+    /**
+     * A trigger that fires while route edits are being taken between runs waits for them and runs (with a
+     * nightly schedule, skipping it would lose a night's run); one that fires during a run is skipped at once.
+     */
+    @Test
+    void aTriggerWaitsForRouteEditsBeingTakenButNotForARun() throws Exception {
+        RunControl run = new RunControl();
+        assertTrue(run.tryStartTakingEdits());
+        Thread[] trigger = new Thread[1];
+        CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
+            trigger[0] = Thread.currentThread();
+            return run.tryStartRun();
+        });
+        Fixture.await("the trigger waiting for the edits", 10_000,
+                () -> trigger[0] != null && trigger[0].getState() == Thread.State.TIMED_WAITING);
+        assertFalse(started.isDone(), "not skipped while the edits are taken");
+        run.editsTaken();
+        assertTrue(started.get(10, TimeUnit.SECONDS), "the run starts once they are taken");
+
+        // the run goes: another trigger, and the edits, are refused at once
+        long t0 = System.nanoTime();
+        assertFalse(run.tryStartRun());
+        assertFalse(run.tryStartTakingEdits());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(RunControl.EDIT_WAIT_SECONDS / 2),
+                "a trigger during a run is skipped, not held");
+        run.runEnded();
+        assertTrue(run.tryStartTakingEdits());
+    }
+}
