@@ -104,6 +104,8 @@ public final class ArchiveEntries {
             case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run);
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
                     : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
+            // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
+            case RAR -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, Rar5Checksums.of(parts));
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };
     }

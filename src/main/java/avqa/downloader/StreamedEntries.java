@@ -36,6 +36,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     /** The bytes the archive reader reads: bsdtar's output, a gzip's, the file's own. */
     private final InputStream raw;
     private final RunControl run;
+    /** The CRC-32s a RAR's headers give for its files (bsdtar's tar of a RAR holds none); null for other archives. */
+    private final Rar5Checksums rarChecksums;
     private Message ahead;
     private boolean inHand;
     /** What reading on to the next entry raised while an entry's checksum was looked for: thrown by next(). */
@@ -43,20 +45,26 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     private boolean done;
 
     private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, InputStream raw,
-                            RunControl run) {
+                            RunControl run, Rar5Checksums rarChecksums) {
         this.exchange = exchange;
         this.archive = archive;
         this.raw = raw;
         this.run = run;
+        this.rarChecksums = rarChecksums;
     }
 
     static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run);
+        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, null);
+    }
+
+    /** bsdtar's tar of a RAR, each file checked against the CRC-32 the RAR's headers give for it. */
+    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, Rar5Checksums rarChecksums) {
+        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, rarChecksums);
     }
 
     /** A zip read from its start: its entries' kinds are in its central directory only, so all count as files. */
     static StreamedEntries zip(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true), stream, run);
+        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true), stream, run, null);
     }
 
     @Override
@@ -112,7 +120,15 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                     };
                     // a zip's entry is checked against its CRC-32: from its local header, or from the data
                     // descriptor after its data, which is read with the next entry's header
-                    m.setBody(e instanceof ZipArchiveEntry z ? EntryChecksum.checked(body, () -> crcAfterData(z)) : body);
+                    if (e instanceof ZipArchiveEntry z) {
+                        m.setBody(EntryChecksum.checked(body, () -> crcAfterData(z)));
+                    } else if (rarChecksums != null) {
+                        // a RAR's: by the CRC-32 of its header (bsdtar's tar keeps the RAR's names and order)
+                        long crc = rarChecksums.next(e.getName());
+                        m.setBody(crc < 0 ? body : EntryChecksum.checked(body, () -> crc));
+                    } else {
+                        m.setBody(body);
+                    }
                 } else {
                     m.setHeader(KIND, kind);
                     m.setBody(InputStream.nullInputStream());

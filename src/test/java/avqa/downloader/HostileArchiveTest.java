@@ -251,6 +251,48 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * A RAR 5 whose second video was damaged after it was packed (RAR stores a video as it is, since it cannot
+     * make it smaller, and libarchive checks no CRC-32 of a stored file): the CRC-32 of its header tells, and
+     * that video alone fails, as damaged.
+     */
+    @Test
+    void aRarFileWhoseBytesDoNotMatchItsChecksumFailsAlone(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        List<String> ids = List.of("00000031", "00000032", "00000033");
+        Map<String, Path> entries = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> entries.put(id + ".mp4", clip));
+        Path rar = tmp.resolve("videos.rar");
+        ArchiveMaker.rar(ArchiveMaker.folder(tmp, "videos", entries), rar);
+        byte[] bytes = Files.readAllBytes(rar);
+        byte[] start = Arrays.copyOf(Files.readAllBytes(clip), 64);
+        int first = indexOf(bytes, start);
+        int second = first + 1 + indexOf(Arrays.copyOfRange(bytes, first + 1, bytes.length), start);
+        int middle = second + (int) Files.size(clip) / 2;
+        for (int i = 0; i < 8; i++) {
+            bytes[middle + i] ^= (byte) 0x5a;
+        }
+        Path damaged = tmp.resolve("damaged.rar");
+        Files.write(damaged, bytes);
+        // the second file in the archive's order (rar's, not the names'): its name is in the header before its data
+        byte[] archive = bytes;
+        List<String> inArchive = ids.stream().sorted(java.util.Comparator.comparingInt(
+                id -> indexOf(archive, (id + ".mp4").getBytes(java.nio.charset.StandardCharsets.UTF_8)))).toList();
+        String hit = inArchive.get(1);
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, damaged);
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertEquals(ids.stream().filter(id -> !id.equals(hit)).map(id -> id + ".mp4").toList(),
+                PipelineTest.listNames(data.resolve("videos")));
+        var record = Fixture.readJson(data.resolve("failed/" + hit + ".json"));
+        assertEquals("invalid-output", record.get("category").asText(), record.toString());
+        assertTrue(record.toString().contains("do not match the checksum the archive gives"), record.toString());
+        assertEquals("videos/" + hit + ".mp4", record.get("entry").asText(), record.toString());
+    }
+
+    /**
      * A 7z cut short: bsdtar, which reads it, ends its tar output as a tar ends and then fails. Its failure
      * is said in one line (bsdtar's words), not passed over as an archive that held no planned video.
      */
