@@ -82,9 +82,12 @@ public final class FailureClassifier {
     }
 
     /** What an HTTP status other than 200 means. */
+    /** Where a proxy's login goes (written so that no masking of URLs' logins mangles it). */
+    static final String PROXY_LOGIN_HOW = "give them in https_proxy / http_proxy, as user:password@ before the proxy's host";
+
     /** What a proxy's 407 means. */
     static final String PROXY_LOGIN = "the proxy asks for a user name and password, or refused the ones given (HTTP 407): "
-            + "give them in the proxy's URL (https_proxy / http_proxy = http://user:password@host:port)";
+            + PROXY_LOGIN_HOW;
 
     public static VideoFailure httpStatus(int code) {
         return httpStatus(code, null);
@@ -148,8 +151,12 @@ public final class FailureClassifier {
             if (t instanceof VideoFailure f) {
                 return f;
             }
+            if (t instanceof ProxyTrouble) {
+                // the proxy's, not the video's: kept for the next run
+                return new VideoFailure.Transient(m, "the proxy");
+            }
             if (t instanceof java.net.UnknownHostException) {
-                return unresolved(url, String.valueOf(t));
+                return unresolved(url, t);
             }
             if (m.startsWith(HttpClientSetup.NOT_HTTP)) {
                 return new VideoFailure.Permanent("the source redirected to a location that is not http or https ("
@@ -196,13 +203,33 @@ public final class FailureClassifier {
     }
 
     /**
+     * The same, from the client's exception: the name is the one that failed (the source's, a proxy's, or
+     * where a redirect led), else the URL's.
+     */
+    static VideoFailure unresolved(String url, Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String host = message.isBlank() ? null : Redact.text(message.replaceFirst(":.*$", "").strip(), 200);
+        if (host == null || host.isEmpty()) {
+            try {
+                host = java.net.URI.create(url).getHost();
+            } catch (IllegalArgumentException notOne) {
+                host = null;
+            }
+        }
+        String lastError = String.valueOf(e);
+        return new VideoFailure.Transient(host == null ? FailureRules.UNRESOLVED
+                : "cannot resolve " + host + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK);
+    }
+
+    /**
      * The failure to throw for a request to {@code url}: an IP-wide signal starts the cool-down for every
      * worker first, yt-dlp saying it is out of date counts towards stopping the run, and a stop of the
      * run (a signal, a full disk, or one of these) wins over any failure: the video stays pending.
      */
     public VideoFailure raise(VideoFailure failure, String url) {
+        // the source's host named, unless the failure names the host that failed already (a proxy's, say)
         VideoFailure f = failure.signal() == VideoFailure.Signal.NETWORK && url != null
-                ? unresolved(url, failure.lastError()) : failure;
+                && !failure.reason().startsWith("cannot resolve ") ? unresolved(url, failure.lastError()) : failure;
         run.checkRunning();
         if (f.signal() != VideoFailure.Signal.NONE) {
             coolDown.signal(f.reason(), f.signal(), f.retryAfterMillis());

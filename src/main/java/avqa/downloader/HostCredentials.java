@@ -106,7 +106,7 @@ public final class HostCredentials implements CredentialsProvider {
     public void proxies(avqa.downloader.settings.ProxyEnvironment proxies) {
         for (String scheme : java.util.List.of("http", "https")) {
             avqa.downloader.settings.ProxyEnvironment.Named p = proxies.forScheme(scheme);
-            if (p != null) {
+            if (p != null && p.problem() == null) {
                 requestUri(p.uri().toString());
             }
         }

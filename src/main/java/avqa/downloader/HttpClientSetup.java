@@ -6,7 +6,11 @@ import java.util.Locale;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.ChainElement;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
@@ -70,7 +74,63 @@ public final class HttpClientSetup implements HttpClientConfigurer {
         if (proxies.any()) {
             // through the proxies the environment names (no_proxy's hosts directly), where yt-dlp's requests go;
             // the proxy's own challenge (407) is answered from its URL's user name and password (credentials)
-            builder.setRoutePlanner(new SystemDefaultRoutePlanner(proxies));
+            builder.setRoutePlanner(new ProxyRoutes(proxies));
+            // an https host's answer comes through the proxy's tunnel; what comes before the tunnel is open is
+            // the proxy's (HttpClient hands its refusal on as if the host had answered)
+            builder.addExecInterceptorBefore(ChainElement.CONNECT.name(), "avqa-proxy-answer", (request, scope, chain) -> {
+                scope.clientContext.removeAttribute(HOST_REACHED);
+                ClassicHttpResponse answer = chain.proceed(request, scope);
+                if (scope.route.isTunnelled() && scope.clientContext.getAttribute(HOST_REACHED) == null
+                        && answer.getCode() >= 300) {
+                    answer.close();
+                    throw refused(answer, scope.route);
+                }
+                return answer;
+            });
+            builder.addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "avqa-host-reached", (request, scope, chain) -> {
+                scope.clientContext.setAttribute(HOST_REACHED, Boolean.TRUE);
+                return chain.proceed(request, scope);
+            });
+        }
+    }
+
+    private static final String HOST_REACHED = "avqa.host-reached";
+
+    /** The proxy's refusal of a tunnel, in our words. */
+    private ProxyTrouble refused(ClassicHttpResponse answer, HttpRoute route) {
+        ProxyEnvironment.Named p = proxies.forScheme(route.getTargetHost().getSchemeName());
+        String proxy = "the proxy " + (p == null ? "" : p.shown() + " (" + p.variable() + ") ");
+        String reason = answer.getReasonPhrase() == null || answer.getReasonPhrase().isBlank() ? ""
+                : " " + Redact.text(answer.getReasonPhrase(), 100);
+        if (answer.getCode() == 407) {
+            return new ProxyTrouble(proxy + "asks for a user name and password, or refused the ones given (HTTP 407): "
+                    + FailureClassifier.PROXY_LOGIN_HOW);
+        }
+        return new ProxyTrouble(proxy + "refused to connect to " + route.getTargetHost().toHostString() + " (HTTP "
+                + answer.getCode() + reason + ")" + (answer.getCode() == 401 ? ": its user name and password may be "
+                + "wrong (" + FailureClassifier.PROXY_LOGIN_HOW + ")" : ""));
+    }
+
+    /** The proxy of each request as the environment says; a proxy this tool cannot use fails the request in one line. */
+    static final class ProxyRoutes extends DefaultRoutePlanner {
+
+        private final ProxyEnvironment proxies;
+
+        ProxyRoutes(ProxyEnvironment proxies) {
+            super(null);
+            this.proxies = proxies;
+        }
+
+        @Override
+        protected HttpHost determineProxy(HttpHost target, HttpContext context) throws HttpException {
+            ProxyEnvironment.Named p = proxies.proxyFor(URI.create(target.toURI()));
+            if (p == null) {
+                return null;
+            }
+            if (p.problem() != null) {
+                throw new ProxyTrouble(p.problem());
+            }
+            return new HttpHost("http", p.host(), p.port());
         }
     }
 }

@@ -107,15 +107,19 @@ final class Launcher {
             Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
             logTo(logFile);
             boolean verify = cli.has("--verify");
-            if (!verify && !cli.has("--dry-run")) {
+            if (!verify) {
                 // said, not left to be found out: which requests go through which proxy (a proxy paid by the
                 // gigabyte would not want the archives; a network that allows only its proxy needs them there)
                 org.slf4j.Logger said = org.slf4j.LoggerFactory.getLogger("avqa.run");
                 if (settings.proxies().any()) {
                     said.info("proxies from the environment, for the annotations, the archives and the video files (and "
                             + "for yt-dlp, which reads them too): " + settings.proxies().describe());
+                    for (String problem : settings.proxies().problems()) {
+                        said.warn(problem + ". Until then every request of this tool that would go through it fails "
+                                + "(yt-dlp may use it)");
+                    }
                 }
-                if (!settings.get("avqa.proxy").isEmpty()) {
+                if (!settings.get("avqa.proxy").isEmpty() && !cli.has("--dry-run")) {
                     said.info("--proxy is used by yt-dlp, which then fetches every video; the annotations and the archives "
                             + (settings.proxies().any() ? "go as the environment's proxies say (above), not through it"
                             : "are fetched directly, not through it (https_proxy in the environment would send them through a proxy)"));

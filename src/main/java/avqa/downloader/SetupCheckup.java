@@ -40,6 +40,10 @@ final class SetupCheckup {
         if (!settings.get("avqa.cookies").isEmpty()) {
             out.add(cookies(Path.of(settings.get("avqa.cookies")).toAbsolutePath()));
         }
+        if (settings.proxies().any()) {
+            // which requests go through which proxy, as the run's log says it at start
+            out.add(Finding.ok("proxy", settings.proxies().describe()));
+        }
         Archives archives = archiveHosts();
         out.add(disk(archives));
         out.add(annotationHost());
@@ -195,6 +199,10 @@ final class SetupCheckup {
      */
     String pageInstead(String url) {
         String shown = Redact.url(url);
+        String unusable = proxyProblem(url);
+        if (unusable != null) {
+            return "cannot read the page " + shown + " answers with: " + unusable;
+        }
         String html;
         try {
             HttpResponse<java.io.InputStream> r = client(url).send(HttpRequest.newBuilder(
@@ -278,6 +286,10 @@ final class SetupCheckup {
 
     Answer head(String address) {
         String url = Redact.url(address);
+        String unusable = proxyProblem(address);
+        if (unusable != null) {
+            return new Answer("cannot reach " + url + ": " + unusable, -1);
+        }
         try {
             HttpResponse<Void> r = client(address).send(HttpRequest.newBuilder(URI.create(
                     HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(address))))
@@ -312,8 +324,25 @@ final class SetupCheckup {
         }
     }
 
+    /** What is wrong with the proxy a request to {@code address} would go through; null when nothing is. */
+    private String proxyProblem(String address) {
+        try {
+            return settings.proxies().problemFor(URI.create(HostCredentials.withoutUserInfo(address)));
+        } catch (IllegalArgumentException notAUri) {
+            return null;
+        }
+    }
+
+    /** The JDK client's words for a proxy that refused a tunnel: "Tunnel failed, got: 403". */
+    private static final java.util.regex.Pattern TUNNEL = java.util.regex.Pattern.compile("Tunnel failed, got: (\\d+)");
+
     /** Why a host could not be reached, in words: no Java class names. */
     private static String why(Exception e) {
+        java.util.regex.Matcher tunnel = TUNNEL.matcher(String.valueOf(ClusterConnections.rootMessage(e)));
+        if (tunnel.find()) {
+            return tunnel.group(1).equals("407") ? FailureClassifier.PROXY_LOGIN
+                    : "the proxy refused to connect to the host (HTTP " + tunnel.group(1) + ")";
+        }
         if (causedBy(e, java.net.http.HttpTimeoutException.class) || causedBy(e, java.net.SocketTimeoutException.class)) {
             return "no answer within " + HOST_TIMEOUT.toSeconds() + " s";
         }

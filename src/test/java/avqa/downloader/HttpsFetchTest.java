@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpsFetchTest {
 
     /**
-     * An https host on 127.0.0.1 serving {@code clip} at {@code /v/<id>.mp4}, its certificate (made with keytool for
+     * An https host on 127.0.0.1 serving {@code clip} at {@code /v/<id>.mp4} and the files under {@code tmp/files}
+     * at {@code /files/<path>}, its certificate (made with keytool for
      * 127.0.0.1) in {@code keys}, which a JVM trusts with {@link #trustOptions()}; {@code requests} counts the answers.
      */
     record TlsHost(HttpsServer server, Path keys, AtomicInteger requests) implements AutoCloseable {
@@ -60,12 +61,29 @@ class HttpsFetchTest {
                     out.write(body);
                 }
             });
+            server.createContext("/files/", exchange -> {
+                // the files under tmp/files (annotations, say), by their path
+                Path file = tmp.resolve("files").resolve(exchange.getRequestURI().getPath().substring("/files/".length()))
+                        .normalize();
+                byte[] body = file.startsWith(tmp.resolve("files")) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+                exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    if (body != null) {
+                        out.write(body);
+                    }
+                }
+            });
             server.start();
             return new TlsHost(server, keys, requests);
         }
 
         String template() {
             return "https://127.0.0.1:" + server.getAddress().getPort() + "/v/{id}.mp4";
+        }
+
+        /** The URL of {@code tmp/files}. */
+        String filesUrl() {
+            return "https://127.0.0.1:" + server.getAddress().getPort() + "/files";
         }
 
         /** JAVA_TOOL_OPTIONS for a JVM that trusts this host's certificate. */

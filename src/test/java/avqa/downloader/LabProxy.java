@@ -24,8 +24,8 @@ final class LabProxy implements AutoCloseable {
     private final int port;
     private final Process process;
 
-    /** {@code login}: "user password" the proxy asks for, or null for none. */
-    LabProxy(Path dir, String login) throws IOException, InterruptedException {
+    /** {@code login}: "user password" the proxy asks for, or null for none; {@code config}: more lines of its configuration. */
+    LabProxy(Path dir, String login, String... config) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         log = dir.resolve("tinyproxy.log");
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -33,7 +33,8 @@ final class LabProxy implements AutoCloseable {
         }
         Path conf = dir.resolve("tinyproxy.conf");
         Files.writeString(conf, "Port " + port + "\nListen 127.0.0.1\nTimeout 60\nLogFile \"" + log + "\"\nLogLevel Connect\n"
-                + "MaxClients 50\nDisableViaHeader Yes\n" + (login == null ? "" : "BasicAuth " + login + "\n"));
+                + "MaxClients 50\nDisableViaHeader Yes\n" + (login == null ? "" : "BasicAuth " + login + "\n")
+                + String.join("\n", config) + "\n");
         process = new ProcessBuilder("tinyproxy", "-d", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("tinyproxy.out").toFile()).start();
         Fixture.await("tinyproxy listening on " + port, 20_000, () -> {

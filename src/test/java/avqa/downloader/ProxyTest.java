@@ -130,6 +130,23 @@ class ProxyTest extends LoopbackServerTest {
             List<String> tunnels = proxy.requests();
             assertTrue(!tunnels.isEmpty() && tunnels.stream().allMatch(tunnel::equals), tunnels.toString());
 
+            // the annotations over https: through the proxy too (--dry-run fetches them, and downloads nothing)
+            Fixture.annotations(tmp.resolve("files"), "test", ids);
+            List<String> annotations = new ArrayList<>(Fixture.localArgs(tmp.resolve("dry"), tmp.resolve("files"),
+                    host.template()));
+            annotations.set(annotations.indexOf("file:" + tmp.resolve("files")), host.filesUrl());
+            annotations.add("--dry-run");
+            int before = proxy.requests().size();
+            Process dry = Fixture.startJvm(annotations, env, tmp.resolve("dry.log"));
+            assertTrue(dry.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, dry.exitValue(), Files.readString(tmp.resolve("dry.log")));
+            assertTrue(Files.isDirectory(tmp.resolve("dry/metadata")), "the annotations were fetched");
+            List<String> dryTunnels = proxy.requests().subList(before, proxy.requests().size());
+            assertTrue(!dryTunnels.isEmpty() && dryTunnels.stream().allMatch(tunnel::equals),
+                    "the annotations went through the proxy's tunnel: " + dryTunnels);
+            assertEquals(2, host.requests().get(), "and no video was fetched");
+            tunnels = proxy.requests();
+
             // --doctor looks at an archive's host through the proxy as well
             List<String> doctor = localRun(tmp, ids, SettingsTable.YOUTUBE_TEMPLATE);
             doctor.addAll(List.of("--import-archive", host.template().replace("{id}", "tunnel0"), "--doctor"));
@@ -140,26 +157,88 @@ class ProxyTest extends LoopbackServerTest {
             List<String> after = proxy.requests();
             assertTrue(after.size() > tunnels.size() && after.stream().allMatch(tunnel::equals),
                     "the doctor's look went through the proxy too: " + after);
+            assertTrue(said.contains("proxy") && said.contains("https through http://***@127.0.0.1:"), said);
         }
     }
 
+    /**
+     * A proxy that refuses the tunnel to the host (here: it opens tunnels to port 443 only, as many do): HttpClient
+     * hands the proxy's 403 on as if the host had answered; it is said as the proxy's, and the video is kept for the
+     * next run (transient), not given up as the host's refusal.
+     */
     @Test
-    void aProxyThisToolCannotUseIsRefusedAtStartInOneLine(@TempDir Path tmp) throws Exception {
-        List<String> args = localRun(tmp, List.of("refused0"), server.mediaFileTemplate());
+    void aTunnelTheProxyRefusesIsTheProxysAnswerNotTheHosts(@TempDir Path tmp) throws Exception {
+        LabProxy.need();
+        try (LabProxy proxy = new LabProxy(tmp.resolve("proxy"), null, "ConnectPort 443");
+             HttpsFetchTest.TlsHost host = HttpsFetchTest.TlsHost.start(tmp, clip)) {
+            List<String> args = localRun(tmp, List.of("refusedtunnel"), host.template());
+            args.addAll(List.of("--retry-attempts", "1"));
+            Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", host.trustOptions(), "https_proxy", proxy.url(""),
+                    "no_proxy", "example.invalid", "NO_PROXY", "example.invalid");
 
-        Fixture.Outcome socks = Fixture.run(args, Map.of("ALL_PROXY", "socks5h://bob:s3cretSocks@127.0.0.1:1080"));
+            Process run = Fixture.startJvm(args, env, tmp.resolve("run.log"));
+            assertTrue(run.waitFor(120, TimeUnit.SECONDS));
 
-        assertEquals(2, socks.exit());
-        String line = socks.stderr().strip();
-        assertEquals(1, line.lines().count(), line);
-        assertTrue(line.contains("ALL_PROXY names a SOCKS proxy (socks5h://***@127.0.0.1:1080); the annotations, "
-                + "archives and video files are fetched through http:// proxies only"), line);
-        assertFalse(Files.exists(tmp.resolve("data/videos")), "nothing was started");
+            assertEquals(1, run.exitValue(), Files.readString(tmp.resolve("run.log")));
+            assertEquals(0, host.requests().get(), "nothing reached the host");
+            var record = Fixture.readJson(tmp.resolve("data/failed/refusedtunnel.json"));
+            assertEquals("transient", record.get("category").asText(), record.toString());
+            assertTrue(record.get("reason").asText().startsWith("the proxy " + proxy.url("") + " (https_proxy) refused to "
+                    + "connect to 127.0.0.1:"
+                    + host.server().getAddress().getPort() + " (HTTP 403"), record.toString());
+        }
+    }
 
-        Fixture.Outcome badList = Fixture.run(args, Map.of("https_proxy", "proxy.example.org:3128",
-                "no_proxy", "good.example.org,bad/host"));
-        assertEquals(2, badList.exit());
-        assertTrue(badList.stderr().contains("no_proxy: 'bad/host' is not a host name, an IP address or a block of them"),
-                badList.stderr());
+    /** A proxy whose name cannot be resolved is named as what cannot be resolved, not the video's host. */
+    @Test
+    void aProxyWhoseNameCannotBeResolvedIsNamed(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("noproxyname", 1);
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--retry-attempts", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("http_proxy", "http://proxy.example.invalid:3128"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        var record = Fixture.readJson(tmp.resolve("data/failed/" + ids.get(0) + ".json"));
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertTrue(record.get("reason").asText().startsWith("cannot resolve proxy.example.invalid"), record.toString());
+    }
+
+    /**
+     * A proxy this tool cannot use (SOCKS): said at start, and each request that would go through it fails in that
+     * line, the video kept for the next run; a run that makes no such request (--verify) goes on as before, and the
+     * proxy's password is shown nowhere.
+     */
+    @Test
+    void aProxyThisToolCannotUseFailsOnlyWhatWouldGoThroughIt(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("socksed", 1);
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--retry-attempts", "1"));
+        Map<String, String> env = Map.of("ALL_PROXY", "socks5h://bob:s3cretSocks@127.0.0.1:1080", "no_proxy", "example.org");
+
+        Fixture.Outcome socks = Fixture.run(args, env);
+
+        assertEquals(1, socks.exit(), socks.stderr());
+        assertEquals(0, server.hits(ids.get(0)).size(), "not fetched around the proxy");
+        Path data = tmp.resolve("data");
+        var record = Fixture.readJson(data.resolve("failed/" + ids.get(0) + ".json"));
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertTrue(record.get("reason").asText().startsWith("ALL_PROXY names a SOCKS proxy (socks5h://***@127.0.0.1:1080), "
+                + "and this tool fetches the annotations, archives and video files through http:// proxies only"), record.toString());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.lines().anyMatch(l -> l.contains("WARN") && l.contains("ALL_PROXY names a SOCKS proxy")
+                && l.contains("Until then every request of this tool that would go through it fails")), log);
+        assertFalse(log.contains("s3cretSocks") || socks.stderr().contains("s3cretSocks") || socks.stdout().contains("s3cretSocks")
+                || record.toString().contains("s3cretSocks"), "the password is shown nowhere");
+
+        Fixture.Outcome verify = Fixture.run(List.of("--data-dir", data.toString(), "--verify"), env);
+        assertTrue(verify.exit() == 0 || verify.exit() == 1, verify.stderr());
+        assertFalse(verify.stderr().contains("SOCKS"), verify.stderr());
+
+        // a value that is no URL, its password masked however it is written
+        Fixture.Outcome bad = Fixture.run(args, Map.of("http_proxy", "alice:s3cr@t@127.0.0.1:99999"));
+        assertEquals(1, bad.exit());
+        String reason = Fixture.readJson(data.resolve("failed/" + ids.get(0) + ".json")).get("reason").asText();
+        assertTrue(reason.startsWith("http_proxy (***@127.0.0.1:99999) is not a proxy's URL"), reason);
     }
 }

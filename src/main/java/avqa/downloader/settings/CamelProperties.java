@@ -20,11 +20,6 @@ public final class CamelProperties {
         p.setProperty("avqa.metadata.kind", s.metadataDir().isEmpty() ? "http" : "file");
         // what the log may say of that URL: no credentials
         p.setProperty("avqa.metadata.base-url-shown", avqa.downloader.Redact.url(s.get("avqa.metadata.base-url")));
-        // what the request goes to: no credentials either (Camel's HTTP client refuses them in a URL); the
-        // host's challenge is answered with them (HostCredentials)
-        // (its endpoint: each file's URL, with the query, is the request's own: MetadataUrls)
-        p.setProperty("avqa.metadata.request-url", avqa.downloader.HostCredentials.withoutUserInfo(s.get("avqa.metadata.base-url"))
-                .replaceFirst("[?#].*$", ""));
         p.setProperty("avqa.broker.queue-shown", s.get("avqa.broker.queue"));
         p.setProperty("avqa.schedule.cron-uri", s.get("avqa.schedule.cron").trim().replaceAll("\\s+", "+"));
         // the fast path's HTTP client: a body that stops coming for this long is given up (as yt-dlp's

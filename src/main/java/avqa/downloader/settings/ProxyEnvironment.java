@@ -1,6 +1,5 @@
 package avqa.downloader.settings;
 
-import avqa.downloader.BadInputException;
 import avqa.downloader.Redact;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -34,12 +33,26 @@ import java.util.regex.Pattern;
  */
 public final class ProxyEnvironment extends ProxySelector {
 
-    /** A proxy from the environment: where it is, and the variable that named it. */
-    public record Named(String variable, URI uri) {
+    /**
+     * A proxy from the environment: the variable that named it, where it is, and what is wrong with it when this
+     * tool cannot use it (null when it can; {@code uri} is then null too).
+     */
+    public record Named(String variable, URI uri, String problem) {
 
         /** Where it is, with its user name and password masked: for the log. */
         public String shown() {
-            return Redact.url(uri.toString());
+            return uri == null ? "(unusable)" : Redact.url(uri.toString());
+        }
+
+        /** Its host, as written (a name with {@code _} too, which java.net.URI does not take as a host). */
+        public String host() {
+            return hostOf(uri);
+        }
+
+        /** Its port: 80 when none is written. */
+        public int port() {
+            int at = portOf(uri);
+            return at >= 0 ? at : 80;
         }
     }
 
@@ -51,7 +64,8 @@ public final class ProxyEnvironment extends ProxySelector {
                 return false;
             }
             if (host != null) {
-                return target.equals(host) || target.endsWith("." + host);
+                // a name stands for its subdomains; an address only for itself
+                return target.equals(host) || (ipAddress(target) == null && target.endsWith("." + host));
             }
             byte[] address = ipAddress(target);
             return address != null && address.length * 8 == bits
@@ -60,7 +74,8 @@ public final class ProxyEnvironment extends ProxySelector {
     }
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    /** Only such text is given to InetAddress, which then never looks a name up (it starts with a hex digit or :). */
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F.]*:[0-9a-fA-F:.]*");
 
     /** Used when the environment names no proxy. */
     public static final ProxyEnvironment NONE = new ProxyEnvironment(null, null, List.of(), false, "");
@@ -79,33 +94,36 @@ public final class ProxyEnvironment extends ProxySelector {
         this.noProxyText = noProxyText;
     }
 
-    /** Reads the environment; a proxy this tool cannot use gets one line ({@link BadInputException}). */
+    /**
+     * Reads the environment. A proxy this tool cannot use (SOCKS, one reached over TLS, a value that is no URL)
+     * is kept with its problem, said when a request would go through it ({@link #problemFor}); yt-dlp, which
+     * reads the same variables, may well use it. A {@code no_proxy} entry read as none of the forms above is
+     * taken as a host name (curl and Python do no more with it).
+     */
     public static ProxyEnvironment from(Map<String, String> env) {
         Named http = proxy(env, "http");
         Named https = proxy(env, "https");
-        Map.Entry<String, String> noProxy = variable(env, "no_proxy");
-        String text = noProxy == null ? "" : noProxy.getValue();
         if (http == null && https == null) {
             return NONE;
         }
+        Map.Entry<String, String> noProxy = variable(env, "no_proxy");
+        String text = noProxy == null ? "" : noProxy.getValue().strip();
         List<Bypass> bypass = new ArrayList<>();
-        boolean all = false;
-        for (String entry : text.split("[,\\s]+")) {
-            if (entry.isEmpty()) {
-                continue;
+        // as curl and Python: "*" alone means every host; within a list it is no entry
+        boolean all = text.equals("*");
+        for (String entry : all ? new String[0] : text.split("[,\\s]+")) {
+            Bypass b = entry.isEmpty() ? null : bypass(entry);
+            if (b != null) {
+                bypass.add(b);
             }
-            if (entry.equals("*")) {
-                all = true;
-                continue;
-            }
-            Bypass b = bypass(entry);
-            if (b == null) {
-                throw new BadInputException(noProxy.getKey() + ": '" + Redact.text(entry, 100) + "' is not a host name, an "
-                        + "IP address or a block of them (such as 10.0.0.0/8), with or without :port");
-            }
-            bypass.add(b);
         }
         return new ProxyEnvironment(http, https, List.copyOf(bypass), all, Redact.text(text, 300));
+    }
+
+    /** What is wrong with the proxy a request to {@code uri} would go through; null when it goes directly, or through one this tool can use. */
+    public String problemFor(URI uri) {
+        Named p = proxyFor(uri);
+        return p == null ? null : p.problem();
     }
 
     /** Whether the environment names a proxy at all. */
@@ -124,9 +142,10 @@ public final class ProxyEnvironment extends ProxySelector {
             return "";
         }
         StringBuilder line = new StringBuilder();
-        if (https != null && http != null && https.uri().equals(http.uri())) {
-            line.append("http and https through ").append(https.shown()).append(" (").append(http.variable()).append(", ")
-                    .append(https.variable()).append(")");
+        if (https != null && http != null && java.util.Objects.equals(https.uri(), http.uri())
+                && java.util.Objects.equals(https.problem(), http.problem())) {
+            line.append("http and https through ").append(https.shown()).append(" (").append(http.variable())
+                    .append(http.variable().equals(https.variable()) ? "" : ", " + https.variable()).append(")");
         } else {
             if (http != null) {
                 line.append("http through ").append(http.shown()).append(" (").append(http.variable()).append(")");
@@ -150,16 +169,29 @@ public final class ProxyEnvironment extends ProxySelector {
         return line.toString();
     }
 
+    /** What is wrong with the proxies this tool cannot use, one line each (none when it can use them all). */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        if (http != null && http.problem() != null) {
+            out.add(http.problem());
+        }
+        if (https != null && https.problem() != null && !https.problem().equals(out.isEmpty() ? null : out.get(0))) {
+            out.add(https.problem());
+        }
+        return out;
+    }
+
     /** The proxy that a request to {@code uri} goes through; null when it goes directly. */
     public Named proxyFor(URI uri) {
         Named p = forScheme(uri.getScheme());
         if (p == null || bypassAll) {
             return null;
         }
-        if (uri.getHost() == null) {
+        String host = hostOf(uri);
+        if (host == null) {
             return p;
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        host = host.toLowerCase(Locale.ROOT);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
@@ -175,14 +207,61 @@ public final class ProxyEnvironment extends ProxySelector {
         return p;
     }
 
+    /**
+     * For the JDK's client (the doctor's look; it asks {@link #problemFor} first): the proxy of {@code uri}, or
+     * none. A proxy this tool cannot use is never passed over to go directly: the request then goes to no
+     * address, and fails.
+     */
     @Override
     public List<Proxy> select(URI uri) {
         Named p = uri == null ? null : proxyFor(uri);
         if (p == null) {
             return List.of(Proxy.NO_PROXY);
         }
-        int port = p.uri().getPort() >= 0 ? p.uri().getPort() : 80;
-        return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.uri().getHost(), port)));
+        if (p.problem() != null) {
+            return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved("unusable-proxy.invalid", 9)));
+        }
+        return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.host(), p.port())));
+    }
+
+    /**
+     * A URI's port as written after its host: -1 when none is written, -2 when what is written is no port
+     * (java.net.URI gives none for an authority it does not take as a host and port).
+     */
+    static int portOf(URI uri) {
+        if (uri.getHost() != null) {
+            return uri.getPort();
+        }
+        String authority = uri.getRawAuthority();
+        String hostPort = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || hostPort.lastIndexOf(']') > colon) {
+            return -1;
+        }
+        String digits = hostPort.substring(colon + 1);
+        return digits.matches("\\d{1,5}") ? Integer.parseInt(digits) : -2;
+    }
+
+    /** A URI's host, also one java.net.URI does not take as a host (with {@code _}): from its authority. */
+    static String hostOf(URI uri) {
+        if (uri == null) {
+            return null;
+        }
+        if (uri.getHost() != null) {
+            return uri.getHost();
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return null;
+        }
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            return close < 0 ? null : hostPort.substring(0, close + 1);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+        return host.isEmpty() ? null : host;
     }
 
     @Override
@@ -192,41 +271,56 @@ public final class ProxyEnvironment extends ProxySelector {
 
     private static Named proxy(Map<String, String> env, String scheme) {
         Map.Entry<String, String> v = variable(env, scheme + "_proxy");
-        if (v == null) {
+        if (v == null || v.getValue().isBlank()) {
             v = variable(env, "all_proxy");
         }
-        if (v == null) {
+        if (v == null || v.getValue().isBlank()) {
             return null;
         }
-        String value = v.getValue();
+        String value = v.getValue().strip();
+        String shown = masked(value);
         String written = value.contains("://") ? value : "http://" + value;
         URI uri;
         try {
             uri = new URI(written);
         } catch (URISyntaxException e) {
-            throw new BadInputException(v.getKey() + ": '" + Redact.text(Redact.url(value), 200)
-                    + "' is not a proxy's URL (such as http://proxy.example.org:3128)");
+            return new Named(v.getKey(), null, v.getKey() + " (" + shown + ") is not a proxy's URL (such as "
+                    + "http://proxy.example.org:3128; write an @ or : in its password as %40, %3A)");
         }
         String s = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!s.equals("http")) {
-            throw new BadInputException(v.getKey() + " names a " + (s.startsWith("socks") ? "SOCKS proxy" : s + ": proxy")
-                    + " (" + Redact.text(Redact.url(value), 200) + "); the annotations, archives and video files are "
-                    + "fetched through http:// proxies only. Give an http:// proxy, or name the hosts to reach directly in "
-                    + "no_proxy (no_proxy='*' for all); yt-dlp's --proxy takes a SOCKS proxy for its own downloads");
+            return new Named(v.getKey(), null, v.getKey() + " names a " + (s.startsWith("socks") ? "SOCKS proxy" : s
+                    + ": proxy") + " (" + shown + "), and this tool fetches the annotations, archives and video files "
+                    + "through http:// proxies only: give an http:// one, or name the hosts to reach directly in no_proxy");
         }
-        if (uri.getHost() == null || uri.getPort() > 65535) {
-            throw new BadInputException(v.getKey() + ": '" + Redact.text(Redact.url(value), 200)
-                    + "' is not a proxy's URL (such as http://proxy.example.org:3128)");
+        String host = hostOf(uri);
+        if (host == null || portOf(uri) < -1 || portOf(uri) > 65535) {
+            return new Named(v.getKey(), null, v.getKey() + " (" + shown + ") is not a proxy's URL (such as "
+                    + "http://proxy.example.org:3128)");
         }
-        return new Named(v.getKey(), uri);
+        return new Named(v.getKey(), uri, null);
     }
 
-    /** The variable of this name, lower case first, then upper case; null when neither is set (or both are empty). */
+    /** A variable's value as it may be shown: whatever stands before its last {@code @} (a login) masked. */
+    static String masked(String value) {
+        int at = value.lastIndexOf('@');
+        if (at < 0) {
+            return Redact.text(value, 200);
+        }
+        int scheme = value.indexOf("://");
+        String prefix = scheme >= 0 && scheme < at ? value.substring(0, scheme + 3) : "";
+        return Redact.text(prefix + "***" + value.substring(at), 200);
+    }
+
+    /**
+     * The variable of this name: the lower-case one when it is set (empty: none, whatever the upper-case one
+     * says, as Python reads them), else the upper-case one; null when neither is set.
+     */
     private static Map.Entry<String, String> variable(Map<String, String> env, String lower) {
         for (String name : List.of(lower, lower.toUpperCase(Locale.ROOT))) {
             String v = env.get(name);
-            if (v != null && !v.isBlank()) {
-                return Map.entry(name, v.trim());
+            if (v != null) {
+                return Map.entry(name, v);
             }
         }
         return null;
@@ -279,7 +373,8 @@ public final class ProxyEnvironment extends ProxySelector {
             }
             return new Bypass(null, new BigInteger(1, ip).shiftRight(bits - prefix), prefix, bits, port);
         }
-        if (slash >= 0 || !e.matches("[a-z0-9_-]+(\\.[a-z0-9_-]+)*")) {
+        if (slash >= 0) {
+            // an address block with something else than an address in it: no entry (curl ignores it too)
             return null;
         }
         return new Bypass(e, null, 0, 0, port);
