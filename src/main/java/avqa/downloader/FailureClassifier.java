@@ -111,7 +111,7 @@ public final class FailureClassifier {
         }
         if (code == 407) {
             // the proxy's, not the source's: every video meets it until the proxy's login is right, and none is lost
-            return new VideoFailure.Transient(PROXY_LOGIN, "HTTP Error 407");
+            return new VideoFailure.Transient(PROXY_LOGIN, "HTTP Error 407", VideoFailure.Signal.NETWORK);
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);
@@ -153,7 +153,9 @@ public final class FailureClassifier {
             }
             if (t instanceof ProxyTrouble) {
                 // the proxy's, not the video's: kept for the next run
-                return new VideoFailure.Transient(m, "the proxy");
+                // and every request through it meets it: all workers pause, as for a name that cannot be
+                // resolved, and the run stops after avqa.cooldown.network-limit such pauses in a row
+                return new VideoFailure.Transient(m, "the proxy", VideoFailure.Signal.NETWORK);
             }
             if (t instanceof java.net.UnknownHostException) {
                 return unresolved(url, t);
@@ -227,9 +229,10 @@ public final class FailureClassifier {
      * run (a signal, a full disk, or one of these) wins over any failure: the video stays pending.
      */
     public VideoFailure raise(VideoFailure failure, String url) {
-        // the source's host named, unless the failure names the host that failed already (a proxy's, say)
+        // yt-dlp's words for a name it cannot resolve: the source's host named (a failure of the HTTP client
+        // names the host that failed already, a proxy's say, and a proxy's refusal is no name's)
         VideoFailure f = failure.signal() == VideoFailure.Signal.NETWORK && url != null
-                && !failure.reason().startsWith("cannot resolve ") ? unresolved(url, failure.lastError()) : failure;
+                && FailureRules.UNRESOLVED.equals(failure.reason()) ? unresolved(url, failure.lastError()) : failure;
         run.checkRunning();
         if (f.signal() != VideoFailure.Signal.NONE) {
             coolDown.signal(f.reason(), f.signal(), f.retryAfterMillis());

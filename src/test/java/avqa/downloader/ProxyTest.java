@@ -103,6 +103,9 @@ class ProxyTest extends LoopbackServerTest {
             String reason = Fixture.readJson(data.resolve("failed/" + ids.get(0) + ".json")).get("reason").asText();
             assertTrue(reason.contains("the proxy asks for a user name and password, or refused the ones given (HTTP 407)"),
                     reason);
+            // every request through the proxy meets it: all workers pause, as for a name that cannot be resolved
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).lines().anyMatch(l ->
+                    l.contains("Cool-down: every worker pauses") && l.contains("(HTTP 407)")), "a cool-down");
         }
     }
 
