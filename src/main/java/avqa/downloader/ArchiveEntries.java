@@ -105,7 +105,17 @@ public final class ArchiveEntries {
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
                     : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
-            case RAR -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, Rar5Checksums.of(parts));
+            case RAR -> {
+                Rar5Checksums sums = Rar5Checksums.of(parts);
+                if (sums.headersEncrypted()) {
+                    // bsdtar may then give no entry and no error: said, not left to look like an empty archive
+                    LOG.warn("{}: its list of files is encrypted (rar -hp), so it cannot be read without its password, "
+                            + "which this tool does not take; its videos come from their sources. Extract it with unrar "
+                            + "and give the folder's videos in a zip or tar with --import-archive",
+                            Redact.text(parts.get(0).getFileName().toString(), 200));
+                }
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, sums);
+            }
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };
     }

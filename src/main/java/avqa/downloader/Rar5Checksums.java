@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,8 +11,10 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -40,12 +43,19 @@ final class Rar5Checksums {
     private static final long DATA = 0x2;
     private static final long SPLIT_BEFORE = 0x8;
     private static final long SPLIT_AFTER = 0x10;
+    /** Extra records of a file header that leave its data CRC-32 as it is: hash, time, owner, service data. */
+    private static final Set<Long> PLAIN_RECORDS = Set.of(2L, 3L, 6L, 7L);
+    /** The extra record of an older version of a file. */
+    private static final long VERSION = 4;
     /** File flags. */
     private static final long DIRECTORY = 0x1;
     private static final long MTIME = 0x2;
     private static final long HAS_CRC = 0x4;
 
     private final Map<String, Deque<Long>> byName = new HashMap<>();
+    /** Names with a file whose CRC-32 is not taken: no file of such a name is checked (the order would not hold). */
+    private final Set<String> uncertain = new HashSet<>();
+    private boolean headersEncrypted;
 
     private Rar5Checksums() {
     }
@@ -71,17 +81,21 @@ final class Rar5Checksums {
      * -1 when the archive gives none to rely on.
      */
     long next(String name) {
-        Deque<Long> sums = byName.get(name);
-        if (sums == null) {
-            // a name written with Windows' separator, which bsdtar may give with /
-            sums = byName.get(name.replace('/', '\\'));
+        if (uncertain.contains(name)) {
+            return -1;
         }
+        Deque<Long> sums = byName.get(name);
         Long crc = sums == null ? null : sums.poll();
         return crc == null ? -1 : crc;
     }
 
     boolean isEmpty() {
         return byName.isEmpty();
+    }
+
+    /** Whether the archive's headers are encrypted (rar -hp): its file list needs a password. */
+    boolean headersEncrypted() {
+        return headersEncrypted;
     }
 
     /** Reads one volume's headers; false where reading on would not be certain (the next volumes are not read). */
@@ -96,7 +110,7 @@ final class Rar5Checksums {
             if (head == null) {
                 return false;
             }
-            long crc = Integer.toUnsignedLong(head.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0));
+            long crc = Integer.toUnsignedLong(head.order(ByteOrder.LITTLE_ENDIAN).getInt(0));
             head.position(4);
             long size = vint(head);
             int sizeBytes = head.position() - 4;
@@ -117,67 +131,89 @@ final class Rar5Checksums {
             long flags = vint(header);
             long extraSize = (flags & EXTRA) != 0 ? vint(header) : 0;
             long dataSize = (flags & DATA) != 0 ? vint(header) : 0;
-            if (type == ENCRYPTION || dataSize < 0 || extraSize < 0 || extraSize > size) {
+            if (type == ENCRYPTION) {
+                headersEncrypted = true;
+                return false;
+            }
+            if (dataSize < 0 || extraSize < 0 || extraSize > size) {
                 return false;
             }
             if (type == END) {
                 return true;
             }
-            if (type == FILE && (flags & (SPLIT_BEFORE | SPLIT_AFTER)) == 0) {
-                file(header, sizeBytes + (int) size - (int) extraSize);
+            if (type == FILE) {
+                // a file split over volumes: the CRC-32 of this part's packed data, not the file's
+                file(header, sizeBytes + (int) size - (int) extraSize, (flags & (SPLIT_BEFORE | SPLIT_AFTER)) == 0);
             }
             at += 4 + sizeBytes + size + dataSize;
         }
     }
 
-    /** A file header's fields, from its file flags on; {@code extraAt}: where its extra area begins. */
-    private void file(ByteBuffer header, int extraAt) {
+    /**
+     * A file header's fields, from its file flags on; {@code extraAt}: where its extra area begins. A file
+     * whose CRC-32 is not taken ({@code whole} false: split over volumes; no CRC field, encrypted, a link,
+     * a record not known) makes its name uncertain: bsdtar gives files in the archive's order, and a CRC-32
+     * given to the next file of that name would be another's.
+     */
+    private void file(ByteBuffer header, int extraAt, boolean whole) {
         long fileFlags = vint(header);
         vint(header); // unpacked size
         vint(header); // attributes
         if ((fileFlags & MTIME) != 0) {
             header.position(header.position() + 4);
         }
-        if ((fileFlags & DIRECTORY) != 0 || (fileFlags & HAS_CRC) == 0) {
-            return;
-        }
-        long crc = Integer.toUnsignedLong(header.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+        long crc = (fileFlags & HAS_CRC) != 0 ? Integer.toUnsignedLong(header.order(ByteOrder.LITTLE_ENDIAN).getInt()) : -1;
         vint(header); // compression
         vint(header); // host OS
         long nameLength = vint(header);
         if (nameLength <= 0 || header.position() + nameLength > extraAt) {
             return;
         }
-        byte[] name = new byte[(int) nameLength];
-        header.get(name);
-        if (unusable(header, extraAt)) {
+        byte[] bytes = new byte[(int) nameLength];
+        header.get(bytes);
+        String name = new String(bytes, StandardCharsets.UTF_8);
+        if ((fileFlags & DIRECTORY) != 0) {
             return;
         }
-        byName.computeIfAbsent(new String(name, StandardCharsets.UTF_8), n -> new ArrayDeque<>()).add(crc);
+        Extra extra = extra(header, extraAt);
+        // an older version of a file (rar -ver) is named as libarchive names it: name;version
+        String key = extra.version() > 0 ? name + ";" + extra.version() : name;
+        if (!whole || crc < 0 || !extra.plain()) {
+            uncertain.add(key);
+            return;
+        }
+        byName.computeIfAbsent(key, n -> new ArrayDeque<>()).add(crc);
+    }
+
+    /** What a file header's extra area says: whether its CRC-32 can be used, and its version (0: none). */
+    private record Extra(boolean plain, long version) {
     }
 
     /**
-     * Whether the extra area holds a record that makes the CRC-32 unusable here, or one not known: a file
-     * encryption record (the CRC-32 is then made with a key), a redirection (a link: bsdtar gives no bytes of
-     * it). The records known to leave it as it is: a hash, times, a version, an owner, service data.
+     * A file header's extra area. Its CRC-32 cannot be used with a file encryption record (the CRC-32 is then
+     * made with a key), a redirection (a link: bsdtar gives no bytes of it), a record not known, or an extra
+     * area not as described; hash, times, version, owner and service data leave it as it is.
      */
-    private static boolean unusable(ByteBuffer header, int extraAt) {
+    private static Extra extra(ByteBuffer header, int extraAt) {
         header.position(extraAt);
+        long version = 0;
         while (header.hasRemaining()) {
             long size = vint(header);
             int start = header.position();
+            if (size <= 0 || start + size > header.limit()) {
+                return new Extra(false, 0);
+            }
             long type = vint(header);
-            if (!PLAIN_RECORDS.contains(type) || size <= 0 || start + size > header.limit()) {
-                // encrypted, a link, a record not known, or an extra area not as described: nothing certain
-                return true;
+            if (type == VERSION) {
+                vint(header); // its flags
+                version = vint(header);
+            } else if (!PLAIN_RECORDS.contains(type)) {
+                return new Extra(false, version);
             }
             header.position((int) (start + size));
         }
-        return false;
+        return new Extra(true, version);
     }
-
-    /** Extra records of a file header that leave its data CRC-32 as it is: hash, time, version, owner, service data. */
-    private static final java.util.Set<Long> PLAIN_RECORDS = java.util.Set.of(2L, 3L, 4L, 6L, 7L);
 
     /** A variable-length integer: 7 bits a byte, the lowest first, the high bit set on all but the last byte. */
     private static long vint(ByteBuffer b) {

@@ -54,6 +54,50 @@ class Rar5ChecksumsTest {
         Rar5Checksums split = Rar5Checksums.of(parts);
         assertEquals(-1, split.next("clips/a.mp4"), "a file split over volumes has none");
 
+        // a file split over volumes and a whole one of the same name (-ep): neither is checked, since the whole
+        // one's CRC-32 would otherwise go to the split one, which comes first
+        Path same = Files.createDirectories(tmp.resolve("same"));
+        Files.createDirectories(same.resolve("x1"));
+        Files.createDirectories(same.resolve("x2"));
+        Files.createDirectories(same.resolve("o"));
+        Files.write(same.resolve("x1/v.mp4"), a);
+        Files.write(same.resolve("x2/v.mp4"), java.util.Arrays.copyOf(b, 2000));
+        ArchiveMaker.run(same, "rar", "a", "-ma5", "-idq", "-ep", "-m0", "-v100k", same.resolve("o/s.rar").toString(),
+                "x1/v.mp4", "x2/v.mp4");
+        List<Path> sameParts = new ArrayList<>();
+        try (var s = Files.list(same.resolve("o"))) {
+            s.sorted().forEach(sameParts::add);
+        }
+        Rar5Checksums uncertain = Rar5Checksums.of(sameParts);
+        assertEquals(-1, uncertain.next("v.mp4"));
+        assertEquals(-1, uncertain.next("v.mp4"));
+
+        // an older version of a file (rar -ver) is named as libarchive names it, name;1
+        Path versions = Files.createDirectories(tmp.resolve("versions"));
+        Files.write(versions.resolve("v.mp4"), b);
+        ArchiveMaker.run(versions, "rar", "a", "-ma5", "-idq", versions.resolve("v.rar").toString(), "v.mp4");
+        Files.write(versions.resolve("v.mp4"), a);
+        ArchiveMaker.run(versions, "rar", "a", "-ma5", "-idq", "-ver", versions.resolve("v.rar").toString(), "v.mp4");
+        Rar5Checksums versioned = Rar5Checksums.of(List.of(versions.resolve("v.rar")));
+        assertEquals(crc(b), versioned.next("v.mp4;1"));
+        assertEquals(crc(a), versioned.next("v.mp4"));
+
+        // a name with a backslash is its own name, not another file's with /
+        Path slashes = Files.createDirectories(tmp.resolve("slashes"));
+        Files.createDirectories(slashes.resolve("d"));
+        Files.write(slashes.resolve("d/x.mp4"), a);
+        Files.write(slashes.resolve("d\\x.mp4"), b);
+        ArchiveMaker.run(slashes, "rar", "a", "-ma5", "-idq", "-htb", slashes.resolve("o.rar").toString(), "d/x.mp4");
+        ArchiveMaker.run(slashes, "rar", "a", "-ma5", "-idq", slashes.resolve("o.rar").toString(), "d\\x.mp4");
+        Rar5Checksums named = Rar5Checksums.of(List.of(slashes.resolve("o.rar")));
+        assertEquals(-1, named.next("d/x.mp4"), "a BLAKE2 hash, no CRC-32");
+        assertEquals(crc(b), named.next("d\\x.mp4"));
+
+        // encrypted headers: said
+        ArchiveMaker.run(tmp.resolve("src"), "rar", "a", "-ma5", "-r", "-idq", "-hpsecret", tmp.resolve("hp.rar").toString(), ".");
+        assertTrue(Rar5Checksums.of(List.of(tmp.resolve("hp.rar"))).headersEncrypted());
+        assertTrue(!Rar5Checksums.of(List.of(rar)).headersEncrypted());
+
         // not a RAR 5 (a zip), and a RAR cut in its first header: none, no failure
         Path zip = tmp.resolve("x.zip");
         ArchiveMaker.zip(tmp.resolve("src"), zip);

@@ -19,17 +19,17 @@ import java.util.regex.Pattern;
 
 /**
  * The proxies the environment names for HTTP, as curl, pip and yt-dlp read them: {@code http_proxy},
- * {@code https_proxy} and {@code all_proxy} (the one for a scheme with no variable of its own), each
- * lower case first, then upper case, and {@code no_proxy}: the hosts fetched directly. This tool's own
- * requests (the annotations, the archives, the video files of the fast path and {@code --doctor}'s) go
- * where yt-dlp's go, which reads the same variables; {@code --proxy} stays yt-dlp's alone.
+ * {@code https_proxy} and {@code all_proxy} (for a scheme whose variable is unset or empty), the lower-case
+ * variable when it is set (even empty), else the upper-case one, and {@code no_proxy}: the hosts fetched
+ * directly. This tool's own requests (the annotations, the archives, the video files of the fast path and
+ * {@code --doctor}'s) go where yt-dlp's go, which reads the same variables; {@code --proxy} stays yt-dlp's.
  *
- * <p>{@code no_proxy} is a list separated by commas or spaces: {@code *} (every host); a host name, which
- * stands for its subdomains as well ({@code example.org} and {@code .example.org} both match
+ * <p>{@code no_proxy} is a list separated by commas or spaces: {@code *} alone (every host); a host name,
+ * which stands for its subdomains as well ({@code example.org} and {@code .example.org} both match
  * {@code dl.example.org}); an IP address or a block of them ({@code 10.0.0.0/8}); any of these with
- * {@code :port}. Only {@code http://} proxies are taken (with {@code user:password@} when the proxy asks
- * for them); any other (SOCKS, a proxy reached over TLS) is refused at start in one line, since
- * fetching past it would go around the network's rule.
+ * {@code :port}. An entry of no such form matches nothing. Only {@code http://} proxies are used; one of any
+ * other kind (SOCKS, a proxy reached over TLS) or a value that is no URL is kept with its problem, and a
+ * request that would go through it fails in that line: going around it would go around the network's rule.
  */
 public final class ProxyEnvironment extends ProxySelector {
 
