@@ -71,7 +71,8 @@ public final class CoolDown {
         }
         if (kind == VideoFailure.Signal.NETWORK && ++unresolvedInARow > networkLimit) {
             // the reason names the host: "cannot resolve www.youtube.com: no network or DNS"
-            run.stop(reason + "; progress kept, run again when the network is back");
+            run.stop(reason + (reason.startsWith("the proxy") ? "; progress kept, run again once the proxy lets the "
+                    + "requests through" : "; progress kept, run again when the network is back"));
             return;
         }
         if (kind == VideoFailure.Signal.BOT_CHECK && ++botChecksInARow > botCheckLimit) {

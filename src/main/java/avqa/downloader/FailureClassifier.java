@@ -85,7 +85,7 @@ public final class FailureClassifier {
     /** Where a proxy's login goes (written so that no masking of URLs' logins mangles it). */
     static final String PROXY_LOGIN_HOW = "give them in https_proxy / http_proxy, as user:password@ before the proxy's host";
 
-    /** What a proxy's 407 means. */
+    /** What a proxy's 407 means (the JDK client's words for it, and those of HttpClient's TunnelRefusedException). */
     static final String PROXY_LOGIN = "the proxy asks for a user name and password, or refused the ones given (HTTP 407): "
             + PROXY_LOGIN_HOW;
 
@@ -108,10 +108,6 @@ public final class FailureClassifier {
             // address (no IP-wide cool-down); an archive's next attempt waits what it asked
             return new VideoFailure.Transient("the source is busy (HTTP 503) and asks to wait " + (asked + 999) / 1000 + " s",
                     "HTTP Error 503").retryAfter(asked);
-        }
-        if (code == 407) {
-            // the proxy's, not the source's: every video meets it until the proxy's login is right, and none is lost
-            return new VideoFailure.Transient(PROXY_LOGIN, "HTTP Error 407", VideoFailure.Signal.NETWORK);
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);
@@ -151,11 +147,12 @@ public final class FailureClassifier {
             if (t instanceof VideoFailure f) {
                 return f;
             }
-            if (t instanceof ProxyTrouble) {
-                // the proxy's, not the video's: kept for the next run
-                // and every request through it meets it: all workers pause, as for a name that cannot be
-                // resolved, and the run stops after avqa.cooldown.network-limit such pauses in a row
-                return new VideoFailure.Transient(m, "the proxy", VideoFailure.Signal.NETWORK);
+            if (t instanceof ProxyTrouble p) {
+                // the proxy's, not the video's: kept for the next run; its login is every request's trouble, so
+                // all workers pause, as for a name that cannot be resolved, and the run stops after
+                // avqa.cooldown.network-limit such pauses in a row
+                return p.everyRequest() ? new VideoFailure.Transient(m, "the proxy", VideoFailure.Signal.NETWORK)
+                        : new VideoFailure.Transient(m, "the proxy");
             }
             if (t instanceof java.net.UnknownHostException) {
                 return unresolved(url, t);

@@ -106,8 +106,19 @@ public final class HostCredentials implements CredentialsProvider {
     public void proxies(avqa.downloader.settings.ProxyEnvironment proxies) {
         for (String scheme : java.util.List.of("http", "https")) {
             avqa.downloader.settings.ProxyEnvironment.Named p = proxies.forScheme(scheme);
-            if (p != null && p.problem() == null) {
-                requestUri(p.uri().toString());
+            if (p == null || p.problem() != null || p.uri().getRawAuthority() == null) {
+                continue;
+            }
+            // from the written authority: a password with an @ not written %40, or a proxy named with _, is no
+            // login to java.net.URI; the proxy's host and port as the requests go to it
+            String authority = p.uri().getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            if (at > 0) {
+                String userInfo = authority.substring(0, at);
+                int colon = userInfo.indexOf(':');
+                byHost.put(key("http", p.host(), p.port()), new UsernamePasswordCredentials(
+                        decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),
+                        decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray()));
             }
         }
     }

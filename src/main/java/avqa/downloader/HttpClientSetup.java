@@ -87,6 +87,15 @@ public final class HttpClientSetup implements HttpClientConfigurer {
                 }
                 return answer;
             });
+            // over plain http the proxy's 407 comes as an answer, once HttpClient has given its login (if any)
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), "avqa-proxy-login", (request, scope, chain) -> {
+                ClassicHttpResponse answer = chain.proceed(request, scope);
+                if (answer.getCode() == 407 && scope.route.getProxyHost() != null && !scope.route.isTunnelled()) {
+                    answer.close();
+                    throw loginRefused(scope.route);
+                }
+                return answer;
+            });
             builder.addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "avqa-host-reached", (request, scope, chain) -> {
                 scope.clientContext.setAttribute(HOST_REACHED, Boolean.TRUE);
                 return chain.proceed(request, scope);
@@ -96,19 +105,32 @@ public final class HttpClientSetup implements HttpClientConfigurer {
 
     private static final String HOST_REACHED = "avqa.host-reached";
 
-    /** The proxy's refusal of a tunnel, in our words. */
-    private ProxyTrouble refused(ClassicHttpResponse answer, HttpRoute route) {
+    /** "the proxy http://***@host:3128 (https_proxy) " of a route. */
+    private String proxyOf(HttpRoute route) {
         ProxyEnvironment.Named p = proxies.forScheme(route.getTargetHost().getSchemeName());
-        String proxy = "the proxy " + (p == null ? "" : p.shown() + " (" + p.variable() + ") ");
+        return "the proxy " + (p == null ? "" : p.shown() + " (" + p.variable() + ") ");
+    }
+
+    /** The proxy asks for a login, or refused the one given: every request through it meets the same. */
+    private ProxyTrouble loginRefused(HttpRoute route) {
+        return new ProxyTrouble(proxyOf(route) + "asks for a user name and password, or refused the ones given (HTTP 407): "
+                + FailureClassifier.PROXY_LOGIN_HOW, true);
+    }
+
+    /**
+     * The proxy's refusal of a tunnel, in our words: its login (407, or a 401 as tinyproxy answers a wrong one)
+     * is every request's trouble; any other refusal (the host forbidden, or unreachable from the proxy) is this
+     * host's, as the same refusal without a proxy would be.
+     */
+    private ProxyTrouble refused(ClassicHttpResponse answer, HttpRoute route) {
         String reason = answer.getReasonPhrase() == null || answer.getReasonPhrase().isBlank() ? ""
                 : " " + Redact.text(answer.getReasonPhrase(), 100);
         if (answer.getCode() == 407) {
-            return new ProxyTrouble(proxy + "asks for a user name and password, or refused the ones given (HTTP 407): "
-                    + FailureClassifier.PROXY_LOGIN_HOW);
+            return loginRefused(route);
         }
-        return new ProxyTrouble(proxy + "refused to connect to " + route.getTargetHost().toHostString() + " (HTTP "
+        return new ProxyTrouble(proxyOf(route) + "refused to connect to " + route.getTargetHost().toHostString() + " (HTTP "
                 + answer.getCode() + reason + ")" + (answer.getCode() == 401 ? ": its user name and password may be "
-                + "wrong (" + FailureClassifier.PROXY_LOGIN_HOW + ")" : ""));
+                + "wrong (" + FailureClassifier.PROXY_LOGIN_HOW + ")" : ""), answer.getCode() == 401);
     }
 
     /** The proxy of each request as the environment says; a proxy this tool cannot use fails the request in one line. */
@@ -128,7 +150,8 @@ public final class HttpClientSetup implements HttpClientConfigurer {
                 return null;
             }
             if (p.problem() != null) {
-                throw new ProxyTrouble(p.problem());
+                // each request that would go through it fails alone: yt-dlp may well use it meanwhile
+                throw new ProxyTrouble(p.problem(), false);
             }
             return new HttpHost("http", p.host(), p.port());
         }

@@ -12,7 +12,19 @@ final class ProxyTrouble extends HttpException {
 
     private static final long serialVersionUID = 1L;
 
-    ProxyTrouble(String message) {
+    private final boolean everyRequest;
+
+    /**
+     * {@code everyRequest}: every request through the proxy meets it (its login asked or refused), so all
+     * workers pause; else it is this request's (a host the proxy cannot or will not reach), and fails its
+     * video alone, as the same host's refusal without a proxy would.
+     */
+    ProxyTrouble(String message, boolean everyRequest) {
         super(message);
+        this.everyRequest = everyRequest;
+    }
+
+    boolean everyRequest() {
+        return everyRequest;
     }
 }

@@ -24,6 +24,8 @@ final class RouteEdits {
 
     /** The file whose routes only pace (they hold no download), the one the README says to edit while a run goes. */
     static final String PACING_FILE = "06-pace-requests.yaml";
+    /** The schedule's routes (the Quartz trigger and the guarded run). */
+    static final String SCHEDULE_FILE = "40-schedule.yaml";
 
     /**
      * From now on an edited pacing file replaces its routes within {@link ReloadShutdown#RELOAD_WAIT_MILLIS},
@@ -119,8 +121,19 @@ final class RouteEdits {
         }
 
         /** Takes the edits kept, if no run goes (and none starts meanwhile); false if a run goes. */
+        private static void notTaken(String file, String why) {
+            LOG.warn("Route file {}. The edit was not taken ({}): the routes loaded before keep running; fix the file "
+                    + "and save it again", shown(file), why);
+        }
+
         private boolean takeNow() {
-            if (!run.tryStartTakingEdits()) {
+            boolean schedule;
+            synchronized (waiting) {
+                schedule = waiting.keySet().stream().anyMatch(f -> f.endsWith(SCHEDULE_FILE));
+            }
+            // a trigger waits for the edits being taken, unless the schedule's own routes are among them: their
+            // reload would wait for that trigger in turn (it then skips, as one during a run does)
+            if (!run.tryStartTakingEdits(!schedule)) {
                 // a run goes (or the service stops): its end takes them
                 return false;
             }
@@ -145,19 +158,20 @@ final class RouteEdits {
                         reload.onReload(e.getKey(), e.getValue());
                     } catch (Exception notTaken) {
                         // said by onReload in one line; the routes loaded before keep running
-                    } catch (StackOverflowError | LinkageError notTaken) {
-                        // an edit Camel cannot load (a YAML nested without end, a class it names that cannot be
-                        // loaded): the routes loaded before keep running, the other edits are still taken
-                        LOG.warn("Route file {}. The edit was not taken ({}): the routes loaded before keep running; fix "
-                                + "the file and save it again", shown(e.getKey()), notTaken instanceof StackOverflowError
-                                ? "it is nested too deeply to read" : Shown.of(notTaken));
-                    } catch (Error fatal) {
+                    } catch (StackOverflowError notTaken) {
+                        notTaken(e.getKey(), "it is nested too deeply to read");
+                    } catch (VirtualMachineError fatal) {
                         // out of memory, say: the edits not taken yet stay kept (the error ends the process in one
                         // line, by FatalErrorExit, unless it passes)
                         synchronized (waiting) {
                             edits.forEach(waiting::putIfAbsent);
                         }
                         throw fatal;
+                    } catch (Error notTaken) {
+                        // an edit Camel cannot load otherwise (a class it names that cannot be loaded, say): the
+                        // routes loaded before keep running, the other edits are still taken; this one is not
+                        // tried again until the file is saved again
+                        notTaken(e.getKey(), Shown.of(notTaken));
                     }
                 }
                 return true;

@@ -126,10 +126,13 @@ public final class RunControl {
         return true;
     }
 
-    /** Claims the right to run for taking route edits kept until no run goes; false while a run goes. */
-    public boolean tryStartTakingEdits() {
+    /**
+     * Claims the right to run for taking route edits kept until no run goes; false while a run goes.
+     * {@code triggersWait}: whether a run's start meanwhile waits for them (else it is skipped, as during a run).
+     */
+    public boolean tryStartTakingEdits(boolean triggersWait) {
         if (!isShuttingDown() && oneRun.tryAcquire()) {
-            takingEdits = true;
+            takingEdits = triggersWait;
             return true;
         }
         return false;

@@ -98,6 +98,16 @@ class ProxyEnvironmentTest {
         ProxyEnvironment underscore = ProxyEnvironment.from(Map.of("http_proxy", "http://proxy_1:3128"));
         assertNull(underscore.problemFor(URI.create("http://a.example.org/")));
         assertEquals("proxy_1", underscore.forScheme("http").host());
+        // its login, for its challenge (407): a password with an @ not written %40, a proxy named with _
+        for (String url : List.of("http://alice:p@ss@127.0.0.1:3128", "http://alice:p%40ss@proxy_1:3128")) {
+            HostCredentials login = new HostCredentials();
+            login.proxies(ProxyEnvironment.from(Map.of("https_proxy", url)));
+            String host = url.contains("proxy_1") ? "proxy_1" : "127.0.0.1";
+            var given = (org.apache.hc.client5.http.auth.UsernamePasswordCredentials) login.getCredentials(
+                    new org.apache.hc.client5.http.auth.AuthScope("http", host, 3128, null, null), null);
+            assertEquals("alice", given.getUserName(), url);
+            assertEquals("p@ss", new String(given.getUserPassword()), url);
+        }
         // no_proxy alone is no proxy, whatever it holds
         assertNull(ProxyEnvironment.from(Map.of("no_proxy", "a/b")).forScheme("http"));
     }

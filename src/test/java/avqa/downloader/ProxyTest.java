@@ -101,8 +101,8 @@ class ProxyTest extends LoopbackServerTest {
             Path data = tmp.resolve("data");
             FailureHandlingTest.assertCategory(data, ids.get(0), "transient", 1);
             String reason = Fixture.readJson(data.resolve("failed/" + ids.get(0) + ".json")).get("reason").asText();
-            assertTrue(reason.contains("the proxy asks for a user name and password, or refused the ones given (HTTP 407)"),
-                    reason);
+            assertTrue(reason.startsWith("the proxy " + proxy.url("") + " (http_proxy) asks for a user name and password, "
+                    + "or refused the ones given (HTTP 407)"), reason);
             // every request through the proxy meets it: all workers pause, as for a name that cannot be resolved
             assertTrue(Files.readString(data.resolve("avqa_download.log")).lines().anyMatch(l ->
                     l.contains("Cool-down: every worker pauses") && l.contains("(HTTP 407)")), "a cool-down");
@@ -189,6 +189,8 @@ class ProxyTest extends LoopbackServerTest {
             assertTrue(record.get("reason").asText().startsWith("the proxy " + proxy.url("") + " (https_proxy) refused to "
                     + "connect to 127.0.0.1:"
                     + host.server().getAddress().getPort() + " (HTTP 403"), record.toString());
+            // that host's refusal, not every request's: no worker pauses for it
+            assertFalse(Files.readString(tmp.resolve("data/avqa_download.log")).contains("Cool-down"));
         }
     }
 
@@ -231,6 +233,8 @@ class ProxyTest extends LoopbackServerTest {
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.lines().anyMatch(l -> l.contains("WARN") && l.contains("ALL_PROXY names a SOCKS proxy")
                 && l.contains("Until then every request of this tool that would go through it fails")), log);
+        // each such request fails alone: yt-dlp's workers, which may use that proxy, do not pause for it
+        assertFalse(log.contains("Cool-down"), log);
         assertFalse(log.contains("s3cretSocks") || socks.stderr().contains("s3cretSocks") || socks.stdout().contains("s3cretSocks")
                 || record.toString().contains("s3cretSocks"), "the password is shown nowhere");
 
