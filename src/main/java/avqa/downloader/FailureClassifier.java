@@ -85,7 +85,7 @@ public final class FailureClassifier {
     /** Where a proxy's login goes (written so that no masking of URLs' logins mangles it). */
     static final String PROXY_LOGIN_HOW = "give them in https_proxy / http_proxy, as user:password@ before the proxy's host";
 
-    /** What a proxy's 407 means (the JDK client's words for it, and those of HttpClient's TunnelRefusedException). */
+    /** What a proxy's 407 means (for the JDK client's words for it, in --doctor). */
     static final String PROXY_LOGIN = "the proxy asks for a user name and password, or refused the ones given (HTTP 407): "
             + PROXY_LOGIN_HOW;
 
@@ -207,17 +207,9 @@ public final class FailureClassifier {
      */
     static VideoFailure unresolved(String url, Throwable e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        String host = message.isBlank() ? null : Redact.text(message.replaceFirst(":.*$", "").strip(), 200);
-        if (host == null || host.isEmpty()) {
-            try {
-                host = java.net.URI.create(url).getHost();
-            } catch (IllegalArgumentException notOne) {
-                host = null;
-            }
-        }
-        String lastError = String.valueOf(e);
-        return new VideoFailure.Transient(host == null ? FailureRules.UNRESOLVED
-                : "cannot resolve " + host + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK);
+        String host = Redact.text(message.replaceFirst(":.*$", "").strip(), 200);
+        return host.isEmpty() ? unresolved(url, String.valueOf(e)) : new VideoFailure.Transient("cannot resolve " + host
+                + ": no network or DNS", String.valueOf(e), VideoFailure.Signal.NETWORK);
     }
 
     /**

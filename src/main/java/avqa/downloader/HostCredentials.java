@@ -37,11 +37,7 @@ public final class HostCredentials implements CredentialsProvider {
         if (uri == null) {
             return withoutFragment(url);
         }
-        String userInfo = uri.getRawUserInfo();
-        int colon = userInfo.indexOf(':');
-        String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-        char[] password = decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray();
-        byHost.put(key(uri.getScheme(), uri.getHost(), uri.getPort()), new UsernamePasswordCredentials(user, password));
+        byHost.put(key(uri.getScheme(), uri.getHost(), uri.getPort()), login(uri.getRawUserInfo()));
         return withoutUserInfo(uri);
     }
 
@@ -106,21 +102,20 @@ public final class HostCredentials implements CredentialsProvider {
     public void proxies(avqa.downloader.settings.ProxyEnvironment proxies) {
         for (String scheme : java.util.List.of("http", "https")) {
             avqa.downloader.settings.ProxyEnvironment.Named p = proxies.forScheme(scheme);
-            if (p == null || p.problem() != null || p.uri().getRawAuthority() == null) {
-                continue;
-            }
-            // from the written authority: a password with an @ not written %40, or a proxy named with _, is no
-            // login to java.net.URI; the proxy's host and port as the requests go to it
-            String authority = p.uri().getRawAuthority();
-            int at = authority.lastIndexOf('@');
-            if (at > 0) {
-                String userInfo = authority.substring(0, at);
-                int colon = userInfo.indexOf(':');
-                byHost.put(key("http", p.host(), p.port()), new UsernamePasswordCredentials(
-                        decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),
-                        decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray()));
+            // as written (a password with an @ not written %40, or a proxy named with _, is no login to
+            // java.net.URI), for the proxy's host and port as the requests go to it
+            String userInfo = p == null || p.problem() != null ? null : p.login();
+            if (userInfo != null) {
+                byHost.put(key("http", p.host(), p.port()), login(userInfo));
             }
         }
+    }
+
+    /** {@code user:password} as written in a URL (%-encoded) as credentials. */
+    private static UsernamePasswordCredentials login(String userInfo) {
+        int colon = userInfo.indexOf(':');
+        return new UsernamePasswordCredentials(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),
+                decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray());
     }
 
     @Override

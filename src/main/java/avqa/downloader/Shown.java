@@ -40,11 +40,6 @@ public final class Shown {
                     || t instanceof org.apache.hc.client5.http.CircularRedirectException) {
                 // the HTTP client's own words, for a host that misbehaves: ours instead
                 text = "the host redirects without end (a loop, or too many redirects)";
-            } else if (t instanceof org.apache.hc.client5.http.impl.TunnelRefusedException tunnel) {
-                // an https request through a proxy: the proxy refused to connect to the host
-                String answer = String.valueOf(tunnel.getMessage()).replaceFirst("^CONNECT refused by proxy: ", "");
-                text = answer.contains(" 407") ? FailureClassifier.PROXY_LOGIN
-                        : "the proxy refused to connect to the host (it answered " + answer + ")";
             } else if (t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
                 text = "the host closed the connection without an answer";
             } else if (t instanceof org.apache.hc.core5.http.ConnectionClosedException) {

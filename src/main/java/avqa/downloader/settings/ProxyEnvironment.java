@@ -49,6 +49,13 @@ public final class ProxyEnvironment extends ProxySelector {
             return hostOf(uri);
         }
 
+        /** The user name and password written before its host ({@code user:password}, still %-encoded); null when none. */
+        public String login() {
+            String authority = uri.getRawAuthority();
+            int at = authority == null ? -1 : authority.lastIndexOf('@');
+            return at > 0 ? authority.substring(0, at) : null;
+        }
+
         /** Its port: 80 when none is written. */
         public int port() {
             int at = portOf(uri);
