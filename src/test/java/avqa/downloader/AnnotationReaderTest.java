@@ -152,6 +152,31 @@ class AnnotationReaderTest {
     }
 
     @Test
+    void eachAnnotationFileIsCopiedFromItsOwnNameInAFolderOfOtherFiles(@TempDir Path tmp) throws Exception {
+        // a clone of the dataset's repository: every split's file, and others, in one folder. Camel's
+        // optimised pollEnrich (4.17) took the folder's first file for every name
+        Path meta = tmp.resolve("json");
+        Files.createDirectories(meta);
+        Files.writeString(meta.resolve("README.txt"), "not the annotations");
+        Fixture.annotations(meta, "val", List.of("00000021", "00000022"));
+        Fixture.annotations(meta, "test", List.of("00000031"));
+        Fixture.annotations(meta, "train", List.of("00000011", "00000012", "00000013"));
+        Path data = tmp.resolve("data");
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        args.set(args.indexOf("test"), "train,val,test");
+        args.add("--dry-run");
+        assertEquals(0, Fixture.run(args).exit());
+        for (String split : List.of("train", "val", "test")) {
+            assertTrue(Files.readString(meta.resolve("avqa-" + split + ".json"))
+                    .equals(Files.readString(data.resolve("metadata/avqa-" + split + ".json"))),
+                    "metadata/avqa-" + split + ".json is a copy of its own file, not of another in the folder");
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        Fixture.readJson(data.resolve("metadata/video_ids.json")).get("all_ids").forEach(n -> ids.add(n.asText()));
+        assertEquals(List.of("00000011", "00000012", "00000013", "00000021", "00000022", "00000031"), ids);
+    }
+
+    @Test
     void aRerunTakesTheIdsFromTheListARunMadeWhileTheFileIsAsItWasAndReadsTheFileOnceItChanged(@TempDir Path tmp)
             throws Exception {
         Fixture.annotations(tmp, "test", List.of("c", "a", "c"));
