@@ -121,7 +121,9 @@ final class SetupCheckup {
                 .allMatch(f -> Files.isRegularFile(settings.dataDir().resolve("metadata").resolve(f.localName())));
         String problem = reach(base, first.remotePath());
         if (problem == null) {
-            return Finding.ok("annotations", Redact.url(base) + " has " + first.remotePath());
+            Path folder = base.startsWith("file:") ? Path.of(settings.metadataDir()) : null;
+            String has = folder == null ? first.remotePath() : folder.relativize(MetadataUrls.local(folder, first.remotePath())).toString();
+            return Finding.ok("annotations", Redact.url(base) + " has " + Redact.text(has, 500));
         }
         return have && !settings.flag("avqa.metadata.refresh")
                 ? Finding.warn("annotations", problem + " (not needed now: metadata/ has the annotations)")
@@ -241,7 +243,7 @@ final class SetupCheckup {
     String reach(String base, String path) {
         if (base.startsWith("file:")) {
             Path dir = Path.of(base.startsWith("file://") ? URI.create(base).getPath() : base.substring("file:".length()));
-            return Files.isRegularFile(dir.resolve(path)) ? null : "no file " + dir.resolve(path);
+            return MetadataUrls.local(dir, path) != null ? null : "no file " + dir.resolve(path);
         }
         return reachUrl(MetadataUrls.file(base, path));
     }

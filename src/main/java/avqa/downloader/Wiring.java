@@ -114,7 +114,7 @@ final class Wiring {
         HostCredentials hostCredentials = new HostCredentials();
         // the annotations' host may ask for the user name and password of --metadata-url
         hostCredentials.requestUri(settings.get("avqa.metadata.base-url"));
-        main.bind("metadataUrls", new MetadataUrls(settings.get("avqa.metadata.base-url")));
+        main.bind("metadataUrls", new MetadataUrls(settings.get("avqa.metadata.base-url"), settings.metadataDir()));
         main.bind("fetchedMetadata", new FetchedMetadata(workspace.metadataDir(), settings.metadataDir().isEmpty()));
         ArchiveTransfer.SpeedFloor speedFloor = new ArchiveTransfer.SpeedFloor(settings.bytes("avqa.archive.speed-limit"),
                 settings.getSeconds("avqa.archive.speed-time"));

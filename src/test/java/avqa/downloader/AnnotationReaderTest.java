@@ -177,6 +177,40 @@ class AnnotationReaderTest {
     }
 
     @Test
+    void filesDownloadedOneByOneIntoOneFolderAreFoundThereAndTheDoctorFindsThemToo(@TempDir Path tmp) throws Exception {
+        // v2.0's QA files sit in balance_full_set/ in its repository; downloaded one by one they sit side by side
+        Path meta = tmp.resolve("v2");
+        Fixture.annotations(meta, "test", List.of("00000031", "ciAuN83h20Y"));
+        Files.move(meta.resolve("avqa-test.json"), meta.resolve("test_balance.json"));
+        Files.writeString(meta.resolve("MUSIC-AVQA-v2.0_additional_videos.csv"),
+                "\uFEFFvideo_id,start_time,duration,suffix,has_flip\nciAuN83h20Y,0:00,1:00,,N\n");
+        Path data = tmp.resolve("data");
+        List<String> args = List.of("--dataset", "music-avqa-v2", "--splits", "test", "--metadata-url", "file:" + meta,
+                "--data-dir", data.toString());
+        String doctor = Fixture.run(List.of("--doctor", "--dataset", "music-avqa-v2", "--splits", "test",
+                "--metadata-url", "file:" + meta, "--data-dir", data.toString())).stdout();
+        assertTrue(doctor.contains("file:" + meta + " has test_balance.json"), doctor);
+        List<String> dryRun = new java.util.ArrayList<>(args);
+        dryRun.add("--dry-run");
+        Fixture.Outcome outcome = Fixture.run(dryRun);
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        assertEquals(Files.readString(meta.resolve("test_balance.json")),
+                Files.readString(data.resolve("metadata/test_balance.json")));
+        assertTrue(Files.isRegularFile(data.resolve("metadata/MUSIC-AVQA-v2.0_additional_videos.csv")));
+        assertEquals(2, Fixture.readJson(data.resolve("plan.json")).get("referenced").asInt());
+        assertTrue(Files.readString(data.resolve("avqa_download.log"))
+                .contains("balance_full_set/test_balance.json is not in " + meta + "; taking " + meta.resolve("test_balance.json")));
+
+        // a file at neither place is named at its path in the repository
+        Files.delete(meta.resolve("test_balance.json"));
+        outcome = Fixture.run(List.of("--dataset", "music-avqa-v2", "--splits", "test", "--metadata-url", "file:" + meta,
+                "--data-dir", tmp.resolve("data2").toString(), "--dry-run"));
+        assertEquals(2, outcome.exit());
+        assertTrue(outcome.stderr().contains("cannot fetch balance_full_set/test_balance.json from file:" + meta + ": no such file"),
+                outcome.stderr());
+    }
+
+    @Test
     void aRerunTakesTheIdsFromTheListARunMadeWhileTheFileIsAsItWasAndReadsTheFileOnceItChanged(@TempDir Path tmp)
             throws Exception {
         Fixture.annotations(tmp, "test", List.of("c", "a", "c"));
