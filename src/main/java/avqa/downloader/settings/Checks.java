@@ -59,7 +59,8 @@ final class Checks {
                     && (!port.find() || port.group(1).length() <= 5 && (port.group(1).isEmpty()
                     || Integer.parseInt(port.group(1)) <= 65535));
         }
-        return ok ? null : "an http(s):// or file: URL (in a user:password@, write @ : / as %40 %3A %2F)";
+        return ok ? null : scheme.isEmpty() ? "an http(s):// or file: URL (a local folder is file:/path/to/it or file:relative/path)"
+                : "an http(s):// or file: URL (in a user:password@, write @ : / as %40 %3A %2F)";
     };
 
     static final Setting.Check BROKER_URL = v -> v.isEmpty() || v.matches("(tcp|ssl|nio|failover):[^\\s'{}$]+") ? null
