@@ -57,6 +57,10 @@ public final class ArchiveEntries {
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
     public Object entries(Exchange exchange, @Variable("archive") String archive) throws IOException {
         Path first = Path.of(archive);
+        if (Files.isDirectory(first)) {
+            // a folder of videos already unpacked: its files, as an archive's entries
+            return remember(archive, new FolderEntries(exchange, first));
+        }
         List<Path> parts = ArchiveFormat.parts(first);
         ArchiveFormat format = ArchiveFormat.of(first);
         ArchiveEnd.Mark end = ArchiveEnd.of(parts, format);
@@ -87,6 +91,10 @@ public final class ArchiveEntries {
             // a gzip with no more than its header, say: its reader fails as it is made
             throw DamagedArchiveException.of(e);
         }
+        return remember(archive, reading);
+    }
+
+    private Open remember(String archive, Open reading) {
         Open before = open.put(archive, reading);
         if (before != null) {
             before.release();

@@ -70,6 +70,9 @@ public final class ArchiveImport {
         // the later parts of a split archive are read with its first part: not again, alone, as an archive
         java.util.Set<String> later = new java.util.HashSet<>();
         for (String first : out) {
+            if (Files.isDirectory(Path.of(first))) {
+                continue;
+            }
             List<Path> parts = ArchiveFormat.parts(Path.of(first));
             parts.stream().skip(1).forEach(p -> later.add(p.toString()));
         }
@@ -77,7 +80,7 @@ public final class ArchiveImport {
         // nor is a later part whose first part is not here (its download failed, say): alone it is no archive
         out.removeIf(p -> {
             String name = Path.of(p).getFileName().toString();
-            boolean orphan = ArchiveFormat.laterPart(Path.of(p));
+            boolean orphan = !Files.isDirectory(Path.of(p)) && ArchiveFormat.laterPart(Path.of(p));
             if (orphan) {
                 LOG.warn("{} is a later part of a split archive whose first part is not here: it is not read alone",
                         Redact.text(name, 200));
@@ -200,6 +203,8 @@ public final class ArchiveImport {
             }
             throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",
                     Objects.requireNonNullElse(other.getMessage(), ""));
+        } finally {
+            FolderEntries.closeIfOwn(in);
         }
         job.video(target);
     }

@@ -108,5 +108,6 @@ public final class Coverage {
             + "`pip install gdown && gdown --folder https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ "
             + "-O avqa-archives` (Drive's daily download quota may stop it for a while; run it again later), or from "
             + "Baidu Netdisk (the link in the GeWu-Lab/MUSIC-AVQA README, password cvpr); then run again with "
-            + "--import-archive FILE for each archive (zip, tar, RAR, 7z; for one split into parts, the first part).";
+            + "--import-archive FILE for each archive (zip, tar, RAR, 7z; for one split into parts, the first part), "
+            + "or the folder you unpacked them into.";
 }

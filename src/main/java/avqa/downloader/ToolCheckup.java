@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import avqa.downloader.Doctor.Finding;
 import avqa.downloader.settings.Settings;
+import java.nio.file.Files;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class ToolCheckup {
 
     /** Whether the run reads archives: --import-archive, or the dataset's own archive to download. */
     private boolean readsArchives() {
-        return !settings.archiveUrls().isEmpty() || !settings.archiveFiles().isEmpty()
+        return !settings.archiveUrls().isEmpty() || settings.archiveFiles().stream().anyMatch(f -> !Files.isDirectory(f))
                 || settings.flag("avqa.archive.download") && !settings.get("avqa.archive.url").isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -122,6 +123,74 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 "the entry is named: " + provenance);
         assertTrue(Fixture.lastSummary(data).contains("3 imported from archives"), Fixture.lastSummary(data));
         assertEquals(List.of(), openFilesUnder(first.getParent()), kind + ": the archive is let go when its import ends");
+    }
+
+    /**
+     * A folder of videos already unpacked (as users have MUSIC-AVQA-videos-Real/) is read as an archive is: its
+     * files wherever they sit, a damaged one failed alone, one no planned video names left alone, a link to a
+     * file taken as the file; the folder is only read, and let go; a rerun with nothing left reads nothing.
+     */
+    @Test
+    void aFolderOfUnpackedVideosIsImportedAsAnArchiveIsAndLeftAsItWas(@TempDir Path tmp) throws Exception {
+        Path folder = tmp.resolve("MUSIC-AVQA-videos-Real");
+        Files.createDirectories(folder.resolve("part 2"));
+        Files.copy(clip, folder.resolve("00000001.mp4"));
+        Files.copy(clip, folder.resolve("part 2/00000002.mp4"));
+        Files.write(folder.resolve("00000003.mp4"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
+        Files.copy(clip, folder.resolve("99999999.mp4"));
+        Files.writeString(folder.resolve("README.txt"), "videos");
+        Path elsewhere = tmp.resolve("elsewhere");
+        Files.createDirectories(elsewhere);
+        Files.copy(clip, elsewhere.resolve("clip.mp4"));
+        Files.createSymbolicLink(folder.resolve("vv00000004.mp4"), elsewhere.resolve("clip.mp4"));
+        Map<String, String> before = new java.util.TreeMap<>();
+        try (var walk = Files.walk(folder)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                before.put(folder.relativize(f).toString(), Files.getLastModifiedTime(f) + " " + Files.size(f));
+            }
+        }
+        List<String> ids = List.of("00000001", "00000002", "00000003", "vv00000004");
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        try (ConnectionSentinel network = new ConnectionSentinel()) {
+            args.addAll(List.of("--import-archive", folder.toString(), "--proxy", network.proxyUrl()));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), "the damaged video fails: " + outcome.stderr());
+            assertEquals(0, network.connections(), "nothing was requested from the network");
+        }
+        for (String id : List.of("00000001", "00000002", "vv00000004")) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id + ".wav");
+        }
+        assertFalse(Files.exists(data.resolve("videos/00000003.mp4")));
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("Failed: 00000003 [invalid-output]"), log);
+        assertTrue(log.contains("match no planned video by name and were left alone (for example [99999999.mp4])"), log);
+        String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
+        assertTrue(provenance.contains("\"group\":\"archive MUSIC-AVQA-videos-Real\"") && provenance.contains("part 2/00000002.mp4"),
+                provenance);
+        Map<String, String> after = new java.util.TreeMap<>();
+        try (var walk = Files.walk(folder)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                after.put(folder.relativize(f).toString(), Files.getLastModifiedTime(f) + " " + Files.size(f));
+            }
+        }
+        assertEquals(before, after, "the folder is only read");
+        assertEquals(List.of(), openFilesUnder(folder), "its files are let go");
+        assertEquals(List.of(), openFilesUnder(elsewhere), "and the file a link led to");
+
+        // the damaged file replaced by a good one: the rerun imports it, and the rest stay as they were
+        long firstImported = Files.getLastModifiedTime(data.resolve("videos/00000001.mp4")).toMillis();
+        Files.delete(folder.resolve("00000003.mp4"));
+        Files.copy(clip, folder.resolve("00000003.mp4"));
+        assertEquals(0, Fixture.run(args).exit());
+        assertTrue(Fixture.probe(data.resolve("audio/00000003.wav"))[1] > 2.5);
+        assertTrue(Fixture.lastSummary(data).contains("1 imported from archives"), Fixture.lastSummary(data));
+        assertEquals(firstImported, Files.getLastModifiedTime(data.resolve("videos/00000001.mp4")).toMillis());
     }
 
     /** The files under {@code dir} this JVM (where the run ran) holds open. */

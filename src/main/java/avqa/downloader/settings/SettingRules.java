@@ -55,6 +55,13 @@ final class SettingRules {
             }
         }
         for (Path archive : s.archiveFiles()) {
+            if (Files.isDirectory(archive)) {
+                // a folder of videos already unpacked is read as an archive's entries
+                if (!Files.isReadable(archive) || !Files.isExecutable(archive)) {
+                    throw new BadInputException("--import-archive: cannot read the folder " + archive);
+                }
+                continue;
+            }
             if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
                 throw new BadInputException("--import-archive: cannot read " + archive);
             }
