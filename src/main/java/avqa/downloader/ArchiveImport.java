@@ -65,7 +65,13 @@ public final class ArchiveImport {
         if (planner.plannedVideos() == planner.completeCount()) {
             return out;
         }
-        local.forEach(p -> out.add(p.toString()));
+        for (Path p : local) {
+            out.add(p.toString());
+            if (Files.isDirectory(p)) {
+                // a folder of archives (gdown --folder's): each is imported as if given on its own
+                out.addAll(archivesIn(p));
+            }
+        }
         fetched.fetched().forEach(p -> out.add(p.toString()));
         // the later parts of a split archive are read with its first part: not again, alone, as an archive
         java.util.Set<String> later = new java.util.HashSet<>();
@@ -88,6 +94,33 @@ public final class ArchiveImport {
             return orphan;
         });
         return out;
+    }
+
+    /** The archives under a folder, in name order: files of any name but a video's that start as an archive. */
+    private List<String> archivesIn(Path folder) {
+        List<String> found = new ArrayList<>();
+        try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+            for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (name.endsWith("." + videoExt) || name.startsWith(".")) {
+                    continue;
+                }
+                try {
+                    ArchiveFormat.of(f);
+                    found.add(f.toString());
+                } catch (BadInputException notAnArchive) {
+                    // a later part of a split archive is read with its first; any other file is none
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("The folder {} cannot be searched for archives: {}", Redact.text(folder.toString(), 300),
+                    Redact.text(String.valueOf(e.getMessage()), 300));
+        }
+        if (!found.isEmpty()) {
+            LOG.info("The folder {} holds {} archive files, read after it (a split archive's later parts with its first): {}", Redact.text(folder.getFileName().toString(), 200),
+                    found.size(), found.stream().limit(10).map(f -> Redact.text(folder.relativize(Path.of(f)).toString(), 200)).toList());
+        }
+        return found;
     }
 
     /** An archive starts: its counts start at zero. */

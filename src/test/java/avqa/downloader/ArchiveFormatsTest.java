@@ -143,13 +143,16 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         Files.createDirectories(elsewhere);
         Files.copy(clip, elsewhere.resolve("clip.mp4"));
         Files.createSymbolicLink(folder.resolve("vv00000004.mp4"), elsewhere.resolve("clip.mp4"));
+        // and an archive in it, as gdown --folder leaves the authors' archives
+        Files.createDirectories(folder.resolve("archives"));
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "synthetic", Map.of("vv00000005.mp4", clip)), folder.resolve("archives/synthetic.zip"));
         Map<String, String> before = new java.util.TreeMap<>();
         try (var walk = Files.walk(folder)) {
             for (Path f : walk.filter(Files::isRegularFile).toList()) {
                 before.put(folder.relativize(f).toString(), Files.getLastModifiedTime(f) + " " + Files.size(f));
             }
         }
-        List<String> ids = List.of("00000001", "00000002", "00000003", "vv00000004");
+        List<String> ids = List.of("00000001", "00000002", "00000003", "vv00000004", "vv00000005");
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", ids);
@@ -162,7 +165,7 @@ class ArchiveFormatsTest extends LoopbackServerTest {
             assertEquals(1, outcome.exit(), "the damaged video fails: " + outcome.stderr());
             assertEquals(0, network.connections(), "nothing was requested from the network");
         }
-        for (String id : List.of("00000001", "00000002", "vv00000004")) {
+        for (String id : List.of("00000001", "00000002", "vv00000004", "vv00000005")) {
             assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
             assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id + ".wav");
         }
@@ -170,6 +173,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("Failed: 00000003 [invalid-output]"), log);
         assertTrue(log.contains("match no planned video by name and were left alone (for example [99999999.mp4])"), log);
+        assertTrue(log.contains("The folder MUSIC-AVQA-videos-Real holds 1 archive files, read after it (a split archive's "
+                + "later parts with its first): [archives/synthetic.zip]"), log);
         String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
         assertTrue(provenance.contains("\"group\":\"archive MUSIC-AVQA-videos-Real\"") && provenance.contains("part 2/00000002.mp4"),
                 provenance);
