@@ -71,10 +71,21 @@ public final class Frames {
      */
     public void check(@Variable("job") VideoJob job) throws IOException {
         List<Path> made = list(job.frames().dir());
-        double expected = job.videoSeconds() * fps;
-        if (made.isEmpty() || Math.abs(made.size() - expected) > 1.0 + 1e-6) {
-            throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made %d frames of a video of %.2f s at "
-                    + "%s fps (expected %.0f, within one)", made.size(), job.videoSeconds(), number(fps), expected), "");
+        // ffmpeg's fps filter fills from the container's start: a picture that starts late (or ends early)
+        // gets frames for the container's whole length, repeating its first (or last) picture
+        double picture = job.videoSeconds();
+        double whole = Math.max(picture, job.containerSeconds());
+        double fewest = picture * fps - 1;
+        double most = whole * fps + 1;
+        if (made.isEmpty()) {
+            throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made no frame of a picture of %.2f s at "
+                    + "%s fps (a picture shorter than a frame's interval, or a single still picture)", picture, number(fps)), "");
+        }
+        if (made.size() < fewest - 1e-6 || made.size() > most + 1e-6) {
+            throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made %d frames of a video whose picture "
+                    + "lasts %.2f s%s at %s fps (expected %.0f to %.0f)", made.size(), picture,
+                    whole > picture + 0.01 ? String.format(Locale.ROOT, " (%.2f s with the container's)", whole) : "",
+                    number(fps), Math.max(1, Math.ceil(fewest)), Math.floor(most)), "");
         }
         int count = made.size();
         int target = padTo > 0 ? (int) Math.round(padTo * fps) : 0;

@@ -73,6 +73,7 @@ public final class MediaValidator {
         }
         checkClip(job.clip(), report.seconds());
         job.validated(MediaFacts.of(report, Double.NaN), report.seconds(), Double.NaN);
+        job.containerSeconds(report.seconds());
     }
 
     /** Allowed difference between the extracted audio and the video's audio track. */
@@ -103,6 +104,7 @@ public final class MediaValidator {
         }
         checkClip(job.clip(), report.path("format").path("duration").asDouble(0));
         job.validated(MediaFacts.of(report), video, audio);
+        job.containerSeconds(report.path("format").path("duration").asDouble(0));
     }
 
     private static void checkClip(Clip clip, double actual) {

@@ -152,6 +152,17 @@ public final class ProgressBook {
         }
     }
 
+    /**
+     * A video recorded complete before (without frames) whose frames failed now is no longer complete: with
+     * --frames a complete video has its frames. Its record goes at once, so that its failure record stands.
+     */
+    public void framesFailed(@Variable("job") VideoJob job) {
+        if (job != null && job.frames() != FramesMade.NONE && isComplete(job.id())) {
+            forget(job.id());
+            snapshot();
+        }
+    }
+
     /** Rewrites {@code download_progress.json} if anything changed, then empties the journal. */
     public synchronized void snapshot() {
         if (!dirty || !writesFiles) {

@@ -144,11 +144,13 @@ public final class Publisher {
     /**
      * A video under {@code videos/} that failed validation goes to {@code rejected/} (with its audio and
      * frames removed, and their lines in SHA256SUMS at the end of the run), so that the next run fetches
-     * it again instead of failing on it for ever.
+     * it again instead of failing on it for ever. Not when its frames failed (their stage begins once the
+     * video and its audio have passed their checks): the video and its audio stay, only the frames are missing.
      */
     public void setAsideInvalid(@Variable("job") VideoJob job, @Variable("category") String category)
             throws IOException {
         if (job == null || run.isStopping() || !VideoFailure.INVALID_OUTPUT.equals(category) || job.video() == null
+                || job.frames() != FramesMade.NONE
                 || !job.video().equals(workspace.video(job.id())) || !Files.exists(job.video())) {
             return;
         }

@@ -45,6 +45,7 @@ public final class VideoJob {
     private volatile int attempts;
     private volatile MediaFacts facts;
     private volatile double videoSeconds;
+    private volatile double containerSeconds;
     private volatile double audioPadded;
     private final FetchRecord fetched = new FetchRecord();
     private volatile FramesMade frames = FramesMade.NONE;
@@ -184,6 +185,15 @@ public final class VideoJob {
     /** How long the video's picture lasts. */
     public double videoSeconds() {
         return videoSeconds;
+    }
+
+    /** How long the video's container lasts (from its start, which a picture starting late does not); 0 when not known. */
+    public double containerSeconds() {
+        return containerSeconds;
+    }
+
+    void containerSeconds(double seconds) {
+        this.containerSeconds = seconds;
     }
 
     /** The frames (--frames) made of it. */

@@ -345,6 +345,54 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertEquals(16000, ffprobeStream(data.resolve("audio/later0.wav")).path("sample_rate").asInt());
     }
 
+    /**
+     * Frames of odd but valid videos: a picture that starts 4 s into 10 s of sound gets a frame a second for
+     * the whole 10 s (ffmpeg's fps filter fills from the start); a picture of one still frame gets none, and
+     * that fails its frames alone: the video and its audio, complete before, stay where they are, its failure
+     * is recorded, and it is no longer recorded complete.
+     */
+    @Test
+    void aLateOrAStillPictureGetsItsFramesOrFailsThemAloneKeepingItsVideoAndAudio(@TempDir Path tmp) throws Exception {
+        Path picture = tmp.resolve("picture6s.mp4");
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=6", "-c:v", "libx264", "-preset", "ultrafast",
+                "-pix_fmt", "yuv420p", picture.toString());
+        Path late = tmp.resolve("late.mp4");
+        ffmpeg("-itsoffset", "4", "-i", picture.toString(), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=10",
+                "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", late.toString());
+        // a picture of one still frame, as an upload of an image with its music has
+        Path png = tmp.resolve("still.png");
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=1:duration=1", "-frames:v", "1", png.toString());
+        Path still = tmp.resolve("still.mp4");
+        ffmpeg("-i", png.toString(), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=5",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", still.toString());
+        server.serve("late0", late);
+        server.serve("still0", still);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, List.of("late0", "still0"), server.mediaFileTemplate());
+        Fixture.Outcome plain = Fixture.run(args);
+        assertEquals(0, plain.exit(), () -> "both are valid videos: " + read(data.resolve("failed_downloads.json")));
+        String stillVideo = Checksums.sha256(data.resolve("videos/still0.mp4"));
+        String stillAudio = Checksums.sha256(data.resolve("audio/still0.wav"));
+
+        List<String> framesToo = new ArrayList<>(args);
+        framesToo.addAll(List.of("--frames", "1"));
+        assertEquals(1, Fixture.run(framesToo).exit(), "the still picture's frames failed");
+
+        assertEquals(10, files(data.resolve("frames/late0")).size(), "a frame a second of the whole 10 s");
+        assertFalse(Files.exists(data.resolve("frames/still0")));
+        assertEquals(stillVideo, Checksums.sha256(data.resolve("videos/still0.mp4")), "the video stays");
+        assertEquals(stillAudio, Checksums.sha256(data.resolve("audio/still0.wav")), "and its audio");
+        assertFalse(Files.exists(data.resolve("rejected")), "nothing set aside");
+        JsonNode failure = Fixture.readJson(data.resolve("failed_downloads.json")).path("still0");
+        assertEquals("invalid-output", failure.path("category").asText(), failure.toString());
+        assertTrue(failure.path("reason").asText().contains("ffmpeg made no frame of a picture"), failure.toString());
+        assertTrue(Files.isRegularFile(data.resolve("failed/still0.json")));
+        JsonNode completed = Fixture.readJson(data.resolve("download_progress.json")).path("completed");
+        assertTrue(completed.toString().contains("late0") && !completed.toString().contains("still0"), completed.toString());
+        assertEquals(0, sha256sumCheck(data), "SHA256SUMS still lists the video and its audio");
+        assertTrue(Files.readString(data.resolve("SHA256SUMS")).contains("videos/still0.mp4"));
+    }
+
     @Test
     void checksumsAndAgainstGoWithVerifyAndAnUnreadableListIsSaidInOneLine(@TempDir Path tmp) {
         Fixture.Outcome alone = Fixture.run(List.of("--checksums", "--data-dir", tmp.toString()));
@@ -355,6 +403,14 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertEquals(2, missing.exit());
         assertEquals(1, missing.stderr().strip().lines().count(), missing.stderr());
         assertTrue(missing.stderr().contains("--against: cannot read"), missing.stderr());
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static void ffmpeg(String... args) throws Exception {
