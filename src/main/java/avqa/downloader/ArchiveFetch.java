@@ -140,10 +140,13 @@ public final class ArchiveFetch {
         return new ArrayList<>(fetched.values());
     }
 
-    /** Says that an attempt is a retry, which waits its backoff before its request (03's archive-attempt). */
-    public void retrying(@Variable("archiveUrl") String url, @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
+    /** Says that an attempt is a retry, and why, which waits its backoff before its request (03's archive-attempt). */
+    public void retrying(Exchange exchange, @Variable("archiveUrl") String url,
+                         @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
         if (retry != null && retry > 0) {
-            LOG.info("The archive at {} is tried again after a pause (attempt {})", Redact.url(url), retry + 1);
+            Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            LOG.info("The archive at {} is tried again after a pause (attempt {}){}", Redact.url(url), retry + 1,
+                    cause == null ? "" : ": " + Shown.of(cause));
         }
     }
 
@@ -227,7 +230,9 @@ public final class ArchiveFetch {
                             + "fetching it whole again", name);
                 }
                 start = 0;
-                total = longHeader(in, "Content-Length");
+                // a chunked body ends when its chunks end, whatever Content-Length its host sent beside it
+                total = String.valueOf(in.getHeader("Transfer-Encoding")).toLowerCase(Locale.ROOT).contains("chunked")
+                        ? -1 : longHeader(in, "Content-Length");
                 String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
                 if (encoding != null) {
                     // compressed on the way though asked not to: its length, validator and ranges are the
@@ -240,9 +245,15 @@ public final class ArchiveFetch {
                             + "and checked as an archive of no announced length", name, encoding);
                 }
             } else if (code == 416 && from > 0) {
+                // all of it is here, when the file's whole length is what came, and what its host first announced
                 Matcher m = UNSATISFIED.matcher(String.valueOf(in.getHeader("Content-Range")));
-                if (m.matches() && Long.parseLong(m.group(1)) == from) {
+                JsonNode meta = files.meta(url);
+                long announced = meta == null ? -1 : meta.path("length").asLong(-1);
+                if (m.matches() && Long.parseLong(m.group(1)) == from && (announced < 0 || announced == from)) {
                     isAnArchive(url, name, from);
+                    if (announced < 0) {
+                        unannouncedLength(url, name, from, resumeNote(url));
+                    }
                     finish(url, from);
                     return;
                 }
@@ -283,6 +294,11 @@ public final class ArchiveFetch {
             if (total >= 0 && size != total) {
                 throw new VideoFailure.Transient("got " + human(size) + " of the " + human(total) + " of " + name
                         + " the server announced; " + resume, "");
+            }
+            if (size == 0) {
+                files.discard(url);
+                throw new VideoFailure.Transient("the link gave nothing for " + name + " (an empty answer); a later attempt "
+                        + "asks again", "");
             }
             isAnArchive(url, name, size);
             if (total < 0) {
@@ -353,6 +369,9 @@ public final class ArchiveFetch {
         }
         if (host.equals("dropbox.com") || host.endsWith(".dropbox.com")) {
             return "a Dropbox link gives the file itself with ?dl=1";
+        }
+        if (host.endsWith("google.com") && DownloadPage.driveFolder(url)) {
+            return "a Google Drive folder is no file: fetch it with `gdown --folder URL -O DIR`, then give --import-archive DIR";
         }
         if (host.endsWith("google.com")) {
             return "Google Drive answers with its sign-in page when the file is not shared with anyone who has the link";

@@ -42,6 +42,8 @@ public final class ArchiveImport {
     private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> notFiles = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
+    private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
                          ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes, RunControl run) {
@@ -121,6 +123,16 @@ public final class ArchiveImport {
                     found.size(), found.stream().limit(10).map(f -> Redact.text(folder.relativize(Path.of(f)).toString(), 200)).toList());
         }
         return found;
+    }
+
+    /** The archive could not be read to its end: the run's exit status says so. */
+    public void unreadable(@Variable("archive") String archive) {
+        unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
+    }
+
+    /** The archives of this run that could not be read to their end. */
+    public List<String> unreadable() {
+        return List.copyOf(unreadable);
     }
 
     /** An archive starts: its counts start at zero. */

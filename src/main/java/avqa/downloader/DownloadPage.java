@@ -19,9 +19,21 @@ import org.jsoup.nodes.Element;
  * which is the reason to show. A Drive viewer link ({@code /file/d/<id>/view}), and a Dropbox link to
  * its preview ({@code dl=0}), are asked for as their download links. Read with jsoup; nothing of the page is run.
  */
-final class DownloadPage {
+public final class DownloadPage {
 
     private static final Pattern DRIVE_VIEWER = Pattern.compile("/file/d/([A-Za-z0-9_-]+)(/.*)?");
+    private static final Pattern DRIVE_OPEN = Pattern.compile("(?:^|&)id=([A-Za-z0-9_-]+)(?:&|$)");
+
+    /** Whether a URL is a Google Drive folder's ({@code drive.google.com/drive/folders/<id>}), which is no file. */
+    public static boolean driveFolder(String url) {
+        try {
+            URI u = URI.create(url);
+            return "drive.google.com".equalsIgnoreCase(u.getHost()) && u.getPath() != null
+                    && u.getPath().matches("(/drive)?(/u/\\d+)?/folders/.*");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     private final Document page;
 
@@ -92,7 +104,13 @@ final class DownloadPage {
                 return url;
             }
             Matcher m = DRIVE_VIEWER.matcher(u.getPath());
-            return m.matches() ? u.getScheme() + "://drive.google.com/uc?export=download&id=" + m.group(1) : url;
+            if (m.matches()) {
+                return u.getScheme() + "://drive.google.com/uc?export=download&id=" + m.group(1);
+            }
+            // drive.google.com/open?id=<id>, Drive's older share link
+            Matcher open = DRIVE_OPEN.matcher(u.getRawQuery() == null ? "" : u.getRawQuery());
+            return u.getPath().equals("/open") && open.find()
+                    ? u.getScheme() + "://drive.google.com/uc?export=download&id=" + open.group(1) : url;
         } catch (IllegalArgumentException e) {
             return url;
         }

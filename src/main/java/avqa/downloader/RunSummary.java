@@ -29,18 +29,19 @@ public final class RunSummary {
 
     /**
      * What one run did. Exit status 0 when every video that has a source is complete, and every archive the
-     * user named could be fetched.
+     * user named could be fetched, and read to its end.
      */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
-                          List<String> archivesNotFetched) {
+                          List<String> archivesNotFetched, List<String> archivesUnreadable) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
         }
 
         public int exitCode() {
-            return failedWithSource() == 0 && stoppedBecause == null && archivesNotFetched.isEmpty() ? 0 : 1;
+            return failedWithSource() == 0 && stoppedBecause == null && archivesNotFetched.isEmpty()
+                    && archivesUnreadable.isEmpty() ? 0 : 1;
         }
     }
 
@@ -57,6 +58,7 @@ public final class RunSummary {
     private final boolean youtube;
     private final Checksums checksums;
     private ArchiveFetch archives;
+    private ArchiveImport imports;
 
     public RunSummary(RunCounters counters, StatusLine status, ProgressBook progress, FailureRecords failures,
                       WorkArea work, Workspace workspace, RunControl run, Settings settings, VideoPlanner planner,
@@ -75,9 +77,10 @@ public final class RunSummary {
         this.checksums = checksums;
     }
 
-    /** The archives by URL: one the user named that could not be fetched fails the run. */
-    public void archivesFrom(ArchiveFetch archives) {
+    /** The archives: one the user named that could not be fetched, or read to its end, fails the run. */
+    public void archivesFrom(ArchiveFetch archives, ArchiveImport imports) {
         this.archives = archives;
+        this.imports = imports;
     }
 
     /** Writes the progress and failure files, empties the work area, logs and keeps the summary. */
@@ -109,6 +112,11 @@ public final class RunSummary {
                     + "(the lines above say why); a new run tries them again", s.archivesNotFetched().size(),
                     String.join(", ", s.archivesNotFetched()));
         }
+        if (!s.archivesUnreadable().isEmpty()) {
+            LOG.warn("{} archives could not be read to their end ({}): what lies after the damage was not imported (the "
+                    + "lines above say why). An archive fetched by URL stays in archives/: delete it there to have it "
+                    + "fetched again", s.archivesUnreadable().size(), String.join(", ", s.archivesUnreadable()));
+        }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
                     + "A new run retries the transient, invalid-output and tool-outdated ones; permanent ones only with --retry-permanent.");
@@ -135,7 +143,7 @@ public final class RunSummary {
     private Summary summary() {
         return new Summary(counters.planned(), counters.downloaded(), counters.audioOnly(),
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
-                archives == null ? List.of() : archives.notFetched());
+                archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable());
     }
 
     /**
@@ -193,6 +201,9 @@ public final class RunSummary {
         out.put("stopped_because", s.stoppedBecause());
         if (!s.archivesNotFetched().isEmpty()) {
             out.put("archives_not_fetched", s.archivesNotFetched());
+        }
+        if (!s.archivesUnreadable().isEmpty()) {
+            out.put("archives_unreadable", s.archivesUnreadable());
         }
         out.put("exit_status", s.exitCode());
         out.put("settings", settings.asMap());

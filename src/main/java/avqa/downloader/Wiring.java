@@ -127,8 +127,9 @@ final class Wiring {
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
         ImportsInFlight importsInFlight = new ImportsInFlight(run);
         main.bind("importsInFlight", importsInFlight);
-        main.bind("archiveImport", new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
-                importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run));
+        ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
+                importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
+        main.bind("archiveImport", archiveImport);
         main.bind("hostCredentials", hostCredentials);
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
         main.bind("downloadSizeWatch", sizeWatch);
@@ -176,7 +177,7 @@ final class Wiring {
         main.bind("statusLine", status);
         RunSummary runSummary = new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
                 planner, provenance, rules.isYoutube(), checksums);
-        runSummary.archivesFrom(archiveFetch);
+        runSummary.archivesFrom(archiveFetch, archiveImport);
         main.bind("runSummary", runSummary);
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(false), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),

@@ -464,6 +464,14 @@ class ArchiveFetchTest extends LoopbackServerTest {
         assertEquals("https://example.org/x.rar?dl=0", DownloadPage.direct("https://example.org/x.rar?dl=0"));
         assertEquals("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ",
                 DownloadPage.direct("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ"));
+        // Drive's older share link
+        assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0s",
+                DownloadPage.direct("https://drive.google.com/open?id=1WAryZZE0s"));
+        assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0s",
+                DownloadPage.direct("https://drive.google.com/open?usp=sharing&id=1WAryZZE0s"));
+        assertTrue(DownloadPage.driveFolder("https://drive.google.com/drive/folders/1WAryZZE0srLIZG8VHl22uZ3tpbGHtsrQ?usp=sharing"));
+        assertTrue(DownloadPage.driveFolder("https://drive.google.com/drive/u/0/folders/1WAry"));
+        assertFalse(DownloadPage.driveFolder("https://drive.google.com/file/d/1WAry/view"));
     }
 
     /** A zip of {@code ids}, each entry the given video. */
@@ -646,11 +654,50 @@ class ArchiveFetchTest extends LoopbackServerTest {
             new java.util.Random(7).nextBytes(binary);
             host.serve("other.rar", binary, "b1");
             Path other = tmp.resolve("other");
-            Fixture.run(args(other, meta, host.shareUrl("other.rar")));
+            assertEquals(1, Fixture.run(args(other, meta, host.shareUrl("other.rar"))).exit(), "an archive not read fails the run");
             log = Files.readString(other.resolve("avqa_download.log"));
             assertTrue(log.contains("Nothing of " + other.resolve("archives/other.rar") + " was imported: ")
                     && log.contains("is not a zip, tar, tar.gz, RAR or 7z archive"), log);
-            assertFalse(log.contains("could not be read to its end"), log);
+            assertFalse(log.contains("could not be read to its end ("), log);
+            assertTrue(log.contains("1 archives could not be read to their end (other.rar)"), log);
+
+            // an empty answer is nothing: never kept, asked again
+            host.serve("empty.rar", new byte[0], "e1");
+            Path empty = tmp.resolve("empty");
+            assertEquals(1, Fixture.run(args(empty, meta, host.shareUrl("empty.rar"))).exit());
+            assertFalse(Files.exists(empty.resolve("archives/empty.rar")), "an empty answer never takes the archive's name");
+            assertTrue(Files.readString(empty.resolve("avqa_download.log")).contains("the link gave nothing for empty.rar "
+                    + "(an empty answer)"));
+        }
+    }
+
+    /**
+     * A resume answered 416 (nothing more to send) by a host whose file is now exactly as long as what came, though it
+     * first announced more: the file changed, and what came is not taken as the whole archive.
+     */
+    @Test
+    void aResumeAnswered416ByAFileShorterThanFirstAnnouncedStartsOver(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").pace(150_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
+            Path part = data.resolve("archives/videos.rar.part");
+            Fixture.await("part of the archive", 60_000, () -> size(part) > archive.length / 4);
+            first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            // the host now has exactly what came, under the same validator: its answer to the resume is 416
+            byte[] came = Files.readAllBytes(part);
+            host.serve("videos.rar", came, "v1").pace(0);
+
+            Fixture.run(args);
+
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertTrue(files.stream().anyMatch(r -> r.status() == 416), files.toString());
+            assertEquals(200, files.get(files.size() - 1).status(), "fetched whole again: " + files);
+            assertTrue(Files.readString(data.resolve("avqa_download.log"))
+                    .contains("the server no longer has videos.rar as it was; starting over"));
         }
     }
 

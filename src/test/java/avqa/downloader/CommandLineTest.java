@@ -35,6 +35,7 @@ class CommandLineTest {
             --source-url-template | ftp://example.org/{id}         | must be an http(s) URL
             --metadata-url        | gopher://example.org           | --metadata-url: 'gopher://example.org' is not valid
             --metadata-url        | ../data/json                   | (a local folder is file:/path/to/it or file:relative/path)
+            --import-archive      | https://drive.google.com/drive/folders/1WAry | is a Google Drive folder, not a file: fetch it with `gdown --folder URL -O DIR`
             --splits              | train,dev                      | --splits: 'train,dev' is not valid
             --proxy               | -x                             | --proxy: '-x' is not valid
             --bogus               | 1                              | Unknown options

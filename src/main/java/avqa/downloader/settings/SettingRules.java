@@ -53,6 +53,10 @@ final class SettingRules {
             } catch (IllegalArgumentException e) {
                 throw Settings.bad("--import-archive", avqa.downloader.Redact.url(url), "a file or an http(s) URL with a host");
             }
+            if (avqa.downloader.DownloadPage.driveFolder(url)) {
+                throw new BadInputException("--import-archive: " + avqa.downloader.Redact.url(url) + " is a Google Drive folder, "
+                        + "not a file: fetch it with `gdown --folder URL -O DIR` (pip install gdown), then give --import-archive DIR");
+            }
         }
         for (Path archive : s.archiveFiles()) {
             if (Files.isDirectory(archive)) {
