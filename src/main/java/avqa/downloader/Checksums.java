@@ -131,4 +131,78 @@ public final class Checksums {
         }
         return out;
     }
+
+    private static final java.util.regex.Pattern GNU = java.util.regex.Pattern.compile("(\\\\?)([0-9a-fA-F]{64}) [ *](.+)");
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("(\\\\?)SHA256 \\((.+)\\) = ([0-9a-fA-F]{64})");
+
+    /**
+     * Another lab's list ({@code --against}), in any form {@code sha256sum -c} reads: {@code <hash>  <path>} or
+     * {@code <hash> *<path>}, a hash in capitals, BSD's {@code SHA256 (<path>) = <hash>} ({@code --tag}), a name
+     * escaped with a leading backslash; paths as {@code find .} writes them ({@code ./audio/…}) are taken without
+     * their {@code ./}. Empty lines and {@code #} comments are passed over; any other line is refused with its number.
+     */
+    public static Map<String, String> readList(Path sums) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (BufferedReader r = Files.newBufferedReader(sums, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (n == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (line.endsWith("\r")) {
+                    line = line.substring(0, line.length() - 1);
+                }
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                java.util.regex.Matcher gnu = GNU.matcher(line);
+                java.util.regex.Matcher tag = TAG.matcher(line);
+                String hash;
+                String path;
+                boolean escaped;
+                if (gnu.matches()) {
+                    escaped = !gnu.group(1).isEmpty();
+                    hash = gnu.group(2);
+                    path = gnu.group(3);
+                } else if (tag.matches()) {
+                    escaped = !tag.group(1).isEmpty();
+                    path = tag.group(2);
+                    hash = tag.group(3);
+                } else {
+                    throw new BadInputException("--against: " + sums + " line " + n + " is not a sha256sum line (\""
+                            + Redact.text(line, 80) + "\"): expected <hash>  <path>, as sha256sum writes it");
+                }
+                if (escaped) {
+                    path = unescape(path);
+                }
+                while (path.startsWith("./")) {
+                    path = path.substring(2);
+                }
+                out.remove(path);
+                out.put(path, hash.toLowerCase(java.util.Locale.ROOT));
+            }
+        } catch (IOException e) {
+            throw new BadInputException("--against: cannot read " + sums + ": " + FileTrees.describe(e));
+        } catch (UncheckedIOException e) {
+            throw new BadInputException("--against: " + sums + " is not UTF-8 text");
+        }
+        return out;
+    }
+
+    /** A name as sha256sum escapes it (the line begins with a backslash): a backslash doubled, a newline as backslash-n. */
+    private static String unescape(String path) {
+        StringBuilder b = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\' && i + 1 < path.length()) {
+                char next = path.charAt(++i);
+                b.append(next == 'n' ? '\n' : next);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
 }

@@ -238,7 +238,7 @@ public final class Verifier {
                 ours.keySet().retainAll(rehashed.keySet());
                 ours.putAll(rehashed);
             }
-            r.checksums().against(Path.of(against), ours, Checksums.read(Path.of(against)));
+            r.checksums().against(Path.of(against), ours, Checksums.readList(Path.of(against)));
         }
         Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.get());
         if (repair) {

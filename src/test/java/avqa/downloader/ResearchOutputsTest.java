@@ -128,6 +128,33 @@ class ResearchOutputsTest extends LoopbackServerTest {
                 data.resolve("SHA256SUMS").toString(), "--data-dir", data.toString(), "--dataset", "music-avqa",
                 "--splits", "test", "--frames", "1"));
         assertEquals(0, same.exit(), same.stdout());
+
+        // the same list in the other forms sha256sum -c reads: capitals, --tag, ./ paths (find . | sha256sum), CRLF
+        List<String> forms = new ArrayList<>(List.of("# made with sha256sum --tag and find .", ""));
+        for (int i = 0; i < ours.size(); i++) {
+            String hash = ours.get(i).substring(0, 64);
+            String path = ours.get(i).substring(66);
+            forms.add(switch (i % 3) {
+                case 0 -> hash.toUpperCase(java.util.Locale.ROOT) + " *" + path;
+                case 1 -> "SHA256 (" + path + ") = " + hash;
+                default -> hash + "  ./" + path + "\r";
+            });
+        }
+        Path otherForms = tmp.resolve("forms.sha256");
+        Files.write(otherForms, forms);
+        Fixture.Outcome read = Fixture.run(List.of("--verify", "--against", otherForms.toString(), "--data-dir", data.toString(),
+                "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        assertEquals(0, read.exit(), read.stdout());
+        assertTrue(read.stdout().contains("0 differ, 0 missing here, 0 extra here"), read.stdout());
+
+        // a line of none of these forms is named, and nothing is judged
+        Files.write(otherForms, List.of(ours.get(0), "not a checksum line"));
+        Fixture.Outcome bad = Fixture.run(List.of("--verify", "--against", otherForms.toString(), "--data-dir", data.toString(),
+                "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        assertEquals(2, bad.exit(), bad.stderr());
+        assertTrue(bad.stderr().contains("--against: " + otherForms + " line 2 is not a sha256sum line (\"not a checksum line\")"),
+                bad.stderr());
+        assertEquals(1, bad.stderr().strip().lines().count(), bad.stderr());
     }
 
     @Test
