@@ -52,6 +52,14 @@ public final class Checksums {
         }
     }
 
+    /** Whether SHA256SUMS has a line for this file. */
+    public synchronized boolean lists(Path path) {
+        if (listed == null) {
+            listed = paths();
+        }
+        return listed.contains(root.relativize(path).toString());
+    }
+
     /** A file was set aside or removed: its line goes at the end of the run. */
     public synchronized void forget() {
         stale = true;

@@ -87,6 +87,11 @@ public final class Publisher {
     public long publish(@Variable("job") VideoJob job) throws IOException {
         publishVideo(job);
         try {
+            Path inPlace = workspace.video(job.id());
+            if (inPlace.equals(job.video()) && job.hashes().get(inPlace) == null && !checksums.lists(inPlace)) {
+                // put in place by a run stopped before its line was written: hashed now, once
+                job.hashes().put(inPlace, Checksums.sha256(inPlace));
+            }
             if (job.frames().dir() != null) {
                 Path frames = workspace.frames(job.id());
                 for (Path f : Frames.list(job.frames().dir())) {

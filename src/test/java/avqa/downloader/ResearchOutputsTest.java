@@ -420,6 +420,31 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertTrue(Files.readString(data.resolve("SHA256SUMS")).contains("videos/still0.mp4"));
     }
 
+    /**
+     * A run killed after a video took its final name and before its line was written: the next run, which makes
+     * only its audio, writes the video's line too, so SHA256SUMS lists every file in place.
+     */
+    @Test
+    void aVideoPutInPlaceBeforeItsChecksumLineGetsItsLineWhenItsAudioIsMade(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("sums", 1);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        // as a kill between the video's rename and its line leaves it: the video in place, no audio, no line
+        Files.delete(data.resolve("audio/sums0.wav"));
+        Files.write(data.resolve("SHA256SUMS"), List.of());
+        Files.deleteIfExists(data.resolve(".download_progress.journal"));
+        Files.writeString(data.resolve("download_progress.json"), "{\"completed\": []}");
+
+        assertEquals(0, Fixture.run(args).exit());
+
+        List<String> lines = Files.readAllLines(data.resolve("SHA256SUMS"));
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("  videos/sums0.mp4"))
+                && lines.stream().anyMatch(l -> l.endsWith("  audio/sums0.wav")), lines.toString());
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(0, sha256sumCheck(data));
+    }
+
     @Test
     void checksumsAndAgainstGoWithVerifyAndAnUnreadableListIsSaidInOneLine(@TempDir Path tmp) {
         Fixture.Outcome alone = Fixture.run(List.of("--checksums", "--data-dir", tmp.toString()));
