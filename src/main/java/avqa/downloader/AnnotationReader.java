@@ -70,6 +70,10 @@ public final class AnnotationReader {
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), ids.asJson());
             AtomicFiles.move(tmp, target);
         } catch (IOException e) {
+            if (DiskFull.says(e.getMessage())) {
+                // a full disk is no bad input: the run stops (exit 1), to be run again once there is room
+                throw new RunStoppedException(DiskFull.reason(e.getMessage(), target.getParent().getParent()));
+            }
             throw new BadInputException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }

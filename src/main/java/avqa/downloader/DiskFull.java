@@ -6,12 +6,15 @@ import java.util.regex.Pattern;
 
 /**
  * The one rule for a full disk, whoever meets it (a tool's stderr, a write of ours): it is nobody's
- * video's fault, so it stops the run, naming the data directory; complete videos are kept.
+ * video's fault, so it stops the run, naming the data directory; complete videos are kept. A file system
+ * that became read-only (remounted after an error, say) takes no more writes either, and is said so.
  */
 public final class DiskFull {
 
     private static final Pattern TEXT = Pattern.compile("No space left on device|Disk quota exceeded|Errno 28",
             Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern READ_ONLY = Pattern.compile("Read-only file system|Errno 30", Pattern.CASE_INSENSITIVE);
 
     private final Path dataDir;
     private final RunControl run;
@@ -23,16 +26,31 @@ public final class DiskFull {
 
     /** Whether a message says the disk is full. */
     public static boolean says(String message) {
-        return message != null && TEXT.matcher(message).find();
+        return message != null && (TEXT.matcher(message).find() || READ_ONLY.matcher(message).find());
     }
 
     /** Stops the run if {@code message} (a tool's stderr, an exception's text) says the disk is full. */
     public void check(String message, String detail) {
         if (says(message)) {
-            String reason = "no space left on the disk holding " + dataDir + ": free some space and run again; "
-                    + "complete videos are kept" + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
+            String reason = reason(message, dataDir) + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
             run.stop(reason);
             throw new RunStoppedException(reason);
+        }
+    }
+
+    /** What stops the run, in one line: the disk is full, or its file system read-only. */
+    static String reason(String message, Path dir) {
+        return (READ_ONLY.matcher(message).find()
+                ? "the file system holding " + dir + " became read-only: make it writable and run again; "
+                : "no space left on the disk holding " + dir + ": free some space and run again; ")
+                + "complete videos are kept";
+    }
+
+    /** The exception an exchange caught, when it says the disk is full (or read-only): the run stops. */
+    public void checkCaught(org.apache.camel.Exchange exchange) {
+        for (Throwable t = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null;
+                t = t.getCause() == t ? null : t.getCause()) {
+            check(String.valueOf(t.getMessage()), null);
         }
     }
 

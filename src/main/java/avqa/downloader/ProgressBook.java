@@ -134,7 +134,7 @@ public final class ProgressBook {
             journalOut.force(false);
         } catch (IOException e) {
             if (DiskFull.says(e.getMessage())) {
-                throw new RunStoppedException("no space left on the disk holding " + journal.getParent());
+                throw new RunStoppedException(DiskFull.reason(e.getMessage(), journal.getParent()));
             }
             throw new UncheckedIOException("cannot record progress in " + journal, e);
         }

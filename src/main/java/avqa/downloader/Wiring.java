@@ -34,6 +34,7 @@ final class Wiring {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
+        main.bind("dataDirWatch", new DataDirWatch(workspace.root(), parts.lock(), run));
         boolean worker = settings.get("avqa.role").equals("worker");
         DatabaseGate gate = parts.cluster() == null ? null
                 : new DatabaseGate(parts.cluster().dataSource(), run, Redact.url(settings.get("avqa.db.url")));
@@ -63,6 +64,7 @@ final class Wiring {
         }
         progress.load();
         DiskFull diskFull = new DiskFull(workspace.root(), run);
+        main.bind("diskFull", diskFull);
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);
         ImportLedger imports = new ImportLedger();

@@ -72,4 +72,68 @@ class DiskTest extends LoopbackServerTest {
             sh("umount", "-l", data.toString());
         }
     }
+    /**
+     * The data directory taken from under a run: made read-only (a file system remounted after an error), or
+     * removed. The run stops at once in one line of ours (no internals of Camel), and the removed one is never
+     * made again and worked in without its lock.
+     */
+    @Test
+    void aDataDirectoryMadeReadOnlyOrRemovedMidRunStopsTheRunInOneLine(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("taken0", "taken1", "taken2", "taken3", "taken4", "taken5");
+        for (String id : ids) {
+            server.serve(id, clip);
+        }
+        server.pace(150_000);
+        try {
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", ids);
+            for (String how : List.of("removed", "read-only")) {
+                Path data = tmp.resolve(how);
+                List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+                args.addAll(List.of("--workers", "1"));
+                Path out = tmp.resolve(how + ".out");
+                Process p = Fixture.startJvm(args, java.util.Map.of(), out);
+                Fixture.await("the first video complete", 60_000,
+                        () -> Files.isRegularFile(data.resolve("audio/taken0.wav")));
+                boolean bound = false;
+                if (how.equals("removed")) {
+                    // (rm -rf fails when the run writes a file meanwhile: once more then)
+                    Fixture.await("the data directory removed", 20_000, () -> {
+                        try {
+                            return sh("rm", "-rf", data.toString()) || !Files.exists(data);
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+                } else {
+                    bound = sh("mount", "--bind", data.toString(), data.toString())
+                            && sh("mount", "-o", "remount,bind,ro", data.toString());
+                    if (!bound) {
+                        System.err.println("SKIPPED: the read-only part of DiskTest needs mount (root, as CI has)");
+                        p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                        continue;
+                    }
+                }
+                try {
+                    assertTrue(p.waitFor(30, TimeUnit.SECONDS), how + ": the run stops");
+                    String said = Files.readString(out);
+                    assertEquals(1, p.exitValue(), said);
+                    assertTrue(said.contains(how.equals("removed") ? "the data directory " + data + " was removed or replaced"
+                            : "the data directory " + data + " can no longer be written"), said);
+                    for (String internal : List.of("Exception", "exchangeId", "Message History", "a bug")) {
+                        assertTrue(!said.contains(internal), how + ": no " + internal + " in " + said);
+                    }
+                    if (how.equals("removed")) {
+                        assertTrue(!Files.exists(data.resolve("videos")), "not made again: " + said);
+                    }
+                } finally {
+                    if (bound) {
+                        sh("umount", "-l", data.toString());
+                    }
+                }
+            }
+        } finally {
+            server.pace(0);
+        }
+    }
 }

@@ -1,0 +1,56 @@
+package avqa.downloader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The data directory stays this run's: still there, still locked by this process (its {@code .lock} in
+ * place) and writable. Looked at as a run starts and every second while it goes (30-status.yaml); when it
+ * is not, the run stops in one line instead of failing every video on (a directory removed under a run is
+ * made again by the next write, with no lock, and a second run could start on it).
+ */
+public final class DataDirWatch {
+
+    private final Path root;
+    private final DataDirLock lock;
+    private final RunControl run;
+
+    public DataDirWatch(Path root, DataDirLock lock, RunControl run) {
+        this.root = root;
+        this.lock = lock;
+        this.run = run;
+    }
+
+    /** What is wrong with the data directory; null when nothing is. */
+    String problem() {
+        if (lock == null) {
+            return null;
+        }
+        if (!Files.isDirectory(root) || !lock.held()) {
+            return "the data directory " + root + " was removed or replaced while the run went (its lock file "
+                    + root.resolve(".lock") + " is gone): stopped; put it back, or start again to begin a new one";
+        }
+        if (!Files.isWritable(root)) {
+            return "the data directory " + root + " can no longer be written (made read-only?): stopped; make it "
+                    + "writable and run again; complete videos are kept";
+        }
+        return null;
+    }
+
+    /** While a run goes: stops it when the data directory is no longer its own. */
+    public void check() {
+        String problem = problem();
+        if (problem != null) {
+            run.stop(problem);
+        }
+    }
+
+    /** As a run starts (a scheduled one, after the directory went): it does not start. */
+    public void checkBeforeRun() {
+        String problem = problem();
+        if (problem != null) {
+            run.stop(problem);
+            throw new RunStoppedException(problem);
+        }
+    }
+}
