@@ -113,6 +113,13 @@ public final class OutputSettings {
      */
     void planned(int remade) {
         if (readOnly) {
+            // --dry-run, --verify: nothing is made or recorded, but what a run with these settings would do is said
+            boolean framesOtherwise = !frames.get(FPS).isEmpty() && !recorded(FPS).isEmpty() && changed(frames);
+            if (Files.isRegularFile(file) && (changed(audio) || framesOtherwise)) {
+                LOG.info("The files were made with other settings ({}) than these ({}): a run with them makes the audio{} "
+                        + "of every complete video again from its video, without any request", before(), now(),
+                        frames.get(FPS).isEmpty() ? "" : " and frames");
+            }
             return;
         }
         if (remade > 0) {

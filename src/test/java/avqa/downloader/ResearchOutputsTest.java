@@ -228,6 +228,13 @@ class ResearchOutputsTest extends LoopbackServerTest {
 
         List<String> two = new java.util.ArrayList<>(args);
         two.addAll(List.of("--frames", "2"));
+        // a dry run with the new settings says what a run would make again, and makes nothing
+        List<String> preview = new java.util.ArrayList<>(two);
+        preview.add("--dry-run");
+        assertEquals(0, Fixture.run(preview).exit());
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("a run with them makes the audio and frames "
+                + "of every complete video again from its video, without any request"));
+        assertEquals(3, files(data.resolve("frames/" + ids.get(0))).size(), "the dry run made nothing");
         Fixture.Outcome again = Fixture.run(two);
 
         assertEquals(0, again.exit(), again.stderr());
