@@ -23,7 +23,12 @@ public final class RunControl {
     /** Stops the run for {@code reason}; the first reason wins. */
     public void stop(String reason) {
         if (stopReason.compareAndSet(null, reason)) {
-            LOG.error("Stopping the run: {}", reason);
+            if (shutdownReason != null) {
+                // asked for (SIGTERM, Ctrl-C): no error, and no alert on ERROR lines for it
+                LOG.warn("Stopping the run: {}", reason);
+            } else {
+                LOG.error("Stopping the run: {}", reason);
+            }
             turns.wakeAll();
             stopChildProcesses();
             onStop.forEach(Runnable::run);

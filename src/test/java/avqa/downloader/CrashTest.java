@@ -153,7 +153,7 @@ class CrashTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped promptly");
         assertEquals(143, p.exitValue(), "the conventional status of a process ended by SIGTERM");
         String out = Files.readString(log);
-        assertTrue(out.contains("Stopping the run: stopped by a signal"), out);
+        assertTrue(out.contains("WARN  Stopping the run: stopped by a signal"), "a stop asked for is no error: " + out);
         assertTrue(out.contains("Run stopped early"), "summary printed: " + out);
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "temporaries removed");
         assertEquals(List.of(), Fixture.processesUsing(data), "in-flight yt-dlp stopped");
