@@ -20,11 +20,14 @@ public final class Frames {
     private final double fps;
     private final String pattern;
     private final double padTo;
+    /** Frames taken as the reference script takes them ({@code -r FPS}), not by the fps filter. */
+    private final boolean reference;
     private final Workspace workspace;
     private final OutputSettings outputs;
 
-    public Frames(double fps, String pattern, double padTo, Workspace workspace, OutputSettings outputs) {
+    public Frames(double fps, String pattern, double padTo, boolean reference, Workspace workspace, OutputSettings outputs) {
         this.fps = fps;
+        this.reference = reference;
         this.pattern = pattern;
         this.padTo = padTo;
         this.workspace = workspace;
@@ -59,10 +62,18 @@ public final class Frames {
         job.frames(new FramesMade(dir, 0, 0));
     }
 
-    /** ffmpeg's argument list: every frame at FPS, as JPEG, into the job's frames folder. */
+    /**
+     * ffmpeg's argument list: every frame at FPS, as JPEG, into the job's frames folder; with the reference
+     * method, the reference script's own ({@code ffmpeg -i V -r FPS DIR/%06d.jpg}), so its images are the same.
+     */
     public List<String> args(@Variable("job") VideoJob job) {
+        String out = job.frames().dir().resolve(pattern).toString();
+        if (reference) {
+            return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
+                    "-r", number(fps), out);
+        }
         return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
-                "-map", "0:v:0", "-vf", "fps=" + number(fps), "-q:v", "2", job.frames().dir().resolve(pattern).toString());
+                "-map", "0:v:0", "-vf", "fps=" + number(fps), "-q:v", "2", out);
     }
 
     /**
@@ -76,7 +87,8 @@ public final class Frames {
         double picture = job.videoSeconds();
         double whole = Math.max(picture, job.containerSeconds());
         double fewest = picture * fps - 1;
-        double most = whole * fps + 1;
+        // -r FPS (the reference's) keeps the first frames as well: two more than the length x FPS
+        double most = whole * fps + (reference ? 3 : 1);
         if (made.isEmpty()) {
             throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made no frame of a picture of %.2f s at "
                     + "%s fps (a picture shorter than a frame's interval, or a single still picture)", picture, number(fps)), "");

@@ -32,7 +32,7 @@ public final class OutputSettings {
     private Map<String, String> before;
 
     public OutputSettings(Workspace workspace, String audioFormat, String rate, String channels, String padTo,
-                          String fps, String pattern, boolean readOnly) {
+                          String fps, String pattern, boolean referenceFrames, boolean readOnly) {
         this.file = workspace.metadataDir().resolve("outputs.json");
         this.readOnly = readOnly;
         audio.put("audio_format", audioFormat);
@@ -42,6 +42,10 @@ public final class OutputSettings {
         frames.put(FPS, fps);
         frames.put("frames_pattern", fps.isEmpty() ? "" : pattern);
         frames.put("frames_pad_to", fps.isEmpty() ? "" : padTo);
+        if (referenceFrames && !fps.isEmpty()) {
+            // recorded only when not the default, so that frames made before this setting are not made again
+            frames.put("frames_method", "reference");
+        }
     }
 
     private synchronized Map<String, String> before() {

@@ -37,7 +37,7 @@ public final class Verifier {
     }
 
     /** What ffprobe said of one file. */
-    record Probe(boolean valid, double audioSeconds, double videoSeconds, String problem) {
+    record Probe(boolean valid, double audioSeconds, double videoSeconds, String problem, double containerSeconds) {
     }
 
     /** One {@code frames/<id>/} folder: how many images, and those that are empty or not whole images. */
@@ -53,6 +53,8 @@ public final class Verifier {
     private final Checksums checksums;
     private final double fps;
     private final double padTo;
+    /** The frames were taken as the reference script takes them ({@code -r FPS}): two more than length x FPS. */
+    private final boolean referenceFrames;
 
     private java.util.function.Supplier<String> coverage = () -> "";
     private ClusterRecord cluster;
@@ -69,7 +71,9 @@ public final class Verifier {
      * @param padTo  --pad-to, for the number of frames a padded folder holds
      */
     public Verifier(Workspace workspace, RunControl run, AnnotationReader annotations, Dataset dataset,
-                    List<String> splits, FailureRecords failures, Checksums checksums, double fps, double padTo) {
+                    List<String> splits, FailureRecords failures, Checksums checksums, double fps, double padTo,
+                    boolean referenceFrames) {
+        this.referenceFrames = referenceFrames;
         this.workspace = workspace;
         this.run = run;
         this.annotations = annotations;
@@ -197,7 +201,7 @@ public final class Verifier {
             return;
         }
         if (result.getExitValue() != 0) {
-            probes.put(check.file(), new Probe(false, 0, 0, "not a readable media file"));
+            probes.put(check.file(), new Probe(false, 0, 0, "not a readable media file", 0));
             return;
         }
         try {
@@ -205,14 +209,14 @@ public final class Verifier {
             double video = MediaValidator.streamSeconds(report, "video");
             double audio = MediaValidator.streamSeconds(report, "audio");
             if (check.video() && (video <= 0 || audio <= 0)) {
-                probes.put(check.file(), new Probe(false, 0, 0, video <= 0 ? "no video stream" : "no audio stream"));
+                probes.put(check.file(), new Probe(false, 0, 0, video <= 0 ? "no video stream" : "no audio stream", 0));
             } else if (!check.video() && audio <= 0) {
-                probes.put(check.file(), new Probe(false, 0, 0, "no audio stream"));
+                probes.put(check.file(), new Probe(false, 0, 0, "no audio stream", 0));
             } else {
-                probes.put(check.file(), new Probe(true, audio, video, null));
+                probes.put(check.file(), new Probe(true, audio, video, null, report.path("format").path("duration").asDouble(0)));
             }
         } catch (IOException e) {
-            probes.put(check.file(), new Probe(false, 0, 0, "ffprobe gave no report"));
+            probes.put(check.file(), new Probe(false, 0, 0, "ffprobe gave no report", 0));
         }
     }
 
@@ -225,7 +229,7 @@ public final class Verifier {
                          @Variable("against") String against) {
         VerifyReport r = new VerifyReport(workspace, probes, zeroSize, referencedIds(), failures,
                 cluster == null ? null : cluster.completeIds(), padTo);
-        r.frames(frameFolders, fps, padTo);
+        r.frames(frameFolders, fps, padTo, referenceFrames);
         if (asked && !run.isStopping()) {
             Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed);
             if (!added.isEmpty()) {

@@ -75,7 +75,7 @@ final class Wiring {
         String framesPattern = settings.get("avqa.frames.pattern");
         OutputSettings outputs = new OutputSettings(workspace, audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), settings.get("avqa.pad-to"), settings.get("avqa.frames.fps"),
-                framesPattern, readOnly);
+                framesPattern, settings.get("avqa.frames.method").equals("reference"), readOnly);
         Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
         Checksums checksums = new Checksums(workspace.root());
         VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
@@ -105,7 +105,8 @@ final class Wiring {
         main.bind("checksums", checksums);
         main.bind("outputSettings", outputs);
         main.bind("padding", new Padding(padTo));
-        Frames frames = new Frames(fps, framesPattern, padTo, workspace, outputs);
+        Frames frames = new Frames(fps, framesPattern, padTo, settings.get("avqa.frames.method").equals("reference"),
+                workspace, outputs);
         main.bind("frames", frames);
         main.bind("progressBook", progress);
         main.bind("failureRecords", failures);
@@ -183,7 +184,8 @@ final class Wiring {
         main.bind("runSummary", runSummary);
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(false), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
-                padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")));
+                padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")),
+                fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
                 provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null));

@@ -371,7 +371,17 @@ class ResearchOutputsTest extends LoopbackServerTest {
         }
         assertEquals(requests, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "no request at all");
         assertEquals(0, sha256sumCheck(data), "SHA256SUMS lists the new audio, not the old");
-        assertEquals(ids.size() * 2 + ids.size() * 3, Files.readAllLines(data.resolve("SHA256SUMS")).size());
+        // the profile's frames are the reference script's own (ffmpeg -i V -r 1 DIR/%06d.jpg), image for image
+        Path theirs = tmp.resolve("reference-frames");
+        Files.createDirectories(theirs);
+        ffmpeg("-i", data.resolve("videos/" + ids.get(0) + ".mp4").toString(), "-r", "1", theirs.resolve("%06d.jpg").toString());
+        List<Path> expected = files(theirs);
+        List<Path> ours = files(data.resolve("frames/" + ids.get(0)));
+        assertEquals(expected.size(), ours.size(), "as many as the reference script makes");
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(expected.get(i)), Files.readAllBytes(ours.get(i)), "frame " + (i + 1));
+        }
+        assertEquals(ids.size() * 2 + ids.size() * expected.size(), Files.readAllLines(data.resolve("SHA256SUMS")).size());
         assertTrue(Fixture.readJson(data.resolve("metadata/outputs.json")).path("audio_rate").asText().equals("16000"));
         // and a check with other settings changes nothing
         assertEquals(0, Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",

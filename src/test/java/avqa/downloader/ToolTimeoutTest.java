@@ -74,7 +74,7 @@ class ToolTimeoutTest {
         Path text = Files.writeString(videos.resolve("text.mp4"), "not a video");
         RunControl run = new RunControl();
         Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
-        Verifier verifier = new Verifier(new Workspace(dir, "mp4", "wav"), run, null, null, List.of(), null, null, 0, 0);
+        Verifier verifier = new Verifier(new Workspace(dir, "mp4", "wav"), run, null, null, List.of(), null, null, 0, 0, false);
 
         verifier.record(new Verifier.Check("stuck", true, fifo), exec("ffprobe", ffmpeg.probe(fifo)));
         verifier.record(new Verifier.Check("text", true, text), new DefaultExecCommandExecutor().execute(
@@ -98,9 +98,9 @@ class ToolTimeoutTest {
         Path wav = Files.writeString(dir.resolve("audio/good1.wav"), "its audio");
         Files.writeString(dir.resolve("frames/good1/000001.jpg"), "a frame");
         java.util.Map<Path, Verifier.Probe> probes = new java.util.HashMap<>();
-        probes.put(wav, new Verifier.Probe(true, 3.0, 0, null));
+        probes.put(wav, new Verifier.Probe(true, 3.0, 0, null, 0));
         VerifyReport report = new VerifyReport(ws, probes, Set.of(), List.of("good1"), new FailureRecords(ws), null, 0);
-        report.frames(java.util.Map.of("good1", new Verifier.FrameFolder(1, List.of())), 1, 0);
+        report.frames(java.util.Map.of("good1", new Verifier.FrameFolder(1, List.of())), 1, 0, false);
 
         Verifier.Report r = report.write(true, false, List.of("videos/good1.mp4"), "");
 

@@ -84,6 +84,8 @@ final class SettingRules {
             // explicitly win
             putIfEmpty(s, "avqa.audio.rate", "16000");
             putIfEmpty(s, "avqa.frames.fps", "1");
+            // its frames as its script takes them (ffmpeg -i V -r 1 DIR/%06d.jpg), image for image
+            putIfEmpty(s, "avqa.frames.method", "reference");
         }
         if (!s.get("avqa.pad-to").isEmpty() && !s.get("avqa.audio-format").equals("wav")) {
             throw new BadInputException("--pad-to: padding is for WAV audio (--audio-format wav); the audio format is "

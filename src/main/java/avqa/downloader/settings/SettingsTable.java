@@ -42,6 +42,9 @@ public final class SettingsTable {
                     "the audio's channels, e.g. 1 for mono (default: as the source)"),
             option("avqa.frames.fps", "--frames", "FPS", "", Checks.positiveOrEmpty(60),
                     "also write each video's frames at FPS into frames/<id>/ (default: no frames)"),
+            property("avqa.frames.method", "", Checks.oneOf("", "filter", "reference"),
+                    "how the frames are taken: filter (ffmpeg's fps filter, evenly from the container's start; the default) "
+                    + "or reference (ffmpeg -r FPS, exactly as the MUSIC-AVQA reference script; the profile's)"),
             property("avqa.frames.pattern", "%06d.jpg", Checks.FRAME_PATTERN,
                     "the frames' file names, numbered from 1 (ffmpeg's pattern: %06d.jpg, %05d.png, ...)"),
             option("avqa.pad-to", "--pad-to", "SECONDS", "", Checks.positiveOrEmpty(86_400),
