@@ -50,6 +50,16 @@ public enum ArchiveFormat {
         throw new NotAnArchiveException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
     }
 
+    /** Whether a gzip holds a tar (and not, say, a compressed JSON file lying beside the videos). */
+    static boolean holdsATar(Path gz) {
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            byte[] head = in.readNBytes(512);
+            return head.length >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * Whether a file of this name may be a later byte-part of a split archive ({@code a.zip.002}, {@code a.7z.003},
      * {@code a.z01}; {@code a.zip.01} too, in a split numbered from {@code .00}), which starts mid-archive

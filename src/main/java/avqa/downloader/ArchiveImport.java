@@ -75,6 +75,10 @@ public final class ArchiveImport {
             }
         }
         fetched.fetched().forEach(p -> out.add(p.toString()));
+        // an archive given on its own and found in a folder given too (or a folder given twice) is read once
+        List<String> once = new ArrayList<>(new java.util.LinkedHashSet<>(out));
+        out.clear();
+        out.addAll(once);
         // the later parts of a split archive are read with its first part: not again, alone, as an archive
         java.util.Set<String> later = new java.util.HashSet<>();
         for (String first : out) {
@@ -108,8 +112,9 @@ public final class ArchiveImport {
                     continue;
                 }
                 try {
-                    ArchiveFormat.of(f);
-                    found.add(f.toString());
+                    if (ArchiveFormat.of(f) != ArchiveFormat.TAR_GZ || ArchiveFormat.holdsATar(f)) {
+                        found.add(f.toString());
+                    }
                 } catch (BadInputException notAnArchive) {
                     // a later part of a split archive is read with its first; any other file is none
                 }

@@ -140,8 +140,10 @@ public final class Checksums {
         return out;
     }
 
-    private static final java.util.regex.Pattern GNU = java.util.regex.Pattern.compile("(\\\\?)([0-9a-fA-F]{64}) [ *](.+)");
-    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("(\\\\?)SHA256 \\((.+)\\) = ([0-9a-fA-F]{64})");
+    private static final java.util.regex.Pattern GNU = java.util.regex.Pattern.compile(
+            "\\s*(\\\\?)([0-9a-fA-F]{64})(?: [ *]|[ \\t])(.+)");
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile(
+            "\\s*(\\\\?)SHA256 ?\\((.+)\\) ?= ?([0-9a-fA-F]{64})");
 
     /**
      * Another lab's list ({@code --against}), in any form {@code sha256sum -c} reads: {@code <hash>  <path>} or
@@ -206,7 +208,7 @@ public final class Checksums {
             char c = path.charAt(i);
             if (c == '\\' && i + 1 < path.length()) {
                 char next = path.charAt(++i);
-                b.append(next == 'n' ? '\n' : next);
+                b.append(next == 'n' ? '\n' : next == 'r' ? '\r' : next);
             } else {
                 b.append(c);
             }

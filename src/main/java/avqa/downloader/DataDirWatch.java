@@ -37,11 +37,11 @@ public final class DataDirWatch {
         return null;
     }
 
-    /** While a run goes: stops it when the data directory is no longer its own. */
+    /** While a run goes: stops it when the data directory is no longer its own; nothing more is written in it. */
     public void check() {
         String problem = problem();
         if (problem != null) {
-            run.stop(problem);
+            run.dataDirGone(problem);
         }
     }
 
@@ -49,7 +49,7 @@ public final class DataDirWatch {
     public void checkBeforeRun() {
         String problem = problem();
         if (problem != null) {
-            run.stop(problem);
+            run.dataDirGone(problem);
             throw new RunStoppedException(problem);
         }
     }

@@ -80,8 +80,20 @@ public final class RunControl {
      * recorded. Only a permanent failure (the source's own answer: gone, private) is still the video's.
      */
     public boolean stoppedMidAttempt(org.apache.camel.Exchange exchange) {
-        return isStopping()
-                && !(exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure.Permanent);
+        return isStopping() && (dataDirGone
+                || !(exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure.Permanent));
+    }
+
+    /** The data directory went from under the run: nothing more is written in it, no failure recorded. */
+    private volatile boolean dataDirGone;
+
+    public void dataDirGone(String reason) {
+        dataDirGone = true;
+        stop(reason);
+    }
+
+    public boolean isDataDirGone() {
+        return dataDirGone;
     }
 
     public boolean isShuttingDown() {
@@ -90,6 +102,7 @@ public final class RunControl {
 
     /** Clears a stop of the previous run (a bot check, say) for a new one; a shutdown stays. */
     public void reset() {
+        dataDirGone = false;
         stopReason.set(shutdownReason);
         if (shutdownReason == null) {
             turns.reset();

@@ -103,6 +103,11 @@ final class RunModes {
                 EXIT_LOG.error("run stopped: " + stop.getMessage());
                 return Launcher.fail(1, "run stopped: " + stop.getMessage());
             }
+            if (run.stopReason() != null) {
+                // what failed after the run was stopped (its data directory gone, say) is the stop's consequence
+                EXIT_LOG.error("run stopped: " + run.stopReason());
+                return Launcher.fail(1, "run stopped: " + run.stopReason());
+            }
             Throwable bad = rootBadInput(e);
             if (bad != null) {
                 EXIT_LOG.error(bad.getMessage());

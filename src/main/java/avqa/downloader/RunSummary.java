@@ -87,7 +87,10 @@ public final class RunSummary {
     public synchronized Summary finish() {
         counters.stop();
         status.close();
-        writeRecords();
+        if (!run.isDataDirGone()) {
+            // (a data directory that went from under the run is not made again by its records)
+            writeRecords();
+        }
         Summary s = summary();
         Map<String, Long> byCategory = s.failed();
         if (s.stoppedBecause() != null) {
@@ -182,6 +185,9 @@ public final class RunSummary {
 
     /** {@code runs/<timestamp>.json}: the summary, the bytes written and the settings used. */
     private void keep(Summary s) {
+        if (run.isDataDirGone()) {
+            return;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("started", counters.started().toString());
         out.put("finished", Instant.now().toString());

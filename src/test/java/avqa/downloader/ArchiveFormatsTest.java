@@ -139,6 +139,10 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         Files.write(folder.resolve("00000003.mp4"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
         Files.copy(clip, folder.resolve("99999999.mp4"));
         Files.writeString(folder.resolve("README.txt"), "videos");
+        // a compressed file that is no archive (a gzip of text) is no archive of the folder's
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(folder.resolve("avqa-test.json.gz")))) {
+            gz.write("[{\"video_id\": \"00000001\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         Path elsewhere = tmp.resolve("elsewhere");
         Files.createDirectories(elsewhere);
         Files.copy(clip, elsewhere.resolve("clip.mp4"));
@@ -158,7 +162,9 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         Fixture.annotations(meta, "test", ids);
         List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
         try (ConnectionSentinel network = new ConnectionSentinel()) {
-            args.addAll(List.of("--import-archive", folder.toString(), "--proxy", network.proxyUrl()));
+            // the folder's zip given on its own too: read once
+            args.addAll(List.of("--import-archive", folder.toString(), "--import-archive",
+                    folder.resolve("archives/synthetic.zip").toString(), "--proxy", network.proxyUrl()));
 
             Fixture.Outcome outcome = Fixture.run(args);
 
@@ -173,6 +179,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("Failed: 00000003 [invalid-output]"), log);
         assertTrue(log.contains("match no planned video by name and were left alone (for example [99999999.mp4])"), log);
+        assertEquals(1, log.lines().filter(l -> l.contains("Importing " + folder.resolve("archives/synthetic.zip"))).count(), log);
+        assertFalse(log.contains("avqa-test.json.gz"), "a gzip of text is no archive: " + log);
         assertTrue(log.contains("The folder MUSIC-AVQA-videos-Real holds 1 archive files, read after it (a split archive's "
                 + "later parts with its first): [archives/synthetic.zip]"), log);
         String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));

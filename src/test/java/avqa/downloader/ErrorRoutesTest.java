@@ -95,6 +95,8 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("counters", new RunCounters(run, null, new ImportLedger()));
         registry.bind("faults", faults);
         registry.bind("leases", avqa.downloader.cluster.Leases.none());
+        registry.bind("dataDirWatch", new DataDirWatch(data, null, run));
+        registry.bind("progressBook", new ProgressBook(data));
     }
 
     private VideoJob job(String id) {

@@ -134,9 +134,11 @@ class ResearchOutputsTest extends LoopbackServerTest {
         for (int i = 0; i < ours.size(); i++) {
             String hash = ours.get(i).substring(0, 64);
             String path = ours.get(i).substring(66);
-            forms.add(switch (i % 3) {
+            forms.add(switch (i % 5) {
                 case 0 -> hash.toUpperCase(java.util.Locale.ROOT) + " *" + path;
                 case 1 -> "SHA256 (" + path + ") = " + hash;
+                case 2 -> "  " + hash + " " + path;
+                case 3 -> hash + "\t" + path;
                 default -> hash + "  ./" + path + "\r";
             });
         }
