@@ -105,8 +105,9 @@ public final class ArchiveImport {
     /** The archives under a folder, in name order: files of any name but a video's that start as an archive. */
     private List<String> archivesIn(Path folder) {
         List<String> found = new ArrayList<>();
-        try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
-            for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(folder.toRealPath())) {
+            Path root = folder.toRealPath();
+            for (Path f : walk.filter(Files::isRegularFile).sorted().map(f -> folder.resolve(root.relativize(f))).toList()) {
                 String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
                 if (name.endsWith("." + videoExt) || name.startsWith(".")) {
                     continue;

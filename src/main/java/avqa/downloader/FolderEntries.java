@@ -30,9 +30,10 @@ final class FolderEntries implements ArchiveEntries.Open {
 
     FolderEntries(Exchange exchange, Path folder) throws IOException {
         this.exchange = exchange;
-        this.folder = folder;
+        // a folder given as a symbolic link (to another disk, say) is walked where it leads
+        this.folder = folder.toRealPath();
         // listed up front, in name order: the splitter may ask for the next before this one is read
-        try (Stream<Path> walk = Files.walk(folder)) {
+        try (Stream<Path> walk = Files.walk(this.folder)) {
             List<Path> found = walk.filter(Files::isRegularFile).sorted().toList();
             this.files = found.iterator();
         } catch (UncheckedIOException e) {
