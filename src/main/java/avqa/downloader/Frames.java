@@ -86,14 +86,13 @@ public final class Frames {
         // gets frames for the container's whole length, repeating its first (or last) picture
         double picture = job.videoSeconds();
         double whole = Math.max(picture, job.containerSeconds());
-        double fewest = picture * fps - 1;
-        // -r FPS (the reference's) keeps the first frames as well: two more than the length x FPS
-        double most = whole * fps + (reference ? 3 : 1);
+        double fewest = fewest(picture, fps);
+        double most = most(picture, job.containerSeconds(), fps, reference);
         if (made.isEmpty()) {
             throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made no frame of a picture of %.2f s at "
                     + "%s fps (a picture shorter than a frame's interval, or a single still picture)", picture, number(fps)), "");
         }
-        if (made.size() < fewest - 1e-6 || made.size() > most + 1e-6) {
+        if (!fits(made.size(), picture, job.containerSeconds(), fps, reference)) {
             throw new VideoFailure.InvalidOutput(String.format(Locale.ROOT, "ffmpeg made %d frames of a video whose picture "
                     + "lasts %.2f s%s at %s fps (expected %.0f to %.0f)", made.size(), picture,
                     whole > picture + 0.01 ? String.format(Locale.ROOT, " (%.2f s with the container's)", whole) : "",
@@ -112,6 +111,23 @@ public final class Frames {
             count = target;
         }
         job.frames(new FramesMade(job.frames().dir(), count, padded));
+    }
+
+    /**
+     * The one rule for how many frames a video's folder holds, here and in --verify: from its picture's
+     * length × FPS (less one) to its container's (ffmpeg's fps filter fills from the container's start) plus
+     * one, or plus three with {@code -r FPS}, which keeps the first frames as well.
+     */
+    static boolean fits(int count, double picture, double container, double fps, boolean reference) {
+        return count >= fewest(picture, fps) - 1e-6 && count <= most(picture, container, fps, reference) + 1e-6;
+    }
+
+    private static double fewest(double picture, double fps) {
+        return picture * fps - 1;
+    }
+
+    private static double most(double picture, double container, double fps, boolean reference) {
+        return Math.max(picture, container) * fps + (reference ? 3 : 1);
     }
 
     /** The frame files of a folder in order (ffmpeg numbers them from 1). */

@@ -126,11 +126,10 @@ final class VerifyReport {
                 badFrames.put(id, folder.broken().size() + " broken: " + String.join(", ",
                         folder.broken().stream().limit(3).toList()));
             } else if (fps > 0 && seconds != null && seconds > 0) {
-                // as Frames.check counts them: from the picture's length to the container's, two more with -r FPS
+                // by the rule Frames.check applies
                 double expected = seconds * fps;
-                double most = Math.max(seconds, containerSeconds.getOrDefault(id, 0.0)) * fps + (reference ? 3 : 1);
                 long padded = padTo > 0 ? Math.round(padTo * fps) : 0;
-                boolean right = folder.count() >= expected - 1 - 1e-6 && folder.count() <= most + 1e-6
+                boolean right = Frames.fits(folder.count(), seconds, containerSeconds.getOrDefault(id, 0.0), fps, reference)
                         || padded > expected && folder.count() == padded;
                 if (!right) {
                     badFrames.put(id, String.format(java.util.Locale.ROOT, "%d frames for %.2f s at %s fps",
