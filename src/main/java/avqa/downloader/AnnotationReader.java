@@ -194,10 +194,7 @@ public final class AnnotationReader {
         } catch (NoSuchFileException e) {
             throw new BadInputException("annotation file not found: " + file);
         } catch (JsonProcessingException e) {
-            // the parser's words without its own internals: where it began, and which of its settings a limit is
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed JSON")
-                    .replaceAll("\\s*\\(start marker at .*$", "").replaceAll(",? from `[^`]*`", "")
-                    .replaceAll("\\s*\\(can be changed[^)]*\\)", "");
+            String msg = parserWords(e);
             JsonLocation at = e.getLocation() != null ? e.getLocation()
                     : reading[0] != null ? reading[0].currentLocation() : null;
             throw bad(name, at, "malformed JSON: " + Redact.text(msg, 300));
@@ -205,6 +202,18 @@ public final class AnnotationReader {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return new ArrayList<>(ids);
+    }
+
+    /**
+     * What Jackson said of a file it could not read, without its internals: its first line, no
+     * "(start marker at ...)", no source, and none of its own settings named as the remedy.
+     */
+    static String parserWords(JsonProcessingException e) {
+        return e.getOriginalMessage().lines().findFirst().orElse("malformed JSON")
+                .replaceAll("\\s*\\(start marker at .*$", "").replaceAll(",? from `[^`]*`", "")
+                .replaceAll("\\s*\\(can be changed[^)]*\\)", "")
+                // "enable `JsonReadFeature.ALLOW_...` to allow": the parser's own setting, not the user's
+                .replaceAll(":?\\s*enable `[^`]*` to allow", " (not JSON)");
     }
 
     private static BadInputException bad(String name, JsonLocation at, String what) {

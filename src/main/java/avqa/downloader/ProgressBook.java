@@ -78,8 +78,9 @@ public final class ProgressBook {
                 }
                 list.forEach(n -> completed.add(n.asText()));
             } catch (JsonProcessingException e) {
-                throw new BadInputException(json + " is not valid JSON (line " + e.getLocation().getLineNr()
-                        + "); move it aside to start over: " + e.getOriginalMessage());
+                throw new BadInputException(json + " is not valid JSON"
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")
+                        + "; move it aside to start over: " + Redact.text(AnnotationReader.parserWords(e), 300));
             } catch (IOException e) {
                 throw new BadInputException("cannot read " + json + ": " + FileTrees.describe(e));
             }

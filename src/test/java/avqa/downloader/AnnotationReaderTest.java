@@ -85,6 +85,14 @@ class AnnotationReaderTest {
         assertTrue(e.getMessage().startsWith("avqa-val.json at line 2, column "), e.getMessage());
         assertTrue(e.getMessage().contains("nesting depth") && !e.getMessage().contains("`")
                 && !e.getMessage().contains("StreamReadConstraints"), e.getMessage());
+        // a token JSON does not have (NaN, a single quote): the parser's advice names its own setting
+        for (String content : List.of("[{\"video_id\": \"a\", \"score\": NaN}]", "[{'video_id': 'a'}]")) {
+            Files.writeString(file, content);
+            BadInputException bad = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds(file));
+            assertTrue(bad.getMessage().startsWith("avqa-val.json at line 1, column ") && bad.getMessage().contains("malformed JSON")
+                    && !bad.getMessage().contains("`") && !bad.getMessage().contains("JsonReadFeature")
+                    && !bad.getMessage().contains("enable"), bad.getMessage());
+        }
     }
 
     /** A CSV (a clip manifest, MUSIC-AVQA-v2.0's) with a nameless column, and one that is not UTF-8. */

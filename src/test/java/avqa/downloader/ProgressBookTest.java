@@ -60,5 +60,10 @@ class ProgressBookTest {
         BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, book::load);
         assertTrue(e.getMessage().contains("download_progress.json is not valid JSON"), e.getMessage());
         assertEquals("{\"completed\": [\"a\", ", Files.readString(dir.resolve("download_progress.json")));
+        // Python's json module writes NaN for a float it cannot say in JSON: the parser's words, not its settings
+        Files.writeString(dir.resolve("download_progress.json"), "{\"completed\": [\"a\"], \"took\": NaN}");
+        e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, new ProgressBook(dir)::load);
+        assertTrue(e.getMessage().contains("download_progress.json is not valid JSON (line 1); move it aside")
+                && e.getMessage().contains("NaN") && !e.getMessage().contains("`"), e.getMessage());
     }
 }
