@@ -38,7 +38,9 @@ class CommandLineTest {
             --import-archive      | https://drive.google.com/drive/folders/1WAry | is a Google Drive folder, not a file: fetch it with `gdown --folder URL -O DIR`
             --splits              | train,dev                      | --splits: 'train,dev' is not valid
             --proxy               | -x                             | --proxy: '-x' is not valid
-            --bogus               | 1                              | Unknown options
+            --bogus               | 1                              | unknown option '--bogus' (see --help)
+            --worker              | 2                              | unknown option '--worker'; did you mean --workers
+            --dry-run             | everything                     | unexpected argument 'everything': the tool takes options only
             --role                | boss                           | --role: 'boss' is not valid; expected all, planner or worker
             --role                | worker                         | --role worker needs a broker and a database
             """)

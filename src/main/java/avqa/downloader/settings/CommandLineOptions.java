@@ -65,6 +65,22 @@ public final class CommandLineOptions {
         return spec;
     }
 
+    /**
+     * An argument no option takes, in our words: picocli's names its place in the argument list ("at
+     * index 12"), which nobody counts; an unknown option gets the options it may have meant.
+     */
+    static String unmatched(CommandLine.UnmatchedArgumentException e) {
+        List<String> args = e.getUnmatched();
+        String first = args.isEmpty() ? "" : args.get(0);
+        if (first.startsWith("-")) {
+            List<String> near = e.getSuggestions();
+            return "unknown option '" + first + "'" + (near.isEmpty() ? "" : "; did you mean "
+                    + String.join(" or ", near.subList(0, Math.min(3, near.size()))) + "?");
+        }
+        return "unexpected argument '" + first + "': the tool takes options only, each value after its option "
+                + "(--name VALUE; quote a value with spaces)";
+    }
+
     /** Parses the arguments; a bad one is a {@link BadInputException} in picocli's words. */
     public static Parsed parse(String[] args) {
         CommandLine cli = new CommandLine(spec());
@@ -72,6 +88,8 @@ public final class CommandLineOptions {
         ParseResult result;
         try {
             result = cli.parseArgs(args);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            throw new BadInputException(unmatched(e) + " (see --help)");
         } catch (CommandLine.ParameterException e) {
             throw new BadInputException(e.getMessage() + " (see --help)");
         }
