@@ -333,8 +333,9 @@ public final class ArchiveFetch {
             return new VideoFailure.Transient("the link answered with a page instead of " + name + ", which says: "
                     + Shown.plain(error), "HTTP 200 " + type);
         }
-        return new VideoFailure.Permanent("the link answered with a web page, not an archive (" + pageAdvice(url) + ")",
-                "HTTP 200 " + type);
+        String title = page.title();
+        return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
+                + ", not an archive (" + pageAdvice(url) + ")", "HTTP 200 " + type);
     }
 
     /** An answer's body as its Content-Encoding says (a page compressed on the way), to be read. */
@@ -359,6 +360,9 @@ public final class ArchiveFetch {
         }
     }
 
+    /** A Dropbox link that asks for the file itself: {@code dl=1} (or {@code raw=1}) in its query. */
+    private static final Pattern DOWNLOAD_ASKED = Pattern.compile("[?&](?:dl|raw)=1(?:&|#|$)");
+
     /** What a share link that gave a web page may need, for the host it is on. */
     static String pageAdvice(String url) {
         String host;
@@ -367,8 +371,12 @@ public final class ArchiveFetch {
         } catch (IllegalArgumentException e) {
             host = "";
         }
-        if (host.equals("dropbox.com") || host.endsWith(".dropbox.com")) {
-            return "a Dropbox link gives the file itself with ?dl=1";
+        if (host.equals("dropbox.com") || host.endsWith(".dropbox.com") || host.endsWith(".dropboxusercontent.com")) {
+            // a link that asks for the file already: the page is Dropbox's refusal, not the preview
+            return DOWNLOAD_ASKED.matcher(url).find()
+                    ? "the link asks Dropbox for the file itself (dl=1), and got a page: the file may be no longer shared, "
+                      + "or need a password or a sign-in; open the link in a browser"
+                    : "a Dropbox link gives the file itself with ?dl=1";
         }
         if (host.endsWith("google.com") && DownloadPage.driveFolder(url)) {
             return "a Google Drive folder is no file: fetch it with `gdown --folder URL -O DIR`, then give --import-archive DIR";

@@ -89,6 +89,12 @@ public final class DownloadPage {
         return text.isEmpty() ? null : Redact.text(text, 300);
     }
 
+    /** The page's title (escaped, at most 120 characters), which often says what it is; null when it has none. */
+    String title() {
+        String text = page.title().strip();
+        return text.isEmpty() ? null : Redact.text(text, 120);
+    }
+
     /**
      * A share link as its download link: a Google Drive viewer link's, or a Dropbox link's with {@code dl=1}
      * in place of {@code dl=0} (its preview page); any other URL as it is.

@@ -449,6 +449,24 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** A share link that gave a page: the page's title, and advice that fits the link as it was asked for. */
+    @Test
+    void aPageInsteadOfTheArchiveIsNamedByItsTitleWithAdviceForTheLink() {
+        assertEquals("a Dropbox link gives the file itself with ?dl=1",
+                ArchiveFetch.pageAdvice("https://www.dropbox.com/s/abc/x.rar?dl=0"));
+        // the link asks for the file already: advice to add dl=1 would send the user round in a circle
+        for (String asked : List.of("https://www.dropbox.com/s/abc/x.rar?dl=1", "https://www.dropbox.com/scl/fi/abc/x.rar?rlkey=k&dl=1",
+                "https://dl.dropboxusercontent.com/s/abc/x.rar?raw=1")) {
+            String advice = ArchiveFetch.pageAdvice(asked);
+            assertTrue(advice.startsWith("the link asks Dropbox for the file itself (dl=1), and got a page"), advice);
+        }
+        assertEquals("Dropbox - This link requires a password",
+                DownloadPage.of("<html><head><title> Dropbox - This link requires a password </title></head><body>x</body></html>",
+                        "https://www.dropbox.com/s/abc/x.rar?dl=1").title());
+        assertEquals("Sign in \\u001b[31m", DownloadPage.of("<title>Sign in \u001b[31m</title>", "https://h/x").title());
+        assertEquals(null, DownloadPage.of("<html><body>no title</body></html>", "https://h/x").title());
+    }
+
     @Test
     void aShareLinksViewerOrPreviewIsAskedForAsItsDownloadLink() {
         assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0srLIZ-G8VH_l22",
