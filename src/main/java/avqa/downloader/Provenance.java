@@ -97,6 +97,12 @@ public final class Provenance {
      * and its frames folder (rate, names, count, padding), each with what it was made from.
      */
     public void outputs(@Variable("job") VideoJob job) throws IOException {
+        audio(job);
+        frames(job);
+    }
+
+    /** The audio's line, when it was put in place (its hash taken as it was moved). */
+    public void audio(@Variable("job") VideoJob job) throws IOException {
         Path audio = workspace.audio(job.id());
         String sha = job.hashes().get(audio);
         if (sha != null) {
@@ -121,6 +127,10 @@ public final class Provenance {
             line.put("at", now());
             append(line);
         }
+    }
+
+    /** The frames folder's line, when its frames were made. */
+    private void frames(VideoJob job) throws IOException {
         if (job.frames().count() > 0) {
             Path folder = workspace.frames(job.id());
             Map<String, Object> line = new LinkedHashMap<>();

@@ -119,6 +119,32 @@ public final class Publisher {
         return job.bytes();
     }
 
+    /**
+     * Whether only the job's frames failed: their stage begins once the video has taken its final name and its
+     * audio has been made and checked in the work directory, so the audio is whole and is kept
+     * ({@link #publishAudio}).
+     */
+    public boolean framesOnlyFailed(@Variable("job") VideoJob job) {
+        return job != null && job.frames() != FramesMade.NONE && job.audio() != null && Files.isRegularFile(job.audio())
+                && job.video() != null && job.video().equals(workspace.video(job.id())) && Files.isRegularFile(job.video());
+    }
+
+    /**
+     * The audio of a video whose frames failed takes its final name, hashed as it goes (its lines follow): a
+     * researcher who asked for frames too keeps the audio. The video is not recorded complete, so the next run
+     * makes its frames again, and its audio with them. A write that fails here leaves the audio to be made
+     * then, as before.
+     */
+    public void publishAudio(@Variable("job") VideoJob job) {
+        Path audio = workspace.audio(job.id());
+        try {
+            job.hashes().put(audio, audioHash(job));
+            AtomicFiles.move(job.audio(), audio);
+        } catch (IOException e) {
+            job.hashes().remove(audio);
+        }
+    }
+
     /** The audio's SHA-256: the one taken with the video's if the file is as it was then, else taken now. */
     private static String audioHash(VideoJob job) throws IOException {
         VideoJob.PendingHash h = job.audioHash();

@@ -91,7 +91,11 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("retryLog", new RetryLog(4));
         registry.bind("pacing", new Pacing(0, 0, 200, 2, 5000));
         registry.bind("failureRecords", new FailureRecords(workspace));
-        registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, new Checksums(data)));
+        Checksums checksums = new Checksums(data);
+        registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, checksums));
+        registry.bind("checksums", checksums);
+        // a job whose frames failed keeps its audio (its line here); no job of these tests gets that far
+        registry.bind("provenance", new Provenance(workspace, "wav", 0, "%06d.jpg", null));
         registry.bind("counters", new RunCounters(run, null, new ImportLedger()));
         registry.bind("faults", faults);
         registry.bind("leases", avqa.downloader.cluster.Leases.none());

@@ -405,12 +405,7 @@ class ResearchOutputsTest extends LoopbackServerTest {
         Path late = tmp.resolve("late.mp4");
         ffmpeg("-itsoffset", "4", "-i", picture.toString(), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=10",
                 "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", late.toString());
-        // a picture of one still frame, as an upload of an image with its music has
-        Path png = tmp.resolve("still.png");
-        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=1:duration=1", "-frames:v", "1", png.toString());
-        Path still = tmp.resolve("still.mp4");
-        ffmpeg("-i", png.toString(), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=5",
-                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", still.toString());
+        Path still = stillPicture(tmp);
         server.serve("late0", late);
         server.serve("still0", still);
         Path data = tmp.resolve("data");
@@ -437,6 +432,41 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertTrue(completed.toString().contains("late0") && !completed.toString().contains("still0"), completed.toString());
         assertEquals(0, sha256sumCheck(data), "SHA256SUMS still lists the video and its audio");
         assertTrue(Files.readString(data.resolve("SHA256SUMS")).contains("videos/still0.mp4"));
+    }
+
+    /**
+     * Frames that fail on a video's first download (a picture of one still frame): the video and its audio, both
+     * whole, take their final names with their lines in SHA256SUMS and provenance.jsonl; the failure is recorded
+     * and the video is not complete. A rerun tries its frames again and keeps the audio it makes with them.
+     */
+    @Test
+    void framesThatFailOnTheFirstDownloadKeepTheVideoAndItsAudio(@TempDir Path tmp) throws Exception {
+        server.serve("stillfirst", stillPicture(tmp));
+        Path data = tmp.resolve("data");
+        List<String> args = new ArrayList<>(localRun(tmp, List.of("stillfirst"), server.mediaFileTemplate()));
+        args.addAll(List.of("--frames", "1"));
+
+        for (int run = 1; run <= 2; run++) {
+            assertEquals(1, Fixture.run(args).exit(), "its frames failed, run " + run);
+
+            assertTrue(Files.isRegularFile(data.resolve("videos/stillfirst.mp4")), "the video stays, run " + run);
+            assertEquals(5.0, MediaValidator.wavSeconds(data.resolve("audio/stillfirst.wav")), 0.1, "and its audio, run " + run);
+            assertFalse(Files.exists(data.resolve("frames/stillfirst")));
+            assertFalse(Files.exists(data.resolve("rejected")), "nothing set aside");
+            assertEquals("invalid-output", Fixture.readJson(data.resolve("failed_downloads.json"))
+                    .path("stillfirst").path("category").asText());
+            Path progress = data.resolve("download_progress.json");
+            assertFalse(Files.exists(progress) && Fixture.readJson(progress).path("completed").toString().contains("stillfirst"),
+                    "not complete without its frames");
+            assertEquals(0, sha256sumCheck(data), "SHA256SUMS lists the video and its audio");
+            List<String> sums = Files.readAllLines(data.resolve("SHA256SUMS"));
+            assertEquals(1, sums.stream().filter(l -> l.endsWith("  audio/stillfirst.wav")).count(), sums.toString());
+            assertEquals(1, sums.stream().filter(l -> l.endsWith("  videos/stillfirst.mp4")).count(), sums.toString());
+            String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
+            assertTrue(provenance.contains("\"file\":\"audio/stillfirst.wav\""), provenance);
+            assertFalse(provenance.contains("frames/stillfirst"), "no frames line: " + provenance);
+        }
+        assertEquals(1, server.hits("stillfirst").size(), "the rerun made its audio and frames from the video in place");
     }
 
     /**
@@ -482,6 +512,16 @@ class ResearchOutputsTest extends LoopbackServerTest {
         } catch (java.io.IOException e) {
             return "";
         }
+    }
+
+    /** A video whose picture is one still frame, with 5 s of sound, as an upload of an image with its music has. */
+    private static Path stillPicture(Path tmp) throws Exception {
+        Path png = tmp.resolve("still.png");
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=1:duration=1", "-frames:v", "1", png.toString());
+        Path still = tmp.resolve("still.mp4");
+        ffmpeg("-i", png.toString(), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=5",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", still.toString());
+        return still;
     }
 
     private static void ffmpeg(String... args) throws Exception {
