@@ -6,6 +6,8 @@ import java.io.IOException;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.apache.camel.component.exec.ExecResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads ffprobe's JSON report, or the audio pass's own (FfmpegReport), and decides whether a file is
@@ -15,6 +17,7 @@ import org.apache.camel.component.exec.ExecResult;
 public final class MediaValidator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
 
     private final RunControl run;
     private final Frames frames;
@@ -72,8 +75,34 @@ public final class MediaValidator {
             throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
         checkClip(job.clip(), report.seconds());
-        job.validated(MediaFacts.of(report, Double.NaN), report.seconds(), Double.NaN);
+        MediaFacts facts = MediaFacts.of(report, Double.NaN);
+        sayContainer(job, facts.container());
+        job.validated(facts, report.seconds(), Double.NaN);
         job.containerSeconds(report.seconds());
+    }
+
+    /**
+     * A file whose container is not the one its name says (a WebM a host serves as {@code <id>.mp4}) is kept
+     * as it came, its bytes its source's (a checksum list from elsewhere still confirms them), with a
+     * warning that says what it is and how to remux it for a tool that goes by the name.
+     */
+    static void sayContainer(VideoJob job, String container) {
+        if (job.video() == null || container == null || container.isEmpty()) {
+            return;
+        }
+        String name = job.video().getFileName().toString();
+        String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        boolean fits = switch (ext) {
+            case "mp4" -> container.contains("mp4");
+            case "mkv" -> container.contains("matroska");
+            default -> true;
+        };
+        if (!fits) {
+            LOG.warn("{}: its file is {} ({}), not {}; kept as it came (its bytes are its source's). "
+                    + "A tool that goes by the name may need it remuxed: ffmpeg -i IN -c copy OUT.{}", job.id(),
+                    container.contains("webm") ? "WebM" : container.contains("matroska") ? "Matroska" : "of another kind",
+                    Redact.text(container, 60), ext, ext);
+        }
     }
 
     /** Allowed difference between the extracted audio and the video's audio track. */

@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,30 @@ class MediaFileTest extends LoopbackServerTest {
         for (String id : ids) {
             assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
         }
+    }
+
+    /**
+     * A host that serves a WebM as {@code <id>.mp4}: the file is kept as it came (its bytes are the host's,
+     * which another lab's checksum list confirms), complete, with a warning that says what it is.
+     */
+    @Test
+    void aWebmServedAsMp4IsKeptAsItCameWithAWarning(@TempDir Path tmp) throws Exception {
+        Path webm = tmp.resolve("served.webm");
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine", "-t", "2", "-c:v", "libvpx-vp9",
+                "-deadline", "realtime", "-c:a", "libopus", "-f", "webm", webm.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        server.serve("webmasmp4", webm);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("webmasmp4"));
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate())).exit());
+
+        assertArrayEquals(Files.readAllBytes(webm), Files.readAllBytes(data.resolve("videos/webmasmp4.mp4")), "as it came");
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("webmasmp4: its file is WebM (matroska,webm), not mp4; kept as it came"), log);
+        assertTrue(Files.readString(data.resolve("metadata/provenance.jsonl")).contains("\"container\":\"matroska,webm\""));
     }
 
     /**
