@@ -208,8 +208,10 @@ public final class FailureClassifier {
     static VideoFailure unresolved(String url, Throwable e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String host = Redact.text(message.replaceFirst(":.*$", "").strip(), 200);
-        return host.isEmpty() ? unresolved(url, String.valueOf(e)) : new VideoFailure.Transient("cannot resolve " + host
-                + ": no network or DNS", String.valueOf(e), VideoFailure.Signal.NETWORK);
+        // the resolver's words ("h: Name or service not known"), not the exception's class
+        String said = message.isBlank() ? "the host name is not known" : Redact.text(message, 300);
+        return host.isEmpty() ? unresolved(url, said) : new VideoFailure.Transient("cannot resolve " + host
+                + ": no network or DNS", said, VideoFailure.Signal.NETWORK);
     }
 
     /**

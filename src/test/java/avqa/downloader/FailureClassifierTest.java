@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,18 @@ class FailureClassifierTest {
             assertEquals("cannot resolve avqa-unresolvable.invalid: no network or DNS",
                     FailureClassifier.unresolved("http://avqa-unresolvable.invalid/v/x", f.lastError()).reason());
         }
+    }
+
+    /** The HTTP client's unknown host: the resolver's words in the record, not the exception's class name. */
+    @org.junit.jupiter.api.Test
+    void anUnknownHostFromTheClientIsSaidWithoutItsClassName() {
+        VideoFailure f = FailureClassifier.unresolved("http://nosuch.invalid/v/x.mp4",
+                new java.net.UnknownHostException("nosuch.invalid: Name or service not known"));
+        assertEquals("cannot resolve nosuch.invalid: no network or DNS", f.reason());
+        assertEquals("nosuch.invalid: Name or service not known", f.lastError());
+        VideoFailure bare = FailureClassifier.unresolved("http://nosuch.invalid/v/x.mp4", new java.net.UnknownHostException());
+        assertEquals("cannot resolve nosuch.invalid: no network or DNS", bare.reason());
+        assertFalse(bare.lastError().contains("java.net"), bare.lastError());
     }
 
     private static Path sources(Path lib) throws java.io.IOException {
