@@ -54,6 +54,19 @@ public final class DiskFull {
         }
     }
 
+    /**
+     * In the dead-letter channel: a failure whose exception says the disk is full (or read-only), from any
+     * write of ours (a provenance or checksum line, a record), stops the run; the video is not at fault, and
+     * stays pending ({@link RunControl#stoppedMidAttempt}).
+     */
+    public void stopIfCaught(org.apache.camel.Exchange exchange) {
+        try {
+            checkCaught(exchange);
+        } catch (RunStoppedException stopped) {
+            // the run stops, said once by RunControl
+        }
+    }
+
     /** A write of ours that failed: a full disk stops the run; any other error is returned as it is. */
     public IOException check(IOException e) {
         check(String.valueOf(e.getMessage()), null);

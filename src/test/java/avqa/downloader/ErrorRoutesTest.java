@@ -93,6 +93,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("failureRecords", new FailureRecords(workspace));
         Checksums checksums = new Checksums(data);
         registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, checksums));
+        registry.bind("diskFull", new DiskFull(data, run));
         registry.bind("checksums", checksums);
         // a job whose frames failed keeps its audio (its line here); no job of these tests gets that far
         registry.bind("provenance", new Provenance(workspace, "wav", 0, "%06d.jpg", null));
@@ -165,6 +166,26 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         assertTrue(deadLettered.matches(10, TimeUnit.SECONDS));
         assertEquals(4, faults.attempts.size(), "avqa.retry-attempts attempts in all");
         assertEquals("transient", Fixture.readJson(data.resolve("failed/transient02.json")).get("category").asText());
+    }
+
+    /**
+     * A write of ours that met a full disk, wherever it was (here a provenance line): the run stops in the
+     * disk's words, and the video, not at fault, stays pending with no record (before, it got one of
+     * category error, "a bug").
+     */
+    @Test
+    void aFullDiskMetByAnyWriteStopsTheRunAndRecordsNothing() throws Exception {
+        faults.script.add(new java.io.UncheckedIOException("cannot record provenance in " + data.resolve("metadata/provenance.jsonl"),
+                new java.io.IOException("No space left on device")));
+        NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("diskfull01"));
+
+        assertTrue(deadLettered.matches(5, TimeUnit.SECONDS));
+        assertFalse(Files.exists(data.resolve("failed/diskfull01.json")), "the video stays pending");
+        RunControl run = context.getRegistry().lookupByNameAndType("runControl", RunControl.class);
+        assertTrue(run.isStopping() && run.stopReason().startsWith("no space left on the disk holding " + data),
+                String.valueOf(run.stopReason()));
     }
 
     @Test
