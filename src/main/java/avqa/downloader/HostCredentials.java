@@ -16,12 +16,18 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * The user names and passwords of URLs written {@code http://user:password@host/…} (a lab mirror, an
  * archive behind a login), for Camel's HTTP client, which refuses such a URL: the request goes to the
- * URL without them, and the client answers the host's challenge (401, Basic) with them. They are given
- * to that host and port only, never to another one a redirect leads to, and never written anywhere.
+ * URL without them, and the client answers the host's challenge (401, Basic) with them: each request with
+ * its own URL's (or, for a file under it, the folder URL's); another request to that host and port (where a
+ * redirect led on it) with its login when its URLs hold only one. Never to another host or port, and never
+ * written anywhere.
  */
 public final class HostCredentials implements CredentialsProvider {
 
     private final Map<String, UsernamePasswordCredentials> byHost = new ConcurrentHashMap<>();
+    /** Each URL's own login, for the request sent to it: two URLs on one host may hold two logins. */
+    private final Map<String, UsernamePasswordCredentials> byUrl = new ConcurrentHashMap<>();
+    /** Stands in {@link #byHost} for a host that URLs gave different logins: none is given but a URL's own. */
+    private static final UsernamePasswordCredentials SEVERAL = new UsernamePasswordCredentials("", new char[0]);
 
     /** The job's video URL as the request is sent to it: {@link #requestUri}. */
     public String videoUri(@org.apache.camel.Variable("job") VideoJob job) {
@@ -37,8 +43,40 @@ public final class HostCredentials implements CredentialsProvider {
         if (uri == null) {
             return withoutFragment(url);
         }
-        byHost.put(key(uri.getScheme(), uri.getHost(), uri.getPort()), login(uri.getRawUserInfo()));
+        UsernamePasswordCredentials login = login(uri.getRawUserInfo());
+        byUrl.put(urlKey(uri), login);
+        byHost.merge(key(uri.getScheme(), uri.getHost(), uri.getPort()), login, (was, now) -> same(was, now) ? was : SEVERAL);
         return withoutUserInfo(uri);
+    }
+
+    private static boolean same(UsernamePasswordCredentials a, UsernamePasswordCredentials b) {
+        return a != SEVERAL && a.getUserName().equals(b.getUserName())
+                && java.util.Arrays.equals(a.getUserPassword(), b.getUserPassword());
+    }
+
+    /**
+     * The login of the URL a request went to: its own, or else that of the nearest URL it lies under (the
+     * annotations' folder, for each file in it).
+     */
+    private UsernamePasswordCredentials ownLogin(String sent) {
+        UsernamePasswordCredentials own = byUrl.get(sent);
+        if (own != null) {
+            return own;
+        }
+        String nearest = null;
+        for (String url : byUrl.keySet()) {
+            boolean under = sent.startsWith(url) && (url.endsWith("/") || sent.charAt(url.length()) == '/');
+            if (under && (nearest == null || url.length() > nearest.length())) {
+                nearest = url;
+            }
+        }
+        return nearest == null ? null : byUrl.get(nearest);
+    }
+
+    /** A URL as its requests are told apart: scheme, host and port, path and query (no login, no fragment). */
+    private static String urlKey(URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return key(uri.getScheme(), uri.getHost(), uri.getPort()) + path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     /** {@code url} without its fragment: everything from its first {@code #}, which is never part of a request. */
@@ -123,7 +161,24 @@ public final class HostCredentials implements CredentialsProvider {
         if (scope == null || scope.getHost() == null) {
             return null;
         }
-        return byHost.get(key(scope.getProtocol(), scope.getHost(), scope.getPort()));
+        String host = key(scope.getProtocol(), scope.getHost(), scope.getPort());
+        // the login of the URL this request was sent to (the client names it in the context), for its own host
+        Object request = context instanceof org.apache.hc.core5.http.protocol.HttpCoreContext core ? core.getRequest()
+                : context == null ? null : context.getAttribute(org.apache.hc.core5.http.protocol.HttpCoreContext.HTTP_REQUEST);
+        if (request instanceof org.apache.hc.core5.http.HttpRequest r) {
+            try {
+                URI sent = r.getUri();
+                UsernamePasswordCredentials own = sent.getHost() == null ? null : ownLogin(urlKey(sent));
+                if (own != null && host.equals(key(sent.getScheme(), sent.getHost(), sent.getPort()))) {
+                    return own;
+                }
+            } catch (URISyntaxException notOne) {
+                // no URL of ours
+            }
+        }
+        // another request to that host (where a redirect led on it): its login when its URLs hold only one
+        UsernamePasswordCredentials one = byHost.get(host);
+        return one == SEVERAL ? null : one;
     }
 
     /** A scheme, host and port (the scheme's own when none is written): https credentials never go over http. */

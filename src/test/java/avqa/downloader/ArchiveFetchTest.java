@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import avqa.downloader.settings.SettingsTable;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -447,6 +448,46 @@ class ArchiveFetchTest extends LoopbackServerTest {
                 assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
             }
         }
+    }
+
+    /**
+     * Two URLs on one host with two logins (a manifest's rows), fetched at once by two workers: each request is
+     * answered with its own URL's login, so the right one is never answered with the wrong one's (before, the
+     * login of the URL requested last went with every request to that host).
+     */
+    @Test
+    void twoLoginsOnOneHostEachGoWithTheirOwnUrl(@TempDir Path tmp) throws Exception {
+        byte[] clip = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of());
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.requireLogin("lab:r1ght");
+            StringBuilder manifest = new StringBuilder("id,url\n");
+            for (String id : List.of("logina", "loginb", "loginc", "logind", "logine", "loginf")) {
+                host.serve(id + ".mp4", clip, id);
+                String login = id.equals("loginb") || id.equals("logine") ? "lab:wr0ng" : "lab:r1ght";
+                manifest.append(id).append(',').append(host.shareUrl(id + ".mp4").replace("/share/", "/files/")
+                        .replace("?dl=1", "").replace("http://", "http://" + login + "@")).append('\n');
+            }
+            Path rows = tmp.resolve("lab.csv");
+            Files.writeString(rows, manifest);
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+            args.addAll(List.of("--manifest", rows.toString(), "--workers", "2"));
+
+            Fixture.run(args);
+
+            assertEquals(List.of("logina.wav", "loginc.wav", "logind.wav", "loginf.wav"),
+                    PipelineTest.listNames(data.resolve("audio")), "the right login, each time: " + host.requests());
+            JsonNode failed = Fixture.readJson(data.resolve("failed_downloads.json"));
+            assertEquals(List.of("loginb", "logine"), iterable(failed.fieldNames()), failed.toString());
+        }
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     /** A share link that gave a page: the page's title, and advice that fits the link as it was asked for. */
