@@ -56,7 +56,7 @@ public final class Verifier {
     /** The frames were taken as the reference script takes them ({@code -r FPS}): two more than length x FPS. */
     private final boolean referenceFrames;
 
-    private java.util.function.Supplier<String> coverage = () -> "";
+    private java.util.function.Function<java.util.function.Predicate<String>, String> coverage = valid -> "";
     private ClusterRecord cluster;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     /** Files whose ffprobe was stopped or killed: not judged, and no repair while any is. */
@@ -91,7 +91,7 @@ public final class Verifier {
     }
 
     /** Where the coverage report comes from (the planner, once it planned). */
-    void coverageFrom(java.util.function.Supplier<String> report) {
+    void coverageFrom(java.util.function.Function<java.util.function.Predicate<String>, String> report) {
         this.coverage = report;
     }
 
@@ -125,6 +125,15 @@ public final class Verifier {
                 if (!FrameImages.whole(f)) {
                     broken.add(dir.getFileName() + "/" + f.getFileName());
                 }
+            }
+            // numbered from 1 (the pattern's %d): a frame missing between others is a gap the count alone misses
+            long last = 0;
+            for (Path f : files) {
+                java.util.regex.Matcher n = java.util.regex.Pattern.compile("(\\d+)\\D*$").matcher(f.getFileName().toString());
+                last = n.find() && n.group(1).length() < 10 ? Math.max(last, Long.parseLong(n.group(1))) : last;
+            }
+            if (last > files.size()) {
+                broken.add(dir.getFileName() + "/ is numbered to " + last + " but holds " + files.size() + " (frames missing between others)");
             }
             return new FrameFolder(files.size(), broken);
         } catch (IOException e) {
@@ -244,7 +253,7 @@ public final class Verifier {
             }
             r.checksums().against(Path.of(against), ours, Checksums.readList(Path.of(against)));
         }
-        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.get());
+        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.apply(r::isComplete));
         if (repair) {
             checksums.forget();
             checksums.compact();

@@ -111,6 +111,11 @@ final class VerifyReport {
         }
     }
 
+    /** Whether the check found the video complete: its video and its audio valid. */
+    boolean isComplete(String id) {
+        return complete.contains(id);
+    }
+
     /**
      * The frames folders: each holds as many images as its video's length × FPS (within one), or, with
      * --pad-to, that many padded up to the padded length; every image whole; none without its video.

@@ -187,7 +187,9 @@ final class Wiring {
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")),
                 fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
-        verifier.coverageFrom(() -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(planner::isComplete, failures,
+        // complete as recorded, and as the check found its files
+        verifier.coverageFrom(valid -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
+                id -> planner.isComplete(id) && valid.test(id), failures,
                 provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null));
         if (record != null) {
             verifier.clusterRecordFrom(record);

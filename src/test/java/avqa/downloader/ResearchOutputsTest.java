@@ -358,6 +358,13 @@ class ResearchOutputsTest extends LoopbackServerTest {
                 "--splits", "test", "--frames", "1"));
         assertTrue(check.stdout().contains("frames:  1 of the"), "--verify's coverage counts the frames: " + check.stdout());
         Files.move(tmp.resolve("set-aside"), data.resolve("frames/" + ids.get(0)));
+        // a frame missing between others: within one of the count, but a gap in the numbering
+        Path middle = data.resolve("frames/" + ids.get(1) + "/000002.jpg");
+        Files.move(middle, tmp.resolve("middle.jpg"));
+        Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        String gap = Fixture.readJson(data.resolve("verify_report.json")).path("invalid_frames").path(ids.get(1)).asText();
+        assertTrue(gap.contains("is numbered to 3 but holds 2 (frames missing between others)"), gap);
+        Files.move(tmp.resolve("middle.jpg"), middle);
         for (String id : ids) {
             assertEquals(3, files(data.resolve("frames/" + id)).size(), 1.0);
         }
