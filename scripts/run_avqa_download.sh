@@ -2,8 +2,9 @@
 # Starts avqa-downloader in the background, the way the original downloader's script did:
 #   scripts/run_avqa_download.sh DATA_DIR WORKERS RATE SLEEP
 # e.g. scripts/run_avqa_download.sh ./data/avqa 4 50K 3
-# Any other setting can be given as an environment variable (AVQA_SOURCE_URL_TEMPLATE=..., AVQA_SPLITS=...)
-# or in application.properties. The output goes to DATA_DIR/avqa_download.out; the log, with a status
+# Any other setting can be given as an environment variable, its property's name in capitals with _ for . and
+# - (avqa.metadata.splits: AVQA_METADATA_SPLITS=test; avqa.source-url-template: AVQA_SOURCE_URL_TEMPLATE=...),
+# or in application.properties. DATA_DIR is taken from where you run the script. The output goes to DATA_DIR/avqa_download.out; the log, with a status
 # line every avqa.status.interval seconds, to DATA_DIR/avqa_download.log.
 set -euo pipefail
 if [ "$#" -ne 4 ]; then
@@ -11,9 +12,11 @@ if [ "$#" -ne 4 ]; then
   exit 2
 fi
 data_dir=$1 workers=$2 rate=$3 sleep_s=$4
+# as the caller meant it: the script runs from the repository root (application.properties, routes/)
+mkdir -p "$data_dir"
+data_dir=$(cd "$data_dir" && pwd)
 cd "$(dirname "$0")/.."
 . scripts/jvm.sh
-mkdir -p "$data_dir"
 nohup "${AVQA_JAVA[@]}" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
   > "$data_dir/avqa_download.out" 2>&1 < /dev/null &
 pid=$!

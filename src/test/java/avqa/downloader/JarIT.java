@@ -74,8 +74,9 @@ class JarIT {
             Path meta = tmp.resolve("meta");
             Path data = tmp.resolve("data");
             Fixture.annotations(meta, "test", List.of("bgvideo0001"));
-            ProcessBuilder pb = new ProcessBuilder("bash", "scripts/run_avqa_download.sh", data.toString(), "2", "10M", "0")
-                    .redirectErrorStream(true);
+            // run from elsewhere, with DATA_DIR relative to there: the data goes where the caller meant
+            ProcessBuilder pb = new ProcessBuilder("bash", Path.of("scripts/run_avqa_download.sh").toAbsolutePath().toString(),
+                    "data", "2", "10M", "0").directory(tmp.toFile()).redirectErrorStream(true);
             pb.environment().putAll(java.util.Map.of("AVQA_DATASET", "music-avqa", "AVQA_METADATA_BASE_URL", "file:" + meta,
                     "AVQA_METADATA_SPLITS", "test",
                     "AVQA_SOURCE_URL_TEMPLATE", server.urlTemplate(), "AVQA_JITTER", "0"));
