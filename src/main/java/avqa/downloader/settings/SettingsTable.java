@@ -64,7 +64,8 @@ public final class SettingsTable {
                     "more clips: the v2.0 CSV, or CSV/JSON Lines with id,url[,start,end|duration,flip]; repeatable"),
             list("avqa.import-archives", "--import-archive", "FILE|URL",
                     "import an archive of the videos first: a file (zip, tar, tar.gz, RAR, 7z; the first part of one "
-                            + "split into parts) or an http(s) URL, downloaded with resume; repeatable"),
+                            + "split into parts), a folder of videos already unpacked (and the archives in it), "
+                            + "or an http(s) URL, downloaded with resume; repeatable"),
             off("avqa.archive.download", "--no-archive-download",
                     "do not fetch the dataset's own archive (v2.0: the authors' clip RAR)"),
             property("avqa.archive.url", "", Checks.HTTP_URL,
