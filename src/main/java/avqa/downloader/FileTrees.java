@@ -36,10 +36,8 @@ public final class FileTrees {
         if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
-        if (m != null) {
-            return m;
-        }
-        // no message: say what kind of failure it is in words, not the exception's class name
+        // these say what kind of failure it is in words, not the exception's class name; their message is only the
+        // path, which the sentence they go into names already
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file or directory";
         }
@@ -49,6 +47,6 @@ public final class FileTrees {
         if (e instanceof java.nio.file.DirectoryNotEmptyException) {
             return "the directory is not empty";
         }
-        return "an input/output error";
+        return m != null ? m : "an input/output error";
     }
 }
