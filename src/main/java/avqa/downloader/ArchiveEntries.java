@@ -119,7 +119,7 @@ public final class ArchiveEntries {
                     // bsdtar may then give no entry and no error: said, not left to look like an empty archive
                     LOG.warn("{}: its list of files is encrypted (rar -hp), so it cannot be read without its password, "
                             + "which this tool does not take; its videos come from their sources. Extract it with unrar "
-                            + "and give the folder's videos in a zip or tar with --import-archive",
+                            + "(unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with --import-archive DIR",
                             Redact.text(parts.get(0).getFileName().toString(), 200));
                 }
                 yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, sums);
