@@ -71,6 +71,30 @@ public final class ArchiveFetch {
     }
 
     /**
+     * For --dry-run, which fetches no archive: a line for each archive a run would fetch first (not whole here
+     * yet), since what it holds is not in the plan: its videos show as downloads from their sources.
+     */
+    public String dryRunNote() {
+        if (planner.plannedVideos() == planner.completeCount()) {
+            return "";
+        }
+        List<String> all = new ArrayList<>(urls);
+        if (datasetArchive != null && !datasetArchive.isEmpty() && planner.clipsIncomplete() > 0) {
+            all.add(datasetArchive);
+        }
+        StringBuilder note = new StringBuilder();
+        for (String url : all) {
+            JsonNode meta = files.meta(url);
+            if (!(Files.isRegularFile(files.file(url)) && meta != null && meta.path("complete").asBoolean(false))) {
+                note.append("A run fetches the archive ").append(Redact.url(url)).append(" first (")
+                        .append(url.equals(datasetArchive) ? "the dataset's own" : "--import-archive")
+                        .append("); --dry-run does not, so the videos it holds count here as downloads from their sources.\n");
+            }
+        }
+        return note.toString();
+    }
+
+    /**
      * The archives to fetch now: every URL given, and the dataset's archive while some clip it
      * provides is not complete; those already complete here are not fetched again.
      */
@@ -335,7 +359,7 @@ public final class ArchiveFetch {
         }
         String title = page.title();
         return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
-                + ", not an archive (" + pageAdvice(url) + ")", "HTTP 200 " + type);
+                + ", not an archive (" + pageAdvice(DownloadPage.direct(url)) + ")", "HTTP 200 " + type);
     }
 
     /** An answer's body as its Content-Encoding says (a page compressed on the way), to be read. */

@@ -17,17 +17,20 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * The user names and passwords of URLs written {@code http://user:password@host/…} (a lab mirror, an
  * archive behind a login), for Camel's HTTP client, which refuses such a URL: the request goes to the
  * URL without them, and the client answers the host's challenge (401, Basic) with them: each request with
- * its own URL's (or, for a file under it, the folder URL's); another request to that host and port (where a
- * redirect led on it) with its login when its URLs hold only one. Never to another host or port, and never
- * written anywhere.
+ * its own URL's (or, for a file under it, the folder URL's), else that of the URL its redirects began at, else
+ * the first login a URL of that host and port gave. Never to another host or port, and never written anywhere.
  */
 public final class HostCredentials implements CredentialsProvider {
 
+    /** Each host's login: the first one a URL of it gave. */
     private final Map<String, UsernamePasswordCredentials> byHost = new ConcurrentHashMap<>();
-    /** Each URL's own login, for the request sent to it: two URLs on one host may hold two logins. */
+    /**
+     * The logins of URLs that differ from their host's (two manifest rows on one host with two logins), for the
+     * requests sent to them and where they redirect; a URL whose login is its host's takes no room here.
+     */
     private final Map<String, UsernamePasswordCredentials> byUrl = new ConcurrentHashMap<>();
-    /** Stands in {@link #byHost} for a host that URLs gave different logins: none is given but a URL's own. */
-    private static final UsernamePasswordCredentials SEVERAL = new UsernamePasswordCredentials("", new char[0]);
+    /** The context attribute that holds the request a redirect chain began with (set by HttpClientSetup). */
+    public static final String ORIGINAL_REQUEST = "avqa.original-request";
 
     /** The job's video URL as the request is sent to it: {@link #requestUri}. */
     public String videoUri(@org.apache.camel.Variable("job") VideoJob job) {
@@ -44,14 +47,17 @@ public final class HostCredentials implements CredentialsProvider {
             return withoutFragment(url);
         }
         UsernamePasswordCredentials login = login(uri.getRawUserInfo());
-        byUrl.put(urlKey(uri), login);
-        byHost.merge(key(uri.getScheme(), uri.getHost(), uri.getPort()), login, (was, now) -> same(was, now) ? was : SEVERAL);
+        UsernamePasswordCredentials host = byHost.putIfAbsent(key(uri.getScheme(), uri.getHost(), uri.getPort()), login);
+        if (host != null && !same(host, login)) {
+            byUrl.put(urlKey(uri), login);
+        } else {
+            byUrl.remove(urlKey(uri));
+        }
         return withoutUserInfo(uri);
     }
 
     private static boolean same(UsernamePasswordCredentials a, UsernamePasswordCredentials b) {
-        return a != SEVERAL && a.getUserName().equals(b.getUserName())
-                && java.util.Arrays.equals(a.getUserPassword(), b.getUserPassword());
+        return a.getUserName().equals(b.getUserName()) && java.util.Arrays.equals(a.getUserPassword(), b.getUserPassword());
     }
 
     /**
@@ -162,23 +168,24 @@ public final class HostCredentials implements CredentialsProvider {
             return null;
         }
         String host = key(scope.getProtocol(), scope.getHost(), scope.getPort());
-        // the login of the URL this request was sent to (the client names it in the context), for its own host
-        Object request = context instanceof org.apache.hc.core5.http.protocol.HttpCoreContext core ? core.getRequest()
+        // the login of the URL this request was sent to, else of the one its redirects began at, on that host;
+        // else the host's
+        Object sent = context instanceof org.apache.hc.core5.http.protocol.HttpCoreContext core ? core.getRequest()
                 : context == null ? null : context.getAttribute(org.apache.hc.core5.http.protocol.HttpCoreContext.HTTP_REQUEST);
-        if (request instanceof org.apache.hc.core5.http.HttpRequest r) {
-            try {
-                URI sent = r.getUri();
-                UsernamePasswordCredentials own = sent.getHost() == null ? null : ownLogin(urlKey(sent));
-                if (own != null && host.equals(key(sent.getScheme(), sent.getHost(), sent.getPort()))) {
-                    return own;
+        for (Object request : new Object[] {sent, context == null ? null : context.getAttribute(ORIGINAL_REQUEST)}) {
+            if (request instanceof org.apache.hc.core5.http.HttpRequest r) {
+                try {
+                    URI uri = r.getUri();
+                    UsernamePasswordCredentials own = uri.getHost() == null ? null : ownLogin(urlKey(uri));
+                    if (own != null && host.equals(key(uri.getScheme(), uri.getHost(), uri.getPort()))) {
+                        return own;
+                    }
+                } catch (URISyntaxException notOne) {
+                    // no URL of ours
                 }
-            } catch (URISyntaxException notOne) {
-                // no URL of ours
             }
         }
-        // another request to that host (where a redirect led on it): its login when its URLs hold only one
-        UsernamePasswordCredentials one = byHost.get(host);
-        return one == SEVERAL ? null : one;
+        return byHost.get(host);
     }
 
     /** A scheme, host and port (the scheme's own when none is written): https credentials never go over http. */

@@ -67,6 +67,11 @@ public final class HttpClientSetup implements HttpClientConfigurer {
     public void configureHttpClient(HttpClientBuilder builder) {
         // just before the transport: each hop of a redirect chain has the deadline of its own
         builder.addExecInterceptorLast("avqa-answer-deadline", deadline);
+        // where a redirect chain began: its URL's login answers a challenge where it led on the same host
+        builder.addExecInterceptorFirst("avqa-original-request", (request, scope, chain) -> {
+            scope.clientContext.setAttribute(HostCredentials.ORIGINAL_REQUEST, scope.originalRequest);
+            return chain.proceed(request, scope);
+        });
         builder.setDefaultCredentialsProvider(credentials);
         builder.setRedirectStrategy(new HttpOnlyRedirects());
         builder.disableAutomaticRetries();

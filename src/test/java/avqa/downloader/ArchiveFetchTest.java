@@ -451,9 +451,10 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
-     * Two URLs on one host with two logins (a manifest's rows), fetched at once by two workers: each request is
-     * answered with its own URL's login, so the right one is never answered with the wrong one's (before, the
-     * login of the URL requested last went with every request to that host).
+     * Two URLs on one host with two logins (a manifest's rows, share links that redirect on that host to the
+     * file), fetched at once by two workers: each request is answered with the login of the URL it began at, so
+     * the right one is never answered with the wrong one's (before, the login of the URL requested last went
+     * with every request to that host).
      */
     @Test
     void twoLoginsOnOneHostEachGoWithTheirOwnUrl(@TempDir Path tmp) throws Exception {
@@ -467,8 +468,9 @@ class ArchiveFetchTest extends LoopbackServerTest {
             for (String id : List.of("logina", "loginb", "loginc", "logind", "logine", "loginf")) {
                 host.serve(id + ".mp4", clip, id);
                 String login = id.equals("loginb") || id.equals("logine") ? "lab:wr0ng" : "lab:r1ght";
-                manifest.append(id).append(',').append(host.shareUrl(id + ".mp4").replace("/share/", "/files/")
-                        .replace("?dl=1", "").replace("http://", "http://" + login + "@")).append('\n');
+                // a share link, which redirects on the same host to the file: the login of the URL it began at goes there
+                manifest.append(id).append(',').append(host.shareUrl(id + ".mp4").replace("http://", "http://" + login + "@"))
+                        .append('\n');
             }
             Path rows = tmp.resolve("lab.csv");
             Files.writeString(rows, manifest);
@@ -493,12 +495,13 @@ class ArchiveFetchTest extends LoopbackServerTest {
     /** A share link that gave a page: the page's title, and advice that fits the link as it was asked for. */
     @Test
     void aPageInsteadOfTheArchiveIsNamedByItsTitleWithAdviceForTheLink() {
-        assertEquals("a Dropbox link gives the file itself with ?dl=1",
-                ArchiveFetch.pageAdvice("https://www.dropbox.com/s/abc/x.rar?dl=0"));
+        // a link to the preview page (no dl=): the run asks for it as it is
+        assertEquals("a Dropbox link gives the file itself with ?dl=1", ArchiveFetch.pageAdvice("https://www.dropbox.com/s/abc/x.rar"));
+        // dl=0 is asked for as dl=1 (DownloadPage.direct), and the advice is for the link asked for
         // the link asks for the file already: advice to add dl=1 would send the user round in a circle
         for (String asked : List.of("https://www.dropbox.com/s/abc/x.rar?dl=1", "https://www.dropbox.com/scl/fi/abc/x.rar?rlkey=k&dl=1",
-                "https://dl.dropboxusercontent.com/s/abc/x.rar?raw=1")) {
-            String advice = ArchiveFetch.pageAdvice(asked);
+                "https://dl.dropboxusercontent.com/s/abc/x.rar?raw=1", "https://www.dropbox.com/s/abc/x.rar?dl=0")) {
+            String advice = ArchiveFetch.pageAdvice(DownloadPage.direct(asked));
             assertTrue(advice.startsWith("the link asks Dropbox for the file itself (dl=1), and got a page"), advice);
         }
         assertEquals("Dropbox - This link requires a password",

@@ -109,33 +109,35 @@ class ProxyEnvironmentTest {
             assertEquals("p@ss", new String(given.getUserPassword()), url);
         }
         // two URLs on one host with two logins: each request is answered with its own URL's login (or its folder's),
-        // and a request to that host under neither, with none (before, the last URL requested gave its login to all)
+        // else that of the URL its redirects began at, else the host's first (before, the last URL requested gave its
+        // login to every request to that host)
         HostCredentials logins = new HostCredentials();
+        logins.requestUri("http://meta:m3ta@127.0.0.1:8080/annotations");
         logins.requestUri("http://lab:right@127.0.0.1:8080/auth/a.mp4");
         logins.requestUri("http://lab:wrong@127.0.0.1:8080/auth/b.mp4");
-        logins.requestUri("http://meta:m3ta@127.0.0.1:8080/annotations");
         var scope = new org.apache.hc.client5.http.auth.AuthScope("http", "127.0.0.1", 8080, null, null);
-        Map<String, String> expected = new java.util.LinkedHashMap<>();
-        expected.put("http://127.0.0.1:8080/auth/a.mp4", "right");
-        expected.put("http://127.0.0.1:8080/auth/b.mp4", "wrong");
-        expected.put("http://127.0.0.1:8080/annotations/avqa-test.json", "m3ta");
-        expected.put("http://127.0.0.1:8080/annotations-old/x.json", null);
-        expected.put("http://127.0.0.1:8080/elsewhere/c.mp4", null);
-        for (Map.Entry<String, String> e : expected.entrySet()) {
+        String[][] expected = {
+            {"http://127.0.0.1:8080/auth/a.mp4", null, "right"},
+            {"http://127.0.0.1:8080/auth/b.mp4", null, "wrong"},
+            {"http://127.0.0.1:8080/annotations/avqa-test.json", null, "m3ta"},
+            // where a redirect led on that host: the login of the URL it began at
+            {"http://127.0.0.1:8080/files/a.mp4", "http://127.0.0.1:8080/auth/a.mp4", "right"},
+            {"http://127.0.0.1:8080/files/b.mp4", "http://127.0.0.1:8080/auth/b.mp4", "wrong"},
+            // a URL of none of them: the host's first login
+            {"http://127.0.0.1:8080/elsewhere/c.mp4", null, "m3ta"},
+        };
+        for (String[] e : expected) {
             var context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
-            context.setRequest(new org.apache.hc.core5.http.message.BasicHttpRequest("GET", URI.create(e.getKey())));
+            context.setRequest(new org.apache.hc.core5.http.message.BasicHttpRequest("GET", URI.create(e[0])));
+            if (e[1] != null) {
+                context.setAttribute(HostCredentials.ORIGINAL_REQUEST,
+                        new org.apache.hc.core5.http.message.BasicHttpRequest("GET", URI.create(e[1])));
+            }
             var given = (org.apache.hc.client5.http.auth.UsernamePasswordCredentials) logins.getCredentials(scope, context);
-            assertEquals(e.getValue(), given == null ? null : new String(given.getUserPassword()), e.getKey());
+            assertEquals(e[2], given == null ? null : new String(given.getUserPassword()), e[0]);
         }
-        // one login on a host: where a redirect led on it, that login
-        HostCredentials single = new HostCredentials();
-        single.requestUri("http://lab:right@127.0.0.1:8080/share/a.rar");
-        var context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
-        context.setRequest(new org.apache.hc.core5.http.message.BasicHttpRequest("GET", URI.create("http://127.0.0.1:8080/files/a.rar")));
-        assertEquals("right", new String(((org.apache.hc.client5.http.auth.UsernamePasswordCredentials) single.getCredentials(scope,
-                context)).getUserPassword()));
-        assertNull(single.getCredentials(new org.apache.hc.client5.http.auth.AuthScope("http", "127.0.0.1", 8081, null, null), context),
-                "never another port");
+        assertNull(logins.getCredentials(new org.apache.hc.client5.http.auth.AuthScope("http", "127.0.0.1", 8081, null, null),
+                org.apache.hc.client5.http.protocol.HttpClientContext.create()), "never another port");
         // no_proxy alone is no proxy, whatever it holds
         assertNull(ProxyEnvironment.from(Map.of("no_proxy", "a/b")).forScheme("http"));
     }
