@@ -94,6 +94,10 @@ class DatasetSourcesTest extends LoopbackServerTest {
             assertEquals(0, youtube.connections(), "planning requested nothing");
             said = outcome.stdout();
         }
+        // the authors' clip archive, which a run fetches first and --dry-run does not: said, since the plan counts
+        // its clips as YouTube downloads
+        assertTrue(said.contains("A run fetches the archive https://www.dropbox.com/s/ejb36sh6gzqwdhn/collect_new_set.rar?dl=1 "
+                + "first (the dataset's own); --dry-run does not"), said);
         JsonNode plan = Fixture.readJson(data.resolve("plan.json"));
         assertEquals(7138, plan.get("referenced").asInt());
         assertEquals(6402, plan.get("coverage").get(Coverage.NO_SOURCE).asInt(), "v1's internal names");
