@@ -35,9 +35,7 @@ final class AtomicFiles {
 
     /** Writes {@code bytes} to {@code target} through a temporary sibling. */
     static void write(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        move(tmp, target);
+        write(target, out -> out.write(bytes));
     }
 
     /** What writes a file's content to a stream. */
@@ -49,10 +47,20 @@ final class AtomicFiles {
     /** Streams {@code content} to {@code target} through a temporary sibling: nothing whole in memory. */
     static void write(Path target, Content content) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            content.writeTo(out);
+        try {
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                content.writeTo(out);
+            }
+            move(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            // a full disk, say: no half-written temporary left behind; the file under its name is as it was
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // it goes with the next write, which replaces it
+            }
+            throw e;
         }
-        move(tmp, target);
     }
 
     /** As {@link #write}, readable by its owner only: for files that hold settings or secrets. */

@@ -57,14 +57,48 @@ public final class DiskFull {
     /**
      * In the dead-letter channel: a failure whose exception says the disk is full (or read-only), from any
      * write of ours (a provenance or checksum line, a record), stops the run; the video is not at fault, and
-     * stays pending ({@link RunControl#stoppedMidAttempt}).
+     * stays pending ({@link RunControl#stoppedMidAttempt}). Only an I/O error of this machine's counts, not a
+     * text that came from elsewhere (a server's or a proxy's answer; a tool's words are judged where read).
      */
     public void stopIfCaught(org.apache.camel.Exchange exchange) {
-        try {
-            checkCaught(exchange);
-        } catch (RunStoppedException stopped) {
-            // the run stops, said once by RunControl
+        String said = ourWriteFailed(exchange);
+        if (said != null) {
+            run.stop(reason(said, dataDir));
         }
+    }
+
+    /**
+     * In a doCatch around our writes: a write that met a full disk (or a read-only file system) stops the run;
+     * any other failure goes on as it came.
+     */
+    public void stopOrRethrow(org.apache.camel.Exchange exchange) throws Exception {
+        String said = ourWriteFailed(exchange);
+        if (said != null) {
+            run.stop(reason(said, dataDir));
+            return;
+        }
+        Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (caught instanceof Exception e) {
+            throw e;
+        }
+        if (caught instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static String ourWriteFailed(org.apache.camel.Exchange exchange) {
+        // the exception being handled (a doCatch's onWhen sees it there), else the one the exchange caught
+        for (Throwable first : new Throwable[] {exchange.getException(),
+                exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class)}) {
+            for (Throwable t = first; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                boolean local = (t instanceof IOException || t instanceof java.io.UncheckedIOException)
+                        && !t.getClass().getName().startsWith("org.apache.hc.");
+                if (local && says(t.getMessage())) {
+                    return t.getMessage();
+                }
+            }
+        }
+        return null;
     }
 
     /** A write of ours that failed: a full disk stops the run; any other error is returned as it is. */

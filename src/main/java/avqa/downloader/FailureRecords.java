@@ -177,7 +177,12 @@ public final class FailureRecords {
     public void rebuildSummary(java.util.function.Predicate<String> recordedComplete) {
         List<Path> records = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(workspace.failedDir(), "*.json")) {
-            files.forEach(records::add);
+            // not a record still being written (.writing-<id>.json, or one a full disk left half-written)
+            files.forEach(f -> {
+                if (!f.getFileName().toString().startsWith(".")) {
+                    records.add(f);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + workspace.failedDir(), e);
         }
@@ -212,12 +217,23 @@ public final class FailureRecords {
             }
             out.writeEndObject();
         } catch (IOException e) {
+            deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write failed_downloads.json", e);
         }
         try {
             AtomicFiles.move(tmp, target);
         } catch (IOException e) {
+            deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write failed_downloads.json", e);
+        }
+    }
+
+    /** A temporary file a failed write left (a full disk, say): it goes, the summary under its name stays as it was. */
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // the next rebuild writes over it
         }
     }
 }

@@ -188,6 +188,60 @@ class ErrorRoutesTest extends CamelMainTestSupport {
                 String.valueOf(run.stopReason()));
     }
 
+    /**
+     * The disk fills up as the dead-letter channel writes the video's record (failed/ a full tmpfs here): the run
+     * stops in the disk's words and the video stays pending; no "Failed delivery" from Camel, no record.
+     */
+    @Test
+    void aFullDiskMetByTheRecordsOwnWriteStopsTheRunQuietly() throws Exception {
+        Path failed = Files.createDirectories(data.resolve("failed"));
+        boolean mounted = DiskTest.sh("mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", failed.toString());
+        if (!mounted) {
+            System.err.println("SKIPPED: needs to mount a small tmpfs (run as root, as CI does)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here");
+        try {
+            try (var out = Files.newOutputStream(failed.resolve("filler"))) {
+                byte[] block = new byte[1024];
+                while (true) {
+                    out.write(block);
+                    out.flush();
+                }
+            } catch (java.io.IOException full) {
+                // the disk is full now
+            }
+            faults.script.add(new VideoFailure.Permanent("private video", "ERROR: Private video"));
+            NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+            attempt(job("recordfull1"));
+
+            assertTrue(deadLettered.matches(5, TimeUnit.SECONDS));
+            RunControl run = context.getRegistry().lookupByNameAndType("runControl", RunControl.class);
+            assertTrue(run.isStopping() && run.stopReason().startsWith("no space left on the disk holding " + data),
+                    String.valueOf(run.stopReason()));
+            assertFalse(Files.exists(failed.resolve("recordfull1.json")), "no record under its name");
+            // what the file endpoint left half-written is no record to the summary
+            new FailureRecords(new Workspace(data, "mp4", "wav")).rebuildSummary(id -> false);
+            assertEquals("{ }", Files.readString(data.resolve("failed_downloads.json")).strip());
+        } finally {
+            DiskTest.sh("umount", "-l", failed.toString());
+        }
+    }
+
+    /** A server's or proxy's words that tell of its own full disk are its failure, not ours: the run goes on. */
+    @Test
+    void aFullDiskElsewhereIsTheVideosFailureNotOurs() throws Exception {
+        faults.script.add(new VideoFailure.Permanent("the proxy refused to connect (HTTP 507 No space left on device)",
+                "HTTP 507 No space left on device"));
+        NotifyBuilder deadLettered = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("remotefull1"));
+
+        assertTrue(deadLettered.matches(5, TimeUnit.SECONDS));
+        assertEquals("permanent", Fixture.readJson(data.resolve("failed/remotefull1.json")).get("category").asText());
+        assertFalse(context.getRegistry().lookupByNameAndType("runControl", RunControl.class).isStopping());
+    }
+
     @Test
     void aStoppingRunRecordsNothing() throws Exception {
         faults.script.add(new RunStoppedException("stopped by a signal"));
