@@ -63,10 +63,21 @@ public final class Coverage {
      */
     public String report(java.util.function.Predicate<String> complete, FailureRecords failures,
                          Map<String, String> origins, java.util.function.Predicate<String> framesMade) {
+        return report(complete, failures, origins, framesMade, null);
+    }
+
+    /**
+     * As above, for --verify: {@code invalid} says which videos were complete but whose files its check found
+     * invalid; they stay in the group they came from, counted as invalid.
+     */
+    public String report(java.util.function.Predicate<String> complete, FailureRecords failures,
+                         Map<String, String> origins, java.util.function.Predicate<String> framesMade,
+                         java.util.function.Predicate<String> invalid) {
+        java.util.function.Predicate<String> bad = invalid == null ? id -> false : invalid;
         Map<String, List<String>> groups = new LinkedHashMap<>();
         this.groups.forEach((planned, ids) -> {
             for (String id : ids) {
-                String group = complete.test(id) ? origins.getOrDefault(id, planned) : planned;
+                String group = complete.test(id) || bad.test(id) ? origins.getOrDefault(id, planned) : planned;
                 groups.computeIfAbsent(group, g -> new ArrayList<>()).add(id);
             }
         });
@@ -79,7 +90,9 @@ public final class Coverage {
             long ok = ids.stream().filter(complete).count();
             Map<String, Integer> notDone = new TreeMap<>();
             for (String id : ids) {
-                if (!complete.test(id)) {
+                if (bad.test(id)) {
+                    notDone.merge("invalid (--verify --repair sets it aside)", 1, Integer::sum);
+                } else if (!complete.test(id)) {
                     String c = failures.category(id);
                     notDone.merge(c == null ? "pending" : c, 1, Integer::sum);
                 }

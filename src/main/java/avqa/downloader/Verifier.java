@@ -46,6 +46,8 @@ public final class Verifier {
 
     private final Workspace workspace;
     private final RunControl run;
+    /** The names frames were made under (the recorded pattern, else this run's). */
+    private final String framesPattern;
     private final AnnotationReader annotations;
     private final Dataset dataset;
     private final List<String> splits;
@@ -72,8 +74,9 @@ public final class Verifier {
      */
     public Verifier(Workspace workspace, RunControl run, AnnotationReader annotations, Dataset dataset,
                     List<String> splits, FailureRecords failures, Checksums checksums, double fps, double padTo,
-                    boolean referenceFrames) {
+                    boolean referenceFrames, String framesPattern) {
         this.referenceFrames = referenceFrames;
+        this.framesPattern = framesPattern;
         this.workspace = workspace;
         this.run = run;
         this.annotations = annotations;
@@ -111,13 +114,14 @@ public final class Verifier {
         collect(workspace.audioDir(), workspace.audioExt(), false, checks);
         for (String id : workspace.framesPresent()) {
             if (VideoIdRules.isSafe(id)) {
-                frameFolders.put(id, frameFolder(workspace.frames(id)));
+                frameFolders.put(id, frameFolder(workspace.frames(id), framesPattern));
             }
         }
         return checks;
     }
 
-    private static FrameFolder frameFolder(Path dir) {
+    /** A folder of frames named by {@code pattern} (its %d from 1; null: the names are not checked). */
+    static FrameFolder frameFolder(Path dir, String pattern) {
         try {
             List<Path> files = Frames.list(dir);
             List<String> broken = new ArrayList<>();
@@ -126,14 +130,24 @@ public final class Verifier {
                     broken.add(dir.getFileName() + "/" + f.getFileName());
                 }
             }
-            // numbered from 1 (the pattern's %d): a frame missing between others is a gap the count alone misses
-            long last = 0;
-            for (Path f : files) {
-                java.util.regex.Matcher n = java.util.regex.Pattern.compile("(\\d+)\\D*$").matcher(f.getFileName().toString());
-                last = n.find() && n.group(1).length() < 10 ? Math.max(last, Long.parseLong(n.group(1))) : last;
-            }
-            if (last > files.size()) {
-                broken.add(dir.getFileName() + "/ is numbered to " + last + " but holds " + files.size() + " (frames missing between others)");
+            // named by the pattern from 1 on: a frame missing between others is a gap the count alone misses
+            if (pattern != null && !pattern.isEmpty() && broken.isEmpty()) {
+                java.util.Set<String> names = new java.util.HashSet<>();
+                files.forEach(f -> names.add(f.getFileName().toString()));
+                try {
+                    if (String.format(java.util.Locale.ROOT, pattern, 1).equals(String.format(java.util.Locale.ROOT, pattern, 2))) {
+                        throw new java.util.UnknownFormatConversionException("no number in " + pattern);
+                    }
+                    for (int i = 1; i <= files.size(); i++) {
+                        String name = String.format(java.util.Locale.ROOT, pattern, i);
+                        if (!names.contains(name)) {
+                            broken.add(dir.getFileName() + "/ lacks " + Redact.text(name, 100) + " (frames missing between others)");
+                            break;
+                        }
+                    }
+                } catch (java.util.IllegalFormatException notOne) {
+                    // a pattern no frame name comes from: the count alone is checked
+                }
             }
             return new FrameFolder(files.size(), broken);
         } catch (IOException e) {

@@ -185,12 +185,14 @@ final class Wiring {
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(false), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")),
-                fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"));
+                fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"),
+                outputs.recorded("frames_pattern").isEmpty() ? framesPattern : outputs.recorded("frames_pattern"));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         // complete as recorded, and as the check found its files
         verifier.coverageFrom(valid -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
                 id -> planner.isComplete(id) && valid.test(id), failures,
-                provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null));
+                provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null,
+                id -> planner.isComplete(id) && !valid.test(id)));
         if (record != null) {
             verifier.clusterRecordFrom(record);
         }

@@ -363,7 +363,7 @@ class ResearchOutputsTest extends LoopbackServerTest {
         Files.move(middle, tmp.resolve("middle.jpg"));
         Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
         String gap = Fixture.readJson(data.resolve("verify_report.json")).path("invalid_frames").path(ids.get(1)).asText();
-        assertTrue(gap.contains("is numbered to 3 but holds 2 (frames missing between others)"), gap);
+        assertTrue(gap.contains(ids.get(1) + "/ lacks 000002.jpg (frames missing between others)"), gap);
         Files.move(tmp.resolve("middle.jpg"), middle);
         for (String id : ids) {
             assertEquals(3, files(data.resolve("frames/" + id)).size(), 1.0);

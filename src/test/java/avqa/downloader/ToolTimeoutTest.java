@@ -74,7 +74,7 @@ class ToolTimeoutTest {
         Path text = Files.writeString(videos.resolve("text.mp4"), "not a video");
         RunControl run = new RunControl();
         Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
-        Verifier verifier = new Verifier(new Workspace(dir, "mp4", "wav"), run, null, null, List.of(), null, null, 0, 0, false);
+        Verifier verifier = new Verifier(new Workspace(dir, "mp4", "wav"), run, null, null, List.of(), null, null, 0, 0, false, "%06d.jpg");
 
         verifier.record(new Verifier.Check("stuck", true, fifo), exec("ffprobe", ffmpeg.probe(fifo)));
         verifier.record(new Verifier.Check("text", true, text), new DefaultExecCommandExecutor().execute(
