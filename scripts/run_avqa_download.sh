@@ -14,7 +14,7 @@ fi
 data_dir=$1 workers=$2 rate=$3 sleep_s=$4
 # as the caller meant it: the script runs from the repository root (application.properties, routes/)
 mkdir -p "$data_dir"
-data_dir=$(cd "$data_dir" && pwd)
+data_dir=$(CDPATH='' cd -- "$data_dir" >/dev/null && pwd -P)
 cd "$(dirname "$0")/.."
 . scripts/jvm.sh
 nohup "${AVQA_JAVA[@]}" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \

@@ -213,7 +213,8 @@ public final class AnnotationReader {
                 .replaceAll("\\s*\\(start marker at .*$", "").replaceAll(",? from `[^`]*`", "")
                 .replaceAll("\\s*\\(can be changed[^)]*\\)", "")
                 // "enable `JsonReadFeature.ALLOW_...` to allow": the parser's own setting, not the user's
-                .replaceAll(":?\\s*enable `[^`]*` to allow", " (not JSON)");
+                .replaceAll(":?\\s*enable `[^`]*` to allow", " (not JSON)")
+                .replaceAll("\\s*\\(not recognized as one since Feature '[^']*' not enabled for parser\\)", "");
     }
 
     private static BadInputException bad(String name, JsonLocation at, String what) {

@@ -47,6 +47,12 @@ public final class FileTrees {
         if (e instanceof java.nio.file.DirectoryNotEmptyException) {
             return "the directory is not empty";
         }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            return "a file system error"; // its message is only the path
+        }
         return m != null ? m : "an input/output error";
     }
 }

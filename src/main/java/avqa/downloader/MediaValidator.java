@@ -99,9 +99,10 @@ public final class MediaValidator {
         };
         if (!fits) {
             LOG.warn("{}: its file is {} ({}), not {}; kept as it came (its bytes are its source's). "
-                    + "A tool that goes by the name may need it remuxed: ffmpeg -i IN -c copy OUT.{}", job.id(),
-                    container.contains("webm") ? "WebM" : container.contains("matroska") ? "Matroska" : "of another kind",
-                    Redact.text(container, 60), ext, ext);
+                    + "A tool that goes by the name may need it remuxed (ffmpeg -i IN -c copy OUT.{}), or re-encoded "
+                    + "where its codecs do not fit {}", job.id(),
+                    container.contains("matroska") ? "Matroska or WebM" : "of another kind",
+                    Redact.text(container, 60), ext, ext, ext);
         }
     }
 
@@ -132,7 +133,9 @@ public final class MediaValidator {
             throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
         checkClip(job.clip(), report.path("format").path("duration").asDouble(0));
-        job.validated(MediaFacts.of(report), video, audio);
+        MediaFacts facts = MediaFacts.of(report);
+        sayContainer(job, facts.container());
+        job.validated(facts, video, audio);
         job.containerSeconds(report.path("format").path("duration").asDouble(0));
     }
 

@@ -41,6 +41,8 @@ class CommandLineTest {
             --bogus               | 1                              | unknown option '--bogus' (see --help)
             --worker              | 2                              | unknown option '--worker'; did you mean --workers
             --dry-run             | everything                     | unexpected argument 'everything': the tool takes options only
+            --dry-run             | http://lab:S3cret@h/a.rar      | unexpected argument 'http://***@h/a.rar'
+            --foo=http://u:S3cret@h/ | 1                            | unknown option '--foo=http://***@h/'
             --role                | boss                           | --role: 'boss' is not valid; expected all, planner or worker
             --role                | worker                         | --role worker needs a broker and a database
             """)
@@ -51,6 +53,7 @@ class CommandLineTest {
         assertTrue(outcome.stderr().contains(message), outcome.stderr());
         assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
         assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        assertFalse(outcome.stderr().contains("S3cret"), "a password shown: " + outcome.stderr());
         assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
     }
 

@@ -20,5 +20,7 @@ class FileTreesTest {
         assertEquals("Not a directory", FileTrees.describe(new java.nio.file.FileSystemException(gone.toString(), null,
                 "Not a directory")));
         assertEquals("an input/output error", FileTrees.describe(new IOException()));
+        assertEquals("not a directory", FileTrees.describe(new java.nio.file.NotDirectoryException(gone.toString())));
+        assertEquals("a file system error", FileTrees.describe(new java.nio.file.FileSystemException(gone.toString())));
     }
 }

@@ -126,8 +126,14 @@ class MediaFileTest extends LoopbackServerTest {
 
         assertArrayEquals(Files.readAllBytes(webm), Files.readAllBytes(data.resolve("videos/webmasmp4.mp4")), "as it came");
         String log = Files.readString(data.resolve("avqa_download.log"));
-        assertTrue(log.contains("webmasmp4: its file is WebM (matroska,webm), not mp4; kept as it came"), log);
+        assertTrue(log.contains("webmasmp4: its file is Matroska or WebM (matroska,webm), not mp4; kept as it came"), log);
         assertTrue(Files.readString(data.resolve("metadata/provenance.jsonl")).contains("\"container\":\"matroska,webm\""));
+        // with frames, ffprobe checks the video before its pass: the same warning
+        Path framed = tmp.resolve("framed");
+        List<String> withFrames = new ArrayList<>(Fixture.localArgs(framed, meta, server.mediaFileTemplate()));
+        withFrames.addAll(List.of("--frames", "1"));
+        assertEquals(0, Fixture.run(withFrames).exit());
+        assertTrue(Files.readString(framed.resolve("avqa_download.log")).contains("webmasmp4: its file is Matroska or WebM"));
     }
 
     /**

@@ -71,8 +71,10 @@ public final class CommandLineOptions {
      */
     static String unmatched(CommandLine.UnmatchedArgumentException e) {
         List<String> args = e.getUnmatched();
-        String first = args.isEmpty() ? "" : args.get(0);
-        if (first.startsWith("-")) {
+        String typed = args.isEmpty() ? "" : args.get(0);
+        // as typed, but a URL's password masked and control characters escaped
+        String first = avqa.downloader.Redact.text(avqa.downloader.Redact.secrets(typed), 200);
+        if (typed.startsWith("-")) {
             List<String> near = e.getSuggestions();
             return "unknown option '" + first + "'" + (near.isEmpty() ? "" : "; did you mean "
                     + String.join(" or ", near.subList(0, Math.min(3, near.size()))) + "?");
