@@ -7,7 +7,8 @@
 #   with a class-data sharing archive beside it for a fast start (scripts/jvm.sh).
 # Then it runs the jar from the repository root, so ./application.properties and ./routes/*.yaml apply.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+unset CDPATH  # cd below goes where it says, whatever the caller's shell looks up
+cd -- "$(dirname -- "$0")/.."
 
 scripts/setup-tools.sh
 

@@ -7,15 +7,16 @@
 # or in application.properties. DATA_DIR is taken from where you run the script. The output goes to DATA_DIR/avqa_download.out; the log, with a status
 # line every avqa.status.interval seconds, to DATA_DIR/avqa_download.log.
 set -euo pipefail
+unset CDPATH  # cd below goes where it says, whatever the caller's shell looks up
 if [ "$#" -ne 4 ]; then
   echo "usage: $0 DATA_DIR WORKERS RATE SLEEP   (e.g. $0 ./data/avqa 4 50K 3)" >&2
   exit 2
 fi
 data_dir=$1 workers=$2 rate=$3 sleep_s=$4
 # as the caller meant it: the script runs from the repository root (application.properties, routes/)
-mkdir -p "$data_dir"
-data_dir=$(CDPATH='' cd -- "$data_dir" >/dev/null && pwd -P)
-cd "$(dirname "$0")/.."
+mkdir -p -- "$data_dir"
+data_dir=$(cd -- "$data_dir" && pwd -P)
+cd -- "$(dirname -- "$0")/.."
 . scripts/jvm.sh
 nohup "${AVQA_JAVA[@]}" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
   > "$data_dir/avqa_download.out" 2>&1 < /dev/null &

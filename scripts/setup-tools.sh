@@ -14,7 +14,8 @@
 #   registry into .tools/deno (the tool finds it there too); node 20 or later is the fallback.
 # Everything it says goes to stderr; it stops (exit 2) only when ffmpeg or yt-dlp cannot be had at all.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+unset CDPATH  # cd below goes where it says, whatever the caller's shell looks up
+cd -- "$(dirname -- "$0")/.."
 
 say() { echo "setup: $*" >&2; }
 # newer_or_same A B: version A (2025.11.12, 2.1.4, ...) is B or later

@@ -78,6 +78,9 @@ public final class DiskFull {
             return;
         }
         Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (caught instanceof RunStoppedException && run.isStopping()) {
+            return; // the run stops (a wait for the database, say, ended with it): said once, by RunControl
+        }
         if (caught instanceof Exception e) {
             throw e;
         }
@@ -86,13 +89,24 @@ public final class DiskFull {
         }
     }
 
+    /**
+     * An exception whose causes are another machine's: a broker's (ActiveMQ rebuilds the broker's own I/O
+     * error, its full disk too, in the client), a database's, an HTTP exchange's.
+     */
+    private static boolean fromElsewhere(Throwable t) {
+        String c = t.getClass().getName();
+        return c.startsWith("jakarta.jms.") || c.startsWith("javax.jms.") || c.startsWith("org.apache.activemq.")
+                || c.startsWith("org.springframework.jms.") || c.startsWith("org.springframework.dao.")
+                || c.startsWith("java.sql.") || c.startsWith("org.postgresql.") || c.startsWith("org.apache.hc.")
+                || c.startsWith("org.apache.camel.http.") || c.startsWith("org.apache.camel.component.jms.");
+    }
+
     private static String ourWriteFailed(org.apache.camel.Exchange exchange) {
         // the exception being handled (a doCatch's onWhen sees it there), else the one the exchange caught
         for (Throwable first : new Throwable[] {exchange.getException(),
                 exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class)}) {
-            for (Throwable t = first; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                boolean local = (t instanceof IOException || t instanceof java.io.UncheckedIOException)
-                        && !t.getClass().getName().startsWith("org.apache.hc.");
+            for (Throwable t = first; t != null && !fromElsewhere(t); t = t.getCause() == t ? null : t.getCause()) {
+                boolean local = t instanceof IOException || t instanceof java.io.UncheckedIOException;
                 if (local && says(t.getMessage())) {
                     return t.getMessage();
                 }

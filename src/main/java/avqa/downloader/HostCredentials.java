@@ -48,7 +48,9 @@ public final class HostCredentials implements CredentialsProvider {
         }
         UsernamePasswordCredentials login = login(uri.getRawUserInfo());
         UsernamePasswordCredentials host = byHost.putIfAbsent(key(uri.getScheme(), uri.getHost(), uri.getPort()), login);
-        if (host != null && !same(host, login)) {
+        // kept when it differs from what would answer it otherwise: its host's, or a folder's above it
+        UsernamePasswordCredentials above = ownLogin(urlKey(uri));
+        if (host != null && !same(host, login) || above != null && !same(above, login)) {
             byUrl.put(urlKey(uri), login);
         } else {
             byUrl.remove(urlKey(uri));

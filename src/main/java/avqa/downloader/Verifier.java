@@ -58,7 +58,8 @@ public final class Verifier {
     /** The frames were taken as the reference script takes them ({@code -r FPS}): two more than length x FPS. */
     private final boolean referenceFrames;
 
-    private java.util.function.Function<java.util.function.Predicate<String>, String> coverage = valid -> "";
+    private java.util.function.BiFunction<java.util.function.Predicate<String>, java.util.function.Predicate<String>, String>
+            coverage = (valid, invalid) -> "";
     private ClusterRecord cluster;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     /** Files whose ffprobe was stopped or killed: not judged, and no repair while any is. */
@@ -94,7 +95,8 @@ public final class Verifier {
     }
 
     /** Where the coverage report comes from (the planner, once it planned). */
-    void coverageFrom(java.util.function.Function<java.util.function.Predicate<String>, String> report) {
+    void coverageFrom(java.util.function.BiFunction<java.util.function.Predicate<String>, java.util.function.Predicate<String>,
+            String> report) {
         this.coverage = report;
     }
 
@@ -267,7 +269,7 @@ public final class Verifier {
             }
             r.checksums().against(Path.of(against), ours, Checksums.readList(Path.of(against)));
         }
-        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.apply(r::isComplete));
+        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.apply(r::isComplete, r::isInvalid));
         if (repair) {
             checksums.forget();
             checksums.compact();

@@ -116,6 +116,12 @@ final class VerifyReport {
         return complete.contains(id);
     }
 
+    /** Whether the check judged one of its files invalid (not merely missing, or not checked). */
+    boolean isInvalid(String id) {
+        return invalidVideos.containsKey(id) || invalidAudio.containsKey(id)
+                || zeroSize.stream().anyMatch(p -> id(p).equals(id));
+    }
+
     /**
      * The frames folders: each holds as many images as its video's length × FPS (within one), or, with
      * --pad-to, that many padded up to the padded length; every image whole; none without its video.

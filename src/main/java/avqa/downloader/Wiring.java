@@ -189,10 +189,10 @@ final class Wiring {
                 outputs.recorded("frames_pattern").isEmpty() ? framesPattern : outputs.recorded("frames_pattern"));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         // complete as recorded, and as the check found its files
-        verifier.coverageFrom(valid -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
+        verifier.coverageFrom((valid, invalid) -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
                 id -> planner.isComplete(id) && valid.test(id), failures,
                 provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null,
-                id -> planner.isComplete(id) && !valid.test(id)));
+                id -> planner.isComplete(id) && invalid.test(id)));
         if (record != null) {
             verifier.clusterRecordFrom(record);
         }

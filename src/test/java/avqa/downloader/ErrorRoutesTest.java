@@ -240,6 +240,18 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         assertTrue(deadLettered.matches(5, TimeUnit.SECONDS));
         assertEquals("permanent", Fixture.readJson(data.resolve("failed/remotefull1.json")).get("category").asText());
         assertFalse(context.getRegistry().lookupByNameAndType("runControl", RunControl.class).isStopping());
+
+        // a broker's own full disk, rebuilt by its client as an I/O error under the JMS exception: the broker's
+        jakarta.jms.JMSException broker = new jakarta.jms.JMSException("the broker could not store the message");
+        broker.initCause(new java.io.IOException("No space left on device"));
+        faults.script.add(new org.apache.camel.RuntimeCamelException(broker));
+        NotifyBuilder again = new NotifyBuilder(context).whenDone(1).wereSentTo("direct:dead-letter").create();
+
+        attempt(job("brokerfull1"));
+
+        assertTrue(again.matches(5, TimeUnit.SECONDS));
+        assertTrue(Files.exists(data.resolve("failed/brokerfull1.json")));
+        assertFalse(context.getRegistry().lookupByNameAndType("runControl", RunControl.class).isStopping());
     }
 
     @Test

@@ -136,6 +136,16 @@ class ProxyEnvironmentTest {
             var given = (org.apache.hc.client5.http.auth.UsernamePasswordCredentials) logins.getCredentials(scope, context);
             assertEquals(e[2], given == null ? null : new String(given.getUserPassword()), e[0]);
         }
+        // a URL with the host's first login under a folder of another login: its own, whichever came first
+        HostCredentials reversed = new HostCredentials();
+        reversed.requestUri("http://lab:right@127.0.0.1:8080/first.mp4");
+        reversed.requestUri("http://other:0ther@127.0.0.1:8080/folder");
+        reversed.requestUri("http://lab:right@127.0.0.1:8080/folder/own.mp4");
+        var ownUnder = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        ownUnder.setRequest(new org.apache.hc.core5.http.message.BasicHttpRequest("GET",
+                URI.create("http://127.0.0.1:8080/folder/own.mp4")));
+        assertEquals("right", new String(((org.apache.hc.client5.http.auth.UsernamePasswordCredentials) reversed.getCredentials(
+                scope, ownUnder)).getUserPassword()));
         assertNull(logins.getCredentials(new org.apache.hc.client5.http.auth.AuthScope("http", "127.0.0.1", 8081, null, null),
                 org.apache.hc.client5.http.protocol.HttpClientContext.create()), "never another port");
         // no_proxy alone is no proxy, whatever it holds
