@@ -21,6 +21,12 @@ public final class DataDirWatch {
         this.run = run;
     }
 
+    /** What stops a run whose data directory can no longer be written (DiskFull says it too, whichever sees it first). */
+    static String notWritable(Path root) {
+        return "the data directory " + root + " can no longer be written (made read-only?): stopped; make it "
+                + "writable and run again; complete videos are kept";
+    }
+
     /** What is wrong with the data directory; null when nothing is. */
     String problem() {
         if (lock == null) {
@@ -31,8 +37,7 @@ public final class DataDirWatch {
                     + root.resolve(".lock") + " is gone): stopped; put it back, or start again to begin a new one";
         }
         if (!Files.isWritable(root)) {
-            return "the data directory " + root + " can no longer be written (made read-only?): stopped; make it "
-                    + "writable and run again; complete videos are kept";
+            return notWritable(root);
         }
         return null;
     }

@@ -32,10 +32,24 @@ public final class DiskFull {
     /** Stops the run if {@code message} (a tool's stderr, an exception's text) says the disk is full. */
     public void check(String message, String detail) {
         if (says(message)) {
-            String reason = reason(message, dataDir) + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
-            run.stop(reason);
-            throw new RunStoppedException(reason);
+            throw new RunStoppedException(stop(message, detail));
         }
+    }
+
+    /**
+     * Stops the run for a full disk or a read-only file system, and says why. The data directory itself no
+     * longer writable is said as the data directory's watch says it ({@link DataDirWatch}, which may see it
+     * first), and nothing more is written there.
+     */
+    private String stop(String message, String detail) {
+        if (READ_ONLY.matcher(message).find() && !java.nio.file.Files.isWritable(dataDir)) {
+            String reason = DataDirWatch.notWritable(dataDir);
+            run.dataDirGone(reason);
+            return reason;
+        }
+        String reason = reason(message, dataDir) + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
+        run.stop(reason);
+        return reason;
     }
 
     /** What stops the run, in one line: the disk is full, or its file system read-only. */
@@ -63,7 +77,7 @@ public final class DiskFull {
     public void stopIfCaught(org.apache.camel.Exchange exchange) {
         String said = ourWriteFailed(exchange);
         if (said != null) {
-            run.stop(reason(said, dataDir));
+            stop(said, null);
         }
     }
 
@@ -74,7 +88,7 @@ public final class DiskFull {
     public void stopOrRethrow(org.apache.camel.Exchange exchange) throws Exception {
         String said = ourWriteFailed(exchange);
         if (said != null) {
-            run.stop(reason(said, dataDir));
+            stop(said, null);
             return;
         }
         Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);

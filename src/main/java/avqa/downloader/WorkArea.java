@@ -119,7 +119,12 @@ public final class WorkArea {
     /** Removes a video's work directory (after it was published, or after a final failure). */
     public void discard(@Variable("job") VideoJob job) {
         if (job != null) {
-            FileTrees.deleteTree(job.workDir(), true);
+            try {
+                FileTrees.deleteTree(job.workDir(), true);
+            } catch (java.io.UncheckedIOException cannot) {
+                // a file system made read-only under the run, say: the run stops for it; the next run's start
+                // empties the work area
+            }
         }
     }
 
