@@ -116,7 +116,7 @@ public final class DiskFull {
     }
 
     private static String ourWriteFailed(org.apache.camel.Exchange exchange) {
-        // the exception being handled (a doCatch's onWhen sees it there), else the one the exchange caught
+        // the exception being handled, else the one the exchange caught (where a doCatch's steps find it)
         for (Throwable first : new Throwable[] {exchange.getException(),
                 exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class)}) {
             for (Throwable t = first; t != null && !fromElsewhere(t); t = t.getCause() == t ? null : t.getCause()) {
