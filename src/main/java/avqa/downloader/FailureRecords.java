@@ -187,10 +187,19 @@ public final class FailureRecords {
             throw new UncheckedIOException("cannot read " + workspace.failedDir(), e);
         }
         records.sort(null);
-        Path target = workspace.root().resolve("failed_downloads.json");
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (com.fasterxml.jackson.core.JsonGenerator out = JSON.getFactory().createGenerator(
-                Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+        // through a temporary name (AtomicFiles): a write that fails leaves the summary as it was, and no temporary file
+        try {
+            AtomicFiles.write(workspace.root().resolve("failed_downloads.json"), stream -> writeSummary(stream, records,
+                    recordedComplete));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write failed_downloads.json", e);
+        }
+    }
+
+    private static void writeSummary(java.io.OutputStream stream, List<Path> records,
+                                     java.util.function.Predicate<String> recordedComplete) throws IOException {
+        try (com.fasterxml.jackson.core.JsonGenerator out = JSON.getFactory().createGenerator(stream,
+                com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
             out.useDefaultPrettyPrinter();
             out.writeStartObject();
             for (Path f : records) {
@@ -216,24 +225,6 @@ public final class FailureRecords {
                 out.writeEndObject();
             }
             out.writeEndObject();
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new UncheckedIOException("cannot write failed_downloads.json", e);
-        }
-        try {
-            AtomicFiles.move(tmp, target);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new UncheckedIOException("cannot write failed_downloads.json", e);
-        }
-    }
-
-    /** A temporary file a failed write left (a full disk, say): it goes, the summary under its name stays as it was. */
-    private static void deleteQuietly(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // the next rebuild writes over it
         }
     }
 }
