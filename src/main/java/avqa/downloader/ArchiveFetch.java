@@ -71,21 +71,34 @@ public final class ArchiveFetch {
     }
 
     /**
-     * For --dry-run, which fetches no archive: a line for each archive a run would fetch first (not whole here
-     * yet), since what it holds is not in the plan: its videos show as downloads from their sources.
+     * The archives a run wants: every URL given, and the dataset's archive while some clip it provides is not
+     * complete; none when every planned video is.
      */
-    public String dryRunNote() {
+    private List<String> wanted() {
         if (planner.plannedVideos() == planner.completeCount()) {
-            return "";
+            return List.of();
         }
         List<String> all = new ArrayList<>(urls);
         if (datasetArchive != null && !datasetArchive.isEmpty() && planner.clipsIncomplete() > 0) {
             all.add(datasetArchive);
         }
+        return all;
+    }
+
+    /** Whether this URL's archive is here whole (its record says so). */
+    private boolean whole(String url) {
+        JsonNode meta = files.meta(url);
+        return Files.isRegularFile(files.file(url)) && meta != null && meta.path("complete").asBoolean(false);
+    }
+
+    /**
+     * For --dry-run, which fetches no archive: a line for each archive a run would fetch first (not whole here
+     * yet), since what it holds is not in the plan: its videos show as downloads from their sources.
+     */
+    public String dryRunNote() {
         StringBuilder note = new StringBuilder();
-        for (String url : all) {
-            JsonNode meta = files.meta(url);
-            if (!(Files.isRegularFile(files.file(url)) && meta != null && meta.path("complete").asBoolean(false))) {
+        for (String url : wanted()) {
+            if (!whole(url)) {
                 note.append("A run fetches the archive ").append(Redact.url(url)).append(" first (")
                         .append(url.equals(datasetArchive) ? "the dataset's own" : "--import-archive")
                         .append("); --dry-run does not, so the videos it holds count here as downloads from their sources.\n");
@@ -105,23 +118,14 @@ public final class ArchiveFetch {
         confirmNow.clear();
         pages.clear();
         transfer.newRun();
-        if (planner.plannedVideos() == planner.completeCount()) {
-            return List.of();
-        }
-        List<String> all = new ArrayList<>(urls);
-        if (datasetArchive != null && !datasetArchive.isEmpty() && planner.clipsIncomplete() > 0) {
-            all.add(datasetArchive);
-        }
         List<String> out = new ArrayList<>();
-        for (String url : all) {
+        for (String url : wanted()) {
             Path file = files.file(url);
             if (completedBeforeAKill(url)) {
                 LOG.info("The archive {} took its name before the last run was stopped: it is whole, not fetched again",
                         file.getFileName());
             }
-            JsonNode meta = files.meta(url);
-            boolean whole = Files.isRegularFile(file) && meta != null && meta.path("complete").asBoolean(false);
-            if (whole && !keptAsText(url, file)) {
+            if (whole(url) && !keptAsText(url, file)) {
                 LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
                 fetched.put(url, file);
             } else {
