@@ -42,7 +42,7 @@ public final class DiskFull {
      * first), and nothing more is written there.
      */
     private String stop(String message, String detail) {
-        if (READ_ONLY.matcher(message).find() && !java.nio.file.Files.isWritable(dataDir)) {
+        if (dataDirNotWritable(message, dataDir)) {
             String reason = DataDirWatch.notWritable(dataDir);
             run.dataDirGone(reason);
             return reason;
@@ -52,8 +52,18 @@ public final class DiskFull {
         return reason;
     }
 
-    /** What stops the run, in one line: the disk is full, or its file system read-only. */
+    private static boolean dataDirNotWritable(String message, Path dir) {
+        return READ_ONLY.matcher(message).find() && !java.nio.file.Files.isWritable(dir);
+    }
+
+    /**
+     * What stops the run, in one line: the disk is full, or its file system read-only (the data directory no
+     * longer writable said as its watch says it, whichever write saw it first).
+     */
     static String reason(String message, Path dir) {
+        if (dataDirNotWritable(message, dir)) {
+            return DataDirWatch.notWritable(dir);
+        }
         return (READ_ONLY.matcher(message).find()
                 ? "the file system holding " + dir + " became read-only: make it writable and run again; "
                 : "no space left on the disk holding " + dir + ": free some space and run again; ")
