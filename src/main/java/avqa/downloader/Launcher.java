@@ -57,6 +57,10 @@ final class Launcher {
             }
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
             debugLogging(settings.flag("avqa.debug"));
+            if (cli.has("--version")) {
+                logTo(Path.of("/dev/null"));
+                return VersionReport.print(settings, System.out);
+            }
             if (cli.has("--doctor")) {
                 // a check of the machine: no lock, no pipeline, nothing written (not even a log file)
                 logTo(Path.of("/dev/null"));

@@ -189,6 +189,7 @@ public final class RunSummary {
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", VersionReport.ours());
         out.put("started", counters.started().toString());
         out.put("finished", Instant.now().toString());
         out.put("elapsed_seconds", s.elapsed().toMillis() / 1000.0);

@@ -63,6 +63,10 @@ class JarIT {
             }
             assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("Complete: jarvideo002"));
             assertFalse(Files.exists(tmp.resolve("elsewhere")), "nothing written where the environment said");
+            try (var runs = Files.list(data.resolve("runs"))) {
+                String version = Fixture.readJson(runs.findFirst().orElseThrow()).get("version").asText();
+                assertTrue(version.matches("\\d+\\.\\d+\\.\\d+\\S*"), "the run summary names the build: " + version);
+            }
         }
     }
 
@@ -101,6 +105,26 @@ class JarIT {
         Result r = runJar(List.of("--workers", "0"));
         assertEquals(2, r.exit(), r.output());
         assertEquals("avqa-downloader: --workers: '0' is not valid; expected a whole number from 1 to 64", r.output().strip());
+    }
+
+    /**
+     * --version names this build (from the jar's manifest) and each program the tool runs, one line each,
+     * writes nothing (no log file, no data directory) and exits 0; a program that is not there is said so.
+     */
+    @Test
+    void versionNamesTheBuildAndEachProgramAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Result r = runJar(List.of("--version", "--data-dir", data.toString()),
+                java.util.Map.of("AVQA_TOOLS_BSDTAR", tmp.resolve("no-bsdtar").toString()));
+        assertEquals(0, r.exit(), r.output());
+        List<String> lines = r.output().strip().lines().toList();
+        assertTrue(lines.get(0).matches("avqa-downloader \\d+\\.\\d+\\.\\d+\\S*"), r.output());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("ffmpeg \\d+\\.\\d+.*")), r.output());
+        assertTrue(lines.contains("bsdtar not found or not runnable (" + tmp.resolve("no-bsdtar") + ")"), r.output());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("yt-dlp ")), r.output());
+        assertTrue(lines.get(lines.size() - 1).startsWith("Java 17"), r.output());
+        assertEquals(6, lines.size(), r.output());
+        assertFalse(Files.exists(data), "no data directory made");
     }
 
     /**

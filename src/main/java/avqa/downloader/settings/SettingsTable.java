@@ -171,6 +171,7 @@ public final class SettingsTable {
             property("avqa.tools.bsdtar", "bsdtar", Checks.PROGRAM,
                     "libarchive's bsdtar, which reads RAR and 7z archives (Debian: libarchive-tools)"),
             on("avqa.debug", "--debug", "stack traces of unexpected errors in the log and on the console"),
+            action("--version", "show the versions of this tool and of the programs it runs, and exit"),
             action("--help", "show this help and exit"));
 
     /** The built-in defaults, by property. */
