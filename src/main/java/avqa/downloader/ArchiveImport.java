@@ -42,6 +42,8 @@ public final class ArchiveImport {
     private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> notFiles = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The videos this archive's entries were taken as, in this run. */
+    private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
     private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -148,6 +150,14 @@ public final class ArchiveImport {
         unmatched.clear();
         repeated.clear();
         notFiles.clear();
+        taken.clear();
+    }
+
+    /** The videos the archive being read had entries taken as, in this run (imported, or under way, or failed). */
+    public List<String> takenFromThisArchive() {
+        synchronized (taken) {
+            return List.copyOf(taken);
+        }
     }
 
     /**
@@ -200,6 +210,7 @@ public final class ArchiveImport {
             }
         }
         matched.incrementAndGet();
+        taken.add(id);
         ledger.handled(id);
         return VideoTask.imported(id, Path.of(archive).getFileName().toString());
     }

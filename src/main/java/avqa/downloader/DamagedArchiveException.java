@@ -12,8 +12,19 @@ import java.util.zip.ZipException;
  */
 final class DamagedArchiveException extends IOException {
 
-    private DamagedArchiveException(String message, Throwable cause) {
+    private final boolean earlierEntriesSuspect;
+
+    private DamagedArchiveException(String message, Throwable cause, boolean earlierEntriesSuspect) {
         super(message, cause);
+        this.earlierEntriesSuspect = earlierEntriesSuspect;
+    }
+
+    /**
+     * Whether the damage was found by a checksum over the whole archive, read at its end (a gzip's CRC-32):
+     * the entries read before it may be damaged too, though each passed its own checks.
+     */
+    boolean earlierEntriesSuspect() {
+        return earlierEntriesSuspect;
     }
 
     /** {@code e} in words; an exception that is already in ours (bsdtar's line, a stop) is given back as it is. */
@@ -25,7 +36,21 @@ final class DamagedArchiveException extends IOException {
                 || String.valueOf(e.getMessage()).startsWith("bsdtar could not read"))) {
             return io;
         }
-        return new DamagedArchiveException(words(e), e);
+        String words = words(e);
+        return new DamagedArchiveException(words, e, words.startsWith(WHOLE_CHECKSUM + " (") && words.endsWith(SUSPECT));
+    }
+
+    private static final String WHOLE_CHECKSUM = "its compressed data is damaged";
+    private static final String SUSPECT = "the videos imported from it may be damaged too";
+
+    /** Thrown while a gzip was read (a tar.gz's), whose one checksum covers the whole archive. */
+    private static boolean fromGzip(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals("java.util.zip.GZIPInputStream")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String words(Throwable e) {
@@ -38,10 +63,12 @@ final class DamagedArchiveException extends IOException {
             if (m.contains("parsing the header") || m.contains("invalid byte")) {
                 return "a tar header in it is damaged";
             }
-            if (t instanceof ZipException) {
+            if (t instanceof ZipException && fromGzip(t)) {
                 // a gzip's checksum is read at its end: the videos taken from it before may be damaged too
-                return "its compressed data is damaged (" + Redact.text(t.getMessage(), 120) + "); the videos "
-                        + "imported from it may be damaged too: delete them and import it again from a good copy";
+                return WHOLE_CHECKSUM + " (" + Redact.text(t.getMessage(), 120) + "); " + SUSPECT;
+            }
+            if (t instanceof ZipException) {
+                return "its compressed data is damaged (" + Redact.text(t.getMessage(), 120) + ")";
             }
         }
         String m = e.getMessage();

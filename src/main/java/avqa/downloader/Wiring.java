@@ -133,6 +133,7 @@ final class Wiring {
         ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
         main.bind("archiveImport", archiveImport);
+        main.bind("suspectImports", new SuspectImports(workspace, progress, checksums, archiveImport));
         main.bind("hostCredentials", hostCredentials);
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
         main.bind("downloadSizeWatch", sizeWatch);

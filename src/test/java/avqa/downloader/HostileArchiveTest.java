@@ -355,15 +355,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         byte[] whole = Files.readAllBytes(clip);
         List<String> ids = List.of("00000041", "00000042");
         Path tar = tmp.resolve("videos.tar");
-        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
-            for (String id : ids) {
-                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(id + ".mp4");
-                e.setSize(whole.length);
-                out.putArchiveEntry(e);
-                out.write(whole);
-                out.closeArchiveEntry();
-            }
-        }
+        writeTar(Files.newOutputStream(tar), ids, whole);
         byte[] bytes = Files.readAllBytes(tar);
         int second = 512 + (whole.length + 511) / 512 * 512;
         // the mode field of the second entry's header
@@ -385,6 +377,71 @@ class HostileArchiveTest extends LoopbackServerTest {
                     && l.contains("what could be read was imported: " + c.getValue())), log);
         }
         assertTrue(Files.isRegularFile(tmp.resolve("data-videos.tar/videos/00000041.mp4")), "the entry before the damage");
+    }
+
+    /**
+     * A tar.gz whose gzip checksum, read only at its end, fails: every entry passed its own checks, but any
+     * may hold damaged bytes, so the videos the run completed from it are set aside in rejected/ and no
+     * longer complete (no SHA256SUMS line, not in download_progress.json); the next run, given a good copy,
+     * imports them again.
+     */
+    @Test
+    void videosFromATarGzWhoseChecksumFailsAtItsEndAreSetAsideAndImportedAgainFromAGoodCopy(@TempDir Path tmp)
+            throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        List<String> ids = List.of("00000051", "00000052", "00000053");
+        Path good = tmp.resolve("videos.tar.gz");
+        writeTar(new java.util.zip.GZIPOutputStream(Files.newOutputStream(good)), ids, whole);
+        byte[] bytes = Files.readAllBytes(good);
+        // the gzip's CRC-32 is the trailer's first four bytes: the data stays as it was, the check fails
+        bytes[bytes.length - 8] ^= 0x55;
+        Path bad = Files.createDirectories(tmp.resolve("bad")).resolve("videos.tar.gz");
+        Files.write(bad, bytes);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, meta, ids, "http://127.0.0.1:9/{id}.mp4", bad);
+        args.addAll(List.of("--retry-attempts", "1"));
+
+        Fixture.Outcome first = Fixture.run(args);
+
+        assertEquals(1, first.exit());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("its compressed data is damaged (Corrupt GZIP trailer); the videos imported from it may "
+                + "be damaged too"), log);
+        assertTrue(log.contains("3 videos imported from videos.tar.gz in this run are set aside in rejected/ and no longer "
+                + "complete"), log);
+        for (String id : ids) {
+            assertFalse(Files.exists(data.resolve("videos/" + id + ".mp4")), id);
+            assertFalse(Files.exists(data.resolve("audio/" + id + ".wav")), id);
+            assertTrue(Files.isRegularFile(data.resolve("rejected/" + id + ".mp4")), id);
+        }
+        assertFalse(Files.readString(data.resolve("download_progress.json")).contains("000000"), "none recorded complete");
+        assertFalse(Files.exists(data.resolve("SHA256SUMS")) && Files.readString(data.resolve("SHA256SUMS")).contains("000000"),
+                "no checksum line for a file set aside");
+
+        List<String> again = importArgs(data, meta, ids, "http://127.0.0.1:9/{id}.mp4", good);
+        assertEquals(0, Fixture.run(again).exit());
+        for (String id : ids) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[1] > 2.5, id);
+        }
+        Process sums = new ProcessBuilder("sha256sum", "--quiet", "-c", "SHA256SUMS").directory(data.toFile())
+                .redirectErrorStream(true).start();
+        String said = new String(sums.getInputStream().readAllBytes());
+        assertEquals(0, sums.waitFor(), said);
+        assertEquals(6, Files.readAllLines(data.resolve("SHA256SUMS")).size(), "a line for each video and WAV, once");
+    }
+
+    /** A tar of {@code <id>.mp4} entries, each holding {@code video}, written to {@code to} (closed). */
+    static void writeTar(java.io.OutputStream to, List<String> ids, byte[] video) throws java.io.IOException {
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(to)) {
+            for (String id : ids) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(id + ".mp4");
+                e.setSize(video.length);
+                out.putArchiveEntry(e);
+                out.write(video);
+                out.closeArchiveEntry();
+            }
+        }
     }
 
     /** The annotations of {@code ids} written to {@code meta}, and a run's arguments that import {@code archive}. */

@@ -1,0 +1,82 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Videos imported from an archive whose own checksum failed at its end (a tar.gz's: its gzip's CRC-32
+ * covers every byte, and is read only after the last entry): any of them may hold damaged bytes that
+ * their checks cannot see (a video's picture is copied, not decoded), so those this run completed from
+ * it are taken back: their files moved to {@code rejected/}, their completion forgotten. The next run
+ * imports them again from a good copy given to --import-archive, or fetches them from their sources.
+ */
+public final class SuspectImports {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.import");
+
+    private final Workspace workspace;
+    private final ProgressBook progress;
+    private final Checksums checksums;
+    private final ArchiveImport archiveImport;
+
+    public SuspectImports(Workspace workspace, ProgressBook progress, Checksums checksums, ArchiveImport archiveImport) {
+        this.workspace = workspace;
+        this.progress = progress;
+        this.checksums = checksums;
+        this.archiveImport = archiveImport;
+    }
+
+    /** Whether the archive's failure casts doubt on the entries read before it. */
+    public boolean applies(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DamagedArchiveException d && d.earlierEntriesSuspect()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes back the videos this run completed from the archive; their entries' media work is done by now. */
+    public void takeBack(@Variable("archive") String archive) throws IOException {
+        List<String> taken = new ArrayList<>();
+        for (String id : archiveImport.takenFromThisArchive()) {
+            if (!progress.isComplete(id)) {
+                continue;
+            }
+            Path rejected = workspace.root().resolve("rejected");
+            Files.createDirectories(rejected);
+            for (Path file : List.of(workspace.video(id), workspace.audio(id))) {
+                if (Files.exists(file)) {
+                    Files.move(file, rejected.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (Files.isDirectory(workspace.frames(id))) {
+                Path frames = rejected.resolve("frames").resolve(id);
+                Files.createDirectories(frames.getParent());
+                FileTrees.deleteTree(frames, true);
+                Files.move(workspace.frames(id), frames);
+            }
+            progress.forget(id);
+            taken.add(id);
+        }
+        if (taken.isEmpty()) {
+            return;
+        }
+        progress.snapshot();
+        // their SHA256SUMS lines go at the end of the run, as a file set aside by --repair loses its own
+        checksums.forget();
+        LOG.warn("{} videos imported from {} in this run are set aside in rejected/ and no longer complete, since its "
+                        + "checksum failed and any of them may hold damaged bytes (for example {}); the next run imports "
+                        + "them again from a good copy given to --import-archive, or fetches them from their sources",
+                taken.size(), Redact.text(Path.of(archive).getFileName().toString(), 200), taken.stream().limit(5).toList());
+    }
+}
