@@ -9,10 +9,12 @@ import java.util.zip.CRC32;
 
 /**
  * Whether an archive ends with the end its format writes: a tar's two zero blocks, a RAR's end-of-archive
- * block. bsdtar (and unrar) read a tar or a RAR cut exactly between two entries without an error, so for a
- * download whose host announced no length this is what tells a whole archive from one whose connection
- * closed between two videos. A zip (its central directory), a 7z (its header) and a gzip (its trailer) end
- * with what bsdtar needs to read them at all, so they need no look of their own.
+ * block, a zip's end of central directory record. bsdtar (and unrar) read a tar or a RAR cut exactly
+ * between two entries without an error, and so does the zip reader, which reads a zip as a stream from its
+ * start (its entries' own headers) and never needs the central directory at its end; so for a download whose
+ * host announced no length, and for an archive on disk, this is what tells a whole archive from one cut
+ * between two videos. A 7z (its header) and a gzip (its trailer) end with what their readers need to read
+ * them at all, so they need no look of their own.
  */
 final class ArchiveEnd {
 
@@ -61,9 +63,34 @@ final class ArchiveEnd {
             return switch (format) {
                 case TAR -> tarEnd(tail, size, tail.size());
                 case RAR -> rarEnd(head, tail, tail.size());
+                case ZIP -> zipEnd(tail, tail.size());
                 default -> Mark.NOT_TOLD;
             };
         }
+    }
+
+    /** A zip's end of central directory record: 22 bytes, then a comment of at most 65,535. */
+    private static final int ZIP_END = 22;
+    private static final int ZIP_COMMENT_MAX = 65_535;
+
+    /**
+     * A zip ends with its end of central directory record ({@code PK 5 6}), its last 22 bytes but for a
+     * comment after it (whose length the record gives, so that it ends the file exactly).
+     */
+    private static Mark zipEnd(FileChannel ch, long size) throws IOException {
+        int n = (int) Math.min(size, ZIP_END + ZIP_COMMENT_MAX);
+        ByteBuffer tail = read(ch, size - n, n);
+        byte[] b = new byte[tail.remaining()];
+        tail.get(b);
+        for (int at = b.length - ZIP_END; at >= 0; at--) {
+            if (b[at] == 'P' && b[at + 1] == 'K' && b[at + 2] == 5 && b[at + 3] == 6) {
+                int comment = (b[at + 20] & 0xff) | (b[at + 21] & 0xff) << 8;
+                if (at + ZIP_END + comment == b.length) {
+                    return Mark.PRESENT;
+                }
+            }
+        }
+        return Mark.ABSENT;
     }
 
     /** A tar ends with (at least) two blocks of zeros, which every tar writer adds after the last entry. */

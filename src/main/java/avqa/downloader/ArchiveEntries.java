@@ -37,6 +37,8 @@ public final class ArchiveEntries {
 
     /** The archives being read, by path, for {@link #release} (the splitter reads a copy of the exchange). */
     private final java.util.Map<String, Open> open = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The archives found cut short as they were opened, until the run has counted them. */
+    private final java.util.Set<String> cutShort = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String bsdtar;
     private final RunControl run;
@@ -48,10 +50,21 @@ public final class ArchiveEntries {
 
     /** Releases the archive the split read (its file, its bsdtar), if it is still open. */
     public void release(@Variable("archive") String archive) {
+        if (archive != null) {
+            cutShort.remove(archive);
+        }
         Open reading = archive == null ? null : open.remove(archive);
         if (reading != null) {
             reading.release();
         }
+    }
+
+    /**
+     * Whether the archive was found cut short before it was read (its format's end missing): what it holds is
+     * imported, and the run says that it could not be read whole (exit 1), as for one damaged in the middle.
+     */
+    public boolean wasCutShort(@Variable("archive") String archive) {
+        return cutShort.remove(archive);
     }
 
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
@@ -68,7 +81,9 @@ public final class ArchiveEntries {
             // bsdtar and the tar reader end quietly where such an archive was cut between two entries
             LOG.warn("{} does not end as a {} ends: it was cut short (between two videos, perhaps{}), and what came "
                     + "after the cut is missing; what it holds is imported", first.getFileName(),
-                    format == ArchiveFormat.TAR ? "tar" : "RAR", parts.size() > 1 ? ", or its last part is missing" : "");
+                    format == ArchiveFormat.TAR ? "tar" : format == ArchiveFormat.ZIP ? "zip" : "RAR",
+                    parts.size() > 1 ? ", or its last part is missing" : "");
+            cutShort.add(archive);
         } else if (end == ArchiveEnd.Mark.MORE_VOLUMES) {
             // bsdtar reads the volumes there are, and what the missing one held comes out as zeros or not at all
             LOG.warn("{}: the volume after {} is missing (its end says more volumes follow); the videos in it and "

@@ -453,6 +453,11 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     static int indexOf(byte[] in, byte[] what) {
+        return indexOf(in, what, 0);
+    }
+
+    /** Where {@code what} occurs in {@code in} after its first {@code skip} occurrences; -1 if it does not. */
+    static int indexOf(byte[] in, byte[] what, int skip) {
         outer:
         for (int i = 0; i + what.length <= in.length; i++) {
             for (int j = 0; j < what.length; j++) {
@@ -460,7 +465,9 @@ class HostileArchiveTest extends LoopbackServerTest {
                     continue outer;
                 }
             }
-            return i;
+            if (skip-- == 0) {
+                return i;
+            }
         }
         return -1;
     }
@@ -505,30 +512,45 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
-     * A tar given as a file, cut exactly between two videos (so that bsdtar and the tar reader end there without
-     * an error): what it holds is imported, and one line says it was cut short.
+     * A tar and a zip given as files, each cut exactly between two videos (so that bsdtar, the tar reader and
+     * the zip reader, which reads a zip from its start, end there without an error): what each holds is
+     * imported, one line says it was cut short, and the run says it could not be read whole (exit 1).
      */
     @Test
-    void aTarCutBetweenTwoVideosIsImportedAsFarAsItGoesAndSaidToBeCut(@TempDir Path tmp) throws Exception {
+    void aTarOrZipCutBetweenTwoVideosIsImportedAsFarAsItGoesAndSaidToBeCut(@TempDir Path tmp) throws Exception {
         ArchiveMaker.need("tar");
+        ArchiveMaker.need("zip");
         List<String> ids = List.of("00000012", "00000013");
         Path src = Files.createDirectories(tmp.resolve("src/videos"));
         for (String id : ids) {
             Files.copy(clip, src.resolve(id + ".mp4"));
         }
-        Path whole = tmp.resolve("whole.tar");
-        ArchiveMaker.run(tmp.resolve("src"), "tar", "-c", "-f", whole.toString(), "videos/00000012.mp4", "videos/00000013.mp4");
-        long firstEntry = 512 + (Files.size(clip) + 511) / 512 * 512;
-        Path cut = tmp.resolve("videos.tar");
-        Files.write(cut, Arrays.copyOf(Files.readAllBytes(whole), (int) firstEntry));
-        Path meta = tmp.resolve("meta");
-        Path data = tmp.resolve("data");
-        List<String> args = importArgs(data, meta, ids, SettingsTable.YOUTUBE_TEMPLATE, cut);
+        for (String kind : List.of("tar", "zip")) {
+            Path whole = tmp.resolve("whole." + kind);
+            long firstEntry;
+            if (kind.equals("tar")) {
+                ArchiveMaker.run(tmp.resolve("src"), "tar", "-c", "-f", whole.toString(), "videos/00000012.mp4",
+                        "videos/00000013.mp4");
+                firstEntry = 512 + (Files.size(clip) + 511) / 512 * 512;
+            } else {
+                ArchiveMaker.run(tmp.resolve("src"), "zip", "-q", "-0", whole.toString(), "videos/00000012.mp4",
+                        "videos/00000013.mp4");
+                // where the second entry's own header begins (stored, so no video holds the signature by chance)
+                firstEntry = indexOf(Files.readAllBytes(whole), new byte[] {'P', 'K', 3, 4}, 1);
+            }
+            Path cut = Files.createDirectories(tmp.resolve(kind)).resolve("videos." + kind);
+            Files.write(cut, Arrays.copyOf(Files.readAllBytes(whole), (int) firstEntry));
+            Path meta = tmp.resolve("meta-" + kind);
+            Path data = tmp.resolve("data-" + kind);
+            List<String> args = importArgs(data, meta, ids, SettingsTable.YOUTUBE_TEMPLATE, cut);
 
-        Fixture.run(args);
+            assertEquals(1, Fixture.run(args).exit(), kind);
 
-        assertEquals(List.of("00000012.mp4"), PipelineTest.listNames(data.resolve("videos")));
-        String log = Files.readString(data.resolve("avqa_download.log"));
-        assertTrue(log.contains("videos.tar does not end as a tar ends: it was cut short (between two videos, perhaps)"), log);
+            assertEquals(List.of("00000012.mp4"), PipelineTest.listNames(data.resolve("videos")), kind);
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("videos." + kind + " does not end as a " + kind + " ends: it was cut short (between "
+                    + "two videos, perhaps)"), log);
+            assertTrue(log.contains("1 archives could not be read to their end (videos." + kind + ")"), log);
+        }
     }
 }
