@@ -107,9 +107,9 @@ public final class ArchiveImport {
     /** The archives under a folder, in name order: files of any name but a video's that start as an archive. */
     private List<String> archivesIn(Path folder) {
         List<String> found = new ArrayList<>();
-        try (java.util.stream.Stream<Path> walk = Files.walk(folder.toRealPath())) {
-            Path root = folder.toRealPath();
-            for (Path f : walk.filter(Files::isRegularFile).sorted().map(f -> folder.resolve(root.relativize(f))).toList()) {
+        try {
+            // a folder under it that cannot be read is said once, by its import (FolderEntries), which follows
+            for (Path f : FileTrees.filesUnder(folder, unreadable -> { })) {
                 String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
                 if (name.endsWith("." + videoExt) || name.startsWith(".")) {
                     continue;
@@ -123,8 +123,8 @@ public final class ArchiveImport {
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            LOG.warn("The folder {} cannot be searched for archives: {}", Redact.text(folder.toString(), 300),
-                    Redact.text(String.valueOf(e.getMessage()), 300));
+            LOG.warn("The folder {} cannot be searched for archives ({})", Redact.text(folder.toString(), 300),
+                    e instanceof IOException io ? FileTrees.describe(io) : Shown.of(e));
         }
         if (!found.isEmpty()) {
             LOG.info("The folder {} holds {} archive files, read after it (a split archive's later parts with its first): {}", Redact.text(folder.getFileName().toString(), 200),

@@ -3,11 +3,18 @@ package avqa.downloader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** Removing a folder with what is in it, and saying an I/O error in a person's words. */
+/** Removing a folder with what is in it, listing its files, and saying an I/O error in a person's words. */
 public final class FileTrees {
 
     private FileTrees() {
@@ -25,6 +32,84 @@ public final class FileTrees {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir, e);
+        }
+    }
+
+    /**
+     * The files under a folder, wherever they sit, in name order, named under the folder as given (a folder given
+     * as a symbolic link is walked where it leads): a symbolic link to a file is taken as that file, links to
+     * folders are not followed. A folder or file under it that cannot be read (a file's permission is asked, the
+     * file not opened) is passed over, and said in one line (its path made safe to log) to {@code unreadable}; the
+     * walk goes on with the rest. The folder itself that cannot be read throws.
+     */
+    public static List<Path> filesUnder(Path folder, Consumer<String> unreadable) throws IOException {
+        Listing listing = new Listing(folder, unreadable);
+        Files.walkFileTree(listing.root, listing);
+        return listing.files();
+    }
+
+    /** {@link #filesUnder}'s walk: what it found, and a line for each folder or file it could not read. */
+    static final class Listing extends SimpleFileVisitor<Path> {
+
+        private final Path folder;
+        final Path root;
+        private final Consumer<String> unreadable;
+        private final List<Path> found = new ArrayList<>();
+
+        Listing(Path folder, Consumer<String> unreadable) throws IOException {
+            this.folder = folder;
+            this.root = folder.toRealPath();
+            this.unreadable = unreadable;
+        }
+
+        /** The files found, named under the folder as given, in name order. */
+        List<Path> files() {
+            return found.stream().map(f -> folder.resolve(root.relativize(f))).sorted().toList();
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (Files.isRegularFile(file) && !Files.isReadable(file)) {
+                // asked of the file system, not opened: a file no planned video names is never opened
+                say(file, "permission denied");
+            } else if (Files.isRegularFile(file)) {
+                found.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (file.equals(root)) {
+                throw e;
+            }
+            say(file, describe(e));
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            if (e != null) {
+                // its listing broke off part-way: what was listed is taken
+                unreadable.accept("Cannot read the folder " + shown(dir) + " to its end (" + describe(e)
+                        + "): the files not listed by then are not imported");
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        private String shown(Path p) {
+            return Redact.text(folder.resolve(root.relativize(p)).toString(), 300);
+        }
+
+        private void say(Path p, String why) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                unreadable.accept("Cannot read the folder " + shown(p) + " (" + why + "): its files are not imported");
+            } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                unreadable.accept("Cannot read the file " + shown(p) + " (" + why + "): it is not imported");
+            } else {
+                // not even what it is could be asked
+                unreadable.accept("Cannot read " + shown(p) + " (" + why + "): what it is or holds is not imported");
+            }
         }
     }
 

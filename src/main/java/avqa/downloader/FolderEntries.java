@@ -3,13 +3,10 @@ package avqa.downloader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
@@ -20,9 +17,12 @@ import org.apache.camel.support.DefaultMessage;
  * path under the folder (separated by {@code /}) in {@code CamelFileName}. A file is opened only when its
  * entry is read, and closed at its end, so that files no planned video names are never opened; the folder's
  * files themselves are only read. A symbolic link to a file is taken as that file (the folder is the
- * user's own); links to folders are not followed.
+ * user's own); links to folders are not followed. A folder (or file) under it that cannot be read is said in
+ * one line and passed over: what can be read is imported.
  */
 final class FolderEntries implements ArchiveEntries.Open {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("avqa.import");
 
     private final Exchange exchange;
     private final Path folder;
@@ -30,15 +30,10 @@ final class FolderEntries implements ArchiveEntries.Open {
 
     FolderEntries(Exchange exchange, Path folder) throws IOException {
         this.exchange = exchange;
-        // a folder given as a symbolic link (to another disk, say) is walked where it leads
-        this.folder = folder.toRealPath();
-        // listed up front, in name order: the splitter may ask for the next before this one is read
-        try (Stream<Path> walk = Files.walk(this.folder)) {
-            List<Path> found = walk.filter(Files::isRegularFile).sorted().toList();
-            this.files = found.iterator();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        this.folder = folder;
+        // listed up front, in name order: the splitter may ask for the next before this one is read; a folder
+        // under it that cannot be read is said and passed over, and the rest is imported
+        this.files = FileTrees.filesUnder(folder, line -> LOG.warn("{}", line)).iterator();
     }
 
     @Override

@@ -2,12 +2,18 @@ package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import avqa.downloader.settings.SettingsTable;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,6 +213,66 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertTrue(Fixture.probe(data.resolve("audio/00000003.wav"))[1] > 2.5);
         assertTrue(Fixture.lastSummary(data).contains("1 imported from archives"), Fixture.lastSummary(data));
         assertEquals(firstImported, Files.getLastModifiedTime(data.resolve("videos/00000001.mp4")).toMillis());
+    }
+
+    /**
+     * A folder under the one given that cannot be read (a permission, as the user nobody meets it) is passed over
+     * with one line in words, and the walk goes on: the other folders' files are still listed, in name order; a
+     * file that cannot be read likewise. Root reads any folder, so the refusals are met here as the walk is given
+     * them by the file system: the folder's listing (or the file's look-up) refused, the visitor told so instead.
+     */
+    @Test
+    void aFolderOrFileUnderTheOneGivenThatCannotBeReadIsSaidInOneLineAndTheRestIsStillListed(@TempDir Path tmp)
+            throws Exception {
+        Path given = tmp.resolve("dirU");
+        for (String f : List.of("aaa/vid00000001.mp4", "m\u001bm/vid00000003.mp4", "fff/vid00000004.mp4",
+                "zzz/vid00000002.mp4")) {
+            Files.createDirectories(given.resolve(f).getParent());
+            Files.copy(clip, given.resolve(f));
+        }
+        List<String> said = new ArrayList<>();
+        FileTrees.Listing listing = new FileTrees.Listing(given, said::add);
+        Path refusedFolder = listing.root.resolve("m\u001bm");
+        Path refusedFile = listing.root.resolve("fff/vid00000004.mp4");
+        Files.walkFileTree(listing.root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (dir.equals(refusedFolder)) {
+                    assertEquals(FileVisitResult.CONTINUE, listing.visitFileFailed(dir, new AccessDeniedException(dir.toString())),
+                            "the walk goes on");
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return listing.preVisitDirectory(dir, attrs);
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                return file.equals(refusedFile) ? listing.visitFileFailed(file, new AccessDeniedException(file.toString()))
+                        : listing.visitFile(file, attrs);
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                return listing.visitFileFailed(file, e);
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                return listing.postVisitDirectory(dir, e);
+            }
+        });
+
+        assertEquals(List.of(given.resolve("aaa/vid00000001.mp4"), given.resolve("zzz/vid00000002.mp4")), listing.files(),
+                "what can be read is still listed, in name order");
+        assertEquals(List.of("Cannot read the file " + given + "/fff/vid00000004.mp4 (permission denied): it is not imported",
+                "Cannot read the folder " + given + "/m\\u001bm (permission denied): its files are not imported"), said,
+                "one line each, in words, the control character shown escaped");
+        for (String line : said) {
+            assertFalse(line.contains("java.") || line.contains("Exception") || line.contains("\u001b"), line);
+        }
+        // the folder given itself that cannot be read is not passed over: its import fails, as an archive's does
+        assertThrows(AccessDeniedException.class,
+                () -> listing.visitFileFailed(listing.root, new AccessDeniedException(listing.root.toString())));
     }
 
     /** The files under {@code dir} this JVM (where the run ran) holds open. */
