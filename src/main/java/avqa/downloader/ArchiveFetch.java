@@ -245,13 +245,25 @@ public final class ArchiveFetch {
                 }
             } else if (code == 200) {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+                String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
+                if (encoding != null) {
+                    body = HttpBodies.decoded(body, encoding);
+                }
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
-                    VideoFailure notTheFile = pageInstead(url, name, decoded(in, body), type);
-                    if (notTheFile != null) {
-                        throw notTheFile;
+                    // what the body is decides, not what its host calls it: an archive sent as a web page is the archive
+                    byte[] head = head(body, raw);
+                    body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), body);
+                    ArchiveFormat kind = ArchiveFormat.byMagic(head, head.length);
+                    if (kind == null) {
+                        VideoFailure notTheFile = pageInstead(url, name, body, type);
+                        if (notTheFile != null) {
+                            throw notTheFile;
+                        }
+                        // a download page confirmed: its form's URL is asked for now (confirming)
+                        return;
                     }
-                    // a download page confirmed: its form's URL is asked for now (confirming)
-                    return;
+                    LOG.info("The host of {} calls it a web page ({}), but it starts as a {} archive: it is taken as the "
+                            + "archive", name, Shown.plain(type), kind.shown());
                 }
                 if (from > 0) {
                     LOG.info("{} changed on the server since the interrupted download (or the server does not resume): "
@@ -261,11 +273,9 @@ public final class ArchiveFetch {
                 // a chunked body ends when its chunks end, whatever Content-Length its host sent beside it
                 total = String.valueOf(in.getHeader("Transfer-Encoding")).toLowerCase(Locale.ROOT).contains("chunked")
                         ? -1 : longHeader(in, "Content-Length");
-                String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
                 if (encoding != null) {
-                    // compressed on the way though asked not to: its length, validator and ranges are the
-                    // compressed form's, which a later attempt may compress otherwise; what counts is what it decodes to
-                    body = HttpBodies.decoded(body, encoding);
+                    // compressed on the way though asked not to (decoded above): its length, validator and ranges are
+                    // the compressed form's, which a later attempt may compress otherwise; what counts is what it decodes to
                     total = -1;
                     in.removeHeader("ETag");
                     in.removeHeader("Last-Modified");
@@ -364,6 +374,18 @@ public final class ArchiveFetch {
         String title = page.title();
         return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
                 + ", not an archive (" + pageAdvice(DownloadPage.direct(url)) + ")", "HTTP 200 " + type);
+    }
+
+    /**
+     * The first bytes of an answer that its host calls a web page, which tell whether it is one or an archive;
+     * read for a bounded time (none when they do not come in it: a page that trickles is still a page).
+     */
+    private static byte[] head(InputStream body, InputStream raw) {
+        try (Deadline reading = Deadline.after(MediaFileFetcher.PAGE_MILLIS, () -> HttpBodies.drop(raw))) {
+            return body.readNBytes(ArchiveFormat.HEAD);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     /** An answer's body as its Content-Encoding says (a page compressed on the way), to be read. */

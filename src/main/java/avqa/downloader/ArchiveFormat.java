@@ -25,13 +25,25 @@ public enum ArchiveFormat {
 
     /** The kind of the archive whose first part is {@code file}; throws BadInputException when it is none we read. */
     public static ArchiveFormat of(Path file) {
-        byte[] head = new byte[512];
+        byte[] head = new byte[HEAD];
         int n;
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         } catch (IOException e) {
             throw new BadInputException("cannot read the archive " + file + ": " + FileTrees.describe(e));
         }
+        ArchiveFormat format = byMagic(head, n);
+        if (format == null) {
+            throw new NotAnArchiveException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
+        }
+        return format;
+    }
+
+    /** How many first bytes tell an archive's kind ({@link #byMagic}): a tar's mark lies at 257. */
+    static final int HEAD = 512;
+
+    /** The kind of archive that starts with {@code head}'s first {@code n} bytes; null when none we read. */
+    static ArchiveFormat byMagic(byte[] head, int n) {
         if (startsWith(head, n, 'P', 'K', 3, 4) || startsWith(head, n, 'P', 'K', 5, 6) || startsWith(head, n, 'P', 'K', 7, 8)) {
             return ZIP;
         }
@@ -47,7 +59,18 @@ public enum ArchiveFormat {
         if (n >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
             return TAR;
         }
-        throw new NotAnArchiveException(file + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the first part of one)");
+        return null;
+    }
+
+    /** The kind in a message's words: zip, tar, gzip (a tar.gz until read), RAR, 7z. */
+    String shown() {
+        return switch (this) {
+            case ZIP -> "zip";
+            case TAR -> "tar";
+            case TAR_GZ -> "gzip";
+            case RAR -> "RAR";
+            case SEVEN_ZIP -> "7z";
+        };
     }
 
     /** Whether a gzip holds a tar (and not, say, a compressed JSON file lying beside the videos). */

@@ -546,6 +546,59 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that sends a real zip as {@code text/html} (misconfigured): what the body is decides, so it is
+     * fetched and its videos imported, and a download of it broken off resumes with a Range; a real page
+     * under the same type is still refused, with its title and the advice for the link.
+     */
+    @Test
+    void aZipServedAsAWebPageIsTakenAsTheArchiveAndAPageStillIsNot(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("zip");
+        byte[] zip = zipOf(tmp, "videos", clip, IDS);
+        byte[] page = ("<!DOCTYPE html><html><head><title>Index of /files</title></head><body>nothing here</body></html>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.zip", zip, "z1").serve("page.zip", page, "p1").contentType("text/html; charset=utf-8");
+            Path data = tmp.resolve("data");
+            List<String> args = args(data, meta, host.shareUrl("videos.zip"));
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+
+            // broken off after a third: the part is kept, as for any archive
+            host.cutAfter(zip.length / 3);
+            Fixture.run(args);
+            assertTrue(size(data.resolve("archives/videos.zip.part")) > 0, Files.readString(data.resolve("avqa_download.log")));
+
+            host.cutAfter(-1);
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertArrayEquals(zip, Files.readAllBytes(data.resolve("archives/videos.zip")));
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("The host of videos.zip calls it a web page (text/html; charset=utf-8), but it starts "
+                    + "as a zip archive: it is taken as the archive"), log);
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().equals("/files/videos.zip")
+                    && r.method().equals("GET")).toList();
+            assertEquals(List.of(200, 206), files.stream().map(ArchiveHost.Request::status).toList(), files.toString());
+            assertTrue(files.get(1).range() != null && !files.get(1).range().equals("bytes=0-"), files.toString());
+            assertEquals("\"z1\"", files.get(1).ifRange(), "resumed under the validator");
+
+            Path other = tmp.resolve("other");
+            Fixture.Outcome refused = Fixture.run(args(other, meta, host.shareUrl("page.zip")));
+
+            assertEquals(1, refused.exit(), refused.stderr());
+            log = Files.readString(other.resolve("avqa_download.log"));
+            assertTrue(log.contains("the link answered with a web page (\"Index of /files\"), not an archive (a share link "
+                    + "must be the one that gives the file itself"), log);
+            assertFalse(Files.exists(other.resolve("archives/page.zip")), "a page never takes the archive's name");
+        }
+    }
+
+    /**
      * Google Drive links all end in {@code uc} ({@code …/uc?export=download&id=…}): two of them are two
      * archives, each in a file of its own, each imported, and neither fetched again by the next run.
      */

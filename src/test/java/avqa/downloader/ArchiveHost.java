@@ -137,6 +137,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** Sends every file with this Content-Type (application/octet-stream unless said; text/html: a misconfigured host). */
+    ArchiveHost contentType(String type) {
+        this.contentType = type;
+        return this;
+    }
+
+    private volatile String contentType = "application/octet-stream";
+
     /** Sends about {@code bytesPerSecond} (0: as fast as it goes). */
     ArchiveHost pace(long bytesPerSecond) {
         this.pace = bytesPerSecond;
@@ -244,7 +252,7 @@ final class ArchiveHost implements AutoCloseable {
                     z.write(f.bytes());
                 }
                 record(ex, range, ifRange, 200);
-                ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                ex.getResponseHeaders().set("Content-Type", contentType);
                 ex.getResponseHeaders().set("Content-Encoding", "gzip");
                 ex.getResponseHeaders().set("ETag", f.etag());
                 ex.sendResponseHeaders(200, packed.size());
@@ -255,7 +263,7 @@ final class ArchiveHost implements AutoCloseable {
             }
             if (noLength && !"HEAD".equals(ex.getRequestMethod())) {
                 record(ex, range, ifRange, 200);
-                ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                ex.getResponseHeaders().set("Content-Type", contentType);
                 ex.sendResponseHeaders(200, 0);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(f.bytes());
@@ -278,7 +286,7 @@ final class ArchiveHost implements AutoCloseable {
                 long total = announced >= 0 ? announced : f.bytes().length;
                 ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (total - 1) + "/" + total);
             }
-            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            ex.getResponseHeaders().set("Content-Type", contentType);
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             ex.getResponseHeaders().set("ETag", f.etag());
             ex.getResponseHeaders().set("Last-Modified", f.lastModified());
