@@ -65,8 +65,10 @@ public final class HttpClientSetup implements HttpClientConfigurer {
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
-        // just before the transport: each hop of a redirect chain has the deadline of its own
-        builder.addExecInterceptorLast("avqa-answer-deadline", deadline);
+        // before the connection is made: each hop of a redirect chain has the deadline of its own, which covers
+        // the connection too (a host that takes the connection and never ends its TLS handshake), and a stop of
+        // the run ends the wait wherever it is
+        builder.addExecInterceptorBefore(ChainElement.CONNECT.name(), "avqa-answer-deadline", deadline);
         // where a redirect chain began: its URL's login answers a challenge where it led on the same host
         builder.addExecInterceptorFirst("avqa-original-request", (request, scope, chain) -> {
             scope.clientContext.setAttribute(HostCredentials.ORIGINAL_REQUEST, scope.originalRequest);

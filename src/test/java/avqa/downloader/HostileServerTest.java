@@ -337,34 +337,9 @@ class HostileServerTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", List.of("slowhead0001"));
         try (SlowHeadersHost host = new SlowHeadersHost()) {
-            Path data = tmp.resolve("data");
-            List<String> args = Fixture.localArgs(data, meta, host.template());
-            args.addAll(List.of("--retry-attempts", "2"));
-            long started = System.currentTimeMillis();
-
-            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "3"));
-
-            long took = System.currentTimeMillis() - started;
-            assertEquals(1, outcome.exit(), outcome.stderr());
-            assertTrue(took < 20_000, "two attempts of 3 s, not for ever: " + took + " ms");
-            var record = Fixture.readJson(data.resolve("failed/slowhead0001.json"));
-            assertEquals("transient", record.get("category").asText(), record.toString());
-            assertTrue(record.get("last_error").asText().contains("did not send the head of its answer within 3 s"),
-                    record.toString());
-
             // the default deadline (30 s) is longer than the test: a stop ends the waiting request
-            Path stopped = tmp.resolve("stopped");
-            Path log = tmp.resolve("stopped.log");
-            int before = host.requests.get();
-            Process p = Fixture.startJvm(Fixture.localArgs(stopped, meta, host.template()), Map.of(), log);
-            Fixture.await("the request to reach the host", 30_000, () -> host.requests.get() > before);
-            long stopAt = System.currentTimeMillis();
-            p.destroy();
-            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
-            assertTrue(System.currentTimeMillis() - stopAt < 10_000, "at once, not after Camel's 60 s: "
-                    + (System.currentTimeMillis() - stopAt) + " ms");
-            assertFalse(Files.exists(stopped.resolve("failed/slowhead0001.json")), () -> "pending, not failed: "
-                    + ServiceTest.read(stopped.resolve("failed/slowhead0001.json")) + ServiceTest.read(log));
+            givenUpInTimeAndStoppedAtOnce(tmp, meta, host.template(), "slowhead0001",
+                    "did not send the head of its answer within 3 s", host.requests::get);
 
             // the same while the annotations are fetched: the run says it was stopped, and blames no host
             Path early = tmp.resolve("early");
@@ -382,6 +357,86 @@ class HostileServerTest extends LoopbackServerTest {
             assertTrue(said.contains("avqa-downloader: run stopped: stopped by a signal (SIGTERM or Ctrl-C)")
                     && !said.contains("not expected"), said);
         }
+    }
+
+    /** A host that takes every connection and never says a word: an https client waits for its TLS handshake. */
+    static final class SilentHost implements AutoCloseable {
+        final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SilentHost() throws java.io.IOException {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(socket.accept());
+                        connections.incrementAndGet();
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            }, "silent-host");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+            for (java.net.Socket c : held) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * An https host that takes the connection and never ends its TLS handshake (as a path that drops large
+     * packets leaves one): each attempt is given up at min(30 s, avqa.download.timeout), transient, not at
+     * HttpClient's own 3 minutes; and a stop of the run ends a request still waiting at once.
+     */
+    @Test
+    void anHttpsHostThatNeverEndsItsHandshakeIsGivenUpInTimeAndAStopEndsItAtOnce(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("silenttls001"));
+        try (SilentHost host = new SilentHost()) {
+            String template = "https://127.0.0.1:" + host.socket.getLocalPort() + "/v/{id}.mp4";
+            givenUpInTimeAndStoppedAtOnce(tmp, meta, template, "silenttls001", "within 3 s", host.connections::get);
+        }
+    }
+
+    /**
+     * Two attempts at {@code id} with avqa.download.timeout 3 s end within 20 s, transient, the last error
+     * saying {@code words}; then a run with the default deadline, stopped once the host has seen it
+     * ({@code seen} grew), ends at once and leaves the video pending.
+     */
+    static void givenUpInTimeAndStoppedAtOnce(Path tmp, Path meta, String template, String id, String words,
+                                             java.util.function.IntSupplier seen) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = Fixture.localArgs(data, meta, template);
+        args.addAll(List.of("--retry-attempts", "2"));
+        long started = System.currentTimeMillis();
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "3"));
+
+        long took = System.currentTimeMillis() - started;
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertTrue(took < 20_000, "two attempts of 3 s, not for ever (nor of HttpClient's 3 minutes): " + took + " ms");
+        var record = Fixture.readJson(data.resolve("failed/" + id + ".json"));
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertTrue(record.get("last_error").asText().contains(words), record.toString());
+
+        Path stopped = tmp.resolve("stopped");
+        Path log = tmp.resolve("stopped.log");
+        int before = seen.getAsInt();
+        Process p = Fixture.startJvm(Fixture.localArgs(stopped, meta, template), Map.of(), log);
+        Fixture.await("the request to reach the host", 30_000, () -> seen.getAsInt() > before);
+        long stopAt = System.currentTimeMillis();
+        p.destroy();
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+        assertTrue(System.currentTimeMillis() - stopAt < 10_000, "at once, not after Camel's 60 s: "
+                + (System.currentTimeMillis() - stopAt) + " ms");
+        assertFalse(Files.exists(stopped.resolve("failed/" + id + ".json")), () -> "pending, not failed: "
+                + ServiceTest.read(log));
     }
 
     /**

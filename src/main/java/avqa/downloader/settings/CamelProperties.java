@@ -27,6 +27,8 @@ public final class CamelProperties {
         String stall = String.valueOf(Math.min(30_000, s.millis("avqa.download.timeout")));
         p.setProperty("camel.component.http.so-timeout", stall);
         p.setProperty("camel.component.http.response-timeout", stall);
+        // and a connection (with its TLS handshake, whose reads HttpClient times by this) within as long
+        p.setProperty("camel.component.http.connect-timeout", stall);
         // the HTTP client follows redirects only to http(s), never repeats a request itself, asks for no compression
         p.setProperty("camel.component.http.http-client-configurer", "#httpClientSetup");
         // every request passes the pacing: the client must not repeat a 429 or 503 by itself (HttpClient 5
