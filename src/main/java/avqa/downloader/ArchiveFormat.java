@@ -117,6 +117,20 @@ public enum ArchiveFormat {
         return name.matches("(?i).+\\.part0*([2-9]|[1-9]\\d+)\\.rar");
     }
 
+    /**
+     * The first volume of the RAR volume set whose later volume {@code file} is, beside it ({@code name.part3.rar}:
+     * {@code name.part1.rar}; {@code name.part03.rar}: {@code name.part01.rar}); null when {@code file} is no
+     * later volume.
+     */
+    public static Path firstRarVolume(Path file) {
+        String name = file.getFileName().toString();
+        Matcher m = NUMBERED_VOLUME.matcher(name);
+        if (!laterRarVolume(name) || !m.matches()) {
+            return null;
+        }
+        return file.resolveSibling(m.group(1) + pad(1, m.group(2).length()) + m.group(3));
+    }
+
     private static boolean startsWith(byte[] head, int n, int... magic) {
         if (n < magic.length) {
             return false;

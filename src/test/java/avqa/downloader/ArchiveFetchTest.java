@@ -983,15 +983,39 @@ class ArchiveFetchTest extends LoopbackServerTest {
             }
             assertFalse(log.contains("could not be read"), log);
 
-            // the first volume gone (its download failed, say): the others are not read alone
+            // every volume given as a file (a shell's videos.part*.rar): the set is read once, from its first
+            Path all = tmp.resolve("all-files");
+            List<String> allArgs = Fixture.localArgs(all, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.forEach(v -> allArgs.addAll(List.of("--import-archive", v.toString())));
+            Fixture.Outcome allOutcome = Fixture.run(allArgs);
+            String allLog = Files.readString(all.resolve("avqa_download.log"));
+            assertEquals(0, allOutcome.exit(), allOutcome.stderr() + allLog);
+            assertEquals(1, allLog.lines().filter(l -> l.contains("Importing ")).count(), allLog);
+
+            // the first volume gone (its download failed, say): the others are not read alone; given as files,
+            // they are refused before anything starts (exit 2, one line), as a later byte-part given alone is
             Path without = tmp.resolve("without-first");
             List<String> rest = Fixture.localArgs(without, meta, SettingsTable.YOUTUBE_TEMPLATE);
             volumes.subList(1, volumes.size()).forEach(v -> rest.addAll(List.of("--import-archive", v.toString())));
-            Fixture.run(rest);
-            String restLog = Files.readString(without.resolve("avqa_download.log"));
+            Fixture.Outcome refused = Fixture.run(rest);
+            assertEquals(2, refused.exit(), refused.stderr());
+            assertEquals(List.of("avqa-downloader: --import-archive: " + volumes.get(1) + " is a later volume of a RAR "
+                    + "split into volumes, not readable alone: give its first volume, " + volumes.get(0).getFileName()
+                    + ", with the others beside it"), refused.stderr().lines().toList());
+            assertFalse(Files.exists(without.resolve("avqa_download.log")), "nothing started");
+            // in a folder given, they are named in a warning and the folder's other archives are read
+            Path folder = Files.createDirectories(tmp.resolve("later-volumes"));
+            for (Path v : volumes.subList(1, volumes.size())) {
+                Files.copy(v, folder.resolve(v.getFileName()));
+            }
+            Path inFolder = tmp.resolve("in-folder");
+            List<String> folderArgs = Fixture.localArgs(inFolder, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            folderArgs.addAll(List.of("--import-archive", folder.toString()));
+            Fixture.run(folderArgs);
+            String restLog = Files.readString(inFolder.resolve("avqa_download.log"));
             assertTrue(restLog.contains(volumes.get(1).getFileName() + " is a later part of a split archive whose first "
                     + "part is not here: it is not read alone"), restLog);
-            assertFalse(restLog.contains("could not be read") || restLog.contains("Importing "), restLog);
+            assertFalse(restLog.contains("could not be read") || restLog.contains("Importing " + folder + "/"), restLog);
         }
     }
 

@@ -70,6 +70,15 @@ final class SettingRules {
                 throw new BadInputException("--import-archive: cannot read " + archive);
             }
             ArchiveFormat.of(archive);
+            // a later RAR volume starts as a RAR does, but alone it is no archive: refused as a later byte-part is,
+            // unless its first volume is given too (a shell's split.part*.rar), alone or in a folder given
+            Path first = ArchiveFormat.firstRarVolume(archive);
+            if (first != null && s.archiveFiles().stream()
+                    .noneMatch(given -> given.equals(first) || Files.isDirectory(given) && first.startsWith(given))) {
+                throw new BadInputException("--import-archive: " + avqa.downloader.Redact.text(archive.toString(), 300)
+                        + " is a later volume of a RAR split into volumes, not readable alone: give its first volume, "
+                        + avqa.downloader.Redact.text(first.getFileName().toString(), 200) + ", with the others beside it");
+            }
         }
         if (s.get("avqa.archive.url").isEmpty() && dataset.archiveUrl() != null) {
             s.put("avqa.archive.url", dataset.archiveUrl());
