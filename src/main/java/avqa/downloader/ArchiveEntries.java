@@ -136,6 +136,13 @@ public final class ArchiveEntries {
                             + "which this tool does not take; its videos come from their sources. Extract it with unrar "
                             + "(unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with --import-archive DIR",
                             Redact.text(parts.get(0).getFileName().toString(), 200));
+                } else if (sums.encryptedFiles() > 0) {
+                    // bsdtar gives an encrypted file's encrypted bytes and no error: not taken as a video
+                    LOG.warn("{}: {} of its {} files {} encrypted (rar -p), so they cannot be read without the password, "
+                            + "which this tool does not take: they are not taken as videos, which come from their sources. "
+                            + "Extract it with unrar (unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with "
+                            + "--import-archive DIR", Redact.text(parts.get(0).getFileName().toString(), 200),
+                            sums.encryptedFiles(), sums.files(), sums.encryptedFiles() == 1 ? "is" : "are");
                 }
                 yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, sums);
             }

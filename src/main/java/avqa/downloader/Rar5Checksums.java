@@ -29,6 +29,9 @@ import java.util.zip.CRC32;
  * <p>Only what is certain is given: files whole in one volume, with a CRC-32 field, not encrypted, from
  * headers whose own CRC-32 is right. A file split over volumes, an archive with encrypted headers, RAR 4
  * or anything unexpected gives no checksum (libarchive reads them as before), never a false one.
+ *
+ * <p>Which files are encrypted (rar -p, a file encryption record in the header's extra area) is told too:
+ * bsdtar gives such a file's encrypted bytes as if they were its own, with no error, so they are not taken.
  */
 final class Rar5Checksums {
 
@@ -47,6 +50,9 @@ final class Rar5Checksums {
     private static final Set<Long> PLAIN_RECORDS = Set.of(2L, 3L, 6L, 7L);
     /** The extra record of an older version of a file. */
     private static final long VERSION = 4;
+    /** The extra records of an encrypted file (rar -p) and of a link. */
+    private static final long FILE_ENCRYPTION = 1;
+    private static final long REDIRECTION = 5;
     /** File flags. */
     private static final long DIRECTORY = 0x1;
     private static final long MTIME = 0x2;
@@ -56,6 +62,14 @@ final class Rar5Checksums {
     /** Names with a file whose CRC-32 is not taken: no file of such a name is checked (the order would not hold). */
     private final Set<String> uncertain = new HashSet<>();
     private boolean headersEncrypted;
+    /**
+     * Whether each file (not a folder, not a link) is encrypted, by name in the archive's order, as bsdtar gives
+     * them (a file split over volumes once); asked of the names in {@link #withEncrypted} only.
+     */
+    private final Map<String, Deque<Boolean>> encryptedInOrder = new HashMap<>();
+    private final Set<String> withEncrypted = new HashSet<>();
+    private int files;
+    private int encryptedFiles;
 
     private Rar5Checksums() {
     }
@@ -91,6 +105,27 @@ final class Rar5Checksums {
 
     boolean isEmpty() {
         return byName.isEmpty();
+    }
+
+    /**
+     * Whether the next file of this name (in the archive's order, as bsdtar gives them) is encrypted (rar -p):
+     * bsdtar gives its encrypted bytes as if they were the file's, with no error.
+     */
+    boolean nextEncrypted(String name) {
+        if (!withEncrypted.contains(name)) {
+            return false;
+        }
+        Boolean encrypted = encryptedInOrder.get(name).poll();
+        return encrypted != null && encrypted;
+    }
+
+    /** How many of the archive's files (not folders nor links) are encrypted, and how many files it has. */
+    int encryptedFiles() {
+        return encryptedFiles;
+    }
+
+    int files() {
+        return files;
     }
 
     /** Whether the archive's headers are encrypted (rar -hp): its file list needs a password. */
@@ -143,7 +178,8 @@ final class Rar5Checksums {
             }
             if (type == FILE) {
                 // a file split over volumes: the CRC-32 of this part's packed data, not the file's
-                file(header, sizeBytes + (int) size - (int) extraSize, (flags & (SPLIT_BEFORE | SPLIT_AFTER)) == 0);
+                file(header, sizeBytes + (int) size - (int) extraSize, (flags & (SPLIT_BEFORE | SPLIT_AFTER)) == 0,
+                        (flags & SPLIT_BEFORE) != 0);
             }
             at += 4 + sizeBytes + size + dataSize;
         }
@@ -153,9 +189,10 @@ final class Rar5Checksums {
      * A file header's fields, from its file flags on; {@code extraAt}: where its extra area begins. A file
      * whose CRC-32 is not taken ({@code whole} false: split over volumes; no CRC field, encrypted, a link,
      * a record not known) makes its name uncertain: bsdtar gives files in the archive's order, and a CRC-32
-     * given to the next file of that name would be another's.
+     * given to the next file of that name would be another's. {@code continued}: the rest of a file begun in
+     * the volume before (bsdtar gives it once).
      */
-    private void file(ByteBuffer header, int extraAt, boolean whole) {
+    private void file(ByteBuffer header, int extraAt, boolean whole, boolean continued) {
         long fileFlags = vint(header);
         vint(header); // unpacked size
         vint(header); // attributes
@@ -178,6 +215,14 @@ final class Rar5Checksums {
         Extra extra = extra(header, extraAt);
         // an older version of a file (rar -ver) is named as libarchive names it: name;version
         String key = extra.version() > 0 ? name + ";" + extra.version() : name;
+        if (!continued && !extra.link()) {
+            files++;
+            encryptedInOrder.computeIfAbsent(key, n -> new ArrayDeque<>()).add(extra.encrypted());
+            if (extra.encrypted()) {
+                encryptedFiles++;
+                withEncrypted.add(key);
+            }
+        }
         if (!whole || crc < 0 || !extra.plain()) {
             uncertain.add(key);
             return;
@@ -185,8 +230,11 @@ final class Rar5Checksums {
         byName.computeIfAbsent(key, n -> new ArrayDeque<>()).add(crc);
     }
 
-    /** What a file header's extra area says: whether its CRC-32 can be used, and its version (0: none). */
-    private record Extra(boolean plain, long version) {
+    /**
+     * What a file header's extra area says: whether its CRC-32 can be used, its version (0: none), whether the
+     * file is encrypted, whether it is a link.
+     */
+    private record Extra(boolean plain, long version, boolean encrypted, boolean link) {
     }
 
     /**
@@ -197,22 +245,28 @@ final class Rar5Checksums {
     private static Extra extra(ByteBuffer header, int extraAt) {
         header.position(extraAt);
         long version = 0;
+        boolean plain = true;
+        boolean encrypted = false;
+        boolean link = false;
         while (header.hasRemaining()) {
             long size = vint(header);
             int start = header.position();
             if (size <= 0 || start + size > header.limit()) {
-                return new Extra(false, 0);
+                // an extra area not as described: nothing of it is taken, an encryption record neither
+                return new Extra(false, 0, false, false);
             }
             long type = vint(header);
             if (type == VERSION) {
                 vint(header); // its flags
                 version = vint(header);
             } else if (!PLAIN_RECORDS.contains(type)) {
-                return new Extra(false, version);
+                plain = false;
+                encrypted |= type == FILE_ENCRYPTION;
+                link |= type == REDIRECTION;
             }
             header.position((int) (start + size));
         }
-        return new Extra(true, version);
+        return new Extra(plain, version, encrypted, link);
     }
 
     /** A variable-length integer: 7 bits a byte, the lowest first, the high bit set on all but the last byte. */

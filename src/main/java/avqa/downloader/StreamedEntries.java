@@ -108,9 +108,14 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                 if (e.isDirectory()) {
                     continue;
                 }
+                String kind = e instanceof TarArchiveEntry t ? notAFile(t) : null;
+                if (kind == null && rarChecksums != null && rarChecksums.nextEncrypted(e.getName())) {
+                    // a RAR's encrypted file (rar -p): bsdtar gives its encrypted bytes, no video; the archive's
+                    // warning says how many there are, and their videos come from their sources
+                    continue;
+                }
                 Message m = new DefaultMessage(exchange.getContext());
                 m.setHeader(Exchange.FILE_NAME, e.getName());
-                String kind = e instanceof TarArchiveEntry t ? notAFile(t) : null;
                 if (kind == null) {
                     // the splitter closes each body; the archive goes on to the next entry
                     InputStream body = new FilterInputStream(archive) {

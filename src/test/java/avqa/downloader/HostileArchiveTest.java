@@ -512,6 +512,42 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * A RAR whose files are encrypted (rar -p) but whose list of files is not: bsdtar gives the encrypted bytes
+     * with no error. They are not taken as videos: one warning says how many and what to do, those videos go to
+     * their sources (none recorded damaged), and the plain file beside them is imported.
+     */
+    @Test
+    void aRarsEncryptedFilesAreNotTakenAsVideosAndOneLineSaysSo(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("rar");
+        ArchiveMaker.need("bsdtar");
+        List<String> ids = List.of("00000020", "00000021", "00000022");
+        Path src = ArchiveMaker.folder(tmp, "videos", Map.of("00000020.mp4", clip, "00000021.mp4", clip, "00000022.mp4", clip));
+        Path rar = tmp.resolve("enc.rar");
+        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", "-psecret", rar.toString(),
+                "videos/00000020.mp4", "videos/00000021.mp4");
+        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", rar.toString(), "videos/00000022.mp4");
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, rar);
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(List.of("00000022.mp4"), PipelineTest.listNames(data.resolve("videos")), log);
+        assertEquals(1, log.lines().filter(l -> l.contains("enc.rar: 2 of its 3 files are encrypted (rar -p), so they "
+                + "cannot be read without the password, which this tool does not take: they are not taken as videos, "
+                + "which come from their sources. Extract it with unrar (unrar x -pPASSWORD ARCHIVE DIR/) and give that "
+                + "folder with --import-archive DIR")).count(), log);
+        for (String id : List.of("00000020", "00000021")) {
+            Path failed = data.resolve("failed/" + id + ".json");
+            if (Files.exists(failed)) {
+                assertFalse(Fixture.readJson(failed).get("category").asText().equals("invalid-output"), Files.readString(failed));
+            }
+        }
+        assertFalse(log.contains("the video is damaged") || log.contains("could not be read to its end"), log);
+        ReadableErrorsTest.assertReadable("enc.rar", log + outcome.stderr());
+    }
+
+    /**
      * A tar and a zip given as files, each cut exactly between two videos (so that bsdtar, the tar reader and
      * the zip reader, which reads a zip from its start, end there without an error): what each holds is
      * imported, one line says it was cut short, and the run says it could not be read whole (exit 1).

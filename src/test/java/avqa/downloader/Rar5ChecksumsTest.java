@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -97,6 +98,37 @@ class Rar5ChecksumsTest {
         ArchiveMaker.run(tmp.resolve("src"), "rar", "a", "-ma5", "-r", "-idq", "-hpsecret", tmp.resolve("hp.rar").toString(), ".");
         assertTrue(Rar5Checksums.of(List.of(tmp.resolve("hp.rar"))).headersEncrypted());
         assertTrue(!Rar5Checksums.of(List.of(rar)).headersEncrypted());
+
+        // encrypted files (rar -p), the list of files plain: told by name in order, a file split over volumes once
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        Files.write(locked.resolve("e.mp4"), a);
+        Files.write(locked.resolve("p.mp4"), b);
+        ArchiveMaker.run(locked, "rar", "a", "-ma5", "-m0", "-idq", locked.resolve("p.rar").toString(), "p.mp4");
+        ArchiveMaker.run(locked, "rar", "a", "-ma5", "-m0", "-idq", "-psecret", locked.resolve("p.rar").toString(), "e.mp4");
+        Rar5Checksums mixed = Rar5Checksums.of(List.of(locked.resolve("p.rar")));
+        assertEquals(1, mixed.encryptedFiles());
+        assertEquals(2, mixed.files());
+        assertFalse(mixed.headersEncrypted());
+        assertFalse(mixed.nextEncrypted("p.mp4"));
+        assertTrue(mixed.nextEncrypted("e.mp4"));
+        assertFalse(mixed.nextEncrypted("e.mp4"), "told once");
+        assertEquals(-1, mixed.next("e.mp4"), "an encrypted file's CRC-32 is not taken");
+        assertEquals(crc(b), mixed.next("p.mp4"));
+        Path lockedVolumes = Files.createDirectories(locked.resolve("vol"));
+        ArchiveMaker.run(locked, "rar", "a", "-ma5", "-m0", "-idq", "-psecret", "-v100k",
+                lockedVolumes.resolve("v.rar").toString(), "e.mp4", "p.mp4");
+        List<Path> lockedParts = new ArrayList<>();
+        try (var s = Files.list(lockedVolumes)) {
+            s.sorted().forEach(lockedParts::add);
+        }
+        assertTrue(lockedParts.size() >= 3, lockedParts.toString());
+        Rar5Checksums split2 = Rar5Checksums.of(lockedParts);
+        assertEquals(2, split2.encryptedFiles());
+        assertEquals(2, split2.files());
+        assertTrue(split2.nextEncrypted("e.mp4"));
+        assertTrue(split2.nextEncrypted("p.mp4"));
+        assertFalse(Rar5Checksums.of(List.of(rar)).nextEncrypted("clips/a.mp4"));
+        assertEquals(0, Rar5Checksums.of(List.of(rar)).encryptedFiles());
 
         // not a RAR 5 (a zip), and a RAR cut in its first header: none, no failure
         Path zip = tmp.resolve("x.zip");
