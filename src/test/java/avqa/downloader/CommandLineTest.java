@@ -36,6 +36,8 @@ class CommandLineTest {
             --metadata-url        | gopher://example.org           | --metadata-url: 'gopher://example.org' is not valid
             --metadata-url        | ../data/json                   | (a local folder is file:/path/to/it or file:relative/path)
             --import-archive      | https://drive.google.com/drive/folders/1WAry | is a Google Drive folder, not a file: fetch it with `gdown --folder URL -O DIR`
+            --import-archive      | ftp://u:S3cret@h/x.zip         | ftp://***@h/x.zip is a URL this tool does not fetch (only http and https)
+            --import-archive      | ''                             | --import-archive: an empty value; expected FILE
             --splits              | train,dev                      | --splits: 'train,dev' is not valid
             --proxy               | -x                             | --proxy: '-x' is not valid
             --bogus               | 1                              | unknown option '--bogus' (see --help)
@@ -55,6 +57,19 @@ class CommandLineTest {
         assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
         assertFalse(outcome.stderr().contains("S3cret"), "a password shown: " + outcome.stderr());
         assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
+    }
+
+    /** A path with a line break in it is said escaped, on one line, as every path from the command line. */
+    @Test
+    void aPathWithALineBreakIsSaidOnOneLine(@TempDir Path tmp) {
+        for (String option : List.of("--import-archive", "--manifest")) {
+            Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", tmp.resolve("data").toString(), option,
+                    tmp.resolve("x\ny.zip").toString()));
+
+            assertEquals(2, outcome.exit(), outcome.stderr());
+            assertTrue(outcome.stderr().contains("cannot read " + tmp + "/x\\u000ay.zip"), outcome.stderr());
+            assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
+        }
     }
 
     @Test

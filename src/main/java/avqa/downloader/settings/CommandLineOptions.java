@@ -105,7 +105,14 @@ public final class CommandLineOptions {
             Object v = result.matchedOptionValue(row.flag(), null);
             switch (row.kind()) {
                 case VALUE -> values.put(row.key(), String.valueOf(v));
-                case LIST -> values.put(row.key(), String.join(",", result.<List<String>>matchedOptionValue(row.flag(), List.of())));
+                case LIST -> {
+                    List<String> given = result.<List<String>>matchedOptionValue(row.flag(), List.of());
+                    if (given.stream().anyMatch(String::isBlank)) {
+                        throw new BadInputException(row.flag() + ": an empty value; expected " + row.label()
+                                + " (see --help)");
+                    }
+                    values.put(row.key(), String.join(",", given));
+                }
                 case ON -> values.put(row.key(), "true");
                 case OFF -> values.put(row.key(), "false");
                 case ACTION -> actions.add(row.flag());

@@ -44,7 +44,7 @@ final class SettingRules {
             }
         }
         if (!s.get("avqa.cookies").isEmpty() && !Files.isReadable(Path.of(s.get("avqa.cookies")))) {
-            throw new BadInputException("--cookies: cannot read " + s.get("avqa.cookies"));
+            throw new BadInputException("--cookies: cannot read " + avqa.downloader.Redact.text(s.get("avqa.cookies"), 300));
         }
         s.files("avqa.manifests");
         for (String url : s.archiveUrls()) {
@@ -58,16 +58,23 @@ final class SettingRules {
                         + "not a file: fetch it with `gdown --folder URL -O DIR` (pip install gdown), then give --import-archive DIR");
             }
         }
+        for (String given : s.list("avqa.import-archives")) {
+            if (!Settings.isUrl(given) && given.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+                throw new BadInputException("--import-archive: " + avqa.downloader.Redact.text(avqa.downloader.Redact.url(given), 300)
+                        + " is a URL this tool does not fetch (only http and https): download it yourself and give the file");
+            }
+        }
         for (Path archive : s.archiveFiles()) {
             if (Files.isDirectory(archive)) {
                 // a folder of videos already unpacked is read as an archive's entries
                 if (!Files.isReadable(archive) || !Files.isExecutable(archive)) {
-                    throw new BadInputException("--import-archive: cannot read the folder " + archive);
+                    throw new BadInputException("--import-archive: cannot read the folder "
+                            + avqa.downloader.Redact.text(archive.toString(), 300));
                 }
                 continue;
             }
             if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
-                throw new BadInputException("--import-archive: cannot read " + archive);
+                throw new BadInputException("--import-archive: cannot read " + avqa.downloader.Redact.text(archive.toString(), 300));
             }
             ArchiveFormat.of(archive);
             // a later RAR volume starts as a RAR does, but alone it is no archive: refused as a later byte-part is,

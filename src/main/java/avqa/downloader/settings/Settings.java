@@ -176,7 +176,7 @@ public final class Settings {
             if (!f.isBlank()) {
                 Path p = Path.of(f.strip()).toAbsolutePath().normalize();
                 if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                    throw new BadInputException(key + ": cannot read " + p);
+                    throw new BadInputException(key + ": cannot read " + avqa.downloader.Redact.text(p.toString(), 300));
                 }
                 out.add(p);
             }
