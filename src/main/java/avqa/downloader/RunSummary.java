@@ -116,9 +116,16 @@ public final class RunSummary {
                     String.join(", ", s.archivesNotFetched()));
         }
         if (!s.archivesUnreadable().isEmpty()) {
+            // a part of a split archive whose download broke off leaves the parts here unreadable to their end: the
+            // next run resumes it and reads them all again, so deleting a whole part would only cost its download
+            String advice = s.archivesNotFetched().isEmpty()
+                    ? "An archive fetched by URL stays in archives/: delete it there to have it fetched again"
+                    : "Where one not fetched (above) is a part of one named here, the next run fetches it and reads the parts "
+                    + "together again: keep them; otherwise an archive fetched by URL stays in archives/: delete it there "
+                    + "to have it fetched again";
             LOG.warn("{} archives could not be read to their end ({}): what lies after the damage was not imported (the "
-                    + "lines above say why). An archive fetched by URL stays in archives/: delete it there to have it "
-                    + "fetched again", s.archivesUnreadable().size(), String.join(", ", s.archivesUnreadable()));
+                    + "lines above say why). {}", s.archivesUnreadable().size(), String.join(", ", s.archivesUnreadable()),
+                    advice);
         }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
