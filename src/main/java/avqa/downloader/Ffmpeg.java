@@ -96,9 +96,13 @@ public final class Ffmpeg {
      * The pass over a whole video ({@link #audio}): as {@link #check}, and a damage ffmpeg read past
      * without failing (a remuxed copy of a file cut short keeps its broken last packet) counts too.
      */
-    public void checkPass(@Body ExecResult result) {
+    public void checkPass(@Body ExecResult result, @Variable("job") VideoJob job) {
         String problems = problems(result);
-        check(result.getExitValue(), problems);
+        int exit = result.getExitValue();
+        if (exit != 0 && !stoppedBySignal(exit, problems) || DAMAGED.matcher(problems).find()) {
+            notAVideo(job == null ? null : job.video(), problems);
+        }
+        check(exit, problems);
         if (DAMAGED.matcher(problems).find()) {
             throw new VideoFailure.InvalidOutput("the video is damaged: some of its data is missing or corrupt "
                     + "(a file cut short?)", FailureClassifier.lastError(problems));
@@ -124,6 +128,15 @@ public final class Ffmpeg {
     public void check(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
             check(result.getExitValue(), problems(result));
+        }
+    }
+
+    /** A file that is plainly no video (empty, a web page) is said to be what it is, not a damaged video. */
+    private void notAVideo(Path file, String problems) {
+        String why = NotAVideo.why(file);
+        if (why != null) {
+            run.checkRunning();
+            throw new VideoFailure.InvalidOutput(why, FailureClassifier.lastError(problems));
         }
     }
 

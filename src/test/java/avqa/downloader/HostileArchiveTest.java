@@ -431,6 +431,37 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertEquals(6, Files.readAllLines(data.resolve("SHA256SUMS")).size(), "a line for each video and WAV, once");
     }
 
+    /**
+     * Files named as videos that are plainly something else (a share link's web page saved under the
+     * video's name, an empty file) fail as what they are, not as a damaged video cut short; a real video cut
+     * short is still said to be damaged.
+     */
+    @Test
+    void aWebPageOrAnEmptyFileNamedAsAVideoIsSaidToBeWhatItIs(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("00000061", "00000062", "00000063");
+        Path folder = Files.createDirectories(tmp.resolve("unpacked"));
+        Files.writeString(folder.resolve("00000061.mp4"), "\n  <!DOCTYPE html><html><head><title>Google Drive - Virus "
+                + "scan warning</title></head><body>Download anyway</body></html>");
+        Files.write(folder.resolve("00000062.mp4"), new byte[0]);
+        byte[] whole = Files.readAllBytes(clip);
+        Files.write(folder.resolve("00000063.mp4"), Arrays.copyOf(whole, whole.length / 3));
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, "http://127.0.0.1:9/{id}.mp4", folder);
+        args.addAll(List.of("--retry-attempts", "1"));
+
+        Fixture.run(args);
+
+        Map<String, String> said = Map.of(
+                "00000061", "the file is a web page, not a video (\"Google Drive - Virus scan warning\")",
+                "00000062", "the file is empty (0 bytes), not a video",
+                "00000063", "the video is damaged");
+        for (Map.Entry<String, String> e : said.entrySet()) {
+            var record = Fixture.readJson(data.resolve("failed/" + e.getKey() + ".json"));
+            assertEquals("invalid-output", record.get("category").asText(), record.toString());
+            assertTrue(record.get("reason").asText().startsWith(e.getValue()), record.toString());
+        }
+    }
+
     /** A tar of {@code <id>.mp4} entries, each holding {@code video}, written to {@code to} (closed). */
     static void writeTar(java.io.OutputStream to, List<String> ids, byte[] video) throws java.io.IOException {
         try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(to)) {

@@ -40,7 +40,7 @@ class ToolTimeoutTest {
 
         assertEquals(Ffmpeg.SIGNALLED, pass.getExitValue(), "ffmpeg ends so on the timeout's SIGTERM");
         new MediaValidator(run, null).validPass(job, pass);
-        VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass));
+        VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass, job));
         assertEquals("transient", f.category(), f.getMessage());
         assertTrue(f.getMessage().contains("did not finish in time"), f.getMessage());
     }
