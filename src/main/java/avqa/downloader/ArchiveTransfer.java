@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,7 +196,7 @@ final class ArchiveTransfer {
             run.checkRunning();
             throw new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(start + written.get())
                     + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
-                    Objects.requireNonNullElse(e.getMessage(), ""));
+                    HttpTrouble.wordsOrMessage(e));
         }
         return written.get();
     }

@@ -139,7 +139,8 @@ public final class FailureClassifier {
      * What an exception of the HTTP client means (the fast path, an archive's download), in the same
      * categories as yt-dlp's words for the same troubles: a host name that cannot be resolved is the
      * network's fault, not the video's (an IP-wide pause); a redirect to a location that is not http(s)
-     * or in a loop is permanent; a timeout, a refused or reset connection is a transient network failure.
+     * or in a loop, or to a URL with a login in it, is permanent; a timeout, a refused or reset connection, an
+     * answer cut short or not valid HTTP is a transient network failure, its last error in our words ({@link HttpTrouble}).
      */
     public static VideoFailure unreachable(Throwable error, String url) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -163,7 +164,7 @@ public final class FailureClassifier {
             }
             if (t instanceof org.apache.hc.client5.http.RedirectException
                     || t instanceof org.apache.hc.client5.http.CircularRedirectException) {
-                return new VideoFailure.Permanent("the source redirects in a loop (too many redirects)", m);
+                return new VideoFailure.Permanent("the source redirects in a loop (too many redirects)", HttpTrouble.wordsOf(t));
             }
             if (t instanceof org.apache.hc.core5.http.ProtocolException && m.toLowerCase(java.util.Locale.ROOT).contains("redirect")) {
                 // "Invalid redirect URI", "Redirect URI does not specify a valid host name": the host's answer, every time
@@ -175,6 +176,13 @@ public final class FailureClassifier {
             if (t instanceof javax.net.ssl.SSLException) {
                 return new VideoFailure.Transient("the secure connection to the source failed (TLS)", m);
             }
+        }
+        // a host that misbehaves (an answer cut short, a connection closed or reset, an answer that is not HTTP): in
+        // our words, not the HTTP client's; transient, but for a redirect to a URL with a login, refused every time
+        String words = HttpTrouble.words(error);
+        if (words != null) {
+            return HttpTrouble.permanent(error) ? new VideoFailure.Permanent(words, "")
+                    : new VideoFailure.Transient("network failure while downloading", words);
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {

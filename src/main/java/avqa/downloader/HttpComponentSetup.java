@@ -37,7 +37,8 @@ import org.apache.hc.core5.util.Timeout;
  * <li>The head of an answer is limited: a line of it (the status line, a header) to {@value #MAX_LINE}
  * characters, and {@value #MAX_HEADERS} headers. HttpClient's own default is no limit, so a host that
  * sends one endless header line had the client hold it all until the JVM ran out of memory, and the
- * video's download never ended; now that answer fails ("Maximum line length limit exceeded").</li>
+ * video's download never ended; now that answer fails (the HTTP client's "Maximum line length limit exceeded", said
+ * in our words by {@link HttpTrouble}).</li>
  * </ul>
  */
 public final class HttpComponentSetup extends HttpComponent {

@@ -140,7 +140,7 @@ public final class MediaFileFetcher {
             } catch (IOException e) {
                 if (deadline.expired()) {
                     throw new VideoFailure.Transient("the download did not finish within " + timeoutSeconds
-                            + " s and was given up (avqa.download.timeout)", Objects.requireNonNullElse(e.getMessage(), ""));
+                            + " s and was given up (avqa.download.timeout)", HttpTrouble.wordsOrMessage(e));
                 }
                 throw e;
             }
@@ -177,7 +177,7 @@ public final class MediaFileFetcher {
     /**
      * The request did not get an answer: a host name that cannot be resolved pauses every worker (no
      * network or DNS), a redirect to a location that is not http(s) or in a loop is permanent, a timeout
-     * or a refused connection is a transient network failure.
+     * or a refused connection is a transient network failure (a host's misbehaviour in our words: {@link HttpTrouble}).
      */
     public void requestFailed(@Variable("job") VideoJob job,
                               @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception error) {

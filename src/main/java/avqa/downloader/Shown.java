@@ -36,19 +36,9 @@ public final class Shown {
                 text = "the connection was refused (" + t.getMessage() + ")";
             } else if (t instanceof java.net.SocketTimeoutException) {
                 text = "no answer in time";
-            } else if (t instanceof org.apache.hc.client5.http.RedirectException
-                    || t instanceof org.apache.hc.client5.http.CircularRedirectException) {
+            } else if (HttpTrouble.wordsOf(t) != null) {
                 // the HTTP client's own words, for a host that misbehaves: ours instead
-                text = "the host redirects without end (a loop, or too many redirects)";
-            } else if (t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
-                text = "the host closed the connection without an answer";
-            } else if (t instanceof org.apache.hc.core5.http.ConnectionClosedException) {
-                java.util.regex.Matcher m = CUT.matcher(String.valueOf(t.getMessage()));
-                text = "the answer was cut short" + (m.find() ? ": it announced " + m.group(1) + " bytes and sent "
-                        + m.group(2) : "");
-            } else if (t instanceof org.apache.hc.core5.http.ProtocolException
-                    && !String.valueOf(t.getMessage()).startsWith(HttpClientSetup.NOT_HTTP)) {
-                text = "the host's answer is not valid HTTP (" + t.getMessage() + ")";
+                text = HttpTrouble.wordsOf(t);
             } else if (t instanceof BadInputException || t instanceof VideoFailure || t instanceof RunStoppedException
                     || t instanceof DamagedArchiveException) {
                 text = t.getMessage();
@@ -71,8 +61,6 @@ public final class Shown {
         return Redact.text(Redact.secrets(text), 500);
     }
 
-    /** HttpClient's words for a body shorter than its length: "(expected: 5170; received: 170)". */
-    private static final java.util.regex.Pattern CUT = java.util.regex.Pattern.compile("expected: (\\d+); received: (\\d+)");
     private static final java.util.regex.Pattern EXCHANGE = java.util.regex.Pattern.compile(
             "\\s*\\(?(?:on )?Exchange(?:Id)?(?:\\[[^\\]]*\\]|: [\\w-]+)\\)?\\.?");
     private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile(

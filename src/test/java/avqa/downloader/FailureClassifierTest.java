@@ -11,7 +11,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * yt-dlp's YouTube extractor messages, as yt-dlp prints them, classified. (The loopback server can
@@ -134,6 +136,82 @@ class FailureClassifierTest {
         VideoFailure bare = FailureClassifier.unresolved("http://nosuch.invalid/v/x.mp4", new java.net.UnknownHostException());
         assertEquals("cannot resolve nosuch.invalid: no network or DNS", bare.reason());
         assertFalse(bare.lastError().contains("java.net"), bare.lastError());
+    }
+
+    /**
+     * What HttpClient says of a host that misbehaves (as its classic client raises it: a ProtocolException inside a
+     * ClientProtocolException), on the fast path and for an archive: in our words, in the same category as before
+     * (transient), but a redirect to a URL with a login in it, which is refused every time (permanent); the
+     * annotations say the same words.
+     */
+    static java.util.stream.Stream<Arguments> misbehavingHosts() {
+        return java.util.stream.Stream.of(
+                Arguments.of(new org.apache.hc.core5.http.ConnectionClosedException("Premature end of Content-Length "
+                        + "delimited message body (expected: %d; received: %d)", 234664L, 117332L), "transient",
+                        "the answer was cut short: it announced 234664 bytes and sent 117332"),
+                Arguments.of(new org.apache.hc.core5.http.NoHttpResponseException("The target server failed to respond"),
+                        "transient", "the host closed the connection without an answer"),
+                Arguments.of(new org.apache.hc.core5.http.MalformedChunkCodingException("Bad chunk header: ZZZZ"),
+                        "transient", "the host's answer is not valid HTTP (a chunk's header is damaged)"),
+                Arguments.of(new org.apache.hc.core5.http.ConnectionClosedException(
+                        "Premature end of chunk coded message body: closing chunk expected"), "transient",
+                        "the answer was cut short (its chunks stopped before the last one)"),
+                Arguments.of(new org.apache.hc.core5.http.MessageConstraintException("Maximum empty line limit exceeded"),
+                        "transient", "the host's answer is not valid HTTP (too many empty lines before its status line)"),
+                Arguments.of(clientProtocol("Multiple Content-Length headers"), "transient",
+                        "the host's answer is not valid HTTP (two Content-Length headers)"),
+                Arguments.of(clientProtocol("Negative content length: -1"), "transient",
+                        "the host's answer is not valid HTTP (its Content-Length is not a number of bytes)"),
+                Arguments.of(clientProtocol("Invalid content length: 99999999999999999999999"), "transient",
+                        "the host's answer is not valid HTTP (its Content-Length is not a number of bytes)"),
+                Arguments.of(new org.apache.hc.core5.http.MessageConstraintException("Maximum header count exceeded"),
+                        "transient", "the host's answer is not valid HTTP (too many header lines)"),
+                Arguments.of(new org.apache.hc.core5.http.MessageConstraintException("Maximum line length limit exceeded"),
+                        "transient", "the host's answer is not valid HTTP (a header line longer than the client takes)"),
+                Arguments.of(new java.io.IOException("Attempted read on closed stream."), "transient",
+                        "the connection was closed while the answer was read"),
+                Arguments.of(new java.net.SocketException("Socket closed"), "transient",
+                        "the connection was closed while the answer was read"),
+                Arguments.of(new java.net.SocketException("Connection reset"), "transient",
+                        "the connection was reset by the host"),
+                Arguments.of(clientProtocol("Request URI authority contains deprecated userinfo component"), "permanent",
+                        "a redirect led to a URL with a user name and password in it, which is not followed"));
+    }
+
+    private static Throwable clientProtocol(String message) {
+        return new org.apache.hc.client5.http.ClientProtocolException(message,
+                new org.apache.hc.core5.http.ProtocolException(message));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("misbehavingHosts")
+    void aMisbehavingHostIsSaidInOurWordsOnEveryPath(Throwable error, String category, String words) {
+        // as the fast path's request and an archive's raise it: wrapped by Camel
+        Throwable raised = new org.apache.camel.CamelExchangeException("I/O exception", null, error);
+        VideoFailure f = FailureClassifier.unreachable(raised, "http://127.0.0.1:1/v/x.mp4");
+        assertEquals(category, f.category(), f.toString());
+        String said = f.reason() + " (" + f.lastError() + ")";
+        assertTrue(said.contains(words), said);
+        assertFalse(said.contains(error.getMessage()), "not the HTTP client's words: " + said);
+        if (category.equals("transient")) {
+            assertEquals("network failure while downloading", f.reason(), "the reason as before");
+        }
+        // a body's read (the fast path's, an archive's) and the annotations: the same words
+        assertEquals(words, HttpTrouble.wordsOrMessage(error));
+        assertEquals(words, Shown.of(raised));
+    }
+
+    /** A redirect loop's last error is ours too, and the failure permanent as before. */
+    @Test
+    void aRedirectLoopIsPermanentInOurWords() {
+        VideoFailure f = FailureClassifier.unreachable(new org.apache.hc.client5.http.ClientProtocolException(
+                "Maximum redirects (50) exceeded", new org.apache.hc.client5.http.RedirectException(
+                        "Maximum redirects (50) exceeded")), "http://127.0.0.1:1/v/x.mp4");
+        assertEquals("permanent", f.category());
+        assertEquals("the host redirects without end (a loop, or too many redirects)", f.lastError());
+        // a message we do not know is kept, as before
+        assertEquals("Broken pipe", FailureClassifier.unreachable(new java.io.IOException("Broken pipe"), "http://h/x")
+                .lastError());
     }
 
     private static Path sources(Path lib) throws java.io.IOException {

@@ -1,0 +1,117 @@
+package avqa.downloader;
+
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.TruncatedChunkException;
+
+/**
+ * A host that misbehaves, in our words, not the HTTP client's: what HttpClient says of an answer cut short,
+ * a connection closed or reset, an answer that is not valid HTTP or a redirect it will not follow. One
+ * translation for the annotations ({@link Shown}), the fast path and the archives ({@link FailureClassifier},
+ * {@link MediaFileFetcher}, {@link ArchiveTransfer}); each line one line, what it quotes of the host escaped.
+ */
+final class HttpTrouble {
+
+    /** The words for a redirect to a URL with a login in it (HttpClient refuses to send such a request). */
+    static final String LOGIN_IN_REDIRECT = "a redirect led to a URL with a user name and password in it, which is not followed";
+
+    /** HttpClient's words for a body shorter than its length: "(expected: 5170; received: 170)". */
+    private static final Pattern CUT = Pattern.compile("expected: (\\d+); received: (\\d+)");
+    private static final String NOT_HTTP = "the host's answer is not valid HTTP";
+
+    private HttpTrouble() {
+    }
+
+    /** Our words for the first of {@code e}'s causes (itself included) that is a host's misbehaviour; else null. */
+    static String words(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String words = wordsOf(t);
+            if (words != null) {
+                return words;
+            }
+        }
+        return null;
+    }
+
+    /** Our words for {@code e} (any of its causes), else its own message, for a failure's last error. */
+    static String wordsOrMessage(Throwable e) {
+        String words = words(e);
+        return words != null ? words : Objects.requireNonNullElse(e.getMessage(), "");
+    }
+
+    /** Whether the trouble is the host's answer every time, not of the moment: a redirect to a URL with a login. */
+    static boolean permanent(Throwable e) {
+        return LOGIN_IN_REDIRECT.equals(words(e));
+    }
+
+    /** Our words for {@code t} itself (not its causes), or null when it is no misbehaviour we know. */
+    static String wordsOf(Throwable t) {
+        String m = String.valueOf(t.getMessage());
+        if (t instanceof org.apache.hc.client5.http.RedirectException
+                || t instanceof org.apache.hc.client5.http.CircularRedirectException) {
+            return "the host redirects without end (a loop, or too many redirects)";
+        }
+        if (t instanceof NoHttpResponseException) {
+            return "the host closed the connection without an answer";
+        }
+        if (t instanceof TruncatedChunkException) {
+            return "the answer was cut short (in the middle of a chunk)";
+        }
+        if (t instanceof ConnectionClosedException) {
+            Matcher cut = CUT.matcher(m);
+            if (cut.find()) {
+                return "the answer was cut short: it announced " + cut.group(1) + " bytes and sent " + cut.group(2);
+            }
+            return "the answer was cut short" + (m.startsWith("Premature end of chunk coded message body")
+                    ? " (its chunks stopped before the last one)" : "");
+        }
+        if (t instanceof MalformedChunkCodingException) {
+            return NOT_HTTP + (m.startsWith("Bad chunk header") || m.startsWith("Negative chunk size")
+                    ? " (a chunk's header is damaged)" : " (its chunks are damaged)");
+        }
+        if (t instanceof MessageConstraintException) {
+            if (m.startsWith("Maximum line length")) {
+                return NOT_HTTP + " (a header line longer than the client takes)";
+            }
+            if (m.startsWith("Maximum header count")) {
+                return NOT_HTTP + " (too many header lines)";
+            }
+            if (m.startsWith("Maximum empty line")) {
+                return NOT_HTTP + " (too many empty lines before its status line)";
+            }
+            return NOT_HTTP + " (" + Redact.text(m, 200) + ")";
+        }
+        if (t instanceof ProtocolException && !m.startsWith(HttpClientSetup.NOT_HTTP)) {
+            if (m.contains("deprecated userinfo")) {
+                // only a redirect's Location can hold one: the URLs we send have their logins taken out (HostCredentials)
+                return LOGIN_IN_REDIRECT;
+            }
+            if (m.startsWith("Multiple Content-Length")) {
+                return NOT_HTTP + " (two Content-Length headers)";
+            }
+            if (m.startsWith("Negative content length") || m.startsWith("Invalid content length")) {
+                return NOT_HTTP + " (its Content-Length is not a number of bytes)";
+            }
+            return NOT_HTTP + " (" + Redact.text(m, 200) + ")";
+        }
+        if (t instanceof java.net.SocketException && !(t instanceof java.net.ConnectException)) {
+            if (m.startsWith("Connection reset")) {
+                return "the connection was reset by the host";
+            }
+            if (m.equals("Socket closed")) {
+                return "the connection was closed while the answer was read";
+            }
+        }
+        if (t instanceof java.io.IOException && m.startsWith("Attempted read on closed stream")) {
+            return "the connection was closed while the answer was read";
+        }
+        return null;
+    }
+}
