@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import avqa.downloader.settings.ProxyEnvironment;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
 import org.apache.camel.component.http.HttpClientConfigurer;
@@ -9,7 +10,15 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpRequest;
@@ -20,7 +29,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * Camel's HTTP client as this tool needs it (the component's {@code httpClientConfigurer}): a
  * redirect is followed only to an http or https location, the client never repeats a request by
- * itself (the routes' redelivery policy is the only retry, and it passes the pacing), no
+ * itself (the routes' redelivery policy is the only retry, and it passes the pacing) but for one that got
+ * no answer on a connection the host had closed after its previous answer ({@link DeadConnectionRetry}), no
  * compressed transfer encoding is asked for, a host's challenge is answered with the user name and
  * password its URL held ({@link HostCredentials}), requests go through the proxies the environment names
  * ({@link ProxyEnvironment}), and the head of an answer has a deadline, which a
@@ -40,6 +50,53 @@ public final class HttpClientSetup implements HttpClientConfigurer {
             return location;
         }
     }
+
+    /** Set in a request's context when its connection was made for it ({@link HttpComponentSetup}). */
+    static final String NEW_CONNECTION = "avqa.new-connection";
+
+    /**
+     * A request that got no answer at all (not a byte of one) on a connection an earlier answer had left open goes
+     * again, within the same attempt, on another connection: the host closed that connection after its previous
+     * answer without saying so. HttpClient takes such a connection as it is in two places: a login asked for by a
+     * 401 (without "Connection: close") is sent on the connection that carried the 401, and a pooled connection,
+     * though checked before its use, may be closed by the host meanwhile. Only a GET or HEAD, and at most
+     * {@value #MAX_TRIES} tries in all (another pooled connection may be as dead); a request that got any answer
+     * (a 429, a 503), or none on a connection made for it, is never repeated here: the routes' redelivery, which
+     * passes the pacing, is the retry for those.
+     */
+    static final class DeadConnectionRetry implements ExecChainHandler {
+
+        static final int MAX_TRIES = 3;
+
+        @Override
+        public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+                throws IOException, HttpException {
+            Header[] headers = request.getHeaders();
+            for (int tries = 1; ; tries++) {
+                scope.clientContext.removeAttribute(NEW_CONNECTION);
+                try {
+                    return chain.proceed(request, scope);
+                } catch (NoHttpResponseException none) {
+                    if (tries >= MAX_TRIES || !Method.isIdempotent(request.getMethod())
+                            || scope.execRuntime.isExecutionAborted() || !reused(scope.clientContext)) {
+                        throw none;
+                    }
+                    LOG.debug("{} closed a connection after its previous answer without saying so: the request goes again "
+                            + "on another connection", scope.route.getTargetHost().toHostString());
+                    scope.execRuntime.discardEndpoint();
+                    request.setHeaders(headers);
+                }
+            }
+        }
+
+        /** The connection was not made for this request, and carried an answer before (the host's own, or a proxy's). */
+        private static boolean reused(HttpClientContext context) {
+            EndpointDetails connection = context.getEndpointDetails();
+            return context.getAttribute(NEW_CONNECTION) == null && connection != null && connection.getResponseCount() > 0;
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpClientSetup.class);
 
     /** The start of the message a refused redirect raises, for the classifier. */
     static final String NOT_HTTP = "redirect to a location that is not http(s): ";
@@ -69,6 +126,9 @@ public final class HttpClientSetup implements HttpClientConfigurer {
         // the connection too (a host that takes the connection and never ends its TLS handshake), and a stop of
         // the run ends the wait wherever it is
         builder.addExecInterceptorBefore(ChainElement.CONNECT.name(), "avqa-answer-deadline", deadline);
+        // around it (each try its own hop deadline, all within the request's): a request that got no answer on a
+        // connection an earlier answer left open goes again on another; nothing else is repeated
+        builder.addExecInterceptorBefore("avqa-answer-deadline", "avqa-dead-connection", new DeadConnectionRetry());
         // where a redirect chain began: its URL's login answers a challenge where it led on the same host
         builder.addExecInterceptorFirst("avqa-original-request", (request, scope, chain) -> {
             scope.clientContext.setAttribute(HostCredentials.ORIGINAL_REQUEST, scope.originalRequest);

@@ -9,6 +9,7 @@ import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
@@ -27,13 +28,14 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Camel's HTTP component, bound as {@code http}, with two changes; everything else is Camel's own.
+ * Camel's HTTP component, bound as {@code http}, with these changes; everything else is Camel's own.
  * <ul>
  * <li>Its TLS is made when the first https connection needs it rather than when the routes start: Java's
  * TLS context (the trust store's certificates parsed) costs a few hundred milliseconds of every start,
  * and a run from a plain-http mirror, or from files, never uses it.</li>
  * <li>A pooled connection is checked before each use (a host may close it after its answer without
- * saying so).</li>
+ * saying so), and a connection made for a request is marked as such in the request's context, for
+ * {@link HttpClientSetup.DeadConnectionRetry}.</li>
  * <li>The head of an answer is limited: a line of it (the status line, a header) to {@value #MAX_LINE}
  * characters, and {@value #MAX_HEADERS} headers. HttpClient's own default is no limit, so a host that
  * sends one endless header line had the client hold it all until the JVM ran out of memory, and the
@@ -53,7 +55,15 @@ public final class HttpComponentSetup extends HttpComponent {
         PoolingHttpClientConnectionManager manager = new PoolingHttpClientConnectionManager(registry,
                 PoolConcurrencyPolicy.STRICT, TimeValue.ofMilliseconds(getConnectionTimeToLive()),
                 ManagedHttpClientConnectionFactory.builder().http1Config(Http1Config.custom()
-                        .setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build());
+                        .setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build()) {
+            @Override
+            public void connect(ConnectionEndpoint endpoint, TimeValue timeout, HttpContext context) throws IOException {
+                // the request goes out on a connection made for it, not on one an earlier answer left open
+                // (HttpClientSetup repeats a request that got no answer only on the latter)
+                context.setAttribute(HttpClientSetup.NEW_CONNECTION, Boolean.TRUE);
+                super.connect(endpoint, timeout, context);
+            }
+        };
         // a pooled connection is looked at before it is used again, however soon: a host that closes each
         // connection after its answer without saying so (no "Connection: close") left the next video's
         // request on a dead socket, where it failed without reaching the host (HttpClient looks only after

@@ -156,6 +156,81 @@ class HostileServerTest extends LoopbackServerTest {
         assertTrue(PipelineTest.listNames(data.resolve("videos")).isEmpty(), "nothing under videos/");
     }
 
+    /**
+     * A host that asks for a login (401, WWW-Authenticate: Basic, Content-Length: 0, no "Connection: close") and then
+     * closes the connection, as some do: HttpClient sends the login on that same connection, which is dead, and gets
+     * no answer. That request goes again on a new connection within the same attempt, so the video comes at its one
+     * attempt. A request that got an answer (503), or none on a new connection, is still not repeated by the client:
+     * one request an attempt.
+     */
+    @Test
+    void aLoginAskedForOnAConnectionTheHostThenClosesIsGivenOnANewOne(@TempDir Path tmp) throws Exception {
+        byte[] clip = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        String login = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "user:pw".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        // each request the host read: "connection path" and " login" when it came with the right one
+        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket host = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!host.isClosed()) {
+                    try (java.net.Socket c = host.accept()) {
+                        int n = connections.incrementAndGet();
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                c.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                        String path = in.readLine().split(" ")[1];
+                        boolean loggedIn = false;
+                        for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                            loggedIn |= h.equalsIgnoreCase("Authorization: " + login);
+                        }
+                        seen.add(n + " " + path + (loggedIn ? " login" : ""));
+                        java.io.OutputStream out = c.getOutputStream();
+                        if (path.contains("busyanswer1")) {
+                            out.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        } else if (path.contains("loginclose1") && !loggedIn) {
+                            out.write(("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"videos\"\r\n"
+                                    + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        } else if (path.contains("loginclose1")) {
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + clip.length
+                                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            out.write(clip);
+                        }
+                        // and then the connection is closed, without a word (silentnew01: without an answer at all)
+                        out.flush();
+                    } catch (java.io.IOException | RuntimeException closed) {
+                        // the test is over, or the client went away
+                    }
+                }
+            }, "closing-login-host");
+            t.setDaemon(true);
+            t.start();
+            Path meta = tmp.resolve("meta");
+            Path data = tmp.resolve("data");
+            Fixture.annotations(meta, "test", List.of("loginclose1", "busyanswer1", "silentnew01"));
+            List<String> args = Fixture.localArgs(data, meta, "http://user:pw@127.0.0.1:" + host.getLocalPort() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertArrayEquals(clip, Files.readAllBytes(data.resolve("videos/loginclose1.mp4")), seen.toString());
+            assertFalse(Files.exists(data.resolve("failed/loginclose1.json")), seen.toString());
+            List<String> login1 = seen.stream().filter(s -> s.contains("loginclose1")).toList();
+            assertEquals(2, login1.size(), "asked, then logged in: " + seen);
+            assertFalse(login1.get(0).endsWith(" login"), seen.toString());
+            assertTrue(login1.get(1).endsWith(" login"), seen.toString());
+            assertFalse(login1.get(0).split(" ")[0].equals(login1.get(1).split(" ")[0]), "on a new connection: " + seen);
+            for (String id : List.of("busyanswer1", "silentnew01")) {
+                var record = Fixture.readJson(data.resolve("failed/" + id + ".json"));
+                assertEquals("transient", record.get("category").asText(), record.toString());
+                assertEquals(1, seen.stream().filter(s -> s.contains(id)).count(),
+                        "one request for its one attempt (the HTTP client repeats no answer, nor a new connection's silence): " + seen);
+            }
+            assertFalse(outcome.stderr().contains("pw@"), "no password shown");
+        }
+    }
+
     /** A host that reads the request, sends a status line, then one header line a second, for ever. */
     /** A host that answers every request with the bytes {@code answer} gives for its path, then closes. */
     static final class RawHost implements AutoCloseable {
