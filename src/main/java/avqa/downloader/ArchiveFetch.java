@@ -474,8 +474,17 @@ public final class ArchiveFetch {
     }
 
     /**
-     * The first line of a file that is short text (at most 1 MiB, UTF-8 with no NUL and few control
-     * characters besides a terminal's ESC in its first 4 KiB), or null for anything else.
+     * A terminal's sequences, which are a text's decoration, not binary: its colours and cursor moves (ESC [ …
+     * a letter), a window's title and the like (ESC ] …, ESC P …, ending in BEL or ESC \), and ESC with one
+     * character more.
+     */
+    private static final Pattern TERMINAL = Pattern.compile(
+            "\u001b[\\]P_^X][^\u0007\u001b]*(?:\u0007|\u001b\\\\)|\u001b\\[[0-?]*[ -/]*[@-~]|\u001b[ -/]*[0-~]");
+
+    /**
+     * The first line of a file that is short text (at most 1 MiB), or null for anything else: text is what
+     * starts with no archive's magic number, holds no NUL in its first 4 KiB, and nine characters of ten
+     * of it printable once a terminal's sequences are set aside; bytes that are not UTF-8 are not printable.
      */
     static String textStart(Path file, long size) {
         if (size > (1 << 20) || size == 0) {
@@ -487,18 +496,26 @@ public final class ArchiveFetch {
         } catch (IOException e) {
             return null;
         }
-        // decoded as far as it came: a multi-byte character cut at 4 KiB is not what makes it binary
-        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(head.length);
-        if (java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .decode(java.nio.ByteBuffer.wrap(head), chars, head.length == size).isError()) {
+        if (ArchiveFormat.byMagic(head, head.length) != null) {
             return null;
         }
+        // decoded as far as it came (a multi-byte character cut at 4 KiB is not what makes it binary), a byte that
+        // is not UTF-8 (a stray one, another encoding's) as U+FFFD, which counts against it below
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(head.length);
+        java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                .decode(java.nio.ByteBuffer.wrap(head), chars, head.length == size);
         String text = chars.flip().toString();
-        // a terminal's colours (ESC sequences) or a stray bell are still text; a NUL, or control characters
-        // in more than one character of a hundred, are not
-        long controls = text.chars().filter(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f'
-                && c != 0x1b).count();
-        if (text.indexOf('\0') >= 0 || controls * 100 > text.length()) {
+        if (text.indexOf('\0') >= 0) {
+            return null;
+        }
+        // a terminal's colours and titles, or a stray bell, are still text; more than one character in ten that
+        // is not printable (a control character, a byte that is not UTF-8) is not
+        String bare = TERMINAL.matcher(text).replaceAll("");
+        long odd = bare.chars().filter(c -> c == '\uFFFD' || Character.isISOControl(c) && c != '\t' && c != '\n'
+                && c != '\r' && c != '\f' && c != 0x1b).count();
+        if (odd * 10 > bare.length()) {
             return null;
         }
         return text.replace("\uFEFF", "").lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");

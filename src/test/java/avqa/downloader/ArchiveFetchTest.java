@@ -701,6 +701,44 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * What is short text: an error with a terminal's colours or a window title in it, or a few bytes that are not
+     * UTF-8, is; a real archive (a zip or gzip of nothing but that text), or random bytes, never is.
+     */
+    @Test
+    void shortTextIsToldFromAnArchiveWhateverItHolds(@TempDir Path tmp) throws Exception {
+        String error = "Error: rate limit exceeded\u001b]0;owned\u0007, try again later\n";
+        Path text = tmp.resolve("text");
+        Files.write(text, error.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("Error: rate limit exceeded\u001b]0;owned\u0007, try again later", ArchiveFetch.textStart(text, Files.size(text)));
+        Files.write(text, "Quota exceeded \u00ff\u00fe later\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("Quota exceeded \uFFFD\uFFFD later", ArchiveFetch.textStart(text, Files.size(text)));
+
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+            java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry("error.txt");
+            byte[] words = error.repeat(20).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(words);
+            entry.setMethod(java.util.zip.ZipEntry.STORED);
+            entry.setSize(words.length);
+            entry.setCrc(crc.getValue());
+            z.putNextEntry(entry);
+            z.write(words);
+        }
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+            g.write(error.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] random = new byte[4096];
+        new java.util.Random(7).nextBytes(random);
+        for (byte[] binary : List.of(zip.toByteArray(), gz.toByteArray(), random)) {
+            Files.write(text, binary);
+            assertEquals(null, ArchiveFetch.textStart(text, Files.size(text)), new String(binary, 0, 4,
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /**
      * A link that gives a web page (Google Drive's "cannot scan this file for viruses") as a plain
      * download is not kept as the archive: said in one line, and the next run asks again, when the
      * host now gives the file.
@@ -725,15 +763,26 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("is a web page, not a zip, tar, tar.gz, RAR or 7z archive; it is not kept"), log);
             assertFalse(first.stderr().contains("Exception"), first.stderr());
 
-            // an error sent as if it were the file, as text (in a terminal's colours or not): its words, not kept, tried again
-            Map<String, String> texts = new java.util.LinkedHashMap<>();
-            texts.put("Error: rate limit exceeded. Please try again in 15 minutes.\n", "is text (\"Error: rate limit "
-                    + "exceeded. Please try again in 15 minutes.\"), not a zip, tar, tar.gz, RAR or 7z archive; it is not "
-                    + "kept, and a later attempt asks again");
-            texts.put("Error: rate limit exceeded \u001b[31mslow down\u001b[0m, try again later\n",
-                    "is text (\"Error: rate limit exceeded \\u001b[31mslow down");
-            for (Map.Entry<String, String> t : texts.entrySet()) {
-                host.serve("videos.rar", t.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), "t" + t.getKey().length());
+            // an error sent as if it were the file, as text (in a terminal's colours or not, a window title set by an
+            // OSC sequence ended by BEL or ESC \, a few bytes that are not UTF-8): its words, not kept, tried again
+            Map<byte[], String> texts = new java.util.LinkedHashMap<>();
+            texts.put("Error: rate limit exceeded. Please try again in 15 minutes.\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "is text (\"Error: rate limit exceeded. Please try again in 15 minutes.\"), not a zip, tar, tar.gz, RAR or "
+                    + "7z archive; it is not kept, and a later attempt asks again");
+            texts.put("Error: rate limit exceeded \u001b[31mslow down\u001b[0m, try again later\n".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), "is text (\"Error: rate limit exceeded \\u001b[31mslow down");
+            texts.put("Error: rate limit exceeded\u001b]0;owned\u0007, try again later\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "is text (\"Error: rate limit exceeded\\u001b]0;owned\\u0007, try again later\"), not a zip, tar, tar.gz, RAR "
+                    + "or 7z archive; it is not kept, and a later attempt asks again");
+            texts.put("Busy\u001b]2;title\u001b\\ \u001b[1mtoo many requests\u001b[0m\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "is text (\"Busy\\u001b]2;title\\u001b\\ \\u001b[1mtoo many requests\\u001b[0m\"), not a zip");
+            texts.put("Quota exceeded \u00ff\u00fe later\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                    "is text (\"Quota exceeded \uFFFD\uFFFD later\"), not a zip, tar, tar.gz, RAR or 7z archive; it is not kept, "
+                    + "and a later attempt asks again");
+            host.contentType("application/zip");
+            int served = 0;
+            for (Map.Entry<byte[], String> t : texts.entrySet()) {
+                host.serve("videos.rar", t.getKey(), "t" + ++served);
                 Fixture.Outcome text = Fixture.run(args);
 
                 assertEquals(1, text.exit(), text.stderr());
@@ -742,6 +791,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
                 assertTrue(log.contains(t.getValue()), log);
             }
 
+            host.contentType("application/octet-stream");
             host.serve("videos.rar", archive, "v1");
             assertEquals(0, Fixture.run(args).exit());
             for (String id : IDS) {
