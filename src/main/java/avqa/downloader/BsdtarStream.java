@@ -104,8 +104,11 @@ final class BsdtarStream extends FilterInputStream {
                 throw new Stopped("bsdtar was stopped (signal " + (exit - 128) + ") while it read " + archive);
             }
             if (exit != 0) {
+                // its closing "Error exit delayed from previous errors." says nothing: the line before it does
                 String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
-                        .filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("exit " + exit);
+                        .filter(l -> !l.isBlank() && !l.contains("Error exit delayed from previous errors"))
+                        .reduce((a, b) -> b).map(l -> Redact.text(l.replaceFirst("^bsdtar: ", ""), 300))
+                        .orElse("(null)");
                 if (last.endsWith("(null)")) {
                     // libarchive gave no words of its own
                     last = "bsdtar gives no reason (a part or volume missing, the archive damaged, or encrypted with a "
