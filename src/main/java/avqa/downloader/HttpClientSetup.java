@@ -42,6 +42,11 @@ public final class HttpClientSetup implements HttpClientConfigurer {
     static final class HttpOnlyRedirects extends DefaultRedirectStrategy {
         @Override
         public URI getLocationURI(HttpRequest request, HttpResponse response, HttpContext context) throws HttpException {
+            org.apache.hc.core5.http.Header given = response.getFirstHeader("Location");
+            if (given == null || given.getValue() == null || given.getValue().isBlank()) {
+                // HttpClient would take an empty Location for the page itself, or the host's root
+                throw new ProtocolException("Redirect (HTTP " + response.getCode() + ") to no location: its Location header is empty");
+            }
             URI location = super.getLocationURI(request, response, context);
             String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {

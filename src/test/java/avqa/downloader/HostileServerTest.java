@@ -59,6 +59,7 @@ class HostileServerTest extends LoopbackServerTest {
             REDIRECT_FTP    | hostile0005 | permanent | not http or https                | 10000
             REDIRECT_LOOP   | hostile0006 | permanent | redirects in a loop              | 10000
             REDIRECT_BROKEN | hostile0009 | permanent | redirected to a location that is no URL | 10000
+            REDIRECT_EMPTY  | hostile0011 | permanent | redirected to a location that is no URL | 10000
             CUT_TAIL        | hostile0007 | invalid-output | damaged                     | 15000
             CUT             | hostile0010 | transient | network failure                  | 15000
             """)

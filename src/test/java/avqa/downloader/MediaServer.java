@@ -69,7 +69,9 @@ final class MediaServer implements AutoCloseable {
         /** A redirect to the same path under /moved (which the test serves). */
         MOVED,
         /** A redirect whose Location is no URL. */
-        REDIRECT_BROKEN
+        REDIRECT_BROKEN,
+        /** A redirect whose Location header is empty (HttpClient would take it for the page itself). */
+        REDIRECT_EMPTY
     }
 
     /** One request as the server saw it. */
@@ -496,11 +498,12 @@ final class MediaServer implements AutoCloseable {
                 ex.getResponseHeaders().set("Location", "/moved" + ex.getRequestURI().getPath());
                 ex.sendResponseHeaders(302, -1);
             }
-            case REDIRECT_FTP, REDIRECT_LOOP, REDIRECT_BROKEN -> {
+            case REDIRECT_FTP, REDIRECT_LOOP, REDIRECT_BROKEN, REDIRECT_EMPTY -> {
                 record(ex.getRequestMethod(), id, range, 302);
                 ex.getResponseHeaders().set("Location", fault == Fault.REDIRECT_FTP
                         ? "ftp://127.0.0.1:9/v/" + id + ".mp4"
-                        : fault == Fault.REDIRECT_BROKEN ? "http://[not a host/v.mp4" : ex.getRequestURI().toString());
+                        : fault == Fault.REDIRECT_BROKEN ? "http://[not a host/v.mp4"
+                        : fault == Fault.REDIRECT_EMPTY ? "" : ex.getRequestURI().toString());
                 ex.sendResponseHeaders(302, -1);
             }
             case CUT_TAIL -> {
