@@ -38,6 +38,7 @@ class CommandLineTest {
             --import-archive      | https://drive.google.com/drive/folders/1WAry | is a Google Drive folder, not a file: fetch it with `gdown --folder URL -O DIR`
             --import-archive      | ftp://u:S3cret@h/x.zip         | ftp://***@h/x.zip is a URL this tool does not fetch (only http and https)
             --import-archive      | ''                             | --import-archive: an empty value; expected FILE
+            --manifest            | /nonexistent/more.csv          | --manifest: cannot read /nonexistent/more.csv
             --splits              | train,dev                      | --splits: 'train,dev' is not valid
             --proxy               | -x                             | --proxy: '-x' is not valid
             --bogus               | 1                              | unknown option '--bogus' (see --help)

@@ -176,7 +176,10 @@ public final class Settings {
             if (!f.isBlank()) {
                 Path p = Path.of(f.strip()).toAbsolutePath().normalize();
                 if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                    throw new BadInputException(key + ": cannot read " + avqa.downloader.Redact.text(p.toString(), 300));
+                    Setting row = SettingsTable.row(key);
+                    // named as the user gave it: the option's flag when it has one
+                    throw new BadInputException((row != null && row.flag() != null ? row.flag() : key) + ": cannot read "
+                            + avqa.downloader.Redact.text(p.toString(), 300));
                 }
                 out.add(p);
             }
