@@ -35,8 +35,13 @@ public final class FetchedMetadata {
                 try {
                     new AnnotationReader(false).uniqueVideoIds(fetching, name);
                 } catch (BadInputException e) {
-                    throw new BadInputException("what came does not read as a whole annotation file (cut short?): "
-                            + e.getMessage() + "; nothing is kept, and the next run asks again");
+                    // said of the file by its name, not of the temporary one it was written under; "cut short?" only
+                    // where the JSON ends too soon (a file whole but not annotations is not the host's cut)
+                    String said = String.valueOf(e.getMessage()).replace(fetching.toString(), name)
+                            .replace(fetching.getFileName().toString(), name);
+                    boolean ended = said.contains("end-of-input") || said.contains("empty");
+                    throw new BadInputException("what came does not read as " + (ended ? "a whole annotation file "
+                            + "(cut short?)" : "an annotation file") + ": " + said + "; nothing is kept, and the next run asks again");
                 }
             }
         }

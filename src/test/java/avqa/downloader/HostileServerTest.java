@@ -729,6 +729,7 @@ class HostileServerTest extends LoopbackServerTest {
             return out.toByteArray();
         };
         try (RawHost host = new RawHost(path -> path.startsWith("/cut/") ? closedAfter.apply(java.util.Arrays.copyOf(whole, whole.length / 2))
+                : path.startsWith("/other/") ? closedAfter.apply("[{\"question_id\": 1}]".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 : path.startsWith("/page/") ? ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + page.length
                         + "\r\n\r\n" + new String(page, java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8)
                 : closedAfter.apply(whole), out -> { })) {
@@ -742,6 +743,14 @@ class HostileServerTest extends LoopbackServerTest {
             assertEquals(2, cut.exit(), cut.stderr());
             assertTrue(cut.stderr().contains("what came does not read as a whole annotation file (cut short?): avqa-test.json at line ")
                     && cut.stderr().contains("nothing is kept, and the next run asks again"), cut.stderr());
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("metadata")), "nothing kept");
+
+            // whole JSON, but not annotations: not said to be cut short, nor named by its temporary file
+            args.set(at, host.base() + "/other");
+            Fixture.Outcome other = Fixture.run(args);
+            assertEquals(2, other.exit(), other.stderr());
+            assertTrue(other.stderr().contains("what came does not read as an annotation file: avqa-test.json at line 1")
+                    && !other.stderr().contains("cut short") && !other.stderr().contains(".fetching"), other.stderr());
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("metadata")), "nothing kept");
 
             args.set(at, host.base() + "/page");
