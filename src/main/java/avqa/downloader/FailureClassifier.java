@@ -279,7 +279,9 @@ public final class FailureClassifier {
             }
         }
         String pick = (lastErrorLine != null ? lastErrorLine : last)
-                .replaceFirst(";? *please report this issue on .*$", "");
+                .replaceFirst(";? *please report this issue on .*$", "")
+                // ffmpeg names the part of itself that speaks with its address in memory: "[aac @ 0x55f5…] …"
+                .replaceAll("\\[([^\\]@\\s][^\\]@]*?) @ 0x[0-9a-fA-F]+\\] ", "$1: ");
         return pick.length() > 500 ? pick.substring(0, 500) + "…" : pick;
     }
 

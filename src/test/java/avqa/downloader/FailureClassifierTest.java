@@ -257,4 +257,14 @@ class FailureClassifierTest {
         assertEquals(VideoFailure.Signal.NONE, FailureClassifier.httpStatus(503, null).signal());
         assertEquals(366L * 24 * 3600 * 1000, FailureClassifier.retryAfterMillis("99999999999999999999"));
     }
+
+    /** ffmpeg's own way of naming who speaks ("[aac @ 0x55f5…]", a memory address) becomes the part's name. */
+    @Test
+    void ffmpegsAddressesInMemoryAreNotShown() {
+        assertEquals("aac: channel element 0.0 is not allocated",
+                FailureClassifier.lastError("[aac @ 0x55f5c3e8a0c0] channel element 0.0 is not allocated\n"));
+        assertEquals("mov,mp4,m4a,3gp,3g2,mj2: moov atom not found",
+                FailureClassifier.lastError("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5610aa2b7840] moov atom not found"));
+        assertEquals("[youtube] abc: Video unavailable", FailureClassifier.lastError("[youtube] abc: Video unavailable"));
+    }
 }
