@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * What a file ffmpeg could not read as a video is instead, when its first bytes say so plainly: nothing at
@@ -29,15 +28,13 @@ final class NotAVideo {
             if (Files.size(file) == 0) {
                 return "the file is empty (0 bytes), not a video";
             }
-            byte[] head;
-            try (InputStream in = Files.newInputStream(file)) {
-                head = in.readNBytes(HEAD);
-            }
-            String text = new String(head, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "").stripLeading();
-            String lower = text.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("<!doctype html") || lower.startsWith("<html") || lower.startsWith("<head")
-                    || lower.startsWith("<!--") && lower.contains("<html")) {
-                String title = DownloadPage.of(text, "http://localhost/").title();
+            // the same look as for a share link's answer: markup, not a media file
+            if (ArchiveFetch.looksLikeAPage(file)) {
+                byte[] head;
+                try (InputStream in = Files.newInputStream(file)) {
+                    head = in.readNBytes(HEAD);
+                }
+                String title = DownloadPage.of(new String(head, StandardCharsets.UTF_8), "http://localhost/").title();
                 return "the file is a web page, not a video" + (title == null ? "" : " (\"" + title + "\")");
             }
             return null;

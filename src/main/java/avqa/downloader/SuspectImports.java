@@ -1,9 +1,6 @@
 package avqa.downloader;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -23,13 +20,13 @@ public final class SuspectImports {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.import");
 
-    private final Workspace workspace;
+    private final VerifyRepair rejected;
     private final ProgressBook progress;
     private final Checksums checksums;
     private final ArchiveImport archiveImport;
 
     public SuspectImports(Workspace workspace, ProgressBook progress, Checksums checksums, ArchiveImport archiveImport) {
-        this.workspace = workspace;
+        this.rejected = new VerifyRepair(workspace);
         this.progress = progress;
         this.checksums = checksums;
         this.archiveImport = archiveImport;
@@ -46,25 +43,14 @@ public final class SuspectImports {
     }
 
     /** Takes back the videos this run completed from the archive; their entries' media work is done by now. */
-    public void takeBack(@Variable("archive") String archive) throws IOException {
+    public void takeBack(@Variable("archive") String archive) {
         List<String> taken = new ArrayList<>();
         for (String id : archiveImport.takenFromThisArchive()) {
             if (!progress.isComplete(id)) {
                 continue;
             }
-            Path rejected = workspace.root().resolve("rejected");
-            Files.createDirectories(rejected);
-            for (Path file : List.of(workspace.video(id), workspace.audio(id))) {
-                if (Files.exists(file)) {
-                    Files.move(file, rejected.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            if (Files.isDirectory(workspace.frames(id))) {
-                Path frames = rejected.resolve("frames").resolve(id);
-                Files.createDirectories(frames.getParent());
-                FileTrees.deleteTree(frames, true);
-                Files.move(workspace.frames(id), frames);
-            }
+            // as --verify --repair sets a video aside
+            rejected.setAsideVideo(id);
             progress.forget(id);
             taken.add(id);
         }

@@ -39,17 +39,33 @@ final class VerifyRepair {
         zeroSize.stream().filter(Files::exists).forEach(p -> moved.add(setAside(p)));
         for (String id : framesAside) {
             // the next run makes them again from the video, without any request
-            Path target = workspace.root().resolve("rejected").resolve("frames").resolve(id);
-            try {
-                Files.createDirectories(target.getParent());
-                FileTrees.deleteTree(target, true);
-                Files.move(workspace.frames(id), target);
-                moved.add(target);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot move " + workspace.frames(id) + " aside", e);
-            }
+            moved.add(setAsideFrames(id));
         }
         return moved;
+    }
+
+    /** A video's files, those there are (its video, its audio, its frames folder), moved to {@code rejected/}. */
+    void setAsideVideo(String id) {
+        for (Path file : List.of(workspace.video(id), workspace.audio(id))) {
+            if (Files.exists(file)) {
+                setAside(file);
+            }
+        }
+        if (Files.isDirectory(workspace.frames(id))) {
+            setAsideFrames(id);
+        }
+    }
+
+    private Path setAsideFrames(String id) {
+        Path target = workspace.root().resolve("rejected").resolve("frames").resolve(id);
+        try {
+            Files.createDirectories(target.getParent());
+            FileTrees.deleteTree(target, true);
+            Files.move(workspace.frames(id), target);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + workspace.frames(id) + " aside", e);
+        }
     }
 
     private Path setAside(Path file) {
