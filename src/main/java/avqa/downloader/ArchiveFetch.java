@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Archives fetched by URL into {@code archives/<name>}: {@code --import-archive URL}, and the
  * dataset's own archive (MUSIC-AVQA-v2.0's clip RAR). A download goes to {@code <name>.part} with
  * what the server said of the file ({@code <name>.json}: its ETag or Last-Modified and its length);
- * an interrupted one resumes with a Range request guarded by that validator ({@code If-Range}), and
- * starts over cleanly when the server says the file changed. The whole length is checked against
+ * an interrupted one resumes with a Range request guarded by that validator ({@code If-Range}) that
+ * asks again for the last bytes already here, to compare them, and starts over cleanly when the server
+ * says the file changed or sends other bytes than it names. The whole length is checked against
  * what the server announced before the file takes its final name; a complete archive is not
  * fetched again. The files are {@link ArchiveFiles}'s, the copying of an answer {@link ArchiveTransfer}'s.
  */
@@ -52,6 +53,10 @@ public final class ArchiveFetch {
     /** How many download pages each archive's link gave this run (a host that gives one after another is cut off). */
     private final Map<String, Integer> pages = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MOST_PAGES = 3;
+    /** How many of the bytes already here a resume asks for again, to compare them ({@link #sameBytes}). */
+    static final long OVERLAP = 16 * 1024;
+    /** URLs whose host answered a resume with other bytes than it named: asked for whole, this run. */
+    private final java.util.Set<String> rangesLie = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -202,17 +207,50 @@ public final class ArchiveFetch {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         String validator = meta == null ? null : ArchiveFiles.validator(meta);
         long from = 0;
-        if (have > 0 && validator != null) {
-            in.setHeader("Range", "bytes=" + have + "-");
+        long overlap = 0;
+        if (have > 0 && validator != null && !rangesLie.contains(url)) {
+            // the last bytes already here are asked for again, to be compared before anything is joined to them
+            overlap = Math.min(have, OVERLAP);
+            in.setHeader("Range", "bytes=" + (have - overlap) + "-");
             in.setHeader("If-Range", validator);
             from = have;
         }
         exchange.setVariable("rangeFrom", from);
+        exchange.setVariable("rangeOverlap", overlap);
+    }
+
+    /**
+     * Compares the first {@code overlap} bytes of a resumed answer with the last ones already here: a host
+     * whose answer to a Range request is not the part it names (a server that sends its file from the start
+     * under any Content-Range) would otherwise leave a broken archive under its final name. Such a URL is
+     * asked for whole from now on, this run.
+     */
+    private void sameBytes(InputStream body, Path part, long from, long overlap, String url, String name)
+            throws IOException {
+        byte[] came = body.readNBytes((int) overlap);
+        byte[] here = new byte[(int) overlap];
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(part)) {
+            java.nio.ByteBuffer into = java.nio.ByteBuffer.wrap(here);
+            while (into.hasRemaining() && file.read(into, from - overlap + into.position()) > 0) {
+                // reads on until the overlap is in
+            }
+        }
+        if (came.length == overlap && !java.util.Arrays.equals(came, here)) {
+            files.discard(url);
+            rangesLie.add(url);
+            LOG.warn("The host of {} answered the resume with other bytes than those it named (its answers to a part "
+                    + "of the file cannot be trusted): what came before is dropped, and it is fetched whole again", name);
+            throw new VideoFailure.Transient("the host of " + name + " answered the resume with other bytes than those "
+                    + "it named; starting over, without resuming", "");
+        }
+        if (came.length < overlap) {
+            throw new VideoFailure.Transient("the download of " + name + " broke off as it resumed; " + resumeNote(url), "");
+        }
     }
 
     /** Stores the answer: appended or from the start, checked against the announced length, then renamed. */
-    public void store(Exchange exchange, @Variable("archiveUrl") String url, @Variable("rangeFrom") long from)
-            throws IOException {
+    public void store(Exchange exchange, @Variable("archiveUrl") String url, @Variable("rangeFrom") long from,
+                      @Variable("rangeOverlap") long overlap) throws IOException {
         Message in = exchange.getIn();
         int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         InputStream raw = in.getBody(InputStream.class);
@@ -224,7 +262,7 @@ public final class ArchiveFetch {
         try {
             if (code == 206) {
                 Matcher m = CONTENT_RANGE.matcher(String.valueOf(in.getHeader("Content-Range")));
-                if (!m.matches() || Long.parseLong(m.group(1)) != from) {
+                if (!m.matches() || Long.parseLong(m.group(1)) != from - overlap) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
                 }
@@ -317,6 +355,9 @@ public final class ArchiveFetch {
             // the name its host gave it, when its URL names none
             name = files.name(url);
             String resume = resumeNote(url);
+            if (code == 206 && overlap > 0) {
+                sameBytes(body, part, start, overlap, url, name);
+            }
             long written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume);
             long size = start + written;
             if (size > maxBytes) {

@@ -100,6 +100,40 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     @Test
+    void aHostWhoseResumeSendsOtherBytesThanItNamesIsCaughtAndTheArchiveFetchedWhole(@TempDir Path tmp)
+            throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").pace(150_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
+            Fixture.await("a third of the archive", 60_000, () -> size(data.resolve("archives/videos.rar.part")) > archive.length / 3);
+            first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            long had = size(data.resolve("archives/videos.rar.part"));
+
+            // the resume is answered 206 with the Content-Range asked for, and the file's bytes from its start
+            host.pace(0).rangesFromStart();
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")), "the archive as its host has it");
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            ArchiveHost.Request resume = files.get(files.size() - 2);
+            assertEquals("bytes=" + (had - ArchiveFetch.OVERLAP) + "-", resume.range(),
+                    "the resume asked again for the last bytes here: " + files);
+            assertEquals(null, files.get(files.size() - 1).range(), "then the whole file, without resuming: " + files);
+            assertTrue(Files.readString(data.resolve("avqa_download.log"))
+                    .contains("answered the resume with other bytes than those it named"), outcome.stdout());
+        }
+    }
+
+    @Test
     void anArchiveThatChangedOnTheServerIsFetchedWholeAgain(@TempDir Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         byte[] v1 = rarOf(tmp, "old", clip);
@@ -837,8 +871,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
-     * A resume answered 416 (nothing more to send) by a host whose file is now exactly as long as what came, though it
-     * first announced more: the file changed, and what came is not taken as the whole archive.
+     * A resume answered 416 (nothing to send) by a host whose file is now shorter than what came, though it first
+     * announced more: the file changed, and what came is not taken as the whole archive.
      */
     @Test
     void aResumeAnswered416ByAFileShorterThanFirstAnnouncedStartsOver(@TempDir Path tmp) throws Exception {
@@ -852,9 +886,10 @@ class ArchiveFetchTest extends LoopbackServerTest {
             Path part = data.resolve("archives/videos.rar.part");
             Fixture.await("part of the archive", 60_000, () -> size(part) > archive.length / 4);
             first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-            // the host now has exactly what came, under the same validator: its answer to the resume is 416
+            // the host now has less than what came, under the same validator: its answer to the resume (which asks
+            // again for the last ArchiveFetch.OVERLAP bytes here) is 416
             byte[] came = Files.readAllBytes(part);
-            host.serve("videos.rar", came, "v1").pace(0);
+            host.serve("videos.rar", java.util.Arrays.copyOf(came, came.length - (int) ArchiveFetch.OVERLAP), "v1").pace(0);
 
             Fixture.run(args);
 

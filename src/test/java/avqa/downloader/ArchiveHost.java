@@ -43,6 +43,7 @@ final class ArchiveHost implements AutoCloseable {
     private volatile long cutAfter = -1;
     private volatile long announced = -1;
     private volatile boolean ignoreIfRange;
+    private volatile boolean rangesFromStart;
     private volatile boolean gzip;
     private volatile boolean noLength;
     /** How a Drive-like link answers: null (the file), "confirm" (a page whose form gives it), or an error caption. */
@@ -119,6 +120,15 @@ final class ArchiveHost implements AutoCloseable {
     /** Answers a Range request with the part asked of the file it has now, whatever its If-Range says (a broken host). */
     ArchiveHost ignoreIfRange() {
         this.ignoreIfRange = true;
+        return this;
+    }
+
+    /**
+     * Answers a Range request 206 with the Content-Range asked for, but sends the file's bytes from its start
+     * (a lying host): what it names and what it sends differ.
+     */
+    ArchiveHost rangesFromStart() {
+        this.rangesFromStart = true;
         return this;
     }
 
@@ -304,9 +314,10 @@ final class ArchiveHost implements AutoCloseable {
             try {
                 int chunk = 16 * 1024;
                 long limit = Math.min(f.bytes().length - start, cutAfter >= 0 ? Math.min(length, cutAfter) : length);
+                long from = rangesFromStart ? 0 : start;
                 for (long at = 0; at < limit; at += chunk) {
                     int n = (int) Math.min(chunk, limit - at);
-                    out.write(f.bytes(), (int) (start + at), n);
+                    out.write(f.bytes(), (int) (from + at), n);
                     out.flush();
                     bytesSent.addAndGet(n);
                     if (pace > 0) {
