@@ -121,7 +121,7 @@ public final class ArchiveEntries {
         return switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
-                yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), run);
+                yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), parts, run);
             }
             case TAR -> StreamedEntries.tar(exchange, concatenated(parts), run);
             case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run);

@@ -1,10 +1,16 @@
 package avqa.downloader;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
@@ -14,6 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel;
 
 /**
  * An archive's entries read from a stream, one message each for the Split EIP (the entry's path in
@@ -62,9 +69,39 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
         return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, rarChecksums);
     }
 
-    /** A zip read from its start: its entries' kinds are in its central directory only, so all count as files. */
-    static StreamedEntries zip(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, new ZipArchiveInputStream(stream, "UTF-8", true, true), stream, run, null);
+    /**
+     * A zip read from its start: its entries' kinds are in its central directory only, so all count as files.
+     * A zip written as a stream has a data descriptor after each entry's data (its CRC-32 and sizes), which
+     * the zip reader reads with the 8 bytes after it, to tell it from a Zip64 one by the signature of the
+     * record that follows. A zip cut where its central directory began ends with its last descriptor, and
+     * that entry, whole, would fail for want of those bytes: a central directory's signature is read after
+     * such a zip's last byte, where its central directory began (the zip is said to be cut short all the same,
+     * by {@link ArchiveEnd}).
+     */
+    static StreamedEntries zip(Exchange exchange, InputStream stream, List<Path> parts, RunControl run) throws IOException {
+        InputStream bytes = endsWithDataDescriptor(parts)
+                ? new SequenceInputStream(stream, new ByteArrayInputStream(CENTRAL_DIRECTORY_BEGINS)) : stream;
+        return new StreamedEntries(exchange, new ZipArchiveInputStream(bytes, "UTF-8", true, true), bytes, run, null);
+    }
+
+    /** A central directory header's signature and 4 bytes of it: the 8 the zip reader reads after a descriptor. */
+    private static final byte[] CENTRAL_DIRECTORY_BEGINS = {'P', 'K', 1, 2, 0, 0, 0, 0};
+    /** A data descriptor (with sizes of 4 bytes; the reader needs nothing after one with sizes of 8): its signature first. */
+    private static final int DESCRIPTOR = 16;
+
+    private static boolean endsWithDataDescriptor(List<Path> parts) throws IOException {
+        try (SeekableByteChannel ch = MultiReadOnlySeekableByteChannel.forPaths(parts.toArray(Path[]::new))) {
+            if (ch.size() < DESCRIPTOR) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(DESCRIPTOR);
+            ch.position(ch.size() - DESCRIPTOR);
+            while (last.hasRemaining() && ch.read(last) >= 0) {
+                // read on: a channel over several parts may read fewer bytes at a time
+            }
+            byte[] b = last.array();
+            return b[0] == 'P' && b[1] == 'K' && b[2] == 7 && b[3] == 8;
+        }
     }
 
     @Override

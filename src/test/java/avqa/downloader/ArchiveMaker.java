@@ -61,6 +61,21 @@ final class ArchiveMaker {
         run(source, "zip", "-q", "-r", out.toString(), ".");
     }
 
+    /**
+     * A zip as zip writes it to a pipe ({@code zip -LEVEL - FILES | …}), which it cannot seek back into: each entry's
+     * CRC-32 and sizes follow its data, in a data descriptor (general-purpose flag bit 3), stored or not.
+     */
+    static void streamedZip(Path source, Path out, String level, String... files) throws Exception {
+        need("zip");
+        List<String> cmd = new ArrayList<>(List.of("zip", "-q", level, "-"));
+        cmd.addAll(List.of(files));
+        Process p = new ProcessBuilder(cmd).directory(source.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Files.write(out, p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
+    }
+
     /** Splits a file into byte-parts {@code <file>.00, .01, …} of {@code size} bytes, as split(1) does. */
     static List<Path> split(Path file, long size) throws Exception {
         need("split");

@@ -622,4 +622,64 @@ class HostileArchiveTest extends LoopbackServerTest {
             assertTrue(log.contains("1 archives could not be read to their end (videos." + kind + ")"), log);
         }
     }
+
+    /**
+     * A zip written as a stream (zip writing to a pipe: each entry's CRC-32 and sizes in a data descriptor
+     * after its data), stored as zip -0 stores videos or deflated, cut exactly where its central directory
+     * begins, as a download is cut short: every video whole in it is imported, checked against its CRC-32,
+     * and the run says the archive was cut short (exit 1). Cut in the middle of its last video, that video
+     * is not imported, and the one before it is.
+     */
+    @Test
+    void aStreamedZipCutAtItsCentralDirectoryGivesItsLastVideoToo(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("00000012", "00000013");
+        Path src = Files.createDirectories(tmp.resolve("src/videos"));
+        for (String id : ids) {
+            Files.copy(clip, src.resolve(id + ".mp4"));
+        }
+        for (String level : List.of("-0", "-6")) {
+            Path whole = tmp.resolve("whole" + level + ".zip");
+            ArchiveMaker.streamedZip(tmp.resolve("src"), whole, level, "videos/00000012.mp4", "videos/00000013.mp4");
+            long lastData;
+            try (org.apache.commons.compress.archivers.zip.ZipFile z =
+                         org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(whole).get()) {
+                var entries = java.util.Collections.list(z.getEntriesInPhysicalOrder());
+                assertEquals(2, entries.size());
+                for (var e : entries) {
+                    assertTrue(e.getGeneralPurposeBit().usesDataDescriptor(), level + ": " + e.getName() + " has a data descriptor");
+                    assertEquals(level.equals("-0") ? 0 : 8, e.getMethod(), level + ": " + e.getName());
+                }
+                lastData = entries.get(1).getDataOffset() + entries.get(1).getCompressedSize() / 2;
+            }
+            byte[] bytes = Files.readAllBytes(whole);
+            // where the central directory begins, as the end of central directory record (no comment) says
+            int directory = java.nio.ByteBuffer.wrap(bytes, bytes.length - 22 + 16, 4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            assertEquals(directory, indexOf(bytes, new byte[] {'P', 'K', 1, 2}), level);
+            for (long cutAt : List.of((long) directory, lastData)) {
+                String name = "cut" + level + "-at-" + cutAt;
+                Path cut = Files.createDirectories(tmp.resolve(name)).resolve("videos.zip");
+                Files.write(cut, Arrays.copyOf(bytes, (int) cutAt));
+                Path data = tmp.resolve("data-" + name);
+                List<String> args = importArgs(data, tmp.resolve("meta-" + name), ids, SettingsTable.YOUTUBE_TEMPLATE, cut);
+
+                Fixture.Outcome outcome = Fixture.run(args);
+
+                String log = Files.readString(data.resolve("avqa_download.log"));
+                assertEquals(1, outcome.exit(), name + ": " + log);
+                assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000012.mp4")), name);
+                if (cutAt == directory) {
+                    assertEquals(List.of("00000012.mp4", "00000013.mp4"), PipelineTest.listNames(data.resolve("videos")),
+                            name + ": " + log);
+                    assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000013.mp4")), name);
+                    assertTrue(log.contains("videos.zip does not end as a zip ends: it was cut short"), name + ": " + log);
+                    assertFalse(log.contains("damaged"), name + ": " + log);
+                } else {
+                    assertEquals(List.of("00000012.mp4"), PipelineTest.listNames(data.resolve("videos")), name + ": " + log);
+                }
+                assertTrue(log.contains("1 archives could not be read to their end (videos.zip)"), name + ": " + log);
+                ReadableErrorsTest.assertReadable(name, log + outcome.stderr());
+            }
+        }
+    }
 }
