@@ -55,6 +55,13 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** A run killed (SIGKILL) once a third of videos.rar is here. */
+    static void killedAfterAThird(List<String> args, Path data, long length, Path tmp) throws Exception {
+        Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
+        Fixture.await("a third of the archive", 60_000, () -> size(data.resolve("archives/videos.rar.part")) > length / 3);
+        first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+
     @Test
     void aShareLinkIsFollowedAKilledDownloadResumesAndACompleteArchiveIsNotFetchedAgain(@TempDir Path tmp)
             throws Exception {
@@ -65,9 +72,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             host.serve("videos.rar", archive, "v1").pace(150_000);
             List<String> args = args(data, meta, host.shareUrl("videos.rar"));
 
-            Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
-            Fixture.await("a third of the archive", 60_000, () -> size(data.resolve("archives/videos.rar.part")) > archive.length / 3);
-            first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            killedAfterAThird(args, data, archive.length, tmp);
             assertFalse(Files.exists(data.resolve("archives/videos.rar")), "a partial download never has the final name");
 
             host.pace(0);
@@ -109,9 +114,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("videos.rar", archive, "v1").pace(150_000);
             List<String> args = args(data, meta, host.shareUrl("videos.rar"));
-            Process first = Fixture.startJvm(args, Map.of(), tmp.resolve("first.log"));
-            Fixture.await("a third of the archive", 60_000, () -> size(data.resolve("archives/videos.rar.part")) > archive.length / 3);
-            first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            killedAfterAThird(args, data, archive.length, tmp);
             long had = size(data.resolve("archives/videos.rar.part"));
 
             // the resume is answered 206 with the Content-Range asked for, and the file's bytes from its start
