@@ -23,7 +23,9 @@ import java.util.Set;
  * Reads annotation files (JSON arrays of question objects with a {@code video_id}) and lists the
  * unique videos they reference, per split and overall, in first-seen order. Streams the file, so
  * a million questions need little memory. A malformed file raises {@link BadInputException}
- * naming the file and where it broke.
+ * naming the file and where it broke. A question whose {@code video_id} is missing, null or neither a
+ * string nor a whole number names no video: it is passed over, and one line per file says how many were
+ * and where the first is (an id that is a string but not a safe name is planned, as {@code invalid-id}).
  */
 public final class AnnotationReader {
 
@@ -41,8 +43,11 @@ public final class AnnotationReader {
         this.makesLists = makesLists;
     }
 
-    /** The unique ids per split, and over all splits. */
-    public record VideoIds(Map<String, List<String>> bySplit, List<String> allIds) {
+    /**
+     * The unique ids per split, and over all splits; {@code passedOver}: for each file that had questions
+     * naming no video, the line that says so.
+     */
+    public record VideoIds(Map<String, List<String>> bySplit, List<String> allIds, List<String> passedOver) {
         public Map<String, Object> asJson() {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("by_split", bySplit);
@@ -55,12 +60,16 @@ public final class AnnotationReader {
     public VideoIds read(Path metadataDir, Dataset dataset, List<String> splits) {
         Map<String, List<String>> bySplit = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
+        List<String> passedOver = new ArrayList<>();
         for (String split : splits) {
-            List<String> ids = videoIdsOf(metadataDir.resolve(dataset.annotationFile(split)));
-            bySplit.put(split, ids);
-            all.addAll(ids);
+            FileIds file = fileIdsOf(metadataDir.resolve(dataset.annotationFile(split)));
+            bySplit.put(split, file.ids());
+            all.addAll(file.ids());
+            if (file.passedOver() != null) {
+                passedOver.add(file.passedOver());
+            }
         }
-        return new VideoIds(bySplit, new ArrayList<>(all));
+        return new VideoIds(bySplit, new ArrayList<>(all), List.copyOf(passedOver));
     }
 
     /** Writes {@code video_ids.json} next to the annotations, through a temporary name. */
@@ -87,6 +96,15 @@ public final class AnnotationReader {
      * that cannot be read or written is passed over: the file is read.
      */
     public List<String> videoIdsOf(Path file) {
+        return fileIdsOf(file).ids();
+    }
+
+    /** The unique video ids of one file, and the line that says of its questions that name no video (null when none). */
+    public record FileIds(List<String> ids, String passedOver) {
+    }
+
+    /** {@link #videoIdsOf}, with what is said of the questions passed over (kept in the list, said on every run). */
+    FileIds fileIdsOf(Path file) {
         Path list = file.resolveSibling("." + file.getFileName() + ".ids.json");
         BasicFileAttributes now = attributes(file);
         if (now != null && Files.isRegularFile(list)) {
@@ -98,13 +116,13 @@ public final class AnnotationReader {
                         && made.path("ids").isArray()) {
                     List<String> ids = new ArrayList<>(made.path("ids").size());
                     made.path("ids").forEach(id -> ids.add(id.asText()));
-                    return ids;
+                    return new FileIds(ids, made.path("passed_over").isTextual() ? made.path("passed_over").asText() : null);
                 }
             } catch (IOException e) {
                 // not a list this reader made: the file is read
             }
         }
-        List<String> ids = uniqueVideoIds(file);
+        FileIds read = fileIds(file, file.getFileName().toString());
         if (makesLists && now != null) {
             Map<String, Object> made = new LinkedHashMap<>();
             made.put("version", LIST_VERSION);
@@ -112,7 +130,10 @@ public final class AnnotationReader {
             made.put("size", now.size());
             made.put("modified", now.lastModifiedTime().toString());
             made.put("file_key", String.valueOf(now.fileKey()));
-            made.put("ids", ids);
+            made.put("ids", read.ids());
+            if (read.passedOver() != null) {
+                made.put("passed_over", read.passedOver());
+            }
             try {
                 AtomicFiles.write(list, JSON.writeValueAsBytes(made));
                 // settled by the file system's own clock (a network share's may differ from ours): a file
@@ -124,7 +145,7 @@ public final class AnnotationReader {
                 // a read-only metadata/: the file is read each time
             }
         }
-        return ids;
+        return read;
     }
 
     /** The form of the list of ids; a list of another form is passed over. */
@@ -148,60 +169,108 @@ public final class AnnotationReader {
 
     /** The same, the file named {@code name} in what is said of it. */
     List<String> uniqueVideoIds(Path file, String name) {
+        return fileIds(file, name).ids();
+    }
+
+    private FileIds fileIds(Path file, String name) {
         Set<String> ids = new LinkedHashSet<>();
-        // the parser, for where it was when one of its limits stopped it (its exception then says no place)
-        JsonParser[] reading = new JsonParser[1];
+        PassedOver passedOver = new PassedOver();
         try (JsonParser p = JSON.getFactory().createParser(file.toFile())) {
-            reading[0] = p;
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw new BadInputException(name + " is empty: expected a JSON array of question objects (" + file + ")");
-            }
-            if (first != JsonToken.START_ARRAY) {
-                throw bad(name, p.currentLocation(), "expected a JSON array of question objects, found " + describe(first));
-            }
-            int index = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t == null) {
-                    throw bad(name, p.currentLocation(), "file ends inside the array (truncated?)");
-                }
-                if (t != JsonToken.START_OBJECT) {
-                    throw bad(name, p.currentLocation(), "question " + index + " is " + describe(t) + ", not an object");
-                }
-                String videoId = null;
-                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if ("video_id".equals(field) && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
-                        videoId = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                if (t != JsonToken.END_OBJECT) {
-                    throw bad(name, p.currentLocation(), "file ends inside question " + index + " (truncated?)");
-                }
-                if (videoId == null) {
-                    throw bad(name, p.currentLocation(), "question " + index + " has no string \"video_id\"");
-                }
-                ids.add(videoId);
-                index++;
-            }
-            if (p.nextToken() != null) {
-                throw bad(name, p.currentLocation(), "unexpected content after the closing ]");
+            try {
+                readQuestions(p, name, file, ids, passedOver);
+            } catch (JsonProcessingException e) {
+                // where the parser was when one of its limits stopped it (its exception then says no place): taken
+                // while it is open, as closing it moves it to the end of what it had read (column 8001 of a long line)
+                throw malformed(name, e, p.currentTokenLocation());
             }
         } catch (NoSuchFileException e) {
             throw new BadInputException("annotation file not found: " + file);
         } catch (JsonProcessingException e) {
-            String msg = parserWords(e);
-            JsonLocation at = e.getLocation() != null ? e.getLocation()
-                    : reading[0] != null ? reading[0].currentLocation() : null;
-            throw bad(name, at, "malformed JSON: " + Redact.text(msg, 300));
+            throw malformed(name, e, null);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return new ArrayList<>(ids);
+        if (ids.isEmpty() && passedOver.count > 0) {
+            // not one question names a video: another JSON file than the annotations, not a few bad rows
+            throw new BadInputException(name + ": none of its " + passedOver.count + " questions has a usable \"video_id\" "
+                    + "(a string or a whole number; the first: " + passedOver.first + "): is it the annotation file?");
+        }
+        return new FileIds(new ArrayList<>(ids), passedOver.said(name));
+    }
+
+    private static BadInputException malformed(String name, JsonProcessingException e, JsonLocation current) {
+        JsonLocation at = e.getLocation() != null ? e.getLocation() : current;
+        return bad(name, at, "malformed JSON: " + Redact.text(parserWords(e), 300));
+    }
+
+    /** The questions whose {@code video_id} names no video: how many, and the first of them. */
+    private static final class PassedOver {
+        private int count;
+        private String first;
+
+        void add(int index, JsonLocation at, String what) {
+            if (count++ == 0) {
+                first = "question " + index + " at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + what;
+            }
+        }
+
+        String said(String name) {
+            return count == 0 ? null : name + ": " + count + (count == 1 ? " question has" : " questions have")
+                    + " no usable \"video_id\" (a string or a whole number) and " + (count == 1 ? "is" : "are")
+                    + " passed over (the first: " + first + "); the other questions are planned";
+        }
+    }
+
+    private static void readQuestions(JsonParser p, String name, Path file, Set<String> ids, PassedOver passedOver)
+            throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new BadInputException(name + " is empty: expected a JSON array of question objects (" + file + ")");
+        }
+        if (first != JsonToken.START_ARRAY) {
+            throw bad(name, p.currentLocation(), "expected a JSON array of question objects, found " + describe(first));
+        }
+        int index = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw bad(name, p.currentLocation(), "file ends inside the array (truncated?)");
+            }
+            if (t != JsonToken.START_OBJECT) {
+                throw bad(name, p.currentLocation(), "question " + index + " is " + describe(t) + ", not an object");
+            }
+            JsonLocation question = p.currentTokenLocation();
+            String videoId = null;
+            JsonLocation unusableAt = null;
+            String unusable = null;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("video_id".equals(field) && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
+                    videoId = p.getText();
+                } else {
+                    if ("video_id".equals(field) && unusable == null) {
+                        unusableAt = p.currentTokenLocation();
+                        unusable = "its \"video_id\" is " + (value == JsonToken.VALUE_NUMBER_FLOAT ? "a number not whole" : describe(value));
+                    }
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                throw bad(name, p.currentLocation(), "file ends inside question " + index + " (truncated?)");
+            }
+            if (videoId == null) {
+                // no video named: passed over, said once for the file; the file's other questions are planned
+                passedOver.add(index, unusable == null ? question : unusableAt,
+                        unusable == null ? "it has no \"video_id\"" : unusable);
+            } else {
+                ids.add(videoId);
+            }
+            index++;
+        }
+        if (p.nextToken() != null) {
+            throw bad(name, p.currentLocation(), "unexpected content after the closing ]");
+        }
     }
 
     /**

@@ -91,6 +91,8 @@ public final class VideoPlanner {
             throw new BadInputException(e.getMessage() + " (this copy is in " + workspace.metadataDir()
                     + "; once the source is fixed, run with --refresh-metadata to fetch it again)", e);
         }
+        // questions that name no video (a null "video_id"): one line a file, on every run; the rest is planned
+        ids.passedOver().forEach(said -> LOG.warn("{}", said));
         annotations.write(ids, workspace.metadataDir().resolve("video_ids.json"));
 
         Map<String, Manifest.Entry> clips = new LinkedHashMap<>();

@@ -64,7 +64,7 @@ class AnnotationReaderTest {
             [{"video_id": "a"}, {"video_id": "b"                  | at line 1, column 37: malformed JSON: Unexpected end-of-input
             {"video_id": "a"}                                     | expected a JSON array of question objects, found an object
             ["a", "b"]                                            | question 0 is a string, not an object
-            [{"video_id": "a"}, {"question_id": 3}]               | question 1 has no string "video_id"
+            [{"question_id": 3}, {"video_id": null}]              | none of its 2 questions has a usable "video_id"
             [{"video_id": "a"}] trailing                          | line 1, column
             [{"video_id": "a",, }]                                | malformed JSON
             """)
@@ -76,15 +76,28 @@ class AnnotationReaderTest {
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
-    /** The parser's own limits (nesting, a number's length) are said in our words, with the line, no internals. */
+    /**
+     * The parser's own limits (nesting, a number's length) are said in our words, with the line and the column
+     * where the limit was passed, no internals. (The column was once where the parser stopped reading ahead:
+     * 8001 on a long line, the size of its buffer, whatever the real place.)
+     */
     @Test
     void aFileBeyondTheParsersLimitsIsNamedWithItsLineAndNoInternals(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("avqa-val.json");
-        Files.writeString(file, "[\n{\"q\": " + "[".repeat(1200) + "]".repeat(1200) + "}\n]");
+        // the level one deeper than the parser's limit of 1000 (the file's array and the question are two) is the
+        // question's 999th [, on line 2 at column 23 + 999; the line runs on past the parser's 8000-byte buffer
+        String question = "{\"video_id\": \"a\", \"q\": ";
+        Files.writeString(file, "[\n" + question + "[".repeat(1200) + "]".repeat(1200) + "}, " + " ".repeat(9000)
+                + "{\"video_id\": \"b\"}\n]");
         BadInputException e = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds(file));
-        assertTrue(e.getMessage().startsWith("avqa-val.json at line 2, column "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("avqa-val.json at line 2, column " + (question.length() + 999) + ": "),
+                e.getMessage());
         assertTrue(e.getMessage().contains("nesting depth") && !e.getMessage().contains("`")
                 && !e.getMessage().contains("StreamReadConstraints"), e.getMessage());
+        // a number longer than the parser takes, on line 3: said where the member that holds it starts
+        Files.writeString(file, "[\n{\"video_id\": \"a\"},\n{\"video_id\": \"b\", \"n\": " + "9".repeat(2000) + "}" + " ".repeat(9000) + "\n]");
+        e = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds(file));
+        assertTrue(e.getMessage().startsWith("avqa-val.json at line 3, column 19: "), e.getMessage());
         // a token JSON does not have (NaN, a single quote): the parser's advice names its own setting
         for (String content : List.of("[{\"video_id\": \"a\", \"score\": NaN}]", "[{'video_id': 'a'}]",
                 "[{\"video_id\": \"a\"} // a comment\n]")) {
@@ -140,6 +153,77 @@ class AnnotationReaderTest {
         }
         Files.writeString(csv, many);
         assertEquals(60_000, Manifest.read(csv, rules).clips().size());
+    }
+
+    /**
+     * A question whose "video_id" is null, missing, or neither a string nor a whole number names no video: it
+     * is passed over, and one line for the file counts them and says where the first is; the other questions
+     * are read (a lab's one bad row among thousands costs it that row, not the file). The line is said again by
+     * a rerun that takes the ids from the list a run made of them.
+     */
+    @Test
+    void questionsThatNameNoVideoArePassedOverInOneLineAndTheOthersAreRead(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("avqa-test.json");
+        Files.writeString(file, String.join("\n", "[",
+                "  {\"video_id\": \"00000001\", \"question_id\": 1},",
+                "  {\"question_id\": 2, \"video_id\": null},",
+                "  {\"question_id\": 3},",
+                "  {\"video_id\": {\"id\": \"00000009\"}}, {\"video_id\": 2.5}, {\"video_id\": true},",
+                "  {\"video_id\": 28, \"question_id\": 7}",
+                "]"));
+        AnnotationReader reader = new AnnotationReader();
+
+        AnnotationReader.VideoIds ids = reader.read(tmp, Dataset.MUSIC_AVQA, List.of("test"));
+
+        assertEquals(List.of("00000001", "28"), ids.allIds());
+        assertEquals(List.of("avqa-test.json: 5 questions have no usable \"video_id\" (a string or a whole number) and are "
+                + "passed over (the first: question 1 at line 3, column 34: its \"video_id\" is null); the other questions "
+                + "are planned"), ids.passedOver());
+
+        // the first one missing: said at the question's start
+        Files.writeString(file, "[{\"video_id\": \"a\"},\n {\"question_id\": 2}, {\"video_id\": \"b\"}]");
+        assertEquals(List.of("avqa-test.json: 1 question has no usable \"video_id\" (a string or a whole number) and is "
+                + "passed over (the first: question 1 at line 2, column 2: it has no \"video_id\"); the other questions "
+                + "are planned"), reader.read(tmp, Dataset.MUSIC_AVQA, List.of("test")).passedOver());
+
+        // from the list a run made of the ids (a settled file), the line is said again
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+        List<String> said = reader.read(tmp, Dataset.MUSIC_AVQA, List.of("test")).passedOver();
+        assertTrue(Files.isRegularFile(tmp.resolve(".avqa-test.json.ids.json")));
+        ObjectNode made = (ObjectNode) Fixture.JSON.readTree(tmp.resolve(".avqa-test.json.ids.json").toFile());
+        made.putArray("ids").add("from-the-list");
+        Fixture.JSON.writeValue(tmp.resolve(".avqa-test.json.ids.json").toFile(), made);
+        AnnotationReader.VideoIds again = reader.read(tmp, Dataset.MUSIC_AVQA, List.of("test"));
+        assertEquals(List.of("from-the-list"), again.allIds(), "read from the list");
+        assertEquals(said, again.passedOver());
+    }
+
+    /** The real test split with one question's "video_id" made null: the run plans all the others, and says so once. */
+    @Test
+    void theRealTestSplitWithANullVideoIdIsPlannedButForThatQuestion(@TempDir Path tmp) throws Exception {
+        String real = Files.readString(realTestSplit());
+        String first = "\"video_id\": \"00000093\"";
+        assertTrue(real.startsWith("[\n  {\n    " + first));
+        Path meta = tmp.resolve("meta");
+        Files.createDirectories(meta);
+        // the first question's video (00000093) is in no other question: the 6,398 others are planned
+        Files.writeString(meta.resolve("avqa-test.json"), real.replaceFirst(first, "\"video_id\": null"));
+        Path data = tmp.resolve("data");
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.add("--dry-run");
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        var planned = Fixture.readJson(data.resolve("metadata/video_ids.json")).get("all_ids");
+        assertEquals(6398, planned.size());
+        planned.forEach(id -> assertFalse(id.asText().equals("00000093")));
+        List<String> lines = Files.readAllLines(data.resolve("avqa_download.log")).stream()
+                .filter(l -> l.contains("no usable")).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("WARN") && lines.get(0).endsWith("avqa-test.json: 1 question has no usable "
+                + "\"video_id\" (a string or a whole number) and is passed over (the first: question 0 at line 3, column 17: "
+                + "its \"video_id\" is null); the other questions are planned"), lines.get(0));
     }
 
     @Test

@@ -94,4 +94,42 @@ class IdSafetyTest extends LoopbackServerTest {
             assertTrue(name.matches("invalid-id-[0-9a-f]{16}\\.json"), name);
         }
     }
+
+    /**
+     * A question whose "video_id" is null or missing names no video: it is passed over, and one line counts such
+     * questions and says where the first is (there is no id to record a failure under); the file is not refused,
+     * as it is not for an id that is a string but no safe name (recorded {@code invalid-id}, never requested).
+     * The other questions' videos are planned and downloaded.
+     */
+    @Test
+    void questionsWithANullOrMissingIdArePassedOverInOneLineAndTheOthersDownload(@TempDir Path tmp) throws Exception {
+        String good = "besidenull1";
+        server.serve(good, clip);
+        Path meta = tmp.resolve("meta");
+        Files.createDirectories(meta);
+        Files.writeString(meta.resolve("avqa-test.json"), String.join("\n", "[",
+                " {\"video_id\": null, \"question_id\": 1},",
+                " {\"video_id\": \"" + good + "\", \"question_id\": 2},",
+                " {\"question_id\": 3},",
+                " {\"video_id\": \"../x\", \"question_id\": 4}",
+                "]"));
+        Path data = tmp.resolve("data");
+
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate()));
+
+        assertEquals(1, outcome.exit(), "the unsafe id counts as a failure, as it did: " + outcome.stderr());
+        assertTrue(Fixture.probe(data.resolve("videos/" + good + ".mp4"))[0] > 2.5, "the other question's video downloads");
+        assertTrue(Files.isRegularFile(data.resolve("audio/" + good + ".wav")));
+        List<String> planned = new ArrayList<>();
+        Fixture.readJson(data.resolve("metadata/video_ids.json")).get("all_ids").forEach(n -> planned.add(n.asText()));
+        assertEquals(List.of(good, "../x"), planned);
+        assertEquals("invalid-id", Fixture.readJson(data.resolve("failed_downloads.json"))
+                .path(FailureRecords.shown("../x")).path("category").asText());
+        String said = "avqa-test.json: 2 questions have no usable \"video_id\" (a string or a whole number) and are passed "
+                + "over (the first: question 0 at line 2, column 15: its \"video_id\" is null); the other questions are planned";
+        List<String> lines = Files.readAllLines(data.resolve("avqa_download.log")).stream()
+                .filter(l -> l.contains("no usable")).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains(" WARN ") && lines.get(0).endsWith(said), lines.get(0));
+    }
 }
