@@ -144,7 +144,7 @@ public final class ArchiveEntries {
                             + "--import-archive DIR", Redact.text(parts.get(0).getFileName().toString(), 200),
                             sums.encryptedFiles(), sums.files(), sums.encryptedFiles() == 1 ? "is" : "are");
                 }
-                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, sums);
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, true), run, sums);
             }
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };

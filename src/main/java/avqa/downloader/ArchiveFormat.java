@@ -83,6 +83,17 @@ public enum ArchiveFormat {
         }
     }
 
+    /** The names archives of the kinds read go by, and the parts of one split into parts ({@code .zip.001}, {@code .7z.002}). */
+    private static final Pattern ARCHIVE_NAME = Pattern.compile("(?is).+\\.(zip|tar|tgz|tar\\.gz|rar|7z)(\\.\\d{1,4})?");
+
+    /**
+     * Whether a file of this name is named as an archive (or a part of one): how an archive's entry is told to be
+     * one, without opening it.
+     */
+    static boolean namedAsArchive(String name) {
+        return ARCHIVE_NAME.matcher(name).matches();
+    }
+
     /**
      * Whether a file of this name may be a later byte-part of a split archive ({@code a.zip.002}, {@code a.7z.003},
      * {@code a.z01}; {@code a.zip.01} too, in a split numbered from {@code .00}), which starts mid-archive

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <id>.<video-format>}; nothing is guessed), and the writing of an entry into the video's work
  * directory, at most {@code avqa.archive.max-entry-size} bytes of it. Entries of videos already
  * complete are skipped, so an interrupted import resumes; entries that match nothing planned are
- * counted and named in one line.
+ * counted and named in one line, and so are archives inside the archive, which are not opened.
  */
 public final class ArchiveImport {
 
@@ -42,6 +42,8 @@ public final class ArchiveImport {
     private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> notFiles = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The entries of the archive being read that are archives themselves (not opened). */
+    private final List<String> archivesInside = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The videos this archive's entries were taken as, in this run. */
     private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
@@ -150,6 +152,7 @@ public final class ArchiveImport {
         unmatched.clear();
         repeated.clear();
         notFiles.clear();
+        archivesInside.clear();
         taken.clear();
     }
 
@@ -183,6 +186,11 @@ public final class ArchiveImport {
             if (ext.equals(videoExt)) {
                 notFiles.add(entry + " (" + notAFile + ")");
             }
+            return null;
+        }
+        if (ArchiveFormat.namedAsArchive(name) && !Files.isDirectory(Path.of(archive))) {
+            // an archive inside the archive is not opened (a folder's archives are read on their own, after it)
+            archivesInside.add(entry);
             return null;
         }
         if (!ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
@@ -234,6 +242,13 @@ public final class ArchiveImport {
             List<String> shown = unmatched.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
             LOG.warn("{} video entries of {} match no planned video by name and were left alone (for example {}); the "
                     + "names a run plans are in metadata/video_ids.json", unmatched.size(), name, shown);
+        }
+        if (!archivesInside.isEmpty()) {
+            int n = archivesInside.size();
+            String shownName = Redact.text(name, 200);
+            LOG.warn("{} holds {} {} of its own (the first: {}), not opened: an archive inside an archive is not imported. "
+                    + "Unpack {} and give the inner archive, or the folder it is unpacked into, to --import-archive",
+                    shownName, n, n == 1 ? "archive" : "archives", Redact.text(archivesInside.get(0), 200), shownName);
         }
     }
 

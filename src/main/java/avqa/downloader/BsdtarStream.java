@@ -36,12 +36,22 @@ final class BsdtarStream extends FilterInputStream {
     }
 
     static InputStream open(String bsdtar, List<Path> parts) throws IOException {
+        return open(bsdtar, parts, false);
+    }
+
+    /**
+     * The same, the archive fed through a pipe even when it is one file when {@code piped} (a RAR: libarchive
+     * given a RAR's file, or a file as its input, may seek to its end, find there the end of a zip the RAR
+     * stores as its last file, and read that zip instead of the RAR; from a pipe it reads the RAR). A 7z cannot
+     * be read from a pipe (it seeks).
+     */
+    static InputStream open(String bsdtar, List<Path> parts, boolean piped) throws IOException {
         Path errors = Files.createTempFile("avqa-bsdtar", ".err");
-        boolean single = parts.size() == 1;
+        boolean fromFile = parts.size() == 1 && !piped;
         List<String> cmd = List.of(bsdtar, "-c", "-f", "-", "--format", "pax",
-                "@" + (single ? parts.get(0).toAbsolutePath().toString() : "-"));
+                "@" + (fromFile ? parts.get(0).toAbsolutePath().toString() : "-"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
-        if (single) {
+        if (fromFile) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
         Process p;
@@ -52,7 +62,7 @@ final class BsdtarStream extends FilterInputStream {
             throw new BadInputException(bsdtar + " was not found; install it (Debian/Ubuntu: sudo apt-get install "
                     + "libarchive-tools) or set avqa.tools.bsdtar to its path");
         }
-        if (!single) {
+        if (!fromFile) {
             feed(p, parts);
         }
         return new BsdtarStream(p, errors, parts.get(0).getFileName().toString());

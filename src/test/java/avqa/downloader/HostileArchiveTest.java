@@ -464,6 +464,66 @@ class HostileArchiveTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * Archives inside the archive (a zip of the authors' zips; a RAR, read through bsdtar, of a 7z and a tar.gz):
+     * none is opened, nor imported from, and one line says how many there are, names the first (escaped: a
+     * name with a line break forges no log line) and what to do; the video beside them is imported. Done as
+     * the line says - the inner archive unpacked into a folder given to --import-archive - the inner video is
+     * imported, and a folder's archives are no archives inside an archive.
+     */
+    @Test
+    void anArchiveInsideTheArchiveIsNotOpenedAndOneLineSaysWhatToDo(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
+        Path inner = unpacked.resolve("inner.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(inner))) {
+            z.putNextEntry(new ZipEntry("videos/00000071.mp4"));
+            z.write(whole);
+        }
+        Path zip = tmp.resolve("nested.zip");
+        String forged = "archives/inner" + LogInjectionTest.FORGED + ".zip";
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new ZipEntry(forged));
+            z.write(Files.readAllBytes(inner));
+            z.putNextEntry(new ZipEntry("archives/more.tar.gz"));
+            z.write(Files.readAllBytes(inner));
+            z.putNextEntry(new ZipEntry("videos/00000072.mp4"));
+            z.write(whole);
+        }
+        Path rar = tmp.resolve("nested.rar");
+        ArchiveMaker.rar(ArchiveMaker.folder(tmp, "videos", Map.of("inner.7z", inner, "00000072.mp4", clip)), rar);
+        List<String> ids = List.of("00000071", "00000072");
+        Map<Path, String> said = Map.of(
+                zip, "nested.zip holds 2 archives of its own (the first: archives/inner\\u000d\\u000a2026-11-29 12:00:00 INFO  "
+                        + "Complete: forged.zip), not opened: an archive inside an archive is not imported. Unpack nested.zip "
+                        + "and give the inner archive, or the folder it is unpacked into, to --import-archive",
+                rar, "nested.rar holds 1 archive of its own (the first: videos/inner.7z), not opened: an archive inside an "
+                        + "archive is not imported. Unpack nested.rar and give the inner archive, or the folder it is "
+                        + "unpacked into, to --import-archive");
+        for (Map.Entry<Path, String> c : said.entrySet()) {
+            Path data = tmp.resolve("data-" + c.getKey().getFileName());
+            List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, c.getKey());
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertEquals(List.of("00000072.mp4"), PipelineTest.listNames(data.resolve("videos")), "not imported from the inner archive");
+            List<String> lines = log.lines().filter(l -> l.contains("of its own")).toList();
+            assertEquals(1, lines.size(), log);
+            assertTrue(lines.get(0).contains(" WARN ") && lines.get(0).endsWith(c.getValue()), lines.get(0));
+            assertFalse(log.lines().anyMatch(l -> l.startsWith("2026-11-29")), "no forged line");
+        }
+
+        // as the line says: the folder the inner archive is in, given to --import-archive
+        Path data = tmp.resolve("data-folder");
+        Fixture.Outcome outcome = Fixture.run(importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, unpacked));
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(0, outcome.exit(), outcome.stderr() + log);
+        assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000071.mp4")), "the inner archive's video");
+        assertFalse(log.contains("of its own"), log);
+    }
+
     /** A tar of {@code <id>.mp4} entries, each holding {@code video}, written to {@code to} (closed). */
     static void writeTar(java.io.OutputStream to, List<String> ids, byte[] video) throws java.io.IOException {
         try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(to)) {
