@@ -93,6 +93,24 @@ final class ArchiveEnd {
         return Mark.ABSENT;
     }
 
+    /**
+     * Whether a zip's end record signature is among the last bytes of {@code file}, where libarchive looks for
+     * one when it is given a file: a RAR that stores a zip as its last file then reads to it as that zip.
+     */
+    static boolean endsLikeAZip(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            int n = (int) Math.min(size, ZIP_END + ZIP_COMMENT_MAX + TAIL);
+            ByteBuffer tail = read(ch, size - n, n);
+            for (int at = tail.limit() - 4; at >= 0; at--) {
+                if (tail.get(at) == 'P' && tail.get(at + 1) == 'K' && tail.get(at + 2) == 5 && tail.get(at + 3) == 6) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** A tar ends with (at least) two blocks of zeros, which every tar writer adds after the last entry. */
     private static Mark tarEnd(FileChannel ch, long size, long lastSize) throws IOException {
         if (size < 3 * TAR_BLOCK || size % TAR_BLOCK != 0) {

@@ -144,7 +144,10 @@ public final class ArchiveEntries {
                             + "--import-archive DIR", Redact.text(parts.get(0).getFileName().toString(), 200),
                             sums.encryptedFiles(), sums.files(), sums.encryptedFiles() == 1 ? "is" : "are");
                 }
-                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, true), run, sums);
+                // given a RAR's file, libarchive may read a zip the RAR stores last instead of the RAR: such a RAR is
+                // fed through a pipe, as volumes are, from which it reads the RAR
+                boolean piped = ArchiveEnd.endsLikeAZip(parts.get(parts.size() - 1));
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped), run, sums);
             }
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
         };
