@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * What kind of archive a file is, told from its first bytes (a URL's name need not say), and the
  * byte-parts it was split into ({@code name.zip.00}, {@code .01}, … or {@code .001}, {@code .002}, …),
- * or the volumes of a RAR ({@code name.part1.rar}, {@code .part2.rar}, …), read as one archive when the
- * first is given.
+ * or the volumes of a RAR ({@code name.part1.rar}, {@code .part2.rar}, …, or the old way {@code name.rar},
+ * {@code name.r00}, {@code .r01}, …), read as one archive when the first is given.
  */
 public enum ArchiveFormat {
     ZIP, TAR, TAR_GZ, RAR, SEVEN_ZIP;
@@ -22,6 +22,11 @@ public enum ArchiveFormat {
     private static final Pattern PART = Pattern.compile("(.*)\\.(0*)([01])$");
     /** A RAR volume set: {@code name.part1.rar} (or {@code part01}, {@code part001}), {@code name.part2.rar}, … */
     private static final Pattern RAR_VOLUME = Pattern.compile("(?i)(.*\\.part)(0*)1(\\.rar)$");
+    /**
+     * A RAR volume named the old way ({@code rar -vn}): the first {@code name.rar}, then {@code name.r00} …
+     * {@code name.r99}, {@code name.s00}, …; the case of its letters as the first's.
+     */
+    private static final Pattern OLD_RAR_VOLUME = Pattern.compile("(?i)(.+)\\.(rar|[r-y]\\d{2})$");
 
     /** The kind of the archive whose first part is {@code file}; throws BadInputException when it is none we read. */
     public static ArchiveFormat of(Path file) {
@@ -100,7 +105,7 @@ public enum ArchiveFormat {
      * and has no archive's first bytes.
      */
     public static boolean numberedPart(String name) {
-        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2}|r\\d{2})") || laterRarVolume(name);
+        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2})") || laterRarVolume(name);
     }
 
     /**
@@ -123,23 +128,46 @@ public enum ArchiveFormat {
         }
     }
 
-    /** Whether a file of this name is a RAR volume after the first ({@code name.part2.rar}, …), unreadable alone. */
+    /**
+     * Whether a file of this name is a RAR volume after the first ({@code name.part2.rar}, …, or the old way
+     * {@code name.r00}, …), unreadable alone.
+     */
     static boolean laterRarVolume(String name) {
-        return name.matches("(?i).+\\.part0*([2-9]|[1-9]\\d+)\\.rar");
+        return name.matches("(?i).+\\.(part0*([2-9]|[1-9]\\d+)\\.rar|[r-y]\\d{2})");
     }
 
     /**
      * The first volume of the RAR volume set whose later volume {@code file} is, beside it ({@code name.part3.rar}:
-     * {@code name.part1.rar}; {@code name.part03.rar}: {@code name.part01.rar}); null when {@code file} is no
-     * later volume.
+     * {@code name.part1.rar}; {@code name.part03.rar}: {@code name.part01.rar}; {@code name.r00}: {@code name.rar});
+     * null when {@code file} is no later volume.
      */
     public static Path firstRarVolume(Path file) {
         String name = file.getFileName().toString();
-        Matcher m = NUMBERED_VOLUME.matcher(name);
-        if (!laterRarVolume(name) || !m.matches()) {
+        if (!laterRarVolume(name)) {
             return null;
         }
-        return file.resolveSibling(m.group(1) + pad(1, m.group(2).length()) + m.group(3));
+        Matcher m = NUMBERED_VOLUME.matcher(name);
+        if (m.matches()) {
+            return file.resolveSibling(m.group(1) + pad(1, m.group(2).length()) + m.group(3));
+        }
+        Matcher old = OLD_RAR_VOLUME.matcher(name);
+        return old.matches() ? file.resolveSibling(old.group(1) + (Character.isUpperCase(old.group(2).charAt(0)) ? ".RAR" : ".rar"))
+                : null;
+    }
+
+    /**
+     * The RAR volume after the first numbered {@code i} in the set named the old way whose first volume is
+     * {@code first} ({@code name.rar}): {@code name.r00} for 0, … {@code name.r99} for 99, then {@code name.s00},
+     * …; its letters in the case of the first's extension. Null past {@code name.y99}.
+     */
+    private static Path oldRarVolume(Path first, int i) {
+        String name = first.getFileName().toString();
+        String stem = name.substring(0, name.length() - 4);
+        char r = name.charAt(name.length() - 3);
+        if (i >= 800) {
+            return null;
+        }
+        return first.resolveSibling(stem + "." + (char) ((Character.isUpperCase(r) ? 'R' : 'r') + i / 100) + pad(i % 100, 2));
     }
 
     private static boolean startsWith(byte[] head, int n, int... magic) {
@@ -173,6 +201,18 @@ public enum ArchiveFormat {
             }
             return volumes.size() > 1 ? volumes : List.of(first);
         }
+        if (first.getFileName().toString().matches("(?i).+\\.rar")) {
+            // the old way: name.rar, then name.r00, name.r01, …, fed to bsdtar as the new way's volumes are
+            List<Path> volumes = new ArrayList<>(List.of(first));
+            for (int i = 0; ; i++) {
+                Path v = oldRarVolume(first, i);
+                if (v == null || !Files.isRegularFile(v)) {
+                    break;
+                }
+                volumes.add(v);
+            }
+            return volumes;
+        }
         Matcher m = PART.matcher(first.getFileName().toString());
         if (!m.matches()) {
             return List.of(first);
@@ -203,6 +243,20 @@ public enum ArchiveFormat {
         Path last = parts.get(parts.size() - 1);
         String name = last.getFileName().toString();
         Matcher volume = NUMBERED_VOLUME.matcher(name);
+        Matcher old = OLD_RAR_VOLUME.matcher(name);
+        if (!volume.matches() && old.matches()) {
+            // the old way: name.rar is -1, name.r00 0, …, name.s00 100, …
+            String n = old.group(2).toLowerCase(java.util.Locale.ROOT);
+            int number = n.equals("rar") ? -1 : (n.charAt(0) - 'r') * 100 + Integer.parseInt(n.substring(1));
+            Path first = java.util.Objects.requireNonNullElse(firstRarVolume(last), last);
+            for (int later = number + 2; later <= number + 20; later++) {
+                Path v = oldRarVolume(first, later);
+                if (v != null && Files.isRegularFile(v)) {
+                    return oldRarVolume(first, number + 1).getFileName().toString();
+                }
+            }
+            return null;
+        }
         Matcher part = NUMBERED_PART.matcher(name);
         Matcher m = volume.matches() ? volume : part.matches() ? part : null;
         if (m == null) {

@@ -1091,31 +1091,107 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(0, allOutcome.exit(), allOutcome.stderr() + allLog);
             assertEquals(1, allLog.lines().filter(l -> l.contains("Importing ")).count(), allLog);
 
-            // the first volume gone (its download failed, say): the others are not read alone; given as files,
-            // they are refused before anything starts (exit 2, one line), as a later byte-part given alone is
-            Path without = tmp.resolve("without-first");
-            List<String> rest = Fixture.localArgs(without, meta, SettingsTable.YOUTUBE_TEMPLATE);
-            volumes.subList(1, volumes.size()).forEach(v -> rest.addAll(List.of("--import-archive", v.toString())));
-            Fixture.Outcome refused = Fixture.run(rest);
-            assertEquals(2, refused.exit(), refused.stderr());
-            assertEquals(List.of("avqa-downloader: --import-archive: " + volumes.get(1) + " is a later volume of a RAR "
-                    + "split into volumes, not readable alone: give its first volume, " + volumes.get(0).getFileName()
-                    + ", with the others beside it"), refused.stderr().lines().toList());
-            assertFalse(Files.exists(without.resolve("avqa_download.log")), "nothing started");
-            // in a folder given, they are named in a warning and the folder's other archives are read
-            Path folder = Files.createDirectories(tmp.resolve("later-volumes"));
-            for (Path v : volumes.subList(1, volumes.size())) {
-                Files.copy(v, folder.resolve(v.getFileName()));
-            }
-            Path inFolder = tmp.resolve("in-folder");
-            List<String> folderArgs = Fixture.localArgs(inFolder, meta, SettingsTable.YOUTUBE_TEMPLATE);
-            folderArgs.addAll(List.of("--import-archive", folder.toString()));
-            Fixture.run(folderArgs);
-            String restLog = Files.readString(inFolder.resolve("avqa_download.log"));
-            assertTrue(restLog.contains(volumes.get(1).getFileName() + " is a later part of a split archive whose first "
-                    + "part is not here: it is not read alone"), restLog);
-            assertFalse(restLog.contains("could not be read") || restLog.contains("Importing " + folder + "/"), restLog);
+            laterVolumesAreNotReadAlone(tmp, meta, volumes);
         }
+    }
+
+    /**
+     * The first of a RAR's {@code volumes} gone (its download failed, say): the others are not read alone; given
+     * as files, they are refused before anything starts (exit 2, one line), as a later byte-part given alone is;
+     * in a folder given, they are named in a warning and the folder's other archives are read.
+     */
+    static void laterVolumesAreNotReadAlone(Path tmp, Path meta, List<Path> volumes) throws Exception {
+        Path without = tmp.resolve("without-first");
+        List<String> rest = Fixture.localArgs(without, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        volumes.subList(1, volumes.size()).forEach(v -> rest.addAll(List.of("--import-archive", v.toString())));
+        Fixture.Outcome refused = Fixture.run(rest);
+        assertEquals(2, refused.exit(), refused.stderr());
+        assertEquals(List.of("avqa-downloader: --import-archive: " + volumes.get(1) + " is a later volume of a RAR "
+                + "split into volumes, not readable alone: give its first volume, " + volumes.get(0).getFileName()
+                + ", with the others beside it"), refused.stderr().lines().toList());
+        assertFalse(Files.exists(without.resolve("avqa_download.log")), "nothing started");
+        Path folder = Files.createDirectories(tmp.resolve("later-volumes"));
+        for (Path v : volumes.subList(1, volumes.size())) {
+            Files.copy(v, folder.resolve(v.getFileName()));
+        }
+        Path inFolder = tmp.resolve("in-folder");
+        List<String> folderArgs = Fixture.localArgs(inFolder, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        folderArgs.addAll(List.of("--import-archive", folder.toString()));
+        Fixture.run(folderArgs);
+        String restLog = Files.readString(inFolder.resolve("avqa_download.log"));
+        assertTrue(restLog.contains(volumes.get(1).getFileName() + " is a later part of a split archive whose first "
+                + "part is not here: it is not read alone"), restLog);
+        assertFalse(restLog.contains("could not be read") || restLog.contains("Importing " + folder + "/"), restLog);
+    }
+
+    /**
+     * The volumes {@link #rarVolumes} makes, under the old names ({@code videos.rar}, {@code videos.r00},
+     * {@code videos.r01}, …) that {@code rar -vn} gave them: rar 7 makes the new names only (it has no -vn any
+     * more), and reads its volumes by the old names as one archive all the same (its test, below).
+     */
+    static List<Path> oldStyleVolumes(Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path out = Files.createDirectories(tmp.resolve("old-style"));
+        List<Path> old = new java.util.ArrayList<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            old.add(Files.copy(volumes.get(i), out.resolve(i == 0 ? "videos.rar" : String.format("videos.r%02d", i - 1))));
+        }
+        ArchiveMaker.run(out, "rar", "t", "-idq", "videos.rar");
+        return old;
+    }
+
+    /**
+     * A RAR in volumes named the old way (videos.rar, videos.r00, videos.r01, …) is read as one archive, as one
+     * named the new way is: given by its first volume, every volume given (a shell's videos.r*, in its order),
+     * in a folder given, or each volume behind a URL of its own. A later volume given alone is refused before
+     * anything starts; in a folder without its first, it is named in a warning and not read alone.
+     */
+    @Test
+    void oldStyleRarVolumesAreReadAsOneArchiveHoweverGiven(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = oldStyleVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        Map<String, List<String>> ways = new LinkedHashMap<>();
+        ways.put("first", List.of(volumes.get(0).toString()));
+        ways.put("every", volumes.stream().map(Path::toString).sorted().toList());
+        ways.put("folder", List.of(volumes.get(0).getParent().toString()));
+        try (ArchiveHost host = new ArchiveHost()) {
+            for (Path v : volumes) {
+                host.serve(v.getFileName().toString(), Files.readAllBytes(v), "v");
+            }
+            ways.put("urls", volumes.stream().map(v -> host.shareUrl(v.getFileName().toString())).toList());
+            for (Map.Entry<String, List<String>> way : ways.entrySet()) {
+                Path data = tmp.resolve(way.getKey());
+                List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+                way.getValue().forEach(v -> args.addAll(List.of("--import-archive", v)));
+
+                Fixture.Outcome outcome = Fixture.run(args);
+
+                String log = Files.readString(data.resolve("avqa_download.log"));
+                assertEquals(0, outcome.exit(), way.getKey() + ": " + outcome.stderr() + log);
+                for (String id : IDS) {
+                    assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, way.getKey() + ": " + id);
+                }
+                assertFalse(log.contains("could not be read") || log.contains("is a later part of a split archive"), log);
+                List<String> read = log.lines().filter(l -> l.contains("Importing ") && l.contains("videos.r")).toList();
+                assertTrue(read.size() == 1 && read.get(0).endsWith("videos.rar"), way.getKey() + ": read once: " + read);
+            }
+        }
+
+        laterVolumesAreNotReadAlone(tmp, meta, volumes);
+
+        // a volume missing between those here is named, as a missing new-style volume or byte-part is
+        assertTrue(volumes.size() >= 4, volumes.toString());
+        Path gap = Files.createDirectories(tmp.resolve("gap"));
+        for (Path v : volumes) {
+            if (!v.equals(volumes.get(2))) {
+                Files.copy(v, gap.resolve(v.getFileName()));
+            }
+        }
+        Path gapData = tmp.resolve("gap-data");
+        Fixture.run(args(gapData, meta, gap.resolve("videos.rar").toString()));
+        String gapLog = Files.readString(gapData.resolve("avqa_download.log"));
+        assertTrue(gapLog.contains("videos.rar: the part videos.r01 is missing, though later parts are here"), gapLog);
     }
 
     /**

@@ -20,6 +20,8 @@ class ArchiveFilesTest {
     void theNameAHostGivesIsTakenMadeSafeWhenItNamesAnArchive() {
         assertEquals("collect_new_set.rar", ArchiveFiles.givenName("attachment; filename=\"collect_new_set.rar\""));
         assertEquals("videos.part2.rar", ArchiveFiles.givenName("attachment; filename=videos.part2.rar"));
+        // a RAR volume named the old way (videos.rar, videos.r00, …), behind a Drive link of its own
+        assertEquals("videos.r00", ArchiveFiles.givenName("attachment; filename=videos.r00"));
         // filename* (RFC 8187) before filename
         assertEquals("vid\u00e9os_1.zip", ArchiveFiles.givenName("attachment; filename=\"x.zip\"; filename*=UTF-8''vid%C3%A9os%201.zip"));
         // letters of any script stay: two sets of volumes in Chinese keep two names
