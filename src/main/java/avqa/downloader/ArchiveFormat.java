@@ -156,6 +156,32 @@ public enum ArchiveFormat {
     }
 
     /**
+     * The first part of the split archive or RAR volume set that {@code file} is a later part or volume of, as
+     * its name says, beside it: its first RAR volume ({@link #firstRarVolume}), or for a byte-part numbered 1 or
+     * more ({@code a.zip.002}) the part numbered 0 ({@code a.zip.000}) when it is here, else the part numbered 1;
+     * null when {@code file} is itself a first (or no part), or the byte-part that would be its first is not here.
+     */
+    public static Path firstPart(Path file) {
+        Path volume = firstRarVolume(file);
+        if (volume != null) {
+            return volume;
+        }
+        Matcher m = NUMBERED_PART.matcher(file.getFileName().toString());
+        if (!m.matches() || m.group(2).length() > 4 || Integer.parseInt(m.group(2)) == 0) {
+            return null;
+        }
+        int number = Integer.parseInt(m.group(2));
+        int width = m.group(2).length();
+        for (int first = 0; first <= Math.min(1, number - 1); first++) {
+            Path part = file.resolveSibling(m.group(1) + pad(first, width));
+            if (Files.isRegularFile(part)) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The RAR volume after the first numbered {@code i} in the set named the old way whose first volume is
      * {@code first} ({@code name.rar}): {@code name.r00} for 0, … {@code name.r99} for 99, then {@code name.s00},
      * …; its letters in the case of the first's extension. Null past {@code name.y99}.

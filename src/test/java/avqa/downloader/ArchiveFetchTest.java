@@ -1195,6 +1195,50 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A zip split into byte-parts numbered from .001, given as a shell expands {@code g3.zip.*}: every part, as
+     * one comma-separated list or as an option each. The later parts fold into their first's set, read once
+     * as one archive; without their first they are still refused before anything starts.
+     */
+    @Test
+    void everyBytePartGivenAsAShellExpandsItIsReadOnceAsOneArchive(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        zipOf(tmp, "g3", clip, IDS);
+        List<Path> parts = ArchiveMaker.split(tmp.resolve("g3.zip"), 200_000, 3, 1);
+        assertTrue(parts.size() >= 3 && parts.get(0).getFileName().toString().equals("g3.zip.001"), parts.toString());
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        List<String> all = parts.stream().map(Path::toString).toList();
+        Map<String, List<String>> ways = new LinkedHashMap<>();
+        ways.put("comma-list", List.of("--import-archive", String.join(",", all)));
+        ways.put("repeated", all.stream().flatMap(p -> java.util.stream.Stream.of("--import-archive", p)).toList());
+        for (Map.Entry<String, List<String>> way : ways.entrySet()) {
+            Path data = tmp.resolve(way.getKey());
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(way.getValue());
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.exists(data.resolve("avqa_download.log")) ? Files.readString(data.resolve("avqa_download.log")) : "";
+            assertEquals(0, outcome.exit(), way.getKey() + ": " + outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, way.getKey() + ": " + id);
+            }
+            assertEquals(List.of("Importing " + parts.get(0)), log.lines().filter(l -> l.contains("Importing "))
+                    .map(l -> l.substring(l.indexOf("Importing "))).toList(), way.getKey() + ": read once, from its first part");
+            assertFalse(log.contains("could not be read") || log.contains("is a later part"), log);
+        }
+
+        Path without = tmp.resolve("without-first");
+        List<String> rest = Fixture.localArgs(without, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        parts.subList(1, parts.size()).forEach(p -> rest.addAll(List.of("--import-archive", p.toString())));
+        Fixture.Outcome refused = Fixture.run(rest);
+        assertEquals(2, refused.exit(), refused.stderr());
+        assertEquals(List.of("avqa-downloader: " + parts.get(1) + " is not a zip, tar, tar.gz, RAR or 7z archive (nor the "
+                + "first part of one)"), refused.stderr().lines().toList());
+        assertFalse(Files.exists(without.resolve("avqa_download.log")), "nothing started");
+    }
+
+    /**
      * A RAR in volumes, each behind a Google Drive link of its own (every link ends in {@code uc}): each volume
      * takes the name Drive gives it ({@code Content-Disposition}), so the set is found and imported as one
      * archive; a name that climbs out of the folder keeps only its last segment; the next run fetches none of

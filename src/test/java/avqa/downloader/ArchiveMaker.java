@@ -78,9 +78,14 @@ final class ArchiveMaker {
 
     /** Splits a file into byte-parts {@code <file>.00, .01, …} of {@code size} bytes, as split(1) does. */
     static List<Path> split(Path file, long size) throws Exception {
+        return split(file, size, 2, 0);
+    }
+
+    /** The same, the parts numbered with {@code digits} digits from {@code from} ({@code <file>.001, .002, …}: 3, 1). */
+    static List<Path> split(Path file, long size, int digits, int from) throws Exception {
         need("split");
-        run(file.getParent(), "split", "-d", "-b", String.valueOf(size), file.getFileName().toString(),
-                file.getFileName() + ".");
+        run(file.getParent(), "split", "-a", String.valueOf(digits), "--numeric-suffixes=" + from, "-b", String.valueOf(size),
+                file.getFileName().toString(), file.getFileName() + ".");
         Files.delete(file);
         try (var s = Files.list(file.getParent())) {
             return s.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".")).sorted().toList();

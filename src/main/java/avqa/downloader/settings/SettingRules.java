@@ -76,12 +76,16 @@ final class SettingRules {
             if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
                 throw new BadInputException("--import-archive: cannot read " + avqa.downloader.Redact.text(archive.toString(), 300));
             }
-            ArchiveFormat.of(archive);
-            // a later RAR volume starts as a RAR does, but alone it is no archive: refused as a later byte-part is,
-            // unless its first volume is given too (a shell's split.part*.rar), alone or in a folder given
-            Path first = ArchiveFormat.firstRarVolume(archive);
+            // a later byte-part or RAR volume whose first is given too (a shell's g3.zip.* or split.part*.rar), alone
+            // or in a folder given, is read with it, once; alone it is no archive
+            Path first = ArchiveFormat.firstPart(archive);
             if (first != null && s.archiveFiles().stream()
-                    .noneMatch(given -> given.equals(first) || Files.isDirectory(given) && first.startsWith(given))) {
+                    .anyMatch(given -> given.equals(first) || Files.isDirectory(given) && first.startsWith(given))) {
+                continue;
+            }
+            ArchiveFormat.of(archive);
+            // a later RAR volume starts as a RAR does: refused as a later byte-part is (which does not)
+            if (ArchiveFormat.firstRarVolume(archive) != null) {
                 throw new BadInputException("--import-archive: " + avqa.downloader.Redact.text(archive.toString(), 300)
                         + " is a later volume of a RAR split into volumes, not readable alone: give its first volume, "
                         + avqa.downloader.Redact.text(first.getFileName().toString(), 200) + ", with the others beside it");
