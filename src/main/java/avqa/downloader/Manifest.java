@@ -174,12 +174,8 @@ public final class Manifest {
                     if (row.size() != header.size()) {
                         throw new IllegalArgumentException("has " + row.size() + " fields, the header " + header.size());
                     }
-                    if (v2) {
-                        addV2(r, rules, clips);
-                    } else {
-                        addGeneric(r.get("id"), r.get("url"), r.get("start"), r.get("end"), r.get("duration"),
-                                r.get("flip"), clips);
-                    }
+                    firstGiven(v2 ? v2Clips(r, rules) : genericClip(r.get("id"), r.get("url"), r.get("start"),
+                            r.get("end"), r.get("duration"), r.get("flip")), clips);
                 } catch (IllegalArgumentException e) {
                     problems.add(name + " line " + line + ": " + e.getMessage());
                 }
@@ -222,8 +218,8 @@ public final class Manifest {
                     if (n == null || !n.isObject()) {
                         throw new IllegalArgumentException("is not a JSON object");
                     }
-                    addGeneric(str(n, "id"), str(n, "url"), str(n, "start"), str(n, "end"), str(n, "duration"),
-                            str(n, "flip"), clips);
+                    firstGiven(genericClip(str(n, "id"), str(n, "url"), str(n, "start"), str(n, "end"),
+                            str(n, "duration"), str(n, "flip")), clips);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     problems.add(name + " line " + number + ": is not valid JSON");
                 } catch (IllegalArgumentException e) {
@@ -238,7 +234,22 @@ public final class Manifest {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static void addV2(Map<String, String> r, VideoIdRules rules, Map<String, Entry> clips) {
+    /**
+     * Adds a row's clips, unless a clip of it was given by an earlier row: the first row for a clip holds, and
+     * a later one is a problem of its own line (it was taken silently, the last row winning, which could give
+     * a mirrored clip another window than its clip).
+     */
+    private static void firstGiven(Map<String, Entry> row, Map<String, Entry> clips) {
+        for (String name : row.keySet()) {
+            if (clips.containsKey(name)) {
+                throw new IllegalArgumentException("the clip '" + shorten(name) + "' is given by an earlier row already; "
+                        + "this row is skipped (a clip once)");
+            }
+        }
+        clips.putAll(row);
+    }
+
+    private static Map<String, Entry> v2Clips(Map<String, String> r, VideoIdRules rules) {
         String videoId = r.get("video_id");
         String suffix = r.getOrDefault("suffix", "");
         String clipName = videoId + suffix;
@@ -257,14 +268,16 @@ public final class Manifest {
             throw new IllegalArgumentException("has_flip must be Y or N, not '" + shorten(flip) + "'");
         }
         String key = "src-" + videoId;
+        Map<String, Entry> clips = new LinkedHashMap<>();
         clips.put(clipName, new Entry(key, source.url(), new Clip(clipName, start, duration, false)));
         if (flip.equals("Y")) {
             clips.put(clipName + "_flip", new Entry(key, source.url(), new Clip(clipName + "_flip", start, duration, true)));
         }
+        return clips;
     }
 
-    private static void addGeneric(String id, String url, String start, String end, String duration, String flip,
-                                   Map<String, Entry> clips) {
+    private static Map<String, Entry> genericClip(String id, String url, String start, String end, String duration,
+                                                  String flip) {
         if (id == null || !VideoIdRules.isSafe(id)) {
             throw new IllegalArgumentException("id '" + shorten(String.valueOf(id)) + "' is not a safe name "
                     + "(ASCII letters, digits, _ - #, at most 64 characters)");
@@ -281,7 +294,7 @@ public final class Manifest {
             throw new IllegalArgumentException("the window is empty (end before start)");
         }
         boolean mirrored = !blank(flip) && List.of("y", "yes", "true", "1").contains(flip.strip().toLowerCase(Locale.ROOT));
-        clips.put(id, new Entry(sourceKey(url), url, new Clip(id, from, length, mirrored)));
+        return Map.of(id, new Entry(sourceKey(url), url, new Clip(id, from, length, mirrored)));
     }
 
     /** A safe, stable name for the download of a URL, shared by every clip cut from it. */

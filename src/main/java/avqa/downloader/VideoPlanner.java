@@ -108,7 +108,7 @@ public final class VideoPlanner {
         Set<String> referenced = new LinkedHashSet<>(ids.allIds());
         for (Path m : manifests) {
             Map<String, Manifest.Entry> given = Manifest.read(m, clipSources).clips();
-            clips.putAll(given);
+            firstGiven(m, given, clips);
             wanted.addAll(given.keySet());
         }
         CompletionRules completion = new CompletionRules(progress, failures, retryPermanent, framesOn, outputs, workspace);
@@ -219,5 +219,25 @@ public final class VideoPlanner {
     private static final class SourcePlan {
         private String url;
         private final List<Clip> clips = new ArrayList<>(1);
+    }
+
+    /**
+     * A manifest's clips, but for those an earlier manifest (or the dataset's own) gives otherwise: the first
+     * holds, and one warning a manifest counts them and names the first (the last one read used to win silently).
+     */
+    private static void firstGiven(Path manifest, Map<String, Manifest.Entry> given, Map<String, Manifest.Entry> clips) {
+        int differ = 0;
+        String first = null;
+        for (Map.Entry<String, Manifest.Entry> e : given.entrySet()) {
+            Manifest.Entry earlier = clips.putIfAbsent(e.getKey(), e.getValue());
+            if (earlier != null && !earlier.equals(e.getValue())) {
+                differ++;
+                first = first == null ? e.getKey() : first;
+            }
+        }
+        if (differ > 0) {
+            LOG.warn("{}: {} of its clips {} given otherwise by an earlier manifest (the first: {}); the earlier rows hold",
+                    Redact.text(manifest.getFileName().toString(), 200), differ, differ == 1 ? "is" : "are", first);
+        }
     }
 }

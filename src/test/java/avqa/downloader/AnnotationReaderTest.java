@@ -109,6 +109,23 @@ class AnnotationReaderTest {
         }
     }
 
+    /**
+     * A v2.0 CSV that gives a clip twice, the second time with another window and no mirror: the first row holds
+     * for the clip and its mirror alike (the last row used to win for the clip alone, so the mirror was not its
+     * clip's), and the second is a problem of its line.
+     */
+    @Test
+    void aClipGivenTwiceInAManifestKeepsItsFirstRowAndTheSecondIsSaid(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("clips.csv");
+        Files.writeString(csv, "video_id,start_time,duration,suffix,has_flip\nabcdefghijk,0:10,1:00,,Y\n"
+                + "abcdefghijk,0:20,1:00,,N\n");
+        Manifest.Contents read = Manifest.read(csv, new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE));
+        assertEquals(10.0, read.clips().get("abcdefghijk").clip().start(), 0.001);
+        assertEquals(10.0, read.clips().get("abcdefghijk_flip").clip().start(), 0.001);
+        assertEquals(List.of("clips.csv line 3: the clip 'abcdefghijk' is given by an earlier row already; this row is "
+                + "skipped (a clip once)"), read.problems());
+    }
+
     /** A CSV (a clip manifest, MUSIC-AVQA-v2.0's) with a nameless column, and one that is not UTF-8. */
     @Test
     void aCsvWithANamelessColumnIsReadAndOneNotUtf8IsNamedWithItsLine(@TempDir Path tmp) throws Exception {

@@ -193,10 +193,12 @@ class DatasetSourcesTest extends LoopbackServerTest {
                 + "labclip_b,ftp://elsewhere/x.mp4,,,\n"
                 + "labclip_c," + base + "mirrorclip2.mp4,,,yes\n"
                 + "labclip_d," + base + "mirrorclip1.mp4,abc,,\n"
+                + "labclip_a," + base + "mirrorclip1.mp4,0:01,0:02,\n"
                 + "labclip_f,\"" + base + "mirrorclip1.mp4\"x,,,\n");
         Path jsonl = tmp.resolve("more.jsonl");
         Files.writeString(jsonl, "{\"id\": \"labclip_e\", \"url\": \"" + base + "mirrorclip1.mp4\", \"start\": 5, \"end\": 7}\n"
-                + "{not json\n");
+                + "{not json\n"
+                + "{\"id\": \"labclip_c\", \"url\": \"" + base + "mirrorclip1.mp4\", \"start\": 1, \"end\": 2}\n");
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", List.of());
@@ -210,7 +212,11 @@ class DatasetSourcesTest extends LoopbackServerTest {
         assertTrue(log.contains("lab-mirror.csv line 3: url must be http(s)"), log);
         assertTrue(log.contains("lab-mirror.csv line 5: 'abc' is not a time"), log);
         assertTrue(log.contains("more.jsonl line 2: is not valid JSON"), log);
-        assertTrue(log.contains("lab-mirror.csv line 6: malformed CSV (Invalid character"), log);
+        assertTrue(log.contains("lab-mirror.csv line 7: malformed CSV (Invalid character"), log);
+        // a clip given twice: the first row holds, in a manifest and across manifests
+        assertTrue(log.contains("lab-mirror.csv line 6: the clip 'labclip_a' is given by an earlier row already"), log);
+        assertTrue(log.contains("more.jsonl: 1 of its clips is given otherwise by an earlier manifest (the first: "
+                + "labclip_c); the earlier rows hold"), log);
         assertFalse(log.contains("CSVException"), "the parser's words, not its class name: " + log);
         assertEquals(3.0, Fixture.probe(data.resolve("videos/labclip_a.mp4"))[0], 0.1);
         assertEquals(3.0, Fixture.probe(data.resolve("videos/labclip_c.mp4"))[0], 0.1, "a whole video, mirrored");
