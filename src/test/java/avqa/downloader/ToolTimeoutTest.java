@@ -45,6 +45,43 @@ class ToolTimeoutTest {
         assertTrue(f.getMessage().contains("did not finish in time"), f.getMessage());
     }
 
+    /**
+     * An ffmpeg killed from outside (SIGKILL: the kernel's OOM killer, or a person) is transient too, but is not
+     * said to have run out of time: the timeout's SIGTERM ends it otherwise.
+     */
+    @Test
+    void anAudioPassKilledFromOutsideIsTransientAndNotCalledATimeout(@TempDir Path dir) throws Exception {
+        Path video = Files.copy(Fixture.clip("tone-3s", 3, true), dir.resolve("video.mp4"));
+        VideoJob job = new VideoJob("killedpass", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), video, "test");
+        job.audio(dir.resolve("killedpass.wav"));
+        RunControl run = new RunControl();
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        List<String> args = new ArrayList<>(ffmpeg.audio(job));
+        args.add(args.indexOf("-i"), "-re");
+        Thread killer = new Thread(() -> {
+            long until = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < until) {
+                java.util.Optional<ProcessHandle> pass = ProcessHandle.current().descendants()
+                        .filter(h -> h.info().commandLine().orElse("").contains("killedpass.wav")).findFirst();
+                if (pass.isPresent()) {
+                    pass.get().destroyForcibly();
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        });
+        killer.start();
+
+        ExecResult pass = new DefaultExecCommandExecutor().execute(new ExecCommand("ffmpeg", args, null, 60_000L,
+                Set.of(), null, null, false, LoggingLevel.OFF));
+        killer.join();
+
+        assertEquals(137, pass.getExitValue(), "ended by SIGKILL");
+        VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass, job));
+        assertEquals("transient", f.category(), f.getMessage());
+        assertTrue(f.getMessage().contains("was killed") && !f.getMessage().contains("in time"), f.getMessage());
+    }
+
     @Test
     void anFfprobeStoppedByItsTimeoutIsTransient(@TempDir Path dir) throws Exception {
         // a named pipe no one writes to: ffprobe waits on it until the timeout stops it
