@@ -27,16 +27,12 @@ class ToolTimeoutTest {
 
     @Test
     void theAudioPassStoppedByItsTimeoutIsTransient(@TempDir Path dir) throws Exception {
-        Path video = Files.copy(Fixture.clip("tone-3s", 3, true), dir.resolve("video.mp4"));
-        VideoJob job = new VideoJob("slowpass", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), video, "test");
-        job.audio(dir.resolve("slowpass.wav"));
-        RunControl run = new RunControl();
-        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
-        List<String> args = new ArrayList<>(ffmpeg.audio(job));
+        SlowPass slow = SlowPass.of(dir, "slowpass");
+        VideoJob job = slow.job();
+        RunControl run = slow.run();
+        Ffmpeg ffmpeg = slow.ffmpeg();
         // the tool's own pass, read at the clip's pace (-re): 3 s, so the timeout stops it
-        args.add(args.indexOf("-i"), "-re");
-
-        ExecResult pass = exec("ffmpeg", args);
+        ExecResult pass = exec("ffmpeg", slow.args());
 
         assertEquals(Ffmpeg.SIGNALLED, pass.getExitValue(), "ffmpeg ends so on the timeout's SIGTERM");
         new MediaValidator(run, null).validPass(job, pass);
@@ -51,13 +47,10 @@ class ToolTimeoutTest {
      */
     @Test
     void anAudioPassKilledFromOutsideIsTransientAndNotCalledATimeout(@TempDir Path dir) throws Exception {
-        Path video = Files.copy(Fixture.clip("tone-3s", 3, true), dir.resolve("video.mp4"));
-        VideoJob job = new VideoJob("killedpass", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), video, "test");
-        job.audio(dir.resolve("killedpass.wav"));
-        RunControl run = new RunControl();
-        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
-        List<String> args = new ArrayList<>(ffmpeg.audio(job));
-        args.add(args.indexOf("-i"), "-re");
+        SlowPass slow = SlowPass.of(dir, "killedpass");
+        VideoJob job = slow.job();
+        Ffmpeg ffmpeg = slow.ffmpeg();
+        List<String> args = slow.args();
         Thread killer = new Thread(() -> {
             long until = System.currentTimeMillis() + 20_000;
             while (System.currentTimeMillis() < until) {
@@ -149,6 +142,20 @@ class ToolTimeoutTest {
     }
 
     /** The command as the routes' exec endpoint runs it, with the timeout. */
+    /** The tool's own audio pass over a 3-second clip, read at the clip's pace (-re): 3 s. */
+    private record SlowPass(VideoJob job, RunControl run, Ffmpeg ffmpeg, List<String> args) {
+        static SlowPass of(Path dir, String id) throws Exception {
+            Path video = Files.copy(Fixture.clip("tone-3s", 3, true), dir.resolve("video.mp4"));
+            VideoJob job = new VideoJob(id, VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), video, "test");
+            job.audio(dir.resolve(id + ".wav"));
+            RunControl run = new RunControl();
+            Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+            List<String> args = new ArrayList<>(ffmpeg.audio(job));
+            args.add(args.indexOf("-i"), "-re");
+            return new SlowPass(job, run, ffmpeg, args);
+        }
+    }
+
     private static ExecResult exec(String tool, List<String> args) {
         long start = System.nanoTime();
         ExecResult r = new DefaultExecCommandExecutor().execute(new ExecCommand(tool, args, null, TIMEOUT_MILLIS,
