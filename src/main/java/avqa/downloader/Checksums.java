@@ -193,10 +193,11 @@ public final class Checksums {
                 out.remove(path);
                 out.put(path, hash.toLowerCase(java.util.Locale.ROOT));
             }
+        } catch (java.nio.charset.CharacterCodingException | UncheckedIOException e) {
+            // (UTF-16, as some editors save a list, is not UTF-8 either)
+            throw new BadInputException("--against: " + sums + " is not UTF-8 text");
         } catch (IOException e) {
             throw new BadInputException("--against: cannot read " + sums + ": " + FileTrees.describe(e));
-        } catch (UncheckedIOException e) {
-            throw new BadInputException("--against: " + sums + " is not UTF-8 text");
         }
         return out;
     }

@@ -157,6 +157,14 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertTrue(bad.stderr().contains("--against: " + otherForms + " line 2 is not a sha256sum line (\"not a checksum line\")"),
                 bad.stderr());
         assertEquals(1, bad.stderr().strip().lines().count(), bad.stderr());
+
+        // a list saved as UTF-16 (as some Windows editors save it) is said to be no UTF-8 text, in our words
+        Files.write(otherForms, (ours.get(0) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        Fixture.Outcome utf16 = Fixture.run(List.of("--verify", "--against", otherForms.toString(), "--data-dir", data.toString(),
+                "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        assertEquals(2, utf16.exit(), utf16.stderr());
+        assertTrue(utf16.stderr().contains("--against: " + otherForms + " is not UTF-8 text"), utf16.stderr());
+        assertFalse(utf16.stderr().contains("Input length"), utf16.stderr());
     }
 
     @Test
