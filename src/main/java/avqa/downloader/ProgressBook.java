@@ -155,10 +155,12 @@ public final class ProgressBook {
 
     /**
      * A video recorded complete before (without frames) whose frames failed now is no longer complete: with
-     * --frames a complete video has its frames. Its record goes at once, so that its failure record stands.
+     * --frames a complete video has its frames. Nor is one whose frames-only pass failed before its frames
+     * (its video found damaged, and set aside). Its record goes at once, so that its failure record stands.
      */
     public void framesFailed(@Variable("job") VideoJob job) {
-        if (job != null && job.frames() != FramesMade.NONE && isComplete(job.id())) {
+        if (job != null && (job.frames() != FramesMade.NONE || job.kind() == VideoJob.Kind.FRAMES_ONLY)
+                && isComplete(job.id())) {
             forget(job.id());
             snapshot();
         }

@@ -450,6 +450,50 @@ class ResearchOutputsTest extends LoopbackServerTest {
     }
 
     /**
+     * A complete video whose frames only are missing, found damaged by the frames pass (cut short, or a folder
+     * sitting under its name): set aside in rejected/ as the audio pass does, and, as there, no longer recorded
+     * complete, with its failure recorded in the same run, so the counts, the coverage and the records agree.
+     */
+    @Test
+    void aVideoTheFramesPassFindsDamagedIsNoLongerCompleteAndItsFailureIsRecorded(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("frdmg", 3);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--frames", "1"));
+        assertEquals(0, Fixture.run(args).exit());
+        String cut = ids.get(1);
+        String folder = ids.get(2);
+        Path cutVideo = data.resolve("videos/" + cut + ".mp4");
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(cutVideo,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.truncate(500);
+        }
+        Files.delete(data.resolve("videos/" + folder + ".mp4"));
+        Files.createDirectories(data.resolve("videos/" + folder + ".mp4"));
+        for (String id : List.of(cut, folder)) {
+            FileTrees.deleteTree(data.resolve("frames/" + id), true);
+        }
+
+        Fixture.Outcome damaged = Fixture.run(args);
+
+        assertEquals(1, damaged.exit(), damaged.stderr());
+        JsonNode completed = Fixture.readJson(data.resolve("download_progress.json")).path("completed");
+        assertEquals("[\"" + ids.get(0) + "\"]", completed.toString(), "no longer complete");
+        JsonNode failures = Fixture.readJson(data.resolve("failed_downloads.json"));
+        for (String id : List.of(cut, folder)) {
+            assertEquals("invalid-output", failures.path(id).path("category").asText(), failures.toString());
+            assertTrue(Files.isRegularFile(data.resolve("failed/" + id + ".json")), id);
+            assertTrue(Files.exists(data.resolve("rejected/" + id + ".mp4")), "set aside: " + id);
+        }
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("1 complete in all"), log);
+        assertTrue(log.contains("Coverage: 1 of 3 videos complete"), log);
+
+        assertEquals(0, Fixture.run(args).exit(), "the next run fetches them again");
+        assertEquals(3, Fixture.readJson(data.resolve("download_progress.json")).path("completed").size());
+    }
+
+    /**
      * Frames that fail on a video's first download (a picture of one still frame): the video and its audio, both
      * whole, take their final names with their lines in SHA256SUMS and provenance.jsonl; the failure is recorded
      * and the video is not complete. A rerun tries its frames again and keeps the audio it makes with them.
