@@ -7,18 +7,26 @@ import java.nio.file.Path;
  * The data directory stays this run's: still there, still locked by this process (its {@code .lock} in
  * place) and writable. Looked at as a run starts and every second while it goes (30-status.yaml); when it
  * is not, the run stops in one line instead of failing every video on (a directory removed under a run is
- * made again by the next write, with no lock, and a second run could start on it).
+ * made again by the next write, with no lock, and a second run could start on it). So do its published
+ * folders ({@link PublishedFolders}): one removed or replaced stops the run, its records kept, and a
+ * scheduled run does not start until it is put back.
  */
 public final class DataDirWatch {
 
     private final Path root;
     private final DataDirLock lock;
     private final RunControl run;
+    private final PublishedFolders folders;
 
     public DataDirWatch(Path root, DataDirLock lock, RunControl run) {
+        this(root, lock, run, null);
+    }
+
+    public DataDirWatch(Path root, DataDirLock lock, RunControl run, PublishedFolders folders) {
         this.root = root;
         this.lock = lock;
         this.run = run;
+        this.folders = folders;
     }
 
     /** What stops a run whose data directory can no longer be written (DiskFull says it too, whichever sees it first). */
@@ -47,7 +55,14 @@ public final class DataDirWatch {
         String problem = problem();
         if (problem != null) {
             run.dataDirGone(problem);
+        } else if ((problem = folderProblem()) != null) {
+            run.stop(problem);
         }
+    }
+
+    /** A published folder removed or replaced since the process first saw it; null when none is (or no lock is held). */
+    private String folderProblem() {
+        return folders == null || lock == null ? null : folders.problem();
     }
 
     /** As a run starts (a scheduled one, after the directory went): it does not start. */
@@ -56,6 +71,11 @@ public final class DataDirWatch {
         if (problem != null) {
             run.dataDirGone(problem);
             throw new RunStoppedException(problem);
+        }
+        String moved = folderProblem();
+        if (moved != null) {
+            run.stop(moved);
+            throw new RunStoppedException(moved);
         }
     }
 }

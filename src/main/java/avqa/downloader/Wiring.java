@@ -34,7 +34,8 @@ final class Wiring {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
-        main.bind("dataDirWatch", new DataDirWatch(workspace.root(), parts.lock(), run));
+        main.bind("dataDirWatch", new DataDirWatch(workspace.root(), parts.lock(), run,
+                new PublishedFolders(java.util.List.of(workspace.videosDir(), workspace.audioDir(), workspace.framesDir()))));
         boolean worker = settings.get("avqa.role").equals("worker");
         DatabaseGate gate = parts.cluster() == null ? null
                 : new DatabaseGate(parts.cluster().dataSource(), run, Redact.url(settings.get("avqa.db.url")));

@@ -139,4 +139,72 @@ class DiskTest extends LoopbackServerTest {
             server.pace(0);
         }
     }
+
+    /**
+     * A folder of the data directory taken from under a run: videos/ moved aside with a file left in its place,
+     * or audio/ removed. The run stops in one line naming the folder and what to do, instead of fetching every
+     * video left only to fail each as a bug; what it recorded complete is kept, and no video is recorded failed.
+     */
+    @Test
+    void aPublishedFolderRemovedOrReplacedMidRunStopsTheRunInOneLine(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("folder0", "folder1", "folder2", "folder3", "folder4", "folder5");
+        for (String id : ids) {
+            server.serve(id, clip);
+        }
+        server.pace(150_000);
+        try {
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", ids);
+            for (String folder : List.of("videos", "audio")) {
+                Path data = tmp.resolve(folder + "-taken");
+                List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+                args.addAll(List.of("--workers", "1"));
+                Path out = tmp.resolve(folder + ".out");
+                int before = server.hits().size();
+                Process p = Fixture.startJvm(args, java.util.Map.of(), out);
+                Fixture.await("the first video complete", 60_000,
+                        () -> text(out).contains("Complete: folder0"));
+                Path taken = data.resolve(folder);
+                if (folder.equals("videos")) {
+                    Files.move(taken, data.resolve("videos.old"));
+                    Files.writeString(taken, "x\n");
+                } else {
+                    // (rm -rf fails when the run writes a file meanwhile: once more then)
+                    Fixture.await("audio/ removed", 20_000, () -> {
+                        try {
+                            return sh("rm", "-rf", taken.toString()) || !Files.exists(taken);
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+                }
+
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), folder + ": the run stops");
+                String said = Files.readString(out);
+                assertEquals(1, p.exitValue(), said);
+                assertTrue(said.contains("the folder " + taken + " was removed or replaced while the run went: stopped; "
+                        + "put it back"), said);
+                for (String internal : List.of("Exception", "exchangeId", "Message History", "a bug", "Failed:")) {
+                    assertTrue(!said.contains(internal), folder + ": no " + internal + " in " + said);
+                }
+                assertTrue(server.hits().size() - before < ids.size(), folder + ": not every video fetched: " + said);
+                assertTrue(Fixture.readJson(data.resolve("download_progress.json")).path("completed").toString()
+                        .contains("folder0"), folder + ": progress kept");
+                assertEquals("{ }", Files.readString(data.resolve("failed_downloads.json")).strip(), folder);
+                try (java.util.stream.Stream<Path> records = Files.list(data.resolve("failed"))) {
+                    assertEquals(0, records.count(), folder + ": no failure recorded");
+                }
+            }
+        } finally {
+            server.pace(0);
+        }
+    }
+
+    private static String text(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
 }
