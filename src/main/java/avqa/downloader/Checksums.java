@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,7 +71,7 @@ public final class Checksums {
                 listed = paths();
             }
             if (out == null) {
-                out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                out = AppendOnlyLines.open(file);
             }
             StringBuilder lines = new StringBuilder();
             hashes.forEach((path, sha) -> {

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,7 +29,8 @@ import org.apache.camel.Variable;
  * so its cost does not grow with the number already complete. The JSON file is rewritten from
  * memory (write, then rename) by the snapshot timer route and at the end of a run; after that the
  * journal is emptied. On start both are read, so a crash at any moment loses nothing: a torn last
- * journal line is ignored (its video is checked again on disk).
+ * journal line is ignored (its video is checked again on disk), and cut off before the run's first append
+ * ({@link AppendOnlyLines}), so that the next line is not glued to it.
  */
 public final class ProgressBook {
 
@@ -128,8 +128,7 @@ public final class ProgressBook {
         }
         try {
             if (journalOut == null) {
-                journalOut = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
+                journalOut = AppendOnlyLines.openDroppingTornLine(journal);
             }
             journalOut.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
             journalOut.force(false);

@@ -294,4 +294,60 @@ class CrashTest {
         assertEquals(ids.size(), complete(data, ids).size());
         assertTrue(Fixture.lastSummary(data).contains("imported from archives"), Fixture.lastSummary(data));
     }
+
+    /**
+     * What a power cut leaves: a last line without its newline in the journal, SHA256SUMS and provenance.jsonl. A run
+     * killed (SIGKILL) after its first completion, before its snapshot, has its records on lines of their own, and the
+     * next run finds that video complete (found by an adversarial probe).
+     */
+    @Test
+    void aTornLastLineDoesNotSwallowTheRecordsAppendedAfterIt(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> ids = setUp(meta, "torn", 2);
+        Path journal = data.resolve(".download_progress.journal");
+        Path sums = data.resolve("SHA256SUMS");
+        Path provenance = data.resolve("metadata/provenance.jsonl");
+        Files.createDirectories(provenance.getParent());
+        Files.writeString(journal, "torn");
+        Files.writeString(sums, "5f3a9c");
+        Files.writeString(provenance, "{\"id\":\"torn");
+        List<String> slow = Fixture.localArgs(data, meta, server.urlTemplate());
+        slow.addAll(List.of("--rate-limit", "300K", "--workers", "1"));
+        Process p = Fixture.startJvm(slow, Map.of("AVQA_DOWNLOAD_BATCH", "1", "AVQA_PROGRESS_SNAPSHOT_INTERVAL", "600"),
+                tmp.resolve("run1.log"));
+        Fixture.await("the first completion in the journal", 60_000, () -> {
+            try {
+                return Files.readString(journal).lines().anyMatch(ids::contains);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        p.destroyForcibly();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+
+        String first = ids.get(0);
+        assertTrue(Files.readString(journal).startsWith(first + "\n"), "the torn line is cut off: " + Files.readString(journal));
+        List<String> sumLines = Files.readAllLines(sums);
+        assertEquals("5f3a9c", sumLines.get(0));
+        assertTrue(sumLines.size() > 1, "lines appended: " + sumLines);
+        for (String line : sumLines.subList(1, sumLines.size())) {
+            assertTrue(line.matches("[0-9a-f]{64}  \\S+"), "a sha256sum line of its own: " + line);
+        }
+        assertTrue(sumLines.stream().anyMatch(l -> l.endsWith("  videos/" + first + ".mp4")), sumLines.toString());
+        List<String> provLines = Files.readAllLines(provenance);
+        assertEquals("{\"id\":\"torn", provLines.get(0));
+        for (String line : provLines.subList(1, provLines.size())) {
+            assertTrue(Fixture.JSON.readTree(line).isObject(), "a JSON line of its own: " + line);
+        }
+        assertTrue(provLines.stream().anyMatch(l -> l.startsWith("{\"id\":\"" + first + "\"")), provLines.toString());
+
+        assertEquals(0, Fixture.run(Fixture.localArgs(data, meta, server.urlTemplate())).exit());
+        String summary = Fixture.lastSummary(data);
+        assertTrue(summary.contains("0 audio re-extracted") && summary.contains("2 complete in all"),
+                "the first video's completion was kept: " + summary);
+        Set<String> recorded = new HashSet<>();
+        Fixture.readJson(data.resolve("download_progress.json")).get("completed").forEach(n -> recorded.add(n.asText()));
+        assertEquals(Set.copyOf(ids), recorded);
+    }
 }
