@@ -35,6 +35,7 @@ import org.apache.camel.Variable;
 public final class ProgressBook {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("avqa.progress");
 
     private final Path json;
     private final Path journal;
@@ -76,7 +77,9 @@ public final class ProgressBook {
                 if (list == null || !list.isArray()) {
                     throw new BadInputException(json + " has no \"completed\" list; move it aside to start over");
                 }
-                list.forEach(n -> completed.add(n.asText()));
+                List<String> ids = new ArrayList<>();
+                list.forEach(n -> ids.add(n.asText()));
+                keepSafe(ids, json);
             } catch (JsonProcessingException e) {
                 throw new BadInputException(json + " is not valid JSON"
                         + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")
@@ -89,11 +92,13 @@ public final class ProgressBook {
             try {
                 String text = Files.readString(journal, StandardCharsets.UTF_8);
                 int end = text.lastIndexOf('\n');
+                List<String> ids = new ArrayList<>();
                 for (String line : text.substring(0, end + 1).split("\n")) {
                     if (!line.isBlank()) {
-                        completed.add(line.strip());
+                        ids.add(line.strip());
                     }
                 }
+                keepSafe(ids, journal);
             } catch (IOException e) {
                 throw new BadInputException("cannot read " + journal + ": " + FileTrees.describe(e));
             }
@@ -101,6 +106,28 @@ public final class ProgressBook {
         }
         if (cluster != null && completed.addAll(cluster.completeIds())) {
             dirty = true;
+        }
+    }
+
+    /**
+     * Adds the ids read from a file that are safe names ({@link VideoIdRules}); the others (a hand-edited or
+     * damaged file) are dropped, never counted nor made a path, in one line for the file.
+     */
+    private void keepSafe(List<String> ids, Path from) {
+        int dropped = 0;
+        String first = null;
+        for (String id : ids) {
+            if (VideoIdRules.isSafe(id)) {
+                completed.add(id);
+            } else {
+                first = dropped++ == 0 ? id : first;
+            }
+        }
+        if (dropped > 0) {
+            dirty = true;
+            LOG.warn("{} ids in {} are not safe names (ASCII letters, digits, _ - #, at most 64 characters) and were "
+                    + "dropped, not counted as complete (the first: \"{}\")", dropped, from.getFileName(),
+                    Redact.text(first, 80));
         }
     }
 

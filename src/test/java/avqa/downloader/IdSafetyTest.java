@@ -96,6 +96,40 @@ class IdSafetyTest extends LoopbackServerTest {
     }
 
     /**
+     * Ids read back from download_progress.json and the journal are held to the same rule: a path, a 5000-character
+     * name or one with control characters is dropped (one line per file, counting them, the first escaped), never
+     * counted as complete, and gone from the progress file the run writes (found by an adversarial probe).
+     */
+    @Test
+    void unsafeIdsInTheProgressFileAndJournalAreDroppedInOneLinePerFileAndNotCounted(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("progsafe", 2);
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        String longId = "x".repeat(5000);
+        Files.writeString(data.resolve("download_progress.json"), Fixture.JSON.writeValueAsString(java.util.Map.of(
+                "completed", List.of("../../../tmp/outside", longId, "\u001b[31mred"), "timestamp", "2026-01-01T00:00:00Z")));
+        Files.writeString(data.resolve(".download_progress.journal"), "\u001b[1mbold\n../../x\n");
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(0, outcome.exit(), outcome.stdout());
+        assertTrue(Fixture.lastSummary(data).contains("2 videos planned") && Fixture.lastSummary(data).contains("2 complete in all"),
+                Fixture.lastSummary(data));
+        Set<String> recorded = new HashSet<>();
+        Fixture.readJson(data.resolve("download_progress.json")).get("completed").forEach(n -> recorded.add(n.asText()));
+        assertEquals(Set.copyOf(ids), recorded, "the unsafe ids are gone from the progress file");
+        List<String> said = outcome.stdout().lines().filter(l -> l.contains("not safe names")).toList();
+        assertEquals(2, said.size(), "one line per file: " + said);
+        assertTrue(said.get(0).contains("3 ids in download_progress.json") && said.get(0).contains("\"../../../tmp/outside\""),
+                said.get(0));
+        assertTrue(said.get(1).contains("2 ids in .download_progress.journal") && said.get(1).contains("\"\\u001b[1mbold\""),
+                said.get(1));
+        assertFalse(outcome.stdout().contains("x".repeat(100)), "the long id is never shown whole");
+        assertFalse(outcome.stdout().contains("\u001b"), "no control character reaches the console");
+        assertEquals(Set.of("meta", "data"), new HashSet<>(PipelineTest.listNames(tmp)), "nothing outside the data dir");
+    }
+
+    /**
      * A question whose "video_id" is null or missing names no video: it is passed over, and one line counts such
      * questions and says where the first is (there is no id to record a failure under); the file is not refused,
      * as it is not for an id that is a string but no safe name (recorded {@code invalid-id}, never requested).
