@@ -60,6 +60,31 @@ class CommandLineTest {
         assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
     }
 
+    /**
+     * A --data-dir or a file: --metadata-url holding a line break or a tab is refused before the run, in one line that
+     * shows it escaped and says why (not blamed on a route file, nor a file said missing; found by an adversarial probe).
+     */
+    @Test
+    void aDataDirOrMetadataPathWithAControlCharacterIsRefusedInOneLine(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("ctrl0"));
+        for (String dir : List.of("nl\nx", "s p/x\ny", "tab\tx")) {
+            for (boolean inMetadata : List.of(false, true)) {
+                Path data = inMetadata ? tmp.resolve("data") : tmp.resolve(dir);
+                String url = "file:" + (inMetadata ? tmp.resolve(dir) : meta);
+                Fixture.Outcome outcome = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test",
+                        "--data-dir", data.toString(), "--metadata-url", url));
+
+                String shown = Redact.text(inMetadata ? url : data.toString(), 300);
+                assertEquals(2, outcome.exit(), outcome.stderr());
+                assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
+                assertTrue(outcome.stderr().contains((inMetadata ? "--metadata-url: '" : "--data-dir: '") + shown
+                        + "' is not valid") && outcome.stderr().contains("without control characters"), outcome.stderr());
+                assertFalse(Files.exists(data), "no work was started");
+            }
+        }
+    }
+
     /** A path with a line break in it is said escaped, on one line, as every path from the command line. */
     @Test
     void aPathWithALineBreakIsSaidOnOneLine(@TempDir Path tmp) {

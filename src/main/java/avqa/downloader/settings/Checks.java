@@ -42,9 +42,19 @@ final class Checks {
         }
     };
 
+    /** Said of a path or URL holding a line break, a tab or another control character, which no route or tool takes. */
+    static final String NO_CONTROL = "without control characters (a line break, a tab, ...): rename it or give another";
+
+    private static boolean hasControl(String v) {
+        return v.chars().anyMatch(Character::isISOControl);
+    }
+
     static final Setting.Check METADATA_URL = v -> {
         if (v.isEmpty()) {
             return null;
+        }
+        if (hasControl(v)) {
+            return "a URL " + NO_CONTROL;
         }
         String scheme = v.contains(":") ? v.substring(0, v.indexOf(':')) : "";
         boolean ok = List.of("http", "https", "file").contains(scheme) && !v.contains("${") && !v.contains("'")
@@ -83,7 +93,8 @@ final class Checks {
     static final Setting.Check HOST = matches("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}",
             "an address to listen on such as 127.0.0.1, 0.0.0.0 or ::1");
 
-    static final Setting.Check NOT_EMPTY = v -> v.isEmpty() ? "a directory path" : null;
+    static final Setting.Check DIRECTORY = v -> v.isEmpty() ? "a directory path"
+            : hasControl(v) ? "a directory path " + NO_CONTROL : null;
 
     static Setting.Check wholeNumber(int min, int max) {
         return v -> {

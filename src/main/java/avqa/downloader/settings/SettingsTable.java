@@ -21,7 +21,7 @@ public final class SettingsTable {
     public static final String YOUTUBE_TEMPLATE = "https://www.youtube.com/watch?v={id}";
 
     public static final List<Setting> ROWS = List.of(
-            option("avqa.data-dir", "--data-dir", "PATH", "./data/avqa", Checks.NOT_EMPTY,
+            option("avqa.data-dir", "--data-dir", "PATH", "./data/avqa", Checks.DIRECTORY,
                     "root of everything written"),
             option("avqa.workers", "--workers", "N", "4", Checks.wholeNumber(1, 64), "downloads at the same time (1-64)"),
             option("avqa.rate-limit", "--rate-limit", "RATE", "50K", Checks.RATE,
