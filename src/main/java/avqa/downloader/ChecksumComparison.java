@@ -17,6 +17,7 @@ final class ChecksumComparison {
     private List<String> changed;
     private List<String> missingFiles;
     private List<String> added;
+    private List<String> foreign;
     private int hashed;
 
     private Path againstFile;
@@ -27,17 +28,19 @@ final class ChecksumComparison {
     /**
      * --checksums: files whose hash now differs from SHA256SUMS's (or cannot be read), files it lists
      * that are gone, and files in place it does not list (made before checksums were kept), returned
-     * with their hashes to be added to it.
+     * with their hashes to be added to it; {@code foreign}: the paths it lists that name no file of this data
+     * directory (never opened; reported, escaped, and left as they are).
      */
-    Map<Path, String> againstListed(Path root, Map<String, String> listed, Map<String, String> now) {
+    Map<Path, String> againstListed(Path root, Map<String, String> listed, Map<String, String> now, List<String> foreign) {
         hashed = now.size();
+        this.foreign = foreign.stream().sorted().map(p -> Redact.text(p, 300)).toList();
         changed = new ArrayList<>();
         missingFiles = new ArrayList<>();
         added = new ArrayList<>();
         Map<Path, String> toAdd = new LinkedHashMap<>();
         compare(listed, now, missingFiles, changed);
         new TreeMap<>(now).forEach((path, sha) -> {
-            if (!listed.containsKey(path) && !sha.startsWith("unreadable")) {
+            if (!listed.containsKey(path) && !sha.startsWith("unreadable") && Checksums.ownFile(path)) {
                 added.add(path);
                 toAdd.put(root.resolve(path), sha);
             }
@@ -75,7 +78,7 @@ final class ChecksumComparison {
 
     /** Nothing changed or missing, nothing differs from the other list (or neither was asked for). */
     boolean clean() {
-        return (changed == null || changed.isEmpty() && missingFiles.isEmpty())
+        return (changed == null || changed.isEmpty() && missingFiles.isEmpty() && foreign.isEmpty())
                 && (differ == null || differ.isEmpty() && theirsOnly.isEmpty() && oursOnly.isEmpty());
     }
 
@@ -84,6 +87,7 @@ final class ChecksumComparison {
             json.put("checksums_changed", changed);
             json.put("checksums_missing", missingFiles);
             json.put("checksums_added", added);
+            json.put("checksums_foreign", foreign);
         }
         if (differ != null) {
             json.put("against", againstFile.toString());
@@ -100,6 +104,8 @@ final class ChecksumComparison {
                     added.isEmpty() ? "" : ", " + added.size() + " not listed before (added now)"));
             VerifyReport.section(t, "changed since they were recorded (SHA-256 differs)", changed);
             VerifyReport.section(t, "listed in SHA256SUMS but missing", missingFiles);
+            VerifyReport.section(t, "lines of SHA256SUMS that name no file of this data directory (not opened, left as "
+                    + "they are; remove them)", foreign.stream().map(p -> "\"" + p + "\"").toList());
         }
         if (differ != null) {
             t.append(String.format("Against %s: %d differ, %d missing here, %d extra here.%n", againstFile,

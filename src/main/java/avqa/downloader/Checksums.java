@@ -97,7 +97,8 @@ public final class Checksums {
         Map<String, String> last = read(file);
         StringBuilder text = new StringBuilder();
         last.forEach((path, sha) -> {
-            if (Files.isRegularFile(root.resolve(path))) {
+            // a line that names no file of this data directory is left as it is, its path never looked at
+            if (!ownFile(path) || Files.isRegularFile(root.resolve(path))) {
                 text.append(sha).append("  ").append(path).append('\n');
             }
         });
@@ -112,6 +113,29 @@ public final class Checksums {
         }
         stale = false;
         listed = null;
+    }
+
+    /**
+     * Whether a path SHA256SUMS lists names a file this tool publishes: {@code videos/<name>}, {@code audio/<name>}
+     * or {@code frames/<id>/<name>}, relative, without {@code .} or {@code ..} parts. Any other (an absolute path,
+     * one that climbs out, a folder this tool never hashes) is never opened, never rewritten and never added back.
+     */
+    public static boolean ownFile(String path) {
+        String[] parts = path.split("/", -1);
+        int depth = switch (parts[0]) {
+            case "videos", "audio" -> 2;
+            case "frames" -> 3;
+            default -> 0;
+        };
+        if (parts.length != depth) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\0') >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Set<String> paths() {

@@ -68,6 +68,8 @@ public final class Verifier {
     private final Map<String, FrameFolder> frameFolders = new ConcurrentHashMap<>();
     private final Map<String, String> rehashed = new ConcurrentHashMap<>();
     private volatile Map<String, String> listed = Map.of();
+    /** The paths SHA256SUMS lists that name no file of this data directory: never opened, left as they are. */
+    private volatile List<String> foreign = List.of();
 
     /**
      * @param fps    the frames' rate (this run's, else the one recorded with the files; 0 for none known)
@@ -162,7 +164,10 @@ public final class Verifier {
      * be hashed again; without, none.
      */
     public List<Path> checksumFiles(@Variable("checksums") boolean asked) {
-        listed = Checksums.read(checksums.file());
+        Map<String, String> all = Checksums.read(checksums.file());
+        foreign = all.keySet().stream().filter(p -> !Checksums.ownFile(p)).toList();
+        all.keySet().removeAll(foreign);
+        listed = all;
         if (!asked) {
             return List.of();
         }
@@ -256,7 +261,7 @@ public final class Verifier {
                 cluster == null ? null : cluster.completeIds(), padTo);
         r.frames(frameFolders, fps, padTo, referenceFrames);
         if (asked && !run.isStopping()) {
-            Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed);
+            Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign);
             if (!added.isEmpty()) {
                 checksums.add(added);
             }

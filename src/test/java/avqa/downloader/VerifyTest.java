@@ -74,13 +74,8 @@ class VerifyTest extends LoopbackServerTest {
      */
     @Test
     void repairWithChecksumsSetsAsideAFileWhoseBytesChanged(@TempDir Path tmp) throws Exception {
-        List<String> ids = List.of("changed0", "changed1");
-        ids.forEach(id -> server.serve(id, clip));
-        Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
-        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
-        assertEquals(0, Fixture.run(args).exit());
+        List<String> args = finished(tmp, List.of("changed0", "changed1"));
         Path video = data.resolve("videos/changed1.mp4");
         byte[] whole = Files.readAllBytes(video);
         Files.write(video, java.util.Arrays.copyOf(whole, whole.length * 3 / 4));
@@ -99,6 +94,56 @@ class VerifyTest extends LoopbackServerTest {
         verify.remove("--repair");
         Fixture.Outcome clean = Fixture.run(verify);
         assertEquals(0, clean.exit(), clean.stdout());
+    }
+
+    /**
+     * SHA256SUMS edited by hand (or by someone else) to list files outside the data directory: --verify --checksums
+     * never opens them, names each once, escaped, as a line that names no file of this data directory, and leaves
+     * SHA256SUMS as it was (nothing derived from those lines is added back); --repair moves nothing outside.
+     */
+    @Test
+    void checksumLinesNamingFilesOutsideTheDataDirectoryAreNeverOpenedNorRewritten(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = finished(tmp, List.of("outside0"));
+        Path victim = tmp.resolve("victim.txt");
+        Files.writeString(victim, "not the tool's\n");
+        Path sums = data.resolve("SHA256SUMS");
+        String zeros = "0".repeat(64);
+        Files.writeString(sums, zeros + "  " + data.relativize(victim) + "\n" + zeros + "  " + victim + "\n"
+                + zeros + "  videos/../../victim.txt\u001b[2J\n", java.nio.file.StandardOpenOption.APPEND);
+        byte[] before = Files.readAllBytes(sums);
+        List<String> verify = new ArrayList<>(args);
+        verify.addAll(List.of("--verify", "--checksums"));
+
+        Fixture.Outcome report = Fixture.run(verify);
+
+        String out = report.stdout() + report.stderr();
+        assertEquals(1, report.exit(), out);
+        assertTrue(out.contains("lines of SHA256SUMS that name no file of this data directory"), out);
+        assertEquals(1, out.split("\"" + java.util.regex.Pattern.quote(victim.toString()) + "\"", -1).length - 1, out);
+        assertEquals(1, out.split("\"\\.\\./victim\\.txt\"", -1).length - 1, out);
+        assertTrue(out.contains("\"videos/../../victim.txt\\u001b[2J\"") && !out.contains("\u001b"), out);
+        assertTrue(!out.contains("changed since they were recorded") && !out.contains("not listed before"), out);
+        assertArrayEquals(before, Files.readAllBytes(sums), "SHA256SUMS is left as it was");
+        JsonNode json = Fixture.readJson(data.resolve("verify_report.json"));
+        assertEquals(3, json.get("checksums_foreign").size(), json.toString());
+        assertEquals(0, json.get("checksums_changed").size(), json.toString());
+
+        verify.add("--repair");
+        Fixture.Outcome repaired = Fixture.run(verify);
+        assertEquals(1, repaired.exit(), repaired.stdout());
+        assertEquals("not the tool's\n", Files.readString(victim));
+        assertArrayEquals(before, Files.readAllBytes(sums), "--repair leaves those lines too");
+    }
+
+    /** The options of a run of {@code ids} from the media file server into {@code tmp/data}, which it finished. */
+    private List<String> finished(Path tmp, List<String> ids) throws Exception {
+        ids.forEach(id -> server.serve(id, clip));
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(tmp.resolve("data"), meta, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        return args;
     }
 
     static List<String> names(JsonNode object) {
