@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -59,7 +60,8 @@ final class DataDirLock implements AutoCloseable {
             Files.createDirectories(dataDir.resolve(".partial"));
             Path mine = dataDir.resolve(".partial").resolve(node + ".lock");
             for (int i = 0; i < 50; i++) {
-                FileChannel nodeChannel = FileChannel.open(mine, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileChannel nodeChannel = FileChannel.open(mine, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
                 Object opened = Files.readAttributes(mine, BasicFileAttributes.class).fileKey();
                 FileLock own = nodeChannel.tryLock();
                 // another node looking for dead nodes may hold it for a moment, and take it for dead
@@ -130,7 +132,14 @@ final class DataDirLock implements AutoCloseable {
         FileChannel ch = null;
         try {
             Files.createDirectories(dataDir);
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write to " + dataDir + ": " + FileTrees.describe(e));
+        }
+        Workspace.refuseLink(file);
+        try {
+            // never through a symbolic link put in its place (one made after the check above is not followed either)
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
             try {
                 lock = ch.tryLock(0, Long.MAX_VALUE, shared);
@@ -155,7 +164,7 @@ final class DataDirLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new BadInputException("cannot write to " + dataDir + ": " + FileTrees.describe(e));
+            throw new BadInputException("cannot write to " + file + ": " + FileTrees.describe(e));
         }
     }
 

@@ -88,7 +88,10 @@ final class Launcher {
         WorkArea work = new WorkArea(workspace.root());
         String node = settings.clustered() ? nodeName() : null;
         DataDirLock lock;
+        // on a cluster every node writes its own log: appends from many hosts to one file interleave
+        Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
         try {
+            workspace.refuseLinks(logFile.getFileName().toString());
             if (node != null) {
                 work.useNodeArea(node);
                 lock = DataDirLock.acquireShared(workspace.root(), node);
@@ -107,8 +110,6 @@ final class Launcher {
             if (node != null) {
                 DataDirLock.deadNodes(workspace.root(), node).forEach(work::removeNodeArea);
             }
-            // on a cluster every node writes its own log: appends from many hosts to one file interleave
-            Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
             logTo(logFile);
             boolean verify = cli.has("--verify");
             if (!verify) {

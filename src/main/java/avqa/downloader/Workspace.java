@@ -31,6 +31,27 @@ public final class Workspace {
         return root;
     }
 
+    /**
+     * The data directory's own files that are appended to or written in place (not through a temporary file
+     * renamed over them), and {@code runs/}: none may be a symbolic link, or a run would write where it points,
+     * outside the data directory. Checked before anything is written ({@code logName}: this run's log file).
+     */
+    void refuseLinks(String logName) {
+        for (String name : List.of(".lock", "SHA256SUMS", logName, ".download_progress.journal",
+                "metadata/provenance.jsonl", "runs")) {
+            refuseLink(root.resolve(name));
+        }
+    }
+
+    /** A file of the data directory that is a symbolic link, refused in one line that says what to do. */
+    static void refuseLink(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            throw new BadInputException(Redact.text(file.toString(), 300) + " is a symbolic link: avqa-downloader "
+                    + "never writes through a link in its data directory; remove it (or put the file it points to "
+                    + "there instead) and run again");
+        }
+    }
+
     public Path metadataDir() {
         return root.resolve("metadata");
     }

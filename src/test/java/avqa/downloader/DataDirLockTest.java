@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** A single-process run and cluster nodes never share a data directory; nodes find the dead ones. */
 class DataDirLockTest {
 
+    /** What a file outside the data directory holds (a progress file the run reads, if a link leads to it). */
+    private static final String PRECIOUS = "{\"completed\": [\"precious\"]}\n";
+
     @Test
     void aSingleRunAndClusterNodesExcludeEachOther(@TempDir Path data) throws Exception {
         try (DataDirLock single = DataDirLock.acquire(data)) {
@@ -43,5 +46,68 @@ class DataDirLockTest {
             assertTrue(Files.notExists(data.resolve(".partial/host-2.lock")), "the dead node's lock file is gone");
             assertTrue(Files.exists(data.resolve(".partial/host-3.lock")), "a live node's lock file stays");
         }
+    }
+    /**
+     * The data directory's own files as symbolic links to files outside it: the run refuses at start, in one line
+     * naming the link, before it writes anything (the files pointed to stay as they were); a .lock that is a
+     * folder is named as such.
+     */
+    @Test
+    void aSymbolicLinkAmongTheDataDirectorysOwnFilesIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        for (String name : List.of(".lock", "SHA256SUMS", "avqa_download.log", ".download_progress.journal",
+                "metadata/provenance.jsonl", "runs")) {
+            Path data = tmp.resolve("data-" + name.replace('/', '-'));
+            Path victim = tmp.resolve("victim-" + name.replace('/', '-'));
+            Files.writeString(victim, "precious\n");
+            Files.createDirectories(data.resolve(name).getParent());
+            Files.createSymbolicLink(data.resolve(name), name.equals("runs") ? tmp : victim);
+            List<String> before;
+            try (var files = Files.walk(data)) {
+                before = files.map(Path::toString).sorted().toList();
+            }
+
+            Fixture.Outcome run = Fixture.run(Fixture.localArgs(data, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4"));
+
+            assertEquals(2, run.exit(), name + ": " + run.stderr());
+            assertEquals("avqa-downloader: " + data.resolve(name) + " is a symbolic link: avqa-downloader never writes "
+                    + "through a link in its data directory; remove it (or put the file it points to there instead) and "
+                    + "run again", run.stderr().strip(), name);
+            assertEquals("precious\n", Files.readString(victim), name);
+            try (var files = Files.walk(data)) {
+                assertEquals(before, files.map(Path::toString).sorted().toList(), name + ": nothing written");
+            }
+        }
+        Path data = tmp.resolve("data-lock-folder");
+        Files.createDirectories(data.resolve(".lock"));
+        Fixture.Outcome run = Fixture.run(Fixture.localArgs(data, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4"));
+        assertEquals(2, run.exit(), run.stderr());
+        assertEquals("avqa-downloader: cannot write to " + data.resolve(".lock") + ": Is a directory", run.stderr().strip());
+    }
+    /**
+     * A data directory behind a symbolic link works; files written through a temporary file renamed over them
+     * (download_progress.json, failed_downloads.json) replace a link in their place, never write through it, nor
+     * through a link left under the temporary name.
+     */
+    @Test
+    void filesWrittenThroughARenameReplaceALinkInTheirPlace(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("linked0"));
+        Files.createDirectories(tmp.resolve("elsewhere"));
+        Path data = Files.createSymbolicLink(tmp.resolve("data"), tmp.resolve("elsewhere"));
+        List<String> names = List.of("download_progress.json", "failed_downloads.json", ".download_progress.json.tmp",
+                ".failed_downloads.json.tmp");
+        for (String name : names) {
+            Files.writeString(tmp.resolve("victim" + name), PRECIOUS);
+            Files.createSymbolicLink(data.resolve(name), tmp.resolve("victim" + name));
+        }
+
+        Fixture.Outcome run = Fixture.run(Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4"));
+
+        assertTrue(run.exit() != 2, run.stderr());
+        for (String name : names) {
+            assertEquals(PRECIOUS, Files.readString(tmp.resolve("victim" + name)), name);
+        }
+        assertTrue(Files.isRegularFile(data.resolve("failed_downloads.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                run.stderr());
     }
 }
