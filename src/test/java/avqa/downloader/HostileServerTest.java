@@ -701,8 +701,9 @@ class HostileServerTest extends LoopbackServerTest {
                     p.destroyForcibly();
                 }
                 assertTrue(ended, () -> "given up, not waited on for ever: " + ServiceTest.read(log));
-                // the floor's 2 s (or 3) and the JVM's start, not the 30 s of a read that waits for the rest
-                assertTrue(took < 15_000, took + " ms: " + ServiceTest.read(log));
+                // the floor's 2 s (or 3) and the JVM's start (up to 10 s and more on a machine under load), not the
+                // 30 s of a read that waits for the rest on top of it
+                assertTrue(took < 25_000, took + " ms: " + ServiceTest.read(log));
                 String said = ServiceTest.read(log);
                 assertTrue(said.contains("slower than avqa.archive.speed-limit (1.0 KiB/s)") && !said.contains("Inflater"), said);
             }
@@ -749,7 +750,8 @@ class HostileServerTest extends LoopbackServerTest {
             args.set(at, host.base() + "/other");
             Fixture.Outcome other = Fixture.run(args);
             assertEquals(2, other.exit(), other.stderr());
-            assertTrue(other.stderr().contains("what came does not read as an annotation file: avqa-test.json at line 1")
+            assertTrue(other.stderr().contains("what came does not read as an annotation file: avqa-test.json: none of its "
+                    + "1 questions has a usable \"video_id\"") && other.stderr().contains("question 0 at line 1")
                     && !other.stderr().contains("cut short") && !other.stderr().contains(".fetching"), other.stderr());
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("metadata")), "nothing kept");
 
@@ -799,7 +801,8 @@ class HostileServerTest extends LoopbackServerTest {
             assertEquals(2, p.exitValue(), () -> ServiceTest.read(log));
             assertTrue(ServiceTest.read(log).contains("it came slower than avqa.archive.speed-limit (1.0 KiB/s)"),
                     () -> ServiceTest.read(log));
-            assertTrue(System.nanoTime() - started < 20_000_000_000L);
+            // the floor's 2 s and the JVM's start (up to 10 s and more on a machine under load); the trickle never ends
+            assertTrue(System.nanoTime() - started < 25_000_000_000L);
             try (var left = Files.list(data.resolve("metadata"))) {
                 assertEquals(List.of(), left.toList(), "nothing of it is left");
             }
