@@ -133,7 +133,7 @@ final class DataDirLock implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new BadInputException("cannot write to " + dataDir + ": " + FileTrees.describe(e));
+            throw new BadInputException("cannot write to " + dataDir + ": " + FileTrees.describeFolder(e));
         }
         Workspace.refuseLink(file);
         try {

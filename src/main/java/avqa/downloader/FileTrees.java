@@ -113,6 +113,17 @@ public final class FileTrees {
         }
     }
 
+    /**
+     * {@link #describe}, for a folder that could not be made: a file standing where it (or a folder above it)
+     * should be is named as such, with what to do.
+     */
+    public static String describeFolder(IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException f && f.getFile() != null) {
+            return Redact.text(f.getFile(), 300) + " is a file, not a folder (move it away, or choose another --data-dir)";
+        }
+        return describe(e);
+    }
+
     public static String describe(IOException e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {

@@ -165,7 +165,7 @@ public final class Workspace {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new BadInputException("cannot create " + dir + ": " + FileTrees.describe(e));
+                throw new BadInputException("cannot create " + dir + ": " + FileTrees.describeFolder(e));
             }
             if (!Files.isWritable(dir)) {
                 throw new BadInputException("cannot write to " + dir + ": permission denied");

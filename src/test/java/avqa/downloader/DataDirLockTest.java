@@ -83,6 +83,26 @@ class DataDirLockTest {
         assertEquals(2, run.exit(), run.stderr());
         assertEquals("avqa-downloader: cannot write to " + data.resolve(".lock") + ": Is a directory", run.stderr().strip());
     }
+
+    /** A file where the data directory, or one of its folders, should be: said to be a file, not a folder. */
+    @Test
+    void aFileWhereAFolderShouldBeIsSaidToBeOne(@TempDir Path tmp) throws Exception {
+        Fixture.annotations(tmp.resolve("meta"), "test", List.of("00000001"));
+        Path file = Files.writeString(tmp.resolve("afile"), "not a folder\n");
+        Fixture.Outcome run = Fixture.run(Fixture.localArgs(file, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4"));
+        assertEquals(2, run.exit(), run.stderr());
+        assertEquals("avqa-downloader: cannot write to " + file + ": " + file + " is a file, not a folder (move it away, "
+                + "or choose another --data-dir)", run.stderr().strip());
+
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("audio"), "not a folder\n");
+        run = Fixture.run(Fixture.localArgs(data, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4"));
+        assertEquals(2, run.exit(), run.stderr());
+        assertTrue(run.stderr().contains("cannot create " + data.resolve("audio") + ": " + data.resolve("audio")
+                + " is a file, not a folder (move it away, or choose another --data-dir)"), run.stderr());
+        assertEquals("not a folder\n", Files.readString(data.resolve("audio")));
+    }
     /**
      * A data directory behind a symbolic link works; files written through a temporary file renamed over them
      * (download_progress.json, failed_downloads.json) replace a link in their place, never write through it, nor
