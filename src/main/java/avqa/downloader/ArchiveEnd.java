@@ -83,7 +83,7 @@ final class ArchiveEnd {
         byte[] b = new byte[tail.remaining()];
         tail.get(b);
         for (int at = b.length - ZIP_END; at >= 0; at--) {
-            if (b[at] == 'P' && b[at + 1] == 'K' && b[at + 2] == 5 && b[at + 3] == 6) {
+            if (zipEndAt(ByteBuffer.wrap(b), at)) {
                 int comment = (b[at + 20] & 0xff) | (b[at + 21] & 0xff) << 8;
                 if (at + ZIP_END + comment == b.length) {
                     return Mark.PRESENT;
@@ -103,12 +103,17 @@ final class ArchiveEnd {
             int n = (int) Math.min(size, ZIP_END + ZIP_COMMENT_MAX + TAIL);
             ByteBuffer tail = read(ch, size - n, n);
             for (int at = tail.limit() - 4; at >= 0; at--) {
-                if (tail.get(at) == 'P' && tail.get(at + 1) == 'K' && tail.get(at + 2) == 5 && tail.get(at + 3) == 6) {
+                if (zipEndAt(tail, at)) {
                     return true;
                 }
             }
             return false;
         }
+    }
+
+    /** Whether a zip's end record signature ({@code PK 5 6}) starts at {@code at}. */
+    private static boolean zipEndAt(ByteBuffer b, int at) {
+        return b.get(at) == 'P' && b.get(at + 1) == 'K' && b.get(at + 2) == 5 && b.get(at + 3) == 6;
     }
 
     /** A tar ends with (at least) two blocks of zeros, which every tar writer adds after the last entry. */
