@@ -1066,9 +1066,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
             host.noLength();
-            for (Path v : volumes) {
-                host.serve(v.getFileName().toString(), Files.readAllBytes(v), "v");
-            }
+            host.serveAll(volumes);
             Path data = tmp.resolve("data");
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
@@ -1156,9 +1154,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         ways.put("every", volumes.stream().map(Path::toString).sorted().toList());
         ways.put("folder", List.of(volumes.get(0).getParent().toString()));
         try (ArchiveHost host = new ArchiveHost()) {
-            for (Path v : volumes) {
-                host.serve(v.getFileName().toString(), Files.readAllBytes(v), "v");
-            }
+            host.serveAll(volumes);
             ways.put("urls", volumes.stream().map(v -> host.shareUrl(v.getFileName().toString())).toList());
             for (Map.Entry<String, List<String>> way : ways.entrySet()) {
                 Path data = tmp.resolve(way.getKey());

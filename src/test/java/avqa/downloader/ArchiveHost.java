@@ -67,6 +67,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** Serves each file by its name, all with one validator. */
+    ArchiveHost serveAll(java.util.List<java.nio.file.Path> files) throws IOException {
+        for (java.nio.file.Path f : files) {
+            serve(f.getFileName().toString(), java.nio.file.Files.readAllBytes(f), "v");
+        }
+        return this;
+    }
+
     /** The share link of a file: it redirects to the file. */
     String shareUrl(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/share/" + name + "?dl=1";

@@ -77,13 +77,19 @@ class DiskTest extends LoopbackServerTest {
      * removed. The run stops at once in one line of ours (no internals of Camel), and the removed one is never
      * made again and worked in without its lock.
      */
-    @Test
-    void aDataDirectoryMadeReadOnlyOrRemovedMidRunStopsTheRunInOneLine(@TempDir Path tmp) throws Exception {
-        List<String> ids = List.of("taken0", "taken1", "taken2", "taken3", "taken4", "taken5");
+    /** Six videos served at 150 kB/s (slowly enough to act during the run), named {@code prefix0} to {@code prefix5}. */
+    private List<String> sixPaced(String prefix) {
+        List<String> ids = java.util.stream.IntStream.range(0, 6).mapToObj(i -> prefix + i).toList();
         for (String id : ids) {
             server.serve(id, clip);
         }
         server.pace(150_000);
+        return ids;
+    }
+
+    @Test
+    void aDataDirectoryMadeReadOnlyOrRemovedMidRunStopsTheRunInOneLine(@TempDir Path tmp) throws Exception {
+        List<String> ids = sixPaced("taken");
         try {
             Path meta = tmp.resolve("meta");
             Fixture.annotations(meta, "test", ids);
@@ -147,11 +153,7 @@ class DiskTest extends LoopbackServerTest {
      */
     @Test
     void aPublishedFolderRemovedOrReplacedMidRunStopsTheRunInOneLine(@TempDir Path tmp) throws Exception {
-        List<String> ids = List.of("folder0", "folder1", "folder2", "folder3", "folder4", "folder5");
-        for (String id : ids) {
-            server.serve(id, clip);
-        }
-        server.pace(150_000);
+        List<String> ids = sixPaced("folder");
         try {
             Path meta = tmp.resolve("meta");
             Fixture.annotations(meta, "test", ids);
