@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per batch of videos instead of one per video, with the real yt-dlps, and a video the batch could not
  * deliver fetched on its own and classified as it would be alone.
  */
+@Alone // a stop timed within yt-dlp's socket timeout
 class BatchDownloadTest extends LoopbackServerTest {
 
     @Test
@@ -165,8 +166,9 @@ class BatchDownloadTest extends LoopbackServerTest {
         Process p = Fixture.startJvm(args, env, log);
         try {
             // the batch's yt-dlp is held at its third video; the first two are made meanwhile, well within
-            // yt-dlp's own wait for an answer (--socket-timeout 30), after which it would end the batch
-            Fixture.await("the WAVs of the first two videos, while the batch's yt-dlp waits for the third", 20_000,
+            // yt-dlp's own wait for an answer (--socket-timeout 30), after which it would end the batch (the bound
+            // counts from the JVM's start: on a loaded machine the start and yt-dlp's own took over 20 s)
+            Fixture.await("the WAVs of the first two videos, while the batch's yt-dlp waits for the third", 45_000,
                     () -> Files.exists(data.resolve("audio/" + ids.get(0) + ".wav"))
                             && Files.exists(data.resolve("audio/" + ids.get(1) + ".wav")));
             assertEquals(1, server.hits(ids.get(2)).size(), "the third video's request is still the first, held");

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * worker JVMs against the loopback video server. Without the services the tests are skipped with a
  * message, unless AVQA_CLUSTER_TESTS=required (as in CI), where that is a failure.
  */
+@Alone // the broker and database on 127.0.0.1, several JVMs
 class ClusterTest {
 
     static final String BROKER = System.getenv().getOrDefault("AVQA_TEST_BROKER_URL", "tcp://127.0.0.1:61616");

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * honest length. Each run ends in bounded time with the documented category, and nothing partial or
  * foreign is under videos/ or audio/.
  */
+@Alone // speed floors and timeouts of a few seconds
 class HostileServerTest extends LoopbackServerTest {
 
     /** Runs one video against the fault, with a 6 s download deadline and a 1 MiB size cap; returns its failure record. */

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       end in the same complete dataset.</li>
  * </ul>
  */
+@Alone // a lab of network namespaces with its broker, database and nginx, several JVMs
 class InfrastructureFaultTest {
 
     static ManyHosts lab;

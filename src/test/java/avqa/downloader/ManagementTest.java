@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its reason, UP again after it) and its Prometheus metrics say what the run's own summary says; a plain
  * run opens no port at all.
  */
+@Alone // the broker on 127.0.0.1, service runs
 class ManagementTest extends LoopbackServerTest {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

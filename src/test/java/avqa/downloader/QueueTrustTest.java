@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the foreign address, leaves the complete clip's files as they were, and sets the others aside in
  * the dead-letter queue, once each.
  */
+@Alone // the broker and database on 127.0.0.1
 class QueueTrustTest {
 
     final List<Process> nodes = new ArrayList<>();

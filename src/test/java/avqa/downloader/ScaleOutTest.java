@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * video ends complete once, none is recorded failed, and each host's cool-downs follow the 429s sent
  * to its own address only. The speed is measured by bench/scale-out.sh, not asserted here.
  */
+@Alone // a lab of network namespaces, per-address rate limits timed
 class ScaleOutTest {
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Left running as a service: the Quartz schedule, live route reloading, status lines. */
+@Alone // the management port 9876, start rates timed
 class ServiceTest extends LoopbackServerTest {
 
 

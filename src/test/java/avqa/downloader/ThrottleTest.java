@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Throttle EIP holds across workers, measured where it matters: at the server. */
+@Alone // the spacing of starts measured
 class ThrottleTest {
 
     /**
