@@ -3,6 +3,7 @@ package avqa.downloader;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class Provenance {
     private FileChannel out;
 
     public Provenance(Workspace workspace, String audioFormat, double fps, String framesPattern, ToolVersions tools) {
-        this.file = workspace.metadataDir().resolve("provenance.jsonl");
+        this.file = fileIn(workspace);
         this.legacyImports = workspace.metadataDir().resolve("imported_ids.txt");
         this.workspace = workspace;
         this.audioFormat = audioFormat;
@@ -55,6 +56,39 @@ public final class Provenance {
 
     public Path file() {
         return file;
+    }
+
+    static Path fileIn(Workspace workspace) {
+        return workspace.metadataDir().resolve("provenance.jsonl");
+    }
+
+    /**
+     * The size each file had when it took its name, by its path in the data directory ({@code videos/x.mp4}),
+     * as its last line says: a file of another size now was changed or replaced since (for {@code --verify}).
+     * Torn or foreign lines are passed over; no file, no sizes.
+     */
+    static Map<String, Long> publishedBytes(Path file) {
+        Map<String, Long> sizes = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return sizes;
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                try {
+                    JsonNode n = JSON.readTree(line);
+                    if (n != null && n.path("file").isTextual() && n.path("bytes").canConvertToLong()) {
+                        sizes.put(n.path("file").asText(), n.path("bytes").asLong());
+                    }
+                } catch (IOException torn) {
+                    // a line cut by a crash, or not ours: it says nothing of a size
+                }
+            }
+        } catch (IOException e) {
+            // unreadable: no sizes to hold the files to (the probes still judge them)
+            sizes.clear();
+        }
+        return sizes;
     }
 
     /**

@@ -68,6 +68,8 @@ public final class Verifier {
     private final Map<String, FrameFolder> frameFolders = new ConcurrentHashMap<>();
     private final Map<String, String> rehashed = new ConcurrentHashMap<>();
     private volatile Map<String, String> listed = Map.of();
+    /** The size of each file when it took its name, from provenance.jsonl (by its path in the data directory). */
+    private volatile Map<String, Long> published = Map.of();
     /** The paths SHA256SUMS lists that name no file of this data directory: never opened, left as they are. */
     private volatile List<String> foreign = List.of();
 
@@ -113,6 +115,7 @@ public final class Verifier {
         zeroSize.clear();
         frameFolders.clear();
         rehashed.clear();
+        published = Provenance.publishedBytes(Provenance.fileIn(workspace));
         List<Check> checks = new ArrayList<>();
         collect(workspace.videosDir(), workspace.videoExt(), true, checks);
         collect(workspace.audioDir(), workspace.audioExt(), false, checks);
@@ -243,10 +246,31 @@ public final class Verifier {
             } else if (!check.video() && audio <= 0) {
                 probes.put(check.file(), new Probe(false, 0, 0, "no audio stream", 0));
             } else {
-                probes.put(check.file(), new Probe(true, audio, video, null, report.path("format").path("duration").asDouble(0)));
+                String changed = changedSinceItTookItsName(check.file());
+                probes.put(check.file(), changed != null ? new Probe(false, 0, 0, changed, 0)
+                        : new Probe(true, audio, video, null, report.path("format").path("duration").asDouble(0)));
             }
         } catch (IOException e) {
             probes.put(check.file(), new Probe(false, 0, 0, "ffprobe gave no report", 0));
+        }
+    }
+
+    /**
+     * Why a file that reads as valid media is still not the one recorded: its size is not the one it had when
+     * it took its name. (Another video put in its place otherwise passes, and its audio, whose length then
+     * differs from that video's sound, would be blamed instead.) Null when it is, or nothing was recorded.
+     */
+    private String changedSinceItTookItsName(Path file) {
+        Long was = published.get(workspace.root().relativize(file).toString());
+        if (was == null) {
+            return null;
+        }
+        try {
+            long size = Files.size(file);
+            return size == was ? null : String.format("%d bytes, not the %d it had when it took its name "
+                    + "(metadata/provenance.jsonl): changed or replaced since", size, was);
+        } catch (IOException e) {
+            return null; // gone meanwhile: the report lists what is there
         }
     }
 

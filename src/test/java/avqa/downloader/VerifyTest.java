@@ -136,6 +136,50 @@ class VerifyTest extends LoopbackServerTest {
         assertArrayEquals(before, Files.readAllBytes(sums), "--repair leaves those lines too");
     }
 
+    /**
+     * Two videos swapped under each other's names, each still valid media: plain --verify blames the videos (their
+     * sizes are not the ones provenance.jsonl recorded when they took their names), not their audio, whose length
+     * differs from the swapped-in sound; --repair sets the videos aside and keeps the audio; the rerun fetches them.
+     */
+    @Test
+    void twoVideosSwappedUnderEachOthersNamesAreBlamedNotTheirAudio(@TempDir Path tmp) throws Exception {
+        server.serve("swapped0", clip);
+        server.serve("swapped1", Fixture.clip("tone-8s", 8, true));
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("swapped0", "swapped1"));
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        Path v0 = data.resolve("videos/swapped0.mp4");
+        Path v1 = data.resolve("videos/swapped1.mp4");
+        Path aside = tmp.resolve("aside.mp4");
+        Files.move(v0, aside);
+        Files.move(v1, v0);
+        Files.move(aside, v1);
+        List<String> verify = new ArrayList<>(args);
+        verify.add("--verify");
+
+        Fixture.Outcome report = Fixture.run(verify);
+
+        assertEquals(1, report.exit(), report.stdout() + report.stderr());
+        JsonNode json = Fixture.readJson(data.resolve("verify_report.json"));
+        assertEquals(List.of("swapped0", "swapped1"), names(json.get("invalid_videos")), json.toString());
+        assertTrue(json.get("invalid_videos").get("swapped0").asText().contains("changed or replaced since"), json.toString());
+        assertEquals(0, json.get("invalid_audio").size(), json.toString());
+
+        verify.add("--repair");
+        assertEquals(1, Fixture.run(verify).exit());
+        assertEquals(List.of("swapped0.mp4", "swapped1.mp4"), PipelineTest.listNames(data.resolve("rejected")));
+        int requests = server.hits().size();
+        assertEquals(0, Fixture.run(args).exit(), "the rerun fetches the two videos again");
+        assertEquals(List.of("swapped0", "swapped1"), server.hits().subList(requests, server.hits().size()).stream()
+                .map(MediaServer.Hit::id).distinct().sorted().toList());
+        verify.remove("--repair");
+        Fixture.Outcome clean = Fixture.run(verify);
+        assertEquals(0, clean.exit(), clean.stdout());
+        assertTrue(clean.stdout().contains("2 of 2 annotated videos complete"), clean.stdout());
+    }
+
     /** The options of a run of {@code ids} from the media file server into {@code tmp/data}, which it finished. */
     private List<String> finished(Path tmp, List<String> ids) throws Exception {
         ids.forEach(id -> server.serve(id, clip));
