@@ -34,7 +34,10 @@ class ToolTimeoutTest {
         // the tool's own pass, read at the clip's pace (-re): 3 s, so the timeout stops it
         ExecResult pass = exec("ffmpeg", slow.args());
 
-        assertEquals(Ffmpeg.SIGNALLED, pass.getExitValue(), "ffmpeg ends so on the timeout's SIGTERM");
+        // ffmpeg ends so on the timeout's SIGTERM; on a loaded machine the SIGTERM may come before ffmpeg set its
+        // handler, and it dies of it (143): the same timeout, said the same way
+        assertTrue(pass.getExitValue() == Ffmpeg.SIGNALLED || pass.getExitValue() == 143,
+                "ffmpeg ended by the timeout's SIGTERM: " + pass.getExitValue());
         new MediaValidator(run, null).validPass(job, pass);
         VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass, job));
         assertEquals("transient", f.category(), f.getMessage());
