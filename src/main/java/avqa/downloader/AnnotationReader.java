@@ -38,7 +38,10 @@ public final class AnnotationReader {
         this(true);
     }
 
-    /** @param makesLists false for a reader that must write nothing (--doctor, --verify): it only reads lists */
+    /**
+     * @param makesLists false for a reader that must write nothing (--doctor, --verify, and the planner of
+     *                   --verify in a read-only data directory): it only reads lists
+     */
     public AnnotationReader(boolean makesLists) {
         this.makesLists = makesLists;
     }
@@ -72,8 +75,14 @@ public final class AnnotationReader {
         return new VideoIds(bySplit, new ArrayList<>(all), List.copyOf(passedOver));
     }
 
-    /** Writes {@code video_ids.json} next to the annotations, through a temporary name. */
+    /**
+     * Writes {@code video_ids.json} next to the annotations, through a temporary name (not by a reader that
+     * writes nothing).
+     */
     public void write(VideoIds ids, Path target) {
+        if (!makesLists) {
+            return;
+        }
         try {
             Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), ids.asJson());

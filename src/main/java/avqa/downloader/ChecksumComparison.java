@@ -97,22 +97,27 @@ final class ChecksumComparison {
         }
     }
 
-    void text(StringBuilder t) {
+    /**
+     * This part of the report's text; {@code readOnly}: of a read-only data directory, so every item of each list
+     * (no verify_report.json to see the rest in), and nothing added to SHA256SUMS.
+     */
+    void text(StringBuilder t, boolean readOnly) {
         if (changed != null) {
             t.append(String.format("Checksums: %d files hashed again against SHA256SUMS: %d changed, %d missing%s.%n",
                     hashed, changed.size(), missingFiles.size(),
-                    added.isEmpty() ? "" : ", " + added.size() + " not listed before (added now)"));
-            VerifyReport.section(t, "changed since they were recorded (SHA-256 differs)", changed);
-            VerifyReport.section(t, "listed in SHA256SUMS but missing", missingFiles);
+                    added.isEmpty() ? "" : ", " + added.size() + " not listed before ("
+                            + (readOnly ? "not added: the data directory is read-only" : "added now") + ")"));
+            VerifyReport.section(t, "changed since they were recorded (SHA-256 differs)", changed, readOnly);
+            VerifyReport.section(t, "listed in SHA256SUMS but missing", missingFiles, readOnly);
             VerifyReport.section(t, "lines of SHA256SUMS that name no file of this data directory (not opened, left as "
-                    + "they are; remove them)", foreign.stream().map(p -> "\"" + p + "\"").toList());
+                    + "they are; remove them)", foreign.stream().map(p -> "\"" + p + "\"").toList(), readOnly);
         }
         if (differ != null) {
             t.append(String.format("Against %s: %d differ, %d missing here, %d extra here.%n", againstFile,
                     differ.size(), theirsOnly.size(), oursOnly.size()));
-            VerifyReport.section(t, "different from theirs", differ);
-            VerifyReport.section(t, "in their list, missing here", theirsOnly);
-            VerifyReport.section(t, "here, not in their list", oursOnly);
+            VerifyReport.section(t, "different from theirs", differ, readOnly);
+            VerifyReport.section(t, "in their list, missing here", theirsOnly, readOnly);
+            VerifyReport.section(t, "here, not in their list", oursOnly, readOnly);
         }
     }
 }

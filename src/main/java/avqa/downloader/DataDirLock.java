@@ -164,6 +164,10 @@ final class DataDirLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
+            if (ReadOnlyDataDir.says(e) && Files.isDirectory(dataDir)) {
+                // nothing was written: --verify alone goes on without a lock
+                throw new ReadOnlyDataDir.Found(dataDir, e);
+            }
             throw new BadInputException("cannot write to " + file + ": " + FileTrees.describe(e));
         }
     }

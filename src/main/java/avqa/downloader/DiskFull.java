@@ -29,6 +29,11 @@ public final class DiskFull {
         return message != null && (TEXT.matcher(message).find() || READ_ONLY.matcher(message).find());
     }
 
+    /** Whether a message says the file system is read-only (EROFS). */
+    static boolean saysReadOnly(String message) {
+        return message != null && READ_ONLY.matcher(message).find();
+    }
+
     /** Stops the run if {@code message} (a tool's stderr, an exception's text) says the disk is full. */
     public void check(String message, String detail) {
         if (says(message)) {

@@ -87,31 +87,50 @@ final class Launcher {
                 settings.get("avqa.audio-format"));
         WorkArea work = new WorkArea(workspace.root());
         String node = settings.clustered() ? nodeName() : null;
-        DataDirLock lock;
+        boolean verify = cli.has("--verify");
+        // a read-only copy (a read-only share or bind mount): --verify alone checks it without a lock (nobody
+        // can write it), a log file, or any folder made; a run and --repair are refused before anything
+        boolean readOnly = ReadOnlyDataDir.is(workspace.root());
+        DataDirLock lock = null;
         // on a cluster every node writes its own log: appends from many hosts to one file interleave
         Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
         try {
-            workspace.refuseLinks(logFile.getFileName().toString());
-            if (node != null) {
-                work.useNodeArea(node);
-                lock = DataDirLock.acquireShared(workspace.root(), node);
-            } else {
-                lock = DataDirLock.acquire(workspace.root());
+            if (!readOnly) {
+                workspace.refuseLinks(logFile.getFileName().toString());
+                if (node != null) {
+                    work.useNodeArea(node);
+                    lock = DataDirLock.acquireShared(workspace.root(), node);
+                } else {
+                    lock = DataDirLock.acquire(workspace.root());
+                }
             }
         } catch (DataDirLock.HeldException e) {
             return fail(3, e.getMessage());
+        } catch (ReadOnlyDataDir.Found e) {
+            // mounted read-write, but its writes are refused (a share exported read-only): read-only all the same
+            readOnly = true;
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         }
+        String refused = readOnly ? ReadOnlyDataDir.refusal(workspace.root(), verify, cli.has("--repair")) : null;
+        if (refused != null) {
+            return fail(2, refused);
+        }
         ClusterConnections cluster = null;
-        try (lock) {
-            workspace.prepare(node != null);
-            work.prepare();
-            if (node != null) {
-                DataDirLock.deadNodes(workspace.root(), node).forEach(work::removeNodeArea);
+        try (DataDirLock held = lock) {
+            if (readOnly) {
+                workspace.prepareReadOnly();
+                // the console only: nothing is written in the data directory
+                logFile = null;
+                logTo(Path.of("/dev/null"));
+            } else {
+                workspace.prepare(node != null);
+                work.prepare();
+                if (node != null) {
+                    DataDirLock.deadNodes(workspace.root(), node).forEach(work::removeNodeArea);
+                }
+                logTo(logFile);
             }
-            logTo(logFile);
-            boolean verify = cli.has("--verify");
             if (!verify) {
                 // said, not left to be found out: which requests go through which proxy (a proxy paid by the
                 // gigabyte would not want the archives; a network that allows only its proxy needs them there)
@@ -140,7 +159,7 @@ final class Launcher {
                     cluster.checkBroker();
                 }
             }
-            return start(settings, new Wiring.Parts(workspace, lock, work, run, cluster, node), routes, logFile);
+            return start(settings, new Wiring.Parts(workspace, held, work, run, cluster, node), routes, logFile);
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         } finally {

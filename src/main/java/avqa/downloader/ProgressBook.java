@@ -67,6 +67,11 @@ public final class ProgressBook {
         return json;
     }
 
+    /** A read-only data directory, checked by --verify: the record is read, never written (nor its journal tidied). */
+    public synchronized void writesNothing() {
+        writesFiles = false;
+    }
+
     /** Reads the progress file and the journal. An unparsable progress file is a {@link BadInputException}. */
     public synchronized void load() {
         completed.clear();

@@ -20,6 +20,7 @@ final class RunModes {
     private final Main main;
     private final Settings settings;
     private final RunControl run;
+    /** The run's log file (null: none, a check of a read-only data directory). */
     private final Path logFile;
 
     RunModes(Main main, Settings settings, RunControl run, Path logFile) {
@@ -121,7 +122,7 @@ final class RunModes {
             } else {
                 EXIT_LOG.error(said);
             }
-            return Launcher.fail(1, said + " (the log: " + logFile + ")");
+            return Launcher.fail(1, logFile == null ? said : said + " (the log: " + logFile + ")");
         } finally {
             try {
                 main.stop();

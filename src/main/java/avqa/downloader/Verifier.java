@@ -195,6 +195,9 @@ public final class Verifier {
     }
 
     private void collect(Path dir, String ext, boolean video, List<Check> checks) {
+        if (Files.notExists(dir)) {
+            return; // a read-only copy may lack a folder a run would have made: nothing in it
+        }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = f.getFileName().toString();
@@ -286,7 +289,7 @@ public final class Verifier {
         r.frames(frameFolders, fps, padTo, referenceFrames);
         if (asked && !run.isStopping()) {
             Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign);
-            if (!added.isEmpty()) {
+            if (!added.isEmpty() && !workspace.readOnly()) {
                 checksums.add(added);
             }
         }

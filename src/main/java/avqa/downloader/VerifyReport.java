@@ -209,26 +209,26 @@ final class VerifyReport {
             json.put("cluster_recorded_but_not_valid_here", notHere);
             t.append(String.format("Cluster record (database): %d of %d annotated videos complete.%n",
                     recordedComplete, referenced.size()));
-            section(t, "recorded complete in the database but not valid in this data directory", notHere);
+            list(t, "recorded complete in the database but not valid in this data directory", notHere);
         }
-        section(t, "not checked (their ffprobe was stopped or killed; run --verify again)", unchecked);
-        section(t, "invalid videos", invalidVideos.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
-        section(t, "invalid audio", invalidAudio.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
-        section(t, "zero-size files", zero);
-        section(t, "videos without audio", videoWithoutAudio);
-        section(t, "audio without video", audioWithoutVideo);
+        list(t, "not checked (their ffprobe was stopped or killed; run --verify again)", unchecked);
+        list(t, "invalid videos", invalidVideos.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        list(t, "invalid audio", invalidAudio.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        list(t, "zero-size files", zero);
+        list(t, "videos without audio", videoWithoutAudio);
+        list(t, "audio without video", audioWithoutVideo);
         if (!frameFolders.isEmpty()) {
             long videosWithFrames = frameFolders.keySet().stream().filter(complete::contains).count();
             t.append(String.format("Frames: %d of %d complete videos have their frames folder%s.%n", videosWithFrames,
                     complete.size(), fps > 0 ? " (" + Frames.number(fps) + " fps)" : ""));
         }
-        section(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
+        list(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
-        section(t, "frames folders without their video", framesWithoutVideo);
-        sums.text(t);
-        section(t, "annotated but not complete, by category", missingByCategory.entrySet().stream()
+        list(t, "frames folders without their video", framesWithoutVideo);
+        sums.text(t, workspace.readOnly());
+        list(t, "annotated but not complete, by category", missingByCategory.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue()).toList());
-        section(t, "files no annotation references", new ArrayList<>(unreferenced));
+        list(t, "files no annotation references", new ArrayList<>(unreferenced));
 
         if (repair && stopped) {
             t.append("Repair skipped: the check was stopped before it finished.\n");
@@ -242,14 +242,19 @@ final class VerifyReport {
             t.append(String.format("Repair: moved %d files to %s; the next run fetches or extracts them again.%n",
                     moved.size(), workspace.root().resolve("rejected")));
         }
-        try {
-            AtomicFiles.write(workspace.root().resolve("verify_report.json"),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         t.append(coverage);
-        t.append("Report written to ").append(workspace.root().resolve("verify_report.json")).append('\n');
+        if (workspace.readOnly()) {
+            t.append("Report not written: ").append(workspace.root()).append(" is on a read-only file system, so this "
+                    + "report is not kept as verify_report.json there (every item is listed above)\n");
+        } else {
+            try {
+                AtomicFiles.write(workspace.root().resolve("verify_report.json"),
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            t.append("Report written to ").append(workspace.root().resolve("verify_report.json")).append('\n');
+        }
         return new Verifier.Report(t.toString(), json, clean && completeDataset ? 0 : 1);
     }
 
@@ -272,13 +277,19 @@ final class VerifyReport {
                 aside, framesAside);
     }
 
-    static void section(StringBuilder t, String title, List<String> items) {
+    /** A section of this report: every item when there is no verify_report.json to see the rest in. */
+    private void list(StringBuilder t, String title, List<String> items) {
+        section(t, title, items, workspace.readOnly());
+    }
+
+    /** A section of the report: its first 50 items ({@code all}: every item), the rest in verify_report.json. */
+    static void section(StringBuilder t, String title, List<String> items, boolean all) {
         if (items.isEmpty()) {
             return;
         }
         t.append(String.format("  %s (%d):%n", title, items.size()));
-        items.stream().limit(50).forEach(i -> t.append("    ").append(i).append('\n'));
-        if (items.size() > 50) {
+        items.stream().limit(all ? Long.MAX_VALUE : 50).forEach(i -> t.append("    ").append(i).append('\n'));
+        if (!all && items.size() > 50) {
             t.append(String.format("    … and %d more (see verify_report.json)%n", items.size() - 50));
         }
     }

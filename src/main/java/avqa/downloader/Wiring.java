@@ -28,12 +28,16 @@ final class Wiring {
      * With a cluster (a planner, a worker, or --verify with a database): the broker, the database's
      * record of complete videos and, for --schedule, the clustered Quartz component too. A check
      * ({@code readOnly}: --verify, --dry-run) only reads the record. With the management endpoint
-     * ({@code managed}), its metrics and health checks.
+     * ({@code managed}), its metrics and health checks. A data directory on a read-only file system
+     * ({@link Workspace#readOnly}), which only --verify checks, has nothing written in it.
      */
     static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly, boolean managed) {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
+        if (workspace.readOnly()) {
+            progress.writesNothing();
+        }
         main.bind("dataDirWatch", new DataDirWatch(workspace.root(), parts.lock(), run,
                 new PublishedFolders(java.util.List.of(workspace.videosDir(), workspace.audioDir(), workspace.framesDir()))));
         boolean worker = settings.get("avqa.role").equals("worker");
@@ -79,7 +83,7 @@ final class Wiring {
                 framesPattern, settings.get("avqa.frames.method").equals("reference"), readOnly);
         Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
         Checksums checksums = new Checksums(workspace.root());
-        VideoPlanner planner = new VideoPlanner(new AnnotationReader(), rules,
+        VideoPlanner planner = new VideoPlanner(new AnnotationReader(!workspace.readOnly()), rules,
                 new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, failures,
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"),
                 outputs, fps > 0);

@@ -20,6 +20,7 @@ public final class Workspace {
     private final String videoExt;
     private final String audioExt;
     private volatile boolean caseInsensitive;
+    private volatile boolean readOnly;
 
     public Workspace(Path root, String videoExt, String audioExt) {
         this.root = root;
@@ -173,6 +174,34 @@ public final class Workspace {
         }
         removeTemporaries(shared ? 3_600_000 : 0);
         caseInsensitive = probeCaseInsensitive();
+    }
+
+    /**
+     * For {@code --verify} of a copy on a read-only file system ({@link ReadOnlyDataDir}): nothing is made or
+     * tidied there, and whether it tells letter case apart is found by reading (a folder looked up under its
+     * name in capitals).
+     */
+    public void prepareReadOnly() {
+        readOnly = true;
+        for (Path dir : List.of(metadataDir(), videosDir(), audioDir())) {
+            if (Files.isDirectory(dir)) {
+                caseInsensitive = sameFile(dir, root.resolve(dir.getFileName().toString().toUpperCase(java.util.Locale.ROOT)));
+                return;
+            }
+        }
+    }
+
+    /** Whether the data directory is a read-only copy, which --verify only reads: nothing may be written there. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -1,0 +1,199 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A copy of the dataset on a read-only file system (a read-only bind mount, as a lab keeps an archived copy on a
+ * read-only share; root writes past permission bits, so the mount is the real case): --verify checks it fully and
+ * prints its report, writing nothing there (no lock, no log, no folder, no verify_report.json); --repair and a run
+ * are refused in one line. Needs mount (root, as CI has); skipped otherwise.
+ */
+class ReadOnlyCopyTest extends LoopbackServerTest {
+
+    /** A dataset of two videos a run finished, made once for the class and copied for each test. */
+    @TempDir
+    static Path shared;
+    private static List<String> finishedArgs;
+
+    private final List<Path> mounted = new ArrayList<>();
+
+    @AfterEach
+    void unmount() throws Exception {
+        for (Path m : mounted) {
+            DiskTest.sh("umount", "-l", m.toString());
+        }
+        mounted.clear();
+    }
+
+    /** With --checksums too: a file SHA256SUMS does not list (a copy made by an older version) is said, not added. */
+    @Test
+    void aReadOnlyCopyVerifiesCleanAndNothingOnItChanges(@TempDir Path tmp) throws Throwable {
+        Mounted ro = readOnlyCopy(tmp, copy -> {
+            Path sums = copy.resolve("SHA256SUMS");
+            Files.write(sums, Files.readAllLines(sums).stream().filter(l -> !l.endsWith("audio/rocopy0.wav")).toList());
+        });
+
+        Fixture.Outcome report = Fixture.run(args(ro.dir(), "--verify", "--checksums"));
+
+        String out = report.stdout() + report.stderr();
+        assertEquals(0, report.exit(), out);
+        assertTrue(report.stdout().contains("Verified " + ro.dir() + ": 2 of 2 annotated videos complete."), out);
+        assertTrue(report.stdout().contains("Checksums: 4 files hashed again against SHA256SUMS: 0 changed, 0 missing, "
+                + "1 not listed before (not added: the data directory is read-only)."), out);
+        assertTrue(report.stdout().contains("Report not written: " + ro.dir() + " is on a read-only file system"), out);
+        assertFalse(out.contains("Report written to") || out.contains("cannot write"), out);
+        ro.assertUnchanged();
+    }
+
+    @Test
+    void aDamagedVideoOnAReadOnlyCopyIsReported(@TempDir Path tmp) throws Throwable {
+        Mounted ro = readOnlyCopy(tmp, ReadOnlyCopyTest::damageVideo);
+
+        Fixture.Outcome report = Fixture.run(args(ro.dir(), "--verify"));
+
+        String out = report.stdout() + report.stderr();
+        assertEquals(1, report.exit(), out);
+        assertTrue(report.stdout().contains("1 of 2 annotated videos complete")
+                && report.stdout().contains("invalid videos (1):\n    rocopy1 (not a readable media file)"), out);
+        assertTrue(report.stdout().contains("Report not written: " + ro.dir() + " is on a read-only file system"), out);
+        ro.assertUnchanged();
+    }
+
+    @Test
+    void repairAndARunAreRefusedInOneLine(@TempDir Path tmp) throws Throwable {
+        Mounted ro = readOnlyCopy(tmp, ReadOnlyCopyTest::damageVideo);
+
+        Fixture.Outcome repair = Fixture.run(args(ro.dir(), "--verify", "--repair"));
+
+        assertEquals(2, repair.exit(), repair.stdout() + repair.stderr());
+        assertEquals("avqa-downloader: --repair cannot move files aside in " + ro.dir() + ": its file system is read-only; "
+                + "--verify alone checks it and writes nothing there", repair.stderr().strip());
+        assertEquals("", repair.stdout(), "refused before anything");
+
+        Fixture.Outcome run = Fixture.run(args(ro.dir()));
+
+        assertEquals(2, run.exit(), run.stdout() + run.stderr());
+        assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+        assertTrue(run.stderr().contains("cannot write to " + ro.dir() + ": its file system is read-only"), run.stderr());
+        ro.assertUnchanged();
+    }
+
+    /**
+     * A read-only bind mount is told as such before anything is tried (Java's FileStore misses it); a share exported
+     * read-only but mounted read-write says so only when written to: the lock's EROFS tells it too.
+     */
+    @Test
+    void theLockOnAReadOnlyFileSystemSaysItIsReadOnly(@TempDir Path tmp) throws Throwable {
+        Path ro = readOnlyCopy(tmp, copy -> { }).dir();
+        assertTrue(ReadOnlyDataDir.is(ro), "a read-only bind mount is told by its mount, before any write");
+
+        assertThrows(ReadOnlyDataDir.Found.class, () -> DataDirLock.acquire(ro));
+    }
+
+    /** The mount that holds a path, from mountinfo: the deepest mount point above it, the last mounted there. */
+    @Test
+    void mountinfoTellsTheMountOfAPath(@TempDir Path tmp) throws Exception {
+        Path info = tmp.resolve("mountinfo");
+        Files.writeString(info, String.join("\n",
+                "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+                "40 22 254:0 /srv/lab /mnt/lab\\040copy ro,relatime shared:2 - ext4 /dev/vda rw",
+                "41 22 0:50 / /mnt/scratch rw,relatime - tmpfs tmpfs ro,size=100k",
+                "42 22 254:0 /srv/x /mnt/over ro - ext4 /dev/vda rw",
+                "43 42 254:0 /srv/y /mnt/over rw - ext4 /dev/vda rw", ""));
+
+        assertEquals(true, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/lab copy/data"), info));
+        assertEquals(false, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/lab/data"), info));
+        assertEquals(true, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/scratch"), info), "its file system read-only");
+        assertEquals(false, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/over/data"), info), "the last mounted there");
+        assertEquals(null, ReadOnlyDataDir.mountedReadOnly(Path.of("/x"), tmp.resolve("none")));
+    }
+
+    /** A copy of the finished dataset bind-mounted read-only at {@code dir}, and what was on it then. */
+    private record Mounted(Path copy, Path dir, List<String> before) {
+        void assertUnchanged() throws IOException {
+            assertEquals(before, listing(copy), "nothing on the read-only copy changed");
+        }
+    }
+
+    /** A copy of the finished dataset, {@code edit}ed, then bind-mounted read-only. */
+    private Mounted readOnlyCopy(Path tmp, ThrowingConsumer<Path> edit) throws Throwable {
+        Path copy = copy(tmp);
+        edit.accept(copy);
+        Path ro = readOnly(copy, tmp);
+        return new Mounted(copy, ro, listing(copy));
+    }
+
+    private static void damageVideo(Path copy) throws IOException {
+        Files.write(copy.resolve("videos/rocopy1.mp4"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    }
+
+    /** A copy (times kept) of the finished dataset. */
+    private Path copy(Path tmp) throws Exception {
+        synchronized (ReadOnlyCopyTest.class) {
+            if (finishedArgs == null) {
+                List<String> ids = serveClips("rocopy", 2);
+                Fixture.annotations(shared.resolve("meta"), "test", ids);
+                List<String> args = Fixture.localArgs(shared.resolve("data"), shared.resolve("meta"),
+                        server.mediaFileTemplate());
+                Fixture.Outcome run = Fixture.run(args);
+                assertEquals(0, run.exit(), run.stdout() + run.stderr());
+                finishedArgs = args;
+            }
+        }
+        Path copy = tmp.resolve("copy");
+        assertTrue(DiskTest.sh("cp", "-a", shared.resolve("data").toString(), copy.toString()));
+        return copy;
+    }
+
+    /** {@code dir} bind-mounted read-only at {@code tmp/ro}; the test is skipped, saying why, when mount is not permitted. */
+    private Path readOnly(Path dir, Path tmp) throws Exception {
+        Path ro = Files.createDirectories(tmp.resolve("ro"));
+        boolean bound = DiskTest.sh("mount", "--bind", dir.toString(), ro.toString());
+        if (bound) {
+            mounted.add(ro);
+        }
+        boolean readOnly = bound && DiskTest.sh("mount", "-o", "remount,bind,ro", ro.toString());
+        if (!readOnly) {
+            System.err.println("SKIPPED: ReadOnlyCopyTest needs to bind-mount a folder read-only (root, as CI has)");
+        }
+        assumeTrue(readOnly, "cannot bind-mount a folder read-only here (needs root)");
+        return ro;
+    }
+
+    /** The finished dataset's options, with the data directory {@code dataDir} and {@code more}. */
+    private static List<String> args(Path dataDir, String... more) {
+        List<String> args = new ArrayList<>(finishedArgs);
+        args.set(args.indexOf("--data-dir") + 1, dataDir.toString());
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** Every path under {@code dir}, with its size and modification time. */
+    static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : all.sorted().toList()) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                out.add(dir.relativize(p) + " " + (a.isDirectory() ? "dir" : a.size()) + " " + a.lastModifiedTime());
+            }
+            return out;
+        }
+    }
+}
