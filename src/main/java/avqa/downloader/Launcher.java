@@ -196,7 +196,7 @@ final class Launcher {
         int managementPort = ManagementEndpoint.port(settings, scheduled || worker, verify || dryRun);
         ManagementEndpoint.configure(props, settings, managementPort);
         main.setOverrideProperties(props);
-        Wiring.bind(main, settings, parts, scheduled, verify || dryRun, managementPort > 0);
+        Wiring.bind(main, settings, parts, scheduled, verify || dryRun, verify, managementPort > 0);
         return new RunModes(main, settings, parts.run(), logFile).run(cli, scheduled, worker, parts.node());
     }
 

@@ -44,6 +44,7 @@ public final class ProgressBook {
     private boolean dirty;
     private ClusterRecord cluster;
     private boolean writesFiles = true;
+    private String damage;
     /** False for --verify and --dry-run: they read the cluster's record and never change it. */
     private boolean changesRecord = true;
 
@@ -67,14 +68,41 @@ public final class ProgressBook {
         return json;
     }
 
+    /** Reads the progress file and the journal. An unparsable progress file is a {@link BadInputException}. */
+    public synchronized void load() {
+        completed.clear();
+        readProgressFile();
+        readJournalAndClusterRecord();
+    }
+
+    /**
+     * For --verify, which checks the files and needs no record for it: as {@link #load}, but a progress file
+     * that cannot be read is no refusal; what is wrong with it is kept ({@link #damage}) for the report, and
+     * it is never rewritten.
+     */
+    public synchronized void loadToCheck() {
+        completed.clear();
+        try {
+            readProgressFile();
+        } catch (BadInputException e) {
+            completed.clear();
+            damage = e.getMessage();
+            writesFiles = false;
+        }
+        readJournalAndClusterRecord();
+    }
+
+    /** What is wrong with the progress file, as a run would refuse it (null: nothing, or not loaded to check). */
+    public synchronized String damage() {
+        return damage;
+    }
+
     /** A read-only data directory, checked by --verify: the record is read, never written (nor its journal tidied). */
     public synchronized void writesNothing() {
         writesFiles = false;
     }
 
-    /** Reads the progress file and the journal. An unparsable progress file is a {@link BadInputException}. */
-    public synchronized void load() {
-        completed.clear();
+    private void readProgressFile() {
         if (Files.isRegularFile(json)) {
             try {
                 JsonNode root = JSON.readTree(json.toFile());
@@ -93,6 +121,9 @@ public final class ProgressBook {
                 throw new BadInputException("cannot read " + json + ": " + FileTrees.describe(e));
             }
         }
+    }
+
+    private void readJournalAndClusterRecord() {
         if (Files.isRegularFile(journal)) {
             try {
                 String text = Files.readString(journal, StandardCharsets.UTF_8);

@@ -61,6 +61,8 @@ public final class Verifier {
     private java.util.function.BiFunction<java.util.function.Predicate<String>, java.util.function.Predicate<String>, String>
             coverage = (valid, invalid) -> "";
     private ClusterRecord cluster;
+    /** What is wrong with download_progress.json (a run would refuse it); null when nothing is. */
+    private String progressDamage;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
     /** Files whose ffprobe was stopped or killed: not judged, and no repair while any is. */
     private final List<String> unchecked = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -96,6 +98,11 @@ public final class Verifier {
     /** On a cluster: the database's record of complete videos, for the cluster-wide picture. */
     public void clusterRecordFrom(ClusterRecord record) {
         this.cluster = record;
+    }
+
+    /** What is wrong with {@code download_progress.json}, for the report (null: nothing). */
+    void progressDamage(String problem) {
+        this.progressDamage = problem;
     }
 
     /** Where the coverage report comes from (the planner, once it planned). */
@@ -301,6 +308,7 @@ public final class Verifier {
             }
             r.checksums().against(Path.of(against), ours, Checksums.readList(Path.of(against)));
         }
+        r.progressDamage(progressDamage);
         Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.apply(r::isComplete, r::isInvalid));
         if (repair) {
             checksums.forget();

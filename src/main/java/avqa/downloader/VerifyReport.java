@@ -49,6 +49,7 @@ final class VerifyReport {
     private final ChecksumComparison sums = new ChecksumComparison();
 
     private final double padTo;
+    private String progressDamage;
 
     VerifyReport(Workspace workspace, Map<Path, Verifier.Probe> probes, Set<Path> zeroSize, List<String> referenced,
                  FailureRecords failures, Set<String> recorded, double padTo) {
@@ -151,6 +152,11 @@ final class VerifyReport {
         java.util.Collections.sort(framesWithoutVideo);
     }
 
+    /** What is wrong with {@code download_progress.json} (null: nothing): a problem found, the files checked without it. */
+    void progressDamage(String problem) {
+        this.progressDamage = problem;
+    }
+
     /** --checksums and --against, their part of this report. */
     ChecksumComparison checksums() {
         return sums;
@@ -174,7 +180,7 @@ final class VerifyReport {
         long completeReferenced = referenced.stream().filter(complete::contains).count();
         boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
                 && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty() && badFrames.isEmpty()
-                && framesWithoutVideo.isEmpty() && sums.clean() && unchecked.isEmpty();
+                && framesWithoutVideo.isEmpty() && sums.clean() && unchecked.isEmpty() && progressDamage == null;
         boolean completeDataset = completeReferenced == referenced.size();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data_dir", workspace.root().toString());
@@ -188,6 +194,9 @@ final class VerifyReport {
         json.put("not_complete_by_category", missingByCategory);
         json.put("unreferenced", new ArrayList<>(unreferenced));
         json.put("not_checked", unchecked);
+        if (progressDamage != null) {
+            json.put("progress_file_damaged", progressDamage);
+        }
         if (!frameFolders.isEmpty()) {
             json.put("frames_folders", frameFolders.size());
             json.put("frames_fps", fps);
@@ -210,6 +219,10 @@ final class VerifyReport {
             t.append(String.format("Cluster record (database): %d of %d annotated videos complete.%n",
                     recordedComplete, referenced.size()));
             list(t, "recorded complete in the database but not valid in this data directory", notHere);
+        }
+        if (progressDamage != null) {
+            t.append("  the record of complete videos cannot be read: ").append(progressDamage)
+                    .append(" (a run refuses to start with it; the files were checked without it)\n");
         }
         list(t, "not checked (their ffprobe was stopped or killed; run --verify again)", unchecked);
         list(t, "invalid videos", invalidVideos.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList());

@@ -28,10 +28,12 @@ final class Wiring {
      * With a cluster (a planner, a worker, or --verify with a database): the broker, the database's
      * record of complete videos and, for --schedule, the clustered Quartz component too. A check
      * ({@code readOnly}: --verify, --dry-run) only reads the record. With the management endpoint
-     * ({@code managed}), its metrics and health checks. A data directory on a read-only file system
+     * ({@code managed}), its metrics and health checks. {@code verify}: the files are checked even when the
+     * progress file is damaged (one problem more in the report). A data directory on a read-only file system
      * ({@link Workspace#readOnly}), which only --verify checks, has nothing written in it.
      */
-    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly, boolean managed) {
+    static void bind(Main main, Settings settings, Parts parts, boolean scheduled, boolean readOnly, boolean verify,
+                     boolean managed) {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
         ProgressBook progress = new ProgressBook(workspace.root());
@@ -67,7 +69,12 @@ final class Wiring {
                 main.bind("quartz", parts.cluster().clusteredQuartz());
             }
         }
-        progress.load();
+        if (verify) {
+            // the files are checked without the record: a damaged progress file is one of the problems reported
+            progress.loadToCheck();
+        } else {
+            progress.load();
+        }
         DiskFull diskFull = new DiskFull(workspace.root(), run);
         main.bind("diskFull", diskFull);
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
@@ -194,11 +201,13 @@ final class Wiring {
                 fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"),
                 outputs.recorded("frames_pattern").isEmpty() ? framesPattern : outputs.recorded("frames_pattern"));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
-        // complete as recorded, and as the check found its files
+        // complete as recorded, and as the check found its files (as the files alone when the record cannot be read)
+        java.util.function.Predicate<String> recorded = progress.damage() == null ? planner::isComplete : workspace::isComplete;
         verifier.coverageFrom((valid, invalid) -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
-                id -> planner.isComplete(id) && valid.test(id), failures,
+                id -> recorded.test(id) && valid.test(id), failures,
                 provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null,
-                id -> planner.isComplete(id) && invalid.test(id)));
+                id -> recorded.test(id) && invalid.test(id)));
+        verifier.progressDamage(progress.damage());
         if (record != null) {
             verifier.clusterRecordFrom(record);
         }

@@ -180,6 +180,43 @@ class VerifyTest extends LoopbackServerTest {
         assertTrue(clean.stdout().contains("2 of 2 annotated videos complete"), clean.stdout());
     }
 
+    /**
+     * download_progress.json damaged (not JSON): a run refuses it, as before; --verify, which checks the files and
+     * needs no record for it, checks them all, reports the damaged file in one line naming it (exit 1), and leaves it
+     * as it was for whoever wants to look at it.
+     */
+    @Test
+    void aDamagedProgressFileIsReportedAndTheFilesAreCheckedAllTheSame(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = finished(tmp, List.of("record0", "record1"));
+        Path progress = data.resolve("download_progress.json");
+        Files.writeString(progress, "{\"completed\": [\"record0\", \"rec");
+        byte[] damaged = Files.readAllBytes(progress);
+        List<String> verify = new ArrayList<>(args);
+        verify.add("--verify");
+
+        Fixture.Outcome report = Fixture.run(verify);
+
+        String out = report.stdout() + report.stderr();
+        assertEquals(1, report.exit(), out);
+        assertTrue(report.stdout().contains("2 of 2 annotated videos complete"), out);
+        List<String> said = report.stdout().lines().filter(l -> l.contains("download_progress.json")).toList();
+        assertEquals(1, said.size(), out);
+        assertTrue(said.get(0).contains(progress + " is not valid JSON (line 1)")
+                && said.get(0).contains("the files were checked without it"), out);
+        assertTrue(report.stdout().contains("Coverage: 2 of 2 videos complete"), "as the files say: " + out);
+        JsonNode json = Fixture.readJson(data.resolve("verify_report.json"));
+        assertTrue(json.get("progress_file_damaged").asText().contains("is not valid JSON"), json.toString());
+        assertEquals(false, json.get("dataset_complete").asBoolean());
+        assertArrayEquals(damaged, Files.readAllBytes(progress), "left as it was");
+
+        Fixture.Outcome run = Fixture.run(args);
+        assertEquals(2, run.exit(), run.stdout() + run.stderr());
+        assertTrue(run.stderr().contains(progress + " is not valid JSON (line 1); move it aside to start over"),
+                run.stderr());
+        assertArrayEquals(damaged, Files.readAllBytes(progress));
+    }
+
     /** The options of a run of {@code ids} from the media file server into {@code tmp/data}, which it finished. */
     private List<String> finished(Path tmp, List<String> ids) throws Exception {
         ids.forEach(id -> server.serve(id, clip));
