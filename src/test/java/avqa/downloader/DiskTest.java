@@ -113,7 +113,13 @@ class DiskTest extends LoopbackServerTest {
                     });
                 } else {
                     boolean bindMounted = sh("mount", "--bind", data.toString(), data.toString());
-                    bound = bindMounted && sh("mount", "-o", "remount,bind,ro", data.toString());
+                    // the kernel refuses (EBUSY) while the run has a file open for writing through the new mount: again
+                    for (int i = 0; bindMounted && !bound && i < 50; i++) {
+                        bound = sh("mount", "-o", "remount,bind,ro", data.toString());
+                        if (!bound) {
+                            Thread.sleep(100);
+                        }
+                    }
                     if (bindMounted && !bound) {
                         sh("umount", "-l", data.toString());
                     }
