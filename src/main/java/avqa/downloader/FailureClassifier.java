@@ -35,17 +35,28 @@ public final class FailureClassifier {
         this.outdated = outdated;
     }
 
-    /** Classifies a failed yt-dlp run from its exit status and stderr. */
+    /**
+     * The exit of a tool that SIGKILL ended (128 + 9): never a tool's timeout, whose SIGTERM ends it otherwise,
+     * but the kernel's OOM killer or a person.
+     */
+    static final int KILLED_FROM_OUTSIDE = 137;
+
+    /** Classifies a failed yt-dlp run from its exit status and stderr, its timeout passed. */
     public static VideoFailure ytDlp(int exitValue, String stderr, long timeoutSeconds) {
-        return ytDlp(exitValue, stderr, "", timeoutSeconds);
+        return ytDlp(exitValue, stderr, "", timeoutSeconds, true);
     }
 
     /**
      * Classifies a failed yt-dlp run from its exit status, its stderr and, when it found no video in
-     * what the source answered, the pages it saved ({@code --write-pages}).
+     * what the source answered, the pages it saved ({@code --write-pages}). A signal that ended it is its
+     * timeout's only when that timeout had passed ({@link TimedRun}); a SIGKILL never is (the timeout's is a
+     * SIGTERM): else it was killed from outside.
      */
-    public static VideoFailure ytDlp(int exitValue, String stderr, String pages, long timeoutSeconds) {
+    public static VideoFailure ytDlp(int exitValue, String stderr, String pages, long timeoutSeconds, boolean timeoutPassed) {
         String lastError = lastError(stderr);
+        if (exitValue == KILLED_FROM_OUTSIDE || KILLED.contains(exitValue) && !timeoutPassed) {
+            return killedFromOutside("yt-dlp", exitValue, stderr);
+        }
         if (KILLED.contains(exitValue)) {
             return new VideoFailure.Transient("yt-dlp did not finish within " + timeoutSeconds
                     + " s and was stopped (avqa.download.timeout)", lastError);
@@ -60,6 +71,17 @@ public final class FailureClassifier {
         }
         return new VideoFailure.Transient("yt-dlp failed (exit " + exitValue + ") with an error it did not explain",
                 lastError);
+    }
+
+    /**
+     * A tool that a signal ended before its timeout (a SIGKILL, always), as the transient failure it is, not
+     * said to have run out of time.
+     */
+    static VideoFailure killedFromOutside(String tool, int exitValue, String said) {
+        String how = exitValue == KILLED_FROM_OUTSIDE ? "was killed (SIGKILL)"
+                : exitValue == 143 ? "was stopped (SIGTERM)" : "was stopped by a signal";
+        return new VideoFailure.Transient(tool + " " + how + " before it finished, not by this tool's timeout: "
+                + "the system may be short of memory (the kernel's OOM killer), or someone stopped it", lastError(said));
     }
 
     /** Whether yt-dlp said it found no video at the URL ("Unsupported URL"). */

@@ -116,19 +116,6 @@ public final class Ffmpeg {
     static final int SIGNALLED = 255;
 
     /**
-     * The exit of a tool that SIGKILL ended (128 + 9): never this tool's timeout, whose SIGTERM ends it otherwise,
-     * but the kernel's OOM killer or a person.
-     */
-    static final int KILLED_FROM_OUTSIDE = 137;
-
-    /** A tool that SIGKILL ended, as the transient failure it is, not said to have run out of time. */
-    static VideoFailure killedFromOutside(String tool, String said) {
-        return new VideoFailure.Transient(tool + " was killed (SIGKILL) before it finished, not by this tool's timeout: "
-                + "the system may be short of memory (the kernel's OOM killer), or someone stopped it",
-                FailureClassifier.lastError(said));
-    }
-
-    /**
      * Whether ffmpeg's exit says a signal ended it (its timeout's SIGTERM, or a SIGKILL): 255 counts when
      * ffmpeg said no error of its own ({@code problems}, its error lines), as later ffmpegs also exit
      * with 255 for a failure (-1, EPERM), which they say.
@@ -162,8 +149,8 @@ public final class Ffmpeg {
         if (exit != 0) {
             run.checkRunning();
             diskFull.check(problems, FailureClassifier.lastError(problems));
-            if (exit == KILLED_FROM_OUTSIDE) {
-                throw killedFromOutside("ffmpeg", problems);
+            if (exit == FailureClassifier.KILLED_FROM_OUTSIDE) {
+                throw FailureClassifier.killedFromOutside("ffmpeg", exit, problems);
             }
             if (stoppedBySignal(exit, problems)) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",

@@ -224,8 +224,8 @@ public final class MediaValidator {
     private static JsonNode report(ExecResult probe, String what) {
         String stdout = FailureClassifier.text(probe.getStdout());
         String stderr = FailureClassifier.text(probe.getStderr());
-        if (probe.getExitValue() == Ffmpeg.KILLED_FROM_OUTSIDE) {
-            throw Ffmpeg.killedFromOutside("ffprobe", stderr);
+        if (probe.getExitValue() == FailureClassifier.KILLED_FROM_OUTSIDE) {
+            throw FailureClassifier.killedFromOutside("ffprobe", probe.getExitValue(), stderr);
         }
         if (FailureClassifier.KILLED.contains(probe.getExitValue())) {
             // ffprobe does not catch the SIGTERM of its timeout: it ends with 143

@@ -192,18 +192,24 @@ public final class YtDlp {
         }
     }
 
-    /**
-     * The file a successful run wrote becomes the job's video; otherwise the classified failure is
-     * thrown (an IP-wide one starts the cool-down).
-     */
     /** What yt-dlp says of a file over --max-filesize whose length was announced. */
     static final String TOO_LARGE = "larger than max-filesize";
 
-    public void outcome(@Variable("job") VideoJob job, @Body ExecResult result) {
+    /** A yt-dlp run starting now, under avqa.download.timeout (the exec endpoint's timeout). */
+    public TimedRun timedRun() {
+        return TimedRun.starting(settings.millis("avqa.download.timeout"));
+    }
+
+    /**
+     * The file a successful run wrote becomes the job's video; otherwise the classified failure is
+     * thrown (an IP-wide one starts the cool-down; a signal before the run's timeout was from outside).
+     */
+    public void outcome(@Variable("job") VideoJob job, @Body ExecResult result, @Variable("ytDlpRun") TimedRun run) {
         String stderr = FailureClassifier.text(result.getStderr());
         if (result.getExitValue() != 0) {
             classifier.checkDisk(stderr);
-            VideoFailure f = FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), timeoutSeconds);
+            VideoFailure f = FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()),
+                    timeoutSeconds, run.timeoutPassed());
             if (foundNothingRestricted(f, result.getCommand().getArgs(), stderr, job.url())) {
                 // asked again at once, with every extractor, in the same attempt (07's download-attempt)
                 throw new GenericPages.FoundNothing();

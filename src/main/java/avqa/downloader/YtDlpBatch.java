@@ -48,9 +48,9 @@ public final class YtDlpBatch {
         return args;
     }
 
-    /** How long a batch's yt-dlp may run: avqa.download.timeout for each video it has left. */
-    public long batchTimeoutMillis(@Variable("job") VideoJob job) {
-        return ytDlp.timeoutSeconds * 1000L * Math.max(1, job.members().untried().size());
+    /** A batch's yt-dlp run starting now, which may take avqa.download.timeout for each video it has left. */
+    public TimedRun timedRun(@Variable("job") VideoJob job) {
+        return TimedRun.starting(ytDlp.timeoutSeconds * 1000L * Math.max(1, job.members().untried().size()));
     }
 
     /**
@@ -59,7 +59,7 @@ public final class YtDlpBatch {
      * would be (a sign for the whole host starts the cool-down; an out-of-date yt-dlp counts towards the
      * stop); the videos after it are left for the next run of the batch. A full disk stops the run.
      */
-    public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result) {
+    public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result, @Variable("ytDlpRun") TimedRun run) {
         String stderr = FailureClassifier.text(result.getStderr());
         ytDlp.classifier.checkDisk(stderr);
         List<VideoJob> left = job.members().untried();
@@ -76,7 +76,8 @@ public final class YtDlpBatch {
         List<VideoJob> failed = tooLarge == null && result.getExitValue() == 0 ? left : List.of(left.get(0));
         VideoFailure f = tooLarge != null ? tooLarge : result.getExitValue() == 0
                 ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
-                : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds);
+                : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds,
+                        run.timeoutPassed());
         // given the generic extractors alone, it found nothing in the page: fetched on its own with every
         // extractor, as a batch's video it did not deliver is, and no attempt of its is spent
         boolean restriction = tooLarge == null && result.getExitValue() != 0

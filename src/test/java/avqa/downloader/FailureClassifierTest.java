@@ -234,10 +234,31 @@ class FailureClassifierTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"143", "137", "-1"})
+    @CsvSource({"143", "-1"})
     void aProcessStoppedByTheTimeoutIsTransient(int exit) {
         VideoFailure f = FailureClassifier.ytDlp(exit, "[download]   3.0% of 10.00MiB", 60);
         assertInstanceOf(VideoFailure.Transient.class, f);
+        assertEquals("yt-dlp did not finish within 60 s and was stopped (avqa.download.timeout)", f.reason());
+    }
+
+    /**
+     * A yt-dlp that a signal ended before its timeout had passed, or that SIGKILL ended (the timeout's is a SIGTERM),
+     * was killed from outside: transient, as ffmpeg's, and said so, not called a timeout.
+     */
+    @ParameterizedTest
+    @CsvSource({"137, false, was killed (SIGKILL)", "137, true, was killed (SIGKILL)", "143, false, was stopped (SIGTERM)",
+            "-1, false, was stopped by a signal"})
+    void aYtDlpKilledFromOutsideIsTransientAndNotCalledATimeout(int exit, boolean timeoutPassed, String how) {
+        VideoFailure f = FailureClassifier.ytDlp(exit, "[download]   3.0% of 10.00MiB", "", 60, timeoutPassed);
+        assertInstanceOf(VideoFailure.Transient.class, f);
+        assertEquals("yt-dlp " + how + " before it finished, not by this tool's timeout: the system may be short of "
+                + "memory (the kernel's OOM killer), or someone stopped it", f.reason());
+    }
+
+    @Test
+    void aTimedRunHasPassedItsTimeoutOnlyOnceItsTimeIsUp() {
+        assertFalse(TimedRun.starting(60_000).timeoutPassed());
+        assertTrue(new TimedRun(System.currentTimeMillis() - 2_000, 1_000).timeoutPassed());
     }
 
     @org.junit.jupiter.api.Test

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What a week-long run meets, injected for real: rate-limit storms, bot checks, stalls, a second copy. */
 @Alone // a download timeout of a few seconds
@@ -112,6 +114,54 @@ class ResilienceTest extends LoopbackServerTest {
         assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("within 6 s"));
         assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList(),
                 "no yt-dlp or ffmpeg left running");
+        assertEquals(List.of(), Fixture.processesUsing(data));
+    }
+
+    /**
+     * A yt-dlp killed mid-download from outside (kill -9: the kernel's OOM killer, or a person), long before its
+     * timeout, is said to have been killed, not to have run out of time, and is retried: one start per video, and a
+     * batch's start (whose video it stopped at is fetched again on its own, its batch's failure not logged: there,
+     * that the run recovers).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "32"})
+    void aYtDlpKilledFromOutsideMidDownloadIsRetriedAndNotCalledATimeout(String batch, @TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("killed" + batch + "x", 2);
+        // the first request is yt-dlp looking at the URL, the second one the download, which stalls until killed
+        server.failNext(ids.get(0), MediaServer.Fault.STALL, MediaServer.Fault.STALL);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        // one yt-dlp at a time: the one running once the stalled download has begun is the stalled one
+        args.addAll(List.of("--workers", "1"));
+        java.util.concurrent.atomic.AtomicReference<Throwable> killing = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread killer = new Thread(() -> {
+            try {
+                Fixture.await("the stalled download to begin", 60_000, () -> server.hits(ids.get(0)).size() >= 2);
+                java.util.concurrent.atomic.AtomicReference<ProcessHandle> ytDlp = new java.util.concurrent.atomic.AtomicReference<>();
+                Fixture.await("its yt-dlp", 30_000, () -> {
+                    Fixture.processesUsing(data).stream().filter(p -> p.info().commandLine().orElse("").contains("yt-dlp"))
+                            .findFirst().ifPresent(ytDlp::set);
+                    return ytDlp.get() != null;
+                });
+                assertEquals(0, new ProcessBuilder("kill", "-9", String.valueOf(ytDlp.get().pid())).start().waitFor());
+            } catch (Throwable t) {
+                killing.set(t);
+            }
+        });
+        killer.start();
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "600", "AVQA_DOWNLOAD_BATCH", batch));
+        killer.join();
+
+        assertEquals(null, killing.get(), "the test killed yt-dlp");
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        assertTrue(Files.isRegularFile(data.resolve("audio/" + ids.get(0) + ".wav")), "retried and completed");
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(batch.equals("1"), log.contains("Retrying " + ids.get(0) + " (attempt 2 of 3): yt-dlp was killed (SIGKILL) "
+                + "before it finished, not by this tool's timeout: the system may be short of memory"), log);
+        assertFalse(log.contains("did not finish within"), "not called a timeout");
         assertEquals(List.of(), Fixture.processesUsing(data));
     }
 
