@@ -44,6 +44,24 @@ final class VerifyRepair {
         return moved;
     }
 
+    /** What --verify's report says of a video not complete whose video {@code --repair} set aside. */
+    static final String VIDEO_SET_ASIDE = "set aside as invalid (the next run fetches it again)";
+    /** The same, for one whose audio alone it set aside. */
+    static final String AUDIO_SET_ASIDE = "audio set aside as invalid (the next run extracts it again)";
+
+    /**
+     * Of a video that is not complete and has no failure record: what of it is set aside in {@code rejected/}, as
+     * {@code --verify}'s report says it (its video gone from videos/, which the next run fetches again, or its
+     * audio, which it extracts again), or null when nothing is.
+     */
+    static String setAside(Workspace workspace, String id) {
+        Path rejected = workspace.root().resolve("rejected");
+        if (!Files.exists(workspace.video(id)) && Files.exists(rejected.resolve(workspace.video(id).getFileName()))) {
+            return VIDEO_SET_ASIDE;
+        }
+        return Files.exists(rejected.resolve(workspace.audio(id).getFileName())) ? AUDIO_SET_ASIDE : null;
+    }
+
     /** A video's files, those there are (its video, its audio, its frames folder), moved to {@code rejected/}. */
     void setAsideVideo(String id) {
         for (Path file : List.of(workspace.video(id), workspace.audio(id))) {

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 /**
  * The verdict of {@code --verify} from the probes of every file: invalid and zero-size files, videos
  * without audio and audio without video, frames folders of the wrong size or with broken images,
- * annotated videos that are not complete (by the category of their failure record), and files no
+ * annotated videos that are not complete (by the category of their failure record, or as set aside by --repair), and files no
  * annotation references; with --checksums, the files whose SHA-256 changed; with --against, what
  * differs from another lab's list ({@link ChecksumComparison}); as text and as {@code verify_report.json}.
  * With repair, invalid files go to {@code rejected/} ({@link VerifyRepair}).
@@ -169,8 +169,11 @@ final class VerifyReport {
         Map<String, Integer> missingByCategory = new TreeMap<>();
         for (String id : referenced) {
             if (!complete.contains(id)) {
+                // its failure's category; else what --repair set aside of it, which the next run makes again
                 String category = failures.category(id);
-                missingByCategory.merge(category == null ? "not attempted yet" : category, 1, Integer::sum);
+                String setAside = category == null ? VerifyRepair.setAside(workspace, id) : null;
+                missingByCategory.merge(category != null ? category : setAside != null ? setAside : "not attempted yet",
+                        1, Integer::sum);
             }
         }
         Set<String> unreferenced = new TreeSet<>(allVideos);

@@ -57,6 +57,16 @@ class VerifyTest extends LoopbackServerTest {
         verify.add("--repair");
         assertEquals(1, Fixture.run(verify).exit());
         assertEquals(List.of("verify0.mp4", "verify2.wav"), PipelineTest.listNames(data.resolve("rejected")));
+        // a --verify before the rerun says what was set aside and that the rerun makes it again, not "not attempted
+        // yet" (verify1, whose audio was deleted by hand, has no record of anything)
+        verify.remove("--repair");
+        Fixture.Outcome setAside = Fixture.run(verify);
+        assertEquals(1, setAside.exit(), setAside.stdout());
+        assertEquals("{\"audio set aside as invalid (the next run extracts it again)\":1,\"not attempted yet\":1,"
+                + "\"set aside as invalid (the next run fetches it again)\":1}",
+                Fixture.readJson(data.resolve("verify_report.json")).get("not_complete_by_category").toString());
+        assertTrue(setAside.stdout().contains("    set aside as invalid (the next run fetches it again): 1\n"), setAside.stdout());
+        verify.add("--repair");
 
         int requests = server.hits().size();
         assertEquals(0, Fixture.run(args).exit(), "the rerun fetches and extracts what was set aside");
