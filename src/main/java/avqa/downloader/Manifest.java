@@ -218,8 +218,8 @@ public final class Manifest {
                     if (n == null || !n.isObject()) {
                         throw new IllegalArgumentException("is not a JSON object");
                     }
-                    firstGiven(genericClip(str(n, "id"), str(n, "url"), str(n, "start"), str(n, "end"),
-                            str(n, "duration"), str(n, "flip")), clips);
+                    firstGiven(genericClip(str(n, "id", "a string"), str(n, "url", "a string"), str(n, "start", "a time"),
+                            str(n, "end", "a time"), str(n, "duration", "a time"), str(n, "flip", "a yes or no")), clips);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     problems.add(name + " line " + number + ": is not valid JSON");
                 } catch (IllegalArgumentException e) {
@@ -229,8 +229,16 @@ public final class Manifest {
         }
     }
 
-    private static String str(JsonNode n, String field) {
+    /**
+     * A field of a JSON line as text, null when it is absent or null; one that is an array or an object is said to
+     * be so (its text would be empty: "id ''").
+     */
+    private static String str(JsonNode n, String field, String expected) {
         JsonNode v = n.get(field);
+        if (v != null && v.isContainerNode()) {
+            throw new IllegalArgumentException("its " + field + " is " + (v.isArray() ? "an array" : "an object")
+                    + ", not " + expected);
+        }
         return v == null || v.isNull() ? null : v.asText();
     }
 

@@ -126,6 +126,24 @@ class AnnotationReaderTest {
                 + "skipped (a clip once)"), read.problems());
     }
 
+    /**
+     * A JSON line whose id (or another field) is an array or an object is said to be so, in the one line of a bad row,
+     * not as an empty id; the other rows are read.
+     */
+    @Test
+    void aJsonLineWhoseIdIsAnArrayIsSaidToBeOne(@TempDir Path tmp) throws Exception {
+        Path jsonl = tmp.resolve("clips.jsonl");
+        Files.writeString(jsonl, "{\"id\": [\"x\"], \"url\": \"http://h/a.mp4\"}\n{\"id\": \"clip2\", \"url\": {\"href\": \"http://h/b.mp4\"}}\n"
+                + "{\"id\": \"clip3\", \"url\": \"http://h/c.mp4\", \"start\": [1]}\n{\"id\": \"clip4\", \"url\": \"http://h/d.mp4\"}\n");
+
+        Manifest.Contents read = Manifest.read(jsonl, new VideoIdRules(SettingsTable.YOUTUBE_TEMPLATE));
+
+        assertEquals(List.of("clips.jsonl line 1: its id is an array, not a string",
+                "clips.jsonl line 2: its url is an object, not a string",
+                "clips.jsonl line 3: its start is an array, not a time"), read.problems());
+        assertEquals(java.util.Set.of("clip4"), read.clips().keySet());
+    }
+
     /** A CSV (a clip manifest, MUSIC-AVQA-v2.0's) with a nameless column, and one that is not UTF-8. */
     @Test
     void aCsvWithANamelessColumnIsReadAndOneNotUtf8IsNamedWithItsLine(@TempDir Path tmp) throws Exception {
