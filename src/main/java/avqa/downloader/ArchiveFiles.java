@@ -319,7 +319,7 @@ final class ArchiveFiles {
     }
 
     /** The hash of a URL, its user name and password left out (a hash of a weak password could be guessed). */
-    private static String sha(String url) {
+    static String sha(String url) {
         String s = HostCredentials.withoutUserInfo(url);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

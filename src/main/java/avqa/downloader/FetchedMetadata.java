@@ -1,12 +1,11 @@
 package avqa.downloader;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.Variable;
 
 /**
- * An annotation file fetched over http(s) takes its name in {@code metadata/} only once it reads as one: a
+ * An annotation file fetched over http(s) may take its name in {@code metadata/} only once it reads as one: a
  * web page (a GitHub page instead of its "Raw" file, a sign-in page) or JSON cut short (a host that closed
  * the connection early on a body of no announced length, which looks like its end) is refused, nothing is
  * kept, and the next run asks again. A file copied from a {@code file:} URL is the user's own, and is read
@@ -22,7 +21,10 @@ public final class FetchedMetadata {
         this.overHttp = overHttp;
     }
 
-    /** Checks the file written under its temporary name and moves it to its own, atomically. */
+    /**
+     * Checks the file written under its temporary name; it takes its own once every file of the fetch has
+     * ({@link MetadataSources#install}).
+     */
     public void accept(@Variable("metadataFile") Dataset.MetadataFile file) throws IOException {
         Path fetching = metadataDir.resolve(".fetching-" + file.localName());
         String name = file.localName();
@@ -45,6 +47,5 @@ public final class FetchedMetadata {
                 }
             }
         }
-        AtomicFiles.move(fetching, metadataDir.resolve(name));
     }
 }

@@ -117,8 +117,9 @@ final class SetupCheckup {
     private Finding annotationHost() {
         String base = settings.get("avqa.metadata.base-url");
         Dataset.MetadataFile first = settings.dataset().metadataFiles(settings.splits()).get(0);
-        boolean have = settings.dataset().metadataFiles(settings.splits()).stream()
-                .allMatch(f -> Files.isRegularFile(settings.dataDir().resolve("metadata").resolve(f.localName())));
+        // in metadata/, from this URL: a run does not ask for them
+        boolean have = new MetadataSources(settings.dataDir().resolve("metadata"), settings.dataset().metadataFiles(settings.splits()),
+                base, settings.metadataDir(), true, null).allFromHere();
         String problem = reach(base, first.remotePath());
         if (problem == null) {
             Path folder = base.startsWith("file:") ? Path.of(settings.metadataDir()) : null;

@@ -58,17 +58,6 @@ public final class VideoPlanner {
         this.framesOn = framesOn;
     }
 
-    /** The metadata files to fetch (relative to the base URL): the missing ones, or all when refreshing. */
-    public List<Dataset.MetadataFile> metadataToFetch(boolean refresh) {
-        List<Dataset.MetadataFile> out = new ArrayList<>();
-        for (Dataset.MetadataFile file : dataset.metadataFiles(splits)) {
-            if (refresh || !Files.isRegularFile(workspace.metadataDir().resolve(file.localName()))) {
-                out.add(file);
-            }
-        }
-        return out;
-    }
-
     /** The coverage of the last plan. */
     public Coverage coverage() {
         return coverage;

@@ -131,6 +131,8 @@ final class Wiring {
         hostCredentials.requestUri(settings.get("avqa.metadata.base-url"));
         main.bind("metadataUrls", new MetadataUrls(settings.get("avqa.metadata.base-url"), settings.metadataDir()));
         main.bind("fetchedMetadata", new FetchedMetadata(workspace.metadataDir(), settings.metadataDir().isEmpty()));
+        main.bind("metadataSources", new MetadataSources(workspace.metadataDir(), settings.dataset().metadataFiles(settings.splits()),
+                settings.get("avqa.metadata.base-url"), settings.metadataDir(), readOnly, diskFull));
         ArchiveTransfer.SpeedFloor speedFloor = new ArchiveTransfer.SpeedFloor(settings.bytes("avqa.archive.speed-limit"),
                 settings.getSeconds("avqa.archive.speed-time"));
         ArchiveFetch archiveFetch = new ArchiveFetch(workspace.root(), settings.archiveUrls(), hostCredentials,

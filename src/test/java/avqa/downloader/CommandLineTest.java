@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import avqa.downloader.settings.SettingsTable;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -243,5 +244,128 @@ class CommandLineTest {
         assertEquals(0, Fixture.run(args).exit());
         assertTrue(Files.readString(data.resolve("metadata/avqa-test.json")).contains("00000002"), "fetched again");
         assertEquals("[\"00000002\"]", Fixture.readJson(data.resolve("metadata/video_ids.json")).get("all_ids").toString());
+    }
+
+    /**
+     * A rerun with another --metadata-url fetches the annotations again, in one line naming both sources
+     * (without the password); a --dry-run or --verify with it only says so; the same URL again asks nothing.
+     */
+    @Test
+    void anotherMetadataUrlFetchesTheAnnotationsAgainOnceAndSaysSo(@TempDir Path tmp) throws Exception {
+        Path old = tmp.resolve("old");
+        Path source = tmp.resolve("published");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(old, "test", List.of("00000001"));
+        Fixture.annotations(source, "test", List.of("00000002"));
+        List<String> args = new ArrayList<>(Fixture.localArgs(data, old, SettingsTable.YOUTUBE_TEMPLATE));
+        assertEquals(0, Fixture.run(args).exit());
+        byte[] cached = Files.readAllBytes(data.resolve("metadata/avqa-test.json"));
+        try (MediaServer mirror = new MediaServer()) {
+            mirror.serveFile("/json/avqa-test.json", source.resolve("avqa-test.json"));
+            String url = mirror.baseUrl().replace("http://", "http://reader:s3cret@") + "/json";
+            args.set(args.indexOf("--metadata-url") + 1, url);
+            String said = "metadata/'s annotations came from file:" + old + ", not from --metadata-url "
+                    + mirror.baseUrl().replace("http://", "http://***@") + "/json: ";
+
+            // a check says that a run would fetch them, and fetches and writes nothing
+            for (String check : List.of("--dry-run", "--verify")) {
+                List<String> checking = new ArrayList<>(args);
+                checking.add(check);
+                Fixture.run(checking);
+                assertTrue(Files.readString(data.resolve("avqa_download.log"))
+                        .contains(said + "a run fetches them again; this reads those in metadata/"), check);
+                assertEquals(List.of(), mirror.uris(), check + " asked nothing");
+                assertArrayEquals(cached, Files.readAllBytes(data.resolve("metadata/avqa-test.json")), check);
+            }
+
+            assertEquals(0, Fixture.run(args).exit());
+
+            assertEquals("[\"00000002\"]", plannedIds(data),
+                    "the new annotations' videos are planned, the old ones' not");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, log.lines().filter(l -> l.contains(said + "fetching them again")).count(), log);
+            assertFalse(log.contains("s3cret"), "no password in the log");
+            String record = Files.readString(data.resolve("metadata/sources.json"));
+            assertFalse(record.contains("s3cret"), record);
+            assertEquals(List.of("/json/avqa-test.json"), mirror.uris());
+
+            // the same URL again: nothing is asked, nothing said
+            assertEquals(0, Fixture.run(args).exit());
+            assertEquals(List.of("/json/avqa-test.json"), mirror.uris(), "fetched once");
+            assertEquals(1, Files.readString(data.resolve("avqa_download.log")).lines()
+                    .filter(l -> l.contains("came from") && l.contains("fetching them again")).count());
+        }
+    }
+
+    /**
+     * Another --metadata-url whose files cannot all be fetched fails the run in one line, and metadata/ stays
+     * byte for byte as it was (the file that did come is not kept), so the old URL still works offline.
+     */
+    @Test
+    void anotherMetadataUrlThatFailsLeavesMetadataAsItWas(@TempDir Path tmp) throws Exception {
+        Path old = tmp.resolve("old");
+        Path half = tmp.resolve("half");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(old, "val", List.of("00000001"));
+        Fixture.annotations(old, "test", List.of("00000002"));
+        Fixture.annotations(half, "val", List.of("00000003"));
+        List<String> args = new ArrayList<>(Fixture.localArgs(data, old, SettingsTable.YOUTUBE_TEMPLATE));
+        args.set(args.indexOf("--splits") + 1, "val,test");
+        assertEquals(0, Fixture.run(args).exit());
+        Map<String, String> before = contents(data.resolve("metadata"));
+
+        List<String> elsewhere = new ArrayList<>(args);
+        elsewhere.set(elsewhere.indexOf("--metadata-url") + 1, "file:" + half);
+        Fixture.Outcome failed = Fixture.run(elsewhere);
+
+        assertEquals(2, failed.exit(), failed.stderr());
+        assertEquals(List.of("avqa-downloader: cannot fetch avqa-test.json from file:" + half + ": no such file"),
+                failed.stderr().lines().toList());
+        assertEquals(before, contents(data.resolve("metadata")), "metadata/ as it was");
+
+        // the old URL again, its folder gone: nothing to fetch
+        for (String split : List.of("val", "test")) {
+            Files.delete(old.resolve("avqa-" + split + ".json"));
+        }
+        Files.delete(old);
+        assertEquals(0, Fixture.run(args).exit());
+        assertEquals("[\"00000001\",\"00000002\"]", plannedIds(data));
+    }
+
+    /** A data directory from before metadata/sources.json keeps its annotations under any URL, without a request. */
+    @Test
+    void annotationsFromBeforeTheRecordAreKeptAndRecorded(@TempDir Path tmp) throws Exception {
+        Path old = tmp.resolve("old");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(old, "test", List.of("00000001"));
+        List<String> args = new ArrayList<>(Fixture.localArgs(data, old, SettingsTable.YOUTUBE_TEMPLATE));
+        assertEquals(0, Fixture.run(args).exit());
+        Files.deleteIfExists(data.resolve("metadata/sources.json"));
+
+        Path gone = tmp.resolve("never-made");
+        args.set(args.indexOf("--metadata-url") + 1, "file:" + gone);
+        Fixture.Outcome kept = Fixture.run(args);
+
+        assertEquals(0, kept.exit(), kept.stderr());
+        assertEquals("[\"00000001\"]", plannedIds(data));
+        assertFalse(Files.readString(data.resolve("avqa_download.log")).contains("metadata/'s annotations came from"));
+        assertTrue(Files.readString(data.resolve("metadata/sources.json")).contains("file:" + gone),
+                "recorded as this URL's: the next run with it asks nothing either");
+    }
+
+    /** The ids the last plan of {@code data} took from the annotations. */
+    private static String plannedIds(Path data) throws java.io.IOException {
+        return Fixture.readJson(data.resolve("metadata/video_ids.json")).get("all_ids").toString();
+    }
+
+    /** Each file under {@code dir} by its name, with its bytes (as Base64). */
+    private static Map<String, String> contents(Path dir) throws java.io.IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                out.put(f.getFileName().toString(), java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(f)));
+            }
+        }
+        return out;
     }
 }

@@ -134,6 +134,27 @@ class DoctorTest {
     }
 
     /**
+     * Annotations in metadata/ from another --metadata-url are fetched again by a run: that URL out of reach
+     * is a problem, not a warning.
+     */
+    @Test
+    void annotationsFromAnotherUrlNeedTheirHost(@TempDir Path tmp) throws Exception {
+        Fixture.annotations(tmp.resolve("meta"), "test", List.of("00000001"));
+        assertEquals(0, Fixture.run(Fixture.localArgs(tmp.resolve("data"), tmp.resolve("meta"),
+                avqa.downloader.settings.SettingsTable.YOUTUBE_TEMPLATE)).exit());
+        List<String> common = List.of("--dataset", "music-avqa", "--splits", "test",
+                "--source-url-template", "http://127.0.0.1:9/v/{id}.mp4");
+
+        List<String> same = args(tmp);
+        same.addAll(common);
+        assertTrue(line(Fixture.run(same), "annotations").startsWith("OK"));
+        List<String> elsewhere = args(tmp, "--metadata-url", "file:" + tmp.resolve("nowhere"));
+        elsewhere.addAll(common);
+        String said = line(Fixture.run(elsewhere), "annotations");
+        assertTrue(said.startsWith("FAIL") && said.contains("check --metadata-url"), said);
+    }
+
+    /**
      * A host that redirects where the run does not follow (file:, ftp:, on without end) fails the check, as
      * it fails the run; what the host sent (a header with escape sequences) is shown escaped.
      */
