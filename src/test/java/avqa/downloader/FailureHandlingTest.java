@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Faults injected at the loopback server: retries with backoff, dead-lettered failures and their records. */
+@Alone // the backoff's growth measured between yt-dlp starts
 class FailureHandlingTest extends LoopbackServerTest {
 
 
