@@ -130,8 +130,30 @@ public final class Provenance {
      * and its frames folder (rate, names, count, padding), each with what it was made from.
      */
     public void outputs(@Variable("job") VideoJob job) throws IOException {
+        foundInPlace(job);
         audio(job);
         frames(job);
+    }
+
+    /**
+     * The line of a video that a run stopped (killed, its disk full) right after it took its name, before its line
+     * was written, and that this run hashed as it made its audio ({@link Publisher#publish}): its bytes and SHA-256,
+     * no source (who fetched it is not known any more). An older line of that file (a video set aside and fetched
+     * again) would otherwise hold, and --verify take this one for a file changed or replaced since.
+     */
+    private void foundInPlace(VideoJob job) throws IOException {
+        Path video = workspace.video(job.id());
+        String sha = job.hashes().get(video);
+        if (sha != null) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("id", job.id());
+            line.put("file", relative(video));
+            line.put("found", "in place without its line (a run stopped as it took its name)");
+            line.put("bytes", Files.size(video));
+            line.put("sha256", sha);
+            line.put("at", now());
+            append(line);
+        }
     }
 
     /** The audio's line, when it was put in place (its hash taken as it was moved). */

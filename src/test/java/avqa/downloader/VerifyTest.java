@@ -3,6 +3,7 @@ package avqa.downloader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -225,6 +226,63 @@ class VerifyTest extends LoopbackServerTest {
         assertTrue(run.stderr().contains(progress + " is not valid JSON (line 1); move it aside to start over"),
                 run.stderr());
         assertArrayEquals(damaged, Files.readAllBytes(progress));
+    }
+
+    /**
+     * A video set aside and fetched again (its source serves another encoding now) whose run stopped right after it
+     * took its name, before its line in provenance.jsonl was written (here metadata/ made read-only under the run; a
+     * kill -9 or a full disk leave the same): the next run, which makes its audio, writes its line, so --verify holds
+     * it to its own size, not to the older line of the video set aside (which would have it set aside and fetched
+     * again by every --repair). Needs mount (root, as CI has); skipped otherwise.
+     */
+    @Test
+    void aVideoWhoseRunStoppedBeforeItsProvenanceLineIsNotTakenForAReplacedOne(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = finished(tmp, List.of("stopped0"));
+        Path video = data.resolve("videos/stopped0.mp4");
+        Files.write(video, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        List<String> verify = new ArrayList<>(args);
+        verify.add("--verify");
+        List<String> repair = new ArrayList<>(verify);
+        repair.add("--repair");
+        assertEquals(1, Fixture.run(repair).exit());
+        Path other = Fixture.clip("tone-8s", 8, true);
+        server.serve("stopped0", other);
+        Path metadata = data.resolve("metadata");
+        boolean bound = DiskTest.sh("mount", "--bind", metadata.toString(), metadata.toString());
+        if (!bound) {
+            System.err.println("SKIPPED: VerifyTest's stopped-run case needs to bind-mount a folder (root, as CI has)");
+        }
+        assumeTrue(bound, "cannot bind-mount a folder here (needs root)");
+        try {
+            List<String> slow = new ArrayList<>(args);
+            slow.addAll(List.of("--rate-limit", "100K"));
+            Path out = tmp.resolve("stopped.out");
+            Process p = Fixture.startJvm(slow, java.util.Map.of(), out);
+            Fixture.await("its download under way", 60_000, () -> Files.exists(data.resolve(".partial/stopped0/video.mp4")));
+            boolean readOnly = false;
+            // the kernel refuses (EBUSY) while a file is open for writing through the mount: again
+            for (int i = 0; !readOnly && i < 50; i++) {
+                readOnly = DiskTest.sh("mount", "-o", "remount,bind,ro", metadata.toString());
+                if (!readOnly) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(readOnly, "metadata/ remounted read-only");
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the run stops");
+            String said = Files.readString(out);
+            assertEquals(1, p.exitValue(), said);
+            assertTrue(said.contains("became read-only"), said);
+        } finally {
+            DiskTest.sh("umount", "-l", metadata.toString());
+        }
+        assertEquals(Files.size(other), Files.size(video), "it took its name before its line was written");
+        assertEquals(0, Fixture.run(args).exit(), "the next run makes its audio");
+
+        Fixture.Outcome clean = Fixture.run(verify);
+
+        assertEquals(0, clean.exit(), clean.stdout());
+        assertTrue(!clean.stdout().contains("changed or replaced since"), clean.stdout());
     }
 
     /** The options of a run of {@code ids} from the media file server into {@code tmp/data}, which it finished. */
