@@ -42,8 +42,10 @@ final class ReadOnlyDataDir {
 
     /**
      * Whether the mount that holds {@code real} (a real path) is read-only, by {@code mountinfo}: its own options
-     * or its file system's say {@code ro}; the last mounted on the deepest mount point above it counts. Null when
-     * {@code mountinfo} cannot be read or names no mount above it.
+     * or its file system's say {@code ro}. The mount that holds it is found as the kernel finds it, from the root
+     * mount down through the mounts on it: a mount over the path's place (the last mounted there) hides the ones
+     * below it, a mount on a folder above the path hides one mounted deeper before it. Null when {@code mountinfo}
+     * cannot be read or names no mount above it.
      */
     static Boolean mountedReadOnly(Path real, Path mountinfo) {
         List<String> lines;
@@ -52,8 +54,7 @@ final class ReadOnlyDataDir {
         } catch (IOException e) {
             return null;
         }
-        Path deepest = null;
-        boolean readOnly = false;
+        List<Mount> mounts = new java.util.ArrayList<>();
         for (String line : lines) {
             // id parent major:minor root mount-point options [optional fields] - type source super-options
             List<String> f = List.of(line.split(" "));
@@ -61,14 +62,38 @@ final class ReadOnlyDataDir {
             if (dash < 6 || f.size() < dash + 4) {
                 continue;
             }
-            Path point = Path.of(unescape(f.get(4)));
-            if (real.startsWith(point) && (deepest == null || point.getNameCount() >= deepest.getNameCount())) {
-                deepest = point;
-                readOnly = List.of(f.get(5).split(",")).contains("ro")
-                        || List.of(f.get(dash + 3).split(",")).contains("ro");
+            mounts.add(new Mount(f.get(0), f.get(1), Path.of(unescape(f.get(4))),
+                    List.of(f.get(5).split(",")).contains("ro") || List.of(f.get(dash + 3).split(",")).contains("ro")));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        mounts.forEach(m -> ids.add(m.id()));
+        // the root mount: its parent is not in the table (it is outside this process's root)
+        Mount holder = nearest(real, mounts, m -> !ids.contains(m.parent()));
+        for (int depth = 0; holder != null && depth < mounts.size(); depth++) {
+            String id = holder.id();
+            Mount next = nearest(real, mounts, m -> m.parent().equals(id) && !m.id().equals(id));
+            if (next == null) {
+                break;
+            }
+            holder = next;
+        }
+        return holder == null ? null : holder.readOnly();
+    }
+
+    /** Of the mounts {@code which} takes that are above {@code real}: the one nearest the root, the last mounted there. */
+    private static Mount nearest(Path real, List<Mount> mounts, java.util.function.Predicate<Mount> which) {
+        Mount found = null;
+        for (Mount m : mounts) {
+            if (which.test(m) && real.startsWith(m.point())
+                    && (found == null || m.point().getNameCount() <= found.point().getNameCount())) {
+                found = m;
             }
         }
-        return deepest == null ? null : readOnly;
+        return found;
+    }
+
+    /** A line of mountinfo: the mount's id, its parent's, where it is mounted, whether it is read-only. */
+    private record Mount(String id, String parent, Path point, boolean readOnly) {
     }
 
     /** A mount point as mountinfo writes it: a space, tab, line break or backslash as {@code \ooo} (octal). */

@@ -107,6 +107,42 @@ class ReadOnlyCopyTest extends LoopbackServerTest {
         assertThrows(ReadOnlyDataDir.Found.class, () -> DataDirLock.acquire(ro));
     }
 
+    /**
+     * A writable folder where a read-only mount once was, hidden since by a writable one mounted on a folder above it
+     * (a share mounted over the place): a run there is not refused, and --verify writes its report.
+     */
+    @Test
+    void aWritableFolderOverAHiddenReadOnlyMountIsNotTakenForReadOnly(@TempDir Path tmp) throws Throwable {
+        Path old = copy(tmp);
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        assertTrue(DiskTest.sh("cp", "-a", old.toString(), share.resolve("data").toString()));
+        Path mnt = tmp.resolve("mnt");
+        Path below = Files.createDirectories(mnt.resolve("data"));
+        boolean bound = DiskTest.sh("mount", "--bind", old.toString(), below.toString());
+        if (bound) {
+            mounted.add(below);
+        }
+        bound = bound && DiskTest.sh("mount", "-o", "remount,bind,ro", below.toString());
+        boolean over = bound && DiskTest.sh("mount", "--bind", share.toString(), mnt.toString());
+        if (over) {
+            // the top one first: unmounting it shows the one below again
+            mounted.add(0, mnt);
+        } else {
+            System.err.println("SKIPPED: ReadOnlyCopyTest needs to bind-mount a folder read-only (root, as CI has)");
+        }
+        assumeTrue(over, "cannot bind-mount a folder read-only here (needs root)");
+        Path dir = mnt.resolve("data");
+        assertTrue(Files.isWritable(dir) && Files.exists(dir.resolve("videos/rocopy0.mp4")));
+        assertFalse(ReadOnlyDataDir.is(dir), "the mount that holds it is the writable one above");
+
+        Fixture.Outcome report = Fixture.run(args(dir, "--verify"));
+
+        assertEquals(0, report.exit(), report.stdout() + report.stderr());
+        assertTrue(report.stdout().contains("Report written to " + dir.resolve("verify_report.json")), report.stdout());
+        Fixture.Outcome run = Fixture.run(args(dir));
+        assertEquals(0, run.exit(), run.stdout() + run.stderr());
+    }
+
     /** The mount that holds a path, from mountinfo: the deepest mount point above it, the last mounted there. */
     @Test
     void mountinfoTellsTheMountOfAPath(@TempDir Path tmp) throws Exception {
@@ -122,6 +158,15 @@ class ReadOnlyCopyTest extends LoopbackServerTest {
         assertEquals(false, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/lab/data"), info));
         assertEquals(true, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/scratch"), info), "its file system read-only");
         assertEquals(false, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/over/data"), info), "the last mounted there");
+        Files.writeString(info, String.join("\n",
+                "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+                "50 22 254:0 /srv/old /mnt/share/lab ro - ext4 /dev/vda rw",
+                "51 22 0:60 / /mnt/share rw - nfs4 server:/share rw",
+                "52 22 254:0 /srv/u /mnt/home/u rw - ext4 /dev/vda rw",
+                "53 22 0:61 / /mnt/home ro - nfs4 server:/home rw", ""));
+        assertEquals(false, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/share/lab/data"), info),
+                "a mount on a folder above hides the one mounted deeper before it");
+        assertEquals(true, ReadOnlyDataDir.mountedReadOnly(Path.of("/mnt/home/u/data"), info), "so it does the other way");
         assertEquals(null, ReadOnlyDataDir.mountedReadOnly(Path.of("/x"), tmp.resolve("none")));
     }
 
