@@ -90,7 +90,8 @@ final class Launcher {
         boolean verify = cli.has("--verify");
         // a read-only copy (a read-only share or bind mount): --verify alone checks it without a lock (nobody
         // can write it), a log file, or any folder made; a run and --repair are refused before anything
-        boolean readOnly = ReadOnlyDataDir.is(workspace.root());
+        Path readOnlyAt = ReadOnlyDataDir.where(workspace);
+        boolean readOnly = readOnlyAt != null;
         DataDirLock lock = null;
         // on a cluster every node writes its own log: appends from many hosts to one file interleave
         Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
@@ -109,17 +110,18 @@ final class Launcher {
         } catch (ReadOnlyDataDir.Found e) {
             // mounted read-write, but its writes are refused (a share exported read-only): read-only all the same
             readOnly = true;
+            readOnlyAt = workspace.root();
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         }
-        String refused = readOnly ? ReadOnlyDataDir.refusal(workspace.root(), verify, cli.has("--repair")) : null;
+        String refused = readOnly ? ReadOnlyDataDir.refusal(readOnlyAt, verify, cli.has("--repair")) : null;
         if (refused != null) {
             return fail(2, refused);
         }
         ClusterConnections cluster = null;
         try (DataDirLock held = lock) {
             if (readOnly) {
-                workspace.prepareReadOnly();
+                workspace.prepareReadOnly(readOnlyAt);
                 // the console only: nothing is written in the data directory
                 logFile = null;
                 logTo(Path.of("/dev/null"));

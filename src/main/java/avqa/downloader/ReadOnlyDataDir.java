@@ -41,6 +41,19 @@ final class ReadOnlyDataDir {
     }
 
     /**
+     * Where the data directory is on a read-only file system: itself, or a folder of it a run writes in (videos/
+     * a read-only mount of its own, or a link to a read-only share, say); null when nowhere.
+     */
+    static Path where(Workspace workspace) {
+        for (Path dir : workspace.layout()) {
+            if (is(dir)) {
+                return dir;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Whether the mount that holds {@code real} (a real path) is read-only, by {@code mountinfo}: its own options
      * or its file system's say {@code ro}. The mount that holds it is found as the kernel finds it, from the root
      * mount down through the mounts on it: a mount over the path's place (the last mounted there) hides the ones

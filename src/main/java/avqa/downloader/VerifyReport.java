@@ -260,8 +260,11 @@ final class VerifyReport {
         }
         t.append(coverage);
         if (workspace.readOnly()) {
-            t.append("Report not written: ").append(workspace.root()).append(" is on a read-only file system, so this "
-                    + "report is not kept as verify_report.json there (every item is listed above)\n");
+            Path at = workspace.readOnlyAt();
+            t.append("Report not written: ").append(at).append(" is on a read-only file system, so this report is not "
+                    + "kept as verify_report.json ").append(at.equals(workspace.root()) ? "there"
+                    : "in " + workspace.root() + " either: a copy read-only in part is only read")
+                    .append(" (every item is listed above)\n");
         } else {
             try {
                 AtomicFiles.write(workspace.root().resolve("verify_report.json"),

@@ -20,7 +20,8 @@ public final class Workspace {
     private final String videoExt;
     private final String audioExt;
     private volatile boolean caseInsensitive;
-    private volatile boolean readOnly;
+    /** Where it is read-only, when --verify checks it as a read-only copy (null: it is not). */
+    private volatile Path readOnlyAt;
 
     public Workspace(Path root, String videoExt, String audioExt) {
         this.root = root;
@@ -162,7 +163,7 @@ public final class Workspace {
      * {@link BadInputException} naming the path when the directory cannot be written.
      */
     public void prepare(boolean shared) {
-        for (Path dir : List.of(root, metadataDir(), videosDir(), audioDir(), failedDir())) {
+        for (Path dir : layout()) {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
@@ -177,12 +178,12 @@ public final class Workspace {
     }
 
     /**
-     * For {@code --verify} of a copy on a read-only file system ({@link ReadOnlyDataDir}): nothing is made or
-     * tidied there, and whether it tells letter case apart is found by reading (a folder looked up under its
-     * name in capitals).
+     * For {@code --verify} of a copy on a read-only file system ({@link ReadOnlyDataDir}; {@code at}: the data
+     * directory, or the folder of it that is): nothing is made or tidied there, and whether it tells letter case
+     * apart is found by reading (a folder looked up under its name in capitals).
      */
-    public void prepareReadOnly() {
-        readOnly = true;
+    public void prepareReadOnly(Path at) {
+        readOnlyAt = at;
         for (Path dir : List.of(metadataDir(), videosDir(), audioDir())) {
             if (Files.isDirectory(dir)) {
                 caseInsensitive = sameFile(dir, root.resolve(dir.getFileName().toString().toUpperCase(java.util.Locale.ROOT)));
@@ -193,7 +194,20 @@ public final class Workspace {
 
     /** Whether the data directory is a read-only copy, which --verify only reads: nothing may be written there. */
     public boolean readOnly() {
-        return readOnly;
+        return readOnlyAt != null;
+    }
+
+    /** Where the data directory is read-only: itself, or a folder of it (null: it is not a read-only copy). */
+    public Path readOnlyAt() {
+        return readOnlyAt;
+    }
+
+    /**
+     * The data directory and the folders of it every run makes and writes in ({@link #prepare}): one may be a mount
+     * of its own, or a link.
+     */
+    public List<Path> layout() {
+        return List.of(root, metadataDir(), videosDir(), audioDir(), failedDir());
     }
 
     private static boolean sameFile(Path a, Path b) {

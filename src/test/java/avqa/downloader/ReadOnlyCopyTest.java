@@ -108,6 +108,37 @@ class ReadOnlyCopyTest extends LoopbackServerTest {
     }
 
     /**
+     * A writable data directory whose videos/ is a read-only mount of its own (the videos bound in from a read-only
+     * share): --verify checks it as a read-only copy, writing nothing (in its writable folders neither) and saying
+     * where it is read-only; --repair and a run are refused in one line naming videos/. (Before, --verify was refused
+     * too, "permission denied".)
+     */
+    @Test
+    void aDataDirectoryWithAReadOnlyVideosFolderIsCheckedAsAReadOnlyCopy(@TempDir Path tmp) throws Throwable {
+        Path copy = copy(tmp);
+        Path videos = bindReadOnly(copy.resolve("videos"), copy.resolve("videos"));
+        List<String> before = listing(copy);
+
+        Fixture.Outcome report = Fixture.run(args(copy, "--verify"));
+
+        String out = report.stdout() + report.stderr();
+        assertEquals(0, report.exit(), out);
+        assertTrue(report.stdout().contains("Verified " + copy + ": 2 of 2 annotated videos complete."), out);
+        assertTrue(report.stdout().contains("Report not written: " + videos + " is on a read-only file system"), out);
+        assertEquals(before, listing(copy), "nothing written, in the writable folders neither");
+
+        Fixture.Outcome repair = Fixture.run(args(copy, "--verify", "--repair"));
+        assertEquals(2, repair.exit(), repair.stdout() + repair.stderr());
+        assertTrue(repair.stderr().strip().startsWith("avqa-downloader: --repair cannot move files aside in " + videos
+                + ": its file system is read-only"), repair.stderr());
+        Fixture.Outcome run = Fixture.run(args(copy));
+        assertEquals(2, run.exit(), run.stdout() + run.stderr());
+        assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+        assertTrue(run.stderr().contains("cannot write to " + videos + ": its file system is read-only"), run.stderr());
+        assertEquals(before, listing(copy));
+    }
+
+    /**
      * A writable folder where a read-only mount once was, hidden since by a writable one mounted on a folder above it
      * (a share mounted over the place): a run there is not refused, and --verify writes its report.
      */
@@ -209,7 +240,11 @@ class ReadOnlyCopyTest extends LoopbackServerTest {
 
     /** {@code dir} bind-mounted read-only at {@code tmp/ro}; the test is skipped, saying why, when mount is not permitted. */
     private Path readOnly(Path dir, Path tmp) throws Exception {
-        Path ro = Files.createDirectories(tmp.resolve("ro"));
+        return bindReadOnly(dir, Files.createDirectories(tmp.resolve("ro")));
+    }
+
+    /** {@code dir} bind-mounted read-only at {@code ro} (skipped, saying why, when mount is not permitted). */
+    private Path bindReadOnly(Path dir, Path ro) throws Exception {
         boolean bound = DiskTest.sh("mount", "--bind", dir.toString(), ro.toString());
         if (bound) {
             mounted.add(ro);
