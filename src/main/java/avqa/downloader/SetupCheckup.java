@@ -90,6 +90,13 @@ final class SetupCheckup {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
+        // a run refuses a data directory on a read-only file system (or one with a folder there), and cannot make one there
+        Path readOnly = existing == dir ? ReadOnlyDataDir.where(new Workspace(dir, "", ""))
+                : existing != null && ReadOnlyDataDir.is(existing) ? existing : null;
+        if (readOnly != null) {
+            return Finding.fail("disk", readOnly + " is on a read-only file system, and a run writes its files there: "
+                    + "make it writable or choose another --data-dir (--verify alone checks a read-only copy)");
+        }
         long free;
         try {
             free = Files.getFileStore(existing == null ? Path.of("/") : existing).getUsableSpace();

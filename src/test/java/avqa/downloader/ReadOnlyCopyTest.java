@@ -139,6 +139,25 @@ class ReadOnlyCopyTest extends LoopbackServerTest {
     }
 
     /**
+     * --doctor, asked whether a run can go, says FAIL for a read-only copy (a run there is refused) and for a data
+     * directory still to be made on one, naming where; it said "Ready" before.
+     */
+    @Test
+    void theDoctorSaysARunCannotWriteToAReadOnlyCopy(@TempDir Path tmp) throws Throwable {
+        Mounted ro = readOnlyCopy(tmp, copy -> { });
+
+        for (Path dir : List.of(ro.dir(), ro.dir().resolve("new"))) {
+            Fixture.Outcome doctor = Fixture.run(args(dir, "--doctor"));
+
+            String out = doctor.stdout() + doctor.stderr();
+            assertEquals(1, doctor.exit(), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("FAIL  disk") && l.contains(ro.dir() + " is on a read-only "
+                    + "file system, and a run writes its files there")), out);
+        }
+        ro.assertUnchanged();
+    }
+
+    /**
      * A writable folder where a read-only mount once was, hidden since by a writable one mounted on a folder above it
      * (a share mounted over the place): a run there is not refused, and --verify writes its report.
      */
