@@ -16,9 +16,10 @@ data_dir=$1 workers=$2 rate=$3 sleep_s=$4
 # as the caller meant it: the script runs from the repository root (application.properties, routes/)
 mkdir -p -- "$data_dir"
 data_dir=$(cd -- "$data_dir" && pwd -P)
+caller=$PWD   # relative paths in AVQA_… variables are taken from here
 cd -- "$(dirname -- "$0")/.."
 . scripts/jvm.sh
-nohup "${AVQA_JAVA[@]}" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
+nohup "${AVQA_JAVA[@]}" -Davqa.caller-dir="$caller" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
   > "$data_dir/avqa_download.out" 2>&1 < /dev/null &
 pid=$!
 echo "avqa-downloader started in the background (pid $pid)."

@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.CallerPaths;
 import avqa.downloader.settings.CommandLineOptions;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,6 +42,12 @@ public final class AvqaDownloader {
         if (cli.has("--help")) {
             CommandLineOptions.usage(System.out);
             return 0;
+        }
+        Path caller = CallerPaths.callerDir();
+        if (caller != null) {
+            // started from elsewhere: the paths typed there are the user's, not the repository's
+            cli = CallerPaths.resolve(cli, caller);
+            env = CallerPaths.resolveEnvironment(env, caller);
         }
         try {
             return new Launcher(home, env, cli).launch();

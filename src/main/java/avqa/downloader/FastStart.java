@@ -13,7 +13,8 @@ import java.util.Map;
  * halve the time to the first request (a jar's manifest holds no JVM options): the class-data archive
  * beside the jar ({@code avqa-downloader.jsa}, made when the jar is built) and the C1 compiler only (see
  * {@code scripts/jvm.sh}). So it starts the run in a second JVM that has them, with the options it was
- * given itself and the same arguments, standard streams and working directory; it passes SIGTERM, SIGINT
+ * given itself and the same arguments, standard streams and working directory (started outside the repository,
+ * in the jar's repository, with the paths typed taken from where they were typed: {@link #repositoryToRunIn}); it passes SIGTERM, SIGINT
  * and SIGHUP on, and exits with the run's status. That costs the start of a JVM that loads a handful of
  * classes (about 0.1 s). The run itself watches this first JVM: should it be killed outright (kill -9),
  * the run stops its tools and ends at once, as a killed run does.
@@ -28,6 +29,8 @@ public final class FastStart {
 
     /** Set on the second JVM, to the first one's pid. */
     static final String RELAUNCHED = "avqa.relaunched";
+    /** The directory a run started elsewhere was started from (the application's {@code CallerPaths.PROPERTY}). */
+    static final String CALLER_DIR = "avqa.caller-dir";
 
     /**
      * JVM options after which the run stays in this JVM: the user chose the archive, attached an agent (a
@@ -48,7 +51,12 @@ public final class FastStart {
         Process run = null;
         if (command != null) {
             try {
-                run = new ProcessBuilder(command).inheritIO().start();
+                ProcessBuilder start = new ProcessBuilder(command).inheritIO();
+                Path repository = repositoryToRunIn(Path.of(System.getProperty("java.class.path")), System.getenv());
+                if (repository != null) {
+                    start.directory(repository.toFile());
+                }
+                run = start.start();
             } catch (IOException | RuntimeException cannotStart) {
                 run = null;
             }
@@ -88,12 +96,37 @@ public final class FastStart {
         if (options == null) {
             return null;
         }
+        Path caller = repositoryToRunIn(Path.of(jar), env) == null ? null : Path.of("").toAbsolutePath();
         return command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), options,
                 String.join(" ", env.getOrDefault("JDK_JAVA_OPTIONS", ""), env.getOrDefault("JAVA_TOOL_OPTIONS", "")),
-                Path.of(jar), ProcessHandle.current().pid(), args);
+                Path.of(jar).toAbsolutePath(), ProcessHandle.current().pid(), args, caller);
+    }
+
+    /**
+     * The repository the jar was built in ({@code REPO/target/NAME.jar}), when this JVM was started elsewhere: a
+     * working directory with no {@code routes/} and no {@code application.properties} of its own, and no
+     * {@code avqa.routes.dir} given. The run then runs there, as {@code scripts/avqa.sh} runs it, and takes the
+     * relative paths typed here from here ({@value #CALLER_DIR}). Null otherwise.
+     */
+    static Path repositoryToRunIn(Path jar, Map<String, String> env) {
+        Path here = Path.of("").toAbsolutePath();
+        if (Files.isDirectory(here.resolve("routes")) || Files.exists(here.resolve("application.properties"))
+                || System.getProperty("avqa.routes.dir") != null || env.containsKey("AVQA_ROUTES_DIR")) {
+            return null;
+        }
+        Path target = jar.toAbsolutePath().normalize().getParent();
+        Path repository = target == null ? null : target.getParent();
+        return repository != null && Files.isDirectory(repository.resolve("routes")) && !repository.equals(here)
+                ? repository : null;
     }
 
     static List<String> command(String java, List<String> options, String fromEnvironment, Path jar, long pid, String[] args) {
+        return command(java, options, fromEnvironment, jar, pid, args, null);
+    }
+
+    /** {@code caller}: where this JVM was started, when the run is to run in the jar's repository instead; else null. */
+    static List<String> command(String java, List<String> options, String fromEnvironment, Path jar, long pid, String[] args,
+                                Path caller) {
         String given = String.join(" ", options) + " " + fromEnvironment;
         if (OWN_CHOICE.stream().anyMatch(given::contains) || options.stream().anyMatch(o -> o.startsWith("@"))) {
             return null;
@@ -106,7 +139,7 @@ public final class FastStart {
         if (archive != null) {
             added.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
-        if (added.isEmpty()) {
+        if (added.isEmpty() && caller == null) {
             return null;
         }
         List<String> command = new ArrayList<>();
@@ -114,6 +147,9 @@ public final class FastStart {
         command.addAll(options);
         command.addAll(added);
         command.add("-D" + RELAUNCHED + "=" + pid);
+        if (caller != null) {
+            command.add("-D" + CALLER_DIR + "=" + caller);
+        }
         command.addAll(List.of("-cp", jar.toString(), "avqa.downloader.AvqaDownloader"));
         command.addAll(Arrays.asList(args));
         return command;

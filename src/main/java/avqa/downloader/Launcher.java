@@ -80,7 +80,7 @@ final class Launcher {
         }
         Path routes = home.resolve(settings.get("avqa.routes.dir")).toAbsolutePath().normalize();
         if (!Files.isDirectory(routes)) {
-            return fail(2, "no routes folder at " + routes + "; run from the repository root or set avqa.routes.dir");
+            return fail(2, "no routes folder at " + routes + "; run from the repository root (scripts/avqa.sh runs there from anywhere) or set avqa.routes.dir");
         }
         RunControl run = new RunControl();
         Workspace workspace = new Workspace(settings.dataDir(), settings.get("avqa.video-format"),

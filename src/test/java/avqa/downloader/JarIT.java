@@ -100,6 +100,41 @@ class JarIT {
         }
     }
 
+    /**
+     * Started from another directory - a plain java -jar with the jar's path, and scripts/avqa.sh - the run
+     * still finds its routes and application.properties in the repository, and the relative paths typed
+     * (the data directory, a file: metadata URL) are taken from where they were typed: the videos land there,
+     * nothing in the repository.
+     */
+    @Test
+    void startedFromAnotherDirectoryThePathsTypedThereAreTakenFromThere(@TempDir Path tmp) throws Exception {
+        Path clip = Fixture.clip("tone-3s", 3, true);
+        try (MediaServer server = new MediaServer()) {
+            server.serve("elsewhere01", clip);
+            Fixture.annotations(tmp.resolve("meta"), "test", List.of("elsewhere01"));
+            Path repoData = Path.of("data-typed-elsewhere").toAbsolutePath();
+            List<String> relative = new ArrayList<>(Fixture.localArgs(Path.of("data-typed-elsewhere"), Path.of("meta"),
+                    server.urlTemplate()));
+            relative.set(relative.indexOf("file:meta"), "file:meta/");
+            List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toString()));
+            java.addAll(relative);
+            List<String> script = new ArrayList<>(List.of("bash", Path.of("scripts/avqa.sh").toAbsolutePath().toString(),
+                    "--dry-run"));
+            script.addAll(relative);
+            for (List<String> cmd : List.of(java, script)) {
+                Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
+                String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + cmd);
+                assertEquals(0, p.exitValue(), said);
+                assertFalse(Files.exists(repoData), "nothing written in the repository: " + said);
+            }
+            Path data = tmp.resolve("data-typed-elsewhere");
+            assertTrue(Fixture.probe(data.resolve("audio/elsewhere01.wav"))[1] > 2.5, "the java -jar run's audio");
+            assertTrue(Files.isRegularFile(data.resolve("plan.json")), "the script's dry run wrote its plan there");
+        }
+    }
+
     @Test
     void theJarExitsWithStatus2OnABadOption() throws Exception {
         Result r = runJar(List.of("--workers", "0"));

@@ -37,7 +37,7 @@ public final class CommandLineOptions {
         CommandSpec spec = CommandSpec.create().name("avqa-downloader");
         spec.usageMessage().sortOptions(false).autoWidth(true).description(
                 "Assembles the MUSIC-AVQA dataset: annotations, videos and WAV audio, verified and resumable.",
-                "Reads ./application.properties and ./routes/*.yaml; every option is also a property "
+                "Reads application.properties and routes/*.yaml from the repository root; every option is also a property "
                         + "(-Dprop=… or an environment variable: avqa.workers is AVQA_WORKERS).")
                 .footer("", "Exit status: 0 every video that has a source is complete; 1 some failed or the run stopped "
                         + "early; 2 bad options, unreadable input or missing yt-dlp/ffmpeg; 3 another process holds the "
