@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * request, so the dataset never mixes two formats, and records the new settings at once: a run
  * stopped half-way finishes the rest next time, as videos whose completion is not recorded. A data
  * directory without the file was made at the source's rate, without frames. A check (--verify,
- * --dry-run) changes nothing.
+ * --dry-run) changes nothing; --dry-run plans as the run would (those videos need their audio made again),
+ * --verify checks the files as they are.
  */
 public final class OutputSettings {
 
@@ -27,14 +28,17 @@ public final class OutputSettings {
 
     private final Path file;
     private final boolean readOnly;
+    /** --verify: the files are checked as they are, whatever this run would make of them. */
+    private final boolean asTheyAre;
     private final Map<String, String> audio = new LinkedHashMap<>();
     private final Map<String, String> frames = new LinkedHashMap<>();
     private Map<String, String> before;
 
     public OutputSettings(Workspace workspace, String audioFormat, String rate, String channels, String padTo,
-                          String fps, String pattern, boolean referenceFrames, boolean readOnly) {
+                          String fps, String pattern, boolean referenceFrames, boolean readOnly, boolean asTheyAre) {
         this.file = workspace.metadataDir().resolve("outputs.json");
         this.readOnly = readOnly;
+        this.asTheyAre = asTheyAre;
         audio.put("audio_format", audioFormat);
         audio.put("audio_rate", rate);
         audio.put("audio_channels", channels);
@@ -90,7 +94,7 @@ public final class OutputSettings {
 
     /** Whether the audio of complete videos was made otherwise than this run asks. */
     public boolean audioChanged() {
-        return !readOnly && changed(audio);
+        return !asTheyAre && changed(audio);
     }
 
     /**
@@ -98,7 +102,7 @@ public final class OutputSettings {
      * never made are only missing, see {@link CompletionRules}).
      */
     public boolean framesChanged() {
-        return !readOnly && !frames.get(FPS).isEmpty() && !recorded(FPS).isEmpty() && changed(frames);
+        return !asTheyAre && !frames.get(FPS).isEmpty() && !recorded(FPS).isEmpty() && changed(frames);
     }
 
     private boolean changed(Map<String, String> now) {

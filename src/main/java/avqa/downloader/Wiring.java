@@ -87,7 +87,7 @@ final class Wiring {
         String framesPattern = settings.get("avqa.frames.pattern");
         OutputSettings outputs = new OutputSettings(workspace, audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), settings.get("avqa.pad-to"), settings.get("avqa.frames.fps"),
-                framesPattern, settings.get("avqa.frames.method").equals("reference"), readOnly);
+                framesPattern, settings.get("avqa.frames.method").equals("reference"), readOnly, verify);
         Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
         Checksums checksums = new Checksums(workspace.root());
         VideoPlanner planner = new VideoPlanner(new AnnotationReader(!workspace.readOnly()), rules,

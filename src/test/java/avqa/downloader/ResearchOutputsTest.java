@@ -245,6 +245,9 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("a run with them makes the audio and frames "
                 + "of every complete video again from its video, without any request"));
         assertEquals(3, files(data.resolve("frames/" + ids.get(0))).size(), "the dry run made nothing");
+        // and its plan is the run's: no video complete as it is, each to have its audio and frames made again
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains(": 0 complete, 2 need only audio, 0 need only frames, 0 to download"),
+                Files.readString(data.resolve("avqa_download.log")));
         Fixture.Outcome again = Fixture.run(two);
 
         assertEquals(0, again.exit(), again.stderr());
