@@ -24,7 +24,9 @@ public final class RetryLog implements Processor {
         }
         int next = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         VideoJob job = exchange.getVariable("job", VideoJob.class);
-        LOG.warn("Retrying {} (attempt {} of {}): {}", job == null ? "?" : job.id(), next, attempts,
+        // a video its batch's yt-dlp failed for now: that failure's retry is its first request alone
+        String alone = job != null && cause != null && cause == job.batchFailure() ? " alone, not in its batch" : "";
+        LOG.warn("Retrying {}{} (attempt {} of {}): {}", job == null ? "?" : job.id(), alone, next, attempts,
                 cause == null ? "transient failure" : Shown.of(cause));
     }
 }

@@ -3,6 +3,8 @@ package avqa.downloader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.apache.camel.component.exec.ExecResult;
 
@@ -100,6 +102,16 @@ public final class YtDlpBatch {
         List<VideoJob> all = new java.util.ArrayList<>(notTaken);
         all.addAll(failed);
         job.members().failed(all);
+    }
+
+    /**
+     * A video the batch failed for now, as it goes on alone: the batch's failure is its first attempt's, thrown
+     * once, so the redelivery policy retries it alone (or records it, its attempts spent); a retry goes on.
+     */
+    public void firstAttemptFailed(@Variable("job") VideoJob member, @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
+        if (retry == null || retry == 0) {
+            throw member.batchFailure();
+        }
     }
 
     /** A video of a batch that failed for good (not transient): its failure, for the dead-letter channel. */

@@ -234,6 +234,46 @@ class BatchDownloadTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A video the batch's yt-dlp did not deliver for a reason that may pass (a 503) goes on alone: one
+     * warning line says so and why, and the batch's try was its first attempt, so its retries alone make
+     * up --retry-attempts in all, and a video that still fails is recorded with that many.
+     */
+    @Test
+    void aVideoTheBatchFailedForNowIsRetriedAloneWithALineSayingWhy(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> ids = serveClips("again", 5);
+        String once = ids.get(1);
+        String always = ids.get(3);
+        server.failNext(once, MediaServer.Fault.SERVER_ERROR);
+        server.failAlways(always, MediaServer.Fault.SERVER_ERROR);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString()));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        for (String id : List.of(once, always)) {
+            var alone = log.lines().filter(l -> l.contains(id + " alone")).toList();
+            assertEquals(1, alone.size(), id + ": " + log);
+            assertTrue(alone.get(0).contains("WARN") && alone.get(0).contains("Retrying " + id + " alone, not in its batch "
+                    + "(attempt 2 of 3): server error at the source (HTTP 5xx)"), alone.get(0));
+        }
+        assertEquals(1, count(log, "Downloading " + once + " from"), "fetched alone once: " + log);
+        assertEquals(2, count(log, "Downloading " + always + " from"), "fetched alone twice: " + log);
+        FailureHandlingTest.assertCategory(data, always, "transient", 3);
+        for (String id : ids) {
+            if (!id.equals(always)) {
+                assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+            }
+            if (!id.equals(once) && !id.equals(always)) {
+                assertEquals(0, count(log, "Downloading " + id + " from"), id + " came from the batch: " + log);
+            }
+        }
+    }
+
     @Test
     void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("paced", 3);

@@ -98,6 +98,11 @@ class GenericPagesTest extends LoopbackServerTest {
         assertTrue(lines.get(0).contains("--batch-file") && !restricted(lines.get(0)), lines.get(0));
         assertTrue(lines.get(1).contains("--batch-file") && restricted(lines.get(1)), lines.get(1));
         assertTrue(!restricted(lines.get(2)) && lines.get(2).endsWith("/v/" + page), lines.get(2));
+        String log = Files.readString(tmp.resolve("data/avqa_download.log"));
+        assertEquals(1, log.lines().filter(l -> l.contains("WARN") && l.contains("Fetching " + page + " again alone, not in "
+                + "its batch: yt-dlp's generic extractors alone found no video in its page, so it is asked again at once with "
+                + "all its extractors")).count(), log);
+        assertFalse(log.contains("Retrying"), "no attempt spent: " + log);
     }
 
     @Test
