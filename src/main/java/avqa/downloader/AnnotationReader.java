@@ -59,8 +59,15 @@ public final class AnnotationReader {
         }
     }
 
-    /** Reads the annotation file of each split in {@code metadataDir}, in order. */
+    /**
+     * Reads the annotation file of each split in {@code metadataDir}, in order; {@link Missing} when any of them is not
+     * there.
+     */
     public VideoIds read(Path metadataDir, Dataset dataset, List<String> splits) {
+        List<String> missing = missing(metadataDir, dataset, splits);
+        if (!missing.isEmpty()) {
+            throw new Missing(metadataDir, missing);
+        }
         Map<String, List<String>> bySplit = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
         List<String> passedOver = new ArrayList<>();
@@ -73,6 +80,37 @@ public final class AnnotationReader {
             }
         }
         return new VideoIds(bySplit, new ArrayList<>(all), List.copyOf(passedOver));
+    }
+
+    /** The names of the splits' annotation files that are not in {@code metadataDir}. */
+    public static List<String> missing(Path metadataDir, Dataset dataset, List<String> splits) {
+        return splits.stream().map(dataset::annotationFile).filter(f -> !Files.exists(metadataDir.resolve(f))).toList();
+    }
+
+    /**
+     * The annotation files of some splits are not in {@code metadata/} (a copy made of the media alone, say): there is
+     * nothing to check the data directory against. A run fetches them from {@code --metadata-url}; {@code --verify}
+     * reads only what is there.
+     */
+    public static final class Missing extends BadInputException {
+        private final Path metadataDir;
+        private final List<String> names;
+
+        Missing(Path metadataDir, List<String> names) {
+            super(Redact.text(metadataDir.toString(), 300) + " has no annotation " + (names.size() == 1 ? "file " : "files ")
+                    + Redact.text(String.join(", ", names), 300));
+            this.metadataDir = metadataDir;
+            this.names = List.copyOf(names);
+        }
+
+        /** What --verify says of it, and what to do: on a read-only copy nothing can be fetched there. */
+        public String forVerify(boolean readOnly) {
+            String dir = Redact.text(metadataDir.toString(), 300);
+            return getMessage() + " to check the videos against: run --verify where the annotation files are, or copy "
+                    + (names.size() == 1 ? "it" : "them") + " into " + dir
+                    + (readOnly ? " (this copy is read-only: nothing is fetched into it)"
+                            : " (a run without --verify fetches " + (names.size() == 1 ? "it" : "them") + " from --metadata-url)");
+        }
     }
 
     /**

@@ -317,9 +317,25 @@ public final class Verifier {
         return report;
     }
 
+    /**
+     * Before any file is checked: without the annotation files, and without the list of their ids a run left
+     * ({@code metadata/video_ids.json}), there is nothing to check the videos against; refused in one line saying what
+     * to do (exit 2).
+     */
+    public void requireAnnotations() {
+        List<String> missing = AnnotationReader.missing(workspace.metadataDir(), dataset, splits);
+        if (!missing.isEmpty() && !Files.isRegularFile(idList())) {
+            throw new BadInputException(new AnnotationReader.Missing(workspace.metadataDir(), missing).forVerify(workspace.readOnly()));
+        }
+    }
+
+    private Path idList() {
+        return workspace.metadataDir().resolve("video_ids.json");
+    }
+
     /** The annotated ids: {@code metadata/video_ids.json} if a run wrote it, else the annotation files. */
     private List<String> referencedIds() {
-        Path ids = workspace.metadataDir().resolve("video_ids.json");
+        Path ids = idList();
         if (Files.isRegularFile(ids)) {
             try {
                 List<String> out = new ArrayList<>();

@@ -76,6 +76,9 @@ public final class VideoPlanner {
         AnnotationReader.VideoIds ids;
         try {
             ids = annotations.read(workspace.metadataDir(), dataset, splits);
+        } catch (AnnotationReader.Missing e) {
+            // only --verify plans without fetching them first: it says what to do
+            throw new BadInputException(e.forVerify(workspace.readOnly()), e);
         } catch (BadInputException e) {
             throw new BadInputException(e.getMessage() + " (this copy is in " + workspace.metadataDir()
                     + "; once the source is fixed, run with --refresh-metadata to fetch it again)", e);

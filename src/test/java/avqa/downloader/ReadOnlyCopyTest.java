@@ -76,6 +76,46 @@ class ReadOnlyCopyTest extends LoopbackServerTest {
         ro.assertUnchanged();
     }
 
+    /**
+     * A read-only copy without its annotation files (metadata/avqa-*.json): --verify says so plainly and what to do (it
+     * said "cannot read … (No such file or directory)", and to fix the source and run with --refresh-metadata, which
+     * is refused there). With the list of their ids a run left (metadata/video_ids.json) the videos are checked against
+     * it, without the coverage report; without that either, there is nothing to check against: refused, exit 2.
+     */
+    @Test
+    void aReadOnlyCopyWithoutItsAnnotationFilesSaysSoAndWhatToDo(@TempDir Path tmp) throws Throwable {
+        for (boolean idList : List.of(true, false)) {
+            Path t = Files.createDirectories(tmp.resolve("ids-" + idList));
+            Mounted ro = readOnlyCopy(t, copy -> {
+                Files.delete(copy.resolve("metadata/avqa-test.json"));
+                if (!idList) {
+                    Files.delete(copy.resolve("metadata/video_ids.json"));
+                }
+            });
+            // its own JVM: what the console says, log lines too (a read-only copy has no log file)
+            Path out = t.resolve("console.txt");
+            Process p = Fixture.startJvm(args(ro.dir(), "--verify"), java.util.Map.of(), out);
+            assertTrue(p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "--verify ends");
+            String said = Files.readString(out);
+
+            String missing = ro.dir().resolve("metadata") + " has no annotation file avqa-test.json to check the videos "
+                    + "against: run --verify where the annotation files are, or copy it into " + ro.dir().resolve("metadata")
+                    + " (this copy is read-only: nothing is fetched into it)";
+            for (String misleading : List.of("once the source is fixed", "--refresh-metadata", "No such file", "cannot read")) {
+                assertFalse(said.contains(misleading), idList + ": " + said);
+            }
+            if (idList) {
+                assertEquals(0, p.exitValue(), said);
+                assertTrue(said.contains("WARN  No coverage report: " + missing + "\n"), said);
+                assertTrue(said.contains("Verified " + ro.dir() + ": 2 of 2 annotated videos complete."), said);
+            } else {
+                assertEquals(2, p.exitValue(), said);
+                assertEquals("avqa-downloader: " + missing, said.strip(), "one line, before any file is checked");
+            }
+            ro.assertUnchanged();
+        }
+    }
+
     @Test
     void repairAndARunAreRefusedInOneLine(@TempDir Path tmp) throws Throwable {
         Mounted ro = readOnlyCopy(tmp, ReadOnlyCopyTest::damageVideo);
