@@ -1,7 +1,10 @@
 package avqa.downloader;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +61,7 @@ public final class DiskFull {
     }
 
     private static boolean dataDirNotWritable(String message, Path dir) {
-        return READ_ONLY.matcher(message).find() && !java.nio.file.Files.isWritable(dir);
+        return READ_ONLY.matcher(message).find() && !Files.isWritable(dir);
     }
 
     /**
@@ -69,10 +72,30 @@ public final class DiskFull {
         if (dataDirNotWritable(message, dir)) {
             return DataDirWatch.notWritable(dir);
         }
-        return (READ_ONLY.matcher(message).find()
-                ? "the file system holding " + dir + " became read-only: make it writable and run again; "
-                : "no space left on the disk holding " + dir + ": free some space and run again; ")
-                + "complete videos are kept";
+        if (!READ_ONLY.matcher(message).find()) {
+            return "no space left on the disk holding " + dir + ": free some space and run again; complete videos are kept";
+        }
+        Path folder = readOnlyFolder(dir);
+        return (folder == null ? "the file system holding " + dir
+                : "the folder " + Redact.text(folder.toString(), 300))
+                + " became read-only: make it writable and run again; complete videos are kept";
+    }
+
+    /**
+     * The folder of the data directory (itself writable) that is read-only now: one a run writes in, a mount of its
+     * own remounted read-only, say; null when none is seen to be (a share that says so only when written to).
+     */
+    private static Path readOnlyFolder(Path dir) {
+        Workspace folders = new Workspace(dir, "", "");
+        List<Path> candidates = new ArrayList<>(folders.layout());
+        candidates.addAll(List.of(folders.framesDir(), dir.resolve(".partial")));
+        for (Path folder : candidates) {
+            if (!folder.equals(dir) && Files.isDirectory(folder)
+                    && (ReadOnlyDataDir.is(folder) || !Files.isWritable(folder))) {
+                return folder;
+            }
+        }
+        return null;
     }
 
     /** The exception an exchange caught, when it says the disk is full (or read-only): the run stops. */

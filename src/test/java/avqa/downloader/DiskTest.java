@@ -159,52 +159,106 @@ class DiskTest extends LoopbackServerTest {
      */
     @Test
     void aPublishedFolderRemovedOrReplacedMidRunStopsTheRunInOneLine(@TempDir Path tmp) throws Exception {
-        List<String> ids = sixPaced("folder");
+        eachFolderPastTheFirstVideo(tmp, "folder", (folder, run, ids) -> {
+            Path data = run.data();
+            Process p = run.process();
+            Path taken = data.resolve(folder);
+            if (folder.equals("videos")) {
+                Files.move(taken, data.resolve("videos.old"));
+                Files.writeString(taken, "x\n");
+            } else {
+                // (rm -rf fails when the run writes a file meanwhile: once more then)
+                Fixture.await("audio/ removed", 20_000, () -> {
+                    try {
+                        return sh("rm", "-rf", taken.toString()) || !Files.exists(taken);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), folder + ": the run stops");
+            String said = Files.readString(run.out());
+            assertEquals(1, p.exitValue(), said);
+            assertTrue(said.contains("the folder " + taken + " was removed or replaced while the run went: stopped; "
+                    + "put it back"), said);
+            for (String internal : List.of("Exception", "exchangeId", "Message History", "a bug", "Failed:")) {
+                assertTrue(!said.contains(internal), folder + ": no " + internal + " in " + said);
+            }
+            assertTrue(server.hits().size() - run.hitsBefore() < ids.size(), folder + ": not every video fetched: " + said);
+            assertTrue(Fixture.readJson(data.resolve("download_progress.json")).path("completed").toString()
+                    .contains("folder0"), folder + ": progress kept");
+            assertNoFailureRecorded(data, folder);
+        });
+    }
+
+    /**
+     * A folder of the data directory made read-only under a run (videos/ or audio/ bind-mounted read-only over itself,
+     * as a share remounted read-only after an error): the run stops in one line naming that folder, not the data
+     * directory (which is writable still), and no video is recorded failed.
+     */
+    @Test
+    void aFolderMadeReadOnlyMidRunIsNamedInTheLineThatStopsTheRun(@TempDir Path tmp) throws Exception {
+        eachFolderPastTheFirstVideo(tmp, "rofolder", (folder, run, ids) -> {
+            Path ro = run.data().resolve(folder);
+            boolean bound = sh("mount", "--bind", ro.toString(), ro.toString())
+                    && sh("mount", "-o", "remount,bind,ro", ro.toString());
+            if (!bound) {
+                sh("umount", "-l", ro.toString());
+                run.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                System.err.println("SKIPPED: DiskTest's read-only folder needs mount (root, as CI has)");
+                assumeTrue(false, "cannot bind-mount a folder read-only here");
+            }
+            try {
+                assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), folder + ": the run stops");
+                String said = Files.readString(run.out());
+                assertEquals(1, run.process().exitValue(), said);
+                assertTrue(said.contains("the folder " + ro + " became read-only: make it writable and run again"), said);
+                assertTrue(!said.contains("the file system holding " + run.data() + " "), said);
+                assertNoFailureRecorded(run.data(), folder);
+            } finally {
+                sh("umount", "-l", ro.toString());
+            }
+        });
+    }
+
+    /** A run in a JVM of its own (one worker): its data directory, its output, and the server's requests before it. */
+    private record Started(Path data, Path out, Process process, int hitsBefore) {
+    }
+
+    /** What a test does to a folder of a run, and checks. */
+    private interface FolderCheck {
+        void check(String folder, Started run, List<String> ids) throws Exception;
+    }
+
+    /**
+     * For videos/ and audio/ in turn: a run of six paced videos ({@code prefix0} …) into {@code tmp/<folder>-<prefix>},
+     * handed to {@code check} once its first video is complete.
+     */
+    private void eachFolderPastTheFirstVideo(Path tmp, String prefix, FolderCheck check) throws Exception {
+        List<String> ids = sixPaced(prefix);
         try {
             Path meta = tmp.resolve("meta");
             Fixture.annotations(meta, "test", ids);
             for (String folder : List.of("videos", "audio")) {
-                Path data = tmp.resolve(folder + "-taken");
+                Path data = tmp.resolve(folder + "-" + prefix);
                 List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
                 args.addAll(List.of("--workers", "1"));
-                Path out = tmp.resolve(folder + ".out");
+                Path out = tmp.resolve(folder + "-" + prefix + ".out");
                 int before = server.hits().size();
                 Process p = Fixture.startJvm(args, java.util.Map.of(), out);
-                Fixture.await("the first video complete", 60_000,
-                        () -> text(out).contains("Complete: folder0"));
-                Path taken = data.resolve(folder);
-                if (folder.equals("videos")) {
-                    Files.move(taken, data.resolve("videos.old"));
-                    Files.writeString(taken, "x\n");
-                } else {
-                    // (rm -rf fails when the run writes a file meanwhile: once more then)
-                    Fixture.await("audio/ removed", 20_000, () -> {
-                        try {
-                            return sh("rm", "-rf", taken.toString()) || !Files.exists(taken);
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    });
-                }
-
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS), folder + ": the run stops");
-                String said = Files.readString(out);
-                assertEquals(1, p.exitValue(), said);
-                assertTrue(said.contains("the folder " + taken + " was removed or replaced while the run went: stopped; "
-                        + "put it back"), said);
-                for (String internal : List.of("Exception", "exchangeId", "Message History", "a bug", "Failed:")) {
-                    assertTrue(!said.contains(internal), folder + ": no " + internal + " in " + said);
-                }
-                assertTrue(server.hits().size() - before < ids.size(), folder + ": not every video fetched: " + said);
-                assertTrue(Fixture.readJson(data.resolve("download_progress.json")).path("completed").toString()
-                        .contains("folder0"), folder + ": progress kept");
-                assertEquals("{ }", Files.readString(data.resolve("failed_downloads.json")).strip(), folder);
-                try (java.util.stream.Stream<Path> records = Files.list(data.resolve("failed"))) {
-                    assertEquals(0, records.count(), folder + ": no failure recorded");
-                }
+                Fixture.await("the first video complete", 60_000, () -> text(out).contains("Complete: " + ids.get(0)));
+                check.check(folder, new Started(data, out, p, before), ids);
             }
         } finally {
             server.pace(0);
+        }
+    }
+
+    private static void assertNoFailureRecorded(Path data, String folder) throws java.io.IOException {
+        assertEquals("{ }", Files.readString(data.resolve("failed_downloads.json")).strip(), folder);
+        try (java.util.stream.Stream<Path> records = Files.list(data.resolve("failed"))) {
+            assertEquals(0, records.count(), folder + ": no failure recorded");
         }
     }
 
