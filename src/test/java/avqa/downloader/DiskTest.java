@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -112,8 +113,10 @@ class DiskTest extends LoopbackServerTest {
                         }
                     });
                 } else {
-                    boolean bindMounted = sh("mount", "--bind", data.toString(), data.toString());
-                    // the kernel refuses (EBUSY) while the run has a file open for writing through the new mount: again
+                    // bound and made read-only in one command, before the run opens anything through the new mount
+                    // (a remount of a mount the run writes through is refused, EBUSY)
+                    bound = sh("mount", "--bind", "-o", "ro", data.toString(), data.toString());
+                    boolean bindMounted = bound || sh("mount", "--bind", data.toString(), data.toString());
                     for (int i = 0; bindMounted && !bound && i < 50; i++) {
                         bound = sh("mount", "-o", "remount,bind,ro", data.toString());
                         if (!bound) {
@@ -122,6 +125,7 @@ class DiskTest extends LoopbackServerTest {
                     }
                     if (bindMounted && !bound) {
                         sh("umount", "-l", data.toString());
+                        fail("the data directory was bound but could not be made read-only (EBUSY for 5 s)");
                     }
                     if (!bound) {
                         System.err.println("SKIPPED: the read-only part of DiskTest needs mount (root, as CI has)");
@@ -201,8 +205,9 @@ class DiskTest extends LoopbackServerTest {
     void aFolderMadeReadOnlyMidRunIsNamedInTheLineThatStopsTheRun(@TempDir Path tmp) throws Exception {
         eachFolderPastTheFirstVideo(tmp, "rofolder", (folder, run, ids) -> {
             Path ro = run.data().resolve(folder);
-            boolean bound = sh("mount", "--bind", ro.toString(), ro.toString())
-                    && sh("mount", "-o", "remount,bind,ro", ro.toString());
+            // bound and made read-only in one command (a remount of a mount the run already writes through is refused)
+            boolean bound = sh("mount", "--bind", "-o", "ro", ro.toString(), ro.toString())
+                    || sh("mount", "--bind", ro.toString(), ro.toString()) && sh("mount", "-o", "remount,bind,ro", ro.toString());
             if (!bound) {
                 sh("umount", "-l", ro.toString());
                 run.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS);
