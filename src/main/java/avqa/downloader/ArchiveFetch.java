@@ -225,9 +225,10 @@ public final class ArchiveFetch {
      * under any Content-Range) would otherwise leave a broken archive under its final name. Such a URL is
      * asked for whole from now on, this run.
      */
-    private void sameBytes(InputStream body, Path part, long from, long overlap, String url, String name)
-            throws IOException {
-        byte[] came = body.readNBytes((int) overlap);
+    private void sameBytes(InputStream body, InputStream raw, Path part, long from, long overlap, long total, String url,
+                           String name) throws IOException {
+        String resume = resumeNote(url);
+        byte[] came = transfer.firstBytes(body, raw, (int) overlap, name, from, total, resume);
         byte[] here = new byte[(int) overlap];
         try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(part)) {
             java.nio.ByteBuffer into = java.nio.ByteBuffer.wrap(here);
@@ -244,7 +245,7 @@ public final class ArchiveFetch {
                     + "it named; starting over, without resuming", "");
         }
         if (came.length < overlap) {
-            throw new VideoFailure.Transient("the download of " + name + " broke off as it resumed; " + resumeNote(url), "");
+            throw new VideoFailure.Transient("the download of " + name + " broke off as it resumed; " + resume, "");
         }
     }
 
@@ -356,7 +357,7 @@ public final class ArchiveFetch {
             name = files.name(url);
             String resume = resumeNote(url);
             if (code == 206 && overlap > 0) {
-                sameBytes(body, part, start, overlap, url, name);
+                sameBytes(body, raw, part, start, overlap, total, url, name);
             }
             long written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume);
             long size = start + written;

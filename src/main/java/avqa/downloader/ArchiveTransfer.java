@@ -192,13 +192,44 @@ final class ArchiveTransfer {
                 throw e;
             }
         } catch (IOException e) {
-            diskFull.check(e);
-            run.checkRunning();
-            throw new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(start + written.get())
-                    + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
-                    HttpTrouble.wordsOrMessage(e));
+            throw brokeOff(e, name, start + written.get(), total, resume);
         }
         return written.get();
+    }
+
+    /**
+     * The first {@code n} bytes of an answer (at most: fewer when it ends before), read as {@link #copy} reads:
+     * under the speed floor, ended by a stop of the run, a break said in the same words ({@code had}: the
+     * bytes here). A resume's answer starts with bytes already here, to be compared before anything is joined.
+     */
+    byte[] firstBytes(InputStream body, InputStream raw, int n, String name, long had, long total, String resume) {
+        byte[] into = new byte[n];
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        try (Guard guard = floor.guard(read::get, run::isStopping, () -> HttpBodies.drop(raw))) {
+            try {
+                int r;
+                while (read.get() < n && (r = body.read(into, (int) read.get(), n - (int) read.get())) > 0) {
+                    run.checkRunning();
+                    read.addAndGet(r);
+                    slower(guard, name, had, total, resume);
+                }
+            } catch (IOException e) {
+                slower(guard, name, had, total, resume);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw brokeOff(e, name, had, total, resume);
+        }
+        return java.util.Arrays.copyOf(into, (int) read.get());
+    }
+
+    /** A download that broke off after {@code had} bytes, in our words (a full disk, or a stop, says so instead). */
+    private VideoFailure brokeOff(IOException e, String name, long had, long total, String resume) {
+        diskFull.check(e);
+        run.checkRunning();
+        return new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(had)
+                + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
+                HttpTrouble.wordsOrMessage(e));
     }
 
     /** Gives the download up when its guard found it under the speed floor (and dropped its connection). */

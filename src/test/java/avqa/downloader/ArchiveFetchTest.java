@@ -703,6 +703,62 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A resume whose answer breaks off, or stalls, within the bytes it asks again to compare (its first 16 KiB)
+     * is a download that broke off like any other: tried again (each attempt resuming), said in our words, given
+     * up under the speed floor, and what came is kept for the next run, which finishes it.
+     */
+    @Test
+    void aResumeThatBreaksOrStallsInItsFirstBytesIsRetriedAndKeepsWhatCame(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Path part = data.resolve("archives/videos.rar.part");
+        Map<String, String> slowIsBelow = Map.of("AVQA_ARCHIVE_SPEED_LIMIT", "100K", "AVQA_ARCHIVE_SPEED_TIME", "2");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+            Fixture.run(args);
+            assertEquals(100_000, size(part), "a part is here");
+
+            // every resume breaks off 5,000 bytes into the 16 KiB it asked again
+            host.cutAfter(5_000);
+            args.set(args.indexOf("--retry-attempts") + 1, "3");
+            Fixture.Outcome broken = Fixture.run(args);
+
+            assertEquals(1, broken.exit(), broken.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("is tried again after a pause (attempt 3): the download of videos.rar broke off after "
+                    + "97.7 KiB of 863.3 KiB; what came is kept, and a later attempt resumes there"), log);
+            assertTrue(log.contains("could not be fetched (the download of videos.rar broke off after 97.7 KiB of 863.3 KiB; "
+                    + "what came is kept, and a later attempt resumes there; last error: the answer was cut short"), log);
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertEquals(4, files.size(), "--retry-attempts 3, each a resume: " + files);
+            assertEquals(100_000, size(part), "what came is kept");
+
+            // every resume stalls 5,000 bytes in: given up under the speed floor (2 s), not after the client's 30 s
+            host.cutAfter(-1).stallAfter(5_000);
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+            long started = System.nanoTime();
+            Fixture.Outcome stalled = Fixture.run(args, slowIsBelow);
+
+            assertEquals(1, stalled.exit(), stalled.stderr());
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("could not be fetched (the download of "
+                    + "videos.rar went slower than avqa.archive.speed-limit (100.0 KiB/s) for 2."), stalled.stdout());
+            assertTrue(System.nanoTime() - started < 25_000_000_000L, "given up under the floor, in seconds");
+            assertEquals(100_000, size(part), "what came is kept");
+            assertFalse(broken.stderr().contains("Exception") || stalled.stderr().contains("Exception"));
+
+            host.stallAfter(-1);
+            Fixture.Outcome whole = Fixture.run(args);
+
+            assertEquals(0, whole.exit(), whole.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+        }
+    }
+
+    /**
      * A host that answers 429, then 503, each with a Retry-After of 2 s: each next attempt waits what the
      * host asked, not the shorter backoff (0.3 s), and the archive then comes whole.
      */

@@ -175,6 +175,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** Every answer stops sending after {@code bytes} of its body and holds its connection open, silent (-1: never). */
+    ArchiveHost stallAfter(long bytes) {
+        this.stallAfter = bytes;
+        return this;
+    }
+
+    private volatile long stallAfter = -1;
+
     /** Every answer (a HEAD's too) announces {@code length} bytes, whatever the file holds (-1: its own length). */
     ArchiveHost announce(long length) {
         this.announced = length;
@@ -323,8 +331,13 @@ final class ArchiveHost implements AutoCloseable {
                 int chunk = 16 * 1024;
                 long limit = Math.min(f.bytes().length - start, cutAfter >= 0 ? Math.min(length, cutAfter) : length);
                 long from = rangesFromStart ? 0 : start;
+                long stall = stallAfter;
                 for (long at = 0; at < limit; at += chunk) {
-                    int n = (int) Math.min(chunk, limit - at);
+                    if (stall >= 0 && at >= stall) {
+                        // silent until the client goes away (or the host closes)
+                        Thread.sleep(Long.MAX_VALUE);
+                    }
+                    int n = (int) Math.min(stall >= 0 && stall > at ? Math.min(chunk, stall - at) : chunk, limit - at);
                     out.write(f.bytes(), (int) (from + at), n);
                     out.flush();
                     bytesSent.addAndGet(n);
