@@ -77,14 +77,14 @@ public final class ArchiveFetch {
 
     /**
      * The archives a run wants: every URL given, and the dataset's archive while some clip it provides is not
-     * complete; none when every planned video is.
+     * complete (once: given with --import-archive as well, it is the user's); none when every planned video is.
      */
     private List<String> wanted() {
         if (planner.plannedVideos() == planner.completeCount()) {
             return List.of();
         }
         List<String> all = new ArrayList<>(urls);
-        if (datasetArchive != null && !datasetArchive.isEmpty() && planner.clipsIncomplete() > 0) {
+        if (isDatasetArchive(datasetArchive) && planner.clipsIncomplete() > 0) {
             all.add(datasetArchive);
         }
         return all;
@@ -105,7 +105,7 @@ public final class ArchiveFetch {
         for (String url : wanted()) {
             if (!whole(url)) {
                 note.append("A run fetches the archive ").append(Redact.url(url)).append(" first (")
-                        .append(url.equals(datasetArchive) ? "the dataset's own" : "--import-archive")
+                        .append(isDatasetArchive(url) ? "the dataset's own" : "--import-archive")
                         .append("); --dry-run does not, so the videos it holds count here as downloads from their sources.\n");
             }
         }
@@ -183,9 +183,12 @@ public final class ArchiveFetch {
         }
     }
 
-    /** Whether {@code url} is the dataset's own archive (its failure means falling back to the dataset's source). */
+    /**
+     * Whether {@code url} is the dataset's own archive (its failure means falling back to the dataset's source),
+     * and not given with --import-archive too.
+     */
     public boolean isDatasetArchive(@Variable("archiveUrl") String url) {
-        return url != null && url.equals(datasetArchive);
+        return url != null && !url.isEmpty() && url.equals(datasetArchive) && !urls.contains(url);
     }
 
     /** The request for one attempt: a Range guarded by the validator when part of it is here. */

@@ -184,7 +184,8 @@ final class SetupCheckup {
                     : size(a, left))));
         }
         String canonical = settings.get("avqa.archive.url");
-        if (settings.flag("avqa.archive.download") && !canonical.isEmpty()) {
+        // given with --import-archive as well, it was counted above, as the user's
+        if (settings.flag("avqa.archive.download") && !canonical.isEmpty() && !settings.archiveUrls().contains(canonical)) {
             Answer a = head(DownloadPage.direct(canonical));
             long left = files.stillToCome(canonical, a.length());
             if (estimate == null || estimate.datasetClips() > 0) {

@@ -57,11 +57,12 @@ class CanonicalArchiveTest extends LoopbackServerTest {
         return Files.readAllBytes(rar);
     }
 
-    static Fixture.Outcome run(Path tmp, Path meta, ArchiveHost host) {
+    static Fixture.Outcome run(Path tmp, Path meta, ArchiveHost host, String... more) {
         // the v1 videos the split names have no source (YouTube template); the clips' sources are the loopback server
         List<String> args = new ArrayList<>(Fixture.localArgs(tmp.resolve("data"), meta,
                 avqa.downloader.settings.SettingsTable.YOUTUBE_TEMPLATE));
         args.addAll(List.of("--dataset", "music-avqa-v2", "--splits", "test"));
+        args.addAll(List.of(more));
         return Fixture.run(args, Map.of("AVQA_SOURCE_CLIP_URL_TEMPLATE", server.urlTemplate(),
                 "AVQA_ARCHIVE_URL", host.shareUrl("collect_new_set.rar")));
     }
@@ -140,6 +141,31 @@ class CanonicalArchiveTest extends LoopbackServerTest {
             assertEquals(3.0, cut.path("source").path("duration").asDouble());
             assertTrue(cut.path("tools").path("yt-dlp").asText().matches("\\d{4}\\.\\d{2}\\.\\d{2}.*"), cut.toString());
             assertTrue(cut.path("tools").has("ffmpeg"), cut.toString());
+        }
+    }
+
+    /**
+     * The dataset's own archive given with --import-archive as well, and that twice: one download (the
+     * authors' is 48 GB), imported once.
+     */
+    @Test
+    void theDatasetsArchiveGivenWithImportArchiveTooIsFetchedOnce(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Path meta = published(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("collect_new_set.rar", authorsArchive(tmp, List.of("clipsrcaaaa", "clipsrcbbbb_#02", "clipsrccccc")), "a3");
+            String url = host.shareUrl("collect_new_set.rar");
+
+            Fixture.Outcome outcome = run(tmp, meta, host, "--import-archive", url, "--import-archive", url);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String c : CLIPS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + c + ".mp4"))[0] > 2.5, c);
+            }
+            assertEquals(1, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
+                    "fetched once: " + host.requests());
+            assertEquals(1, Files.readString(data.resolve("avqa_download.log")).split("Fetching the archive ", -1).length - 1);
         }
     }
 

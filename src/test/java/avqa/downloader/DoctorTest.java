@@ -201,6 +201,13 @@ class DoctorTest {
             assertTrue(line(ready, "bsdtar").startsWith("OK") && line(ready, "bsdtar").contains("RAR"), ready.stdout());
             assertTrue(line(ready, "archive").startsWith("OK"), ready.stdout());
             assertEquals(List.of("HEAD"), host.hits("/share/clips.rar").stream().map(MediaServer.Hit::method).toList());
+            // given twice, and as the dataset's own archive too: one archive, asked for once, as a run fetches it once
+            List<String> twice = args(tmp, "--import-archive", host.baseUrl() + "/share/clips.rar",
+                    "--import-archive", host.baseUrl() + "/share/clips.rar");
+            twice.addAll(common);
+            Fixture.Outcome once = Fixture.run(twice, Map.of("AVQA_ARCHIVE_URL", host.baseUrl() + "/share/clips.rar"));
+            assertEquals(2, host.hits("/share/clips.rar").size(), once.stdout());
+            assertEquals(1, once.stdout().lines().filter(l -> l.matches("(OK|WARN|FAIL) +archive .*")).count(), once.stdout());
 
             List<String> gone = args(tmp, "--import-archive", host.baseUrl() + "/share/gone.rar");
             gone.addAll(common);

@@ -187,9 +187,9 @@ public final class Settings {
         return out;
     }
 
-    /** The --import-archive values that are http(s) URLs, to download first. */
+    /** The --import-archive values that are http(s) URLs, to download first; one given twice is one. */
     public List<String> archiveUrls() {
-        return list("avqa.import-archives").stream().filter(Settings::isUrl).toList();
+        return list("avqa.import-archives").stream().filter(Settings::isUrl).distinct().toList();
     }
 
     /** The --import-archive values that are files (a split archive: its first part). */
