@@ -330,7 +330,9 @@ public final class ArchiveFetch {
                 JsonNode meta = files.meta(url);
                 long announced = meta == null ? -1 : meta.path("length").asLong(-1);
                 if (m.matches() && Long.parseLong(m.group(1)) == from && (announced < 0 || announced == from)) {
-                    isAnArchive(url, name, from);
+                    if (!isAnArchive(url, name, from, "HTTP 416")) {
+                        return;
+                    }
                     if (announced < 0) {
                         unannouncedLength(url, name, from, resumeNote(url));
                     }
@@ -383,7 +385,10 @@ public final class ArchiveFetch {
                 throw new VideoFailure.Transient("the link gave nothing for " + name + " (an empty answer); a later attempt "
                         + "asks again", "");
             }
-            isAnArchive(url, name, size);
+            if (!isAnArchive(url, name, size, ("HTTP " + code + " " + java.util.Objects.toString(in.getHeader("Content-Type"), "")).strip())) {
+                // a download page sent as the file, its form confirmed: its URL is asked for now (confirming)
+                return;
+            }
             if (total < 0) {
                 unannouncedLength(url, name, size, resume);
             }
@@ -401,24 +406,45 @@ public final class ArchiveFetch {
      * page is the wrong link.
      */
     private VideoFailure pageInstead(String url, String name, InputStream body, String type) {
-        String html = page(body);
-        DownloadPage page = DownloadPage.of(html, confirmed.getOrDefault(url, DownloadPage.direct(url)));
+        DownloadPage page = downloadPage(url, body);
+        if (confirm(url, name, page)) {
+            return null;
+        }
+        VideoFailure refusal = refusal(page, name, "HTTP 200 " + type);
+        if (refusal != null) {
+            return refusal;
+        }
+        String title = page.title();
+        return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
+                + ", not an archive (" + pageAdvice(DownloadPage.direct(url)) + ")", "HTTP 200 " + type);
+    }
+
+    /** A page the link answered with, its first MiB read, its links resolved against the URL it was asked at. */
+    private DownloadPage downloadPage(String url, InputStream body) {
+        return DownloadPage.of(page(body), confirmed.getOrDefault(url, DownloadPage.direct(url)));
+    }
+
+    /**
+     * A download page's form (Google Drive's, for a file it cannot scan for viruses), confirmed: true when its URL is
+     * to be asked for now; false when it has none, or gave it already, or pages keep coming.
+     */
+    private boolean confirm(String url, String name, DownloadPage page) {
         String next = page.formUrl();
         if (next != null && !next.equals(confirmed.get(url)) && pages.merge(url, 1, Integer::sum) <= MOST_PAGES) {
             confirmed.put(url, next);
             confirmNow.add(url);
             LOG.info("The link for {} answered with a page that asks to confirm the download (as Google Drive does for "
                     + "a file it cannot scan for viruses): confirmed", name);
-            return null;
+            return true;
         }
+        return false;
+    }
+
+    /** What a page says went wrong (Drive's quota), a transient failure in its words; null when it says nothing. */
+    private static VideoFailure refusal(DownloadPage page, String name, String answer) {
         String error = page.error();
-        if (error != null) {
-            return new VideoFailure.Transient("the link answered with a page instead of " + name + ", which says: "
-                    + Shown.plain(error), "HTTP 200 " + type);
-        }
-        String title = page.title();
-        return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
-                + ", not an archive (" + pageAdvice(DownloadPage.direct(url)) + ")", "HTTP 200 " + type);
+        return error == null ? null : new VideoFailure.Transient("the link answered with a page instead of " + name
+                + ", which says: " + Shown.plain(error), answer);
     }
 
     /**
@@ -491,25 +517,42 @@ public final class ArchiveFetch {
      * What the link gave must be an archive (or a numbered part of a split one) to be kept: a web page, or a
      * short text (an error sent as if it were the file, "rate limit exceeded"), is dropped with its words, so
      * that the next attempt, or run, asks again. A file of another kind is kept: fetching it again would not
-     * change it, and its import says what it is not.
+     * change it, and its import says what it is not. A download page (whatever its Content-Type said) is
+     * confirmed, or its refusal said, as {@link #pageInstead} does: false when its form's URL is to be asked for now.
      */
-    private void isAnArchive(String url, String name, long size) throws IOException {
+    private boolean isAnArchive(String url, String name, long size, String answer) throws IOException {
         if (ArchiveFormat.numberedPart(name)) {
-            return;
+            return true;
         }
         Path part = files.part(url);
         try {
             ArchiveFormat.of(part);
-            return;
+            return true;
         } catch (BadInputException notAnArchive) {
             // what is it, then
         }
         boolean page = looksLikeAPage(part);
         String text = page ? "" : textStart(part, size);
         if (text == null) {
-            return;
+            return true;
+        }
+        DownloadPage said = null;
+        if (page) {
+            try (InputStream in = Files.newInputStream(part)) {
+                said = downloadPage(url, in);
+            }
         }
         files.discard(url);
+        if (said != null) {
+            // a download page sent as if it were the file (its Content-Type not a page's): confirmed, or its refusal said
+            if (confirm(url, name, said)) {
+                return false;
+            }
+            VideoFailure refusal = refusal(said, name, answer);
+            if (refusal != null) {
+                throw refusal;
+            }
+        }
         String what = "what the link gave for " + name + " (" + human(size) + ") is "
                 + (page ? "a web page" : "text (\"" + Shown.plain(Redact.text(Redact.secrets(text), 160)) + "\")")
                 + ", not a zip, tar, tar.gz, RAR or 7z archive; it is not kept";

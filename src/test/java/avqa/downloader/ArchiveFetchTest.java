@@ -433,6 +433,45 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * Drive's pages sent as if they were the file (application/octet-stream, as a misconfigured host or proxy
+     * labels everything): what the body is decides, as for an archive sent as a page. The virus-scan page's form
+     * is confirmed and the archive imported; the quota page is said in Drive's words, and tried again.
+     */
+    @Test
+    void aDrivePageSentAsIfItWereTheFileIsConfirmedOrSaidAsOne(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("1AbCdEfGh", archive, "v1").drivePage(null).drivePageType("application/octet-stream");
+            Path data = tmp.resolve("confirmed");
+            List<String> oneAttempt = args(data, meta, host.driveUrl("1AbCdEfGh"));
+            oneAttempt.addAll(List.of("--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(oneAttempt);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("answered with a page that asks to "
+                    + "confirm the download"), outcome.stdout());
+
+            String quota = "Too many users have viewed or downloaded this file recently. Please try accessing the file "
+                    + "again later.";
+            host.drivePage(quota);
+            Path refused = tmp.resolve("quota");
+            int asked = host.requests().size();
+
+            Fixture.Outcome said = Fixture.run(args(refused, meta, host.driveUrl("1AbCdEfGh")));
+
+            assertEquals(1, said.exit(), said.stderr());
+            String log = Files.readString(refused.resolve("avqa_download.log"));
+            assertTrue(log.contains("the link answered with a page instead of uc-") && log.contains("which says: " + quota
+                    + "; last error: HTTP 200 application/octet-stream"), log);
+            assertEquals(3, host.requests().size() - asked, "tried again, --retry-attempts 3: " + host.requests());
+            assertEquals(List.of(), PipelineTest.listNames(refused.resolve("archives")), "nothing kept");
+        }
+    }
+
+    /**
      * A run killed between the archive taking its name and its record saying it is complete: the next run
      * takes it as whole, and does not fetch it again (the authors' archive is 48 GB).
      */

@@ -95,6 +95,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** The Drive-like page ({@link #drivePage}) comes with this Content-Type (text/html unless said). */
+    ArchiveHost drivePageType(String type) {
+        this.drivePageType = type;
+        return this;
+    }
+
+    private volatile String drivePageType = "text/html; charset=utf-8";
+
     /** The Drive-like page ({@link #drivePage}) comes with this HTTP status (200 unless said). */
     ArchiveHost drivePageStatus(int status) {
         this.drivePageStatus = status;
@@ -243,7 +251,7 @@ final class ArchiveHost implements AutoCloseable {
                         + "</p></div></body></html>";
                 byte[] bytes = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 record(ex, range, ifRange, drivePageStatus);
-                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.getResponseHeaders().set("Content-Type", drivePageType);
                 ex.sendResponseHeaders(drivePageStatus, bytes.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(bytes);
