@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveFetch {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.archive");
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d+)");
+    /** A Content-Range's numbers: 18 digits at most, a long's (a longer one is no byte position, and unreadable). */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d{1,18})");
 
     private final ArchiveFiles files;
     private final List<String> urls;
@@ -265,8 +266,14 @@ public final class ArchiveFetch {
         long total;
         try {
             if (code == 206) {
-                Matcher m = CONTENT_RANGE.matcher(String.valueOf(in.getHeader("Content-Range")));
-                if (!m.matches() || Long.parseLong(m.group(1)) != from - overlap) {
+                String range = String.valueOf(in.getHeader("Content-Range"));
+                Matcher m = CONTENT_RANGE.matcher(range);
+                if (!m.matches()) {
+                    files.discard(url);
+                    throw new VideoFailure.Transient("the server sent a part of " + name + " under a Content-Range that cannot be "
+                            + "read (\"" + Redact.text(range, 100) + "\"); starting over", "");
+                }
+                if (Long.parseLong(m.group(1)) != from - overlap) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
                 }

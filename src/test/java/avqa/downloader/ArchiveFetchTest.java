@@ -1000,6 +1000,50 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A resume answered with a Content-Range whose numbers are longer than any byte position (206 or 416): said in
+     * our words, not Java's ("For input string"), and the archive fetched whole, in the same run.
+     */
+    @Test
+    void aResumeAnsweredWithAContentRangeTooLongToReadStartsOverInOurWords(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        String huge = "9".repeat(23);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+            Fixture.run(args);
+            assertEquals(100_000, size(data.resolve("archives/videos.rar.part")), "a part is here");
+
+            host.cutAfter(-1).rangeTotal(huge);
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("(attempt 2): the server sent a part of videos.rar under a Content-Range that cannot be "
+                    + "read (\"bytes 83616-" + huge + "/" + huge + "\"); starting over"), log);
+
+            // a 416 under such a length (the host's file is now shorter than the part): the part is not taken as whole
+            Path other = tmp.resolve("other");
+            List<String> oneAttempt = args(other, meta, host.shareUrl("videos.rar"));
+            oneAttempt.set(oneAttempt.indexOf("--retry-attempts") + 1, "1");
+            host.rangeTotal(null).cutAfter(40_000);
+            Fixture.run(oneAttempt);
+            host.cutAfter(-1).serve("videos.rar", java.util.Arrays.copyOf(archive, 10_000), "v1").rangeTotal(huge);
+            Fixture.Outcome unsatisfied = Fixture.run(oneAttempt);
+
+            assertTrue(host.requests().stream().anyMatch(r -> r.status() == 416), host.requests().toString());
+            log = Files.readString(other.resolve("avqa_download.log"));
+            assertTrue(log.contains("could not be fetched (the server no longer has videos.rar as it was; starting over)"), log);
+            assertFalse(log.contains("For input string"), log);
+            assertFalse(Files.exists(other.resolve("archives/videos.rar")), unsatisfied.stdout());
+        }
+    }
+
+    /**
      * An archive and the annotations behind a login, its user name and password in their URLs
      * ({@code http://user:pass@host/…}, which Camel's HTTP client refuses as it is): the requests go without
      * them, the host's 401 is answered with them, and the password is written nowhere and shown nowhere.

@@ -191,6 +191,17 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile long stallAfter = -1;
 
+    /**
+     * Answers a Range request under this whole length in its Content-Range ({@code bytes <start>-<total>/<total>},
+     * or {@code bytes *}{@code /<total>} with a 416), whatever the file's (null: the file's own).
+     */
+    ArchiveHost rangeTotal(String total) {
+        this.rangeTotal = total;
+        return this;
+    }
+
+    private volatile String rangeTotal;
+
     /** Every answer (a HEAD's too) announces {@code length} bytes, whatever the file holds (-1: its own length). */
     ArchiveHost announce(long length) {
         this.announced = length;
@@ -312,13 +323,14 @@ final class ArchiveHost implements AutoCloseable {
                 start = Long.parseLong(m.group(1));
                 if (start >= f.bytes().length) {
                     record(ex, range, ifRange, 416);
-                    ex.getResponseHeaders().set("Content-Range", "bytes */" + f.bytes().length);
+                    ex.getResponseHeaders().set("Content-Range", "bytes */" + (rangeTotal != null ? rangeTotal : f.bytes().length));
                     ex.sendResponseHeaders(416, -1);
                     return;
                 }
                 status = 206;
                 long total = announced >= 0 ? announced : f.bytes().length;
-                ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (total - 1) + "/" + total);
+                ex.getResponseHeaders().set("Content-Range", rangeTotal != null ? "bytes " + start + "-" + rangeTotal + "/" + rangeTotal
+                        : "bytes " + start + "-" + (total - 1) + "/" + total);
             }
             ex.getResponseHeaders().set("Content-Type", contentType);
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
