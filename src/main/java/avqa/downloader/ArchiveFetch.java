@@ -296,7 +296,7 @@ public final class ArchiveFetch {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
                 if (encoding != null) {
-                    body = HttpBodies.decoded(body, encoding);
+                    body = decodedAs(body, encoding, name);
                 }
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                     // what the body is decides, not what its host calls it: an archive sent as a web page is the archive
@@ -463,6 +463,22 @@ public final class ArchiveFetch {
             return body.readNBytes(ArchiveFormat.HEAD);
         } catch (IOException e) {
             return new byte[0];
+        }
+    }
+
+    /**
+     * An archive's body decoded as its Content-Encoding says; one that does not start as that encoding does (a host
+     * that names an encoding it did not apply), or that ends before it starts, is said in our words.
+     */
+    private static InputStream decodedAs(InputStream body, String encoding, String name) {
+        try {
+            return HttpBodies.decoded(body, encoding);
+        } catch (IOException e) {
+            String words = HttpTrouble.words(e);
+            throw new VideoFailure.Transient("the host of " + name + " says it sends it compressed (Content-Encoding: "
+                    + encoding + "), but what came does not start as " + encoding + " data does"
+                    + (e instanceof java.io.EOFException ? " (it ended first)" : "") + "; a later attempt asks again",
+                    words == null ? "" : words);
         }
     }
 

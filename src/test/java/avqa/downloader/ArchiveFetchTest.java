@@ -339,6 +339,35 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that says it compresses the archive (Content-Encoding: gzip) but sends it as it is, or sends nothing:
+     * one line in our words (not Java's "Not in GZIP format", nor "an unexpected error"), tried again, nothing kept.
+     */
+    @Test
+    void anArchiveSaidToBeCompressedThatIsNotIsSaidInOurWordsAndTriedAgain(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").serve("empty.rar", new byte[0], "e1").gzipInName();
+            Map<String, String> said = Map.of("videos.rar", "the host of videos.rar says it sends it compressed "
+                    + "(Content-Encoding: gzip), but what came does not start as gzip data does; a later attempt asks again",
+                    "empty.rar", "the host of empty.rar says it sends it compressed (Content-Encoding: gzip), but what came "
+                    + "does not start as gzip data does (it ended first); a later attempt asks again");
+            for (Map.Entry<String, String> served : said.entrySet()) {
+                Path data = tmp.resolve("data-" + served.getKey());
+                int asked = host.requests().size();
+
+                Fixture.Outcome outcome = Fixture.run(args(data, meta, host.shareUrl(served.getKey())));
+
+                assertEquals(1, outcome.exit(), outcome.stderr());
+                String log = Files.readString(data.resolve("avqa_download.log"));
+                assertTrue(log.contains("could not be fetched (" + served.getValue() + "); it is not imported"), log);
+                assertEquals(6, host.requests().size() - asked, "--retry-attempts 3, each a redirect and a request");
+                assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+            }
+        }
+    }
+
+    /**
      * A host that trickles (under avqa.archive.speed-limit for avqa.archive.speed-time) is given up for now,
      * each attempt resuming where the last stopped; what came is kept, and the next run finishes it.
      */

@@ -157,6 +157,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** Says every file is gzip-compressed ({@code Content-Encoding: gzip}) and sends it as it is (a misconfigured host). */
+    ArchiveHost gzipInName() {
+        this.gzipInName = true;
+        return this;
+    }
+
+    private volatile boolean gzipInName;
+
     /** Announces no length: every answer's body is chunked, its end the last chunk (and ranges are not honoured). */
     ArchiveHost noLength() {
         this.noLength = true;
@@ -333,6 +341,9 @@ final class ArchiveHost implements AutoCloseable {
                         : "bytes " + start + "-" + (total - 1) + "/" + total);
             }
             ex.getResponseHeaders().set("Content-Type", contentType);
+            if (gzipInName) {
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             ex.getResponseHeaders().set("ETag", f.etag());
             ex.getResponseHeaders().set("Last-Modified", f.lastModified());
