@@ -482,10 +482,17 @@ public final class ArchiveFetch {
         }
     }
 
-    /** An answer's body as its Content-Encoding says (a page compressed on the way), to be read. */
-    private static InputStream decoded(Message in, InputStream body) throws IOException {
+    /**
+     * An answer's body as its Content-Encoding says (a page compressed on the way), to be read; nothing when it is
+     * not so encoded (its status then says what there is to say).
+     */
+    private static InputStream decoded(Message in, InputStream body) {
         String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-        return encoding == null ? body : HttpBodies.decoded(body, encoding);
+        try {
+            return encoding == null ? body : HttpBodies.decoded(body, encoding);
+        } catch (IOException notSoEncoded) {
+            return InputStream.nullInputStream();
+        }
     }
 
     /** A page's first MiB, read for a bounded time; "" when it cannot be read. */

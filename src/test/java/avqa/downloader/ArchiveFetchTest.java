@@ -364,6 +364,15 @@ class ArchiveFetchTest extends LoopbackServerTest {
                 assertEquals(6, host.requests().size() - asked, "--retry-attempts 3, each a redirect and a request");
                 assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
             }
+            // a refusal (403) whose page is said to be compressed and is not: its status says it
+            host.drivePage("Quota exceeded.").drivePageStatus(403);
+            Path data = tmp.resolve("data-refused");
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.driveUrl("videos.rar")));
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("could not be fetched (the source "
+                    + "answered HTTP 403); it is not imported"), outcome.stdout());
         }
     }
 

@@ -157,7 +157,10 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
-    /** Says every file is gzip-compressed ({@code Content-Encoding: gzip}) and sends it as it is (a misconfigured host). */
+    /**
+     * Says every file, and the Drive-like page, is gzip-compressed ({@code Content-Encoding: gzip}) and sends it as it
+     * is (a misconfigured host).
+     */
     ArchiveHost gzipInName() {
         this.gzipInName = true;
         return this;
@@ -271,6 +274,9 @@ final class ArchiveHost implements AutoCloseable {
                 byte[] bytes = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 record(ex, range, ifRange, drivePageStatus);
                 ex.getResponseHeaders().set("Content-Type", drivePageType);
+                if (gzipInName) {
+                    ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                }
                 ex.sendResponseHeaders(drivePageStatus, bytes.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(bytes);
