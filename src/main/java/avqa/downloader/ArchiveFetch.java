@@ -421,6 +421,13 @@ public final class ArchiveFetch {
         if (refusal != null) {
             return refusal;
         }
+        if (page.formUrl() != null) {
+            // confirmed already: the same page again, or one page after another
+            return new VideoFailure.Permanent("the link for " + name + " answered with its download page again after it "
+                    + "was confirmed: its host no longer gives the file as a "
+                    + "browser's confirmation did; download it in a browser and give the file with --import-archive FILE",
+                    "HTTP 200 " + type);
+        }
         String title = page.title();
         return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
                 + ", not an archive (" + pageAdvice(DownloadPage.direct(url)) + ")", "HTTP 200 " + type);

@@ -471,6 +471,31 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A Drive-like link whose download page, confirmed, comes back again (the same page, for ever): given up after a
+     * few pages in one line that says what happened and what to do, not that the file is not shared.
+     */
+    @Test
+    void aDownloadPageThatComesBackAfterItsConfirmationIsGivenUpInOneLineThatSaysSo(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("1AbCdEfGh", archive, "v1").drivePage(null).confirmLoops();
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.driveUrl("1AbCdEfGh")));
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("answered with its download page again after it was confirmed: its host no "
+                    + "longer gives the file as a browser's confirmation did; download it in a browser and give the file "
+                    + "with --import-archive FILE"), log);
+            assertFalse(log.contains("shared with anyone"), log);
+            assertEquals(2, host.requests().size(), "the page, its form's URL (the page again), and no more: " + host.requests());
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+        }
+    }
+
+    /**
      * Drive's pages sent as if they were the file (application/octet-stream, as a misconfigured host or proxy
      * labels everything): what the body is decides, as for an archive sent as a page. The virus-scan page's form
      * is confirmed and the archive imported; the quota page is said in Drive's words, and tried again.

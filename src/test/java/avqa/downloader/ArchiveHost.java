@@ -95,6 +95,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /** The Drive-like page's form ({@link #drivePage}) leads to the same page again, for ever. */
+    ArchiveHost confirmLoops() {
+        this.confirmLoops = true;
+        return this;
+    }
+
+    private volatile boolean confirmLoops;
+
     /** The Drive-like page ({@link #drivePage}) comes with this Content-Type (text/html unless said). */
     ArchiveHost drivePageType(String type) {
         this.drivePageType = type;
@@ -258,6 +266,11 @@ final class ArchiveHost implements AutoCloseable {
                 return;
             }
             String page = this.drivePage;
+            if (confirmLoops && path.equals("/download") && query != null) {
+                // the form's URL answers with the same page again
+                driveId = java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
+                        .findFirst().orElse(null);
+            }
             if (driveId != null && page != null) {
                 String html = page.equals("confirm")
                         ? "<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
