@@ -314,6 +314,18 @@ public final class ArchiveFetch {
                     LOG.info("The host of {} calls it a web page ({}), but it starts as a {} archive: it is taken as the "
                             + "archive", name, Shown.plain(type), kind.shown());
                 }
+                if (from > 0 && !ArchiveFormat.numberedPart(name)) {
+                    // the whole file again, in answer to a resume: what came gives way to an archive only, not to an
+                    // error's text or a page sent instead of it (a passing refusal must not cost what came)
+                    byte[] first = transfer.firstBytes(body, raw, (1 << 20) + 1, name, from, -1, resumeNote(url));
+                    if (ArchiveFormat.byMagic(first, first.length) == null
+                            && pageOrText(first, first.length > 1 << 20 ? -1 : first.length)
+                            && !notTheArchive(url, name, first, first.length > 1 << 20 ? -1 : first.length, "HTTP 200 " + type)) {
+                        // a download page confirmed: its form's URL is asked for now (confirming), and resumes the part
+                        return;
+                    }
+                    body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(first), body);
+                }
                 if (from > 0) {
                     LOG.info("{} changed on the server since the interrupted download (or the server does not resume): "
                             + "fetching it whole again", name);
@@ -568,20 +580,31 @@ public final class ArchiveFetch {
         } catch (BadInputException notAnArchive) {
             // what is it, then
         }
-        boolean page = looksLikeAPage(part);
-        String text = page ? "" : textStart(part, size);
-        if (text == null) {
+        byte[] start;
+        try (InputStream in = Files.newInputStream(part)) {
+            start = in.readNBytes(1 << 20);
+        }
+        if (!pageOrText(start, size)) {
             return true;
         }
-        DownloadPage said = null;
-        if (page) {
-            try (InputStream in = Files.newInputStream(part)) {
-                said = downloadPage(url, in);
-            }
-        }
         files.discard(url);
-        if (said != null) {
-            // a download page sent as if it were the file (its Content-Type not a page's): confirmed, or its refusal said
+        return notTheArchive(url, name, start, size, answer);
+    }
+
+    /** Whether an answer that starts with {@code start} ({@code size} bytes in all; -1: more than 1 MiB) is a web page or short text. */
+    private static boolean pageOrText(byte[] start, long size) {
+        return looksLikeAPage(start) || textStart(start, size) != null;
+    }
+
+    /**
+     * A web page or short text sent instead of the archive ({@code start}: its first MiB), said: a download page's
+     * form is confirmed (false: its URL is asked for now, whatever the Content-Type said), its refusal (Drive's
+     * quota) said in its words; any other page, or the text's first line, thrown as the failure it is.
+     */
+    private boolean notTheArchive(String url, String name, byte[] start, long size, String answer) {
+        boolean page = looksLikeAPage(start);
+        if (page) {
+            DownloadPage said = downloadPage(url, new java.io.ByteArrayInputStream(start));
             if (confirm(url, name, said)) {
                 return false;
             }
@@ -590,7 +613,8 @@ public final class ArchiveFetch {
                 throw refusal;
             }
         }
-        String what = "what the link gave for " + name + " (" + human(size) + ") is "
+        String text = page ? "" : textStart(start, size);
+        String what = "what the link gave for " + name + " (" + (size < 0 ? "more than 1.0 MiB" : human(size)) + ") is "
                 + (page ? "a web page" : "text (\"" + Shown.plain(Redact.text(Redact.secrets(text), 160)) + "\")")
                 + ", not a zip, tar, tar.gz, RAR or 7z archive; it is not kept";
         throw page || !PASSING.matcher(text).find()
@@ -615,12 +639,19 @@ public final class ArchiveFetch {
         if (size > (1 << 20) || size == 0) {
             return null;
         }
-        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(4096);
+            return textStart(in.readNBytes(4096), size);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The same, of a file or an answer that starts with {@code start} and is {@code size} bytes long (-1: unknown). */
+    static String textStart(byte[] start, long size) {
+        if (size > (1 << 20) || size <= 0) {
+            return null;
+        }
+        byte[] head = java.util.Arrays.copyOf(start, Math.min(start.length, 4096));
         if (ArchiveFormat.byMagic(head, head.length) != null) {
             return null;
         }
@@ -653,14 +684,16 @@ public final class ArchiveFetch {
 
     /** Whether a file begins as a web page does: with a tag ({@code <!DOCTYPE}, {@code <html}, …) after blanks. */
     static boolean looksLikeAPage(Path file) {
-        byte[] head = new byte[512];
-        int n;
         try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
+            return looksLikeAPage(in.readNBytes(512));
         } catch (IOException e) {
             return false;
         }
-        String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading()
+    }
+
+    /** The same, of the first bytes of a file or an answer. */
+    static boolean looksLikeAPage(byte[] head) {
+        String start = new String(head, 0, Math.min(head.length, 512), java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading()
                 .replaceFirst("^\u00EF\u00BB\u00BF", "");
         return start.startsWith("<");
     }

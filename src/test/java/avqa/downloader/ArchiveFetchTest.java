@@ -62,6 +62,19 @@ class ArchiveFetchTest extends LoopbackServerTest {
         first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
     }
 
+    /**
+     * A run from the host's share link of videos.rar (served already) cut short after {@code bytes}, one attempt: its
+     * first bytes are here as a part; returns the run's options (one attempt).
+     */
+    static List<String> partHere(ArchiveHost host, Path data, Path meta, long bytes) {
+        host.cutAfter(bytes);
+        List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+        args.set(args.indexOf("--retry-attempts") + 1, "1");
+        Fixture.run(args);
+        assertEquals(bytes, size(data.resolve("archives/videos.rar.part")), "a part is here");
+        return args;
+    }
+
     @Test
     void aShareLinkIsFollowedAKilledDownloadResumesAndACompleteArchiveIsNotFetchedAgain(@TempDir Path tmp)
             throws Exception {
@@ -817,11 +830,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path part = data.resolve("archives/videos.rar.part");
         Map<String, String> slowIsBelow = Map.of("AVQA_ARCHIVE_SPEED_LIMIT", "100K", "AVQA_ARCHIVE_SPEED_TIME", "2");
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
-            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
-            args.set(args.indexOf("--retry-attempts") + 1, "1");
-            Fixture.run(args);
-            assertEquals(100_000, size(part), "a part is here");
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, 100_000);
 
             // every resume breaks off 5,000 bytes into the 16 KiB it asked again
             host.cutAfter(5_000);
@@ -857,6 +867,47 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(0, whole.exit(), whole.stderr());
             assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
             assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+        }
+    }
+
+    /**
+     * A resume answered with an error's text or a web page instead of the file (a 200, whatever its type says): the
+     * part here is not touched, and the next run, given the file again, resumes it (a passing refusal must not
+     * cost what came of a 48 GB archive).
+     */
+    @Test
+    void aResumeAnsweredWithTextOrAPageKeepsThePartForTheNextRun(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Path part = data.resolve("archives/videos.rar.part");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, 300_000);
+
+            Map<String, String> instead = new LinkedHashMap<>();
+            instead.put("Error: rate limit exceeded, try again later\n", "text/plain");
+            instead.put("<!DOCTYPE html><html><head><title>Dropbox - Error</title></head><body>Too many requests</body></html>",
+                    "application/octet-stream");
+            for (Map.Entry<String, String> answer : instead.entrySet()) {
+                host.cutAfter(-1).contentType(answer.getValue()).serve("videos.rar",
+                        answer.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), "e1");
+
+                Fixture.Outcome refused = Fixture.run(args);
+
+                assertEquals(1, refused.exit(), refused.stderr());
+                assertEquals(300_000, size(part), "the part is kept: " + refused.stdout());
+                assertEquals("\"v1\"", Fixture.readJson(data.resolve("archives/videos.rar.json")).path("etag").asText(),
+                        "its record too");
+            }
+
+            host.contentType("application/octet-stream").serve("videos.rar", archive, "v1");
+            Fixture.Outcome resumed = Fixture.run(args);
+
+            assertEquals(0, resumed.exit(), resumed.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertEquals(206, files.get(files.size() - 1).status(), "resumed: " + files);
         }
     }
 
@@ -1073,11 +1124,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path data = tmp.resolve("data");
         String huge = "9".repeat(23);
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
-            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
-            args.set(args.indexOf("--retry-attempts") + 1, "1");
-            Fixture.run(args);
-            assertEquals(100_000, size(data.resolve("archives/videos.rar.part")), "a part is here");
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, 100_000);
 
             host.cutAfter(-1).rangeTotal(huge);
             args.set(args.indexOf("--retry-attempts") + 1, "2");
