@@ -47,6 +47,8 @@ class CommandLineTest {
             --dry-run             | everything                     | unexpected argument 'everything': the tool takes options only
             --dry-run             | http://lab:S3cret@h/a.rar      | unexpected argument 'http://***@h/a.rar'
             --foo=http://u:S3cret@h/ | 1                            | unknown option '--foo=http://***@h/'
+            --cron                | 0 0 2 30 2 ?                   | --cron: '0 0 2 30 2 ?' is not valid; expected a Quartz cron expression that fires again
+            --cron                | 0 0 2 1 1 ? 2001               | --cron: '0 0 2 1 1 ? 2001' is not valid; expected a Quartz cron expression that fires again
             --role                | boss                           | --role: 'boss' is not valid; expected all, planner or worker
             --role                | worker                         | --role worker needs a broker and a database
             """)

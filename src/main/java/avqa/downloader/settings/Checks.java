@@ -17,8 +17,19 @@ final class Checks {
     /** A size in bytes with an optional K, M, G or T (powers of 1024). */
     static final Setting.Check SIZE = matches("\\d+(\\.\\d+)?[KMGTkmgt]?", "a size such as 500M or 2G");
 
-    static final Setting.Check CRON = v -> org.quartz.CronExpression.isValidExpression(v) ? null
-            : "a Quartz cron expression such as '0 0 2 * * ?' (seconds minutes hours day-of-month month day-of-week)";
+    static final Setting.Check CRON = v -> !org.quartz.CronExpression.isValidExpression(v)
+            ? "a Quartz cron expression such as '0 0 2 * * ?' (seconds minutes hours day-of-month month day-of-week)"
+            : firesAgain(v) ? null : "a Quartz cron expression that fires again; this one names no time to come "
+            + "(a year gone by, or a day no month has, such as February 30)";
+
+    /** Whether a valid cron expression names a time after now (Quartz refuses to schedule one that does not). */
+    private static boolean firesAgain(String cron) {
+        try {
+            return new org.quartz.CronExpression(cron).getNextValidTimeAfter(new java.util.Date()) != null;
+        } catch (java.text.ParseException e) {
+            return false;
+        }
+    }
 
     static final Setting.Check PROGRAM = v -> !v.isEmpty() && !v.startsWith("-") ? null : "a program name or path";
 
