@@ -110,12 +110,21 @@ public final class RunCounters {
         step();
     }
 
-    /** A video whose recorded permanent failure stands: counted as failed, not requested. */
+    /**
+     * A video whose recorded permanent failure stands: counted as failed in this run, not requested; no record is
+     * written, so the metrics' failure records (which a service's nightly runs would otherwise count again) stay.
+     */
     public void failedBefore() {
-        failed(VideoFailure.PERMANENT, (Object) null);
+        countFailed(VideoFailure.PERMANENT, null);
     }
 
+    /** A failure record written ({@code record}: its body, with the video's id). */
     public void failed(@Variable("category") String category, @org.apache.camel.Body Object record) {
+        failedTotal.computeIfAbsent(category, c -> new LongAdder()).increment();
+        countFailed(category, record);
+    }
+
+    private void countFailed(String category, Object record) {
         // one failure record each (a source's clips have one each): keyed by the record's id
         Object id = record instanceof Map<?, ?> json ? json.get("id") : null;
         String before = id == null ? null : failedIds.put(id.toString(), category);
@@ -124,7 +133,6 @@ public final class RunCounters {
             failed.computeIfAbsent(before, c -> new LongAdder()).decrement();
         }
         failed.computeIfAbsent(category, c -> new LongAdder()).increment();
-        failedTotal.computeIfAbsent(category, c -> new LongAdder()).increment();
         step();
     }
 
