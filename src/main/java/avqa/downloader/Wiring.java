@@ -77,6 +77,7 @@ final class Wiring {
         }
         DiskFull diskFull = new DiskFull(workspace.root(), run);
         main.bind("diskFull", diskFull);
+        main.bind("toolGone", new ToolGone(run));
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);
         ImportLedger imports = new ImportLedger();

@@ -94,6 +94,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         Checksums checksums = new Checksums(data);
         registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, checksums));
         registry.bind("diskFull", new DiskFull(data, run));
+        registry.bind("toolGone", new ToolGone(run));
         registry.bind("checksums", checksums);
         // a job whose frames failed keeps its audio (its line here); no job of these tests gets that far
         registry.bind("provenance", new Provenance(workspace, "wav", 0, "%06d.jpg", null));
