@@ -96,8 +96,13 @@ public final class RunSummary {
         if (s.stoppedBecause() != null) {
             long pending = s.planned() - s.downloaded() - counters.imported() - s.audioOnly() - s.alreadyComplete()
                     - byCategory.values().stream().mapToLong(Long::longValue).sum();
-            LOG.error("Run stopped early: {}. {} videos were left pending for the next run.", s.stoppedBecause(),
-                    pending);
+            String line = "Run stopped early: {}. {} videos were left pending for the next run.";
+            if (run.isShuttingDown()) {
+                // asked for (SIGTERM, Ctrl-C, a service stopped): no error, as RunControl says the stop itself
+                LOG.warn(line, s.stoppedBecause(), pending);
+            } else {
+                LOG.error(line, s.stoppedBecause(), pending);
+            }
         }
         LOG.info("Run finished in {}: {} videos planned; {} downloaded, {} imported from archives, {} audio re-extracted, "
                         + "{} already complete; failed: {}. {} complete in all.",

@@ -66,4 +66,37 @@ class ServiceWatchTest extends LoopbackServerTest {
         }
         assertEquals(0, service.exitValue(), ServiceTest.read(log));
     }
+
+    /**
+     * Stopping a service (systemctl stop, a deploy) in the middle of a run is asked for: a clean stop, exit 0, the
+     * complete videos kept, the rest pending, and no ERROR line for a log alert to page someone about (the
+     * summary's "Run stopped early" was one).
+     */
+    @Test
+    void aServiceStoppedMidRunExitsZeroKeepsItsProgressAndLogsNoError(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("stopped", 4);
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", "off", "--workers", "1"));
+        Path log = tmp.resolve("service.log");
+        Path data = tmp.resolve("data");
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        server.holdUntil(ids.get(1), release::get, 60_000);
+        Process service = Fixture.startJvm(args, Map.of(), log);
+        try {
+            Fixture.await("the second video to be in hand", 60_000, () -> !server.hits(ids.get(1)).isEmpty());
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        } finally {
+            release.set(true);
+            service.destroyForcibly();
+        }
+        String said = ServiceTest.read(log);
+        assertEquals(0, service.exitValue(), said);
+        assertTrue(said.contains("Run stopped early: stopped by a signal"), said);
+        assertEquals(List.of(), said.lines().filter(l -> l.contains(" ERROR ")).toList(), said);
+        assertTrue(Files.isRegularFile(data.resolve("audio/" + ids.get(0) + ".wav")), "the complete video is kept");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing half-made is left");
+        assertEquals(List.of(), Fixture.processesUsing(data));
+    }
 }
