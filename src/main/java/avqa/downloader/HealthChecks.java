@@ -70,7 +70,7 @@ final class HealthChecks {
 
     /** Every check this process has (the cluster's only with a broker and a database). */
     static List<Check> of(Settings settings, Workspace workspace, DataDirLock lock, CoolDown coolDown, RunControl run,
-                          ClusterConnections cluster, Supplier<CamelContext> camel) {
+                          RunCounters counters, ClusterConnections cluster, Supplier<CamelContext> camel) {
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("routes-running", true, () -> routesDown(camel.get())));
         Path root = workspace.root();
@@ -81,7 +81,11 @@ final class HealthChecks {
         long minFree = settings.bytes("avqa.management.min-free-disk");
         checks.add(new Check("disk-space", false, () -> freeSpaceProblem(root, minFree)));
         checks.add(new Check("tools", false, () -> missingTools(settings)));
-        checks.add(new Check("run", false, () -> runProblem(coolDown, run)));
+        int inARow = settings.getInt("avqa.management.failures-in-a-row");
+        checks.add(new Check("run", false, () -> {
+            String problem = runProblem(coolDown, run);
+            return problem != null ? problem : failingProblem(counters, inARow);
+        }));
         if (cluster != null) {
             TimedProbe<Boolean> database = new TimedProbe<>("the database", () -> {
                 try (java.sql.Connection c = cluster.dataSource().getConnection()) {
@@ -143,6 +147,19 @@ final class HealthChecks {
         }
         return missing.isEmpty() ? null : String.join(", ", missing) + " not found: install "
                 + (missing.size() == 1 ? "it" : "them") + " (scripts/avqa.sh sets them up) or set avqa.tools.* to the path";
+    }
+
+    /**
+     * A run that goes on but makes nothing complete: its last {@code limit} videos all failed in a way a later run
+     * tries again (every download hangs, the source answers 5xx, the network is cut); null while it makes progress,
+     * between runs, or with {@code limit} 0.
+     */
+    static String failingProblem(RunCounters counters, int limit) {
+        int failing = counters.retriedFailuresInARow();
+        return limit <= 0 || !counters.isActive() || failing < limit ? null : String.format("stuck: the last %d videos "
+                + "all failed, none made complete since (the last: %s); is the source down, or unreachable from here? "
+                + "The run goes on; see failed/ for each video's reason", failing,
+                Redact.text(counters.lastRetriedFailure(), 300));
     }
 
     /** An IP-wide cool-down, or a run that stopped of its own accord, is DOWN with its reason. */

@@ -33,7 +33,7 @@ final class ManagementBeans {
                     workerRecord);
         }
         main.bind("stageTimers", new StageTimers(registry, settings.get("avqa.tools.yt-dlp")));
-        for (HealthChecks.Check check : HealthChecks.of(settings, parts.workspace(), parts.lock(), coolDown, parts.run(),
+        for (HealthChecks.Check check : HealthChecks.of(settings, parts.workspace(), parts.lock(), coolDown, parts.run(), counters,
                 parts.cluster(), main::getCamelContext)) {
             main.bind("health-" + check.getId(), check);
         }

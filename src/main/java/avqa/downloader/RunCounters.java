@@ -36,6 +36,9 @@ public final class RunCounters {
     /** The videos failed in this run, with their category: one that is made complete later in the run is not failed. */
     private final Map<String, String> failedIds = new ConcurrentHashMap<>();
     private final LongAdder skippedTotal = new LongAdder();
+    /** Failures a later run tries again (the source's or the machine's trouble, not the video's), none complete since. */
+    private final java.util.concurrent.atomic.AtomicInteger retriedInARow = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String lastRetried = "";
     private final LongAdder bytesTotal = new LongAdder();
 
     private final ImportLedger imports;
@@ -45,6 +48,10 @@ public final class RunCounters {
         this.planner = planner;
         this.imports = imports;
     }
+
+    /** The failure categories a later run tries again: the source's or this machine's trouble, not the video's. */
+    static final java.util.Set<String> RETRIED = java.util.Set.of(VideoFailure.TRANSIENT, VideoFailure.INVALID_OUTPUT,
+            VideoFailure.TOOL_OUTDATED, VideoFailure.ERROR);
 
     /** Called for every video dealt with (the progress bar steps). */
     void onStep(Runnable r) {
@@ -63,6 +70,7 @@ public final class RunCounters {
         failed.clear();
         failedIds.clear();
         made.clear();
+        retriedInARow.set(0);
         active = true;
     }
 
@@ -99,6 +107,7 @@ public final class RunCounters {
             // failed earlier in this run, complete now (a damaged archive entry, then a good one of its name)
             failed.computeIfAbsent(failedBefore, c -> new LongAdder()).decrement();
         }
+        retriedInARow.set(0);
         String origin = job.origin();
         String how = origin.startsWith(Coverage.ARCHIVE) ? IMPORTED
                 : origin.equals("audio") || origin.equals("frames") ? AUDIO : DOWNLOADED;
@@ -121,6 +130,11 @@ public final class RunCounters {
     /** A failure record written ({@code record}: its body, with the video's id). */
     public void failed(@Variable("category") String category, @org.apache.camel.Body Object record) {
         failedTotal.computeIfAbsent(category, c -> new LongAdder()).increment();
+        if (RETRIED.contains(category)) {
+            Object reason = record instanceof Map<?, ?> json ? json.get("reason") : null;
+            lastRetried = category + ": " + reason;
+            retriedInARow.incrementAndGet();
+        }
         countFailed(category, record);
     }
 
@@ -205,6 +219,19 @@ public final class RunCounters {
 
     public long failedCount() {
         return failed.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /**
+     * Failures of this run that a later run tries again, in a row: none made complete since the run began or since
+     * the last one completed (the health check's stuck run).
+     */
+    public int retriedFailuresInARow() {
+        return retriedInARow.get();
+    }
+
+    /** The last of those failures: its category and reason. */
+    public String lastRetriedFailure() {
+        return lastRetried;
     }
 
     /** Videos made complete since the process started, by how ({@link #DOWNLOADED}, {@link #IMPORTED}, {@link #AUDIO}). */

@@ -99,4 +99,54 @@ class ServiceWatchTest extends LoopbackServerTest {
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing half-made is left");
         assertEquals(List.of(), Fixture.processesUsing(data));
     }
+
+    /**
+     * Every download hangs (the host sends its headers, then nothing): the run goes on, each video failing transient
+     * after its timeout, and the health said UP throughout. Now it is DOWN ("stuck") once the run's last
+     * avqa.management.failures-in-a-row videos all failed, and UP again as soon as a video is made complete.
+     */
+    @Test
+    void aRunWhoseDownloadsAllHangIsStuckInTheHealthUntilAVideoIsMadeCompleteAgain(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("hung", 5);
+        for (String id : ids.subList(0, 3)) {
+            server.failAlways(id, MediaServer.Fault.STALL);
+        }
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        int port = ManagementTest.freePort();
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port),
+                "--workers", "1", "--retry-attempts", "1"));
+        String base = "http://127.0.0.1:" + port;
+        java.util.concurrent.atomic.AtomicReference<String> down = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean upAgain = new java.util.concurrent.atomic.AtomicBoolean();
+        // the host mends once the health said DOWN; the last video waits until it said UP again: the run still goes
+        server.holdUntil(ids.get(3), () -> down.get() != null, 120_000);
+        server.holdUntil(ids.get(4), upAgain::get, 120_000);
+        Path log = tmp.resolve("service.log");
+        // each hung download given up after 3 s; stuck after 3 in a row
+        Process service = Fixture.startJvm(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "3",
+                "AVQA_MANAGEMENT_FAILURES_IN_A_ROW", "3"), log);
+        try {
+            Fixture.await("the health to say the run is stuck", 120_000, () -> {
+                java.net.http.HttpResponse<String> r = ManagementTest.get(base + "/observe/health");
+                if (r.statusCode() == 503) {
+                    down.set(r.body());
+                }
+                return down.get() != null;
+            });
+            String checks = Fixture.JSON.readTree(down.get()).get("checks").toString();
+            assertTrue(checks.contains("\"name\":\"run\"") && checks.contains("stuck: the last 3 videos all failed")
+                    && checks.contains("transient"), checks);
+            assertEquals(3, PipelineTest.listNames(tmp.resolve("data/failed")).size());
+            Fixture.await("the health to be UP again once a video is complete", 60_000,
+                    () -> ManagementTest.get(base + "/observe/health").statusCode() == 200);
+            assertTrue(Files.isRegularFile(tmp.resolve("data/audio/" + ids.get(3) + ".wav")));
+            upAgain.set(true);
+            Fixture.await("the run to end", 60_000, () -> ServiceTest.read(log).contains("Run finished"));
+        } finally {
+            upAgain.set(true);
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+    }
 }
