@@ -36,6 +36,8 @@ public final class CoolDown {
     private HostThrottle throttle;
     private String reason = "";
     private long started;
+    /** When the first of the cool-downs in a row began (they end with avqa.cooldown.reset-after successes in a row). */
+    private long inARowSince;
 
     public CoolDown(long initialMillis, double multiplier, long maxMillis, int resetAfter, int botCheckLimit,
                     int networkLimit, RunControl run) {
@@ -83,6 +85,9 @@ public final class CoolDown {
         }
         long pause = askedMillis >= 0 ? Math.min(maxMillis, askedMillis)
                 : (long) Math.min(maxMillis, initialMillis * Math.pow(multiplier, level));
+        if (level == 0) {
+            inARowSince = now;
+        }
         level++;
         until = now + pause;
         announcedEnd = false;
@@ -132,6 +137,15 @@ public final class CoolDown {
     /** Milliseconds left of the current cool-down (0 when none), for status lines. */
     public synchronized long remainingMillis() {
         return Math.max(0, until - System.currentTimeMillis());
+    }
+
+    /**
+     * Milliseconds since the first of the cool-downs in a row began, while one of them is on (0 when none is): how
+     * long the source has held the downloads back.
+     */
+    public synchronized long heldBackMillis() {
+        long now = System.currentTimeMillis();
+        return now < until && level > 0 ? now - inARowSince : 0;
     }
 
     /** Why the current (or last) cool-down started, in the words of its log line. */

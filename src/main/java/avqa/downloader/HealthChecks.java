@@ -22,8 +22,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * <li>liveness: the routes are running;</li>
  * <li>readiness: the data directory is writable and locked by this process; its disk is not nearly
  * full; yt-dlp, ffmpeg and ffprobe are there; on a cluster, the broker and the database answer;</li>
- * <li>readiness: no IP-wide cool-down is on and the run has not stopped (a bot check that stays, a full
- * disk, yt-dlp out of date, no network).</li>
+ * <li>readiness: no IP-wide cool-down has held the downloads back for long (a short one resumes by itself: nobody
+ * is paged), the run has not stopped (a bot check that stays, a full disk, yt-dlp out of date, no network) and is
+ * not stuck (its last videos all failed).</li>
  * </ul>
  */
 final class HealthChecks {
@@ -82,8 +83,9 @@ final class HealthChecks {
         checks.add(new Check("disk-space", false, () -> freeSpaceProblem(root, minFree)));
         checks.add(new Check("tools", false, () -> missingTools(settings)));
         int inARow = settings.getInt("avqa.management.failures-in-a-row");
+        long coolDownAlert = settings.millis("avqa.management.cool-down-alert-after");
         checks.add(new Check("run", false, () -> {
-            String problem = runProblem(coolDown, run);
+            String problem = runProblem(coolDown, run, coolDownAlert);
             return problem != null ? problem : failingProblem(counters, inARow);
         }));
         if (cluster != null) {
@@ -162,14 +164,19 @@ final class HealthChecks {
                 Redact.text(counters.lastRetriedFailure(), 300));
     }
 
-    /** An IP-wide cool-down, or a run that stopped of its own accord, is DOWN with its reason. */
-    static String runProblem(CoolDown coolDown, RunControl run) {
+    /**
+     * A run that stopped of its own accord is DOWN with its reason; so is an IP-wide cool-down once the cool-downs in
+     * a row have held the downloads back for {@code alertMillis} (a shorter one resumes by itself: nobody is paged).
+     */
+    static String runProblem(CoolDown coolDown, RunControl run, long alertMillis) {
         String stopped = run.stopReason();
         if (stopped != null) {
             return "the run stopped: " + stopped;
         }
         long left = coolDown.remainingMillis();
-        return left <= 0 ? null : String.format("cool-down: every download waits %.0f s more (%s); it resumes by itself",
-                Math.ceil(left / 1000.0), coolDown.reason());
+        long heldBack = coolDown.heldBackMillis();
+        return left <= 0 || heldBack < alertMillis ? null : String.format("cool-down: every download waits %.0f s more "
+                + "(%s); cool-downs in a row for %s; it resumes by itself", Math.ceil(left / 1000.0), coolDown.reason(),
+                StatusLine.human(java.time.Duration.ofMillis(heldBack)));
     }
 }

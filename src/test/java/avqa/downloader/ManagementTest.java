@@ -49,7 +49,8 @@ class ManagementTest extends LoopbackServerTest {
         Path log = tmp.resolve("service.log");
         Path data = tmp.resolve("data");
         server.pace(300_000);
-        Process service = Fixture.startJvm(args, Map.of(), log);
+        // DOWN from the first cool-down on (by default only once cool-downs in a row have lasted 30 minutes)
+        Process service = Fixture.startJvm(args, Map.of("AVQA_MANAGEMENT_COOL_DOWN_ALERT_AFTER", "0"), log);
         try {
             String base = "http://127.0.0.1:" + port;
             Fixture.await("the health endpoint to answer UP", 60_000, () -> get(base + "/observe/health").statusCode() == 200);

@@ -149,4 +149,44 @@ class ServiceWatchTest extends LoopbackServerTest {
         }
         assertEquals(0, service.exitValue(), ServiceTest.read(log));
     }
+
+    /**
+     * A 429 starts an IP-wide cool-down, which resumes by itself: paging someone for it would be wrong, and the
+     * README tells the lab to page on readiness. It was DOWN for every cool-down; now only once cool-downs in a row
+     * have lasted avqa.management.cool-down-alert-after (30 minutes).
+     */
+    @Test
+    void aShortCoolDownKeepsTheHealthUpForItResumesByItself(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("cooled", 3);
+        server.failNext(ids.get(1), MediaServer.Fault.TOO_MANY_REQUESTS);
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        int port = ManagementTest.freePort();
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port),
+                "--workers", "1", "--cooldown", "10"));
+        Path log = tmp.resolve("service.log");
+        String base = "http://127.0.0.1:" + port;
+        Process service = Fixture.startJvm(args, Map.of(), log);
+        try {
+            Fixture.await("the cool-down", 60_000, () -> ServiceTest.read(log).contains("Cool-down: every worker pauses"));
+            // the cool-down is on before and after the health is asked
+            assertTrue(coolDownLeft(base) > 1, ManagementTest.ours(ManagementTest.get(base + "/observe/metrics").body()));
+            java.net.http.HttpResponse<String> health = ManagementTest.get(base + "/observe/health");
+            assertTrue(coolDownLeft(base) > 0);
+            assertEquals(200, health.statusCode(), health.body());
+            Fixture.await("the run to end", 60_000, () -> ServiceTest.read(log).contains("Run finished"));
+            for (String id : ids) {
+                assertTrue(Files.isRegularFile(tmp.resolve("data/audio/" + id + ".wav")), id);
+            }
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+    }
+
+    private static double coolDownLeft(String base) {
+        Double left = ManagementTest.samples(ManagementTest.get(base + "/observe/metrics").body())
+                .get("avqa_cooldown_remaining_seconds");
+        return left == null ? -1 : left;
+    }
 }

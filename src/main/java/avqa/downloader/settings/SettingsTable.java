@@ -138,6 +138,9 @@ public final class SettingsTable {
                     "the address the management endpoint listens on (0.0.0.0: every interface)"),
             property("avqa.management.min-free-disk", "1G", Checks.SIZE,
                     "readiness is DOWN when the data directory's disk has less free space than this"),
+            property("avqa.management.cool-down-alert-after", "1800", Checks.atLeast(0),
+                    "readiness is DOWN during an IP-wide cool-down once cool-downs in a row have lasted this many "
+                            + "seconds (a shorter one resumes by itself)"),
             property("avqa.management.failures-in-a-row", "20", Checks.wholeNumber(0, 1_000_000),
                     "readiness is DOWN while a run's last this many videos all failed (transient, invalid-output, "
                             + "tool-outdated, error), none complete since; 0: never"),
