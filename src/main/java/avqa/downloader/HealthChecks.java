@@ -86,7 +86,9 @@ final class HealthChecks {
         long coolDownAlert = settings.millis("avqa.management.cool-down-alert-after");
         checks.add(new Check("run", false, () -> {
             String problem = runProblem(coolDown, run, coolDownAlert);
-            return problem != null ? problem : failingProblem(counters, inARow);
+            String failed = counters.failedOutright();
+            return problem != null ? problem : failed != null ? "the last run failed: " + failed
+                    + "; the next trigger tries again" : failingProblem(counters, inARow);
         }));
         if (cluster != null) {
             TimedProbe<Boolean> database = new TimedProbe<>("the database", () -> {

@@ -39,6 +39,8 @@ public final class RunCounters {
     /** Failures a later run tries again (the source's or the machine's trouble, not the video's), none complete since. */
     private final java.util.concurrent.atomic.AtomicInteger retriedInARow = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String lastRetried = "";
+    /** Why the last run failed outright (before its summary: the annotations could not be had, say); null if it did not. */
+    private volatile String failedOutright;
     private final LongAdder bytesTotal = new LongAdder();
 
     private final ImportLedger imports;
@@ -71,6 +73,7 @@ public final class RunCounters {
         failedIds.clear();
         made.clear();
         retriedInARow.set(0);
+        failedOutright = null;
         active = true;
     }
 
@@ -82,6 +85,20 @@ public final class RunCounters {
 
     public void stop() {
         active = false;
+    }
+
+    /**
+     * A run that ended before its summary (a scheduled run whose annotations could not be fetched, say): it goes no
+     * more (no status lines, avqa_run_active 0), and why it failed is the health's until the next run starts.
+     */
+    public void failedOutright(@org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable cause) {
+        failedOutright = Shown.of(cause);
+        active = false;
+    }
+
+    /** Why the last run failed outright, in one line; null when it did not. */
+    public String failedOutright() {
+        return failedOutright;
     }
 
     public boolean isActive() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,18 +47,16 @@ class ServiceWatchTest extends LoopbackServerTest {
             assertFalse(said.contains("a bug"), "no video's failure is taken for a bug of ours: " + said);
             assertTrue(Files.isRegularFile(data.resolve("audio/" + ids.get(1) + ".wav")), "the video in hand is complete");
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
-            JsonNode health = Fixture.JSON.readTree(ManagementTest.get(base + "/observe/health").body());
-            assertEquals("DOWN", health.get("status").asText());
-            String checks = health.get("checks").toString();
-            assertTrue(checks.contains("\"name\":\"run\"") && checks.contains("the run stopped:")
-                    && checks.contains("can no longer be started"), checks);
+            // (each trigger's run starts with its health UP and stops again at its first video while yt-dlp is gone)
+            Fixture.await("the health to say why the run stopped", 30_000, () -> {
+                String body = ManagementTest.get(base + "/observe/health").body();
+                return body.contains("\"name\":\"run\"") && body.contains("the run stopped:")
+                        && body.contains("can no longer be started") && body.contains("\"status\":\"DOWN\"");
+            });
             assertTrue(service.isAlive(), "the service goes on");
 
             Files.copy(original, ytDlp);
-            Fixture.await("a later run to complete the rest", 60_000,
-                    () -> ids.stream().allMatch(id -> Files.isRegularFile(data.resolve("audio/" + id + ".wav"))));
-            Fixture.await("the health to be UP again", 30_000,
-                    () -> ManagementTest.get(base + "/observe/health").statusCode() == 200);
+            recovers(ids, data, base);
         } finally {
             service.destroy();
             assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
@@ -188,5 +185,54 @@ class ServiceWatchTest extends LoopbackServerTest {
         Double left = ManagementTest.samples(ManagementTest.get(base + "/observe/metrics").body())
                 .get("avqa_cooldown_remaining_seconds");
         return left == null ? -1 : left;
+    }
+
+    /**
+     * The annotations' host is down when the schedule starts a run: the run fails outright in one line and the
+     * service goes on. It used to stay "active" for good after it (avqa_run_active 1, a status line every interval
+     * while nothing ran) with its health UP, night after night; now the run is over, the health DOWN with why, and
+     * UP again once a later run goes.
+     */
+    @Test
+    void aScheduledRunThatFailsOutrightIsOverAndItsReasonIsTheHealthsUntilALaterRunGoes(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serveClips("noannot", 2);
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        int port = ManagementTest.freePort();
+        // the annotations under /json of the loopback server: not there (404) until the test puts them
+        args.addAll(List.of("--metadata-url", server.baseUrl() + "/json", "--schedule", "--cron", "*/2 * * * * ?",
+                "--management-port", String.valueOf(port)));
+        Path log = tmp.resolve("service.log");
+        String base = "http://127.0.0.1:" + port;
+        Process service = Fixture.startJvm(args, Map.of(), log);
+        try {
+            Fixture.await("a scheduled run to fail", 60_000, () -> ServiceTest.read(log).contains("The scheduled run failed"));
+            java.util.concurrent.atomic.AtomicReference<String> down = new java.util.concurrent.atomic.AtomicReference<>();
+            Fixture.await("the health to say why", 30_000, () -> {
+                java.net.http.HttpResponse<String> r = ManagementTest.get(base + "/observe/health");
+                down.set(r.body());
+                return r.statusCode() == 503;
+            });
+            assertTrue(down.get().contains("the last run failed: cannot fetch avqa-test.json from") && down.get()
+                    .contains("the next trigger tries again"), down.get());
+            // (the status lines, every interval while a run goes, read the same: a run of nothing was said every minute)
+            Fixture.await("no run going between the triggers", 30_000, () -> Double.valueOf(0).equals(ManagementTest
+                    .samples(ManagementTest.get(base + "/observe/metrics").body()).get("avqa_run_active")));
+
+            server.serveFile("/json/avqa-test.json", tmp.resolve("meta/avqa-test.json"));
+            recovers(ids, tmp.resolve("data"), base);
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+    }
+
+    /** A later run completes every video, and the health is UP again. */
+    private static void recovers(List<String> ids, Path data, String base) throws InterruptedException {
+        Fixture.await("a later run to complete the videos", 60_000,
+                () -> ids.stream().allMatch(id -> Files.isRegularFile(data.resolve("audio/" + id + ".wav"))));
+        Fixture.await("the health to be UP again", 30_000,
+                () -> ManagementTest.get(base + "/observe/health").statusCode() == 200);
     }
 }
