@@ -277,7 +277,8 @@ public final class ArchiveFetch {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
                 }
-                if (HttpBodies.encoding(in.getHeader("Content-Encoding", String.class)) != null) {
+                String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
+                if (encoding != null && !gzipFileItself(name, encoding)) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " compressed on the way, which cannot "
                             + "be joined to what came before; starting over", "");
@@ -295,7 +296,13 @@ public final class ArchiveFetch {
             } else if (code == 200) {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                if (encoding != null) {
+                if (encoding != null && gzipFileItself(name, encoding)) {
+                    // a .tar.gz served with its type as an encoding (Apache's AddEncoding x-gzip .gz): the bytes are
+                    // the file's own, kept as they are, with their length, validator and ranges
+                    LOG.info("The host of {} says it is gzip-compressed on the way (Content-Encoding: {}), as servers "
+                            + "do for .gz files: it is kept as it comes, the gzip file itself", name, encoding);
+                    encoding = null;
+                } else if (encoding != null) {
                     body = decodedAs(body, encoding, name);
                 }
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
@@ -489,6 +496,12 @@ public final class ArchiveFetch {
      * An archive's body decoded as its Content-Encoding says; one that does not start as that encoding does (a host
      * that names an encoding it did not apply), or that ends before it starts, is said in our words.
      */
+    /** Whether an answer said to be gzip-encoded is a gzip file's own bytes: its name says it is one (.gz, .tgz). */
+    static boolean gzipFileItself(String name, String encoding) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return !encoding.equals("deflate") && (n.endsWith(".gz") || n.endsWith(".tgz"));
+    }
+
     private static InputStream decodedAs(InputStream body, String encoding, String name) {
         try {
             return HttpBodies.decoded(body, encoding);

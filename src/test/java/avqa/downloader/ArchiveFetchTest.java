@@ -75,6 +75,46 @@ class ArchiveFetchTest extends LoopbackServerTest {
         return args;
     }
 
+    /**
+     * A .tar.gz whose host says it is gzip-compressed on the way (Content-Encoding: gzip, as Apache's AddEncoding x-gzip
+     * .gz does) and sends the file's own bytes, its ranges too: kept as it comes, the gzip file itself, so a download
+     * broken off resumes where it broke (it was decoded as it came, and a resume, "compressed on the way", started over
+     * every time: a large one never came whole).
+     */
+    @Test
+    void aTarGzServedWithItsTypeAsAnEncodingIsKeptAsItComesAndResumes(@TempDir Path tmp) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        IDS.forEach(id -> entries.put(id + ".mp4", clip));
+        Path src = ArchiveMaker.folder(tmp, "videos", entries);
+        Path tar = tmp.resolve("videos.tar");
+        ArchiveMaker.tar(src, tar);
+        Path tgz = tmp.resolve("videos.tar.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tgz))) {
+            Files.copy(tar, out);
+        }
+        byte[] archive = Files.readAllBytes(tgz);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.tar.gz", archive, "t1").gzipInName().cutAfter(archive.length / 3 + 1);
+            List<String> args = args(data, meta, host.shareUrl("videos.tar.gz"));
+            args.set(args.indexOf("--retry-attempts") + 1, "5");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(-1L, java.util.Arrays.mismatch(archive, Files.readAllBytes(data.resolve("archives/videos.tar.gz"))),
+                    "the gzip file itself, as it came");
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertTrue(files.stream().anyMatch(r -> r.status() == 206), "resumed where it broke: " + files);
+            assertTrue(host.bytesSent() <= archive.length + (1 << 20), "sent " + host.bytesSent() + " for " + archive.length);
+        }
+    }
+
     @Test
     void aShareLinkIsFollowedAKilledDownloadResumesAndACompleteArchiveIsNotFetchedAgain(@TempDir Path tmp)
             throws Exception {
