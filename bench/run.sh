@@ -3,13 +3,14 @@
 # (curl + ffmpeg, unzip + ffmpeg, yt-dlp + ffmpeg per video, batch yt-dlp, the reference frame script),
 # served by nginx on 127.0.0.1, at N/2 and N videos; then the start-up and the scale figures.
 #   bench/run.sh [N videos, default 40] [W workers, default 2] [rounds, default 3] [scale: only the scale figures,
-#                start-up: only the start-up figures, or variants by name, such as import,unzip: only their comparison]
-# Installs what it lacks (GNU time, nginx-light, curl, zip, unzip; the set-up's yt-dlp), builds the jar
+#                start-up: only the start-up figures, timeline: the fast path's stages, one run of N videos under
+#                strace, or variants by name, such as import,unzip: only their comparison]
+# Installs what it lacks (GNU time, nginx-light, curl, zip, unzip, strace; the set-up's yt-dlp), builds the jar
 # and the test classes. Everything it makes goes to target/bench (clips are made once and cached there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
-for tool in /usr/bin/time:time nginx:nginx-light curl:curl zip:zip unzip:unzip ffmpeg:ffmpeg; do
+for tool in /usr/bin/time:time nginx:nginx-light curl:curl zip:zip unzip:unzip ffmpeg:ffmpeg strace:strace; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

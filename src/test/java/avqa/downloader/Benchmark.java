@@ -62,8 +62,10 @@ public final class Benchmark {
         boolean onlyScale = args.length > 3 && args[3].equals("scale");
         // or only the start-up figures
         boolean onlyStartUp = args.length > 3 && args[3].equals("start-up");
+        // or only the fast path's stage timeline (one run of N videos under strace)
+        boolean timeline = args.length > 3 && args[3].equals("timeline");
         // or only some variants, by name (such as import,unzip): their comparison alone, no start-up or scale figures
-        Set<String> only = args.length > 3 && !onlyScale && !onlyStartUp ? Set.of(args[3].split(",")) : Set.of();
+        Set<String> only = args.length > 3 && !onlyScale && !onlyStartUp && !timeline ? Set.of(args[3].split(",")) : Set.of();
         work = Path.of("target", "bench").toAbsolutePath();
         Files.createDirectories(work);
         ytDlpCurrent = Path.of(".tools/yt-dlp/bin/yt-dlp").toAbsolutePath();
@@ -78,6 +80,10 @@ public final class Benchmark {
             }
             Process nginx = nginx(all);
             try {
+                if (timeline) {
+                    timeline(all, w);
+                    return;
+                }
                 if (!onlyStartUp) {
                     compare(all, n, w, rounds, only);
                 }
@@ -185,6 +191,21 @@ public final class Benchmark {
             System.out.printf("%nSHA-256 of a video and its WAV, as the run takes it (from the page cache): %.1f ms per video%n",
                     hashMicros.get(hashMicros.size() / 2) / 1000.0 / n);
         }
+    }
+
+    /** One fast-path run of every video under strace, and the time of each stage of a video ({@link StageTimeline}). */
+    static void timeline(List<String> ids, int w) throws Exception {
+        Path out = work.resolve("out-timeline");
+        FileTrees.deleteTree(out, true);
+        Files.createDirectories(out);
+        Path trace = work.resolve("timeline.strace");
+        List<String> cmd = new ArrayList<>(StageTimeline.STRACE);
+        cmd.add(trace.toString());
+        cmd.addAll(tool(out, meta(ids), "http://127.0.0.1:" + port + "/v/{id}.mp4", w));
+        Measure m = time(cmd);
+        check(out, ids, variants(w).get(0));
+        System.out.printf("%nThe fast path under strace, N=%d, W=%d: %.1f s (the trace: %s)%n", ids.size(), w, m.wall(), trace);
+        System.out.print(StageTimeline.report(trace));
     }
 
     /** The time to hash again, in this JVM, the files a run placed (what hashing them costs the run). */
