@@ -91,10 +91,9 @@ public final class ArchiveFetch {
         return all;
     }
 
-    /** Whether this URL's archive is here whole (its record says so). */
+    /** Whether this URL's archive is here whole (its record says so, and its length is the one it came with). */
     private boolean whole(String url) {
-        JsonNode meta = files.meta(url);
-        return Files.isRegularFile(files.file(url)) && meta != null && meta.path("complete").asBoolean(false);
+        return files.whole(url);
     }
 
     /**
@@ -127,6 +126,14 @@ public final class ArchiveFetch {
         List<String> out = new ArrayList<>();
         for (String url : wanted()) {
             Path file = files.file(url);
+            long otherSize = files.otherSize(url);
+            // (text or a page there, an error an earlier version kept, is dropped and fetched again: keptAsText)
+            if (otherSize >= 0 && !keptAsText(url, file)) {
+                LOG.warn("The archive {} here is {}, not the {} it was fetched with (cut short by a disk error, or another "
+                        + "file copied there?): it is not imported as it is, and is fetched again; the file stays until "
+                        + "the new download is whole, and then gives way to it", file.getFileName(), human(otherSize),
+                        human(files.meta(url).path("length").asLong()));
+            }
             if (completedBeforeAKill(url)) {
                 LOG.info("The archive {} took its name before the last run was stopped: it is whole, not fetched again",
                         file.getFileName());

@@ -194,7 +194,7 @@ final class ArchiveFiles {
      */
     long stillToCome(String url, long length) {
         JsonNode meta = meta(url);
-        if (meta != null && meta.path("complete").asBoolean(false) && Files.isRegularFile(file(url))) {
+        if (whole(url)) {
             return 0;
         }
         if (length < 0) {
@@ -210,6 +210,30 @@ final class ArchiveFiles {
             have = 0;
         }
         return Math.max(0, length - have);
+    }
+
+    /** Whether this URL's archive is here whole: its record says so, and the file has the length it was fetched with. */
+    boolean whole(String url) {
+        return Files.isRegularFile(file(url)) && complete(url) && otherSize(url) < 0;
+    }
+
+    /**
+     * The size of this URL's archive here when its record says it is complete but the file has another length than
+     * the one it was fetched with (cut short by a disk error, or another file copied there); -1 otherwise.
+     */
+    long otherSize(String url) {
+        JsonNode meta = meta(url);
+        try {
+            long size = complete(url) && Files.isRegularFile(file(url)) ? Files.size(file(url)) : -1;
+            return size >= 0 && size != meta.path("length").asLong(-1) ? size : -1;
+        } catch (IOException unreadable) {
+            return -1;
+        }
+    }
+
+    private boolean complete(String url) {
+        JsonNode meta = meta(url);
+        return meta != null && meta.path("complete").asBoolean(false);
     }
 
     /** The validator a resume can be guarded by: a strong ETag, else the Last-Modified date. */

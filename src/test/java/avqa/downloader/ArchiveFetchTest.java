@@ -703,6 +703,54 @@ class ArchiveFetchTest extends LoopbackServerTest {
         assertEquals(null, DownloadPage.of("<html><body>no title</body></html>", "https://h/x").title());
     }
 
+    /**
+     * An archive under its final name whose size is no longer the one its record says it was fetched with (a disk error
+     * cut it short): said in one line, not imported as it is, fetched again into its part; the file stays as it is while
+     * the new download is partial, and gives way to it once it is whole.
+     */
+    @Test
+    void anArchiveWhoseSizeIsNoLongerItsRecordsIsFetchedAgainAndReplacedOnlyOnceWhole(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Path rar = data.resolve("archives/videos.rar");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            assertEquals(0, Fixture.run(args).exit());
+            // a disk error leaves the archive cut short, and its videos are wanted again
+            byte[] cut = java.util.Arrays.copyOf(archive, archive.length / 2);
+            Files.write(rar, cut);
+            for (String id : IDS) {
+                Files.delete(data.resolve("videos/" + id + ".mp4"));
+                Files.delete(data.resolve("audio/" + id + ".wav"));
+            }
+
+            // the new download breaks off
+            host.cutAfter(100_000);
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+            Fixture.Outcome broken = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, broken.exit(), broken.stderr() + log);
+            assertTrue(log.contains("The archive videos.rar here is " + ArchiveFetch.human(cut.length) + ", not the "
+                    + ArchiveFetch.human(archive.length) + " it was fetched with (cut short by a disk error, or another file "
+                    + "copied there?): it is not imported as it is, and is fetched again; the file stays until the new "
+                    + "download is whole, and then gives way to it"), log);
+            assertArrayEquals(cut, Files.readAllBytes(rar), "the file here stays as it is while the new download is partial");
+            assertEquals(100_000, size(data.resolve("archives/videos.rar.part")), "fetched again into its part");
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing imported from the short file");
+
+            host.cutAfter(-1);
+            Fixture.Outcome whole = Fixture.run(args);
+
+            assertEquals(0, whole.exit(), whole.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(rar), "replaced once whole");
+            assertFalse(Files.exists(data.resolve("archives/videos.rar.part")));
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+        }
+    }
+
     @Test
     void aShareLinksViewerOrPreviewIsAskedForAsItsDownloadLink() {
         assertEquals("https://drive.google.com/uc?export=download&id=1WAryZZE0srLIZ-G8VH_l22",
