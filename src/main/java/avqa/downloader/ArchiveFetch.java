@@ -85,10 +85,13 @@ public final class ArchiveFetch {
             return List.of();
         }
         List<String> all = new ArrayList<>(urls);
-        if (isDatasetArchive(datasetArchive) && planner.clipsIncomplete() > 0) {
+        // the user's too when they gave its file by another link: the link its download here came from is the one asked
+        if (datasetArchive != null && !datasetArchive.isEmpty()
+                && (!isDatasetArchive(datasetArchive) || planner.clipsIncomplete() > 0)) {
             all.add(datasetArchive);
         }
-        return all;
+        // one file given by two links (a Drive file's viewer and download links) is fetched once
+        return files.onePerFile(all);
     }
 
     /** Whether this URL's archive is here whole (its record says so, and its length is the one it came with). */
@@ -193,10 +196,11 @@ public final class ArchiveFetch {
 
     /**
      * Whether {@code url} is the dataset's own archive (its failure means falling back to the dataset's source),
-     * and not given with --import-archive too.
+     * and its file not given with --import-archive too (by this link or another).
      */
     public boolean isDatasetArchive(@Variable("archiveUrl") String url) {
-        return url != null && !url.isEmpty() && url.equals(datasetArchive) && !urls.contains(url);
+        return url != null && !url.isEmpty() && url.equals(datasetArchive)
+                && urls.stream().noneMatch(u -> DownloadPage.oneFile(u, url));
     }
 
     /** The request for one attempt: a Range guarded by the validator when part of it is here. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -234,6 +235,19 @@ final class ArchiveFiles {
     private boolean complete(String url) {
         JsonNode meta = meta(url);
         return meta != null && meta.path("complete").asBoolean(false);
+    }
+
+    /**
+     * One URL for each file the URLs give (the links to one file, as {@link DownloadPage#sameFile} knows them): the
+     * one whose download is here, whole or in part, else the first given; in the order they were given.
+     */
+    List<String> onePerFile(List<String> urls) {
+        Map<String, String> one = new LinkedHashMap<>();
+        for (String url : urls) {
+            one.merge(DownloadPage.sameFile(url), url, (first, other) -> meta(first) == null && meta(other) != null
+                    ? other : first);
+        }
+        return new java.util.ArrayList<>(one.values());
     }
 
     /** The validator a resume can be guarded by: a strong ETag, else the Last-Modified date. */

@@ -109,16 +109,48 @@ public final class DownloadPage {
             if (!host.equals("drive.google.com") || u.getPath() == null) {
                 return url;
             }
-            Matcher m = DRIVE_VIEWER.matcher(u.getPath());
-            if (m.matches()) {
-                return u.getScheme() + "://drive.google.com/uc?export=download&id=" + m.group(1);
-            }
-            // drive.google.com/open?id=<id>, Drive's older share link
-            Matcher open = DRIVE_OPEN.matcher(u.getRawQuery() == null ? "" : u.getRawQuery());
-            return u.getPath().equals("/open") && open.find()
-                    ? u.getScheme() + "://drive.google.com/uc?export=download&id=" + open.group(1) : url;
+            // the viewer link, /file/d/<id>/view, and drive.google.com/open?id=<id>, Drive's older share link
+            String id = DRIVE_VIEWER.matcher(u.getPath()).matches() || u.getPath().equals("/open") ? driveFileId(url) : null;
+            return id == null ? url : u.getScheme() + "://drive.google.com/uc?export=download&id=" + id;
         } catch (IllegalArgumentException e) {
             return url;
+        }
+    }
+
+    /**
+     * What a link's file is known by, to tell two links to one file from links to two: a Google Drive file's id (its
+     * viewer link, its download link and its older open link give one file), else the link as it is asked for
+     * ({@link #direct}: a Dropbox link's preview and its download are one file too).
+     */
+    public static String sameFile(String url) {
+        String id = driveFileId(url);
+        return id != null ? "the Google Drive file " + id : direct(url);
+    }
+
+    /** Whether two links give one file, as {@link #sameFile} knows it. */
+    public static boolean oneFile(String a, String b) {
+        return sameFile(a).equals(sameFile(b));
+    }
+
+    /**
+     * The file id of a Google Drive link to a file: {@code drive.google.com/file/d/<id>/view}, {@code …/uc?id=<id>},
+     * {@code …/open?id=<id>}, or {@code drive.usercontent.google.com/download?id=<id>}; null for any other URL.
+     */
+    static String driveFileId(String url) {
+        try {
+            URI u = URI.create(url);
+            String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
+            if (!host.equals("drive.google.com") && !host.equals("drive.usercontent.google.com") || u.getPath() == null) {
+                return null;
+            }
+            Matcher viewer = DRIVE_VIEWER.matcher(u.getPath());
+            if (viewer.matches()) {
+                return viewer.group(1);
+            }
+            Matcher query = DRIVE_OPEN.matcher(u.getRawQuery() == null ? "" : u.getRawQuery());
+            return u.getPath().matches("/(?:open|uc|download)") && query.find() ? query.group(1) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

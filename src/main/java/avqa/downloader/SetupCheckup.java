@@ -169,7 +169,8 @@ final class SetupCheckup {
         long bytes = 0;
         int unknown = 0;
         boolean fetched = estimate == null || estimate.absent() > 0;
-        for (String url : settings.archiveUrls()) {
+        // one file given by two links (a Drive file's viewer and download links) is asked for, and counted, once
+        for (String url : files.onePerFile(settings.archiveUrls())) {
             Answer a = head(DownloadPage.direct(url));
             long left = files.stillToCome(url, a.length());
             if (fetched) {
@@ -184,8 +185,9 @@ final class SetupCheckup {
                     : size(a, left))));
         }
         String canonical = settings.get("avqa.archive.url");
-        // given with --import-archive as well, it was counted above, as the user's
-        if (settings.flag("avqa.archive.download") && !canonical.isEmpty() && !settings.archiveUrls().contains(canonical)) {
+        // given with --import-archive as well (by this link or another to its file), it was counted above, as the user's
+        if (settings.flag("avqa.archive.download") && !canonical.isEmpty() && settings.archiveUrls().stream()
+                .noneMatch(u -> DownloadPage.oneFile(u, canonical))) {
             Answer a = head(DownloadPage.direct(canonical));
             long left = files.stillToCome(canonical, a.length());
             if (estimate == null || estimate.datasetClips() > 0) {

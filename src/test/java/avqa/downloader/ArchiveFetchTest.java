@@ -704,6 +704,59 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * The links to one file are known as one: a Google Drive file's viewer, download and older open links (on http or
+     * https, and Drive's download host's), by its id; a Dropbox link's preview and download; two Drive files are two.
+     */
+    @Test
+    void theLinksToOneGoogleDriveFileAreKnownAsOneFile() {
+        String id = "1WAryZZE0srLIZ-G8VH_l22";
+        String file = DownloadPage.sameFile("https://drive.google.com/file/d/" + id + "/view?usp=sharing");
+        for (String link : List.of("https://drive.google.com/uc?id=" + id + "&export=download",
+                "https://drive.google.com/uc?export=download&id=" + id, "https://drive.google.com/open?id=" + id,
+                "http://drive.google.com/file/d/" + id + "/view", "https://drive.google.com/file/d/" + id,
+                "https://drive.usercontent.google.com/download?id=" + id + "&export=download&confirm=t")) {
+            assertEquals(file, DownloadPage.sameFile(link), link);
+        }
+        assertFalse(file.equals(DownloadPage.sameFile("https://drive.google.com/uc?id=1Another&export=download")));
+        assertEquals(DownloadPage.sameFile("https://www.dropbox.com/s/ejb36sh6gzqwdhn/collect_new_set.rar?dl=0"),
+                DownloadPage.sameFile("https://www.dropbox.com/s/ejb36sh6gzqwdhn/collect_new_set.rar?dl=1"));
+        assertEquals("https://example.org/a.rar", DownloadPage.sameFile("https://example.org/a.rar"));
+        assertFalse(DownloadPage.sameFile("https://example.org/uc?id=" + id).equals(file), "Drive's ids are Drive's only");
+    }
+
+    /**
+     * One Google Drive file given by its viewer link, its download link and its older open link (three --import-archive
+     * values) is fetched once. Google is not reached: drive.google.com is asked through a proxy on 127.0.0.1 (http_proxy),
+     * the file host itself, which answers a Drive link's /uc?id= as its own.
+     */
+    @Test
+    void oneGoogleDriveFileGivenByThreeOfItsLinksIsFetchedOnce(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        String id = "1VideosRar_x-9";
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve(id, archive, "d1").disposition(id, "attachment; filename=\"videos.rar\"");
+            List<String> args = args(data, meta, "http://drive.google.com/file/d/" + id + "/view?usp=sharing");
+            args.addAll(List.of("--import-archive", "http://drive.google.com/uc?id=" + id + "&export=download",
+                    "--import-archive", "http://drive.google.com/open?id=" + id));
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("http_proxy", host.proxyUrl()));
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+            List<ArchiveHost.Request> asked = host.requests().stream().filter(r -> r.path().equals("/uc")).toList();
+            assertEquals(1, asked.size(), "one download for the three links: " + asked);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            try (var names = Files.list(data.resolve("archives"))) {
+                assertEquals(List.of(), names.map(f -> f.getFileName().toString())
+                        .filter(n -> n.endsWith(".rar") && !n.equals("videos.rar")).toList(), "no second copy");
+            }
+        }
+    }
+
+    /**
      * An archive under its final name whose size is no longer the one its record says it was fetched with (a disk error
      * cut it short): said in one line, not imported as it is, fetched again into its part; the file stays as it is while
      * the new download is partial, and gives way to it once it is whole.

@@ -80,6 +80,14 @@ final class ArchiveHost implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/share/" + name + "?dl=1";
     }
 
+    /**
+     * This host as an http proxy ({@code http_proxy}): a request for any host's {@code /uc?id=<name>} or
+     * {@code /files/<name>} (Google Drive's own links, say) is answered as this host answers its own.
+     */
+    String proxyUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
     /** A Google Drive-like link to a file: {@code /uc?export=download&id=<name>}, served without a redirect. */
     String driveUrl(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/uc?export=download&id=" + name;
