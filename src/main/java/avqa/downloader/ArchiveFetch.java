@@ -56,6 +56,11 @@ public final class ArchiveFetch {
     private static final int MOST_PAGES = 3;
     /** How many of the bytes already here a resume asks for again, to compare them ({@link #sameBytes}). */
     static final long OVERLAP = 16 * 1024;
+    /**
+     * How many a resume of each archive asks for again, this run, when fewer than {@link #OVERLAP}: its host ended an
+     * answer within them, so that nothing new came ({@link #fewerToCompare}).
+     */
+    private final Map<String, Long> overlaps = new java.util.concurrent.ConcurrentHashMap<>();
     /** URLs whose host answered a resume with other bytes than it named: asked for whole, this run. */
     private final java.util.Set<String> rangesLie = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostCredentials credentials;
@@ -125,6 +130,7 @@ public final class ArchiveFetch {
         confirmed.clear();
         confirmNow.clear();
         pages.clear();
+        overlaps.clear();
         transfer.newRun();
         List<String> out = new ArrayList<>();
         for (String url : wanted()) {
@@ -225,7 +231,7 @@ public final class ArchiveFetch {
         long overlap = 0;
         if (have > 0 && validator != null && !rangesLie.contains(url)) {
             // the last bytes already here are asked for again, to be compared before anything is joined to them
-            overlap = Math.min(have, OVERLAP);
+            overlap = Math.min(have, overlaps.getOrDefault(url, OVERLAP));
             in.setHeader("Range", "bytes=" + (have - overlap) + "-");
             in.setHeader("If-Range", validator);
             from = have;
@@ -243,7 +249,14 @@ public final class ArchiveFetch {
     private void sameBytes(InputStream body, InputStream raw, Path part, long from, long overlap, long total, String url,
                            String name) throws IOException {
         String resume = resumeNote(url);
-        byte[] came = transfer.firstBytes(body, raw, (int) overlap, name, from, total, resume);
+        int[] got = {0};
+        byte[] came;
+        try {
+            came = transfer.firstBytes(body, raw, (int) overlap, name, from, total, resume, n -> got[0] = n);
+        } catch (VideoFailure.Transient broke) {
+            fewerToCompare(url, name, got[0], overlap);
+            throw broke;
+        }
         byte[] here = new byte[(int) overlap];
         try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(part)) {
             java.nio.ByteBuffer into = java.nio.ByteBuffer.wrap(here);
@@ -251,7 +264,7 @@ public final class ArchiveFetch {
                 // reads on until the overlap is in
             }
         }
-        if (came.length == overlap && !java.util.Arrays.equals(came, here)) {
+        if (!java.util.Arrays.equals(came, 0, came.length, here, 0, came.length)) {
             files.discard(url);
             rangesLie.add(url);
             LOG.warn("The host of {} answered the resume with other bytes than those it named (its answers to a part "
@@ -260,7 +273,35 @@ public final class ArchiveFetch {
                     + "it named; starting over, without resuming", "");
         }
         if (came.length < overlap) {
-            throw new VideoFailure.Transient("the download of " + name + " broke off as it resumed; " + resume, "");
+            fewerToCompare(url, name, came.length, overlap);
+            throw new VideoFailure.Transient("the download of " + name + " ended as it resumed, before a byte not here "
+                    + "already came; " + resume, "");
+        }
+    }
+
+    /**
+     * A resume's answer ended within the bytes it asked again to compare ({@code came} of {@code overlap}): nothing
+     * new came, and a host that ends each answer there would never give the rest. The next resume asks again for half
+     * of what came, so that its answer brings new bytes; an answer that brought fewer than two tells nothing.
+     */
+    private void fewerToCompare(String url, String name, long came, long overlap) {
+        if (came >= 2 && came / 2 < overlaps.getOrDefault(url, OVERLAP)) {
+            overlaps.put(url, came / 2);
+            LOG.info("The host of {} ended its answer to a resume within the {} it asked again to compare, before a new "
+                    + "byte came: the next resume asks again for {} only", name, human(overlap), human(came / 2));
+        }
+    }
+
+    /**
+     * What a resume's answer brought after the {@code overlap} bytes it asked again: nothing, and the next resume asks
+     * again for fewer ({@link #fewerToCompare}); more than twice as many as it asks again, and the next asks again for
+     * as many as before, up to {@link #OVERLAP} (an answer broken off once within them weakens no comparison for good).
+     */
+    private void broughtAfterOverlap(String url, String name, long overlap, long brought) {
+        if (overlap > 0 && brought <= 0) {
+            fewerToCompare(url, name, overlap, overlap);
+        } else if (overlap > 0) {
+            overlaps.computeIfPresent(url, (u, was) -> brought / 2 >= OVERLAP ? null : Math.max(was, brought / 2));
         }
     }
 
@@ -335,7 +376,7 @@ public final class ArchiveFetch {
                 if (from > 0 && !ArchiveFormat.numberedPart(name)) {
                     // the whole file again, in answer to a resume: what came gives way to an archive only, not to an
                     // error's text or a page sent instead of it (a passing refusal must not cost what came)
-                    byte[] first = transfer.firstBytes(body, raw, (1 << 20) + 1, name, from, -1, resumeNote(url));
+                    byte[] first = transfer.firstBytes(body, raw, (1 << 20) + 1, name, from, -1, resumeNote(url), n -> { });
                     if (ArchiveFormat.byMagic(first, first.length) == null
                             && pageOrText(first, first.length > 1 << 20 ? -1 : first.length)
                             && !notTheArchive(url, name, first, first.length > 1 << 20 ? -1 : first.length, "HTTP 200 " + type)) {
@@ -401,7 +442,18 @@ public final class ArchiveFetch {
             if (code == 206 && overlap > 0) {
                 sameBytes(body, raw, part, start, overlap, total, url, name);
             }
-            long written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume);
+            long written;
+            try {
+                written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume);
+            } catch (VideoFailure.Transient broke) {
+                if (code == 206) {
+                    broughtAfterOverlap(url, name, overlap, (Files.isRegularFile(part) ? Files.size(part) : 0) - start);
+                }
+                throw broke;
+            }
+            if (code == 206) {
+                broughtAfterOverlap(url, name, overlap, written);
+            }
             long size = start + written;
             if (size > maxBytes) {
                 files.discard(url);

@@ -192,7 +192,7 @@ final class ArchiveTransfer {
                 throw e;
             }
         } catch (IOException e) {
-            throw brokeOff(e, name, start + written.get(), total, resume);
+            throw brokeOff(e, name, "after " + ArchiveFetch.human(start + written.get()) + of(total), resume);
         }
         return written.get();
     }
@@ -201,8 +201,10 @@ final class ArchiveTransfer {
      * The first {@code n} bytes of an answer (at most: fewer when it ends before), read as {@link #copy} reads:
      * under the speed floor, ended by a stop of the run, a break said in the same words ({@code had}: the
      * bytes here). A resume's answer starts with bytes already here, to be compared before anything is joined.
+     * {@code got} is told how many came, whether they all did or not.
      */
-    byte[] firstBytes(InputStream body, InputStream raw, int n, String name, long had, long total, String resume) {
+    byte[] firstBytes(InputStream body, InputStream raw, int n, String name, long had, long total, String resume,
+                      java.util.function.IntConsumer got) {
         byte[] into = new byte[n];
         java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
         try (Guard guard = floor.guard(read::get, run::isStopping, () -> HttpBodies.drop(raw))) {
@@ -216,19 +218,25 @@ final class ArchiveTransfer {
             } catch (IOException e) {
                 slower(guard, name, had, total, resume);
                 throw e;
+            } finally {
+                got.accept((int) read.get());
             }
         } catch (IOException e) {
-            throw brokeOff(e, name, had, total, resume);
+            throw brokeOff(e, name, "as it resumed, before a byte not here already came (" + ArchiveFetch.human(had)
+                    + of(total) + " are here)", resume);
         }
         return java.util.Arrays.copyOf(into, (int) read.get());
     }
 
-    /** A download that broke off after {@code had} bytes, in our words (a full disk, or a stop, says so instead). */
-    private VideoFailure brokeOff(IOException e, String name, long had, long total, String resume) {
+    private static String of(long total) {
+        return total >= 0 ? " of " + ArchiveFetch.human(total) : "";
+    }
+
+    /** A download that broke off ({@code where}: "after 1.0 MiB of 2.0 MiB"), in our words (a full disk, or a stop, says so instead). */
+    private VideoFailure brokeOff(IOException e, String name, String where, String resume) {
         diskFull.check(e);
         run.checkRunning();
-        return new VideoFailure.Transient("the download of " + name + " broke off after " + ArchiveFetch.human(had)
-                + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume,
+        return new VideoFailure.Transient("the download of " + name + " broke off " + where + "; " + resume,
                 HttpTrouble.wordsOrMessage(e));
     }
 
@@ -237,8 +245,7 @@ final class ArchiveTransfer {
         java.time.Duration slow = guard.slow();
         if (slow != null) {
             throw new VideoFailure.Transient("the download of " + name + " went " + floor.slower(slow)
-                    + ", and was given up after " + ArchiveFetch.human(had)
-                    + (total >= 0 ? " of " + ArchiveFetch.human(total) : "") + "; " + resume, "");
+                    + ", and was given up after " + ArchiveFetch.human(had) + of(total) + "; " + resume, "");
         }
     }
 }

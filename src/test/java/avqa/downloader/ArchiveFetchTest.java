@@ -959,9 +959,45 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
-     * A resume whose answer breaks off, or stalls, within the bytes it asks again to compare (its first 16 KiB)
-     * is a download that broke off like any other: tried again (each attempt resuming), said in our words, given
-     * up under the speed floor, and what came is kept for the next run, which finishes it.
+     * A host that ends every answer within the 16 KiB a resume asks again to compare: a resume whose answer brought
+     * nothing new asks again for half of what came, so that each next answer brings new bytes (it never gave more
+     * than the part here: every resume was spent on the bytes asked again); the bytes joined are the file's.
+     */
+    @Test
+    void aHostThatEndsEveryAnswerWithinTheComparedBytesStillGivesNewBytesAtEachResume(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Path part = data.resolve("archives/videos.rar.part");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, 100_000);
+
+            // every answer ends 5,000 bytes in: within the 16 KiB the first resume asks again
+            host.cutAfter(5_000);
+            args.set(args.indexOf("--retry-attempts") + 1, "4");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            // the first resume brought nothing new; each of the three next 2,500 new bytes
+            assertEquals(107_500, size(part), log);
+            assertTrue(log.contains("The host of videos.rar ended its answer to a resume within the 16.0 KiB it asked again "
+                    + "to compare, before a new byte came: the next resume asks again for 2.4 KiB only"), log);
+            assertEquals(-1L, java.util.Arrays.mismatch(java.util.Arrays.copyOf(archive, 107_500), Files.readAllBytes(part)),
+                    "the file's own bytes, joined where they belong");
+            List<String> ranges = host.requests().stream().filter(r -> r.path().startsWith("/files/")).skip(1)
+                    .map(ArchiveHost.Request::range).toList();
+            assertEquals(List.of("bytes=83616-", "bytes=97500-", "bytes=100000-", "bytes=102500-"), ranges,
+                    "16 KiB asked again, then 2,500 bytes");
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        }
+    }
+
+    /**
+     * A resume whose answer breaks off before its first byte, or stalls within the bytes it asks again to compare (its
+     * first 16 KiB), is a download that broke off like any other: tried again (each attempt resuming), said in our words
+     * (no new byte came), given up under the speed floor, and what came is kept for the next run, which finishes it.
      */
     @Test
     void aResumeThatBreaksOrStallsInItsFirstBytesIsRetriedAndKeepsWhatCame(@TempDir Path tmp) throws Exception {
@@ -974,17 +1010,17 @@ class ArchiveFetchTest extends LoopbackServerTest {
             host.serve("videos.rar", archive, "v1");
             List<String> args = partHere(host, data, meta, 100_000);
 
-            // every resume breaks off 5,000 bytes into the 16 KiB it asked again
-            host.cutAfter(5_000);
+            // every resume breaks off before its first byte: no new byte ever comes
+            host.cutAfter(0);
             args.set(args.indexOf("--retry-attempts") + 1, "3");
             Fixture.Outcome broken = Fixture.run(args);
 
             assertEquals(1, broken.exit(), broken.stderr());
             String log = Files.readString(data.resolve("avqa_download.log"));
-            assertTrue(log.contains("is tried again after a pause (attempt 3): the download of videos.rar broke off after "
-                    + "97.7 KiB of 863.3 KiB; what came is kept, and a later attempt resumes there"), log);
-            assertTrue(log.contains("could not be fetched (the download of videos.rar broke off after 97.7 KiB of 863.3 KiB; "
-                    + "what came is kept, and a later attempt resumes there; last error: the answer was cut short"), log);
+            String noNewByte = "the download of videos.rar broke off as it resumed, before a byte not here already came "
+                    + "(97.7 KiB of 863.3 KiB are here); what came is kept, and a later attempt resumes there";
+            assertTrue(log.contains("is tried again after a pause (attempt 3): " + noNewByte), log);
+            assertTrue(log.contains("could not be fetched (" + noNewByte + "; last error: the answer was cut short"), log);
             List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
             assertEquals(4, files.size(), "--retry-attempts 3, each a resume: " + files);
             assertEquals(100_000, size(part), "what came is kept");
