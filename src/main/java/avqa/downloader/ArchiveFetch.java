@@ -61,6 +61,10 @@ public final class ArchiveFetch {
      * answer within them, so that nothing new came ({@link #fewerToCompare}).
      */
     private final Map<String, Long> overlaps = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The archives whose host just gave the part of the file it promised, short of its end: the next part is asked for now. */
+    private final java.util.Set<String> nextPart = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The archives whose host was said to give the file a part at a time (once a run). */
+    private final java.util.Set<String> inParts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** URLs whose host answered a resume with other bytes than it named: asked for whole, this run. */
     private final java.util.Set<String> rangesLie = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostCredentials credentials;
@@ -131,6 +135,8 @@ public final class ArchiveFetch {
         confirmNow.clear();
         pages.clear();
         overlaps.clear();
+        nextPart.clear();
+        inParts.clear();
         transfer.newRun();
         List<String> out = new ArrayList<>();
         for (String url : wanted()) {
@@ -194,6 +200,8 @@ public final class ArchiveFetch {
     public void retrying(Exchange exchange, @Variable("archiveUrl") String url,
                          @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
         if (retry != null && retry > 0) {
+            // the bar of a download given a part at a time, whose next part's request failed
+            progress.done();
             Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             LOG.info("The archive at {} is tried again after a pause (attempt {}){}", Redact.url(url), retry + 1,
                     cause == null ? "" : ": " + Shown.of(cause));
@@ -229,6 +237,7 @@ public final class ArchiveFetch {
         String validator = meta == null ? null : ArchiveFiles.validator(meta);
         long from = 0;
         long overlap = 0;
+        exchange.setVariable("nextPart", nextPart.remove(url));
         if (have > 0 && validator != null && !rangesLie.contains(url)) {
             // the last bytes already here are asked for again, to be compared before anything is joined to them
             overlap = Math.min(have, overlaps.getOrDefault(url, OVERLAP));
@@ -305,9 +314,21 @@ public final class ArchiveFetch {
         }
     }
 
+    /**
+     * The host gave the part of the file its answer promised, whole, short of the file's end (a host, or a CDN, that
+     * gives a file a part at a time): that is progress, and the next part is asked for at once, in the same attempt.
+     */
+    private void onePartCame(String url, String name, long partLength) {
+        nextPart.add(url);
+        if (inParts.add(url)) {
+            LOG.info("The host of {} gives it a part at a time ({} an answer): each next part is asked "
+                    + "for at once", name, human(partLength));
+        }
+    }
+
     /** Stores the answer: appended or from the start, checked against the announced length, then renamed. */
     public void store(Exchange exchange, @Variable("archiveUrl") String url, @Variable("rangeFrom") long from,
-                      @Variable("rangeOverlap") long overlap) throws IOException {
+                      @Variable("rangeOverlap") long overlap, @Variable("nextPart") boolean goesOn) throws IOException {
         Message in = exchange.getIn();
         int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         InputStream raw = in.getBody(InputStream.class);
@@ -316,6 +337,8 @@ public final class ArchiveFetch {
         String name = files.name(url);
         long start;
         long total;
+        // where the part a 206 promised ends (after its last byte); -1: no 206
+        long promisedEnd = -1;
         try {
             if (code == 206) {
                 String range = String.valueOf(in.getHeader("Content-Range"));
@@ -337,6 +360,7 @@ public final class ArchiveFetch {
                 }
                 start = from;
                 total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+                promisedEnd = Long.parseLong(m.group(2)) + 1;
                 if (changed(files.meta(url), in, total)) {
                     // a host that ignores If-Range sends the part asked of the file it has now
                     files.discard(url);
@@ -367,7 +391,7 @@ public final class ArchiveFetch {
                         if (notTheFile != null) {
                             throw notTheFile;
                         }
-                        // a download page confirmed: its form's URL is asked for now (confirming)
+                        // a download page confirmed: its form's URL is asked for now (againNow)
                         return;
                     }
                     LOG.info("The host of {} calls it a web page ({}), but it starts as a {} archive: it is taken as the "
@@ -380,7 +404,7 @@ public final class ArchiveFetch {
                     if (ArchiveFormat.byMagic(first, first.length) == null
                             && pageOrText(first, first.length > 1 << 20 ? -1 : first.length)
                             && !notTheArchive(url, name, first, first.length > 1 << 20 ? -1 : first.length, "HTTP 200 " + type)) {
-                        // a download page confirmed: its form's URL is asked for now (confirming), and resumes the part
+                        // a download page confirmed: its form's URL is asked for now (againNow), and resumes the part
                         return;
                     }
                     body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(first), body);
@@ -444,7 +468,7 @@ public final class ArchiveFetch {
             }
             long written;
             try {
-                written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume);
+                written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume, goesOn);
             } catch (VideoFailure.Transient broke) {
                 if (code == 206) {
                     broughtAfterOverlap(url, name, overlap, (Files.isRegularFile(part) ? Files.size(part) : 0) - start);
@@ -465,6 +489,10 @@ public final class ArchiveFetch {
                         + "announced (an answer compressed on the way, though none was asked for?); what came is dropped, "
                         + "and a later attempt fetches it whole again", "");
             }
+            if (code == 206 && size == promisedEnd && size > start && size < total) {
+                onePartCame(url, name, promisedEnd - (start - overlap));
+                return;
+            }
             if (total >= 0 && size != total) {
                 throw new VideoFailure.Transient("got " + human(size) + " of the " + human(total) + " of " + name
                         + " the server announced; " + resume, "");
@@ -475,7 +503,7 @@ public final class ArchiveFetch {
                         + "asks again", "");
             }
             if (!isAnArchive(url, name, size, ("HTTP " + code + " " + java.util.Objects.toString(in.getHeader("Content-Type"), "")).strip())) {
-                // a download page sent as the file, its form confirmed: its URL is asked for now (confirming)
+                // a download page sent as the file, its form confirmed: its URL is asked for now (againNow)
                 return;
             }
             if (total < 0) {
@@ -483,7 +511,9 @@ public final class ArchiveFetch {
             }
             finish(url, size);
         } finally {
-            progress.done();
+            if (!nextPart.contains(url)) {
+                progress.done();
+            }
             HttpBodies.drop(raw);
         }
     }
@@ -753,9 +783,12 @@ public final class ArchiveFetch {
         return text.replace("\uFEFF", "").lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
     }
 
-    /** Whether the link's download page was just confirmed: then its form's URL is asked for in the same attempt. */
-    public boolean confirming(@Variable("archiveUrl") String url) {
-        return url != null && confirmNow.remove(url);
+    /**
+     * Whether the archive is asked for again now, in the same attempt: its link's download page was just confirmed
+     * (its form's URL is asked for), or its host just gave a part of it, whole, short of its end (the next part is).
+     */
+    public boolean againNow(@Variable("archiveUrl") String url) {
+        return url != null && (confirmNow.remove(url) || nextPart.contains(url));
     }
 
     /** Whether a file begins as a web page does: with a tag ({@code <!DOCTYPE}, {@code <html}, …) after blanks. */
@@ -814,6 +847,7 @@ public final class ArchiveFetch {
 
     /** The archive could not be fetched: one line, and the run goes on with what it has. */
     public void failed(Exchange exchange, @Variable("archiveUrl") String url) {
+        progress.done();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // in our words, and the host's or the system's last words after them (a reset connection, a page's type)
         String why = Shown.of(cause);

@@ -18,7 +18,13 @@ public final class ArchiveProgress {
     private volatile long startBytes;
     private volatile ProgressBar bar;
 
-    synchronized void start(String archive, long start, long size) {
+    /** A download starts, or goes on ({@code goesOn}: the next part of a file its host gives a part at a time). */
+    synchronized void start(String archive, long start, long size, boolean goesOn) {
+        if (goesOn && archive.equals(name)) {
+            // the same bar, and the rate since the download started
+            return;
+        }
+        done();
         name = archive;
         total = size;
         have = start;

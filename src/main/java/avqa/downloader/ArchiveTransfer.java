@@ -128,15 +128,18 @@ final class ArchiveTransfer {
         warned.clear();
     }
 
-    private void announce(String name, String url, Path part, long start, long total) {
+    private void announce(String name, String url, Path part, long start, long total, boolean goesOn) {
         String size = total < 0 ? "size not announced" : ArchiveFetch.human(total);
-        if (start > 0) {
+        if (goesOn) {
+            // the next part of a file its host gives a part at a time: the download goes on, said once
+            LOG.debug("The next part of the archive {} ({}) from {}", name, ArchiveFetch.human(start), Redact.url(url));
+        } else if (start > 0) {
             LOG.info("Resuming the archive {} ({}) at {} from {}", name, size, ArchiveFetch.human(start), Redact.url(url));
         } else {
             LOG.info("Fetching the archive {} ({}) from {}", name, size, Redact.url(url));
         }
         warnIfShort(name, part, total < 0 ? -1 : total - start);
-        progress.start(name, start, total);
+        progress.start(name, start, total, goesOn);
     }
 
     /**
@@ -164,11 +167,12 @@ final class ArchiveTransfer {
      * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
      * further than the announced length, or {@code max} when there is none; returns how many bytes came. {@code resume} says what becomes of
      * them if it breaks off. {@code raw}: the answer's body as the client gives it (under {@code body}'s decoding,
-     * when the host compressed it), whose connection a guard drops without reading the rest.
+     * when the host compressed it), whose connection a guard drops without reading the rest. {@code goesOn}: the
+     * next part of a file its host gives a part at a time, not said again.
      */
     long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
-              String resume) throws IOException {
-        announce(name, url, part, start, total);
+              String resume, boolean goesOn) throws IOException {
+        announce(name, url, part, start, total, goesOn);
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              Guard guard = floor.guard(written::get, run::isStopping, () -> HttpBodies.drop(raw))) {

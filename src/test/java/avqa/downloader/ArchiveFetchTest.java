@@ -995,6 +995,40 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that gives a file a part at a time (each resume answered 206 with at most 128 KiB, its Content-Range ending
+     * short of the file's end, as some CDNs and file hosts do): each part that came whole, as promised, is progress, and
+     * the next is asked for at once, without a retry's attempt or pause; one line says so, not one a part.
+     */
+    @Test
+    void aHostThatGivesTheFileAPartAtATimeIsFollowedPartAfterPartWithinOneAttempt(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, 100_000);
+
+            host.cutAfter(-1).capRanges(128 * 1024);
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+            List<ArchiveHost.Request> parts = host.requests().stream()
+                    .filter(r -> r.path().startsWith("/files/") && r.status() == 206).toList();
+            // (863.3 KiB less the 97.7 KiB here) in parts of 112 KiB new each (128 KiB less the 16 KiB asked again)
+            assertEquals(7, parts.size(), "part after part: " + parts);
+            assertFalse(log.contains("is tried again after a pause"), "no attempt spent on a part: " + log);
+            assertTrue(log.contains("The host of videos.rar gives it a part at a time (128.0 KiB an answer): "
+                    + "each next part is asked for at once"), log);
+            assertEquals(1, log.split("Resuming the archive videos.rar", -1).length - 1, "one line, not one a part: " + log);
+            assertEquals(1, log.split("a part at a time", -1).length - 1, log);
+        }
+    }
+
+    /**
      * A resume whose answer breaks off before its first byte, or stalls within the bytes it asks again to compare (its
      * first 16 KiB), is a download that broke off like any other: tried again (each attempt resuming), said in our words
      * (no new byte came), given up under the speed floor, and what came is kept for the next run, which finishes it.

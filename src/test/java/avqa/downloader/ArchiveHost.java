@@ -229,6 +229,17 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile String rangeTotal;
 
+    /**
+     * Answers a Range request with {@code bytes} at most, a 206 whose Content-Range ends there short of the file's end
+     * (as hosts and CDNs that give a file a part at a time do); -1: the rest of the file.
+     */
+    ArchiveHost capRanges(long bytes) {
+        this.cap = bytes;
+        return this;
+    }
+
+    private volatile long cap = -1;
+
     /** Every answer (a HEAD's too) announces {@code length} bytes, whatever the file holds (-1: its own length). */
     ArchiveHost announce(long length) {
         this.announced = length;
@@ -364,8 +375,9 @@ final class ArchiveHost implements AutoCloseable {
                 }
                 status = 206;
                 long total = announced >= 0 ? announced : f.bytes().length;
+                long end = cap >= 0 ? Math.min(total, start + cap) - 1 : total - 1;
                 ex.getResponseHeaders().set("Content-Range", rangeTotal != null ? "bytes " + start + "-" + rangeTotal + "/" + rangeTotal
-                        : "bytes " + start + "-" + (total - 1) + "/" + total);
+                        : "bytes " + start + "-" + end + "/" + total);
             }
             ex.getResponseHeaders().set("Content-Type", contentType);
             if (gzipInName) {
@@ -376,6 +388,9 @@ final class ArchiveHost implements AutoCloseable {
             ex.getResponseHeaders().set("Last-Modified", f.lastModified());
             record(ex, range, ifRange, status);
             long length = (announced >= 0 ? announced : f.bytes().length) - start;
+            if (status == 206 && cap >= 0) {
+                length = Math.min(length, cap);
+            }
             if ("HEAD".equals(ex.getRequestMethod())) {
                 // the JDK's server leaves a HEAD answer's length to the handler
                 ex.getResponseHeaders().set("Content-Length", String.valueOf(length));
