@@ -57,6 +57,11 @@ public final class ArchiveFetch {
     /** How many of the bytes already here a resume asks for again, to compare them ({@link #sameBytes}). */
     static final long OVERLAP = 16 * 1024;
     /**
+     * The fewest new bytes a part given a part at a time must bring to have the next asked for at once, in the same
+     * attempt (hosts that give files in parts give a MiB or more); a smaller one is a broken answer, retried after a pause.
+     */
+    static final long SMALLEST_PART = 64 * 1024;
+    /**
      * How many a resume of each archive asks for again, this run, when fewer than {@link #OVERLAP}: its host ended an
      * answer within them, so that nothing new came ({@link #fewerToCompare}).
      */
@@ -489,9 +494,15 @@ public final class ArchiveFetch {
                         + "announced (an answer compressed on the way, though none was asked for?); what came is dropped, "
                         + "and a later attempt fetches it whole again", "");
             }
-            if (code == 206 && size == promisedEnd && size > start && size < total) {
+            if (code == 206 && size == promisedEnd && size - start >= SMALLEST_PART && size < total) {
                 onePartCame(url, name, promisedEnd - (start - overlap));
                 return;
+            }
+            if (code == 206 && size == promisedEnd && size < total) {
+                // a part that brings a few bytes each time would have the next asked for without end: an attempt's
+                // broken answer, retried after a pause, so that such a host is asked at the pace of the retries
+                throw new VideoFailure.Transient("the host of " + name + " gives it in parts too small to follow at once ("
+                        + human(size - start) + " new in an answer, fewer than " + human(SMALLEST_PART) + "); " + resume, "");
             }
             if (total >= 0 && size != total) {
                 throw new VideoFailure.Transient("got " + human(size) + " of the " + human(total) + " of " + name

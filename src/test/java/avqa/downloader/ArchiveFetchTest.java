@@ -1029,6 +1029,35 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that gives the file in tiny parts (20 KiB an answer, 4 KiB of them new) is not followed part after part
+     * at once, which would ask it without end: each such answer is an attempt broken off, retried after a pause, and
+     * what came is kept.
+     */
+    @Test
+    void aHostThatGivesTheFileInTinyPartsIsAskedAtThePaceOfTheRetries(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, 100_000);
+
+            host.cutAfter(-1).capRanges(20 * 1024);
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, outcome.exit(), outcome.stderr() + log);
+            List<ArchiveHost.Request> parts = host.requests().stream()
+                    .filter(r -> r.path().startsWith("/files/") && r.status() == 206).toList();
+            assertEquals(2, parts.size(), "one answer an attempt: " + parts);
+            assertTrue(log.contains("the host of videos.rar gives it in parts too small to follow at once (4.0 KiB new in "
+                    + "an answer, fewer than 64.0 KiB)"), log);
+            assertEquals(100_000 + 2 * 4 * 1024, size(data.resolve("archives/videos.rar.part")), "what came is kept");
+        }
+    }
+
+    /**
      * A resume whose answer breaks off before its first byte, or stalls within the bytes it asks again to compare (its
      * first 16 KiB), is a download that broke off like any other: tried again (each attempt resuming), said in our words
      * (no new byte came), given up under the speed floor, and what came is kept for the next run, which finishes it.
