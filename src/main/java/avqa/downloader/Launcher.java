@@ -78,6 +78,13 @@ final class Launcher {
         } catch (BadInputException e) {
             return fail(2, e.getMessage());
         }
+        try {
+            // a --management-port taken (a typo, another service) is refused before anything is written: no data
+            // directory, no lock, no log
+            ManagementEndpoint.refuseTaken(settings, cli.has("--verify") || cli.has("--dry-run"));
+        } catch (BadInputException e) {
+            return fail(2, e.getMessage());
+        }
         Path routes = home.resolve(settings.get("avqa.routes.dir")).toAbsolutePath().normalize();
         if (!Files.isDirectory(routes)) {
             return fail(2, "no routes folder at " + routes + "; run from the repository root (scripts/avqa.sh runs there from anywhere) or set avqa.routes.dir");

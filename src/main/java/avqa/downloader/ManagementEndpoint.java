@@ -34,20 +34,37 @@ final class ManagementEndpoint {
         if (check || v.equals("off") || (v.equals("auto") && !serviceOrWorker)) {
             return -1;
         }
+        if (!v.equals("auto")) {
+            refuseTaken(settings, false);
+            return Integer.parseInt(v);
+        }
         String host = settings.get("avqa.management.host");
-        int port = v.equals("auto") ? DEFAULT_PORT : Integer.parseInt(v);
-        String taken = taken(host, port);
+        String taken = taken(host, DEFAULT_PORT);
         if (taken == null) {
-            return port;
+            return DEFAULT_PORT;
         }
-        if (v.equals("auto")) {
-            // several workers on one host: the first serves the endpoint, the others say so and go on
-            LOG.warn("No management endpoint: {}:{} {} (another worker or service on this host?); give each its own "
-                    + "--management-port to watch it", host, port, taken);
-            return -1;
+        // several workers on one host: the first serves the endpoint, the others say so and go on
+        LOG.warn("No management endpoint: {}:{} {} (another worker or service on this host?); give each its own "
+                + "--management-port to watch it", host, DEFAULT_PORT, taken);
+        return -1;
+    }
+
+    /**
+     * A port asked for by number ({@code --management-port N}) that cannot be listened on is refused in one line,
+     * before anything is written (the launcher asks first: no data directory, lock or log is made for a typo).
+     */
+    static void refuseTaken(Settings settings, boolean check) {
+        String v = settings.get("avqa.management.port");
+        if (check || v.equals("off") || v.equals("auto")) {
+            return;
         }
-        throw new BadInputException("--management-port " + port + ": " + host + ":" + port + " " + taken
-                + "; choose another port, or --management-port off");
+        String host = settings.get("avqa.management.host");
+        int port = Integer.parseInt(v);
+        String taken = taken(host, port);
+        if (taken != null) {
+            throw new BadInputException("--management-port " + port + ": " + host + ":" + port + " " + taken
+                    + "; choose another port, or --management-port off");
+        }
     }
 
     /** Null when this process can listen on host:port, else why not. */

@@ -164,6 +164,36 @@ class ManagementTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A --management-port that is taken (a typo, another service on it) is refused in one line, exit 2, before
+     * anything is written: it was refused only once the data directory's folders and its .lock were made, and a
+     * typo left an empty skeleton of a data directory behind.
+     */
+    @Test
+    void aTakenManagementPortIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+            Path data = tmp.resolve("data");
+            Fixture.annotations(tmp.resolve("meta"), "test", List.of("typo0"));
+            List<String> args = Fixture.localArgs(data, tmp.resolve("meta"), server.mediaFileTemplate());
+            args.addAll(List.of("--schedule", "--management-port", String.valueOf(port)));
+            String said = "avqa-downloader: --management-port " + port + ": 127.0.0.1:" + port + " is in use; choose "
+                    + "another port, or --management-port off";
+
+            Fixture.Outcome refused = Fixture.run(args);
+            assertEquals(2, refused.exit(), refused.stderr());
+            assertEquals(said, refused.stderr().strip());
+            assertTrue(!Files.exists(data), "no data directory made: " + PipelineTest.listNames(data));
+
+            Files.createDirectories(data);
+            refused = Fixture.run(args);
+            assertEquals(2, refused.exit(), refused.stderr());
+            assertEquals(said, refused.stderr().strip());
+            assertEquals(List.of(), PipelineTest.listNames(data), "an empty data directory stays empty (no folders, no .lock)");
+        }
+    }
+
     static HttpResponse<String> get(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
