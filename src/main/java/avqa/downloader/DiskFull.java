@@ -21,10 +21,21 @@ public final class DiskFull {
 
     private final Path dataDir;
     private final RunControl run;
+    private final long roomToResume;
 
     public DiskFull(Path dataDir, RunControl run) {
+        this(dataDir, run, 0);
+    }
+
+    /**
+     * {@code roomToResume}: the free space a service waits for before it resumes a run this stopped
+     * (avqa.management.min-free-disk, below which its health is DOWN anyway): a run resumed on a few megabytes would
+     * stop again at once.
+     */
+    public DiskFull(Path dataDir, RunControl run, long roomToResume) {
         this.dataDir = dataDir;
         this.run = run;
+        this.roomToResume = roomToResume;
     }
 
     /** Whether a message says the disk is full. */
@@ -56,8 +67,23 @@ public final class DiskFull {
             return reason;
         }
         String reason = reason(message, dataDir) + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
-        run.stop(reason);
+        run.stop(reason, this::roomAgain);
         return reason;
+    }
+
+    /**
+     * Whether the stop has cleared, for a service's look at it ({@link StopRecheck}): null while it stands, else what
+     * cleared it. The data directory writable, none of its folders read-only, and its disk with the room to resume.
+     */
+    String roomAgain() {
+        try {
+            long free = Files.getFileStore(dataDir).getUsableSpace();
+            return free < Math.max(1, roomToResume) || !Files.isWritable(dataDir) || readOnlyFolder(dataDir) != null ? null
+                    : "the disk holding " + Redact.text(dataDir.toString(), 300) + " has room again ("
+                    + DownloadEstimate.human(free) + " free) and takes writes";
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static boolean dataDirNotWritable(String message, Path dir) {

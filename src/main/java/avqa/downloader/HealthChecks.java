@@ -84,8 +84,14 @@ final class HealthChecks {
         checks.add(new Check("tools", false, () -> missingTools(settings)));
         int inARow = settings.getInt("avqa.management.failures-in-a-row");
         long coolDownAlert = settings.millis("avqa.management.cool-down-alert-after");
+        // a service looks again at a stop that can clear, and resumes the run then
+        String recheck = settings.flag("avqa.schedule.enabled") ? "; looked at again every "
+                + settings.get("avqa.schedule.recheck") + " s: the run resumes by itself once it has cleared" : "";
         checks.add(new Check("run", false, () -> {
             String problem = runProblem(coolDown, run, coolDownAlert);
+            if (problem != null && run.stopClears() != null) {
+                problem += recheck;
+            }
             String failed = counters.failedOutright();
             return problem != null ? problem : failed != null ? "the last run failed: " + failed
                     + "; the next trigger tries again" : failingProblem(counters, inARow);

@@ -14,6 +14,7 @@ public final class RunControl {
     private static final Logger LOG = LoggerFactory.getLogger("avqa.run");
 
     private final AtomicReference<String> stopReason = new AtomicReference<>();
+    private final AtomicReference<java.util.function.Supplier<String>> clearedBy = new AtomicReference<>();
     private volatile String shutdownReason;
     private final java.util.concurrent.Semaphore oneRun = new java.util.concurrent.Semaphore(1);
     private final TurnWaits turns = new TurnWaits();
@@ -22,7 +23,16 @@ public final class RunControl {
 
     /** Stops the run for {@code reason}; the first reason wins. */
     public void stop(String reason) {
+        stop(reason, null);
+    }
+
+    /**
+     * Stops the run for a cause that can clear (a full disk, a tool gone): {@code cleared} says, when asked, what
+     * cleared it (null while it stands), so that a service can resume the run then ({@link StopRecheck}).
+     */
+    public void stop(String reason, java.util.function.Supplier<String> cleared) {
         if (stopReason.compareAndSet(null, reason)) {
+            clearedBy.set(cleared);
             if (shutdownReason != null) {
                 // asked for (SIGTERM, Ctrl-C): no error, and no alert on ERROR lines for it
                 LOG.warn("Stopping the run: {}", reason);
@@ -39,6 +49,11 @@ public final class RunControl {
     public void stopFor(org.apache.camel.Exchange exchange) {
         Throwable cause = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
         stop(cause == null ? "stopped" : cause.getMessage());
+    }
+
+    /** What says whether the cause of the stop has cleared; null when the run goes, or stopped for good. */
+    public java.util.function.Supplier<String> stopClears() {
+        return stopReason.get() == null ? null : clearedBy.get();
     }
 
     /** Something a stop ends at once besides the waits and the child processes (requests waiting for an answer). */
@@ -103,6 +118,7 @@ public final class RunControl {
     /** Clears a stop of the previous run (a bot check, say) for a new one; a shutdown stays. */
     public void reset() {
         dataDirGone = false;
+        clearedBy.set(null);
         stopReason.set(shutdownReason);
         if (shutdownReason == null) {
             turns.reset();

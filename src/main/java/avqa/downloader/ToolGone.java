@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -10,7 +11,8 @@ import org.apache.camel.Exchange;
  * moved or made unrunnable under a long run or a service): not the video's fault, and every video after it would
  * fail the same, each recorded as a bug of ours. So would one the system refuses to start for want of memory,
  * processes or open files (said so, not as a program gone). In the dead-letter channel it stops the run in one line instead;
- * the video stays pending, complete videos are kept, and the next run (a service's next trigger) tries again.
+ * the video stays pending, complete videos are kept, and the next run (a service's next trigger) tries again, or a
+ * service resumes the run as soon as the program starts again ({@link StopRecheck}).
  */
 public final class ToolGone {
 
@@ -29,29 +31,70 @@ public final class ToolGone {
 
     /** Stops the run when the failure the exchange caught is a program that could not be started. */
     public void stopIfCaught(Exchange exchange) {
-        String reason = reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        if (reason != null) {
-            run.stop(reason);
+        Cause cause = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        if (cause != null) {
+            run.stop(cause.reason(), cause::startsAgain);
         }
     }
 
     /** Why the run stops, when {@code caught} (or one of its causes) is a program that could not be started; else null. */
     static String reason(Throwable caught) {
+        Cause cause = cause(caught);
+        return cause == null ? null : cause.reason();
+    }
+
+    /** The program that could not be started, as it was given, and the system's reason; null for any other failure. */
+    static Cause cause(Throwable caught) {
         for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Matcher m = t instanceof IOException && t.getMessage() != null ? CANNOT_RUN.matcher(t.getMessage()) : null;
             if (m != null && m.matches()) {
-                String program = Redact.text(m.group(1), 300);
-                String why = Redact.text(m.group(2), 200);
-                if (!GONE.matcher(m.group(2)).lookingAt()) {
-                    // the program is there, the system would not start it: no memory, processes or open files left
-                    return program + " could not be started (" + why + "): the machine is short of memory, processes or "
-                            + "open files; run again once it has them; complete videos are kept";
-                }
-                return program + " can no longer be started (" + why
-                        + "): was it removed or moved while the run went? Put it back (scripts/avqa.sh sets the tools up) "
-                        + "or set avqa.tools.* to its path, and run again; complete videos are kept";
+                return new Cause(m.group(1), m.group(2));
             }
         }
         return null;
+    }
+
+    /** A program that could not be started: {@code program} as it was given, {@code why} the system's reason. */
+    record Cause(String program, String why) {
+
+        /** Whether the program is no longer there to run (rather than refused for want of memory or processes). */
+        boolean gone() {
+            return GONE.matcher(why).lookingAt();
+        }
+
+        String reason() {
+            String shown = Redact.text(program, 300);
+            String said = Redact.text(why, 200);
+            if (!gone()) {
+                // the program is there, the system would not start it: no memory, processes or open files left
+                return shown + " could not be started (" + said + "): the machine is short of memory, processes or "
+                        + "open files; run again once it has them; complete videos are kept";
+            }
+            return shown + " can no longer be started (" + said
+                    + "): was it removed or moved while the run went? Put it back (scripts/avqa.sh sets the tools up) "
+                    + "or set avqa.tools.* to its path, and run again; complete videos are kept";
+        }
+
+        /** For a service's look at the stop: what cleared it once the program starts again; null while it does not. */
+        String startsAgain() {
+            return starts(program) ? Redact.text(program, 300) + " can be started again" : null;
+        }
+    }
+
+    /** Whether the system starts {@code program} now: only its start is asked, it is stopped at once. */
+    static boolean starts(String program) {
+        try {
+            Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

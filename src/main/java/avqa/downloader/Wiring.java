@@ -75,9 +75,11 @@ final class Wiring {
         } else {
             progress.load();
         }
-        DiskFull diskFull = new DiskFull(workspace.root(), run);
+        // a service resumes a run a full disk stopped once it has the room its health asks for
+        DiskFull diskFull = new DiskFull(workspace.root(), run, settings.bytes("avqa.management.min-free-disk"));
         main.bind("diskFull", diskFull);
         main.bind("toolGone", new ToolGone(run));
+        main.bind("stopRecheck", new StopRecheck(run));
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);
         ImportLedger imports = new ImportLedger();

@@ -21,8 +21,8 @@ class DiskTest extends LoopbackServerTest {
         return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
-    @Test
-    void aFullDiskStopsTheRunNamingThePathAndLeavesNothingPartial(@TempDir Path tmp) throws Exception {
+    /** {@code tmp/data} made a tmpfs of 1200 kB (room for about one video); skipped where it cannot be mounted. */
+    private static Path tinyDisk(Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
         boolean mounted = sh("mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", data.toString());
@@ -30,15 +30,27 @@ class DiskTest extends LoopbackServerTest {
             System.err.println("SKIPPED: DiskTest needs to mount a small tmpfs (run as root, as CI does)");
         }
         assumeTrue(mounted, "cannot mount a tmpfs here");
+        return data;
+    }
+
+    /** The arguments of a run of {@code ids} (each served as the test clip) into {@code data}, one worker. */
+    private static List<String> oneWorkerRun(Path data, Path meta, List<String> ids) throws java.io.IOException {
+        for (String id : ids) {
+            server.serve(id, clip);
+        }
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+        return args;
+    }
+
+    @Test
+    void aFullDiskStopsTheRunNamingThePathAndLeavesNothingPartial(@TempDir Path tmp) throws Exception {
+        Path data = tinyDisk(tmp);
         try {
             List<String> ids = List.of("diskfull0", "diskfull1", "diskfull2");
-            for (String id : ids) {
-                server.serve(id, clip);
-            }
             Path meta = tmp.resolve("meta");
-            Fixture.annotations(meta, "test", ids);
-            List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
-            args.addAll(List.of("--workers", "1"));
+            List<String> args = oneWorkerRun(data, meta, ids);
 
             Fixture.Outcome full = Fixture.run(args);
 
@@ -73,6 +85,55 @@ class DiskTest extends LoopbackServerTest {
             sh("umount", "-l", data.toString());
         }
     }
+    /**
+     * A service whose disk filled up under a nightly schedule: its health stayed DOWN and nothing more was done until the
+     * next trigger (a day away), even once the disk had room. Now it looks again every avqa.schedule.recheck seconds (1
+     * here); once the disk has avqa.management.min-free-disk free (the tmpfs made larger), one line says so and the run
+     * resumes, every video complete and the health UP, with no trigger fired.
+     */
+    @Test
+    void aServiceWhoseDiskFilledResumesOnceTheDiskHasRoomAgain(@TempDir Path tmp) throws Exception {
+        Path data = tinyDisk(tmp);
+        Process service = null;
+        Path log = tmp.resolve("service.log");
+        try {
+            List<String> ids = List.of("roomagain0", "roomagain1", "roomagain2");
+            List<String> args = oneWorkerRun(data, tmp.resolve("meta"), ids);
+            int port = ManagementTest.freePort();
+            args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port)));
+            service = Fixture.startJvm(args, java.util.Map.of("AVQA_SCHEDULE_RECHECK", "1",
+                    "AVQA_MANAGEMENT_MIN_FREE_DISK", "20M"), log);
+            String base = "http://127.0.0.1:" + port;
+            Fixture.await("the disk to fill up and the run to stop", 90_000,
+                    () -> text(log).contains("Stopping the run: no space left on the disk holding " + data));
+            Fixture.await("the health to say why, and that it looks again", 30_000, () -> {
+                String body = ManagementTest.get(base + "/observe/health").body();
+                return body.contains("the run stopped: no space left") && body.contains("looked at again every 1 s");
+            });
+            assertTrue(!text(log).contains("the run resumes"), "nothing resumed while the disk is full: " + text(log));
+
+            assertTrue(sh("mount", "-o", "remount,size=64m", data.toString()), "the tmpfs made larger");
+            Fixture.await("the one line that says the disk has room again", 30_000, () -> text(log)
+                    .contains("the disk holding " + data + " has room again ("));
+            Fixture.await("the resumed run to complete every video", 90_000, () -> ids.stream()
+                    .allMatch(id -> Files.isRegularFile(data.resolve("audio/" + id + ".wav"))));
+            Fixture.await("the health to be UP again", 30_000,
+                    () -> ManagementTest.get(base + "/observe/health").statusCode() == 200);
+            String said = text(log);
+            assertTrue(said.contains(" and takes writes: the run resumes"), said);
+            assertTrue(!said.contains("Scheduled resume ("), "no trigger fired: " + said);
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "no failure recorded");
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+            assertEquals(0, service.exitValue(), text(log));
+        } finally {
+            if (service != null) {
+                service.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+            sh("umount", "-l", data.toString());
+        }
+    }
+
     /**
      * The data directory taken from under a run: made read-only (a file system remounted after an error), or
      * removed. The run stops at once in one line of ours (no internals of Camel), and the removed one is never

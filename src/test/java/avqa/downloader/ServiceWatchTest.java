@@ -22,46 +22,111 @@ class ServiceWatchTest extends LoopbackServerTest {
     void aYtDlpRemovedUnderARunStopsItInOneLineLeavesTheRestPendingAndTheNextRunGoesOnOnceItIsBack(@TempDir Path tmp)
             throws Exception {
         List<String> ids = serveClips("toolgone", 4);
-        Path ytDlp = tmp.resolve("bin/yt-dlp");
-        Files.createDirectories(ytDlp.getParent());
-        Path original = Path.of(".tools/yt-dlp/bin/yt-dlp").toRealPath();
-        Files.copy(original, ytDlp);
-        List<String> args = localRun(tmp, ids, server.urlTemplate());
-        int port = ManagementTest.freePort();
-        args.addAll(List.of("--schedule", "--cron", "*/2 * * * * ?", "--management-port", String.valueOf(port),
-                "--workers", "1"));
-        Path log = tmp.resolve("service.log");
-        Path data = tmp.resolve("data");
-        // the second video is answered once yt-dlp is gone: the videos after it find no yt-dlp to start
-        server.holdUntil(ids.get(1), () -> !Files.exists(ytDlp), 30_000);
-        // one video per yt-dlp start
-        Process service = Fixture.startJvm(args, Map.of("AVQA_TOOLS_YT_DLP", ytDlp.toString(), "AVQA_DOWNLOAD_BATCH", "1"), log);
-        String base = "http://127.0.0.1:" + port;
+        ToolGoneService service = ytDlpRemovedUnderARun(tmp, ids, "*/2 * * * * ?", Map.of());
+        Path data = service.data();
         try {
-            Fixture.await("the second video to be asked for", 60_000, () -> !server.hits(ids.get(1)).isEmpty());
-            Files.delete(ytDlp);
-            Fixture.await("the run to stop", 60_000, () -> ServiceTest.read(log).contains("Run finished"));
-            String said = ServiceTest.read(log);
-            assertTrue(said.contains("Stopping the run: " + ytDlp + " can no longer be started (error=2, No such file or "
-                    + "directory): was it removed or moved while the run went?"), said);
+            String said = ServiceTest.read(service.log());
+            assertTrue(said.contains("Stopping the run: " + service.ytDlp() + " can no longer be started (error=2, No such "
+                    + "file or directory): was it removed or moved while the run went?"), said);
             assertFalse(said.contains("a bug"), "no video's failure is taken for a bug of ours: " + said);
             assertTrue(Files.isRegularFile(data.resolve("audio/" + ids.get(1) + ".wav")), "the video in hand is complete");
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
             // (each trigger's run starts with its health UP and stops again at its first video while yt-dlp is gone)
             Fixture.await("the health to say why the run stopped", 30_000, () -> {
-                String body = ManagementTest.get(base + "/observe/health").body();
+                String body = ManagementTest.get(service.base() + "/observe/health").body();
                 return body.contains("\"name\":\"run\"") && body.contains("the run stopped:")
                         && body.contains("can no longer be started") && body.contains("\"status\":\"DOWN\"");
             });
-            assertTrue(service.isAlive(), "the service goes on");
+            assertTrue(service.process().isAlive(), "the service goes on");
 
-            Files.copy(original, ytDlp);
-            recovers(ids, data, base);
+            service.putBack();
+            recovers(ids, data, service.base());
         } finally {
-            service.destroy();
-            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+            service.stop();
         }
-        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+        assertEquals(0, service.process().exitValue(), ServiceTest.read(service.log()));
+    }
+
+    /**
+     * The same under a nightly schedule: the service looked at nothing until the next trigger (a day away), its health
+     * DOWN all the while, even once yt-dlp was back. Now it looks again every avqa.schedule.recheck seconds (1 here),
+     * its health saying so; once yt-dlp starts again one line says so, the run resumes, and the health is UP, with no
+     * trigger fired.
+     */
+    @Test
+    void aRunStoppedForAToolGoneResumesOnceTheToolIsBackWithoutWaitingForTheNextTrigger(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serveClips("comeback", 3);
+        ToolGoneService service = ytDlpRemovedUnderARun(tmp, ids, "0 0 2 1 1 ? 2099", Map.of("AVQA_SCHEDULE_RECHECK", "1"));
+        Path log = service.log();
+        try {
+            assertTrue(ServiceTest.read(log).contains("Stopping the run: " + service.ytDlp() + " can no longer be started"),
+                    ServiceTest.read(log));
+            Fixture.await("the health to say why, and that it looks again", 30_000, () -> {
+                String body = ManagementTest.get(service.base() + "/observe/health").body();
+                return body.contains("the run stopped:") && body.contains("can no longer be started")
+                        && body.contains("looked at again every 1 s: the run resumes by itself once it has cleared");
+            });
+            assertTrue(!ServiceTest.read(log).contains("the run resumes"), "nothing resumed while it is gone");
+
+            service.putBack();
+            Fixture.await("the one line that says it is back", 30_000,
+                    () -> ServiceTest.read(log).contains(service.ytDlp() + " can be started again: the run resumes"));
+            recovers(ids, service.data(), service.base());
+            String said = ServiceTest.read(log);
+            assertEquals(1, said.lines().filter(l -> l.contains("the run resumes")).count(), said);
+            assertTrue(!said.contains("Scheduled resume ("), "no trigger fired: " + said);
+            assertEquals(List.of(), PipelineTest.listNames(service.data().resolve("failed")), "no failure recorded");
+        } finally {
+            service.stop();
+        }
+        assertEquals(0, service.process().exitValue(), ServiceTest.read(log));
+    }
+
+    /** A service whose own yt-dlp (a copy of the real one) was removed under its first run, which stopped. */
+    private record ToolGoneService(Process process, Path ytDlp, Path log, Path data, String base) {
+
+        /** yt-dlp put back. */
+        void putBack() throws java.io.IOException {
+            Files.copy(Path.of(".tools/yt-dlp/bin/yt-dlp").toRealPath(), ytDlp);
+        }
+
+        /** SIGTERM. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            assertTrue(process.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+    }
+
+    /**
+     * Starts a service on {@code cron} (one worker, one video per yt-dlp start, its own copy of yt-dlp, the management
+     * endpoint on a free port) and removes its yt-dlp once the second video is asked for: the videos after it find no
+     * yt-dlp to start, and the run stops.
+     */
+    private static ToolGoneService ytDlpRemovedUnderARun(Path tmp, List<String> ids, String cron, Map<String, String> env)
+            throws Exception {
+        Path ytDlp = tmp.resolve("bin/yt-dlp");
+        Files.createDirectories(ytDlp.getParent());
+        Files.copy(Path.of(".tools/yt-dlp/bin/yt-dlp").toRealPath(), ytDlp);
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        int port = ManagementTest.freePort();
+        args.addAll(List.of("--schedule", "--cron", cron, "--management-port", String.valueOf(port), "--workers", "1"));
+        Path log = tmp.resolve("service.log");
+        // the second video is answered once yt-dlp is gone
+        server.holdUntil(ids.get(1), () -> !Files.exists(ytDlp), 30_000);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        // one video per yt-dlp start
+        all.putAll(Map.of("AVQA_TOOLS_YT_DLP", ytDlp.toString(), "AVQA_DOWNLOAD_BATCH", "1"));
+        Process service = Fixture.startJvm(args, all, log);
+        try {
+            Fixture.await("the second video to be asked for", 60_000, () -> !server.hits(ids.get(1)).isEmpty());
+            Files.delete(ytDlp);
+            Fixture.await("the run to stop", 60_000, () -> ServiceTest.read(log).contains("Run finished"));
+        } catch (Exception | Error e) {
+            service.destroyForcibly();
+            throw e;
+        }
+        return new ToolGoneService(service, ytDlp, log, tmp.resolve("data"), "http://127.0.0.1:" + port);
     }
 
     /**

@@ -39,6 +39,7 @@ public final class CamelProperties {
         p.setProperty("camel.component.properties.environment-variable-mode", "0");
         p.setProperty("camel.component.properties.system-properties-mode", "0");
         millis(p, s, "avqa.status.interval");
+        millis(p, s, "avqa.schedule.recheck");
         p.setProperty("avqa.throttle.gap-millis", String.valueOf(throttleGapMillis(s)));
         millis(p, s, "avqa.download.timeout");
         millis(p, s, "avqa.extract.timeout");

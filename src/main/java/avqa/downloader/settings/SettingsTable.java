@@ -129,6 +129,9 @@ public final class SettingsTable {
             option("avqa.schedule.cron", "--cron", "EXPR", "0 0 2 * * ?", Checks.CRON,
                     "when to resume: a Quartz cron expression, seconds first"),
             off("avqa.schedule.initial-run", "--no-initial-run", "with --schedule, wait for the first trigger"),
+            property("avqa.schedule.recheck", "60", Checks.atLeast(0.1),
+                    "with --schedule, a run stopped for a cause that can clear (a full disk, yt-dlp, ffmpeg or ffprobe "
+                            + "gone or not started) is looked at again every this many seconds, and resumes once it has cleared"),
             option("avqa.status.interval", "--status-interval", "SECONDS", "60", Checks.atLeast(0.1),
                     "seconds between status lines in the log"),
             option("avqa.management.port", "--management-port", "N", "auto", Checks.MANAGEMENT_PORT,
