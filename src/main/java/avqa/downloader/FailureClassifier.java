@@ -84,6 +84,15 @@ public final class FailureClassifier {
                 + "the system may be short of memory (the kernel's OOM killer), or someone stopped it", lastError(said));
     }
 
+    /**
+     * A program that is there but the system would not start (error=12, Cannot allocate memory; error=11, EAGAIN: no
+     * memory or processes left for it): a passing squeeze on a long run, so the video's transient failure.
+     */
+    static VideoFailure notStarted(String program, String why) {
+        return new VideoFailure.Transient(program + " could not be started: the machine is short of memory, processes or "
+                + "open files", why);
+    }
+
     /** Whether yt-dlp said it found no video at the URL ("Unsupported URL"). */
     static boolean foundNoVideo(String stderr) {
         return NO_VIDEO_IN_PAGE.matcher(stderr).find();

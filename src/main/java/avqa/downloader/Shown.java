@@ -44,6 +44,11 @@ public final class Shown {
                 text = t.getMessage();
             }
         }
+        ToolGone.Cause notRun = text == null ? ToolGone.cause(e) : null;
+        if (notRun != null) {
+            // Java's words for a program it could not start, without its internals
+            text = notRun.program() + " could not be started (" + notRun.why() + ")";
+        }
         if (text == null) {
             // Camel wraps what failed ("Multicast processing failed for number 0. Exchange[…]" around a
             // split's failure, "Exception occurred during execution on the exchange" around a bean's): the

@@ -9,10 +9,11 @@ import org.apache.camel.Exchange;
 /**
  * A program of the pipeline (yt-dlp, ffmpeg, ffprobe) that can no longer be started while a run goes (removed,
  * moved or made unrunnable under a long run or a service): not the video's fault, and every video after it would
- * fail the same, each recorded as a bug of ours. So would one the system refuses to start for want of memory,
- * processes or open files (said so, not as a program gone). In the dead-letter channel it stops the run in one line instead;
+ * fail the same, each recorded as a bug of ours. In the dead-letter channel it stops the run in one line instead;
  * the video stays pending, complete videos are kept, and the next run (a service's next trigger) tries again, or a
- * service resumes the run as soon as the program starts again ({@link StopRecheck}).
+ * service resumes the run as soon as the program starts again ({@link StopRecheck}). One the system refuses to start
+ * for want of memory, processes or open files (said so, not as a program gone) may be a passing squeeze on a long run:
+ * the video's transient failure, retried as one; only {@code avqa.tools.not-started-limit} videos in a row stop the run.
  */
 public final class ToolGone {
 
@@ -24,9 +25,47 @@ public final class ToolGone {
     private static final Pattern GONE = Pattern.compile("error=(2|13|8|20),");
 
     private final RunControl run;
+    private final int notStartedLimit;
+    private int notStartedInARow;
 
-    public ToolGone(RunControl run) {
+    /** {@code notStartedLimit}: videos in a row a program the system would not start fails before the run stops. */
+    public ToolGone(RunControl run, int notStartedLimit) {
         this.run = run;
+        this.notStartedLimit = notStartedLimit;
+    }
+
+    /**
+     * The video-errors' onWhen: the failure is a program that is there but the system would not start for want of
+     * memory or processes (error=12, 11): a passing squeeze on a long run, the video's transient failure, retried.
+     */
+    public boolean notStarted(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Cause cause = cause(failure);
+        return cause != null && !cause.gone();
+    }
+
+    /**
+     * Its retries spent: the video fails transient, in our words (recorded, tried again by the next run). After
+     * {@code notStartedLimit} such videos in a row, none made complete since, the squeeze is no passing one: the run
+     * stops in one line (a service resumes it once the program starts again).
+     */
+    public synchronized void notStartedFor(Exchange exchange) {
+        Cause cause = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        if (cause == null) {
+            return;
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, FailureClassifier.notStarted(Redact.text(cause.program(), 300),
+                Redact.text(cause.why(), 200)));
+        if (++notStartedInARow >= notStartedLimit) {
+            notStartedInARow = 0;
+            run.stop(cause.reason(notStartedLimit), cause::startsAgain);
+        }
+    }
+
+    /** A video made complete: its programs started. */
+    public synchronized void started() {
+        notStartedInARow = 0;
     }
 
     /** Stops the run when the failure the exchange caught is a program that could not be started. */
@@ -63,12 +102,18 @@ public final class ToolGone {
         }
 
         String reason() {
+            return reason(1);
+        }
+
+        /** Why the run stops, the program not started for {@code videos} videos in a row. */
+        String reason(int videos) {
             String shown = Redact.text(program, 300);
             String said = Redact.text(why, 200);
             if (!gone()) {
                 // the program is there, the system would not start it: no memory, processes or open files left
-                return shown + " could not be started (" + said + "): the machine is short of memory, processes or "
-                        + "open files; run again once it has them; complete videos are kept";
+                return shown + " could not be started" + (videos > 1 ? " for " + videos + " videos in a row" : "") + " ("
+                        + said + "): the machine is short of memory, processes or open files; run again once it has "
+                        + "them; complete videos are kept";
             }
             return shown + " can no longer be started (" + said
                     + "): was it removed or moved while the run went? Put it back (scripts/avqa.sh sets the tools up) "

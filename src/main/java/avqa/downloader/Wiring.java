@@ -78,7 +78,7 @@ final class Wiring {
         // a service resumes a run a full disk stopped once it has the room its health asks for
         DiskFull diskFull = new DiskFull(workspace.root(), run, settings.bytes("avqa.management.min-free-disk"));
         main.bind("diskFull", diskFull);
-        main.bind("toolGone", new ToolGone(run));
+        main.bind("toolGone", new ToolGone(run, settings.getInt("avqa.tools.not-started-limit")));
         main.bind("stopRecheck", new StopRecheck(run));
         VideoIdRules rules = new VideoIdRules(settings.get("avqa.source.url-template"));
         FailureRecords failures = new FailureRecords(workspace);

@@ -94,7 +94,7 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         Checksums checksums = new Checksums(data);
         registry.bind("publisher", new Publisher(workspace, work, new DiskFull(data, run), run, checksums));
         registry.bind("diskFull", new DiskFull(data, run));
-        registry.bind("toolGone", new ToolGone(run));
+        registry.bind("toolGone", new ToolGone(run, 2));
         registry.bind("checksums", checksums);
         // a job whose frames failed keeps its audio (its line here); no job of these tests gets that far
         registry.bind("provenance", new Provenance(workspace, "wav", 0, "%06d.jpg", null));
@@ -112,6 +112,44 @@ class ErrorRoutesTest extends CamelMainTestSupport {
 
     private void attempt(VideoJob job) {
         template.send("direct:test-attempt", ex -> ex.setVariable("job", job));
+    }
+
+    /**
+     * A program the system would not start for want of processes (a real refusal: SpawnRefused, Java's exception as
+     * camel-exec hands it on) stopped the whole run at the first video. Now it is that video's transient failure:
+     * redelivered with the backoff, recorded transient in our words, and only the second video in a row (the limit here)
+     * stops the run, in one line, that video left pending. Needs root and cgroup v1's pids controller; skipped otherwise.
+     */
+    @Test
+    void aToolTheSystemWouldNotStartIsRetriedAsTransientAndOnlyTheLimitInARowStopsTheRun() throws Exception {
+        java.io.IOException refused = SpawnRefused.of("ffmpeg");
+        if (refused == null) {
+            System.err.println("SKIPPED: a real refused spawn needs a pids cgroup (root, cgroup v1's pids controller)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(refused != null, "no pids cgroup here");
+        assertEquals("Cannot run program \"ffmpeg\": error=11, Resource temporarily unavailable", refused.getMessage());
+        RunControl run = context.getRegistry().lookupByNameAndType("runControl", RunControl.class);
+        for (String id : List.of("squeeze01", "squeeze02")) {
+            faults.attempts.clear();
+            for (int i = 0; i < 4; i++) {
+                faults.script.add(new org.apache.camel.component.exec.ExecException("Unable to execute command", null, null,
+                        -1, refused));
+            }
+            attempt(job(id));
+            assertEquals(4, faults.attempts.size(), id + ": retried as a transient failure");
+            long firstGap = TimeUnit.NANOSECONDS.toMillis(faults.attempts.get(1) - faults.attempts.get(0));
+            assertTrue(firstGap >= 0.85 * 200 - 5, id + ": after its backoff, " + firstGap + " ms");
+        }
+        com.fasterxml.jackson.databind.JsonNode record = Fixture.readJson(data.resolve("failed/squeeze01.json"));
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertEquals("ffmpeg could not be started: the machine is short of memory, processes or open files",
+                record.get("reason").asText());
+        assertEquals("error=11, Resource temporarily unavailable", record.get("last_error").asText());
+        assertEquals("ffmpeg could not be started for 2 videos in a row (error=11, Resource temporarily unavailable): the "
+                + "machine is short of memory, processes or open files; run again once it has them; complete videos are "
+                + "kept", run.stopReason());
+        assertFalse(Files.exists(data.resolve("failed/squeeze02.json")), "the video that stopped the run stays pending");
+        run.reset();
     }
 
     @Test

@@ -36,6 +36,48 @@ class ToolGoneTest {
                 + "unavailable")).startsWith("ffprobe could not be started (error=11"));
     }
 
+    /**
+     * A program the system would not start (Java's words as a real spawn refused with EAGAIN gives them; ServiceWatchTest
+     * makes that real failure) fails its video transient, in our words, and only the limit-th video in a row stops the run,
+     * a stop that clears once the program starts again; a video made complete in between starts the count again.
+     */
+    @Test
+    void aProgramNotStartedFailsItsVideoTransientAndOnlyTheLimitInARowStopsTheRun() {
+        RunControl run = new RunControl();
+        ToolGone tools = new ToolGone(run, 3);
+        org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        String refused = "Cannot run program \"/no/such/dir/ffmpeg\" (in directory \"/data/.partial/a\"): error=11, "
+                + "Resource temporarily unavailable";
+        java.util.function.Supplier<org.apache.camel.Exchange> failing = () -> {
+            org.apache.camel.Exchange e = new org.apache.camel.support.DefaultExchange(camel);
+            e.setException(caught(refused));
+            e.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, e.getException());
+            return e;
+        };
+        org.apache.camel.Exchange gone = new org.apache.camel.support.DefaultExchange(camel);
+        gone.setException(caught("Cannot run program \"ffmpeg\": error=2, No such file or directory"));
+        assertEquals(false, tools.notStarted(gone), "a program gone stops the run at once");
+
+        org.apache.camel.Exchange first = failing.get();
+        assertEquals(true, tools.notStarted(first));
+        tools.notStartedFor(first);
+        VideoFailure failure = first.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, VideoFailure.class);
+        assertEquals(VideoFailure.TRANSIENT, failure.category());
+        assertEquals("/no/such/dir/ffmpeg could not be started: the machine is short of memory, processes or open files",
+                failure.reason());
+        assertEquals("error=11, Resource temporarily unavailable", failure.lastError());
+        tools.notStartedFor(failing.get());
+        tools.started();
+        tools.notStartedFor(failing.get());
+        tools.notStartedFor(failing.get());
+        assertNull(run.stopReason(), "a video made complete in between: 2 in a row, not 4");
+        tools.notStartedFor(failing.get());
+        assertEquals("/no/such/dir/ffmpeg could not be started for 3 videos in a row (error=11, Resource temporarily "
+                + "unavailable): the machine is short of memory, processes or open files; run again once it has them; "
+                + "complete videos are kept", run.stopReason());
+        assertNull(run.stopClears().get(), "not cleared while the program cannot be started");
+    }
+
     @Test
     void anyOtherFailureIsNotAProgramThatCouldNotStart() {
         assertNull(ToolGone.reason(caught("Connection reset")));

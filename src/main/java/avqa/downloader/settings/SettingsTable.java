@@ -175,6 +175,9 @@ public final class SettingsTable {
                     "lets yt-dlp fetch the EJS scripts it lacks (--remote-components): ejs:npm or ejs:github"),
             property("avqa.tools.outdated-limit", "3", Checks.wholeNumber(1, 1_000_000),
                     "yt-dlp saying it is out of date for this many videos in a row stops the run"),
+            property("avqa.tools.not-started-limit", "5", Checks.wholeNumber(1, 1_000_000),
+                    "yt-dlp, ffmpeg or ffprobe that the system would not start (no memory or processes left) for this many "
+                            + "videos in a row, none complete since, stops the run; each such video fails transient"),
             property("avqa.tools.ffmpeg", "ffmpeg", Checks.PROGRAM, "the ffmpeg program"),
             property("avqa.tools.ffprobe", "ffprobe", Checks.PROGRAM, "the ffprobe program"),
             property("avqa.tools.bsdtar", "bsdtar", Checks.PROGRAM,
