@@ -1005,12 +1005,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1");
-            List<String> args = partHere(host, data, meta, 100_000);
-
-            host.cutAfter(-1).capRanges(128 * 1024);
-            args.set(args.indexOf("--retry-attempts") + 1, "2");
-            Fixture.Outcome outcome = Fixture.run(args);
+            Fixture.Outcome outcome = inCappedParts(host, archive, data, meta, 128 * 1024);
 
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertEquals(0, outcome.exit(), outcome.stderr() + log);
@@ -1028,6 +1023,15 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** A run that resumes a part of 100,000 bytes from a host giving the file {@code cap} bytes an answer, 2 attempts. */
+    private static Fixture.Outcome inCappedParts(ArchiveHost host, byte[] archive, Path data, Path meta, long cap) {
+        host.serve("videos.rar", archive, "v1");
+        List<String> args = partHere(host, data, meta, 100_000);
+        host.cutAfter(-1).capRanges(cap);
+        args.set(args.indexOf("--retry-attempts") + 1, "2");
+        return Fixture.run(args);
+    }
+
     /**
      * A host that gives the file in tiny parts (20 KiB an answer, 4 KiB of them new) is not followed part after part
      * at once, which would ask it without end: each such answer is an attempt broken off, retried after a pause, and
@@ -1039,12 +1043,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1");
-            List<String> args = partHere(host, data, meta, 100_000);
-
-            host.cutAfter(-1).capRanges(20 * 1024);
-            args.set(args.indexOf("--retry-attempts") + 1, "2");
-            Fixture.Outcome outcome = Fixture.run(args);
+            Fixture.Outcome outcome = inCappedParts(host, archive, data, meta, 20 * 1024);
 
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertEquals(1, outcome.exit(), outcome.stderr() + log);
