@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * Archives fetched by URL into {@code archives/<name>}: {@code --import-archive URL}, and the
  * dataset's own archive (MUSIC-AVQA-v2.0's clip RAR). A download goes to {@code <name>.part} with
  * what the server said of the file ({@code <name>.json}: its ETag or Last-Modified and its length);
- * an interrupted one resumes with a Range request guarded by that validator ({@code If-Range}) that
- * asks again for the last bytes already here, to compare them, and starts over cleanly when the server
- * says the file changed or sends other bytes than it names. The whole length is checked against
+ * an interrupted one resumes with a Range request guarded by that validator ({@code If-Range}), or by the
+ * length alone where the host gives no validator, that asks again for the last bytes already here, to compare
+ * them, and starts over cleanly when the server says the file changed or sends other bytes than it names. The whole length is checked against
  * what the server announced before the file takes its final name; a complete archive is not
  * fetched again. The files are {@link ArchiveFiles}'s, the copying of an answer {@link ArchiveTransfer}'s.
  */
@@ -72,6 +72,8 @@ public final class ArchiveFetch {
     private final java.util.Set<String> inParts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** URLs whose host answered a resume with other bytes than it named: asked for whole, this run. */
     private final java.util.Set<String> rangesLie = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The URLs whose resume this run has said is guarded by the length only (their host gives no validator). */
+    private final java.util.Set<String> unguarded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -243,11 +245,19 @@ public final class ArchiveFetch {
         long from = 0;
         long overlap = 0;
         exchange.setVariable("nextPart", nextPart.remove(url));
-        if (have > 0 && validator != null && !rangesLie.contains(url)) {
+        if (have > 0 && ArchiveFiles.resumable(meta) && !rangesLie.contains(url)) {
             // the last bytes already here are asked for again, to be compared before anything is joined to them
             overlap = Math.min(have, overlaps.getOrDefault(url, OVERLAP));
             in.setHeader("Range", "bytes=" + (have - overlap) + "-");
-            in.setHeader("If-Range", validator);
+            if (validator != null) {
+                in.setHeader("If-Range", validator);
+            } else if (unguarded.add(url)) {
+                // a host without ETag or Last-Modified (a file host's own server): the resume's answer must name the
+                // length first announced and send the last bytes here again, as a guarded one must too
+                LOG.info("The host of {} gives no ETag or Last-Modified to resume under: the download resumes at {}, "
+                        + "checked by the file's length and by the last bytes here, asked for again", files.name(url),
+                        human(have));
+            }
             from = have;
         }
         exchange.setVariable("rangeFrom", from);
@@ -824,14 +834,15 @@ public final class ArchiveFetch {
     }
 
     /**
-     * What becomes of the bytes that came when a download breaks off: a part resumes only under the
-     * host's validator (a strong ETag, or a Last-Modified date); without one the next attempt starts over.
+     * What becomes of the bytes that came when a download breaks off: a part resumes under the host's validator
+     * (a strong ETag, or a Last-Modified date), or else under the whole length it announced; without either the
+     * next attempt starts over.
      */
     private String resumeNote(String url) {
         JsonNode meta = files.meta(url);
-        return meta != null && ArchiveFiles.validator(meta) != null
+        return ArchiveFiles.resumable(meta)
                 ? "what came is kept, and a later attempt resumes there"
-                : "the host gives no ETag or Last-Modified to resume under, so a later attempt fetches it whole again";
+                : "the host gives no ETag, Last-Modified or length to resume under, so a later attempt fetches it whole again";
     }
 
     /**

@@ -203,8 +203,8 @@ final class ArchiveFiles {
         }
         long have = 0;
         try {
-            // a part resumes only under the validator it came with; without one the download starts over
-            if (meta != null && validator(meta) != null && Files.isRegularFile(part(url))) {
+            // a part resumes only under the validator or the length it came with; without either the download starts over
+            if (resumable(meta) && Files.isRegularFile(part(url))) {
                 have = Files.size(part(url));
             }
         } catch (IOException e) {
@@ -251,6 +251,15 @@ final class ArchiveFiles {
     }
 
     /** The validator a resume can be guarded by: a strong ETag, else the Last-Modified date. */
+    /**
+     * Whether a part fetched under this record can be resumed: its host gave a validator to guard the resume
+     * ({@code If-Range}), or it announced the file's whole length, which a resume's answer must name again (and
+     * whose last bytes here it must send again, {@link ArchiveFetch}); without either a later attempt starts over.
+     */
+    static boolean resumable(JsonNode meta) {
+        return meta != null && (validator(meta) != null || meta.path("length").asLong(-1) >= 0);
+    }
+
     static String validator(JsonNode meta) {
         String etag = meta.path("etag").asText(null);
         if (etag != null && !etag.startsWith("W/")) {

@@ -35,7 +35,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /** The RAR of the three videos most tests serve, with their annotations in {@code tmp/meta}. */
-    byte[] videosRar(Path tmp) throws Exception {
+    static byte[] videosRar(Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         Fixture.annotations(tmp.resolve("meta"), "test", IDS);
         return rarOf(tmp, "videos", clip);
@@ -348,7 +348,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing imported from a short file");
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertTrue(log.contains("do not read as a whole archive (cut short?)"), log);
-            assertTrue(log.contains("no ETag or Last-Modified to resume under, so a later attempt fetches it whole again"),
+            assertTrue(log.contains("no ETag, Last-Modified or length to resume under, so a later attempt fetches it whole again"),
                     "no promise of a resume it cannot make: " + log);
             assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
             assertEquals(3, host.requests(), "--retry-attempts 3");

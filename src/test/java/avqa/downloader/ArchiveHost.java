@@ -184,6 +184,14 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile boolean gzipInName;
 
+    /** Sends no ETag and no Last-Modified (a file host's own small server): nothing to guard a resume with but the length. */
+    ArchiveHost noValidators() {
+        this.noValidators = true;
+        return this;
+    }
+
+    private volatile boolean noValidators;
+
     /** Announces no length: every answer's body is chunked, its end the last chunk (and ranges are not honoured). */
     ArchiveHost noLength() {
         this.noLength = true;
@@ -384,8 +392,10 @@ final class ArchiveHost implements AutoCloseable {
                 ex.getResponseHeaders().set("Content-Encoding", "gzip");
             }
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
-            ex.getResponseHeaders().set("ETag", f.etag());
-            ex.getResponseHeaders().set("Last-Modified", f.lastModified());
+            if (!noValidators) {
+                ex.getResponseHeaders().set("ETag", f.etag());
+                ex.getResponseHeaders().set("Last-Modified", f.lastModified());
+            }
             record(ex, range, ifRange, status);
             long length = (announced >= 0 ? announced : f.bytes().length) - start;
             if (status == 206 && cap >= 0) {

@@ -1,0 +1,77 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An archive whose host gives no ETag and no Last-Modified (a file host's own small server), but announces the
+ * file's length: a broken download resumes, guarded by that length and by the last bytes here asked for again, and
+ * is fetched whole again when the host's file is another one.
+ */
+class ArchiveResumeTest extends LoopbackServerTest {
+
+    @Test
+    void aHostWithoutValidatorsHasABrokenDownloadResumedNotFetchedWholeAgain(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").noValidators();
+            List<String> args = ArchiveFetchTest.partHere(host, data, meta, 100_000);
+            host.cutAfter(-1);
+            args.set(args.indexOf("--retry-attempts") + 1, "3");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            for (String id : ArchiveFetchTest.IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            ArchiveHost.Request resume = files.get(files.size() - 1);
+            assertEquals(206, resume.status(), files.toString());
+            assertEquals("bytes=" + (100_000 - ArchiveFetch.OVERLAP) + "-", resume.range(), files.toString());
+            assertNull(resume.ifRange(), "no validator to send");
+            assertEquals(archive.length + ArchiveFetch.OVERLAP, host.bytesSent(), "the rest only, and the bytes compared");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("The host of videos.rar gives no ETag or Last-Modified to resume under: the download "
+                    + "resumes at 97.7 KiB, checked by the file's length and by the last bytes here, asked for again"), log);
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        }
+    }
+
+    @Test
+    void aHostWithoutValidatorsWhoseFileIsAnotherNowHasItFetchedWholeAgain(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        byte[] other = ArchiveFetchTest.rarOf(Files.createDirectories(tmp.resolve("other")), "videos", Fixture.clip("tone-4s", 4, true));
+        assertTrue(other.length != archive.length, "another length");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").noValidators();
+            List<String> args = ArchiveFetchTest.partHere(host, data, meta, 100_000);
+            host.cutAfter(-1).serve("videos.rar", other, "v1");
+            args.set(args.indexOf("--retry-attempts") + 1, "3");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertArrayEquals(other, Files.readAllBytes(data.resolve("archives/videos.rar")), "the new file, not a join");
+            for (String id : ArchiveFetchTest.IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 3.5, id);
+            }
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("changed on the server"));
+            assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
+        }
+    }
+}
