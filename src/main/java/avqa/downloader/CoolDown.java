@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * while a cool-down is on come from downloads that started before it and do not make it longer.
  * A bot check that is still there after {@code botCheckLimit} cool-downs in a row stops the run:
  * only cookies help then. Likewise a source host that still cannot be resolved after
- * {@code networkLimit} cool-downs in a row: without network or DNS no video can be fetched.
+ * {@code networkLimit} cool-downs in a row: without network or DNS no video can be fetched (a service resumes the
+ * run once the name resolves again: {@link NetworkBack}).
  */
 public final class CoolDown {
 
@@ -65,7 +66,15 @@ public final class CoolDown {
      * (its Retry-After), or -1. A source that says how long is waited for that long (at most
      * avqa.cooldown.max), not the growing pause, so that no host sits idle longer than the source asks.
      */
-    public synchronized void signal(String reason, VideoFailure.Signal kind, long askedMillis) {
+    public void signal(String reason, VideoFailure.Signal kind, long askedMillis) {
+        signal(reason, kind, askedMillis, null);
+    }
+
+    /**
+     * The same; {@code unresolved}: the host name that could not be resolved, if that is the signal: a run it stops
+     * is one a service resumes once the name resolves again ({@link StopRecheck}).
+     */
+    synchronized void signal(String reason, VideoFailure.Signal kind, long askedMillis, NetworkBack unresolved) {
         long now = System.currentTimeMillis();
         successes = 0;
         if (now < until) {
@@ -74,7 +83,8 @@ public final class CoolDown {
         if (kind == VideoFailure.Signal.NETWORK && ++unresolvedInARow > networkLimit) {
             // the reason names the host: "cannot resolve www.youtube.com: no network or DNS"
             run.stop(reason + (reason.startsWith("the proxy") ? "; progress kept, run again once the proxy lets the "
-                    + "requests through" : "; progress kept, run again when the network is back"));
+                    + "requests through" : "; progress kept, run again when the network is back"),
+                    unresolved == null ? null : unresolved::resolvesAgain);
             return;
         }
         if (kind == VideoFailure.Signal.BOT_CHECK && ++botChecksInARow > botCheckLimit) {

@@ -230,14 +230,11 @@ public final class FailureClassifier {
 
     /** The source's host cannot be resolved: no network or DNS (the same for every video of that host). */
     static VideoFailure unresolved(String url, String lastError) {
-        String host;
-        try {
-            host = java.net.URI.create(url).getHost();
-        } catch (IllegalArgumentException e) {
-            host = null;
-        }
+        String host = hostOf(url);
+        // yt-dlp's words name no port, and it may go through a proxy: a service looks up only the name again
         return new VideoFailure.Transient(host == null ? FailureRules.UNRESOLVED
-                : "cannot resolve " + host + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK);
+                : "cannot resolve " + Redact.text(host, 200) + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK)
+                .unresolved(host == null ? null : new NetworkBack(host, -1));
     }
 
     /**
@@ -246,11 +243,28 @@ public final class FailureClassifier {
      */
     static VideoFailure unresolved(String url, Throwable e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        String host = Redact.text(message.replaceFirst(":.*$", "").strip(), 200);
+        String host = message.replaceFirst(":.*$", "").strip();
         // the resolver's words ("h: Name or service not known"), not the exception's class
         String said = message.isBlank() ? "the host name is not known" : Redact.text(message, 300);
-        return host.isEmpty() ? unresolved(url, said) : new VideoFailure.Transient("cannot resolve " + host
-                + ": no network or DNS", said, VideoFailure.Signal.NETWORK);
+        return host.isEmpty() ? unresolved(url, said) : new VideoFailure.Transient("cannot resolve "
+                + Redact.text(host, 200) + ": no network or DNS", said, VideoFailure.Signal.NETWORK)
+                .unresolved(new NetworkBack(host, host.equalsIgnoreCase(hostOf(url)) ? portOf(url) : -1));
+    }
+
+    /** The URL's host, or null. */
+    private static String hostOf(String url) {
+        try {
+            return java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /** The port a request to the URL goes to (its own, else its scheme's), or -1. */
+    private static int portOf(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443
+                : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
     /**
@@ -265,7 +279,7 @@ public final class FailureClassifier {
                 && FailureRules.UNRESOLVED.equals(failure.reason()) ? unresolved(url, failure.lastError()) : failure;
         run.checkRunning();
         if (f.signal() != VideoFailure.Signal.NONE) {
-            coolDown.signal(f.reason(), f.signal(), f.retryAfterMillis());
+            coolDown.signal(f.reason(), f.signal(), f.retryAfterMillis(), f.unresolved());
         }
         if (VideoFailure.TOOL_OUTDATED.equals(f.category())) {
             outdated.failed(f);

@@ -27,7 +27,7 @@ public final class RunControl {
     }
 
     /**
-     * Stops the run for a cause that can clear (a full disk, a tool gone): {@code cleared} says, when asked, what
+     * Stops the run for a cause that can clear (a full disk, a tool gone, no network or DNS): {@code cleared} says, when asked, what
      * cleared it (null while it stands), so that a service can resume the run then ({@link StopRecheck}).
      */
     public void stop(String reason, java.util.function.Supplier<String> cleared) {

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A service's run that stopped for a cause that can clear (a full disk, a tool removed or one the system would not
- * start) is looked at again every avqa.schedule.recheck seconds (40-schedule.yaml's recheck-stopped-run): once the
+ * start, a host name that could not be resolved) is looked at again every avqa.schedule.recheck seconds (40-schedule.yaml's recheck-stopped-run): once the
  * cause has cleared, one line says what cleared it and the run resumes, its health UP again, rather than waiting
  * for the next trigger (a day, with a nightly schedule) with the health DOWN.
  */

@@ -33,6 +33,7 @@ public class VideoFailure extends RuntimeException {
     private final String lastError;
     private final Signal signal;
     private long retryAfterMillis = -1;
+    private NetworkBack unresolved;
 
     public VideoFailure(String category, String reason, String lastError) {
         this(category, reason, lastError, Signal.NONE);
@@ -94,6 +95,17 @@ public class VideoFailure extends RuntimeException {
         public Transient(String reason, String lastError, Signal signal) {
             super(TRANSIENT, reason, lastError, signal);
         }
+    }
+
+    /** The host name that could not be resolved (a {@link Signal#NETWORK} of no network or DNS), or null. */
+    NetworkBack unresolved() {
+        return unresolved;
+    }
+
+    /** The host name that could not be resolved, looked up again by a service before it resumes the run it stopped. */
+    VideoFailure unresolved(NetworkBack host) {
+        this.unresolved = host;
+        return this;
     }
 
     /** A failure no retry can fix (private, removed, 404, ...). */

@@ -139,6 +139,24 @@ class FailureClassifierTest {
     }
 
     /**
+     * What a service looks up again before it resumes a run stopped for no network or DNS: the name that failed and,
+     * when it is the URL's (not a proxy's), the URL's port; from yt-dlp's words (no port, perhaps via a proxy), only the
+     * name.
+     */
+    @org.junit.jupiter.api.Test
+    void anUnresolvedNameIsLookedUpAgainWithThePortOfItsUrl() {
+        assertEquals(new NetworkBack("nosuch.invalid", 8080), FailureClassifier.unresolved("http://nosuch.invalid:8080/v/x.mp4",
+                new java.net.UnknownHostException("nosuch.invalid")).unresolved());
+        assertEquals(new NetworkBack("nosuch.invalid", 443), FailureClassifier.unresolved("https://nosuch.invalid/v/x.mp4",
+                new java.net.UnknownHostException("nosuch.invalid: Name or service not known")).unresolved());
+        assertEquals(new NetworkBack("proxy.invalid", -1), FailureClassifier.unresolved("https://nosuch.invalid/v/x.mp4",
+                new java.net.UnknownHostException("proxy.invalid")).unresolved());
+        assertEquals(new NetworkBack("nosuch.invalid", -1), FailureClassifier.unresolved("https://nosuch.invalid/v/x",
+                "ERROR: Failed to resolve 'nosuch.invalid'").unresolved());
+        assertEquals(null, FailureClassifier.unresolved("not a url", "ERROR: Failed to resolve").unresolved());
+    }
+
+    /**
      * What HttpClient says of a host that misbehaves (as its classic client raises it: a ProtocolException inside a
      * ClientProtocolException), on the fast path and for an archive: in our words, in the same category as before
      * (transient), but a redirect to a URL with a login in it, which is refused every time (permanent); the

@@ -83,6 +83,56 @@ class ServiceWatchTest extends LoopbackServerTest {
         assertEquals(0, service.process().exitValue(), ServiceTest.read(log));
     }
 
+    /**
+     * A night without network or DNS: the source's host name did not resolve, the run stopped after
+     * avqa.cooldown.network-limit cool-downs, and a nightly service stayed DOWN until the next trigger though the
+     * network was back by the morning. Now it looks again every avqa.schedule.recheck seconds; once the name resolves
+     * and its port takes a connection, one line says so, the run resumes and the health is UP, with no trigger fired.
+     * The name is the loopback server's only by a hosts file of the service's JVM (jdk.net.hosts.file), written once
+     * the run has stopped; until then it resolves nowhere.
+     */
+    @Test
+    void aRunStoppedForNoNetworkResumesOnceTheHostNameResolvesAgain(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("netback", 3);
+        Path hosts = tmp.resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 localhost\n");
+        String port = server.mediaFileTemplate().replaceFirst("^http://127\\.0\\.0\\.1:(\\d+)/.*$", "$1");
+        String template = server.mediaFileTemplate().replace("127.0.0.1", "avqa-netback.test");
+        List<String> args = localRun(tmp, ids, template);
+        int management = ManagementTest.freePort();
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(management),
+                "--workers", "1", "--cooldown", "0.2", "--backoff", "0.1", "--retry-attempts", "5"));
+        Path log = tmp.resolve("service.log");
+        String base = "http://127.0.0.1:" + management;
+        Process service = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts,
+                "AVQA_COOLDOWN_NETWORK_LIMIT", "2", "AVQA_SCHEDULE_RECHECK", "1"), log);
+        try {
+            Fixture.await("the run to stop for want of the name", 120_000, () -> ServiceTest.read(log).contains(
+                    "Stopping the run: cannot resolve avqa-netback.test: no network or DNS; progress kept, run again when "
+                    + "the network is back"));
+            Fixture.await("the health to say why, and that it looks again", 30_000, () -> {
+                java.net.http.HttpResponse<String> health = ManagementTest.get(base + "/observe/health");
+                return health.statusCode() == 503 && health.body().contains("cannot resolve avqa-netback.test")
+                        && health.body().contains("looked at again every 1 s: the run resumes by itself once it has cleared");
+            });
+            assertFalse(ServiceTest.read(log).contains("the run resumes"), "nothing resumed while the name resolves nowhere");
+            assertTrue(server.hits(ids.get(0)).isEmpty(), "no request reached the source");
+
+            Files.writeString(hosts, "127.0.0.1 localhost\n127.0.0.1 avqa-netback.test\n");
+            Fixture.await("the one line that says the network is back", 60_000, () -> ServiceTest.read(log).contains(
+                    "avqa-netback.test resolves again and takes a connection on port " + port + ": the run resumes"));
+            recovers(ids, tmp.resolve("data"), base);
+            String said = ServiceTest.read(log);
+            assertEquals(1, said.lines().filter(l -> l.contains("the run resumes")).count(), said);
+            assertFalse(said.contains("Scheduled resume ("), "no trigger fired: " + said);
+            assertEquals(List.of(), PipelineTest.listNames(tmp.resolve("data/failed")), "no failure recorded");
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+    }
+
     /** A service whose own yt-dlp (a copy of the real one) was removed under its first run, which stopped. */
     private record ToolGoneService(Process process, Path ytDlp, Path log, Path data, String base) {
 
