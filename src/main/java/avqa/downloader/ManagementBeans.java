@@ -10,7 +10,8 @@ import org.apache.camel.main.Main;
 /**
  * What the management endpoint ({@link ManagementEndpoint}) serves: the Prometheus registry that
  * camel-micrometer-prometheus exposes at {@code /observe/metrics}, with our meters ({@link RunMetrics},
- * {@link StageTimers}) in it, and our health checks ({@link HealthChecks}). Made only when the endpoint is on.
+ * {@link StageTimers}) in it, our health checks ({@link HealthChecks}) and the endpoint that serves them
+ * ({@link HealthEndpoint}). Made only when the endpoint is on.
  */
 final class ManagementBeans {
 
@@ -37,5 +38,17 @@ final class ManagementBeans {
                 parts.cluster(), main::getCamelContext)) {
             main.bind("health-" + check.getId(), check);
         }
+        // served once the context has started the management port: the health, each reason escaped once
+        main.bind("healthEndpoint", new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
+            }
+
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                HealthEndpoint.install(((org.apache.camel.spi.CamelEvent.CamelContextStartedEvent) event).getContext());
+            }
+        });
     }
 }

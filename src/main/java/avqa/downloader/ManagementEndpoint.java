@@ -5,9 +5,9 @@ import java.util.Properties;
 
 /**
  * Camel's own management endpoint, for people and Prometheus watching a long run: {@code /observe/health}
- * (with {@code /live} and {@code /ready}) and {@code /observe/metrics} in Prometheus text format, served by
- * camel-platform-http-main on {@code avqa.management.host} (127.0.0.1 unless the user says otherwise).
- * On in service and worker modes ({@code --schedule}, {@code --role worker}) on port 9876, off for a
+ * (with {@code /live} and {@code /ready}; our {@link HealthEndpoint}, of Camel's checks and ours) and
+ * {@code /observe/metrics} in Prometheus text format, served by camel-platform-http-main on
+ * {@code avqa.management.host} (127.0.0.1 unless the user says otherwise). On in service and worker modes ({@code --schedule}, {@code --role worker}) on port 9876, off for a
  * plain run unless {@code --management-port N} asks; when off, nothing of it is configured or started
  * (this class only decides; {@link ManagementBeans}, which holds the metrics and the health checks, is not
  * even loaded; Camel still loads a few classes of camel-health and Vert.x's type converters, found on the
@@ -92,7 +92,8 @@ final class ManagementEndpoint {
         camel.setProperty("camel.management.enabled", "true");
         camel.setProperty("camel.management.port", String.valueOf(port));
         camel.setProperty("camel.management.host", settings.get("avqa.management.host"));
-        camel.setProperty("camel.management.health-check-enabled", "true");
+        // the health is ours (HealthEndpoint, on the same paths): Camel 4.17's escapes each check's message twice
+        camel.setProperty("camel.management.health-check-enabled", "false");
         camel.setProperty("camel.management.metrics-enabled", "true");
         camel.setProperty("camel.health.enabled", "true");
         camel.setProperty("camel.metrics.enabled", "true");

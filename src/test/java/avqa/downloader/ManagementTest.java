@@ -144,6 +144,56 @@ class ManagementTest extends LoopbackServerTest {
         assertEquals(0, service.exitValue(), ServiceTest.read(log));
     }
 
+    /**
+     * A reason with a quote and a backslash in it (the data directory's path) reads, once a JSON parser has read the
+     * health, as the text it is: Camel 4.17's endpoint escaped it twice, and a probe read {@code data \"q\" back\\slash}.
+     * The same in the readiness, in every check's list (exposureLevel=full, data=true), and on the one-line and UP
+     * answers as before.
+     */
+    @Test
+    void aReasonWithAQuoteAndABackslashIsReadAsItIsFromTheHealthJson(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data \"q\" back\\slash");
+        Fixture.annotations(tmp.resolve("meta"), "test", serveClips("quoted", 1));
+        List<String> args = Fixture.localArgs(data, tmp.resolve("meta"), server.mediaFileTemplate());
+        int port = freePort();
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port)));
+        Path log = tmp.resolve("service.log");
+        // more free space asked for than any disk has: the disk-space check is DOWN, its reason naming the data directory
+        Process service = Fixture.startJvm(args, Map.of("AVQA_MANAGEMENT_MIN_FREE_DISK", "1000T"), log);
+        try {
+            String base = "http://127.0.0.1:" + port;
+            try {
+                Fixture.await("the health to answer DOWN", 60_000, () -> get(base + "/observe/health").statusCode() == 503);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the service said: " + ServiceTest.read(log), e);
+            }
+            String said = " MB free on the disk of " + data.toAbsolutePath() + ", less than avqa.management.min-free-disk: "
+                    + "free some space";
+            for (String path : List.of("/observe/health", "/observe/health/ready", "/observe/health?exposureLevel=full&data=true")) {
+                HttpResponse<String> r = get(base + path);
+                assertEquals(503, r.statusCode(), path + ": " + r.body());
+                JsonNode health = Fixture.JSON.readTree(r.body());
+                assertEquals("DOWN", health.get("status").asText(), r.body());
+                JsonNode disk = null;
+                for (JsonNode check : health.get("checks")) {
+                    disk = check.get("name").asText().equals("disk-space") ? check : disk;
+                }
+                assertTrue(disk != null && disk.get("status").asText().equals("DOWN"), r.body());
+                String message = disk.get("message").asText();
+                assertTrue(message.endsWith(said) && message.substring(0, message.length() - said.length())
+                        .matches("[0-9]+\\.[0-9]"), path + ": the reason as it is, " + message + ", not: " + said);
+            }
+            HttpResponse<String> oneLine = get(base + "/observe/health?exposureLevel=oneline");
+            assertEquals(503, oneLine.statusCode());
+            assertEquals("{\"status\":\"DOWN\"}", oneLine.body());
+            assertEquals(200, get(base + "/observe/health/live").statusCode(), "alive all the same");
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+    }
+
     @Test
     void aPlainRunOpensNoPort(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("unwatched", 3);
