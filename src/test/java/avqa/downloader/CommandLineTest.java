@@ -88,6 +88,33 @@ class CommandLineTest {
         }
     }
 
+    /**
+     * A --data-dir that Camel's file endpoints would read as something else (a backslash taken for a folder, a '?' for
+     * options, '{{' for a placeholder, %41 for an A) is refused before the run, in one line: such a run wrote its
+     * annotations into another folder (tmp/p%41x's into tmp/pAx, tmp/a\b's into tmp/a/b) or stopped with Camel's words.
+     */
+    @Test
+    void aDataDirThatAFileEndpointWouldReadAsAnotherIsRefusedInOneLine(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("uri0"));
+        for (String dir : List.of("a\\b", "q?x", "p%41x", "c{{x}}", "d}}x")) {
+            Path data = tmp.resolve(dir);
+            Fixture.Outcome outcome = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test",
+                    "--data-dir", data.toString(), "--metadata-url", "file:" + meta));
+
+            assertEquals(2, outcome.exit(), outcome.stderr());
+            assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
+            assertTrue(outcome.stderr().contains("--data-dir: '" + data + "' is not valid")
+                    && outcome.stderr().contains("without a backslash, a '?', a '{{' or '}}', or a %-escape"), outcome.stderr());
+            assertFalse(Files.exists(data), "no work was started");
+        }
+        assertEquals(List.of("meta"), PipelineTest.listNames(tmp), "nothing written elsewhere either");
+        // what such a file endpoint takes as it is: a '%' that starts no escape, '#', '&', '=', a space, a '+'
+        Fixture.Outcome plain = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test", "--dry-run",
+                "--data-dir", tmp.resolve("100% #1 & a=b+c").toString(), "--metadata-url", "file:" + meta));
+        assertEquals(0, plain.exit(), plain.stderr());
+    }
+
     /** A path with a line break in it is said escaped, on one line, as every path from the command line. */
     @Test
     void aPathWithALineBreakIsSaidOnOneLine(@TempDir Path tmp) {

@@ -145,14 +145,15 @@ class ManagementTest extends LoopbackServerTest {
     }
 
     /**
-     * A reason with a quote and a backslash in it (the data directory's path) reads, once a JSON parser has read the
-     * health, as the text it is: Camel 4.17's endpoint escaped it twice, and a probe read {@code data \"q\" back\\slash}.
+     * A reason with quotes and slashes in it (the data directory's path) reads, once a JSON parser has read the
+     * health, as the text it is: Camel 4.17's endpoint escaped it twice, and a probe read {@code \/tmp\/… data \"q\"}.
+     * (A backslash, which JSON escapes too, cannot be in a data directory's path: {@code CommandLineTest}.)
      * The same in the readiness, in every check's list (exposureLevel=full, data=true), and on the one-line and UP
      * answers as before.
      */
     @Test
-    void aReasonWithAQuoteAndABackslashIsReadAsItIsFromTheHealthJson(@TempDir Path tmp) throws Exception {
-        Path data = tmp.resolve("data \"q\" back\\slash");
+    void aReasonWithQuotesAndSlashesIsReadAsItIsFromTheHealthJson(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data \"q\" (x)/y");
         Fixture.annotations(tmp.resolve("meta"), "test", serveClips("quoted", 1));
         List<String> args = Fixture.localArgs(data, tmp.resolve("meta"), server.mediaFileTemplate());
         int port = freePort();

@@ -104,8 +104,27 @@ final class Checks {
     static final Setting.Check HOST = matches("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}",
             "an address to listen on such as 127.0.0.1, 0.0.0.0 or ::1");
 
+    /** Said of a data directory whose path Camel's file endpoints would read as something else. */
+    static final String NOT_IN_A_FILE_URI = "without a backslash, a '?', a '{{' or '}}', or a %-escape such as %41 (the "
+            + "routes' file endpoints would read them as a folder, options, a placeholder or another letter, and write "
+            + "elsewhere): rename it or give another";
+
     static final Setting.Check DIRECTORY = v -> v.isEmpty() ? "a directory path"
-            : hasControl(v) ? "a directory path " + NO_CONTROL : null;
+            : hasControl(v) ? "a directory path " + NO_CONTROL
+            : notAFileUri(java.nio.file.Path.of(v).toAbsolutePath().toString())
+            ? "a directory path " + NOT_IN_A_FILE_URI : null;
+
+    private static final java.util.regex.Pattern PERCENT_ESCAPE = java.util.regex.Pattern.compile("%[0-9A-Fa-f]{2}");
+
+    /**
+     * Whether a path cannot stand in a {@code file:} endpoint's URI as it is: Camel takes a backslash for a folder's
+     * separator, a '?' for the start of its options, '{{' for a property placeholder and decodes a %-escape, so the
+     * data directory's files would be written to another folder, or not at all.
+     */
+    private static boolean notAFileUri(String path) {
+        return path.contains("\\") || path.contains("?") || path.contains("{{") || path.contains("}}")
+                || PERCENT_ESCAPE.matcher(path).find();
+    }
 
     static Setting.Check wholeNumber(int min, int max) {
         return v -> {
