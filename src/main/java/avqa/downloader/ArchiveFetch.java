@@ -203,16 +203,60 @@ public final class ArchiveFetch {
         return new ArrayList<>(fetched.values());
     }
 
-    /** Says that an attempt is a retry, and why, which waits its backoff before its request (03's archive-attempt). */
+    /**
+     * Says that an attempt is a retry, and why, which waits its backoff before its request (03's archive-attempt); after
+     * an answer cut short that brought new bytes ({@link #countAnewAfterProgress}), that it resumes.
+     */
     public void retrying(Exchange exchange, @Variable("archiveUrl") String url,
                          @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
+        String[] cut = exchange.getVariable(CUT_SHORT, String[].class);
+        exchange.removeVariable(CUT_SHORT);
         if (retry != null && retry > 0) {
             // the bar of a download given a part at a time, whose next part's request failed
             progress.done();
             Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            LOG.info("The archive at {} is tried again after a pause (attempt {}){}", Redact.url(url), retry + 1,
-                    cause == null ? "" : ": " + Shown.of(cause));
+            if (cut != null) {
+                LOG.info("The download of {} was cut short {} ({}{}); resuming", cut[0], cut[1], cut[2],
+                        cause instanceof VideoFailure f && !f.lastError().isBlank()
+                                ? "; " + Shown.plain(Redact.text(Redact.secrets(f.lastError()), 200)) : "");
+            } else {
+                LOG.info("The archive at {} is tried again after a pause (attempt {}){}", Redact.url(url), retry + 1,
+                        cause == null ? "" : ": " + Shown.of(cause));
+            }
         }
+    }
+
+    /** The variable that says what an answer cut short brought (the archive's name, where it stopped, how much was new). */
+    private static final String CUT_SHORT = "archiveCutShort";
+
+    /**
+     * An attempt whose answer broke off (a connection closed or reset mid-body, a stall) having brought at least
+     * {@link #SMALLEST_PART} bytes not here before, which the next attempt resumes after, made progress: the count of
+     * attempts, and the backoff's steps, start over, so that a download that keeps coming in goes on however often its
+     * host breaks it off, paced by the backoff's first step; one that brings fewer, or none, still ends after
+     * --retry-attempts. Camel's redelivery (20-errors.yaml, archive-errors) counts each failure on from the header
+     * {@link Exchange#REDELIVERY_COUNTER}: without it, the next attempt is a first retry again.
+     */
+    private void countAnewAfterProgress(Exchange exchange, String url, String name, long from, long total) {
+        Path part = files.part(url);
+        long here;
+        try {
+            here = Files.isRegularFile(part) ? Files.size(part) : 0;
+        } catch (IOException e) {
+            return;
+        }
+        if (here - from < SMALLEST_PART || !resumes(url)) {
+            return;
+        }
+        exchange.getIn().removeHeader(Exchange.REDELIVERY_COUNTER);
+        exchange.setVariable(CUT_SHORT, new String[] {name, "after " + human(here) + (total >= 0 ? " of " + human(total) : ""),
+                human(here - from) + " new in this answer"});
+    }
+
+    /** Whether the next request for this archive resumes its part: its host gave a validator, and its ranges are trusted. */
+    private boolean resumes(String url) {
+        JsonNode meta = files.meta(url);
+        return meta != null && ArchiveFiles.validator(meta) != null && !rangesLie.contains(url);
     }
 
     /**
@@ -351,7 +395,7 @@ public final class ArchiveFetch {
         Path part = files.part(url);
         String name = files.name(url);
         long start;
-        long total;
+        long total = -1;
         // where the part a 206 promised ends (after its last byte); -1: no 206
         long promisedEnd = -1;
         try {
@@ -531,6 +575,9 @@ public final class ArchiveFetch {
                 unannouncedLength(url, name, size, resume);
             }
             finish(url, size);
+        } catch (VideoFailure.Transient broke) {
+            countAnewAfterProgress(exchange, url, name, from, total);
+            throw broke;
         } finally {
             if (!nextPart.contains(url)) {
                 progress.done();

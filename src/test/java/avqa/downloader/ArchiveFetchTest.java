@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -222,7 +224,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
+            // each answer cut after 40,000 bytes: a resume's brings fewer than 64 KiB new (it asks again for 16 KiB), no progress
+            host.serve("videos.rar", archive, "v1").cutAfter(40_000);
 
             Fixture.Outcome outcome = Fixture.run(args(data, meta, host.shareUrl("videos.rar")));
 
@@ -305,7 +308,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1").cutAfter(100_000);
+            // (fewer than 64 KiB: an answer cut short that brought more would start the count over, its pause the same)
+            host.serve("videos.rar", archive, "v1").cutAfter(40_000);
             List<String> args = args(data, meta, host.shareUrl("videos.rar"));
             args.set(args.indexOf("--backoff") + 1, "30");
             Path log = tmp.resolve("run.log");
@@ -320,7 +324,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(ServiceTest.read(log).contains("Run stopped early"), ServiceTest.read(log));
             assertEquals(1, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
                     "no request after the stop: " + host.requests());
-            assertTrue(size(data.resolve("archives/videos.rar.part")) >= 100_000, "what came is kept");
+            assertTrue(size(data.resolve("archives/videos.rar.part")) >= 40_000, "what came is kept");
             assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
         }
     }
@@ -1054,6 +1058,91 @@ class ArchiveFetchTest extends LoopbackServerTest {
                     + "an answer, fewer than 64.0 KiB)"), log);
             assertEquals(100_000 + 2 * 4 * 1024, size(data.resolve("archives/videos.rar.part")), "what came is kept");
         }
+    }
+
+    /**
+     * A host that drops every answer after 200 KiB (as some drop every connection after a MiB): each answer brings new
+     * bytes, so each starts the count of attempts over, and a 2 MiB archive comes whole with --retry-attempts 2, each
+     * resume after the backoff's first step, one line a cut; a host whose answers bring 10 KiB new each (fewer than 64
+     * KiB) still ends after the attempts, what came kept. The README's archive section says so, in the log's words.
+     */
+    @Test
+    void aDownloadCutShortAgainAndAgainGoesOnWhileEachAnswerBringsNewBytes(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", Fixture.clip("tone-8s", 8, true));
+        assertTrue(archive.length > 1_500_000, "a 2 MiB archive: " + archive.length);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").cutAfter(200 * 1024);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")), "the archive as its host has it");
+            for (String id : IDS) {
+                assertEquals(8.0, Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0], 0.2, id);
+            }
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            long cuts = (archive.length - 200 * 1024 + 184 * 1024 - 1) / (184 * 1024);
+            assertEquals(1 + cuts, files.size(), "one answer an attempt, each 184 KiB new after the first: " + files);
+            for (int i = 1; i < files.size(); i++) {
+                assertEquals(206, files.get(i).status(), "each resumes: " + files);
+                long gap = files.get(i).atMillis() - files.get(i - 1).atMillis();
+                assertTrue(gap >= 250, "each after the backoff's first step (--backoff 0.3, give or take 15 %), not at once: "
+                        + gap + " ms, " + files);
+            }
+            Matcher cut = Pattern.compile("The download of videos\\.rar was cut short after \\S+ (?:KiB|MiB) of \\S+ MiB "
+                    + "\\((?:200|184)\\.0 KiB new in this answer; the answer was cut short: it announced \\d+ bytes and sent "
+                    + "\\d+\\); resuming\\n").matcher(log);
+            assertEquals(cuts, cut.results().count(), "one line a cut: " + log);
+            assertFalse(log.contains("tried again after a pause"), log);
+            assertFalse(outcome.stderr().contains("Exception") || log.contains("Exception"), log);
+
+            // the README's archive section says so, with the line the log shows
+            String readme = Files.readString(Path.of("README.md"));
+            String section = readme.substring(readme.indexOf("- **Archives by URL.**"),
+                    readme.indexOf("\n- **", readme.indexOf("- **Archives by URL.**") + 1));
+            Matcher said = Pattern.compile("An answer cut short [^.]*? that brought at least ([0-9.]+ KiB) not here before is "
+                    + "progress too: the count of attempts starts over from it, and so does its exponential backoff, so the "
+                    + "next attempt resumes after the backoff's first step [^.]*?\\. .*?`(The download of [^`]+; resuming)`\\. "
+                    + "Answers that bring fewer new bytes, or none, still end the download after `--retry-attempts` attempts")
+                    .matcher(
+                    section.replaceAll("\\s+", " "));
+            assertTrue(said.find(), "the README says how a download cut short goes on: " + section);
+            assertEquals(ArchiveFetch.SMALLEST_PART, Math.round(Double.parseDouble(said.group(1).replace(" KiB", "")) * 1024),
+                    "the README names the fewest new bytes that are progress: " + said.group(1));
+            String quoted = shape(said.group(2));
+            assertTrue(log.lines().map(ArchiveFetchTest::shape).anyMatch(l -> l.endsWith(quoted)),
+                    "the README quotes the log's line: " + quoted);
+        }
+
+        // each answer brings 10 KiB not here (a resume asks again for the last 16 KiB): not progress, ended after 2
+        Path few = tmp.resolve("few");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").cutAfter(ArchiveFetch.OVERLAP + 10 * 1024);
+            List<String> args = args(few, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(few.resolve("avqa_download.log"));
+            assertEquals(1, outcome.exit(), outcome.stderr() + log);
+            assertEquals(2, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(), "two attempts");
+            assertTrue(log.contains("could not be fetched (the download of "
+                    + "videos.rar broke off after 36.0 KiB of "), log);
+            assertFalse(log.contains("; resuming"), log);
+            assertEquals(ArchiveFetch.OVERLAP + 20 * 1024, size(few.resolve("archives/videos.rar.part")), "what came is kept");
+            assertFalse(Files.exists(few.resolve("archives/videos.rar")));
+        }
+    }
+
+    /** A log line's shape: its archive's name, sizes and numbers set aside. */
+    static String shape(String line) {
+        return line.replaceAll("The download of \\S+ was", "The download of X was")
+                .replaceAll("[0-9][0-9,.]*( (B|KiB|MiB|GiB|TiB)\\b)?", "N");
     }
 
     /**
