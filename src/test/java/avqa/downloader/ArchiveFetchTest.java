@@ -1139,6 +1139,31 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A host that stalls every answer after 150 KiB (silent, its connection held open) has each given up under the speed
+     * floor (100 KiB/s over 2 s here): each brought new bytes, so each starts the count of attempts over, and the archive
+     * comes whole with --retry-attempts 2.
+     */
+    @Test
+    void aDownloadThatStallsAgainAndAgainGoesOnWhileEachAnswerBringsNewBytes(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").stallAfter(150 * 1024);
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_ARCHIVE_SPEED_LIMIT", "100K", "AVQA_ARCHIVE_SPEED_TIME", "2"));
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")), "the archive as its host has it");
+            assertTrue(log.contains("The download of videos.rar was cut short after 150.0 KiB of "
+                    + ArchiveFetch.human(archive.length) + " (150.0 KiB new in this answer); resuming"), log);
+            assertTrue(log.contains("(134.0 KiB new in this answer); resuming"), "a resume asks again for 16 KiB: " + log);
+        }
+    }
+
     /** A log line's shape: its archive's name, sizes and numbers set aside. */
     static String shape(String line) {
         return line.replaceAll("The download of \\S+ was", "The download of X was")
