@@ -253,10 +253,12 @@ public final class ArchiveFetch {
                 human(here - from) + " new in this answer"});
     }
 
-    /** Whether the next request for this archive resumes its part: its host gave a validator, and its ranges are trusted. */
+    /**
+     * Whether the next request for this archive resumes its part: its host gave a validator or the file's length
+     * ({@link ArchiveFiles#resumable}), and its ranges are trusted.
+     */
     private boolean resumes(String url) {
-        JsonNode meta = files.meta(url);
-        return meta != null && ArchiveFiles.validator(meta) != null && !rangesLie.contains(url);
+        return ArchiveFiles.resumable(files.meta(url)) && !rangesLie.contains(url);
     }
 
     /**
@@ -289,7 +291,7 @@ public final class ArchiveFetch {
         long from = 0;
         long overlap = 0;
         exchange.setVariable("nextPart", nextPart.remove(url));
-        if (have > 0 && ArchiveFiles.resumable(meta) && !rangesLie.contains(url)) {
+        if (have > 0 && resumes(url)) {
             // the last bytes already here are asked for again, to be compared before anything is joined to them
             overlap = Math.min(have, overlaps.getOrDefault(url, OVERLAP));
             in.setHeader("Range", "bytes=" + (have - overlap) + "-");

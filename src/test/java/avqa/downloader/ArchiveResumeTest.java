@@ -50,6 +50,26 @@ class ArchiveResumeTest extends LoopbackServerTest {
         }
     }
 
+    /** Each resume's answer cut short again after 200 KiB, with two attempts: each brings new bytes, so it goes on. */
+    @Test
+    void aHostWithoutValidatorsThatCutsEveryAnswerStillGivesTheWholeFile(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").noValidators().cutAfter(200 * 1024);
+            List<String> args = ArchiveFetchTest.args(data, tmp.resolve("meta"), host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "2");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertTrue(files.size() > 2 && files.stream().skip(1).allMatch(r -> r.status() == 206 && r.ifRange() == null),
+                    "more answers than attempts, each after the first a resume: " + files);
+        }
+    }
+
     @Test
     void aHostWithoutValidatorsWhoseFileIsAnotherNowHasItFetchedWholeAgain(@TempDir Path tmp) throws Exception {
         byte[] archive = ArchiveFetchTest.videosRar(tmp);
