@@ -74,6 +74,11 @@ public final class ArchiveFetch {
     private final java.util.Set<String> rangesLie = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The URLs whose resume this run has said is guarded by the length only (their host gives no validator). */
     private final java.util.Set<String> unguarded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The most of each archive's part that was here this run: an answer cut short made progress only when it took the
+     * part past this mark, not when it brought again bytes a start from the beginning had dropped.
+     */
+    private final Map<String, Long> mostHere = new java.util.concurrent.ConcurrentHashMap<>();
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -144,6 +149,8 @@ public final class ArchiveFetch {
         overlaps.clear();
         nextPart.clear();
         inParts.clear();
+        unguarded.clear();
+        mostHere.clear();
         transfer.newRun();
         List<String> out = new ArrayList<>();
         for (String url : wanted()) {
@@ -245,12 +252,14 @@ public final class ArchiveFetch {
         } catch (IOException e) {
             return;
         }
-        if (here - from < SMALLEST_PART || !resumes(url)) {
+        long mark = Math.max(from, mostHere.getOrDefault(url, 0L));
+        if (here - mark < SMALLEST_PART || !resumes(url)) {
             return;
         }
+        mostHere.merge(url, here, Math::max);
         exchange.getIn().removeHeader(Exchange.REDELIVERY_COUNTER);
         exchange.setVariable(CUT_SHORT, new String[] {name, "after " + human(here) + (total >= 0 ? " of " + human(total) : ""),
-                human(here - from) + " new in this answer"});
+                human(here - mark) + " new in this answer"});
     }
 
     /**
@@ -287,6 +296,7 @@ public final class ArchiveFetch {
         Path part = files.part(url);
         JsonNode meta = files.meta(url);
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+        mostHere.merge(url, have, Math::max);
         String validator = meta == null ? null : ArchiveFiles.validator(meta);
         long from = 0;
         long overlap = 0;
@@ -959,6 +969,10 @@ public final class ArchiveFetch {
             return true;
         }
         long length = before.path("length").asLong(-1);
+        if (was == null && length >= 0 && total != length) {
+            // resumed under the length alone (no validator): an answer that does not name it guards nothing
+            return true;
+        }
         return length >= 0 && total >= 0 && length != total;
     }
 

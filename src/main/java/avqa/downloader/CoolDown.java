@@ -81,6 +81,8 @@ public final class CoolDown {
             return;
         }
         if (kind == VideoFailure.Signal.NETWORK && ++unresolvedInARow > networkLimit) {
+            // a run a service resumes (StopRecheck) has its cool-downs again before it stops once more
+            unresolvedInARow = 0;
             // the reason names the host: "cannot resolve www.youtube.com: no network or DNS"
             run.stop(reason + (reason.startsWith("the proxy") ? "; progress kept, run again once the proxy lets the "
                     + "requests through" : "; progress kept, run again when the network is back"),

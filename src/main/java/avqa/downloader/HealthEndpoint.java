@@ -94,7 +94,8 @@ final class HealthEndpoint implements Handler<RoutingContext> {
         if ((full || stackTrace) && r.getError().isPresent()) {
             Throwable e = r.getError().get();
             StringBuilder messages = new StringBuilder(String.valueOf(e.getMessage()));
-            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            int depth = 0;
+            for (Throwable c = e.getCause(); c != null && c != c.getCause() && depth++ < 10; c = c.getCause()) {
                 messages.append("; Caused by: ").append(c.getClass().getName()).append(": ").append(c.getMessage());
             }
             o.put("error-message", messages.toString());

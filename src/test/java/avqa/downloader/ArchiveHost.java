@@ -184,6 +184,14 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile boolean gzipInName;
 
+    /** Answers a Range request 206 under a Content-Range that starts {@code by} bytes after the place asked for (a broken host). */
+    ArchiveHost shiftRanges(long by) {
+        this.shift = by;
+        return this;
+    }
+
+    private volatile long shift;
+
     /** Sends no ETag and no Last-Modified (a file host's own small server): nothing to guard a resume with but the length. */
     ArchiveHost noValidators() {
         this.noValidators = true;
@@ -385,7 +393,7 @@ final class ArchiveHost implements AutoCloseable {
                 long total = announced >= 0 ? announced : f.bytes().length;
                 long end = cap >= 0 ? Math.min(total, start + cap) - 1 : total - 1;
                 ex.getResponseHeaders().set("Content-Range", rangeTotal != null ? "bytes " + start + "-" + rangeTotal + "/" + rangeTotal
-                        : "bytes " + start + "-" + end + "/" + total);
+                        : "bytes " + (start + shift) + "-" + end + "/" + total);
             }
             ex.getResponseHeaders().set("Content-Type", contentType);
             if (gzipInName) {

@@ -70,6 +70,46 @@ class ArchiveResumeTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A host whose every resume names another place (dropped, started over) and whose every answer is cut after 200 KiB:
+     * each start over brings again the bytes it dropped, which is no progress, so the download still ends after its
+     * attempts (it was counted as progress, and the attempts started over without end).
+     */
+    @Test
+    void bytesBroughtAgainAfterAStartOverAreNoProgress(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").shiftRanges(1).cutAfter(200 * 1024);
+            List<String> args = ArchiveFetchTest.args(data, tmp.resolve("meta"), host.shareUrl("videos.rar"));
+            Path log = tmp.resolve("run.log");
+            Process run = Fixture.startJvm(args, java.util.Map.of(), log);
+            boolean ended = run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+            if (!ended) {
+                run.destroyForcibly().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertTrue(ended, "ended after its attempts, not " + files.size() + " requests and on: " + files);
+            assertEquals(1, run.exitValue(), ServiceTest.read(log));
+            assertTrue(files.size() <= 4, "the first answer's 200 KiB progress once, then --retry-attempts 3: " + files);
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+        }
+    }
+
+    /** Resumed under the length alone: an answer that names no whole length ({@code bytes a-b/*}) guards nothing. */
+    @Test
+    void aResumeUnderTheLengthAloneNeedsTheAnswerToNameIt() {
+        com.fasterxml.jackson.databind.node.ObjectNode record = Fixture.JSON.createObjectNode().put("length", 1000);
+        org.apache.camel.Message answer = new org.apache.camel.support.DefaultMessage(
+                new org.apache.camel.impl.DefaultCamelContext());
+        assertFalse(ArchiveFetch.changed(record, answer, 1000));
+        assertTrue(ArchiveFetch.changed(record, answer, -1), "a '*' whole length");
+        assertTrue(ArchiveFetch.changed(record, answer, 999));
+        record.put("etag", "\"v1\"");
+        answer.setHeader("ETag", "\"v1\"");
+        assertFalse(ArchiveFetch.changed(record, answer, -1), "under a validator, as before");
+    }
+
     @Test
     void aHostWithoutValidatorsWhoseFileIsAnotherNowHasItFetchedWholeAgain(@TempDir Path tmp) throws Exception {
         byte[] archive = ArchiveFetchTest.videosRar(tmp);

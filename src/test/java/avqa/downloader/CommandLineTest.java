@@ -97,7 +97,7 @@ class CommandLineTest {
     void aDataDirThatAFileEndpointWouldReadAsAnotherIsRefusedInOneLine(@TempDir Path tmp) throws Exception {
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", List.of("uri0"));
-        for (String dir : List.of("a\\b", "q?x", "p%41x", "c{{x}}", "d}}x")) {
+        for (String dir : List.of("a\\b", "q?x", "p%41x", "c{{x}}", "d}}x", "e${x}", "f$simple{x}")) {
             Path data = tmp.resolve(dir);
             Fixture.Outcome outcome = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test",
                     "--data-dir", data.toString(), "--metadata-url", "file:" + meta));
@@ -105,7 +105,7 @@ class CommandLineTest {
             assertEquals(2, outcome.exit(), outcome.stderr());
             assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
             assertTrue(outcome.stderr().contains("--data-dir: '" + data + "' is not valid")
-                    && outcome.stderr().contains("without a backslash, a '?', a '{{' or '}}', or a %-escape"), outcome.stderr());
+                    && outcome.stderr().contains("without a backslash, a '?', a '{{', '}}' or '${', or a %-escape"), outcome.stderr());
             assertFalse(Files.exists(data), "no work was started");
         }
         assertEquals(List.of("meta"), PipelineTest.listNames(tmp), "nothing written elsewhere either");

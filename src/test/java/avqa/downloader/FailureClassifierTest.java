@@ -306,4 +306,22 @@ class FailureClassifierTest {
                 FailureClassifier.lastError("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5610aa2b7840] moov atom not found"));
         assertEquals("[youtube] abc: Video unavailable", FailureClassifier.lastError("[youtube] abc: Video unavailable"));
     }
+
+    /**
+     * A run stopped for no network or DNS, once a service resumes it (StopRecheck), has its cool-downs again before it
+     * stops once more: the count of names unresolved in a row starts over with the stop (it stopped at the first, and a
+     * service whose check found the name but not the one yt-dlp needed resumed and stopped every minute).
+     */
+    @Test
+    void aRunResumedAfterANetworkStopHasItsCoolDownsAgain() {
+        RunControl run = new RunControl();
+        CoolDown coolDown = new CoolDown(0, 2, 0, 1, 3, 2, run);
+        for (int i = 0; i < 3; i++) {
+            coolDown.signal("cannot resolve nosuch.invalid: no network or DNS", VideoFailure.Signal.NETWORK);
+        }
+        assertTrue(run.isStopping(), "stopped after 2 cool-downs");
+        run.reset();
+        coolDown.signal("cannot resolve nosuch.invalid: no network or DNS", VideoFailure.Signal.NETWORK);
+        assertFalse(run.isStopping(), "a cool-down first, not a stop at once");
+    }
 }

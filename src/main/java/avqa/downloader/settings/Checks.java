@@ -105,7 +105,7 @@ final class Checks {
             "an address to listen on such as 127.0.0.1, 0.0.0.0 or ::1");
 
     /** Said of a data directory whose path Camel's file endpoints would read as something else. */
-    static final String NOT_IN_A_FILE_URI = "without a backslash, a '?', a '{{' or '}}', or a %-escape such as %41 (the "
+    static final String NOT_IN_A_FILE_URI = "without a backslash, a '?', a '{{', '}}' or '${', or a %-escape such as %41 (the "
             + "routes' file endpoints would read them as a folder, options, a placeholder or another letter, and write "
             + "elsewhere): rename it or give another";
 
@@ -118,12 +118,12 @@ final class Checks {
 
     /**
      * Whether a path cannot stand in a {@code file:} endpoint's URI as it is: Camel takes a backslash for a folder's
-     * separator, a '?' for the start of its options, '{{' for a property placeholder and decodes a %-escape, so the
+     * separator, a '?' for the start of its options, '{{' for a property placeholder, '${' for an expression, and decodes a %-escape, so the
      * data directory's files would be written to another folder, or not at all.
      */
     private static boolean notAFileUri(String path) {
         return path.contains("\\") || path.contains("?") || path.contains("{{") || path.contains("}}")
-                || PERCENT_ESCAPE.matcher(path).find();
+                || path.contains("${") || path.contains("$simple{") || PERCENT_ESCAPE.matcher(path).find();
     }
 
     static Setting.Check wholeNumber(int min, int max) {
