@@ -56,6 +56,8 @@ public final class ArchiveFetch {
     private static final int MOST_PAGES = 3;
     /** How many of the bytes already here a resume asks for again, to compare them ({@link #sameBytes}). */
     static final long OVERLAP = 16 * 1024;
+    /** The fewest bytes a resume under the length alone (no validator) asks for again to compare. */
+    static final long FEWEST_UNGUARDED = 4 * 1024;
     /**
      * The fewest new bytes a part given a part at a time must bring to have the next asked for at once, in the same
      * attempt (hosts that give files in parts give a MiB or more); a smaller one is a broken answer, retried after a pause.
@@ -365,7 +367,9 @@ public final class ArchiveFetch {
      * of what came, so that its answer brings new bytes; an answer that brought fewer than two tells nothing.
      */
     private void fewerToCompare(String url, String name, long came, long overlap) {
-        if (came >= 2 && came / 2 < overlaps.getOrDefault(url, OVERLAP)) {
+        // resumed under the length alone, those bytes are all that checks what is joined: never fewer than a few KiB
+        long fewest = ArchiveFiles.validator(files.meta(url)) == null ? FEWEST_UNGUARDED : 1;
+        if (came / 2 >= fewest && came / 2 < overlaps.getOrDefault(url, OVERLAP)) {
             overlaps.put(url, came / 2);
             LOG.info("The host of {} ended its answer to a resume within the {} it asked again to compare, before a new "
                     + "byte came: the next resume asks again for {} only", name, human(overlap), human(came / 2));

@@ -230,7 +230,10 @@ public final class FailureClassifier {
 
     /** The source's host cannot be resolved: no network or DNS (the same for every video of that host). */
     static VideoFailure unresolved(String url, String lastError) {
-        String host = hostOf(url);
+        // the name yt-dlp says it could not resolve (a CDN's, a proxy's: "Failed to resolve 'rr3---sn-….googlevideo.com'"),
+        // else the URL's
+        java.util.regex.Matcher named = YT_DLP_UNRESOLVED.matcher(lastError == null ? "" : lastError);
+        String host = named.find() ? named.group(1) : hostOf(url);
         // yt-dlp's words name no port, and it may go through a proxy: a service looks up only the name again
         return new VideoFailure.Transient(host == null ? FailureRules.UNRESOLVED
                 : "cannot resolve " + Redact.text(host, 200) + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK)
@@ -250,6 +253,10 @@ public final class FailureClassifier {
                 + Redact.text(host, 200) + ": no network or DNS", said, VideoFailure.Signal.NETWORK)
                 .unresolved(new NetworkBack(host, host.equalsIgnoreCase(hostOf(url)) ? portOf(url) : -1));
     }
+
+    /** yt-dlp's (urllib3's) words for a name it could not resolve, the name a plain host name's. */
+    private static final java.util.regex.Pattern YT_DLP_UNRESOLVED =
+            java.util.regex.Pattern.compile("Failed to resolve '([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)'");
 
     /** The URL's host, or null. */
     private static String hostOf(String url) {

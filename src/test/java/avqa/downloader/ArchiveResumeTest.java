@@ -96,6 +96,32 @@ class ArchiveResumeTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * Resumed under the length alone, a host that ends every answer within the bytes asked for again to compare has them
+     * asked for again as under a validator, but never fewer than 4 KiB, all that checks the join: answers of 6 KiB bring
+     * nothing (3 KiB compared would have let them join 3 KiB each), what came stays as it was, and the download ends
+     * after its attempts.
+     */
+    @Test
+    void aResumeUnderTheLengthAloneComparesAFewKiBAtLeast(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").noValidators();
+            List<String> args = ArchiveFetchTest.partHere(host, data, tmp.resolve("meta"), 100_000);
+            host.cutAfter(6 * 1024);
+            args.set(args.indexOf("--retry-attempts") + 1, "3");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertEquals(100_000, ArchiveFetchTest.size(data.resolve("archives/videos.rar.part")), "what came, as it was");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertFalse(log.contains("the next resume asks again for"), log);
+            assertTrue(log.contains("before a byte not here already came"), log);
+        }
+    }
+
     /** Resumed under the length alone: an answer that names no whole length ({@code bytes a-b/*}) guards nothing. */
     @Test
     void aResumeUnderTheLengthAloneNeedsTheAnswerToNameIt() {

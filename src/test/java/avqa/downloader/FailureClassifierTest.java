@@ -154,6 +154,15 @@ class FailureClassifierTest {
         assertEquals(new NetworkBack("nosuch.invalid", -1), FailureClassifier.unresolved("https://nosuch.invalid/v/x",
                 "ERROR: Failed to resolve 'nosuch.invalid'").unresolved());
         assertEquals(null, FailureClassifier.unresolved("not a url", "ERROR: Failed to resolve").unresolved());
+        // the name yt-dlp could not resolve is the one looked up again (a CDN's: the page's name may resolve all along)
+        VideoFailure cdn = FailureClassifier.unresolved("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "ERROR: [youtube] "
+                + "dQw4w9WgXcQ: Unable to download webpage: Failed to resolve 'rr3---sn-abc.googlevideo.com' ([Errno -3] "
+                + "Temporary failure in name resolution)");
+        assertEquals(new NetworkBack("rr3---sn-abc.googlevideo.com", -1), cdn.unresolved());
+        assertEquals("cannot resolve rr3---sn-abc.googlevideo.com: no network or DNS", cdn.reason());
+        // not a host name: the URL's is looked up
+        assertEquals(new NetworkBack("www.youtube.com", -1), FailureClassifier.unresolved("https://www.youtube.com/x",
+                "Failed to resolve 'a b\u001b[2J'").unresolved());
     }
 
     /**
