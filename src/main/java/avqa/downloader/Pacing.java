@@ -70,17 +70,19 @@ public final class Pacing {
             return 0;
         }
         long now = System.currentTimeMillis();
-        Long until = exchange.getVariable(BACKOFF_UNTIL, Long.class);
-        if (until == null || n != exchange.getVariable(BACKOFF_RETRY, 0, Integer.class)) {
+        Long until = exchange.getProperty(BACKOFF_UNTIL, Long.class);
+        if (until == null || n != exchange.getProperty(BACKOFF_RETRY, 0, Integer.class)) {
             until = now + Math.max(backoffMillis(n), floorMillis);
-            exchange.setVariable(BACKOFF_UNTIL, until);
-            exchange.setVariable(BACKOFF_RETRY, n);
+            exchange.setProperty(BACKOFF_UNTIL, until);
+            exchange.setProperty(BACKOFF_RETRY, n);
         }
         return Math.max(0, until - now);
     }
 
-    private static final String BACKOFF_UNTIL = "backoffUntil";
-    private static final String BACKOFF_RETRY = "backoffRetry";
+    // Exchange properties, not variables: the routes call these methods as a delay's bean expression, which
+    // Camel evaluates on a copy of the exchange and from which it copies back the properties only.
+    private static final String BACKOFF_UNTIL = "avqa.backoffUntil";
+    private static final String BACKOFF_RETRY = "avqa.backoffRetry";
 
     /**
      * The backoff before retry number {@code retry} (1: the first retry), spread, at most

@@ -42,6 +42,31 @@ class PacingTest {
     }
 
     @Test
+    void aRetrySentBackThroughTheRoutesDelayWaitsOnlyWhatIsLeftOfItsBackoff() throws Exception {
+        // as 06-pace-requests.yaml calls it: a delay whose bean expression Camel evaluates on a copy of the exchange
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("pacing", new Pacing(0, 0, 400, 2, 600_000));
+            camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:pause").delay(method("pacing", "pauseMillis")).syncDelayed();
+                }
+            });
+            camel.start();
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 2);
+            long start = System.nanoTime();
+            camel.createProducerTemplate().send("direct:pause", exchange);
+            long firstMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(firstMillis >= 650, "the second retry's backoff, 800 ms +-15 %, waited: " + firstMillis);
+            start = System.nanoTime();
+            camel.createProducerTemplate().send("direct:pause", exchange);
+            long againMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(againMillis < 300, "nothing is left of it, no second backoff: " + againMillis + " ms");
+        }
+    }
+
+    @Test
     void theBackoffIsSpreadSoThatRetriesOfVideosThatFailedTogetherDoNotComeTogether() {
         Pacing pacing = new Pacing(0, 0, 10_000, 2, 600_000);
         java.util.Set<Long> seen = new java.util.HashSet<>();
