@@ -4,6 +4,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A host name that could not be resolved (no network or DNS), for a service's look at the run it stopped
@@ -14,13 +21,31 @@ import java.net.Socket;
 record NetworkBack(String host, int port) {
 
     private static final int CONNECT_MILLIS = 5000;
+    /** How long a look waits for the name's lookup (the system's resolver may take minutes when packets are dropped). */
+    static final long LOOKUP_MILLIS = 10_000;
+
+    /** The lookups, on a thread of their own: a lookup that hangs holds neither the service's timer nor its stop. */
+    private static final ExecutorService LOOKUPS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "avqa-network-back");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The lookup under way, if one is: a look while one still hangs waits for it rather than starting another. */
+    private static CompletableFuture<InetAddress> pending;
+    private static String pendingHost;
+
+    interface Lookup {
+        InetAddress byName(String host) throws IOException;
+    }
 
     /** What cleared the stop, in a few words; null while the name does not resolve or the port takes no connection. */
     String resolvesAgain() {
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(host);
-        } catch (IOException | SecurityException e) {
+        return resolvesAgain(InetAddress::getByName, LOOKUP_MILLIS);
+    }
+
+    String resolvesAgain(Lookup lookup, long lookupMillis) {
+        InetAddress address = lookUp(lookup, lookupMillis);
+        if (address == null) {
             return null;
         }
         String shown = Redact.text(host, 200);
@@ -33,5 +58,37 @@ record NetworkBack(String host, int port) {
             return null;
         }
         return shown + " resolves again and takes a connection on port " + port;
+    }
+
+    /** The name's address, null when it does not resolve or its lookup took longer than {@code lookupMillis}. */
+    private InetAddress lookUp(Lookup lookup, long lookupMillis) {
+        CompletableFuture<InetAddress> future;
+        synchronized (NetworkBack.class) {
+            if (pending == null || pending.isDone() || !host.equals(pendingHost)) {
+                pendingHost = host;
+                pending = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return lookup.byName(host);
+                    } catch (IOException | SecurityException e) {
+                        return null;
+                    }
+                }, LOOKUPS);
+            }
+            future = pending;
+        }
+        try {
+            return future.get(lookupMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            // a stop of the service: it looks no further
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Whether a lookup by an earlier look is still under way (it hangs). */
+    static synchronized boolean lookingUp() {
+        return pending != null && !pending.isDone();
     }
 }

@@ -1,0 +1,55 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A service's look at a name that could not be resolved: a lookup that hangs holds the look for a bounded time only. */
+class NetworkBackTest {
+
+    @Test
+    void aLookupThatHangsIsGivenUpInTimeAndTheNextLookWaitsForItRatherThanStartingAnother() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        NetworkBack.Lookup hanging = host -> {
+            lookups.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return InetAddress.getLoopbackAddress();
+        };
+        NetworkBack back = new NetworkBack("hangs.example", -1);
+        long start = System.nanoTime();
+        assertNull(back.resolvesAgain(hanging, 300), "not back while its lookup hangs");
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(took >= 250 && took < 5_000, "given up after the lookup's time: " + took + " ms");
+        assertNull(back.resolvesAgain(hanging, 200));
+        assertEquals(1, lookups.get(), "one lookup under way, not one more per look");
+        assertTrue(NetworkBack.lookingUp());
+
+        release.countDown();
+        assertEquals("hangs.example resolves again", back.resolvesAgain(hanging, 5_000),
+                "the lookup that came back answers the next look");
+        assertFalse(NetworkBack.lookingUp());
+        assertEquals("hangs.example resolves again", back.resolvesAgain(hanging, 5_000));
+        assertEquals(2, lookups.get(), "a look after one that ended asks again");
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsNotBack() {
+        assertNull(new NetworkBack("nosuch.invalid", -1).resolvesAgain(host -> {
+            throw new java.net.UnknownHostException(host);
+        }, 5_000));
+        assertTrue(new NetworkBack("localhost", -1).resolvesAgain() != null, "localhost resolves");
+        assertTrue(TimeUnit.MILLISECONDS.toSeconds(NetworkBack.LOOKUP_MILLIS) <= 30);
+    }
+}
