@@ -37,52 +37,50 @@ public final class Pacing {
 
     /**
      * The pause before an attempt: {@code retry} is Camel's redelivery counter (null or 0: a first attempt).
-     * A retry's backoff is drawn once: an attempt that passes here again (an edit of 06 sent it back to
-     * wait, see take-turn in 07) waits only what is left of it, not a second one.
+     * A retry's backoff is drawn once and kept until the pacing has been passed ({@link #paced}): an attempt
+     * that passes here again before that (an edit of 06 sent it back to wait, see take-turn in 07) waits only
+     * what is left of it, not a second one.
      */
     public long pauseMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
-        return sleepAndJitterMillis() + retryBackoffMillis(retry, exchange);
-    }
-
-    /**
-     * What is left of a retry's backoff ({@code retry}: Camel's redelivery counter; 0 for a first attempt),
-     * drawn once per retry and kept on the exchange: an archive's attempt waits this before its request.
-     */
-    public long retryBackoffMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
-        return retryWaitMillis(retry, exchange, 0);
-    }
-
-    /**
-     * An archive's wait before its next attempt: the retry's backoff, or longer when the host said how long
-     * to wait (a 429's or 503's Retry-After), at most {@code avqa.backoff.max}. Archive hosts are not paced
-     * with the videos, so their cool-down is this wait.
-     */
-    public long archiveRetryMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
-        long asked = exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure
-                ? Math.min(failure.retryAfterMillis(), Math.max(maxBackoffMillis, backoffMillis)) : 0;
-        return retryWaitMillis(retry, exchange, asked);
-    }
-
-    /** What is left of retry {@code retry}'s wait, at least {@code floorMillis}: drawn once per retry, kept on the exchange. */
-    private long retryWaitMillis(Integer retry, Exchange exchange, long floorMillis) {
         int n = retry == null ? 0 : retry;
         if (n <= 0) {
-            return 0;
+            return sleepAndJitterMillis();
         }
         long now = System.currentTimeMillis();
         Long until = exchange.getProperty(BACKOFF_UNTIL, Long.class);
         if (until == null || n != exchange.getProperty(BACKOFF_RETRY, 0, Integer.class)) {
-            until = now + Math.max(backoffMillis(n), floorMillis);
+            until = now + backoffMillis(n);
             exchange.setProperty(BACKOFF_UNTIL, until);
             exchange.setProperty(BACKOFF_RETRY, n);
         }
-        return Math.max(0, until - now);
+        return sleepAndJitterMillis() + Math.max(0, until - now);
     }
 
-    // Exchange properties, not variables: the routes call these methods as a delay's bean expression, which
-    // Camel evaluates on a copy of the exchange and from which it copies back the properties only.
+    /** The pacing has been passed: the next pass (the next attempt, a batch's next video) draws its own pause. */
+    public void paced(Exchange exchange) {
+        exchange.removeProperty(BACKOFF_UNTIL);
+        exchange.removeProperty(BACKOFF_RETRY);
+    }
+
+    // Exchange properties, not variables: 06 calls pauseMillis as a delay's bean expression, which Camel evaluates
+    // on a copy of the exchange and from which it copies back the properties only.
     private static final String BACKOFF_UNTIL = "avqa.backoffUntil";
     private static final String BACKOFF_RETRY = "avqa.backoffRetry";
+
+    /**
+     * An archive's wait before its next attempt ({@code retry}: Camel's redelivery counter; 0 for a first attempt):
+     * the retry's backoff, or longer when the host said how long to wait (a 429's or 503's Retry-After), at most
+     * {@code avqa.backoff.max}. Archive hosts are not paced with the videos, so their cool-down is this wait.
+     */
+    public long archiveRetryMillis(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
+        int n = retry == null ? 0 : retry;
+        if (n <= 0) {
+            return 0;
+        }
+        long asked = exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure
+                ? Math.min(failure.retryAfterMillis(), Math.max(maxBackoffMillis, backoffMillis)) : 0;
+        return Math.max(backoffMillis(n), asked);
+    }
 
     /**
      * The backoff before retry number {@code retry} (1: the first retry), spread, at most

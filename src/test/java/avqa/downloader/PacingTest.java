@@ -63,6 +63,11 @@ class PacingTest {
             camel.createProducerTemplate().send("direct:pause", exchange);
             long againMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(againMillis < 300, "nothing is left of it, no second backoff: " + againMillis + " ms");
+            camel.getRegistry().lookupByNameAndType("pacing", Pacing.class).paced(exchange);
+            start = System.nanoTime();
+            camel.createProducerTemplate().send("direct:pause", exchange);
+            long nextMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(nextMillis >= 650, "once the pacing was passed, the next pass draws its own: " + nextMillis + " ms");
         }
     }
 
