@@ -62,6 +62,19 @@ public final class Pacing {
         exchange.removeProperty(BACKOFF_RETRY);
     }
 
+    /**
+     * A second start within the same attempt (07's fallback to all of yt-dlp's extractors) passes the pacing again: the
+     * retry's backoff, waited before its first start, is not waited again; the sleep, the jitter, the cool-down and the
+     * throttle are.
+     */
+    public void againInTheSameAttempt(@Header(Exchange.REDELIVERY_COUNTER) Integer retry, Exchange exchange) {
+        int n = retry == null ? 0 : retry;
+        if (n > 0) {
+            exchange.setProperty(BACKOFF_UNTIL, System.currentTimeMillis());
+            exchange.setProperty(BACKOFF_RETRY, n);
+        }
+    }
+
     // Exchange properties, not variables: 06 calls pauseMillis as a delay's bean expression, which Camel evaluates
     // on a copy of the exchange and from which it copies back the properties only.
     private static final String BACKOFF_UNTIL = "avqa.backoffUntil";

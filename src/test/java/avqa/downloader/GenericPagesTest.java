@@ -41,19 +41,9 @@ class GenericPagesTest extends LoopbackServerTest {
         servesAVideoTag(tagged, prefix + "tagfile");
         servesQuotedHtml(quoted, prefix + "quotedfile");
         List<String> ids = List.of(files.get(0), files.get(1), tagged, quoted, files.get(2));
-        Path starts = tmp.resolve("starts.txt");
-        List<String> args = localRun(tmp, ids, server.urlTemplate());
-        args.set(args.indexOf("--retry-attempts") + 1, "1");
-        args.addAll(List.of("--workers", "1"));
 
-        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", noting(tmp, ytDlp, starts).toString(),
-                "AVQA_DOWNLOAD_BATCH", "1"));
+        List<String> lines = runNoting(tmp, ids, ytDlp, "1", "--retry-attempts", "1");
 
-        assertEquals(0, outcome.exit(), outcome.stderr());
-        for (String id : ids) {
-            assertTrue(Fixture.probe(tmp.resolve("data/audio/" + id + ".wav"))[1] > 2.5, id);
-        }
-        List<String> lines = Files.readAllLines(starts).stream().filter(l -> l.contains("--ignore-config")).toList();
         assertEquals(6, lines.size(), "one start a video, and the quoted page's again: " + lines);
         // the first learns the extractor; the second is given the generic ones alone, and so is the <video> page
         assertFalse(restricted(lines.get(0)), lines.get(0));
@@ -71,6 +61,29 @@ class GenericPagesTest extends LoopbackServerTest {
     }
 
     /**
+     * A retry (the page failed with a 503 first) whose start with the generic extractors alone finds nothing is asked
+     * again with every extractor in the same attempt: the backoff it waited before that start is not waited again.
+     */
+    @Test
+    void aRetryAskedAgainWithEveryExtractorWaitsItsBackoffOnce(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> files = serveClips("gretry", 1);
+        String quoted = "gretryquoted";
+        servesQuotedHtml(quoted, "gretryquotedfile");
+        server.failNext(quoted, MediaServer.Fault.SERVER_ERROR);
+        List<String> ids = List.of(files.get(0), quoted);
+
+        List<String> lines = runNoting(tmp, ids, YtDlpVersions.SET_UP, "1", "--backoff", "4");
+
+        assertEquals(4, lines.size(), "the first video; the page's 503; its retry restricted, then with every extractor: " + lines);
+        assertTrue(restricted(lines.get(1)) && restricted(lines.get(2)) && !restricted(lines.get(3)), lines.toString());
+        long backoff = startedAt(lines.get(2)) - startedAt(lines.get(1));
+        long again = startedAt(lines.get(3)) - startedAt(lines.get(2));
+        assertTrue(backoff >= 3400, "the retry waited its backoff, 4 s +-15 %: " + backoff + " ms");
+        assertTrue(again < 3000, "asked again with every extractor without a second backoff: " + again + " ms");
+    }
+
+    /**
      * Batches: the first batch learns the extractor, the next is given the generic ones alone; its quoted
      * page fails there and is fetched on its own with every extractor.
      */
@@ -81,19 +94,9 @@ class GenericPagesTest extends LoopbackServerTest {
         String page = "gbatchquoted";
         servesQuotedHtml(page, "gbatchquotedfile");
         List<String> ids = List.of(files.get(0), files.get(1), files.get(2), page);
-        Path starts = tmp.resolve("starts.txt");
-        List<String> args = localRun(tmp, ids, server.urlTemplate());
-        args.set(args.indexOf("--retry-attempts") + 1, "1");
-        args.addAll(List.of("--workers", "1"));
 
-        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP",
-                noting(tmp, YtDlpVersions.SET_UP, starts).toString(), "AVQA_DOWNLOAD_BATCH", "2"));
+        List<String> lines = runNoting(tmp, ids, YtDlpVersions.SET_UP, "2", "--retry-attempts", "1");
 
-        assertEquals(0, outcome.exit(), outcome.stderr());
-        for (String id : ids) {
-            assertTrue(Fixture.probe(tmp.resolve("data/audio/" + id + ".wav"))[1] > 2.5, id);
-        }
-        List<String> lines = Files.readAllLines(starts).stream().filter(l -> l.contains("--ignore-config")).toList();
         assertEquals(3, lines.size(), "two batches, and the page alone: " + lines);
         assertTrue(lines.get(0).contains("--batch-file") && !restricted(lines.get(0)), lines.get(0));
         assertTrue(lines.get(1).contains("--batch-file") && restricted(lines.get(1)), lines.get(1));
@@ -140,12 +143,37 @@ class GenericPagesTest extends LoopbackServerTest {
                 + "<video controls src=\"/v/" + file + ".mp4\"></video></body></html>");
     }
 
+    /**
+     * A run of {@code ids} on one worker, batches of {@code batch}, {@code option} set to {@code value}, through
+     * {@code ytDlp} behind {@link #noting}: it must leave every WAV. Gives the starts' lines.
+     */
+    private List<String> runNoting(Path tmp, List<String> ids, Path ytDlp, String batch, String option, String value)
+            throws Exception {
+        Path starts = tmp.resolve("starts.txt");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.set(args.indexOf(option) + 1, value);
+        args.addAll(List.of("--workers", "1"));
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", noting(tmp, ytDlp, starts).toString(),
+                "AVQA_DOWNLOAD_BATCH", batch));
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertTrue(Fixture.probe(tmp.resolve("data/audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        return Files.readAllLines(starts).stream().filter(l -> l.contains("--ignore-config")).toList();
+    }
+
     /** The real yt-dlp behind a script that writes each start's arguments as a line into {@code starts}. */
     private static Path noting(Path tmp, Path ytDlp, Path starts) throws java.io.IOException {
         Path script = tmp.resolve("yt-dlp-noting");
-        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + starts + "'\nexec '" + ytDlp + "' \"$@\"\n");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s %s\\n' \"$(date +%s%3N)\" \"$*\" >> '" + starts + "'\nexec '" + ytDlp
+                + "' \"$@\"\n");
         assertTrue(script.toFile().setExecutable(true));
         return script;
+    }
+
+    /** When a start noted by {@link #noting} began, in milliseconds. */
+    private static long startedAt(String line) {
+        return Long.parseLong(line.substring(0, line.indexOf(' ')));
     }
 
     private static boolean restricted(String startArgs) {

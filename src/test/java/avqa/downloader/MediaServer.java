@@ -142,7 +142,7 @@ final class MediaServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Faults for the next requests of {@code id}, one per request, before it is served normally. */
+    /** Faults for the next requests of {@code id} (a video or a page), one per request, before it is served normally. */
     MediaServer failNext(String id, Fault... faults) {
         nextFaults.computeIfAbsent(id, k -> new ArrayDeque<>()).addAll(List.of(faults));
         return this;
@@ -245,6 +245,12 @@ final class MediaServer implements AutoCloseable {
         hits.add(new Hit(System.currentTimeMillis() - started, method, id, range, status));
     }
 
+    /** A page's fault: those {@link #failNext} gave it (a storm or {@link #failAlways} is for videos only). */
+    private synchronized Fault nextPageFault(String id) {
+        Deque<Fault> queue = nextFaults.get(id);
+        return queue == null ? null : queue.poll();
+    }
+
     private Fault faultFor(String id) {
         synchronized (this) {
             if (stormLength > 0 && everyoneUntil == 0) {
@@ -288,6 +294,11 @@ final class MediaServer implements AutoCloseable {
             String id = m.matches() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : rawPath;
             String range = ex.getRequestHeaders().getFirst("Range");
             boolean head = "HEAD".equals(ex.getRequestMethod());
+            Fault pageFault = pages.containsKey(id) ? nextPageFault(id) : null;
+            if (pageFault != null) {
+                fault(ex, id, range, pageFault, null);
+                return;
+            }
             if (pages.containsKey(id)) {
                 byte[] body = pages.get(id).getBytes(StandardCharsets.UTF_8);
                 record(ex.getRequestMethod(), id, range, 200);

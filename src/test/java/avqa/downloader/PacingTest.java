@@ -55,19 +55,40 @@ class PacingTest {
             camel.start();
             Exchange exchange = new DefaultExchange(camel);
             exchange.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 2);
-            long start = System.nanoTime();
-            camel.createProducerTemplate().send("direct:pause", exchange);
-            long firstMillis = (System.nanoTime() - start) / 1_000_000;
+            long firstMillis = timedPause(camel, exchange);
             assertTrue(firstMillis >= 650, "the second retry's backoff, 800 ms +-15 %, waited: " + firstMillis);
-            start = System.nanoTime();
-            camel.createProducerTemplate().send("direct:pause", exchange);
-            long againMillis = (System.nanoTime() - start) / 1_000_000;
+            long againMillis = timedPause(camel, exchange);
             assertTrue(againMillis < 300, "nothing is left of it, no second backoff: " + againMillis + " ms");
             camel.getRegistry().lookupByNameAndType("pacing", Pacing.class).paced(exchange);
-            start = System.nanoTime();
-            camel.createProducerTemplate().send("direct:pause", exchange);
-            long nextMillis = (System.nanoTime() - start) / 1_000_000;
+            long nextMillis = timedPause(camel, exchange);
             assertTrue(nextMillis >= 650, "once the pacing was passed, the next pass draws its own: " + nextMillis + " ms");
+        }
+    }
+
+    @Test
+    void aSecondStartInTheSameAttemptDoesNotWaitTheRetrysBackoffTwice() throws Exception {
+        // as 07 sends a retry whose page yt-dlp's generic extractors alone found nothing in back through 06, which
+        // ends with paced
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            Pacing pacing = new Pacing(0, 0, 400, 2, 600_000);
+            camel.getRegistry().bind("pacing", pacing);
+            camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:pause").delay(method("pacing", "pauseMillis")).syncDelayed().bean("pacing", "paced");
+                }
+            });
+            camel.start();
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 2);
+            long firstMillis = timedPause(camel, exchange);
+            assertTrue(firstMillis >= 650, "the second retry's backoff, 800 ms +-15 %, waited: " + firstMillis);
+            pacing.againInTheSameAttempt(2, exchange);
+            long againMillis = timedPause(camel, exchange);
+            assertTrue(againMillis < 300, "the same attempt's second start, no second backoff: " + againMillis + " ms");
+            exchange.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 3);
+            long nextMillis = timedPause(camel, exchange);
+            assertTrue(nextMillis >= 1300, "the next retry waits its own, 1.6 s +-15 %: " + nextMillis + " ms");
         }
     }
 
@@ -79,6 +100,13 @@ class PacingTest {
             seen.add(pacing.backoffMillis(1));
         }
         assertTrue(seen.size() > 10, "spread: " + seen);
+    }
+
+    /** How long {@code exchange} took through the test's route {@code direct:pause}, in milliseconds. */
+    private static long timedPause(DefaultCamelContext camel, Exchange exchange) {
+        long start = System.nanoTime();
+        camel.createProducerTemplate().send("direct:pause", exchange);
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private static void assertBetween(long actual, long nominal) {
