@@ -30,9 +30,14 @@ record NetworkBack(String host, int port) {
         t.setDaemon(true);
         return t;
     });
-    /** The lookup under way, if one is: a look while one still hangs waits for it rather than starting another. */
+    /**
+     * The last lookup: a look while it still hangs waits for it rather than starting another, and one after it
+     * ended takes the address it found if no look had it yet (a resolver slower than {@link #LOOKUP_MILLIS} but
+     * answering: each look would otherwise start a lookup of its own and give up on it, the name never seen back).
+     */
     private static CompletableFuture<InetAddress> pending;
     private static String pendingHost;
+    private static boolean pendingTaken;
 
     interface Lookup {
         InetAddress byName(String host) throws IOException;
@@ -64,12 +69,15 @@ record NetworkBack(String host, int port) {
     private InetAddress lookUp(Lookup lookup, long lookupMillis) {
         CompletableFuture<InetAddress> future;
         synchronized (NetworkBack.class) {
-            if (pending == null || pending.isDone() || !host.equals(pendingHost)) {
+            boolean foundAndNotTaken = pending != null && pending.isDone() && !pendingTaken
+                    && pending.getNow(null) != null;
+            if (pending == null || !host.equals(pendingHost) || pending.isDone() && !foundAndNotTaken) {
                 pendingHost = host;
+                pendingTaken = false;
                 pending = CompletableFuture.supplyAsync(() -> {
                     try {
                         return lookup.byName(host);
-                    } catch (IOException | SecurityException e) {
+                    } catch (IOException | RuntimeException e) {
                         return null;
                     }
                 }, LOOKUPS);
@@ -77,7 +85,13 @@ record NetworkBack(String host, int port) {
             future = pending;
         }
         try {
-            return future.get(lookupMillis, TimeUnit.MILLISECONDS);
+            InetAddress address = future.get(lookupMillis, TimeUnit.MILLISECONDS);
+            synchronized (NetworkBack.class) {
+                if (future == pending) {
+                    pendingTaken = true;
+                }
+            }
+            return address;
         } catch (TimeoutException | ExecutionException e) {
             return null;
         } catch (InterruptedException e) {
