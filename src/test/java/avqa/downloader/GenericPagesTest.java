@@ -73,14 +73,14 @@ class GenericPagesTest extends LoopbackServerTest {
         server.failNext(quoted, MediaServer.Fault.SERVER_ERROR);
         List<String> ids = List.of(files.get(0), quoted);
 
-        List<String> lines = runNoting(tmp, ids, YtDlpVersions.SET_UP, "1", "--backoff", "4");
+        List<String> lines = runNoting(tmp, ids, YtDlpVersions.SET_UP, "1", "--backoff", "6");
 
         assertEquals(4, lines.size(), "the first video; the page's 503; its retry restricted, then with every extractor: " + lines);
         assertTrue(restricted(lines.get(1)) && restricted(lines.get(2)) && !restricted(lines.get(3)), lines.toString());
         long backoff = startedAt(lines.get(2)) - startedAt(lines.get(1));
         long again = startedAt(lines.get(3)) - startedAt(lines.get(2));
-        assertTrue(backoff >= 3400, "the retry waited its backoff, 4 s +-15 %: " + backoff + " ms");
-        assertTrue(again < 3000, "asked again with every extractor without a second backoff: " + again + " ms");
+        assertTrue(backoff >= 5100, "the retry waited its backoff, 6 s +-15 %: " + backoff + " ms");
+        assertTrue(again < 4500, "asked again with every extractor without a second backoff: " + again + " ms");
     }
 
     /**
