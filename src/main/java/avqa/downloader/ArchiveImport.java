@@ -274,6 +274,9 @@ public final class ArchiveImport {
         } catch (IOException e) {
             // a stop of the run stops bsdtar too: the entry stays pending, it is not damaged
             run.checkRunning();
+            if (e instanceof StreamedEntries.TooLargeToHold tooLarge) {
+                throw new VideoFailure.InvalidOutput(tooLarge.getMessage(), Redact.text(entry, 200));
+            }
             IOException other = diskFull.check(e);
             if (other instanceof BsdtarStream.Stopped stopped) {
                 throw new VideoFailure.Transient(stopped.getMessage(), "");

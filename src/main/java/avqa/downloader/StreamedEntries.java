@@ -43,6 +43,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     /** The bytes the archive reader reads: bsdtar's output, a gzip's, the file's own. */
     private final InputStream raw;
     private final RunControl run;
+    /** A zip's bytes, watched while the zip reader holds a stored entry in memory; null for other archives. */
+    private final HeldInMemory held;
     /** The CRC-32s a RAR's headers give for its files (bsdtar's tar of a RAR holds none); null for other archives. */
     private final Rar5Checksums rarChecksums;
     private Message ahead;
@@ -58,6 +60,7 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
         this.raw = raw;
         this.run = run;
         this.rarChecksums = rarChecksums;
+        this.held = raw instanceof HeldInMemory h ? h : null;
     }
 
     static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run) {
@@ -79,9 +82,79 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
      * by {@link ArchiveEnd}).
      */
     static StreamedEntries zip(Exchange exchange, InputStream stream, List<Path> parts, RunControl run) throws IOException {
-        InputStream bytes = endsWithDataDescriptor(parts)
-                ? new SequenceInputStream(stream, new ByteArrayInputStream(CENTRAL_DIRECTORY_BEGINS)) : stream;
+        HeldInMemory bytes = new HeldInMemory(endsWithDataDescriptor(parts)
+                ? new SequenceInputStream(stream, new ByteArrayInputStream(CENTRAL_DIRECTORY_BEGINS)) : stream);
         return new StreamedEntries(exchange, new ZipArchiveInputStream(bytes, "UTF-8", true, true), bytes, run, null);
+    }
+
+    /**
+     * At most this much of a stored zip entry whose size comes after its data is held in memory: read from the
+     * zip's start, the reader finds its end only by its data descriptor, and holds all of it until then.
+     */
+    static final long HOLD_MAX = Runtime.getRuntime().maxMemory() / 8;
+
+    /**
+     * A zip's bytes as its reader reads them: while it reads a stored entry that has a data descriptor, which it
+     * holds in memory whole, no more than {@link #HOLD_MAX} bytes of it (an eighth of the heap), so that a
+     * large or hostile one fails alone instead of the whole run. Past that, the zip cannot be read further.
+     */
+    static final class HeldInMemory extends FilterInputStream {
+        private long limit = -1;
+        private long read;
+        private boolean tripped;
+
+        HeldInMemory(InputStream in) {
+            super(in);
+        }
+
+        /** The entry whose header was just read: watched when its reader will hold it whole. */
+        void entry(ArchiveEntry e) {
+            boolean heldWhole = e instanceof ZipArchiveEntry z && z.getMethod() == java.util.zip.ZipEntry.STORED
+                    && z.getGeneralPurposeBit().usesDataDescriptor();
+            limit = heldWhole ? HOLD_MAX : -1;
+            read = 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (tripped) {
+                throw new TooLargeToHold();
+            }
+            int n = super.read(b, off, len);
+            if (limit >= 0 && n > 0) {
+                read += n;
+                if (read > limit) {
+                    tripped = true;
+                    throw new TooLargeToHold();
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // through read, so that the bytes skipped are counted too
+            byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
+            int got = read(buf, 0, buf.length);
+            return Math.max(got, 0);
+        }
+    }
+
+    /** A stored zip entry whose size comes after it, larger than this run can hold in memory to find its end. */
+    static final class TooLargeToHold extends IOException {
+        TooLargeToHold() {
+            super("the entry's size comes after its data (a zip written as a stream, read from its start since its "
+                    + "central directory cannot be read), so it is read whole into memory first, and it is larger than the "
+                    + ArchiveFetch.human(HOLD_MAX) + " this run holds (an eighth of Java's heap: -Xmx); the zip is not read "
+                    + "further: give it whole, with its central directory");
+        }
     }
 
     /** A central directory header's signature and 4 bytes of it: the 8 the zip reader reads after a descriptor. */
@@ -142,6 +215,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
         }
         try {
             for (ArchiveEntry e = archive.getNextEntry(); e != null; e = archive.getNextEntry()) {
+                if (held != null) {
+                    held.entry(e);
+                }
                 if (e.isDirectory()) {
                     continue;
                 }

@@ -70,7 +70,10 @@ final class ArchiveMaker {
         List<String> cmd = new ArrayList<>(List.of("zip", "-q", level, "-"));
         cmd.addAll(List.of(files));
         Process p = new ProcessBuilder(cmd).directory(source.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Files.write(out, p.getInputStream().readAllBytes());
+        // through a pipe, as zip writes a stream only where it cannot seek
+        try (var to = Files.newOutputStream(out)) {
+            p.getInputStream().transferTo(to);
+        }
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed");
         }

@@ -684,6 +684,54 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * A stored entry whose size comes after its data, in a zip read from its start (its central directory cut off):
+     * the zip reader holds such an entry in memory whole to find its end. One larger than an eighth of the heap fails
+     * alone, in one line, and the run ends; the video before it is imported. A JVM of 128 MB, an entry of 200 MB.
+     */
+    @Test
+    void aStoredEntryTooLargeToHoldInMemoryFailsInOneLineAndTheRunEnds(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("00000021", "00000022");
+        Path src = Files.createDirectories(tmp.resolve("src/videos"));
+        Files.copy(clip, src.resolve("00000021.mp4"));
+        try (var big = java.nio.channels.FileChannel.open(src.resolve("00000022.mp4"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(new byte[] {1}), 200_000_000L);
+        }
+        Path whole = tmp.resolve("whole.zip");
+        ArchiveMaker.streamedZip(tmp.resolve("src"), whole, "-0", "videos/00000021.mp4", "videos/00000022.mp4");
+        Files.delete(src.resolve("00000022.mp4"));
+        Path cut = Files.createDirectories(tmp.resolve("cut")).resolve("videos.zip");
+        Files.move(whole, cut);
+        try (var zip = java.nio.channels.FileChannel.open(cut, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer end = java.nio.ByteBuffer.allocate(22).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            zip.read(end, zip.size() - 22);
+            // where the central directory begins, as the end of central directory record (no comment) says
+            zip.truncate(end.getInt(16) & 0xffffffffL);
+        }
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, cut);
+        Path out = tmp.resolve("out.log");
+
+        Process run = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", "-Xmx128m"), out);
+        try {
+            assertTrue(run.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "the run ends: " + Files.readString(out));
+        } finally {
+            run.destroyForcibly();
+        }
+
+        String said = Files.readString(out) + Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, run.exitValue(), said);
+        assertFalse(said.contains("OutOfMemoryError") || said.contains("\tat "), said);
+        assertEquals(List.of("00000021.mp4"), PipelineTest.listNames(data.resolve("videos")), said);
+        assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000021.mp4")), said);
+        var failed = Fixture.readJson(data.resolve("failed/00000022.json"));
+        assertEquals("invalid-output", failed.get("category").asText(), failed.toString());
+        assertTrue(failed.get("reason").asText().matches(".*read whole into memory first, and it is larger than the 1[0-9.]+ MiB "
+                + "this run holds.*"), failed.toString());
+    }
+
+    /**
      * A zip written as a stream (zip writing to a pipe: each entry's CRC-32 and sizes in a data descriptor
      * after its data), stored as zip -0 stores videos or deflated, cut exactly where its central directory
      * begins, as a download is cut short: every video whole in it is imported, checked against its CRC-32,
