@@ -69,8 +69,8 @@ record NetworkBack(String host, int port) {
     private InetAddress lookUp(Lookup lookup, long lookupMillis) {
         CompletableFuture<InetAddress> future;
         synchronized (NetworkBack.class) {
-            boolean foundAndNotTaken = pending != null && pending.isDone() && !pendingTaken
-                    && pending.getNow(null) != null;
+            boolean foundAndNotTaken = pending != null && pending.isDone() && !pending.isCompletedExceptionally()
+                    && !pendingTaken && pending.getNow(null) != null;
             if (pending == null || !host.equals(pendingHost) || pending.isDone() && !foundAndNotTaken) {
                 pendingHost = host;
                 pendingTaken = false;
