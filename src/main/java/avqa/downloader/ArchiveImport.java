@@ -235,7 +235,7 @@ public final class ArchiveImport {
         }
         if (!notFiles.isEmpty()) {
             List<String> shown = notFiles.stream().limit(5).map(e -> Redact.text(e, 160)).toList();
-            LOG.warn("{} entries of {} are named as videos but are links or special files, not videos of their own, "
+            LOG.warn("{} entries of {} are named as videos but are links, sparse files or special files, not videos of their own, "
                     + "and were left alone (for example {})", notFiles.size(), name, shown);
         }
         if (!unmatched.isEmpty()) {

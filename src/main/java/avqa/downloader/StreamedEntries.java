@@ -305,6 +305,10 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
             // its bytes are those of the entry it names, which came before and were taken (or not) by their own name
             return "a hard link to " + e.getLinkName();
         }
+        if (e.isSparse()) {
+            // its holes would come out as zeros, gigabytes of them from a few bytes of archive: no video is sparse
+            return "a sparse file";
+        }
         return e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO() ? "a special file" : null;
     }
 

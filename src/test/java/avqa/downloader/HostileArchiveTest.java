@@ -148,8 +148,8 @@ class HostileArchiveTest extends LoopbackServerTest {
             assertEquals(0, outcome.exit(), maker.getKey() + ": " + outcome.stderr() + log);
             assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/00000005.mp4")), maker.getKey() + ": the video");
             assertFalse(Files.exists(data.resolve("failed/00000005.json")), maker.getKey());
-            assertTrue(log.contains("1 entries of " + maker.getKey() + " are named as videos but are links or special "
-                    + "files, not videos of their own, and were left alone (for example [links/00000005.mp4 (a symbolic link)])"),
+            assertTrue(log.contains("1 entries of " + maker.getKey() + " are named as videos but are links, sparse files "
+                    + "or special files, not videos of their own, and were left alone (for example [links/00000005.mp4 (a symbolic link)])"),
                     maker.getKey() + ": " + log);
         }
     }
@@ -538,6 +538,14 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /** The annotations of {@code ids} written to {@code meta}, and a run's arguments that import {@code archive}. */
+    /** A file of {@code bytes} zeros and a last byte of 1, made of holes (sparse): no disk for its zeros. */
+    static void holes(Path file, long bytes) throws java.io.IOException {
+        try (var f = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {1}), bytes);
+        }
+    }
+
     static List<String> importArgs(Path data, Path meta, List<String> ids, String template, Path archive) throws Exception {
         Fixture.annotations(meta, "test", ids);
         List<String> args = Fixture.localArgs(data, meta, template);
@@ -684,6 +692,32 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * A sparse file in a tar (a few bytes of archive for gigabytes of holes) is no video: it is left alone, never
+     * expanded into the work area, and the video of its name may still come from another entry.
+     */
+    @Test
+    void aSparseEntryIsLeftAloneNotExpanded(@TempDir Path tmp) throws Exception {
+        List<String> ids = List.of("00000041", "00000042");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.copy(clip, src.resolve("00000042.mp4"));
+        holes(src.resolve("00000041.mp4"), 300_000_000L);
+        Path tar = tmp.resolve("sparse.tar");
+        ArchiveMaker.run(src, "tar", "--sparse", "-cf", tar.toString(), "00000041.mp4", "00000042.mp4");
+        assertTrue(Files.size(tar) < 10_000_000, "a sparse tar: " + Files.size(tar));
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, tar);
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(0, outcome.exit(), "the video left alone has no other source: " + log);
+        assertEquals(List.of("00000042.mp4"), PipelineTest.listNames(data.resolve("videos")), log);
+        assertTrue(log.contains("1 entries of sparse.tar are named as videos but are links, sparse files or special files")
+                && log.contains("00000041.mp4 (a sparse file)"), log);
+        assertFalse(log.contains("Failed: 00000041 [invalid-output]"), "not expanded, not tried: " + log);
+    }
+
+    /**
      * A stored entry whose size comes after its data, in a zip read from its start (its central directory cut off):
      * the zip reader holds such an entry in memory whole to find its end. One larger than an eighth of the heap fails
      * alone, in one line, and the run ends; the video before it is imported. A JVM of 128 MB, an entry of 200 MB.
@@ -693,10 +727,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         List<String> ids = List.of("00000021", "00000022");
         Path src = Files.createDirectories(tmp.resolve("src/videos"));
         Files.copy(clip, src.resolve("00000021.mp4"));
-        try (var big = java.nio.channels.FileChannel.open(src.resolve("00000022.mp4"),
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-            big.write(java.nio.ByteBuffer.wrap(new byte[] {1}), 200_000_000L);
-        }
+        holes(src.resolve("00000022.mp4"), 200_000_000L);
         Path whole = tmp.resolve("whole.zip");
         ArchiveMaker.streamedZip(tmp.resolve("src"), whole, "-0", "videos/00000021.mp4", "videos/00000022.mp4");
         Files.delete(src.resolve("00000022.mp4"));
