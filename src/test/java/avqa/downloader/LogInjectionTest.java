@@ -36,7 +36,8 @@ class LogInjectionTest extends LoopbackServerTest {
                 ""), StandardCharsets.UTF_8);
         Path zip = tmp.resolve("videos.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-            z.putNextEntry(new ZipEntry("videos/bad" + FORGED + ".mp4"));
+            // and a right-to-left override, which would show the rest of the line reversed
+            z.putNextEntry(new ZipEntry("videos/bad" + FORGED + "\u202e4pm.evil.mp4"));
             z.write(Files.readAllBytes(clip));
         }
         Path meta = tmp.resolve("meta");
@@ -53,6 +54,7 @@ class LogInjectionTest extends LoopbackServerTest {
                 assertTrue(!line.startsWith("2026-11-29 12:00:00 INFO  Complete: forged"), "a forged line: " + line);
                 assertTrue(!line.contains("\u001b"), "an escape sequence reached the output: " + line);
                 assertTrue(!line.contains("\r"), "a carriage return reached the output: " + line);
+                assertTrue(!line.contains("\u202e"), "a right-to-left override reached the output: " + line);
             }
         }
         assertTrue(log.contains("\\r\\n2026-11-29 12:00:00 INFO  Complete: forged")
