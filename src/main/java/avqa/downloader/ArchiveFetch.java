@@ -416,7 +416,13 @@ public final class ArchiveFetch {
         long promisedEnd = -1;
         try {
             if (code == 206) {
-                String range = String.valueOf(in.getHeader("Content-Range"));
+                Object rangeHeader = in.getHeader("Content-Range");
+                if (rangeHeader == null) {
+                    files.discard(url);
+                    throw new VideoFailure.Transient("the server sent a part of " + name + " without a Content-Range (a "
+                            + "multipart answer, say), which cannot be joined to what came before; starting over", "");
+                }
+                String range = String.valueOf(rangeHeader);
                 Matcher m = CONTENT_RANGE.matcher(range);
                 if (!m.matches()) {
                     files.discard(url);

@@ -1477,15 +1477,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path data = tmp.resolve("data");
         String huge = "9".repeat(23);
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1");
-            List<String> args = partHere(host, data, meta, 100_000);
-
-            host.cutAfter(-1).rangeTotal(huge);
-            args.set(args.indexOf("--retry-attempts") + 1, "2");
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            assertEquals(0, outcome.exit(), outcome.stderr());
-            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            List<String> args = resumedUnder(host, archive, data, meta, huge);
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertTrue(log.contains("(attempt 2): the server sent a part of videos.rar under a Content-Range that cannot be "
                     + "read (\"bytes 83616-" + huge + "/" + huge + "\"); starting over"), log);
@@ -1504,6 +1496,36 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("could not be fetched (the server no longer has videos.rar as it was; starting over)"), log);
             assertFalse(log.contains("For input string"), log);
             assertFalse(Files.exists(other.resolve("archives/videos.rar")), unsatisfied.stdout());
+        }
+    }
+
+    /**
+     * A run of two attempts that resumes a part of {@code archive} already here, the host answering the resume under
+     * {@code rangeTotal} ({@link ArchiveHost#rangeTotal}): it must end with the whole archive. Gives its arguments.
+     */
+    private static List<String> resumedUnder(ArchiveHost host, byte[] archive, Path data, Path meta, String rangeTotal)
+            throws Exception {
+        host.serve("videos.rar", archive, "v1");
+        List<String> args = partHere(host, data, meta, 100_000);
+        host.cutAfter(-1).rangeTotal(rangeTotal);
+        args.set(args.indexOf("--retry-attempts") + 1, "2");
+        Fixture.Outcome outcome = Fixture.run(args);
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+        return args;
+    }
+
+    /** A resume answered 206 with no Content-Range (a multipart answer, say) starts over, said in our words. */
+    @Test
+    void aResumeAnsweredWithoutAContentRangeStartsOverInOurWords(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            resumedUnder(host, archive, data, tmp.resolve("meta"), ArchiveHost.NO_CONTENT_RANGE);
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("(attempt 2): the server sent a part of videos.rar without a Content-Range (a multipart "
+                    + "answer, say), which cannot be joined to what came before; starting over"), log);
+            assertFalse(log.contains("null"), log);
         }
     }
 

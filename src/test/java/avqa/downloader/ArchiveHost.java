@@ -245,6 +245,9 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile String rangeTotal;
 
+    /** For {@link #rangeTotal}: a 206 with no Content-Range at all, as a multipart answer has none of its own. */
+    static final String NO_CONTENT_RANGE = "none";
+
     /**
      * Answers a Range request with {@code bytes} at most, a 206 whose Content-Range ends there short of the file's end
      * (as hosts and CDNs that give a file a part at a time do); -1: the rest of the file.
@@ -392,8 +395,10 @@ final class ArchiveHost implements AutoCloseable {
                 status = 206;
                 long total = announced >= 0 ? announced : f.bytes().length;
                 long end = cap >= 0 ? Math.min(total, start + cap) - 1 : total - 1;
-                ex.getResponseHeaders().set("Content-Range", rangeTotal != null ? "bytes " + start + "-" + rangeTotal + "/" + rangeTotal
-                        : "bytes " + (start + shift) + "-" + end + "/" + total);
+                if (!NO_CONTENT_RANGE.equals(rangeTotal)) {
+                    ex.getResponseHeaders().set("Content-Range", rangeTotal != null ? "bytes " + start + "-" + rangeTotal + "/"
+                            + rangeTotal : "bytes " + (start + shift) + "-" + end + "/" + total);
+                }
             }
             ex.getResponseHeaders().set("Content-Type", contentType);
             if (gzipInName) {
