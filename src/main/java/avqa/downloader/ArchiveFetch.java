@@ -433,8 +433,9 @@ public final class ArchiveFetch {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
                 }
-                String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                if (encoding != null && !gzipFileItself(name, encoding)) {
+                List<String> codings = HttpBodies.codings(in.getHeader("Content-Encoding"));
+                String encoding = codings.size() == 1 ? HttpBodies.encoding(codings.get(0)) : null;
+                if (codings.size() > 1 || encoding != null && !gzipFileItself(name, encoding)) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " compressed on the way, which cannot "
                             + "be joined to what came before; starting over", "");
@@ -452,8 +453,22 @@ public final class ArchiveFetch {
                 }
             } else if (code == 200) {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
-                String encoding = HttpBodies.encoding(in.getHeader("Content-Encoding", String.class));
-                if (encoding != null && gzipFileItself(name, encoding)) {
+                List<String> codings = HttpBodies.codings(in.getHeader("Content-Encoding"));
+                String encoding = codings.size() == 1 ? HttpBodies.encoding(codings.get(0)) : null;
+                if (codings.size() > 1) {
+                    // encoded more than once on the way (gzip, gzip): each undone, the last applied first
+                    if (!codings.stream().allMatch(c -> HttpBodies.encoding(c) != null)) {
+                        throw new VideoFailure.Transient("the host of " + name + " sends it encoded more than once on the "
+                                + "way (Content-Encoding: " + Redact.text(String.join(", ", codings), 100) + "), in a way "
+                                + "this tool does not undo; it is not kept, and a later attempt asks again", "");
+                    }
+                    // a .gz file's own gzip, named first (AddEncoding), stays: it is the file
+                    int own = gzipFileItself(name, HttpBodies.encoding(codings.get(0))) ? 1 : 0;
+                    for (int i = codings.size() - 1; i >= own; i--) {
+                        body = decodedAs(body, HttpBodies.encoding(codings.get(i)), name);
+                    }
+                    encoding = Redact.text(String.join(", ", codings), 100);
+                } else if (encoding != null && gzipFileItself(name, encoding)) {
                     // a .tar.gz served with its type as an encoding (Apache's AddEncoding x-gzip .gz): the bytes are
                     // the file's own, kept as they are, with their length, validator and ranges
                     LOG.info("The host of {} says it is gzip-compressed on the way (Content-Encoding: {}), as servers "

@@ -28,6 +28,27 @@ final class HttpBodies {
         };
     }
 
+    /**
+     * The codings a Content-Encoding names, in the order they were applied, lower case, {@code identity} left out:
+     * from one header ({@code gzip, gzip}) or from several lines of it (Camel then gives a list). Empty when none.
+     */
+    static java.util.List<String> codings(Object header) {
+        java.util.List<String> codings = new java.util.ArrayList<>();
+        if (header instanceof Iterable<?> values) {
+            for (Object v : values) {
+                codings.addAll(codings(v));
+            }
+        } else if (header != null) {
+            for (String c : header.toString().split(",")) {
+                String coding = c.strip().toLowerCase(java.util.Locale.ROOT);
+                if (!coding.isEmpty() && !coding.equals("identity")) {
+                    codings.add(coding);
+                }
+            }
+        }
+        return codings;
+    }
+
     /** A header's value: the first, when the host sent it more than once (Camel then gives a list); null when absent. */
     static String first(Object header) {
         Object v = header;

@@ -396,6 +396,32 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * An archive compressed twice on the way ({@code Content-Encoding: gzip, gzip}, or the header twice): both undone,
+     * the archive kept and imported, never its still-encoded bytes under its name.
+     */
+    @Test
+    void anArchiveCompressedTwiceOnTheWayIsDecodedTwice(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        for (boolean twoLines : List.of(false, true)) {
+            Path data = tmp.resolve("data-" + twoLines);
+            try (ArchiveHost host = new ArchiveHost()) {
+                host.serve("videos.rar", archive, "v1").gzipTwice(twoLines);
+
+                Fixture.Outcome outcome = Fixture.run(args(data, tmp.resolve("meta"), host.shareUrl("videos.rar")));
+
+                String log = Files.readString(data.resolve("avqa_download.log"));
+                assertEquals(0, outcome.exit(), log);
+                assertEquals(-1L, java.util.Arrays.mismatch(archive, Files.readAllBytes(data.resolve("archives/videos.rar"))),
+                        "the archive, not its compressed form");
+                for (String id : IDS) {
+                    assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+                }
+                assertTrue(log.contains("The host of videos.rar sends it compressed (gzip, gzip), though asked not to"), log);
+            }
+        }
+    }
+
+    /**
      * A host that says it compresses the archive (Content-Encoding: gzip) but sends it as it is, or sends nothing:
      * one line in our words (not Java's "Not in GZIP format", nor "an unexpected error"), tried again, nothing kept.
      */

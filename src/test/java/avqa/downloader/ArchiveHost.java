@@ -174,6 +174,19 @@ final class ArchiveHost implements AutoCloseable {
     }
 
     /**
+     * The same, gzip-compressed twice: {@code Content-Encoding: gzip, gzip}, or two lines of {@code Content-Encoding:
+     * gzip} ({@code twoLines}).
+     */
+    ArchiveHost gzipTwice(boolean twoLines) {
+        this.gzip = true;
+        this.gzipTwice = twoLines ? 2 : 1;
+        return this;
+    }
+
+    /** 0: gzip once; 1: twice, named in one header; 2: twice, in two header lines. */
+    private volatile int gzipTwice;
+
+    /**
      * Says every file, and the Drive-like page, is gzip-compressed ({@code Content-Encoding: gzip}) and sends it as it
      * is (a misconfigured host).
      */
@@ -361,9 +374,21 @@ final class ArchiveHost implements AutoCloseable {
                 try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
                     z.write(f.bytes());
                 }
+                if (gzipTwice > 0) {
+                    byte[] once = packed.toByteArray();
+                    packed.reset();
+                    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
+                        z.write(once);
+                    }
+                }
                 record(ex, range, ifRange, 200);
                 ex.getResponseHeaders().set("Content-Type", contentType);
-                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                if (gzipTwice == 2) {
+                    ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                    ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                } else {
+                    ex.getResponseHeaders().set("Content-Encoding", gzipTwice == 1 ? "gzip, gzip" : "gzip");
+                }
                 ex.getResponseHeaders().set("ETag", f.etag());
                 ex.sendResponseHeaders(200, packed.size());
                 try (OutputStream out = ex.getResponseBody()) {
