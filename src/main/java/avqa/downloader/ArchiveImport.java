@@ -44,6 +44,10 @@ public final class ArchiveImport {
     private final List<String> notFiles = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The entries of the archive being read that are archives themselves (not opened). */
     private final List<String> archivesInside = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The videos an entry of this archive was taken as and found larger than avqa.archive.max-entry-size. */
+    private final java.util.Set<String> pastTheCap = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The later entries of such a video's name, not read. */
+    private final List<String> afterPastTheCap = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The videos this archive's entries were taken as, in this run. */
     private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
@@ -154,6 +158,8 @@ public final class ArchiveImport {
         notFiles.clear();
         archivesInside.clear();
         taken.clear();
+        pastTheCap.clear();
+        afterPastTheCap.clear();
     }
 
     /** The videos the archive being read had entries taken as, in this run (imported, or under way, or failed). */
@@ -166,7 +172,10 @@ public final class ArchiveImport {
     /**
      * What to do with an entry: import it as the planned video its file name names; null (skip) for
      * a folder, a file of another kind, a name that is not a planned video, a video already complete, or
-     * a video an earlier entry of the same name (in this archive or the one before) was imported as.
+     * a video an earlier entry of the same name (in this archive or the one before) was imported as, or a
+     * video an earlier entry of this archive was larger than avqa.archive.max-entry-size for (each such
+     * entry would be written out up to the cap again: many of them, a few bytes each when packed, would fill
+     * the disk over and over).
      */
     public VideoTask task(@Header("CamelFileName") String entry, @Header(StreamedEntries.KIND) String notAFile,
                           @Variable("archive") String archive) {
@@ -203,6 +212,10 @@ public final class ArchiveImport {
             alreadyComplete.incrementAndGet();
             return null;
         }
+        if (pastTheCap.contains(id)) {
+            afterPastTheCap.add(entry);
+            return null;
+        }
         if (inFlight.contains(id)) {
             // an earlier entry of the same name is still being imported: the first one is the video, unless
             // it fails (damaged), when this one is tried; the reading waits for its outcome (seconds)
@@ -232,6 +245,11 @@ public final class ArchiveImport {
             List<String> shown = repeated.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
             LOG.warn("{} entries of {} name a video an earlier entry of the same name was imported as, and were "
                     + "left alone (for example {})", repeated.size(), name, shown);
+        }
+        if (!afterPastTheCap.isEmpty()) {
+            List<String> shown = afterPastTheCap.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
+            LOG.warn("{} entries of {} name a video whose earlier entry there was larger than avqa.archive.max-entry-size ({}), "
+                    + "and were not read (for example {})", afterPastTheCap.size(), name, ArchiveFetch.human(maxEntryBytes), shown);
         }
         if (!notFiles.isEmpty()) {
             List<String> shown = notFiles.stream().limit(5).map(e -> Redact.text(e, 160)).toList();
@@ -266,6 +284,7 @@ public final class ArchiveImport {
                 run.checkRunning();
                 written += n;
                 if (written > maxEntryBytes) {
+                    pastTheCap.add(job.id());
                     throw new VideoFailure.InvalidOutput("the archive entry is larger than avqa.archive.max-entry-size ("
                             + ArchiveFetch.human(maxEntryBytes) + "); it was not read further", Redact.text(entry, 200));
                 }
@@ -275,6 +294,7 @@ public final class ArchiveImport {
             // a stop of the run stops bsdtar too: the entry stays pending, it is not damaged
             run.checkRunning();
             if (e instanceof StreamedEntries.TooLargeToHold tooLarge) {
+                pastTheCap.add(job.id());
                 throw new VideoFailure.InvalidOutput(tooLarge.getMessage(), Redact.text(entry, 200));
             }
             IOException other = diskFull.check(e);

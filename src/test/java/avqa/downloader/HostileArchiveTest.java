@@ -114,6 +114,43 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * Entries of one name, each 30 MB of zeros (a few kilobytes packed), past a cap of 10M: the first is
+     * written out up to the cap and fails; the later ones of that name are not read at all (one line names
+     * them), where each would otherwise be written out to the cap again; a video of another name after
+     * them is imported.
+     */
+    @Test
+    void entriesOfANameWhoseFirstWasPastTheCapAreNotReadAgain(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        Path zip = tmp.resolve("videos.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            byte[] zeros = new byte[1 << 20];
+            for (String folder : List.of("a", "b", "c")) {
+                z.putNextEntry(new ZipEntry(folder + "/00000006.mp4"));
+                for (int i = 0; i < 30; i++) {
+                    z.write(zeros);
+                }
+            }
+            z.putNextEntry(new ZipEntry("d/00000007.mp4"));
+            z.write(whole);
+        }
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, meta, List.of("00000006", "00000007"), SettingsTable.YOUTUBE_TEMPLATE, zip);
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_ARCHIVE_MAX_ENTRY_SIZE", "10M"));
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, outcome.exit(), outcome.stderr() + log);
+        assertEquals(List.of("00000007.mp4"), PipelineTest.listNames(data.resolve("videos")));
+        var big = Fixture.readJson(data.resolve("failed/00000006.json"));
+        assertTrue(big.get("reason").asText().contains("larger than avqa.archive.max-entry-size"), big.toString());
+        assertTrue(log.contains("2 entries of videos.zip name a video whose earlier entry there was larger than "
+                + "avqa.archive.max-entry-size (10.0 MiB), and were not read (for example [b/00000006.mp4, c/00000006.mp4])"), log);
+        assertFalse(log.contains("earlier entry of the same name was imported"), log);
+    }
+
+    /**
      * A symbolic link named as a video, before the video itself (tar, zip and RAR all keep links): it is
      * no video and takes no slot; the file of that name is imported, and one line names the link.
      */
