@@ -4,8 +4,9 @@
 # e.g. scripts/run_avqa_download.sh ./data/avqa 4 50K 3
 # Any other setting can be given as an environment variable, its property's name in capitals with _ for . and
 # - (avqa.metadata.splits: AVQA_METADATA_SPLITS=test; avqa.source-url-template: AVQA_SOURCE_URL_TEMPLATE=...),
-# or in application.properties. DATA_DIR is taken from where you run the script. The output goes to DATA_DIR/avqa_download.out; the log, with a status
-# line every avqa.status.interval seconds, to DATA_DIR/avqa_download.log.
+# or in application.properties. DATA_DIR is taken from where you run the script. The log, with a status line every
+# avqa.status.interval seconds, goes to DATA_DIR/avqa_download.log (rolled over by size: avqa.log.max-size, avqa.log.keep);
+# the warnings and errors, and whatever Java itself says, to DATA_DIR/avqa_download.out as well.
 set -euo pipefail
 unset CDPATH  # cd below goes where it says, whatever the caller's shell looks up
 if [ "$#" -ne 4 ]; then
@@ -19,9 +20,9 @@ data_dir=$(cd -- "$data_dir" && pwd -P)
 caller=$PWD   # relative paths in AVQA_… variables are taken from here
 cd -- "$(dirname -- "$0")/.."
 . scripts/jvm.sh
-nohup "${AVQA_JAVA[@]}" -Davqa.caller-dir="$caller" -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
+nohup "${AVQA_JAVA[@]}" -Davqa.caller-dir="$caller" -Davqa.log.console-level=warn -jar "$avqa_jar" --data-dir "$data_dir" --workers "$workers" --rate-limit "$rate" --sleep "$sleep_s" \
   > "$data_dir/avqa_download.out" 2>&1 < /dev/null &
 pid=$!
 echo "avqa-downloader started in the background (pid $pid)."
-echo "Follow it with:   tail -f $data_dir/avqa_download.log"
+echo "Follow it with:   tail -F $data_dir/avqa_download.log"
 echo "Stop it with:     kill $pid      (it finishes cleanly; run the script again to resume)"

@@ -58,12 +58,12 @@ final class Launcher {
             settings = Settings.resolve(cli.values(), home.resolve("application.properties"), System.getProperties(), env);
             debugLogging(settings.flag("avqa.debug"));
             if (cli.has("--version")) {
-                logTo(Path.of("/dev/null"));
+                logTo(Path.of("/dev/null"), 1L << 60, 1);
                 return VersionReport.print(settings, System.out);
             }
             if (cli.has("--doctor")) {
                 // a check of the machine: no lock, no pipeline, nothing written (not even a log file)
-                logTo(Path.of("/dev/null"));
+                logTo(Path.of("/dev/null"), 1L << 60, 1);
                 return new Doctor(settings, System.out).run();
             }
             Tools.check(settings);
@@ -131,14 +131,14 @@ final class Launcher {
                 workspace.prepareReadOnly(readOnlyAt);
                 // the console only: nothing is written in the data directory
                 logFile = null;
-                logTo(Path.of("/dev/null"));
+                logTo(Path.of("/dev/null"), 1L << 60, 1);
             } else {
                 workspace.prepare(node != null);
                 work.prepare();
                 if (node != null) {
                     DataDirLock.deadNodes(workspace.root(), node).forEach(work::removeNodeArea);
                 }
-                logTo(logFile);
+                logTo(logFile, settings.bytes("avqa.log.max-size"), settings.getInt("avqa.log.keep"));
             }
             if (!verify) {
                 // said, not left to be found out: which requests go through which proxy (a proxy paid by the
@@ -245,9 +245,16 @@ final class Launcher {
         }
     }
 
-    /** Points the log file appender at {@code <data-dir>/avqa_download.log}. */
-    private static void logTo(Path logFile) {
+    /**
+     * Points the log file appender at {@code <data-dir>/avqa_download.log}, rolled over to {@code .1},
+     * {@code .2}... once larger than {@code maxBytes}, {@code keep} of them kept.
+     */
+    private static void logTo(Path logFile, long maxBytes, int keep) {
         System.setProperty("avqa.log.file", logFile.toString());
+        // the rolled-over names are a pattern, in which a % of the path would be read as a conversion
+        System.setProperty("avqa.logfile.rolled", logFile.toString().replace("%", "%%") + ".%i");
+        System.setProperty("avqa.logfile.max-bytes", Long.toString(maxBytes));
+        System.setProperty("avqa.logfile.keep", Integer.toString(keep));
         ((LoggerContext) LogManager.getContext(false)).reconfigure();
     }
 }

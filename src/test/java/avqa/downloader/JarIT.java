@@ -88,7 +88,8 @@ class JarIT {
             String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(script.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, script.exitValue(), said);
-            assertTrue(said.contains("tail -f " + data.resolve("avqa_download.log")), said);
+            // -F: the log is followed across its rollovers
+            assertTrue(said.contains("tail -F " + data.resolve("avqa_download.log")), said);
             Fixture.await("the background run to finish", 60_000, () -> {
                 try {
                     return Files.readString(data.resolve("avqa_download.log")).contains("Run finished");
@@ -97,6 +98,9 @@ class JarIT {
                 }
             });
             assertTrue(Fixture.probe(data.resolve("audio/bgvideo0001.wav"))[1] > 2.5);
+            // the console's file has only the warnings and errors: every line is in the log, which is rolled over
+            String out = Files.readString(data.resolve("avqa_download.out"));
+            assertFalse(out.contains(" INFO "), out);
         }
     }
 

@@ -17,6 +17,10 @@ final class Checks {
     /** A size in bytes with an optional K, M, G or T (powers of 1024). */
     static final Setting.Check SIZE = matches("\\d+(\\.\\d+)?[KMGTkmgt]?", "a size such as 500M or 2G");
 
+    /** A size of the log file: 1K at least, so that a rolled over log holds a few lines. */
+    static final Setting.Check LOG_SIZE = v -> SIZE.expected(v) != null ? "a size such as 100M or 20M"
+            : Settings.sizeInBytes(v) < 1024 ? "1K or more" : null;
+
     static final Setting.Check CRON = v -> !org.quartz.CronExpression.isValidExpression(v)
             ? "a Quartz cron expression such as '0 0 2 * * ?' (seconds minutes hours day-of-month month day-of-week)"
             : firesAgain(v) ? null : "a Quartz cron expression that fires again; this one names no time to come "

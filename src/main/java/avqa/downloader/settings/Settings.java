@@ -210,7 +210,12 @@ public final class Settings {
 
     /** A size setting ({@code 500M}, {@code 4G}) in bytes. */
     public long bytes(String key) {
-        String v = get(key).toUpperCase(Locale.ROOT);
+        return sizeInBytes(get(key));
+    }
+
+    /** {@code 500M}, {@code 4G}, {@code 1024} in bytes. */
+    static long sizeInBytes(String size) {
+        String v = size.toUpperCase(Locale.ROOT);
         int shift = switch (v.charAt(v.length() - 1)) {
             case 'K' -> 10;
             case 'M' -> 20;
