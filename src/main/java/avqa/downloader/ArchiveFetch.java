@@ -217,7 +217,7 @@ public final class ArchiveFetch {
      * an answer cut short that brought new bytes ({@link #countAnewAfterProgress}), that it resumes.
      */
     public void retrying(Exchange exchange, @Variable("archiveUrl") String url,
-                         @Header(Exchange.REDELIVERY_COUNTER) Integer retry) {
+                         @Header(Exchange.REDELIVERY_COUNTER) Integer retry, @Variable("archiveRetryBeyondCap") String beyondCap) {
         String[] cut = exchange.getVariable(CUT_SHORT, String[].class);
         exchange.removeVariable(CUT_SHORT);
         if (retry != null && retry > 0) {
@@ -229,8 +229,8 @@ public final class ArchiveFetch {
                         cause instanceof VideoFailure f && !f.lastError().isBlank()
                                 ? "; " + Shown.plain(Redact.text(Redact.secrets(f.lastError()), 200)) : "");
             } else {
-                LOG.info("The archive at {} is tried again after a pause (attempt {}){}", Redact.url(url), retry + 1,
-                        cause == null ? "" : ": " + Shown.of(cause));
+                LOG.info("The archive at {} is tried again after a pause (attempt {}){}{}", Redact.url(url), retry + 1,
+                        cause == null ? "" : ": " + Shown.of(cause), beyondCap == null ? "" : beyondCap);
             }
         }
     }

@@ -105,8 +105,12 @@ public final class CoolDown {
         announcedEnd = false;
         this.reason = reason;
         started++;
+        // a Retry-After beyond the cap (days, a year) is said with the pause taken, not as if it were waited
+        String asked = askedMillis < 0 ? "" : askedMillis <= maxMillis ? ", as long as the source asks (Retry-After)"
+                : ", the source asks for " + StatusLine.human(java.time.Duration.ofMillis(askedMillis))
+                        + " (Retry-After); avqa.cooldown.max is the longest";
         LOG.warn("Cool-down: every worker pauses for {} s ({}{}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
-                reason, askedMillis >= 0 ? ", as long as the source asks (Retry-After)" : "", level);
+                reason, asked, level);
         if (kind == VideoFailure.Signal.RATE_LIMIT && throttle != null) {
             throttle.rateLimited();
         }

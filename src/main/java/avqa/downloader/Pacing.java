@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 import org.apache.camel.Header;
 
 /**
@@ -91,8 +92,28 @@ public final class Pacing {
             return 0;
         }
         long asked = exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure
-                ? Math.min(failure.retryAfterMillis(), Math.max(maxBackoffMillis, backoffMillis)) : 0;
+                ? Math.min(failure.retryAfterMillis(), archiveRetryCapMillis()) : 0;
         return Math.max(backoffMillis(n), asked);
+    }
+
+    /** The longest an archive waits for its host's Retry-After: avqa.backoff.max, or --backoff when that is longer. */
+    public long archiveRetryCapMillis() {
+        return Math.max(maxBackoffMillis, backoffMillis);
+    }
+
+    /**
+     * When the host asked for a longer wait than an archive's retry waits ({@code waitMillis}; a Retry-After of days),
+     * what to add to the retry's line: "; it waits 120.0 s, where the host asks for 366d00h (Retry-After):
+     * avqa.backoff.max is the longest"; else "".
+     */
+    public String archiveRetryBeyondCap(@Variable("archiveRetryWait") Long waitMillis, Exchange exchange) {
+        if (!(exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure) || waitMillis == null
+                || failure.retryAfterMillis() <= waitMillis) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "; it waits %.1f s, where the host asks for %s (Retry-After): %s is the longest",
+                waitMillis / 1000.0, StatusLine.human(java.time.Duration.ofMillis(failure.retryAfterMillis())),
+                backoffMillis > maxBackoffMillis ? "--backoff" : "avqa.backoff.max");
     }
 
     /**

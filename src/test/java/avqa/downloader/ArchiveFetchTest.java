@@ -1326,6 +1326,34 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host whose 429 asks to wait a year: the next attempt waits avqa.backoff.max (here 1 s), and the retry's line
+     * says that, with what the host asked; the archive then comes whole.
+     */
+    @Test
+    void anArchiveHostAskingToWaitYearsIsWaitedTheLongestBackoffAndSaidSo(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        byte[] archive = rarOf(tmp, "videos", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").busyNext(429, "31536000", 1);
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.shareUrl("videos.rar")), Map.of("AVQA_BACKOFF_MAX", "1"));
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertTrue(log.contains("is tried again after a pause (attempt 2): ")
+                    && log.contains("; it waits 1.0 s, where the host asks for 365d00h (Retry-After): avqa.backoff.max is the longest"), log);
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")
+                    && r.method().equals("GET")).toList();
+            assertEquals(429, files.get(0).status(), files.toString());
+            long gap = files.get(1).atMillis() - files.get(0).atMillis();
+            assertTrue(gap >= 900 && gap < 20_000, "waited " + gap + " ms");
+        }
+    }
+
+    /**
      * What is short text: an error with a terminal's colours or a window title in it, or a few bytes that are not
      * UTF-8, is; a real archive (a zip or gzip of nothing but that text), or random bytes, never is.
      */

@@ -54,6 +54,28 @@ class MediaFileTest extends LoopbackServerTest {
     }
 
     /**
+     * A 429 whose Retry-After asks for years: every worker pauses avqa.cooldown.max (here 1 s), and the line
+     * says so, not that it waits as long as the source asks; the video then comes.
+     */
+    @Test
+    void aRetryAfterOfYearsIsSaidWithThePauseTaken(@TempDir Path tmp) throws Exception {
+        server.serve("years429", clip).failNext("years429", MediaServer.Fault.TOO_MANY_REQUESTS_FOR_YEARS);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("years429"));
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_COOLDOWN_MAX", "1"));
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(0, outcome.exit(), outcome.stderr() + log);
+        assertTrue(log.contains("Cool-down: every worker pauses for 1.0 s (") && log.contains(
+                ", the source asks for 366d00h (Retry-After); avqa.cooldown.max is the longest; cool-down 1 in a row)"), log);
+        assertFalse(log.contains("as long as the source asks"), log);
+        assertTrue(Files.isRegularFile(data.resolve("audio/years429.wav")));
+    }
+
+    /**
      * A worker that is done takes the next video at once, while the other is still downloading: with 2
      * workers and the second video's answer held until the other five were fetched whole, the five come
      * first. (Camel's pool, given no queue, had the worker holding the splitter's turn hand the first

@@ -30,6 +30,8 @@ final class MediaServer implements AutoCloseable {
     /** What the server does instead of serving a video. */
     enum Fault {
         TOO_MANY_REQUESTS, NOT_FOUND, SERVER_ERROR,
+        /** A 429 whose Retry-After asks for more than three years. */
+        TOO_MANY_REQUESTS_FOR_YEARS,
         /** Serves the first half of the file as if it were all of it (honest Content-Length). */
         TRUNCATED,
         /** Promises the whole file, sends half, then drops the connection. */
@@ -383,6 +385,10 @@ final class MediaServer implements AutoCloseable {
     private void fault(HttpExchange ex, String id, String range, Fault fault, Path clip) throws IOException {
         switch (fault) {
             case TOO_MANY_REQUESTS -> plain(ex, id, range, 429, "Too Many Requests");
+            case TOO_MANY_REQUESTS_FOR_YEARS -> {
+                ex.getResponseHeaders().set("Retry-After", "99999999");
+                plain(ex, id, range, 429, "Too Many Requests");
+            }
             case NOT_FOUND -> plain(ex, id, range, 404, "Not Found");
             case SERVER_ERROR -> plain(ex, id, range, 503, "Service Unavailable");
             case HTML_PAGE, HTML_PAGE_AS_VIDEO, BOT_CHECK_PAGE -> {
