@@ -81,6 +81,15 @@ public final class ArchiveFetch {
      * part past this mark, not when it brought again bytes a start from the beginning had dropped.
      */
     private final Map<String, Long> mostHere = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The archives here whole that could not be read to their end when imported: their host is asked, once this run,
+     * whether it has another copy ({@link #anotherCopy}).
+     */
+    private final java.util.Set<String> recheck = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The links this run could not fetch. */
+    private final java.util.Set<String> failedThisRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Of those, the ones whose copy here is imported again if no other comes whole this run. */
+    private final java.util.Set<String> copyHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostCredentials credentials;
     private final long maxBytes;
 
@@ -153,6 +162,9 @@ public final class ArchiveFetch {
         inParts.clear();
         unguarded.clear();
         mostHere.clear();
+        recheck.clear();
+        copyHere.clear();
+        failedThisRun.clear();
         transfer.newRun();
         List<String> out = new ArrayList<>();
         for (String url : wanted()) {
@@ -169,7 +181,14 @@ public final class ArchiveFetch {
                 LOG.info("The archive {} took its name before the last run was stopped: it is whole, not fetched again",
                         file.getFileName());
             }
-            if (whole(url) && !keptAsText(url, file)) {
+            if (whole(url) && !keptAsText(url, file) && files.unreadable(url)) {
+                LOG.info("The archive {} here could not be read to its end when it was imported (cut short or damaged as "
+                        + "its host sent it): its host is asked whether it has another copy now (another ETag, date or "
+                        + "length); the one here stays, and is imported again if not", file.getFileName());
+                recheck.add(url);
+                copyHere.add(url);
+                out.add(url);
+            } else if (whole(url) && Files.isRegularFile(file)) {
                 LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
                 fetched.put(url, file);
             } else {
@@ -204,6 +223,36 @@ public final class ArchiveFetch {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * An archive of this run could not be read to its end when imported (cut short or damaged): when it was fetched
+     * by URL (it, or a part of it), its record says so, and the next run asks its host whether it has another copy.
+     */
+    public void foundUnreadable(Path archive) {
+        java.util.Set<Path> parts = new java.util.HashSet<>(ArchiveFormat.parts(archive));
+        parts.add(archive);
+        if (parts.size() > 1 && !failedThisRun.isEmpty()) {
+            // a split archive, some link of this run not fetched: the part it gives may be what is missing
+            return;
+        }
+        List<String> marked = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<String, Path> e : fetched.entrySet()) {
+                if (parts.contains(e.getValue())) {
+                    try {
+                        files.markUnreadable(e.getKey());
+                        marked.add(e.getValue().getFileName().toString());
+                    } catch (IOException notWritten) {
+                        // the next run imports it again as it is, as before
+                    }
+                }
+            }
+        }
+        if (!marked.isEmpty()) {
+            LOG.info("The next run asks the host of {} whether it has another copy (another ETag, date or length), and "
+                    + "fetches that if so; a good copy can also be given with --import-archive", String.join(", ", marked));
         }
     }
 
@@ -521,6 +570,22 @@ public final class ArchiveFetch {
                     in.removeHeader("Last-Modified");
                     LOG.info("The host of {} sends it compressed ({}), though asked not to: it is decoded as it comes, "
                             + "and checked as an archive of no announced length", name, encoding);
+                }
+                if (recheck.remove(url)) {
+                    JsonNode before = files.meta(url);
+                    if (!anotherCopy(before, in, total)) {
+                        Path here = files.file(url);
+                        copyHere.remove(url);
+                        LOG.warn("The host of {} still has the copy fetched before ({}): it is not fetched again, and the "
+                                + "one here is imported again as far as it can be read. A good copy can be given with "
+                                + "--import-archive (a file, or a link to another host)", name, copyShown(before));
+                        synchronized (this) {
+                            fetched.put(url, here);
+                        }
+                        return;
+                    }
+                    LOG.info("The host of {} has another copy of it now ({}, where the one here is {}): it is fetched, and "
+                            + "the one here stays until the new one is whole", name, copyShown(in, total), copyShown(before));
                 }
             } else if (code == 416 && from > 0) {
                 // all of it is here, when the file's whole length is what came, and what its host first announced
@@ -951,6 +1016,50 @@ public final class ArchiveFetch {
         }
     }
 
+    /**
+     * Whether the host's answer is another copy of the file than the one its record here was written for: another
+     * validator (a strong ETag, else the Last-Modified date), or, when the two cannot be compared so, another length.
+     * An answer that gives nothing to compare is the same copy: a file of gigabytes is not fetched again on a guess.
+     */
+    static boolean anotherCopy(JsonNode before, Message answer, long total) {
+        if (before == null) {
+            return true;
+        }
+        String was = ArchiveFiles.validator(before);
+        String now = validator(answer);
+        if (was != null && now != null && was.startsWith("\"") == now.startsWith("\"")) {
+            return !was.equals(now);
+        }
+        long length = before.path("length").asLong(-1);
+        return length >= 0 && total >= 0 && length != total;
+    }
+
+    /** "ETag "v1", 1.2 GiB": what tells a copy of an archive apart, as its record here says it. */
+    private static String copyShown(JsonNode meta) {
+        String validator = meta == null ? null : ArchiveFiles.validator(meta);
+        long length = meta == null ? -1 : meta.path("length").asLong(-1);
+        return copyShown(validator, length);
+    }
+
+    /** The same, as a host's answer says it. */
+    private static String copyShown(Message answer, long total) {
+        return copyShown(validator(answer), total);
+    }
+
+    /** An answer's validator: its strong ETag, else its Last-Modified date; null when it gives neither. */
+    private static String validator(Message answer) {
+        String etag = answer.getHeader("ETag", String.class);
+        return etag != null && !etag.startsWith("W/") ? etag : answer.getHeader("Last-Modified", String.class);
+    }
+
+    private static String copyShown(String validator, long length) {
+        String shown = validator == null ? "" : (validator.startsWith("\"") ? "ETag " : "Last-Modified ")
+                + Shown.plain(Redact.text(validator, 80));
+        String size = length < 0 ? "" : human(length);
+        return shown.isEmpty() && size.isEmpty() ? "no ETag, date or length to tell it apart"
+                : shown.isEmpty() ? size : size.isEmpty() ? shown : shown + ", " + size;
+    }
+
     /** The archive could not be fetched: one line, and the run goes on with what it has. */
     public void failed(Exchange exchange, @Variable("archiveUrl") String url) {
         progress.done();
@@ -963,6 +1072,17 @@ public final class ArchiveFetch {
                 why += "; last error: " + Shown.plain(Redact.text(Redact.secrets(f.lastError()), 200));
                 break;
             }
+        }
+        recheck.remove(url);
+        failedThisRun.add(url);
+        Path here = files.file(url);
+        if (copyHere.remove(url) && Files.isRegularFile(here)) {
+            LOG.warn("The archive at {} could not be fetched again ({}); the copy here, {}, is imported again as far as it "
+                    + "can be read", Redact.url(url), why, here.getFileName());
+            synchronized (this) {
+                fetched.put(url, here);
+            }
+            return;
         }
         LOG.warn("The archive at {} could not be fetched ({}){}", Redact.url(url), why, isDatasetArchive(url)
                 ? "; its clips come from the dataset's other source (YouTube) instead" : "; it is not imported");
@@ -988,8 +1108,7 @@ public final class ArchiveFetch {
             return false;
         }
         String was = ArchiveFiles.validator(before);
-        String etag = answer.getHeader("ETag", String.class);
-        String now = etag != null && !etag.startsWith("W/") ? etag : answer.getHeader("Last-Modified", String.class);
+        String now = validator(answer);
         if (was != null && now != null && was.startsWith("\"") == now.startsWith("\"") && !was.equals(now)) {
             return true;
         }
@@ -1002,6 +1121,7 @@ public final class ArchiveFetch {
     }
 
     private void finish(String url, long size) throws IOException {
+        copyHere.remove(url);
         Path file = files.finish(url, size);
         LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
         synchronized (this) {

@@ -120,6 +120,25 @@ final class ArchiveFiles {
     }
 
     /**
+     * Records that this URL's archive, whole as its host sent it, could not be read to its end when imported (cut
+     * short or damaged at its host): the next run asks its host whether it has another copy. A new download's record
+     * ({@link #writeMeta}, {@link #finish}) no longer says so.
+     */
+    synchronized void markUnreadable(String url) throws IOException {
+        JsonNode meta = meta(url);
+        if (meta instanceof ObjectNode record && record.path("complete").asBoolean(false)) {
+            record.put("unreadable", true);
+            AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+        }
+    }
+
+    /** Whether this URL's archive here could not be read to its end when imported ({@link #markUnreadable}). */
+    boolean unreadable(String url) {
+        JsonNode meta = meta(url);
+        return meta != null && meta.path("unreadable").asBoolean(false);
+    }
+
+    /**
      * Whether another archive has this name here: a file, or one coming under it ({@code .part}, {@code .json}),
      * or a record that says it was saved under it.
      */

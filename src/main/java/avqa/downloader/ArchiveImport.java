@@ -142,6 +142,7 @@ public final class ArchiveImport {
     /** The archive could not be read to its end: the run's exit status says so. */
     public void unreadable(@Variable("archive") String archive) {
         unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
+        fetched.foundUnreadable(Path.of(archive));
     }
 
     /** The archives of this run that could not be read to their end. */

@@ -1326,6 +1326,78 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * An archive its host sends cut short (the host's own copy is): its import takes what it can, and the run says
+     * that the next one asks the host again. Asked while the host still has that copy (the same ETag), the copy here is
+     * imported again, and stays; asked while the host fails, likewise; once the host has another copy (a new ETag),
+     * that is fetched, the one here giving way to it only once it is whole, and the video the cut copy lacked comes.
+     */
+    @Test
+    void anArchiveCutShortAtItsHostIsFetchedAgainOnceItsHostHasAnotherCopy(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        byte[] cut = java.util.Arrays.copyOf(archive, archive.length * 5 / 6);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Path rar = data.resolve("archives/videos.rar");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", cut, "v1");
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+
+            Fixture.Outcome first = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, first.exit(), first.stderr() + log);
+            assertEquals(2, PipelineTest.listNames(data.resolve("videos")).size(), "the videos before the cut: " + log);
+            assertTrue(log.contains("The next run asks the host of videos.rar whether it has another copy (another ETag, "
+                    + "date or length), and fetches that if so"), log);
+
+            // the host still has that copy: asked, not fetched
+            int before = host.requests().size();
+            Fixture.Outcome same = Fixture.run(args);
+
+            log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, same.exit(), same.stderr() + log);
+            assertTrue(log.contains("The archive videos.rar here could not be read to its end when it was imported"), log);
+            assertTrue(log.contains("The host of videos.rar still has the copy fetched before (ETag \"v1\", "
+                    + ArchiveFetch.human(cut.length) + "): it is not fetched again, and the one here is imported again"), log);
+            assertArrayEquals(cut, Files.readAllBytes(rar));
+            assertFalse(Files.exists(data.resolve("archives/videos.rar.part")));
+            assertEquals(1, host.requests().subList(before, host.requests().size()).stream()
+                    .filter(r -> r.path().startsWith("/files/") && r.method().equals("GET")).count(), host.requests().toString());
+
+            // the host fails: the copy here is imported again
+            host.busyNext(503, "1", 5);
+            Fixture.Outcome failing = Fixture.run(args);
+
+            log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, failing.exit(), failing.stderr() + log);
+            assertTrue(log.contains("could not be fetched again (") && log.contains("; the copy here, videos.rar, is "
+                    + "imported again as far as it can be read"), log);
+            assertArrayEquals(cut, Files.readAllBytes(rar));
+
+            // the host has another copy now
+            host.busyNext(0, "1", 0);
+            host.serve("videos.rar", archive, "v2");
+            Fixture.Outcome whole = Fixture.run(args);
+
+            log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, whole.exit(), whole.stderr() + log);
+            assertTrue(log.contains("The host of videos.rar has another copy of it now (ETag \"v2\", "
+                    + ArchiveFetch.human(archive.length) + ", where the one here is ETag \"v1\", "
+                    + ArchiveFetch.human(cut.length) + ")"), log);
+            assertArrayEquals(archive, Files.readAllBytes(rar));
+            assertEquals(List.of("00000001.mp4", "00000002.mp4", "00000003.mp4"), PipelineTest.listNames(data.resolve("videos")));
+            assertFalse(Files.readString(data.resolve("archives/videos.rar.json")).contains("unreadable"));
+
+            // read whole: not asked again
+            before = host.requests().size();
+            assertEquals(0, Fixture.run(args).exit());
+            assertEquals(0, host.requests().subList(before, host.requests().size()).stream()
+                    .filter(r -> r.path().startsWith("/files/")).count(), host.requests().toString());
+        }
+    }
+
+    /**
      * A host whose 429 asks to wait a year: the next attempt waits avqa.backoff.max (here 1 s), and the retry's line
      * says that, with what the host asked; the archive then comes whole.
      */
