@@ -135,10 +135,16 @@ final class Launcher {
             } else {
                 workspace.prepare(node != null);
                 work.prepare();
+                int oldLogs = 0;
                 if (node != null) {
                     DataDirLock.deadNodes(workspace.root(), node).forEach(work::removeNodeArea);
+                    oldLogs = NodeLogs.prune(workspace.root(), node, settings.getInt("avqa.log.keep"));
                 }
                 logTo(logFile, settings.bytes("avqa.log.max-size"), settings.getInt("avqa.log.keep"));
+                if (oldLogs > 0) {
+                    org.slf4j.LoggerFactory.getLogger("avqa.run").info("Deleted the logs of {} earlier {} gone (the "
+                            + "avqa.log.keep most recent of those are kept)", oldLogs, oldLogs == 1 ? "process" : "processes");
+                }
             }
             if (!verify) {
                 // said, not left to be found out: which requests go through which proxy (a proxy paid by the
