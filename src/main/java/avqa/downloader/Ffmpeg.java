@@ -36,10 +36,14 @@ public final class Ffmpeg {
         this.run = run;
     }
 
-    /** ffprobe's report on the streams and durations of {@code file}, as JSON. */
+    /**
+     * ffprobe's report on the streams and durations of {@code file}, as JSON; with each stream's attached_pic
+     * disposition, as a cover picture is no video stream ({@link MediaFacts#isPicture}).
+     */
     public List<String> probe(@Variable("probeFile") Path file) {
         return List.of("-v", "error", "-print_format", "json", "-show_entries",
-                "format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,duration",
+                "format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,duration"
+                        + ":stream_disposition=attached_pic,timed_thumbnails",
                 inside(file));
     }
 
@@ -55,7 +59,7 @@ public final class Ffmpeg {
         if (clip.duration() != null) {
             args.addAll(List.of("-t", String.format(Locale.ROOT, "%.3f", clip.duration())));
         }
-        args.addAll(List.of("-map", "0:v:0", "-map", "0:a:0"));
+        args.addAll(List.of("-map", "0:V:0", "-map", "0:a:0"));
         if (clip.flip()) {
             args.addAll(List.of("-vf", "hflip"));
         }
@@ -86,9 +90,9 @@ public final class Ffmpeg {
             args.addAll(List.of("-ac", audioChannels));
         }
         args.add(inside(job.audio()));
-        // every packet of every stream, to nowhere; 0:v:0 too, so a file with no video stream fails the pass
-        // itself, whatever its report says
-        args.addAll(List.of("-map", "0:v:0", "-map", "0", "-c", "copy", "-f", "null", "-"));
+        // every packet of every stream, to nowhere; 0:V:0 too (a video stream that is not an attached picture,
+        // a song's cover art, say), so a file with no moving picture fails the pass itself, whatever its report says
+        args.addAll(List.of("-map", "0:V:0", "-map", "0", "-c", "copy", "-f", "null", "-"));
         return args;
     }
 

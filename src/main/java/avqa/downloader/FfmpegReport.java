@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * title, say) is printed indented further, its continuation lines without a tag; lines are split at
  * '\n' only. ffmpeg prints a stream's language as it is, so a file could still forge a line there: a
  * stream numbered out of order makes the report {@code forged}, and the pass itself fails a file with
- * no video stream (Ffmpeg.audio maps 0:v:0), whatever its report says. Problems are the error lines
+ * no video stream (Ffmpeg.audio maps 0:V:0), whatever its report says. A picture attached to the file (a
+ * song's cover art), which ffmpeg lists as a video stream, is none. Problems are the error lines
  * (error, fatal, panic), as the pass printed them before it reported at level info.
  */
 public record FfmpegReport(boolean opened, boolean forged, String container, double seconds, Stream video,
@@ -92,7 +93,7 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                         + Double.parseDouble(m.group(3));
             } else if (inInput && (m = STREAM.matcher(text)).find()) {
                 forged |= Integer.parseInt(m.group(1)) != streams++;
-                if (m.group(2).equals("Video") && video == null) {
+                if (m.group(2).equals("Video") && video == null && !attached(m.group(4))) {
                     video = picture(m.group(3), m.group(4));
                 } else if (m.group(2).equals("Audio") && audio == null) {
                     audio = sound(m.group(3), m.group(4));
@@ -100,6 +101,11 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
             }
         }
         return new FfmpegReport(opened, forged, container, seconds, video, audio, frames, problems.toString());
+    }
+
+    /** Whether a video stream's line ends as ffmpeg ends an attached picture's (cover art) or a thumbnail track's. */
+    private static boolean attached(String rest) {
+        return rest.endsWith(" (attached pic)") || rest.endsWith(" (timed thumbnails)");
     }
 
     private static Stream picture(String codec, String rest) {

@@ -73,7 +73,7 @@ public final class Frames {
                     "-r", number(fps), out);
         }
         return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
-                "-map", "0:v:0", "-vf", "fps=" + number(fps), "-q:v", "2", out);
+                "-map", "0:V:0", "-vf", "fps=" + number(fps), "-q:v", "2", out);
     }
 
     /**

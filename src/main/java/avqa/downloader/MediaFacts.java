@@ -19,7 +19,7 @@ public record MediaFacts(String container, String videoCodec, int width, int hei
         JsonNode audio = null;
         for (JsonNode s : report.path("streams")) {
             String type = s.path("codec_type").asText();
-            if (video == null && "video".equals(type)) {
+            if (video == null && "video".equals(type) && !isPicture(s)) {
                 video = s;
             } else if (audio == null && "audio".equals(type)) {
                 audio = s;
@@ -47,6 +47,15 @@ public record MediaFacts(String container, String videoCodec, int width, int hei
         return new MediaFacts(report.container(), video.codec(), video.width(), video.height(),
                 Math.round(video.frameRate() * 100) / 100.0, report.seconds(),
                 audio.codec(), audio.sampleRate(), audio.channels(), soundSeconds);
+    }
+
+    /**
+     * Whether a stream ffprobe calls video is a still picture attached to the file (a song's cover art, a
+     * thumbnail), not a moving picture: no video stream for us.
+     */
+    static boolean isPicture(JsonNode stream) {
+        JsonNode disposition = stream.path("disposition");
+        return disposition.path("attached_pic").asInt(0) == 1 || disposition.path("timed_thumbnails").asInt(0) == 1;
     }
 
     /** ffprobe's rational frame rate ("30000/1001") in frames per second, to 2 decimals; 0 when not given. */

@@ -245,11 +245,11 @@ public final class MediaValidator {
 
     /**
      * Duration of the first stream of a kind: the stream's own duration, else the container's.
-     * Returns -1 when there is no such stream.
+     * Returns -1 when there is no such stream (a cover picture is no video stream).
      */
     static double streamSeconds(JsonNode report, String codecType) {
         for (JsonNode s : report.path("streams")) {
-            if (codecType.equals(s.path("codec_type").asText())) {
+            if (codecType.equals(s.path("codec_type").asText()) && !("video".equals(codecType) && MediaFacts.isPicture(s))) {
                 double d = s.path("duration").asDouble(0);
                 if (d <= 0) {
                     d = report.path("format").path("duration").asDouble(0);

@@ -72,6 +72,35 @@ class FfmpegReportTest {
         assertEquals(-1, sound.frames(), "no picture counted");
     }
 
+    /** A song with its cover art: ffmpeg lists the picture as a video stream, but it is no moving picture. */
+    static final String COVER = "-f lavfi -i sine=duration=1 -f lavfi -i testsrc2=size=64x64:rate=1:duration=1 "
+            + "-map 0 -map 1 -c:a aac -c:v png -disposition:v:0 attached_pic";
+
+    @Test
+    void aCoverPictureIsNoVideoStream() throws Exception {
+        Path cover = make("cover.m4a", COVER);
+        String stderr = pass(cover);
+        assertTrue(stderr.contains("Video: png") && stderr.contains("(attached pic)"), "ffmpeg lists it: " + stderr);
+        FfmpegReport report = FfmpegReport.of(stderr);
+        assertTrue(report.opened());
+        assertNull(report.video());
+        assertEquals("aac", report.audio().codec());
+        assertFalse(report.problems().isEmpty(), "the pass itself finds no video stream to map");
+
+        ObjectMapper json = new ObjectMapper();
+        var probe = json.readTree(run(withFfmpeg(new Ffmpeg(DIR, "wav", "", "", null, null).probe(cover))).stdout());
+        assertEquals(2, probe.path("streams").size(), probe.toString());
+        assertEquals(-1, MediaValidator.streamSeconds(probe, "video"), probe.toString());
+        assertEquals("", MediaFacts.of(probe).videoCodec());
+        assertEquals(1.0, MediaValidator.streamSeconds(probe, "audio"), 0.05);
+    }
+
+    private static List<String> withFfmpeg(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of("ffprobe"));
+        cmd.addAll(args);
+        return cmd;
+    }
+
     @Test
     void textInsideTheFileCannotPoseAsAStream() throws Exception {
         Path made = make("titled.mp4", "-f lavfi -i sine=duration=1 -c:a aac -metadata title=Corrupt\n"
@@ -85,7 +114,7 @@ class FfmpegReportTest {
 
     /**
      * ffmpeg prints a stream's language as it is, line breaks and all: a forged stream line there is caught
-     * by its number, and the pass itself fails a file without a video stream (it maps 0:v:0) whatever its
+     * by its number, and the pass itself fails a file without a video stream (it maps 0:V:0) whatever its
      * report says. A Unicode line separator in a title is not a line break to ffmpeg, nor to the report.
      */
     @Test
@@ -101,7 +130,7 @@ class FfmpegReportTest {
         FfmpegReport report = FfmpegReport.of(stderr);
         assertTrue(report.opened());
         assertTrue(report.forged(), "a stream line out of order: " + stderr);
-        assertTrue(stderr.contains("Stream map '0:v:0' matches no streams"), "the pass fails a file with no video stream");
+        assertTrue(stderr.contains("Stream map '0:V:0' matches no streams"), "the pass fails a file with no video stream");
         assertTrue(report.problems().contains("matches no streams"), report.problems());
         assertFalse(report.problems().contains("To ignore this"), "ffmpeg's untagged follow-up lines are not problems");
     }

@@ -168,16 +168,31 @@ class MediaFileTest extends LoopbackServerTest {
         server.serve("passgood", clip);
         server.serve("passsilent", Fixture.clip("silent-3s", 3, false));
         server.serve("passsound", FfmpegReportTest.make("sound.m4a", "-f lavfi -i sine=duration=1 -c:a aac"));
+        // a song with its cover art: a picture attached to the file, which ffmpeg lists as a video stream
+        server.serve("passcover", FfmpegReportTest.make("cover.m4a", FfmpegReportTest.COVER));
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of("passgood", "passsilent", "passsound"));
+        Fixture.annotations(meta, "test", List.of("passgood", "passsilent", "passsound", "passcover"));
 
         assertEquals(1, Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate())).exit());
 
         FailureHandlingTest.assertCategory(data, "passsilent", "invalid-output", 1);
         FailureHandlingTest.assertCategory(data, "passsound", "invalid-output", 1);
+        FailureHandlingTest.assertCategory(data, "passcover", "invalid-output", 1);
         assertEquals("the video file has no audio stream", Fixture.readJson(data.resolve("failed/passsilent.json")).get("reason").asText());
         assertEquals("the video file has no video stream", Fixture.readJson(data.resolve("failed/passsound.json")).get("reason").asText());
+        assertEquals("the video file has no video stream", Fixture.readJson(data.resolve("failed/passcover.json")).get("reason").asText());
+        assertFalse(Files.exists(data.resolve("videos/passcover.mp4")), "never under a final name");
+        assertFalse(Files.exists(data.resolve("audio/passcover.wav")));
+
+        // with frames asked, ffprobe checks the video before any pass: the cover is no video stream there too
+        Path framed = tmp.resolve("framed");
+        Fixture.annotations(meta, "test", List.of("passcover"));
+        List<String> withFrames = new ArrayList<>(Fixture.localArgs(framed, meta, server.mediaFileTemplate()));
+        withFrames.addAll(List.of("--frames", "1"));
+        assertEquals(1, Fixture.run(withFrames).exit());
+        assertEquals("the video file has no video stream", Fixture.readJson(framed.resolve("failed/passcover.json")).get("reason").asText());
+        assertFalse(Files.exists(framed.resolve("frames/passcover")));
         var video = ResearchOutputsTest.assertProvenanceOfEveryFile(data).get("videos/passgood.mp4");
         assertEquals("mov,mp4,m4a,3gp,3g2,mj2", video.path("container").asText(), video.toString());
         assertEquals("h264", video.path("video_codec").asText());
