@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import avqa.downloader.settings.Settings;
 
 /**
@@ -27,6 +30,7 @@ import avqa.downloader.settings.Settings;
  */
 public final class MediaFileFetcher {
 
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
     private static final Pattern MEDIA_PATH = Pattern.compile(".*\\.(mp4|m4v|mkv|webm|mov)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGkmg]?)");
 
@@ -124,19 +128,48 @@ public final class MediaFileFetcher {
             if (expected > maxBytes) {
                 throw tooLarge(expected + " bytes announced");
             }
-            if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
-                String page;
-                try (Deadline reading = Deadline.after(PAGE_MILLIS, () -> HttpBodies.drop(in))) {
-                    page = new String(in.readNBytes(PAGE_BYTES), StandardCharsets.UTF_8);
+            // what the body is decides, not what its host calls it: its first bytes are looked at before it is
+            // decoded, and again before a web page is read as one
+            BufferedInputStream raw = new BufferedInputStream(in, 1 << 16);
+            if (encoding != null && startsAsAVideo(peek(raw))) {
+                LOG.info("{}: its host says it sends it compressed (Content-Encoding: {}), but it comes as it is, a video: "
+                        + "it is taken as it comes", job.id(), encoding);
+                encoding = null;
+                expected = chunked ? -1 : HttpBodies.length(contentLength);
+            }
+            BufferedInputStream content = raw;
+            if (encoding != null) {
+                try {
+                    content = new BufferedInputStream(HttpBodies.decoded(raw, encoding), 1 << 16);
                 } catch (IOException e) {
-                    page = "";
+                    throw notEncoded(encoding, e);
                 }
-                throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)), url);
+            }
+            if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
+                byte[] head;
+                try (Deadline reading = Deadline.after(PAGE_MILLIS, () -> HttpBodies.drop(in))) {
+                    head = peek(content);
+                } catch (IOException e) {
+                    head = new byte[0];
+                }
+                if (!startsAsAVideo(head)) {
+                    String page;
+                    try (Deadline reading = Deadline.after(PAGE_MILLIS, () -> HttpBodies.drop(in))) {
+                        page = new String(content.readNBytes(PAGE_BYTES), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        page = new String(head, StandardCharsets.UTF_8);
+                    }
+                    throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)), url);
+                }
+                LOG.info("{}: its host calls it a web page ({}), but it starts as a video does: it is taken as the video",
+                        job.id(), Shown.plain(type));
             }
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
             try {
-                written = copy(encoding == null ? in : HttpBodies.decoded(in, encoding), target);
+                written = copy(content, target);
+            } catch (java.util.zip.ZipException e) {
+                throw notEncoded(encoding, e);
             } catch (IOException e) {
                 if (deadline.expired()) {
                     throw new VideoFailure.Transient("the download did not finish within " + timeoutSeconds
@@ -167,6 +200,41 @@ public final class MediaFileFetcher {
         } finally {
             HttpBodies.drop(in);
         }
+    }
+
+    /** The most of an answer's first bytes looked at to tell a video from a page. */
+    private static final int HEAD = 64;
+
+    /** The first bytes of a body, left in it to be read again. */
+    private static byte[] peek(BufferedInputStream body) throws IOException {
+        body.mark(HEAD);
+        byte[] head = body.readNBytes(HEAD);
+        body.reset();
+        return head;
+    }
+
+    /**
+     * Whether bytes start as a video of a kind the fast path fetches does: an ISO media file (MP4, MOV, M4V:
+     * a box such as {@code ftyp} at byte 4) or a Matroska/WebM one (EBML's magic number).
+     */
+    static boolean startsAsAVideo(byte[] head) {
+        if (head.length >= 4 && (head[0] & 0xff) == 0x1a && (head[1] & 0xff) == 0x45 && (head[2] & 0xff) == 0xdf
+                && (head[3] & 0xff) == 0xa3) {
+            return true;
+        }
+        if (head.length < 8) {
+            return false;
+        }
+        String box = new String(head, 4, 4, StandardCharsets.ISO_8859_1);
+        return box.equals("ftyp") || box.equals("moov") || box.equals("mdat") || box.equals("free") || box.equals("wide");
+    }
+
+    /** A body whose host named a Content-Encoding it did not apply, and which is no video as it came either. */
+    private static VideoFailure notEncoded(String encoding, IOException e) {
+        String words = HttpTrouble.words(e);
+        return new VideoFailure.Transient("the host says it sends the video compressed (Content-Encoding: " + encoding
+                + "), but what came is not " + encoding + " data; a later attempt asks again",
+                words == null ? Objects.requireNonNullElse(e.getMessage(), "") : words);
     }
 
     private VideoFailure tooLarge(String what) {

@@ -81,10 +81,13 @@ class HostileServerTest extends LoopbackServerTest {
     /**
      * A mirror that compresses a video on the way (Content-Encoding gzip or raw deflate, its length the compressed
      * one), though nothing asked for it: the video is the decoded file, whole, not a download that "stopped short"
-     * every run. One that says "Content-Encoding: none" sends the file itself, taken as it is.
+     * every run. One that says "Content-Encoding: none" sends the file itself, taken as it is. What the body is
+     * decides, not what its host calls it: the file itself labelled a web page (text/html), or labelled gzip or
+     * deflate though it was never compressed, is the video.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"GZIPPED, gzipped00001", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001"})
+    @CsvSource({"GZIPPED, gzipped00001", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001",
+            "VIDEO_AS_HTML, videoashtml1", "GZIP_NOT_APPLIED, gzipnotdone", "DEFLATE_NOT_APPLIED, deflnotdone"})
     void aVideoCompressedOnTheWayIsTheDecodedFileOnTheFastPath(MediaServer.Fault fault, String id, @TempDir Path tmp)
             throws Exception {
         server.serve(id, clip).failAlways(id, fault);
@@ -99,6 +102,19 @@ class HostileServerTest extends LoopbackServerTest {
         } finally {
             server.failAlways(id, null);
         }
+    }
+
+    /**
+     * A body labelled gzip that is neither gzip data nor a video (a host's words of refusal) is said in our words,
+     * transient: not a "network failure" with zlib's words, and the host is asked again.
+     */
+    @Test
+    void aBodyLabelledGzipThatIsNotIsSaidSoAndAskedAgain(@TempDir Path tmp) throws Exception {
+        var record = runAgainst(tmp, "textasgzip1", MediaServer.Fault.TEXT_AS_GZIP, server.mediaFileTemplate(), 30_000);
+        assertEquals("transient", record.get("category").asText(), record.toString());
+        assertEquals("the host says it sends the video compressed (Content-Encoding: gzip), but what came is not gzip "
+                + "data; a later attempt asks again", record.get("reason").asText(), record.toString());
+        assertEquals(2, record.get("attempts").asInt(), "asked again (--retry-attempts 2): " + record);
     }
 
     @Test

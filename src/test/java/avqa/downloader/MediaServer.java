@@ -58,6 +58,14 @@ final class MediaServer implements AutoCloseable {
         RAW_DEFLATE,
         /** The file itself, with "Content-Encoding: none" (a common server-side idiom for "not compressed"). */
         ENCODING_NONE,
+        /** The file itself, sent as {@code Content-Type: text/html}. */
+        VIDEO_AS_HTML,
+        /** The file itself, with "Content-Encoding: gzip" though it was never compressed. */
+        GZIP_NOT_APPLIED,
+        /** The file itself, with "Content-Encoding: deflate" though it was never compressed. */
+        DEFLATE_NOT_APPLIED,
+        /** A line of text (no video), with "Content-Encoding: gzip" though it was never compressed. */
+        TEXT_AS_GZIP,
         /** A 404 whose small page comes at one byte a second. */
         SLOW_ERROR_PAGE,
         /** A redirect to an ftp:// location. */
@@ -481,10 +489,12 @@ final class MediaServer implements AutoCloseable {
                     out.write(body);
                 }
             }
-            case GZIPPED, RAW_DEFLATE, ENCODING_NONE -> {
+            case GZIPPED, RAW_DEFLATE, ENCODING_NONE, VIDEO_AS_HTML, GZIP_NOT_APPLIED, DEFLATE_NOT_APPLIED, TEXT_AS_GZIP -> {
                 record(ex.getRequestMethod(), id, range, 200);
                 java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
-                if (fault == Fault.ENCODING_NONE) {
+                if (fault == Fault.TEXT_AS_GZIP) {
+                    packed.write("Service busy, come back later\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } else if (fault != Fault.GZIPPED && fault != Fault.RAW_DEFLATE) {
                     packed.write(Files.readAllBytes(clip));
                 } else {
                     try (java.io.OutputStream z = fault == Fault.GZIPPED ? new java.util.zip.GZIPOutputStream(packed)
@@ -492,9 +502,16 @@ final class MediaServer implements AutoCloseable {
                         z.write(Files.readAllBytes(clip));
                     }
                 }
-                ex.getResponseHeaders().set("Content-Type", "video/mp4");
-                ex.getResponseHeaders().set("Content-Encoding",
-                        fault == Fault.GZIPPED ? "gzip" : fault == Fault.RAW_DEFLATE ? "deflate" : "none");
+                ex.getResponseHeaders().set("Content-Type", fault == Fault.VIDEO_AS_HTML ? "text/html; charset=utf-8" : "video/mp4");
+                String encoding = switch (fault) {
+                    case GZIPPED, GZIP_NOT_APPLIED, TEXT_AS_GZIP -> "gzip";
+                    case RAW_DEFLATE, DEFLATE_NOT_APPLIED -> "deflate";
+                    case ENCODING_NONE -> "none";
+                    default -> null;
+                };
+                if (encoding != null) {
+                    ex.getResponseHeaders().set("Content-Encoding", encoding);
+                }
                 ex.sendResponseHeaders(200, packed.size());
                 try (OutputStream out = ex.getResponseBody()) {
                     packed.writeTo(out);
