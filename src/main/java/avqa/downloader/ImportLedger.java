@@ -15,6 +15,11 @@ public final class ImportLedger {
         handled.add(id);
     }
 
+    /** An import this run is taken back (its archive's checksum failed): the video is left to its source now. */
+    public void takenBack(String id) {
+        handled.remove(id);
+    }
+
     public boolean handledThisRun(String id) {
         return handled.contains(id);
     }

@@ -29,6 +29,8 @@ public final class RunCounters {
     private final LongAdder published = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> made = new ConcurrentHashMap<>();
+    /** The videos imported in this run, with the archive each came from (its origin). */
+    private final Map<String, String> importedFrom = new ConcurrentHashMap<>();
     private final java.util.List<Runnable> onStep = new java.util.concurrent.CopyOnWriteArrayList<>();
     // since the process started, across the runs of a scheduled service: the metrics, which only grow, read these
     private final Map<String, LongAdder> completeTotal = new ConcurrentHashMap<>();
@@ -72,6 +74,7 @@ public final class RunCounters {
         failed.clear();
         failedIds.clear();
         made.clear();
+        importedFrom.clear();
         retriedInARow.set(0);
         failedOutright = null;
         active = true;
@@ -129,11 +132,28 @@ public final class RunCounters {
         String how = origin.startsWith(Coverage.ARCHIVE) ? IMPORTED
                 : origin.equals("audio") || origin.equals("frames") ? AUDIO : DOWNLOADED;
         (how.equals(IMPORTED) ? imported : how.equals(AUDIO) ? audioOnly : downloaded).increment();
+        if (how.equals(IMPORTED)) {
+            importedFrom.put(job.id(), origin);
+        }
         completeTotal.computeIfAbsent(how, h -> new LongAdder()).increment();
         made.computeIfAbsent(origin, o -> new LongAdder()).increment();
         bytes.add(written == null ? 0 : written);
         bytesTotal.add(written == null ? 0 : written);
         step();
+    }
+
+    /**
+     * A video imported in this run is taken back (its archive's checksum failed): it is no longer counted
+     * imported, and what becomes of it next (its source's download, or a failure) is counted instead.
+     */
+    public void takenBack(String id) {
+        String origin = importedFrom.remove(id);
+        if (origin == null) {
+            return;
+        }
+        imported.decrement();
+        completeTotal.computeIfAbsent(IMPORTED, h -> new LongAdder()).decrement();
+        made.computeIfAbsent(origin, o -> new LongAdder()).decrement();
     }
 
     /**

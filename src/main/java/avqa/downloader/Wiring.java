@@ -150,7 +150,6 @@ final class Wiring {
         ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
         main.bind("archiveImport", archiveImport);
-        main.bind("suspectImports", new SuspectImports(workspace, progress, checksums, archiveImport));
         main.bind("hostCredentials", hostCredentials);
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
         main.bind("downloadSizeWatch", sizeWatch);
@@ -195,6 +194,7 @@ final class Wiring {
             status.useCluster(record, parts.node(), () -> brokerLink.statusNote() + gate.statusNote());
         }
         main.bind("counters", counters);
+        main.bind("suspectImports", new SuspectImports(workspace, progress, checksums, archiveImport, imports, counters));
         main.bind("statusLine", status);
         RunSummary runSummary = new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
                 planner, provenance, rules.isYoutube(), checksums);

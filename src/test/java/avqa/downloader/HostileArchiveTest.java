@@ -457,6 +457,13 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertFalse(Files.readString(data.resolve("download_progress.json")).contains("000000"), "none recorded complete");
         assertFalse(Files.exists(data.resolve("SHA256SUMS")) && Files.readString(data.resolve("SHA256SUMS")).contains("000000"),
                 "no checksum line for a file set aside");
+        var summary = ManagementTest.runSummary(data);
+        assertEquals(0, summary.get("imported").asInt(), "none counted imported: " + summary);
+        var failed = Fixture.readJson(data.resolve("failed_downloads.json"));
+        for (String id : ids) {
+            // then asked of their source (here nothing listens): failed, and said so
+            assertEquals("transient", failed.path(id).path("category").asText(), failed.toString());
+        }
 
         List<String> again = importArgs(data, meta, ids, "http://127.0.0.1:9/{id}.mp4", good);
         assertEquals(0, Fixture.run(again).exit());
@@ -468,6 +475,40 @@ class HostileArchiveTest extends LoopbackServerTest {
         String said = new String(sums.getInputStream().readAllBytes());
         assertEquals(0, sums.waitFor(), said);
         assertEquals(6, Files.readAllLines(data.resolve("SHA256SUMS")).size(), "a line for each video and WAV, once");
+    }
+
+    /**
+     * The videos set aside from a tar.gz whose checksum failed are fetched in the same run from their source (a
+     * good mirror here), counted downloaded, not imported.
+     */
+    @Test
+    void videosSetAsideFromATarGzWhoseChecksumFailsAreFetchedFromTheirSourceInTheSameRun(@TempDir Path tmp)
+            throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        List<String> ids = List.of("00000054", "00000055");
+        Path bad = tmp.resolve("videos.tar.gz");
+        writeTar(new java.util.zip.GZIPOutputStream(Files.newOutputStream(bad)), ids, whole);
+        byte[] bytes = Files.readAllBytes(bad);
+        bytes[bytes.length - 8] ^= 0x55;
+        Files.write(bad, bytes);
+        ids.forEach(id -> server.serve(id, clip));
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, server.mediaFileTemplate(), bad);
+
+        Fixture.Outcome run = Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, run.exit(), "the archive could not be read whole: " + log);
+        assertTrue(log.contains("2 videos imported from videos.tar.gz in this run are set aside in rejected/ and no longer "
+                + "complete, since its checksum failed"), log);
+        for (String id : ids) {
+            assertEquals(1, server.hits(id).size(), "asked of the mirror once: " + server.hits(id));
+            assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/" + id + ".mp4")), id);
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
+        var summary = ManagementTest.runSummary(data);
+        assertEquals(0, summary.get("imported").asInt(), summary.toString());
+        assertEquals(2, summary.get("downloaded").asInt(), summary.toString());
     }
 
     /**
