@@ -110,12 +110,19 @@ public enum ArchiveFormat {
 
     /**
      * Whether {@code file} is a later part of a split archive or a RAR volume set (a byte-part numbered 2 or
-     * more that does not itself start as an archive, or {@code name.part2.rar}, …): it is read with its first.
+     * more that does not itself start as an archive, or {@code name.part2.rar}, … that does not start as an
+     * archive of another kind): it is read with its first.
      */
     static boolean laterPart(Path file) {
         String name = file.getFileName().toString();
         if (laterRarVolume(name)) {
-            return true;
+            // named as one, but what it is decides: a file that starts as another kind of archive (a whole zip
+            // saved as videos.part2.rar) is that archive
+            try {
+                return of(file) == RAR;
+            } catch (BadInputException noArchive) {
+                return true;
+            }
         }
         if (!name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$")) {
             return false;

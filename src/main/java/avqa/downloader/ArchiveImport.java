@@ -52,6 +52,8 @@ public final class ArchiveImport {
     private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
     private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The later parts of split archives given whose first part is not here: this run could read nothing of them. */
+    private final List<String> notReadAlone = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
                          ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes, RunControl run) {
@@ -71,6 +73,9 @@ public final class ArchiveImport {
      * left that an archive could provide (a rerun over a complete dataset reads no archive).
      */
     public List<String> list() {
+        // a new run (a service's nightly one): what an earlier run could not read is said by that run alone
+        unreadable.clear();
+        notReadAlone.clear();
         List<String> out = new ArrayList<>();
         if (planner.plannedVideos() == planner.completeCount()) {
             return out;
@@ -104,6 +109,8 @@ public final class ArchiveImport {
             if (orphan) {
                 LOG.warn("{} is a later part of a split archive whose first part is not here: it is not read alone",
                         Redact.text(name, 200));
+                // nothing of it is imported: the run's exit status says so
+                notReadAlone.add(Redact.text(name, 200));
             }
             return orphan;
         });
@@ -143,6 +150,11 @@ public final class ArchiveImport {
     public void unreadable(@Variable("archive") String archive) {
         unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
         fetched.foundUnreadable(Path.of(archive));
+    }
+
+    /** The later parts of split archives of this run whose first part is not here, not read at all. */
+    public List<String> notReadAlone() {
+        return List.copyOf(notReadAlone);
     }
 
     /** The archives of this run that could not be read to their end. */

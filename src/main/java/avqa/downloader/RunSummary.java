@@ -29,11 +29,13 @@ public final class RunSummary {
 
     /**
      * What one run did. Exit status 0 when every video that has a source is complete, and every archive the
-     * user named could be fetched, and read to its end.
+     * user named could be fetched, and read to its end (a later part of a split archive, whose first is not
+     * here, cannot be read at all).
      */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
-                          List<String> archivesNotFetched, List<String> archivesUnreadable) {
+                          List<String> archivesNotFetched, List<String> archivesUnreadable,
+                          List<String> archivesNotReadAlone) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -41,7 +43,7 @@ public final class RunSummary {
 
         public int exitCode() {
             return failedWithSource() == 0 && stoppedBecause == null && archivesNotFetched.isEmpty()
-                    && archivesUnreadable.isEmpty() ? 0 : 1;
+                    && archivesUnreadable.isEmpty() && archivesNotReadAlone.isEmpty() ? 0 : 1;
         }
     }
 
@@ -132,6 +134,11 @@ public final class RunSummary {
                     + "lines above say why). {}", s.archivesUnreadable().size(), String.join(", ", s.archivesUnreadable()),
                     advice);
         }
+        if (!s.archivesNotReadAlone().isEmpty() && s.archivesNotFetched().isEmpty()) {
+            LOG.warn("{} archives are later parts of a split archive whose first part is not here ({}): nothing of them "
+                    + "was imported; give the first part with them", s.archivesNotReadAlone().size(),
+                    String.join(", ", s.archivesNotReadAlone()));
+        }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
                     + "A new run retries the transient, invalid-output and tool-outdated ones; permanent ones only with --retry-permanent.");
@@ -158,7 +165,8 @@ public final class RunSummary {
     private Summary summary() {
         return new Summary(counters.planned(), counters.downloaded(), counters.audioOnly(),
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
-                archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable());
+                archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable(),
+                imports == null ? List.of() : imports.notReadAlone());
     }
 
     /**
@@ -223,6 +231,9 @@ public final class RunSummary {
         }
         if (!s.archivesUnreadable().isEmpty()) {
             out.put("archives_unreadable", s.archivesUnreadable());
+        }
+        if (!s.archivesNotReadAlone().isEmpty()) {
+            out.put("archives_not_read_alone", s.archivesNotReadAlone());
         }
         out.put("exit_status", s.exitCode());
         out.put("settings", settings.asMap());

@@ -1788,6 +1788,44 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * What a file is decides, not its name: a whole zip named as a later RAR volume (by its URL,
+     * {@code videos.part2.rar}, or as a file, {@code videos.r00}) is that zip, imported, not set aside as a part
+     * whose first is missing.
+     */
+    @Test
+    void aWholeZipNamedAsALaterRarVolumeIsImportedAsTheZipItIs(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("zip");
+        byte[] zip = zipOf(tmp, "videos", clip, IDS);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.part2.rar", zip, "zip2");
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", host.shareUrl("videos.part2.rar")));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertFalse(log.contains("is a later part"), log);
+        }
+        Path r00 = Files.write(tmp.resolve("videos.r00"), zip);
+        Path local = tmp.resolve("local");
+        List<String> args = Fixture.localArgs(local, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", r00.toString()));
+        Fixture.Outcome outcome = Fixture.run(args);
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : IDS) {
+            assertTrue(Files.isRegularFile(local.resolve("videos/" + id + ".mp4")), id);
+        }
+    }
+
     /** A RAR5 of the clip as each of IDS, in volumes of 150 KB ({@code videos.part1.rar}, …), in order. */
     static List<Path> rarVolumes(Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
@@ -1866,11 +1904,13 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path inFolder = tmp.resolve("in-folder");
         List<String> folderArgs = Fixture.localArgs(inFolder, meta, SettingsTable.YOUTUBE_TEMPLATE);
         folderArgs.addAll(List.of("--import-archive", folder.toString()));
-        Fixture.run(folderArgs);
+        assertEquals(1, Fixture.run(folderArgs).exit(), "nothing of the folder's archives could be imported");
         String restLog = Files.readString(inFolder.resolve("avqa_download.log"));
         assertTrue(restLog.contains(volumes.get(1).getFileName() + " is a later part of a split archive whose first "
                 + "part is not here: it is not read alone"), restLog);
         assertFalse(restLog.contains("could not be read") || restLog.contains("Importing " + folder + "/"), restLog);
+        assertTrue(restLog.contains("archives are later parts of a split archive whose first part is not here ("
+                + volumes.get(1).getFileName()), restLog);
     }
 
     /**

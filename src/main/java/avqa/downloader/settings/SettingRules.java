@@ -83,9 +83,10 @@ final class SettingRules {
                     .anyMatch(given -> given.equals(first) || Files.isDirectory(given) && first.startsWith(given))) {
                 continue;
             }
-            ArchiveFormat.of(archive);
-            // a later RAR volume starts as a RAR does: refused as a later byte-part is (which does not)
-            if (ArchiveFormat.firstRarVolume(archive) != null) {
+            ArchiveFormat format = ArchiveFormat.of(archive);
+            // a later RAR volume starts as a RAR does: refused as a later byte-part is (which does not); a file
+            // named as one that starts as another kind of archive (a whole zip saved as videos.part2.rar) is that
+            if (format == ArchiveFormat.RAR && ArchiveFormat.firstRarVolume(archive) != null) {
                 throw new BadInputException("--import-archive: " + avqa.downloader.Redact.text(archive.toString(), 300)
                         + " is a later volume of a RAR split into volumes, not readable alone: give its first volume, "
                         + avqa.downloader.Redact.text(first.getFileName().toString(), 200) + ", with the others beside it");
