@@ -38,7 +38,8 @@ public final class FileTrees {
     /**
      * The files under a folder, wherever they sit, in name order, named under the folder as given (a folder given
      * as a symbolic link is walked where it leads): a symbolic link to a file is taken as that file, links to
-     * folders are not followed. A folder or file under it that cannot be read (a file's permission is asked, the
+     * folders are not followed; a pipe, device or socket (or a link to one, or to nothing) is never opened, and
+     * said in one line to {@code unreadable}. A folder or file under it that cannot be read (a file's permission is asked, the
      * file not opened) is passed over, and said in one line (its path made safe to log) to {@code unreadable}; the
      * walk goes on with the rest. The folder itself that cannot be read throws.
      */
@@ -74,6 +75,11 @@ public final class FileTrees {
                 say(file, "permission denied");
             } else if (Files.isRegularFile(file)) {
                 found.add(file);
+            } else if (!Files.isDirectory(file)) {
+                // never opened: a FIFO would wait for a writer for ever, a device (/dev/zero) never ends
+                unreadable.accept("The entry " + shown(file) + " is not a file but " + (!Files.exists(file)
+                        ? "a link to nothing" : (Files.isSymbolicLink(file) ? "a link to " : "") + "a pipe, device or socket")
+                        + ": it is not imported");
             }
             return FileVisitResult.CONTINUE;
         }

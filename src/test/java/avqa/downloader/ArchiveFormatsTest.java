@@ -275,6 +275,29 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 () -> listing.visitFileFailed(listing.root, new AccessDeniedException(listing.root.toString())));
     }
 
+    /**
+     * A pipe, a link to a device that never ends (/dev/zero) and a link to nothing, under names a planned video
+     * has, are never opened (the pipe would wait for a writer for ever): each is said in one line.
+     */
+    @Test
+    void aPipeOrADeviceInAFolderIsNamedAndNeverOpened(@TempDir Path tmp) throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("given"));
+        Files.write(folder.resolve("vid00000001.mp4"), new byte[] {1});
+        Process mkfifo = new ProcessBuilder("mkfifo", folder.resolve("vid00000002.mp4").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        Files.createSymbolicLink(folder.resolve("vid00000003.mp4"), Path.of("/dev/zero"));
+        Files.createSymbolicLink(folder.resolve("vid00000004.mp4"), folder.resolve("gone.mp4"));
+        List<String> said = new java.util.ArrayList<>();
+
+        List<Path> files = FileTrees.filesUnder(folder, said::add);
+
+        assertEquals(List.of(folder.resolve("vid00000001.mp4")), files);
+        assertEquals(List.of("The entry " + folder + "/vid00000002.mp4 is not a file but a pipe, device or socket: it is not imported",
+                "The entry " + folder + "/vid00000003.mp4 is not a file but a link to a pipe, device or socket: it is not imported",
+                "The entry " + folder + "/vid00000004.mp4 is not a file but a link to nothing: it is not imported"),
+                said.stream().sorted().toList());
+    }
+
     /** The files under {@code dir} this JVM (where the run ran) holds open. */
     static List<String> openFilesUnder(Path dir) throws Exception {
         List<String> open = new java.util.ArrayList<>();
