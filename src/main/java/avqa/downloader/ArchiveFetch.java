@@ -524,7 +524,18 @@ public final class ArchiveFetch {
                             + "do for .gz files: it is kept as it comes, the gzip file itself", name, encoding);
                     encoding = null;
                 } else if (encoding != null) {
-                    body = decodedAs(body, encoding, name);
+                    // what the body is decides: an archive's own first bytes (not gzip's) say the encoding named was
+                    // never applied, and the bytes are the file's, with their length, validator and ranges
+                    byte[] head = head(body, raw);
+                    body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), body);
+                    ArchiveFormat kind = ArchiveFormat.byMagic(head, head.length);
+                    if (kind != null && kind != ArchiveFormat.TAR_GZ) {
+                        LOG.info("The host of {} says it sends it compressed on the way (Content-Encoding: {}), but it "
+                                + "comes as it is, a {} archive: it is kept as it comes", name, encoding, kind.shown());
+                        encoding = null;
+                    } else {
+                        body = decodedAs(body, encoding, name);
+                    }
                 }
                 if (type.startsWith("text/html") || type.startsWith("application/xhtml")) {
                     // what the body is decides, not what its host calls it: an archive sent as a web page is the archive

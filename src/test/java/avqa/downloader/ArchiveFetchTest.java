@@ -422,16 +422,25 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
-     * A host that says it compresses the archive (Content-Encoding: gzip) but sends it as it is, or sends nothing:
-     * one line in our words (not Java's "Not in GZIP format", nor "an unexpected error"), tried again, nothing kept.
+     * A host that says it compresses the archive (Content-Encoding: gzip) but sends it as it is: what the body is
+     * decides, and it starts as a RAR does, so it is kept as it comes and imported. One that sends text, or nothing,
+     * so labelled: one line in our words (not Java's "Not in GZIP format", nor "an unexpected error"), tried again,
+     * nothing kept.
      */
     @Test
     void anArchiveSaidToBeCompressedThatIsNotIsSaidInOurWordsAndTriedAgain(@TempDir Path tmp) throws Exception {
         byte[] archive = videosRar(tmp);
         Path meta = tmp.resolve("meta");
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.rar", archive, "v1").serve("empty.rar", new byte[0], "e1").gzipInName();
-            Map<String, String> said = Map.of("videos.rar", "the host of videos.rar says it sends it compressed "
+            host.serve("videos.rar", archive, "v1").serve("empty.rar", new byte[0], "e1")
+                    .serve("busy.rar", "Service busy\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "b1").gzipInName();
+            Path kept = tmp.resolve("data-kept");
+            Fixture.Outcome taken = Fixture.run(args(kept, meta, host.shareUrl("videos.rar")));
+            String keptLog = Files.readString(kept.resolve("avqa_download.log"));
+            assertEquals(0, taken.exit(), taken.stderr() + keptLog);
+            assertTrue(keptLog.contains("The host of videos.rar says it sends it compressed on the way (Content-Encoding: "
+                    + "gzip), but it comes as it is, a RAR archive: it is kept as it comes"), keptLog);
+            Map<String, String> said = Map.of("busy.rar", "the host of busy.rar says it sends it compressed "
                     + "(Content-Encoding: gzip), but what came does not start as gzip data does; a later attempt asks again",
                     "empty.rar", "the host of empty.rar says it sends it compressed (Content-Encoding: gzip), but what came "
                     + "does not start as gzip data does (it ended first); a later attempt asks again");
