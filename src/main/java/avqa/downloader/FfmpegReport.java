@@ -19,9 +19,13 @@ import java.util.regex.Pattern;
  * no video stream (Ffmpeg.audio maps 0:V:0), whatever its report says. A picture attached to the file (a
  * song's cover art), which ffmpeg lists as a video stream, is none. Problems are the error lines
  * (error, fatal, panic), as the pass printed them before it reported at level info.
+ * <p>
+ * {@code seconds} is what the file says it lasts (the container's Duration, from its header); {@code held}
+ * is how far its packets reach, from the pass's last report ({@code time=}: the end of the longest stream
+ * it copied), or -1 when there was none. The header can be wrong where the packets cannot.
  */
 public record FfmpegReport(boolean opened, boolean forged, String container, double seconds, Stream video,
-                           Stream audio, long frames, String problems) {
+                           Stream audio, long frames, double held, String problems) {
 
     /** One stream as ffmpeg described it; a number it did not give is 0. */
     public record Stream(String codec, int width, int height, double frameRate, int sampleRate, int channels) {
@@ -36,6 +40,7 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
     private static final Pattern HZ = Pattern.compile(", (\\d{1,7}) Hz\\b");
     private static final Pattern LAYOUT = Pattern.compile(" Hz, ([^,]+),");
     private static final Pattern FRAMES = Pattern.compile("^frame= *(\\d{1,15}) ");
+    private static final Pattern TIME = Pattern.compile(" time=(\\d{1,6}):(\\d\\d):(\\d\\d(?:\\.\\d{1,6})?) ");
     private static final Pattern COUNTED = Pattern.compile("^(\\d{1,2}) channels");
     private static final Pattern NUMBERED = Pattern.compile("^\\d{1,2}(\\.\\d{1,2}){1,2}");
     /** Channel layouts ffmpeg names without their count (the others read "5.1", "7.1.4", "7.1(wide)", "6 channels"). */
@@ -58,6 +63,7 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
         Stream video = null;
         Stream audio = null;
         long frames = -1;
+        double held = -1;
         StringBuilder problems = new StringBuilder();
         for (String raw : lines) {
             String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
@@ -87,10 +93,11 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                 inInput = false;
                 if ((m = FRAMES.matcher(text)).find()) {
                     frames = Long.parseLong(m.group(1));
+                    Matcher time = TIME.matcher(text);
+                    held = time.find() ? hms(time) : -1;
                 }
             } else if (inInput && (m = DURATION.matcher(text)).find()) {
-                seconds = Integer.parseInt(m.group(1)) * 3600 + Integer.parseInt(m.group(2)) * 60
-                        + Double.parseDouble(m.group(3));
+                seconds = hms(m);
             } else if (inInput && (m = STREAM.matcher(text)).find()) {
                 forged |= Integer.parseInt(m.group(1)) != streams++;
                 if (m.group(2).equals("Video") && video == null && !attached(m.group(4))) {
@@ -100,7 +107,12 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                 }
             }
         }
-        return new FfmpegReport(opened, forged, container, seconds, video, audio, frames, problems.toString());
+        return new FfmpegReport(opened, forged, container, seconds, video, audio, frames, held, problems.toString());
+    }
+
+    /** Seconds of an ffmpeg time, its groups hours, minutes and seconds. */
+    private static double hms(Matcher m) {
+        return Integer.parseInt(m.group(1)) * 3600 + Integer.parseInt(m.group(2)) * 60 + Double.parseDouble(m.group(3));
     }
 
     /** Whether a video stream's line ends as ffmpeg ends an attached picture's (cover art) or a thumbnail track's. */

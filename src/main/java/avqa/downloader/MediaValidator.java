@@ -74,11 +74,36 @@ public final class MediaValidator {
         if (report.seconds() <= 0 || report.frames() == 0) {
             throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
-        checkClip(job.clip(), report.seconds());
+        double lasts = lasts(report);
+        checkClip(job.clip(), lasts);
         MediaFacts facts = MediaFacts.of(report, Double.NaN);
         sayContainer(job, facts.container());
-        job.validated(facts, report.seconds(), Double.NaN);
-        job.containerSeconds(report.seconds());
+        job.validated(facts, lasts, Double.NaN);
+        job.containerSeconds(lasts);
+    }
+
+    /**
+     * How long a video that the pass read whole lasts: as far as its packets reach. A header that says far
+     * more than that (more than half again, and 10 s) tells of a file cut short behind it, or of a length made
+     * up; such a file is refused, where its made-up length would have gone into the provenance and the frames'
+     * count. A header that says less is only wrong: the packets' length is kept.
+     */
+    static double lasts(FfmpegReport report) {
+        if (report.held() <= 0) {
+            return report.seconds();
+        }
+        if (report.seconds() > report.held() * HEADER_SLACK + HEADER_SLACK_SECONDS) {
+            throw new VideoFailure.InvalidOutput(String.format(java.util.Locale.ROOT,
+                    "the video file says it lasts %s, but its streams hold %.1f s: it was cut short, or its header is wrong",
+                    clock(report.seconds()), report.held()), "");
+        }
+        return report.held();
+    }
+
+    /** A length as ffmpeg writes one, hours:minutes:seconds. */
+    static String clock(double seconds) {
+        long whole = (long) seconds;
+        return String.format(java.util.Locale.ROOT, "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
     }
 
     /**
@@ -109,6 +134,9 @@ public final class MediaValidator {
     /** Allowed difference between the extracted audio and the video's audio track. */
     static final double TOLERANCE_SECONDS = 0.25;
     static final double TOLERANCE_RATIO = 0.01;
+    /** How much longer than its streams a video's header may say it lasts: half again, and 10 s. */
+    static final double HEADER_SLACK = 1.5;
+    static final double HEADER_SLACK_SECONDS = 10;
     /** Two frames at 25 fps, and an AAC frame. */
     static final double CLIP_TOLERANCE_SECONDS = 0.1;
 

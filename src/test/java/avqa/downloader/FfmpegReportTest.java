@@ -54,6 +54,8 @@ class FfmpegReportTest {
             assertEquals(expected.channels(), actual.channels(), file[0]);
             double container = json.readTree(probe).path("format").path("duration").asDouble();
             assertEquals(container, report.seconds(), 0.011, file[0]);
+            // how far its packets reach, which the provenance keeps: the length the container says, in every kind of file
+            assertEquals(container, MediaValidator.lasts(report), 0.1 + 0.01 * container, file[0]);
             assertTrue(report.frames() > 0, file[0]);
             assertFalse(report.problems().contains("[info]") || report.problems().contains("Video:"), report.problems());
         }
@@ -93,6 +95,58 @@ class FfmpegReportTest {
         assertEquals(-1, MediaValidator.streamSeconds(probe, "video"), probe.toString());
         assertEquals("", MediaFacts.of(probe).videoCodec());
         assertEquals(1.0, MediaValidator.streamSeconds(probe, "audio"), 0.05);
+    }
+
+    /**
+     * A file whose header says it lasts 4,000,000 s (its movie header's duration rewritten), its streams 60 s:
+     * the report keeps both, what it says and how far its packets reach, and the pass refuses it.
+     */
+    @Test
+    void theLengthAFileSaysIsToldFromTheLengthItsPacketsReach() throws Exception {
+        Path honest = make("honest60.mp4", "-f lavfi -i testsrc2=size=64x64:rate=10:duration=60 -f lavfi -i sine=duration=60 "
+                + "-c:v libx264 -preset ultrafast -c:a aac -shortest");
+        FfmpegReport right = FfmpegReport.of(pass(honest));
+        assertEquals(60.0, right.seconds(), 0.05);
+        assertEquals(60.0, right.held(), 0.1);
+        assertEquals(right.held(), MediaValidator.lasts(right));
+
+        Path forged = forgedLength(honest, DIR.resolve("forged60.mp4"), 4_000_000);
+        FfmpegReport report = FfmpegReport.of(pass(forged));
+        assertEquals(4_000_000, report.seconds(), 0.5);
+        assertEquals(60.0, report.held(), 0.1);
+        VideoFailure.InvalidOutput refused = org.junit.jupiter.api.Assertions.assertThrows(VideoFailure.InvalidOutput.class,
+                () -> MediaValidator.lasts(report));
+        assertEquals("the video file says it lasts 1111:06:40, but its streams hold 60.0 s: it was cut short, or its header "
+                + "is wrong", refused.getMessage());
+
+        // a header that says a little more, or less, is only wrong: the packets' length is kept
+        FfmpegReport longer = FfmpegReport.of(pass(forgedLength(honest, DIR.resolve("longer60.mp4"), 95)));
+        assertEquals(95, longer.seconds(), 0.05);
+        assertEquals(60.0, MediaValidator.lasts(longer), 0.1);
+        FfmpegReport shorter = FfmpegReport.of(pass(forgedLength(honest, DIR.resolve("shorter60.mp4"), 5)));
+        assertEquals(5, shorter.seconds(), 0.05);
+        assertEquals(60.0, MediaValidator.lasts(shorter), 0.1);
+        // a run that never reported its end: what the header says
+        assertEquals(-1, FfmpegReport.of("[info] Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x':\n[info]   Duration: 00:00:07.00, start: 0\n")
+                .held());
+    }
+
+    /** A copy of an MP4 whose movie header (mvhd, version 0) says it lasts {@code seconds}. */
+    static Path forgedLength(Path mp4, Path out, long seconds) throws Exception {
+        byte[] b = Files.readAllBytes(mp4);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+        int at = -1;
+        for (int i = 0; i + 4 <= b.length; i++) {
+            if (b[i] == 'm' && b[i + 1] == 'v' && b[i + 2] == 'h' && b[i + 3] == 'd') {
+                at = i;
+                break;
+            }
+        }
+        assertTrue(at > 0 && b[at + 4] == 0, "a version 0 movie header in " + mp4);
+        long timescale = Integer.toUnsignedLong(buf.getInt(at + 16));
+        buf.putInt(at + 20, (int) Math.min(timescale * seconds, 0xFFFF_FFFFL));
+        Files.write(out, b);
+        return out;
     }
 
     private static List<String> withFfmpeg(List<String> args) {

@@ -207,6 +207,49 @@ class MediaFileTest extends LoopbackServerTest {
     }
 
     /**
+     * A video whose header says it lasts 4,000,000 s while its streams hold 60 s is refused on the fast path and
+     * from an archive alike, in its words, never under a final name; before, it was kept, and the made-up
+     * length went into its provenance. A good one beside it has the length its packets reach.
+     */
+    @Test
+    void aVideoWhoseHeaderSaysFarMoreThanItsStreamsHoldIsRefusedOnEveryPath(@TempDir Path tmp) throws Exception {
+        Path honest = FfmpegReportTest.make("honest60.mp4", "-f lavfi -i testsrc2=size=64x64:rate=10:duration=60 "
+                + "-f lavfi -i sine=duration=60 -c:v libx264 -preset ultrafast -c:a aac -shortest");
+        Path forged = FfmpegReportTest.forgedLength(honest, tmp.resolve("forged.mp4"), 4_000_000);
+        server.serve("lenforged", forged);
+        server.serve("lenhonest", honest);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("lenforged", "lenhonest"));
+
+        assertEquals(1, Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate())).exit());
+
+        String said = "the video file says it lasts 1111:06:40, but its streams hold 60.0 s: it was cut short, or its header is wrong";
+        FailureHandlingTest.assertCategory(data, "lenforged", "invalid-output", 1);
+        assertEquals(said, Fixture.readJson(data.resolve("failed/lenforged.json")).get("reason").asText());
+        assertFalse(Files.exists(data.resolve("videos/lenforged.mp4")), "never under a final name");
+        assertFalse(Files.exists(data.resolve("audio/lenforged.wav")));
+        var provenance = ResearchOutputsTest.assertProvenanceOfEveryFile(data);
+        assertEquals(60.0, provenance.get("videos/lenhonest.mp4").path("duration").asDouble(), 0.1);
+
+        // from an archive: the same words, and the entry is not taken
+        Path zip = tmp.resolve("videos.zip");
+        try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("videos/lenforged2.mp4"));
+            Files.copy(forged, z);
+            z.closeEntry();
+        }
+        Path fromArchive = tmp.resolve("archived");
+        Fixture.annotations(meta, "test", List.of("lenforged2"));
+        List<String> args = new ArrayList<>(Fixture.localArgs(fromArchive, meta, "http://127.0.0.1:9/{id}.mp4"));
+        args.addAll(List.of("--import-archive", zip.toString()));
+        Fixture.run(args);
+        assertFalse(Files.exists(fromArchive.resolve("videos/lenforged2.mp4")), "never under a final name");
+        String log = Files.readString(fromArchive.resolve("avqa_download.log"));
+        assertTrue(log.contains(said), log);
+    }
+
+    /**
      * Every request passes the pacing: the HTTP client repeats no 429 by itself (HttpClient 5 would, a
      * second later), so a video answered 429 three times, then 200, is asked exactly four times, and
      * the gaps between the asks grow with the cool-down and the backoff.
