@@ -92,12 +92,17 @@ public final class MediaValidator {
         if (report.held() <= 0) {
             return report.seconds();
         }
-        if (report.seconds() > report.held() * HEADER_SLACK + HEADER_SLACK_SECONDS) {
+        refuseMadeUpLength(report.seconds(), report.held());
+        return report.held();
+    }
+
+    /** A video whose header {@code says} it lasts far longer than its streams {@code hold} (see {@link #lasts}). */
+    static void refuseMadeUpLength(double says, double holds) {
+        if (holds > 0 && says > holds * HEADER_SLACK + HEADER_SLACK_SECONDS) {
             throw new VideoFailure.InvalidOutput(String.format(java.util.Locale.ROOT,
                     "the video file says it lasts %s, but its streams hold %.1f s: it was cut short, or its header is wrong",
-                    clock(report.seconds()), report.held()), "");
+                    clock(says), holds), "");
         }
-        return report.held();
     }
 
     /** A length as ffmpeg writes one, hours:minutes:seconds. */
@@ -160,11 +165,14 @@ public final class MediaValidator {
         if (video == 0 || audio == 0) {
             throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
-        checkClip(job.clip(), report.path("format").path("duration").asDouble(0));
+        double container = report.path("format").path("duration").asDouble(0);
+        // the streams' own lengths, from the index (a container that gives none, as Matroska, gives its own)
+        refuseMadeUpLength(container, Math.max(video, audio));
+        checkClip(job.clip(), container);
         MediaFacts facts = MediaFacts.of(report);
         sayContainer(job, facts.container());
         job.validated(facts, video, audio);
-        job.containerSeconds(report.path("format").path("duration").asDouble(0));
+        job.containerSeconds(container);
     }
 
     private static void checkClip(Clip clip, double actual) {

@@ -247,6 +247,16 @@ class MediaFileTest extends LoopbackServerTest {
         assertFalse(Files.exists(fromArchive.resolve("videos/lenforged2.mp4")), "never under a final name");
         String log = Files.readString(fromArchive.resolve("avqa_download.log"));
         assertTrue(log.contains(said), log);
+
+        // with frames asked, ffprobe checks the video from its index: the streams' lengths against the header's
+        Path framed = tmp.resolve("framed");
+        Fixture.annotations(meta, "test", List.of("lenforged"));
+        List<String> withFrames = new ArrayList<>(Fixture.localArgs(framed, meta, server.mediaFileTemplate()));
+        withFrames.addAll(List.of("--frames", "1"));
+        assertEquals(1, Fixture.run(withFrames).exit());
+        assertEquals(said, Fixture.readJson(framed.resolve("failed/lenforged.json")).get("reason").asText());
+        assertFalse(Files.exists(framed.resolve("videos/lenforged.mp4")), "never under a final name");
+        assertFalse(Files.exists(framed.resolve("frames/lenforged")));
     }
 
     /**
