@@ -83,17 +83,18 @@ public final class MediaValidator {
     }
 
     /**
-     * How long a video that the pass read whole lasts: as far as its packets reach. A header that says far
-     * more than that (more than half again, and 10 s) tells of a file cut short behind it, or of a length made
-     * up; such a file is refused, where its made-up length would have gone into the provenance and the frames'
-     * count. A header that says less is only wrong: the packets' length is kept.
+     * How long a video that the pass read whole lasts: what its header says, when that is within a second of how
+     * far its packets reach (the last packet's start, a frame short of the end), else how far they reach. A
+     * header that says far more than that (more than half again, and 10 s) tells of a file cut short behind it,
+     * or of a length made up; such a file is refused, where its made-up length would have gone into the
+     * provenance and the frames' count.
      */
     static double lasts(FfmpegReport report) {
         if (report.held() <= 0) {
             return report.seconds();
         }
         refuseMadeUpLength(report.seconds(), report.held());
-        return report.held();
+        return Math.abs(report.seconds() - report.held()) <= 1 ? report.seconds() : report.held();
     }
 
     /** A video whose header {@code says} it lasts far longer than its streams {@code hold} (see {@link #lasts}). */
@@ -173,6 +174,20 @@ public final class MediaValidator {
         sayContainer(job, facts.container());
         job.validated(facts, video, audio);
         job.containerSeconds(container);
+        sayShortSound(job, audio, video);
+    }
+
+    /**
+     * A video whose sound stops before half its length is kept (it has sound, as promised; a still picture with
+     * its music is a video too), with a warning: a model that expects sound throughout may need it padded or
+     * left out, and the researcher would rather know than find out.
+     */
+    static void sayShortSound(VideoJob job, double sound, double whole) {
+        if (sound > 0 && whole > 0 && sound < whole / 2) {
+            LOG.warn("{}: its sound lasts {} s of the {} s of the video; kept (it has sound), but a model that expects "
+                    + "sound throughout may need it padded or left out", job.id(), String.format(java.util.Locale.ROOT,
+                    "%.1f", sound), String.format(java.util.Locale.ROOT, "%.1f", whole));
+        }
     }
 
     private static void checkClip(Clip clip, double actual) {
@@ -215,6 +230,7 @@ public final class MediaValidator {
         double expected = job.audioSeconds();
         if (Double.isNaN(expected)) {
             job.soundLasts(audio);
+            sayShortSound(job, audio, job.videoSeconds());
             return;
         }
         if (Math.abs(audio - expected) > TOLERANCE_SECONDS + TOLERANCE_RATIO * expected) {

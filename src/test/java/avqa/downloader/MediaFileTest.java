@@ -260,6 +260,35 @@ class MediaFileTest extends LoopbackServerTest {
     }
 
     /**
+     * A video whose sound stops after 5 of its 30 s is kept (it has sound; a still picture with its music is a
+     * video too), with a warning that names it, on the fast path and where ffprobe checks it (frames made); one
+     * whose sound lasts throughout gets none.
+     */
+    @Test
+    void aVideoWhoseSoundStopsEarlyIsKeptWithAWarningThatNamesIt(@TempDir Path tmp) throws Exception {
+        server.serve("soundshort", FfmpegReportTest.make("sound5of30.mp4", "-f lavfi -i testsrc2=size=64x64:rate=10:duration=30 "
+                + "-f lavfi -i sine=duration=5 -c:v libx264 -preset ultrafast -c:a aac"));
+        server.serve("soundwhole", clip);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("soundshort", "soundwhole"));
+        for (String frames : List.of("", "1")) {
+            Path data = tmp.resolve("data" + frames);
+            List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+            if (!frames.isEmpty()) {
+                args.addAll(List.of("--frames", frames));
+            }
+            assertEquals(0, Fixture.run(args).exit());
+            assertTrue(Files.isRegularFile(data.resolve("audio/soundshort.wav")));
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            // (30 s as the index says it, 29.9 s as far as the packets reach: the last picture's start)
+            assertTrue(java.util.regex.Pattern.compile("soundshort: its sound lasts 5\\.0 s of the (29\\.9|30\\.0) s of the "
+                    + "video; kept \\(it has sound\\), but a model that expects sound throughout may need it padded or left out")
+                    .matcher(log).find(), log);
+            assertFalse(log.contains("soundwhole: its sound lasts"), log);
+        }
+    }
+
+    /**
      * Every request passes the pacing: the HTTP client repeats no 429 by itself (HttpClient 5 would, a
      * second later), so a video answered 429 three times, then 200, is asked exactly four times, and
      * the gaps between the asks grow with the cool-down and the backoff.
