@@ -88,6 +88,25 @@ public final class BodyLimit {
         };
     }
 
+    /**
+     * An annotation file from a {@code file:} folder, before it is copied: a regular file (through its links) no
+     * larger than {@code avqa.metadata.max-size}, as over http(s). A named pipe would hold the copy for ever (a stop
+     * of the run could not end it), a link to a device such as {@code /dev/zero} would fill the disk.
+     */
+    public Object localFile(@org.apache.camel.Body Object body) throws IOException {
+        if (!(body instanceof org.apache.camel.component.file.GenericFile<?> file)) {
+            return body;
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(file.getAbsoluteFilePath());
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new IOException("it is not a file but " + FileTrees.special(path) + ", which is not read");
+        }
+        if (java.nio.file.Files.size(path) > maxBytes) {
+            throw tooLarge();
+        }
+        return body;
+    }
+
     private IOException tooLarge() {
         return new IOException("it is larger than avqa.metadata.max-size (" + ArchiveFetch.human(maxBytes) + ")");
     }

@@ -17,6 +17,13 @@ import java.util.stream.Stream;
 /** Removing a folder with what is in it, listing its files, and saying an I/O error in a person's words. */
 public final class FileTrees {
 
+    /** What a path that is neither a regular file nor a folder is: a link to nothing, or a pipe, device or socket. */
+    static String special(Path file) {
+        return !Files.exists(file) ? "a link to nothing"
+                : (Files.isSymbolicLink(file) ? "a link to " : "") + "a pipe, device or socket";
+    }
+
+
     private FileTrees() {
     }
 
@@ -77,9 +84,7 @@ public final class FileTrees {
                 found.add(file);
             } else if (!Files.isDirectory(file)) {
                 // never opened: a FIFO would wait for a writer for ever, a device (/dev/zero) never ends
-                unreadable.accept("The entry " + shown(file) + " is not a file but " + (!Files.exists(file)
-                        ? "a link to nothing" : (Files.isSymbolicLink(file) ? "a link to " : "") + "a pipe, device or socket")
-                        + ": it is not imported");
+                unreadable.accept("The entry " + shown(file) + " is not a file but " + special(file) + ": it is not imported");
             }
             return FileVisitResult.CONTINUE;
         }

@@ -76,6 +76,38 @@ class ReadableErrorsTest {
         }
     }
 
+    /**
+     * An annotation file in a {@code file:} folder that is a named pipe, a link to {@code /dev/zero} or larger than
+     * {@code avqa.metadata.max-size} is one line in our words (exit 2) and never copied, as over http(s): the pipe
+     * held the run for ever (a SIGTERM could not end it), the device filled the disk, the size was not checked.
+     */
+    @Test
+    void annotationsThatAreAPipeADeviceOrTooLargeAreOneLineAndNeverCopied(@TempDir Path tmp) throws Exception {
+        Map<String, String> said = Map.of(
+                "pipe", "it is not a file but a pipe, device or socket, which is not read",
+                "device", "it is not a file but a link to a pipe, device or socket, which is not read",
+                "large", "it is larger than avqa.metadata.max-size (1.0 KiB)");
+        for (Map.Entry<String, String> c : said.entrySet()) {
+            Path meta = tmp.resolve(c.getKey() + "/meta");
+            Path data = tmp.resolve(c.getKey() + "/data");
+            Files.createDirectories(meta);
+            Path file = meta.resolve("avqa-test.json");
+            switch (c.getKey()) {
+                case "pipe" -> assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).start().waitFor());
+                case "device" -> Files.createSymbolicLink(file, Path.of("/dev/zero"));
+                default -> Fixture.annotations(meta, "test", List.of("aaaaaaaaaaa", "bbbbbbbbbbb", "ccccccccccc", "ddddddddddd",
+                        "eeeeeeeeeee", "fffffffffff"));
+            }
+            Fixture.Outcome o = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> Fixture.run(Fixture.localArgs(data, meta, "http://127.0.0.1:9/v/{id}.mp4"),
+                            Map.of("AVQA_METADATA_MAX_SIZE", "1K")), c.getKey());
+            assertEquals(2, o.exit(), c.getKey() + ": " + o.stderr());
+            assertTrue(o.stderr().contains("cannot fetch avqa-test.json from file:" + meta + ": " + c.getValue()),
+                    c.getKey() + ": " + o.stderr());
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("metadata")), c.getKey() + ": nothing copied");
+        }
+    }
+
     @Test
     void badAnnotationsAreOneLineNamingTheFileAndTheLine(@TempDir Path tmp) throws Exception {
         List<String> args = args(tmp, List.of("aaaaaaaaaaa", "bbbbbbbbbbb"), "http://127.0.0.1:9/v/{id}.mp4");
