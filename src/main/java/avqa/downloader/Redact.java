@@ -31,7 +31,10 @@ public final class Redact {
         return SECRET_PARAM.matcher(t).replaceAll("$1***");
     }
 
-    /** Input text as it may be logged: control characters shown as {@code \\uXXXX}, at most {@code max} characters. */
+    /**
+     * Input text as it may be logged: control characters, and the invisible ones that turn text around or hide in it
+     * (Unicode's format characters: U+202E, U+200B...), shown as {@code \\uXXXX}, at most {@code max} characters.
+     */
     public static String text(String s, int max) {
         if (s == null) {
             return "null";
@@ -40,7 +43,7 @@ public final class Redact {
         int i = 0;
         for (; i < s.length() && out.length() < max; i++) {
             char c = s.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

@@ -307,7 +307,9 @@ final class VerifyReport {
             return;
         }
         t.append(String.format("  %s (%d):%n", title, items.size()));
-        items.stream().limit(all ? Long.MAX_VALUE : 50).forEach(i -> t.append("    ").append(i).append('\n'));
+        // a file's name is the file system's (or another lab's list's): shown escaped, so that it cannot move the
+        // terminal's cursor, colour it, turn text around or start a line of its own
+        items.stream().limit(all ? Long.MAX_VALUE : 50).forEach(i -> t.append("    ").append(Redact.text(i, 4000)).append('\n'));
         if (!all && items.size() > 50) {
             t.append(String.format("    … and %d more (see verify_report.json)%n", items.size() - 50));
         }

@@ -83,6 +83,31 @@ class VerifyTest extends LoopbackServerTest {
      * A video cut short under its name after it was recorded (its index at the front whole, so ffprobe passes
      * it): --verify --checksums names it, --repair with them sets it aside, and the rerun fetches it again.
      */
+    /**
+     * A file in videos/ whose name holds a terminal's escape, a line break and a right-to-left override is listed by
+     * --verify escaped, on its own line: the report went to the console as the names came, colouring it and
+     * starting a forged line of its own.
+     */
+    @Test
+    void aFileNamedToForgeTheReportIsListedEscaped(@TempDir Path tmp) throws Exception {
+        server.serve("verifyname", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("verifyname"));
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        Files.copy(data.resolve("videos/verifyname.mp4"), data.resolve("videos/ev\u001b[31mil\nFAKE\u202egpm.mp4"));
+        List<String> verify = new ArrayList<>(args);
+        verify.add("--verify");
+
+        Fixture.Outcome report = Fixture.run(verify);
+
+        String out = report.stdout();
+        org.junit.jupiter.api.Assertions.assertFalse(out.contains("\u001b") || out.contains("\u202e"), out);
+        assertTrue(out.lines().noneMatch(l -> l.startsWith("FAKE")), out);
+        assertTrue(out.contains("    ev\\u001b[31mil\\u000aFAKE\\u202egpm\n"), out);
+    }
+
     @Test
     void repairWithChecksumsSetsAsideAFileWhoseBytesChanged(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
