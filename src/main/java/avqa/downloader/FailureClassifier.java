@@ -233,7 +233,15 @@ public final class FailureClassifier {
         // the name yt-dlp says it could not resolve (a CDN's, a proxy's: "Failed to resolve 'rr3---sn-….googlevideo.com'"),
         // else the URL's
         java.util.regex.Matcher named = YT_DLP_UNRESOLVED.matcher(lastError == null ? "" : lastError);
-        String host = named.find() ? named.group(1) : hostOf(url);
+        boolean saysWhich = named.find();
+        String host = saysWhich ? named.group(1) : hostOf(url);
+        if (!saysWhich && host != null && addressOnly(host)) {
+            // an address needs no resolving: the name that failed is one the source led yt-dlp to (a redirect to a
+            // host that does not exist, or to a URL with a login in it, which urllib takes for a host name). That
+            // video's failure, not the network's: no cool-down, no stop of the run
+            return new VideoFailure.Transient("yt-dlp could not resolve a host name that " + Redact.text(host, 60)
+                    + " led it to (a redirect?); the source's own host is an address, so the network is not at fault", lastError);
+        }
         // yt-dlp's words name no port, and it may go through a proxy: a service looks up only the name again
         return new VideoFailure.Transient(host == null ? FailureRules.UNRESOLVED
                 : "cannot resolve " + Redact.text(host, 200) + ": no network or DNS", lastError, VideoFailure.Signal.NETWORK)
@@ -252,6 +260,11 @@ public final class FailureClassifier {
         return host.isEmpty() ? unresolved(url, said) : new VideoFailure.Transient("cannot resolve "
                 + Redact.text(host, 200) + ": no network or DNS", said, VideoFailure.Signal.NETWORK)
                 .unresolved(new NetworkBack(host, host.equalsIgnoreCase(hostOf(url)) ? portOf(url) : -1));
+    }
+
+    /** Whether a URL's host is an IP address (IPv4, or IPv6 in brackets), which needs no name resolved. */
+    static boolean addressOnly(String host) {
+        return host.startsWith("[") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
     /** yt-dlp's (urllib3's) words for a name it could not resolve, the name a plain host name's. */

@@ -126,6 +126,54 @@ class FailureClassifierTest {
         }
     }
 
+    /**
+     * A page at an address whose host redirects yt-dlp to a URL with a login in it (urllib takes "user:pw@host" for a
+     * host name) or to a name that does not exist: yt-dlp says it cannot resolve a name, and names none. The
+     * source's own host is an address, which needs no resolving, so this is the video's failure (transient), not
+     * "no network or DNS": before, every worker paused, longer each time, until the run stopped for the network.
+     */
+    @org.junit.jupiter.api.Test
+    void aNameYtDlpCannotResolveBehindAnAddressIsTheVideosFailureNotTheNetworks() throws Exception {
+        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        int port = host.getAddress().getPort();
+        host.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Location", ex.getRequestURI().getPath().startsWith("/login")
+                    ? "http://user:TopSecretPW@127.0.0.1:" + port + "/v.mp4" : "http://avqa-nosuch.invalid/v.mp4");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        host.start();
+        try {
+            int asked = 0;
+            for (Path ytDlp : List.of(YtDlpVersions.SET_UP, YtDlpVersions.DEBIAN)) {
+                if (!Files.isExecutable(ytDlp)) {
+                    continue;
+                }
+                for (String page : List.of("login", "nosuch")) {
+                    String url = "http://127.0.0.1:" + port + "/" + page;
+                    String said = ToolVersions.output(List.of(ytDlp.toString(), "--ignore-config", "--no-playlist", "--", url), 60);
+                    VideoFailure f = FailureClassifier.ytDlp(1, said, 60);
+                    assertEquals(VideoFailure.Signal.NETWORK, f.signal(), ytDlp + " said: " + said);
+                    VideoFailure classified = FailureClassifier.unresolved(url, f.lastError());
+                    assertEquals(VideoFailure.Signal.NONE, classified.signal(), ytDlp + " " + page + ": " + classified.reason());
+                    assertEquals(VideoFailure.TRANSIENT, classified.category());
+                    assertEquals("yt-dlp could not resolve a host name that 127.0.0.1 led it to (a redirect?); the source's own "
+                            + "host is an address, so the network is not at fault", classified.reason());
+                    assertFalse(classified.reason().contains("TopSecretPW") || String.valueOf(classified.lastError())
+                            .contains("TopSecretPW"), classified.lastError());
+                    asked++;
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(asked > 0, "no yt-dlp here");
+        } finally {
+            host.stop(0);
+        }
+        // a host name behind it is still the network's: it may be the one that does not resolve
+        assertEquals(VideoFailure.Signal.NETWORK, FailureClassifier.unresolved("http://mirror.example/v/x",
+                "ERROR: [generic] x: Unable to download webpage: [Errno -2] Name or service not known").signal());
+    }
+
     /** The HTTP client's unknown host: the resolver's words in the record, not the exception's class name. */
     @org.junit.jupiter.api.Test
     void anUnknownHostFromTheClientIsSaidWithoutItsClassName() {
