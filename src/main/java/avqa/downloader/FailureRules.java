@@ -76,6 +76,9 @@ final class FailureRules {
             Rule.of("Incomplete YouTube ID|looks truncated|is not a valid URL", VideoFailure.PERMANENT,
                     "not a valid video id for this source"),
             Rule.of("HTTP Error 404|HTTP Error 410", VideoFailure.PERMANENT, "not found at the source (HTTP 404/410)"),
+            // a redirect loop (yt-dlp's words, and urllib's in older ones, which add "Confirm you are on the latest version")
+            Rule.of("redirect loop detected|would lead to an infinite loop", VideoFailure.PERMANENT,
+                    "the source redirects in a loop (too many redirects)"),
             // yt-dlp's "please update" signals: its extractor no longer understands the source
             Rule.of("nsig extraction failed|Signature extraction failed|ERROR:.*Unable to extract"
                     + "|ERROR:.*Confirm you are on the latest version", VideoFailure.TOOL_OUTDATED, OUTDATED),

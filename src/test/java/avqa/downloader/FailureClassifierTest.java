@@ -174,6 +174,40 @@ class FailureClassifierTest {
                 "ERROR: [generic] x: Unable to download webpage: [Errno -2] Name or service not known").signal());
     }
 
+    /**
+     * A page that redirects to itself: permanent, in the fast path's words, with yt-dlp as without it; Debian's
+     * older yt-dlp adds "Confirm you are on the latest version", which made it "yt-dlp is out of date", and the
+     * current one's words were "an error it did not explain" (transient, asked again every run).
+     */
+    @org.junit.jupiter.api.Test
+    void aPageThatRedirectsInALoopIsPermanentWithEitherYtDlp() throws Exception {
+        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        host.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Location", ex.getRequestURI().toString());
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        host.start();
+        try {
+            int asked = 0;
+            for (Path ytDlp : List.of(YtDlpVersions.SET_UP, YtDlpVersions.DEBIAN)) {
+                if (!Files.isExecutable(ytDlp)) {
+                    continue;
+                }
+                String url = "http://127.0.0.1:" + host.getAddress().getPort() + "/loop";
+                String said = ToolVersions.output(List.of(ytDlp.toString(), "--ignore-config", "--no-playlist", "--", url), 60);
+                VideoFailure f = FailureClassifier.ytDlp(1, said, 60);
+                assertEquals(VideoFailure.PERMANENT, f.category(), ytDlp + " said: " + said);
+                assertEquals("the source redirects in a loop (too many redirects)", f.reason(), ytDlp + " said: " + said);
+                asked++;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(asked > 0, "no yt-dlp here");
+        } finally {
+            host.stop(0);
+        }
+    }
+
     /** The HTTP client's unknown host: the resolver's words in the record, not the exception's class name. */
     @org.junit.jupiter.api.Test
     void anUnknownHostFromTheClientIsSaidWithoutItsClassName() {
