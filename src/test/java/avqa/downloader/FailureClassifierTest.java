@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,41 +135,19 @@ class FailureClassifierTest {
      */
     @org.junit.jupiter.api.Test
     void aNameYtDlpCannotResolveBehindAnAddressIsTheVideosFailureNotTheNetworks() throws Exception {
-        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        int port = host.getAddress().getPort();
-        host.createContext("/", ex -> {
-            ex.getResponseHeaders().set("Location", ex.getRequestURI().getPath().startsWith("/login")
-                    ? "http://user:TopSecretPW@127.0.0.1:" + port + "/v.mp4" : "http://avqa-nosuch.invalid/v.mp4");
-            ex.sendResponseHeaders(302, -1);
-            ex.close();
+        Map<String, String> said = ytDlpsSay(List.of("login", "nosuch"), (port, path) -> path.startsWith("/login")
+                ? "http://user:TopSecretPW@127.0.0.1:" + port + "/v.mp4" : "http://avqa-nosuch.invalid/v.mp4");
+        said.forEach((which, words) -> {
+            VideoFailure f = FailureClassifier.ytDlp(1, words, 60);
+            assertEquals(VideoFailure.Signal.NETWORK, f.signal(), which + " said: " + words);
+            VideoFailure classified = FailureClassifier.unresolved(which.substring(which.indexOf(' ') + 1), f.lastError());
+            assertEquals(VideoFailure.Signal.NONE, classified.signal(), which + ": " + classified.reason());
+            assertEquals(VideoFailure.TRANSIENT, classified.category());
+            assertEquals("yt-dlp could not resolve a host name that 127.0.0.1 led it to (a redirect?); the source's own "
+                    + "host is an address, so the network is not at fault", classified.reason());
+            assertFalse(classified.reason().contains("TopSecretPW") || String.valueOf(classified.lastError())
+                    .contains("TopSecretPW"), classified.lastError());
         });
-        host.start();
-        try {
-            int asked = 0;
-            for (Path ytDlp : List.of(YtDlpVersions.SET_UP, YtDlpVersions.DEBIAN)) {
-                if (!Files.isExecutable(ytDlp)) {
-                    continue;
-                }
-                for (String page : List.of("login", "nosuch")) {
-                    String url = "http://127.0.0.1:" + port + "/" + page;
-                    String said = ToolVersions.output(List.of(ytDlp.toString(), "--ignore-config", "--no-playlist", "--", url), 60);
-                    VideoFailure f = FailureClassifier.ytDlp(1, said, 60);
-                    assertEquals(VideoFailure.Signal.NETWORK, f.signal(), ytDlp + " said: " + said);
-                    VideoFailure classified = FailureClassifier.unresolved(url, f.lastError());
-                    assertEquals(VideoFailure.Signal.NONE, classified.signal(), ytDlp + " " + page + ": " + classified.reason());
-                    assertEquals(VideoFailure.TRANSIENT, classified.category());
-                    assertEquals("yt-dlp could not resolve a host name that 127.0.0.1 led it to (a redirect?); the source's own "
-                            + "host is an address, so the network is not at fault", classified.reason());
-                    assertFalse(classified.reason().contains("TopSecretPW") || String.valueOf(classified.lastError())
-                            .contains("TopSecretPW"), classified.lastError());
-                    asked++;
-                }
-            }
-            org.junit.jupiter.api.Assumptions.assumeTrue(asked > 0, "no yt-dlp here");
-        } finally {
-            host.stop(0);
-        }
         // a host name behind it is still the network's: it may be the one that does not resolve
         assertEquals(VideoFailure.Signal.NETWORK, FailureClassifier.unresolved("http://mirror.example/v/x",
                 "ERROR: [generic] x: Unable to download webpage: [Errno -2] Name or service not known").signal());
@@ -181,31 +160,44 @@ class FailureClassifierTest {
      */
     @org.junit.jupiter.api.Test
     void aPageThatRedirectsInALoopIsPermanentWithEitherYtDlp() throws Exception {
+        ytDlpsSay(List.of("loop"), (port, path) -> path).forEach((which, words) -> {
+            VideoFailure f = FailureClassifier.ytDlp(1, words, 60);
+            assertEquals(VideoFailure.PERMANENT, f.category(), which + " said: " + words);
+            assertEquals("the source redirects in a loop (too many redirects)", f.reason(), which + " said: " + words);
+        });
+    }
+
+    /**
+     * What each yt-dlp here (the set-up's, Debian's) says of each page of a host on 127.0.0.1 that answers every
+     * request with a redirect to {@code location(port, path)}; keyed "YT-DLP URL". Skipped where there is none.
+     */
+    private static Map<String, String> ytDlpsSay(List<String> pages,
+                                                 java.util.function.BiFunction<Integer, String, String> location) throws Exception {
         com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        int port = host.getAddress().getPort();
         host.createContext("/", ex -> {
-            ex.getResponseHeaders().set("Location", ex.getRequestURI().toString());
+            ex.getResponseHeaders().set("Location", location.apply(port, ex.getRequestURI().getPath()));
             ex.sendResponseHeaders(302, -1);
             ex.close();
         });
         host.start();
+        Map<String, String> said = new java.util.LinkedHashMap<>();
         try {
-            int asked = 0;
             for (Path ytDlp : List.of(YtDlpVersions.SET_UP, YtDlpVersions.DEBIAN)) {
-                if (!Files.isExecutable(ytDlp)) {
-                    continue;
+                for (String page : pages) {
+                    String url = "http://127.0.0.1:" + port + "/" + page;
+                    if (Files.isExecutable(ytDlp)) {
+                        said.put(ytDlp + " " + url, ToolVersions.output(List.of(ytDlp.toString(), "--ignore-config",
+                                "--no-playlist", "--", url), 60));
+                    }
                 }
-                String url = "http://127.0.0.1:" + host.getAddress().getPort() + "/loop";
-                String said = ToolVersions.output(List.of(ytDlp.toString(), "--ignore-config", "--no-playlist", "--", url), 60);
-                VideoFailure f = FailureClassifier.ytDlp(1, said, 60);
-                assertEquals(VideoFailure.PERMANENT, f.category(), ytDlp + " said: " + said);
-                assertEquals("the source redirects in a loop (too many redirects)", f.reason(), ytDlp + " said: " + said);
-                asked++;
             }
-            org.junit.jupiter.api.Assumptions.assumeTrue(asked > 0, "no yt-dlp here");
         } finally {
             host.stop(0);
         }
+        org.junit.jupiter.api.Assumptions.assumeFalse(said.isEmpty(), "no yt-dlp here");
+        return said;
     }
 
     /** The HTTP client's unknown host: the resolver's words in the record, not the exception's class name. */
