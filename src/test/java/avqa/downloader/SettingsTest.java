@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -60,5 +61,16 @@ class SettingsTest {
         org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> Settings.resolve(
                 Map.of("avqa.metadata.base-url", "http://127.0.0.1:99999/data"), tmp.resolve("none.properties"),
                 new Properties(), Map.of()));
+    }
+
+    /** "--splits ," (or spaces between commas) names no split: refused as any other list of no split, not a run of nothing. */
+    @Test
+    void splitsThatNameNoneAreRefused(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        for (String none : List.of(",", " , ", ",,")) {
+            BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> Settings.resolve(
+                    Map.of("avqa.metadata.splits", none), tmp.resolve("none.properties"), new Properties(), Map.of()), none);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("--splits"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("a comma-separated list of"), e.getMessage());
+        }
     }
 }

@@ -6,6 +6,7 @@ import avqa.downloader.Dataset;
 import avqa.downloader.VideoIdRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** The checks that look at several settings at once, and the defaults that depend on another setting. */
@@ -37,7 +38,8 @@ final class SettingRules {
         if (s.get("avqa.metadata.splits").isEmpty()) {
             s.put("avqa.metadata.splits", String.join(",", dataset.splits()));
         }
-        for (String split : s.splits()) {
+        for (String split : s.splits().isEmpty() ? List.of("") : s.splits()) {
+            // none at all ("--splits ,"): a run that plans nothing and says it succeeded is no run
             if (!dataset.splits().contains(split)) {
                 throw Settings.bad("--splits", s.get("avqa.metadata.splits"), "a comma-separated list of "
                         + String.join(", ", dataset.splits()) + " (the splits of " + dataset.id() + ")");
