@@ -23,7 +23,6 @@ public final class FileTrees {
                 : (Files.isSymbolicLink(file) ? "a link to " : "") + "a pipe, device or socket";
     }
 
-
     private FileTrees() {
     }
 
