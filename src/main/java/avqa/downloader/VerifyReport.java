@@ -93,7 +93,8 @@ final class VerifyReport {
         });
         for (Map.Entry<String, Double> a : audioSeconds.entrySet()) {
             Double expected = videoSound.get(a.getKey());
-            if (expected != null && padTo > expected) {
+            if (expected != null && padTo > Padding.longest(expected, videoSeconds.get(a.getKey()),
+                    containerSeconds.get(a.getKey()))) {
                 // --pad-to: a shorter video's audio lasts the padded length
                 expected = padTo;
             }

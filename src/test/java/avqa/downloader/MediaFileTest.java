@@ -289,6 +289,31 @@ class MediaFileTest extends LoopbackServerTest {
     }
 
     /**
+     * --pad-to pads a video shorter than it, not a longer one whose sound stops early: a 30 s video with 5 s
+     * of sound keeps a 5 s WAV at --pad-to 10 (and --verify agrees), and gets a 40 s one at --pad-to 40.
+     */
+    @Test
+    void padToPadsTheSoundOfAShorterVideoNotTheShortSoundOfALongerOne(@TempDir Path tmp) throws Exception {
+        server.serve("soundshort", FfmpegReportTest.make("sound5of30.mp4", "-f lavfi -i testsrc2=size=64x64:rate=10:duration=30 "
+                + "-f lavfi -i sine=duration=5 -c:v libx264 -preset ultrafast -c:a aac"));
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("soundshort"));
+        for (int padTo : new int[] {10, 40}) {
+            Path data = tmp.resolve("data" + padTo);
+            List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+            args.addAll(List.of("--pad-to", String.valueOf(padTo)));
+            assertEquals(0, Fixture.run(args).exit());
+            Path wav = data.resolve("audio/soundshort.wav");
+            assertEquals(padTo == 10 ? 5.0 : 40.0, MediaValidator.wavSeconds(wav), 0.1, "--pad-to " + padTo);
+            String provenance = Files.readString(data.resolve("metadata/provenance.jsonl"));
+            assertEquals(padTo == 40, provenance.contains("padded_seconds"), provenance);
+            Fixture.Outcome verify = Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
+                    "--splits", "test", "--pad-to", String.valueOf(padTo)));
+            assertEquals(0, verify.exit(), "--pad-to " + padTo + ": " + verify.stdout() + verify.stderr());
+        }
+    }
+
+    /**
      * Every request passes the pacing: the HTTP client repeats no 429 by itself (HttpClient 5 would, a
      * second later), so a video answered 429 three times, then 200, is asked exactly four times, and
      * the gaps between the asks grow with the cool-down and the backoff.
