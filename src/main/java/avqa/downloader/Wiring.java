@@ -174,6 +174,7 @@ final class Wiring {
         YtDlp ytDlp = new YtDlp(settings, classifier, tools, new GenericPages());
         main.bind("ytDlp", ytDlp);
         main.bind("ytDlpBatch", new YtDlpBatch(ytDlp, sizeWatch));
+        main.bind("ytDlpEnvironment", new YtDlpEnvironment());
         main.bind("batchDeliveries", new BatchDeliveries(ytDlp));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
