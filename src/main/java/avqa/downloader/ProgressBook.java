@@ -111,7 +111,8 @@ public final class ProgressBook {
                     throw new BadInputException(json + " has no \"completed\" list; move it aside to start over");
                 }
                 List<String> ids = new ArrayList<>();
-                list.forEach(n -> ids.add(n.asText()));
+                // a number, null, a list: no id (5 is not the id "5"); dropped as an unsafe name is
+                list.forEach(n -> ids.add(n.isTextual() ? n.textValue() : null));
                 keepSafe(ids, json);
             } catch (JsonProcessingException e) {
                 throw new BadInputException(json + " is not valid JSON"
@@ -147,23 +148,23 @@ public final class ProgressBook {
 
     /**
      * Adds the ids read from a file that are safe names ({@link VideoIdRules}); the others (a hand-edited or
-     * damaged file) are dropped, never counted nor made a path, in one line for the file.
+     * damaged file; null for an entry that is no string) are dropped, never counted nor made a path, in one
+     * line for the file.
      */
     private void keepSafe(List<String> ids, Path from) {
         int dropped = 0;
         String first = null;
         for (String id : ids) {
-            if (VideoIdRules.isSafe(id)) {
+            if (id != null && VideoIdRules.isSafe(id)) {
                 completed.add(id);
-            } else {
-                first = dropped++ == 0 ? id : first;
+            } else if (dropped++ == 0) {
+                first = id == null ? "an entry that is no string (a number, null, a list)" : "\"" + Redact.text(id, 80) + "\"";
             }
         }
         if (dropped > 0) {
             dirty = true;
             LOG.warn("{} ids in {} are not safe names (ASCII letters, digits, _ - #, at most 64 characters) and were "
-                    + "dropped, not counted as complete (the first: \"{}\")", dropped, from.getFileName(),
-                    Redact.text(first, 80));
+                    + "dropped, not counted as complete (the first: {})", dropped, from.getFileName(), first);
         }
     }
 

@@ -106,8 +106,10 @@ class IdSafetyTest extends LoopbackServerTest {
         List<String> args = localRun(tmp, ids, server.urlTemplate());
         Path data = Files.createDirectories(tmp.resolve("data"));
         String longId = "x".repeat(5000);
+        // 5 and null are no ids, though "5" and "null" would be safe names
         Files.writeString(data.resolve("download_progress.json"), Fixture.JSON.writeValueAsString(java.util.Map.of(
-                "completed", List.of("../../../tmp/outside", longId, "\u001b[31mred"), "timestamp", "2026-01-01T00:00:00Z")));
+                "completed", java.util.Arrays.asList("../../../tmp/outside", longId, "\u001b[31mred", 5, null, List.of("a")),
+                "timestamp", "2026-01-01T00:00:00Z")));
         Files.writeString(data.resolve(".download_progress.journal"), "\u001b[1mbold\n../../x\n");
 
         Fixture.Outcome outcome = Fixture.run(args);
@@ -122,7 +124,7 @@ class IdSafetyTest extends LoopbackServerTest {
         String log = Files.readString(data.resolve("avqa_download.log"));
         List<String> said = log.lines().filter(l -> l.contains("not safe names")).toList();
         assertEquals(2, said.size(), "one line per file: " + said);
-        assertTrue(said.get(0).contains("3 ids in download_progress.json") && said.get(0).contains("\"../../../tmp/outside\""),
+        assertTrue(said.get(0).contains("6 ids in download_progress.json") && said.get(0).contains("\"../../../tmp/outside\""),
                 said.get(0));
         assertTrue(said.get(1).contains("2 ids in .download_progress.journal") && said.get(1).contains("\"\\u001b[1mbold\""),
                 said.get(1));
