@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.Variable;
@@ -49,6 +50,24 @@ public final class MetadataUrls {
         }
         Path top = dir.resolve(nested.getFileName());
         return Files.isRegularFile(top) ? top : null;
+    }
+
+    /**
+     * Why a file of the local folder came to nothing: a folder, or a link to nothing, in its place (the file
+     * component passes them over), else no such file.
+     */
+    public void missing(@Variable("metadataFolder") String sub, @Variable("metadataFile") Dataset.MetadataFile file)
+            throws IOException {
+        if (!folder.isEmpty()) {
+            Path p = Path.of(folder).resolve(sub == null ? "" : sub).resolve(file.localName());
+            if (Files.isDirectory(p)) {
+                throw new IOException("it is not a file but a folder, which is not read");
+            }
+            if (Files.isSymbolicLink(p)) {
+                throw new IOException("it is not a file but " + FileTrees.special(p) + ", which is not read");
+            }
+        }
+        throw new java.io.FileNotFoundException("no such file");
     }
 
     /** The URL one metadata file is requested from. */

@@ -80,13 +80,16 @@ class ReadableErrorsTest {
      * An annotation file in a {@code file:} folder that is a named pipe, a link to {@code /dev/zero} or larger than
      * {@code avqa.metadata.max-size} is one line in our words (exit 2) and never copied, as over http(s): the pipe
      * held the run for ever (a SIGTERM could not end it), the device filled the disk, the size was not checked.
+     * A folder or a link to nothing in its place is said as such (it was "no such file").
      */
     @Test
     void annotationsThatAreAPipeADeviceOrTooLargeAreOneLineAndNeverCopied(@TempDir Path tmp) throws Exception {
         Map<String, String> said = Map.of(
                 "pipe", "it is not a file but a pipe, device or socket, which is not read",
                 "device", "it is not a file but a link to a pipe, device or socket, which is not read",
-                "large", "it is larger than avqa.metadata.max-size (1.0 KiB)");
+                "large", "it is larger than avqa.metadata.max-size (1.0 KiB)",
+                "folder", "it is not a file but a folder, which is not read",
+                "dangling", "it is not a file but a link to nothing, which is not read");
         for (Map.Entry<String, String> c : said.entrySet()) {
             Path meta = tmp.resolve(c.getKey() + "/meta");
             Path data = tmp.resolve(c.getKey() + "/data");
@@ -95,6 +98,8 @@ class ReadableErrorsTest {
             switch (c.getKey()) {
                 case "pipe" -> assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).start().waitFor());
                 case "device" -> Files.createSymbolicLink(file, Path.of("/dev/zero"));
+                case "folder" -> Files.createDirectories(file.resolve("inside"));
+                case "dangling" -> Files.createSymbolicLink(file, meta.resolve("gone.json"));
                 default -> Fixture.annotations(meta, "test", List.of("aaaaaaaaaaa", "bbbbbbbbbbb", "ccccccccccc", "ddddddddddd",
                         "eeeeeeeeeee", "fffffffffff"));
             }
