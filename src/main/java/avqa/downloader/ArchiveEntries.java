@@ -39,6 +39,7 @@ public final class ArchiveEntries {
     private final java.util.Map<String, Open> open = new java.util.concurrent.ConcurrentHashMap<>();
     /** The archives found cut short as they were opened, until the run has counted them. */
     private final java.util.Set<String> cutShort = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> partMissing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String bsdtar;
     private final RunControl run;
@@ -65,6 +66,11 @@ public final class ArchiveEntries {
      */
     public boolean wasCutShort(@Variable("archive") String archive) {
         return cutShort.remove(archive);
+    }
+
+    /** Whether the split archive had a part missing between those here (said as it was opened). */
+    public boolean hadAPartMissing(@Variable("archive") String archive) {
+        return partMissing.remove(archive);
     }
 
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
@@ -96,6 +102,7 @@ public final class ArchiveEntries {
             LOG.warn("{}: the part {} is missing, though later parts are here; the videos in it and after it cannot be "
                     + "read: put it beside the others and run again (what the parts before it hold is imported)",
                     Redact.text(first.getFileName().toString(), 200), Redact.text(missing, 200));
+            partMissing.add(archive);
         }
         Open reading;
         try {

@@ -102,17 +102,23 @@ public final class ArchiveImport {
             parts.stream().skip(1).forEach(p -> later.add(p.toString()));
         }
         out.removeIf(later::contains);
-        // nor is a later part whose first part is not here (its download failed, say): alone it is no archive
+        // nor is a later part whose first part is not here (its download failed, say): alone it is no archive;
+        // one whose first part is here comes after a part that is missing, which that first part's import names
+        java.util.Set<Path> firsts = new java.util.HashSet<>();
+        out.forEach(p -> firsts.add(Path.of(p).toAbsolutePath().normalize()));
         out.removeIf(p -> {
             String name = Path.of(p).getFileName().toString();
-            boolean orphan = !Files.isDirectory(Path.of(p)) && ArchiveFormat.laterPart(Path.of(p));
+            boolean laterPart = !Files.isDirectory(Path.of(p)) && ArchiveFormat.laterPart(Path.of(p));
+            Path first = laterPart ? ArchiveFormat.firstPart(Path.of(p)) : null;
+            boolean afterAGap = first != null && firsts.contains(first.toAbsolutePath().normalize());
+            boolean orphan = laterPart && !afterAGap;
             if (orphan) {
                 LOG.warn("{} is a later part of a split archive whose first part is not here: it is not read alone",
                         Redact.text(name, 200));
                 // nothing of it is imported: the run's exit status says so
                 notReadAlone.add(Redact.text(name, 200));
             }
-            return orphan;
+            return laterPart;
         });
         return out;
     }
@@ -150,6 +156,14 @@ public final class ArchiveImport {
     public void unreadable(@Variable("archive") String archive) {
         unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
         fetched.foundUnreadable(Path.of(archive));
+    }
+
+    /**
+     * The split archive had a part missing between those here: the run's exit status says it could not be read
+     * whole; the parts here are kept as they are (what is missing is the part, not a better copy of these).
+     */
+    public void partMissing(@Variable("archive") String archive) {
+        unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
     }
 
     /** The later parts of split archives of this run whose first part is not here, not read at all. */

@@ -1988,6 +1988,26 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Fixture.run(args(gapData, meta, gap.resolve("videos.rar").toString()));
         String gapLog = Files.readString(gapData.resolve("avqa_download.log"));
         assertTrue(gapLog.contains("videos.rar: the part videos.r01 is missing, though later parts are here"), gapLog);
+        // the folder given, or every volume: the volumes after the gap are not "later parts whose first part is
+        // not here" (it is), and the run says the set could not be read whole
+        for (String given : List.of("folder", "volumes")) {
+            Path givenData = tmp.resolve("gap-" + given);
+            List<String> gapArgs = args(givenData, meta, gap.toString());
+            if (given.equals("volumes")) {
+                gapArgs = args(givenData, meta, gap.resolve("videos.rar").toString());
+                for (Path v : volumes) {
+                    if (!v.equals(volumes.get(2)) && !v.getFileName().toString().equals("videos.rar")) {
+                        gapArgs.addAll(List.of("--import-archive", gap.resolve(v.getFileName()).toString()));
+                    }
+                }
+            }
+            Fixture.Outcome gapRun = Fixture.run(gapArgs);
+            String log = Files.readString(givenData.resolve("avqa_download.log"));
+            assertEquals(1, log.lines().filter(l -> l.contains("the part videos.r01 is missing, though later parts are here")).count(),
+                    given + ": " + log);
+            assertFalse(log.contains("whose first part is not here"), given + ": " + log);
+            assertEquals(1, gapRun.exit(), given + ": " + gapRun.stderr());
+        }
     }
 
     /**
