@@ -67,6 +67,8 @@ public final class Verifier {
     /** Files whose ffprobe was stopped or killed: not judged, and no repair while any is. */
     private final List<String> unchecked = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
+    /** Files whose names are no id (a name not even UTF-8, say): no video of the dataset, neither checked nor moved. */
+    private final Set<Path> notIds = ConcurrentHashMap.newKeySet();
     private final Map<String, FrameFolder> frameFolders = new ConcurrentHashMap<>();
     private final Map<String, String> rehashed = new ConcurrentHashMap<>();
     private volatile Map<String, String> listed = Map.of();
@@ -120,6 +122,7 @@ public final class Verifier {
         probes.clear();
         unchecked.clear();
         zeroSize.clear();
+        notIds.clear();
         frameFolders.clear();
         rehashed.clear();
         published = Provenance.publishedBytes(Provenance.fileIn(workspace));
@@ -211,7 +214,10 @@ public final class Verifier {
                 if (name.startsWith(".") || !name.endsWith("." + ext)) {
                     continue;
                 }
-                if (Files.size(f) == 0) {
+                if (!VideoIdRules.isSafe(name.substring(0, name.length() - ext.length() - 1))) {
+                    // no run wrote it, and no run would fetch it again: listed as a file no annotation references
+                    notIds.add(f);
+                } else if (Files.size(f) == 0) {
                     zeroSize.add(f);
                 } else {
                     checks.add(new Check(name.substring(0, name.length() - ext.length() - 1), video, f));
@@ -294,6 +300,7 @@ public final class Verifier {
         VerifyReport r = new VerifyReport(workspace, probes, zeroSize, referencedIds(), failures,
                 cluster == null ? null : cluster.completeIds(), padTo);
         r.frames(frameFolders, fps, padTo, referenceFrames);
+        r.namedAsNoId(notIds);
         if (asked && !run.isStopping()) {
             Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign);
             if (!added.isEmpty() && !workspace.readOnly()) {

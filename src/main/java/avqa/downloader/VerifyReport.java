@@ -38,6 +38,8 @@ final class VerifyReport {
     private final Set<String> complete = new TreeSet<>();
     private final Set<String> allVideos = new TreeSet<>();
     private final Set<String> allAudio = new TreeSet<>();
+    /** Names in videos/ or audio/ that are no id: no file of the dataset (neither checked nor paired). */
+    private final Set<String> notIds = new TreeSet<>();
     private final Map<String, Double> videoSeconds = new TreeMap<>();
     private final Map<String, Double> containerSeconds = new TreeMap<>();
 
@@ -113,6 +115,13 @@ final class VerifyReport {
         }
     }
 
+    /** Files in videos/ or audio/ whose names are no id: listed among the files no annotation references. */
+    void namedAsNoId(Set<Path> files) {
+        for (Path p : files) {
+            notIds.add(id(p));
+        }
+    }
+
     /** Whether the check found the video complete: its video and its audio valid. */
     boolean isComplete(String id) {
         return complete.contains(id);
@@ -180,6 +189,7 @@ final class VerifyReport {
         Set<String> unreferenced = new TreeSet<>(allVideos);
         unreferenced.addAll(allAudio);
         unreferenced.removeAll(referenced);
+        unreferenced.addAll(notIds);
 
         long completeReferenced = referenced.stream().filter(complete::contains).count();
         boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()

@@ -2,6 +2,7 @@ package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -106,6 +107,33 @@ class VerifyTest extends LoopbackServerTest {
         org.junit.jupiter.api.Assertions.assertFalse(out.contains("\u001b") || out.contains("\u202e"), out);
         assertTrue(out.lines().noneMatch(l -> l.startsWith("FAKE")), out);
         assertTrue(out.contains("    ev\\u001b[31mil\\u000aFAKE\\u202egpm\n"), out);
+    }
+
+    /**
+     * A valid video whose name is no id (bytes that are not UTF-8, a space) is no video of the dataset: --verify
+     * --repair lists it among the files no annotation references and leaves it where it is. It was set aside as
+     * "not a readable media file" (Java could not open it by the name it read), with the word that the next run
+     * fetches it again, which no run would.
+     */
+    @Test
+    void repairLeavesAValidVideoWhoseNameIsNoIdWhereItIs(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = finished(tmp, List.of("noidname0"));
+        Path videos = data.resolve("videos");
+        // a name in Latin-1 (caf\xe9), written by the shell: Java cannot write a name that is not UTF-8
+        assertEquals(0, new ProcessBuilder("bash", "-c", "cp noidname0.mp4 \"$(printf 'caf\\351.mp4')\" && cp noidname0.mp4 'a b.mp4'")
+                .directory(videos.toFile()).inheritIO().start().waitFor());
+        List<String> verify = new ArrayList<>(args);
+        verify.addAll(List.of("--verify", "--repair"));
+
+        Fixture.Outcome repaired = Fixture.run(verify);
+
+        assertEquals(0, repaired.exit(), repaired.stdout() + repaired.stderr());
+        assertEquals(3, PipelineTest.listNames(videos).size(), repaired.stdout());
+        assertFalse(Files.exists(data.resolve("rejected")) && !PipelineTest.listNames(data.resolve("rejected")).isEmpty(),
+                repaired.stdout());
+        assertTrue(repaired.stdout().contains("    a b\n"), repaired.stdout());
+        assertFalse(repaired.stdout().contains("not a readable media file"), repaired.stdout());
     }
 
     @Test
