@@ -58,8 +58,9 @@ public final class FailureClassifier {
             return killedFromOutside("yt-dlp", exitValue, stderr);
         }
         if (KILLED.contains(exitValue)) {
+            // where it was (its last progress, an error it met), not a warning that says nothing of the time
             return new VideoFailure.Transient("yt-dlp did not finish within " + timeoutSeconds
-                    + " s and was stopped (avqa.download.timeout)", lastError);
+                    + " s and was stopped (avqa.download.timeout)", lastError.startsWith("WARNING") ? "" : lastError);
         }
         if (NO_VIDEO_IN_PAGE.matcher(stderr).find()) {
             return page(pages, lastError);
@@ -139,6 +140,10 @@ public final class FailureClassifier {
             // address (no IP-wide cool-down); an archive's next attempt waits what it asked
             return new VideoFailure.Transient("the source is busy (HTTP 503) and asks to wait " + (asked + 999) / 1000 + " s",
                     "HTTP Error 503").retryAfter(asked);
+        }
+        if (code >= 600) {
+            // no class of HTTP's (999 is a bot wall's): an answer other than 200, as any other
+            return new VideoFailure.Permanent("the source answered HTTP " + code + ", which is no HTTP status", "HTTP Error " + code);
         }
         if (code >= 500) {
             return new VideoFailure.Transient("server error at the source (HTTP " + code + ")", "HTTP Error " + code);

@@ -79,6 +79,9 @@ final class FailureRules {
             // a redirect loop (yt-dlp's words, and urllib's in older ones, which add "Confirm you are on the latest version")
             Rule.of("redirect loop detected|would lead to an infinite loop", VideoFailure.PERMANENT,
                     "the source redirects in a loop (too many redirects)"),
+            // a playlist (HLS, DASH) whose parts are local files: yt-dlp reads none (nor does this tool let it)
+            Rule.of("file:// URLs are (explicitly )?disabled", VideoFailure.PERMANENT,
+                    "the source points at local files (file://), which are never read"),
             // yt-dlp's "please update" signals: its extractor no longer understands the source
             Rule.of("nsig extraction failed|Signature extraction failed|ERROR:.*Unable to extract"
                     + "|ERROR:.*Confirm you are on the latest version", VideoFailure.TOOL_OUTDATED, OUTDATED),

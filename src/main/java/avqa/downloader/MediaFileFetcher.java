@@ -133,7 +133,7 @@ public final class MediaFileFetcher {
             BufferedInputStream raw = new BufferedInputStream(in, 1 << 16);
             if (encoding != null && startsAsAVideo(peek(raw))) {
                 LOG.info("{}: its host says it sends it compressed (Content-Encoding: {}), but it comes as it is, a video: "
-                        + "it is taken as it comes", job.id(), encoding);
+                        + "it is taken as it comes", job.named(), encoding);
                 encoding = null;
                 expected = chunked ? -1 : HttpBodies.length(contentLength);
             }
@@ -162,7 +162,7 @@ public final class MediaFileFetcher {
                     throw classifier.raise(FailureClassifier.page(page, "web page at " + Redact.url(url)), url);
                 }
                 LOG.info("{}: its host calls it a web page ({}), but it starts as a video does: it is taken as the video",
-                        job.id(), Shown.plain(type));
+                        job.named(), Shown.plain(type));
             }
             Path target = job.workDir().resolve("video." + extension(url));
             long written;

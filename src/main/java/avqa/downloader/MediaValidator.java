@@ -185,7 +185,7 @@ public final class MediaValidator {
     static void sayShortSound(VideoJob job, double sound, double whole) {
         if (sound > 0 && whole > 0 && sound < whole / 2) {
             LOG.warn("{}: its sound lasts {} s of the {} s of the video; kept (it has sound), but a model that expects "
-                    + "sound throughout may need it padded or left out", job.id(), String.format(java.util.Locale.ROOT,
+                    + "sound throughout may need it padded or left out", job.named(), String.format(java.util.Locale.ROOT,
                     "%.1f", sound), String.format(java.util.Locale.ROOT, "%.1f", whole));
         }
     }

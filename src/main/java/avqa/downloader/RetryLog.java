@@ -26,7 +26,7 @@ public final class RetryLog implements Processor {
         VideoJob job = exchange.getVariable("job", VideoJob.class);
         // a video its batch's yt-dlp failed for now: that failure's retry is its first request alone
         String alone = job != null && cause != null && cause == job.batchFailure() ? " alone, not in its batch" : "";
-        LOG.warn("Retrying {}{} (attempt {} of {}): {}", job == null ? "?" : job.id(), alone, next, attempts,
+        LOG.warn("Retrying {}{} (attempt {} of {}): {}", job == null ? "?" : job.named(), alone, next, attempts,
                 cause == null ? "transient failure" : Shown.of(cause));
     }
 }

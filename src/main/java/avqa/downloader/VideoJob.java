@@ -82,6 +82,18 @@ public final class VideoJob {
         return kind;
     }
 
+    /**
+     * The job as a log line names it: its id, but a clip source by the clips cut from it (its id is a key of
+     * this tool's, {@code src-…}, that names nothing a user wrote).
+     */
+    public String named() {
+        if (kind != Kind.CLIP_SOURCE || clips.isEmpty()) {
+            return id;
+        }
+        return "the source of " + clips.get(0).name()
+                + (clips.size() > 1 ? " (and " + (clips.size() - 1) + " more clip" + (clips.size() > 2 ? "s" : "") + ")" : "");
+    }
+
     /** Where the video is fetched from; null when nothing is fetched. */
     public String url() {
         return url;

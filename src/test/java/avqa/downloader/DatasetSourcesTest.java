@@ -70,6 +70,9 @@ class DatasetSourcesTest extends LoopbackServerTest {
                 + meanDifference(mirror(plain), flipped));
         assertTrue(meanDifference(plain, flipped) > 15, "and not the same picture: " + meanDifference(plain, flipped));
         assertTrue(Fixture.probe(data.resolve("videos/startvideo1.mp4"))[0] > 0);
+        // a source is named by its clips in the log, not by this tool's key for it (src-…)
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertFalse(log.contains("src-"), log);
     }
 
     @Test

@@ -168,6 +168,42 @@ class FailureClassifierTest {
     }
 
     /**
+     * An HLS playlist on 127.0.0.1 whose segment is a local file (file:///etc/hostname): permanent, said as such, with
+     * either yt-dlp (it was "an error it did not explain", asked again every run).
+     */
+    @org.junit.jupiter.api.Test
+    void aPlaylistOfLocalFilesIsPermanentWithEitherYtDlp(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        host.createContext("/", ex -> {
+            byte[] playlist = ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nfile:///etc/hostname\n"
+                    + "#EXT-X-ENDLIST\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ex.getResponseHeaders().set("Content-Type", "application/vnd.apple.mpegurl");
+            ex.sendResponseHeaders(200, playlist.length);
+            ex.getResponseBody().write(playlist);
+            ex.close();
+        });
+        host.start();
+        int ran = 0;
+        try {
+            for (Path ytDlp : List.of(YtDlpVersions.SET_UP, YtDlpVersions.DEBIAN)) {
+                if (!Files.isExecutable(ytDlp)) {
+                    continue;
+                }
+                ran++;
+                String said = ToolVersions.output(List.of(ytDlp.toString(), "--ignore-config", "-o",
+                        tmp.resolve(ran + ".mp4").toString(), "--", "http://127.0.0.1:" + host.getAddress().getPort() + "/v.m3u8"), 120);
+                VideoFailure f = FailureClassifier.ytDlp(1, said, 60);
+                assertEquals(VideoFailure.PERMANENT, f.category(), ytDlp + " said: " + said);
+                assertEquals("the source points at local files (file://), which are never read", f.reason(), ytDlp + " said: " + said);
+            }
+        } finally {
+            host.stop(0);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ran > 0, "no yt-dlp here");
+    }
+
+    /**
      * What each yt-dlp here (the set-up's, Debian's) says of each page of a host on 127.0.0.1 that answers every
      * request with a redirect to {@code location(port, path)}; keyed "YT-DLP URL". Skipped where there is none.
      */
@@ -340,6 +376,10 @@ class FailureClassifierTest {
         VideoFailure f = FailureClassifier.ytDlp(exit, "[download]   3.0% of 10.00MiB", 60);
         assertInstanceOf(VideoFailure.Transient.class, f);
         assertEquals("yt-dlp did not finish within 60 s and was stopped (avqa.download.timeout)", f.reason());
+        assertEquals("[download]   3.0% of 10.00MiB", f.lastError(), "where it was");
+        // a warning it gave on its way says nothing of why it ran out of time
+        assertEquals("", FailureClassifier.ytDlp(exit, "[download]   3.0% of 10.00MiB\nWARNING: [generic] Falling back on "
+                + "generic information extractor", 60).lastError());
     }
 
     /**
@@ -378,6 +418,15 @@ class FailureClassifierTest {
         assertEquals(-1, FailureClassifier.httpStatus(503, null).retryAfterMillis());
         assertEquals(VideoFailure.Signal.NONE, FailureClassifier.httpStatus(503, null).signal());
         assertEquals(366L * 24 * 3600 * 1000, FailureClassifier.retryAfterMillis("99999999999999999999"));
+    }
+
+    /** A status past HTTP's classes (999, a bot wall's) is no server error: permanent, as any answer but 200. */
+    @Test
+    void aStatusPastHttpsClassesIsNoServerError() {
+        VideoFailure f = FailureClassifier.httpStatus(999);
+        assertEquals(VideoFailure.PERMANENT, f.category());
+        assertEquals("the source answered HTTP 999, which is no HTTP status", f.reason());
+        assertEquals(VideoFailure.TRANSIENT, FailureClassifier.httpStatus(599).category());
     }
 
     /** ffmpeg's own way of naming who speaks ("[aac @ 0x55f5…]", a memory address) becomes the part's name. */
