@@ -18,6 +18,13 @@ final class YtDlpVersions {
     private YtDlpVersions() {
     }
 
+    /** The yt-dlps here (the set-up's, Debian's), each to be tested; the test is skipped where there is none. */
+    static List<Path> present() {
+        List<Path> here = java.util.stream.Stream.of(SET_UP, DEBIAN).filter(Files::isExecutable).toList();
+        assumeTrue(!here.isEmpty(), "no yt-dlp here (scripts/setup-tools.sh and apt-get install yt-dlp; .ci/run does both)");
+        return here;
+    }
+
     static String version(Path ytDlp) {
         return ToolVersions.firstLine(List.of(ytDlp.toString(), "--version"));
     }
