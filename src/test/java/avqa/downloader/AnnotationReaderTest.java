@@ -322,6 +322,7 @@ class AnnotationReaderTest {
         dryRun.add("--dry-run");
         Fixture.Outcome outcome = Fixture.run(dryRun);
         assertEquals(0, outcome.exit(), outcome.stderr());
+        assertTrue(outcome.stdout().endsWith(" is in " + data.resolve("plan.json") + "\n"), "a whole last line: " + outcome.stdout());
         assertEquals(Files.readString(meta.resolve("test_balance.json")),
                 Files.readString(data.resolve("metadata/test_balance.json")));
         assertTrue(Files.isRegularFile(data.resolve("metadata/MUSIC-AVQA-v2.0_additional_videos.csv")));
