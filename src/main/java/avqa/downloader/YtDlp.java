@@ -74,7 +74,10 @@ public final class YtDlp {
                 // pages the source answers instead of a video are kept in the work directory, so a
                 // bot-check or rate-limit page can be told from a wrong URL
                 "--write-pages",
-                "--retries", "3", "--fragment-retries", "3", "--socket-timeout", "30",
+                // no retry of its own: each request passes the pacing, and a failure the backoff (a 503 was asked
+                // four times at once); a fragment it cannot get fails the download instead of leaving a hole
+                "--retries", "0", "--fragment-retries", "0", "--extractor-retries", "0",
+                "--abort-on-unavailable-fragments", "--socket-timeout", "30",
                 "--format", settings.get("avqa.download.format"),
                 "--merge-output-format", format, "--remux-video", format,
                 "--limit-rate", settings.get("avqa.rate-limit"),

@@ -137,6 +137,28 @@ class GenericPagesTest extends LoopbackServerTest {
     }
 
     /** Video {@code id}'s page: a {@code <video>} tag whose file is the clip served as {@code file}. */
+    /**
+     * A page whose video answers 503: with either yt-dlp, the video is asked once an attempt (it was four times at
+     * once, yt-dlp's own retries, past the pacing and the backoff), and its failure is transient.
+     */
+    @Test
+    void aVideoThatAnswers503IsAskedOnceAnAttemptWithEitherYtDlp(@TempDir Path tmp) throws Exception {
+        for (Path ytDlp : YtDlpVersions.present()) {
+            String prefix = "g503" + (ytDlp.equals(YtDlpVersions.DEBIAN) ? "old" : "new");
+            servesAVideoTag(prefix + "page", prefix + "file");
+            server.failAlways(prefix + "file", MediaServer.Fault.SERVER_ERROR);
+            Path run = tmp.resolve(prefix);
+            List<String> args = localRun(run, List.of(prefix + "page"), server.urlTemplate());
+            args.addAll(List.of("--retry-attempts", "2", "--backoff", "0.2"));
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", ytDlp.toString()));
+
+            assertEquals(1, outcome.exit(), ytDlp + ": " + outcome.stderr());
+            assertEquals(2, server.hits(prefix + "file").size(), ytDlp + ": " + server.hits(prefix + "file"));
+            FailureHandlingTest.assertCategory(run.resolve("data"), prefix + "page", "transient", 2);
+        }
+    }
+
     private static void servesAVideoTag(String id, String file) {
         server.serve(file, clip);
         server.servePage(id, "<!DOCTYPE html><html><head><title>A video</title></head><body>"
