@@ -115,6 +115,37 @@ class CommandLineTest {
         assertEquals(0, plain.exit(), plain.stderr());
     }
 
+    /**
+     * A file: --metadata-url whose folder a file endpoint would read as something else is refused before the run, in
+     * one line, as such a --data-dir is: its query became the endpoint's options, so ?delete=true deleted the user's
+     * own annotation file (and ?x=1 stopped the run with Camel's words).
+     */
+    @Test
+    void aFileMetadataUrlWithOptionsIsRefusedAndItsFilesAreLeftAlone(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("uri1"));
+        byte[] before = Files.readAllBytes(meta.resolve("avqa-test.json"));
+        for (String url : List.of("file:" + meta + "?delete=true&exclude=zzz", "file://" + meta + "?delete=true",
+                "file:" + meta + "?x=1", "file:" + meta + "%3Fdelete=true", "file://" + meta + "#x")) {
+            Path data = tmp.resolve("data");
+            for (String mode : List.of("--dry-run", "--doctor", "")) {
+                List<String> args = new java.util.ArrayList<>(List.of("--dataset", "music-avqa", "--splits", "test",
+                        "--data-dir", data.toString(), "--metadata-url", url));
+                if (!mode.isEmpty()) {
+                    args.add(mode);
+                }
+                Fixture.Outcome outcome = Fixture.run(args);
+
+                assertEquals(2, outcome.exit(), url + " " + mode + ": " + outcome.stderr());
+                assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
+                assertTrue(outcome.stderr().contains("--metadata-url") && outcome.stderr().contains("a file: URL of a folder without "
+                        + "a backslash, a '?'"), outcome.stderr());
+                assertFalse(outcome.stderr().contains("org.apache") || outcome.stderr().contains("resolve endpoint"), outcome.stderr());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(meta.resolve("avqa-test.json")), url);
+            }
+        }
+    }
+
     /** A path with a line break in it is said escaped, on one line, as every path from the command line. */
     @Test
     void aPathWithALineBreakIsSaidOnOneLine(@TempDir Path tmp) {

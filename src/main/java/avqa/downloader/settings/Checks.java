@@ -64,6 +64,11 @@ final class Checks {
         return v.chars().anyMatch(Character::isISOControl);
     }
 
+    /** Said of a data directory whose path Camel's file endpoints would read as something else. */
+    static final String NOT_IN_A_FILE_URI = "without a backslash, a '?', a '{{', '}}' or '${', or a %-escape such as %41 (the "
+            + "routes' file endpoints would read them as a folder, options, a placeholder or another letter, and write "
+            + "elsewhere): rename it or give another";
+
     static final Setting.Check METADATA_URL = v -> {
         if (v.isEmpty()) {
             return null;
@@ -83,6 +88,11 @@ final class Checks {
             ok = !hostPort.isEmpty() && authority.indexOf('@') == authority.lastIndexOf('@')
                     && (!port.find() || port.group(1).length() <= 5 && (port.group(1).isEmpty()
                     || Integer.parseInt(port.group(1)) <= 65535));
+        }
+        if (ok && scheme.equals("file") && !localFolder(v)) {
+            // its folder goes into the file endpoint that reads the annotations: a '?' there set that endpoint's
+            // options (delete=true deleted the user's own annotation file)
+            return "a file: URL of a folder " + NOT_IN_A_FILE_URI;
         }
         return ok ? null : scheme.isEmpty() ? "an http(s):// or file: URL (a local folder is file:/path/to/it or file:relative/path)"
                 : "an http(s):// or file: URL (in a user:password@, write @ : / as %40 %3A %2F)";
@@ -108,11 +118,6 @@ final class Checks {
     static final Setting.Check HOST = matches("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}",
             "an address to listen on such as 127.0.0.1, 0.0.0.0 or ::1");
 
-    /** Said of a data directory whose path Camel's file endpoints would read as something else. */
-    static final String NOT_IN_A_FILE_URI = "without a backslash, a '?', a '{{', '}}' or '${', or a %-escape such as %41 (the "
-            + "routes' file endpoints would read them as a folder, options, a placeholder or another letter, and write "
-            + "elsewhere): rename it or give another";
-
     static final Setting.Check DIRECTORY = v -> v.isEmpty() ? "a directory path"
             : hasControl(v) ? "a directory path " + NO_CONTROL
             : notAFileUri(java.nio.file.Path.of(v).toAbsolutePath().toString())
@@ -128,6 +133,27 @@ final class Checks {
     private static boolean notAFileUri(String path) {
         return path.contains("\\") || path.contains("?") || path.contains("{{") || path.contains("}}")
                 || path.contains("${") || path.contains("$simple{") || PERCENT_ESCAPE.matcher(path).find();
+    }
+
+    /** Whether a file: URL names a folder a file endpoint takes as it is: no query, no fragment, no character it reads otherwise. */
+    private static boolean localFolder(String url) {
+        String path = url.substring("file:".length());
+        if (path.startsWith("//")) {
+            try {
+                java.net.URI u = new java.net.URI(url);
+                if (u.getRawQuery() != null || u.getRawFragment() != null || u.getPath() == null) {
+                    return false;
+                }
+                path = u.getPath();
+            } catch (java.net.URISyntaxException e) {
+                return false;
+            }
+        }
+        try {
+            return !notAFileUri(java.nio.file.Path.of(path).toAbsolutePath().toString());
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     static Setting.Check wholeNumber(int min, int max) {
