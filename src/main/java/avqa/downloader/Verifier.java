@@ -209,7 +209,7 @@ public final class Verifier {
             return; // a read-only copy may lack a folder a run would have made: nothing in it
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (name.startsWith(".") || !name.endsWith("." + ext)) {
                     continue;
@@ -217,6 +217,11 @@ public final class Verifier {
                 if (!VideoIdRules.isSafe(name.substring(0, name.length() - ext.length() - 1))) {
                     // no run wrote it, and no run would fetch it again: listed as a file no annotation references
                     notIds.add(f);
+                } else if (!Files.isRegularFile(f)) {
+                    // a folder, a pipe or a link to nothing under a final name: invalid, so --repair sets it aside
+                    // and the next run fetches the video again
+                    probes.put(f, new Probe(false, 0, 0, "it is not a file but "
+                            + (Files.isDirectory(f) ? "a folder" : FileTrees.special(f)), 0));
                 } else if (Files.size(f) == 0) {
                     zeroSize.add(f);
                 } else {

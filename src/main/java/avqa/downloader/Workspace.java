@@ -145,7 +145,9 @@ public final class Workspace {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(suffix)) {
+                // a video or a WAV is a file (or a link to one): a folder, a pipe or a link to nothing under its name is
+                // no complete file (a frames folder, with no suffix, is a folder)
+                if (name.endsWith(suffix) && (suffix.isEmpty() || Files.isRegularFile(f))) {
                     ids.add(name.substring(0, name.length() - suffix.length()));
                 }
             }

@@ -136,6 +136,46 @@ class VerifyTest extends LoopbackServerTest {
         assertFalse(repaired.stdout().contains("not a readable media file"), repaired.stdout());
     }
 
+    /**
+     * A folder, a named pipe or a link to nothing under a video's or a WAV's final name is no complete file: a run
+     * does not count the video complete (it did, for ever), --verify calls it invalid, and --repair sets it aside, so
+     * the next run fetches the video again.
+     */
+    @Test
+    void aFolderAPipeOrADanglingLinkUnderAFinalNameIsNotCompleteAndRepairSetsItAside(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> ids = List.of("notfile0", "notfile1", "notfile2", "notfile3");
+        List<String> args = finished(tmp, ids);
+        Files.delete(data.resolve("videos/notfile0.mp4"));
+        Files.createDirectories(data.resolve("videos/notfile0.mp4"));
+        Files.delete(data.resolve("audio/notfile1.wav"));
+        assertEquals(0, new ProcessBuilder("mkfifo", data.resolve("audio/notfile1.wav").toString()).start().waitFor());
+        Files.delete(data.resolve("videos/notfile2.mp4"));
+        Files.createSymbolicLink(data.resolve("videos/notfile2.mp4"), data.resolve("videos/gone.mp4"));
+        List<String> dryRun = new ArrayList<>(args);
+        dryRun.add("--dry-run");
+        Fixture.Outcome planned = Fixture.run(dryRun);
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("Planned 4 videos (4 referenced by music-avqa "
+                + "[test]): 1 complete"), planned.stdout());
+        List<String> verify = new ArrayList<>(args);
+        verify.addAll(List.of("--verify", "--repair"));
+
+        Fixture.Outcome repaired = Fixture.run(verify);
+
+        assertEquals(1, repaired.exit(), repaired.stdout());
+        assertTrue(repaired.stdout().contains("it is not a file but a folder") && repaired.stdout().contains("it is not a file "
+                + "but a pipe, device or socket") && repaired.stdout().contains("it is not a file but a link to nothing"),
+                repaired.stdout());
+        assertEquals(List.of("notfile0.mp4", "notfile1.wav", "notfile2.mp4"),
+                PipelineTest.listNames(data.resolve("rejected")).stream().filter(n -> n.startsWith("notfile")).sorted().toList(),
+                repaired.stdout());
+        assertEquals(0, Fixture.run(args).exit(), "the next run fetches them again");
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("videos/" + id + ".mp4")) && Files.isRegularFile(data.resolve(
+                    "audio/" + id + ".wav")), id);
+        }
+    }
+
     @Test
     void repairWithChecksumsSetsAsideAFileWhoseBytesChanged(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
