@@ -167,7 +167,7 @@ public final class MediaFileFetcher {
             Path target = job.workDir().resolve("video." + extension(url));
             long written;
             try {
-                written = copy(content, target);
+                written = copy(content, target, deadline::expired);
             } catch (java.util.zip.ZipException e) {
                 throw notEncoded(encoding, e);
             } catch (IOException e) {
@@ -270,7 +270,7 @@ public final class MediaFileFetcher {
      * Streams at most {@code bytesPerSecond}, like yt-dlp's --limit-rate, and at most
      * avqa.download.max-size bytes; stops when the run stops.
      */
-    private long copy(InputStream in, Path target) throws IOException {
+    private long copy(InputStream in, Path target, java.util.function.BooleanSupplier expired) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long written = 0;
         long start = System.nanoTime();
@@ -283,19 +283,28 @@ public final class MediaFileFetcher {
                 }
                 out.write(buf, 0, n);
                 run.checkRunning();
-                long due = (long) (written * 1e9 / bytesPerSecond) - (System.nanoTime() - start);
-                if (due > 1_000_000) {
+                // the pace's wait, a fifth of a second at a time: a stop of the run and the download's deadline end it
+                for (long due = due(written, start); due > 1_000_000; due = due(written, start)) {
+                    if (expired.getAsBoolean()) {
+                        throw new java.io.InterruptedIOException("the download's time ran out at --rate-limit");
+                    }
                     try {
-                        Thread.sleep(due / 1_000_000);
+                        Thread.sleep(Math.min(200, due / 1_000_000));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new RunStoppedException("interrupted");
                     }
+                    run.checkRunning();
                 }
             }
         } catch (IOException e) {
             throw diskFull.check(e);
         }
         return written;
+    }
+
+    /** Nanoseconds until {@code written} bytes since {@code start} are within the rate. */
+    private long due(long written, long start) {
+        return (long) (written * 1e9 / bytesPerSecond) - (System.nanoTime() - start);
     }
 }

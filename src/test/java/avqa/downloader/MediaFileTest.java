@@ -361,6 +361,35 @@ class MediaFileTest extends LoopbackServerTest {
         assertFalse(Files.exists(data.resolve("failed/stallfile0.json")));
     }
 
+    /**
+     * A --rate-limit too low for the file to come within avqa.download.timeout: the download is given up at its
+     * deadline, as a stalled one is (the pace's wait, 655 s a read at 100 bytes/s, held the run past the deadline
+     * and past a stop); a rate of 0 is refused before anything starts.
+     */
+    @Test
+    void aRateTooLowForTheDeadlineIsGivenUpAtItAndZeroIsRefused(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("crawlfile", 1);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", ids);
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        args.addAll(List.of("--rate-limit", "100", "--retry-attempts", "1"));
+
+        long start = System.currentTimeMillis();
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "3"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertTrue(System.currentTimeMillis() - start < 30_000, "given up at its deadline: " + (System.currentTimeMillis() - start));
+        assertTrue(Fixture.readJson(data.resolve("failed/crawlfile0.json")).get("reason").asText()
+                .contains("did not finish within 3 s"), Files.readString(data.resolve("failed/crawlfile0.json")));
+        assertFalse(Files.exists(data.resolve("videos/crawlfile0.mp4")));
+        for (String zero : List.of("0", "0K", "0.0M")) {
+            Fixture.Outcome refused = Fixture.run(List.of("--data-dir", tmp.resolve("zero").toString(), "--rate-limit", zero));
+            assertEquals(2, refused.exit(), zero + ": " + refused.stderr());
+            assertTrue(refused.stderr().contains("a byte rate above 0"), refused.stderr());
+        }
+    }
+
     @Test
     void aRateLimitIsRespectedWithoutYtDlp(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("slowfile", 1);

@@ -12,7 +12,9 @@ final class Checks {
 
     static final Setting.Check BOOLEAN = v -> v.equals("true") || v.equals("false") ? null : "true or false";
 
-    static final Setting.Check RATE = matches("\\d+(\\.\\d+)?[KMGkmg]?", "a byte rate such as 50K, 1.5M or 200000");
+    /** A byte rate, above nothing: at 0 a download would wait for ever (yt-dlp takes 0 as no limit at all). */
+    static final Setting.Check RATE = v -> v.matches("\\d+(\\.\\d+)?[KMGkmg]?") && !v.matches("0*(\\.0*)?[KMGkmg]?")
+            ? null : "a byte rate above 0 such as 50K, 1.5M or 200000";
 
     /** A size in bytes with an optional K, M, G or T (powers of 1024). */
     static final Setting.Check SIZE = matches("\\d+(\\.\\d+)?[KMGTkmgt]?", "a size such as 500M or 2G");
