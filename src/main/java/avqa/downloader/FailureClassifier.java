@@ -351,7 +351,10 @@ public final class FailureClassifier {
         String pick = (lastErrorLine != null ? lastErrorLine : last)
                 .replaceFirst(";? *please report this issue on .*$", "")
                 // ffmpeg names the part of itself that speaks with its address in memory: "[aac @ 0x55f5…] …"
-                .replaceAll("\\[([^\\]@\\s][^\\]@]*?) @ 0x[0-9a-fA-F]+\\] ", "$1: ");
+                .replaceAll("\\[([^\\]@\\s][^\\]@]*?) @ 0x[0-9a-fA-F]+\\] ", "$1: ")
+                // Python names an error by its module and class ("yt_dlp.networking.exceptions.RequestError: …"):
+                // the words after it say what happened
+                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9]*(?:Error|Exception): ", "");
         return pick.length() > 500 ? pick.substring(0, 500) + "…" : pick;
     }
 

@@ -415,6 +415,14 @@ class FailureClassifierTest {
         assertEquals(366L * 24 * 3600 * 1000, FailureClassifier.retryAfterMillis("99999999999999999999"));
     }
 
+    /** Python's module-qualified class name of an error is not shown: the words after it are. */
+    @Test
+    void aPythonClassNameIsNotShown() {
+        assertEquals("ERROR: [generic] x: file:// URLs are disabled by default in yt-dlp for security reasons.",
+                FailureClassifier.lastError("ERROR: [generic] x: yt_dlp.networking.exceptions.RequestError: file:// URLs "
+                        + "are disabled by default in yt-dlp for security reasons."));
+    }
+
     /** A status past HTTP's classes (999, a bot wall's) is no server error: permanent, as any answer but 200. */
     @Test
     void aStatusPastHttpsClassesIsNoServerError() {
