@@ -74,7 +74,9 @@ final class ManagementEndpoint {
             s.bind(new java.net.InetSocketAddress(host, port));
             return null;
         } catch (java.net.BindException e) {
-            return "is in use";
+            // "Address already in use", or "Cannot assign requested address": an address of another machine
+            return String.valueOf(e.getMessage()).contains("assign requested address")
+                    ? "cannot be listened on: " + host + " is not an address of this machine" : "is in use";
         } catch (java.io.IOException | IllegalArgumentException | SecurityException e) {
             return "cannot be listened on (" + Shown.of(e) + ")";
         }

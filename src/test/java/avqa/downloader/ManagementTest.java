@@ -245,6 +245,13 @@ class ManagementTest extends LoopbackServerTest {
         }
     }
 
+    /** An address of another machine is said as such, not as a port in use. */
+    @Test
+    void anAddressOfAnotherMachineIsNotCalledAPortInUse() {
+        assertEquals("cannot be listened on: 192.0.2.1 is not an address of this machine",
+                ManagementEndpoint.taken("192.0.2.1", 18999));
+    }
+
     static HttpResponse<String> get(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
