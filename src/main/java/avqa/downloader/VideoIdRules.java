@@ -68,22 +68,26 @@ public final class VideoIdRules {
 
     /** Checks a {@code --source-url-template}; throws {@link BadInputException} saying what is wrong. */
     public static String checkTemplate(String template) {
+        return checkTemplate(template, "--source-url-template");
+    }
+
+    /** The same, for the setting {@code name} (avqa.source.clip-url-template is checked as such, and named so). */
+    public static String checkTemplate(String template, String name) {
         if (template == null || template.isBlank()) {
-            throw new BadInputException("--source-url-template is empty");
+            throw new BadInputException(name + " is empty");
         }
         if (!template.contains("{id}")) {
-            throw new BadInputException("--source-url-template must contain {id}: " + Redact.url(template));
+            throw new BadInputException(name + " must contain {id}: " + Redact.url(template));
         }
         URI uri;
         try {
             uri = new URI(template.replace("{id}", "x"));
         } catch (URISyntaxException e) {
-            throw new BadInputException("--source-url-template is not a URL: " + Redact.url(template));
+            throw new BadInputException(name + " is not a URL: " + Redact.url(template));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new BadInputException("--source-url-template must be an http(s) URL with a host: "
-                    + Redact.url(template));
+            throw new BadInputException(name + " must be an http(s) URL with a host: " + Redact.url(template));
         }
         return template;
     }

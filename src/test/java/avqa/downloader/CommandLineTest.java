@@ -146,6 +146,16 @@ class CommandLineTest {
         }
     }
 
+    /** A clip template that is no http(s) URL is refused naming its own setting, not --source-url-template. */
+    @Test
+    void aWrongClipTemplateIsRefusedUnderItsOwnName(@TempDir Path tmp) {
+        Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", tmp.resolve("data").toString()),
+                Map.of("AVQA_SOURCE_CLIP_URL_TEMPLATE", "file:///etc/{id}"));
+        assertEquals(2, outcome.exit(), outcome.stderr());
+        assertEquals("avqa-downloader: avqa.source.clip-url-template must be an http(s) URL with a host: file:///etc/{id}",
+                outcome.stderr().strip());
+    }
+
     /** A path with a line break in it is said escaped, on one line, as every path from the command line. */
     @Test
     void aPathWithALineBreakIsSaidOnOneLine(@TempDir Path tmp) {

@@ -30,7 +30,7 @@ final class SettingRules {
                     + ") must not be smaller than --backoff (" + s.get("avqa.backoff.initial") + ")");
         }
         VideoIdRules.checkTemplate(s.get("avqa.source.url-template"));
-        VideoIdRules.checkTemplate(s.get("avqa.source.clip-url-template"));
+        VideoIdRules.checkTemplate(s.get("avqa.source.clip-url-template"), "avqa.source.clip-url-template");
         Dataset dataset = s.dataset();
         if (s.get("avqa.metadata.base-url").isEmpty()) {
             s.put("avqa.metadata.base-url", dataset.defaultBaseUrl());
