@@ -109,6 +109,16 @@ class CommandLineTest {
             assertFalse(Files.exists(data), "no work was started");
         }
         assertEquals(List.of("meta"), PipelineTest.listNames(tmp), "nothing written elsewhere either");
+        // a file: URL (it became a folder "file:…" under the tool's folder) and the root (file://metadata, a host)
+        for (String dir : List.of("file:" + tmp.resolve("x"), "file:x", "/", "/tmp/..")) {
+            Fixture.Outcome outcome = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test",
+                    "--data-dir", dir, "--metadata-url", "file:" + meta));
+            assertEquals(2, outcome.exit(), dir + ": " + outcome.stderr());
+            assertEquals(1, outcome.stderr().strip().lines().count(), "one line: " + outcome.stderr());
+            assertTrue(outcome.stderr().contains("not a file: URL") || outcome.stderr().contains("other than the file system's root"),
+                    outcome.stderr());
+        }
+        assertFalse(Files.exists(Path.of("file:" + tmp.resolve("x"))) || Files.exists(Path.of("/.lock")), "nothing written");
         // what such a file endpoint takes as it is: a '%' that starts no escape, '#', '&', '=', a space, a '+'
         Fixture.Outcome plain = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test", "--dry-run",
                 "--data-dir", tmp.resolve("100% #1 & a=b+c").toString(), "--metadata-url", "file:" + meta));

@@ -122,6 +122,11 @@ final class Checks {
 
     static final Setting.Check DIRECTORY = v -> v.isEmpty() ? "a directory path"
             : hasControl(v) ? "a directory path " + NO_CONTROL
+            // a file: URL here was read as a folder named "file:…" under the tool's own folder
+            : v.regionMatches(true, 0, "file:", 0, 5) ? "a directory path, not a file: URL (give the folder itself)"
+            // the routes' file:{{data-dir}}/metadata became file://metadata: a host, and ./metadata was written
+            : java.nio.file.Path.of(v).toAbsolutePath().normalize().getNameCount() == 0
+            ? "a directory path other than the file system's root (/): give a folder of its own"
             : notAFileUri(java.nio.file.Path.of(v).toAbsolutePath().toString())
             ? "a directory path " + NOT_IN_A_FILE_URI : null;
 
