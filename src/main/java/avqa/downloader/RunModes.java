@@ -114,6 +114,13 @@ final class RunModes {
                 EXIT_LOG.error(bad.getMessage());
                 return Launcher.fail(2, bad.getMessage());
             }
+            String full = diskFull(e);
+            if (full != null) {
+                // a write that found the disk full or read-only (--verify's report, say): said as the run says it
+                String why = "run stopped: " + DiskFull.reason(full, java.nio.file.Path.of(settings.get("avqa.data-dir")));
+                EXIT_LOG.error(why);
+                return Launcher.fail(1, why);
+            }
             String routeFile = RouteEdits.problem(e);
             String said = "run stopped: " + (routeFile != null ? routeFile + "; fix the file and start again"
                     : Shown.of(e) + "; this was not expected: run again with --debug and report what it says");
@@ -155,6 +162,17 @@ final class RunModes {
             return 1;
         }
         return 0;
+    }
+
+    /** The words of {@code e} or a cause that says the disk is full or read-only; null when none does. */
+    private static String diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (DiskFull.says(m) || DiskFull.saysReadOnly(m))) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private static Throwable rootBadInput(Throwable e) {

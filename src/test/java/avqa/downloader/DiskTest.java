@@ -69,6 +69,16 @@ class DiskTest extends LoopbackServerTest {
             assertEquals(videos.size(), PipelineTest.listNames(data.resolve("audio")).size(), "no audio without video");
             assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing partial left");
 
+            // --verify of a full disk cannot write its report: the disk is said full, not "not expected"
+            sh("dd", "if=/dev/zero", "of=" + data.resolve("filler"), "bs=4k");
+            List<String> verify = new java.util.ArrayList<>(args);
+            verify.add("--verify");
+            Fixture.Outcome verified = Fixture.run(verify);
+            assertEquals(1, verified.exit(), verified.stderr());
+            assertEquals("avqa-downloader: run stopped: no space left on the disk holding " + data + ": free some space and run "
+                    + "again; complete videos are kept", verified.stderr().strip());
+            Files.delete(data.resolve("filler"));
+
             Path readOnlyDir = tmp.resolve("read-only");
             Files.createDirectories(readOnlyDir);
             assertTrue(sh("mount", "-t", "tmpfs", "-o", "ro,size=100k", "tmpfs", readOnlyDir.toString()));
