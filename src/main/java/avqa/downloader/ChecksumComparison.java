@@ -21,6 +21,7 @@ final class ChecksumComparison {
     private int hashed;
 
     private Path againstFile;
+    private List<String> malformed = List.of();
     private List<String> differ;
     private List<String> theirsOnly;
     private List<String> oursOnly;
@@ -31,16 +32,22 @@ final class ChecksumComparison {
      * with their hashes to be added to it; {@code foreign}: the paths it lists that name no file of this data
      * directory (never opened; reported, escaped, and left as they are).
      */
-    Map<Path, String> againstListed(Path root, Map<String, String> listed, Map<String, String> now, List<String> foreign) {
+    Map<Path, String> againstListed(Path root, Map<String, String> listed, Map<String, String> now, List<String> foreign,
+                                    List<Checksums.Malformed> malformed) {
         hashed = now.size();
         this.foreign = foreign.stream().sorted().map(p -> Redact.text(p, 300)).toList();
+        this.malformed = malformed.stream().map(m -> "line " + m.line() + ": \"" + m.shown() + "\"").toList();
+        java.util.Set<String> namedByMalformed = new java.util.HashSet<>();
+        malformed.forEach(m -> namedByMalformed.add(m.path()));
         changed = new ArrayList<>();
         missingFiles = new ArrayList<>();
         added = new ArrayList<>();
         Map<Path, String> toAdd = new LinkedHashMap<>();
         compare(listed, now, missingFiles, changed);
         new TreeMap<>(now).forEach((path, sha) -> {
-            if (!listed.containsKey(path) && !sha.startsWith("unreadable") && Checksums.ownFile(path)) {
+            // a file whose line is damaged is not listed anew as if it had never been: its bytes are not vouched for
+            if (!listed.containsKey(path) && !sha.startsWith("unreadable") && Checksums.ownFile(path)
+                    && !namedByMalformed.contains(path)) {
                 added.add(path);
                 toAdd.put(root.resolve(path), sha);
             }
@@ -78,7 +85,7 @@ final class ChecksumComparison {
 
     /** Nothing changed or missing, nothing differs from the other list (or neither was asked for). */
     boolean clean() {
-        return (changed == null || changed.isEmpty() && missingFiles.isEmpty() && foreign.isEmpty())
+        return (changed == null || changed.isEmpty() && missingFiles.isEmpty() && foreign.isEmpty() && malformed.isEmpty())
                 && (differ == null || differ.isEmpty() && theirsOnly.isEmpty() && oursOnly.isEmpty());
     }
 
@@ -88,6 +95,7 @@ final class ChecksumComparison {
             json.put("checksums_missing", missingFiles);
             json.put("checksums_added", added);
             json.put("checksums_foreign", foreign);
+            json.put("checksums_malformed_lines", malformed);
         }
         if (differ != null) {
             json.put("against", againstFile.toString());
@@ -111,6 +119,9 @@ final class ChecksumComparison {
             VerifyReport.section(t, "listed in SHA256SUMS but missing", missingFiles, readOnly);
             VerifyReport.section(t, "lines of SHA256SUMS that name no file of this data directory (not opened, left as "
                     + "they are; remove them)", foreign.stream().map(p -> "\"" + p + "\"").toList(), readOnly);
+            VerifyReport.section(t, "lines of SHA256SUMS that cannot be read (the files they name are not checked against "
+                    + "them, nor listed again: compare them with provenance.jsonl's sha256, then mend or remove the lines)",
+                    malformed, readOnly);
         }
         if (differ != null) {
             t.append(String.format("Against %s: %d differ, %d missing here, %d extra here.%n", againstFile,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Variable;
@@ -102,6 +103,9 @@ public final class Checksums {
                 text.append(sha).append("  ").append(path).append('\n');
             }
         });
+        // a damaged line is kept as it is, for --verify to name until it is mended (dropped, its file would be
+        // listed anew by the next --checksums, its bytes vouched for by nothing)
+        malformed(file).forEach(m -> text.append(m.raw()).append('\n'));
         try {
             if (out != null) {
                 out.close();
@@ -156,6 +160,37 @@ public final class Checksums {
                     out.remove(path);
                     out.put(path, line.substring(0, 64));
                 }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + sums, e);
+        }
+        return out;
+    }
+
+    /** A line of SHA256SUMS that is not one this tool writes: its number, its text (escaped), and the path it seems to name. */
+    record Malformed(int line, String shown, String path, String raw) {
+    }
+
+    /**
+     * The lines of SHA256SUMS that {@link #read} passes over, being no {@code <64 hex>  <path>} line (a hash cut
+     * short, a bit flipped into a capital): each is reported, and the file it seems to name is not hashed anew into
+     * the list as if it had never been listed.
+     */
+    public static List<Malformed> malformed(Path sums) {
+        List<Malformed> out = new java.util.ArrayList<>();
+        if (!Files.isRegularFile(sums)) {
+            return out;
+        }
+        try (BufferedReader r = Files.newBufferedReader(sums, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isEmpty() || line.length() > 66 && line.charAt(64) == ' ' && line.substring(0, 64).matches("[0-9a-f]{64}")) {
+                    continue;
+                }
+                int gap = line.indexOf("  ");
+                out.add(new Malformed(n, Redact.text(line, 120), gap < 0 ? null : line.substring(gap + 2), line));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + sums, e);

@@ -307,7 +307,8 @@ public final class Verifier {
         r.frames(frameFolders, fps, padTo, referenceFrames);
         r.namedAsNoId(notIds);
         if (asked && !run.isStopping()) {
-            Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign);
+            Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign,
+                    Checksums.malformed(checksums.file()));
             if (!added.isEmpty() && !workspace.readOnly()) {
                 checksums.add(added);
             }

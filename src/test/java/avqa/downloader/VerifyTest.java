@@ -176,6 +176,45 @@ class VerifyTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A line of SHA256SUMS damaged (its hash cut short) while its video's bytes changed: --verify --checksums names the
+     * line (exit 1) and does not list the video anew with its new hash, as it did ("1 not listed before (added now)",
+     * exit 0, the damage vouched for); a --repair keeps the line for the next check to name.
+     */
+    @Test
+    void aDamagedLineOfTheChecksumsIsNamedAndItsFileIsNotListedAnew(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = finished(tmp, List.of("sumline0", "sumline1"));
+        Path sums = data.resolve("SHA256SUMS");
+        List<String> lines = new ArrayList<>(Files.readAllLines(sums));
+        int at = java.util.stream.IntStream.range(0, lines.size()).filter(i -> lines.get(i).endsWith("videos/sumline0.mp4"))
+                .findFirst().orElseThrow();
+        lines.set(at, lines.get(at).substring(1));
+        Files.write(sums, lines);
+        Path video = data.resolve("videos/sumline0.mp4");
+        byte[] bytes = Files.readAllBytes(video);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        Files.write(video, bytes);
+        for (String repair : List.of("", "--repair")) {
+            List<String> verify = new ArrayList<>(args);
+            verify.addAll(List.of("--verify", "--checksums"));
+            if (!repair.isEmpty()) {
+                verify.add(repair);
+            }
+
+            Fixture.Outcome checked = Fixture.run(verify);
+
+            assertEquals(1, checked.exit(), checked.stdout());
+            assertTrue(checked.stdout().contains("lines of SHA256SUMS that cannot be read") && checked.stdout().contains("line "
+                    + (at + 1) + ": \""), checked.stdout());
+            assertFalse(checked.stdout().contains("added now"), checked.stdout());
+            assertEquals(1, Files.readAllLines(sums).stream().filter(l -> l.endsWith("videos/sumline0.mp4")).count(),
+                    "no new line for the damaged video: " + Files.readString(sums));
+        }
+    }
+
     @Test
     void repairWithChecksumsSetsAsideAFileWhoseBytesChanged(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
