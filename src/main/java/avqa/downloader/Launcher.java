@@ -67,6 +67,9 @@ final class Launcher {
                 return new Doctor(settings, System.out).run();
             }
             Tools.check(settings);
+            if (!cli.has("--verify")) {
+                AudioEncoding.check(settings);
+            }
             if (!settings.get("avqa.cookies").isEmpty()) {
                 // the doctor's check of the cookies file, made before any request: a file yt-dlp cannot read
                 // would fail every YouTube download it is given to

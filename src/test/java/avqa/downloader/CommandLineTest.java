@@ -156,6 +156,32 @@ class CommandLineTest {
         }
     }
 
+    /**
+     * Audio settings the format's encoder cannot take (opus at 44100 Hz, mp3 at 96000 Hz) are refused before any
+     * request, in one line with the encoder's words: every video failed after its download, fetched again each run.
+     */
+    @Test
+    void audioSettingsTheEncoderCannotTakeAreRefusedBeforeAnyRequest(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("enc0"));
+        Map<String, String> cases = Map.of("opus 44100", "libopus: Specified sample rate 44100 is not supported",
+                "mp3 96000", "libmp3lame: Specified sample rate 96000 is not supported", "opus 48000", "", "flac 16000", "");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            String[] formatRate = c.getKey().split(" ");
+            Fixture.Outcome outcome = Fixture.run(List.of("--dataset", "music-avqa", "--splits", "test", "--dry-run",
+                    "--data-dir", tmp.resolve("data").toString(), "--metadata-url", "file:" + meta,
+                    "--audio-format", formatRate[0], "--audio-rate", formatRate[1]));
+            if (c.getValue().isEmpty()) {
+                assertEquals(0, outcome.exit(), c.getKey() + ": " + outcome.stderr());
+            } else {
+                assertEquals(2, outcome.exit(), c.getKey() + ": " + outcome.stderr());
+                assertEquals("avqa-downloader: --audio-format " + formatRate[0] + " at --audio-rate " + formatRate[1]
+                        + ": ffmpeg's encoder cannot make it (" + c.getValue() + "); choose another rate, channels or format",
+                        outcome.stderr().strip());
+            }
+        }
+    }
+
     /** A clip template that is no http(s) URL is refused naming its own setting, not --source-url-template. */
     @Test
     void aWrongClipTemplateIsRefusedUnderItsOwnName(@TempDir Path tmp) {
