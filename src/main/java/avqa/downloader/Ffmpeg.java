@@ -54,6 +54,12 @@ public final class Ffmpeg {
     public List<String> cut(@Variable("job") VideoJob clipJob) {
         Clip clip = clipJob.clip();
         Path source = clipJob.source();
+        double lasts = clipJob.sourceSeconds();
+        if (lasts > 0 && clip.start() >= lasts) {
+            // ffmpeg would make a file of no streams, said as "no video stream": the window is past the source's end
+            throw new VideoFailure.Permanent(String.format(Locale.ROOT, "the clip starts at %.1f s, but the video it is cut "
+                    + "from lasts %.1f s", clip.start(), lasts), "");
+        }
         List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
                 "-ss", String.format(Locale.ROOT, "%.3f", clip.start()), "-i", inside(source)));
         if (clip.duration() != null) {

@@ -53,6 +53,9 @@ public final class Jobs {
             if (source.fetched().usedYtDlp()) {
                 clip.fetched().byYtDlp(source.fetched().ytDlpFormat());
             }
+            if (!derived) {
+                clip.sourceSeconds(Padding.longest(source.videoSeconds(), source.containerSeconds()));
+            }
             return clip;
         }).toList();
     }

@@ -47,6 +47,7 @@ public final class VideoJob {
     private volatile double videoSeconds;
     private volatile double containerSeconds;
     private volatile double audioPadded;
+    private volatile double sourceSeconds;
     private final FetchRecord fetched = new FetchRecord();
     private volatile FramesMade frames = FramesMade.NONE;
     private long bytes;
@@ -215,6 +216,15 @@ public final class VideoJob {
 
     void frames(FramesMade made) {
         this.frames = made;
+    }
+
+    /** For a {@link Kind#CLIP}: how long the video it is cut from lasts (0 when not known). */
+    public double sourceSeconds() {
+        return sourceSeconds;
+    }
+
+    void sourceSeconds(double seconds) {
+        this.sourceSeconds = seconds;
     }
 
     /** Seconds of audio added by --pad-to. */

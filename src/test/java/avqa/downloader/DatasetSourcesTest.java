@@ -75,6 +75,32 @@ class DatasetSourcesTest extends LoopbackServerTest {
         assertFalse(log.contains("src-"), log);
     }
 
+    /**
+     * A clip whose window starts past its source's end fails for that reason, permanently, and its sibling from the
+     * same source is cut; it was "the video file has no video stream" (ffmpeg made a file of nothing), retried.
+     */
+    @Test
+    void aClipStartingPastItsSourcesEndSaysSo(@TempDir Path tmp) throws Exception {
+        server.serve("pastendsrc1", longClip);
+        Path csv = tmp.resolve("clips.csv");
+        Files.writeString(csv, "video_id,start_time,duration,suffix,has_flip\n"
+                + "pastendsrc1,0:20,0:03,_#01,N\n"
+                + "pastendsrc1,0:02,0:03,_#02,N\n");
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("pastendsrc1_#01", "pastendsrc1_#02"));
+        List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
+        args.addAll(List.of("--manifest", csv.toString()));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_SOURCE_CLIP_URL_TEMPLATE", server.urlTemplate()));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        var record = Fixture.readJson(data.resolve("failed/pastendsrc1_#01.json"));
+        assertEquals("permanent", record.get("category").asText(), record.toString());
+        assertEquals("the clip starts at 20.0 s, but the video it is cut from lasts 12.0 s", record.get("reason").asText());
+        assertEquals(3.0, Fixture.probe(data.resolve("videos/pastendsrc1_#02.mp4"))[0], 0.1);
+    }
+
     @Test
     void theRealV2FilesPlanIntoTheRightClipsAndCoverageWithoutAnyRequest(@TempDir Path tmp) throws Exception {
         Path v2 = Fixture.SHARED_DATA.resolve("music-avqa-v2");
