@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
  */
 public final class Publisher {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("avqa.record");
+
     private final Workspace workspace;
     private final WorkArea work;
     private final DiskFull diskFull;
@@ -70,6 +72,7 @@ public final class Publisher {
             } else {
                 job.hashes().put(target, Checksums.sha256(video));
             }
+            clearWay(target);
             AtomicFiles.move(video, target);
             job.video(target);
             job.addBytes(bytes);
@@ -110,6 +113,7 @@ public final class Publisher {
                 job.addBytes(Files.size(job.audio()));
                 Path audio = workspace.audio(job.id());
                 job.hashes().put(audio, audioHash(job));
+                clearWay(audio);
                 AtomicFiles.move(job.audio(), audio);
             }
         } catch (IOException e) {
@@ -154,6 +158,27 @@ public final class Publisher {
             return h.sha256();
         }
         return Checksums.sha256(f);
+    }
+
+    /**
+     * A folder under a file's final name (which no run counts as the file) is set aside in {@code rejected/}, as
+     * anything found wrong there is, so the file can take its place (a rename onto a folder fails; a pipe or a link
+     * under the name is replaced by the rename itself).
+     */
+    private void clearWay(Path target) throws IOException {
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path rejected = workspace.root().resolve("rejected");
+        Files.createDirectories(rejected);
+        Path aside = rejected.resolve(target.getFileName());
+        if (Files.exists(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            aside = rejected.resolve(target.getFileName() + "." + System.currentTimeMillis());
+        }
+        Files.move(target, aside);
+        LOG.warn("{} was a folder, not a file: set aside as {}; the file made takes its place",
+                Redact.text(workspace.root().relativize(target).toString(), 300),
+                Redact.text(workspace.root().relativize(aside).toString(), 300));
     }
 
     /** One rename; onto another file system, a copy beside the target first, then one rename there. */
