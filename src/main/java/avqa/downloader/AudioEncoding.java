@@ -2,12 +2,10 @@ package avqa.downloader;
 
 import avqa.downloader.settings.Settings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The audio settings tried before any request: a tenth of a second of silence encoded to --audio-format at
@@ -39,23 +37,16 @@ final class AudioEncoding {
                 cmd.addAll(List.of("-ac", channels));
             }
             cmd.add(out.toString());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null"))).start();
-            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return; // not known: the pass says it, video by video
-            }
-            if (p.exitValue() != 0) {
-                String first = said.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + p.exitValue());
+            // nothing said: encoded (or ffmpeg not startable, which Tools.check says; or out of time, which the
+            // pass then says video by video)
+            String first = ToolVersions.firstLine(cmd);
+            if (!first.isEmpty() && Files.size(out) == 0) {
                 throw new BadInputException("--audio-format " + format + (rate.isEmpty() ? "" : " at --audio-rate " + rate)
                         + (channels.isEmpty() ? "" : " with --audio-channels " + channels) + ": ffmpeg's encoder cannot make it ("
                         + Redact.text(FailureClassifier.lastError(first), 200) + "); choose another rate, channels or format");
             }
         } catch (IOException e) {
-            // ffmpeg not startable: Tools.check says so; nothing more to say here
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // no temporary file: nothing tried
         } finally {
             if (out != null) {
                 try {

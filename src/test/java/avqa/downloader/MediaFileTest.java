@@ -368,11 +368,8 @@ class MediaFileTest extends LoopbackServerTest {
      */
     @Test
     void aRateTooLowForTheDeadlineIsGivenUpAtItAndZeroIsRefused(@TempDir Path tmp) throws Exception {
-        List<String> ids = serveClips("crawlfile", 1);
-        Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", ids);
-        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        List<String> args = localRun(tmp, serveClips("crawlfile", 1), server.mediaFileTemplate());
         args.addAll(List.of("--rate-limit", "100", "--retry-attempts", "1"));
 
         long start = System.currentTimeMillis();
