@@ -265,5 +265,6 @@ final class Launcher {
         System.setProperty("avqa.logfile.max-bytes", Long.toString(maxBytes));
         System.setProperty("avqa.logfile.keep", Integer.toString(keep));
         ((LoggerContext) LogManager.getContext(false)).reconfigure();
+        LogTrouble.watch(logFile);
     }
 }

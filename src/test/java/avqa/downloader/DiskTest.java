@@ -79,6 +79,23 @@ class DiskTest extends LoopbackServerTest {
                     + "again; complete videos are kept", verified.stderr().strip());
             Files.delete(data.resolve("filler"));
 
+            // a run whose log file cannot grow on the full disk (its last block full): Log4j's trouble is one line of
+            // ours, not its stack traces (66 lines of them on stderr before), and the run's own line follows
+            Path logFile = data.resolve("avqa_download.log");
+            Files.write(logFile, "#".repeat((int) ((4096 - Files.size(logFile) % 4096) % 4096)).getBytes(),
+                    java.nio.file.StandardOpenOption.APPEND);
+            sh("dd", "if=/dev/zero", "of=" + data.resolve("filler"), "bs=1k");
+            Path fullLogOut = tmp.resolve("full-log.out");
+            Process again = Fixture.startJvm(args, java.util.Map.of(), fullLogOut);
+            assertTrue(again.waitFor(60, TimeUnit.SECONDS), "the run ends");
+            assertEquals(List.of("avqa-downloader: the log file " + logFile + " cannot be written (No space left on device); "
+                    + "the console has every line", "avqa-downloader: run stopped: no space left on the disk holding " + data
+                    + ": free some space and run again; complete videos are kept"),
+                    Files.readAllLines(fullLogOut).stream().filter(l -> !l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [A-Z]+ .*"))
+                            .toList(), Files.readString(fullLogOut));
+            assertEquals(1, again.exitValue());
+            Files.delete(data.resolve("filler"));
+
             Path readOnlyDir = tmp.resolve("read-only");
             Files.createDirectories(readOnlyDir);
             assertTrue(sh("mount", "-t", "tmpfs", "-o", "ro,size=100k", "tmpfs", readOnlyDir.toString()));
