@@ -31,6 +31,10 @@ class CommandLineTest {
             --retry-attempts      | 0                              | --retry-attempts: '0' is not valid
             --sleep               | -2                             | --sleep: '-2' is not valid
             --period              | 0                              | --period: '0' is not valid
+            --sleep               | 1e12                           | --sleep: '1e12' is not valid; expected a number from 0 to 86400
+            --status-interval     | 1e300                          | --status-interval: '1e300' is not valid; expected a number from 0.1 to 86400
+            --backoff             | NaN                            | --backoff: 'NaN' is not valid; expected a number from 0 to 86400
+            --period              | 1e300                          | --period: '1e300' is not valid; expected a number from 0.001 to 604800
             --video-format        | exe                            | --video-format: 'exe' is not valid
             --source-url-template | https://example.org/watch      | must contain {id}
             --source-url-template | ftp://example.org/{id}         | must be an http(s) URL
@@ -61,6 +65,25 @@ class CommandLineTest {
         assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
         assertFalse(outcome.stderr().contains("S3cret"), "a password shown: " + outcome.stderr());
         assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
+    }
+
+    /**
+     * A pause, a cool-down or a timeout past its bound (a day or a week) is refused in one line: 1e308 seconds of backoff was
+     * taken, and a status interval of 1e300 stopped the run with Camel's "Illegal execution time".
+     */
+    @Test
+    void aPauseOrTimeoutBeyondItsBoundIsRefusedInOneLine(@TempDir Path tmp) {
+        for (String[] setting : List.of(new String[] {"AVQA_BACKOFF_MAX", "avqa.backoff.max", "1e308", "0 to 86400"},
+                new String[] {"AVQA_COOLDOWN_MAX", "avqa.cooldown.max", "86401", "0 to 86400"},
+                new String[] {"AVQA_DOWNLOAD_TIMEOUT", "avqa.download.timeout", "Infinity", "1 to 604800"})) {
+            Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", tmp.resolve("data").toString()),
+                    java.util.Map.of(setting[0], setting[2]));
+
+            assertEquals(2, outcome.exit(), outcome.stderr());
+            assertEquals("avqa-downloader: " + setting[1] + ": '" + setting[2] + "' is not valid; expected a number from "
+                    + setting[3], outcome.stderr().strip());
+            assertFalse(Files.exists(tmp.resolve("data")), "no work was started");
+        }
     }
 
     /**

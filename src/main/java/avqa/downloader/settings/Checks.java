@@ -207,19 +207,28 @@ final class Checks {
     static final Setting.Check PROFILE = v -> v.isEmpty() || v.equals("music-avqa-reference") ? null
             : "music-avqa-reference, or empty";
 
-    static Setting.Check atLeast(double min) {
-        String shown = min == Math.floor(min) ? String.valueOf((long) min) : String.valueOf(min);
+    /** Seconds in a day and in a week: the longest a pause, a period or a timeout may be (a typo of 1e300 would not wait). */
+    static final double DAY = 86_400;
+    static final double WEEK = 7 * DAY;
+
+    /** A number from {@code min} to {@code max}. */
+    static Setting.Check within(double min, double max) {
+        String expected = "a number from " + shown(min) + " to " + shown(max);
         return v -> {
             try {
                 double d = Double.parseDouble(v);
-                if (d >= min && Double.isFinite(d)) {
+                if (d >= min && d <= max) {
                     return null;
                 }
             } catch (NumberFormatException ignored) {
                 // said below
             }
-            return "a number of at least " + shown;
+            return expected;
         };
+    }
+
+    private static String shown(double n) {
+        return n == Math.floor(n) ? String.valueOf((long) n) : String.valueOf(n);
     }
 
     static Setting.Check oneOf(String... allowed) {
