@@ -17,11 +17,13 @@ import java.util.regex.Pattern;
  * The SHA-256 of a file. Java hashes it, in a loop the JIT's C2 compiler turns into the CPU's own SHA
  * instructions. A JVM started without C2 ({@code scripts/jvm.sh} starts it with
  * {@code -XX:TieredStopAtLevel=1}: on two cores C2's compiling costs a run of videos more than its
- * faster code saves) would hash at a tenth of that speed, so there a file of {@value #NATIVE_FROM}
- * bytes or more is hashed by {@code openssl dgst -sha256}, which reads it on its standard input (no
- * file name on its command line) - a video, a WAV; not a frame image, whose process start would cost
- * more than it spares. A video and its WAV are hashed by one openssl run ({@link #sha256Both}). What openssl answers must be a hash; when it is missing, fails or is stopped,
- * Java hashes the file after all.
+ * faster code saves) would hash at a tenth of that speed, so there the system's NSS library hashes in this
+ * process ({@link Nss}: Debian's JDK depends on it; no process start per video), and where NSS cannot be set
+ * up a file of {@value #NATIVE_FROM} bytes or more is hashed by {@code openssl dgst -sha256}, which reads it
+ * on its standard input (no file name on its command line) - a video, a WAV; not a frame image, whose
+ * process start would cost more than it spares. A video and its WAV are hashed by one openssl run
+ * ({@link #sha256Both}). What openssl answers must be a hash; when it is missing, fails or is stopped, Java
+ * hashes the file after all.
  */
 final class FileHash {
 
@@ -34,6 +36,9 @@ final class FileHash {
     }
 
     static String sha256(Path f) throws IOException {
+        if (WITHOUT_C2 && Nss.PROVIDER != null) {
+            return digest(f, Nss.PROVIDER);
+        }
         if (opensslTakes(f)) {
             try {
                 String h = byOpenssl("openssl", f);
@@ -54,6 +59,9 @@ final class FileHash {
      * them), so a name with a line break or a backslash in it, which openssl would escape, is hashed alone.
      */
     static String[] sha256Both(Path a, Path b) throws IOException {
+        if (WITHOUT_C2 && Nss.PROVIDER != null) {
+            return new String[] {digest(a, Nss.PROVIDER), digest(b, Nss.PROVIDER)};
+        }
         if (opensslTakes(a) && opensslTakes(b) && plainName(a) && plainName(b)) {
             try {
                 String[] h = byOpenssl("openssl", a, b);
@@ -103,8 +111,14 @@ final class FileHash {
     }
 
     static String inJava(Path f) throws IOException {
+        return digest(f, null);
+    }
+
+    /** The SHA-256 of {@code f} by {@code provider} (null: Java's own). */
+    static String digest(Path f, java.security.Provider provider) throws IOException {
         try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            MessageDigest d = provider == null ? MessageDigest.getInstance("SHA-256")
+                    : MessageDigest.getInstance("SHA-256", provider);
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -148,6 +162,54 @@ final class FileHash {
             return null;
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /** Sets up the way files are hashed on a thread of its own, so that a run's first video does not wait for it. */
+    static void prepareAhead() {
+        if (WITHOUT_C2) {
+            Thread t = new Thread(() -> {
+                java.security.Provider ready = Nss.PROVIDER;
+            }, "avqa-hash-setup");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /**
+     * SHA-256 by the system's NSS library through the JDK's PKCS#11 provider, in this process, at the CPU's speed
+     * (its SHA instructions), with no process start: null where it cannot be set up (no libsoftokn3 in the
+     * system's library folders, another JDK, a library that does not give the known hash of "abc").
+     */
+    static final class Nss {
+
+        static final java.security.Provider PROVIDER = setUp();
+
+        private static java.security.Provider setUp() {
+            for (String dir : List.of("/usr/lib/" + System.getProperty("os.arch").replace("amd64", "x86_64") + "-linux-gnu",
+                    "/usr/lib64", "/usr/lib")) {
+                if (!Files.isRegularFile(Path.of(dir, "libsoftokn3.so"))) {
+                    continue;
+                }
+                try {
+                    java.security.Provider pkcs11 = java.security.Security.getProvider("SunPKCS11");
+                    if (pkcs11 == null) {
+                        return null;
+                    }
+                    java.security.Provider nss = pkcs11.configure("--name=avqa-nss\nnssLibraryDirectory=" + dir
+                            + "\nnssDbMode=noDb\nattributes=compatibility\n");
+                    byte[] abc = MessageDigest.getInstance("SHA-256", nss).digest("abc".getBytes(StandardCharsets.US_ASCII));
+                    return HexFormat.of().formatHex(abc).equals(ABC) ? nss : null;
+                } catch (RuntimeException | java.security.GeneralSecurityException | LinkageError notHere) {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+        private Nss() {
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SHA-256 by openssl, as a JVM without C2 takes it for large files, against Java's and coreutils'. */
+/** SHA-256 by NSS and by openssl, as a JVM without C2 takes it, against Java's and coreutils'. */
 class FileHashTest {
 
     @Test
@@ -67,5 +67,25 @@ class FileHashTest {
         assertNull(FileHash.byOpenssl("false", f));
         assertThrows(IOException.class, () -> FileHash.byOpenssl(tmp.resolve("no-such-openssl").toString(), f));
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", FileHash.sha256(f));
+    }
+
+    /**
+     * NSS, which a JVM without C2 hashes with in its own process (no openssl start per video), gives what Java and
+     * sha256sum give, for an empty file, a short one and one of several 64 KiB reads with a tail.
+     */
+    @Test
+    void nssGivesTheHashJavaAndSha256sumGive(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(FileHash.Nss.PROVIDER != null, "the system's NSS library cannot be set up here");
+        Random random = new Random(5);
+        for (int size : new int[] {0, 3, 65_536, 3 * 65_536 + 17, 5_000_001}) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            Path f = Files.write(tmp.resolve("f" + size + ".bin"), data);
+            Process p = new ProcessBuilder("sha256sum").redirectInput(f.toFile()).start();
+            String coreutils = new String(p.getInputStream().readAllBytes()).substring(0, 64);
+
+            assertEquals(coreutils, FileHash.digest(f, FileHash.Nss.PROVIDER), "size " + size);
+            assertEquals(coreutils, FileHash.inJava(f), "size " + size);
+        }
     }
 }

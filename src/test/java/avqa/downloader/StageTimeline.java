@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Where a fast-path video's time goes, stage by stage, read from a trace of the run's system calls
  * ({@code strace -f -ttt}, only the calls named in {@link #STRACE}): for each video a worker made, the
- * download (its work file created, to the ffmpeg pass's start), the pass, the time until openssl starts,
- * the hashing, the fsync before each rename and the journal's lines. Nothing in the tool is changed to
+ * download (its work file created, to the ffmpeg pass's start), the pass, the time until openssl starts and
+ * its hashing (where NSS cannot hash in the JVM), or else the time from the pass to the video's fsync, the fsync before each rename and the journal's lines. Nothing in the tool is changed to
  * take it; the trace's own cost is small (seccomp filters the calls it does not follow).
  */
 final class StageTimeline {
@@ -32,6 +32,7 @@ final class StageTimeline {
             {"the ffmpeg pass (WAV, every packet)", "pass", "passDone"},
             {"pass done, to openssl's start", "passDone", "hash"},
             {"openssl: SHA-256 of video and WAV", "hash", "hashDone"},
+            {"pass done, to the video's fsync (the WAV's check; SHA-256 of both by NSS, in the JVM)", "passDone", "fsyncVideo"},
             {"fsync of the video", "fsyncVideo", "fsyncVideoDone"},
             {"its rename and lines, to the WAV's fsync", "fsyncVideoDone", "fsyncWav"},
             {"fsync of the WAV", "fsyncWav", "fsyncWavDone"},
