@@ -26,9 +26,11 @@ import java.util.zip.CRC32;
  * archive format"): the headers' block structure, and of a file header its flags, its data CRC-32 and its
  * name.
  *
- * <p>Only what is certain is given: files whole in one volume, with a CRC-32 field, not encrypted, from
- * headers whose own CRC-32 is right. A file split over volumes, an archive with encrypted headers, RAR 4
- * or anything unexpected gives no checksum (libarchive reads them as before), never a false one.
+ * <p>Only what is certain is given: files with a CRC-32 field, not encrypted, from headers whose own CRC-32 is
+ * right. A file split over volumes has its whole CRC-32 in the header of its last part (the other parts' headers
+ * give each part's packed data's, which are not taken): so a volume damaged, or one from another archive, fails the
+ * file it holds a part of. An archive with encrypted headers, RAR 4 or anything unexpected gives no checksum
+ * (libarchive reads them as before), never a false one.
  *
  * <p>Which files are encrypted (rar -p, a file encryption record in the header's extra area) is told too:
  * bsdtar gives such a file's encrypted bytes as if they were its own, with no error, so they are not taken.
@@ -177,8 +179,7 @@ final class Rar5Checksums {
                 return true;
             }
             if (type == FILE) {
-                // a file split over volumes: the CRC-32 of this part's packed data, not the file's
-                file(header, sizeBytes + (int) size - (int) extraSize, (flags & (SPLIT_BEFORE | SPLIT_AFTER)) == 0,
+                file(header, sizeBytes + (int) size - (int) extraSize, (flags & SPLIT_AFTER) != 0,
                         (flags & SPLIT_BEFORE) != 0);
             }
             at += 4 + sizeBytes + size + dataSize;
@@ -187,12 +188,13 @@ final class Rar5Checksums {
 
     /**
      * A file header's fields, from its file flags on; {@code extraAt}: where its extra area begins. A file
-     * whose CRC-32 is not taken ({@code whole} false: split over volumes; no CRC field, encrypted, a link,
-     * a record not known) makes its name uncertain: bsdtar gives files in the archive's order, and a CRC-32
-     * given to the next file of that name would be another's. {@code continued}: the rest of a file begun in
-     * the volume before (bsdtar gives it once).
+     * whose CRC-32 is not taken (no CRC field, encrypted, a link, a record not known) makes its name uncertain:
+     * bsdtar gives files in the archive's order, and a CRC-32 given to the next file of that name would be
+     * another's. {@code more}: a part of a file continued in the next volume (its CRC-32 is of this part's packed
+     * data, not taken); {@code continued}: the rest of a file begun in the volume before (bsdtar gives it once;
+     * the last part's CRC-32 is the whole file's).
      */
-    private void file(ByteBuffer header, int extraAt, boolean whole, boolean continued) {
+    private void file(ByteBuffer header, int extraAt, boolean more, boolean continued) {
         long fileFlags = vint(header);
         vint(header); // unpacked size
         vint(header); // attributes
@@ -223,7 +225,10 @@ final class Rar5Checksums {
                 withEncrypted.add(key);
             }
         }
-        if (!whole || crc < 0 || !extra.plain()) {
+        if (more) {
+            return;
+        }
+        if (crc < 0 || !extra.plain()) {
             uncertain.add(key);
             return;
         }

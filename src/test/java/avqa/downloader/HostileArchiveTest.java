@@ -330,6 +330,54 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * A RAR 5 split into volumes, one middle volume damaged after it was packed (8 bytes changed in a video's data):
+     * `rar t` fails it by the CRC-32 of the file's last part, which is the whole file's. It published the damaged
+     * video as complete (an adversarial probe); now that video alone fails, as damaged, and the others are imported.
+     */
+    @Test
+    void aDamagedVolumeOfASplitRarFailsTheVideoItHoldsAPartOf(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("rar");
+        List<String> ids = List.of("00000041", "00000042", "00000043");
+        Map<String, Path> entries = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> entries.put(id + ".mp4", clip));
+        Path source = ArchiveMaker.folder(tmp, "videos", entries);
+        Path volumes = Files.createDirectories(tmp.resolve("volumes"));
+        long volume = Math.max(20, Files.size(clip) / 1024 / 2);
+        ArchiveMaker.run(source, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v" + volume + "k",
+                volumes.resolve("videos.rar").toString(), ".");
+        List<Path> parts;
+        try (var listed = Files.list(volumes)) {
+            parts = listed.sorted().toList();
+        }
+        assertTrue(parts.size() >= 4, parts.toString());
+        Path middle = parts.get(parts.size() / 2);
+        byte[] bytes = Files.readAllBytes(middle);
+        int at = bytes.length * 2 / 3;
+        for (int i = 0; i < 8; i++) {
+            bytes[at + i] ^= (byte) 0x5a;
+        }
+        Files.write(middle, bytes);
+        // the video whose part that is: the last file header before it names it
+        String hit = ids.stream().max(java.util.Comparator.comparingInt(id -> lastIndexOf(
+                Arrays.copyOf(bytes, at), (id + ".mp4").getBytes(java.nio.charset.StandardCharsets.UTF_8)))).orElseThrow();
+        Process test = new ProcessBuilder("rar", "t", "-idq", parts.get(0).toString()).redirectErrorStream(true).start();
+        String said = new String(test.getInputStream().readAllBytes());
+        assertTrue(test.waitFor() != 0 && said.contains(hit + ".mp4"), "rar t fails it too: " + said);
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, parts.get(0));
+
+        Fixture.Outcome outcome = Fixture.run(args);
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertEquals(ids.stream().filter(id -> !id.equals(hit)).map(id -> id + ".mp4").toList(),
+                PipelineTest.listNames(data.resolve("videos")));
+        var record = Fixture.readJson(data.resolve("failed/" + hit + ".json"));
+        assertEquals("invalid-output", record.get("category").asText(), record.toString());
+        assertTrue(record.toString().contains("do not match the checksum the archive gives"), record.toString());
+    }
+
+    /**
      * A 7z cut short: bsdtar, which reads it, ends its tar output as a tar ends and then fails. Its failure
      * is said in one line (bsdtar's words), not passed over as an archive that held no planned video.
      */
@@ -633,6 +681,18 @@ class HostileArchiveTest extends LoopbackServerTest {
 
     static int indexOf(byte[] in, byte[] what) {
         return indexOf(in, what, 0);
+    }
+
+    /** Where {@code what} last occurs in {@code in}; -1 if it does not. */
+    static int lastIndexOf(byte[] in, byte[] what) {
+        int last = -1;
+        for (int i = indexOf(in, what); i >= 0; i = last + 1 + indexOf(Arrays.copyOfRange(in, last + 1, in.length), what)) {
+            last = i;
+            if (indexOf(Arrays.copyOfRange(in, last + 1, in.length), what) < 0) {
+                break;
+            }
+        }
+        return last;
     }
 
     /** Where {@code what} occurs in {@code in} after its first {@code skip} occurrences; -1 if it does not. */
