@@ -132,8 +132,10 @@ public final class ArchiveEntries {
             }
             case TAR -> StreamedEntries.tar(exchange, concatenated(parts), run);
             case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run);
+            // a single 7z's files are checked against the CRC-32 its header gives (libarchive checks none of a stored
+            // file); a split one is read by commons-compress, which checks them itself
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
-                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
+                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, SevenZipChecksums.of(parts.get(0)));
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
             case RAR -> {
                 Rar5Checksums sums = Rar5Checksums.of(parts);

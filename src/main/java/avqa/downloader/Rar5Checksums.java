@@ -35,7 +35,7 @@ import java.util.zip.CRC32;
  * <p>Which files are encrypted (rar -p, a file encryption record in the header's extra area) is told too:
  * bsdtar gives such a file's encrypted bytes as if they were its own, with no error, so they are not taken.
  */
-final class Rar5Checksums {
+final class Rar5Checksums extends HeaderChecksums {
 
     private static final byte[] SIGNATURE = {0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00};
     /** RAR 5 limits a header to 2 MB. */
@@ -60,9 +60,6 @@ final class Rar5Checksums {
     private static final long MTIME = 0x2;
     private static final long HAS_CRC = 0x4;
 
-    private final Map<String, Deque<Long>> byName = new HashMap<>();
-    /** Names with a file whose CRC-32 is not taken: no file of such a name is checked (the order would not hold). */
-    private final Set<String> uncertain = new HashSet<>();
     private boolean headersEncrypted;
     /**
      * Whether each file (not a folder, not a link) is encrypted, by name in the archive's order, as bsdtar gives
@@ -93,26 +90,10 @@ final class Rar5Checksums {
     }
 
     /**
-     * The CRC-32 of the next file of this name (files come in the archive's order, as bsdtar gives them);
-     * -1 when the archive gives none to rely on.
-     */
-    long next(String name) {
-        if (uncertain.contains(name)) {
-            return -1;
-        }
-        Deque<Long> sums = byName.get(name);
-        Long crc = sums == null ? null : sums.poll();
-        return crc == null ? -1 : crc;
-    }
-
-    boolean isEmpty() {
-        return byName.isEmpty();
-    }
-
-    /**
      * Whether the next file of this name (in the archive's order, as bsdtar gives them) is encrypted (rar -p):
      * bsdtar gives its encrypted bytes as if they were the file's, with no error.
      */
+    @Override
     boolean nextEncrypted(String name) {
         if (!withEncrypted.contains(name)) {
             return false;
@@ -229,10 +210,10 @@ final class Rar5Checksums {
             return;
         }
         if (crc < 0 || !extra.plain()) {
-            uncertain.add(key);
+            uncertain(key);
             return;
         }
-        byName.computeIfAbsent(key, n -> new ArrayDeque<>()).add(crc);
+        add(key, crc);
     }
 
     /**

@@ -45,8 +45,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     private final RunControl run;
     /** A zip's bytes, watched while the zip reader holds a stored entry in memory; null for other archives. */
     private final HeldInMemory held;
-    /** The CRC-32s a RAR's headers give for its files (bsdtar's tar of a RAR holds none); null for other archives. */
-    private final Rar5Checksums rarChecksums;
+    /** The CRC-32s a RAR's or a 7z's headers give for its files (bsdtar's tar of it holds none); null for other archives. */
+    private final HeaderChecksums headerChecksums;
     private Message ahead;
     private boolean inHand;
     /** What reading on to the next entry raised while an entry's checksum was looked for: thrown by next(). */
@@ -54,12 +54,12 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     private boolean done;
 
     private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, InputStream raw,
-                            RunControl run, Rar5Checksums rarChecksums) {
+                            RunControl run, HeaderChecksums headerChecksums) {
         this.exchange = exchange;
         this.archive = archive;
         this.raw = raw;
         this.run = run;
-        this.rarChecksums = rarChecksums;
+        this.headerChecksums = headerChecksums;
         this.held = raw instanceof HeldInMemory h ? h : null;
     }
 
@@ -67,9 +67,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
         return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, null);
     }
 
-    /** bsdtar's tar of a RAR, each file checked against the CRC-32 the RAR's headers give for it. */
-    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, Rar5Checksums rarChecksums) {
-        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, rarChecksums);
+    /** bsdtar's tar of a RAR or a 7z, each file checked against the CRC-32 the archive's headers give for it. */
+    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, HeaderChecksums headerChecksums) {
+        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, headerChecksums);
     }
 
     /**
@@ -222,7 +222,7 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                     continue;
                 }
                 String kind = e instanceof TarArchiveEntry t ? notAFile(t) : null;
-                if (kind == null && rarChecksums != null && rarChecksums.nextEncrypted(e.getName())) {
+                if (kind == null && headerChecksums != null && headerChecksums.nextEncrypted(e.getName())) {
                     // a RAR's encrypted file (rar -p): bsdtar gives its encrypted bytes, no video; the archive's
                     // warning says how many there are, and their videos come from their sources
                     continue;
@@ -240,9 +240,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                     // descriptor after its data, which is read with the next entry's header
                     if (e instanceof ZipArchiveEntry z) {
                         m.setBody(EntryChecksum.checked(body, () -> crcAfterData(z)));
-                    } else if (rarChecksums != null) {
-                        // a RAR's: by the CRC-32 of its header (bsdtar's tar keeps the RAR's names and order)
-                        long crc = rarChecksums.next(e.getName());
+                    } else if (headerChecksums != null) {
+                        // a RAR's or a 7z's: by the CRC-32 of its header (bsdtar's tar keeps the archive's names and order)
+                        long crc = headerChecksums.next(e.getName());
                         m.setBody(crc < 0 ? body : EntryChecksum.checked(body, () -> crc));
                     } else {
                         m.setBody(body);

@@ -346,9 +346,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         ArchiveMaker.need("bsdtar");
         ArchiveMaker.need("rar");
         List<String> ids = List.of("00000041", "00000042", "00000043");
-        Map<String, Path> entries = new java.util.LinkedHashMap<>();
-        ids.forEach(id -> entries.put(id + ".mp4", clip));
-        Path source = ArchiveMaker.folder(tmp, "videos", entries);
+        Path source = clipsFolder(tmp, ids);
         Path volumes = Files.createDirectories(tmp.resolve("volumes"));
         long volume = Math.max(20, Files.size(clip) / 1024 / 2);
         ArchiveMaker.run(source, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v" + volume + "k",
@@ -372,6 +370,47 @@ class HostileArchiveTest extends LoopbackServerTest {
         String said = new String(test.getInputStream().readAllBytes());
         assertTrue(test.waitFor() != 0 && said.contains(hit + ".mp4"), "rar t fails it too: " + said);
         importFailsAloneByItsChecksum(tmp, ids, hit, parts.get(0));
+    }
+
+    /**
+     * A stored 7z (7z -mx0, as videos are stored) whose second video was damaged after it was packed: bsdtar checks no
+     * CRC of a stored file and gave the damaged bytes as zeros, with no error, so the video was published as complete
+     * (an adversarial probe). Now it fails alone, by the CRC-32 the 7z's header gives, as `7zz t` fails it; a 7z split
+     * into byte-parts, read by commons-compress, fails it too.
+     */
+    @Test
+    void aStoredSevenZipFileWhoseBytesDoNotMatchItsChecksumFailsAlone(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("7zz");
+        List<String> ids = List.of("00000051", "00000052", "00000053");
+        Path whole = tmp.resolve("whole.7z");
+        ArchiveMaker.sevenZip(clipsFolder(tmp, ids), whole, "-mx0");
+        byte[] bytes = Files.readAllBytes(whole);
+        byte[] start = Arrays.copyOf(Files.readAllBytes(clip), 64);
+        int middle = indexOf(bytes, start, 1) + (int) Files.size(clip) / 2;
+        for (int i = 0; i < 8; i++) {
+            bytes[middle + i] ^= (byte) 0x5a;
+        }
+        Path damaged = Files.write(tmp.resolve("damaged.7z"), bytes);
+        Process test = new ProcessBuilder("7zz", "t", damaged.toString()).redirectErrorStream(true).start();
+        String said = new String(test.getInputStream().readAllBytes());
+        test.waitFor();
+        String hit = ids.stream().filter(id -> said.contains("CRC Failed : videos/" + id + ".mp4")).findFirst()
+                .orElseThrow(() -> new AssertionError("7zz t names the damaged file: " + said));
+
+        importFailsAloneByItsChecksum(tmp.resolve("whole"), ids, hit, damaged);
+
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        int half = bytes.length / 2;
+        Files.write(parts.resolve("damaged.7z.001"), Arrays.copyOf(bytes, half));
+        Files.write(parts.resolve("damaged.7z.002"), Arrays.copyOfRange(bytes, half, bytes.length));
+        Path data = tmp.resolve("split/data");
+        Fixture.Outcome split = Fixture.run(importArgs(data, tmp.resolve("split/meta"), ids, SettingsTable.YOUTUBE_TEMPLATE,
+                parts.resolve("damaged.7z.001")));
+        assertEquals(1, split.exit(), split.stderr());
+        assertEquals(ids.stream().filter(id -> !id.equals(hit)).map(id -> id + ".mp4").toList(),
+                PipelineTest.listNames(data.resolve("videos")));
+        assertEquals("invalid-output", Fixture.readJson(data.resolve("failed/" + hit + ".json")).get("category").asText());
     }
 
     /**
@@ -674,6 +713,13 @@ class HostileArchiveTest extends LoopbackServerTest {
         List<String> args = Fixture.localArgs(data, meta, template);
         args.addAll(List.of("--import-archive", archive.toString()));
         return args;
+    }
+
+    /** A folder videos/ of the test clip under each id's name, for an archive of it. */
+    static Path clipsFolder(Path tmp, List<String> ids) throws Exception {
+        Map<String, Path> entries = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> entries.put(id + ".mp4", clip));
+        return ArchiveMaker.folder(tmp, "videos", entries);
     }
 
     static int indexOf(byte[] in, byte[] what) {
