@@ -37,7 +37,7 @@ final class ArchiveListing {
         } catch (BadInputException notAnArchive) {
             // bsdtar says what it makes of it
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(bsdtar, "-t", "-f", archive.toAbsolutePath().toString()))
+        ProcessBuilder pb = BsdtarStream.process(List.of(bsdtar, "-t", "-f", archive.toAbsolutePath().toString()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);

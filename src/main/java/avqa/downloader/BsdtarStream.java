@@ -35,6 +35,18 @@ final class BsdtarStream extends FilterInputStream {
         this.archive = archive;
     }
 
+    /**
+     * bsdtar's process, in a UTF-8 locale whatever this process's is: in the C or POSIX locale (cron, systemd, a
+     * slim container) it cannot write a name that is not ASCII, and stopped on a 7z with one ("Pathname cannot be
+     * converted from UTF-16LE to current locale") or crashed on such a RAR (signal 11), a clean archive said to be
+     * damaged. Its names come out as UTF-8 either way.
+     */
+    static ProcessBuilder process(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        return pb;
+    }
+
     static InputStream open(String bsdtar, List<Path> parts) throws IOException {
         return open(bsdtar, parts, false);
     }
@@ -50,7 +62,7 @@ final class BsdtarStream extends FilterInputStream {
         boolean fromFile = parts.size() == 1 && !piped;
         List<String> cmd = List.of(bsdtar, "-c", "-f", "-", "--format", "pax",
                 "@" + (fromFile ? parts.get(0).toAbsolutePath().toString() : "-"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
+        ProcessBuilder pb = process(cmd).redirectError(errors.toFile());
         if (fromFile) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }

@@ -64,12 +64,21 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     }
 
     static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, null);
+        return new StreamedEntries(exchange, tarReader(stream), stream, run, null);
     }
 
     /** bsdtar's tar of a RAR or a 7z, each file checked against the CRC-32 the archive's headers give for it. */
     static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, HeaderChecksums headerChecksums) {
-        return new StreamedEntries(exchange, new TarArchiveInputStream(stream), stream, run, headerChecksums);
+        return new StreamedEntries(exchange, tarReader(stream), stream, run, headerChecksums);
+    }
+
+    /**
+     * A tar's names read as UTF-8 (bsdtar writes them so; GNU tar writes the bytes it was given, UTF-8 on any system
+     * of today), not in this process's locale: in the C locale a name that is not ASCII stopped the reading
+     * ("Input length = 1"), a good archive said to be damaged.
+     */
+    private static TarArchiveInputStream tarReader(InputStream stream) {
+        return new TarArchiveInputStream(stream, "UTF-8");
     }
 
     /**
