@@ -165,20 +165,10 @@ final class FileHash {
         }
     }
 
-    /** Sets up the way files are hashed on a thread of its own, so that a run's first video does not wait for it. */
-    static void prepareAhead() {
-        if (WITHOUT_C2) {
-            Thread t = new Thread(() -> {
-                java.security.Provider ready = Nss.PROVIDER;
-            }, "avqa-hash-setup");
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
     /**
      * SHA-256 by the system's NSS library through the JDK's PKCS#11 provider, in this process, at the CPU's speed
-     * (its SHA instructions), with no process start: null where it cannot be set up (no libsoftokn3 in the
+     * (its SHA instructions), with no process start; set up at its first use (about 0.1 s of CPU, which a thread of
+     * its own at start took from the start itself: the first request came later): null where it cannot be set up (no libsoftokn3 in the
      * system's library folders, another JDK, a library that does not give the known hash of "abc").
      */
     static final class Nss {

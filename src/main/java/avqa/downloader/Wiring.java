@@ -187,7 +187,6 @@ final class Wiring {
         if (!readOnly && !settings.get("avqa.role").equals("planner")) {
             // a run that downloads: the versions its first download and record need are asked meanwhile
             tools.askAhead(!fastPath.appliesTo(settings.get("avqa.source.url-template").replace("{id}", "x")));
-            FileHash.prepareAhead();
         }
         RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
