@@ -32,6 +32,11 @@ abstract class HeaderChecksums {
         return false;
     }
 
+    /** The file the next entry of this name is a copy of, stored as a reference to it; null for a file of its own. */
+    String nextCopyOf(String name) {
+        return null;
+    }
+
     boolean isEmpty() {
         return byName.isEmpty();
     }

@@ -55,6 +55,8 @@ final class Rar5Checksums extends HeaderChecksums {
     /** The extra records of an encrypted file (rar -p) and of a link. */
     private static final long FILE_ENCRYPTION = 1;
     private static final long REDIRECTION = 5;
+    /** The redirection of a file stored as a reference to an identical one before it (rar -oi). */
+    private static final long FILE_COPY = 5;
     /** File flags. */
     private static final long DIRECTORY = 0x1;
     private static final long MTIME = 0x2;
@@ -67,6 +69,13 @@ final class Rar5Checksums extends HeaderChecksums {
      */
     private final Map<String, Deque<Boolean>> encryptedInOrder = new HashMap<>();
     private final Set<String> withEncrypted = new HashSet<>();
+    /**
+     * What each entry of a name is, in the archive's order: the name of the file it is a copy of (rar -oi stores a file
+     * identical to one before as a reference to it, which bsdtar gives as an empty file), or "" for a file of its own;
+     * asked of the names in {@link #withCopies} only.
+     */
+    private final Map<String, Deque<String>> copiesInOrder = new HashMap<>();
+    private final Set<String> withCopies = new HashSet<>();
     private int files;
     private int encryptedFiles;
 
@@ -100,6 +109,19 @@ final class Rar5Checksums extends HeaderChecksums {
         }
         Boolean encrypted = encryptedInOrder.get(name).poll();
         return encrypted != null && encrypted;
+    }
+
+    /**
+     * The name of the file that the next entry of this name (in the archive's order, as bsdtar gives them) is a copy
+     * of, stored as a reference to it (rar -oi): bsdtar gives it as an empty file. Null for a file of its own.
+     */
+    @Override
+    String nextCopyOf(String name) {
+        if (!withCopies.contains(name)) {
+            return null;
+        }
+        String target = copiesInOrder.get(name).poll();
+        return target == null || target.isEmpty() ? null : target;
     }
 
     /** How many of the archive's files (not folders nor links) are encrypted, and how many files it has. */
@@ -198,6 +220,12 @@ final class Rar5Checksums extends HeaderChecksums {
         Extra extra = extra(header, extraAt);
         // an older version of a file (rar -ver) is named as libarchive names it: name;version
         String key = extra.version() > 0 ? name + ";" + extra.version() : name;
+        if (!continued && (!extra.link() || extra.copyOf() != null)) {
+            copiesInOrder.computeIfAbsent(key, n -> new ArrayDeque<>()).add(extra.copyOf() == null ? "" : extra.copyOf());
+            if (extra.copyOf() != null) {
+                withCopies.add(key);
+            }
+        }
         if (!continued && !extra.link()) {
             files++;
             encryptedInOrder.computeIfAbsent(key, n -> new ArrayDeque<>()).add(extra.encrypted());
@@ -220,7 +248,7 @@ final class Rar5Checksums extends HeaderChecksums {
      * What a file header's extra area says: whether its CRC-32 can be used, its version (0: none), whether the
      * file is encrypted, whether it is a link.
      */
-    private record Extra(boolean plain, long version, boolean encrypted, boolean link) {
+    private record Extra(boolean plain, long version, boolean encrypted, boolean link, String copyOf) {
     }
 
     /**
@@ -234,17 +262,28 @@ final class Rar5Checksums extends HeaderChecksums {
         boolean plain = true;
         boolean encrypted = false;
         boolean link = false;
+        String copyOf = null;
         while (header.hasRemaining()) {
             long size = vint(header);
             int start = header.position();
             if (size <= 0 || start + size > header.limit()) {
                 // an extra area not as described: nothing of it is taken, an encryption record neither
-                return new Extra(false, 0, false, false);
+                return new Extra(false, 0, false, false, null);
             }
             long type = vint(header);
             if (type == VERSION) {
                 vint(header); // its flags
                 version = vint(header);
+            } else if (type == REDIRECTION && vint(header) == FILE_COPY) {
+                vint(header); // its flags
+                long length = vint(header);
+                if (length > 0 && header.position() + length <= start + size) {
+                    byte[] target = new byte[(int) length];
+                    header.get(target);
+                    copyOf = new String(target, StandardCharsets.UTF_8);
+                }
+                plain = false;
+                link = true;
             } else if (!PLAIN_RECORDS.contains(type)) {
                 plain = false;
                 encrypted |= type == FILE_ENCRYPTION;
@@ -252,7 +291,7 @@ final class Rar5Checksums extends HeaderChecksums {
             }
             header.position((int) (start + size));
         }
-        return new Extra(plain, version, encrypted, link);
+        return new Extra(plain, version, encrypted, link, copyOf);
     }
 
     /** A variable-length integer: 7 bits a byte, the lowest first, the high bit set on all but the last byte. */

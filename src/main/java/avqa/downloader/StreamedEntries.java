@@ -231,7 +231,11 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                     continue;
                 }
                 String kind = e instanceof TarArchiveEntry t ? notAFile(t) : null;
-                if (kind == null && headerChecksums != null && headerChecksums.nextEncrypted(e.getName())) {
+                String copyOf = kind == null && headerChecksums != null ? headerChecksums.nextCopyOf(e.getName()) : null;
+                if (copyOf != null) {
+                    // a RAR's reference to an identical file before it (rar -oi), which bsdtar gives empty: a link
+                    kind = "a copy of " + copyOf + " stored as a reference to it (rar -oi), which bsdtar cannot read";
+                } else if (kind == null && headerChecksums != null && headerChecksums.nextEncrypted(e.getName())) {
                     // a RAR's encrypted file (rar -p): bsdtar gives its encrypted bytes, no video; the archive's
                     // warning says how many there are, and their videos come from their sources
                     continue;

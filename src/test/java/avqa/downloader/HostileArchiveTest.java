@@ -449,6 +449,35 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
+     * A RAR 5 that stores files identical to one before as references to it (rar -oi): bsdtar gives each reference as an
+     * empty file, which failed as "the file is empty, not a video" on every run (an adversarial probe). A reference is
+     * now a link, named in the archive's warning, and its video comes from its source.
+     */
+    @Test
+    void aRarFileStoredAsAReferenceToAnotherIsALinkAndItsVideoComesFromItsSource(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("rar");
+        List<String> ids = List.of("00000071", "00000072", "00000073");
+        ids.forEach(id -> server.serve(id, clip));
+        Path rar = tmp.resolve("refs.rar");
+        ArchiveMaker.run(clipsFolder(tmp, ids), "rar", "a", "-ma5", "-m0", "-oi", "-r", "-idq", rar.toString(), ".");
+        Process list = new ProcessBuilder("rar", "lt", rar.toString()).redirectErrorStream(true).start();
+        String listed = new String(list.getInputStream().readAllBytes());
+        list.waitFor();
+        assertEquals(2, listed.split("File reference", -1).length - 1, "rar stored two references: " + listed);
+        Path data = tmp.resolve("data");
+
+        Fixture.Outcome outcome = Fixture.run(importArgs(data, tmp.resolve("meta"), ids, server.urlTemplate(), rar));
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        assertEquals(ids.stream().map(id -> id + ".mp4").toList(), PipelineTest.listNames(data.resolve("videos")));
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("2 entries of refs.rar are named as videos but are links"), log);
+        assertTrue(log.contains("stored as a reference to it (rar -oi), which bsdtar cannot read"), log);
+        assertEquals(2, log.split("Downloading ", -1).length - 1, "the two from their source: " + log);
+    }
+
+    /**
      * A 7z cut short: bsdtar, which reads it, ends its tar output as a tar ends and then fails. Its failure
      * is said in one line (bsdtar's words), not passed over as an archive that held no planned video.
      */
