@@ -1029,20 +1029,22 @@ public final class ArchiveFetch {
 
     /**
      * Whether the host's answer is another copy of the file than the one its record here was written for: another
-     * validator (a strong ETag, else the Last-Modified date), or, when the two cannot be compared so, another length.
-     * An answer that gives nothing to compare is the same copy: a file of gigabytes is not fetched again on a guess.
+     * length (whatever the validators say: a host was seen to keep its ETag for a whole file after a cut one), or
+     * another validator (a strong ETag, else the Last-Modified date). An answer that gives nothing to compare is the
+     * same copy: a file of gigabytes is not fetched again on a guess.
      */
     static boolean anotherCopy(JsonNode before, Message answer, long total) {
         if (before == null) {
             return true;
         }
+        long length = before.path("length").asLong(-1);
+        if (length >= 0 && total >= 0 && length != total) {
+            // another length is another copy, whatever its validator says (a host that kept its ETag for a new file)
+            return true;
+        }
         String was = ArchiveFiles.validator(before);
         String now = validator(answer);
-        if (was != null && now != null && was.startsWith("\"") == now.startsWith("\"")) {
-            return !was.equals(now);
-        }
-        long length = before.path("length").asLong(-1);
-        return length >= 0 && total >= 0 && length != total;
+        return was != null && now != null && was.startsWith("\"") == now.startsWith("\"") && !was.equals(now);
     }
 
     /** "ETag "v1", 1.2 GiB": what tells a copy of an archive apart, as its record here says it. */
