@@ -37,7 +37,11 @@ final class FileHash {
 
     static String sha256(Path f) throws IOException {
         if (WITHOUT_C2 && Nss.PROVIDER != null) {
-            return digest(f, Nss.PROVIDER);
+            try {
+                return digest(f, Nss.PROVIDER);
+            } catch (java.security.ProviderException nssFailed) {
+                // the library's own failure: hashed the other way
+            }
         }
         if (opensslTakes(f)) {
             try {
@@ -60,7 +64,11 @@ final class FileHash {
      */
     static String[] sha256Both(Path a, Path b) throws IOException {
         if (WITHOUT_C2 && Nss.PROVIDER != null) {
-            return new String[] {digest(a, Nss.PROVIDER), digest(b, Nss.PROVIDER)};
+            try {
+                return new String[] {digest(a, Nss.PROVIDER), digest(b, Nss.PROVIDER)};
+            } catch (java.security.ProviderException nssFailed) {
+                // the library's own failure: hashed the other way
+            }
         }
         if (opensslTakes(a) && opensslTakes(b) && plainName(a) && plainName(b)) {
             try {
@@ -167,9 +175,9 @@ final class FileHash {
 
     /**
      * SHA-256 by the system's NSS library through the JDK's PKCS#11 provider, in this process, at the CPU's speed
-     * (its SHA instructions), with no process start; set up at its first use (about 0.1 s of CPU, which a thread of
-     * its own at start took from the start itself: the first request came later): null where it cannot be set up (no libsoftokn3 in the
-     * system's library folders, another JDK, a library that does not give the known hash of "abc").
+     * (its SHA instructions), with no process start. Set up at its first use: about 0.1 s of CPU, which a thread of
+     * its own at start took from the start itself (the first request came later). Null where it cannot be set up (no
+     * libsoftokn3 in the system's library folders, another JDK, a library that does not give the known hash of "abc").
      */
     static final class Nss {
 
