@@ -106,7 +106,9 @@ public final class ArchiveEntries {
         }
         Open reading;
         try {
-            reading = open(exchange, format, parts);
+            // bsdtar fails where such an archive ends: it writes its tar in small blocks from the start
+            boolean cut = end == ArchiveEnd.Mark.ABSENT || end == ArchiveEnd.Mark.MORE_VOLUMES || missing != null;
+            reading = open(exchange, format, parts, cut);
         } catch (BadInputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -124,7 +126,7 @@ public final class ArchiveEntries {
         return reading;
     }
 
-    private Open open(Exchange exchange, ArchiveFormat format, List<Path> parts) throws IOException {
+    private Open open(Exchange exchange, ArchiveFormat format, List<Path> parts, boolean cut) throws IOException {
         return switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
@@ -135,7 +137,7 @@ public final class ArchiveEntries {
             // a single 7z's files are checked against the CRC-32 its header gives (libarchive checks none of a stored
             // file); a split one is read by commons-compress, which checks them itself
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
-                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run, SevenZipChecksums.of(parts.get(0)));
+                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut), run, SevenZipChecksums.of(parts.get(0)));
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
             case RAR -> {
                 Rar5Checksums sums = Rar5Checksums.of(parts);
@@ -156,9 +158,9 @@ public final class ArchiveEntries {
                 // given a RAR's file, libarchive may read a zip the RAR stores last instead of the RAR: such a RAR is
                 // fed through a pipe, as volumes are, from which it reads the RAR
                 boolean piped = ArchiveEnd.endsLikeAZip(parts.get(parts.size() - 1));
-                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped), run, sums);
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped, cut), run, sums);
             }
-            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts), run);
+            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut), run);
         };
     }
 

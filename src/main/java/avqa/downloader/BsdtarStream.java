@@ -24,15 +24,25 @@ import java.util.List;
  */
 final class BsdtarStream extends FilterInputStream {
 
-    private final Process process;
-    private final Path stderr;
+    private final String bsdtar;
+    private final List<Path> parts;
+    private final boolean piped;
     private final String archive;
+    private Process process;
+    private Path stderr;
+    /** Whether bsdtar writes its tar in blocks of 512 bytes (-b 1), each as soon as it is made. */
+    private boolean smallBlocks;
+    /** The bytes given to the reader so far. */
+    private long given;
 
-    private BsdtarStream(Process process, Path stderr, String archive) {
-        super(process.getInputStream());
-        this.process = process;
-        this.stderr = stderr;
-        this.archive = archive;
+    private BsdtarStream(String bsdtar, List<Path> parts, boolean piped, boolean smallBlocks) throws IOException {
+        super(null);
+        this.bsdtar = bsdtar;
+        this.parts = parts;
+        this.piped = piped;
+        this.smallBlocks = smallBlocks;
+        this.archive = parts.get(0).getFileName().toString();
+        start();
     }
 
     /**
@@ -47,21 +57,26 @@ final class BsdtarStream extends FilterInputStream {
         return pb;
     }
 
-    static InputStream open(String bsdtar, List<Path> parts) throws IOException {
-        return open(bsdtar, parts, false);
-    }
-
     /**
-     * The same, the archive fed through a pipe even when it is one file when {@code piped} (a RAR: libarchive
+     * The archive's entries as a tar stream; the archive fed through a pipe even when it is one file when {@code piped} (a RAR: libarchive
      * given a RAR's file, or a file as its input, may seek to its end, find there the end of a zip the RAR
      * stores as its last file, and read that zip instead of the RAR; from a pipe it reads the RAR). A 7z cannot
-     * be read from a pipe (it seeks).
+     * be read from a pipe (it seeks). {@code cut}: the archive is known to end before its format's end (cut
+     * short, a volume or part missing), so bsdtar will fail in it, and writes its tar in small blocks from the
+     * start (see {@link #read(byte[], int, int)}).
      */
-    static InputStream open(String bsdtar, List<Path> parts, boolean piped) throws IOException {
+    static InputStream open(String bsdtar, List<Path> parts, boolean piped, boolean cut) throws IOException {
+        return new BsdtarStream(bsdtar, parts, piped, cut);
+    }
+
+    private void start() throws IOException {
         Path errors = Files.createTempFile("avqa-bsdtar", ".err");
         boolean fromFile = parts.size() == 1 && !piped;
-        List<String> cmd = List.of(bsdtar, "-c", "-f", "-", "--format", "pax",
-                "@" + (fromFile ? parts.get(0).toAbsolutePath().toString() : "-"));
+        List<String> cmd = new ArrayList<>(List.of(bsdtar, "-c", "-f", "-", "--format", "pax"));
+        if (smallBlocks) {
+            cmd.addAll(List.of("-b", "1"));
+        }
+        cmd.add("@" + (fromFile ? parts.get(0).toAbsolutePath().toString() : "-"));
         ProcessBuilder pb = process(cmd).redirectError(errors.toFile());
         if (fromFile) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -77,7 +92,9 @@ final class BsdtarStream extends FilterInputStream {
         if (!fromFile) {
             feed(p, parts);
         }
-        return new BsdtarStream(p, errors, parts.get(0).getFileName().toString());
+        process = p;
+        stderr = errors;
+        in = p.getInputStream();
     }
 
     /** Writes the parts, in order, to bsdtar's standard input. */
@@ -102,45 +119,94 @@ final class BsdtarStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
-        if (b < 0) {
-            checkExit();
-        }
-        return b;
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
     }
 
+    /**
+     * bsdtar writes its tar in blocks of 10 KiB, and when it fails in an entry (the archive cut short, its data
+     * damaged) it dies with its last block unwritten: the end of the entry before, whole in the archive, was lost
+     * with it. So when it failed, it reads the archive again in blocks of 512 bytes, each written as soon as it
+     * is made (-b 1: slower, by 2.6 ms of CPU a MB, so only then), the bytes given already are passed over (its
+     * tar of an archive is the same each time), and the rest is given: the entry before the damage whole, then
+     * what the damage left of the next.
+     */
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
         int n = super.read(buf, off, len);
-        if (n < 0) {
-            checkExit();
+        while (n < 0 && again()) {
+            n = super.read(buf, off, len);
+        }
+        if (n > 0) {
+            given += n;
         }
         return n;
     }
 
-    private void checkExit() throws IOException {
+    @Override
+    public long skip(long n) throws IOException {
+        // through read, so that the bytes passed over are counted too
+        byte[] buf = new byte[(int) Math.min(Math.max(n, 1), 1 << 16)];
+        int got = read(buf, 0, (int) Math.min(n, buf.length));
+        return Math.max(got, 0);
+    }
+
+    /**
+     * At the end of bsdtar's output: whether it is read again in small blocks, ready to give the bytes after
+     * those given. False when it ended well; its failure is thrown when it was read in small blocks already.
+     */
+    private boolean again() throws IOException {
+        IOException failed = failure();
+        if (failed == null) {
+            return false;
+        }
+        if (smallBlocks || failed instanceof Stopped) {
+            throw failed;
+        }
+        in.close();
+        process.destroy();
+        Files.deleteIfExists(stderr);
+        smallBlocks = true;
+        start();
+        byte[] buf = new byte[1 << 16];
+        for (long passed = 0; passed < given; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, given - passed));
+            if (n < 0) {
+                // read again, it gave no more than before (or bsdtar was stopped): the first failure stands
+                IOException second = failure();
+                throw second instanceof Stopped ? second : failed;
+            }
+            passed += n;
+        }
+        return true;
+    }
+
+    /** Why bsdtar, whose output is at its end, failed; null when it ended well. */
+    private IOException failure() throws IOException {
         try {
             int exit = process.waitFor();
             if (exit > 128) {
                 // a signal ended it (a stop of the run, the OOM killer): not the archive's fault
-                throw new Stopped("bsdtar was stopped (signal " + (exit - 128) + ") while it read " + archive);
+                return new Stopped("bsdtar was stopped (signal " + (exit - 128) + ") while it read " + archive);
             }
-            if (exit != 0) {
-                // its closing "Error exit delayed from previous errors." says nothing: the line before it does
-                String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
-                        .filter(l -> !l.isBlank() && !l.contains("Error exit delayed from previous errors"))
-                        .reduce((a, b) -> b).map(l -> Redact.text(l.replaceFirst("^bsdtar: ", ""), 300))
-                        .orElse("(null)");
-                if (last.endsWith("(null)")) {
-                    // libarchive gave no words of its own
-                    last = "bsdtar gives no reason (a part or volume missing, the archive damaged, or encrypted with a "
-                            + "password)";
-                }
-                throw new IOException("bsdtar could not read " + archive + ": " + last);
+            if (exit == 0) {
+                return null;
             }
+            // its closing "Error exit delayed from previous errors." says nothing: the line before it does
+            String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank() && !l.contains("Error exit delayed from previous errors"))
+                    .reduce((x, y) -> y).map(l -> Redact.text(l.replaceFirst("^bsdtar: ", ""), 300))
+                    .orElse("(null)");
+            if (last.endsWith("(null)")) {
+                // libarchive gave no words of its own
+                last = "bsdtar gives no reason (a part or volume missing, the archive damaged, or encrypted with a "
+                        + "password)";
+            }
+            return new IOException("bsdtar could not read " + archive + ": " + last);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + archive);
+            return new IOException("interrupted while reading " + archive);
         }
     }
 

@@ -311,10 +311,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         Path damaged = tmp.resolve("damaged.rar");
         Files.write(damaged, bytes);
         // the second file in the archive's order (rar's, not the names'): its name is in the header before its data
-        byte[] archive = bytes;
-        List<String> inArchive = ids.stream().sorted(java.util.Comparator.comparingInt(
-                id -> indexOf(archive, (id + ".mp4").getBytes(java.nio.charset.StandardCharsets.UTF_8)))).toList();
-        String hit = inArchive.get(1);
+        String hit = inArchiveOrder(bytes, ids).get(1);
         var record = importFailsAloneByItsChecksum(tmp, ids, hit, damaged);
         assertEquals("videos/" + hit + ".mp4", record.get("entry").asText(), record.toString());
     }
@@ -370,6 +367,68 @@ class HostileArchiveTest extends LoopbackServerTest {
         String said = new String(test.getInputStream().readAllBytes());
         assertTrue(test.waitFor() != 0 && said.contains(hit + ".mp4"), "rar t fails it too: " + said);
         importFailsAloneByItsChecksum(tmp, ids, hit, parts.get(0));
+    }
+
+    /**
+     * A RAR cut short a little way into its last video: bsdtar died with its last 10 KiB block unwritten, and the
+     * video before, whole in the archive, was lost with it (an adversarial probe). bsdtar now writes small blocks
+     * for an archive known to be cut, and the video before the cut is imported.
+     */
+    @Test
+    void aRarCutShortInsideAVideoKeepsTheWholeVideoBeforeIt(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        List<String> ids = List.of("00000061", "00000062", "00000063");
+        Path rar = tmp.resolve("whole.rar");
+        ArchiveMaker.rar(clipsFolder(tmp, ids), rar);
+        byte[] bytes = Files.readAllBytes(rar);
+        int third = indexOf(bytes, Arrays.copyOf(Files.readAllBytes(clip), 64), 2);
+        Path cut = Files.createDirectories(tmp.resolve("cut")).resolve("videos.rar");
+        Files.write(cut, Arrays.copyOf(bytes, third + 100));
+        String last = inArchiveOrder(bytes, ids).get(2);
+        Path data = tmp.resolve("data");
+
+        Fixture.Outcome outcome = Fixture.run(importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, cut));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertEquals(ids.stream().filter(id -> !id.equals(last)).map(id -> id + ".mp4").toList(),
+                PipelineTest.listNames(data.resolve("videos")));
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("videos.rar does not end as a RAR ends"));
+    }
+
+    /**
+     * A RAR whose last file's packed data is damaged at its start: bsdtar fails there, with the end of the video
+     * before it still in its unwritten block; the archive ends as a RAR ends, so this is known only when bsdtar
+     * failed. It is then read again in small blocks, and the video before the damage is imported.
+     */
+    @Test
+    void aRarDamagedAtTheStartOfAFileKeepsTheWholeVideoBeforeIt(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        ArchiveMaker.need("rar");
+        List<String> ids = List.of("00000064", "00000065", "00000066");
+        Path source = clipsFolder(tmp, ids.subList(0, 2));
+        // the last file compresses well (a video does not), so that its damage is in packed data bsdtar unpacks
+        Files.writeString(source.resolve("videos/00000066.mp4"), "not a video, but it packs well. ".repeat(4000));
+        Path rar = Files.createDirectories(tmp.resolve("damaged")).resolve("videos.rar");
+        ArchiveMaker.run(source, "rar", "a", "-ma5", "-m3", "-r", "-idq", rar.toString(), "videos/00000064.mp4",
+                "videos/00000065.mp4", "videos/00000066.mp4");
+        byte[] bytes = Files.readAllBytes(rar);
+        int name = indexOf(bytes, "00000066.mp4".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = name + 30; i < name + 70; i++) {
+            bytes[i] ^= (byte) 0x5a;
+        }
+        Files.write(rar, bytes);
+        Path data = tmp.resolve("data");
+
+        Fixture.Outcome outcome = Fixture.run(importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, rar));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertEquals(List.of("00000064.mp4", "00000065.mp4"), PipelineTest.listNames(data.resolve("videos")));
+    }
+
+    /** The ids in the order of their files in a RAR: the order of their names in its headers. */
+    private static List<String> inArchiveOrder(byte[] archive, List<String> ids) {
+        return ids.stream().sorted(java.util.Comparator.comparingInt(
+                id -> indexOf(archive, (id + ".mp4").getBytes(java.nio.charset.StandardCharsets.UTF_8)))).toList();
     }
 
     /**
