@@ -137,7 +137,7 @@ public final class ArchiveEntries {
             // a single 7z's files are checked against the CRC-32 its header gives (libarchive checks none of a stored
             // file); a split one is read by commons-compress, which checks them itself
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
-                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut), run, SevenZipChecksums.of(parts.get(0)));
+                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, SevenZipChecksums.of(parts.get(0)));
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
             case RAR -> {
                 Rar5Checksums sums = Rar5Checksums.of(parts);
@@ -158,9 +158,9 @@ public final class ArchiveEntries {
                 // given a RAR's file, libarchive may read a zip the RAR stores last instead of the RAR: such a RAR is
                 // fed through a pipe, as volumes are, from which it reads the RAR
                 boolean piped = ArchiveEnd.endsLikeAZip(parts.get(parts.size() - 1));
-                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped, cut), run, sums);
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped, cut, run), run, sums);
             }
-            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut), run);
+            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run);
         };
     }
 

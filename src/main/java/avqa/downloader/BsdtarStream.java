@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An archive libarchive reads (RAR v4/v5, a single 7z, …) as a tar stream: {@code bsdtar -c -f -
@@ -24,10 +26,14 @@ import java.util.List;
  */
 final class BsdtarStream extends FilterInputStream {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BsdtarStream.class);
+
     private final String bsdtar;
     private final List<Path> parts;
     private final boolean piped;
     private final String archive;
+    /** The run, whose stop ends a second read's passing over what was given already. */
+    private final RunControl run;
     private Process process;
     private Path stderr;
     /** Whether bsdtar writes its tar in blocks of 512 bytes (-b 1), each as soon as it is made. */
@@ -35,13 +41,15 @@ final class BsdtarStream extends FilterInputStream {
     /** The bytes given to the reader so far. */
     private long given;
 
-    private BsdtarStream(String bsdtar, List<Path> parts, boolean piped, boolean smallBlocks) throws IOException {
+    private BsdtarStream(String bsdtar, List<Path> parts, boolean piped, boolean smallBlocks, RunControl run)
+            throws IOException {
         super(null);
+        this.run = run;
         this.bsdtar = bsdtar;
         this.parts = parts;
         this.piped = piped;
         this.smallBlocks = smallBlocks;
-        this.archive = parts.get(0).getFileName().toString();
+        this.archive = Redact.text(parts.get(0).getFileName().toString(), 200);
         start();
     }
 
@@ -65,8 +73,9 @@ final class BsdtarStream extends FilterInputStream {
      * short, a volume or part missing), so bsdtar will fail in it, and writes its tar in small blocks from the
      * start (see {@link #read(byte[], int, int)}).
      */
-    static InputStream open(String bsdtar, List<Path> parts, boolean piped, boolean cut) throws IOException {
-        return new BsdtarStream(bsdtar, parts, piped, cut);
+    static InputStream open(String bsdtar, List<Path> parts, boolean piped, boolean cut, RunControl run)
+            throws IOException {
+        return new BsdtarStream(bsdtar, parts, piped, cut, run);
     }
 
     private void start() throws IOException {
@@ -168,9 +177,14 @@ final class BsdtarStream extends FilterInputStream {
         process.destroy();
         Files.deleteIfExists(stderr);
         smallBlocks = true;
+        LOG.info("bsdtar could not read {} to its end; it reads it again up to there ({}), so that the video before "
+                + "the damage is whole", archive, ArchiveFetch.human(given));
         start();
         byte[] buf = new byte[1 << 16];
         for (long passed = 0; passed < given; ) {
+            if (run.isStopping()) {
+                throw new RunStoppedException(run.stopReason());
+            }
             int n = in.read(buf, 0, (int) Math.min(buf.length, given - passed));
             if (n < 0) {
                 // read again, it gave no more than before (or bsdtar was stopped): the first failure stands

@@ -423,6 +423,8 @@ class HostileArchiveTest extends LoopbackServerTest {
 
         assertEquals(1, outcome.exit(), outcome.stderr());
         assertEquals(List.of("00000064.mp4", "00000065.mp4"), PipelineTest.listNames(data.resolve("videos")));
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("bsdtar could not read videos.rar to its "
+                + "end; it reads it again up to there"), outcome.stdout());
     }
 
     /** The ids in the order of their files in a RAR: the order of their names in its headers. */
