@@ -40,6 +40,17 @@ final class DamagedArchiveException extends IOException {
         return new DamagedArchiveException(words, e, words.startsWith(WHOLE_CHECKSUM + " (") && words.endsWith(SUSPECT));
     }
 
+    /**
+     * {@code e} in words, thrown as a tar's first header was read: a header that cannot be read there says the file
+     * is no tar at all as likely as it says a damaged one (a {@code .gz} of a video, say).
+     */
+    static IOException atFirstTarHeader(Exception e) {
+        IOException io = of(e);
+        return io.getMessage().equals(DAMAGED_HEADER) ? new DamagedArchiveException("it holds no tar: its first "
+                + "header is not a tar header (another kind of file, or a tar whose start is damaged)", e, false) : io;
+    }
+
+    private static final String DAMAGED_HEADER = "a tar header in it is damaged";
     private static final String WHOLE_CHECKSUM = "its compressed data is damaged";
     private static final String SUSPECT = "the videos imported from it may be damaged too";
 
@@ -61,7 +72,7 @@ final class DamagedArchiveException extends IOException {
                 return "it ends before its end (cut short, or a part of it missing)";
             }
             if (m.contains("parsing the header") || m.contains("invalid byte")) {
-                return "a tar header in it is damaged";
+                return DAMAGED_HEADER;
             }
             if (t instanceof ZipException && fromGzip(t)) {
                 // a gzip's checksum is read at its end: the videos taken from it before may be damaged too

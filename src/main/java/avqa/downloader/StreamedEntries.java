@@ -52,6 +52,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     /** What reading on to the next entry raised while an entry's checksum was looked for: thrown by next(). */
     private RuntimeException pending;
     private boolean done;
+    /** Whether an entry's header was read. */
+    private boolean begun;
 
     private StreamedEntries(Exchange exchange, ArchiveInputStream<? extends ArchiveEntry> archive, InputStream raw,
                             RunControl run, HeaderChecksums headerChecksums) {
@@ -224,6 +226,7 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
         }
         try {
             for (ArchiveEntry e = archive.getNextEntry(); e != null; e = archive.getNextEntry()) {
+                begun = true;
                 if (held != null) {
                     held.entry(e);
                 }
@@ -272,7 +275,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
             drain();
         } catch (IOException | RuntimeException e) {
             close();
-            throw new UncheckedIOException(DamagedArchiveException.of(e));
+            throw new UncheckedIOException(!begun && archive instanceof TarArchiveInputStream
+                    ? DamagedArchiveException.atFirstTarHeader(e) : DamagedArchiveException.of(e));
         }
         close();
         return null;

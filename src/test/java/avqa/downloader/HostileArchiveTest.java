@@ -594,8 +594,8 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
-     * A tar whose second header is damaged, and a tar.gz that is no more than a gzip header: each is said to
-     * be damaged in one line of this tool's words, not the reader's ("Invalid byte 122 at offset 0 in
+     * A tar whose second header is damaged, a tar.gz that is no more than a gzip header, and a tar.gz of a video (no
+     * tar in it, which was said to have a damaged tar header): each is said in one line of this tool's words, not the reader's ("Invalid byte 122 at offset 0 in
      * 'zzzzzzzz'", or no words at all); what came before the damage is imported.
      */
     @Test
@@ -611,7 +611,12 @@ class HostileArchiveTest extends LoopbackServerTest {
         Files.write(tar, bytes);
         Path gz = tmp.resolve("header-only.tar.gz");
         Files.write(gz, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
-        Map<Path, String> said = Map.of(tar, "a tar header in it is damaged", gz, "it ends before its end");
+        Path notATar = tmp.resolve("video.tar.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(notATar))) {
+            out.write(whole);
+        }
+        Map<Path, String> said = Map.of(tar, "a tar header in it is damaged", gz, "it ends before its end",
+                notATar, "it holds no tar: its first header is not a tar header");
         for (Map.Entry<Path, String> c : said.entrySet()) {
             Path meta = tmp.resolve("meta-" + c.getKey().getFileName());
             Path data = tmp.resolve("data-" + c.getKey().getFileName());
