@@ -478,9 +478,14 @@ public final class ArchiveFetch {
                     throw new VideoFailure.Transient("the server sent a part of " + name + " under a Content-Range that cannot be "
                             + "read (\"" + Redact.text(range, 100) + "\"); starting over", "");
                 }
-                if (Long.parseLong(m.group(1)) != from - overlap) {
+                long came = Long.parseLong(m.group(1));
+                if (came != from - overlap) {
                     files.discard(url);
-                    throw new VideoFailure.Transient("the server resumed " + name + " at another place; starting over", "");
+                    throw new VideoFailure.Transient(from == 0
+                            ? "the server answered the request for all of " + name + " with its part from byte " + came
+                            + " on, not from its start; starting over"
+                            : "the server resumed " + name + " from byte " + came + ", not from byte " + (from - overlap)
+                            + " as asked; starting over", "");
                 }
                 List<String> codings = HttpBodies.codings(in.getHeader("Content-Encoding"));
                 String encoding = codings.size() == 1 ? HttpBodies.encoding(codings.get(0)) : null;

@@ -205,6 +205,14 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile long shift;
 
+    /** Answers a request for the whole file with its part from {@code offset} on (a 206), as a broken host or cache may. */
+    ArchiveHost partFromOnWholeRequests(long offset) {
+        this.partFrom = offset;
+        return this;
+    }
+
+    private volatile long partFrom = -1;
+
     /** Sends no ETag and no Last-Modified (a file host's own small server): nothing to guard a resume with but the length. */
     ArchiveHost noValidators() {
         this.noValidators = true;
@@ -409,7 +417,12 @@ final class ArchiveHost implements AutoCloseable {
             int status = 200;
             Matcher m = range == null ? null : RANGE.matcher(range);
             boolean validatorHolds = ignoreIfRange || ifRange == null || ifRange.equals(f.etag()) || ifRange.equals(f.lastModified());
-            if (m != null && m.matches() && validatorHolds) {
+            if (range == null && partFrom >= 0 && !"HEAD".equals(ex.getRequestMethod())) {
+                status = 206;
+                start = partFrom;
+                ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (f.bytes().length - 1) + "/"
+                        + f.bytes().length);
+            } else if (m != null && m.matches() && validatorHolds) {
                 start = Long.parseLong(m.group(1));
                 if (start >= f.bytes().length) {
                     record(ex, range, ifRange, 416);

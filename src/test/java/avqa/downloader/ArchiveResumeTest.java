@@ -97,6 +97,31 @@ class ArchiveResumeTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that answers the request for the whole archive with a part from its middle (a 206 from byte 100,000):
+     * nothing of it is kept, and the line says what came, not that a resume "came at another place" (no resume was
+     * asked for).
+     */
+    @Test
+    void aPartFromTheMiddleForTheWholeArchiveIsSaidToBeThatAndNotKept(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").partFromOnWholeRequests(100_000);
+            List<String> args = ArchiveFetchTest.args(data, tmp.resolve("meta"), host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("the server answered the request for all of videos.rar with its part from byte 100000 "
+                    + "on, not from its start; starting over"), log);
+            assertFalse(Files.exists(data.resolve("archives/videos.rar")), "never under its final name");
+            assertFalse(Files.exists(data.resolve("archives/videos.rar.part")), "nothing of it kept");
+        }
+    }
+
+    /**
      * Resumed under the length alone, a host that ends every answer within the bytes asked for again to compare has them
      * asked for again as under a validator, but never fewer than 4 KiB, all that checks the join: answers of 6 KiB bring
      * nothing (3 KiB compared would have let them join 3 KiB each), what came stays as it was, and the download ends
