@@ -399,7 +399,8 @@ public final class ArchiveFetch {
             files.discard(url);
             rangesLie.add(url);
             LOG.warn("The host of {} answered the resume with other bytes than those it named (its answers to a part "
-                    + "of the file cannot be trusted): what came before is dropped, and it is fetched whole again", name);
+                    + "of the file cannot be trusted): what came before is dropped, and a later attempt fetches it from its "
+                    + "start, without resuming", name);
             throw new VideoFailure.Transient("the host of " + name + " answered the resume with other bytes than those "
                     + "it named; starting over, without resuming", "");
         }
@@ -501,7 +502,7 @@ public final class ArchiveFetch {
                     // a host that ignores If-Range sends the part asked of the file it has now
                     files.discard(url);
                     LOG.info("{} changed on the server since the interrupted download (its host answered the resume "
-                            + "from the new file): what came before is dropped, and it is fetched whole again", name);
+                            + "from the new file): what came before is dropped, and a later attempt fetches it from its start", name);
                     throw new VideoFailure.Transient(name + " changed on the server since the interrupted download "
                             + "(its host answered the resume from the new file): starting over", "");
                 }
