@@ -193,7 +193,12 @@ final class ArchiveTransfer {
                 }
             } catch (IOException e) {
                 slower(guard, name, start + written.get(), total, resume);
-                throw e;
+                if (total >= 0 || !HttpTrouble.lastChunkMissing(e)) {
+                    throw e;
+                }
+                // no length announced, and the chunks stopped at a chunk's end: the end of the answer, as a closed
+                // connection is; whether all of the archive came is then told by reading it (ArchiveFetch)
+                LOG.debug("The answer for {} ended without its last chunk, after {}", name, ArchiveFetch.human(start + written.get()));
             }
         } catch (IOException e) {
             throw brokeOff(e, name, "after " + ArchiveFetch.human(start + written.get()) + of(total), resume);

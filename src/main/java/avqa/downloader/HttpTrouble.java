@@ -52,6 +52,21 @@ final class HttpTrouble {
     }
 
     /** Our words for {@code t} itself (not its causes), or null when it is no misbehaviour we know. */
+    /**
+     * Whether an answer's chunks stopped at a chunk's end, before the last chunk (the one of no bytes that ends a
+     * chunked answer): its host closed the connection there, which is how an answer of no announced length ends
+     * anyway, whether all of it came or not.
+     */
+    static boolean lastChunkMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectionClosedException
+                    && String.valueOf(t.getMessage()).startsWith("Premature end of chunk coded message body")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String wordsOf(Throwable t) {
         String m = String.valueOf(t.getMessage());
         if (t instanceof org.apache.hc.client5.http.RedirectException
@@ -69,8 +84,7 @@ final class HttpTrouble {
             if (cut.find()) {
                 return "the answer was cut short: it announced " + cut.group(1) + " bytes and sent " + cut.group(2);
             }
-            return "the answer was cut short" + (m.startsWith("Premature end of chunk coded message body")
-                    ? " (its chunks stopped before the last one)" : "");
+            return "the answer was cut short" + (lastChunkMissing(t) ? " (its chunks stopped before the last one)" : "");
         }
         if (t instanceof MalformedChunkCodingException) {
             return NOT_HTTP + (m.startsWith("Bad chunk header") || m.startsWith("Negative chunk size")

@@ -97,6 +97,44 @@ class ArchiveResumeTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that announces no length and sends its answer in chunks, then closes without the last chunk (the empty one
+     * that ends a chunked answer): as for an answer that ends by closing, whether all of the archive came is told by
+     * reading it. The whole RAR so sent is imported (it was refused at every attempt, for ever); half of it is not.
+     */
+    @Test
+    void anArchiveWhoseChunksStopBeforeTheLastOneIsTakenWhenItReadsWhole(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        java.util.function.Function<byte[], byte[]> withoutLastChunk = body -> {
+            byte[] all = HostileServerTest.RawHost.chunked("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n", body, true);
+            return java.util.Arrays.copyOf(all, all.length - "0\r\n".length());
+        };
+        try (RawHost host = new RawHost(path -> withoutLastChunk.apply(path.startsWith("/half/")
+                ? java.util.Arrays.copyOf(archive, archive.length / 2) : archive))) {
+            Path whole = tmp.resolve("whole");
+            List<String> args = ArchiveFetchTest.args(whole, tmp.resolve("meta"), host.baseUrl() + "/whole/videos.rar");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            assertEquals(ArchiveFetchTest.IDS.stream().map(id -> id + ".mp4").toList(),
+                    PipelineTest.listNames(whole.resolve("videos")));
+            assertArrayEquals(archive, Files.readAllBytes(whole.resolve("archives/videos.rar")));
+
+            Path half = tmp.resolve("half");
+            args = ArchiveFetchTest.args(half, tmp.resolve("meta"), host.baseUrl() + "/half/videos.rar");
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+
+            outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertFalse(Files.exists(half.resolve("archives/videos.rar")), "never under its final name");
+            assertTrue(Files.readString(half.resolve("avqa_download.log")).contains("that came do not read as a whole "
+                    + "archive (cut short?)"));
+        }
+    }
+
+    /**
      * A host that answers the request for the whole archive with a part from its middle (a 206 from byte 100,000):
      * nothing of it is kept, and the line says what came, not that a resume "came at another place" (no resume was
      * asked for).
