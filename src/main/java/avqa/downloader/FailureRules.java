@@ -83,8 +83,8 @@ final class FailureRules {
             Rule.of("file:// URLs are (explicitly )?disabled", VideoFailure.PERMANENT,
                     "the source points at local files (file://), which are never read"),
             // yt-dlp's "please update" signals: its extractor no longer understands the source
-            Rule.of("nsig extraction failed|Signature extraction failed|ERROR:.*Unable to extract"
-                    + "|ERROR:.*Confirm you are on the latest version", VideoFailure.TOOL_OUTDATED, OUTDATED),
+            Rule.of("nsig extraction failed|Signature extraction failed|ERROR:.*Unable to extract",
+                    VideoFailure.TOOL_OUTDATED, OUTDATED),
             Rule.of("(?s)(No supported JavaScript runtime|n challenge solving failed|Signature solving failed)"
                             + ".*(Requested format is not available|unable to download video data: HTTP Error 403)",
                     VideoFailure.TOOL_OUTDATED, JS_CHALLENGES),
@@ -105,6 +105,9 @@ final class FailureRules {
                             + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"
                             + "|Giving up after|unable to download video data",
                     VideoFailure.TRANSIENT, "network failure while downloading"),
+            // an older yt-dlp adds "Confirm you are on the latest version" to any error it did not expect, a mirror's
+            // HTTP 500 or a refused connection as well: it says the tool is out of date only when nothing above explains it
+            Rule.of("ERROR:.*Confirm you are on the latest version", VideoFailure.TOOL_OUTDATED, OUTDATED),
             // nothing else explains it, and yt-dlp warned it could not solve the challenges
             Rule.of("No supported JavaScript runtime|n challenge solving failed|Signature solving failed",
                     VideoFailure.TOOL_OUTDATED, JS_CHALLENGES));

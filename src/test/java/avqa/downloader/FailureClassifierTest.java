@@ -168,6 +168,22 @@ class FailureClassifierTest {
     }
 
     /**
+     * A mirror's page answered 500 or 403: a server error (transient) and access denied (permanent), with either
+     * yt-dlp. Debian's older yt-dlp adds "Confirm you are on the latest version" to both, which made them "yt-dlp is
+     * out of date", and stopped the run after 3 in a row (an adversarial probe).
+     */
+    @org.junit.jupiter.api.Test
+    void aMirrorsServerErrorOrRefusalIsSaidSoWithEitherYtDlp() throws Exception {
+        ytDlpsSay(List.of("status/500/x", "status/403/x"), (port, path) -> path).forEach((which, words) -> {
+            VideoFailure f = FailureClassifier.ytDlp(1, words, 60);
+            boolean refused = which.contains("/403/");
+            assertEquals(refused ? VideoFailure.PERMANENT : VideoFailure.TRANSIENT, f.category(), which + " said: " + words);
+            assertEquals(refused ? "access denied by the source (HTTP 401/403)" : "server error at the source (HTTP 5xx)",
+                    f.reason(), which + " said: " + words);
+        });
+    }
+
+    /**
      * An HLS playlist on 127.0.0.1 whose segment is a local file (file:///etc/hostname): permanent, said as such, with
      * either yt-dlp (it was "an error it did not explain", asked again every run).
      */
@@ -208,7 +224,16 @@ class FailureClassifierTest {
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         int port = host.getAddress().getPort();
         host.createContext("/", ex -> {
-            ex.getResponseHeaders().set("Location", location.apply(port, ex.getRequestURI().getPath()));
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith("/status/")) {
+                // a page answered with that status (a mirror's error)
+                byte[] page = "<html><body>error</body></html>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                ex.sendResponseHeaders(Integer.parseInt(path.split("/")[2]), page.length);
+                ex.getResponseBody().write(page);
+                ex.close();
+                return;
+            }
+            ex.getResponseHeaders().set("Location", location.apply(port, path));
             ex.sendResponseHeaders(302, -1);
             ex.close();
         });
