@@ -46,6 +46,8 @@ public final class WorkArea {
         } catch (IOException e) {
             throw new BadInputException("cannot create " + area + ": " + FileTrees.describe(e));
         }
+        // every video is written there first: one that cannot be written there failed as "a bug", each of them
+        Workspace.writable(area);
         stopProcessesUsing(area);
         FileTrees.deleteTree(area, false);
     }

@@ -39,8 +39,10 @@ public final class Workspace {
      * outside the data directory. Checked before anything is written ({@code logName}: this run's log file).
      */
     void refuseLinks(String logName) {
+        // the work area and rejected/ too: the work area is emptied at every start, and a folder in it named as a video
+        // was taken and removed as that video's, through a link anywhere else
         for (String name : List.of(".lock", "SHA256SUMS", logName, ".download_progress.journal",
-                "metadata/provenance.jsonl", "runs")) {
+                "metadata/provenance.jsonl", "runs", ".partial", "rejected")) {
             refuseLink(root.resolve(name));
         }
     }
@@ -171,12 +173,27 @@ public final class Workspace {
             } catch (IOException e) {
                 throw new BadInputException("cannot create " + dir + ": " + FileTrees.describeFolder(e));
             }
-            if (!Files.isWritable(dir)) {
-                throw new BadInputException("cannot write to " + dir + ": permission denied");
-            }
+            writable(dir);
+        }
+        // made when a file is first set aside in it: a file of that name, or a folder that cannot be written, failed
+        // every video set aside there, and the failure's own record with it (the run said "none failed", exit 0)
+        Path rejected = root.resolve("rejected");
+        if (Files.exists(rejected) && !Files.isDirectory(rejected)) {
+            throw new BadInputException(Redact.text(rejected.toString(), 300) + " is a file, not a folder: a run sets "
+                    + "aside there what it finds damaged; move that file away and run again");
+        }
+        if (Files.isDirectory(rejected)) {
+            writable(rejected);
         }
         removeTemporaries(shared ? 3_600_000 : 0);
         caseInsensitive = probeCaseInsensitive();
+    }
+
+    /** A folder of the data directory that this process cannot write, refused in one line. */
+    static void writable(Path dir) {
+        if (!Files.isWritable(dir)) {
+            throw new BadInputException("cannot write to " + Redact.text(dir.toString(), 300) + ": permission denied");
+        }
     }
 
     /**

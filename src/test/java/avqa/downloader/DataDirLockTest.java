@@ -50,17 +50,18 @@ class DataDirLockTest {
     /**
      * The data directory's own files as symbolic links to files outside it: the run refuses at start, in one line
      * naming the link, before it writes anything (the files pointed to stay as they were); a .lock that is a
-     * folder is named as such.
+     * folder is named as such. The work area (.partial, emptied at every start) and rejected/ as links to a folder
+     * elsewhere are refused too: a folder there named as a video was taken and removed as its work folder.
      */
     @Test
     void aSymbolicLinkAmongTheDataDirectorysOwnFilesIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
         for (String name : List.of(".lock", "SHA256SUMS", "avqa_download.log", ".download_progress.journal",
-                "metadata/provenance.jsonl", "runs")) {
+                "metadata/provenance.jsonl", "runs", ".partial", "rejected")) {
             Path data = tmp.resolve("data-" + name.replace('/', '-'));
             Path victim = tmp.resolve("victim-" + name.replace('/', '-'));
             Files.writeString(victim, "precious\n");
             Files.createDirectories(data.resolve(name).getParent());
-            Files.createSymbolicLink(data.resolve(name), name.equals("runs") ? tmp : victim);
+            Files.createSymbolicLink(data.resolve(name), List.of("runs", ".partial", "rejected").contains(name) ? tmp : victim);
             List<String> before;
             try (var files = Files.walk(data)) {
                 before = files.map(Path::toString).sorted().toList();
@@ -102,6 +103,16 @@ class DataDirLockTest {
         assertTrue(run.stderr().contains("cannot create " + data.resolve("audio") + ": " + data.resolve("audio")
                 + " is a file, not a folder (move it away, or choose another --data-dir)"), run.stderr());
         assertEquals("not a folder\n", Files.readString(data.resolve("audio")));
+
+        // rejected/, made when a damaged file is first set aside: a file of that name failed each such video, and the
+        // failure's record with it, in Camel's words, and the run said "none failed" (an adversarial probe)
+        Path rejecting = tmp.resolve("data-rejected");
+        Files.createDirectories(rejecting);
+        Files.writeString(rejecting.resolve("rejected"), "not a folder\n");
+        run = Fixture.run(Fixture.localArgs(rejecting, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4"));
+        assertEquals(2, run.exit(), run.stderr());
+        assertEquals("avqa-downloader: " + rejecting.resolve("rejected") + " is a file, not a folder: a run sets aside "
+                + "there what it finds damaged; move that file away and run again", run.stderr().strip());
     }
     /**
      * A data directory behind a symbolic link works; files written through a temporary file renamed over them
