@@ -51,6 +51,17 @@ public final class VideoIdRules {
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("url must be http(s) with a host");
         }
+        if (!portInRange(uri)) {
+            throw new IllegalArgumentException("url has a port out of range");
+        }
+    }
+
+    /**
+     * Whether a URL's port, if it names one, is one a connection can be made to (1 to 65535): the URL parser takes
+     * 99999, and the HTTP client then refused each video in its own words, as "a bug".
+     */
+    static boolean portInRange(URI uri) {
+        return uri.getPort() == -1 || uri.getPort() >= 1 && uri.getPort() <= 65535;
     }
 
     /** Whether a URL points at YouTube. */
@@ -88,6 +99,9 @@ public final class VideoIdRules {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new BadInputException(name + " must be an http(s) URL with a host: " + Redact.url(template));
+        }
+        if (!portInRange(uri)) {
+            throw new BadInputException(name + " has a port out of range (a port is 1 to 65535): " + Redact.url(template));
         }
         return template;
     }

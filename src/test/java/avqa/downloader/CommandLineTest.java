@@ -38,6 +38,8 @@ class CommandLineTest {
             --video-format        | exe                            | --video-format: 'exe' is not valid
             --source-url-template | https://example.org/watch      | must contain {id}
             --source-url-template | ftp://example.org/{id}         | must be an http(s) URL
+            --source-url-template | http://127.0.0.1:99999/{id}.mp4 | --source-url-template has a port out of range (a port is 1 to 65535)
+            --import-archive      | http://127.0.0.1:99999/x.zip   | expected a file or an http(s) URL with a host (and a port, if any, from 1 to 65535)
             --metadata-url        | gopher://example.org           | --metadata-url: 'gopher://example.org' is not valid
             --metadata-url        | ../data/json                   | (a local folder is file:/path/to/it or file:relative/path)
             --import-archive      | https://drive.google.com/drive/folders/1WAry | is a Google Drive folder, not a file: fetch it with `gdown --folder URL -O DIR`

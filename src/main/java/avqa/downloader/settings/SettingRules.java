@@ -53,7 +53,7 @@ final class SettingRules {
             try {
                 VideoIdRules.checkSourceUrl(url);
             } catch (IllegalArgumentException e) {
-                throw Settings.bad("--import-archive", avqa.downloader.Redact.url(url), "a file or an http(s) URL with a host");
+                throw Settings.bad("--import-archive", avqa.downloader.Redact.url(url), "a file or an http(s) URL with a host (and a port, if any, from 1 to 65535)");
             }
             if (avqa.downloader.DownloadPage.driveFolder(url)) {
                 throw new BadInputException("--import-archive: " + avqa.downloader.Redact.url(url) + " is a Google Drive folder, "
