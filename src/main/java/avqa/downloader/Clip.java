@@ -23,8 +23,19 @@ public record Clip(String name, double start, Double duration, boolean flip) {
         for (String part : t.split(":")) {
             total = total * 60 + Double.parseDouble(part);
         }
+        if (!(total <= LONGEST)) {
+            // 400 nines were read as Infinity, and failed in ffmpeg's words at every run, the source fetched each time
+            throw new IllegalArgumentException("'" + Redact.text(t, 40) + "' is past any video's length (at most "
+                    + (int) (LONGEST / 3600) + " hours)");
+        }
         return total;
     }
+
+    /** The latest time a clip may start or end at, in seconds: 100 hours. */
+    static final double LONGEST = 100 * 3600;
+
+    /** The shortest clip: 0.1 s (less holds no picture, and failed as "no video stream"). */
+    static final double SHORTEST = 0.1;
 
     /** The clip a mirrored copy ({@code <clip>_flip}) is made from. */
     public static String mirroredFrom(String flipName) {

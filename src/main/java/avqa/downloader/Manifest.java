@@ -268,8 +268,8 @@ public final class Manifest {
         }
         double start = Clip.seconds(r.get("start_time"));
         double duration = Clip.seconds(r.get("duration"));
-        if (duration <= 0) {
-            throw new IllegalArgumentException("duration must be positive");
+        if (duration < Clip.SHORTEST) {
+            throw new IllegalArgumentException("duration must be " + Clip.SHORTEST + " s or more");
         }
         String flip = r.getOrDefault("has_flip", "").toUpperCase(Locale.ROOT);
         if (!flip.equals("Y") && !flip.equals("N")) {
@@ -301,7 +301,15 @@ public final class Manifest {
         if (length != null && length <= 0) {
             throw new IllegalArgumentException("the window is empty (end before start)");
         }
-        boolean mirrored = !blank(flip) && List.of("y", "yes", "true", "1").contains(flip.strip().toLowerCase(Locale.ROOT));
+        if (length != null && length < Clip.SHORTEST) {
+            throw new IllegalArgumentException("the window is shorter than " + Clip.SHORTEST + " s, too short to hold a picture");
+        }
+        String f = blank(flip) ? "" : flip.strip().toLowerCase(Locale.ROOT);
+        boolean mirrored = List.of("y", "yes", "true", "1").contains(f);
+        if (!mirrored && !List.of("", "n", "no", "false", "0").contains(f)) {
+            // "maybe" or 2 were taken as "not mirrored", as the v2.0 CSV's has_flip is not
+            throw new IllegalArgumentException("flip must be yes or no (y, true, 1; n, false, 0), not '" + shorten(flip) + "'");
+        }
         return Map.of(id, new Entry(sourceKey(url), url, new Clip(id, from, length, mirrored)));
     }
 

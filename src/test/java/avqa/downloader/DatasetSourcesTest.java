@@ -223,6 +223,9 @@ class DatasetSourcesTest extends LoopbackServerTest {
                 + "labclip_c," + base + "mirrorclip2.mp4,,,yes\n"
                 + "labclip_d," + base + "mirrorclip1.mp4,abc,,\n"
                 + "labclip_a," + base + "mirrorclip1.mp4,0:01,0:02,\n"
+                + "labclip_g," + base + "mirrorclip1.mp4,," + "9".repeat(400) + ",\n"
+                + "labclip_h," + base + "mirrorclip1.mp4,,,maybe\n"
+                + "labclip_i," + base + "mirrorclip1.mp4,0,0.0000001,\n"
                 + "labclip_f,\"" + base + "mirrorclip1.mp4\"x,,,\n");
         Path jsonl = tmp.resolve("more.jsonl");
         Files.writeString(jsonl, "{\"id\": \"labclip_e\", \"url\": \"" + base + "mirrorclip1.mp4\", \"start\": 5, \"end\": 7}\n"
@@ -241,7 +244,12 @@ class DatasetSourcesTest extends LoopbackServerTest {
         assertTrue(log.contains("lab-mirror.csv line 3: url must be http(s)"), log);
         assertTrue(log.contains("lab-mirror.csv line 5: 'abc' is not a time"), log);
         assertTrue(log.contains("more.jsonl line 2: is not valid JSON"), log);
-        assertTrue(log.contains("lab-mirror.csv line 7: malformed CSV (Invalid character"), log);
+        assertTrue(log.contains("lab-mirror.csv line 10: malformed CSV (Invalid character"), log);
+        // times and flips that were taken, and failed in ffmpeg's words at every run (an adversarial probe)
+        assertTrue(log.contains("lab-mirror.csv line 7: '" + "9".repeat(40) + "…(360 more characters)' is past any video's "
+                + "length (at most 100 hours)"), log);
+        assertTrue(log.contains("lab-mirror.csv line 8: flip must be yes or no (y, true, 1; n, false, 0), not 'maybe'"), log);
+        assertTrue(log.contains("lab-mirror.csv line 9: the window is shorter than 0.1 s"), log);
         // a clip given twice: the first row holds, in a manifest and across manifests
         assertTrue(log.contains("lab-mirror.csv line 6: the clip 'labclip_a' is given by an earlier row already"), log);
         assertTrue(log.contains("more.jsonl: 1 of its clips is given otherwise by an earlier manifest (the first: "
