@@ -646,7 +646,16 @@ public final class ArchiveFetch {
             }
             long written;
             try {
-                written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume, goesOn);
+                written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume, goesOn,
+                        p -> !ArchiveFormat.numberedPart(files.name(url)) && looksLikeAPage(p));
+            } catch (ArchiveTransfer.PageInstead page) {
+                // judged by its first MiB, as a page that ends is (a download page's form confirmed, a refusal said)
+                if (isAnArchive(url, name, -1, ("HTTP " + code + " " + java.util.Objects.toString(in.getHeader("Content-Type"),
+                        "")).strip())) {
+                    files.discard(url);
+                    throw new VideoFailure.Transient("the answer for " + name + " began as a web page; starting over", "");
+                }
+                return;
             } catch (VideoFailure.Transient broke) {
                 if (code == 206) {
                     broughtAfterOverlap(url, name, overlap, (Files.isRegularFile(part) ? Files.size(part) : 0) - start);

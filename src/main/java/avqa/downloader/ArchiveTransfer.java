@@ -172,6 +172,25 @@ final class ArchiveTransfer {
      */
     long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
               String resume, boolean goesOn) throws IOException {
+        return copy(body, raw, part, start, total, max, name, url, resume, goesOn, p -> false);
+    }
+
+    /** The first bytes of an answer looked at to tell a web page, once that many have come. */
+    static final int PAGE_LOOK = 1 << 20;
+
+    /**
+     * An answer from the file's start whose first MiB is a web page, as {@code page} judges it: no more of it is
+     * read (a page that never ends filled the disk, sent as application/octet-stream, before it was looked at).
+     */
+    static final class PageInstead extends RuntimeException {
+        PageInstead() {
+            super("a web page", null, false, false);
+        }
+    }
+
+    /** The same, an answer from the file's start stopped with {@link PageInstead} once its first MiB is a web page. */
+    long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
+              String resume, boolean goesOn, java.util.function.Predicate<Path> page) throws IOException {
         announce(name, url, part, start, total, goesOn);
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -186,6 +205,10 @@ final class ArchiveTransfer {
                     out.write(ByteBuffer.wrap(buf, 0, n));
                     long now = written.addAndGet(n);
                     progress.advance(n);
+                    if (start == 0 && now >= PAGE_LOOK && now - n < PAGE_LOOK && page.test(part)) {
+                        HttpBodies.drop(raw);
+                        throw new PageInstead();
+                    }
                     if (total >= 0 && start + now > total || start + now > max) {
                         break;
                     }

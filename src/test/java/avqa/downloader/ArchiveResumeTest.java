@@ -135,6 +135,47 @@ class ArchiveResumeTest extends LoopbackServerTest {
     }
 
     /**
+     * A web page that never ends, sent as application/octet-stream with no length where the archive should be: it is
+     * judged a page by its first MiB and no more of it is read (it filled the disk, and was kept as the part of the
+     * archive, for it was looked at only once it had ended).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aWebPageThatNeverEndsIsJudgedByItsFirstMiBAndNotKept(@TempDir Path tmp) throws Exception {
+        Fixture.annotations(tmp.resolve("meta"), "test", ArchiveFetchTest.IDS);
+        byte[] more = "<p>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</p>\n".repeat(1000)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        try (HostileServerTest.RawHost host = new HostileServerTest.RawHost(path -> RawHost.text("HTTP/1.1 200 OK\r\n"
+                + "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n<!DOCTYPE html><html><head><title>"
+                + "Not the file</title></head><body>"), out -> {
+                    try {
+                        for (;;) {
+                            out.write(more);
+                            sent.addAndGet(more.length);
+                        }
+                    } catch (java.io.IOException dropped) {
+                        // the client stopped reading
+                    }
+                })) {
+            Path data = tmp.resolve("data");
+            List<String> args = ArchiveFetchTest.args(data, tmp.resolve("meta"), host.base() + "/videos.zip");
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("videos.zip") && log.contains("web page"), log);
+            try (var left = Files.list(data.resolve("archives"))) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("videos.zip")).toList(),
+                        "nothing of it kept");
+            }
+            assertTrue(sent.get() < 64L << 20, "no more read than its first MiB and what was on its way: " + sent.get());
+        }
+    }
+
+    /**
      * A host that answers the request for the whole archive with a part from its middle (a 206 from byte 100,000):
      * nothing of it is kept, and the line says what came, not that a resume "came at another place" (no resume was
      * asked for).
