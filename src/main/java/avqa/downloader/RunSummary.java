@@ -243,7 +243,7 @@ public final class RunSummary {
             AtomicFiles.writePrivate(runs.resolve(RUN_NAME.format(counters.started()) + ".json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
         } catch (IOException e) {
-            LOG.warn("Could not keep the run summary in runs/: {}", e.getMessage());
+            LOG.warn("Could not keep the run summary in runs/: {}", Shown.of(e));
         }
     }
 

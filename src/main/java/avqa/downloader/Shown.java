@@ -30,6 +30,11 @@ public final class Shown {
                         + (h.getStatusText() == null || h.getStatusText().isBlank() ? "" : " " + h.getStatusText());
             } else if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
                 text = "no such file";
+            } else if (t instanceof java.nio.file.AccessDeniedException
+                    || t instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+                // its message is the path alone: what went wrong with it, in words
+                java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) t;
+                text = Redact.text(String.valueOf(f.getFile()), 300) + ": " + FileTrees.describe(f);
             } else if (t instanceof java.net.UnknownHostException) {
                 text = "cannot resolve the host name " + t.getMessage() + " (no network or DNS?)";
             } else if (t instanceof java.net.ConnectException) {

@@ -371,6 +371,18 @@ class FailureClassifierTest {
                 .lastError());
     }
 
+    /**
+     * A file of the data directory that cannot be written (archives/, runs/ made read-only) is said with what went wrong:
+     * Java's message for it is the path alone, and the archive's line was "could not be fetched (/…/.videos.zip.json.tmp)".
+     */
+    @Test
+    void aFileThatCannotBeWrittenIsSaidWithWhatWentWrong() {
+        assertEquals("/d/archives/.videos.zip.json.tmp: permission denied",
+                Shown.of(new RuntimeException(new java.nio.file.AccessDeniedException("/d/archives/.videos.zip.json.tmp"))));
+        assertEquals("/d/runs/x\\u001b.json: Read-only file system", Shown.of(new java.nio.file.FileSystemException(
+                "/d/runs/x\u001b.json", null, "Read-only file system")));
+    }
+
     private static Path sources(Path lib) throws java.io.IOException {
         if (!Files.isDirectory(lib)) {
             return null;
