@@ -178,8 +178,10 @@ final class SetupCheckup {
                 unknown += a.problem() == null && left < 0 ? 1 : 0;
             }
             String page = a.page() ? pageInstead(url) : null;
+            String tooLarge = tooLarge(url, a);
             out.add(a.problem() != null ? Finding.fail("archive", a.problem() + ": check the --import-archive URL and the network")
                     : page != null ? Finding.fail("archive", page)
+                    : tooLarge != null ? Finding.fail("archive", tooLarge)
                     : Finding.ok("archive", Redact.url(url) + " answers" + (a.page()
                     ? " with a download page the run confirms, as a browser would (Google Drive's, for a large file)"
                     : size(a, left))));
@@ -237,6 +239,14 @@ final class SetupCheckup {
         String error = page.error();
         return error != null ? shown + " answers with a page instead of the archive, which says: " + Shown.plain(error)
                 : shown + " answers with a web page, not an archive (" + ArchiveFetch.pageAdvice(url) + ")";
+    }
+
+    /** What the run says of an archive announced larger than it takes (it does not fetch it); null when it is not. */
+    private String tooLarge(String url, Answer a) {
+        long max = settings.bytes("avqa.archive.max-size");
+        return a.length() > max ? Redact.url(url) + " is announced at " + ArchiveFetch.human(a.length()) + ", larger than "
+                + "avqa.archive.max-size (" + ArchiveFetch.human(max) + "): the run does not fetch it; raise that setting if "
+                + "this is the archive" : null;
     }
 
     private static String size(Answer a, long left) {

@@ -216,6 +216,17 @@ class DoctorTest {
             assertTrue(line(missing, "archive").startsWith("FAIL") && line(missing, "archive").contains("404"), missing.stdout());
             String bsdtar = line(missing, "bsdtar");
             assertTrue(bsdtar.startsWith("FAIL") && bsdtar.contains("libarchive-tools"), missing.stdout());
+
+            // announced larger than avqa.archive.max-size, which the run refuses: it was "OK" (an adversarial probe)
+            try (ArchiveHost sized = new ArchiveHost()) {
+                sized.serve("big.rar", java.util.Arrays.copyOf(Files.readAllBytes(rar), 4096), "v1");
+                List<String> large = args(tmp, "--import-archive", sized.shareUrl("big.rar"));
+                large.addAll(common);
+                Fixture.Outcome over = Fixture.run(large, Map.of("AVQA_ARCHIVE_MAX_SIZE", "1K"));
+                assertEquals(1, over.exit(), over.stdout());
+                assertTrue(line(over, "archive").startsWith("FAIL") && line(over, "archive").contains("is announced at 4.0 KiB, "
+                        + "larger than avqa.archive.max-size (1.0 KiB): the run does not fetch it"), over.stdout());
+            }
         }
         // a link that answers with a web page: Drive's download page passes (the run confirms it); its quota page,
         // and any other page (a sign-in page), do not, as the run would refuse them
