@@ -163,18 +163,6 @@ final class ArchiveTransfer {
         }
     }
 
-    /**
-     * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
-     * further than the announced length, or {@code max} when there is none; returns how many bytes came. {@code resume} says what becomes of
-     * them if it breaks off. {@code raw}: the answer's body as the client gives it (under {@code body}'s decoding,
-     * when the host compressed it), whose connection a guard drops without reading the rest. {@code goesOn}: the
-     * next part of a file its host gives a part at a time, not said again.
-     */
-    long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
-              String resume, boolean goesOn) throws IOException {
-        return copy(body, raw, part, start, total, max, name, url, resume, goesOn, p -> false);
-    }
-
     /** The first bytes of an answer looked at to tell a web page, once that many have come. */
     static final int PAGE_LOOK = 1 << 20;
 
@@ -188,7 +176,14 @@ final class ArchiveTransfer {
         }
     }
 
-    /** The same, an answer from the file's start stopped with {@link PageInstead} once its first MiB is a web page. */
+    /**
+     * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
+     * further than the announced length, or {@code max} when there is none; returns how many bytes came. {@code resume} says what becomes of
+     * them if it breaks off. {@code raw}: the answer's body as the client gives it (under {@code body}'s decoding,
+     * when the host compressed it), whose connection a guard drops without reading the rest. {@code goesOn}: the
+     * next part of a file its host gives a part at a time, not said again. An answer from the file's start whose
+     * first MiB {@code page} finds a web page is stopped there, with {@link PageInstead}.
+     */
     long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
               String resume, boolean goesOn, java.util.function.Predicate<Path> page) throws IOException {
         announce(name, url, part, start, total, goesOn);
