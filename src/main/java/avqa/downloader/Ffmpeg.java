@@ -60,8 +60,8 @@ public final class Ffmpeg {
             throw new VideoFailure.Permanent(String.format(Locale.ROOT, "the clip starts at %.1f s, but the video it is cut "
                     + "from lasts %.1f s", clip.start(), lasts), "");
         }
-        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                "-ss", String.format(Locale.ROOT, "%.3f", clip.start()), "-i", inside(source)));
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
+                "-y", "-ss", String.format(Locale.ROOT, "%.3f", clip.start()), "-i", inside(source)));
         if (clip.duration() != null) {
             args.addAll(List.of("-t", String.format(Locale.ROOT, "%.3f", clip.duration())));
         }
@@ -107,12 +107,13 @@ public final class Ffmpeg {
      * without failing (a remuxed copy of a file cut short keeps its broken last packet) counts too.
      */
     public void checkPass(@Body ExecResult result, @Variable("job") VideoJob job) {
-        String problems = problems(result);
+        FfmpegReport report = report(result);
+        String problems = report.problems();
         int exit = result.getExitValue();
-        if (exit != 0 && !stoppedBySignal(exit, problems) || DAMAGED.matcher(problems).find()) {
+        if (!stoppedBySignal(exit, report) && (exit != 0 || DAMAGED.matcher(problems).find())) {
             notAVideo(job == null ? null : job.video(), problems);
         }
-        check(exit, problems);
+        check(exit, report);
         if (DAMAGED.matcher(problems).find()) {
             throw new VideoFailure.InvalidOutput("the video is damaged: some of its data is missing or corrupt "
                     + "(a file cut short?)", FailureClassifier.lastError(problems));
@@ -126,18 +127,20 @@ public final class Ffmpeg {
     static final int SIGNALLED = 255;
 
     /**
-     * Whether ffmpeg's exit says a signal ended it (its timeout's SIGTERM, or a SIGKILL): 255 counts when
-     * ffmpeg said no error of its own ({@code problems}, its error lines), as later ffmpegs also exit
-     * with 255 for a failure (-1, EPERM), which they say.
+     * Whether a signal ended ffmpeg (its timeout's SIGTERM, or a SIGKILL): ffmpeg said so, whatever its exit
+     * (a SIGTERM while it opens its input ends it with 1, see {@link FfmpegReport}), or it died of the signal
+     * before it could say anything, or it exited with 255 and said no error of its own ({@code problems}, its
+     * error lines), as later ffmpegs also exit with 255 for a failure (-1, EPERM), which they say.
      */
-    static boolean stoppedBySignal(int exit, String problems) {
-        return FailureClassifier.KILLED.contains(exit) || exit == SIGNALLED && problems.isBlank();
+    static boolean stoppedBySignal(int exit, FfmpegReport report) {
+        return exit != 0 && report.signalled() || FailureClassifier.KILLED.contains(exit)
+                || exit == SIGNALLED && report.problems().isBlank();
     }
 
     /** ffmpeg's exit: a full disk stops the run, a timeout is transient, anything else is the video's. */
     public void check(@Body ExecResult result) {
         if (result.getExitValue() != 0) {
-            check(result.getExitValue(), problems(result));
+            check(result.getExitValue(), report(result));
         }
     }
 
@@ -150,19 +153,20 @@ public final class Ffmpeg {
         }
     }
 
-    /** What ffmpeg said went wrong: its error lines (FfmpegReport). */
-    private static String problems(ExecResult result) {
-        return FfmpegReport.of(FailureClassifier.text(result.getStderr())).problems();
+    /** What ffmpeg said: among it, what went wrong (its error lines) and whether a signal ended it. */
+    private static FfmpegReport report(ExecResult result) {
+        return FfmpegReport.of(FailureClassifier.text(result.getStderr()));
     }
 
-    private void check(int exit, String problems) {
+    private void check(int exit, FfmpegReport report) {
+        String problems = report.problems();
         if (exit != 0) {
             run.checkRunning();
             diskFull.check(problems, FailureClassifier.lastError(problems));
             if (exit == FailureClassifier.KILLED_FROM_OUTSIDE) {
                 throw FailureClassifier.killedFromOutside("ffmpeg", exit, problems);
             }
-            if (stoppedBySignal(exit, problems)) {
+            if (stoppedBySignal(exit, report)) {
                 throw new VideoFailure.Transient("ffmpeg did not finish in time and was stopped (avqa.extract.timeout)",
                         FailureClassifier.lastError(problems));
             }

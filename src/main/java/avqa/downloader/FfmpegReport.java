@@ -23,9 +23,13 @@ import java.util.regex.Pattern;
  * {@code seconds} is what the file says it lasts (the container's Duration, from its header); {@code held}
  * is how far its packets reach, from the pass's last report ({@code time=}: the end of the longest stream
  * it copied), or -1 when there was none. The header can be wrong where the packets cannot.
+ * <p>
+ * {@code signalled}: ffmpeg said a signal ended it. A SIGTERM that comes while ffmpeg still opens its input
+ * breaks off that reading, and ffmpeg then fails with an error of the input's ("moov atom not found",
+ * "Immediate exit requested") and exit 1: the signal, not the file, is the cause.
  */
 public record FfmpegReport(boolean opened, boolean forged, String container, double seconds, Stream video,
-                           Stream audio, long frames, double held, String problems) {
+                           Stream audio, long frames, double held, String problems, boolean signalled) {
 
     /** One stream as ffmpeg described it; a number it did not give is 0. */
     public record Stream(String codec, int width, int height, double frameRate, int sampleRate, int channels) {
@@ -41,6 +45,8 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
     private static final Pattern LAYOUT = Pattern.compile(" Hz, ([^,]+),");
     private static final Pattern FRAMES = Pattern.compile("^frame= *(\\d{1,15}) ");
     private static final Pattern TIME = Pattern.compile(" time=(\\d{1,6}):(\\d\\d):(\\d\\d(?:\\.\\d{1,6})?) ");
+    /** What ffmpeg says last when a signal (camel-exec's timeout's SIGTERM) ended it, whatever its exit. */
+    private static final Pattern SIGNAL = Pattern.compile("^Exiting normally, received signal \\d{1,2}\\.$");
     private static final Pattern COUNTED = Pattern.compile("^(\\d{1,2}) channels");
     private static final Pattern NUMBERED = Pattern.compile("^\\d{1,2}(\\.\\d{1,2}){1,2}");
     /** Channel layouts ffmpeg names without their count (the others read "5.1", "7.1.4", "7.1(wide)", "6 channels"). */
@@ -65,6 +71,7 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
         long frames = -1;
         double held = -1;
         StringBuilder problems = new StringBuilder();
+        boolean signalled = false;
         for (String raw : lines) {
             String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
             Matcher tag = TAG.matcher(line);
@@ -91,6 +98,7 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                 container = m.group(1);
             } else if (!text.startsWith(" ")) {
                 inInput = false;
+                signalled |= SIGNAL.matcher(text).find();
                 if ((m = FRAMES.matcher(text)).find()) {
                     frames = Long.parseLong(m.group(1));
                     Matcher time = TIME.matcher(text);
@@ -107,7 +115,8 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                 }
             }
         }
-        return new FfmpegReport(opened, forged, container, seconds, video, audio, frames, held, problems.toString());
+        return new FfmpegReport(opened, forged, container, seconds, video, audio, frames, held, problems.toString(),
+                signalled);
     }
 
     /** Seconds of an ffmpeg time, its groups hours, minutes and seconds. */

@@ -69,10 +69,10 @@ public final class Frames {
     public List<String> args(@Variable("job") VideoJob job) {
         String out = job.frames().dir().resolve(pattern).toString();
         if (reference) {
-            return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
+            return List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y", "-i", job.video().toString(),
                     "-r", number(fps), out);
         }
-        return List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", job.video().toString(),
+        return List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y", "-i", job.video().toString(),
                 "-map", "0:V:0", "-vf", "fps=" + number(fps), "-q:v", "2", out);
     }
 

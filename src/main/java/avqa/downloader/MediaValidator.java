@@ -48,7 +48,7 @@ public final class MediaValidator {
         boolean ran = pass.getExitValue() == 0;
         if (!ran) {
             run.checkRunning(); // stopped with the run: pending, whatever it had said so far
-            if (Ffmpeg.stoppedBySignal(pass.getExitValue(), report.problems())) {
+            if (Ffmpeg.stoppedBySignal(pass.getExitValue(), report)) {
                 return; // out of time: transient (checkPass)
             }
         }

@@ -35,13 +35,79 @@ class ToolTimeoutTest {
         ExecResult pass = exec("ffmpeg", slow.args());
 
         // ffmpeg ends so on the timeout's SIGTERM; on a loaded machine the SIGTERM may come before ffmpeg set its
-        // handler, and it dies of it (143): the same timeout, said the same way
-        assertTrue(pass.getExitValue() == Ffmpeg.SIGNALLED || pass.getExitValue() == 143,
+        // handler, and it dies of it (143), or while it still opens the clip, and it fails on that (1, see
+        // theSigtermWhileFfmpegOpensTheVideoIsATimeoutNotADamagedVideo): the same timeout, said the same way
+        assertTrue(pass.getExitValue() == Ffmpeg.SIGNALLED || pass.getExitValue() == 143 || pass.getExitValue() == 1,
                 "ffmpeg ended by the timeout's SIGTERM: " + pass.getExitValue());
-        new MediaValidator(run, null).validPass(job, pass);
-        VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass, job));
-        assertEquals("transient", f.category(), f.getMessage());
-        assertTrue(f.getMessage().contains("did not finish in time"), f.getMessage());
+        String said = FailureClassifier.text(pass.getStderr());
+        assertTrue(pass.getExitValue() == 143 || FfmpegReport.of(said).signalled(), "ffmpeg said it had the signal: " + said);
+        timedOut(ffmpeg, job, run, pass);
+    }
+
+    /**
+     * The timeout's SIGTERM may come while ffmpeg still reads the start of the video to open it (a slow disk, a
+     * loaded machine). ffmpeg breaks that reading off and fails on the video with exit 1 ("moov atom not found",
+     * "Immediate exit requested"), then says it received the signal: a timeout (transient), never a damaged
+     * video. Here the video comes through a named pipe whose writer gives its first bytes and closes it only
+     * when the timeout has passed: to ffmpeg, a reading broken off by the signal.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void theSigtermWhileFfmpegOpensTheVideoIsATimeoutNotADamagedVideo(@TempDir Path dir) throws Exception {
+        byte[] clip = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        Path fifo = dir.resolve("video.mp4");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        VideoJob job = new VideoJob("opening", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), fifo, "test");
+        job.audio(dir.resolve("opening.wav"));
+        RunControl run = new RunControl();
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        long start = System.nanoTime();
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) { // opens when ffmpeg opens the pipe
+                out.write(clip, 0, 16);
+                out.flush();
+                while (System.nanoTime() - start < (TIMEOUT_MILLIS + 1_500) * 1_000_000) {
+                    Thread.sleep(50); // until well after the timeout's SIGTERM
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // ffmpeg closed the pipe first: nothing left to give
+            }
+        });
+        writer.start();
+
+        ExecResult pass = exec("ffmpeg", ffmpeg.audio(job));
+        writer.join(20_000);
+
+        String said = FailureClassifier.text(pass.getStderr());
+        assertEquals(1, pass.getExitValue(), said);
+        assertTrue(FfmpegReport.of(said).signalled(), said);
+        timedOut(ffmpeg, job, run, pass);
+    }
+
+    /**
+     * An ffmpeg its SIGTERM does not end (it waits to open a named pipe no one writes to, and goes on waiting
+     * after the signal) is killed when its grace has passed, and is a timeout like any other: camel-exec's own
+     * timeout waited for it for ever, and the run with it.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void anFfmpegItsSigtermDoesNotEndIsKilledAfterItsGraceAndIsATimeout(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("never.mp4");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        VideoJob job = new VideoJob("neveropened", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), fifo, "test");
+        job.audio(dir.resolve("neveropened.wav"));
+        RunControl run = new RunControl();
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+
+        long start = System.nanoTime();
+        ExecResult pass = exec("ffmpeg", ffmpeg.audio(job));
+        long took = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(took >= TIMEOUT_MILLIS + FfmpegTimeout.GRACE_MILLIS, "killed after its grace: " + took + " ms");
+        assertEquals(Ffmpeg.SIGNALLED, pass.getExitValue());
+        assertTrue(ProcessHandle.current().descendants().noneMatch(h -> h.info().commandLine().orElse("")
+                .contains("neveropened.wav")), "no ffmpeg left");
+        timedOut(ffmpeg, job, run, pass);
     }
 
     /**
@@ -159,9 +225,19 @@ class ToolTimeoutTest {
         }
     }
 
+    /** The pass checked as the routes check it: a timeout, transient, whatever ffmpeg said of the video. */
+    private static void timedOut(Ffmpeg ffmpeg, VideoJob job, RunControl run, ExecResult pass) {
+        new MediaValidator(run, null).validPass(job, pass);
+        VideoFailure f = assertThrows(VideoFailure.class, () -> ffmpeg.checkPass(pass, job));
+        assertEquals("transient", f.category(), f.getMessage());
+        assertTrue(f.getMessage().contains("did not finish in time"), f.getMessage());
+    }
+
     private static ExecResult exec(String tool, List<String> args) {
         long start = System.nanoTime();
-        ExecResult r = new DefaultExecCommandExecutor().execute(new ExecCommand(tool, args, null, TIMEOUT_MILLIS,
+        // ffmpeg as the routes run it (FfmpegTimeout), ffprobe with camel-exec's own executor
+        DefaultExecCommandExecutor executor = tool.equals("ffmpeg") ? new FfmpegTimeout() : new DefaultExecCommandExecutor();
+        ExecResult r = executor.execute(new ExecCommand(tool, args, null, TIMEOUT_MILLIS,
                 Set.of(), null, null, false, LoggingLevel.OFF));
         long took = (System.nanoTime() - start) / 1_000_000;
         assertTrue(took >= TIMEOUT_MILLIS && took < 20_000, tool + " ended by the timeout: " + took + " ms");
