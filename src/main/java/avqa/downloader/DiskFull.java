@@ -146,28 +146,6 @@ public final class DiskFull {
     }
 
     /**
-     * In a doCatch around our writes: a write that met a full disk (or a read-only file system) stops the run;
-     * any other failure goes on as it came.
-     */
-    public void stopOrRethrow(org.apache.camel.Exchange exchange) throws Exception {
-        String said = ourWriteFailed(exchange);
-        if (said != null) {
-            stop(said, null);
-            return;
-        }
-        Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (caught instanceof RunStoppedException && run.isStopping()) {
-            return; // the run stops (a wait for the database, say, ended with it): said once, by RunControl
-        }
-        if (caught instanceof Exception e) {
-            throw e;
-        }
-        if (caught instanceof Error e) {
-            throw e;
-        }
-    }
-
-    /**
      * An exception whose causes are another machine's: a broker's (ActiveMQ rebuilds the broker's own I/O
      * error, its full disk too, in the client), a database's, an HTTP exchange's.
      */

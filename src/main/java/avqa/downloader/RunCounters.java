@@ -27,6 +27,7 @@ public final class RunCounters {
     private final LongAdder imported = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder published = new LongAdder();
+    private final LongAdder notRecorded = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> made = new ConcurrentHashMap<>();
     /** The videos imported in this run, with the archive each came from (its origin). */
@@ -68,7 +69,8 @@ public final class RunCounters {
         imports.reset();
         started = Instant.now();
         planned = 0;
-        for (LongAdder a : new LongAdder[] {downloaded, audioOnly, alreadyComplete, imported, bytes, published}) {
+        for (LongAdder a : new LongAdder[] {downloaded, audioOnly, alreadyComplete, imported, bytes, published,
+                notRecorded}) {
             a.reset();
         }
         failed.clear();
@@ -218,6 +220,16 @@ public final class RunCounters {
 
     public long imported() {
         return imported.sum();
+    }
+
+    /** A failure whose record could not be written (FailureNotRecorded): the run ends with exit 1. */
+    public void notRecorded() {
+        notRecorded.increment();
+        step();
+    }
+
+    public long notRecordedCount() {
+        return notRecorded.sum();
     }
 
     public long alreadyCompleteCount() {

@@ -28,21 +28,22 @@ public final class RunSummary {
             .withZone(ZoneOffset.UTC);
 
     /**
-     * What one run did. Exit status 0 when every video that has a source is complete, and every archive the
+     * What one run did. Exit status 0 when every video that has a source is complete (a failure is recorded, and
+     * one whose record could not be written counts too), and every archive the
      * user named could be fetched, and read to its end (a later part of a split archive, whose first is not
      * here, cannot be read at all).
      */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
                           List<String> archivesNotFetched, List<String> archivesUnreadable,
-                          List<String> archivesNotReadAlone) {
+                          List<String> archivesNotReadAlone, long failuresNotRecorded) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
         }
 
         public int exitCode() {
-            return failedWithSource() == 0 && stoppedBecause == null && archivesNotFetched.isEmpty()
+            return failedWithSource() == 0 && failuresNotRecorded == 0 && stoppedBecause == null && archivesNotFetched.isEmpty()
                     && archivesUnreadable.isEmpty() && archivesNotReadAlone.isEmpty() ? 0 : 1;
         }
     }
@@ -139,6 +140,10 @@ public final class RunSummary {
                     + "was imported; give the first part with them", s.archivesNotReadAlone().size(),
                     String.join(", ", s.archivesNotReadAlone()));
         }
+        if (s.failuresNotRecorded() > 0) {
+            LOG.error("{} videos failed, and their failures could not be recorded in failed/ (the lines above say why): "
+                    + "they stay pending, and the next run tries them again", s.failuresNotRecorded());
+        }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
                     + "A new run retries the transient, invalid-output and tool-outdated ones; permanent ones only with --retry-permanent.");
@@ -166,7 +171,7 @@ public final class RunSummary {
         return new Summary(counters.planned(), counters.downloaded(), counters.audioOnly(),
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
                 archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable(),
-                imports == null ? List.of() : imports.notReadAlone());
+                imports == null ? List.of() : imports.notReadAlone(), counters.notRecordedCount());
     }
 
     /**
@@ -234,6 +239,9 @@ public final class RunSummary {
         }
         if (!s.archivesNotReadAlone().isEmpty()) {
             out.put("archives_not_read_alone", s.archivesNotReadAlone());
+        }
+        if (s.failuresNotRecorded() > 0) {
+            out.put("failures_not_recorded", s.failuresNotRecorded());
         }
         out.put("exit_status", s.exitCode());
         out.put("settings", settings.asMap());

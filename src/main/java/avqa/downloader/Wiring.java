@@ -196,6 +196,7 @@ final class Wiring {
             status.useCluster(record, parts.node(), () -> brokerLink.statusNote() + gate.statusNote());
         }
         main.bind("counters", counters);
+        main.bind("failureNotRecorded", new FailureNotRecorded(run, counters));
         main.bind("suspectImports", new SuspectImports(workspace, progress, checksums, archiveImport, imports, counters));
         main.bind("statusLine", status);
         RunSummary runSummary = new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,

@@ -98,7 +98,9 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         registry.bind("checksums", checksums);
         // a job whose frames failed keeps its audio (its line here); no job of these tests gets that far
         registry.bind("provenance", new Provenance(workspace, "wav", 0, "%06d.jpg", null));
-        registry.bind("counters", new RunCounters(run, null, new ImportLedger()));
+        RunCounters counters = new RunCounters(run, null, new ImportLedger());
+        registry.bind("counters", counters);
+        registry.bind("failureNotRecorded", new FailureNotRecorded(run, counters));
         registry.bind("faults", faults);
         registry.bind("leases", avqa.downloader.cluster.Leases.none());
         registry.bind("dataDirWatch", new DataDirWatch(data, null, run));

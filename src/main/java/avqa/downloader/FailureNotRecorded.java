@@ -1,0 +1,35 @@
+package avqa.downloader;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A video's failure whose record could not be written (failed/ made read-only under the run, a folder where
+ * its file goes, rejected/ gone): one line in our words, and the run ends with exit 1. The video stays pending,
+ * and the next run tries it again. Without this, Camel said it in its own words and the run could end with 0.
+ */
+public final class FailureNotRecorded {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
+
+    private final RunControl run;
+    private final RunCounters counters;
+
+    public FailureNotRecorded(RunControl run, RunCounters counters) {
+        this.run = run;
+        this.counters = counters;
+    }
+
+    /** In the dead-letter channel's doCatch, after a full disk has stopped the run: said and counted. */
+    public void said(Exchange exchange) {
+        if (run.isStopping()) {
+            return; // a stop (a full disk, a signal) leaves the video pending, and says why once
+        }
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        VideoJob job = exchange.getVariable("job", VideoJob.class);
+        LOG.error("{}: its failure could not be recorded in failed/ ({}); it stays pending, and the next run tries it again",
+                job == null ? "A video" : job.id(), Shown.of(caught));
+        counters.notRecorded();
+    }
+}
