@@ -8,13 +8,19 @@ import java.nio.file.Path;
 
 /**
  * What a file ffmpeg could not read as a video is instead, when its first bytes say so plainly: nothing at
- * all, or a web page (a share link's page saved under the video's name, a host's error page inside an
- * archive). Said so, a failure no longer reads as a damaged video cut short.
+ * all, a web page (a share link's page saved under the video's name, a host's error page inside an
+ * archive), or other text (a host's "Access denied", a Git LFS pointer). Said so, a failure no longer reads as a damaged video cut short.
  */
 final class NotAVideo {
 
     /** The most of a page read for its title. */
     private static final int HEAD = 64 * 1024;
+
+    /** The most of a file read to see that it is text. */
+    private static final int TEXT_LOOK = 4096;
+
+    /** The first line of a Git LFS pointer file, which a clone without LFS leaves in the video's place. */
+    private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
 
     private NotAVideo() {
     }
@@ -37,9 +43,32 @@ final class NotAVideo {
                 String title = DownloadPage.of(new String(head, StandardCharsets.UTF_8), "http://localhost/").title();
                 return "the file is a web page, not a video" + (title == null ? "" : " (\"" + title + "\")");
             }
-            return null;
+            byte[] start;
+            try (InputStream in = Files.newInputStream(file)) {
+                start = in.readNBytes(TEXT_LOOK);
+            }
+            return text(start);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Text (a host's "Access denied" sent as the file, a Git LFS pointer): no control character but tab and line
+     * breaks in its first bytes, where every media container has binary ones (an MP4's box sizes, say).
+     */
+    static String text(byte[] start) {
+        for (byte b : start) {
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f) {
+                return null;
+            }
+        }
+        String text = new String(start, StandardCharsets.UTF_8);
+        if (text.startsWith(LFS_POINTER)) {
+            return "the file is a Git LFS pointer, not the video (a clone without Git LFS: fetch the files themselves, "
+                    + "git lfs pull)";
+        }
+        String first = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        return "the file is text, not a video" + (first.isEmpty() ? "" : " (\"" + Redact.text(first, 80) + "\")");
     }
 }

@@ -727,13 +727,16 @@ class HostileArchiveTest extends LoopbackServerTest {
 
     /**
      * Files named as videos that are plainly something else (a share link's web page saved under the
-     * video's name, an empty file) fail as what they are, not as a damaged video cut short; a real video cut
-     * short is still said to be damaged.
+     * video's name, an empty file, a host's "Access denied" text, a Git LFS pointer) fail as what they are, not
+     * as a damaged video cut short; a real video cut short is still said to be damaged.
      */
     @Test
     void aWebPageOrAnEmptyFileNamedAsAVideoIsSaidToBeWhatItIs(@TempDir Path tmp) throws Exception {
-        List<String> ids = List.of("00000061", "00000062", "00000063");
+        List<String> ids = List.of("00000061", "00000062", "00000063", "00000064", "00000065");
         Path folder = Files.createDirectories(tmp.resolve("unpacked"));
+        Files.writeString(folder.resolve("00000064.mp4"), "\nAccess denied.\r\nYou do not have permission to access this file.\n");
+        Files.writeString(folder.resolve("00000065.mp4"), "version https://git-lfs.github.com/spec/v1\noid sha256:"
+                + "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 7654321\n");
         Files.writeString(folder.resolve("00000061.mp4"), "\n  <!DOCTYPE html><html><head><title>Google Drive - Virus "
                 + "scan warning</title></head><body>Download anyway</body></html>");
         Files.write(folder.resolve("00000062.mp4"), new byte[0]);
@@ -748,7 +751,9 @@ class HostileArchiveTest extends LoopbackServerTest {
         Map<String, String> said = Map.of(
                 "00000061", "the file is a web page, not a video (\"Google Drive - Virus scan warning\")",
                 "00000062", "the file is empty (0 bytes), not a video",
-                "00000063", "the video is damaged");
+                "00000063", "the video is damaged",
+                "00000064", "the file is text, not a video (\"Access denied.\")",
+                "00000065", "the file is a Git LFS pointer, not the video");
         for (Map.Entry<String, String> e : said.entrySet()) {
             var record = Fixture.readJson(data.resolve("failed/" + e.getKey() + ".json"));
             assertEquals("invalid-output", record.get("category").asText(), record.toString());

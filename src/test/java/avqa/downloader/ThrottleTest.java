@@ -80,10 +80,11 @@ class ThrottleTest {
 
     /**
      * How far apart two yt-dlp processes' first requests can drift from the moments the throttle let
-     * them through: yt-dlp's own start-up (a second or more with 4 workers on 2 busy cores). The fast
-     * path has no such start-up: it is held to the period exactly (the test above).
+     * them through: yt-dlp's own start-up (a second or more with 4 workers on 2 busy cores; seen: three starts
+     * of two turns 993 ms apart, on a CI run while other work shared the cores). The fast path has no such
+     * start-up: it is held to the period exactly (the test above).
      */
-    static final long PROCESS_START_SLACK_MS = 1000;
+    static final long PROCESS_START_SLACK_MS = 1150;
 
     @Test
     void ytDlpDownloadsAreThrottledTooWithinTheirStartUpTime(@TempDir Path tmp) throws Exception {
