@@ -141,8 +141,11 @@ public final class RunSummary {
                     String.join(", ", s.archivesNotReadAlone()));
         }
         if (s.failuresNotRecorded() > 0) {
-            LOG.error("{} videos failed, and their failures could not be recorded in failed/ (the lines above say why): "
-                    + "they stay pending, and the next run tries them again", s.failuresNotRecorded());
+            LOG.error(s.failuresNotRecorded() == 1
+                    ? "1 video failed, and its failure could not be recorded in failed/ (the line above says why): it stays "
+                    + "pending, and the next run tries it again"
+                    : s.failuresNotRecorded() + " videos failed, and their failures could not be recorded in failed/ (the "
+                    + "lines above say why): they stay pending, and the next run tries them again");
         }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "

@@ -341,7 +341,7 @@ class DiskTest extends LoopbackServerTest {
             assertEquals(1, outcome.exit(), log);
             assertTrue(log.lines().anyMatch(l -> l.contains(" ERROR ") && l.contains("unrecorded1: its failure could not be "
                     + "recorded in failed/ (") && l.contains("); it stays pending, and the next run tries it again")), log);
-            assertTrue(log.contains("1 videos failed, and their failures could not be recorded in failed/"), log);
+            assertTrue(log.contains("1 video failed, and its failure could not be recorded in failed/"), log);
             assertTrue(!log.contains("exchangeId") && !log.contains("previously thrown exception"), log);
             assertTrue(log.contains("not complete: {pending=1, permanent=1}"), log);
             assertTrue(Files.isRegularFile(data.resolve("failed/recorded01.json")), "the other one is recorded");
