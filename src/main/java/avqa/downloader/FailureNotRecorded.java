@@ -21,15 +21,24 @@ public final class FailureNotRecorded {
         this.counters = counters;
     }
 
-    /** In the dead-letter channel's doCatch, after a full disk has stopped the run: said and counted. */
+    /** In a doCatch around a failure's records, after a full disk has stopped the run: said and counted. */
     public void said(Exchange exchange) {
         if (run.isStopping()) {
             return; // a stop (a full disk, a signal) leaves the video pending, and says why once
         }
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        VideoJob job = exchange.getVariable("job", VideoJob.class);
         LOG.error("{}: its failure could not be recorded in failed/ ({}); it stays pending, and the next run tries it again",
-                job == null ? "A video" : job.id(), Shown.of(caught));
+                whose(exchange), Shown.of(caught));
         counters.notRecorded();
+    }
+
+    /** The id of the record being written (a clip's, for a clip), else the video's, as the records show it. */
+    private static String whose(Exchange exchange) {
+        Object record = exchange.getVariable("record");
+        if (record instanceof java.util.Map<?, ?> json && json.get("id") != null) {
+            return json.get("id").toString();
+        }
+        VideoJob job = exchange.getVariable("job", VideoJob.class);
+        return job == null ? "A video" : Redact.text(job.id(), 200);
     }
 }

@@ -21,12 +21,15 @@ public final class FfmpegTimeout extends DefaultExecCommandExecutor {
     /** How long ffmpeg has to end after its SIGTERM (it writes what it has, and exits). */
     static final long GRACE_MILLIS = 10_000;
 
+    /** The exit of a process a SIGTERM ended (128 + 15). */
+    static final int TERMINATED = 143;
+
     /** The watchdog of the run on this thread (camel-exec prepares and runs a command on one thread). */
     private final ThreadLocal<Gentle> watching = new ThreadLocal<>();
 
     /**
-     * Runs the command; an ffmpeg killed when its grace ran out reports the exit of one its timeout stopped
-     * ({@link Ffmpeg#SIGNALLED}), not the 137 of one killed by someone else.
+     * Runs the command; an ffmpeg killed when its grace ran out reports the exit of one its timeout's SIGTERM
+     * ended (143), not the 137 of one killed by someone else: whatever it said before, it ran out of time.
      */
     @Override
     public ExecResult execute(ExecCommand command) {
@@ -34,7 +37,7 @@ public final class FfmpegTimeout extends DefaultExecCommandExecutor {
             ExecResult result = super.execute(command);
             Gentle gentle = watching.get();
             if (gentle != null && gentle.killed() && result.getExitValue() == FailureClassifier.KILLED_FROM_OUTSIDE) {
-                return new ExecResult(command, result.getStdout(), result.getStderr(), Ffmpeg.SIGNALLED);
+                return new ExecResult(command, result.getStdout(), result.getStderr(), TERMINATED);
             }
             return result;
         } finally {

@@ -71,7 +71,7 @@ public final class StatusLine {
             return workerText();
         }
         long done = counters.done();
-        long handled = done + counters.alreadyCompleteCount() + counters.failedCount();
+        long handled = done + counters.alreadyCompleteCount() + counters.failedCount() + counters.notRecordedCount();
         double hours = Math.max(1e-6, counters.elapsed().toMillis() / 3_600_000.0);
         double perHour = done / hours;
         long remaining = Math.max(0, counters.planned() - handled);

@@ -322,40 +322,52 @@ class DiskTest extends LoopbackServerTest {
     /**
      * A video's failure whose record cannot be written (here a folder stands where failed/<id>.json goes; a
      * failed/ made immutable under a run fails the same way) is said in one line of ours, not in Camel's
-     * ("Exception occurred while trying to handle previously thrown exception on exchangeId …"); the video stays
-     * pending, the run ends with 1 and keeps the count in runs/, and the next run records its failure.
+     * ("Exception occurred while trying to handle previously thrown exception on exchangeId …"): a download's
+     * failure (the dead-letter channel) and an id that is no id (recorded without a request). Each stays
+     * pending, the run ends with 1 and keeps the count in runs/, and the next run records their failures.
      */
     @Test
     void aFailureWhoseRecordCannotBeWrittenIsSaidInOneLineAndTheVideoStaysPending(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         Path meta = tmp.resolve("meta");
-        List<String> args = oneWorkerRun(data, meta, List.of("unrecorded1", "recorded01"));
+        String noId = "no id";
+        List<String> args = oneWorkerRun(data, meta, List.of("unrecorded1", "recorded01", noId));
         server.failAlways("unrecorded1", MediaServer.Fault.NOT_FOUND);
         server.failAlways("recorded01", MediaServer.Fault.NOT_FOUND);
-        Path inTheWay = Files.createDirectories(data.resolve("failed/unrecorded1.json"));
-        Files.writeString(inTheWay.resolve("keep"), "a folder where the record goes");
+        String noIdRecord = new FailureRecords(new Workspace(data, "mp4", "wav")).fileName(noId);
+        List<Path> inTheWay = List.of(data.resolve("failed/unrecorded1.json"), data.resolve("failed").resolve(noIdRecord));
+        for (Path folder : inTheWay) {
+            Files.writeString(Files.createDirectories(folder).resolve("keep"), "a folder where the record goes");
+        }
         try {
             Fixture.Outcome outcome = Fixture.run(args);
 
             String log = Files.readString(data.resolve("avqa_download.log"));
             assertEquals(1, outcome.exit(), log);
-            assertTrue(log.lines().anyMatch(l -> l.contains(" ERROR ") && l.contains("unrecorded1: its failure could not be "
-                    + "recorded in failed/ (") && l.contains("); it stays pending, and the next run tries it again")), log);
-            assertTrue(log.contains("1 video failed, and its failure could not be recorded in failed/"), log);
-            assertTrue(!log.contains("exchangeId") && !log.contains("previously thrown exception"), log);
-            assertTrue(log.contains("not complete: {pending=1, permanent=1}"), log);
+            for (String id : List.of("unrecorded1", noId)) {
+                assertTrue(log.lines().anyMatch(l -> l.contains(" ERROR ") && l.contains(id + ": its failure could not be "
+                        + "recorded in failed/ (") && l.contains("); it stays pending, and the next run tries it again")), log);
+            }
+            assertTrue(log.contains("2 videos failed, and their failures could not be recorded in failed/"), log);
+            assertTrue(!log.contains("exchangeId") && !log.contains("previously thrown exception")
+                    && !log.contains("Failed delivery") && !log.contains("this was not expected"), log);
+            assertTrue(log.contains("not complete: {pending=1, permanent=1}"), "the download's: " + log);
+            assertTrue(log.lines().anyMatch(l -> l.contains("invalid id:") && l.endsWith("not complete: {pending=1}")), log);
             assertTrue(Files.isRegularFile(data.resolve("failed/recorded01.json")), "the other one is recorded");
             try (java.util.stream.Stream<Path> runs = Files.list(data.resolve("runs"))) {
                 com.fasterxml.jackson.databind.JsonNode kept = Fixture.readJson(runs.findFirst().orElseThrow());
-                assertEquals(1, kept.get("failures_not_recorded").asInt(), kept.toString());
+                assertEquals(2, kept.get("failures_not_recorded").asInt(), kept.toString());
             }
 
-            Files.delete(inTheWay.resolve("keep"));
-            Files.delete(inTheWay);
+            for (Path folder : inTheWay) {
+                Files.delete(folder.resolve("keep"));
+                Files.delete(folder);
+            }
             int hits = server.hits("unrecorded1").size();
             assertEquals(1, Fixture.run(args).exit());
             assertTrue(server.hits("unrecorded1").size() > hits, "pending: requested again");
             assertEquals("permanent", Fixture.readJson(data.resolve("failed/unrecorded1.json")).get("category").asText());
+            assertEquals("invalid-id", Fixture.readJson(data.resolve("failed").resolve(noIdRecord)).get("category").asText());
         } finally {
             server.failAlways("unrecorded1", null);
             server.failAlways("recorded01", null);

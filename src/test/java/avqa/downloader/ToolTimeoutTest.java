@@ -104,10 +104,15 @@ class ToolTimeoutTest {
         long took = (System.nanoTime() - start) / 1_000_000;
 
         assertTrue(took >= TIMEOUT_MILLIS + FfmpegTimeout.GRACE_MILLIS, "killed after its grace: " + took + " ms");
-        assertEquals(Ffmpeg.SIGNALLED, pass.getExitValue());
+        assertEquals(FfmpegTimeout.TERMINATED, pass.getExitValue());
         assertTrue(ProcessHandle.current().descendants().noneMatch(h -> h.info().commandLine().orElse("")
                 .contains("neveropened.wav")), "no ffmpeg left");
         timedOut(ffmpeg, job, run, pass);
+        // so it is whatever it said before it stuck (a decoder's errors on the video, say)
+        ExecResult said = new ExecResult(pass.getCommand(), null, new java.io.ByteArrayInputStream(
+                "[h264 @ 0x55aa] [error] error while decoding MB 3 4\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                pass.getExitValue());
+        timedOut(ffmpeg, job, run, said);
     }
 
     /**
