@@ -103,7 +103,7 @@ final class FailureRules {
             Rule.of("HTTP Error 5\\d\\d", VideoFailure.TRANSIENT, "server error at the source (HTTP 5xx)"),
             Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
                             + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"
-                            + "|Giving up after|unable to download video data",
+                            + "|Giving up after|unable to download video data|Downloaded \\d+ bytes, expected \\d+ bytes",
                     VideoFailure.TRANSIENT, "network failure while downloading"),
             // an older yt-dlp adds "Confirm you are on the latest version" to any error it did not expect, a mirror's
             // HTTP 500 or a refused connection as well: it says the tool is out of date only when nothing above explains it

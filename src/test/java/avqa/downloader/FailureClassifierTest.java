@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -47,6 +48,19 @@ class FailureClassifierTest {
         VideoFailure f = FailureClassifier.ytDlp(1, "[youtube] Extracting URL\n" + stderr + "\n", 3600);
         assertEquals(category, f.category(), f.reason());
         assertEquals(stderr.strip(), f.lastError().replace("…", ""), "the last ERROR line is kept");
+    }
+
+    /**
+     * A body cut short before its announced length (yt-dlp's ContentTooShortError, which it gives up on at once
+     * when it has no retries left) is a network failure, said so, not an error yt-dlp "did not explain".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ERROR: [download] Got error: Downloaded 147256 bytes, expected 294512 bytes",
+            "ERROR: [download] Got error: Downloaded 147256 bytes, expected 294512 bytes. Giving up after 3 retries"})
+    void aBodyCutShortIsANetworkFailure(String stderr) {
+        VideoFailure f = FailureClassifier.ytDlp(1, "[download] Destination: x.mp4\n" + stderr + "\n", 3600);
+        assertEquals("transient", f.category());
+        assertEquals("network failure while downloading", f.reason());
     }
 
     /**
