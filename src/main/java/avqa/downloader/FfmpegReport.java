@@ -35,7 +35,8 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
     public record Stream(String codec, int width, int height, double frameRate, int sampleRate, int channels) {
     }
 
-    private static final Pattern TAG = Pattern.compile("^(\\[[^\\]\\n]* @ 0x[0-9a-f]+\\] )?\\[(\\w+)\\] ");
+    /** A line's level tag, after the contexts it came from: one, or a child's after its parent's. */
+    private static final Pattern TAG = Pattern.compile("^((?:\\[[^\\]\\n]* @ 0x[0-9a-f]+\\] )+)?\\[(\\w+)\\] ");
     private static final Pattern INPUT = Pattern.compile("^Input #0, (.+), from '");
     private static final Pattern DURATION = Pattern.compile("^  Duration: (\\d{1,6}):(\\d\\d):(\\d\\d(?:\\.\\d{1,6})?),");
     private static final Pattern STREAM = Pattern.compile("^  Stream #0:(\\d{1,5})\\S*: (\\w+): ([A-Za-z0-9_]+)(.*)$");

@@ -201,6 +201,15 @@ class FfmpegReportTest {
         assertFalse(report.problems().contains("[info]"), report.problems());
     }
 
+    /** An error of a context inside another (a scaler inside a filter graph) names both before its level: a problem all the same. */
+    @Test
+    void anErrorOfAContextInsideAnotherIsAProblem() {
+        FfmpegReport report = FfmpegReport.of("[info] Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x':\n"
+                + "[graph 0 input from stream 0:0 @ 0x55d0c4a1b2c0] [swscaler @ 0x55d0c4a3e5c0] [error] bad dst image pointers\n");
+        assertTrue(report.problems().contains("bad dst image pointers"), report.problems());
+        assertTrue(report.problems().startsWith("[graph 0 input from stream 0:0 @ 0x55d0c4a1b2c0] [swscaler @"), report.problems());
+    }
+
     @Test
     void channelLayoutsByName() {
         assertEquals(1, FfmpegReport.channels("mono"));
