@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /**
  * What a file ffmpeg could not read as a video is instead, when its first bytes say so plainly: nothing at
  * all, a web page (a share link's page saved under the video's name, a host's error page inside an
- * archive), or other text (a host's "Access denied", a Git LFS pointer). Said so, a failure no longer reads as a damaged video cut short.
+ * archive), or other text (a host's "Access denied", a Git LFS pointer). Said so, a failure no longer reads
+ * as a damaged video cut short.
  */
 final class NotAVideo {
 
