@@ -23,15 +23,18 @@ public final class Ffmpeg {
     private final String audioFormat;
     private final String audioRate;
     private final String audioChannels;
+    /** avqa.audio.max-size: ffmpeg stops writing the audio there ({@code -fs}), and the video is given up. */
+    private final long audioMaxBytes;
     private final DiskFull diskFull;
     private final RunControl run;
 
-    public Ffmpeg(Path dataDir, String audioFormat, String audioRate, String audioChannels, DiskFull diskFull,
-                  RunControl run) {
+    public Ffmpeg(Path dataDir, String audioFormat, String audioRate, String audioChannels, long audioMaxBytes,
+                  DiskFull diskFull, RunControl run) {
         this.dataDir = dataDir;
         this.audioFormat = audioFormat;
         this.audioRate = audioRate;
         this.audioChannels = audioChannels;
+        this.audioMaxBytes = audioMaxBytes;
         this.diskFull = diskFull;
         this.run = run;
     }
@@ -95,6 +98,8 @@ public final class Ffmpeg {
         if (!audioChannels.isEmpty()) {
             args.addAll(List.of("-ac", audioChannels));
         }
+        // no further audio is written past avqa.audio.max-size (FfmpegTimeout keeps it; checkAudioSize gives the video up)
+        args.addAll(List.of("-fs", String.valueOf(audioMaxBytes)));
         args.add(inside(job.audio()));
         // every packet of every stream, to nowhere; 0:V:0 too (a video stream that is not an attached picture,
         // a song's cover art, say), so a file with no moving picture fails the pass itself, whatever its report says
@@ -117,6 +122,28 @@ public final class Ffmpeg {
         if (DAMAGED.matcher(problems).find()) {
             throw new VideoFailure.InvalidOutput("the video is damaged: some of its data is missing or corrupt "
                     + "(a file cut short?)", FailureClassifier.lastError(problems));
+        }
+    }
+
+    /**
+     * An audio file that reached avqa.audio.max-size, where ffmpeg was stopped: a file whose sound lasts far longer
+     * than any video of a dataset (a few megabytes of silence decode to gigabytes) is not one of them. Looked at
+     * before anything else of the pass, which the stop cut short.
+     */
+    public void checkAudioSize(@Body ExecResult result, @Variable("job") VideoJob job) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(job.audio());
+        } catch (java.io.IOException e) {
+            return; // no audio written: the checks of the audio that follow say so
+        }
+        if (size >= audioMaxBytes) {
+            FfmpegReport report = report(result);
+            String lasts = report.seconds() > 0 ? String.format(Locale.ROOT, " (the file says it lasts %s)",
+                    MediaValidator.clock(report.seconds())) : "";
+            throw new VideoFailure.Permanent("its audio would be larger than avqa.audio.max-size ("
+                    + ArchiveFetch.human(audioMaxBytes) + "): ffmpeg stopped writing it there" + lasts
+                    + "; no video of the dataset comes near it", "");
         }
     }
 

@@ -15,11 +15,27 @@ import org.apache.commons.exec.Watchdog;
  * SIGTERM that comes while ffmpeg still opens the video makes it fail on the video (exit 1, "moov atom not
  * found"), and without that line the failure was the video's. An ffmpeg still there {@link #GRACE_MILLIS}
  * after the SIGTERM (one waiting on a file that never comes) is killed; camel-exec's own waited for it for ever.
+ * <p>
+ * The same watchdog keeps ffmpeg's {@code -fs N FILE} (avqa.audio.max-size on the audio pass): ffmpeg 5.1 keeps
+ * that limit only when the file is its one output, and the pass has two (the audio, and every packet to nowhere),
+ * so it wrote on past it. The file is looked at every {@link #CAP_LOOK_MILLIS} ms and ffmpeg stopped (SIGTERM)
+ * once it reached N; the route then gives the video up ({@code Ffmpeg.checkAudioSize}). ffmpeg decodes silence to
+ * WAV at about 450 MB/s here, so the file can pass N by some tens of megabytes before the stop.
  */
 public final class FfmpegTimeout extends DefaultExecCommandExecutor {
 
     /** How long ffmpeg has to end after its SIGTERM (it writes what it has, and exits). */
     static final long GRACE_MILLIS = 10_000;
+
+    /** How often a file ffmpeg writes under {@code -fs} is looked at. */
+    static final long CAP_LOOK_MILLIS = 50;
+
+    private static final java.util.concurrent.ScheduledExecutorService LOOKS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "avqa-ffmpeg-output-cap");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** The exit of a process a SIGTERM ended (128 + 15). */
     static final int TERMINATED = 143;
@@ -49,26 +65,51 @@ public final class FfmpegTimeout extends DefaultExecCommandExecutor {
     protected DefaultExecutor prepareDefaultExecutor(ExecCommand command) {
         DefaultExecutor executor = super.prepareDefaultExecutor(command);
         if (executor.getWatchdog() != null) {
-            Gentle gentle = new Gentle(command.getTimeout());
+            Gentle gentle = new Gentle(command.getTimeout(), capped(command.getArgs()));
             watching.set(gentle);
             executor.setWatchdog(gentle);
         }
         return executor;
     }
 
+    /** The file named right after {@code -fs N} in ffmpeg's arguments (as Ffmpeg.audio puts them), and N; else null. */
+    static java.util.Map.Entry<java.nio.file.Path, Long> capped(java.util.List<String> args) {
+        for (int i = 0; i + 2 < args.size(); i++) {
+            if (args.get(i).equals("-fs")) {
+                try {
+                    return java.util.Map.entry(java.nio.file.Path.of(args.get(i + 2)), Long.parseLong(args.get(i + 1)));
+                } catch (RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The watchdog: at its timeout, a SIGTERM to the process alone; its pipes stay open. */
     private static final class Gentle extends ExecuteWatchdog {
+        private final java.util.Map.Entry<java.nio.file.Path, Long> cap;
         private Process process;
         private volatile boolean killed;
 
-        Gentle(long millis) {
+        Gentle(long millis, java.util.Map.Entry<java.nio.file.Path, Long> cap) {
             super(millis);
+            this.cap = cap;
         }
 
         @Override
         public synchronized void start(Process started) {
             this.process = started;
             super.start(started);
+            if (cap != null) {
+                ProcessHandle handle = started.toHandle();
+                java.util.concurrent.ScheduledFuture<?> looks = LOOKS.scheduleWithFixedDelay(() -> {
+                    if (cap.getKey().toFile().length() >= cap.getValue()) {
+                        handle.destroy();
+                    }
+                }, CAP_LOOK_MILLIS, CAP_LOOK_MILLIS, TimeUnit.MILLISECONDS);
+                handle.onExit().thenRun(() -> looks.cancel(false));
+            }
         }
 
         @Override

@@ -90,7 +90,7 @@ class FfmpegReportTest {
         assertFalse(report.problems().isEmpty(), "the pass itself finds no video stream to map");
 
         ObjectMapper json = new ObjectMapper();
-        var probe = json.readTree(run(withFfmpeg(new Ffmpeg(DIR, "wav", "", "", null, null).probe(cover))).stdout());
+        var probe = json.readTree(run(withFfmpeg(new Ffmpeg(DIR, "wav", "", "", 1L << 31, null, null).probe(cover))).stdout());
         assertEquals(2, probe.path("streams").size(), probe.toString());
         assertEquals(-1, MediaValidator.streamSeconds(probe, "video"), probe.toString());
         assertEquals("", MediaFacts.of(probe).videoCodec());
@@ -228,7 +228,7 @@ class FfmpegReportTest {
     /** The tool's audio pass over a file, as Ffmpeg.audio builds it; its stderr. */
     static String pass(Path file) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
-        cmd.addAll(new Ffmpeg(DIR, "wav", "", "", null, null).audio(job(file)));
+        cmd.addAll(new Ffmpeg(DIR, "wav", "", "", 1L << 31, null, null).audio(job(file)));
         return run(cmd).stderr();
     }
 

@@ -60,7 +60,7 @@ class ToolTimeoutTest {
         VideoJob job = new VideoJob("opening", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), fifo, "test");
         job.audio(dir.resolve("opening.wav"));
         RunControl run = new RunControl();
-        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", 1L << 31, new DiskFull(dir, run), run);
         long start = System.nanoTime();
         Thread writer = new Thread(() -> {
             try (java.io.OutputStream out = Files.newOutputStream(fifo)) { // opens when ffmpeg opens the pipe
@@ -97,7 +97,7 @@ class ToolTimeoutTest {
         VideoJob job = new VideoJob("neveropened", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), fifo, "test");
         job.audio(dir.resolve("neveropened.wav"));
         RunControl run = new RunControl();
-        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", 1L << 31, new DiskFull(dir, run), run);
 
         long start = System.nanoTime();
         ExecResult pass = exec("ffmpeg", ffmpeg.audio(job));
@@ -156,7 +156,7 @@ class ToolTimeoutTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         VideoJob job = new VideoJob("slowprobe", VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), fifo, "test");
         RunControl run = new RunControl();
-        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", 1L << 31, new DiskFull(dir, run), run);
 
         ExecResult probe = exec("ffprobe", ffmpeg.probe(fifo));
 
@@ -177,7 +177,7 @@ class ToolTimeoutTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         Path text = Files.writeString(videos.resolve("text.mp4"), "not a video");
         RunControl run = new RunControl();
-        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+        Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", 1L << 31, new DiskFull(dir, run), run);
         Verifier verifier = new Verifier(new Workspace(dir, "mp4", "wav"), run, null, null, List.of(), null, null, 0, 0, false, "%06d.jpg");
 
         verifier.record(new Verifier.Check("stuck", true, fifo), exec("ffprobe", ffmpeg.probe(fifo)));
@@ -223,7 +223,7 @@ class ToolTimeoutTest {
             VideoJob job = new VideoJob(id, VideoJob.Kind.AUDIO_ONLY, null, List.of(), null, dir.resolve("work"), video, "test");
             job.audio(dir.resolve(id + ".wav"));
             RunControl run = new RunControl();
-            Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", new DiskFull(dir, run), run);
+            Ffmpeg ffmpeg = new Ffmpeg(dir, "wav", "", "", 1L << 31, new DiskFull(dir, run), run);
             List<String> args = new ArrayList<>(ffmpeg.audio(job));
             args.add(args.indexOf("-i"), "-re");
             return new SlowPass(job, run, ffmpeg, args);

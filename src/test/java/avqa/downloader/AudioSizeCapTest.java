@@ -1,0 +1,72 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server's short file of a long sound: half an hour of silence in 0.9 MB decodes to a WAV of 330 MiB.
+ * avqa.audio.max-size bounds what the audio pass writes (ffmpeg is stopped soon after its -fs, which ffmpeg 5.1
+ * does not keep with two outputs), and the video is given up, permanent, in one line of ours; nothing is kept of it.
+ */
+class AudioSizeCapTest extends LoopbackServerTest {
+
+    static final long CAP = 4L << 20;
+
+    /** Half an hour of silence at 48 kHz stereo (a WAV of 345,600,078 bytes), with a picture of 16x16 at 1 frame a second. */
+    static Path longSilence() throws Exception {
+        return FfmpegReportTest.make("silence-30min.mp4", "-f lavfi -i color=c=black:s=16x16:r=1:d=1800 -f lavfi "
+                + "-i anullsrc=r=48000:cl=stereo -t 1800 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -b:a 16k "
+                + "-shortest -movflags +faststart");
+    }
+
+    @Test
+    void theAudioPassStopsWritingAtTheCap() throws Exception {
+        Path video = longSilence();
+        VideoJob job = FfmpegReportTest.job(video);
+        Path wav = FfmpegReportTest.DIR.resolve("capped.wav");
+        job.audio(wav);
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
+        cmd.addAll(new Ffmpeg(FfmpegReportTest.DIR, "wav", "", "", CAP, null, null).audio(job));
+
+        // as the route runs it: camel-exec with FfmpegTimeout, which keeps the cap ffmpeg 5.1 does not with two outputs
+        new FfmpegTimeout().execute(new org.apache.camel.component.exec.ExecCommand("ffmpeg", cmd.subList(1, cmd.size()),
+                null, 60_000L, java.util.Set.of(), null, null, false, org.apache.camel.LoggingLevel.OFF));
+
+        long size = Files.size(wav);
+        // stopped soon after the cap (looked at every 50 ms; ffmpeg writes ~450 MB/s of silence), not at the 330 MiB end
+        assertTrue(size >= CAP && size < 100L << 20, "written " + size + " bytes, the cap " + CAP);
+    }
+
+    @Test
+    void aShortFileOfALongSoundIsGivenUpAtTheCap(@TempDir Path tmp) throws Exception {
+        Path video = longSilence();
+        assertTrue(Files.size(video) < 1 << 20, "the file is small: " + Files.size(video));
+        String id = "longsilence1";
+        server.serve(id, video);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+
+        Fixture.Outcome outcome = Fixture.run(Fixture.localArgs(data, meta, server.mediaFileTemplate()),
+                Map.of("AVQA_AUDIO_MAX_SIZE", "4M"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        var record = Fixture.readJson(data.resolve("failed/" + id + ".json"));
+        assertEquals("permanent", record.get("category").asText(), record.toString());
+        assertEquals("its audio would be larger than avqa.audio.max-size (4.0 MiB): ffmpeg stopped writing it there "
+                + "(the file says it lasts 0:30:00); no video of the dataset comes near it", record.get("reason").asText());
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing under videos/");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("audio")), "nothing under audio/");
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.lines().anyMatch(l -> l.contains("Failed: " + id + " [permanent]")
+                && l.contains("larger than avqa.audio.max-size")), log);
+    }
+}
