@@ -143,7 +143,7 @@ public final class Ffmpeg {
                     MediaValidator.clock(report.seconds())) : "";
             throw new VideoFailure.Permanent("its audio would be larger than avqa.audio.max-size ("
                     + ArchiveFetch.human(audioMaxBytes) + "): ffmpeg stopped writing it there" + lasts
-                    + "; no video of the dataset comes near it", "");
+                    + "; raise avqa.audio.max-size if a video this long is meant (then --retry-permanent)", "");
         }
     }
 

@@ -103,8 +103,10 @@ public final class FfmpegTimeout extends DefaultExecCommandExecutor {
             super.start(started);
             if (cap != null) {
                 ProcessHandle handle = started.toHandle();
+                java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
                 java.util.concurrent.ScheduledFuture<?> looks = LOOKS.scheduleWithFixedDelay(() -> {
-                    if (cap.getKey().toFile().length() >= cap.getValue()) {
+                    // one SIGTERM only: ffmpeg exits hard, its file unfinished, on its fourth signal
+                    if (cap.getKey().toFile().length() >= cap.getValue() && !stopped.getAndSet(true)) {
                         handle.destroy();
                     }
                 }, CAP_LOOK_MILLIS, CAP_LOOK_MILLIS, TimeUnit.MILLISECONDS);

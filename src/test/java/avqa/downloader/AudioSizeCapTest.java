@@ -62,11 +62,25 @@ class AudioSizeCapTest extends LoopbackServerTest {
         var record = Fixture.readJson(data.resolve("failed/" + id + ".json"));
         assertEquals("permanent", record.get("category").asText(), record.toString());
         assertEquals("its audio would be larger than avqa.audio.max-size (4.0 MiB): ffmpeg stopped writing it there "
-                + "(the file says it lasts 0:30:00); no video of the dataset comes near it", record.get("reason").asText());
+                + "(the file says it lasts 0:30:00); raise avqa.audio.max-size if a video this long is meant (then --retry-permanent)", record.get("reason").asText());
         assertEquals(List.of(), PipelineTest.listNames(data.resolve("videos")), "nothing under videos/");
         assertEquals(List.of(), PipelineTest.listNames(data.resolve("audio")), "nothing under audio/");
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.lines().anyMatch(l -> l.contains("Failed: " + id + " [permanent]")
                 && l.contains("larger than avqa.audio.max-size")), log);
+    }
+
+    /** A cap under 1M (0 would stop every pass at once, and be said as a timeout) is refused before anything is written. */
+    @Test
+    void aCapUnder1MIsRefused(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        for (String cap : List.of("0", "0.0001K", "512K")) {
+            Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", data.toString()), Map.of("AVQA_AUDIO_MAX_SIZE", cap));
+
+            assertEquals(2, outcome.exit(), cap + ": " + outcome.stderr());
+            assertTrue(outcome.stderr().contains("avqa.audio.max-size") && outcome.stderr().contains("1M or more"),
+                    cap + ": " + outcome.stderr());
+            assertTrue(!Files.exists(data), "nothing is written");
+        }
     }
 }

@@ -23,6 +23,10 @@ final class Checks {
     static final Setting.Check LOG_SIZE = v -> SIZE.expected(v) != null ? "a size such as 100M or 20M"
             : Settings.sizeInBytes(v) < 1024 ? "1K or more" : null;
 
+    /** The cap on an audio file: 1M at least (a second of 48 kHz stereo WAV is 188 KiB; 0 would stop every pass). */
+    static final Setting.Check AUDIO_SIZE = v -> SIZE.expected(v) != null ? "a size such as 2G or 500M"
+            : Settings.sizeInBytes(v) < 1 << 20 ? "1M or more" : null;
+
     static final Setting.Check CRON = v -> !org.quartz.CronExpression.isValidExpression(v)
             ? "a Quartz cron expression such as '0 0 2 * * ?' (seconds minutes hours day-of-month month day-of-week)"
             : firesAgain(v) ? null : "a Quartz cron expression that fires again; this one names no time to come "

@@ -40,9 +40,10 @@ public final class SettingsTable {
                     "the audio's sample rate, e.g. 16000 (default: as the source)"),
             option("avqa.audio.channels", "--audio-channels", "N", "", Checks.wholeNumberOrEmpty(1, 8),
                     "the audio's channels, e.g. 1 for mono (default: as the source)"),
-            property("avqa.audio.max-size", "2G", Checks.SIZE,
+            property("avqa.audio.max-size", "2G", Checks.AUDIO_SIZE,
                     "an audio file that would be larger than this is not made, and its video is given up (permanent): "
-                    + "a short file of a long silence would decode to gigabytes (a 60-second video's WAV is 11 MB)"),
+                    + "a short file of a long silence would decode to gigabytes (a 60-second video's WAV is 11 MB; 2G holds "
+                    + "3 hours of 48 kHz stereo, 1 hour of 5.1); 1M or more"),
             option("avqa.frames.fps", "--frames", "FPS", "", Checks.positiveOrEmpty(60),
                     "also write each video's frames at FPS into frames/<id>/ (default: no frames)"),
             property("avqa.frames.method", "", Checks.oneOf("", "filter", "reference"),
