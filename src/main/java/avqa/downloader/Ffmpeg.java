@@ -23,7 +23,7 @@ public final class Ffmpeg {
     private final String audioFormat;
     private final String audioRate;
     private final String audioChannels;
-    /** avqa.audio.max-size: ffmpeg stops writing the audio there ({@code -fs}), and the video is given up. */
+    /** avqa.audio.max-size: given to ffmpeg as {@code -fs}, kept by FfmpegTimeout; the video is then given up. */
     private final long audioMaxBytes;
     private final DiskFull diskFull;
     private final RunControl run;
@@ -126,9 +126,9 @@ public final class Ffmpeg {
     }
 
     /**
-     * An audio file that reached avqa.audio.max-size, where ffmpeg was stopped: a file whose sound lasts far longer
-     * than any video of a dataset (a few megabytes of silence decode to gigabytes) is not one of them. Looked at
-     * before anything else of the pass, which the stop cut short.
+     * An audio file that reached avqa.audio.max-size, where ffmpeg was stopped (a few megabytes of silence decode to
+     * gigabytes): the video is given up, permanent, until the setting is raised. Looked at before anything else of
+     * the pass, which the stop cut short.
      */
     public void checkAudioSize(@Body ExecResult result, @Variable("job") VideoJob job) {
         long size;
