@@ -23,7 +23,7 @@ public final class Ffmpeg {
     private final String audioFormat;
     private final String audioRate;
     private final String audioChannels;
-    /** avqa.audio.max-size: given to ffmpeg as {@code -fs}, kept by FfmpegTimeout; the video is then given up. */
+    /** avqa.audio.max-size: given to ffmpeg as {@code -fs}, kept by FfmpegWatchdog; the video is then given up. */
     private final long audioMaxBytes;
     private final DiskFull diskFull;
     private final RunControl run;
@@ -98,7 +98,7 @@ public final class Ffmpeg {
         if (!audioChannels.isEmpty()) {
             args.addAll(List.of("-ac", audioChannels));
         }
-        // no further audio is written past avqa.audio.max-size (FfmpegTimeout keeps it; checkAudioSize gives the video up)
+        // no further audio is written past avqa.audio.max-size (FfmpegWatchdog keeps it; checkAudioSize gives the video up)
         args.addAll(List.of("-fs", String.valueOf(audioMaxBytes)));
         args.add(inside(job.audio()));
         // every packet of every stream, to nowhere; 0:V:0 too (a video stream that is not an attached picture,

@@ -180,7 +180,7 @@ final class Wiring {
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run));
-        main.bind("ffmpegTimeout", new FfmpegTimeout());
+        main.bind("ffmpegWatchdog", new FfmpegWatchdog());
         main.bind("mediaValidator", new MediaValidator(run, frames));
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
         main.bind("mediaFileFetcher", fastPath);

@@ -36,8 +36,8 @@ class AudioSizeCapTest extends LoopbackServerTest {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
         cmd.addAll(new Ffmpeg(FfmpegReportTest.DIR, "wav", "", "", CAP, null, null).audio(job));
 
-        // as the route runs it: camel-exec with FfmpegTimeout, which keeps the cap ffmpeg 5.1 does not with two outputs
-        new FfmpegTimeout().execute(new org.apache.camel.component.exec.ExecCommand("ffmpeg", cmd.subList(1, cmd.size()),
+        // as the route runs it: camel-exec with FfmpegWatchdog, which keeps the cap ffmpeg 5.1 does not with two outputs
+        new FfmpegWatchdog().execute(new org.apache.camel.component.exec.ExecCommand("ffmpeg", cmd.subList(1, cmd.size()),
                 null, 60_000L, java.util.Set.of(), null, null, false, org.apache.camel.LoggingLevel.OFF));
 
         long size = Files.size(wav);

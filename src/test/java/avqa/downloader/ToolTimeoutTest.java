@@ -103,8 +103,8 @@ class ToolTimeoutTest {
         ExecResult pass = exec("ffmpeg", ffmpeg.audio(job));
         long took = (System.nanoTime() - start) / 1_000_000;
 
-        assertTrue(took >= TIMEOUT_MILLIS + FfmpegTimeout.GRACE_MILLIS, "killed after its grace: " + took + " ms");
-        assertEquals(FfmpegTimeout.TERMINATED, pass.getExitValue());
+        assertTrue(took >= TIMEOUT_MILLIS + FfmpegWatchdog.GRACE_MILLIS, "killed after its grace: " + took + " ms");
+        assertEquals(FfmpegWatchdog.TERMINATED, pass.getExitValue());
         assertTrue(ProcessHandle.current().descendants().noneMatch(h -> h.info().commandLine().orElse("")
                 .contains("neveropened.wav")), "no ffmpeg left");
         timedOut(ffmpeg, job, run, pass);
@@ -240,8 +240,8 @@ class ToolTimeoutTest {
 
     private static ExecResult exec(String tool, List<String> args) {
         long start = System.nanoTime();
-        // ffmpeg as the routes run it (FfmpegTimeout), ffprobe with camel-exec's own executor
-        DefaultExecCommandExecutor executor = tool.equals("ffmpeg") ? new FfmpegTimeout() : new DefaultExecCommandExecutor();
+        // ffmpeg as the routes run it (FfmpegWatchdog), ffprobe with camel-exec's own executor
+        DefaultExecCommandExecutor executor = tool.equals("ffmpeg") ? new FfmpegWatchdog() : new DefaultExecCommandExecutor();
         ExecResult r = executor.execute(new ExecCommand(tool, args, null, TIMEOUT_MILLIS,
                 Set.of(), null, null, false, LoggingLevel.OFF));
         long took = (System.nanoTime() - start) / 1_000_000;

@@ -9,8 +9,10 @@ import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.Watchdog;
 
 /**
- * camel-exec's executor for ffmpeg, whose timeout asks ffmpeg to stop (SIGTERM) and still hears what it says
- * then. camel-exec's own stops a process with {@code Process.destroy()}, which also closes the pipe its stderr
+ * camel-exec's executor for ffmpeg: it watches an ffmpeg run for its two limits, its time (avqa.extract.timeout)
+ * and the size of a file it writes under {@code -fs} (avqa.audio.max-size), and stops it gently at either.
+ * <p>
+ * Its timeout asks ffmpeg to stop (SIGTERM) and still hears what it says then. camel-exec's own stops a process with {@code Process.destroy()}, which also closes the pipe its stderr
  * is read from: ffmpeg's last lines were lost, among them its "Exiting normally, received signal 15.". A
  * SIGTERM that comes while ffmpeg still opens the video makes it fail on the video (exit 1, "moov atom not
  * found"), and without that line the failure was the video's. An ffmpeg still there {@link #GRACE_MILLIS}
@@ -22,7 +24,7 @@ import org.apache.commons.exec.Watchdog;
  * once it reached N; the route then gives the video up ({@code Ffmpeg.checkAudioSize}). ffmpeg decodes silence to
  * WAV at about 450 MB/s here, so the file can pass N by some tens of megabytes before the stop.
  */
-public final class FfmpegTimeout extends DefaultExecCommandExecutor {
+public final class FfmpegWatchdog extends DefaultExecCommandExecutor {
 
     /** How long ffmpeg has to end after its SIGTERM (it writes what it has, and exits). */
     static final long GRACE_MILLIS = 10_000;
