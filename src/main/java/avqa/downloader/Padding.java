@@ -6,19 +6,31 @@ import org.apache.camel.Variable;
 /**
  * {@code --pad-to SECONDS} for the audio: the WAV of a video shorter than that is padded by repeating its
  * last second (the frames are padded the same way by {@link Frames}). A video as long as that, whose sound
- * stops early, keeps its sound as it is: padding is for short videos, not for short sound.
+ * stops early, keeps its sound as it is: padding is for short videos, not for short sound. A WAV that padding
+ * would make larger than avqa.audio.max-size (or a WAV's own 4 GiB) is not padded: the video is given up, as
+ * one whose audio reached the cap is.
  */
 public final class Padding {
 
     private final double padTo;
+    private final long audioMaxBytes;
 
-    public Padding(double padTo) {
+    public Padding(double padTo, long audioMaxBytes) {
         this.padTo = padTo;
+        this.audioMaxBytes = audioMaxBytes;
     }
 
     public void audio(@Variable("job") VideoJob job) throws IOException {
         if (padTo > 0 && lasts(job) < padTo) {
-            job.audioPadded(WavPad.padTo(job.audio(), padTo));
+            try {
+                job.audioPadded(WavPad.padTo(job.audio(), padTo, audioMaxBytes));
+            } catch (WavPad.TooLarge e) {
+                String limit = audioMaxBytes < WavPad.LARGEST ? "avqa.audio.max-size (" + ArchiveFetch.human(audioMaxBytes)
+                        + "); lower --pad-to or raise avqa.audio.max-size" : "what a WAV can hold (4.0 GiB); lower --pad-to";
+                throw new VideoFailure.Permanent(String.format(java.util.Locale.ROOT,
+                        "its audio padded to --pad-to %s s would be %s, larger than %s (then --retry-permanent)",
+                        java.math.BigDecimal.valueOf(padTo).stripTrailingZeros().toPlainString(), ArchiveFetch.human(e.bytes), limit), "");
+            }
         }
     }
 

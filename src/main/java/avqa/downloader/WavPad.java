@@ -17,8 +17,14 @@ final class WavPad {
     private WavPad() {
     }
 
-    /** Pads {@code wav} to {@code seconds}; returns the seconds added (0 when it was long enough). */
-    static double padTo(Path wav, double seconds) throws IOException {
+    /** The largest WAV: its RIFF and data sizes are 32-bit. */
+    static final long LARGEST = 0xFFFF_FFFFL;
+
+    /**
+     * Pads {@code wav} to {@code seconds}, unless the file would then be larger than {@code maxBytes}
+     * ({@link TooLarge}: nothing is written); returns the seconds added (0 when it was long enough).
+     */
+    static double padTo(Path wav, double seconds, long maxBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long byteRate = -1;
             int blockAlign = -1;
@@ -33,7 +39,7 @@ final class WavPad {
                     if (byteRate <= 0 || blockAlign <= 0 || pos + 8 + chunks.size() != ch.size()) {
                         throw new IOException("not a PCM WAV whose data comes last");
                     }
-                    return pad(ch, pos, chunks.size(), byteRate, blockAlign, seconds);
+                    return pad(ch, pos, chunks.size(), byteRate, blockAlign, seconds, maxBytes);
                 }
             }
             throw new IOException("no data in the WAV");
@@ -41,10 +47,14 @@ final class WavPad {
     }
 
     private static double pad(FileChannel ch, long dataAt, long dataSize, long byteRate, int blockAlign,
-                              double seconds) throws IOException {
+                              double seconds, long maxBytes) throws IOException {
         long target = Math.round(seconds * byteRate / blockAlign) * blockAlign;
         if (dataSize >= target || dataSize == 0) {
             return 0;
+        }
+        long padded = dataAt + 8 + target;
+        if (padded > Math.min(maxBytes, LARGEST)) {
+            throw new TooLarge(padded);
         }
         long second = Math.min(dataSize, byteRate / blockAlign * blockAlign);
         ByteBuffer last = ByteBuffer.allocate((int) second);
@@ -64,5 +74,15 @@ final class WavPad {
         sizes.putInt(0, (int) size);
         ch.write(sizes, dataAt + 4);
         return (double) (size - dataSize) / byteRate;
+    }
+
+    /** A padding that would make the WAV larger than allowed (the cap, or a WAV's own 4 GiB); {@code bytes} it would be. */
+    static final class TooLarge extends IOException {
+        final long bytes;
+
+        TooLarge(long bytes) {
+            super("the padded WAV would be " + bytes + " bytes", null);
+            this.bytes = bytes;
+        }
     }
 }

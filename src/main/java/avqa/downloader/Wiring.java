@@ -119,7 +119,7 @@ final class Wiring {
         main.bind("provenance", provenance);
         main.bind("checksums", checksums);
         main.bind("outputSettings", outputs);
-        main.bind("padding", new Padding(padTo));
+        main.bind("padding", new Padding(padTo, settings.bytes("avqa.audio.max-size")));
         Frames frames = new Frames(fps, framesPattern, padTo, settings.get("avqa.frames.method").equals("reference"),
                 workspace, outputs);
         main.bind("frames", frames);

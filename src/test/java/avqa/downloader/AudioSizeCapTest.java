@@ -70,6 +70,37 @@ class AudioSizeCapTest extends LoopbackServerTest {
                 && l.contains("larger than avqa.audio.max-size")), log);
     }
 
+    /**
+     * --pad-to asks for more audio than the cap allows (a 5-second clip's 0.4 MiB padded to a minute is 5 MiB):
+     * the WAV is not padded past it; the video is given up in one line that names both settings.
+     */
+    @Test
+    void aPaddingPastTheCapIsGivenUpNotWritten(@TempDir Path tmp) throws Exception {
+        String id = "padpastcap1";
+        server.serve(id, ResearchOutputsTest.chirp());
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+        args.addAll(List.of("--pad-to", "60"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_AUDIO_MAX_SIZE", "1M"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        var record = Fixture.readJson(data.resolve("failed/" + id + ".json"));
+        assertEquals("permanent", record.get("category").asText(), record.toString());
+        assertEquals("its audio padded to --pad-to 60 s would be 5.0 MiB, larger than avqa.audio.max-size (1.0 MiB); "
+                + "lower --pad-to or raise avqa.audio.max-size (then --retry-permanent)", record.get("reason").asText());
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("audio")), "nothing under audio/");
+
+        // padded within the cap (half a minute is 2.5 MiB), once the failure is let go
+        List<String> retried = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+        retried.addAll(List.of("--pad-to", "30", "--retry-permanent"));
+        Fixture.Outcome again = Fixture.run(retried, Map.of("AVQA_AUDIO_MAX_SIZE", "3M"));
+        assertEquals(0, again.exit(), again.stderr());
+        assertEquals(30.0, MediaValidator.wavSeconds(data.resolve("audio/" + id + ".wav")), 0.01);
+    }
+
     /** A cap under 1M (0 would stop every pass at once, and be said as a timeout) is refused before anything is written. */
     @Test
     void aCapUnder1MIsRefused(@TempDir Path tmp) throws Exception {

@@ -167,18 +167,23 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertFalse(utf16.stderr().contains("Input length"), utf16.stderr());
     }
 
+    /** A 5-second clip of a rising tone (mono, 44.1 kHz): no two seconds of its sound are alike, so a repeated second shows. */
+    static Path chirp() throws Exception {
+        Path chirp = Fixture.CLIPS.resolve("chirp-5s.mp4");
+        if (!Files.isRegularFile(chirp)) {
+            Path tmp = Fixture.CLIPS.resolve("chirp-5s." + ProcessHandle.current().pid() + ".tmp.mp4");
+            ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=5", "-f", "lavfi", "-i",
+                    "aevalsrc=sin(2*PI*(300+200*t)*t):s=44100:d=5", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", tmp.toString());
+            Files.move(tmp, chirp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return chirp;
+    }
+
     @Test
     void padToEightSecondsGivesAFiveSecondClipEightSecondsOfAudioAndEightFramesTheLastRepeating(@TempDir Path tmp)
             throws Exception {
-        Path chirp = Fixture.CLIPS.resolve("chirp-5s.mp4");
-        if (!Files.isRegularFile(chirp)) {
-            // a rising tone: no two seconds of its sound are alike, so a repeated second shows
-            ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=5", "-f", "lavfi", "-i",
-                    "aevalsrc=sin(2*PI*(300+200*t)*t):s=44100:d=5", "-c:v", "libx264", "-preset", "ultrafast",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", Fixture.CLIPS.resolve("chirp-5s.tmp.mp4").toString());
-            Files.move(Fixture.CLIPS.resolve("chirp-5s.tmp.mp4"), chirp);
-        }
-        server.serve("pad5s", chirp);
+        server.serve("pad5s", chirp());
         Path data = tmp.resolve("data");
         List<String> args = localRun(tmp, List.of("pad5s"), server.mediaFileTemplate());
         args.addAll(List.of("--frames", "1", "--pad-to", "8"));
