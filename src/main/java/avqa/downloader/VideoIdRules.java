@@ -111,7 +111,36 @@ public final class VideoIdRules {
     }
 
     public static boolean isSafe(String id) {
-        return id != null && SAFE_ID.matcher(id).matches();
+        // SAFE_ID, by hand: a rerun asks it of every id in the record and the plan (100,000 and more), where the
+        // pattern's matcher cost a tenth of a second each time
+        if (id == null || id.isEmpty() || id.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '#')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #YOUTUBE_ID}, by hand, for a safe id: 11 characters, none of them {@code #}. */
+    private static boolean isYoutubeShaped(String safeId) {
+        return safeId.length() == 11 && safeId.indexOf('#') < 0;
+    }
+
+    /** Whether an id ends as every internal name does (a look before the pattern, which most ids fail). */
+    private static boolean endsInEightDigits(String id) {
+        if (id.length() < 8) {
+            return false;
+        }
+        for (int i = id.length() - 8; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What can be done with this id: a URL to fetch, or the failure category and why. */
@@ -120,10 +149,10 @@ public final class VideoIdRules {
             return VideoTask.unavailable(id, VideoFailure.INVALID_ID, INVALID_ID_REASON);
         }
         if (youtube) {
-            if (MUSIC_AVQA_INTERNAL.matcher(id).matches()) {
+            if (endsInEightDigits(id) && MUSIC_AVQA_INTERNAL.matcher(id).matches()) {
                 return VideoTask.unavailable(id, VideoFailure.NO_SOURCE, NO_SOURCE_INTERNAL_REASON);
             }
-            if (!YOUTUBE_ID.matcher(id).matches()) {
+            if (!isYoutubeShaped(id)) {
                 return VideoTask.unavailable(id, VideoFailure.NO_SOURCE, NO_SOURCE_NOT_YOUTUBE_REASON);
             }
         }

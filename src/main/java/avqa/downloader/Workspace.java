@@ -143,22 +143,25 @@ public final class Workspace {
     }
 
     private Set<String> presentIds(Path dir, String suffix) {
-        Set<String> ids = new HashSet<>();
+        List<Path> named = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                String name = f.getFileName().toString();
-                // a video or a WAV is a file (or a link to one): a folder, a pipe or a link to nothing under its name is
-                // no complete file (a frames folder, with no suffix, is a folder)
-                if (name.endsWith(suffix) && (suffix.isEmpty() || Files.isRegularFile(f))) {
-                    ids.add(name.substring(0, name.length() - suffix.length()));
+                if (f.getFileName().toString().endsWith(suffix)) {
+                    named.add(f);
                 }
             }
         } catch (NoSuchFileException e) {
-            return ids;
+            return new HashSet<>();
         } catch (IOException e) {
             throw new BadInputException("cannot read " + dir + ": " + FileTrees.describe(e));
         }
-        return ids;
+        // a video or a WAV is a file (or a link to one): a folder, a pipe or a link to nothing under its name is no
+        // complete file (a frames folder, with no suffix, is a folder). A look at each (a stat) is most of what a rerun
+        // over 100,000 complete videos costs, so the cores share them.
+        return (suffix.isEmpty() ? named.stream() : named.parallelStream().filter(Files::isRegularFile))
+                .map(f -> f.getFileName().toString())
+                .map(name -> name.substring(0, name.length() - suffix.length()))
+                .collect(java.util.stream.Collectors.toCollection(HashSet::new));
     }
 
     /**

@@ -21,7 +21,9 @@ class VideoIdRulesTest {
         "00000028, no-source", "vv00000123, no-source", "sa00000456, no-source", "va00000789, no-source",
         "esa00000500, no-source", "eva00000501, no-source", "evv00000502, no-source",
         "abc, no-source", "dQw4w9WgXcQ_#02, no-source", "dQw4w9WgXcQ, ", "-dQw4w9WgXc, ",
-        "../x, invalid-id", "'a b', invalid-id", "vidéo, invalid-id"})
+        "../x, invalid-id", "'a b', invalid-id", "vidéo, invalid-id",
+        // 11 characters: a # is no YouTube id's; eight digits at the end make no internal name by themselves
+        "abcdefghi#k, no-source", "abc12345678, ", "esa12345678, no-source", "'١٢٣٤٥٦٧٨٩٠١', invalid-id"})
     void youtubeTemplate(String id, String category) {
         VideoTask t = YOUTUBE.resolve(id);
         assertEquals(category, t.category(), id);
@@ -29,6 +31,17 @@ class VideoIdRulesTest {
             assertEquals("https://www.youtube.com/watch?v=" + id, t.url());
         } else {
             assertEquals(null, t.url());
+        }
+    }
+
+    @Test
+    void aSafeIdIsOneTo64AsciiLettersDigitsAndUnderscoreHyphenOrHash() {
+        assertTrue(VideoIdRules.isSafe("x".repeat(64)));
+        assertTrue(VideoIdRules.isSafe("aZ09_-#"));
+        for (String unsafe : java.util.Arrays.asList(null, "", "x".repeat(65), "a b", "a/b", "a.b", "a\u0000b", "ａ", "é",
+                "a\nb", "١")) {
+            assertFalse(VideoIdRules.isSafe(unsafe), String.valueOf(unsafe));
+            assertFalse(unsafe != null && VideoIdRules.SAFE_ID.matcher(unsafe).matches(), "the pattern agrees: " + unsafe);
         }
     }
 
