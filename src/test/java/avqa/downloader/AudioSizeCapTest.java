@@ -114,4 +114,26 @@ class AudioSizeCapTest extends LoopbackServerTest {
             assertTrue(!Files.exists(data), "nothing is written");
         }
     }
+
+    /** A WAV's sizes are 32-bit: a cap above 4G would let ffmpeg write one whose header wraps. */
+    @Test
+    void aCapAbove4GIsRefusedForWav(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Fixture.Outcome outcome = Fixture.run(List.of("--data-dir", data.toString()), Map.of("AVQA_AUDIO_MAX_SIZE", "5G"));
+
+        assertEquals(2, outcome.exit(), outcome.stderr());
+        assertTrue(outcome.stderr().contains("avqa.audio.max-size: a WAV holds at most 4 GiB (its sizes are 32-bit), so "
+                + "with --audio-format wav the cap is 4G or less; it is 5G"), outcome.stderr());
+        assertTrue(!Files.exists(data), "nothing is written");
+        // 4G itself is a WAV's whole size; other formats have no such bound
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("capcheck001"));
+        List<String> dry = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+        dry.add("--dry-run");
+        Fixture.Outcome fourG = Fixture.run(dry, Map.of("AVQA_AUDIO_MAX_SIZE", "4G"));
+        assertEquals(0, fourG.exit(), fourG.stderr());
+        dry.addAll(List.of("--audio-format", "flac"));
+        Fixture.Outcome flac = Fixture.run(dry, Map.of("AVQA_AUDIO_MAX_SIZE", "5G"));
+        assertEquals(0, flac.exit(), flac.stderr());
+    }
 }

@@ -114,6 +114,11 @@ final class SettingRules {
             throw new BadInputException("--pad-to: padding is for WAV audio (--audio-format wav); the audio format is "
                     + s.get("avqa.audio-format"));
         }
+        if (s.get("avqa.audio-format").equals("wav") && Settings.sizeInBytes(s.get("avqa.audio.max-size")) > 1L << 32) {
+            // ffmpeg writes a longer WAV with sizes that wrap (RIFF's are 32-bit); the cap must stop it first
+            throw new BadInputException("avqa.audio.max-size: a WAV holds at most 4 GiB (its sizes are 32-bit), so with "
+                    + "--audio-format wav the cap is 4G or less; it is " + s.get("avqa.audio.max-size"));
+        }
         String role = s.get("avqa.role");
         if (!role.equals("all") && (s.get("avqa.broker.url").isEmpty() || s.get("avqa.db.url").isEmpty())) {
             throw new BadInputException("--role " + role + " needs a broker and a database: set avqa.broker.url "
