@@ -25,13 +25,24 @@ public final class Padding {
             try {
                 job.audioPadded(WavPad.padTo(job.audio(), padTo, audioMaxBytes));
             } catch (WavPad.TooLarge e) {
-                String limit = audioMaxBytes < WavPad.LARGEST ? "avqa.audio.max-size (" + ArchiveFetch.human(audioMaxBytes)
-                        + "); lower --pad-to or raise avqa.audio.max-size" : "what a WAV can hold (4.0 GiB); lower --pad-to";
+                // past what a WAV can hold no cap helps (avqa.audio.max-size is at most 4G for WAV)
+                boolean pastWav = e.bytes > WavPad.LARGEST;
+                long limit = pastWav ? WavPad.LARGEST : audioMaxBytes;
+                String[] sizes = sizes(e.bytes, limit);
+                String what = pastWav ? "what a WAV can hold (" + sizes[1] + "); lower --pad-to"
+                        : "avqa.audio.max-size (" + sizes[1] + "); lower --pad-to or raise avqa.audio.max-size";
                 throw new VideoFailure.Permanent(String.format(java.util.Locale.ROOT,
                         "its audio padded to --pad-to %s s would be %s, larger than %s (then --retry-permanent)",
-                        java.math.BigDecimal.valueOf(padTo).stripTrailingZeros().toPlainString(), ArchiveFetch.human(e.bytes), limit), "");
+                        java.math.BigDecimal.valueOf(padTo).stripTrailingZeros().toPlainString(), sizes[0], what), "");
             }
         }
+    }
+
+    /** Two sizes as people read them, or in bytes where they would read alike (1.0 MiB against 1.0 MiB). */
+    static String[] sizes(long bytes, long limit) {
+        String a = ArchiveFetch.human(bytes);
+        String b = ArchiveFetch.human(limit);
+        return a.equals(b) ? new String[] {bytes + " bytes", limit + " bytes"} : new String[] {a, b};
     }
 
     private static double lasts(VideoJob job) {

@@ -77,14 +77,8 @@ class AudioSizeCapTest extends LoopbackServerTest {
     @Test
     void aPaddingPastTheCapIsGivenUpNotWritten(@TempDir Path tmp) throws Exception {
         String id = "padpastcap1";
-        server.serve(id, ResearchOutputsTest.chirp());
-        Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of(id));
-        List<String> args = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
-        args.addAll(List.of("--pad-to", "60"));
-
-        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_AUDIO_MAX_SIZE", "1M"));
+        Fixture.Outcome outcome = padChirp(tmp, id, "60", Map.of("AVQA_AUDIO_MAX_SIZE", "1M"));
 
         assertEquals(1, outcome.exit(), outcome.stderr());
         var record = Fixture.readJson(data.resolve("failed/" + id + ".json"));
@@ -94,11 +88,38 @@ class AudioSizeCapTest extends LoopbackServerTest {
         assertEquals(List.of(), PipelineTest.listNames(data.resolve("audio")), "nothing under audio/");
 
         // padded within the cap (half a minute is 2.5 MiB), once the failure is let go
-        List<String> retried = new ArrayList<>(Fixture.localArgs(data, meta, server.mediaFileTemplate()));
+        List<String> retried = new ArrayList<>(Fixture.localArgs(data, tmp.resolve("meta"), server.mediaFileTemplate()));
         retried.addAll(List.of("--pad-to", "30", "--retry-permanent"));
         Fixture.Outcome again = Fixture.run(retried, Map.of("AVQA_AUDIO_MAX_SIZE", "3M"));
         assertEquals(0, again.exit(), again.stderr());
         assertEquals(30.0, MediaValidator.wavSeconds(data.resolve("audio/" + id + ".wav")), 0.01);
+    }
+
+    /** Padding past what a WAV holds (4 GiB) is said as that, whatever the cap: raising the cap would not help. */
+    @Test
+    void aPaddingPastWhatAWavHoldsSaysSo(@TempDir Path tmp) throws Exception {
+        String id = "padpastwav1";
+        Path data = tmp.resolve("data");
+        // a day of 44.1 kHz mono: 7.1 GiB
+        Fixture.Outcome outcome = padChirp(tmp, id, "86400", Map.of());
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertEquals("its audio padded to --pad-to 86400 s would be 7.1 GiB, larger than what a WAV can hold (4.0 GiB); "
+                + "lower --pad-to (then --retry-permanent)",
+                Fixture.readJson(data.resolve("failed/" + id + ".json")).get("reason").asText());
+        // sizes that read alike are given in bytes
+        assertEquals(List.of("1048577 bytes", "1048576 bytes"), List.of(Padding.sizes(1048577, 1 << 20)));
+        assertEquals(List.of("5.0 MiB", "1.0 MiB"), List.of(Padding.sizes(5 << 20, 1 << 20)));
+    }
+
+    /** A run over the 5-second chirp served as {@code id}, padded to {@code padTo} s, into tmp/data. */
+    private Fixture.Outcome padChirp(Path tmp, String id, String padTo, Map<String, String> env) throws Exception {
+        server.serve(id, ResearchOutputsTest.chirp());
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of(id));
+        List<String> args = new ArrayList<>(Fixture.localArgs(tmp.resolve("data"), meta, server.mediaFileTemplate()));
+        args.addAll(List.of("--pad-to", padTo));
+        return Fixture.run(args, env);
     }
 
     /** A cap under 1M (0 would stop every pass at once, and be said as a timeout) is refused before anything is written. */

@@ -43,7 +43,7 @@ public final class SettingsTable {
             property("avqa.audio.max-size", "2G", Checks.AUDIO_SIZE,
                     "an audio file that would be larger than this is not made, and its video is given up (permanent): "
                     + "a short file of a long silence would decode to gigabytes (a 60-second video's WAV is 11 MB; 2G holds "
-                    + "3 hours of 48 kHz stereo, 1 hour of 5.1); 1M or more"),
+                    + "3 hours of 48 kHz stereo, 1 hour of 5.1); 1M or more, and at most 4G for WAV (its sizes are 32-bit)"),
             option("avqa.frames.fps", "--frames", "FPS", "", Checks.positiveOrEmpty(60),
                     "also write each video's frames at FPS into frames/<id>/ (default: no frames)"),
             property("avqa.frames.method", "", Checks.oneOf("", "filter", "reference"),
@@ -52,7 +52,9 @@ public final class SettingsTable {
             property("avqa.frames.pattern", "%06d.jpg", Checks.FRAME_PATTERN,
                     "the frames' file names, numbered from 1 (ffmpeg's pattern: %06d.jpg, %05d.png, ...)"),
             option("avqa.pad-to", "--pad-to", "SECONDS", "", Checks.positiveOrEmpty(86_400),
-                    "pad the audio and the frames of a shorter video to SECONDS by repeating its last second"),
+                    "pad the audio and the frames of a shorter video to SECONDS by repeating its last second; a WAV "
+                    + "padding would make larger than avqa.audio.max-size (or than the 4 GiB a WAV holds) is not padded, and "
+                    + "its video is given up (permanent)"),
             option("avqa.profile", "--profile", "NAME", "", Checks.PROFILE,
                     "music-avqa-reference: 16 kHz audio and 1 fps frames, as the reference code writes them"),
             option("avqa.dataset", "--dataset", "NAME", "music-avqa-v2", Checks.oneOf("music-avqa-v2", "music-avqa"),
