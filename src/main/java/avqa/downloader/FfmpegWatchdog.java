@@ -12,11 +12,12 @@ import org.apache.commons.exec.Watchdog;
  * camel-exec's executor for ffmpeg: it watches an ffmpeg run for its two limits, its time (avqa.extract.timeout)
  * and the size of a file it writes under {@code -fs} (avqa.audio.max-size), and stops it gently at either.
  * <p>
- * Its timeout asks ffmpeg to stop (SIGTERM) and still hears what it says then. camel-exec's own stops a process with {@code Process.destroy()}, which also closes the pipe its stderr
- * is read from: ffmpeg's last lines were lost, among them its "Exiting normally, received signal 15.". A
- * SIGTERM that comes while ffmpeg still opens the video makes it fail on the video (exit 1, "moov atom not
- * found"), and without that line the failure was the video's. An ffmpeg still there {@link #GRACE_MILLIS}
- * after the SIGTERM (one waiting on a file that never comes) is killed; camel-exec's own waited for it for ever.
+ * Its timeout asks ffmpeg to stop (SIGTERM) and still hears what it says then. camel-exec's own stops a process
+ * with {@code Process.destroy()}, which also closes the pipe its stderr is read from: ffmpeg's last lines were
+ * lost, among them its "Exiting normally, received signal 15.". A SIGTERM that comes while ffmpeg still opens the
+ * video makes it fail on the video (exit 1, "moov atom not found"), and without that line the failure was the
+ * video's. An ffmpeg still there {@link #GRACE_MILLIS} after the SIGTERM (one waiting on a file that never comes)
+ * is killed; camel-exec's own waited for it for ever.
  * <p>
  * The same watchdog keeps ffmpeg's {@code -fs N FILE} (avqa.audio.max-size on the audio pass): ffmpeg 5.1 keeps
  * that limit only when the file is its one output, and the pass has two (the audio, and every packet to nowhere),

@@ -115,7 +115,8 @@ final class SettingRules {
                     + s.get("avqa.audio-format"));
         }
         if (s.get("avqa.audio-format").equals("wav") && Settings.sizeInBytes(s.get("avqa.audio.max-size")) > 1L << 32) {
-            // ffmpeg writes a longer WAV with sizes that wrap (RIFF's are 32-bit); the cap must stop it first
+            // RIFF's sizes are 32-bit: past 4 GiB ffmpeg 5.1 says the file "will be broken" and leaves both sizes at
+            // their 0xFFFFFFFF placeholder, so the WAV's header would lie about its length; the cap must stop it first
             throw new BadInputException("avqa.audio.max-size: a WAV holds at most 4 GiB (its sizes are 32-bit), so with "
                     + "--audio-format wav the cap is 4G or less; it is " + s.get("avqa.audio.max-size"));
         }
