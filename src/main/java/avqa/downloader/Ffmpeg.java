@@ -85,9 +85,39 @@ public final class Ffmpeg {
      * it stands for ffprobe's report.
      */
     public List<String> audio(@Variable("job") VideoJob job) {
-        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
-                "-xerror", "-y",
-                "-i", inside(job.video()), "-map", "0:a:0", "-vn", "-sn", "-dn"));
+        List<String> args = new ArrayList<>(PASS_START);
+        args.addAll(List.of("-i", inside(job.video())));
+        args.addAll(passOutputs(job, 0, null));
+        return args;
+    }
+
+    /**
+     * The pass over several videos in one ffmpeg run ({@link AudioPasses}): each video an input, read on a
+     * thread of its own through a queue large enough that the inputs do not wait on each other, with the
+     * outputs {@link #audio} gives it alone; its packets are listed in {@code packetLogs} (ffmpeg's framecrc:
+     * one line per packet, with its stream, time stamps and size) rather than copied to nowhere, as with
+     * several inputs ffmpeg's report gives how far the packets reach only for all of them at once.
+     */
+    public List<String> audioTogether(List<VideoJob> jobs, List<Path> packetLogs) {
+        List<String> args = new ArrayList<>(PASS_START);
+        for (VideoJob job : jobs) {
+            args.addAll(List.of("-thread_queue_size", "4096", "-i", inside(job.video())));
+        }
+        for (int i = 0; i < jobs.size(); i++) {
+            args.addAll(passOutputs(jobs.get(i), i, packetLogs.get(i)));
+        }
+        return args;
+    }
+
+    private static final List<String> PASS_START = List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel",
+            "level+info", "-xerror", "-y");
+
+    /** Input {@code input}'s audio to its file, and every packet of it to nowhere (or to {@code packetLog}). */
+    private List<String> passOutputs(VideoJob job, int input, Path packetLog) {
+        // the input's own metadata and chapters (by default every output takes the first input's)
+        List<String> own = List.of("-map_metadata", String.valueOf(input), "-map_chapters", String.valueOf(input));
+        List<String> args = new ArrayList<>(List.of("-map", input + ":a:0", "-vn", "-sn", "-dn"));
+        args.addAll(own);
         if ("wav".equals(audioFormat)) {
             args.add("-c:a");
             args.add("pcm_s16le");
@@ -103,7 +133,9 @@ public final class Ffmpeg {
         args.add(inside(job.audio()));
         // every packet of every stream, to nowhere; 0:V:0 too (a video stream that is not an attached picture,
         // a song's cover art, say), so a file with no moving picture fails the pass itself, whatever its report says
-        args.addAll(List.of("-map", "0:V:0", "-map", "0", "-c", "copy", "-f", "null", "-"));
+        args.addAll(List.of("-map", input + ":V:0", "-map", String.valueOf(input), "-c", "copy"));
+        args.addAll(own);
+        args.addAll(packetLog == null ? List.of("-f", "null", "-") : List.of("-f", "framecrc", inside(packetLog)));
         return args;
     }
 

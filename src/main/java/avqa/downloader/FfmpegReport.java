@@ -120,6 +120,46 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                 signalled);
     }
 
+    /**
+     * What a pass over several videos ({@code Ffmpeg.audioTogether}) said of its input {@code input}, as a pass over
+     * that video alone would have said it: the lines of its block (Input #input and what ffmpeg indents under it,
+     * continuation lines of its metadata included), numbered as input 0, then a last report of {@code frames}
+     * pictures and packets reaching {@code held} seconds, which the run's own last report gives for all inputs at once.
+     * Empty when ffmpeg said nothing of that input. Only ffmpeg's own untagged-context info lines start and end a
+     * block, as {@link #of} reads them.
+     */
+    static String alone(String stderr, int input, long frames, double held) {
+        StringBuilder out = new StringBuilder();
+        String opening = "Input #" + input + ", ";
+        String stream = "  Stream #" + input + ":";
+        boolean inside = false;
+        for (String raw : stderr.split("\n")) {
+            String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+            Matcher tag = TAG.matcher(line);
+            boolean own = tag.find() && tag.group(1) == null;
+            String text = own ? line.substring(tag.end()) : line;
+            if (own && tag.group(2).equals("info") && !text.startsWith(" ")) {
+                inside = text.startsWith(opening);
+                if (inside) {
+                    out.append("[info] Input #0, ").append(text, opening.length(), text.length()).append('\n');
+                }
+            } else if (inside) {
+                if (own && tag.group(2).equals("info") && text.startsWith(stream)) {
+                    out.append("[info]   Stream #0:").append(text, stream.length(), text.length()).append('\n');
+                } else {
+                    out.append(line).append('\n');
+                }
+            }
+        }
+        if (out.length() == 0) {
+            return "";
+        }
+        long hundredths = Math.round(held * 100);
+        return out.append(String.format(Locale.ROOT, "[info] frame=%6d fps=0.0 q=-1.0 size=N/A time=%02d:%02d:%02d.%02d "
+                        + "bitrate=N/A speed=N/A\n", frames, hundredths / 360000, hundredths / 6000 % 60,
+                hundredths / 100 % 60, hundredths % 100)).toString();
+    }
+
     /** Seconds of an ffmpeg time, its groups hours, minutes and seconds. */
     private static double hms(Matcher m) {
         return Integer.parseInt(m.group(1)) * 3600 + Integer.parseInt(m.group(2)) * 60 + Double.parseDouble(m.group(3));

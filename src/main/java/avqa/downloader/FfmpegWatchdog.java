@@ -21,8 +21,8 @@ import org.apache.commons.exec.Watchdog;
  * <p>
  * The same watchdog keeps ffmpeg's {@code -fs N FILE} (avqa.audio.max-size on the audio pass): ffmpeg 5.1 keeps
  * that limit only when the file is its one output, and the pass has two (the audio, and every packet to nowhere),
- * so it wrote on past it. The file is looked at every {@link #CAP_LOOK_MILLIS} ms and ffmpeg stopped (SIGTERM)
- * once it reached N; the route then gives the video up ({@code Ffmpeg.checkAudioSize}). ffmpeg decodes silence to
+ * so it wrote on past it. The file (each, in a pass over several videos) is looked at every {@link #CAP_LOOK_MILLIS}
+ * ms and ffmpeg stopped (SIGTERM) once one reached N; the route then gives the video up ({@code Ffmpeg.checkAudioSize}). ffmpeg decodes silence to
  * WAV at about 450 MB/s here, so the file can pass N by some tens of megabytes before the stop.
  */
 public final class FfmpegWatchdog extends DefaultExecCommandExecutor {
@@ -75,41 +75,43 @@ public final class FfmpegWatchdog extends DefaultExecCommandExecutor {
         return executor;
     }
 
-    /** The file named right after {@code -fs N} in ffmpeg's arguments (as Ffmpeg.audio puts them), and N; else null. */
-    static java.util.Map.Entry<java.nio.file.Path, Long> capped(java.util.List<String> args) {
+    /** Each file named right after {@code -fs N} in ffmpeg's arguments (as Ffmpeg.audio puts them), with its N. */
+    static java.util.List<java.util.Map.Entry<java.nio.file.Path, Long>> capped(java.util.List<String> args) {
+        java.util.List<java.util.Map.Entry<java.nio.file.Path, Long>> caps = new java.util.ArrayList<>();
         for (int i = 0; i + 2 < args.size(); i++) {
             if (args.get(i).equals("-fs")) {
                 try {
-                    return java.util.Map.entry(java.nio.file.Path.of(args.get(i + 2)), Long.parseLong(args.get(i + 1)));
+                    caps.add(java.util.Map.entry(java.nio.file.Path.of(args.get(i + 2)), Long.parseLong(args.get(i + 1))));
                 } catch (RuntimeException e) {
-                    return null;
+                    // not a size and a file: no cap to keep
                 }
             }
         }
-        return null;
+        return caps;
     }
 
     /** The watchdog: at its timeout, a SIGTERM to the process alone; its pipes stay open. */
     private static final class Gentle extends ExecuteWatchdog {
-        private final java.util.Map.Entry<java.nio.file.Path, Long> cap;
+        private final java.util.List<java.util.Map.Entry<java.nio.file.Path, Long>> caps;
         private Process process;
         private volatile boolean killed;
 
-        Gentle(long millis, java.util.Map.Entry<java.nio.file.Path, Long> cap) {
+        Gentle(long millis, java.util.List<java.util.Map.Entry<java.nio.file.Path, Long>> caps) {
             super(millis);
-            this.cap = cap;
+            this.caps = caps;
         }
 
         @Override
         public synchronized void start(Process started) {
             this.process = started;
             super.start(started);
-            if (cap != null) {
+            if (!caps.isEmpty()) {
                 ProcessHandle handle = started.toHandle();
                 java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
                 java.util.concurrent.ScheduledFuture<?> looks = LOOKS.scheduleWithFixedDelay(() -> {
                     // one SIGTERM only: ffmpeg exits hard, its file unfinished, on its fourth signal
-                    if (cap.getKey().toFile().length() >= cap.getValue() && !stopped.getAndSet(true)) {
+                    if (caps.stream().anyMatch(cap -> cap.getKey().toFile().length() >= cap.getValue())
+                            && !stopped.getAndSet(true)) {
                         handle.destroy();
                     }
                 }, CAP_LOOK_MILLIS, CAP_LOOK_MILLIS, TimeUnit.MILLISECONDS);

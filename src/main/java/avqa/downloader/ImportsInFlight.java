@@ -26,9 +26,19 @@ public final class ImportsInFlight {
 
     private final RunControl run;
     private final Set<String> ids = new HashSet<>();
+    /** The entries handed on that are larger than FfmpegRuns.TOGETHER_AT_MOST, and how many of them may be. */
+    private final Set<String> large = new HashSet<>();
+    private final int largeAtMost;
 
-    public ImportsInFlight(RunControl run) {
+    /**
+     * {@code workers}: avqa.workers. The entries' media work is done by eight threads per worker, so that small
+     * entries share ffmpeg's runs (FfmpegRuns); of the large ones, which never share a run, at most two per worker are
+     * written out ahead, as many as before those threads were more than the workers, so that an archive of large
+     * videos takes no more room in {@code .partial/} than then.
+     */
+    public ImportsInFlight(RunControl run, int workers) {
         this.run = run;
+        this.largeAtMost = Math.max(1, 2 * workers);
     }
 
     /** Whether an entry of this video is handed to the workers and not dealt with yet. */
@@ -40,6 +50,9 @@ public final class ImportsInFlight {
     public synchronized void sent(@Variable("job") VideoJob job, Exchange exchange) {
         String id = job.id();
         ids.add(id);
+        if (sizeOf(job.video()) > FfmpegRuns.TOGETHER_AT_MOST) {
+            large.add(id);
+        }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -48,8 +61,27 @@ public final class ImportsInFlight {
         });
     }
 
+    private static long sizeOf(java.nio.file.Path file) {
+        try {
+            return file == null ? 0 : java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Waits, before the next entry is written out, while as many large entries as may be are handed on and not dealt
+     * with yet; a stop of the run ends the wait.
+     */
+    public synchronized void awaitRoom() throws InterruptedException {
+        while (large.size() >= largeAtMost && !run.isStopping()) {
+            wait(250);
+        }
+    }
+
     private synchronized void dealtWith(String id) {
         ids.remove(id);
+        large.remove(id);
         notifyAll();
     }
 

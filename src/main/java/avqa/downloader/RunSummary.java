@@ -63,6 +63,13 @@ public final class RunSummary {
     private ArchiveFetch archives;
     private ArchiveImport imports;
 
+    /** The audio passes' counts, for runs/*.json; none on a planner. */
+    private FfmpegRuns ffmpegRuns;
+
+    void countPasses(FfmpegRuns runs) {
+        this.ffmpegRuns = runs;
+    }
+
     public RunSummary(RunCounters counters, StatusLine status, ProgressBook progress, FailureRecords failures,
                       WorkArea work, Workspace workspace, RunControl run, Settings settings, VideoPlanner planner,
                       Provenance provenance, boolean youtube, Checksums checksums) {
@@ -233,6 +240,9 @@ public final class RunSummary {
         }
         out.put("bytes_written", counters.bytes());
         out.put("cpu_seconds", CpuTimes.now());
+        if (ffmpegRuns != null) {
+            out.put("audio_passes", ffmpegRuns.takeCounts());
+        }
         out.put("stopped_because", s.stoppedBecause());
         if (!s.archivesNotFetched().isEmpty()) {
             out.put("archives_not_fetched", s.archivesNotFetched());

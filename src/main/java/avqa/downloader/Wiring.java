@@ -145,7 +145,7 @@ final class Wiring {
         main.bind("archiveFetch", archiveFetch);
         main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor, run));
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
-        ImportsInFlight importsInFlight = new ImportsInFlight(run);
+        ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"));
         main.bind("importsInFlight", importsInFlight);
         ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
@@ -178,8 +178,12 @@ final class Wiring {
         main.bind("batchDeliveries", new BatchDeliveries(ytDlp));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered()));
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
-        main.bind("ffmpeg", new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
-                settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run));
+        Ffmpeg ffmpeg = new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
+                settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run);
+        main.bind("ffmpeg", ffmpeg);
+        FfmpegRuns ffmpegRuns = new FfmpegRuns(ffmpeg, run, settings.getInt("avqa.workers"),
+                settings.bytes("avqa.audio.max-size"));
+        main.bind("ffmpegRuns", ffmpegRuns);
         main.bind("ffmpegWatchdog", new FfmpegWatchdog());
         main.bind("mediaValidator", new MediaValidator(run, frames));
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
@@ -202,6 +206,9 @@ final class Wiring {
         RunSummary runSummary = new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,
                 planner, provenance, rules.isYoutube(), checksums);
         runSummary.archivesFrom(archiveFetch, archiveImport);
+        if (!settings.get("avqa.role").equals("planner")) {
+            runSummary.countPasses(ffmpegRuns);
+        }
         main.bind("runSummary", runSummary);
         Verifier verifier = new Verifier(workspace, run, new AnnotationReader(false), settings.dataset(), settings.splits(),
                 failures, checksums, fps > 0 ? fps : number(outputs.recorded("frames_fps")),

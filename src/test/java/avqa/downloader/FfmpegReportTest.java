@@ -225,6 +225,54 @@ class FfmpegReportTest {
         assertEquals(0, FfmpegReport.channels("something new"));
     }
 
+    /**
+     * A pass over several videos in one ffmpeg run (AudioPasses) says of each, once read apart, what a pass over it
+     * alone says: container, length, streams, pictures, how far its packets reach; and it writes the same audio.
+     */
+    @Test
+    void aPassOverSeveralSaysOfEachWhatAPassOverItAloneSays() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (String[] file : FILES) {
+            files.add(make(file[0], file[1]));
+        }
+        files.add(make("honest60.mp4", "-f lavfi -i testsrc2=size=64x64:rate=10:duration=60 -f lavfi -i sine=duration=60 "
+                + "-c:v libx264 -preset ultrafast -c:a aac -shortest"));
+        files.add(make("titled-video.mp4", "-f lavfi -i testsrc2=size=64x64:rate=10:duration=2 -f lavfi -i sine=duration=2 "
+                + "-c:v libx264 -c:a aac -shortest -metadata title=Corrupt\n  Stream #0:5[0x9](und): Video: h264 (High), "
+                + "yuv420p, 1920x1080, 25 fps, 25 tbr\nInput #1, fake, from 'x':"));
+        List<VideoJob> jobs = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            VideoJob job = job(files.get(i));
+            job.audio(DIR.resolve("together-" + i + ".wav"));
+            jobs.add(job);
+            logs.add(DIR.resolve("together-" + i + ".crc"));
+        }
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
+        Ffmpeg ffmpeg = new Ffmpeg(DIR, "wav", "", "", 1L << 31, null, null);
+        cmd.addAll(ffmpeg.audioTogether(jobs, logs));
+        String together = run(cmd).stderr();
+        assertEquals("", FfmpegReport.of(together).problems(), together);
+        for (int i = 0; i < files.size(); i++) {
+            String name = files.get(i).getFileName().toString();
+            FfmpegReport alone = FfmpegReport.of(pass(files.get(i)));
+            PacketLog packets = PacketLog.read(logs.get(i));
+            FfmpegReport apart = FfmpegReport.of(FfmpegReport.alone(together, i, packets.pictures(), packets.seconds()));
+            assertTrue(apart.opened(), name);
+            assertEquals(alone.forged(), apart.forged(), name);
+            assertEquals(alone.container(), apart.container(), name);
+            assertEquals(alone.seconds(), apart.seconds(), name);
+            assertEquals(alone.video(), apart.video(), name);
+            assertEquals(alone.audio(), apart.audio(), name);
+            assertEquals(alone.frames(), apart.frames(), name);
+            // within a packet: ffmpeg's own last report counts the last packet's duration in some containers only
+            assertEquals(alone.held(), apart.held(), 0.05, name);
+            assertEquals(MediaValidator.lasts(alone), MediaValidator.lasts(apart), 0.05, name);
+            assertEquals(-1, Files.mismatch(DIR.resolve("out.wav"), jobs.get(i).audio()), name + ": the same audio");
+        }
+        assertEquals("", FfmpegReport.alone(together, files.size(), 1, 1), "no such input");
+    }
+
     /** The tool's audio pass over a file, as Ffmpeg.audio builds it; its stderr. */
     static String pass(Path file) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));

@@ -23,7 +23,7 @@ public final class SettingsTable {
     public static final List<Setting> ROWS = List.of(
             option("avqa.data-dir", "--data-dir", "PATH", "./data/avqa", Checks.DIRECTORY,
                     "root of everything written"),
-            option("avqa.workers", "--workers", "N", "4", Checks.wholeNumber(1, 64), "downloads at the same time (1-64)"),
+            option("avqa.workers", "--workers", "N", "4", Checks.wholeNumber(1, 64), "downloads, and ffmpeg runs, at the same time (1-64)"),
             option("avqa.rate-limit", "--rate-limit", "RATE", "50K", Checks.RATE,
                     "bandwidth cap per download, as yt-dlp's --limit-rate (50K, 1.5M, ...)"),
             option("avqa.retry-attempts", "--retry-attempts", "N", "5", Checks.wholeNumber(1, 100),
