@@ -151,13 +151,33 @@ public record FfmpegReport(boolean opened, boolean forged, String container, dou
                 }
             }
         }
-        if (out.length() == 0) {
+        if (out.length() == 0 || opened(stderr) <= input) {
             return "";
         }
         long hundredths = Math.round(held * 100);
         return out.append(String.format(Locale.ROOT, "[info] frame=%6d fps=0.0 q=-1.0 size=N/A time=%02d:%02d:%02d.%02d "
                         + "bitrate=N/A speed=N/A\n", frames, hundredths / 360000, hundredths / 6000 % 60,
                 hundredths / 100 % 60, hundredths % 100)).toString();
+    }
+
+    /**
+     * How many input blocks ffmpeg's own lines open, or -1 when they are not Input #0, #1, ... each once and in order:
+     * a stream's language, which ffmpeg prints as it is (line breaks too, and again in the output blocks), could
+     * otherwise open another input's block and rewrite its report.
+     */
+    static int opened(String stderr) {
+        int next = 0;
+        for (String raw : stderr.split("\n")) {
+            String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+            Matcher tag = TAG.matcher(line);
+            if (tag.find() && tag.group(1) == null && line.startsWith("Input #", tag.end())) {
+                if (!line.startsWith("Input #" + next + ", ", tag.end())) {
+                    return -1;
+                }
+                next++;
+            }
+        }
+        return next;
     }
 
     /** Seconds of an ffmpeg time, its groups hours, minutes and seconds. */

@@ -103,11 +103,15 @@ public final class FfmpegRuns {
             while (true) {
                 List<Request> batch = new ArrayList<>();
                 synchronized (this) {
-                    while (!mine.settled && (running >= slots || waiting.isEmpty())) {
-                        wait();
+                    while (!mine.settled && (running >= slots || waiting.isEmpty()) && !run.isStopping()) {
+                        wait(250);
                     }
                     if (mine.settled) {
                         break;
+                    }
+                    if (run.isStopping()) {
+                        waiting.remove(mine);
+                        run.checkRunning(); // the run stopped: no ffmpeg is started for it, the video stays pending
                     }
                     running++;
                     // this thread's own video first, then those waiting longest
@@ -165,9 +169,10 @@ public final class FfmpegRuns {
 
     /** Waits for a free run and takes it. */
     private synchronized void take() throws InterruptedException {
-        while (running >= slots) {
-            wait();
+        while (running >= slots && !run.isStopping()) {
+            wait(250);
         }
+        run.checkRunning(); // a stopped run starts no ffmpeg
         running++;
     }
 
@@ -238,7 +243,8 @@ public final class FfmpegRuns {
     /** Each video's result from a clean run over all of them; null when the run was not clean. */
     private List<ExecResult> each(ExecResult together, List<VideoJob> jobs, List<Path> logs) throws IOException {
         String said = FailureClassifier.text(together.getStderr());
-        if (together.getExitValue() != 0 || !FfmpegReport.of(said).problems().isBlank()) {
+        if (together.getExitValue() != 0 || !FfmpegReport.of(said).problems().isBlank()
+                || FfmpegReport.opened(said) != jobs.size()) {
             LOG.debug("The pass over {} videos together ended with exit {}, saying {}: each is passed alone", jobs.size(),
                     together.getExitValue(), Redact.text(Redact.secrets(FailureClassifier.lastError(FfmpegReport.of(said).problems())), 300));
             return null;

@@ -17,7 +17,11 @@ import java.util.Map;
  */
 record PacketLog(long pictures, double seconds) {
 
-    /** The list read; null when it is not one ffmpeg wrote whole (a line it would not write). */
+    /**
+     * The list read; null when it is not one ffmpeg wrote whole (a line it would not write), or when its reach would
+     * not be what a pass alone reports: a stream that is neither video nor audio (a subtitle cue's long duration), or a
+     * packet without a time stamp (NOPTS). The video is then passed alone.
+     */
     static PacketLog read(Path file) throws IOException {
         Map<Integer, double[]> bases = new HashMap<>();
         long pictures = 0;
@@ -33,6 +37,11 @@ record PacketLog(long pictures, double seconds) {
                     double num = Double.parseDouble(line.substring(colon + 1, slash).strip());
                     double den = Double.parseDouble(line.substring(slash + 1).strip());
                     bases.put(Integer.parseInt(line.substring(4, colon).strip()), new double[] {num / den});
+                } else if (line.startsWith("#media_type ")) {
+                    String type = line.substring(line.indexOf(':') + 1).strip();
+                    if (!type.equals("video") && !type.equals("audio")) {
+                        return null;
+                    }
                 } else if (!line.startsWith("#") && !line.isBlank()) {
                     String[] f = line.split(",");
                     if (f.length < 6) { // then flags (F=) and side data (S=) where a packet has them
@@ -46,12 +55,16 @@ record PacketLog(long pictures, double seconds) {
                     if (stream == 0) {
                         pictures++;
                     }
-                    reach = Math.max(reach, (Long.parseLong(f[2].strip()) + Long.parseLong(f[3].strip())) * base[0]);
+                    long pts = Long.parseLong(f[2].strip());
+                    if (pts == Long.MIN_VALUE) {
+                        return null;
+                    }
+                    reach = Math.max(reach, (pts + Long.parseLong(f[3].strip())) * base[0]);
                 }
             }
         } catch (NumberFormatException e) {
             return null;
         }
-        return new PacketLog(pictures, reach);
+        return reach > 0 ? new PacketLog(pictures, reach) : null;
     }
 }

@@ -273,6 +273,38 @@ class FfmpegReportTest {
         assertEquals("", FfmpegReport.alone(together, files.size(), 1, 1), "no such input");
     }
 
+    /**
+     * A shared run is read apart only when ffmpeg's input blocks are Input #0, #1, ... once each: a stream's language,
+     * printed as it is (again in the output blocks), could otherwise reopen another video's block and rewrite its
+     * report; and a packet list whose reach is not what a pass alone reports (a subtitle cue's long duration, packets
+     * without time stamps) is not taken: such videos are passed alone.
+     */
+    @Test
+    void aSharedRunThatCouldMisreportAVideoIsNotReadApart(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String block0 = "[info] Input #0, mov,mp4,m4a,3gp,3g2,mj2, from '/d/a.mp4':\n[info]   Duration: 00:00:05.00, start: 0\n"
+                + "[info]   Stream #0:0: Video: h264, yuv420p, 64x64, 10 fps, 10 tbr\n";
+        String block1 = "[info] Input #1, matroska,webm, from '/d/b.mkv':\n[info]   Duration: 00:00:05.00, start: 0\n"
+                + "[info]   Stream #1:0(eng): Audio: aac, 44100 Hz, mono\n";
+        String forged = "[info] Output #1, null, to 'pipe:':\n[info]   Stream #1:0(eng\n"
+                + "[info] Input #0, matroska,webm, from 'x':\n[info]   Duration: 00:00:00.00, start: 0\n";
+        assertEquals(2, FfmpegReport.opened(block0 + block1));
+        assertTrue(!FfmpegReport.alone(block0 + block1, 0, 50, 5).isEmpty());
+        assertEquals(-1, FfmpegReport.opened(block0 + block1 + forged));
+        assertEquals("", FfmpegReport.alone(block0 + block1 + forged, 0, 50, 5), "a block opened twice is not read apart");
+
+        Path subtitles = tmp.resolve("subtitles.crc");
+        Files.writeString(subtitles, "#tb 0: 1/1000\n#media_type 0: video\n#tb 1: 1/1000\n#media_type 1: subtitle\n"
+                + "0, 0, 0, 100, 10, 0x1\n1, 3000, 3000, 57000, 10, 0x2\n");
+        assertNull(PacketLog.read(subtitles), "a cue's duration is no reach of the video");
+        Path nopts = tmp.resolve("nopts.crc");
+        Files.writeString(nopts, "#tb 0: 1/1000\n#media_type 0: video\n0, 0, -9223372036854775808, 40, 10, 0x1\n");
+        assertNull(PacketLog.read(nopts), "packets without time stamps");
+        Path fine = tmp.resolve("fine.crc");
+        Files.writeString(fine, "#tb 0: 1/1000\n#media_type 0: video\n#tb 1: 1/44100\n#media_type 1: audio\n"
+                + "0, 0, 0, 100, 10, 0x1, F=0x0\n1, 0, 0, 44100, 10, 0x2\n0, 100, 100, 100, 10, 0x3\n");
+        assertEquals(new PacketLog(2, 1.0), PacketLog.read(fine));
+    }
+
     /** The tool's audio pass over a file, as Ffmpeg.audio builds it; its stderr. */
     static String pass(Path file) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
