@@ -14,12 +14,12 @@ import org.apache.camel.component.exec.ExecBinding;
 import org.apache.camel.component.exec.ExecResult;
 
 /**
- * ffmpeg's runs over the videos, at most avqa.workers at a time (a video's media work is done by more threads than
- * that, download-media's and import-media's, so that videos wait for a run). The audio passes ({@link Ffmpeg#audio})
+ * ffmpeg's runs over the videos, at most avqa.workers at a time (an import's media work is done by more threads than
+ * that, import-media's, so that its entries wait for a run). The audio passes ({@link Ffmpeg#audio})
  * share their runs: videos that reach their pass while all runs are taken wait, and the next run takes every one
  * waiting (up to {@link #MOST}) as the inputs of one ffmpeg. The other runs (a clip's cut, the frames) take their
- * turn alone ({@link #inTurn}). Most of a pass's CPU is ffmpeg's start and end (its dynamic linker resolving 215 libraries), not the media,
- * so a run over eight videos costs about half of eight runs. A video that finds a run free is passed at once, alone:
+ * turn alone ({@link #inTurn}). Most of a pass's CPU is ffmpeg's start and end (its dynamic linker resolving 215
+ * libraries), not the media, so a run over eight videos costs about half of eight runs. A video that finds a run free is passed at once, alone:
  * nothing waits for a batch to fill.
  * <p>
  * A pass over several videos counts only when it was clean: ffmpeg ended well, said no error, wrote no audio up to
@@ -196,7 +196,17 @@ public final class FfmpegRuns {
     /** One ffmpeg over the batch's videos; each gets its own result, or null (to be passed alone) when it was not clean. */
     private void runTogether(Exchange exchange, List<Request> batch) {
         if (batch.size() == 1) {
-            settle(batch, null); // another thread's video, which that thread passes alone
+            // another thread's video alone: passed here, in the run this thread took (its own failure, if any,
+            // is said when that thread passes it again)
+            ExecResult result = null;
+            try {
+                passRuns.incrementAndGet();
+                result = alone(exchange, batch.get(0).job);
+            } catch (Exception e) {
+                result = null;
+            } finally {
+                settle(batch, result == null ? null : List.of(result));
+            }
             return;
         }
         List<VideoJob> jobs = new ArrayList<>();

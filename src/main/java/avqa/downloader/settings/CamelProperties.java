@@ -44,8 +44,8 @@ public final class CamelProperties {
         millis(p, s, "avqa.download.timeout");
         millis(p, s, "avqa.extract.timeout");
         millis(p, s, "avqa.progress.snapshot-interval");
-        // the threads that do the videos' media work (download-media, import-media): more than the ffmpeg runs
-        // (avqa.workers at a time, FfmpegRuns), so that videos wait for a run and share it
+        // the threads that do an import's media work (import-media): more than the ffmpeg runs (avqa.workers at a
+        // time, FfmpegRuns), so that entries wait for a run and share it
         p.setProperty("avqa.media-threads", String.valueOf(mediaThreads(s.getInt("avqa.workers"))));
         p.setProperty("avqa.retry.max-redeliveries", String.valueOf(s.getInt("avqa.retry-attempts") - 1));
         // the work a scheduled trigger resumes: a whole run, or (on a cluster) planning and publishing
@@ -73,8 +73,9 @@ public final class CamelProperties {
 
     /**
      * How many threads do the videos' media work for {@code workers} ffmpeg runs at a time: enough that each run
-     * finds up to {@code FfmpegRuns.MOST} videos waiting for it (20 and 40 videos of 60 s, 2 runs: 6 threads took
-     * 5.9-6.4 s, 10 threads 5.6-6.1 s, 16 threads 5.3-5.9 s), at most 64. Each holds one video in its work directory.
+     * finds up to {@code FfmpegRuns.MOST} videos waiting for it (40 videos of 60 s, 2 runs, by hand, with the media
+     * work on threads of its own: 6 threads took 5.9-6.4 s, 10 threads 5.6-6.1 s, 16 threads 5.3-5.9 s), at most 64.
+     * Each holds one video in its work directory.
      */
     public static int mediaThreads(int workers) {
         return Math.min(64, workers * 8);
