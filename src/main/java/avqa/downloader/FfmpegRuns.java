@@ -135,7 +135,17 @@ public final class FfmpegRuns {
             }
         } catch (InterruptedException e) {
             synchronized (this) {
-                waiting.remove(mine); // no run takes it now
+                if (!waiting.remove(mine)) {
+                    // another thread's run took it: its ffmpeg writes into this video's work directory, which is
+                    // emptied once this thread leaves, so it leaves only once that run is over (a stop ends it)
+                    while (!mine.settled) {
+                        try {
+                            wait(250);
+                        } catch (InterruptedException again) {
+                            // waits on: the interrupt is thrown below
+                        }
+                    }
+                }
             }
             throw e;
         }
