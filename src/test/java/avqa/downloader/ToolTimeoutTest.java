@@ -79,8 +79,12 @@ class ToolTimeoutTest {
         writer.join(20_000);
 
         String said = FailureClassifier.text(pass.getStderr());
-        assertEquals(1, pass.getExitValue(), said);
-        assertTrue(FfmpegReport.of(said).signalled(), said);
+        // on a loaded machine ffmpeg may still be blocked in its read when its grace runs out: killed then, it
+        // reports 143 (FfmpegWatchdog), a timeout as well (CI in a fresh clone, 2026-12-05 10:32)
+        if (pass.getExitValue() != FfmpegWatchdog.TERMINATED) {
+            assertEquals(1, pass.getExitValue(), said);
+            assertTrue(FfmpegReport.of(said).signalled(), said);
+        }
         timedOut(ffmpeg, job, run, pass);
     }
 
