@@ -64,15 +64,16 @@ class FfmpegRunsTest {
                     1L << 31);
             Map<String, Thread> threads = new ConcurrentHashMap<>();
             CompletableFuture<ExecResult> first = pass(camel, ffmpegRuns, job(tmp, "first"), threads);
-            await("the first video's run to start", () -> runs.get() == 1 || first.isDone());
+            Fixture.await("the first video's run to start", 10_000, () -> runs.get() == 1 || first.isDone());
             assertFalse(first.isDone(), () -> "the first pass ended: " + first.handle((r, e) -> String.valueOf(e)).join());
             // the run is taken: the next two wait, and the next run takes both
             CompletableFuture<ExecResult> second = pass(camel, ffmpegRuns, job(tmp, "second"), threads);
             CompletableFuture<ExecResult> third = pass(camel, ffmpegRuns, job(tmp, "third"), threads);
-            await("both to wait", () -> threads.size() == 3 && waiting(threads.get("second")) && waiting(threads.get("third")));
+            Fixture.await("both to wait", 10_000,
+                    () -> threads.size() == 3 && waiting(threads.get("second")) && waiting(threads.get("third")));
             holds[0].countDown();
             assertEquals(1, first.get(10, TimeUnit.SECONDS).getExitValue(), "the first video's run, alone");
-            await("the run over the other two to start", () -> runs.get() == 2);
+            Fixture.await("the run over the other two to start", 10_000, () -> runs.get() == 2);
             Thread runner = runners.get(1);
             String other = runner == threads.get("second") ? "third" : "second";
             CompletableFuture<ExecResult> taken = other.equals("second") ? second : third;
@@ -117,15 +118,5 @@ class FfmpegRunsTest {
                 "test");
         job.audio(tmp.resolve("work-" + id).resolve(id + ".wav"));
         return job;
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited 10 s for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }
