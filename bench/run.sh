@@ -21,4 +21,6 @@ scripts/setup-tools.sh
 mvn -B -q package -DskipTests
 . scripts/jvm.sh   # the class-data archive, as scripts/avqa.sh uses it
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+# the tool's own libraries alone, for the start-up's reference (a bare Camel application)
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-runtime.classpath -Dmdep.includeScope=runtime >/dev/null
 java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" avqa.downloader.Benchmark "$@"

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code ffmpeg -i V -r 1 DIR/%06d.jpg}.</li>
  * </ul>
  * Every variant must leave N valid WAVs. Then the start-up (JVM start to the first request, plain
- * {@code java -jar} and with the class-data archive) and the scale figures: planning 1,000,000
+ * {@code java -jar} and with the class-data archive, beside a bare Camel Main's start to its one request) and the scale figures: planning 1,000,000
  * question rows, a rerun over 100,000 complete videos, a 1,000,000-row manifest, a million failure
  * records.
  */
@@ -253,23 +253,38 @@ public final class Benchmark {
 
     /**
      * JVM start to the first request nginx logs: a plain java -jar (its run in a second JVM, FastStart), the
-     * same in one JVM (-Davqa.relaunch=false), and as scripts/avqa.sh starts it (class-data archive, C1 only).
+     * same in one JVM (-Davqa.relaunch=false), and as scripts/avqa.sh starts it (class-data archive, C1 only); beside
+     * them, interleaved, the reference: a bare Camel Main's start to its one request ({@link StartReference}), which
+     * says how fast the machine starts a Camel application that day.
      */
     static void startUp(String id) throws Exception {
         System.out.println();
-        for (String how : List.of("plain java -jar", "plain java -jar in one JVM (-Davqa.relaunch=false)",
-                "as scripts/avqa.sh starts it (class-data archive, C1 only)")) {
-            List<Long> ms = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                Path out = work.resolve("out-start");
-                FileTrees.deleteTree(out, true);
-                List<String> cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
-                if (how.startsWith("plain")) {
-                    cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds")
-                            || a.startsWith("-XX:TieredStopAtLevel"));
-                }
-                if (how.contains("one JVM")) {
-                    cmd.add(1, "-Davqa.relaunch=false");
+        List<String> hows = List.of("plain java -jar", "plain java -jar in one JVM (-Davqa.relaunch=false)",
+                "as scripts/avqa.sh starts it (class-data archive, C1 only)",
+                "reference: a bare Camel Main, one YAML route, one HTTP GET (its own class-data archive, C1 only)");
+        String url = "http://127.0.0.1:" + port + "/v/" + id + ".mp4";
+        Path referenceArchive = work.resolve("reference.jsa");
+        Files.deleteIfExists(referenceArchive);
+        Files.deleteIfExists(work.resolve("reference.jar"));
+        time(reference(url, "-XX:ArchiveClassesAtExit=" + referenceArchive));
+        Map<String, List<Long>> ms = new LinkedHashMap<>();
+        // interleaved, round by round, so that the machine's drift hits all alike
+        for (int i = 0; i < 5; i++) {
+            for (String how : hows) {
+                List<String> cmd;
+                if (how.startsWith("reference")) {
+                    cmd = reference(url, "-XX:SharedArchiveFile=" + referenceArchive);
+                } else {
+                    Path out = work.resolve("out-start");
+                    FileTrees.deleteTree(out, true);
+                    cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
+                    if (how.startsWith("plain")) {
+                        cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds")
+                                || a.startsWith("-XX:TieredStopAtLevel"));
+                    }
+                    if (how.contains("one JVM")) {
+                        cmd.add(1, "-Davqa.relaunch=false");
+                    }
                 }
                 Path log = work.resolve("www-access.log");
                 long before = Files.size(log);
@@ -278,11 +293,48 @@ public final class Benchmark {
                 String first = Files.readString(log).substring((int) before).lines()
                         .filter(l -> l.contains("/v/" + id)).findFirst().orElseThrow();
                 long at = Math.round(Double.parseDouble(first.split(" ")[0]) * 1000);
-                ms.add(at - started);
+                ms.computeIfAbsent(how, k -> new ArrayList<>()).add(at - started);
             }
-            ms.sort(null);
-            System.out.printf("JVM start to first request, %s: %d ms (median of %d: %s)%n", how, ms.get(ms.size() / 2), ms.size(), ms);
         }
+        long reference = 0;
+        for (String how : hows) {
+            List<Long> sorted = new ArrayList<>(ms.get(how));
+            sorted.sort(null);
+            long median = sorted.get(sorted.size() / 2);
+            System.out.printf("JVM start to first request, %s: %d ms (median of %d: %s)%n", how, median, sorted.size(), sorted);
+            if (how.startsWith("reference")) {
+                reference = median;
+            }
+        }
+        for (String how : hows.subList(0, 3)) {
+            List<Long> sorted = new ArrayList<>(ms.get(how));
+            sorted.sort(null);
+            System.out.printf("  %s: %.2f x the reference%n", how, (double) sorted.get(sorted.size() / 2) / reference);
+        }
+    }
+
+    /**
+     * The start-up's reference ({@link StartReference}) fetching this URL, with C1 only and this JVM option: its
+     * class in a jar of its own (a class-data archive takes no folder on the class path) and the tool's runtime
+     * libraries (bench/run.sh lists them), not its own classes or their Log4j configuration: a bare Camel application.
+     */
+    static List<String> reference(String url, String option) throws IOException {
+        Path jar = work.resolve("reference.jar");
+        if (!Files.isRegularFile(jar)) {
+            String name = StartReference.class.getName().replace('.', '/') + ".class";
+            Path part = work.resolve("reference.jar.part");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(part))) {
+                out.putNextEntry(new java.util.jar.JarEntry(name));
+                out.write(Files.readAllBytes(Path.of("target", "test-classes", name)));
+                out.closeEntry();
+            }
+            Files.move(part, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String classpath = jar + java.io.File.pathSeparator
+                + Files.readString(Path.of("target", "bench-runtime.classpath")).strip();
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", option, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classpath,
+                "avqa.downloader.StartReference", url, work.resolve("reference").toString()));
     }
 
     /** nginx on a free port of 127.0.0.1 serving the clips as /v/<id>.mp4 and /p/<id>, logging each request's time. */
