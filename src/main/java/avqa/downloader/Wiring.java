@@ -147,6 +147,8 @@ final class Wiring {
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
         ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"));
         main.bind("importsInFlight", importsInFlight);
+        main.bind("fetchedInFlight", new FetchedInFlight(run,
+                settings.getInt("avqa.workers") * settings.getInt("avqa.download.look-ahead")));
         ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
         main.bind("archiveImport", archiveImport);

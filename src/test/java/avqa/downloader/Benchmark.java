@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * simple thing a user would run instead, interleaved round by round so drift hits all alike, at two
  * sizes (N/2 and N) to separate the fixed start-up from the cost per video:
  * <ul>
- *   <li>fast path vs {@code xargs -P W}: curl, then ffmpeg to WAV;</li>
+ *   <li>fast path vs {@code xargs -P W}: curl, then ffmpeg to WAV (and the fast path with its look-ahead off);</li>
  *   <li>{@code --import-archive} vs unzip, then {@code xargs -P W} ffmpeg to WAV;</li>
  *   <li>the yt-dlp path one video per start vs {@code xargs -P W}: yt-dlp, then ffmpeg (the set-up's
  *       current yt-dlp and Debian's);</li>
@@ -107,6 +107,12 @@ public final class Benchmark {
         list.add(new Variant("fast", "tool, fast path (plain .mp4)", null, false, (out, ids) -> tool(out, meta(ids), v, w)));
         list.add(new Variant("curl", "xargs -P W: curl, ffmpeg -> WAV", "fast", false,
                 (out, ids) -> xargs(out, ids, w, "curl -sSf -o \"$V\" " + url(v) + " && " + wav())));
+        list.add(new Variant("fast-in-turn", "tool, fast path, each video finished before its worker's next (look-ahead 0)",
+                null, false, (out, ids) -> {
+                    List<String> cmd = tool(out, meta(ids), v, w);
+                    cmd.add(1, "-Davqa.download.look-ahead=0");
+                    return cmd;
+                }));
         list.add(new Variant("import", "tool, --import-archive (zip)", null, false, (out, ids) -> {
             // a source that answers nothing: every video must come from the archive
             List<String> cmd = tool(out, meta(ids), "http://127.0.0.1:9/{id}.mp4", w);

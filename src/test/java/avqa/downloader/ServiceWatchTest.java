@@ -195,7 +195,9 @@ class ServiceWatchTest extends LoopbackServerTest {
         server.holdUntil(ids.get(1), release::get, 60_000);
         Process service = Fixture.startJvm(args, Map.of(), log);
         try {
-            Fixture.await("the second video to be in hand", 60_000, () -> !server.hits(ids.get(1)).isEmpty());
+            // the first video's media work goes on while its worker fetches the second (avqa.download.look-ahead)
+            Fixture.await("the second video to be in hand and the first complete", 60_000,
+                    () -> !server.hits(ids.get(1)).isEmpty() && Files.isRegularFile(data.resolve("audio/" + ids.get(0) + ".wav")));
             service.destroy();
             assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
         } finally {

@@ -128,6 +128,10 @@ public final class SettingsTable {
             property("avqa.download.batch", "32", Checks.wholeNumber(1, 10_000),
                     "with no pacing (--sleep 0 --jitter 0, 10 or more --max-requests a second): up to this many yt-dlp "
                     + "downloads from one host that is not YouTube per yt-dlp start (1: one start per video)"),
+            property("avqa.download.look-ahead", "8", Checks.wholeNumber(0, 64),
+                    "fast path: downloaded videos (of 32 MB at most) each worker may hand on to their media work (audio, checks, record), "
+                    + "fetching its next meanwhile; they share ffmpeg's runs. A stop leaves them pending, fetched again "
+                    + "by the next run (0: a worker finishes each video before its next)"),
             property("avqa.extract.timeout", "600", Checks.within(1, Checks.WEEK), "seconds after which ffmpeg is stopped"),
             property("avqa.progress.snapshot-interval", "10", Checks.within(0.1, Checks.DAY),
                     "seconds between rewrites of download_progress.json"),

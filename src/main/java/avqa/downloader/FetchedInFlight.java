@@ -1,0 +1,100 @@
+package avqa.downloader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The fast path's look-ahead (avqa.download.look-ahead): a video fetched as a plain media file is handed to its media
+ * work (the seda queue fetched-media: its clips, its audio pass, its frames and its record), and its worker fetches
+ * its next video meanwhile, so that the videos waiting for an ffmpeg run share it (FfmpegRuns), as an import's entries
+ * do. Each is counted here until it is dealt with, however it ended (complete, dead-lettered, stopped), so that the
+ * run ends only once they all are. The route of that media work starts with the first video handed to it: a run with
+ * none does not wait at its end for that route's consumers to stop.
+ */
+public final class FetchedInFlight {
+
+    private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
+    /** The route that does the media work of the videos handed on (07-download-video.yaml). */
+    static final String ROUTE = "fetched-media";
+
+    private final RunControl run;
+    private final int atMost;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private int inFlight;
+
+    /** {@code atMost}: avqa.workers x avqa.download.look-ahead, the most videos handed on and not dealt with yet. */
+    public FetchedInFlight(RunControl run, int atMost) {
+        this.run = run;
+        this.atMost = atMost;
+    }
+
+    /**
+     * Whether the job's video is small enough to share an ffmpeg run (FfmpegRuns.TOGETHER_AT_MOST): a larger one is
+     * passed alone anyway, so its worker keeps it to the end, and no more room in .partial/ is taken by large videos
+     * than without the look-ahead, nor more of them left for a stop to throw away.
+     */
+    public boolean small(@Variable("job") VideoJob job) {
+        try {
+            return job.video() != null && Files.size(job.video()) <= FfmpegRuns.TOGETHER_AT_MOST;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The exchange's video is handed to its media work now: counted until the exchange is done. While as many as may
+     * be are under way, its worker waits for one of them to end first; a stop of the run ends that wait, the video
+     * left pending.
+     */
+    public void sent(Exchange exchange) throws Exception {
+        synchronized (this) {
+            while (inFlight >= atMost && !run.isStopping()) {
+                wait(250);
+            }
+            run.checkRunning();
+            inFlight++;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                dealtWith();
+            }
+        });
+        if (started.compareAndSet(false, true)) {
+            exchange.getContext().getRouteController().startRoute(ROUTE);
+        }
+    }
+
+    private synchronized void dealtWith() {
+        // not below 0: a stopped run's drain may have given up on it already
+        inFlight = Math.max(0, inFlight - 1);
+        notifyAll();
+    }
+
+    /**
+     * Waits until every video handed on is dealt with. A stopping run waits too, for at most
+     * {@link ImportsInFlight#STOP_WAIT_MILLIS}: their ffmpeg is stopped with the run, and each sees the stop at its
+     * next step, so that nothing is cleared away under a thread still using it.
+     */
+    public synchronized void drain() throws InterruptedException {
+        long stopDeadline = Long.MAX_VALUE;
+        while (inFlight > 0) {
+            if (run.isStopping()) {
+                stopDeadline = Math.min(stopDeadline, System.currentTimeMillis() + ImportsInFlight.STOP_WAIT_MILLIS);
+                if (System.currentTimeMillis() >= stopDeadline) {
+                    LOG.warn("{} downloaded videos did not end their media work within {} s of the stop; they stay pending",
+                            inFlight, ImportsInFlight.STOP_WAIT_MILLIS / 1000);
+                    inFlight = 0;
+                    return;
+                }
+            }
+            wait(250);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fast path's look-ahead (avqa.download.look-ahead): a worker hands the video it fetched to its media work and
+ * fetches its next meanwhile, so that the videos waiting for an ffmpeg run share it; with the look-ahead off, a worker
+ * finishes each video before its next. A stop leaves the videos handed on and not yet complete pending, with nothing
+ * half-made left, and the next run fetches only those again.
+ */
+class LookAheadTest extends LoopbackServerTest {
+
+    @Test
+    void aWorkerFetchesItsNextVideoWhileTheLastIsAtItsMediaWorkAndTheWaitingVideosShareFfmpegRuns(@TempDir Path tmp)
+            throws Exception {
+        List<String> ids = serveClips("ahead", 8);
+        List<String> args = oneWorker(tmp, ids);
+        Fixture.Outcome outcome = Fixture.run(args);
+        Path data = tmp.resolve("data");
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
+        List<String> log = Files.readAllLines(data.resolve("avqa_download.log"));
+        int fetchedBeforeTheLastWasComplete = 0;
+        for (int k = 0; k + 1 < ids.size(); k++) {
+            if (line(log, "Downloading " + ids.get(k + 1) + " ") < line(log, "Complete: " + ids.get(k))) {
+                fetchedBeforeTheLastWasComplete++;
+            }
+        }
+        assertTrue(fetchedBeforeTheLastWasComplete > 0, "with one worker, a video was fetched while the one before it was "
+                + "still at its media work: " + String.join("\n", log));
+        JsonNode passes = lastRun(data).path("audio_passes");
+        assertTrue(passes.path("videos_passed_together").asLong() >= 2, passes.toString());
+        assertTrue(passes.path("ffmpeg_runs").asLong() < ids.size(), passes.toString());
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+    }
+
+    @Test
+    void withTheLookAheadOffAWorkerFinishesEachVideoBeforeItFetchesItsNext(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("inturn", 5);
+        List<String> args = oneWorker(tmp, ids);
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_LOOK_AHEAD", "0"));
+        Path data = tmp.resolve("data");
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        List<String> log = Files.readAllLines(data.resolve("avqa_download.log"));
+        for (int k = 0; k + 1 < ids.size(); k++) {
+            assertTrue(line(log, "Complete: " + ids.get(k)) < line(log, "Downloading " + ids.get(k + 1) + " "),
+                    ids.get(k) + " is complete before " + ids.get(k + 1) + " is fetched: " + String.join("\n", log));
+        }
+        JsonNode passes = lastRun(data).path("audio_passes");
+        assertEquals(0, passes.path("videos_passed_together").asLong(), passes.toString());
+        assertEquals(ids.size(), passes.path("ffmpeg_runs").asLong(), passes.toString());
+    }
+
+    /**
+     * SIGTERM while the worker waits for a video's answer and the videos it handed on may still be at their media work:
+     * the stop is clean (exit 143, no ERROR line, no failure recorded, nothing half-made, no process left), and the
+     * next run fetches again only the videos that were not complete.
+     */
+    @Test
+    void aStopLeavesTheVideosHandedOnPendingAndCleanAndTheNextRunFetchesOnlyThoseAgain(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("handedon", 6);
+        List<String> args = oneWorker(tmp, ids);
+        Path data = tmp.resolve("data");
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        server.holdUntil(ids.get(4), release::get, 60_000);
+        Process run = Fixture.startJvm(args, Map.of(), tmp.resolve("run.log"));
+        try {
+            Fixture.await("the fifth video to be asked for", 60_000, () -> !server.hits(ids.get(4)).isEmpty());
+            run.destroy();
+            assertTrue(run.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        } finally {
+            release.set(true);
+            run.destroyForcibly();
+        }
+        String said = ServiceTest.read(tmp.resolve("run.log"));
+        assertEquals(143, run.exitValue(), said);
+        assertTrue(said.contains("Run stopped early: stopped by a signal"), said);
+        assertEquals(List.of(), said.lines().filter(l -> l.contains(" ERROR ")).toList(), said);
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing half-made is left");
+        assertEquals(List.of(), Fixture.processesUsing(data));
+        List<String> completeFirst = new ArrayList<>();
+        for (String id : ids) {
+            if (Files.isRegularFile(data.resolve("audio/" + id + ".wav"))) {
+                completeFirst.add(id);
+                assertTrue(Files.isRegularFile(data.resolve("videos/" + id + ".mp4")), id);
+            } else {
+                assertTrue(Files.notExists(data.resolve("videos/" + id + ".mp4")), id + ": no video without its audio");
+            }
+        }
+
+        Fixture.Outcome again = Fixture.run(args);
+        assertEquals(0, again.exit(), again.stderr());
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+            // one request for each video complete in the first run, a second for the others fetched then (the fifth's
+            // answer was held), one for the sixth, which the first run never asked for
+            int expected = completeFirst.contains(id) || id.equals(ids.get(5)) ? 1 : 2;
+            assertEquals(expected, server.hits(id).size(), id + " " + server.hits(id));
+        }
+    }
+
+    /** A cluster's worker keeps each video to the end: its JMS transaction commits only once the video is dealt with. */
+    @Test
+    void aClusterWorkerHandsNothingOnAndTheLookAheadBoundsTheMediaWorksRoom(@TempDir Path tmp) {
+        java.util.function.Function<Map<String, String>, java.util.Properties> camel = env -> avqa.downloader.settings.CamelProperties.of(
+                avqa.downloader.settings.Settings.resolve(Map.of(), tmp.resolve("none.properties"), new java.util.Properties(), env));
+        java.util.Properties all = camel.apply(Map.of("AVQA_WORKERS", "3", "AVQA_DOWNLOAD_LOOK_AHEAD", "8"));
+        assertEquals("true", all.getProperty("avqa.look-ahead-on"));
+        assertEquals("24", all.getProperty("avqa.look-ahead-room"));
+        assertEquals("24", all.getProperty("avqa.look-ahead-threads"));
+        assertEquals("false", camel.apply(Map.of("AVQA_ROLE", "worker", "AVQA_BROKER_URL", "tcp://127.0.0.1:61616",
+                "AVQA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/avqa")).getProperty("avqa.look-ahead-on"));
+        assertEquals("false", camel.apply(Map.of("AVQA_DOWNLOAD_LOOK_AHEAD", "0")).getProperty("avqa.look-ahead-on"));
+        assertEquals("64", camel.apply(Map.of("AVQA_WORKERS", "16")).getProperty("avqa.look-ahead-threads"));
+    }
+
+    /** A fast local run of these videos with one worker. */
+    private static List<String> oneWorker(Path tmp, List<String> ids) throws java.io.IOException {
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--workers", "1"));
+        return args;
+    }
+
+    private static int line(List<String> log, String text) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with \"" + text + "\" in\n" + String.join("\n", log));
+    }
+
+    private static JsonNode lastRun(Path data) throws Exception {
+        try (Stream<Path> runs = Files.list(data.resolve("runs"))) {
+            return Fixture.readJson(runs.sorted().reduce((a, b) -> b).orElseThrow());
+        }
+    }
+}
