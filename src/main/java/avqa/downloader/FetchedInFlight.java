@@ -7,15 +7,14 @@ import org.apache.camel.Variable;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The fast path's look-ahead (avqa.download.look-ahead): a video fetched as a plain media file is handed to its media
  * work (the seda queue fetched-media: its clips, its audio pass, its frames and its record), and its worker fetches
  * its next video meanwhile, so that the videos waiting for an ffmpeg run share it (FfmpegRuns), as an import's entries
  * do. Each is counted here until it is dealt with, however it ended (complete, dead-lettered, stopped), so that the
- * run ends only once they all are. The route of that media work starts with the first video handed to it: a run with
- * none does not wait at its end for that route's consumers to stop.
+ * run ends only once they all are. The route of that media work is started when a video is handed to it and it is not
+ * started: a run with none does not wait at its end for that route's consumers to stop.
  */
 public final class FetchedInFlight {
 
@@ -25,8 +24,11 @@ public final class FetchedInFlight {
 
     private final RunControl run;
     private final int atMost;
-    private final AtomicBoolean started = new AtomicBoolean();
+    /** Held while the route is started. */
+    private final Object starting = new Object();
     private int inFlight;
+    /** Counted up when a stopped run's drain gives up on the videos still under way. */
+    private int generation;
 
     /** {@code atMost}: avqa.workers x avqa.download.look-ahead, the most videos handed on and not dealt with yet. */
     public FetchedInFlight(RunControl run, int atMost) {
@@ -53,28 +55,39 @@ public final class FetchedInFlight {
      * left pending.
      */
     public void sent(Exchange exchange) throws Exception {
+        int handedIn;
         synchronized (this) {
             while (inFlight >= atMost && !run.isStopping()) {
                 wait(250);
             }
             run.checkRunning();
             inFlight++;
+            handedIn = generation;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                dealtWith();
+                dealtWith(handedIn);
             }
         });
-        if (started.compareAndSet(false, true)) {
-            exchange.getContext().getRouteController().startRoute(ROUTE);
+        // looked at each time, not once: an edit of its route file taken between a service's runs makes the route
+        // again, not started (autoStartup: false)
+        org.apache.camel.spi.RouteController routes = exchange.getContext().getRouteController();
+        if (!org.apache.camel.ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
+            synchronized (starting) {
+                if (!org.apache.camel.ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
+                    routes.startRoute(ROUTE);
+                }
+            }
         }
     }
 
-    private synchronized void dealtWith() {
-        // not below 0: a stopped run's drain may have given up on it already
-        inFlight = Math.max(0, inFlight - 1);
-        notifyAll();
+    private synchronized void dealtWith(int handedIn) {
+        // a video of a stopped run whose drain gave up on it counts no more
+        if (handedIn == generation) {
+            inFlight--;
+            notifyAll();
+        }
     }
 
     /**
@@ -91,6 +104,7 @@ public final class FetchedInFlight {
                     LOG.warn("{} downloaded videos did not end their media work within {} s of the stop; they stay pending",
                             inFlight, ImportsInFlight.STOP_WAIT_MILLIS / 1000);
                     inFlight = 0;
+                    generation++;
                     return;
                 }
             }

@@ -114,6 +114,35 @@ class LookAheadTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A service takes an edit of 07-download-video.yaml between its runs, which makes the media work's route again, not
+     * started: the next run's video handed on to it is still dealt with (found by review: it waited in a queue nothing
+     * read, and the run never ended).
+     */
+    @Test
+    void aServiceThatTookAnEditOfTheDownloadRoutesStillFinishesTheVideosHandedOn(@TempDir Path tmp) throws Exception {
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
+        List<String> ids = serveClips("reedit", 3);
+        server.failAlways(ids.get(2), MediaServer.Fault.SERVER_ERROR);
+        List<String> args = oneWorker(tmp, ids);
+        args.addAll(List.of("--schedule", "--cron", "*/2 * * * * ?", "--retry-attempts", "1", "--management-port", "off"));
+        Path log = tmp.resolve("service.log");
+        Process service = Fixture.startJvm(args, Map.of("AVQA_ROUTES_DIR", routes.toString()), log);
+        try {
+            Fixture.await("the first run to end", 60_000, () -> ServiceTest.read(log).contains("Run finished"));
+            Path download = routes.resolve("07-download-video.yaml");
+            Files.writeString(download, Files.readString(download) + "\n# edited\n");
+            Fixture.await("the edit to be taken between runs", 30_000, () -> ServiceTest.read(log).contains("Routes reloaded"));
+            server.failAlways(ids.get(2), null);
+            Fixture.await("a later run to complete the video that failed, handed on to the route made again", 30_000,
+                    () -> ServiceTest.read(log).contains("Complete: " + ids.get(2)));
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
+        }
+        assertEquals(0, service.exitValue(), ServiceTest.read(log));
+    }
+
     /** A cluster's worker keeps each video to the end: its JMS transaction commits only once the video is dealt with. */
     @Test
     void aClusterWorkerHandsNothingOnAndTheLookAheadBoundsTheMediaWorksRoom(@TempDir Path tmp) {
