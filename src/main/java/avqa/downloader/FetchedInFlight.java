@@ -3,7 +3,9 @@ package avqa.downloader;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.Variable;
+import org.apache.camel.spi.RouteController;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,10 +74,10 @@ public final class FetchedInFlight {
         });
         // looked at each time, not once: an edit of its route file taken between a service's runs makes the route
         // again, not started (autoStartup: false)
-        org.apache.camel.spi.RouteController routes = exchange.getContext().getRouteController();
-        if (!org.apache.camel.ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
+        RouteController routes = exchange.getContext().getRouteController();
+        if (!ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
             synchronized (starting) {
-                if (!org.apache.camel.ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
+                if (!ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
                     routes.startRoute(ROUTE);
                 }
             }
