@@ -20,6 +20,7 @@ public final class AvqaDownloader {
         FastStart.watchFirstJvm();
         FatalErrorExit.watchUncaught();
         ClassPreloader.start();
+        LogSetup.begin();
         System.exit(run(args, Path.of("").toAbsolutePath(), System.getenv()));
     }
 

@@ -23,7 +23,8 @@ import java.util.Map;
  * an agent (a debugger, a profiler), JMX, a flight recording or a log, or options in an {@code @argfile};
  * when a word of its command line does not survive this JVM's encoding; when there is nothing to add; or
  * with {@code -Davqa.relaunch=false}.
- * This class loads nothing of the application before it has decided.
+ * This class loads nothing of the application before it has decided, and the first JVM uses no lambda, stream
+ * or string {@code +}: the first use of each sets up invokedynamic, which would cost the start some 50 ms.
  */
 public final class FastStart {
 
@@ -127,17 +128,29 @@ public final class FastStart {
     /** {@code caller}: where this JVM was started, when the run is to run in the jar's repository instead; else null. */
     static List<String> command(String java, List<String> options, String fromEnvironment, Path jar, long pid, String[] args,
                                 Path caller) {
-        String given = String.join(" ", options) + " " + fromEnvironment;
-        if (OWN_CHOICE.stream().anyMatch(given::contains) || options.stream().anyMatch(o -> o.startsWith("@"))) {
-            return null;
+        String given = String.join(" ", options).concat(" ").concat(fromEnvironment);
+        for (String own : OWN_CHOICE) {
+            if (given.contains(own)) {
+                return null;
+            }
+        }
+        for (String option : options) {
+            if (option.startsWith("@")) {
+                return null;
+            }
         }
         List<String> added = new ArrayList<>();
         if (!given.contains("-XX:TieredStopAtLevel") && !given.contains("TieredCompilation")) {
             added.add("-XX:TieredStopAtLevel=1");
+            if (!given.contains("-XX:CICompilerCount")) {
+                // one compiler thread, not two: on two cores the second competes with the main thread while the
+                // run starts (0.12 s of the first request's 1.3 s); C2 needs two, so only with C1 only
+                added.add("-XX:CICompilerCount=1");
+            }
         }
         Path archive = archiveOf(jar);
         if (archive != null) {
-            added.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            added.addAll(List.of("-XX:SharedArchiveFile=".concat(archive.toString()), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
         if (added.isEmpty() && caller == null) {
             return null;
@@ -146,13 +159,18 @@ public final class FastStart {
         command.add(java);
         command.addAll(options);
         command.addAll(added);
-        command.add("-D" + RELAUNCHED + "=" + pid);
+        command.add(property(RELAUNCHED, Long.toString(pid)));
         if (caller != null) {
-            command.add("-D" + CALLER_DIR + "=" + caller);
+            command.add(property(CALLER_DIR, caller.toString()));
         }
         command.addAll(List.of("-cp", jar.toString(), "avqa.downloader.AvqaDownloader"));
         command.addAll(Arrays.asList(args));
         return command;
+    }
+
+    /** {@code -Dname=value}, built without the invokedynamic of a string {@code +}: its first use costs this JVM 10 ms or more. */
+    private static String property(String name, String value) {
+        return new StringBuilder("-D").append(name).append('=').append(value).toString();
     }
 
     /**
@@ -162,7 +180,7 @@ public final class FastStart {
      */
     static Path archiveOf(Path jar) {
         String name = jar.getFileName().toString();
-        Path archive = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
+        Path archive = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()).concat(".jsa"));
         try {
             return Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0 && whole(archive)
                     ? archive : null;
@@ -240,7 +258,12 @@ public final class FastStart {
     private static void passSignalsTo(Process run) {
         for (String name : List.of("TERM", "INT", "HUP")) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> pass(run, name));
+                sun.misc.Signal.handle(new sun.misc.Signal(name), new sun.misc.SignalHandler() {
+                    @Override
+                    public void handle(sun.misc.Signal signal) {
+                        pass(run, name);
+                    }
+                });
             } catch (IllegalArgumentException notHere) {
                 // a signal this platform does not have
             }

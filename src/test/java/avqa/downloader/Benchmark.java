@@ -286,7 +286,7 @@ public final class Benchmark {
                     cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
                     if (how.startsWith("plain")) {
                         cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds")
-                                || a.startsWith("-XX:TieredStopAtLevel"));
+                                || a.startsWith("-XX:TieredStopAtLevel") || a.startsWith("-XX:CICompilerCount"));
                     }
                     if (how.contains("one JVM")) {
                         cmd.add(1, "-Davqa.relaunch=false");
@@ -339,7 +339,7 @@ public final class Benchmark {
         String classpath = jar + java.io.File.pathSeparator
                 + Files.readString(Path.of("target", "bench-runtime.classpath")).strip();
         return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", option, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classpath,
+                "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", option, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classpath,
                 "avqa.downloader.StartReference", url, work.resolve("reference").toString()));
     }
 
@@ -625,7 +625,7 @@ public final class Benchmark {
     static List<String> tool(Path out, Path meta, String template, int workers) {
         // as scripts/jvm.sh starts it: the JIT's C1 only, and the class-data archive
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1"));
+                "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
         if (Files.isRegularFile(Path.of("target", "avqa-downloader.jsa"))) {
             cmd.addAll(List.of("-XX:SharedArchiveFile=target/avqa-downloader.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }

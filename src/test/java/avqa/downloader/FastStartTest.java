@@ -22,18 +22,24 @@ class FastStartTest {
         Files.setLastModifiedTime(jar, FileTime.fromMillis(1_000_000));
         Files.setLastModifiedTime(archive, FileTime.fromMillis(2_000_000));
 
-        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-Dx=a b", "-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive,
+        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-Dx=a b", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:SharedArchiveFile=" + archive,
                         "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Davqa.relaunched=42", "-cp", jar.toString(),
                         "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
                 FastStart.command("/jdk/bin/java", List.of("-Xmx1g", "-Dx=a b"), " ", jar, 42, ARGS));
 
         // an archive older than the jar belongs to an earlier build: C1 only
         Files.setLastModifiedTime(archive, FileTime.fromMillis(500_000));
-        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-Davqa.relaunched=42", "-cp", jar.toString(),
+        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Davqa.relaunched=42", "-cp", jar.toString(),
                 "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
                 FastStart.command("/jdk/bin/java", List.of(), " ", jar, 42, ARGS));
         // ... and with the compiler chosen too, nothing is left to add: the jar's own JVM runs it
         assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:-TieredCompilation"), " ", jar, 42, ARGS));
+        // C2 kept (it needs two compiler threads): one compiler thread is not added
+        assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4"), " ", jar, 42, ARGS));
+        // the compiler threads chosen, from the environment too: C1 only is added, not their count
+        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-Davqa.relaunched=42", "-cp", jar.toString(),
+                        "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
+                FastStart.command("/jdk/bin/java", List.of(), " -XX:CICompilerCount=2", jar, 42, ARGS));
     }
 
     @Test
