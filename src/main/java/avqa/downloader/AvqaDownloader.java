@@ -20,7 +20,6 @@ public final class AvqaDownloader {
         FastStart.watchFirstJvm();
         FatalErrorExit.watchUncaught();
         ClassPreloader.start();
-        LogSetup.begin();
         System.exit(run(args, Path.of("").toAbsolutePath(), System.getenv()));
     }
 

@@ -259,7 +259,6 @@ final class Launcher {
      * {@code .2}... once larger than {@code maxBytes}, {@code keep} of them kept.
      */
     private static void logTo(Path logFile, long maxBytes, int keep) {
-        LogSetup.awaitReady();
         System.setProperty("avqa.log.file", logFile.toString());
         // the rolled-over names are a pattern, in which a % of the path would be read as a conversion
         System.setProperty("avqa.logfile.rolled", logFile.toString().replace("%", "%%") + ".%i");
