@@ -109,8 +109,9 @@ public final class Workspace {
 
     /**
      * The ids that have a file in {@code videos/} (or {@code audio/} when {@code audio}) under their
-     * final name, from one listing of the folder (names only, no look-up per file): a plan over
-     * 100,000 videos reads two folders instead of making 200,000 file look-ups.
+     * final name, from one listing of the folder that says which names are files ({@link RegularFiles}): a
+     * plan over 100,000 videos reads two folders instead of making 200,000 file look-ups. Where that listing
+     * cannot be had, from Java's, with a look at each name the cores share.
      */
     public Set<String> presentIds(boolean audio) {
         return presentIds(audio ? audioDir() : videosDir(), "." + (audio ? audioExt : videoExt));
@@ -143,6 +144,12 @@ public final class Workspace {
     }
 
     private Set<String> presentIds(Path dir, String suffix) {
+        if (!suffix.isEmpty() && Files.isDirectory(dir)) {
+            Set<String> listed = RegularFiles.named(dir, suffix);
+            if (listed != null) {
+                return listed;
+            }
+        }
         List<Path> named = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
@@ -279,13 +286,24 @@ public final class Workspace {
     private void removeTemporaries(long olderThanMillis) {
         long before = System.currentTimeMillis() - olderThanMillis;
         for (Path dir : List.of(root, metadataDir(), failedDir(), videosDir(), audioDir())) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*")) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (Files.isRegularFile(f) && (name.endsWith(".tmp") || name.startsWith(".writing-")
-                            || name.startsWith(".fetching-"))
-                            && (olderThanMillis == 0 || Files.getLastModifiedTime(f).toMillis() < before)) {
-                        Files.deleteIfExists(f);
+            // the names alone (no path made for each of 100,000 videos, no pattern matched): the few that start with
+            // a dot are looked at
+            String[] names = dir.toFile().list();
+            try {
+                if (names == null) {
+                    // cannot be listed: Java's own listing says why
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                        names = new String[0];
+                    }
+                }
+                for (String name : names) {
+                    if (name.startsWith(".") && (name.endsWith(".tmp") || name.startsWith(".writing-")
+                            || name.startsWith(".fetching-"))) {
+                        Path f = dir.resolve(name);
+                        if (Files.isRegularFile(f)
+                                && (olderThanMillis == 0 || Files.getLastModifiedTime(f).toMillis() < before)) {
+                            Files.deleteIfExists(f);
+                        }
                     }
                 }
             } catch (IOException e) {

@@ -1,0 +1,59 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegularFilesTest {
+
+    @Test
+    void findNamesTheFilesAndTheLinksToOneAsJavaDoesAndNothingElse(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.mp4"), "v");
+        Files.writeString(dir.resolve("with space.mp4"), "v");
+        Files.writeString(dir.resolve("line\nbreak.mp4"), "v");
+        Files.writeString(dir.resolve(".hidden.mp4"), "v");
+        Files.writeString(dir.resolve("été.mp4"), "v");
+        Files.writeString(dir.resolve(".mp4"), "v");
+        Files.writeString(dir.resolve("a.wav"), "a");
+        Files.writeString(dir.resolve("a.mp4.part"), "v");
+        Files.createSymbolicLink(dir.resolve("linked.mp4"), dir.resolve("a.mp4"));
+        Files.createSymbolicLink(dir.resolve("dangling.mp4"), dir.resolve("nowhere.mp4"));
+        Files.createDirectories(dir.resolve("folder.mp4"));
+        Files.createSymbolicLink(dir.resolve("to-folder.mp4"), dir.resolve("folder.mp4"));
+        Files.writeString(dir.resolve("folder.mp4/inside.mp4"), "v");
+        new ProcessBuilder("mkfifo", dir.resolve("pipe.mp4").toString()).start().waitFor();
+
+        Set<String> expected = Set.of("a", "with space", "line\nbreak", ".hidden", "été", "", "linked");
+        assertEquals(expected, byJava(dir, ".mp4"), "the reference: Java's listing and a look at each name");
+        assertEquals(expected, RegularFiles.named(dir, ".mp4"));
+        assertEquals(Set.of("a"), RegularFiles.named(dir, ".wav"));
+    }
+
+    @Test
+    void whatFindCannotAnswerIsLeftToTheCaller(@TempDir Path dir) throws Exception {
+        assertNull(RegularFiles.named(dir.resolve("missing"), ".mp4"), "a folder that is not there");
+        Files.writeString(dir.resolve("a.mp4"), "v");
+        assertNull(RegularFiles.named(dir, "*"), "a suffix that find would read as a pattern");
+        assertNull(RegularFiles.named(dir, ""), "no suffix");
+    }
+
+    private static Set<String> byJava(Path dir, String suffix) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(suffix) && Files.isRegularFile(f)) {
+                    ids.add(name.substring(0, name.length() - suffix.length()));
+                }
+            }
+        }
+        return ids;
+    }
+}
