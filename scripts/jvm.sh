@@ -21,5 +21,11 @@ fi
 # keeps C2 (FastStart then adds only the archive).
 # -XX:CICompilerCount=1: one compiler thread, not two. While the run starts, a second one takes CPU from the
 # main thread on two cores (the first request 0.12 s sooner, README); C1 alone keeps up with a long run.
-AVQA_JAVA=(java -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1)
+# Java reads _JAVA_OPTIONS after the command line: a compiler chosen there (C2 back, which needs two threads) wins,
+# so then the count is left to Java.
+AVQA_JAVA=(java -XX:TieredStopAtLevel=1)
+case "${_JAVA_OPTIONS:-}" in
+  *TieredStopAtLevel*|*TieredCompilation*|*CICompilerCount*) ;;
+  *) AVQA_JAVA+=(-XX:CICompilerCount=1) ;;
+esac
 [ -f "$avqa_jsa" ] && [ ! "$avqa_jar" -nt "$avqa_jsa" ] && AVQA_JAVA+=(-XX:SharedArchiveFile="$avqa_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)

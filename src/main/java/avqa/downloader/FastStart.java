@@ -81,8 +81,9 @@ public final class FastStart {
 
     /**
      * The command of the second JVM, or null to run here: this JVM's java, the options it was given (from
-     * its command line; JDK_JAVA_OPTIONS and JAVA_TOOL_OPTIONS reach the second JVM through the
-     * environment), then what is missing of C1 only and the archive, then the jar's run with {@code args}.
+     * its command line; JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS and _JAVA_OPTIONS reach the second JVM through the
+     * environment, and are read for what they choose), then what is missing of C1 only (with one compiler thread)
+     * and the archive, then the jar's run with {@code args}.
      */
     static List<String> command(String[] args, Map<String, String> env) {
         if ("false".equalsIgnoreCase(System.getProperty("avqa.relaunch")) || System.getProperty(RELAUNCHED) != null) {
@@ -99,7 +100,8 @@ public final class FastStart {
         }
         Path caller = repositoryToRunIn(Path.of(jar), env) == null ? null : Path.of("").toAbsolutePath();
         return command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), options,
-                String.join(" ", env.getOrDefault("JDK_JAVA_OPTIONS", ""), env.getOrDefault("JAVA_TOOL_OPTIONS", "")),
+                String.join(" ", env.getOrDefault("JDK_JAVA_OPTIONS", ""), env.getOrDefault("JAVA_TOOL_OPTIONS", ""),
+                        env.getOrDefault("_JAVA_OPTIONS", "")),
                 Path.of(jar).toAbsolutePath(), ProcessHandle.current().pid(), args, caller);
     }
 

@@ -27,7 +27,8 @@ final class RegularFiles {
         if (suffix.isEmpty() || !suffix.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c) || c == '.')) {
             return null; // a suffix that would be read as a pattern, or none: not asked for
         }
-        List<String> command = List.of("find", dir.toAbsolutePath().toString(), "-mindepth", "1", "-maxdepth", "1",
+        // -H: the folder itself may be a link (videos/ on another disk); the names in it are not followed (-xtype looks)
+        List<String> command = List.of("find", "-H", dir.toAbsolutePath().toString(), "-mindepth", "1", "-maxdepth", "1",
                 "-name", "*" + suffix, "(", "-type", "f", "-o", "-xtype", "f", ")", "-printf", "%f\\0");
         ProcessBuilder find = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -286,29 +286,51 @@ public final class Workspace {
     private void removeTemporaries(long olderThanMillis) {
         long before = System.currentTimeMillis() - olderThanMillis;
         for (Path dir : List.of(root, metadataDir(), failedDir(), videosDir(), audioDir())) {
-            // the names alone (no path made for each of 100,000 videos, no pattern matched): the few that start with
-            // a dot are looked at
-            String[] names = dir.toFile().list();
             try {
-                if (names == null) {
-                    // cannot be listed: Java's own listing says why
-                    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                        names = new String[0];
+                // the names alone (no path made for each of 100,000 videos, no pattern matched against each): the
+                // few that start with a dot are looked at
+                String[] names = dir.toFile().list();
+                if (names != null && readBack(names)) {
+                    for (String name : names) {
+                        if (temporary(name)) {
+                            removeTemporary(dir.resolve(name), olderThanMillis, before);
+                        }
                     }
+                    continue;
                 }
-                for (String name : names) {
-                    if (name.startsWith(".") && (name.endsWith(".tmp") || name.startsWith(".writing-")
-                            || name.startsWith(".fetching-"))) {
-                        Path f = dir.resolve(name);
-                        if (Files.isRegularFile(f)
-                                && (olderThanMillis == 0 || Files.getLastModifiedTime(f).toMillis() < before)) {
-                            Files.deleteIfExists(f);
+                // a folder that cannot be listed (Java's listing says why), or a name whose bytes the JVM's encoding
+                // cannot hold, which only a path made by the listing itself still names
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                    for (Path f : files) {
+                        if (temporary(f.getFileName().toString())) {
+                            removeTemporary(f, olderThanMillis, before);
                         }
                     }
                 }
             } catch (IOException e) {
                 throw new BadInputException("cannot clean " + dir + ": " + FileTrees.describe(e));
             }
+        }
+    }
+
+    /** A temporary of a write-then-rename, by its name. */
+    private static boolean temporary(String name) {
+        return name.startsWith(".") && (name.endsWith(".tmp") || name.startsWith(".writing-") || name.startsWith(".fetching-"));
+    }
+
+    /** No name was read with a character the JVM's encoding put for bytes it cannot hold (U+FFFD). */
+    private static boolean readBack(String[] names) {
+        for (String name : names) {
+            if (name.indexOf('\uFFFD') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void removeTemporary(Path f, long olderThanMillis, long before) throws IOException {
+        if (Files.isRegularFile(f) && (olderThanMillis == 0 || Files.getLastModifiedTime(f).toMillis() < before)) {
+            Files.deleteIfExists(f);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +138,27 @@ class JarIT {
             assertTrue(Fixture.probe(data.resolve("audio/elsewhere01.wav"))[1] > 2.5, "the java -jar run's audio");
             assertTrue(Files.isRegularFile(data.resolve("plan.json")), "the script's dry run wrote its plan there");
         }
+    }
+
+    /**
+     * C2 chosen in _JAVA_OPTIONS (which Java reads after the command line, so it wins): the one compiler thread that
+     * goes with C1 only is not added, by the jar's relaunch or by scripts/jvm.sh, as C2 refuses to start with it.
+     */
+    @Test
+    void aCompilerChosenInJavaOptionsIsLeftAsChosen() throws Exception {
+        Map<String, String> c2 = Map.of("_JAVA_OPTIONS", "-XX:TieredStopAtLevel=4");
+        Result plain = runJar(List.of("--help"), c2);
+        assertEquals(0, plain.exit(), plain.output());
+        assertTrue(plain.output().contains("--workers"), plain.output());
+
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". scripts/jvm.sh && exec \"${AVQA_JAVA[@]}\" -jar \"$avqa_jar\" --help")
+                .redirectErrorStream(true);
+        pb.environment().putAll(c2);
+        Process script = pb.start();
+        String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(script.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, script.exitValue(), said);
+        assertTrue(said.contains("--workers"), said);
     }
 
     @Test

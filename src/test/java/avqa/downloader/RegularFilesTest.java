@@ -37,6 +37,17 @@ class RegularFilesTest {
     }
 
     @Test
+    void aFolderThatIsItselfALinkIsListedWhereItPoints(@TempDir Path tmp) throws Exception {
+        // videos/ on another disk, linked into the data directory
+        Path elsewhere = Files.createDirectories(tmp.resolve("disk2/videos"));
+        Files.writeString(elsewhere.resolve("a.mp4"), "v");
+        Files.createSymbolicLink(elsewhere.resolve("b.mp4"), elsewhere.resolve("a.mp4"));
+        Path linked = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("data")).resolve("videos"), elsewhere);
+        assertEquals(Set.of("a", "b"), byJava(linked, ".mp4"));
+        assertEquals(Set.of("a", "b"), RegularFiles.named(linked, ".mp4"));
+    }
+
+    @Test
     void whatFindCannotAnswerIsLeftToTheCaller(@TempDir Path dir) throws Exception {
         assertNull(RegularFiles.named(dir.resolve("missing"), ".mp4"), "a folder that is not there");
         Files.writeString(dir.resolve("a.mp4"), "v");
