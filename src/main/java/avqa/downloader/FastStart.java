@@ -170,7 +170,7 @@ public final class FastStart {
         return command;
     }
 
-    /** {@code -Dname=value}, built without the invokedynamic of a string {@code +}: its first use costs this JVM 10 ms or more. */
+    /** {@code -Dname=value}, built without a string {@code +}, whose first use would set up invokedynamic in this JVM. */
     private static String property(String name, String value) {
         return new StringBuilder("-D").append(name).append('=').append(value).toString();
     }
