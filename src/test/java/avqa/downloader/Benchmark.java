@@ -623,7 +623,7 @@ public final class Benchmark {
 
     /** The jar as scripts/avqa.sh runs it: with the class-data archive the build made, when there. */
     static List<String> tool(Path out, Path meta, String template, int workers) {
-        // as scripts/jvm.sh starts it: the JIT's C1 only, and the class-data archive
+        // as scripts/jvm.sh starts it: the JIT's C1 only with one compiler thread, and the class-data archive
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
         if (Files.isRegularFile(Path.of("target", "avqa-downloader.jsa"))) {
