@@ -286,7 +286,8 @@ public final class Benchmark {
                     cmd = tool(out, meta(List.of(id)), "http://127.0.0.1:" + port + "/v/{id}.mp4", 1);
                     if (how.startsWith("plain")) {
                         cmd.removeIf(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:cds")
-                                || a.startsWith("-XX:TieredStopAtLevel") || a.startsWith("-XX:CICompilerCount"));
+                                || a.startsWith("-XX:TieredStopAtLevel") || a.startsWith("-XX:CICompilerCount")
+                                || a.equals("-XX:+UseTransparentHugePages"));
                     }
                     if (how.contains("one JVM")) {
                         cmd.add(1, "-Davqa.relaunch=false");
@@ -338,9 +339,17 @@ public final class Benchmark {
         }
         String classpath = jar + java.io.File.pathSeparator
                 + Files.readString(Path.of("target", "bench-runtime.classpath")).strip();
-        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", option, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classpath,
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
+        cmd.addAll(hugePages());
+        cmd.addAll(List.of(option, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classpath,
                 "avqa.downloader.StartReference", url, work.resolve("reference").toString()));
+        return cmd;
+    }
+
+    /** The heap in huge pages where Linux gives them on request, as scripts/jvm.sh and FastStart ask for them. */
+    static List<String> hugePages() {
+        return FastStart.hugePagesOnRequest(FastStart.HUGE_PAGES) ? List.of("-XX:+UseTransparentHugePages") : List.of();
     }
 
     /** nginx on a free port of 127.0.0.1 serving the clips as /v/<id>.mp4 and /p/<id>, logging each request's time. */
@@ -623,9 +632,11 @@ public final class Benchmark {
 
     /** The jar as scripts/avqa.sh runs it: with the class-data archive the build made, when there. */
     static List<String> tool(Path out, Path meta, String template, int workers) {
-        // as scripts/jvm.sh starts it: the JIT's C1 only with one compiler thread, and the class-data archive
+        // as scripts/jvm.sh starts it: the JIT's C1 only with one compiler thread, the heap in huge pages where Linux
+        // gives them on request, and the class-data archive
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
+        cmd.addAll(hugePages());
         if (Files.isRegularFile(Path.of("target", "avqa-downloader.jsa"))) {
             cmd.addAll(List.of("-XX:SharedArchiveFile=target/avqa-downloader.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }

@@ -1,7 +1,9 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,34 @@ class FastStartTest {
         assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-Davqa.relaunched=42", "-cp", jar.toString(),
                         "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
                 FastStart.command("/jdk/bin/java", List.of(), " -XX:CICompilerCount=2", jar, 42, ARGS));
+    }
+
+    /** Java's heap in huge pages where Linux gives them on request, unless the user chose the pages (here or in the environment). */
+    @Test
+    void theHeapAsksForHugePagesWhereLinuxGivesThemOnRequest(@TempDir Path tmp) throws Exception {
+        Path jar = Files.writeString(tmp.resolve("avqa-downloader.jar"), "jar");
+        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseTransparentHugePages",
+                        "-Davqa.relaunched=42", "-cp", jar.toString(), "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
+                FastStart.command("/jdk/bin/java", List.of(), " ", jar, 42, ARGS, null, true));
+        // the compiler chosen: the pages alone are still worth a second JVM
+        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=4", "-XX:+UseTransparentHugePages", "-Davqa.relaunched=42",
+                        "-cp", jar.toString(), "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
+                FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4"), " ", jar, 42, ARGS, null, true));
+        for (String own : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages", "-XX:+UseHugeTLBFS")) {
+            assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4", own), " ", jar, 42, ARGS, null, true), own);
+            assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4"), " " + own, jar, 42, ARGS, null, true),
+                    own + " in JAVA_TOOL_OPTIONS");
+        }
+
+        // Linux's setting, as /sys/kernel/mm/transparent_hugepage/enabled says it: the mode chosen is in brackets
+        Path setting = tmp.resolve("enabled");
+        Files.writeString(setting, "always [madvise] never\n");
+        assertTrue(FastStart.hugePagesOnRequest(setting));
+        Files.writeString(setting, "[always] madvise never\n");
+        assertFalse(FastStart.hugePagesOnRequest(setting), "the heap has them already");
+        Files.writeString(setting, "always madvise [never]\n");
+        assertFalse(FastStart.hugePagesOnRequest(setting), "Java would warn that it cannot have them");
+        assertFalse(FastStart.hugePagesOnRequest(tmp.resolve("absent")), "not Linux, or a kernel without them");
     }
 
     @Test
