@@ -88,7 +88,8 @@ public final class Benchmark {
                     compare(all, n, w, rounds, only);
                 }
                 if (only.isEmpty()) {
-                    startUp(all.get(0));
+                    // at least 5 rounds: a start varies more than a run
+                    startUp(all.get(0), Math.max(5, rounds));
                 }
             } finally {
                 nginx.destroy();
@@ -263,7 +264,7 @@ public final class Benchmark {
      * them, interleaved, the reference: a bare Camel Main's start to its one request ({@link StartReference}), which
      * says how fast the machine starts a Camel application that day.
      */
-    static void startUp(String id) throws Exception {
+    static void startUp(String id, int rounds) throws Exception {
         System.out.println();
         List<String> hows = List.of("plain java -jar", "plain java -jar in one JVM (-Davqa.relaunch=false)",
                 "as scripts/avqa.sh starts it (class-data archive, C1 only)",
@@ -275,7 +276,7 @@ public final class Benchmark {
         time(reference(url, "-XX:ArchiveClassesAtExit=" + referenceArchive));
         Map<String, List<Long>> ms = new LinkedHashMap<>();
         // interleaved, round by round, so that the machine's drift hits all alike
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < rounds; i++) {
             for (String how : hows) {
                 List<String> cmd;
                 if (how.startsWith("reference")) {
