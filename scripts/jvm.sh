@@ -30,7 +30,7 @@ case "${_JAVA_OPTIONS:-}" in
 esac
 # -XX:+UseTransparentHugePages: Java's heap in 2 MB pages, where Linux gives them to the memory that asks for them
 # ("[madvise]"; with "[always]" the heap has them anyway, with "[never]" Java would print a warning). A run touches
-# some 100 MB of new heap before its first request, and 4 KB pages cost it a fault each: the first request 0.13 s
+# some 100 MB of new heap before its first request, and 4 KB pages cost it a fault each: the first request 0.1 s
 # sooner (README). Left to the user who chose the pages in the environment.
 case "${JDK_JAVA_OPTIONS:-} ${JAVA_TOOL_OPTIONS:-} ${_JAVA_OPTIONS:-}" in
   *HugePages*|*LargePages*|*HugeTLBFS*) ;;

@@ -159,7 +159,7 @@ public final class FastStart {
         }
         if (hugePages && !given.contains("HugePages") && !given.contains("LargePages") && !given.contains("HugeTLBFS")) {
             // Java's heap in 2 MB pages: a run touches some 100 MB of new heap before its first request, and 4 KB
-            // pages cost it a fault each (the first request 0.13 s sooner, README); left to the user when chosen
+            // pages cost it a fault each (the first request 0.1 s sooner, README); left to the user when chosen
             added.add("-XX:+UseTransparentHugePages");
         }
         Path archive = archiveOf(jar);
