@@ -31,9 +31,13 @@ esac
 # -XX:+UseTransparentHugePages: Java's heap in 2 MB pages, where Linux gives them to the memory that asks for them
 # ("[madvise]"; with "[always]" the heap has them anyway, with "[never]" Java would print a warning). A run touches
 # some 100 MB of new heap before its first request, and 4 KB pages cost it a fault each: the first request 0.1 s
-# sooner (README). Left to the user who chose the pages in the environment.
+# sooner (README). Left to the user who chose the pages in the environment, and not with ZGC (which would then
+# want huge pages for shared memory, or refuse to start with -XX:AllocateHeapAt).
 case "${JDK_JAVA_OPTIONS:-} ${JAVA_TOOL_OPTIONS:-} ${_JAVA_OPTIONS:-}" in
-  *HugePages*|*LargePages*|*HugeTLBFS*) ;;
-  *) grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled && AVQA_JAVA+=(-XX:+UseTransparentHugePages) ;;
+  *HugePages*|*LargePage*|*HugeTLBFS*|*UseSHM*|*UseZGC*|*AllocateHeapAt*) ;;
+  *) if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then AVQA_JAVA+=(-XX:+UseTransparentHugePages); fi ;;
 esac
-[ -f "$avqa_jsa" ] && [ ! "$avqa_jar" -nt "$avqa_jsa" ] && AVQA_JAVA+=(-XX:SharedArchiveFile="$avqa_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+# (an if, not a list: this file's status is the status of sourcing it, under the callers' set -e)
+if [ -f "$avqa_jsa" ] && [ ! "$avqa_jar" -nt "$avqa_jsa" ]; then
+  AVQA_JAVA+=(-XX:SharedArchiveFile="$avqa_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+fi

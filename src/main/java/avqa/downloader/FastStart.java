@@ -157,17 +157,17 @@ public final class FastStart {
                 added.add("-XX:CICompilerCount=1");
             }
         }
-        if (hugePages && !given.contains("HugePages") && !given.contains("LargePages") && !given.contains("HugeTLBFS")) {
-            // Java's heap in 2 MB pages: a run touches some 100 MB of new heap before its first request, and 4 KB
-            // pages cost it a fault each (the first request 0.1 s sooner, README); left to the user when chosen
-            added.add("-XX:+UseTransparentHugePages");
-        }
         Path archive = archiveOf(jar);
         if (archive != null) {
             added.addAll(List.of("-XX:SharedArchiveFile=".concat(archive.toString()), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
         if (added.isEmpty() && caller == null) {
-            return null;
+            return null; // the pages alone would not repay a second JVM's start
+        }
+        if (hugePages && !choosesPages(given)) {
+            // Java's heap in 2 MB pages: a run touches some 100 MB of new heap before its first request, and 4 KB
+            // pages cost it a fault each (the first request 0.1 s sooner, README)
+            added.add("-XX:+UseTransparentHugePages");
         }
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -185,6 +185,22 @@ public final class FastStart {
     /** {@code -Dname=value}, built without a string {@code +}, whose first use would set up invokedynamic in this JVM. */
     private static String property(String name, String value) {
         return new StringBuilder("-D").append(name).append('=').append(value).toString();
+    }
+
+    /**
+     * Options with which the pages are the user's (huge pages or large ones chosen, shared memory), or with which
+     * {@code -XX:+UseTransparentHugePages} would stop the JVM: ZGC (it then wants huge pages for shared memory, and a
+     * tmpfs for {@code -XX:AllocateHeapAt}).
+     */
+    private static final String[] PAGES_CHOSEN = {"HugePages", "LargePage", "HugeTLBFS", "UseSHM", "UseZGC", "AllocateHeapAt"};
+
+    static boolean choosesPages(String given) {
+        for (String option : PAGES_CHOSEN) {
+            if (given.contains(option)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Linux's setting for transparent huge pages. */

@@ -44,21 +44,24 @@ class FastStartTest {
                 FastStart.command("/jdk/bin/java", List.of(), " -XX:CICompilerCount=2", jar, 42, ARGS));
     }
 
-    /** Java's heap in huge pages where Linux gives them on request, unless the user chose the pages (here or in the environment). */
+    /** Java's heap in huge pages where Linux gives them on request, unless the user chose the pages (here or in the environment) or ZGC. */
     @Test
     void theHeapAsksForHugePagesWhereLinuxGivesThemOnRequest(@TempDir Path tmp) throws Exception {
         Path jar = Files.writeString(tmp.resolve("avqa-downloader.jar"), "jar");
         assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseTransparentHugePages",
                         "-Davqa.relaunched=42", "-cp", jar.toString(), "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
                 FastStart.command("/jdk/bin/java", List.of(), " ", jar, 42, ARGS, null, true));
-        // the compiler chosen: the pages alone are still worth a second JVM
-        assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=4", "-XX:+UseTransparentHugePages", "-Davqa.relaunched=42",
-                        "-cp", jar.toString(), "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
-                FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4"), " ", jar, 42, ARGS, null, true));
-        for (String own : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages", "-XX:+UseHugeTLBFS")) {
-            assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4", own), " ", jar, 42, ARGS, null, true), own);
-            assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4"), " " + own, jar, 42, ARGS, null, true),
-                    own + " in JAVA_TOOL_OPTIONS");
+        // the compiler chosen and no archive: the pages alone do not repay a second JVM's start
+        assertNull(FastStart.command("/jdk/bin/java", List.of("-XX:TieredStopAtLevel=4"), " ", jar, 42, ARGS, null, true));
+        // pages chosen (here or in the environment), or ZGC, which would then want huge pages for shared memory
+        for (String own : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages", "-XX:LargePageSizeInBytes=2m",
+                "-XX:+UseHugeTLBFS", "-XX:+UseSHM", "-XX:+UseZGC", "-XX:AllocateHeapAt=/mnt/pmem")) {
+            assertEquals(List.of("/jdk/bin/java", own, "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Davqa.relaunched=42",
+                            "-cp", jar.toString(), "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
+                    FastStart.command("/jdk/bin/java", List.of(own), " ", jar, 42, ARGS, null, true), own);
+            assertEquals(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Davqa.relaunched=42",
+                            "-cp", jar.toString(), "avqa.downloader.AvqaDownloader", "--data-dir", "d d", "--workers", "2"),
+                    FastStart.command("/jdk/bin/java", List.of(), " " + own, jar, 42, ARGS, null, true), own + " in JAVA_TOOL_OPTIONS");
         }
 
         // Linux's setting, as /sys/kernel/mm/transparent_hugepage/enabled says it: the mode chosen is in brackets

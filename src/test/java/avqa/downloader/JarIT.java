@@ -271,6 +271,9 @@ class JarIT {
                     for (String option : List.of("-Xmx300m", "-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive)) {
                         assertTrue(options.contains(option), option + " in " + options);
                     }
+                    // the heap in huge pages where this machine's Linux gives them on request
+                    assertEquals(FastStart.hugePagesOnRequest(FastStart.HUGE_PAGES), options.contains("-XX:+UseTransparentHugePages"),
+                            "huge pages in " + options);
                     if (ending.equals("TERM")) {
                         jar.destroy();
                         assertTrue(jar.waitFor(60, TimeUnit.SECONDS), "the jar stopped");
