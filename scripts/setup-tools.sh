@@ -13,11 +13,49 @@
 # - a JavaScript runtime for yt-dlp's YouTube support: deno 2 or later on PATH, else deno from the npm
 #   registry into .tools/deno (the tool finds it there too); node 20 or later is the fallback.
 # Everything it says goes to stderr; it stops (exit 2) only when ffmpeg or yt-dlp cannot be had at all.
+# What a full check found is kept in .tools/setup-checked and said again, with no program started, for a day
+# while nothing it rests on has changed (below); AVQA_SETUP_RECHECK=1 checks in full at once.
 set -euo pipefail
 unset CDPATH  # cd below goes where it says, whatever the caller's shell looks up
 cd -- "$(dirname -- "$0")/.."
 
-say() { echo "setup: $*" >&2; }
+# A full check starts yt-dlp and deno twice each: some 0.8 s before every run's Java could start. Its findings
+# stand while this script, PATH and where each program is found on it are the same, and no program it chose
+# (nor yt-dlp's virtual environment) has changed since: an update or a new install means a full check, and so
+# does a day gone by (yt-dlp's age is checked daily).
+checked=.tools/setup-checked
+programs=(ffmpeg ffprobe bsdtar openssl yt-dlp deno node npm)
+still_checked() {
+  [ -z "${AVQA_SETUP_RECHECK:-}" ] && [ -n "${EPOCHSECONDS:-}" ] && [ -f "$checked" ] \
+    && [ "$checked" -nt scripts/setup-tools.sh ] || return 1
+  local line kind rest found aged=
+  local -a again=()
+  while IFS= read -r line; do
+    kind=${line%% *}
+    rest=${line#"$kind"}
+    rest=${rest# }
+    case $kind in
+      at) [[ $rest =~ ^[0-9]+$ ]] && (( rest <= EPOCHSECONDS && EPOCHSECONDS - rest < 86400 )) && aged=no || return 1 ;;
+      path) [ "$rest" = "$PATH" ] || return 1 ;;
+      which) found=$(command -v -- "${rest%% *}" 2>/dev/null) || found=
+             [ "$found" = "${rest#* }" ] || return 1 ;;
+      file) [ -e "$rest" ] && [ ! "$rest" -nt "$checked" ] || return 1 ;;
+      said) again+=("$rest") ;;
+      *) return 1 ;;
+    esac
+  done < "$checked"
+  [ "$aged" = no ] || return 1
+  if ((${#again[@]})); then printf '%s\n' "${again[@]}" >&2; fi
+}
+if still_checked; then
+  exit 0
+fi
+
+said=()   # what this check says, kept for the next start
+chosen=() # the programs it chose: an update of any means a full check
+say() { echo "setup: $*" >&2; }                       # what it does now
+note() { echo "setup: $*" >&2; said+=("setup: $*"); }   # what it found, said again at the next starts
+warn() { echo "WARNING: $*" >&2; said+=("WARNING: $*"); }
 # newer_or_same A B: version A (2025.11.12, 2.1.4, ...) is B or later
 newer_or_same() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]; }
 first_line() { "$@" 2>/dev/null | head -n 1 || true; }
@@ -40,12 +78,12 @@ fi
 
 # bsdtar (libarchive-tools): reads the authors' RAR and 7z archives as a stream
 if ! command -v bsdtar >/dev/null 2>&1; then
-  apt_install libarchive-tools || say "WARNING: bsdtar (Debian: libarchive-tools) cannot be had: RAR and 7z archives cannot be imported"
+  apt_install libarchive-tools || note "WARNING: bsdtar (Debian: libarchive-tools) cannot be had: RAR and 7z archives cannot be imported"
 fi
 
 # openssl: SHA-256 at the speed of the CPU's SHA instructions for a JVM without C2 (FileHash)
 if ! command -v openssl >/dev/null 2>&1; then
-  apt_install openssl || say "WARNING: openssl cannot be had: Java hashes the files, more slowly"
+  apt_install openssl || note "WARNING: openssl cannot be had: Java hashes the files, more slowly"
 fi
 
 # yt-dlp
@@ -98,24 +136,48 @@ else
 fi
 v=$(first_line "$yt_dlp" --version)
 if ! newer_or_same "$v" "$youtube_minimum"; then
-  echo "WARNING: yt-dlp $v at $yt_dlp is older than $youtube_minimum and cannot fetch from YouTube: YouTube downloads will be refused. Install python3-venv and run scripts/avqa.sh again, or run pip install -U \"yt-dlp[default]\"." >&2
+  warn "yt-dlp $v at $yt_dlp is older than $youtube_minimum and cannot fetch from YouTube: YouTube downloads will be refused. Install python3-venv and run scripts/avqa.sh again, or run pip install -U \"yt-dlp[default]\"."
 fi
-say "yt-dlp $v at $yt_dlp"
+note "yt-dlp $v at $yt_dlp"
+chosen+=("$yt_dlp")
+for d in "$venv"/lib/python*/site-packages; do
+  if [ "$yt_dlp" = "$venv/bin/yt-dlp" ] && [ -d "$d" ]; then chosen+=("$d"); fi
+done
 if [ "$yt_dlp" = "$venv/bin/yt-dlp" ] && ! "$venv/bin/python" -c 'import yt_dlp_ejs' >/dev/null 2>&1; then
-  say "yt-dlp's EJS scripts (the yt-dlp-ejs package) are not installed: for YouTube, set avqa.tools.remote-components=ejs:npm (with deno) or ejs:github to let yt-dlp fetch them; see --doctor"
+  note "yt-dlp's EJS scripts (the yt-dlp-ejs package) are not installed: for YouTube, set avqa.tools.remote-components=ejs:npm (with deno) or ejs:github to let yt-dlp fetch them; see --doctor"
 fi
 
 # A JavaScript runtime for yt-dlp's YouTube support
 deno_ok() { local v; v=$(first_line "$1" --version | sed -n 's/^deno \([0-9][0-9.]*\).*/\1/p'); [ -n "$v" ] && newer_or_same "$v" 2.0; }
 if command -v deno >/dev/null 2>&1 && deno_ok deno; then
-  say "JavaScript runtime: $(first_line deno --version) on PATH"
+  note "JavaScript runtime: $(first_line deno --version) on PATH"
+  chosen+=("$(command -v deno)")
 elif [ -x .tools/deno/bin/deno ] && deno_ok .tools/deno/bin/deno; then
-  say "JavaScript runtime: $(first_line .tools/deno/bin/deno --version) in .tools/deno"
+  note "JavaScript runtime: $(first_line .tools/deno/bin/deno --version) in .tools/deno"
+  chosen+=(.tools/deno/bin/deno)
 elif command -v npm >/dev/null 2>&1 && npm install --prefix .tools/deno --no-audit --no-fund --loglevel=error deno >/dev/null 2>&1 \
     && mkdir -p .tools/deno/bin && ln -sfn ../node_modules/.bin/deno .tools/deno/bin/deno && deno_ok .tools/deno/bin/deno; then
   say "JavaScript runtime: $(first_line .tools/deno/bin/deno --version) from the npm registry, in .tools/deno"
+  said+=("setup: JavaScript runtime: $(first_line .tools/deno/bin/deno --version) in .tools/deno")
+  chosen+=(.tools/deno/bin/deno)
 elif command -v node >/dev/null 2>&1 && newer_or_same "$(first_line node --version | tr -d v)" 20; then
-  say "JavaScript runtime: node $(first_line node --version) on PATH (deno could not be had)"
+  note "JavaScript runtime: node $(first_line node --version) on PATH (deno could not be had)"
+  chosen+=("$(command -v node)")
 else
-  echo "WARNING: no JavaScript runtime for yt-dlp (deno 2 or later, or node 20 or later): YouTube formats will be missing. Install deno, or node 20 or later, and run again." >&2
+  warn "no JavaScript runtime for yt-dlp (deno 2 or later, or node 20 or later): YouTube formats will be missing. Install deno, or node 20 or later, and run again."
+fi
+
+# What this check found, for the next start (written whole under another name, then renamed)
+if [ -n "${EPOCHSECONDS:-}" ] && mkdir -p .tools 2>/dev/null; then
+  if {
+    echo "at $EPOCHSECONDS"
+    echo "path $PATH"
+    for p in "${programs[@]}"; do echo "which $p $(command -v -- "$p" 2>/dev/null || true)"; done
+    for f in "${chosen[@]}"; do echo "file $f"; done
+    for l in "${said[@]}"; do echo "said $l"; done
+  } > "$checked.new" 2>/dev/null && mv -f "$checked.new" "$checked" 2>/dev/null; then
+    :
+  else
+    rm -f "$checked.new" 2>/dev/null || true
+  fi
 fi
