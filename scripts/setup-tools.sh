@@ -167,7 +167,8 @@ else
   warn "no JavaScript runtime for yt-dlp (deno 2 or later, or node 20 or later): YouTube formats will be missing. Install deno, or node 20 or later, and run again."
 fi
 
-# What this check found, for the next start (written whole under another name, then renamed)
+# What this check found, for the next start (written whole under a name of its own, then renamed: two starts at
+# once each write their own)
 if [ -n "${EPOCHSECONDS:-}" ] && mkdir -p .tools 2>/dev/null; then
   if {
     echo "at $EPOCHSECONDS"
@@ -175,9 +176,9 @@ if [ -n "${EPOCHSECONDS:-}" ] && mkdir -p .tools 2>/dev/null; then
     for p in "${programs[@]}"; do echo "which $p $(command -v -- "$p" 2>/dev/null || true)"; done
     for f in "${chosen[@]}"; do echo "file $f"; done
     for l in "${said[@]}"; do echo "said $l"; done
-  } > "$checked.new" 2>/dev/null && mv -f "$checked.new" "$checked" 2>/dev/null; then
+  } > "$checked.$$" 2>/dev/null && mv -f "$checked.$$" "$checked" 2>/dev/null; then
     :
   else
-    rm -f "$checked.new" 2>/dev/null || true
+    rm -f "$checked.$$" 2>/dev/null || true
   fi
 fi
