@@ -191,9 +191,12 @@ final class Wiring {
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
         main.bind("mediaFileFetcher", fastPath);
         main.bind("downloadBatches", new DownloadBatches(settings, fastPath));
-        if (!readOnly && !settings.get("avqa.role").equals("planner")) {
-            // a run that downloads: the versions its first download and record need are asked meanwhile
-            tools.askAhead(!fastPath.appliesTo(settings.get("avqa.source.url-template").replace("{id}", "x")));
+        main.bind("toolVersions", tools);
+        if (!readOnly && !settings.get("avqa.role").equals("planner")
+                && !fastPath.appliesTo(settings.get("avqa.source.url-template").replace("{id}", "x"))) {
+            // a run that downloads through yt-dlp: the versions its first download and record need are asked meanwhile;
+            // the fast path asks ffmpeg's at its first answer instead (route fetch-media-file), not while the JVM starts
+            tools.askAhead(true);
         }
         RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
