@@ -102,7 +102,7 @@ public final class FastStart {
         return command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), options,
                 String.join(" ", env.getOrDefault("JDK_JAVA_OPTIONS", ""), env.getOrDefault("JAVA_TOOL_OPTIONS", ""),
                         env.getOrDefault("_JAVA_OPTIONS", "")),
-                Path.of(jar).toAbsolutePath(), ProcessHandle.current().pid(), args, caller);
+                Path.of(jar).toAbsolutePath(), ownPid(), args, caller);
     }
 
     /**
@@ -329,6 +329,33 @@ public final class FastStart {
     }
 
     /**
+     * This JVM's process id, from Linux's /proc/self: ProcessHandle's first use sets up invokedynamic (its class's
+     * lambdas) and a thread pool, which this JVM does not otherwise need before its run has started.
+     */
+    static long ownPid() {
+        try {
+            return Long.parseLong(Path.of("/proc/self").toRealPath().getFileName().toString());
+        } catch (IOException | RuntimeException notLinux) {
+            return ProcessHandle.current().pid();
+        }
+    }
+
+    /** The parent process's id, from Linux's /proc/self/stat (its fourth field); -1 when it cannot be read. */
+    static long parentPid() {
+        try {
+            return parentIn(new String(Files.readAllBytes(Path.of("/proc/self/stat")), java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException unreadable) {
+            return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        }
+    }
+
+    /** The parent's id in a /proc/PID/stat line: "pid (name) state ppid ...", whose name may hold spaces and ')'. */
+    static long parentIn(String stat) {
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 3);
+        return Long.parseLong(after[1]);
+    }
+
+    /**
      * In the second JVM: should the first one go away without waiting for this one (killed outright),
      * the run's tools are stopped and this JVM ends at once with 137, as the killed run would have.
      */
@@ -344,7 +371,7 @@ public final class FastStart {
             return;
         }
         Thread watch = new Thread(() -> {
-            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == pid) {
+            while (parentPid() == pid) {
                 try {
                     Thread.sleep(100); // 0.15 ms of CPU a look: 0.15 % of a core
                 } catch (InterruptedException e) {

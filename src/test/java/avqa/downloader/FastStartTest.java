@@ -17,6 +17,15 @@ class FastStartTest {
 
     private static final String[] ARGS = {"--data-dir", "d d", "--workers", "2"};
 
+    /** The process ids read from Linux's /proc, as ProcessHandle gives them (whose first use costs the first JVM's start). */
+    @Test
+    void theProcessIdsComeFromProcAsProcessHandleGivesThem() {
+        assertEquals(ProcessHandle.current().pid(), FastStart.ownPid());
+        assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), FastStart.parentPid());
+        assertEquals(4242, FastStart.parentIn("77 (a (b) c) S 4242 77 1 0 -1 4194304"));
+        assertEquals(1, FastStart.parentIn("12 (java) R 1 12 12 0"));
+    }
+
     @Test
     void theRunGetsTheGivenOptionsThenC1OnlyAndTheArchiveMadeAfterTheJar(@TempDir Path tmp) throws Exception {
         Path jar = Files.writeString(tmp.resolve("avqa-downloader.jar"), "jar");
