@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A fast-path run asks ffmpeg for its version (which the records name) as its first answer comes, not while the JVM
  * starts: on two cores that first program started took a core from the JVM's start, and the first request came 0.12 s
  * later. Seen by the access time of a copy of the real ffmpeg the run is given (avqa.tools.ffmpeg): untouched while
- * the first video's answer is held, touched once the run has made its WAVs, and its version in their records.
+ * the first video's answer is held, touched while its body is held after the answer, and its version in the records.
  */
 class FfmpegAskedLateTest extends LoopbackServerTest {
 
@@ -41,6 +42,8 @@ class FfmpegAskedLateTest extends LoopbackServerTest {
         args.addAll(List.of("--workers", "1"));
         AtomicBoolean release = new AtomicBoolean();
         server.holdUntil(ids.get(0), release::get, 60_000);
+        // once answered, the first video's body comes only when ffmpeg has been run: asked ahead at the answer
+        server.holdBodyUntil(ids.get(0), () -> !NEVER_RUN.equals(lastRunOrNever(ffmpeg)), 20_000);
         Path log = tmp.resolve("run.log");
         Process run = Fixture.startJvm(args, Map.of("AVQA_TOOLS_FFMPEG", ffmpeg.toString()), log);
         try {
@@ -58,10 +61,19 @@ class FfmpegAskedLateTest extends LoopbackServerTest {
             assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
         }
         assumeFalse(NEVER_RUN.equals(lastRun(ffmpeg)), "this file system notes no access times: the check above says nothing");
+        assertFalse(server.heldInVain(ids.get(0)), "ffmpeg was not asked for its version while the first body was on its way");
         String version = new ToolVersions(avqa.downloader.settings.Settings.resolve(Map.of(),
                 tmp.resolve("none.properties"), new java.util.Properties(), Map.of())).ffmpegVersion();
         assertTrue(!version.isEmpty() && Files.readString(data.resolve("metadata/provenance.jsonl"))
                 .contains("\"ffmpeg\":\"" + version + "\""), version);
+    }
+
+    private static FileTime lastRunOrNever(Path program) {
+        try {
+            return lastRun(program);
+        } catch (java.io.IOException unreadable) {
+            return NEVER_RUN;
+        }
     }
 
     private static FileTime lastRun(Path program) throws java.io.IOException {

@@ -108,6 +108,7 @@ final class MediaServer implements AutoCloseable {
     private volatile long holdMillis;
     private volatile long pace;
     private final Map<String, java.util.function.BooleanSupplier> holds = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.BooleanSupplier> bodyHolds = new ConcurrentHashMap<>();
     private final Map<String, Boolean> heldInVain = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
 
@@ -221,8 +222,22 @@ final class MediaServer implements AutoCloseable {
         return heldInVain.getOrDefault(id, false);
     }
 
+    /**
+     * Sends {@code id}'s headers at once and its body only once {@code condition} holds (at most {@code maxMillis}
+     * later): the client has its answer, and waits for the body.
+     */
+    MediaServer holdBodyUntil(String id, java.util.function.BooleanSupplier condition, long maxMillis) {
+        bodyHolds.put(id, condition);
+        heldInVain.put(id, false);
+        holdMillis = maxMillis;
+        return this;
+    }
+
     private void await(String id) throws InterruptedException {
-        java.util.function.BooleanSupplier condition = holds.get(id);
+        await(id, holds.get(id));
+    }
+
+    private void await(String id, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + holdMillis;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() >= deadline) {
@@ -367,6 +382,10 @@ final class MediaServer implements AutoCloseable {
             ex.sendResponseHeaders(status, head ? -1 : length);
             if (!head) {
                 try (OutputStream out = ex.getResponseBody()) {
+                    if (bodyHolds.containsKey(id)) {
+                        out.flush();
+                        await(id, bodyHolds.get(id));
+                    }
                     long perSecond = pace;
                     if (perSecond <= 0) {
                         out.write(data, (int) start, (int) length);
