@@ -13,49 +13,59 @@
 # - a JavaScript runtime for yt-dlp's YouTube support: deno 2 or later on PATH, else deno from the npm
 #   registry into .tools/deno (the tool finds it there too); node 20 or later is the fallback.
 # Everything it says goes to stderr; it stops (exit 2) only when ffmpeg or yt-dlp cannot be had at all.
-# What a full check found is kept in .tools/setup-checked and said again, with no program started, for a day
-# while nothing it rests on has changed (below); AVQA_SETUP_RECHECK=1 checks in full at once.
+# What a full check found, when all was well, is kept in .tools/setup-checked and said again, starting none of the
+# tools (one stat looks at their files), for a day while nothing it rests on has changed (below); AVQA_SETUP_RECHECK=1
+# checks in full.
 set -euo pipefail
 unset CDPATH  # cd below goes where it says, whatever the caller's shell looks up
-cd -- "$(dirname -- "$0")/.."
+cd -P -- "$(dirname -- "$0")/.."
 
-# A full check starts yt-dlp and deno twice each: some 0.8 s before every run's Java could start. Its findings
-# stand while this script, PATH and where each program is found on it are the same, and no program it chose
-# (nor yt-dlp's virtual environment) has changed since: an update or a new install means a full check, and so
-# does a day gone by (yt-dlp's age is checked daily).
+# A full check starts yt-dlp and deno twice each: some 0.9 s before every run's Java could start. Its findings
+# stand while the repository is where it was, PATH and where each program is found on it are the same, and none of
+# the files it rests on has changed since (this script, the programs it chose, yt-dlp's interpreter and packages):
+# the same file (device and inode), size, modification and change times, so a file replaced or updated in place, or
+# a link pointed elsewhere, means a full check; and so does a day gone by (yt-dlp's age is checked daily). A check
+# that warned or fell back (Debian's yt-dlp, node for want of deno) is not kept: the next start checks in full,
+# so that the fix it asks for is seen at once.
 checked=.tools/setup-checked
 programs=(ffmpeg ffprobe bsdtar openssl yt-dlp deno node npm)
+identity() { stat -L -c '%d:%i:%s:%Y:%Z' -- "$@" 2>/dev/null; }
 still_checked() {
-  [ -z "${AVQA_SETUP_RECHECK:-}" ] && [ -n "${EPOCHSECONDS:-}" ] && [ -f "$checked" ] \
-    && [ "$checked" -nt scripts/setup-tools.sh ] || return 1
-  local line kind rest found aged=
-  local -a again=()
+  [ -z "${AVQA_SETUP_RECHECK:-}" ] && [ -n "${EPOCHSECONDS:-}" ] && [ -f "$checked" ] || return 1
+  local line kind rest found aged= home= path= whiches=0 ended=
+  local -a again=() files=() ids=()
   while IFS= read -r line; do
+    [ -z "$ended" ] || return 1
     kind=${line%% *}
     rest=${line#"$kind"}
     rest=${rest# }
     case $kind in
-      at) [[ $rest =~ ^[0-9]+$ ]] && (( rest <= EPOCHSECONDS && EPOCHSECONDS - rest < 86400 )) && aged=no || return 1 ;;
-      path) [ "$rest" = "$PATH" ] || return 1 ;;
+      at) [[ $rest =~ ^[1-9][0-9]{0,18}$ ]] && (( rest <= EPOCHSECONDS && EPOCHSECONDS - rest < 86400 )) && aged=no || return 1 ;;
+      home) [ "$rest" = "$PWD" ] && home=yes || return 1 ;;
+      path) [ "$rest" = "$PATH" ] && path=yes || return 1 ;;
       which) found=$(command -v -- "${rest%% *}" 2>/dev/null) || found=
-             [ "$found" = "${rest#* }" ] || return 1 ;;
-      file) [ -e "$rest" ] && [ ! "$rest" -nt "$checked" ] || return 1 ;;
+             [ "$found" = "${rest#* }" ] && whiches=$((whiches + 1)) || return 1 ;;
+      file) ids+=("${rest%% *}"); files+=("${rest#* }") ;;
       said) again+=("$rest") ;;
+      end) ended=yes ;;
       *) return 1 ;;
     esac
   done < "$checked"
-  [ "$aged" = no ] || return 1
+  [ "$aged$home$path$ended" = noyesyesyes ] && [ "$whiches" = "${#programs[@]}" ] && ((${#files[@]})) || return 1
+  [ "$(identity "${files[@]}")" = "$(printf '%s\n' "${ids[@]}")" ] || return 1
   if ((${#again[@]})); then printf '%s\n' "${again[@]}" >&2; fi
 }
 if still_checked; then
   exit 0
 fi
+started=${EPOCHSECONDS:-}
 
-said=()   # what this check says, kept for the next start
-chosen=() # the programs it chose: an update of any means a full check
+said=()      # what this check says, kept for the next start
+chosen=()    # the files it rests on besides this script: a change to any means a full check
+keep=yes     # no: the next start checks in full (this one warned or fell back)
 say() { echo "setup: $*" >&2; }                       # what it does now
 note() { echo "setup: $*" >&2; said+=("setup: $*"); }   # what it found, said again at the next starts
-warn() { echo "WARNING: $*" >&2; said+=("WARNING: $*"); }
+warn() { echo "WARNING: $*" >&2; keep=no; }
 # newer_or_same A B: version A (2025.11.12, 2.1.4, ...) is B or later
 newer_or_same() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]; }
 first_line() { "$@" 2>/dev/null | head -n 1 || true; }
@@ -78,12 +88,12 @@ fi
 
 # bsdtar (libarchive-tools): reads the authors' RAR and 7z archives as a stream
 if ! command -v bsdtar >/dev/null 2>&1; then
-  apt_install libarchive-tools || note "WARNING: bsdtar (Debian: libarchive-tools) cannot be had: RAR and 7z archives cannot be imported"
+  apt_install libarchive-tools || warn "bsdtar (Debian: libarchive-tools) cannot be had: RAR and 7z archives cannot be imported"
 fi
 
 # openssl: SHA-256 at the speed of the CPU's SHA instructions for a JVM without C2 (FileHash)
 if ! command -v openssl >/dev/null 2>&1; then
-  apt_install openssl || note "WARNING: openssl cannot be had: Java hashes the files, more slowly"
+  apt_install openssl || warn "openssl cannot be had: Java hashes the files, more slowly"
 fi
 
 # yt-dlp
@@ -140,9 +150,15 @@ if ! newer_or_same "$v" "$youtube_minimum"; then
 fi
 note "yt-dlp $v at $yt_dlp"
 chosen+=("$yt_dlp")
-for d in "$venv"/lib/python*/site-packages; do
-  if [ "$yt_dlp" = "$venv/bin/yt-dlp" ] && [ -d "$d" ]; then chosen+=("$d"); fi
-done
+if [ "$yt_dlp" = "$venv/bin/yt-dlp" ]; then
+  # its interpreter (a venv's python links to the system's) and its packages (yt-dlp-ejs installed, say)
+  chosen+=("$(readlink -f "$venv/bin/python" || echo "$venv/bin/python")")
+  for d in "$venv"/lib/python*/site-packages; do
+    if [ -d "$d" ]; then chosen+=("$d"); fi
+  done
+elif ! newer_or_same "$v" "$recent"; then
+  keep=no # Debian's or another old one, for want of a current one: the next start tries again
+fi
 if [ "$yt_dlp" = "$venv/bin/yt-dlp" ] && ! "$venv/bin/python" -c 'import yt_dlp_ejs' >/dev/null 2>&1; then
   note "yt-dlp's EJS scripts (the yt-dlp-ejs package) are not installed: for YouTube, set avqa.tools.remote-components=ejs:npm (with deno) or ejs:github to let yt-dlp fetch them; see --doctor"
 fi
@@ -162,23 +178,24 @@ elif command -v npm >/dev/null 2>&1 && npm install --prefix .tools/deno --no-aud
   chosen+=(.tools/deno/bin/deno)
 elif command -v node >/dev/null 2>&1 && newer_or_same "$(first_line node --version | tr -d v)" 20; then
   note "JavaScript runtime: node $(first_line node --version) on PATH (deno could not be had)"
-  chosen+=("$(command -v node)")
+  keep=no # the next start tries deno again
 else
   warn "no JavaScript runtime for yt-dlp (deno 2 or later, or node 20 or later): YouTube formats will be missing. Install deno, or node 20 or later, and run again."
 fi
 
-# What this check found, for the next start (written whole under a name of its own, then renamed: two starts at
-# once each write their own)
-if [ -n "${EPOCHSECONDS:-}" ] && mkdir -p .tools 2>/dev/null; then
-  if {
-    echo "at $EPOCHSECONDS"
-    echo "path $PATH"
-    for p in "${programs[@]}"; do echo "which $p $(command -v -- "$p" 2>/dev/null || true)"; done
-    for f in "${chosen[@]}"; do echo "file $f"; done
-    for l in "${said[@]}"; do echo "said $l"; done
-  } > "$checked.$$" 2>/dev/null && mv -f "$checked.$$" "$checked" 2>/dev/null; then
-    :
-  else
-    rm -f "$checked.$$" 2>/dev/null || true
+# What this check found, for the next start, when all was well (written whole under a name of its own, then
+# renamed: two starts at once each write their own); its day counts from the check's start
+if [ "$keep" = yes ] && [ -n "$started" ] && mkdir -p .tools 2>/dev/null; then
+  kept=("at $started" "home $PWD" "path $PATH")
+  for p in "${programs[@]}"; do kept+=("which $p $(command -v -- "$p" 2>/dev/null || true)"); done
+  files=(scripts/setup-tools.sh "${chosen[@]}")
+  if ids=$(identity "${files[@]}") && [ "$(printf '%s\n' "$ids" | wc -l)" = "${#files[@]}" ]; then
+    i=0
+    while IFS= read -r id; do kept+=("file $id ${files[$i]}"); i=$((i + 1)); done <<< "$ids"
+    for l in "${said[@]}"; do kept+=("said $l"); done
+    kept+=(end)
+    if ! { printf '%s\n' "${kept[@]}" > "$checked.$$" && mv -f "$checked.$$" "$checked"; } 2>/dev/null; then
+      rm -f "$checked.$$" 2>/dev/null || true
+    fi
   fi
 fi

@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,8 +40,13 @@ class SetupToolsScriptTest {
                 "no .tools/yt-dlp here: run scripts/setup-tools.sh (.ci/run does)");
         Files.createDirectories(repo.resolve("scripts"));
         Files.copy(Path.of("scripts", "setup-tools.sh"), repo.resolve("scripts/setup-tools.sh"));
-        Files.createDirectories(repo.resolve(".tools"));
-        Files.createSymbolicLink(repo.resolve(".tools/yt-dlp"), TOOLS.resolve("yt-dlp"));
+        // a virtual environment of its own, made of the real one's parts, whose yt-dlp was "updated" just now: the
+        // script neither updates the real one nor says so
+        Path venv = Files.createDirectories(repo.resolve(".tools/yt-dlp"));
+        for (String part : List.of("bin", "lib", "pyvenv.cfg")) {
+            Files.createSymbolicLink(venv.resolve(part), TOOLS.resolve("yt-dlp").resolve(part));
+        }
+        Files.writeString(venv.resolve(".update-tried"), "");
         if (Files.isDirectory(TOOLS.resolve("deno"))) {
             Files.createSymbolicLink(repo.resolve(".tools/deno"), TOOLS.resolve("deno"));
         }
@@ -62,7 +68,8 @@ class SetupToolsScriptTest {
 
     /**
      * A full check again when what it rests on changes: a program found elsewhere on the same PATH, another PATH,
-     * the script edited, a day gone by, or AVQA_SETUP_RECHECK; each says the same as the first here.
+     * the script edited or replaced by an older copy, a kept check cut short, a day gone by, or AVQA_SETUP_RECHECK;
+     * each says the same as the first here.
      */
     @Test
     void whatTheCheckRestsOnChangingChecksAgain(@TempDir Path bin) throws Exception {
@@ -80,11 +87,22 @@ class SetupToolsScriptTest {
         checked = checkedAgain(first, Map.of(), checked);
         checked = checkedAgain(first, Map.of("AVQA_SETUP_RECHECK", "1"), checked);
 
-        Files.setLastModifiedTime(repo.resolve("scripts/setup-tools.sh"), FileTime.from(Instant.now().plusSeconds(5)));
+        // the script edited; then replaced by a copy that keeps an older time (cp -p, an archive unpacked)
+        Path script = repo.resolve("scripts/setup-tools.sh");
+        Files.setLastModifiedTime(script, FileTime.from(Instant.now().plusSeconds(5)));
         checked = checkedAgain(first, Map.of(), checked);
-        Files.setLastModifiedTime(repo.resolve("scripts/setup-tools.sh"), FileTime.from(Instant.now().minusSeconds(60)));
+        Path copy = repo.resolve("scripts/setup-tools.sh.copy");
+        Files.copy(script, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.setLastModifiedTime(copy, FileTime.from(Instant.now().minusSeconds(3600)));
+        Files.move(copy, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        checked = checkedAgain(first, Map.of(), checked);
         assertEquals(first, setUp(Map.of()));
         assertEquals(checked, Files.getAttribute(stamp, "unix:ino"));
+
+        // a kept check that is not whole (no end, as if cut short) is not trusted
+        List<String> whole = Files.readAllLines(stamp);
+        Files.write(stamp, whole.subList(0, whole.size() - 1));
+        checked = checkedAgain(first, Map.of(), checked);
 
         // checked a day and a second ago
         List<String> lines = new ArrayList<>(Files.readAllLines(stamp));
@@ -94,6 +112,28 @@ class SetupToolsScriptTest {
         checked = checkedAgain(first, Map.of(), checked);
         assertEquals(first, setUp(Map.of()));
         assertEquals(checked, Files.getAttribute(stamp, "unix:ino"));
+    }
+
+    /**
+     * A check that warned is not kept: here no JavaScript runtime on a PATH of the few programs the script needs (no
+     * deno, node or npm, nor apt-get to install anything), and no deno in .tools. Each start checks in full and warns
+     * again, so that the runtime the user then installs is seen at the next start.
+     */
+    @Test
+    void aCheckThatWarnedIsNotKept(@TempDir Path bin) throws Exception {
+        Files.delete(repo.resolve(".tools/deno"));
+        for (String program : List.of("bash", "env", "dirname", "id", "sort", "head", "cut", "tr", "date", "find", "sed",
+                "stat", "readlink", "mkdir", "mv", "rm", "wc", "cat", "touch", "ffmpeg", "ffprobe", "bsdtar", "openssl")) {
+            Path at = ToolVersions.which(program);
+            assumeTrue(at != null, program + " is not on PATH");
+            Files.createSymbolicLink(bin.resolve(program), at);
+        }
+        Map<String, String> env = Map.of("PATH", bin.toString());
+        String first = setUp(env);
+        assertTrue(first.contains("WARNING: no JavaScript runtime"), first);
+        assertFalse(Files.exists(stamp), "a check that warned was kept");
+        assertEquals(first, setUp(env));
+        assertFalse(Files.exists(stamp));
     }
 
     private Object checkedAgain(String first, Map<String, String> env, Object before) throws Exception {
