@@ -31,7 +31,8 @@ checked=.tools/setup-checked
 programs=(ffmpeg ffprobe bsdtar openssl yt-dlp deno node npm)
 identity() { stat -L -c '%d:%i:%s:%Y:%Z' -- "$@" 2>/dev/null; }
 still_checked() {
-  [ -z "${AVQA_SETUP_RECHECK:-}" ] && [ -n "${EPOCHSECONDS:-}" ] && [ -f "$checked" ] || return 1
+  case ${AVQA_SETUP_RECHECK:-} in ''|0|false|no) ;; *) return 1 ;; esac
+  [ -n "${EPOCHSECONDS:-}" ] && [ -f "$checked" ] || return 1
   local line kind rest found aged= home= path= whiches=0 ended=
   local -a again=() files=() ids=()
   while IFS= read -r line; do
@@ -40,7 +41,7 @@ still_checked() {
     rest=${line#"$kind"}
     rest=${rest# }
     case $kind in
-      at) [[ $rest =~ ^[1-9][0-9]{0,18}$ ]] && (( rest <= EPOCHSECONDS && EPOCHSECONDS - rest < 86400 )) && aged=no || return 1 ;;
+      at) [[ $rest =~ ^[1-9][0-9]{0,11}$ ]] && (( rest <= EPOCHSECONDS && EPOCHSECONDS - rest < 86400 )) && aged=no || return 1 ;;
       home) [ "$rest" = "$PWD" ] && home=yes || return 1 ;;
       path) [ "$rest" = "$PATH" ] && path=yes || return 1 ;;
       which) found=$(command -v -- "${rest%% *}" 2>/dev/null) || found=
@@ -58,6 +59,8 @@ still_checked() {
 if still_checked; then
   exit 0
 fi
+# a full check: what an earlier one kept no longer stands, whatever this one finds (only a clean one keeps anew)
+rm -f "$checked" 2>/dev/null || true
 started=${EPOCHSECONDS:-}
 
 said=()      # what this check says, kept for the next start
@@ -131,6 +134,7 @@ else
   if [ ! -x "$venv/bin/pip" ] || ! pip_yt_dlp; then
     rm -rf "$venv"
     say "could not set up yt-dlp with pip"
+    keep=no # the next start tries again
   else
     touch "$venv/.update-tried"
   fi
@@ -156,8 +160,8 @@ if [ "$yt_dlp" = "$venv/bin/yt-dlp" ]; then
   for d in "$venv"/lib/python*/site-packages; do
     if [ -d "$d" ]; then chosen+=("$d"); fi
   done
-elif ! newer_or_same "$v" "$recent"; then
-  keep=no # Debian's or another old one, for want of a current one: the next start tries again
+elif ! newer_or_same "$v" "$recent" || is_debians "$yt_dlp"; then
+  keep=no # Debian's, or another old one, for want of a current one: the next start tries again
 fi
 if [ "$yt_dlp" = "$venv/bin/yt-dlp" ] && ! "$venv/bin/python" -c 'import yt_dlp_ejs' >/dev/null 2>&1; then
   note "yt-dlp's EJS scripts (the yt-dlp-ejs package) are not installed: for YouTube, set avqa.tools.remote-components=ejs:npm (with deno) or ejs:github to let yt-dlp fetch them; see --doctor"
@@ -191,7 +195,7 @@ if [ "$keep" = yes ] && [ -n "$started" ] && mkdir -p .tools 2>/dev/null; then
   files=(scripts/setup-tools.sh "${chosen[@]}")
   if ids=$(identity "${files[@]}") && [ "$(printf '%s\n' "$ids" | wc -l)" = "${#files[@]}" ]; then
     i=0
-    while IFS= read -r id; do kept+=("file $id ${files[$i]}"); i=$((i + 1)); done <<< "$ids"
+    while IFS= read -r id; do kept+=("file $id ${files[$i]}"); i=$((i + 1)); done < <(printf '%s\n' "$ids")
     for l in "${said[@]}"; do kept+=("said $l"); done
     kept+=(end)
     if ! { printf '%s\n' "${kept[@]}" > "$checked.$$" && mv -f "$checked.$$" "$checked"; } 2>/dev/null; then
