@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * Which yt-dlp and which JavaScript runtime this run uses, and their versions. Each is found and
  * asked for its version once ({@code yt-dlp --version}, {@code deno --version}, {@code node --version}):
  * yt-dlp's and ffmpeg's while a run that downloads starts when the videos' source is not a plain media file
- * ({@link #askAhead}), ffmpeg's at the fast path's first answer when it is ({@link #askFfmpegAhead}), the rest
- * when first needed.
+ * ({@link #askAhead}), ffmpeg's at the fast path's first answer when it is, or at the first audio of a run that
+ * imports ({@link #askFfmpegAhead}), the rest when first needed.
  */
 public final class ToolVersions {
 
@@ -79,18 +79,15 @@ public final class ToolVersions {
     }
 
     /**
-     * Asks ffmpeg, and yt-dlp when {@code ytDlpToo} (the videos' source is not a plain media file), for
-     * their versions on a thread of its own while the run starts: its first download would wait for
-     * yt-dlp's (which options it takes), its first record for ffmpeg's. On two cores, asked when first
-     * needed they held up a run of 40 videos in two batches by about 0.2 s.
+     * Asks ffmpeg and yt-dlp for their versions on a thread of its own while a run whose videos come through yt-dlp
+     * starts: its first download would wait for yt-dlp's (which options it takes), its first record for ffmpeg's. On
+     * two cores, asked when first needed they held up a run of 40 videos in two batches by about 0.2 s.
      */
-    public void askAhead(boolean ytDlpToo) {
+    public void askAhead() {
         ffmpegAskedAhead.set(true);
         ahead(() -> {
             ffmpegVersion();
-            if (ytDlpToo) {
-                ytDlpVersion();
-            }
+            ytDlpVersion();
         });
     }
 

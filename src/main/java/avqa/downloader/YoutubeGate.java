@@ -7,13 +7,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Before any request: a plan with YouTube downloads and a yt-dlp too old for YouTube (before
+ * Before any request to YouTube: a plan with YouTube downloads and a yt-dlp too old for YouTube (before
  * 2024.07.25, such as Debian 12's 2023.03.04), or a current one with no JavaScript runtime to give it,
- * would spend the IP's quota on requests that cannot succeed. Those downloads are taken out of the plan and recorded {@code tool-outdated}, never
- * requested (each clip under its own name), with one warning that says how to update; every other
- * source goes ahead. A later run with a current yt-dlp tries them again. yt-dlp is only asked its
- * version when the plan has YouTube downloads. On a cluster the workers' yt-dlp decides, so a
- * planner passes its plan on as it is (a worker refuses such a download itself, in {@link YtDlp}).
+ * would spend the IP's quota on requests that cannot succeed. Those downloads are taken out of the plan and recorded
+ * {@code tool-outdated}, never requested (each clip under its own name), with one warning that says how to update;
+ * every other source goes ahead. A later run with a current yt-dlp tries them again. Asked after the archives are
+ * imported, of what they did not provide ({@link DispatchRecheck}): an archive that holds every video asks no yt-dlp
+ * and warns of nothing. yt-dlp is only asked its version when YouTube downloads are left. On a cluster the workers'
+ * yt-dlp decides, so a planner passes its plan on as it is (a worker refuses such a download itself, in
+ * {@link YtDlp}).
  */
 public final class YoutubeGate {
 
@@ -21,15 +23,20 @@ public final class YoutubeGate {
 
     private final ToolVersions tools;
     private final boolean clustered;
+    private final DispatchRecheck recheck;
 
-    public YoutubeGate(ToolVersions tools, boolean clustered) {
+    public YoutubeGate(ToolVersions tools, boolean clustered, DispatchRecheck recheck) {
         this.tools = tools;
         this.clustered = clustered;
+        this.recheck = recheck;
     }
 
-    /** The plan, with YouTube downloads turned into {@code tool-outdated} records when yt-dlp is too old. */
+    /**
+     * The plan, with the YouTube downloads the archives did not provide turned into {@code tool-outdated} records when
+     * yt-dlp is too old (or has no JavaScript runtime).
+     */
     public List<VideoTask> admit(@Variable("plan") List<VideoTask> plan) {
-        if (clustered || plan.stream().noneMatch(YoutubeGate::isYoutubeDownload)) {
+        if (clustered || plan.stream().noneMatch(t -> !youtubeLeft(t).isEmpty())) {
             return plan;
         }
         boolean tooOld = tools.tooOldForYoutube();
@@ -42,16 +49,23 @@ public final class YoutubeGate {
         int videos = 0;
         int records = 0;
         for (VideoTask task : plan) {
-            if (!isYoutubeDownload(task)) {
-                admitted.add(task);
+            List<VideoTask> left = youtubeLeft(task);
+            if (left.isEmpty()) {
+                admitted.add(task); // not from YouTube, or provided by an archive: dispatch finds nothing to fetch
                 continue;
             }
             videos++;
-            List<String> names = task.clips().isEmpty() ? List.of(task.id())
-                    : task.clips().stream().map(Clip::name).toList();
-            for (String name : names) {
-                admitted.add(VideoTask.unavailable(name, VideoFailure.TOOL_OUTDATED, refused.reason()));
-                records++;
+            for (VideoTask part : recheck.recheck(task)) {
+                if (!isYoutubeDownload(part)) {
+                    admitted.add(part); // the mirrored copies of clips an archive provided
+                    continue;
+                }
+                List<String> names = part.clips().isEmpty() ? List.of(part.id())
+                        : part.clips().stream().map(Clip::name).toList();
+                for (String name : names) {
+                    admitted.add(VideoTask.unavailable(name, VideoFailure.TOOL_OUTDATED, refused.reason()));
+                    records++;
+                }
             }
         }
         if (!tooOld) {
@@ -79,6 +93,12 @@ public final class YoutubeGate {
         }
         ToolVersions.Runtime r = tools.jsRuntime();
         return r == null || r.path() == null;
+    }
+
+    /** What is left of a YouTube download now that the archives are imported; empty for any other task. */
+    private List<VideoTask> youtubeLeft(VideoTask task) {
+        return isYoutubeDownload(task) ? recheck.recheck(task).stream().filter(YoutubeGate::isYoutubeDownload).toList()
+                : List.of();
     }
 
     private static boolean isYoutubeDownload(VideoTask task) {

@@ -110,4 +110,38 @@ class OldYtDlpTest extends LoopbackServerTest {
         assertFalse(log.contains("from https://www.youtube.com") || log.contains("from https://youtu.be"),
                 "no download from YouTube was started");
     }
+
+    /**
+     * The official archives imported first: a YouTube video an archive provided is not refused, and the warning counts
+     * only what the archives lacked. Before, the gate ran on the plan, ahead of the imports: it warned of every video,
+     * though the archive then provided all but one.
+     */
+    @Test
+    void anImportWarnsOnlyOfTheVideosItsArchivesLack(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeDebiansOld();
+        ArchiveMaker.need("zip");
+        List<String> ids = List.of("oldimport01", "oldimport02", "oldimport03");
+        Path zip = tmp.resolve("videos.zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "videos", Map.of("oldimport01.mp4", clip, "oldimport02.mp4", clip)), zip);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", ids);
+        Path data = tmp.resolve("data");
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", zip.toString()));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.DEBIAN.toString()));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        for (String id : List.of("oldimport01", "oldimport02")) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+            assertFalse(Files.exists(data.resolve("failed/" + id + ".json")), id + " was recorded failed");
+        }
+        JsonNode r = Fixture.readJson(data.resolve("failed/oldimport03.json"));
+        assertEquals("tool-outdated", r.get("category").asText(), r.toString());
+        assertEquals(0, r.get("attempts").asInt(), "never requested: " + r);
+        List<String> warnings = Files.readAllLines(data.resolve("avqa_download.log")).stream()
+                .filter(l -> l.contains("Not requesting")).toList();
+        assertEquals(1, warnings.size(), "one warning: " + warnings);
+        assertTrue(warnings.get(0).contains("Not requesting 1 YouTube downloads (1 videos or clips"), warnings.get(0));
+    }
 }
