@@ -31,7 +31,7 @@ public record DispatchRecheck(VideoPlanner planner, ImportLedger imports) {
         List<Clip> download = new ArrayList<>();
         List<Clip> mirror = new ArrayList<>();
         for (Clip c : task.clips()) {
-            if (planner.isComplete(c.name()) || imports.handledThisRun(c.name())) {
+            if (imports.handledThisRun(c.name()) || planner.isComplete(c.name())) {
                 continue;
             }
             if (c.flip() && c.name().endsWith("_flip") && planner.isComplete(Clip.mirroredFrom(c.name()))) {

@@ -179,7 +179,7 @@ final class Wiring {
         main.bind("ytDlpBatch", new YtDlpBatch(ytDlp, sizeWatch));
         main.bind("ytDlpEnvironment", new YtDlpEnvironment());
         main.bind("batchDeliveries", new BatchDeliveries(ytDlp));
-        main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered(), dispatchRecheck));
+        main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered(), dispatchRecheck, settings.importsArchives()));
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
         Ffmpeg ffmpeg = new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run);
@@ -193,12 +193,12 @@ final class Wiring {
         main.bind("mediaFileFetcher", fastPath);
         main.bind("downloadBatches", new DownloadBatches(settings, fastPath));
         main.bind("toolVersions", tools);
-        if (!readOnly && !settings.get("avqa.role").equals("planner") && settings.archiveFiles().isEmpty()
+        if (!readOnly && !settings.get("avqa.role").equals("planner") && !settings.importsArchives()
                 && !fastPath.appliesTo(settings.get("avqa.source.url-template").replace("{id}", "x"))) {
             // a run that downloads through yt-dlp: the versions its first download and record need are asked meanwhile;
             // the fast path asks ffmpeg's at its first answer instead (route fetch-media-file), not while the JVM starts,
-            // and a run that imports archives on this disk ffmpeg's at its first audio (route extract-audio), yt-dlp's
-            // only if a video the archives lack goes to it
+            // and a run that imports archives ffmpeg's at its first audio (route extract-audio), yt-dlp's only if a
+            // YouTube download is left after the imports (youtubeGate) or a video they lack goes to yt-dlp
             tools.askAhead();
         }
         RunCounters counters = new RunCounters(run, planner, imports);

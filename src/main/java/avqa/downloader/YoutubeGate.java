@@ -11,11 +11,13 @@ import org.slf4j.LoggerFactory;
  * 2024.07.25, such as Debian 12's 2023.03.04), or a current one with no JavaScript runtime to give it,
  * would spend the IP's quota on requests that cannot succeed. Those downloads are taken out of the plan and recorded
  * {@code tool-outdated}, never requested (each clip under its own name), with one warning that says how to update;
- * every other source goes ahead. A later run with a current yt-dlp tries them again. Asked after the archives are
- * imported, of what they did not provide ({@link DispatchRecheck}): an archive that holds every video asks no yt-dlp
- * and warns of nothing. yt-dlp is only asked its version when YouTube downloads are left. On a cluster the workers'
- * yt-dlp decides, so a planner passes its plan on as it is (a worker refuses such a download itself, in
- * {@link YtDlp}).
+ * every other source goes ahead. A later run with a current yt-dlp tries them again. yt-dlp is only asked its version
+ * when YouTube downloads are left.
+ * <p>
+ * A run that imports no archive is looked at right after its plan ({@link #admit}). A run that imports archives is
+ * looked at after them ({@link #admitLeft}), of what they did not provide ({@link DispatchRecheck}): an archive that
+ * holds every video asks no yt-dlp and warns of nothing. On a cluster the workers' yt-dlp decides, so a planner passes
+ * its plan on as it is (a worker refuses such a download itself, in {@link YtDlp}).
  */
 public final class YoutubeGate {
 
@@ -24,19 +26,29 @@ public final class YoutubeGate {
     private final ToolVersions tools;
     private final boolean clustered;
     private final DispatchRecheck recheck;
+    private final boolean afterImports;
 
-    public YoutubeGate(ToolVersions tools, boolean clustered, DispatchRecheck recheck) {
+    /** {@code afterImports}: the run imports archives ({@code Settings.importsArchives}). */
+    public YoutubeGate(ToolVersions tools, boolean clustered, DispatchRecheck recheck, boolean afterImports) {
         this.tools = tools;
         this.clustered = clustered;
         this.recheck = recheck;
+        this.afterImports = afterImports;
     }
 
-    /**
-     * The plan, with the YouTube downloads the archives did not provide turned into {@code tool-outdated} records when
-     * yt-dlp is too old (or has no JavaScript runtime).
-     */
+    /** The plan, as it was made; for a run that imports no archive, with its YouTube downloads looked at. */
     public List<VideoTask> admit(@Variable("plan") List<VideoTask> plan) {
-        if (clustered || plan.stream().noneMatch(t -> !youtubeLeft(t).isEmpty())) {
+        return afterImports ? plan : refuseIfNeeded(plan);
+    }
+
+    /** The plan, after the imports; for a run that imports archives, with the YouTube downloads they lack looked at. */
+    public List<VideoTask> admitLeft(@Variable("plan") List<VideoTask> plan) {
+        return afterImports ? refuseIfNeeded(plan) : plan;
+    }
+
+    /** The plan, with YouTube downloads turned into {@code tool-outdated} records when yt-dlp is too old. */
+    private List<VideoTask> refuseIfNeeded(List<VideoTask> plan) {
+        if (clustered || plan.stream().noneMatch(this::youtubeLeft)) {
             return plan;
         }
         boolean tooOld = tools.tooOldForYoutube();
@@ -49,13 +61,13 @@ public final class YoutubeGate {
         int videos = 0;
         int records = 0;
         for (VideoTask task : plan) {
-            List<VideoTask> left = youtubeLeft(task);
-            if (left.isEmpty()) {
+            List<VideoTask> parts = isYoutubeDownload(task) ? recheck.recheck(task) : List.of();
+            if (parts.stream().noneMatch(YoutubeGate::isYoutubeDownload)) {
                 admitted.add(task); // not from YouTube, or provided by an archive: dispatch finds nothing to fetch
                 continue;
             }
             videos++;
-            for (VideoTask part : recheck.recheck(task)) {
+            for (VideoTask part : parts) {
                 if (!isYoutubeDownload(part)) {
                     admitted.add(part); // the mirrored copies of clips an archive provided
                     continue;
@@ -95,10 +107,9 @@ public final class YoutubeGate {
         return r == null || r.path() == null;
     }
 
-    /** What is left of a YouTube download now that the archives are imported; empty for any other task. */
-    private List<VideoTask> youtubeLeft(VideoTask task) {
-        return isYoutubeDownload(task) ? recheck.recheck(task).stream().filter(YoutubeGate::isYoutubeDownload).toList()
-                : List.of();
+    /** Whether a YouTube download is left of this task (after the imports: what the archives did not provide). */
+    private boolean youtubeLeft(VideoTask task) {
+        return isYoutubeDownload(task) && recheck.recheck(task).stream().anyMatch(YoutubeGate::isYoutubeDownload);
     }
 
     private static boolean isYoutubeDownload(VideoTask task) {

@@ -99,7 +99,7 @@ class ToolsAskedLateTest extends LoopbackServerTest {
         Path log = tmp.resolve("run.log");
         Process run = Fixture.startJvm(args, Map.of("AVQA_TOOLS_YT_DLP", ytDlp.toString()), log);
         if (!run.waitFor(120, TimeUnit.SECONDS)) {
-            run.destroyForcibly();
+            run.destroyForcibly().waitFor();
         }
         assertEquals(0, run.exitValue(), ServiceTest.read(log));
         for (String id : ids) {

@@ -198,6 +198,12 @@ public final class Settings {
                 .map(v -> Path.of(v).toAbsolutePath().normalize()).toList();
     }
 
+    /** Whether a run imports archives: --import-archive (files, folders or URLs), or the dataset's own to download. */
+    public boolean importsArchives() {
+        return !list("avqa.import-archives").isEmpty()
+                || flag("avqa.archive.download") && !get("avqa.archive.url").isEmpty();
+    }
+
     static boolean isUrl(String v) {
         String l = v.toLowerCase(Locale.ROOT);
         return l.startsWith("http://") || l.startsWith("https://");
