@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Which yt-dlp and which JavaScript runtime this run uses, and their versions. Each is found and
  * asked for its version once ({@code yt-dlp --version}, {@code deno --version}, {@code node --version}):
- * yt-dlp's and ffmpeg's while a run that downloads starts when the videos' source is not a plain media file
- * ({@link #askAhead}), ffmpeg's at the fast path's first answer when it is, or at the first audio of a run that
- * imports ({@link #askFfmpegAhead}), the rest when first needed.
+ * yt-dlp's and ffmpeg's while a run that downloads starts when the videos' source is not a plain media file and it
+ * imports no archive from this disk ({@link #askAhead}; not on a planner), ffmpeg's at the fast path's first answer
+ * when it is, or at the first audio of a run that imports ({@link #askFfmpegAhead}), the rest when first needed.
  */
 public final class ToolVersions {
 

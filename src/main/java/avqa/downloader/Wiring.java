@@ -193,12 +193,13 @@ final class Wiring {
         main.bind("mediaFileFetcher", fastPath);
         main.bind("downloadBatches", new DownloadBatches(settings, fastPath));
         main.bind("toolVersions", tools);
-        if (!readOnly && !settings.get("avqa.role").equals("planner") && !settings.importsArchives()
+        if (!readOnly && !settings.get("avqa.role").equals("planner") && settings.archiveFiles().isEmpty()
                 && !fastPath.appliesTo(settings.get("avqa.source.url-template").replace("{id}", "x"))) {
             // a run that downloads through yt-dlp: the versions its first download and record need are asked meanwhile;
             // the fast path asks ffmpeg's at its first answer instead (route fetch-media-file), not while the JVM starts,
-            // and a run that imports archives ffmpeg's at its first audio (route extract-audio), yt-dlp's only if a
-            // YouTube download is left after the imports (youtubeGate) or a video they lack goes to yt-dlp
+            // and a run that imports archives from this disk (whose start the two would slow) ffmpeg's at its first audio
+            // (route extract-audio), yt-dlp's only if a YouTube download is left after the imports (youtubeGate) or a
+            // video they lack goes to yt-dlp
             tools.askAhead();
         }
         RunCounters counters = new RunCounters(run, planner, imports);
