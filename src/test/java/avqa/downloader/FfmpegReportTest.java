@@ -305,6 +305,30 @@ class FfmpegReportTest {
         assertEquals(new PacketLog(2, 1.0), PacketLog.read(fine));
     }
 
+    /**
+     * A packet list is taken only as ffmpeg writes it: six fields at least to each packet's line, whole numbers where
+     * the stream, the time stamp and the duration are; a line cut short, or anything else, and the video is passed
+     * alone. Lines of comments and blank lines are passed over, whichever line breaks they end with.
+     */
+    @Test
+    void aPacketListIsTakenOnlyAsFfmpegWritesIt(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String head = "#software: Lavf59.27.100\n#tb 0: 1/1000\n#media_type 0: video\n#tb 1: 1/44100\n#media_type 1: audio\n";
+        Path list = tmp.resolve("list.crc");
+        Files.writeString(list, head.replace("\n", "\r\n") + "\r\n0,  0,  0,  100,  10, 0x1, F=0x0\r\n \t\r\n"
+                + "1, 0, 0, 88200, 10, 0x2\r\n0, 100, 2900, 100, 10, 0x3\r\n");
+        assertEquals(new PacketLog(2, 3.0), PacketLog.read(list));
+        Files.writeString(list, head + "0, 0, 0, 100, 10, 0x1\n1, -1024, +0, 88200, 10, 0x2");
+        assertEquals(new PacketLog(1, 2.0), PacketLog.read(list), "signs, and a last line with no line break");
+        for (String bad : List.of("0, 0, 0, 100, 10,", "0, 0, 0, 100, 10,,", "0, 0, 0, 100", "0, 0, 0x10, 100, 10, 0x1",
+                "0, 0, 0, 1 00, 10, 0x1", "0, 0, , 100, 10, 0x1", "2, 0, 0, 100, 10, 0x1", "4294967296, 0, 0, 100, 10, 0x1",
+                "0, 0, 9223372036854775808, 100, 10, 0x1", "x, 0, 0, 100, 10, 0x1")) {
+            Files.writeString(list, head + "0, 0, 0, 100, 10, 0x1\n" + bad + "\n");
+            assertNull(PacketLog.read(list), bad);
+        }
+        Files.writeString(list, head + "0, 0, 0, 100, 10,,F=0x0\n");
+        assertEquals(new PacketLog(1, 0.1), PacketLog.read(list), "an empty field with more after it is a field");
+    }
+
     /** The tool's audio pass over a file, as Ffmpeg.audio builds it; its stderr. */
     static String pass(Path file) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
