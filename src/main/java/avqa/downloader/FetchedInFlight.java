@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fast path's look-ahead (avqa.download.look-ahead): a video fetched as a plain media file is handed to its media
- * work (the seda queue fetched-media: its clips, its audio pass, its frames and its record), and its worker fetches
- * its next video meanwhile, so that the videos waiting for an ffmpeg run share it (FfmpegRuns), as an import's entries
- * do. Each is counted here until it is dealt with, however it ended (complete, dead-lettered, stopped), so that the
+ * The fast path's look-ahead (avqa.download.look-ahead): a video fetched as a plain media file, or delivered by a
+ * batch's yt-dlp, is handed to its media work (the seda queue fetched-media: its clips, its audio pass, its frames and
+ * its record), and its worker (or the batch's follower) takes its next video meanwhile, so that the videos waiting for
+ * an ffmpeg run share it (FfmpegRuns), as an import's entries do. Each is counted here until it is dealt with, however it ended (complete, dead-lettered, stopped), so that the
  * run ends only once they all are. The route of that media work is started when a video is handed to it and it is not
  * started: a run with none does not wait at its end for that route's consumers to stop.
  */

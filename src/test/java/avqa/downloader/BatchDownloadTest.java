@@ -274,6 +274,33 @@ class BatchDownloadTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * Each video a batch delivered is handed to its media work, as a video of the fast path is, and the batch's follower
+     * takes the next meanwhile: the videos that reach their audio pass while the worker's ffmpeg run is taken share the
+     * next (each video was passed alone, one ffmpeg run each, before).
+     */
+    @Test
+    void theVideosABatchDeliveredShareFfmpegRunsWhileYtDlpFetchesOn(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> ids = serveClips("batchshare", 8);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString()));
+
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, count(log, "Downloading a batch of 8 videos"), log);
+        for (String id : ids) {
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        com.fasterxml.jackson.databind.JsonNode passes = LookAheadTest.lastRun(data).path("audio_passes");
+        assertTrue(passes.path("videos_passed_together").asLong() >= 2, passes.toString());
+        assertTrue(passes.path("ffmpeg_runs").asLong() < ids.size(), passes.toString());
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+    }
+
     @Test
     void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("paced", 3);

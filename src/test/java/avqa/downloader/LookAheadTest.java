@@ -174,7 +174,7 @@ class LookAheadTest extends LoopbackServerTest {
         throw new AssertionError("no line with \"" + text + "\" in\n" + String.join("\n", log));
     }
 
-    private static JsonNode lastRun(Path data) throws Exception {
+    static JsonNode lastRun(Path data) throws Exception {
         try (Stream<Path> runs = Files.list(data.resolve("runs"))) {
             return Fixture.readJson(runs.sorted().reduce((a, b) -> b).orElseThrow());
         }
