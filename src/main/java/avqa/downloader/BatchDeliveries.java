@@ -16,9 +16,10 @@ import org.apache.camel.Variable;
 
 /**
  * What a batch's yt-dlp delivered, read while it runs: yt-dlp writes a line to the batch's print file as
- * each video is in place, and the video goes on at once (its check, its audio), while yt-dlp fetches the
- * next. So a stop of the run, or its end, loses at most the video in hand, as with one video per start,
- * and the media work of a batch overlaps its downloads. The follower of a yt-dlp run works on a thread of
+ * each video is in place, and the video goes on at once (its check, then its media work, handed on as a
+ * video of the fast path is: FetchedInFlight), while yt-dlp fetches the next. So a stop of the run, or its
+ * end, loses only the videos delivered and not yet made, not the batch, and the media work of a batch
+ * overlaps its downloads. The follower of a yt-dlp run works on a thread of
  * its own and ends once the run has ended and every video it delivered was handed on.
  */
 public final class BatchDeliveries {

@@ -178,7 +178,13 @@ class BatchDownloadTest extends LoopbackServerTest {
             release.set(true);
             p.destroyForcibly();
         }
-        assertEquals(143, p.exitValue(), Files.readString(log));
+        String said = Files.readString(log);
+        assertEquals(143, p.exitValue(), said);
+        // the videos delivered were handed on to their media work: the stop is clean all the same
+        assertEquals(List.of(), said.lines().filter(l -> l.contains(" ERROR ")).toList(), said);
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing half-made is left");
+        assertEquals(List.of(), Fixture.processesUsing(data));
         int asked0 = server.hits(ids.get(0)).size();
         int asked1 = server.hits(ids.get(1)).size();
 
