@@ -41,6 +41,37 @@ class WorkAreaTest {
         }
     }
 
+    /**
+     * A work directory whose path is not ASCII (a home folder named in the user's language) is found in the arguments
+     * as Java spells the path, and a program that only lives in the folder (its command, not an argument) runs on.
+     */
+    @Test
+    void aWorkDirectoryWhosePathIsNotAsciiIsFoundAndACommandInItIsNotAnArgument(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("vidéos/étape-1"));
+        Process user = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", "file:" + dir.resolve("video.temp.mp4")).start();
+        Path python = Files.createSymbolicLink(dir.resolve("python3"), Path.of(pythonPath()));
+        Process inside = new ProcessBuilder(python.toString(), "-c", "import time; time.sleep(60)").start();
+        try {
+            Fixture.await("the processes to be python, with their arguments", 10_000, () -> isPython(user) && isPython(inside));
+
+            WorkArea.stopProcessesUsing(dir);
+
+            assertTrue(user.waitFor(10, TimeUnit.SECONDS), "the one naming a file in the folder is stopped");
+            assertFalse(inside.waitFor(500, TimeUnit.MILLISECONDS), "one whose command alone is in the folder runs on");
+        } finally {
+            user.destroyForcibly();
+            inside.destroyForcibly();
+        }
+    }
+
+    /** python3 itself, not a shim on the way to it. */
+    private static String pythonPath() throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+        String path = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor();
+        return path;
+    }
+
     private static boolean isPython(Process p) {
         return p.info().arguments().map(a -> a.length > 0 && a[0].equals("-c")).orElse(false);
     }
