@@ -3,9 +3,8 @@ package avqa.downloader;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.camel.Exchange;
-import org.apache.camel.ServiceStatus;
+import org.apache.camel.Processor;
 import org.apache.camel.Variable;
-import org.apache.camel.spi.RouteController;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,19 +14,14 @@ import org.slf4j.LoggerFactory;
  * batch's yt-dlp, is handed to its media work (the seda queue fetched-media: its clips, its audio pass, its frames and
  * its record), and its worker (or the batch's follower) takes its next video meanwhile, so that the videos waiting for
  * an ffmpeg run share it (FfmpegRuns), as an import's entries do. Each is counted here until it is dealt with, however it ended (complete, dead-lettered, stopped), so that the
- * run ends only once they all are. The route of that media work is started when a video is handed to it and it is not
- * started: a run with none does not wait at its end for that route's consumers to stop.
+ * run ends only once they all are: it is the wire tap's preparation of the copy that goes on (route hand-on-media), in
+ * the worker's thread, before the copy is given to a thread of the look-ahead's pool.
  */
-public final class FetchedInFlight {
+public final class FetchedInFlight implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
-    /** The route that does the media work of the videos handed on (07-download-video.yaml). */
-    static final String ROUTE = "fetched-media";
-
     private final RunControl run;
     private final int atMost;
-    /** Held while the route is started. */
-    private final Object starting = new Object();
     private int inFlight;
     /** Counted up when a stopped run's drain gives up on the videos still under way. */
     private int generation;
@@ -72,16 +66,12 @@ public final class FetchedInFlight {
                 dealtWith(handedIn);
             }
         });
-        // looked at each time, not once: an edit of its route file taken between a service's runs makes the route
-        // again, not started (autoStartup: false)
-        RouteController routes = exchange.getContext().getRouteController();
-        if (!ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
-            synchronized (starting) {
-                if (!ServiceStatus.Started.equals(routes.getRouteStatus(ROUTE))) {
-                    routes.startRoute(ROUTE);
-                }
-            }
-        }
+    }
+
+    /** The wire tap's preparation of the video's copy that goes on to its media work: {@link #sent}. */
+    @Override
+    public void process(Exchange copy) throws Exception {
+        sent(copy);
     }
 
     private synchronized void dealtWith(int handedIn) {

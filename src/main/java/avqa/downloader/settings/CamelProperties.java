@@ -47,9 +47,9 @@ public final class CamelProperties {
         // the threads that do an import's media work (import-media): more than the ffmpeg runs (avqa.workers at a
         // time, FfmpegRuns), so that entries wait for a run and share it
         p.setProperty("avqa.media-threads", String.valueOf(mediaThreads(s.getInt("avqa.workers"))));
-        // the media work of the videos the fast path's workers hand on (fetched-media): its queue holds as many as
-        // they may have handed on (FetchedInFlight), done by as many threads, 64 at most as an import's (at least one
-        // each, for a valid endpoint when the look-ahead is off)
+        // the media work of the videos the workers hand on (the pool lookAhead of hand-on-media's wire tap): its queue
+        // holds as many as they may have handed on (FetchedInFlight), done by as many threads, 64 at most as an
+        // import's (at least one each, for a valid pool when the look-ahead is off)
         int handedOn = s.getInt("avqa.workers") * s.getInt("avqa.download.look-ahead");
         // not on a cluster's worker: its JMS transaction commits once the video is dealt with (60-cluster.yaml), so its
         // worker keeps each video to the end
