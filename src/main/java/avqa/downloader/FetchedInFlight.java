@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fast path's look-ahead (avqa.download.look-ahead): a video fetched as a plain media file, or delivered by a
- * batch's yt-dlp, is handed to its media work (the seda queue fetched-media: its clips, its audio pass, its frames and
+ * batch's yt-dlp, is handed to its media work (route fetched-media, on a thread of the look-ahead's pool: its clips, its audio pass, its frames and
  * its record), and its worker (or the batch's follower) takes its next video meanwhile, so that the videos waiting for
  * an ffmpeg run share it (FfmpegRuns), as an import's entries do. Each is counted here until it is dealt with, however it ended (complete, dead-lettered, stopped), so that the
  * run ends only once they all are: it is the wire tap's preparation of the copy that goes on (route hand-on-media), in

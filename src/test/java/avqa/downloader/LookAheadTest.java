@@ -115,9 +115,10 @@ class LookAheadTest extends LoopbackServerTest {
     }
 
     /**
-     * A service takes an edit of 07-download-video.yaml between its runs, which makes the media work's route again, not
-     * started: the next run's video handed on to it is still dealt with (found by review: it waited in a queue nothing
-     * read, and the run never ended).
+     * A service takes an edit of 07-download-video.yaml between its runs, which makes the media work's routes (and the
+     * look-ahead's pool) again: the next run's video handed on to them is still dealt with (found by review when the
+     * hand-over was a seda queue whose route was made again not started: the video waited in a queue nothing read, and
+     * the run never ended).
      */
     @Test
     void aServiceThatTookAnEditOfTheDownloadRoutesStillFinishesTheVideosHandedOn(@TempDir Path tmp) throws Exception {
