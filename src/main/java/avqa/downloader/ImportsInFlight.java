@@ -3,22 +3,23 @@ package avqa.downloader;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.Variable;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The archive entries written out and handed to the workers (the seda queue import-media), by video id,
- * until each is dealt with, so that the run waits for them all before stage 5 looks at the plan again
+ * The archive entries written out and handed to the media threads (route import-media, by 07's wire tap), by video
+ * id, until each is dealt with, so that the run waits for them all before stage 5 looks at the plan again
  * (a video an import is still working on must not be downloaded as if no archive had it), and a second
  * entry of the same name is not written into the work directory the first is still using.
  * <p>
- * An entry counts as dealt with when its exchange is done, however it ended (recorded, dead-lettered,
- * stopped): the count is taken off by the exchange's own completion, which seda hands over to the copy
- * the workers process.
+ * It is the wire tap's preparation of the copy that goes on, in the archive's reader: the entry is counted, and
+ * the reader waits while as many entries are handed on as the media threads hold and avqa.workers more. An entry
+ * counts as dealt with when that copy is done, however it ended (recorded, dead-lettered, stopped).
  */
-public final class ImportsInFlight {
+public final class ImportsInFlight implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("avqa.import");
     /** How long a stopping run waits for the entries under way to see the stop. */
@@ -29,6 +30,8 @@ public final class ImportsInFlight {
     /** The entries handed on that are larger than FfmpegRuns.TOGETHER_AT_MOST, and how many of them may be. */
     private final Set<String> large = new HashSet<>();
     private final int largeAtMost;
+    /** The media threads (avqa.media-threads) and avqa.workers more waiting their turn. */
+    private final int atMost;
 
     /**
      * {@code workers}: avqa.workers. The entries' media work is done by eight threads per worker, so that small
@@ -39,6 +42,22 @@ public final class ImportsInFlight {
     public ImportsInFlight(RunControl run, int workers) {
         this.run = run;
         this.largeAtMost = Math.max(1, 2 * workers);
+        this.atMost = avqa.downloader.settings.CamelProperties.mediaThreads(workers) + workers;
+    }
+
+    /**
+     * The wire tap's preparation of an entry's copy that goes on to its media work: counted ({@link #sent}); then,
+     * while more are handed on than the media threads and avqa.workers more, the archive's reader waits for one of
+     * them to end (a stop of the run ends the wait).
+     */
+    @Override
+    public void process(Exchange copy) throws Exception {
+        sent(copy.getVariable("job", VideoJob.class), copy);
+        synchronized (this) {
+            while (ids.size() > atMost && !run.isStopping()) {
+                wait(250);
+            }
+        }
     }
 
     /** Whether an entry of this video is handed to the workers and not dealt with yet. */

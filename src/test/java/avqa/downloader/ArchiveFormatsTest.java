@@ -347,7 +347,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         }
         java.util.Set<String> threads = new java.util.HashSet<>();
         for (String line : Files.readAllLines(data.resolve("avqa_download.log"))) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([^\\]]*import-media)\\] .*Complete: inflight").matcher(line);
+            // the wire tap's threads (import-media's pool)
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([^\\]]*WireTap)\\] .*Complete: inflight").matcher(line);
             if (m.find()) {
                 threads.add(m.group(1));
             }

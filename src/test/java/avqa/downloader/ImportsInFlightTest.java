@@ -40,6 +40,43 @@ class ImportsInFlightTest {
         next.get(5, TimeUnit.SECONDS); // one dealt with: room again
     }
 
+    /**
+     * The archive's reader, which hands each entry on (the wire tap's preparation, {@link ImportsInFlight#process}), waits
+     * while as many are under way as the media threads hold and as many more as there are workers, and goes on as soon
+     * as one of them is dealt with: the back-pressure the seda queue's blockWhenFull gave before.
+     */
+    @Test
+    void theReaderWaitsWhileTheMediaThreadsAndOneMorePerWorkerAreHandedOn(@TempDir Path tmp) throws Exception {
+        ImportsInFlight inFlight = new ImportsInFlight(new RunControl(), 1);
+        DefaultCamelContext camel = new DefaultCamelContext();
+        int room = avqa.downloader.settings.CamelProperties.mediaThreads(1) + 1;
+        List<Exchange> handedOn = new java.util.ArrayList<>();
+        for (int i = 0; i < room; i++) {
+            Exchange copy = new DefaultExchange(camel);
+            copy.setVariable("job", job(tmp, "entry" + i, 1 << 20));
+            // room for it: returns at once (the test's own timeout if it did not)
+            CompletableFuture.runAsync(() -> handOn(inFlight, copy)).get(5, TimeUnit.SECONDS);
+            handedOn.add(copy);
+        }
+        Exchange next = new DefaultExchange(camel);
+        next.setVariable("job", job(tmp, "entry" + room, 1 << 20));
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> handOn(inFlight, next));
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> reader.get(600, TimeUnit.MILLISECONDS), "no room: the reader waits");
+        org.junit.jupiter.api.Assertions.assertTrue(inFlight.contains("entry" + room), "counted while it waits");
+        Exchange first = handedOn.get(0);
+        first.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(first));
+        reader.get(5, TimeUnit.SECONDS); // one dealt with: the reader goes on
+    }
+
+    private static void handOn(ImportsInFlight inFlight, Exchange copy) {
+        try {
+            inFlight.process(copy);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void await(ImportsInFlight inFlight) {
         try {
             inFlight.awaitRoom();
