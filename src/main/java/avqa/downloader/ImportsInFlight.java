@@ -46,18 +46,20 @@ public final class ImportsInFlight implements Processor {
     }
 
     /**
-     * The wire tap's preparation of an entry's copy that goes on to its media work: counted ({@link #sent}); then,
-     * while more are handed on than the media threads and avqa.workers more, the archive's reader waits for one of
-     * them to end (a stop of the run ends the wait).
+     * The wire tap's preparation of an entry's copy that goes on to its media work: while as many are handed on as the
+     * media threads and avqa.workers more, the archive's reader waits for one of them to end (a stop of the run ends
+     * the wait); then the entry is counted ({@link #sent}). Counted only once it goes on, so that an interrupted wait
+     * leaves no count behind (the reader is the one thread that hands entries on, so no entry of the same name is
+     * looked at meanwhile).
      */
     @Override
     public void process(Exchange copy) throws Exception {
-        sent(copy.getVariable("job", VideoJob.class), copy);
         synchronized (this) {
-            while (ids.size() > atMost && !run.isStopping()) {
+            while (ids.size() >= atMost && !run.isStopping()) {
                 wait(250);
             }
         }
+        sent(copy.getVariable("job", VideoJob.class), copy);
     }
 
     /** Whether an entry of this video is handed to the workers and not dealt with yet. */
