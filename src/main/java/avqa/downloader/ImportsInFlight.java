@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * (a video an import is still working on must not be downloaded as if no archive had it), and a second
  * entry of the same name is not written into the work directory the first is still using.
  * <p>
- * It is the wire tap's preparation of the copy that goes on, in the archive's reader: the entry is counted, and
- * the reader waits while as many entries are handed on as the media threads hold and avqa.workers more. An entry
- * counts as dealt with when that copy is done, however it ended (recorded, dead-lettered, stopped).
+ * It is the wire tap's preparation of the copy that goes on, in the archive's reader: the reader waits while as many
+ * entries are handed on as the media threads hold and avqa.workers more, then the entry is counted. An entry counts
+ * as dealt with when that copy is done, however it ended (recorded, dead-lettered, stopped).
  */
 public final class ImportsInFlight implements Processor {
 
