@@ -32,6 +32,23 @@ public final class FailureNotRecorded {
         counters.notRecorded();
     }
 
+    /**
+     * A video handed on to its media work (the fast path's look-ahead, an archive's entry: a wire tap, whose own thread
+     * drops what it is left with) whose exchange ended with an error that no route dealt with: its media work's route
+     * was not there to take it (an edit of 07-download-video.yaml that did not load, taken by a service), or its
+     * failure's record failed. Said and counted as above, once the video's count is off; nothing when it ended well or
+     * the run is stopping.
+     */
+    public void handedOn(Exchange done) {
+        Exception failed = done.getException();
+        if (failed == null || run.isStopping()) {
+            return;
+        }
+        LOG.error("{}: its media work could not be done or recorded ({}); it stays pending, and the next run tries it again",
+                whose(done), Shown.of(failed));
+        counters.notRecorded();
+    }
+
     /** The id of the record being written (a clip's, for a clip), else the video's, as the records show it. */
     private static String whose(Exchange exchange) {
         Object record = exchange.getVariable("record");

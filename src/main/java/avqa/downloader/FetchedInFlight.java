@@ -22,14 +22,19 @@ public final class FetchedInFlight implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger("avqa.download");
     private final RunControl run;
     private final int atMost;
+    private final FailureNotRecorded unrecorded;
     private int inFlight;
     /** Counted up when a stopped run's drain gives up on the videos still under way. */
     private int generation;
 
-    /** {@code atMost}: avqa.workers x avqa.download.look-ahead, the most videos handed on and not dealt with yet. */
-    public FetchedInFlight(RunControl run, int atMost) {
+    /**
+     * {@code atMost}: avqa.workers x avqa.download.look-ahead, the most videos handed on and not dealt with yet;
+     * {@code unrecorded}: says a video whose media work ended with an error no route dealt with.
+     */
+    public FetchedInFlight(RunControl run, int atMost, FailureNotRecorded unrecorded) {
         this.run = run;
         this.atMost = atMost;
+        this.unrecorded = unrecorded;
     }
 
     /**
@@ -63,7 +68,12 @@ public final class FetchedInFlight implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                dealtWith(handedIn);
+                // said before its count is off, so that the run's end (which waits for the count) counts it
+                try {
+                    unrecorded.handedOn(done);
+                } finally {
+                    dealtWith(handedIn);
+                }
             }
         });
     }

@@ -32,15 +32,18 @@ public final class ImportsInFlight implements Processor {
     private final int largeAtMost;
     /** The media threads (avqa.media-threads) and avqa.workers more waiting their turn. */
     private final int atMost;
+    private final FailureNotRecorded unrecorded;
 
     /**
      * {@code workers}: avqa.workers. The entries' media work is done by eight threads per worker, so that small
      * entries share ffmpeg's runs (FfmpegRuns); of the large ones, which never share a run, at most two per worker are
      * written out ahead, as many as before those threads were more than the workers, so that an archive of large
-     * videos takes no more room in {@code .partial/} than then.
+     * videos takes no more room in {@code .partial/} than then. {@code unrecorded}: says an entry whose media work ended
+     * with an error no route dealt with.
      */
-    public ImportsInFlight(RunControl run, int workers) {
+    public ImportsInFlight(RunControl run, int workers, FailureNotRecorded unrecorded) {
         this.run = run;
+        this.unrecorded = unrecorded;
         this.largeAtMost = Math.max(1, 2 * workers);
         this.atMost = avqa.downloader.settings.CamelProperties.mediaThreads(workers) + workers;
     }
@@ -77,7 +80,12 @@ public final class ImportsInFlight implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                dealtWith(id);
+                // said before its count is off, so that the run's end (which waits for the count) counts it
+                try {
+                    unrecorded.handedOn(done);
+                } finally {
+                    dealtWith(id);
+                }
             }
         });
     }

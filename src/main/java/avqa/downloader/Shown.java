@@ -35,6 +35,8 @@ public final class Shown {
                 // its message is the path alone: what went wrong with it, in words
                 java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) t;
                 text = Redact.text(String.valueOf(f.getFile()), 300) + ": " + FileTrees.describe(f);
+            } else if (t instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException) {
+                text = "the route that takes it on is not running: a route file that did not load?";
             } else if (t instanceof java.net.UnknownHostException) {
                 text = "cannot resolve the host name " + t.getMessage() + " (no network or DNS?)";
             } else if (t instanceof java.net.ConnectException) {

@@ -146,10 +146,12 @@ final class Wiring {
         main.bind("archiveFetch", archiveFetch);
         main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor, run));
         main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
-        ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"));
+        RunCounters counters = new RunCounters(run, planner, imports);
+        FailureNotRecorded failureNotRecorded = new FailureNotRecorded(run, counters);
+        ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"), failureNotRecorded);
         main.bind("importsInFlight", importsInFlight);
         main.bind("fetchedInFlight", new FetchedInFlight(run,
-                settings.getInt("avqa.workers") * settings.getInt("avqa.download.look-ahead")));
+                settings.getInt("avqa.workers") * settings.getInt("avqa.download.look-ahead"), failureNotRecorded));
         ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
         main.bind("archiveImport", archiveImport);
@@ -202,14 +204,13 @@ final class Wiring {
             // video they lack goes to yt-dlp
             tools.askAhead();
         }
-        RunCounters counters = new RunCounters(run, planner, imports);
         StatusLine status = new StatusLine(counters, progress, coolDown, planner, archiveProgress);
         if (record != null && worker) {
             BrokerLink brokerLink = parts.cluster().brokerLink();
             status.useCluster(record, parts.node(), () -> brokerLink.statusNote() + gate.statusNote());
         }
         main.bind("counters", counters);
-        main.bind("failureNotRecorded", new FailureNotRecorded(run, counters));
+        main.bind("failureNotRecorded", failureNotRecorded);
         main.bind("suspectImports", new SuspectImports(workspace, progress, checksums, archiveImport, imports, counters));
         main.bind("statusLine", status);
         RunSummary runSummary = new RunSummary(counters, status, progress, failures, parts.work(), workspace, run, settings,

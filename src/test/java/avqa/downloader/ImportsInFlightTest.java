@@ -21,7 +21,7 @@ class ImportsInFlightTest {
 
     @Test
     void largeEntriesWaitForRoomAndSmallOnesDoNot(@TempDir Path tmp) throws Exception {
-        ImportsInFlight inFlight = new ImportsInFlight(new RunControl(), 1);
+        ImportsInFlight inFlight = new ImportsInFlight(new RunControl(), 1, new FailureNotRecorded(new RunControl(), null));
         DefaultCamelContext camel = new DefaultCamelContext();
         for (int i = 0; i < 5; i++) {
             inFlight.sent(job(tmp, "small" + i, 1 << 20), new DefaultExchange(camel));
@@ -47,7 +47,7 @@ class ImportsInFlightTest {
      */
     @Test
     void theReaderWaitsWhileTheMediaThreadsAndOneMorePerWorkerAreHandedOn(@TempDir Path tmp) throws Exception {
-        ImportsInFlight inFlight = new ImportsInFlight(new RunControl(), 1);
+        ImportsInFlight inFlight = new ImportsInFlight(new RunControl(), 1, new FailureNotRecorded(new RunControl(), null));
         DefaultCamelContext camel = new DefaultCamelContext();
         int room = avqa.downloader.settings.CamelProperties.mediaThreads(1) + 1;
         List<Exchange> handedOn = new java.util.ArrayList<>();

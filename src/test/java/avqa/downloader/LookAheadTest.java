@@ -144,6 +144,48 @@ class LookAheadTest extends LoopbackServerTest {
         assertEquals(0, service.exitValue(), ServiceTest.read(log));
     }
 
+    /**
+     * A video handed on whose media work cannot even begin (here the route fetched-media is not there, as after an edit of
+     * 07-download-video.yaml that did not load): the wire tap's thread drops what it is left with, so the tool says it
+     * in one line of its own words, the run ends with exit 1, nothing is recorded for the video, and the next run, with
+     * the route back, completes it.
+     */
+    @Test
+    void aVideoHandedOnWhoseMediaWorkCannotBeginIsSaidInOneLineAndTheNextRunCompletesIt(@TempDir Path tmp) throws Exception {
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
+        Path download = routes.resolve("07-download-video.yaml");
+        String yaml = Files.readString(download);
+        String from = "    from:\n      uri: direct:fetched-media\n";
+        String tap = "            uri: direct:fetched-media\n";
+        assertTrue(yaml.contains(from) && yaml.contains(tap), "07's fetched-media route and its wire tap are where this test looks");
+        // the route under another name; the hand-over waits half a second for it, not the 30 s of Camel's default
+        Files.writeString(download, yaml.replace(from, "    from:\n      uri: direct:fetched-media-elsewhere\n")
+                .replace(tap, "            uri: direct:fetched-media?timeout=500\n"));
+        List<String> ids = serveClips("notaken", 2);
+        List<String> args = oneWorker(tmp, ids);
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_ROUTES_DIR", routes.toString()));
+        Path data = tmp.resolve("data");
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, outcome.exit(), log);
+        for (String id : ids) {
+            assertTrue(log.contains(id + ": its media work could not be done or recorded (the route that takes it on is not "
+                    + "running: a route file that did not load?); it stays pending, and the next run tries it again"), log);
+            assertTrue(Files.notExists(data.resolve("audio/" + id + ".wav")), id);
+            assertTrue(Files.notExists(data.resolve("failed/" + id + ".json")), id);
+        }
+        for (String internal : List.of("direct:", "Exception", "\tat ", "Exchange")) {
+            assertTrue(!log.contains(internal) && !outcome.stdout().contains(internal) && !outcome.stderr().contains(internal),
+                    "no \"" + internal + "\" in what the tool said: " + log + outcome.stderr());
+        }
+
+        Fixture.Outcome again = Fixture.run(args);
+        assertEquals(0, again.exit(), again.stderr());
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+            assertEquals(2, server.hits(id).size(), id + " " + server.hits(id));
+        }
+    }
+
     /** A cluster's worker keeps each video to the end: its JMS transaction commits only once the video is dealt with. */
     @Test
     void aClusterWorkerHandsNothingOnAndTheLookAheadBoundsTheMediaWorksRoom(@TempDir Path tmp) {
