@@ -35,9 +35,9 @@ public final class FailureNotRecorded {
     /**
      * A video handed on to its media work (the fast path's look-ahead, an archive's entry: a wire tap, whose own thread
      * drops what it is left with) whose exchange ended with an error that no route dealt with: its media work's route
-     * was not there to take it (an edit of 07-download-video.yaml that did not load, taken by a service), or its
-     * failure's record failed. Said and counted as above, once the video's count is off; nothing when it ended well or
-     * the run is stopping.
+     * was not there to take it (an edit of 07-download-video.yaml that did not load, taken by a service), or anything
+     * else escaped its routes' error handling. Said and counted as above, before the video's count is off; nothing
+     * when it ended well or the run is stopping.
      */
     public void handedOn(Exchange done) {
         Exception failed = done.getException();
