@@ -35,7 +35,8 @@ public final class FailureNotRecorded {
     /**
      * A video handed on to its media work (the fast path's look-ahead, an archive's entry: a wire tap, whose own thread
      * drops what it is left with) whose exchange ended with an error that no route dealt with: its media work's route
-     * was not there to take it (an edit of 07-download-video.yaml that did not load, taken by a service), or anything
+     * was not there to take it (an edit of 07-download-video.yaml that left it out or renamed it, taken by a service
+     * between runs; the hand-over waits 30 s for it first, Camel's direct endpoint's default), or anything
      * else escaped its routes' error handling. Said and counted as above, before the video's count is off; nothing
      * when it ended well or the run is stopping.
      */
@@ -53,7 +54,7 @@ public final class FailureNotRecorded {
     private static String whose(Exchange exchange) {
         Object record = exchange.getVariable("record");
         if (record instanceof java.util.Map<?, ?> json && json.get("id") != null) {
-            return json.get("id").toString();
+            return Redact.text(json.get("id").toString(), 200);
         }
         VideoJob job = exchange.getVariable("job", VideoJob.class);
         return job == null ? "A video" : Redact.text(job.id(), 200);

@@ -36,7 +36,7 @@ public final class Shown {
                 java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) t;
                 text = Redact.text(String.valueOf(f.getFile()), 300) + ": " + FileTrees.describe(f);
             } else if (t instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException) {
-                text = "the route that takes it on is not running: a route file that did not load?";
+                text = "the route that takes it on is not there: an edit of its route file that left it out or renamed it?";
             } else if (t instanceof java.net.UnknownHostException) {
                 text = "cannot resolve the host name " + t.getMessage() + " (no network or DNS?)";
             } else if (t instanceof java.net.ConnectException) {

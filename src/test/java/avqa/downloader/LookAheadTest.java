@@ -146,7 +146,7 @@ class LookAheadTest extends LoopbackServerTest {
 
     /**
      * A video handed on whose media work cannot even begin (here the route fetched-media is not there, as after an edit of
-     * 07-download-video.yaml that did not load): the wire tap's thread drops what it is left with, so the tool says it
+     * 07-download-video.yaml that renamed it): the wire tap's thread drops what it is left with, so the tool says it
      * in one line of its own words, the run ends with exit 1, nothing is recorded for the video, and the next run, with
      * the route back, completes it.
      */
@@ -169,10 +169,12 @@ class LookAheadTest extends LoopbackServerTest {
         assertEquals(1, outcome.exit(), log);
         for (String id : ids) {
             assertTrue(log.contains(id + ": its media work could not be done or recorded (the route that takes it on is not "
-                    + "running: a route file that did not load?); it stays pending, and the next run tries it again"), log);
+                    + "there: an edit of its route file that left it out or renamed it?); it stays pending, and the next run "
+                    + "tries it again"), log);
             assertTrue(Files.notExists(data.resolve("audio/" + id + ".wav")), id);
             assertTrue(Files.notExists(data.resolve("failed/" + id + ".json")), id);
         }
+        assertEquals(ids.size(), lastRun(data).path("failures_not_recorded").asLong(), lastRun(data).toString());
         for (String internal : List.of("direct:", "Exception", "\tat ", "Exchange")) {
             assertTrue(!log.contains(internal) && !outcome.stdout().contains(internal) && !outcome.stderr().contains(internal),
                     "no \"" + internal + "\" in what the tool said: " + log + outcome.stderr());
