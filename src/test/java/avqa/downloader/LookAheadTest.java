@@ -152,33 +152,12 @@ class LookAheadTest extends LoopbackServerTest {
      */
     @Test
     void aVideoHandedOnWhoseMediaWorkCannotBeginIsSaidInOneLineAndTheNextRunCompletesIt(@TempDir Path tmp) throws Exception {
-        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
-        Path download = routes.resolve("07-download-video.yaml");
-        String yaml = Files.readString(download);
-        String from = "    from:\n      uri: direct:fetched-media\n";
-        String tap = "            uri: direct:fetched-media\n";
-        assertTrue(yaml.contains(from) && yaml.contains(tap), "07's fetched-media route and its wire tap are where this test looks");
-        // the route under another name; the hand-over waits half a second for it, not the 30 s of Camel's default
-        Files.writeString(download, yaml.replace(from, "    from:\n      uri: direct:fetched-media-elsewhere\n")
-                .replace(tap, "            uri: direct:fetched-media?timeout=500\n"));
+        Path routes = routesWithTheMediaRouteRenamed(tmp, "fetched-media", 12);
         List<String> ids = serveClips("notaken", 2);
         List<String> args = oneWorker(tmp, ids);
         Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_ROUTES_DIR", routes.toString()));
         Path data = tmp.resolve("data");
-        String log = Files.readString(data.resolve("avqa_download.log"));
-        assertEquals(1, outcome.exit(), log);
-        for (String id : ids) {
-            assertTrue(log.contains(id + ": its media work could not be done or recorded (the route that takes it on is not "
-                    + "there: an edit of its route file that left it out or renamed it?); it stays pending, and the next run "
-                    + "tries it again"), log);
-            assertTrue(Files.notExists(data.resolve("audio/" + id + ".wav")), id);
-            assertTrue(Files.notExists(data.resolve("failed/" + id + ".json")), id);
-        }
-        assertEquals(ids.size(), lastRun(data).path("failures_not_recorded").asLong(), lastRun(data).toString());
-        for (String internal : List.of("direct:", "Exception", "\tat ", "Exchange")) {
-            assertTrue(!log.contains(internal) && !outcome.stdout().contains(internal) && !outcome.stderr().contains(internal),
-                    "no \"" + internal + "\" in what the tool said: " + log + outcome.stderr());
-        }
+        assertSaidAndLeftPending(outcome, data, ids);
 
         Fixture.Outcome again = Fixture.run(args);
         assertEquals(0, again.exit(), again.stderr());
@@ -201,6 +180,43 @@ class LookAheadTest extends LoopbackServerTest {
                 "AVQA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/avqa")).getProperty("avqa.look-ahead-on"));
         assertEquals("false", camel.apply(Map.of("AVQA_DOWNLOAD_LOOK_AHEAD", "0")).getProperty("avqa.look-ahead-on"));
         assertEquals("64", camel.apply(Map.of("AVQA_WORKERS", "16")).getProperty("avqa.look-ahead-threads"));
+    }
+
+    /**
+     * A copy of the routes in which 07's route {@code route} is under another name, as an edit that renamed it would
+     * leave it; its wire tap (its uri indented by {@code tapIndent}) waits half a second for it, not Camel's 30 s.
+     */
+    static Path routesWithTheMediaRouteRenamed(Path tmp, String route, int tapIndent) throws java.io.IOException {
+        Path routes = ReadableErrorsTest.copyOfRoutes(tmp);
+        Path download = routes.resolve("07-download-video.yaml");
+        String yaml = Files.readString(download);
+        String from = "    from:\n      uri: direct:" + route + "\n";
+        String tap = " ".repeat(tapIndent) + "uri: direct:" + route + "\n";
+        assertTrue(yaml.contains(from) && yaml.contains(tap), "07's " + route + " route and its wire tap are where this test looks");
+        Files.writeString(download, yaml.replace(from, "    from:\n      uri: direct:" + route + "-elsewhere\n")
+                .replace(tap, " ".repeat(tapIndent) + "uri: direct:" + route + "?timeout=500\n"));
+        return routes;
+    }
+
+    /**
+     * The run said, in one line each in our words, that these videos' media work could not begin, ended with exit 1
+     * and counted them as failures not recorded; they have no audio and no failure record (they stay pending).
+     */
+    static void assertSaidAndLeftPending(Fixture.Outcome outcome, Path data, List<String> ids) throws Exception {
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, outcome.exit(), log);
+        for (String id : ids) {
+            assertTrue(log.contains(id + ": its media work could not be done or recorded (the route that takes it on is not "
+                    + "there: an edit of its route file that left it out or renamed it?); it stays pending, and the next run "
+                    + "tries it again"), log);
+            assertTrue(Files.notExists(data.resolve("audio/" + id + ".wav")), id);
+            assertTrue(Files.notExists(data.resolve("failed/" + id + ".json")), id);
+        }
+        assertEquals(ids.size(), lastRun(data).path("failures_not_recorded").asLong(), lastRun(data).toString());
+        for (String internal : List.of("direct:", "Exception", "\tat ", "Exchange")) {
+            assertTrue(!log.contains(internal) && !outcome.stdout().contains(internal) && !outcome.stderr().contains(internal),
+                    "no \"" + internal + "\" in what the tool said: " + log + outcome.stderr());
+        }
     }
 
     /** A fast local run of these videos with one worker. */
