@@ -209,6 +209,9 @@ class LookAheadTest extends LoopbackServerTest {
             assertTrue(log.contains(id + ": its media work could not be done or recorded (the route that takes it on is not "
                     + "there: an edit of its route file that left it out or renamed it?); it stays pending, and the next run "
                     + "tries it again"), log);
+            assertEquals(1, log.split(java.util.regex.Pattern.quote(id + ": its media work"), -1).length - 1,
+                    "said once: " + log);
+            assertEquals(1, log.lines().filter(l -> l.contains(" ERROR ") && l.contains(id)).count(), "one ERROR line: " + log);
             assertTrue(Files.notExists(data.resolve("audio/" + id + ".wav")), id);
             assertTrue(Files.notExists(data.resolve("failed/" + id + ".json")), id);
         }
