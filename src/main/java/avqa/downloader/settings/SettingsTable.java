@@ -129,7 +129,7 @@ public final class SettingsTable {
                     "with no pacing (--sleep 0 --jitter 0, 10 or more --max-requests a second): up to this many yt-dlp "
                     + "downloads from one host that is not YouTube per yt-dlp start (1: one start per video)"),
             property("avqa.download.look-ahead", "8", Checks.wholeNumber(0, 64),
-                    "fast path: downloaded videos (of 32 MB at most) each worker may hand on (in a pool of workers x this) to their "
+                    "fast path and batches: downloaded videos (of 32 MB at most) each worker may hand on (in a pool of workers x this) to their "
                     + "media work (audio, checks, record), "
                     + "fetching its next meanwhile; they share ffmpeg's runs. A stop leaves them pending, fetched again "
                     + "by the next run (0: a worker finishes each video before its next)"),
