@@ -51,18 +51,24 @@ class LookAheadTest extends LoopbackServerTest {
     @Test
     void withTheLookAheadOffAWorkerFinishesEachVideoBeforeItFetchesItsNext(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("inturn", 5);
-        List<String> args = oneWorker(tmp, ids);
-        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_LOOK_AHEAD", "0"));
-        Path data = tmp.resolve("data");
-        assertEquals(0, outcome.exit(), outcome.stderr());
-        List<String> log = Files.readAllLines(data.resolve("avqa_download.log"));
-        for (int k = 0; k + 1 < ids.size(); k++) {
-            assertTrue(line(log, "Complete: " + ids.get(k)) < line(log, "Downloading " + ids.get(k + 1) + " "),
-                    ids.get(k) + " is complete before " + ids.get(k + 1) + " is fetched: " + String.join("\n", log));
-        }
+        Path data = eachCompleteBeforeTheOneAfterIsFetched(tmp, ids, 0);
         JsonNode passes = lastRun(data).path("audio_passes");
         assertEquals(0, passes.path("videos_passed_together").asLong(), passes.toString());
         assertEquals(ids.size(), passes.path("ffmpeg_runs").asLong(), passes.toString());
+    }
+
+    /**
+     * The look-ahead bounds what is handed on: with one worker and a look-ahead of 1, a worker that finds its one video
+     * handed on still at its media work waits before it hands on the next, so it never asks for a video while two are
+     * unfinished before it.
+     */
+    @Test
+    void aWorkerWhoseLookAheadIsFullWaitsForAVideoToBeDealtWithBeforeItFetchesMore(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("bounded", 6);
+        Path data = eachCompleteBeforeTheOneAfterIsFetched(tmp, ids, 1);
+        for (String id : ids) {
+            assertTrue(Files.isRegularFile(data.resolve("audio/" + id + ".wav")), id);
+        }
     }
 
     /**
@@ -220,6 +226,23 @@ class LookAheadTest extends LoopbackServerTest {
             assertTrue(!log.contains(internal) && !outcome.stdout().contains(internal) && !outcome.stderr().contains(internal),
                     "no \"" + internal + "\" in what the tool said: " + log + outcome.stderr());
         }
+    }
+
+    /**
+     * A run of these videos with one worker and this look-ahead, which must end well: each video is complete before the
+     * worker asks for the one {@code lookAhead + 1} places after it. Returns the data directory.
+     */
+    private static Path eachCompleteBeforeTheOneAfterIsFetched(Path tmp, List<String> ids, int lookAhead) throws Exception {
+        Fixture.Outcome outcome = Fixture.run(oneWorker(tmp, ids), Map.of("AVQA_DOWNLOAD_LOOK_AHEAD", String.valueOf(lookAhead)));
+        Path data = tmp.resolve("data");
+        assertEquals(0, outcome.exit(), outcome.stderr());
+        List<String> log = Files.readAllLines(data.resolve("avqa_download.log"));
+        int after = lookAhead + 1;
+        for (int k = 0; k + after < ids.size(); k++) {
+            assertTrue(line(log, "Complete: " + ids.get(k)) < line(log, "Downloading " + ids.get(k + after) + " "),
+                    ids.get(k) + " is complete before " + ids.get(k + after) + " is fetched: " + String.join("\n", log));
+        }
+        return data;
     }
 
     /** A fast local run of these videos with one worker. */
