@@ -37,17 +37,22 @@ public final class FailureNotRecorded {
      * drops what it is left with) whose exchange ended with an error that no route dealt with: its media work's route
      * was not there to take it (an edit of 07-download-video.yaml that left it out or renamed it, taken by a service
      * between runs; the hand-over waits 30 s for it first, Camel's direct endpoint's default), or anything
-     * else escaped its routes' error handling. Said and counted as above, before the video's count is off; nothing
-     * when it ended well or the run is stopping.
+     * else escaped its routes' error handling. Said and counted as above (nothing when it ended well or the run is
+     * stopping), then {@code countOff} is run however that went: said before the video's count is off, so that the
+     * run's end, which waits for the count, counts it.
      */
-    public void handedOn(Exchange done) {
-        Exception failed = done.getException();
-        if (failed == null || run.isStopping()) {
-            return;
+    public void handedOn(Exchange done, Runnable countOff) {
+        try {
+            Exception failed = done.getException();
+            if (failed == null || run.isStopping()) {
+                return;
+            }
+            LOG.error("{}: its media work could not be done or recorded ({}); it stays pending, and the next run tries it again",
+                    whose(done), Shown.of(failed));
+            counters.notRecorded();
+        } finally {
+            countOff.run();
         }
-        LOG.error("{}: its media work could not be done or recorded ({}); it stays pending, and the next run tries it again",
-                whose(done), Shown.of(failed));
-        counters.notRecorded();
     }
 
     /** The id of the record being written (a clip's, for a clip), else the video's, as the records show it. */

@@ -68,12 +68,7 @@ public final class FetchedInFlight implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                // said before its count is off, so that the run's end (which waits for the count) counts it
-                try {
-                    unrecorded.handedOn(done);
-                } finally {
-                    dealtWith(handedIn);
-                }
+                unrecorded.handedOn(done, () -> dealtWith(handedIn));
             }
         });
     }

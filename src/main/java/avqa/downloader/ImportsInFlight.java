@@ -80,12 +80,7 @@ public final class ImportsInFlight implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                // said before its count is off, so that the run's end (which waits for the count) counts it
-                try {
-                    unrecorded.handedOn(done);
-                } finally {
-                    dealtWith(id);
-                }
+                unrecorded.handedOn(done, () -> dealtWith(id));
             }
         });
     }
