@@ -32,6 +32,7 @@ public final class AnnotationReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean makesLists;
+    private final DiskFull diskFull;
 
     /** A reader that makes the list of a settled file's ids for the next run (a run's planner). */
     public AnnotationReader() {
@@ -43,7 +44,16 @@ public final class AnnotationReader {
      *                   --verify in a read-only data directory): it only reads lists
      */
     public AnnotationReader(boolean makesLists) {
+        this(makesLists, null);
+    }
+
+    /**
+     * @param diskFull what a list's write that meets a full disk stops, as every write of the run does (so that a
+     *                 service resumes the run once the disk has room again)
+     */
+    public AnnotationReader(boolean makesLists, DiskFull diskFull) {
         this.makesLists = makesLists;
+        this.diskFull = diskFull;
     }
 
     /**
@@ -126,6 +136,9 @@ public final class AnnotationReader {
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), ids.asJson());
             AtomicFiles.move(tmp, target);
         } catch (IOException e) {
+            if (diskFull != null) {
+                diskFull.check(e);
+            }
             if (DiskFull.says(e.getMessage())) {
                 // a full disk is no bad input: the run stops (exit 1), to be run again once there is room
                 throw new RunStoppedException(DiskFull.reason(e.getMessage(), target.getParent().getParent()));

@@ -48,9 +48,21 @@ public final class ProgressBook {
     /** False for --verify and --dry-run: they read the cluster's record and never change it. */
     private boolean changesRecord = true;
 
+    /** What a record that meets a full disk stops; null for a book that only reads, or stops the run itself. */
+    private final DiskFull diskFull;
+
     public ProgressBook(Path dataDir) {
+        this(dataDir, null);
+    }
+
+    /**
+     * {@code diskFull}: what a record of a complete video stops when it meets a full disk, as every write of the run
+     * does (so that a service resumes the run once the disk has room again).
+     */
+    public ProgressBook(Path dataDir, DiskFull diskFull) {
         this.json = dataDir.resolve("download_progress.json");
         this.journal = dataDir.resolve(".download_progress.journal");
+        this.diskFull = diskFull;
     }
 
     /**
@@ -197,6 +209,9 @@ public final class ProgressBook {
             journalOut.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
             journalOut.force(false);
         } catch (IOException e) {
+            if (diskFull != null) {
+                diskFull.check(e);
+            }
             if (DiskFull.says(e.getMessage())) {
                 throw new RunStoppedException(DiskFull.reason(e.getMessage(), journal.getParent()));
             }

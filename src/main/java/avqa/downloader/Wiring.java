@@ -36,7 +36,9 @@ final class Wiring {
                      boolean managed) {
         Workspace workspace = parts.workspace();
         RunControl run = parts.run();
-        ProgressBook progress = new ProgressBook(workspace.root());
+        // a service resumes a run a full disk stopped once it has the room its health asks for
+        DiskFull diskFull = new DiskFull(workspace.root(), run, settings.bytes("avqa.management.min-free-disk"));
+        ProgressBook progress = new ProgressBook(workspace.root(), diskFull);
         if (workspace.readOnly()) {
             progress.writesNothing();
         }
@@ -75,8 +77,6 @@ final class Wiring {
         } else {
             progress.load();
         }
-        // a service resumes a run a full disk stopped once it has the room its health asks for
-        DiskFull diskFull = new DiskFull(workspace.root(), run, settings.bytes("avqa.management.min-free-disk"));
         main.bind("diskFull", diskFull);
         main.bind("toolGone", new ToolGone(run, settings.getInt("avqa.tools.not-started-limit")));
         main.bind("stopRecheck", new StopRecheck(run));
@@ -93,7 +93,7 @@ final class Wiring {
                 framesPattern, settings.get("avqa.frames.method").equals("reference"), readOnly, verify);
         Provenance provenance = new Provenance(workspace, audioFormat, fps, framesPattern, tools);
         Checksums checksums = new Checksums(workspace.root());
-        VideoPlanner planner = new VideoPlanner(new AnnotationReader(!workspace.readOnly()), rules,
+        VideoPlanner planner = new VideoPlanner(new AnnotationReader(!workspace.readOnly(), diskFull), rules,
                 new VideoIdRules(settings.get("avqa.source.clip-url-template")), progress, workspace, failures,
                 settings.dataset(), settings.splits(), settings.files("avqa.manifests"), settings.flag("avqa.retry-permanent"),
                 outputs, fps > 0);
