@@ -221,6 +221,10 @@ class LookAheadTest extends LoopbackServerTest {
             assertTrue(Files.notExists(data.resolve("audio/" + id + ".wav")), id);
             assertTrue(Files.notExists(data.resolve("failed/" + id + ".json")), id);
         }
+        // nothing under a final name: no video published that its media work did not check
+        try (java.util.stream.Stream<Path> videos = Files.list(data.resolve("videos"))) {
+            assertEquals(List.of(), videos.map(p -> p.getFileName().toString()).toList(), "no video published");
+        }
         assertEquals(ids.size(), lastRun(data).path("failures_not_recorded").asLong(), lastRun(data).toString());
         for (String internal : List.of("direct:", "Exception", "\tat ", "Exchange")) {
             assertTrue(!log.contains(internal) && !outcome.stdout().contains(internal) && !outcome.stderr().contains(internal),
