@@ -90,6 +90,8 @@ public final class CoolDown {
             return;
         }
         if (kind == VideoFailure.Signal.BOT_CHECK && ++botChecksInARow > botCheckLimit) {
+            // the next run (a service's next night, once cookies are given) has its cool-downs again before it stops
+            botChecksInARow = 0;
             run.stop("the source still asks to confirm this is not a bot after " + botCheckLimit
                     + " cool-downs. Export cookies.txt from a browser signed in to it and run again with "
                     + "--cookies FILE; progress is kept");

@@ -30,6 +30,8 @@ public final class OutdatedToolStop {
         LOG.warn("yt-dlp {} says it is out of date ({} in a row; the run stops at {}): {}", tools.ytDlpVersion(),
                 inARow, limit, failure.lastError());
         if (inARow >= limit) {
+            // the next run (with yt-dlp updated, or a service's next night) counts from none again
+            inARow = 0;
             run.stop(stopReason(limit, tools));
         }
     }

@@ -500,14 +500,41 @@ class FailureClassifierTest {
      */
     @Test
     void aRunResumedAfterANetworkStopHasItsCoolDownsAgain() {
+        stopsThenHasItsCoolDownsAgain(VideoFailure.Signal.NETWORK, "cannot resolve nosuch.invalid: no network or DNS", 2);
+    }
+
+    /** Signals of a kind until the run stops after {@code limit} cool-downs, then one more in the next run: no stop. */
+    private static void stopsThenHasItsCoolDownsAgain(VideoFailure.Signal kind, String reason, int limit) {
         RunControl run = new RunControl();
         CoolDown coolDown = new CoolDown(0, 2, 0, 1, 3, 2, run);
-        for (int i = 0; i < 3; i++) {
-            coolDown.signal("cannot resolve nosuch.invalid: no network or DNS", VideoFailure.Signal.NETWORK);
+        for (int i = 0; i <= limit; i++) {
+            coolDown.signal(reason, kind);
         }
-        assertTrue(run.isStopping(), "stopped after 2 cool-downs");
+        assertTrue(run.isStopping(), "stopped after " + limit + " cool-downs");
         run.reset();
-        coolDown.signal("cannot resolve nosuch.invalid: no network or DNS", VideoFailure.Signal.NETWORK);
+        coolDown.signal(reason, kind);
         assertFalse(run.isStopping(), "a cool-down first, not a stop at once");
+    }
+
+    /**
+     * The same for the other counts in a row that stop a run: bot checks (a service's next run, cookies given meanwhile,
+     * stopped at its first), and yt-dlp out of date (the next run, yt-dlp updated, stopped at its first such answer).
+     */
+    @Test
+    void aRunAfterABotCheckOrOutdatedToolStopHasItsCountsAgain(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        stopsThenHasItsCoolDownsAgain(VideoFailure.Signal.BOT_CHECK, "the source asks to confirm this is not a bot", 3);
+
+        RunControl run = new RunControl();
+        ToolVersions tools = new ToolVersions(avqa.downloader.settings.Settings.resolve(
+                Map.of("avqa.data-dir", tmp.resolve("data").toString()),
+                Path.of("application.properties").toAbsolutePath(), new java.util.Properties(), Map.of()));
+        OutdatedToolStop outdated = new OutdatedToolStop(2, tools, run);
+        VideoFailure old = new VideoFailure.ToolOutdated("yt-dlp is out of date", "ERROR: please update");
+        outdated.failed(old);
+        outdated.failed(old);
+        assertTrue(run.isStopping(), "stopped after 2 in a row");
+        run.reset();
+        outdated.failed(old);
+        assertFalse(run.isStopping(), "the next run counts from none");
     }
 }
