@@ -263,6 +263,22 @@ public final class ProgressBook {
             throw new UncheckedIOException("cannot write " + json, e);
         }
         dirty = false;
+        snapshotFailedSaid = false;
+    }
+
+    private boolean snapshotFailedSaid;
+
+    /**
+     * The timer's rewrite of the record failed (a full disk, say): nothing is lost, since the journal holds every video
+     * recorded since; said in one line, once until a rewrite succeeds (the timer tries every few seconds).
+     */
+    public synchronized void snapshotFailed(
+            @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable cause) {
+        if (!snapshotFailedSaid) {
+            snapshotFailedSaid = true;
+            LOG.warn("{} could not be rewritten ({}): every video recorded since is kept in {}; tried again until it can be",
+                    json, Shown.of(cause), journal.getFileName());
+        }
     }
 
     public synchronized List<String> completed() {

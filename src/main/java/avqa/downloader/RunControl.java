@@ -104,6 +104,15 @@ public final class RunControl {
 
     public void dataDirGone(String reason) {
         dataDirGone = true;
+        java.util.function.Supplier<String> clears = clearedBy.get();
+        String before = stopReason.get();
+        if (before != null && clears != null && clearedBy.compareAndSet(clears, null)
+                && stopReason.compareAndSet(before, reason)) {
+            // a stop that could clear by itself (a full disk) no longer can: the directory went meanwhile, and its
+            // reason is now the one said (the health's), not a wait for room that would never resume the run
+            LOG.error("Stopping the run: {}", reason);
+            return;
+        }
         stop(reason);
     }
 

@@ -121,28 +121,14 @@ class DiskTest extends LoopbackServerTest {
     @Test
     void aServiceWhoseDiskFilledResumesOnceTheDiskHasRoomAgain(@TempDir Path tmp) throws Exception {
         Path data = tinyDisk(tmp);
-        Process service = null;
         Path log = tmp.resolve("service.log");
-        try {
-            List<String> ids = List.of("roomagain0", "roomagain1", "roomagain2");
-            List<String> args = oneWorkerRun(data, tmp.resolve("meta"), ids);
-            int port = ManagementTest.freePort();
-            args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port)));
-            service = Fixture.startJvm(args, java.util.Map.of("AVQA_SCHEDULE_RECHECK", "1",
-                    "AVQA_MANAGEMENT_MIN_FREE_DISK", "20M"), log);
-            String base = "http://127.0.0.1:" + port;
+        List<String> ids = List.of("roomagain0", "roomagain1", "roomagain2");
+        List<String> args = oneWorkerRun(data, tmp.resolve("meta"), ids);
+        withService(data, args, java.util.Map.of("AVQA_MANAGEMENT_MIN_FREE_DISK", "20M"), log, (service, base) -> {
             Fixture.await("the disk to fill up and the run to stop", 90_000,
                     () -> text(log).contains("Stopping the run: no space left on the disk holding " + data));
-            java.util.concurrent.atomic.AtomicReference<String> health = new java.util.concurrent.atomic.AtomicReference<>();
-            try {
-                Fixture.await("the health to say why, and that it looks again", 30_000, () -> {
-                    String body = ManagementTest.get(base + "/observe/health").body();
-                    health.set(body);
-                    return body.contains("the run stopped: no space left") && body.contains("looked at again every 1 s");
-                });
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; the health said: " + health.get() + "; the service: " + text(log));
-            }
+            awaitHealth("the health to say why, and that it looks again", base, log,
+                    body -> body.contains("the run stopped: no space left") && body.contains("looked at again every 1 s"));
             assertTrue(!text(log).contains("the run resumes"), "nothing resumed while the disk is full: " + text(log));
 
             assertTrue(sh("mount", "-o", "remount,size=64m", data.toString()), "the tmpfs made larger");
@@ -159,11 +145,130 @@ class DiskTest extends LoopbackServerTest {
             service.destroy();
             assertTrue(service.waitFor(40, TimeUnit.SECONDS), "stopped on SIGTERM");
             assertEquals(0, service.exitValue(), text(log));
+        });
+    }
+
+    /**
+     * A service whose run a full disk stopped, and whose videos folder was then moved off the disk to make room: the
+     * run resumes once, and what stops it then (the folder replaced) is said as its own stop, for good - not hidden
+     * behind the full disk's, which the service would otherwise resume again and again.
+     */
+    @Test
+    void aFolderReplacedWhileAFullDiskStoppedTheRunIsSaidOnceTheRunResumes(@TempDir Path tmp) throws Exception {
+        Path data = tinyDisk(tmp);
+        Path log = tmp.resolve("service.log");
+        List<String> args = oneWorkerRun(data, tmp.resolve("meta"), List.of("moved0", "moved1", "moved2"));
+        withService(data, args, java.util.Map.of("AVQA_MANAGEMENT_MIN_FREE_DISK", "20M"), log, (service, base) -> {
+            Fixture.await("the disk to fill up and the run to stop", 90_000,
+                    () -> text(log).contains("Stopping the run: no space left on the disk holding " + data));
+            Fixture.await("the run to have ended", 30_000, () -> ManagementTest.get(base + "/observe/health").body()
+                    .contains("looked at again every 1 s"));
+
+            // room made by moving the videos folder away (here: aside), the disk larger
+            Files.move(data.resolve("videos"), data.resolve("videos.aside"));
+            assertTrue(sh("mount", "-o", "remount,size=64m", data.toString()), "the tmpfs made larger");
+            String folder = "the folder " + data.resolve("videos") + " was removed or replaced";
+            awaitHealth("the health to say the folder's stop", base, log,
+                    body -> body.contains("the run stopped: " + folder) && !body.contains("looked at again"));
+            String said = text(log);
+            assertEquals(1, said.lines().filter(l -> l.contains(": the run resumes")).count(), "resumed once: " + said);
+            assertEquals(1, said.lines().filter(l -> l.contains(" ERROR ") && l.contains("Stopping the run: " + folder))
+                    .count(), "said once, as the run's stop: " + said);
+        });
+    }
+
+    /**
+     * A service whose run's last write meets the full disk: the progress record, rewritten whole at the run's end, is
+     * larger than the room left, though every video's own writes fitted. The run stops as at any write (not "failed",
+     * to wait for the next trigger): the health says why and that it looks again, and once there is room the run
+     * resumes and ends well.
+     */
+    @Test
+    void aServiceWhoseRecordAtTheRunsEndMeetsAFullDiskResumesOnceThereIsRoom(@TempDir Path tmp) throws Exception {
+        Path data = tinyDisk(tmp);
+        Path log = tmp.resolve("service.log");
+        assertTrue(sh("mount", "-o", "remount,size=16m", data.toString()));
+        List<String> args = oneWorkerRun(data, tmp.resolve("meta"), List.of("snap0"));
+        assertEquals(0, Fixture.run(args).exit());
+        // a data set with many complete videos: a progress record of 100,000 ids (some 1.4 MB)
+        StringBuilder json = new StringBuilder("{\"completed\": [\"snap0\"");
+        for (int i = 0; i < 100_000; i++) {
+            json.append(String.format(", \"other%07d\"", i));
+        }
+        Files.writeString(data.resolve("download_progress.json"), json.append("]}"));
+        // and a video recorded since in the journal, which the record takes in when it is rewritten
+        Files.writeString(data.resolve(".download_progress.journal"), "snap0\n");
+        Path filler = data.resolve("filler");
+        fillUp(filler);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(filler.toFile(), "rw")) {
+            f.setLength(f.length() - 400 * 1024);
+        }
+        withService(data, args, java.util.Map.of("AVQA_MANAGEMENT_MIN_FREE_DISK", "1M",
+                "AVQA_PROGRESS_SNAPSHOT_INTERVAL", "1"), log, (service, base) -> {
+            awaitHealth("the health to say why, and that it looks again", base, log,
+                    body -> body.contains("the run stopped: no space left on the disk holding " + data)
+                            && body.contains("looked at again every 1 s"));
+            assertTrue(!text(log).contains("The scheduled run failed"), text(log));
+            // the record's rewrite every second (its timer) fails too, said in one line (the journal keeps all)
+            String notRewritten = data.resolve("download_progress.json") + " could not be rewritten (";
+            Fixture.await("the timer's rewrite to fail", 30_000, () -> text(log).contains(notRewritten));
+            // an absence over time: two more ticks of the 1 s timer, which must not say it again
+            Thread.sleep(2500);
+
+            Files.delete(filler);
+            Fixture.await("the run resumed and ended well", 60_000, () -> text(log).contains("Run finished"));
+            awaitHealth("the health to be UP again", base, log, body -> body.startsWith("{\"status\":\"UP\""));
+            String said = text(log);
+            assertEquals(1, said.lines().filter(l -> l.contains("has room again (") && l.contains(": the run resumes"))
+                    .count(), said);
+            assertEquals(1, said.lines().filter(l -> l.contains(" ERROR ")).count(), "one ERROR line, the stop: " + said);
+            assertEquals(1, said.lines().filter(l -> l.contains(" WARN ") && l.contains(notRewritten)).count(), said);
+            for (String internal : List.of("Exception", "\tat ", "Message History", "Failed delivery")) {
+                assertTrue(!said.contains(internal), "no \"" + internal + "\" in what the service said: " + said);
+            }
+        });
+    }
+
+    /** What a test does with its service: the process, and its management endpoint's base URL. */
+    private interface WithService {
+        void test(Process service, String base) throws Exception;
+    }
+
+    /**
+     * A service of these arguments into {@code data} (the tiny disk): its trigger never fires, and a stop that can
+     * clear is looked at again every second; stopped, and the disk unmounted, however the test ends.
+     */
+    private static void withService(Path data, List<String> args, java.util.Map<String, String> env, Path log,
+                                    WithService test) throws Exception {
+        Process service = null;
+        try {
+            int port = ManagementTest.freePort();
+            List<String> all = new java.util.ArrayList<>(args);
+            all.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port)));
+            java.util.Map<String, String> withRecheck = new java.util.HashMap<>(env);
+            withRecheck.put("AVQA_SCHEDULE_RECHECK", "1");
+            service = Fixture.startJvm(all, withRecheck, log);
+            test.test(service, "http://127.0.0.1:" + port);
         } finally {
             if (service != null) {
                 service.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
             }
             sh("umount", "-l", data.toString());
+        }
+    }
+
+    /**
+     * Waits up to 30 s for the service's health (its JSON, slashes unescaped) to satisfy {@code ok}; when it does not,
+     * says what the health said last, and the service's log.
+     */
+    private static void awaitHealth(String what, String base, Path log, java.util.function.Predicate<String> ok)
+            throws Exception {
+        String[] last = {null};
+        try {
+            Fixture.await(what, 30_000, () -> ok.test(last[0] = ManagementTest.get(base + "/observe/health").body()
+                    .replace("\\/", "/")));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the health said: " + last[0] + "; the service: " + text(log));
         }
     }
 

@@ -1,6 +1,8 @@
 package avqa.downloader;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
@@ -42,5 +44,31 @@ class RunControlTest {
         assertFalse(run.tryStartRun());
         run.editsTaken();
         assertTrue(run.tryStartTakingEdits(true));
+    }
+
+    /**
+     * A stop that could clear (a full disk) then the data directory gone: the stop can no longer clear by itself, and
+     * its reason is the directory's (a service would otherwise wait for room that never resumes the run, or resume
+     * into a directory that is not its own); a stop for good is not made one that clears.
+     */
+    @Test
+    void theDataDirectoryGoneAfterAStopThatCouldClearIsTheStopsReasonAndItNoLongerClears() {
+        RunControl run = new RunControl();
+        run.stop("no space left", () -> "room again");
+        assertEquals("room again", run.stopClears().get());
+        run.dataDirGone("the data directory went");
+        assertEquals("the data directory went", run.stopReason());
+        assertNull(run.stopClears(), "a stop for good");
+        assertTrue(run.isDataDirGone());
+
+        run.stop("no space left", () -> "room again");
+        assertEquals("the data directory went", run.stopReason(), "the first stop for good wins");
+        assertNull(run.stopClears());
+
+        RunControl bySignal = new RunControl();
+        bySignal.stop("stopped by SIGTERM");
+        bySignal.dataDirGone("the data directory went");
+        assertEquals("stopped by SIGTERM", bySignal.stopReason(), "a stop for good keeps its reason");
+        assertNull(bySignal.stopClears());
     }
 }
