@@ -39,15 +39,15 @@ public final class ArchiveImport {
     private final RunControl run;
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger alreadyComplete = new AtomicInteger();
-    private final List<String> unmatched = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final List<String> repeated = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final List<String> notFiles = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final EntryExamples unmatched = new EntryExamples(120);
+    private final EntryExamples repeated = new EntryExamples(120);
+    private final EntryExamples notFiles = new EntryExamples(160);
     /** The entries of the archive being read that are archives themselves (not opened). */
-    private final List<String> archivesInside = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final EntryExamples archivesInside = new EntryExamples(200);
     /** The videos an entry of this archive was taken as and found larger than avqa.archive.max-entry-size. */
     private final java.util.Set<String> pastTheCap = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The later entries of such a video's name, not read. */
-    private final List<String> afterPastTheCap = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final EntryExamples afterPastTheCap = new EntryExamples(120);
     /** The videos this archive's entries were taken as, in this run. */
     private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
@@ -269,31 +269,31 @@ public final class ArchiveImport {
         LOG.info("Read {}: {} entries taken as planned videos, {} of videos already complete", name, matched.get(),
                 alreadyComplete.get());
         if (!repeated.isEmpty()) {
-            List<String> shown = repeated.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
+            List<String> shown = repeated.first();
             LOG.warn("{} entries of {} name a video an earlier entry of the same name was imported as, and were "
-                    + "left alone (for example {})", repeated.size(), name, shown);
+                    + "left alone (for example {})", repeated.count(), name, shown);
         }
         if (!afterPastTheCap.isEmpty()) {
-            List<String> shown = afterPastTheCap.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
+            List<String> shown = afterPastTheCap.first();
             LOG.warn("{} entries of {} name a video whose earlier entry there was larger than avqa.archive.max-entry-size ({}), "
-                    + "and were not read (for example {})", afterPastTheCap.size(), name, ArchiveFetch.human(maxEntryBytes), shown);
+                    + "and were not read (for example {})", afterPastTheCap.count(), name, ArchiveFetch.human(maxEntryBytes), shown);
         }
         if (!notFiles.isEmpty()) {
-            List<String> shown = notFiles.stream().limit(5).map(e -> Redact.text(e, 160)).toList();
+            List<String> shown = notFiles.first();
             LOG.warn("{} entries of {} are named as videos but are links, sparse files or special files, not videos of their own, "
-                    + "and were left alone (for example {})", notFiles.size(), name, shown);
+                    + "and were left alone (for example {})", notFiles.count(), name, shown);
         }
         if (!unmatched.isEmpty()) {
-            List<String> shown = unmatched.stream().limit(5).map(e -> Redact.text(e, 120)).toList();
+            List<String> shown = unmatched.first();
             LOG.warn("{} video entries of {} match no planned video by name and were left alone (for example {}); the "
-                    + "names a run plans are in metadata/video_ids.json", unmatched.size(), name, shown);
+                    + "names a run plans are in metadata/video_ids.json", unmatched.count(), name, shown);
         }
         if (!archivesInside.isEmpty()) {
-            int n = archivesInside.size();
+            long n = archivesInside.count();
             String shownName = Redact.text(name, 200);
             LOG.warn("{} holds {} {} of its own (the first: {}), not opened: an archive inside an archive is not imported. "
                     + "Unpack {} and give the inner archive, or the folder it is unpacked into, to --import-archive",
-                    shownName, n, n == 1 ? "archive" : "archives", Redact.text(archivesInside.get(0), 200), shownName);
+                    shownName, n, n == 1 ? "archive" : "archives", archivesInside.first().get(0), shownName);
         }
     }
 

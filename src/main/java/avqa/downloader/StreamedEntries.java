@@ -80,7 +80,41 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
      * ("Input length = 1"), a good archive said to be damaged.
      */
     private static TarArchiveInputStream tarReader(InputStream stream) {
-        return new TarArchiveInputStream(stream, "UTF-8");
+        return new BoundedNames(stream);
+    }
+
+    /** The longest name a tar's entry may have (Linux's longest path is 4 KiB): a longer one names no video. */
+    static final int NAME_MAX = 64 * 1024;
+
+    /**
+     * A tar whose GNU long names, each an entry of its own that the reader holds in memory whole, are held to
+     * {@link #NAME_MAX} bytes: a longer one (a few megabytes packed can hold gigabytes of it, which ran the JVM out of
+     * memory at every run) is passed over unread, said in one line, and the entry it names left alone, the entries
+     * after it read on.
+     */
+    private static final class BoundedNames extends TarArchiveInputStream {
+        BoundedNames(InputStream stream) {
+            super(stream, "UTF-8");
+        }
+
+        @Override
+        protected byte[] getLongNameData() throws IOException {
+            TarArchiveEntry longName = getCurrentEntry();
+            if (longName == null || longName.getSize() <= NAME_MAX) {
+                return super.getLongNameData();
+            }
+            byte[] skipped = new byte[1 << 16];
+            while (read(skipped) >= 0) {
+                // passed over
+            }
+            if (getNextEntry() == null) {
+                return null;
+            }
+            org.slf4j.LoggerFactory.getLogger("avqa.import").warn("An entry of the archive has a name of {} bytes, "
+                    + "longer than a file's name can be ({} at most): no video's, left alone", longName.getSize(), NAME_MAX);
+            // a name that is no video's (no extension), for the entry it names
+            return ("name-past-" + NAME_MAX + "-bytes").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     /**

@@ -821,6 +821,93 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertFalse(log.contains("of its own"), log);
     }
 
+    /**
+     * A tar.gz of a few megabytes whose names would take the memory: one GNU long name of 200 MB (names of any length
+     * are an entry of their own, which a reader holds whole), and 3,000 entries named as videos, each by a name of 60
+     * KiB (180 MB of names), that match no planned video. With a heap of 128 MB the run ended out of memory at each
+     * run; now the long name is passed over in one line and the entry it named left alone, the others are counted
+     * with a few examples kept, and the videos before and after them are imported.
+     */
+    @Test
+    void namesThatWouldTakeTheMemoryArePassedOverAndTheVideosAroundThemImported(@TempDir Path tmp) throws Exception {
+        byte[] whole = Files.readAllBytes(clip);
+        List<String> ids = List.of("00000081", "00000082");
+        Path archive = tmp.resolve("names.tar.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(archive), 1 << 16)) {
+            tarEntry(out, "00000081.mp4", '0', whole);
+            longName(out, 200 * 1024 * 1024, "00000083.mp4");
+            tarEntry(out, "x.mp4", '0', whole);
+            for (int i = 0; i < 3000; i++) {
+                longName(out, 60 * 1024, String.format("x%08d.mp4", i));
+                tarEntry(out, "x.mp4", '0', new byte[0]);
+            }
+            tarEntry(out, "00000082.mp4", '0', whole);
+            out.write(new byte[1024]);
+        }
+        assertTrue(Files.size(archive) < 10_000_000, "a few megabytes: " + Files.size(archive));
+        Path data = tmp.resolve("data");
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, "http://127.0.0.1:9/{id}.mp4", archive);
+
+        Path out = tmp.resolve("out.log");
+
+        Process run = ranIn128Megabytes(args, out);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(0, run.exitValue(), Files.readString(out) + log);
+        assertEquals(List.of("00000081.mp4", "00000082.mp4"), PipelineTest.listNames(data.resolve("videos")));
+        assertEquals(1, log.lines().filter(l -> l.contains(" WARN ") && l.contains("An entry of the archive has a name of "
+                + (200 * 1024 * 1024 + 1) + " bytes, longer than a file's name can be (65536 at most): no video's, left alone"))
+                .count(), log);
+        String unmatched = log.lines().filter(l -> l.contains("video entries of names.tar.gz match no planned video"))
+                .findFirst().orElseThrow(() -> new AssertionError(log));
+        assertTrue(unmatched.contains(" 3000 video entries"), unmatched);
+        assertTrue(unmatched.length() < 2000, "a few examples, each cut short: " + unmatched.length());
+    }
+
+    /** A tar header of {@code name} (at most 100 bytes), of type {@code type}, and {@code body} padded to 512 bytes. */
+    private static void tarEntry(java.io.OutputStream out, String name, char type, byte[] body) throws java.io.IOException {
+        tarHeader(out, name, type, body.length);
+        out.write(body);
+        out.write(new byte[(512 - body.length % 512) % 512]);
+    }
+
+    private static void tarHeader(java.io.OutputStream out, String name, char type, long size) throws java.io.IOException {
+        byte[] h = new byte[512];
+        put(h, 0, name);
+        put(h, 100, "0000644\0");
+        put(h, 108, "0000000\0");
+        put(h, 116, "0000000\0");
+        put(h, 124, String.format("%011o\0", size));
+        put(h, 136, "00000000000\0");
+        h[156] = (byte) type;
+        put(h, 257, "ustar  \0");
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o\0 ", sum));
+        out.write(h);
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    /** A GNU long name ({@code ././@LongLink}) of {@code bytes} bytes, {@code a/a/...} then {@code end}, for the next entry. */
+    private static void longName(java.io.OutputStream out, int bytes, String end) throws java.io.IOException {
+        tarHeader(out, "././@LongLink", 'L', bytes + 1L);
+        byte[] chunk = "a/".repeat(32 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int folders = bytes - end.length();
+        for (int left = folders; left > 0; left -= chunk.length) {
+            out.write(chunk, 0, Math.min(left, chunk.length));
+        }
+        out.write(end.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(0);
+        out.write(new byte[(int) ((512 - (bytes + 1L) % 512) % 512)]);
+    }
+
     /** A tar of {@code <id>.mp4} entries, each holding {@code video}, written to {@code to} (closed). */
     static void writeTar(java.io.OutputStream to, List<String> ids, byte[] video) throws java.io.IOException {
         try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(to)) {
@@ -1060,12 +1147,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, cut);
         Path out = tmp.resolve("out.log");
 
-        Process run = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", "-Xmx128m"), out);
-        try {
-            assertTrue(run.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "the run ends: " + Files.readString(out));
-        } finally {
-            run.destroyForcibly();
-        }
+        Process run = ranIn128Megabytes(args, out);
 
         String said = Files.readString(out) + Files.readString(data.resolve("avqa_download.log"));
         assertEquals(1, run.exitValue(), said);
@@ -1136,5 +1218,16 @@ class HostileArchiveTest extends LoopbackServerTest {
                 ReadableErrorsTest.assertReadable(name, log + outcome.stderr());
             }
         }
+    }
+
+    /** A run in a JVM of its own with a heap of 128 MB, once it has ended (within 3 minutes). */
+    private static Process ranIn128Megabytes(List<String> args, Path out) throws Exception {
+        Process run = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", "-Xmx128m"), out);
+        try {
+            assertTrue(run.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "the run ends: " + Files.readString(out));
+        } finally {
+            run.destroyForcibly();
+        }
+        return run;
     }
 }
