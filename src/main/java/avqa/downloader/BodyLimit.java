@@ -45,13 +45,14 @@ public final class BodyLimit {
         }
         // Camel does not decode it (the route asks it not to): a guard must be able to drop the connection itself,
         // which closing a decoder would read to its end; a body compressed on the way is decoded here
-        String encoding = HttpBodies.encoding(HttpBodies.first(in.getHeader("Content-Encoding")));
+        java.util.List<String> codings = HttpBodies.undone(in.getHeader("Content-Encoding"));
         InputStream asItComes = limit(body, body);
-        if (encoding == null) {
+        if (codings == null) {
             return asItComes;
         }
+        String encoding = String.join(", ", codings);
         try {
-            return capped(HttpBodies.decoded(asItComes, encoding), body);
+            return capped(HttpBodies.decoded(asItComes, codings), body);
         } catch (java.util.zip.ZipException notCompressed) {
             HttpBodies.drop(body);
             asItComes.close();

@@ -49,6 +49,25 @@ final class HttpBodies {
         return codings;
     }
 
+    /**
+     * The codings a Content-Encoding names, in the order applied, when this tool undoes every one of them (gzip,
+     * x-gzip, deflate; {@code gzip, gzip}: twice); null when it names none, or one this tool does not undo (br, zstd:
+     * the body is then taken as it came, and judged as what it is).
+     */
+    static java.util.List<String> undone(Object header) {
+        java.util.List<String> codings = codings(header);
+        return !codings.isEmpty() && codings.stream().allMatch(c -> encoding(c) != null) ? codings : null;
+    }
+
+    /** The body with each of these codings undone, the last applied first. */
+    static InputStream decoded(InputStream body, java.util.List<String> codings) throws IOException {
+        InputStream decoded = body;
+        for (int i = codings.size() - 1; i >= 0; i--) {
+            decoded = decoded(decoded, encoding(codings.get(i)));
+        }
+        return decoded;
+    }
+
     /** A header's value: the first, when the host sent it more than once (Camel then gives a list); null when absent. */
     static String first(Object header) {
         Object v = header;

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -112,7 +113,10 @@ public final class MediaFileFetcher {
         String contentType = HttpBodies.first(contentTypes);
         String contentLength = HttpBodies.first(contentLengths);
         String retryAfter = HttpBodies.first(retryAfters);
-        String encoding = HttpBodies.encoding(HttpBodies.first(contentEncodings));
+        // the codings in the order applied (gzip, gzip: twice), each undone, the last first; one this tool does not
+        // undo (br, zstd) leaves the body as it came, for the media pass to judge
+        List<String> codings = HttpBodies.undone(contentEncodings);
+        String encoding = codings == null ? null : String.join(", ", codings);
         boolean chunked = String.valueOf(transferEncodings).toLowerCase(Locale.ROOT).contains("chunked");
         try (Deadline deadline = Deadline.after(timeoutSeconds * 1000, () -> HttpBodies.drop(in));
              Deadline stop = Deadline.when(250, run::isStopping, () -> HttpBodies.drop(in))) {
@@ -140,7 +144,7 @@ public final class MediaFileFetcher {
             BufferedInputStream content = raw;
             if (encoding != null) {
                 try {
-                    content = new BufferedInputStream(HttpBodies.decoded(raw, encoding), 1 << 16);
+                    content = new BufferedInputStream(HttpBodies.decoded(raw, codings), 1 << 16);
                 } catch (IOException e) {
                     throw notEncoded(encoding, e);
                 }

@@ -81,12 +81,14 @@ class HostileServerTest extends LoopbackServerTest {
     /**
      * A mirror that compresses a video on the way (Content-Encoding gzip or raw deflate, its length the compressed
      * one), though nothing asked for it: the video is the decoded file, whole, not a download that "stopped short"
-     * every run. One that says "Content-Encoding: none" sends the file itself, taken as it is. What the body is
+     * every run; so is one compressed twice ({@code gzip, gzip}, on one line or two; each undone, the last applied
+     * first), or once with {@code identity} named beside it. One that says "Content-Encoding: none" sends the file itself, taken as it is. What the body is
      * decides, not what its host calls it: the file itself labelled a web page (text/html), or labelled gzip or
      * deflate though it was never compressed, is the video.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"GZIPPED, gzipped00001", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001",
+    @CsvSource({"GZIPPED, gzipped00001", "GZIPPED_TWICE, gzipped00002", "GZIPPED_TWICE_TWO_LINES, gzipped00003",
+            "GZIPPED_AND_IDENTITY, gzipped00004", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001",
             "VIDEO_AS_HTML, videoashtml1", "GZIP_NOT_APPLIED, gzipnotdone", "DEFLATE_NOT_APPLIED, deflnotdone"})
     void aVideoCompressedOnTheWayIsTheDecodedFileOnTheFastPath(MediaServer.Fault fault, String id, @TempDir Path tmp)
             throws Exception {

@@ -54,6 +54,12 @@ final class MediaServer implements AutoCloseable {
         GZIP_BOMB,
         /** The file, gzip-encoded though nothing asked for it, its Content-Length the compressed one. */
         GZIPPED,
+        /** The file gzip-encoded twice, {@code Content-Encoding: gzip, gzip}. */
+        GZIPPED_TWICE,
+        /** The same, the two codings on two lines of {@code Content-Encoding}. */
+        GZIPPED_TWICE_TWO_LINES,
+        /** The file gzip-encoded once, {@code Content-Encoding: gzip, identity}. */
+        GZIPPED_AND_IDENTITY,
         /** The file as raw deflate (no zlib header), as some hosts send "deflate". */
         RAW_DEFLATE,
         /** The file itself, with "Content-Encoding: none" (a common server-side idiom for "not compressed"). */
@@ -503,6 +509,28 @@ final class MediaServer implements AutoCloseable {
                 byte[] body = packed.toByteArray();
                 ex.getResponseHeaders().set("Content-Type", "video/mp4");
                 ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            case GZIPPED_TWICE, GZIPPED_TWICE_TWO_LINES, GZIPPED_AND_IDENTITY -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                byte[] body = Files.readAllBytes(clip);
+                for (int i = fault == Fault.GZIPPED_AND_IDENTITY ? 1 : 0; i < 2; i++) {
+                    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+                    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(packed)) {
+                        gz.write(body);
+                    }
+                    body = packed.toByteArray();
+                }
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                if (fault == Fault.GZIPPED_TWICE_TWO_LINES) {
+                    ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                    ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                } else {
+                    ex.getResponseHeaders().set("Content-Encoding", fault == Fault.GZIPPED_TWICE ? "gzip, gzip" : "gzip, identity");
+                }
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
