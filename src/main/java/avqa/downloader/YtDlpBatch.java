@@ -63,7 +63,13 @@ public final class YtDlpBatch {
      */
     public void batchOutcome(@Variable("job") VideoJob job, @Body ExecResult result, @Variable("ytDlpRun") TimedRun run) {
         String stderr = FailureClassifier.text(result.getStderr());
-        ytDlp.classifier.checkDisk(stderr);
+        try {
+            ytDlp.classifier.checkDisk(stderr);
+        } catch (RunStoppedException full) {
+            // the run stops (said once): the videos it did not deliver stay pending, and the batch ends with the
+            // run's other work, the videos handed on made or left pending, the summary said
+            return;
+        }
         List<VideoJob> left = job.members().untried();
         // delivered, but its file could not be taken out of the batch's directory: fetched again on its own
         List<VideoJob> notTaken = job.members().follow().notTaken();
@@ -85,8 +91,8 @@ public final class YtDlpBatch {
         boolean restriction = tooLarge == null && result.getExitValue() != 0
                 && ytDlp.foundNothingRestricted(f, result.getCommand().getArgs(), stderr, left.get(0).url());
         if (restriction) {
-            f = new VideoFailure.Transient("yt-dlp's generic extractors alone found no video in the page; it is fetched "
-                    + "on its own with all its extractors", FailureClassifier.lastError(stderr));
+            f = new VideoFailure.Transient("yt-dlp's generic extractors alone found no video in its page, so it is asked "
+                    + "again at once with all its extractors", FailureClassifier.lastError(stderr));
         }
         try {
             f = ytDlp.classifier.raise(f, failed.get(0).url());
@@ -102,6 +108,27 @@ public final class YtDlpBatch {
         List<VideoJob> all = new java.util.ArrayList<>(notTaken);
         all.addAll(failed);
         job.members().failed(all);
+    }
+
+    /**
+     * The batch's yt-dlp could not be started at all (removed or moved under the run, or the machine short of memory or
+     * processes): no video of it was asked for, so each one it had left goes on alone, no attempt of its spent, where a
+     * program gone stops the run in one line and a passing squeeze is retried, as for a video of its own. Any other
+     * failure to run it is thrown on.
+     */
+    public void notStarted(@Variable("job") VideoJob job, Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ToolGone.Cause cause = ToolGone.cause(caught);
+        if (cause == null) {
+            throw caught instanceof RuntimeException e ? e : new org.apache.camel.RuntimeCamelException(caught);
+        }
+        VideoFailure f = new VideoFailure.Transient("the batch's yt-dlp could not be started ("
+                + Redact.text(cause.why(), 200) + "), so it is asked for on its own", null);
+        List<VideoJob> left = job.members().untried();
+        for (VideoJob member : left) {
+            member.batchFailure(f);
+        }
+        job.members().failed(left);
     }
 
     /**

@@ -307,6 +307,57 @@ class BatchDownloadTest extends LoopbackServerTest {
         assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
     }
 
+    /**
+     * yt-dlp removed under a run between two batches (found by an adversarial review): the second batch's yt-dlp that
+     * could not be started failed the whole run outright, in Camel's words, with no summary. Now each video it had left
+     * goes on alone, one line each; the first of them stops the run in one line, as a video of its own would; the rest
+     * stay pending, no failure recorded, and the first batch's videos are complete.
+     */
+    @Test
+    void aYtDlpRemovedBetweenTwoBatchesStopsTheRunInOneLineAndLeavesTheRestPending(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        List<String> ids = serveClips("gonebatch", 6);
+        Path ytDlp = tmp.resolve("bin/yt-dlp");
+        Files.createDirectories(ytDlp.getParent());
+        Files.copy(YtDlpVersions.SET_UP.toRealPath(), ytDlp);
+        // the first batch's first video is answered once yt-dlp is gone: that batch's yt-dlp, started, goes on
+        server.holdUntil(ids.get(0), () -> !Files.exists(ytDlp), 30_000);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1"));
+        Path out = tmp.resolve("out.log");
+
+        Process run = Fixture.startJvm(args, Map.of("AVQA_TOOLS_YT_DLP", ytDlp.toString(), "AVQA_DOWNLOAD_BATCH", "3"), out);
+        try {
+            Fixture.await("the first video to be asked for", 60_000, () -> !server.hits(ids.get(0)).isEmpty());
+            Files.delete(ytDlp);
+            assertTrue(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the run ends: " + Files.readString(out));
+        } finally {
+            run.destroyForcibly();
+        }
+
+        String said = Files.readString(out);
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("Downloading a batch of 3 videos from 127.0.0.1") && count(log, "Downloading a batch of") == 2, log);
+        assertTrue(log.contains("Fetching " + ids.get(3) + " again alone, not in its batch: the batch's yt-dlp could not be "
+                + "started (error=2, No such file or directory), so it is asked for on its own"), log);
+        assertTrue(said.contains(ytDlp + " can no longer be started (error=2, No such file or directory): was it removed or "
+                + "moved while the run went?"), said);
+        assertTrue(!said.contains("\tat ") && !said.contains("a bug") && !said.contains("Exception"), said);
+        assertTrue(run.exitValue() != 0, "the run did not make every video");
+        // the first batch's videos in their media work when the stop came are left pending with the rest
+        for (String id : ids.subList(0, 3)) {
+            assertEquals(Files.isRegularFile(data.resolve("audio/" + id + ".wav")),
+                    Files.isRegularFile(data.resolve("videos/" + id + ".mp4")), id + ": complete or pending: " + said);
+        }
+        for (String id : ids.subList(3, 6)) {
+            assertTrue(!Files.exists(data.resolve("videos/" + id + ".mp4")), id);
+        }
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
+        assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")));
+        assertTrue(said.contains("Run stopped early"), said);
+    }
+
     @Test
     void withAPauseAskedEveryVideoIsItsOwnPacedStart(@TempDir Path tmp) throws Exception {
         List<String> ids = serveClips("paced", 3);

@@ -327,6 +327,36 @@ class DiskTest extends LoopbackServerTest {
     }
 
     /**
+     * A batch's yt-dlp that meets the full disk (found by an adversarial review): its stop escaped the run's end, which
+     * then said no summary. Now the run ends as any stopped run does: one line, the summary, the rest pending.
+     */
+    @Test
+    void aBatchWhoseYtDlpMeetsTheFullDiskStopsTheRunAsAnyStopDoes(@TempDir Path tmp) throws Exception {
+        Path data = tinyDisk(tmp);
+        try {
+            List<String> ids = List.of("batchfull0", "batchfull1", "batchfull2");
+            List<String> args = oneWorkerRun(data, tmp.resolve("meta"), ids);
+            server.serve(ids.get(1), Fixture.clip("tone-12s", 12, true));
+            // the large one (1.2 MB) is answered once the first is complete: yt-dlp, not an ffmpeg run, meets the full disk
+            server.holdUntil(ids.get(1), () -> Files.isRegularFile(data.resolve("audio/" + ids.get(0) + ".wav")), 30_000);
+
+            Fixture.Outcome full = Fixture.run(args);
+
+            String said = full.stdout() + Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, full.exit(), said);
+            assertTrue(said.contains("Downloading a batch of 3 videos"), said);
+            assertTrue(said.contains("Stopping the run: no space left on the disk holding " + data), said);
+            assertTrue(said.contains("No space left on device"), "yt-dlp's words: " + said);
+            assertTrue(said.contains("Run stopped early: no space left on the disk holding " + data), said);
+            assertEquals(List.of(ids.get(0) + ".wav"), PipelineTest.listNames(data.resolve("audio")));
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("failed")), "the rest wait, no failure recorded");
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing partial left");
+        } finally {
+            sh("umount", "-l", data.toString());
+        }
+    }
+
+    /**
      * The data directory taken from under a run: made read-only (a file system remounted after an error), or
      * removed. The run stops at once in one line of ours (no internals of Camel), and the removed one is never
      * made again and worked in without its lock.
