@@ -29,43 +29,84 @@ final class HttpBodies {
     }
 
     /**
+     * The most codings a Content-Encoding may name to be undone: a host may name any number (one header line of 64 KiB
+     * holds 13,000 of them, and an answer may have hundreds of lines), each undone would take a decoder of its own.
+     */
+    static final int MAX_CODINGS = 4;
+
+    /** What {@link #codings} gives in place of the codings past {@link #MAX_CODINGS}: one this tool does not undo. */
+    static final String TOO_MANY = "(more)";
+
+    /**
      * The codings a Content-Encoding names, in the order they were applied, lower case, {@code identity} left out:
      * from one header ({@code gzip, gzip}) or from several lines of it (Camel then gives a list). Empty when none.
+     * Past {@link #MAX_CODINGS}, the rest is not read: {@link #TOO_MANY} stands for it, a coding not undone.
      */
     static java.util.List<String> codings(Object header) {
         java.util.List<String> codings = new java.util.ArrayList<>();
+        addCodings(header, codings);
+        return codings;
+    }
+
+    private static void addCodings(Object header, java.util.List<String> codings) {
         if (header instanceof Iterable<?> values) {
             for (Object v : values) {
-                codings.addAll(codings(v));
+                if (codings.size() > MAX_CODINGS) {
+                    return;
+                }
+                addCodings(v, codings);
             }
         } else if (header != null) {
-            for (String c : header.toString().split(",")) {
-                String coding = c.strip().toLowerCase(java.util.Locale.ROOT);
+            String value = header.toString();
+            for (int from = 0; from <= value.length() && codings.size() <= MAX_CODINGS; ) {
+                int comma = value.indexOf(',', from);
+                int end = comma < 0 ? value.length() : comma;
+                // no coding's name is long: a long one is none this tool undoes, and is not copied
+                String coding = end - from > 64 ? "(unknown)" : value.substring(from, end).strip().toLowerCase(java.util.Locale.ROOT);
                 if (!coding.isEmpty() && !coding.equals("identity")) {
-                    codings.add(coding);
+                    codings.add(codings.size() == MAX_CODINGS ? TOO_MANY : coding);
                 }
+                from = end + 1;
             }
         }
-        return codings;
     }
 
     /**
      * The codings a Content-Encoding names, in the order applied, when this tool undoes every one of them (gzip,
      * x-gzip, deflate; {@code gzip, gzip}: twice); null when it names none, or one this tool does not undo (br, zstd:
-     * the body is then taken as it came, and judged as what it is).
+     * the body is then taken as it came, and judged as what it is), or more than {@link #MAX_CODINGS}.
      */
     static java.util.List<String> undone(Object header) {
         java.util.List<String> codings = codings(header);
         return !codings.isEmpty() && codings.stream().allMatch(c -> encoding(c) != null) ? codings : null;
     }
 
-    /** The body with each of these codings undone, the last applied first. */
+    /**
+     * The body with each of these codings undone, the last applied first. What the body is decides: a coding under the
+     * first whose data does not begin as that coding's (gzip's magic bytes, a zlib header) was named but not applied (a
+     * header sent twice for one compression): the undoing stops there, and the bytes are taken as they are.
+     */
     static InputStream decoded(InputStream body, java.util.List<String> codings) throws IOException {
-        InputStream decoded = body;
-        for (int i = codings.size() - 1; i >= 0; i--) {
-            decoded = decoded(decoded, encoding(codings.get(i)));
+        InputStream decoded = decoded(body, encoding(codings.get(codings.size() - 1)));
+        for (int i = codings.size() - 2; i >= 0; i--) {
+            java.io.BufferedInputStream next = new java.io.BufferedInputStream(decoded, 1 << 16);
+            next.mark(2);
+            int b0 = next.read();
+            int b1 = next.read();
+            next.reset();
+            String coding = encoding(codings.get(i));
+            boolean applied = coding.equals("deflate") ? zlibHeader(b0, b1) : b0 == 0x1f && b1 == 0x8b;
+            if (!applied) {
+                return next;
+            }
+            decoded = decoded(next, coding);
         }
         return decoded;
+    }
+
+    /** Whether two bytes are a zlib header: compression method 8, and the two a multiple of 31. */
+    private static boolean zlibHeader(int cmf, int flg) {
+        return cmf >= 0 && flg >= 0 && (cmf & 0x0f) == 8 && ((cmf << 8) | flg) % 31 == 0;
     }
 
     /** A header's value: the first, when the host sent it more than once (Camel then gives a list); null when absent. */
@@ -97,8 +138,7 @@ final class HttpBodies {
         int cmf = in.read();
         int flg = in.read();
         in.reset();
-        // a zlib header: compression method 8, and the two bytes a multiple of 31
-        boolean zlib = cmf >= 0 && flg >= 0 && (cmf & 0x0f) == 8 && ((cmf << 8) | flg) % 31 == 0;
+        boolean zlib = zlibHeader(cmf, flg);
         return new java.util.zip.InflaterInputStream(in, new java.util.zip.Inflater(!zlib), 1 << 16);
     }
 

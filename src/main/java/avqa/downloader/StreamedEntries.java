@@ -86,15 +86,31 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
     /** The longest name a tar's entry may have (Linux's longest path is 4 KiB): a longer one names no video. */
     static final int NAME_MAX = 64 * 1024;
 
+    /** The largest pax header (a tar entry's names and attributes) read, as libarchive's own limit for them. */
+    static final int PAX_MAX = 1024 * 1024;
+
     /**
-     * A tar whose GNU long names, each an entry of its own that the reader holds in memory whole, are held to
-     * {@link #NAME_MAX} bytes: a longer one (a few megabytes packed can hold gigabytes of it, which ran the JVM out of
-     * memory at every run) is passed over unread, said in one line, and the entry it names left alone, the entries
-     * after it read on.
+     * A tar whose GNU long names and link targets, each an entry of its own that the reader holds in memory whole,
+     * are held to {@link #NAME_MAX} bytes: a longer one (a few megabytes packed can hold gigabytes of it, which ran the
+     * JVM out of memory at every run) is passed over unread, said in one line (the first of an archive), and the entry
+     * it names left alone, the entries after it read on. A pax header is held to {@link #PAX_MAX}: the reader parses it
+     * whole, so a larger one ends the archive's reading as damaged, what came before it imported.
      */
     private static final class BoundedNames extends TarArchiveInputStream {
+        private int passedOver;
+
         BoundedNames(InputStream stream) {
             super(stream, "UTF-8");
+        }
+
+        @Override
+        public int read(byte[] buf, int offset, int length) throws IOException {
+            TarArchiveEntry entry = getCurrentEntry();
+            if (entry != null && (entry.isPaxHeader() || entry.isGlobalPaxHeader()) && entry.getSize() > PAX_MAX) {
+                throw new IOException("a tar header in it claims " + entry.getSize() + " bytes of names and attributes "
+                        + "(pax), more than any file's (" + PAX_MAX + " at most)");
+            }
+            return super.read(buf, offset, length);
         }
 
         @Override
@@ -110,8 +126,11 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
             if (getNextEntry() == null) {
                 return null;
             }
-            org.slf4j.LoggerFactory.getLogger("avqa.import").warn("An entry of the archive has a name of {} bytes, "
-                    + "longer than a file's name can be ({} at most): no video's, left alone", longName.getSize(), NAME_MAX);
+            if (passedOver++ == 0) {
+                org.slf4j.LoggerFactory.getLogger("avqa.import").warn("An entry of the archive has a name (or a link's "
+                        + "target) of {} bytes, longer than a file's name can be ({} at most): no video's, left alone (so "
+                        + "is any more such entry of this archive, without a line)", longName.getSize(), NAME_MAX);
+            }
             // a name that is no video's (no extension), for the entry it names
             return ("name-past-" + NAME_MAX + "-bytes").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }

@@ -68,6 +68,7 @@ public final class YtDlpBatch {
         } catch (RunStoppedException full) {
             // the run stops (said once): the videos it did not deliver stay pending, and the batch ends with the
             // run's other work, the videos handed on made or left pending, the summary said
+            job.members().failed(List.of());
             return;
         }
         List<VideoJob> left = job.members().untried();

@@ -82,13 +82,14 @@ class HostileServerTest extends LoopbackServerTest {
      * A mirror that compresses a video on the way (Content-Encoding gzip or raw deflate, its length the compressed
      * one), though nothing asked for it: the video is the decoded file, whole, not a download that "stopped short"
      * every run; so is one compressed twice ({@code gzip, gzip}, on one line or two; each undone, the last applied
-     * first), or once with {@code identity} named beside it. One that says "Content-Encoding: none" sends the file itself, taken as it is. What the body is
+     * first), or once with {@code identity} named beside it, or once with {@code gzip} said twice (what the data is
+     * decides: the second is not undone). One that says "Content-Encoding: none" sends the file itself, taken as it is. What the body is
      * decides, not what its host calls it: the file itself labelled a web page (text/html), or labelled gzip or
      * deflate though it was never compressed, is the video.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"GZIPPED, gzipped00001", "GZIPPED_TWICE, gzipped00002", "GZIPPED_TWICE_TWO_LINES, gzipped00003",
-            "GZIPPED_AND_IDENTITY, gzipped00004", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001",
+            "GZIPPED_AND_IDENTITY, gzipped00004", "GZIPPED_ONCE_SAID_TWICE, gzipped00005", "RAW_DEFLATE, deflated0001", "ENCODING_NONE, encnone00001",
             "VIDEO_AS_HTML, videoashtml1", "GZIP_NOT_APPLIED, gzipnotdone", "DEFLATE_NOT_APPLIED, deflnotdone"})
     void aVideoCompressedOnTheWayIsTheDecodedFileOnTheFastPath(MediaServer.Fault fault, String id, @TempDir Path tmp)
             throws Exception {
@@ -567,6 +568,35 @@ class HostileServerTest extends LoopbackServerTest {
             assertEquals("transient", record.get("category").asText(), record.toString());
             assertEquals("the host's answer is not valid HTTP (a header line longer than the client takes)",
                     record.get("last_error").asText(), record.toString());
+            assertFalse(ServiceTest.read(log).contains("OutOfMemoryError"), () -> ServiceTest.read(log));
+        }
+    }
+
+    /**
+     * A host that names codings without end: 400 lines of Content-Encoding, 60 KiB of {@code gzip,} each (24 MB of
+     * headers the client takes, five million codings). Each was parsed and kept, and a decoder would have been made
+     * for each: the JVM ran out of memory. Past four codings none is undone, the rest is not read, and the bytes (the
+     * file itself here) are judged as what they are: the video.
+     */
+    @Test
+    void codingsWithoutEndAreNotUndoneAndTheBytesAreJudgedAsTheyAre(@TempDir Path tmp) throws Exception {
+        Path clip = Fixture.clip("tone-3s", 3, true);
+        try (MediaServer server = new MediaServer()) {
+            String id = "codingsmany1";
+            server.serve(id, clip).failAlways(id, MediaServer.Fault.CODINGS_WITHOUT_END);
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", List.of(id));
+            Path data = tmp.resolve("data");
+            Path log = tmp.resolve("run.log");
+            Process run = Fixture.startJvm(List.of(), Fixture.localArgs(data, meta, server.mediaFileTemplate()),
+                    Map.of("JAVA_TOOL_OPTIONS", "-Xmx128m"), log);
+            boolean ended = run.waitFor(90, java.util.concurrent.TimeUnit.SECONDS);
+            if (!ended) {
+                run.destroyForcibly();
+            }
+            assertTrue(ended, () -> "the run ended: " + ServiceTest.read(log));
+            assertEquals(0, run.exitValue(), () -> ServiceTest.read(log));
+            assertEquals(-1L, Files.mismatch(clip, data.resolve("videos/" + id + ".mp4")), "the file itself");
             assertFalse(ServiceTest.read(log).contains("OutOfMemoryError"), () -> ServiceTest.read(log));
         }
     }

@@ -60,6 +60,10 @@ final class MediaServer implements AutoCloseable {
         GZIPPED_TWICE_TWO_LINES,
         /** The file gzip-encoded once, {@code Content-Encoding: gzip, identity}. */
         GZIPPED_AND_IDENTITY,
+        /** The file gzip-encoded once, though {@code Content-Encoding: gzip} comes twice (on two lines). */
+        GZIPPED_ONCE_SAID_TWICE,
+        /** The file itself, with 400 lines of {@code Content-Encoding}, each 60 KiB of {@code gzip,gzip,…}. */
+        CODINGS_WITHOUT_END,
         /** The file as raw deflate (no zlib header), as some hosts send "deflate". */
         RAW_DEFLATE,
         /** The file itself, with "Content-Encoding: none" (a common server-side idiom for "not compressed"). */
@@ -514,10 +518,23 @@ final class MediaServer implements AutoCloseable {
                     out.write(body);
                 }
             }
-            case GZIPPED_TWICE, GZIPPED_TWICE_TWO_LINES, GZIPPED_AND_IDENTITY -> {
+            case CODINGS_WITHOUT_END -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                String line = "gzip,".repeat(60 * 1024 / 5);
+                for (int i = 0; i < 400; i++) {
+                    ex.getResponseHeaders().add("Content-Encoding", line);
+                }
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.sendResponseHeaders(200, Files.size(clip));
+                try (OutputStream out = ex.getResponseBody()) {
+                    Files.copy(clip, out);
+                }
+            }
+            case GZIPPED_TWICE, GZIPPED_TWICE_TWO_LINES, GZIPPED_AND_IDENTITY, GZIPPED_ONCE_SAID_TWICE -> {
                 record(ex.getRequestMethod(), id, range, 200);
                 byte[] body = Files.readAllBytes(clip);
-                for (int i = fault == Fault.GZIPPED_AND_IDENTITY ? 1 : 0; i < 2; i++) {
+                int once = fault == Fault.GZIPPED_AND_IDENTITY || fault == Fault.GZIPPED_ONCE_SAID_TWICE ? 1 : 0;
+                for (int i = once; i < 2; i++) {
                     java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
                     try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(packed)) {
                         gz.write(body);
@@ -525,7 +542,7 @@ final class MediaServer implements AutoCloseable {
                     body = packed.toByteArray();
                 }
                 ex.getResponseHeaders().set("Content-Type", "video/mp4");
-                if (fault == Fault.GZIPPED_TWICE_TWO_LINES) {
+                if (fault == Fault.GZIPPED_TWICE_TWO_LINES || fault == Fault.GZIPPED_ONCE_SAID_TWICE) {
                     ex.getResponseHeaders().add("Content-Encoding", "gzip");
                     ex.getResponseHeaders().add("Content-Encoding", "gzip");
                 } else {
