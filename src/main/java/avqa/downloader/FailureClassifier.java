@@ -154,7 +154,11 @@ public final class FailureClassifier {
         return new VideoFailure.Permanent("the source answered HTTP " + code, "HTTP Error " + code);
     }
 
-    /** A Retry-After header in milliseconds from now: delay-seconds or an HTTP date; -1 when absent or unreadable. */
+    /**
+     * A Retry-After header in milliseconds from now: delay-seconds or an HTTP date; -1 when absent or unreadable, or a
+     * date already past (a host's clock, or a stale page: no time asked, so a cool-down is the growing pause, at least
+     * --cooldown, not none).
+     */
     static long retryAfterMillis(String value) {
         if (value == null || value.isBlank()) {
             return -1;
@@ -163,9 +167,12 @@ public final class FailureClassifier {
         try {
             // a longer number than a year's seconds is a year: the cool-down's own cap (avqa.cooldown.max) then applies
             long year = 366L * 24 * 3600;
-            return v.matches("\\d+") ? (v.length() > 12 ? year : Math.min(Long.parseLong(v), year)) * 1000 : Math.max(0, java.time.Duration.between(
-                    java.time.Instant.now(), java.time.ZonedDateTime.parse(v,
-                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toMillis());
+            if (v.matches("\\d+")) {
+                return (v.length() > 12 ? year : Math.min(Long.parseLong(v), year)) * 1000;
+            }
+            long until = java.time.Duration.between(java.time.Instant.now(), java.time.ZonedDateTime.parse(v,
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toMillis();
+            return until > 0 ? until : -1;
         } catch (java.time.format.DateTimeParseException e) {
             return -1;
         }

@@ -464,6 +464,12 @@ class FailureClassifierTest {
         assertEquals(-1, FailureClassifier.httpStatus(503, null).retryAfterMillis());
         assertEquals(VideoFailure.Signal.NONE, FailureClassifier.httpStatus(503, null).signal());
         assertEquals(366L * 24 * 3600 * 1000, FailureClassifier.retryAfterMillis("99999999999999999999"));
+        // a date already past asks for no time: the growing cool-down (at least --cooldown) applies, not a pause of 0 s
+        assertEquals(-1, FailureClassifier.retryAfterMillis("Wed, 21 Oct 2015 07:28:00 GMT"));
+        String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+        long asked = FailureClassifier.retryAfterMillis(inAMinute);
+        assertTrue(asked > 55_000 && asked <= 60_000, "a date to come: the time until then: " + asked);
     }
 
     /** Python's module-qualified class name of an error is not shown: the words after it are. */
