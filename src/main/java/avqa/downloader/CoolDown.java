@@ -49,6 +49,16 @@ public final class CoolDown {
         this.botCheckLimit = botCheckLimit;
         this.networkLimit = networkLimit;
         this.run = run;
+        run.onNewRun(this::newRun);
+    }
+
+    /**
+     * A new run: its bot checks and unresolved host names in a row count from none. A cool-down still on (the time a
+     * source asked for) and the pause's level stay: the source's limit is not the run's.
+     */
+    synchronized void newRun() {
+        botChecksInARow = 0;
+        unresolvedInARow = 0;
     }
 
     /** This host's throttle, which slows down with each 429 that starts a cool-down. */

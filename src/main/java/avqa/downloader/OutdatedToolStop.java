@@ -22,6 +22,8 @@ public final class OutdatedToolStop {
         this.limit = limit;
         this.tools = tools;
         this.run = run;
+        // a new run (yt-dlp updated, or a service's next night) counts from none, whatever the last one left
+        run.onNewRun(this::worked);
     }
 
     /** One more video that yt-dlp could not fetch because it is out of date. */

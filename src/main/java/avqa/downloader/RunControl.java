@@ -131,7 +131,18 @@ public final class RunControl {
         stopReason.set(shutdownReason);
         if (shutdownReason == null) {
             turns.reset();
+            newRun.forEach(Runnable::run);
         }
+    }
+
+    private final java.util.List<Runnable> newRun = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * {@code starting} is done as each new run starts: a count of failures in a row that stops a run starts from none
+     * in it, whatever the previous run left there (it stopped for another reason, or was stopped by a signal).
+     */
+    public void onNewRun(Runnable starting) {
+        newRun.add(starting);
     }
 
     /**

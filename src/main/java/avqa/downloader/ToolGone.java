@@ -32,6 +32,8 @@ public final class ToolGone {
     public ToolGone(RunControl run, int notStartedLimit) {
         this.run = run;
         this.notStartedLimit = notStartedLimit;
+        // a new run counts its videos not started in a row from none
+        run.onNewRun(this::started);
     }
 
     /**

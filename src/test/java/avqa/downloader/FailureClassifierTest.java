@@ -531,16 +531,48 @@ class FailureClassifierTest {
         stopsThenHasItsCoolDownsAgain(VideoFailure.Signal.BOT_CHECK, "the source asks to confirm this is not a bot", 3);
 
         RunControl run = new RunControl();
+        OutdatedToolStop outdated = outdatedAfterTwo(tmp, run);
+        outdated.failed(OUT_OF_DATE);
+        outdated.failed(OUT_OF_DATE);
+        assertTrue(run.isStopping(), "stopped after 2 in a row");
+        run.reset();
+        outdated.failed(OUT_OF_DATE);
+        assertFalse(run.isStopping(), "the next run counts from none");
+    }
+
+    /**
+     * A run that stopped for another reason (a signal, a full disk) with failures in a row short of their limit left the
+     * count there, so the next run (a service's next night) stopped at its first such failure. Each count starts from
+     * none with a new run: unresolved host names, bot checks, yt-dlp out of date, a program the system would not start.
+     */
+    @Test
+    void aNewRunCountsItsFailuresInARowFromNoneWhateverTheLastOneLeft(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        for (VideoFailure.Signal kind : List.of(VideoFailure.Signal.NETWORK, VideoFailure.Signal.BOT_CHECK)) {
+            RunControl run = new RunControl();
+            CoolDown coolDown = new CoolDown(0, 2, 0, 1, 2, 2, run);
+            coolDown.signal("a sign for the whole address", kind);
+            coolDown.signal("a sign for the whole address", kind);
+            run.stop("stopped by a signal");
+            run.reset();
+            coolDown.signal("a sign for the whole address", kind);
+            assertFalse(run.isStopping(), kind + ": the new run's first is a cool-down, not the third in a row");
+        }
+
+        RunControl run = new RunControl();
+        OutdatedToolStop outdated = outdatedAfterTwo(tmp, run);
+        outdated.failed(OUT_OF_DATE);
+        run.reset();
+        outdated.failed(OUT_OF_DATE);
+        assertFalse(run.isStopping(), "yt-dlp out of date: the new run's first, not the second in a row");
+    }
+
+    private static final VideoFailure OUT_OF_DATE = new VideoFailure.ToolOutdated("yt-dlp is out of date", "ERROR: please update");
+
+    /** The stop for yt-dlp out of date for 2 videos in a row, of {@code run}. */
+    private static OutdatedToolStop outdatedAfterTwo(Path tmp, RunControl run) {
         ToolVersions tools = new ToolVersions(avqa.downloader.settings.Settings.resolve(
                 Map.of("avqa.data-dir", tmp.resolve("data").toString()),
                 Path.of("application.properties").toAbsolutePath(), new java.util.Properties(), Map.of()));
-        OutdatedToolStop outdated = new OutdatedToolStop(2, tools, run);
-        VideoFailure old = new VideoFailure.ToolOutdated("yt-dlp is out of date", "ERROR: please update");
-        outdated.failed(old);
-        outdated.failed(old);
-        assertTrue(run.isStopping(), "stopped after 2 in a row");
-        run.reset();
-        outdated.failed(old);
-        assertFalse(run.isStopping(), "the next run counts from none");
+        return new OutdatedToolStop(2, tools, run);
     }
 }

@@ -76,6 +76,15 @@ class ToolGoneTest {
                 + "unavailable): the machine is short of memory, processes or open files; run again once it has them; "
                 + "complete videos are kept", run.stopReason());
         assertNull(run.stopClears().get(), "not cleared while the program cannot be started");
+
+        // a new run counts from none, whatever the last one left (here 2 in a row when it was stopped by a signal)
+        run.reset();
+        tools.notStartedFor(failing.get());
+        tools.notStartedFor(failing.get());
+        run.stop("stopped by a signal");
+        run.reset();
+        tools.notStartedFor(failing.get());
+        assertNull(run.stopReason(), "the new run's first, not the third in a row");
     }
 
     @Test
