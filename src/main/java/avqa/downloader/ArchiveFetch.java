@@ -519,9 +519,9 @@ public final class ArchiveFetch {
                     }
                     // a .gz file's own gzip, named first (AddEncoding), stays: it is the file
                     int own = gzipFileItself(name, HttpBodies.encoding(codings.get(0))) ? 1 : 0;
-                    for (int i = codings.size() - 1; i >= own; i--) {
-                        body = decodedAs(body, HttpBodies.encoding(codings.get(i)), name);
-                    }
+                    // each only while the data begins as that coding's: one said twice of a body compressed once is
+                    // undone once
+                    body = decodedAs(body, codings.subList(own, codings.size()), name);
                     encoding = Redact.text(String.join(", ", codings), 100);
                 } else if (encoding != null && gzipFileItself(name, encoding)) {
                     // a .tar.gz served with its type as an encoding (Apache's AddEncoding x-gzip .gz): the bytes are
@@ -792,8 +792,13 @@ public final class ArchiveFetch {
     }
 
     private static InputStream decodedAs(InputStream body, String encoding, String name) {
+        return decodedAs(body, List.of(encoding), name);
+    }
+
+    private static InputStream decodedAs(InputStream body, List<String> codings, String name) {
+        String encoding = String.join(", ", codings);
         try {
-            return HttpBodies.decoded(body, encoding);
+            return HttpBodies.decoded(body, codings);
         } catch (IOException e) {
             String words = HttpTrouble.words(e);
             throw new VideoFailure.Transient("the host of " + name + " says it sends it compressed (Content-Encoding: "

@@ -183,7 +183,14 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
-    /** 0: gzip once; 1: twice, named in one header; 2: twice, in two header lines. */
+    /** The same, gzip-compressed once, though two lines of {@code Content-Encoding: gzip} say twice. */
+    ArchiveHost gzipOnceSaidTwice() {
+        this.gzip = true;
+        this.gzipTwice = 3;
+        return this;
+    }
+
+    /** 0: gzip once; 1: twice, named in one header; 2: twice, in two header lines; 3: once, said in two lines. */
     private volatile int gzipTwice;
 
     /**
@@ -382,7 +389,7 @@ final class ArchiveHost implements AutoCloseable {
                 try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
                     z.write(f.bytes());
                 }
-                if (gzipTwice > 0) {
+                if (gzipTwice == 1 || gzipTwice == 2) {
                     byte[] once = packed.toByteArray();
                     packed.reset();
                     try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
@@ -391,7 +398,7 @@ final class ArchiveHost implements AutoCloseable {
                 }
                 record(ex, range, ifRange, 200);
                 ex.getResponseHeaders().set("Content-Type", contentType);
-                if (gzipTwice == 2) {
+                if (gzipTwice >= 2) {
                     ex.getResponseHeaders().add("Content-Encoding", "gzip");
                     ex.getResponseHeaders().add("Content-Encoding", "gzip");
                 } else {
