@@ -13,7 +13,7 @@ import org.apache.hc.core5.http.TruncatedChunkException;
 
 /**
  * A host that misbehaves, in our words, not the HTTP client's: what HttpClient says of an answer cut short,
- * a connection closed or reset, an answer that is not valid HTTP or a redirect it will not follow. One
+ * a connection not made, closed or reset, an answer that is not valid HTTP or a redirect it will not follow. One
  * translation for the annotations ({@link Shown}), the fast path and the archives ({@link FailureClassifier},
  * {@link MediaFileFetcher}, {@link ArchiveTransfer}); each line one line, what it quotes of the host escaped.
  */
@@ -115,7 +115,29 @@ final class HttpTrouble {
             }
             return NOT_HTTP + " (" + Redact.text(m, 200) + ")";
         }
-        if (t instanceof java.net.SocketException && !(t instanceof java.net.ConnectException)) {
+        if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+            // the system's reason for a connection not made, after HttpClient's "Connect to http://h:p [/a] failed: "
+            String why = m.toLowerCase(java.util.Locale.ROOT);
+            if (why.endsWith("connection refused")) {
+                return "the connection was refused (nothing listens at the host's port)";
+            }
+            if (why.contains("no route to host") || why.contains("host is unreachable")) {
+                return "the host cannot be reached (no route to it)";
+            }
+            if (why.contains("network is unreachable")) {
+                return "the network is unreachable (no route out of this machine)";
+            }
+            if (why.contains("timed out")) {
+                return "the connection was not made in time";
+            }
+            return null;
+        }
+        if (t instanceof java.io.EOFException) {
+            // the decoders' (gzip, deflate): the compressed data ended before its end, or a gzip came without its
+            // trailer (its checksum and length); HttpClient says a body cut short in words of its own (above)
+            return "the answer was cut short (its compressed data ends before its end)";
+        }
+        if (t instanceof java.net.SocketException) {
             if (m.startsWith("Connection reset")) {
                 return "the connection was reset by the host";
             }

@@ -39,8 +39,10 @@ public final class Shown {
                 text = "the route that takes it on is not there: an edit of its route file that left it out or renamed it?";
             } else if (t instanceof java.net.UnknownHostException) {
                 text = "cannot resolve the host name " + t.getMessage() + " (no network or DNS?)";
-            } else if (t instanceof java.net.ConnectException) {
-                text = "the connection was refused (" + t.getMessage() + ")";
+            } else if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+                // refused, no route, no network: said as such (not every connection not made was refused)
+                String words = HttpTrouble.wordsOf(t);
+                text = words != null ? words : "the connection could not be made (" + t.getMessage() + ")";
             } else if (t instanceof java.net.SocketTimeoutException) {
                 text = "no answer in time";
             } else if (HttpTrouble.wordsOf(t) != null) {

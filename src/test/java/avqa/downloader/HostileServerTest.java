@@ -63,6 +63,8 @@ class HostileServerTest extends LoopbackServerTest {
             REDIRECT_EMPTY  | hostile0011 | permanent | redirected to a location that is no URL | 10000
             CUT_TAIL        | hostile0007 | invalid-output | damaged                     | 15000
             CUT             | hostile0010 | transient | network failure                  | 15000
+            GZIP_WITHOUT_TRAILER | hostile0012 | transient | network failure             | 15000
+            GZIP_DAMAGED    | hostile0013 | transient | its compressed data is damaged   | 15000
             """)
     void theFastPathEndsInBoundedTimeWithTheDocumentedCategory(MediaServer.Fault fault, String id, String category,
                                                                 String reason, long bound, @TempDir Path tmp)
@@ -75,6 +77,12 @@ class HostileServerTest extends LoopbackServerTest {
         assertFalse(last.matches("(?s).*(Premature end|expected: \\d|Circular redirect|Maximum redirects).*"), last);
         if (fault == MediaServer.Fault.CUT) {
             assertTrue(last.matches("the answer was cut short: it announced (\\d+) bytes and sent \\d+"), last);
+        }
+        if (fault == MediaServer.Fault.GZIP_WITHOUT_TRAILER) {
+            assertEquals("the answer was cut short (its compressed data ends before its end)", last);
+        }
+        if (fault == MediaServer.Fault.GZIP_DAMAGED) {
+            assertEquals("its checksum (the gzip's trailer) does not match what came", last);
         }
     }
 

@@ -91,7 +91,11 @@ final class MediaServer implements AutoCloseable {
         /** A redirect whose Location is no URL. */
         REDIRECT_BROKEN,
         /** A redirect whose Location header is empty (HttpClient would take it for the page itself). */
-        REDIRECT_EMPTY
+        REDIRECT_EMPTY,
+        /** The file gzip-encoded, the gzip's trailer (its CRC and length, 8 bytes) left off, the Content-Length honest. */
+        GZIP_WITHOUT_TRAILER,
+        /** The file gzip-encoded, a run of bytes in its middle zeroed (damaged compressed data), the Content-Length honest. */
+        GZIP_DAMAGED
     }
 
     /** One request as the server saw it. */
@@ -548,6 +552,25 @@ final class MediaServer implements AutoCloseable {
                 } else {
                     ex.getResponseHeaders().set("Content-Encoding", fault == Fault.GZIPPED_TWICE ? "gzip, gzip" : "gzip, identity");
                 }
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            case GZIP_WITHOUT_TRAILER, GZIP_DAMAGED -> {
+                record(ex.getRequestMethod(), id, range, 200);
+                java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+                try (java.io.OutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
+                    z.write(Files.readAllBytes(clip));
+                }
+                byte[] body = packed.toByteArray();
+                if (fault == Fault.GZIP_WITHOUT_TRAILER) {
+                    body = java.util.Arrays.copyOf(body, body.length - 8);
+                } else {
+                    java.util.Arrays.fill(body, body.length / 2, body.length / 2 + 64, (byte) 0);
+                }
+                ex.getResponseHeaders().set("Content-Type", "video/mp4");
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);

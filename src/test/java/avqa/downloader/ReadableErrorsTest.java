@@ -177,6 +177,9 @@ class ReadableErrorsTest {
         assertTrue(ServiceTest.read(videoConsole).contains("Failed: aaaaaaaaaaa [transient] network failure"),
                 ServiceTest.read(videoConsole));
         assertReadable("video host unreachable", videoConsole, videos.resolve("data"));
+        // the system's reason in our words, not HttpClient's ("Connect to http://127.0.0.1:9 [/127.0.0.1] failed: …")
+        assertEquals("the connection was refused (nothing listens at the host's port)", Fixture.readJson(
+                videos.resolve("data/failed/aaaaaaaaaaa.json")).get("last_error").asText());
         assertReadable("the failure record", Files.readString(videos.resolve("data/failed/aaaaaaaaaaa.json"))
                 .lines().filter(l -> l.contains("reason") || l.contains("last_error"))
                 .map(l -> "avqa-downloader: " + l.strip()).reduce("", (a, b) -> a + b + "\n"));
