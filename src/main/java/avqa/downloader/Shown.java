@@ -56,7 +56,8 @@ public final class Shown {
         ToolGone.Cause notRun = text == null ? ToolGone.cause(e) : null;
         if (notRun != null) {
             // Java's words for a program it could not start, without its internals
-            text = notRun.program() + " could not be started (" + notRun.why() + ")";
+            text = notRun.program() + " could not be started (" + notRun.why() + ")"
+                    + (notRun.workDirGone() ? ": the folder it was to run in, " + notRun.directory() + ", is not there" : "");
         }
         if (text == null) {
             // Camel wraps what failed ("Multicast processing failed for number 0. Exchange[…]" around a

@@ -87,6 +87,39 @@ class ToolGoneTest {
         assertNull(run.stopReason(), "the new run's first, not the third in a row");
     }
 
+    /**
+     * A program there, started in a work folder another hand removed meanwhile (Java's words, from a real start, name
+     * neither which is missing): not a program gone, no stop of the run, not retried as a machine short of processes;
+     * the video's transient failure, said so. The same words with the folder there are the program gone.
+     */
+    @Test
+    void aWorkFolderRemovedUnderAStartIsTheVideosFailureNotAProgramGone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path removed = java.nio.file.Files.createDirectories(tmp.resolve(".partial/abc"));
+        java.nio.file.Files.delete(removed);
+        IOException real = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new ProcessBuilder("true").directory(removed.toFile()).start());
+        RunControl run = new RunControl();
+        ToolGone tools = new ToolGone(run, 3);
+        org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        org.apache.camel.Exchange failed = new org.apache.camel.support.DefaultExchange(camel);
+        failed.setException(new RuntimeException("wrapped", real));
+        failed.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, failed.getException());
+
+        assertEquals(false, tools.notStarted(failed), "not retried as a machine short of processes");
+        tools.stopIfCaught(failed);
+        assertNull(run.stopReason(), "the program starts for every other video");
+        VideoFailure failure = failed.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, VideoFailure.class);
+        assertEquals(VideoFailure.TRANSIENT, failure.category());
+        assertEquals("true could not be started: its work folder " + removed + " was removed while the run went (by "
+                + "another program?); the next run tries it again", failure.reason());
+        assertEquals(true, Shown.of(real).endsWith(": the folder it was to run in, " + removed + ", is not there"), Shown.of(real));
+
+        // the folder there, the same words are the program's: gone
+        java.nio.file.Files.createDirectories(removed);
+        assertEquals(true, ToolGone.reason(real).startsWith("true can no longer be started (error=2"), ToolGone.reason(real));
+    }
+
     @Test
     void anyOtherFailureIsNotAProgramThatCouldNotStart() {
         assertNull(ToolGone.reason(caught("Connection reset")));
