@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.classic.ExecRuntime;
@@ -79,8 +80,10 @@ final class AnswerDeadline implements ExecChainHandler {
                 // not the host's doing: the run stops, and what was asked stays for the next one
                 throw new RunStoppedException(stop);
             }
-            if (expired.get()) {
-                throw new SocketTimeoutException(hop < millis
+            // a later hop cut short by the whole request's time: the redirects' (the first hop's time is its own)
+            boolean redirects = hop < millis && first instanceof Long;
+            if (expired.get() && !(e instanceof ConnectTimeoutException)) {
+                throw new SocketTimeoutException(redirects
                         ? "the redirects did not lead to an answer within " + totalMillis / 1000 + " s (avqa.download.timeout)"
                         : "the host did not send the head of its answer within " + millis / 1000 + " s");
             }

@@ -213,6 +213,10 @@ public final class FailureClassifier {
                 // "Invalid redirect URI", "Redirect URI does not specify a valid host name": the host's answer, every time
                 return new VideoFailure.Permanent("the source redirected to a location that is no URL", m);
             }
+            if (t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                // a SocketTimeoutException too, but no connection, not data that stopped coming
+                return new VideoFailure.Transient("network failure while downloading", HttpTrouble.wordsOf(t));
+            }
             if (t instanceof java.net.SocketTimeoutException) {
                 return new VideoFailure.Transient("no data came in time: the request was given up", m);
             }

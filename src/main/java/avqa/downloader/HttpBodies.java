@@ -87,7 +87,10 @@ final class HttpBodies {
      * header sent twice for one compression): the undoing stops there, and the bytes are taken as they are.
      */
     static InputStream decoded(InputStream body, java.util.List<String> codings) throws IOException {
-        InputStream decoded = decoded(body, encoding(codings.get(codings.size() - 1)));
+        String last = encoding(codings.get(codings.size() - 1));
+        InputStream decoded = decoder(body, last);
+        // gzip's header is read as its decoder is made: data that came through it was gzip data
+        boolean headersRead = !last.equals("deflate");
         for (int i = codings.size() - 2; i >= 0; i--) {
             java.io.BufferedInputStream next = new java.io.BufferedInputStream(decoded, 1 << 16);
             next.mark(2);
@@ -97,11 +100,12 @@ final class HttpBodies {
             String coding = encoding(codings.get(i));
             boolean applied = coding.equals("deflate") ? zlibHeader(b0, b1) : b0 == 0x1f && b1 == 0x8b;
             if (!applied) {
-                return next;
+                return new Decoding(next, headersRead);
             }
-            decoded = decoded(next, coding);
+            decoded = decoder(next, coding);
+            headersRead &= !coding.equals("deflate");
         }
-        return decoded;
+        return new Decoding(decoded, headersRead);
     }
 
     /** Whether two bytes are a zlib header: compression method 8, and the two a multiple of 31. */
@@ -128,8 +132,94 @@ final class HttpBodies {
         }
     }
 
-    /** The body decoded from gzip, or from deflate (zlib-wrapped, or raw as some hosts send it). */
+    /**
+     * The body decoded from gzip, or from deflate (zlib-wrapped, or raw as some hosts send it); what goes wrong in the
+     * decoding once it has begun is told apart from the connection's troubles ({@link CodingCutShort},
+     * {@link CodingDamaged}).
+     */
     static InputStream decoded(InputStream body, String encoding) throws IOException {
+        return new Decoding(decoder(body, encoding), !encoding.equals("deflate"));
+    }
+
+    /**
+     * Compressed data that ended before its end (a gzip without its trailer, a deflate stream cut off): the decoder's
+     * EOF, which nothing else in a body's reading raises (HttpClient says a body cut short in words of its own).
+     */
+    static final class CodingCutShort extends IOException {
+        CodingCutShort(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Compressed data that began as its coding's and then did not go on as it (a byte changed, a checksum that does not match). */
+    static final class CodingDamaged extends IOException {
+        CodingDamaged(java.util.zip.ZipException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        /** The decoder's reason, in our words where we know them, escaped. */
+        String reason() {
+            String m = java.util.Objects.requireNonNullElse(getMessage(), "");
+            return m.startsWith("Corrupt GZIP trailer") ? "its checksum (the gzip's trailer) does not match what came"
+                    : Redact.text(m, 200);
+        }
+    }
+
+    /**
+     * A decoder's stream whose failures say what they are: an EOF is compressed data cut short; a ZipException is damage
+     * once the data has been seen to be of its coding (a gzip's header read, or some of it decoded), else it is left as
+     * it is (a body that was never that coding).
+     */
+    private static final class Decoding extends java.io.FilterInputStream {
+
+        private boolean seen;
+
+        Decoding(InputStream decoder, boolean headersRead) {
+            super(decoder);
+            this.seen = headersRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                seen |= b >= 0;
+                return b;
+            } catch (IOException e) {
+                throw told(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                seen |= n > 0;
+                return n;
+            } catch (IOException e) {
+                throw told(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw told(e);
+            }
+        }
+
+        private IOException told(IOException e) {
+            if (e instanceof java.io.EOFException) {
+                return new CodingCutShort(e);
+            }
+            return e instanceof java.util.zip.ZipException z && seen ? new CodingDamaged(z) : e;
+        }
+    }
+
+    /** The decoder itself. */
+    private static InputStream decoder(InputStream body, String encoding) throws IOException {
         if (!encoding.equals("deflate")) {
             return new java.util.zip.GZIPInputStream(body, 1 << 16);
         }

@@ -115,10 +115,16 @@ final class HttpTrouble {
             }
             return NOT_HTTP + " (" + Redact.text(m, 200) + ")";
         }
+        if (t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            // HttpClient's connect timeout ("… failed: Connect timed out"), the system's as HttpClient passes it on, or
+            // a TLS handshake not finished within it ("… failed: Read timed out")
+            return m.endsWith("Read timed out") ? "the secure connection was not made in time (the host did not finish its TLS handshake)"
+                    : "the connection was not made in time (the host took none)";
+        }
         if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
             // the system's reason for a connection not made, after HttpClient's "Connect to http://h:p [/a] failed: "
             String why = m.toLowerCase(java.util.Locale.ROOT);
-            if (why.endsWith("connection refused")) {
+            if (why.contains("connection refused")) {
                 return "the connection was refused (nothing listens at the host's port)";
             }
             if (why.contains("no route to host") || why.contains("host is unreachable")) {
@@ -128,14 +134,17 @@ final class HttpTrouble {
                 return "the network is unreachable (no route out of this machine)";
             }
             if (why.contains("timed out")) {
-                return "the connection was not made in time";
+                return "the connection was not made in time (the host took none)";
             }
-            return null;
+            // another reason of the system's: that alone, not the client's sentence around it
+            int said = m.lastIndexOf("failed: ");
+            return "the connection could not be made (" + Redact.text(said >= 0 ? m.substring(said + 8) : m, 200) + ")";
         }
-        if (t instanceof java.io.EOFException) {
-            // the decoders' (gzip, deflate): the compressed data ended before its end, or a gzip came without its
-            // trailer (its checksum and length); HttpClient says a body cut short in words of its own (above)
+        if (t instanceof HttpBodies.CodingCutShort) {
             return "the answer was cut short (its compressed data ends before its end)";
+        }
+        if (t instanceof HttpBodies.CodingDamaged d) {
+            return "its compressed data is damaged: " + d.reason();
         }
         if (t instanceof java.net.SocketException) {
             if (m.startsWith("Connection reset")) {

@@ -172,9 +172,9 @@ public final class MediaFileFetcher {
             long written;
             try {
                 written = copy(content, target, deadline::expired);
-            } catch (DamagedCoding e) {
+            } catch (HttpBodies.CodingDamaged e) {
                 throw new VideoFailure.Transient("the video came compressed (Content-Encoding: " + encoding
-                        + ") and its compressed data is damaged; a later attempt asks again", e.words());
+                        + ") and its compressed data is damaged; a later attempt asks again", e.reason());
             } catch (java.util.zip.ZipException e) {
                 throw notEncoded(encoding, e);
             } catch (IOException e) {
@@ -304,31 +304,10 @@ public final class MediaFileFetcher {
                     run.checkRunning();
                 }
             }
-        } catch (java.util.zip.ZipException e) {
-            // the decoder's, once data came out of it: the body began as its coding and did not go on as it
-            throw written > 0 ? new DamagedCoding(e) : e;
         } catch (IOException e) {
             throw diskFull.check(e);
         }
         return written;
-    }
-
-    /**
-     * A compressed body whose decoding failed after some of it was decoded: damaged on the way (a byte changed, a
-     * checksum that does not match), not a body of another coding.
-     */
-    private static final class DamagedCoding extends IOException {
-
-        DamagedCoding(java.util.zip.ZipException cause) {
-            super(cause.getMessage(), cause);
-        }
-
-        /** The decoder's words, ours where we know them. */
-        String words() {
-            String m = Objects.requireNonNullElse(getMessage(), "");
-            return m.startsWith("Corrupt GZIP trailer") ? "its checksum (the gzip's trailer) does not match what came"
-                    : Redact.text(m, 200);
-        }
     }
 
     /** Nanoseconds until {@code written} bytes since {@code start} are within the rate. */

@@ -39,10 +39,10 @@ public final class Shown {
                 text = "the route that takes it on is not there: an edit of its route file that left it out or renamed it?";
             } else if (t instanceof java.net.UnknownHostException) {
                 text = "cannot resolve the host name " + t.getMessage() + " (no network or DNS?)";
-            } else if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
-                // refused, no route, no network: said as such (not every connection not made was refused)
-                String words = HttpTrouble.wordsOf(t);
-                text = words != null ? words : "the connection could not be made (" + t.getMessage() + ")";
+            } else if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                // refused, no route, no network, no answer in time: said as such (not every connection not made was refused)
+                text = HttpTrouble.wordsOf(t);
             } else if (t instanceof java.net.SocketTimeoutException) {
                 text = "no answer in time";
             } else if (HttpTrouble.wordsOf(t) != null) {
@@ -56,8 +56,7 @@ public final class Shown {
         ToolGone.Cause notRun = text == null ? ToolGone.cause(e) : null;
         if (notRun != null) {
             // Java's words for a program it could not start, without its internals
-            text = notRun.program() + " could not be started (" + notRun.why() + ")"
-                    + (notRun.workDirGone() ? ": the folder it was to run in, " + notRun.directory() + ", is not there" : "");
+            text = notRun.program() + " could not be started (" + notRun.why() + ")";
         }
         if (text == null) {
             // Camel wraps what failed ("Multicast processing failed for number 0. Exchange[…]" around a

@@ -1,6 +1,8 @@
 package avqa.downloader;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,11 +20,8 @@ import org.apache.camel.Exchange;
 public final class ToolGone {
 
     /** Java's words when a process cannot be started: the program, perhaps its directory, then the system's reason. */
-    private static final Pattern CANNOT_RUN = Pattern.compile("Cannot run program \"(.*?)\"(?: \\(in directory \"(.*?)\"\\))?: (.*)",
+    private static final Pattern CANNOT_RUN = Pattern.compile("Cannot run program \"(.*?)\"(?: \\(in directory \".*?\"\\))?: (.*)",
             Pattern.DOTALL);
-
-    /** The system's reasons that fit a directory to run in that is not there as well as a program: ENOENT, ENOTDIR. */
-    private static final Pattern NO_SUCH = Pattern.compile("error=(2|20),");
 
     /** The system's reasons that mean the program is no longer there to run: ENOENT, EACCES, ENOEXEC, ENOTDIR. */
     private static final Pattern GONE = Pattern.compile("error=(2|13|8|20),");
@@ -47,7 +46,7 @@ public final class ToolGone {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Cause cause = cause(failure);
-        return cause != null && !cause.gone() && !cause.workDirGone();
+        return cause != null && !cause.gone() && workFolderGone(exchange, failure) == null;
     }
 
     /**
@@ -74,19 +73,44 @@ public final class ToolGone {
     }
 
     /**
-     * Stops the run when the failure the exchange caught is a program that could not be started. One started in a work
-     * folder ({@code .partial/<id>}) that another hand removed meanwhile is not the program's trouble, and the same
-     * program starts for every other video: that video's transient failure, in our words (the next run tries it again).
+     * Stops the run when the failure the exchange caught is a program that could not be started. One that was to run
+     * in its video's work folder ({@code .partial/<id>}), which another program removed meanwhile, is not the program's
+     * trouble (the same program starts for every other video): that video's transient failure, in our words, and the
+     * next run tries it again.
      */
     public void stopIfCaught(Exchange exchange) {
-        Cause cause = cause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        if (cause != null && cause.workDirGone()) {
-            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new VideoFailure.Transient(Redact.text(cause.program(), 300)
-                    + " could not be started: its work folder " + Redact.text(cause.directory(), 300) + " was removed "
-                    + "while the run went (by another program?); the next run tries it again", Redact.text(cause.why(), 200)));
-        } else if (cause != null) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Path folder = workFolderGone(exchange, caught);
+        if (folder != null) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new VideoFailure.Transient("its work folder "
+                    + Redact.text(folder.toString(), 300) + " was removed while the run went (by another program?), "
+                    + "so its tool could not be started there; the next run tries it again", ""));
+            return;
+        }
+        Cause cause = cause(caught);
+        if (cause != null) {
             run.stop(cause.reason(), cause::startsAgain);
         }
+    }
+
+    /**
+     * The video's work folder, when a tool could not be started in it because it is not there: Java's words for a
+     * start in a folder that is missing ("Cannot run program X (in directory D): error=2", which name neither as the
+     * one missing) or the process library's ("D doesn't exist.", its look before the start); else null.
+     */
+    static Path workFolderGone(Exchange exchange, Throwable caught) {
+        if (!(exchange.getVariable("job") instanceof VideoJob job) || job.workDir() == null
+                || Files.isDirectory(job.workDir())) {
+            return null;
+        }
+        String folder = job.workDir().toString();
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t instanceof IOException ? t.getMessage() : null;
+            if (m != null && (m.startsWith("Cannot run program") || m.endsWith(" doesn't exist.")) && m.contains(folder)) {
+                return job.workDir();
+            }
+        }
+        return null;
     }
 
     /** Why the run stops, when {@code caught} (or one of its causes) is a program that could not be started; else null. */
@@ -100,36 +124,18 @@ public final class ToolGone {
         for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Matcher m = t instanceof IOException && t.getMessage() != null ? CANNOT_RUN.matcher(t.getMessage()) : null;
             if (m != null && m.matches()) {
-                return new Cause(m.group(1), m.group(2), m.group(3));
+                return new Cause(m.group(1), m.group(2));
             }
         }
         return null;
     }
 
-    /**
-     * A program that could not be started: {@code program} as it was given, {@code directory} the one it was to run in
-     * (null when none was named), {@code why} the system's reason.
-     */
-    record Cause(String program, String directory, String why) {
+    /** A program that could not be started: {@code program} as it was given, {@code why} the system's reason. */
+    record Cause(String program, String why) {
 
         /** Whether the program is no longer there to run (rather than refused for want of memory or processes). */
         boolean gone() {
-            return GONE.matcher(why).lookingAt() && !workDirGone();
-        }
-
-        /**
-         * Whether it was the directory to run in that was not there (the system's "no such file" names neither): the
-         * program itself may be there still.
-         */
-        boolean workDirGone() {
-            if (directory == null || !NO_SUCH.matcher(why).lookingAt()) {
-                return false;
-            }
-            try {
-                return !java.nio.file.Files.isDirectory(java.nio.file.Path.of(directory));
-            } catch (java.nio.file.InvalidPathException e) {
-                return false;
-            }
+            return GONE.matcher(why).lookingAt();
         }
 
         String reason() {

@@ -373,6 +373,44 @@ class FailureClassifierTest {
     }
 
     /** A redirect loop's last error is ours too, and the failure permanent as before. */
+    /**
+     * The words for a body cut short in its compressed data belong to the decoders alone: an end of stream elsewhere (a
+     * TLS peer that closed during the handshake, a database connection's) keeps its own words; and a connection not
+     * made says the system's reason, not HttpClient's sentence around it.
+     */
+    @Test
+    void anEndOfStreamOutsideADecoderIsNotCompressedDataCutShort() throws Exception {
+        javax.net.ssl.SSLHandshakeException tls = new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake");
+        tls.initCause(new java.io.EOFException("SSL peer shut down incorrectly"));
+        assertEquals(null, HttpTrouble.words(tls));
+        assertFalse(Shown.of(tls).contains("compressed"), Shown.of(tls));
+        assertFalse(Shown.of(new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006",
+                new java.io.EOFException())).contains("compressed"));
+
+        // a gzip without its trailer, read through the decoder: cut short, in our words
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(packed)) {
+            z.write(new byte[100_000]);
+        }
+        byte[] all = packed.toByteArray();
+        java.io.InputStream noTrailer = HttpBodies.decoded(new java.io.ByteArrayInputStream(all, 0, all.length - 8), "gzip");
+        java.io.IOException cut = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, noTrailer::readAllBytes);
+        assertEquals("the answer was cut short (its compressed data ends before its end)", HttpTrouble.words(cut));
+        // its first block damaged, right after the gzip's header: damaged data, not a body of another coding
+        byte[] damaged = all.clone();
+        java.util.Arrays.fill(damaged, 10, 40, (byte) 0xff);
+        java.io.IOException bad = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> HttpBodies.decoded(new java.io.ByteArrayInputStream(damaged), "gzip").readAllBytes());
+        assertTrue(String.valueOf(HttpTrouble.words(bad)).startsWith("its compressed data is damaged: "), HttpTrouble.words(bad));
+
+        assertEquals("the connection could not be made (Permission denied)", HttpTrouble.words(
+                new java.net.ConnectException("Connect to http://127.0.0.1:81 [/127.0.0.1] failed: Permission denied")));
+        assertEquals("the connection was refused (nothing listens at the host's port)",
+                HttpTrouble.words(new java.net.ConnectException("Connection refused: connect")));
+        assertEquals("the host cannot be reached (no route to it)",
+                Shown.of(new java.net.NoRouteToHostException("No route to host")));
+    }
+
     @Test
     void aRedirectLoopIsPermanentInOurWords() {
         VideoFailure f = FailureClassifier.unreachable(new org.apache.hc.client5.http.ClientProtocolException(

@@ -502,8 +502,9 @@ class HostileServerTest extends LoopbackServerTest {
 
     /**
      * An https host that takes the connection and never ends its TLS handshake (as a path that drops large
-     * packets leaves one): each attempt is given up at min(30 s, avqa.download.timeout), transient, not at
-     * HttpClient's own 3 minutes; and a stop of the run ends a request still waiting at once.
+     * packets leaves one): each attempt is given up a second before min(30 s, avqa.download.timeout) (the connection's
+     * time), transient and said so, not at HttpClient's own 3 minutes; and a stop of the run ends a request still
+     * waiting at once.
      */
     @Test
     void anHttpsHostThatNeverEndsItsHandshakeIsGivenUpInTimeAndAStopEndsItAtOnce(@TempDir Path tmp) throws Exception {
@@ -511,7 +512,8 @@ class HostileServerTest extends LoopbackServerTest {
         Fixture.annotations(meta, "test", List.of("silenttls001"));
         try (SilentHost host = new SilentHost()) {
             String template = "https://127.0.0.1:" + host.socket.getLocalPort() + "/v/{id}.mp4";
-            givenUpInTimeAndStoppedAtOnce(tmp, meta, template, "silenttls001", "within 3 s", host.connections::get);
+            givenUpInTimeAndStoppedAtOnce(tmp, meta, template, "silenttls001",
+                    "the secure connection was not made in time (the host did not finish its TLS handshake)", host.connections::get);
         }
     }
 

@@ -185,6 +185,52 @@ class ReadableErrorsTest {
                 .map(l -> "avqa-downloader: " + l.strip()).reduce("", (a, b) -> a + b + "\n"));
     }
 
+    /**
+     * A host that takes no connection (its queue of connections full: the system drops the request, as a host behind a
+     * firewall that drops it does) is said so, for the annotations and for each video, in our words; not as data that
+     * stopped coming, and not in HttpClient's ("Connect to http://… failed: Connect timed out").
+     */
+    @Test
+    void aHostThatTakesNoConnectionIsSaidSo(@TempDir Path tmp) throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = full.getLocalPort();
+            List<java.net.Socket> queued = new java.util.ArrayList<>();
+            try {
+                // nothing accepts: once its queue holds these, the system drops every new connection's request
+                for (int i = 0; i < 4; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    queued.add(s);
+                    try {
+                        s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+                    } catch (java.net.SocketTimeoutException queueFull) {
+                        break;
+                    }
+                }
+                Map<String, String> soon = Map.of("AVQA_DOWNLOAD_TIMEOUT", "2");
+                List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4");
+                args.addAll(List.of("--metadata-url", "http://127.0.0.1:" + port + "/json"));
+                Path console = tmp.resolve("annotations.txt");
+                assertEquals(2, runToEnd(args, soon, console));
+                assertTrue(ServiceTest.read(console).contains("cannot fetch avqa-test.json from http://127.0.0.1:" + port
+                        + "/json: the connection was not made in time (the host took none)"), ServiceTest.read(console));
+
+                Path videos = tmp.resolve("videos");
+                Files.createDirectories(videos);
+                Path videoConsole = videos.resolve("console.txt");
+                assertEquals(1, runToEnd(args(videos, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4"),
+                        soon, videoConsole));
+                var record = Fixture.readJson(videos.resolve("data/failed/aaaaaaaaaaa.json"));
+                assertEquals("network failure while downloading", record.get("reason").asText(), record.toString());
+                assertEquals("the connection was not made in time (the host took none)", record.get("last_error").asText());
+                assertReadable("a host that takes no connection", videoConsole, videos.resolve("data"));
+            } finally {
+                for (java.net.Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aScheduledRunThatFailsIsOneLineAndTheServiceGoesOn(@TempDir Path tmp) throws Exception {
         int port = closedPort();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,36 +89,56 @@ class ToolGoneTest {
     }
 
     /**
-     * A program there, started in a work folder another hand removed meanwhile (Java's words, from a real start, name
-     * neither which is missing): not a program gone, no stop of the run, not retried as a machine short of processes;
-     * the video's transient failure, said so. The same words with the folder there are the program gone.
+     * A program there, to be started in its video's work folder, which another program removed meanwhile: not a
+     * program gone, no stop of the run, not retried as a machine short of processes; the video's transient failure,
+     * said so. Both ways it comes: the process library's look before the start (camel-exec, as yt-dlp is started), and
+     * Java's own words for a start in a folder that is missing, which name neither as the one missing. The same
+     * failures with the folder there are a program gone.
      */
     @Test
     void aWorkFolderRemovedUnderAStartIsTheVideosFailureNotAProgramGone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
             throws Exception {
-        java.nio.file.Path removed = java.nio.file.Files.createDirectories(tmp.resolve(".partial/abc"));
-        java.nio.file.Files.delete(removed);
-        IOException real = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> new ProcessBuilder("true").directory(removed.toFile()).start());
-        RunControl run = new RunControl();
-        ToolGone tools = new ToolGone(run, 3);
+        java.nio.file.Path work = tmp.resolve(".partial/abc");
+        java.nio.file.Files.createDirectories(work);
+        java.nio.file.Files.delete(work);
         org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
-        org.apache.camel.Exchange failed = new org.apache.camel.support.DefaultExchange(camel);
-        failed.setException(new RuntimeException("wrapped", real));
-        failed.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, failed.getException());
+        camel.start();
+        try {
+            org.apache.camel.Exchange viaExec = camel.createProducerTemplate().send("exec:true", e ->
+                    e.getIn().setHeader("CamelExecCommandWorkingDir", work.toString()));
+            IOException fromJava = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> new ProcessBuilder("true").directory(work.toFile()).start());
+            for (Throwable real : List.of(viaExec.getException(), fromJava)) {
+                RunControl run = new RunControl();
+                ToolGone tools = new ToolGone(run, 3);
+                org.apache.camel.Exchange failed = new org.apache.camel.support.DefaultExchange(camel);
+                failed.setVariable("job", new VideoJob("abc", VideoJob.Kind.DOWNLOAD, "http://127.0.0.1:9/abc.mp4",
+                        List.of(), null, work, null, "test"));
+                failed.setException(new RuntimeException("wrapped", real));
+                failed.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, failed.getException());
 
-        assertEquals(false, tools.notStarted(failed), "not retried as a machine short of processes");
-        tools.stopIfCaught(failed);
-        assertNull(run.stopReason(), "the program starts for every other video");
-        VideoFailure failure = failed.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, VideoFailure.class);
-        assertEquals(VideoFailure.TRANSIENT, failure.category());
-        assertEquals("true could not be started: its work folder " + removed + " was removed while the run went (by "
-                + "another program?); the next run tries it again", failure.reason());
-        assertEquals(true, Shown.of(real).endsWith(": the folder it was to run in, " + removed + ", is not there"), Shown.of(real));
+                assertEquals(false, tools.notStarted(failed), "not retried as a machine short of processes: " + real);
+                tools.stopIfCaught(failed);
+                assertNull(run.stopReason(), "the program starts for every other video: " + real);
+                VideoFailure failure = failed.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, VideoFailure.class);
+                assertEquals(VideoFailure.TRANSIENT, failure.category(), real.toString());
+                assertEquals("its work folder " + work + " was removed while the run went (by another program?), so its "
+                        + "tool could not be started there; the next run tries it again", failure.reason());
+            }
 
-        // the folder there, the same words are the program's: gone
-        java.nio.file.Files.createDirectories(removed);
-        assertEquals(true, ToolGone.reason(real).startsWith("true can no longer be started (error=2"), ToolGone.reason(real));
+            // the folder there, Java's same words are the program's: gone, and the run stops
+            java.nio.file.Files.createDirectories(work);
+            RunControl run = new RunControl();
+            org.apache.camel.Exchange failed = new org.apache.camel.support.DefaultExchange(camel);
+            failed.setVariable("job", new VideoJob("abc", VideoJob.Kind.DOWNLOAD, "http://127.0.0.1:9/abc.mp4",
+                    List.of(), null, work, null, "test"));
+            failed.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new RuntimeException("wrapped", fromJava));
+            new ToolGone(run, 3).stopIfCaught(failed);
+            assertEquals(true, String.valueOf(run.stopReason()).startsWith("true can no longer be started (error=2"),
+                    run.stopReason());
+        } finally {
+            camel.stop();
+        }
     }
 
     @Test

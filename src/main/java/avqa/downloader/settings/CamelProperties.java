@@ -27,8 +27,11 @@ public final class CamelProperties {
         String stall = String.valueOf(Math.min(30_000, s.millis("avqa.download.timeout")));
         p.setProperty("camel.component.http.so-timeout", stall);
         p.setProperty("camel.component.http.response-timeout", stall);
-        // and a connection (with its TLS handshake, whose reads HttpClient times by this) within as long
-        p.setProperty("camel.component.http.connect-timeout", stall);
+        // and a connection (with its TLS handshake, whose reads HttpClient times by this) within a second less (half,
+        // for a short one): a host that takes no connection is then said so, before the answer's own deadline
+        // (AnswerDeadline, as long as the stall) ends the request as one whose answer did not come
+        long stallMillis = Long.parseLong(stall);
+        p.setProperty("camel.component.http.connect-timeout", String.valueOf(Math.max(stallMillis / 2, stallMillis - 1000)));
         // the HTTP client follows redirects only to http(s), never repeats a request itself, asks for no compression
         p.setProperty("camel.component.http.http-client-configurer", "#httpClientSetup");
         // every request passes the pacing: the client must not repeat a 429 or 503 by itself (HttpClient 5
