@@ -803,8 +803,8 @@ public final class ArchiveFetch {
             String words = HttpTrouble.words(e);
             throw new VideoFailure.Transient("the host of " + name + " says it sends it compressed (Content-Encoding: "
                     + encoding + "), but what came does not start as " + encoding + " data does"
-                    + (e instanceof java.io.EOFException ? " (it ended first)" : "") + "; a later attempt asks again",
-                    words == null ? "" : words);
+                    + (e instanceof HttpBodies.CodingCutShort ? " (it ended first)" : "") + "; a later attempt asks again",
+                    words == null || e instanceof HttpBodies.CodingCutShort ? "" : words);
         }
     }
 

@@ -88,9 +88,22 @@ final class HttpBodies {
      */
     static InputStream decoded(InputStream body, java.util.List<String> codings) throws IOException {
         String last = encoding(codings.get(codings.size() - 1));
-        InputStream decoded = decoder(body, last);
+        InputStream decoded = told(() -> decoder(body, last));
         // gzip's header is read as its decoder is made: data that came through it was gzip data
         boolean headersRead = !last.equals("deflate");
+        try {
+            return undoneUnder(decoded, codings, headersRead);
+        } catch (java.io.EOFException e) {
+            throw new CodingCutShort(e);
+        } catch (java.util.zip.ZipException e) {
+            // while an inner coding's first bytes were looked at: the outer layer's data, once its header was read
+            throw headersRead ? new CodingDamaged(e) : e;
+        }
+    }
+
+    /** The codings under the last applied (already undone into {@code decoded}), each undone while its data begins as it. */
+    private static InputStream undoneUnder(InputStream decoded, java.util.List<String> codings, boolean headersRead)
+            throws IOException {
         for (int i = codings.size() - 2; i >= 0; i--) {
             java.io.BufferedInputStream next = new java.io.BufferedInputStream(decoded, 1 << 16);
             next.mark(2);
@@ -138,7 +151,20 @@ final class HttpBodies {
      * {@link CodingDamaged}).
      */
     static InputStream decoded(InputStream body, String encoding) throws IOException {
-        return new Decoding(decoder(body, encoding), !encoding.equals("deflate"));
+        return new Decoding(told(() -> decoder(body, encoding)), !encoding.equals("deflate"));
+    }
+
+    private interface Opening {
+        InputStream open() throws IOException;
+    }
+
+    /** A decoder made: a body that ends inside its header (empty, or a few bytes) is compressed data cut short. */
+    private static InputStream told(Opening opening) throws IOException {
+        try {
+            return opening.open();
+        } catch (java.io.EOFException e) {
+            throw new CodingCutShort(e);
+        }
     }
 
     /**

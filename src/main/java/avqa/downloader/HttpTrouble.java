@@ -51,6 +51,15 @@ final class HttpTrouble {
         return LOGIN_IN_REDIRECT.equals(words(e));
     }
 
+    /** HttpClient's "Connect to http://h:p [/a] failed: …": where it tried to connect. */
+    private static final Pattern CONNECT_TO = Pattern.compile("^Connect to (?:[A-Za-z][A-Za-z0-9+.-]*://)?([^\\s\\[]+) (?:\\[[^\\]]*\\] )?failed: ");
+
+    /** " to h:p" where a message of HttpClient's says it tried to connect, escaped; else nothing. */
+    private static String connectedTo(String message) {
+        Matcher to = CONNECT_TO.matcher(message);
+        return to.find() ? " to " + Redact.text(to.group(1), 200) : "";
+    }
+
     /** Our words for {@code t} itself (not its causes), or null when it is no misbehaviour we know. */
     /**
      * Whether an answer's chunks stopped at a chunk's end, before the last chunk (the one of no bytes that ends a
@@ -118,27 +127,32 @@ final class HttpTrouble {
         if (t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
             // HttpClient's connect timeout ("… failed: Connect timed out"), the system's as HttpClient passes it on, or
             // a TLS handshake not finished within it ("… failed: Read timed out")
-            return m.endsWith("Read timed out") ? "the secure connection was not made in time (the host did not finish its TLS handshake)"
-                    : "the connection was not made in time (the host took none)";
+            String to = connectedTo(m);
+            if (m.endsWith("Read timed out")) {
+                return "the secure connection" + to + " was not made in time (its TLS handshake did not finish)";
+            }
+            return "the connection" + to + " was not made in time (" + (to.isEmpty() ? "the host took none" : "no answer") + ")";
         }
         if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
-            // the system's reason for a connection not made, after HttpClient's "Connect to http://h:p [/a] failed: "
+            // the system's reason for a connection not made, after HttpClient's "Connect to http://h:p [/a] failed: ",
+            // which names where it tried to connect: the source's host, or a proxy's
+            String to = connectedTo(m);
             String why = m.toLowerCase(java.util.Locale.ROOT);
             if (why.contains("connection refused")) {
-                return "the connection was refused (nothing listens at the host's port)";
+                return "the connection" + to + " was refused (nothing listens " + (to.isEmpty() ? "at the host's port" : "there") + ")";
             }
             if (why.contains("no route to host") || why.contains("host is unreachable")) {
-                return "the host cannot be reached (no route to it)";
+                return (to.isEmpty() ? "the host" : to.substring(4)) + " cannot be reached (no route to it)";
             }
             if (why.contains("network is unreachable")) {
                 return "the network is unreachable (no route out of this machine)";
             }
             if (why.contains("timed out")) {
-                return "the connection was not made in time (the host took none)";
+                return "the connection" + to + " was not made in time (no answer)";
             }
             // another reason of the system's: that alone, not the client's sentence around it
             int said = m.lastIndexOf("failed: ");
-            return "the connection could not be made (" + Redact.text(said >= 0 ? m.substring(said + 8) : m, 200) + ")";
+            return "the connection" + to + " could not be made (" + Redact.text(said >= 0 ? m.substring(said + 8) : m, 200) + ")";
         }
         if (t instanceof HttpBodies.CodingCutShort) {
             return "the answer was cut short (its compressed data ends before its end)";

@@ -145,6 +145,11 @@ public final class MediaFileFetcher {
             if (encoding != null) {
                 try {
                     content = new BufferedInputStream(HttpBodies.decoded(raw, codings), 1 << 16);
+                } catch (HttpBodies.CodingCutShort e) {
+                    // empty, or ended inside the gzip's header: a body cut short (or none), not a body of another kind
+                    throw new VideoFailure.Transient("network failure while downloading", HttpTrouble.words(e));
+                } catch (HttpBodies.CodingDamaged e) {
+                    throw damaged(encoding, e);
                 } catch (IOException e) {
                     throw notEncoded(encoding, e);
                 }
@@ -173,8 +178,7 @@ public final class MediaFileFetcher {
             try {
                 written = copy(content, target, deadline::expired);
             } catch (HttpBodies.CodingDamaged e) {
-                throw new VideoFailure.Transient("the video came compressed (Content-Encoding: " + encoding
-                        + ") and its compressed data is damaged; a later attempt asks again", e.reason());
+                throw damaged(encoding, e);
             } catch (java.util.zip.ZipException e) {
                 throw notEncoded(encoding, e);
             } catch (IOException e) {
@@ -234,6 +238,12 @@ public final class MediaFileFetcher {
         }
         String box = new String(head, 4, 4, StandardCharsets.ISO_8859_1);
         return box.equals("ftyp") || box.equals("moov") || box.equals("mdat") || box.equals("free") || box.equals("wide");
+    }
+
+    /** A body of the coding its host named, damaged on the way. */
+    private static VideoFailure damaged(String encoding, HttpBodies.CodingDamaged e) {
+        return new VideoFailure.Transient("the video came compressed (Content-Encoding: " + encoding
+                + ") and its compressed data is damaged; a later attempt asks again", e.reason());
     }
 
     /** A body whose host named a Content-Encoding it did not apply, and which is no video as it came either. */

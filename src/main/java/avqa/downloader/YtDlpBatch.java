@@ -113,17 +113,21 @@ public final class YtDlpBatch {
 
     /**
      * The batch's yt-dlp could not be started at all (removed or moved under the run, or the machine short of memory or
-     * processes): no video of it was asked for, so each one it had left goes on alone, no attempt of its spent, where a
-     * program gone stops the run in one line and a passing squeeze is retried, as for a video of its own. Any other
-     * failure to run it is thrown on.
+     * processes), or not in its work folder, which another program removed: no video of it was asked for, so each one
+     * it had left goes on alone, no attempt of its spent, where a program gone stops the run in one line and a passing
+     * squeeze is retried, as for a video of its own. Any other failure to run it is thrown on.
      */
     public void notStarted(@Variable("job") VideoJob job, Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ToolGone.Cause cause = ToolGone.cause(caught);
-        if (cause == null) {
+        java.nio.file.Path folder = ToolGone.workFolderGone(exchange, caught);
+        if (cause == null && folder == null) {
             throw caught instanceof RuntimeException e ? e : new org.apache.camel.RuntimeCamelException(caught);
         }
-        VideoFailure f = new VideoFailure.Transient("the batch's yt-dlp could not be started ("
+        // the batch's work folder removed by another program: each video goes on alone, in a folder of its own
+        VideoFailure f = new VideoFailure.Transient(folder != null ? "the batch's work folder "
+                + Redact.text(folder.toString(), 300) + " was removed while the run went (by another program?), so it is "
+                + "asked for on its own" : "the batch's yt-dlp could not be started ("
                 + Redact.text(cause.why(), 200) + "), so it is asked for on its own", null);
         List<VideoJob> left = job.members().untried();
         for (VideoJob member : left) {

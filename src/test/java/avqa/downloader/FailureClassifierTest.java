@@ -403,12 +403,29 @@ class FailureClassifierTest {
                 () -> HttpBodies.decoded(new java.io.ByteArrayInputStream(damaged), "gzip").readAllBytes());
         assertTrue(String.valueOf(HttpTrouble.words(bad)).startsWith("its compressed data is damaged: "), HttpTrouble.words(bad));
 
-        assertEquals("the connection could not be made (Permission denied)", HttpTrouble.words(
+        assertEquals("the connection to 127.0.0.1:81 could not be made (Permission denied)", HttpTrouble.words(
                 new java.net.ConnectException("Connect to http://127.0.0.1:81 [/127.0.0.1] failed: Permission denied")));
         assertEquals("the connection was refused (nothing listens at the host's port)",
                 HttpTrouble.words(new java.net.ConnectException("Connection refused: connect")));
         assertEquals("the host cannot be reached (no route to it)",
                 Shown.of(new java.net.NoRouteToHostException("No route to host")));
+        // where HttpClient tried to connect, named: a proxy's address is then the proxy's, not the source's
+        assertEquals("10.0.0.1:3128 cannot be reached (no route to it)", HttpTrouble.words(
+                new java.net.ConnectException("Connect to http://10.0.0.1:3128 [/10.0.0.1] failed: No route to host")));
+        assertEquals("the connection to proxy.example:3128 was not made in time (no answer)", HttpTrouble.words(
+                new org.apache.hc.client5.http.ConnectTimeoutException("Connect to http://proxy.example:3128 failed: Connect timed out")));
+        // an empty body said to be gzip: cut short (before, Camel's words around a bare EOF)
+        java.io.IOException empty = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> HttpBodies.decoded(new java.io.ByteArrayInputStream(new byte[0]), List.of("gzip")));
+        assertEquals("the answer was cut short (its compressed data ends before its end)", HttpTrouble.words(empty));
+        // gzip, gzip, the inner layer's header cut off: cut short too
+        java.io.ByteArrayOutputStream outer = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(outer)) {
+            z.write(new byte[] {0x1f, (byte) 0x8b, 8});
+        }
+        java.io.IOException inner = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> HttpBodies.decoded(new java.io.ByteArrayInputStream(outer.toByteArray()), List.of("gzip", "gzip")).readAllBytes());
+        assertEquals("the answer was cut short (its compressed data ends before its end)", HttpTrouble.words(inner));
     }
 
     @Test

@@ -513,7 +513,8 @@ class HostileServerTest extends LoopbackServerTest {
         try (SilentHost host = new SilentHost()) {
             String template = "https://127.0.0.1:" + host.socket.getLocalPort() + "/v/{id}.mp4";
             givenUpInTimeAndStoppedAtOnce(tmp, meta, template, "silenttls001",
-                    "the secure connection was not made in time (the host did not finish its TLS handshake)", host.connections::get);
+                    "the secure connection to 127.0.0.1:" + host.socket.getLocalPort()
+                            + " was not made in time (its TLS handshake did not finish)", host.connections::get);
         }
     }
 

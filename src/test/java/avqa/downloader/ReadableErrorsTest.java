@@ -166,7 +166,7 @@ class ReadableErrorsTest {
         Path console = tmp.resolve("annotations.txt");
         assertEquals(2, runToEnd(args, Map.of(), console));
         assertTrue(ServiceTest.read(console).contains("cannot fetch avqa-test.json from http://127.0.0.1:" + port
-                + "/json: the connection was refused"), ServiceTest.read(console));
+                + "/json: the connection to 127.0.0.1:" + port + " was refused (nothing listens there)"), ServiceTest.read(console));
         assertReadable("annotation host unreachable", console, tmp.resolve("data"));
 
         Path videos = tmp.resolve("videos");
@@ -178,7 +178,7 @@ class ReadableErrorsTest {
                 ServiceTest.read(videoConsole));
         assertReadable("video host unreachable", videoConsole, videos.resolve("data"));
         // the system's reason in our words, not HttpClient's ("Connect to http://127.0.0.1:9 [/127.0.0.1] failed: …")
-        assertEquals("the connection was refused (nothing listens at the host's port)", Fixture.readJson(
+        assertEquals("the connection to 127.0.0.1:" + port + " was refused (nothing listens there)", Fixture.readJson(
                 videos.resolve("data/failed/aaaaaaaaaaa.json")).get("last_error").asText());
         assertReadable("the failure record", Files.readString(videos.resolve("data/failed/aaaaaaaaaaa.json"))
                 .lines().filter(l -> l.contains("reason") || l.contains("last_error"))
@@ -212,7 +212,7 @@ class ReadableErrorsTest {
                 Path console = tmp.resolve("annotations.txt");
                 assertEquals(2, runToEnd(args, soon, console));
                 assertTrue(ServiceTest.read(console).contains("cannot fetch avqa-test.json from http://127.0.0.1:" + port
-                        + "/json: the connection was not made in time (the host took none)"), ServiceTest.read(console));
+                        + "/json: the connection to 127.0.0.1:" + port + " was not made in time (no answer)"), ServiceTest.read(console));
 
                 Path videos = tmp.resolve("videos");
                 Files.createDirectories(videos);
@@ -221,7 +221,8 @@ class ReadableErrorsTest {
                         soon, videoConsole));
                 var record = Fixture.readJson(videos.resolve("data/failed/aaaaaaaaaaa.json"));
                 assertEquals("network failure while downloading", record.get("reason").asText(), record.toString());
-                assertEquals("the connection was not made in time (the host took none)", record.get("last_error").asText());
+                assertEquals("the connection to 127.0.0.1:" + port + " was not made in time (no answer)",
+                        record.get("last_error").asText());
                 assertReadable("a host that takes no connection", videoConsole, videos.resolve("data"));
             } finally {
                 for (java.net.Socket s : queued) {
@@ -248,7 +249,7 @@ class ReadableErrorsTest {
         }
         assertEquals(0, service.exitValue());
         assertTrue(ServiceTest.read(console).contains("The scheduled run failed: cannot fetch avqa-test.json from http://127.0.0.1:"
-                + port + "/json: the connection was refused"), ServiceTest.read(console));
+                + port + "/json: the connection to 127.0.0.1:" + port + " was refused"), ServiceTest.read(console));
         assertReadable("a scheduled run that fails", console, tmp.resolve("data"));
     }
 

@@ -126,6 +126,21 @@ class ToolGoneTest {
                         + "tool could not be started there; the next run tries it again", failure.reason());
             }
 
+            // a batch's yt-dlp, its folder removed: each of its videos goes on alone (before, the run ended in Camel's words)
+            VideoJob batch = new VideoJob("batch-1", VideoJob.Kind.BATCH, null, List.of(), null, work, null, "test");
+            List<VideoJob> members = List.of(
+                    new VideoJob("m1", VideoJob.Kind.DOWNLOAD, "http://127.0.0.1:9/m1", List.of(), null, tmp.resolve("m1"), null, "test"),
+                    new VideoJob("m2", VideoJob.Kind.DOWNLOAD, "http://127.0.0.1:9/m2", List.of(), null, tmp.resolve("m2"), null, "test"));
+            batch.members(members);
+            org.apache.camel.Exchange batchFailed = new org.apache.camel.support.DefaultExchange(camel);
+            batchFailed.setVariable("job", batch);
+            batchFailed.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, viaExec.getException());
+            new YtDlpBatch(null, null).notStarted(batch, batchFailed);
+            for (VideoJob member : members) {
+                assertEquals("the batch's work folder " + work + " was removed while the run went (by another program?), so "
+                        + "it is asked for on its own", String.valueOf(member.batchFailure() == null ? null : member.batchFailure().reason()));
+            }
+
             // the folder there, Java's same words are the program's: gone, and the run stops
             java.nio.file.Files.createDirectories(work);
             RunControl run = new RunControl();
