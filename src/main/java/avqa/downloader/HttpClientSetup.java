@@ -151,7 +151,18 @@ public final class HttpClientSetup implements HttpClientConfigurer {
             // the proxy's (HttpClient hands its refusal on as if the host had answered)
             builder.addExecInterceptorBefore(ChainElement.CONNECT.name(), "avqa-proxy-answer", (request, scope, chain) -> {
                 scope.clientContext.removeAttribute(HOST_REACHED);
-                ClassicHttpResponse answer = chain.proceed(request, scope);
+                ClassicHttpResponse answer;
+                try {
+                    answer = chain.proceed(request, scope);
+                } catch (java.net.ConnectException | java.net.NoRouteToHostException
+                         | org.apache.hc.client5.http.ConnectTimeoutException notMade) {
+                    // through a proxy, the connection made first is the proxy's: every request through it meets the
+                    // same, so all workers pause (as for a name that cannot be resolved), said as the proxy's
+                    if (scope.route.getProxyHost() == null) {
+                        throw notMade;
+                    }
+                    throw new ProxyTrouble(proxyOf(scope.route) + "could not be reached: " + HttpTrouble.wordsOf(notMade), true);
+                }
                 if (scope.route.isTunnelled() && scope.clientContext.getAttribute(HOST_REACHED) == null
                         && answer.getCode() >= 300) {
                     answer.close();

@@ -109,6 +109,36 @@ class ProxyTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A proxy that takes no connection (nothing listens at its address): said as the proxy's, not blamed on the source,
+     * and every request's trouble: all workers pause, each video kept for the next run.
+     */
+    @Test
+    void aProxyThatCannotBeReachedIsSaidToBeTheProxys(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("deadproxy", 2);
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        args.addAll(List.of("--retry-attempts", "1"));
+        String proxy = "http://127.0.0.1:" + closed;
+
+        // (the tests' own no_proxy, from the pom, names 127.0.0.1: one that does not)
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("http_proxy", proxy, "no_proxy", "example.invalid",
+                "NO_PROXY", "example.invalid"));
+
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        assertEquals(0, server.hits(ids.get(0)).size(), "no request reached the host");
+        Path data = tmp.resolve("data");
+        FailureHandlingTest.assertCategory(data, ids.get(0), "transient", 1);
+        String reason = Fixture.readJson(data.resolve("failed/" + ids.get(0) + ".json")).get("reason").asText();
+        assertEquals("the proxy " + proxy + " (http_proxy) could not be reached: the connection to 127.0.0.1:" + closed
+                + " was refused (nothing listens there)", reason);
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).lines().anyMatch(l ->
+                l.contains("Cool-down: every worker pauses") && l.contains("could not be reached")), "a cool-down");
+    }
+
     /** https through the proxy: a tunnel (CONNECT), the certificate still checked end to end; and --doctor's look too. */
     @Test
     void httpsGoesThroughTheProxysTunnel(@TempDir Path tmp) throws Exception {
