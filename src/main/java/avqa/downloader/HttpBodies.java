@@ -88,7 +88,13 @@ final class HttpBodies {
      */
     static InputStream decoded(InputStream body, java.util.List<String> codings) throws IOException {
         String last = encoding(codings.get(codings.size() - 1));
-        InputStream decoded = told(() -> decoder(body, last));
+        InputStream decoded;
+        try {
+            decoded = decoder(body, last);
+        } catch (java.io.EOFException e) {
+            // the body ends inside its header (empty, or a few bytes)
+            throw new CodingCutShort(e);
+        }
         // gzip's header is read as its decoder is made: data that came through it was gzip data
         boolean headersRead = !last.equals("deflate");
         try {
@@ -151,20 +157,7 @@ final class HttpBodies {
      * {@link CodingDamaged}).
      */
     static InputStream decoded(InputStream body, String encoding) throws IOException {
-        return new Decoding(told(() -> decoder(body, encoding)), !encoding.equals("deflate"));
-    }
-
-    private interface Opening {
-        InputStream open() throws IOException;
-    }
-
-    /** A decoder made: a body that ends inside its header (empty, or a few bytes) is compressed data cut short. */
-    private static InputStream told(Opening opening) throws IOException {
-        try {
-            return opening.open();
-        } catch (java.io.EOFException e) {
-            throw new CodingCutShort(e);
-        }
+        return decoded(body, java.util.List.of(encoding));
     }
 
     /**

@@ -60,7 +60,6 @@ final class HttpTrouble {
         return to.find() ? " to " + Redact.text(to.group(1), 200) : "";
     }
 
-    /** Our words for {@code t} itself (not its causes), or null when it is no misbehaviour we know. */
     /**
      * Whether an answer's chunks stopped at a chunk's end, before the last chunk (the one of no bytes that ends a
      * chunked answer): its host closed the connection there, which is how an answer of no announced length ends
@@ -76,6 +75,7 @@ final class HttpTrouble {
         return false;
     }
 
+    /** Our words for {@code t} itself (not its causes), or null when it is no misbehaviour we know. */
     static String wordsOf(Throwable t) {
         String m = String.valueOf(t.getMessage());
         if (t instanceof org.apache.hc.client5.http.RedirectException
