@@ -10,19 +10,24 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
  * A deadline on the head of an answer (its status line and headers; each hop of a redirect chain its own): the
  * client's read timeout restarts with each byte, so a host that sends its headers a byte at a time
  * would hold a download for ever, and no stop of the run would end it. Past the deadline, or when the
- * run stops, the connection is dropped and the request fails as one that got no answer in time. The
- * body is the downloads' own business (their deadlines, size caps and speed floor).
+ * run stops, the connection is dropped and the request fails as one that got no answer in time, or, where the
+ * connection was not yet made ({@link Stage}), as that: its host's name or addresses (a connection not made), a
+ * proxy's tunnel not opened, a TLS handshake in the tunnel not finished. The body is the downloads' own business
+ * (their deadlines, size caps and speed floor).
  */
 final class AnswerDeadline implements ExecChainHandler {
 
@@ -33,6 +38,53 @@ final class AnswerDeadline implements ExecChainHandler {
     });
 
     private static final String STARTED = "avqa.answer-deadline.started";
+    private static final String STAGE = "avqa.answer-deadline.stage";
+
+    /**
+     * How far a hop's connection got, marked in the request's context as it gets there (HttpComponentSetup's
+     * connection manager, HttpClientSetup before the transport): none for a connection an earlier answer left open.
+     */
+    enum Stage {
+        /** the host's name resolved and its addresses tried, or a proxy's (a direct https host's TLS handshake too) */
+        CONNECTING,
+        /** connected to the first hop: the host, or the proxy, whose tunnel (CONNECT) is then asked for */
+        CONNECTED,
+        /** the TLS handshake with the host through the proxy's tunnel */
+        SECURING,
+        /** the request goes out: what comes is the host's answer */
+        SENT
+    }
+
+    /** {@code stage}, or null: none to tell (a connection made, its TLS through a tunnel done, the request not yet sent). */
+    static void mark(HttpContext context, Stage stage) {
+        if (stage == null) {
+            context.removeAttribute(STAGE);
+        } else {
+            context.setAttribute(STAGE, stage);
+        }
+    }
+
+    static Stage stage(HttpContext context) {
+        return context.getAttribute(STAGE) instanceof Stage s ? s : null;
+    }
+
+    /** A connection not made within the answer's deadline (a name slow to resolve, addresses each taking none). */
+    static final class NotConnected extends ConnectTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        NotConnected(String message) {
+            super(message);
+        }
+    }
+
+    /** A proxy that did not open its tunnel (answer the CONNECT) within the answer's deadline. */
+    static final class TunnelNotOpened extends SocketTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        TunnelNotOpened(String message) {
+            super(message);
+        }
+    }
 
     private final long millis;
     private final long totalMillis;
@@ -58,6 +110,7 @@ final class AnswerDeadline implements ExecChainHandler {
         Object first = scope.clientContext.getAttribute(STARTED);
         long started = first instanceof Long at ? at : System.nanoTime();
         scope.clientContext.setAttribute(STARTED, started);
+        mark(scope.clientContext, null);
         long left = totalMillis - (System.nanoTime() - started) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
@@ -82,10 +135,24 @@ final class AnswerDeadline implements ExecChainHandler {
             }
             // a later hop cut short by the whole request's time: the redirects' (the first hop's time is its own)
             boolean redirects = hop < millis && first instanceof Long;
-            if (expired.get() && !(e instanceof ConnectTimeoutException)) {
-                throw new SocketTimeoutException(redirects
-                        ? "the redirects did not lead to an answer within " + totalMillis / 1000 + " s (avqa.download.timeout)"
-                        : "the host did not send the head of its answer within " + millis / 1000 + " s");
+            if (e instanceof ConnectTimeoutException || e instanceof java.net.UnknownHostException) {
+                // the connection's own time (shorter than this deadline), said by HttpTrouble; a name that cannot be
+                // resolved, however long its resolver took (the pause for every worker that goes with it)
+                throw e;
+            }
+            if (expired.get() && redirects) {
+                throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
+                        + " s (avqa.download.timeout)");
+            }
+            if (expired.get() || e instanceof SocketTimeoutException) {
+                // this deadline's, or the reads' own time (as long): where the connection still was
+                IOException notYet = notConnected(scope.clientContext, scope.route);
+                if (notYet != null) {
+                    throw notYet;
+                }
+            }
+            if (expired.get()) {
+                throw new SocketTimeoutException("the host did not send the head of its answer within " + millis / 1000 + " s");
             }
             throw e;
         } finally {
@@ -93,6 +160,30 @@ final class AnswerDeadline implements ExecChainHandler {
             waiting.remove(runtime);
             stopped.remove(runtime);
         }
+    }
+
+    /** What the connection had not done within the deadline, where it had not got to its request; else null. */
+    private IOException notConnected(HttpContext context, HttpRoute route) {
+        Stage stage = stage(context);
+        long s = millis / 1000;
+        String target = hostPort(route.getTargetHost());
+        if (stage == Stage.CONNECTING) {
+            HttpHost first = route.getProxyHost() != null ? route.getProxyHost() : route.getTargetHost();
+            return new NotConnected("the connection to " + hostPort(first) + " was not made within " + s + " s");
+        }
+        if (stage == Stage.CONNECTED && route.isTunnelled()) {
+            return new TunnelNotOpened("did not open its tunnel to " + target + " within " + s + " s");
+        }
+        if (stage == Stage.SECURING) {
+            return new SocketTimeoutException("the secure connection to " + target
+                    + (route.isTunnelled() ? " (through the proxy's tunnel)" : "") + " was not made within " + s
+                    + " s (its TLS handshake did not finish)");
+        }
+        return null;
+    }
+
+    private static String hostPort(HttpHost host) {
+        return Redact.text(host.toHostString(), 200);
     }
 
     /** The run stops for {@code reason}: every request still waiting for the head of its answer ends now. */

@@ -143,14 +143,19 @@ public final class HttpClientSetup implements HttpClientConfigurer {
         builder.setRedirectStrategy(new HttpOnlyRedirects());
         builder.disableAutomaticRetries();
         builder.disableContentCompression();
+        // the request goes out: what comes now is the host's answer (for AnswerDeadline's words, and the proxy's below)
+        builder.addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "avqa-request-sent", (request, scope, chain) -> {
+            AnswerDeadline.mark(scope.clientContext, AnswerDeadline.Stage.SENT);
+            return chain.proceed(request, scope);
+        });
         if (proxies.any()) {
             // through the proxies the environment names (no_proxy's hosts directly), where yt-dlp's requests go;
             // the proxy's own challenge (407) is answered from its URL's user name and password (credentials)
             builder.setRoutePlanner(new ProxyRoutes(proxies));
             // an https host's answer comes through the proxy's tunnel; what comes before the tunnel is open is
-            // the proxy's (HttpClient hands its refusal on as if the host had answered)
-            builder.addExecInterceptorBefore(ChainElement.CONNECT.name(), "avqa-proxy-answer", (request, scope, chain) -> {
-                scope.clientContext.removeAttribute(HOST_REACHED);
+            // the proxy's (HttpClient hands its refusal on as if the host had answered); around the answer's
+            // deadline, whose connection not made in time is the proxy's too
+            builder.addExecInterceptorBefore("avqa-answer-deadline", "avqa-proxy-answer", (request, scope, chain) -> {
                 ClassicHttpResponse answer;
                 try {
                     answer = chain.proceed(request, scope);
@@ -162,8 +167,11 @@ public final class HttpClientSetup implements HttpClientConfigurer {
                         throw notMade;
                     }
                     throw new ProxyTrouble(proxyOf(scope.route) + "could not be reached: " + HttpTrouble.wordsOf(notMade), true);
+                } catch (AnswerDeadline.TunnelNotOpened slow) {
+                    // its connection to that host (which may take none): this request's
+                    throw new ProxyTrouble(proxyOf(scope.route) + slow.getMessage(), false);
                 }
-                if (scope.route.isTunnelled() && scope.clientContext.getAttribute(HOST_REACHED) == null
+                if (scope.route.isTunnelled() && AnswerDeadline.stage(scope.clientContext) != AnswerDeadline.Stage.SENT
                         && answer.getCode() >= 300) {
                     answer.close();
                     throw refused(answer, scope.route);
@@ -179,14 +187,8 @@ public final class HttpClientSetup implements HttpClientConfigurer {
                 }
                 return answer;
             });
-            builder.addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "avqa-host-reached", (request, scope, chain) -> {
-                scope.clientContext.setAttribute(HOST_REACHED, Boolean.TRUE);
-                return chain.proceed(request, scope);
-            });
         }
     }
-
-    private static final String HOST_REACHED = "avqa.host-reached";
 
     /** "the proxy http://***@host:3128 (https_proxy) " of a route. */
     private String proxyOf(HttpRoute route) {

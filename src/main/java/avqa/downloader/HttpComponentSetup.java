@@ -35,7 +35,8 @@ import org.apache.hc.core5.util.Timeout;
  * and a run from a plain-http mirror, or from files, never uses it.</li>
  * <li>A pooled connection is checked before each use (a host may close it after its answer without
  * saying so), and a connection made for a request is marked as such in the request's context, for
- * {@link HttpClientSetup.DeadConnectionRetry}.</li>
+ * {@link HttpClientSetup.DeadConnectionRetry}, and how far it got (connecting, connected, TLS through a proxy's
+ * tunnel), for {@link AnswerDeadline}'s words.</li>
  * <li>The head of an answer is limited: a line of it (the status line, a header) to {@value #MAX_LINE}
  * characters, and {@value #MAX_HEADERS} headers. HttpClient's own default is no limit, so a host that
  * sends one endless header line had the client hold it all until the JVM ran out of memory, and the
@@ -61,7 +62,19 @@ public final class HttpComponentSetup extends HttpComponent {
                 // the request goes out on a connection made for it, not on one an earlier answer left open
                 // (HttpClientSetup repeats a request that got no answer only on the latter)
                 context.setAttribute(HttpClientSetup.NEW_CONNECTION, Boolean.TRUE);
+                // how far the connection gets, for the words of a deadline that ends it on the way (AnswerDeadline)
+                AnswerDeadline.mark(context, AnswerDeadline.Stage.CONNECTING);
                 super.connect(endpoint, timeout, context);
+                AnswerDeadline.mark(context, AnswerDeadline.Stage.CONNECTED);
+            }
+
+            @Override
+            public void upgrade(ConnectionEndpoint endpoint, HttpContext context) throws IOException {
+                // TLS with the host through a proxy's tunnel
+                AnswerDeadline.mark(context, AnswerDeadline.Stage.SECURING);
+                super.upgrade(endpoint, context);
+                // (not CONNECTED, which on a tunnelled route means its tunnel is not open yet)
+                AnswerDeadline.mark(context, null);
             }
         };
         // a pooled connection is looked at before it is used again, however soon: a host that closes each

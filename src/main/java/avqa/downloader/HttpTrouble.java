@@ -124,6 +124,10 @@ final class HttpTrouble {
             }
             return NOT_HTTP + " (" + Redact.text(m, 200) + ")";
         }
+        if (t instanceof AnswerDeadline.NotConnected) {
+            // already ours: the answer's deadline ended a connection still being made
+            return m;
+        }
         if (t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
             // HttpClient's connect timeout ("… failed: Connect timed out"), the system's as HttpClient passes it on, or
             // a TLS handshake not finished within it ("… failed: Read timed out")

@@ -224,6 +224,48 @@ class ProxyTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * https through a proxy whose tunnel does not open in time (the host behind it takes no connection, so the proxy's
+     * own connection to it waits), and through one whose tunnel opens onto a host that never finishes its TLS
+     * handshake: each said as what it is, not as a host that did not send the head of its answer; that video's
+     * trouble alone (no worker pauses), kept for the next run.
+     */
+    @Test
+    void aTunnelThatDoesNotOpenOrIsNotSecuredInTimeIsSaidSo(@TempDir Path tmp) throws Exception {
+        LabProxy.need();
+        try (LabProxy proxy = new LabProxy(tmp.resolve("proxy"), null);
+             HostTakingNoConnection dark = new HostTakingNoConnection();
+             java.net.ServerSocket mute = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of("https_proxy", proxy.url(""), "no_proxy", "example.invalid",
+                    "NO_PROXY", "example.invalid", "AVQA_DOWNLOAD_TIMEOUT", "2");
+
+            List<String> args = localRun(tmp.resolve("dark"), List.of("darktunnel"), "https://127.0.0.1:" + dark.port() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1"));
+            // (in a JVM of its own: a run in this one ends the processes this JVM started, tinyproxy too)
+            Process closed = Fixture.startJvm(args, env, tmp.resolve("dark.log"));
+            assertTrue(closed.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(1, closed.exitValue(), Files.readString(tmp.resolve("dark.log")));
+            Path data = tmp.resolve("dark/data");
+            var record = Fixture.readJson(data.resolve("failed/darktunnel.json"));
+            assertEquals("transient", record.get("category").asText(), record.toString());
+            assertEquals("the proxy " + proxy.url("") + " (https_proxy) did not open its tunnel to 127.0.0.1:" + dark.port()
+                    + " within 2 s", record.get("reason").asText(), record.toString());
+            assertFalse(Files.readString(data.resolve("avqa_download.log")).contains("Cool-down"));
+
+            args = localRun(tmp.resolve("mute"), List.of("mutetunnel"), "https://127.0.0.1:" + mute.getLocalPort() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1"));
+            Process silent = Fixture.startJvm(args, env, tmp.resolve("mute.log"));
+            assertTrue(silent.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(1, silent.exitValue(), Files.readString(tmp.resolve("mute.log")));
+            data = tmp.resolve("mute/data");
+            record = Fixture.readJson(data.resolve("failed/mutetunnel.json"));
+            assertEquals("transient", record.get("category").asText(), record.toString());
+            assertEquals("the secure connection to 127.0.0.1:" + mute.getLocalPort() + " (through the proxy's tunnel) was not "
+                    + "made within 2 s (its TLS handshake did not finish)", record.get("last_error").asText(), record.toString());
+            assertFalse(Files.readString(data.resolve("avqa_download.log")).contains("Cool-down"));
+        }
+    }
+
     /** A proxy whose name cannot be resolved is named as what cannot be resolved, not the video's host. */
     @Test
     void aProxyWhoseNameCannotBeResolvedIsNamed(@TempDir Path tmp) throws Exception {

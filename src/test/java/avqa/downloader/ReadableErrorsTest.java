@@ -192,43 +192,48 @@ class ReadableErrorsTest {
      */
     @Test
     void aHostThatTakesNoConnectionIsSaidSo(@TempDir Path tmp) throws Exception {
-        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            int port = full.getLocalPort();
-            List<java.net.Socket> queued = new java.util.ArrayList<>();
-            try {
-                // nothing accepts: once its queue holds these, the system drops every new connection's request
-                for (int i = 0; i < 4; i++) {
-                    java.net.Socket s = new java.net.Socket();
-                    queued.add(s);
-                    try {
-                        s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
-                    } catch (java.net.SocketTimeoutException queueFull) {
-                        break;
-                    }
-                }
-                Map<String, String> soon = Map.of("AVQA_DOWNLOAD_TIMEOUT", "2");
-                List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4");
-                args.addAll(List.of("--metadata-url", "http://127.0.0.1:" + port + "/json"));
-                Path console = tmp.resolve("annotations.txt");
-                assertEquals(2, runToEnd(args, soon, console));
-                assertTrue(ServiceTest.read(console).contains("cannot fetch avqa-test.json from http://127.0.0.1:" + port
-                        + "/json: the connection to 127.0.0.1:" + port + " was not made in time (no answer)"), ServiceTest.read(console));
+        try (HostTakingNoConnection host = new HostTakingNoConnection()) {
+            int port = host.port();
+            Map<String, String> soon = Map.of("AVQA_DOWNLOAD_TIMEOUT", "2");
+            List<String> args = args(tmp, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4");
+            args.addAll(List.of("--metadata-url", "http://127.0.0.1:" + port + "/json"));
+            Path console = tmp.resolve("annotations.txt");
+            assertEquals(2, runToEnd(args, soon, console));
+            assertTrue(ServiceTest.read(console).contains("cannot fetch avqa-test.json from http://127.0.0.1:" + port
+                    + "/json: the connection to 127.0.0.1:" + port + " was not made in time (no answer)"), ServiceTest.read(console));
 
-                Path videos = tmp.resolve("videos");
-                Files.createDirectories(videos);
-                Path videoConsole = videos.resolve("console.txt");
-                assertEquals(1, runToEnd(args(videos, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4"),
-                        soon, videoConsole));
-                var record = Fixture.readJson(videos.resolve("data/failed/aaaaaaaaaaa.json"));
-                assertEquals("network failure while downloading", record.get("reason").asText(), record.toString());
-                assertEquals("the connection to 127.0.0.1:" + port + " was not made in time (no answer)",
-                        record.get("last_error").asText());
-                assertReadable("a host that takes no connection", videoConsole, videos.resolve("data"));
-            } finally {
-                for (java.net.Socket s : queued) {
-                    s.close();
-                }
-            }
+            Path videos = tmp.resolve("videos");
+            Files.createDirectories(videos);
+            Path videoConsole = videos.resolve("console.txt");
+            assertEquals(1, runToEnd(args(videos, List.of("aaaaaaaaaaa"), "http://127.0.0.1:" + port + "/v/{id}.mp4"),
+                    soon, videoConsole));
+            var record = Fixture.readJson(videos.resolve("data/failed/aaaaaaaaaaa.json"));
+            assertEquals("network failure while downloading", record.get("reason").asText(), record.toString());
+            assertEquals("the connection to 127.0.0.1:" + port + " was not made in time (no answer)",
+                    record.get("last_error").asText());
+            assertReadable("a host that takes no connection", videoConsole, videos.resolve("data"));
+        }
+    }
+
+    /**
+     * A host name none of whose addresses takes a connection: each address has the connection's own time (a second
+     * less than the answer's deadline), so two of them outlast the deadline, which then ends the request; it is said
+     * as a connection not made, naming the host, not as a host that did not send the head of its answer.
+     */
+    @Test
+    void aHostNameWhoseAddressesTakeNoConnectionIsSaidSo(@TempDir Path tmp) throws Exception {
+        try (HostTakingNoConnection first = new HostTakingNoConnection();
+             HostTakingNoConnection second = new HostTakingNoConnection(java.net.InetAddress.getByName("127.0.0.2"), first.port())) {
+            int port = first.port();
+            Path hosts = tmp.resolve("hosts");
+            Files.writeString(hosts, "127.0.0.1 twohomes.test\n127.0.0.2 twohomes.test\n");
+            Map<String, String> env = Map.of("AVQA_DOWNLOAD_TIMEOUT", "3", "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
+            Path console = tmp.resolve("console.txt");
+            assertEquals(1, runToEnd(args(tmp, List.of("aaaaaaaaaaa"), "http://twohomes.test:" + port + "/v/{id}.mp4"), env,
+                    console));
+            var record = Fixture.readJson(tmp.resolve("data/failed/aaaaaaaaaaa.json"));
+            assertEquals("network failure while downloading", record.get("reason").asText(), record.toString());
+            assertEquals("the connection to twohomes.test:" + port + " was not made within 3 s", record.get("last_error").asText());
         }
     }
 
