@@ -141,8 +141,11 @@ final class AnswerDeadline implements ExecChainHandler {
                 throw e;
             }
             if (expired.get() && redirects) {
-                throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
-                        + " s (avqa.download.timeout)");
+                // (or the same request asked again, on a new connection, when the first got no answer on an old one)
+                throw new SocketTimeoutException(Boolean.TRUE.equals(scope.clientContext.getAttribute(HttpClientSetup.ASKED_AGAIN))
+                        ? "the host did not send the head of its answer, asked again on a new connection, within the download's "
+                                + totalMillis / 1000 + " s (avqa.download.timeout)"
+                        : "the redirects did not lead to an answer within " + totalMillis / 1000 + " s (avqa.download.timeout)");
             }
             if (expired.get() || e instanceof SocketTimeoutException) {
                 // this deadline's, or the reads' own time (as long): where the connection still was

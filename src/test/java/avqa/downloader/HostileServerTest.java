@@ -392,6 +392,70 @@ class HostileServerTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A host that keeps its connection open after an answer, drops the next request on it unanswered, and on the new
+     * connection the client opens to ask again sends nothing: the request asked again got no head within the download's
+     * time, said as that, not as redirects that did not lead to an answer (which there were none of).
+     */
+    @Test
+    void aRequestAskedAgainOnANewConnectionThatGetsNoHeadIsSaidSo(@TempDir Path tmp) throws Exception {
+        byte[] clip = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        Path meta = tmp.resolve("meta");
+        List<String> ids = List.of("askedagain0", "askedagain1");
+        Fixture.annotations(meta, "test", ids);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.net.Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        java.net.Socket c = socket.accept();
+                        held.add(c);
+                        if (connections.incrementAndGet() > 1) {
+                            // a connection taken and nothing sent on it
+                            continue;
+                        }
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                c.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                        while (!in.readLine().isEmpty()) {
+                            // the first request
+                        }
+                        java.io.OutputStream out = c.getOutputStream();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + clip.length + "\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write(clip);
+                        out.flush();
+                        while (!in.readLine().isEmpty()) {
+                            // the second request, on the same connection: not answered
+                        }
+                        c.close();
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the test is over, or the client dropped the connection
+                    }
+                }
+            }, "keep-alive-host");
+            t.setDaemon(true);
+            t.start();
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:" + socket.getLocalPort() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1", "--workers", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "2"));
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertEquals(2, connections.get(), "the second request asked again on a connection of its own, once");
+            List<String> failed = ids.stream().filter(id -> Files.exists(data.resolve("failed/" + id + ".json"))).toList();
+            assertEquals(1, failed.size(), failed.toString());
+            var record = Fixture.readJson(data.resolve("failed/" + failed.get(0) + ".json"));
+            assertEquals("the host did not send the head of its answer, asked again on a new connection, within the "
+                    + "download's 2 s (avqa.download.timeout)", record.get("last_error").asText(), record.toString());
+        } finally {
+            for (java.net.Socket c : held) {
+                c.close();
+            }
+        }
+    }
+
     /** A host that sends the head of its answer a line a second, for ever (or one line that never ends). */
     static final class SlowHeadersHost implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
