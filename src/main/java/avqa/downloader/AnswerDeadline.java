@@ -133,19 +133,18 @@ final class AnswerDeadline implements ExecChainHandler {
                 // not the host's doing: the run stops, and what was asked stays for the next one
                 throw new RunStoppedException(stop);
             }
-            // a later hop cut short by the whole request's time: the redirects' (the first hop's time is its own)
-            boolean redirects = hop < millis && first instanceof Long;
             if (e instanceof ConnectTimeoutException || e instanceof java.net.UnknownHostException) {
                 // the connection's own time (shorter than this deadline), said by HttpTrouble; a name that cannot be
                 // resolved, however long its resolver took (the pause for every worker that goes with it)
                 throw e;
             }
-            if (expired.get() && redirects) {
-                // (or the same request asked again, on a new connection, when the first got no answer on an old one)
-                throw new SocketTimeoutException(Boolean.TRUE.equals(scope.clientContext.getAttribute(HttpClientSetup.ASKED_AGAIN))
-                        ? "the host did not send the head of its answer, asked again on a new connection, within the download's "
-                                + totalMillis / 1000 + " s (avqa.download.timeout)"
-                        : "the redirects did not lead to an answer within " + totalMillis / 1000 + " s (avqa.download.timeout)");
+            if (expired.get() && hop < millis) {
+                // a later hop, cut short by the whole request's time (the first hop's time is its own): after redirects,
+                // theirs; else the same request asked again on a new connection (DeadConnectionRetry)
+                throw new SocketTimeoutException(scope.clientContext.getRedirectLocations().size() > 0
+                        ? "the redirects did not lead to an answer within " + totalMillis / 1000 + " s (avqa.download.timeout)"
+                        : "the host did not send the head of its answer, asked again on a new connection, within the download's "
+                                + totalMillis / 1000 + " s (avqa.download.timeout)");
             }
             if (expired.get() || e instanceof SocketTimeoutException) {
                 // this deadline's, or the reads' own time (as long): where the connection still was

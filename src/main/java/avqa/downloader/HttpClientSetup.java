@@ -58,8 +58,6 @@ public final class HttpClientSetup implements HttpClientConfigurer {
 
     /** Set in a request's context when its connection was made for it ({@link HttpComponentSetup}). */
     static final String NEW_CONNECTION = "avqa.new-connection";
-    /** Whether this request is a try again of {@link DeadConnectionRetry}'s. */
-    static final String ASKED_AGAIN = "avqa.asked-again";
 
     /**
      * A request that got no answer at all (not a byte of one) on a connection an earlier answer had left open goes
@@ -81,8 +79,6 @@ public final class HttpClientSetup implements HttpClientConfigurer {
             Header[] headers = request.getHeaders();
             for (int tries = 1; ; tries++) {
                 scope.clientContext.removeAttribute(NEW_CONNECTION);
-                // (for the words of the answer's deadline, which this try shares with the first)
-                scope.clientContext.setAttribute(ASKED_AGAIN, tries > 1);
                 try {
                     return chain.proceed(request, scope);
                 } catch (NoHttpResponseException none) {
