@@ -476,7 +476,10 @@ class DiskTest extends LoopbackServerTest {
             for (String internal : List.of("Exception", "exchangeId", "Message History", "a bug", "Failed:")) {
                 assertTrue(!said.contains(internal), folder + ": no " + internal + " in " + said);
             }
-            assertTrue(server.hits().size() - run.hitsBefore() < ids.size(), folder + ": not every video fetched: " + said);
+            // (distinct videos asked for: yt-dlp's generic extractor asks for a video more than once)
+            long asked = server.hits().stream().skip(run.hitsBefore()).map(MediaServer.Hit::id)
+                    .filter(java.util.Objects::nonNull).distinct().count();
+            assertTrue(asked < ids.size(), folder + ": not every video fetched (" + asked + " asked for): " + said);
             assertTrue(Fixture.readJson(data.resolve("download_progress.json")).path("completed").toString()
                     .contains("folder0"), folder + ": progress kept");
             assertNoFailureRecorded(data, folder);
