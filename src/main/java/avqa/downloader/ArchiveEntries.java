@@ -127,17 +127,19 @@ public final class ArchiveEntries {
     }
 
     private Open open(Exchange exchange, ArchiveFormat format, List<Path> parts, boolean cut) throws IOException {
+        String name = Redact.text(parts.get(0).getFileName().toString(), 200);
         return switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
                 yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), parts, run);
             }
-            case TAR -> StreamedEntries.tar(exchange, concatenated(parts), run);
-            case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run);
+            case TAR -> StreamedEntries.tar(exchange, concatenated(parts), run, name);
+            case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run, name);
             // a single 7z's files are checked against the CRC-32 its header gives (libarchive checks none of a stored
             // file); a split one is read by commons-compress, which checks them itself
             case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
-                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, SevenZipChecksums.of(parts.get(0)));
+                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, name,
+                            SevenZipChecksums.of(parts.get(0)));
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
             case RAR -> {
                 Rar5Checksums sums = Rar5Checksums.of(parts);
@@ -146,21 +148,21 @@ public final class ArchiveEntries {
                     LOG.warn("{}: its list of files is encrypted (rar -hp), so it cannot be read without its password, "
                             + "which this tool does not take; its videos come from their sources. Extract it with unrar "
                             + "(unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with --import-archive DIR",
-                            Redact.text(parts.get(0).getFileName().toString(), 200));
+                            name);
                 } else if (sums.encryptedFiles() > 0) {
                     // bsdtar gives an encrypted file's encrypted bytes and no error: not taken as a video
                     LOG.warn("{}: {} of its {} files {} encrypted (rar -p), so they cannot be read without the password, "
                             + "which this tool does not take: they are not taken as videos, which come from their sources. "
                             + "Extract it with unrar (unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with "
-                            + "--import-archive DIR", Redact.text(parts.get(0).getFileName().toString(), 200),
+                            + "--import-archive DIR", name,
                             sums.encryptedFiles(), sums.files(), sums.encryptedFiles() == 1 ? "is" : "are");
                 }
                 // given a RAR's file, libarchive may read a zip the RAR stores last instead of the RAR: such a RAR is
                 // fed through a pipe, as volumes are, from which it reads the RAR
                 boolean piped = ArchiveEnd.endsLikeAZip(parts.get(parts.size() - 1));
-                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped, cut, run), run, sums);
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, piped, cut, run), run, name, sums);
             }
-            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run);
+            default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, name);
         };
     }
 

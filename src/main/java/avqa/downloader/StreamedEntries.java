@@ -65,13 +65,14 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
         this.held = raw instanceof HeldInMemory h ? h : null;
     }
 
-    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run) {
-        return new StreamedEntries(exchange, tarReader(stream), stream, run, null);
+    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, String archive) {
+        return new StreamedEntries(exchange, tarReader(stream, archive), stream, run, null);
     }
 
     /** bsdtar's tar of a RAR or a 7z, each file checked against the CRC-32 the archive's headers give for it. */
-    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, HeaderChecksums headerChecksums) {
-        return new StreamedEntries(exchange, tarReader(stream), stream, run, headerChecksums);
+    static StreamedEntries tar(Exchange exchange, InputStream stream, RunControl run, String archive,
+            HeaderChecksums headerChecksums) {
+        return new StreamedEntries(exchange, tarReader(stream, archive), stream, run, headerChecksums);
     }
 
     /**
@@ -79,8 +80,8 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
      * of today), not in this process's locale: in the C locale a name that is not ASCII stopped the reading
      * ("Input length = 1"), a good archive said to be damaged.
      */
-    private static TarArchiveInputStream tarReader(InputStream stream) {
-        return new BoundedNames(stream);
+    private static TarArchiveInputStream tarReader(InputStream stream, String archive) {
+        return new BoundedNames(stream, archive);
     }
 
     /** The longest name a tar's entry may have (Linux's longest path is 4 KiB): a longer one names no video. */
@@ -97,10 +98,12 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
      * whole, so a larger one ends the archive's reading as damaged, what came before it imported.
      */
     private static final class BoundedNames extends TarArchiveInputStream {
+        private final String archive;
         private int passedOver;
 
-        BoundedNames(InputStream stream) {
+        BoundedNames(InputStream stream, String archive) {
             super(stream, "UTF-8");
+            this.archive = archive;
         }
 
         @Override
@@ -127,9 +130,9 @@ final class StreamedEntries implements ArchiveEntries.Open, Closeable {
                 return null;
             }
             if (passedOver++ == 0) {
-                org.slf4j.LoggerFactory.getLogger("avqa.import").warn("An entry of the archive has a name (or a link's "
-                        + "target) of {} bytes, longer than a file's name can be ({} at most): no video's, left alone (so "
-                        + "is any more such entry of this archive, without a line)", longName.getSize(), NAME_MAX);
+                org.slf4j.LoggerFactory.getLogger("avqa.import").warn("{}: an entry has a name (or a link's target) "
+                        + "of {} bytes, longer than a file's name can be ({} at most): no video's, left alone (so is any "
+                        + "more such entry of this archive, without a line)", archive, longName.getSize(), NAME_MAX);
             }
             // a name that is no video's (no extension), for the entry it names
             return ("name-past-" + NAME_MAX + "-bytes").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
