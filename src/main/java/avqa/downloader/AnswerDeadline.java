@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -45,11 +46,11 @@ final class AnswerDeadline implements ExecChainHandler {
      * connection manager, HttpClientSetup before the transport): none for a connection an earlier answer left open.
      */
     enum Stage {
-        /** the host's name resolved and its addresses tried, or a proxy's (a direct https host's TLS handshake too) */
+        /** the host's name resolved and its addresses tried, or a proxy's */
         CONNECTING,
         /** connected to the first hop: the host, or the proxy, whose tunnel (CONNECT) is then asked for */
         CONNECTED,
-        /** the TLS handshake with the host through the proxy's tunnel */
+        /** the TLS handshake with the host, directly or through the proxy's tunnel */
         SECURING,
         /** the request goes out: what comes is the host's answer */
         SENT
@@ -57,15 +58,25 @@ final class AnswerDeadline implements ExecChainHandler {
 
     /** {@code stage}, or null: none to tell (a connection made, its TLS through a tunnel done, the request not yet sent). */
     static void mark(HttpContext context, Stage stage) {
-        if (stage == null) {
-            context.removeAttribute(STAGE);
-        } else {
-            context.setAttribute(STAGE, stage);
-        }
+        where(context).stage = stage;
     }
 
     static Stage stage(HttpContext context) {
-        return context.getAttribute(STAGE) instanceof Stage s ? s : null;
+        return where(context).stage;
+    }
+
+    /** A request's stage, read by the deadline's own thread as it ends the request (the context is not thread-safe). */
+    private static final class Where {
+        volatile Stage stage;
+    }
+
+    private static Where where(HttpContext context) {
+        if (context.getAttribute(STAGE) instanceof Where w) {
+            return w;
+        }
+        Where w = new Where();
+        context.setAttribute(STAGE, w);
+        return w;
     }
 
     /** A connection not made within the answer's deadline (a name slow to resolve, addresses each taking none). */
@@ -110,7 +121,8 @@ final class AnswerDeadline implements ExecChainHandler {
         Object first = scope.clientContext.getAttribute(STARTED);
         long started = first instanceof Long at ? at : System.nanoTime();
         scope.clientContext.setAttribute(STARTED, started);
-        mark(scope.clientContext, null);
+        Where where = where(scope.clientContext);
+        where.stage = null;
         long left = totalMillis - (System.nanoTime() - started) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
@@ -118,8 +130,12 @@ final class AnswerDeadline implements ExecChainHandler {
         }
         long hop = Math.min(millis, left);
         AtomicBoolean expired = new AtomicBoolean();
+        // where the request was when the deadline came: closing its connection may make it move back (a TLS
+        // handshake that fails marks the stage before it again, for a host's next address)
+        AtomicReference<Stage> endedAt = new AtomicReference<>();
         waiting.add(runtime);
         ScheduledFuture<?> deadline = TIMER.schedule(Deadline.watched(() -> {
+            endedAt.set(where.stage);
             expired.set(true);
             runtime.discardEndpoint();
         }), hop, TimeUnit.MILLISECONDS);
@@ -148,7 +164,7 @@ final class AnswerDeadline implements ExecChainHandler {
             }
             if (expired.get() || e instanceof SocketTimeoutException) {
                 // this deadline's, or the reads' own time (as long): where the connection still was
-                IOException notYet = notConnected(scope.clientContext, scope.route);
+                IOException notYet = notConnected(expired.get() ? endedAt.get() : where.stage, scope.route);
                 if (notYet != null) {
                     throw notYet;
                 }
@@ -165,8 +181,7 @@ final class AnswerDeadline implements ExecChainHandler {
     }
 
     /** What the connection had not done within the deadline, where it had not got to its request; else null. */
-    private IOException notConnected(HttpContext context, HttpRoute route) {
-        Stage stage = stage(context);
+    private IOException notConnected(Stage stage, HttpRoute route) {
         long s = millis / 1000;
         String target = hostPort(route.getTargetHost());
         if (stage == Stage.CONNECTING) {

@@ -160,13 +160,26 @@ public final class HttpComponentSetup extends HttpComponent {
 
         @Override
         public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context) throws IOException {
-            return tls().createLayeredSocket(socket, target, port, context);
+            return createLayeredSocket(socket, target, port, null, context);
         }
 
+        /**
+         * The TLS handshake, on a connection to the host or through a proxy's tunnel: marked as such for the answer's
+         * deadline (AnswerDeadline), and the stage before it marked again when it fails, as the next of the host's
+         * addresses is then tried.
+         */
         @Override
         public Socket createLayeredSocket(Socket socket, String target, int port, Object attachment, HttpContext context)
                 throws IOException {
-            return tls().createLayeredSocket(socket, target, port, attachment, context);
+            AnswerDeadline.Stage before = AnswerDeadline.stage(context);
+            AnswerDeadline.mark(context, AnswerDeadline.Stage.SECURING);
+            try {
+                return tls().createLayeredSocket(socket, target, port, attachment, context);
+            } catch (IOException | RuntimeException e) {
+                // the host's next address is tried (the deadline keeps where it found the request)
+                AnswerDeadline.mark(context, before);
+                throw e;
+            }
         }
     }
 }

@@ -536,11 +536,17 @@ class HostileServerTest extends LoopbackServerTest {
 
     /** A host that takes every connection and never says a word: an https client waits for its TLS handshake. */
     static final class SilentHost implements AutoCloseable {
-        final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        final java.net.ServerSocket socket;
         final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         private final List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         SilentHost() throws java.io.IOException {
+            this(java.net.InetAddress.getLoopbackAddress(), 0);
+        }
+
+        /** On {@code port} (0: any) of {@code address}. */
+        SilentHost(java.net.InetAddress address, int port) throws java.io.IOException {
+            socket = new java.net.ServerSocket(port, 50, address);
             Thread t = new Thread(() -> {
                 try {
                     while (true) {

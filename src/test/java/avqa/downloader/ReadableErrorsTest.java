@@ -237,6 +237,30 @@ class ReadableErrorsTest {
         }
     }
 
+    /**
+     * A host name with two addresses, each taking the connection and never ending its TLS handshake: the first is
+     * given up after the connection's own time (a second less than the answer's deadline), and the deadline ends the
+     * second's handshake; it is said as the secure connection not made, not as a connection not made.
+     */
+    @Test
+    void aHostNameWhoseAddressesNeverEndTheirHandshakeIsSaidSo(@TempDir Path tmp) throws Exception {
+        try (HostileServerTest.SilentHost first = new HostileServerTest.SilentHost();
+             HostileServerTest.SilentHost second = new HostileServerTest.SilentHost(
+                     java.net.InetAddress.getByName("127.0.0.2"), first.socket.getLocalPort())) {
+            int port = first.socket.getLocalPort();
+            Path hosts = tmp.resolve("hosts");
+            Files.writeString(hosts, "127.0.0.1 twohomes.test\n127.0.0.2 twohomes.test\n");
+            Map<String, String> env = Map.of("AVQA_DOWNLOAD_TIMEOUT", "3", "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
+            Path console = tmp.resolve("console.txt");
+            assertEquals(1, runToEnd(args(tmp, List.of("aaaaaaaaaaa"), "https://twohomes.test:" + port + "/v/{id}.mp4"),
+                    env, console));
+            var record = Fixture.readJson(tmp.resolve("data/failed/aaaaaaaaaaa.json"));
+            assertEquals("the secure connection to twohomes.test:" + port + " was not made within 3 s (its TLS handshake "
+                    + "did not finish)", record.get("last_error").asText(), record.toString());
+            assertTrue(second.connections.get() > 0, "both addresses tried");
+        }
+    }
+
     @Test
     void aScheduledRunThatFailsIsOneLineAndTheServiceGoesOn(@TempDir Path tmp) throws Exception {
         int port = closedPort();
