@@ -2,7 +2,6 @@ package avqa.downloader;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,7 +26,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * would hold a download for ever, and no stop of the run would end it. Past the deadline, or when the
  * run stops, the connection is dropped and the request fails as one that got no answer in time, or, where the
  * connection was not yet made ({@link Stage}), as that: its host's name or addresses (a connection not made), a
- * proxy's tunnel not opened, a TLS handshake in the tunnel not finished. The body is the downloads' own business
+ * proxy's tunnel not opened, a TLS handshake not finished. The body is the downloads' own business
  * (their deadlines, size caps and speed floor).
  */
 final class AnswerDeadline implements ExecChainHandler {
@@ -62,12 +61,35 @@ final class AnswerDeadline implements ExecChainHandler {
     }
 
     static Stage stage(HttpContext context) {
-        return where(context).stage;
+        return context.getAttribute(STAGE) instanceof Where w ? w.stage : null;
     }
 
-    /** A request's stage, read by the deadline's own thread as it ends the request (the context is not thread-safe). */
+    /**
+     * The connection to one of the host's addresses (or the proxy's) is about to be made: marked so, unless the
+     * deadline or a stop has ended the request, which then ends here rather than trying that address.
+     */
+    static void connecting(HttpContext context) {
+        Where w = where(context);
+        if (w.ended) {
+            throw new Ended();
+        }
+        w.stage = Stage.CONNECTING;
+    }
+
+    /**
+     * A request's stage, and whether the deadline or a stop has ended it: read by the deadline's own thread as it
+     * ends the request, and written by it (the context itself is not thread-safe).
+     */
     private static final class Where {
         volatile Stage stage;
+        volatile boolean ended;
+    }
+
+    /** A request the deadline or a stop ended, at its connection's next address: said as that deadline or stop says. */
+    static final class Ended extends RuntimeException {
+        Ended() {
+            super("the request was ended by its deadline or a stop", null, false, false);
+        }
     }
 
     private static Where where(HttpContext context) {
@@ -99,7 +121,7 @@ final class AnswerDeadline implements ExecChainHandler {
 
     private final long millis;
     private final long totalMillis;
-    private final Set<ExecRuntime> waiting = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<ExecRuntime, Where> waiting = new ConcurrentHashMap<>();
     /** The requests a stop ended, and its reason. */
     private final java.util.Map<ExecRuntime, String> stopped = new ConcurrentHashMap<>();
 
@@ -123,6 +145,7 @@ final class AnswerDeadline implements ExecChainHandler {
         scope.clientContext.setAttribute(STARTED, started);
         Where where = where(scope.clientContext);
         where.stage = null;
+        where.ended = false;
         long left = totalMillis - (System.nanoTime() - started) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
@@ -133,10 +156,11 @@ final class AnswerDeadline implements ExecChainHandler {
         // where the request was when the deadline came: closing its connection may make it move back (a TLS
         // handshake that fails marks the stage before it again, for a host's next address)
         AtomicReference<Stage> endedAt = new AtomicReference<>();
-        waiting.add(runtime);
+        waiting.put(runtime, where);
         ScheduledFuture<?> deadline = TIMER.schedule(Deadline.watched(() -> {
             endedAt.set(where.stage);
             expired.set(true);
+            where.ended = true;
             runtime.discardEndpoint();
         }), hop, TimeUnit.MILLISECONDS);
         try {
@@ -149,12 +173,12 @@ final class AnswerDeadline implements ExecChainHandler {
                 // not the host's doing: the run stops, and what was asked stays for the next one
                 throw new RunStoppedException(stop);
             }
-            if (e instanceof ConnectTimeoutException || e instanceof java.net.UnknownHostException) {
+            if (e instanceof ConnectTimeoutException && !expired.get() || e instanceof java.net.UnknownHostException) {
                 // the connection's own time (shorter than this deadline), said by HttpTrouble; a name that cannot be
                 // resolved, however long its resolver took (the pause for every worker that goes with it)
                 throw e;
             }
-            if (expired.get() && hop < millis) {
+            if (expired.get() && first != null && hop < millis) {
                 // a later hop, cut short by the whole request's time (the first hop's time is its own): after redirects,
                 // theirs; else the same request asked again on a new connection (DeadConnectionRetry)
                 throw new SocketTimeoutException(scope.clientContext.getRedirectLocations().size() > 0
@@ -205,9 +229,10 @@ final class AnswerDeadline implements ExecChainHandler {
 
     /** The run stops for {@code reason}: every request still waiting for the head of its answer ends now. */
     void abortAll(String reason) {
-        for (ExecRuntime runtime : waiting) {
-            stopped.put(runtime, reason == null ? "stopped" : reason);
-            runtime.discardEndpoint();
+        for (java.util.Map.Entry<ExecRuntime, Where> request : waiting.entrySet()) {
+            stopped.put(request.getKey(), reason == null ? "stopped" : reason);
+            request.getValue().ended = true;
+            request.getKey().discardEndpoint();
         }
     }
 }

@@ -7,6 +7,7 @@ import java.net.Socket;
 import javax.net.ssl.HostnameVerifier;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
@@ -23,6 +24,7 @@ import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -35,8 +37,9 @@ import org.apache.hc.core5.util.Timeout;
  * and a run from a plain-http mirror, or from files, never uses it.</li>
  * <li>A pooled connection is checked before each use (a host may close it after its answer without
  * saying so), and a connection made for a request is marked as such in the request's context, for
- * {@link HttpClientSetup.DeadConnectionRetry}, and how far it got (connecting, connected, TLS through a proxy's
- * tunnel), for {@link AnswerDeadline}'s words.</li>
+ * {@link HttpClientSetup.DeadConnectionRetry}, and how far it got (connecting, connected, its TLS handshake), for
+ * {@link AnswerDeadline}'s words; once that deadline or a stop has ended the request, none of its host's further
+ * addresses is tried ({@link StagedOperator}).</li>
  * <li>The head of an answer is limited: a line of it (the status line, a header) to {@value #MAX_LINE}
  * characters, and {@value #MAX_HEADERS} headers. HttpClient's own default is no limit, so a host that
  * sends one endless header line had the client hold it all until the JVM ran out of memory, and the
@@ -53,8 +56,8 @@ public final class HttpComponentSetup extends HttpComponent {
     protected HttpClientConnectionManager createConnectionManager(Registry<ConnectionSocketFactory> registry,
             int maxTotalConnections, int connectionsPerRoute, SocketConfig socketConfig) {
         // as Camel makes it, with a connection factory whose head limits are set
-        PoolingHttpClientConnectionManager manager = new PoolingHttpClientConnectionManager(registry,
-                PoolConcurrencyPolicy.STRICT, TimeValue.ofMilliseconds(getConnectionTimeToLive()),
+        PoolingHttpClientConnectionManager manager = new PoolingHttpClientConnectionManager(new StagedOperator(registry),
+                PoolConcurrencyPolicy.STRICT, PoolReusePolicy.LIFO, TimeValue.ofMilliseconds(getConnectionTimeToLive()),
                 ManagedHttpClientConnectionFactory.builder().http1Config(Http1Config.custom()
                         .setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()).build()) {
             @Override
@@ -70,8 +73,7 @@ public final class HttpComponentSetup extends HttpComponent {
 
             @Override
             public void upgrade(ConnectionEndpoint endpoint, HttpContext context) throws IOException {
-                // TLS with the host through a proxy's tunnel
-                AnswerDeadline.mark(context, AnswerDeadline.Stage.SECURING);
+                // TLS with the host through a proxy's tunnel (the operator marks its handshake)
                 super.upgrade(endpoint, context);
                 // (not CONNECTED, which on a tunnelled route means its tunnel is not open yet)
                 AnswerDeadline.mark(context, null);
@@ -95,6 +97,31 @@ public final class HttpComponentSetup extends HttpComponent {
             manager.setDefaultMaxPerRoute(perRoute);
         }
         return manager;
+    }
+
+    /**
+     * HttpClient's own connection operator (as the manager would make it from the registry), which marks for the
+     * answer's deadline each address's connection and each TLS handshake (to the host, or through a proxy's tunnel),
+     * and tries none of a host's further addresses once the deadline or a stop has ended the request: closing the
+     * connection ends the address being tried, but HttpClient would go on to the next, each for the connection's own
+     * time, and leave the socket it made to nobody.
+     */
+    @SuppressWarnings("deprecation")
+    static final class StagedOperator extends DefaultHttpClientConnectionOperator {
+
+        StagedOperator(Registry<ConnectionSocketFactory> registry) {
+            super(registry, null, null);
+        }
+
+        @Override
+        protected void onBeforeSocketConnect(HttpContext context, HttpHost host) {
+            AnswerDeadline.connecting(context);
+        }
+
+        @Override
+        protected void onBeforeTlsHandshake(HttpContext context, HttpHost host) {
+            AnswerDeadline.mark(context, AnswerDeadline.Stage.SECURING);
+        }
     }
 
     @Override
@@ -160,26 +187,13 @@ public final class HttpComponentSetup extends HttpComponent {
 
         @Override
         public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context) throws IOException {
-            return createLayeredSocket(socket, target, port, null, context);
+            return tls().createLayeredSocket(socket, target, port, context);
         }
 
-        /**
-         * The TLS handshake, on a connection to the host or through a proxy's tunnel: marked as such for the answer's
-         * deadline (AnswerDeadline), and the stage before it marked again when it fails, as the next of the host's
-         * addresses is then tried.
-         */
         @Override
         public Socket createLayeredSocket(Socket socket, String target, int port, Object attachment, HttpContext context)
                 throws IOException {
-            AnswerDeadline.Stage before = AnswerDeadline.stage(context);
-            AnswerDeadline.mark(context, AnswerDeadline.Stage.SECURING);
-            try {
-                return tls().createLayeredSocket(socket, target, port, attachment, context);
-            } catch (IOException | RuntimeException e) {
-                // the host's next address is tried (the deadline keeps where it found the request)
-                AnswerDeadline.mark(context, before);
-                throw e;
-            }
+            return tls().createLayeredSocket(socket, target, port, attachment, context);
         }
     }
 }

@@ -238,26 +238,49 @@ class ReadableErrorsTest {
     }
 
     /**
-     * A host name with two addresses, each taking the connection and never ending its TLS handshake: the first is
+     * A host name with three addresses, each taking the connection and never ending its TLS handshake: the first is
      * given up after the connection's own time (a second less than the answer's deadline), and the deadline ends the
-     * second's handshake; it is said as the secure connection not made, not as a connection not made.
+     * request during the second's; it is said as the secure connection not made (not as a connection not made, nor at
+     * the third address's own time), and the third address is not tried once the deadline has ended the request
+     * (HttpClient would go on to it for the connection's whole time).
      */
     @Test
-    void aHostNameWhoseAddressesNeverEndTheirHandshakeIsSaidSo(@TempDir Path tmp) throws Exception {
+    void aHostNameWhoseAddressesNeverEndTheirHandshakeIsSaidSoAndTheDeadlineEndsIt(@TempDir Path tmp) throws Exception {
         try (HostileServerTest.SilentHost first = new HostileServerTest.SilentHost();
              HostileServerTest.SilentHost second = new HostileServerTest.SilentHost(
-                     java.net.InetAddress.getByName("127.0.0.2"), first.socket.getLocalPort())) {
+                     java.net.InetAddress.getByName("127.0.0.2"), first.socket.getLocalPort());
+             HostileServerTest.SilentHost third = new HostileServerTest.SilentHost(
+                     java.net.InetAddress.getByName("127.0.0.3"), first.socket.getLocalPort())) {
             int port = first.socket.getLocalPort();
             Path hosts = tmp.resolve("hosts");
-            Files.writeString(hosts, "127.0.0.1 twohomes.test\n127.0.0.2 twohomes.test\n");
+            Files.writeString(hosts, "127.0.0.1 threehomes.test\n127.0.0.2 threehomes.test\n127.0.0.3 threehomes.test\n");
             Map<String, String> env = Map.of("AVQA_DOWNLOAD_TIMEOUT", "3", "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
             Path console = tmp.resolve("console.txt");
-            assertEquals(1, runToEnd(args(tmp, List.of("aaaaaaaaaaa"), "https://twohomes.test:" + port + "/v/{id}.mp4"),
+            assertEquals(1, runToEnd(args(tmp, List.of("aaaaaaaaaaa"), "https://threehomes.test:" + port + "/v/{id}.mp4"),
                     env, console));
             var record = Fixture.readJson(tmp.resolve("data/failed/aaaaaaaaaaa.json"));
-            assertEquals("the secure connection to twohomes.test:" + port + " was not made within 3 s (its TLS handshake "
+            assertEquals("the secure connection to threehomes.test:" + port + " was not made within 3 s (its TLS handshake "
                     + "did not finish)", record.get("last_error").asText(), record.toString());
-            assertTrue(second.connections.get() > 0, "both addresses tried");
+            assertTrue(first.connections.get() > 0, "the first address tried");
+            assertEquals(0, third.connections.get(), "the third address not tried after the deadline");
+
+            // a stop during the first address's handshake (the default deadline, 30 s) ends the request at once
+            int firstBefore = first.connections.get();
+            int secondBefore = second.connections.get();
+            Path stopped = tmp.resolve("stopped.txt");
+            Process run = Fixture.startJvm(args(tmp.resolve("stop"), List.of("aaaaaaaaaaa"), "https://threehomes.test:"
+                    + port + "/v/{id}.mp4"), Map.of("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts), stopped);
+            try {
+                Fixture.await("the first address reached", 30_000, () -> first.connections.get() > firstBefore);
+                long stopAt = System.currentTimeMillis();
+                run.destroy();
+                assertTrue(run.waitFor(20, TimeUnit.SECONDS), "stopped");
+                long took = System.currentTimeMillis() - stopAt;
+                assertTrue(took < 10_000, "at once, not after the next address's 29 s: " + took + " ms");
+                assertEquals(secondBefore, second.connections.get(), "no further address tried after the stop");
+            } finally {
+                run.destroyForcibly();
+            }
         }
     }
 
