@@ -512,7 +512,7 @@ public final class ArchiveFetch {
                 String encoding = codings.size() == 1 ? HttpBodies.encoding(codings.get(0)) : null;
                 if (codings.size() > 1) {
                     // encoded more than once on the way (gzip, gzip): each undone, the last applied first
-                    if (!codings.stream().allMatch(c -> HttpBodies.encoding(c) != null)) {
+                    if (HttpBodies.undone(in.getHeader("Content-Encoding")) == null) {
                         throw new VideoFailure.Transient("the host of " + name + " sends it encoded more than once on the "
                                 + "way (Content-Encoding: " + Redact.text(String.join(", ", codings), 100) + "), in a way "
                                 + "this tool does not undo; it is not kept, and a later attempt asks again", "");
