@@ -85,7 +85,10 @@ final class AnswerDeadline implements ExecChainHandler {
         volatile boolean ended;
     }
 
-    /** A request the deadline or a stop ended, at its connection's next address: said as that deadline or stop says. */
+    /**
+     * A request the deadline or a stop ended while its connection was being made, met where it would try an address
+     * (the next of its host's, or the first after its name was resolved): said as that deadline or stop says.
+     */
     static final class Ended extends RuntimeException {
         Ended() {
             super("the request was ended by its deadline or a stop", null, false, false);
@@ -143,9 +146,9 @@ final class AnswerDeadline implements ExecChainHandler {
         Object first = scope.clientContext.getAttribute(STARTED);
         long started = first instanceof Long at ? at : System.nanoTime();
         scope.clientContext.setAttribute(STARTED, started);
-        Where where = where(scope.clientContext);
-        where.stage = null;
-        where.ended = false;
+        // a hop's own (a late write of the hop before, its deadline's or a stop's, lands on that hop's)
+        Where where = new Where();
+        scope.clientContext.setAttribute(STAGE, where);
         long left = totalMillis - (System.nanoTime() - started) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("the redirects did not lead to an answer within " + totalMillis / 1000
@@ -153,14 +156,17 @@ final class AnswerDeadline implements ExecChainHandler {
         }
         long hop = Math.min(millis, left);
         AtomicBoolean expired = new AtomicBoolean();
-        // where the request was when the deadline came: closing its connection may make it move back (a TLS
-        // handshake that fails marks the stage before it again, for a host's next address)
+        // where the request was when the deadline came (what its connection's closing sets off may mark another stage)
         AtomicReference<Stage> endedAt = new AtomicReference<>();
         waiting.put(runtime, where);
         ScheduledFuture<?> deadline = TIMER.schedule(Deadline.watched(() -> {
-            endedAt.set(where.stage);
+            Stage found = where.stage;
+            endedAt.set(found);
             expired.set(true);
-            where.ended = true;
+            if (found != null) {
+                // its connection was on its way (not waiting for a pooled one, which is then still used)
+                where.ended = true;
+            }
             runtime.discardEndpoint();
         }), hop, TimeUnit.MILLISECONDS);
         try {
@@ -195,6 +201,10 @@ final class AnswerDeadline implements ExecChainHandler {
             }
             if (expired.get()) {
                 throw new SocketTimeoutException("the host did not send the head of its answer within " + millis / 1000 + " s");
+            }
+            if (e instanceof Ended) {
+                // (neither this hop's deadline nor a stop: not expected) never as a bare runtime error
+                throw new java.io.InterruptedIOException("the request was ended before its connection was made");
             }
             throw e;
         } finally {
