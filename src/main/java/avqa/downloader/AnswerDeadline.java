@@ -77,6 +77,18 @@ final class AnswerDeadline implements ExecChainHandler {
     }
 
     /**
+     * The request goes out: marked so, unless a stop has ended it while it waited for a free connection to its host
+     * (which a stop does not end) or the deadline ended it on its way.
+     */
+    static void sending(HttpContext context) {
+        Where w = where(context);
+        if (w.ended) {
+            throw new Ended();
+        }
+        w.stage = Stage.SENT;
+    }
+
+    /**
      * A request's stage, and whether the deadline or a stop has ended it: read by the deadline's own thread as it
      * ends the request, and written by it (the context itself is not thread-safe).
      */
@@ -86,8 +98,9 @@ final class AnswerDeadline implements ExecChainHandler {
     }
 
     /**
-     * A request the deadline or a stop ended while its connection was being made, met where it would try an address
-     * (the next of its host's, or the first after its name was resolved): said as that deadline or stop says.
+     * A request the deadline or a stop ended while its connection was being made or it waited for one, met where it
+     * would try an address (the next of its host's, or the first after its name was resolved) or send the request: said
+     * as that deadline or stop says.
      */
     static final class Ended extends RuntimeException {
         Ended() {
@@ -155,20 +168,8 @@ final class AnswerDeadline implements ExecChainHandler {
                     + " s (avqa.download.timeout)");
         }
         long hop = Math.min(millis, left);
-        AtomicBoolean expired = new AtomicBoolean();
-        // where the request was when the deadline came (what its connection's closing sets off may mark another stage)
-        AtomicReference<Stage> endedAt = new AtomicReference<>();
+        HopTimer timer = new HopTimer(runtime, where, hop);
         waiting.put(runtime, where);
-        ScheduledFuture<?> deadline = TIMER.schedule(Deadline.watched(() -> {
-            Stage found = where.stage;
-            endedAt.set(found);
-            expired.set(true);
-            if (found != null) {
-                // its connection was on its way (not waiting for a pooled one, which is then still used)
-                where.ended = true;
-            }
-            runtime.discardEndpoint();
-        }), hop, TimeUnit.MILLISECONDS);
         try {
             return chain.proceed(request, scope);
         } catch (IOException | RuntimeException e) {
@@ -179,12 +180,12 @@ final class AnswerDeadline implements ExecChainHandler {
                 // not the host's doing: the run stops, and what was asked stays for the next one
                 throw new RunStoppedException(stop);
             }
-            if (e instanceof ConnectTimeoutException && !expired.get() || e instanceof java.net.UnknownHostException) {
+            if (e instanceof ConnectTimeoutException && !timer.expired.get() || e instanceof java.net.UnknownHostException) {
                 // the connection's own time (shorter than this deadline), said by HttpTrouble; a name that cannot be
                 // resolved, however long its resolver took (the pause for every worker that goes with it)
                 throw e;
             }
-            if (expired.get() && first != null && hop < millis) {
+            if (timer.expired.get() && first != null && hop < millis) {
                 // a later hop, cut short by the whole request's time (the first hop's time is its own): after redirects,
                 // theirs; else the same request asked again on a new connection (DeadConnectionRetry)
                 throw new SocketTimeoutException(scope.clientContext.getRedirectLocations().size() > 0
@@ -192,14 +193,14 @@ final class AnswerDeadline implements ExecChainHandler {
                         : "the host did not send the head of its answer, asked again on a new connection, within the download's "
                                 + totalMillis / 1000 + " s (avqa.download.timeout)");
             }
-            if (expired.get() || e instanceof SocketTimeoutException) {
+            if (timer.expired.get() || e instanceof SocketTimeoutException) {
                 // this deadline's, or the reads' own time (as long): where the connection still was
-                IOException notYet = notConnected(expired.get() ? endedAt.get() : where.stage, scope.route);
+                IOException notYet = notConnected(timer.expired.get() ? timer.endedAt.get() : where.stage, scope.route);
                 if (notYet != null) {
                     throw notYet;
                 }
             }
-            if (expired.get()) {
+            if (timer.expired.get()) {
                 throw new SocketTimeoutException("the host did not send the head of its answer within " + millis / 1000 + " s");
             }
             if (e instanceof Ended) {
@@ -208,9 +209,57 @@ final class AnswerDeadline implements ExecChainHandler {
             }
             throw e;
         } finally {
-            deadline.cancel(false);
+            timer.cancel();
             waiting.remove(runtime);
             stopped.remove(runtime);
+        }
+    }
+
+    /**
+     * A hop's deadline: at its time, the request ends where it is (its connection dropped), unless it is still waiting
+     * for a free connection to its host (each taken by another of the run's downloads): that is no host's time, and the
+     * deadline is put off by the hop's time again, so that the head of the answer has its whole time once the request
+     * has a connection.
+     */
+    private static final class HopTimer implements Runnable {
+        private final ExecRuntime runtime;
+        private final Where where;
+        private final long millis;
+        final AtomicBoolean expired = new AtomicBoolean();
+        /** Where the request was when the deadline came (what the closing of its connection sets off may mark more). */
+        final AtomicReference<Stage> endedAt = new AtomicReference<>();
+        private volatile boolean done;
+        private volatile ScheduledFuture<?> next;
+
+        HopTimer(ExecRuntime runtime, Where where, long millis) {
+            this.runtime = runtime;
+            this.where = where;
+            this.millis = millis;
+            next = TIMER.schedule(Deadline.watched(this), millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void run() {
+            if (done) {
+                return;
+            }
+            Stage found = where.stage;
+            if (found == null && !runtime.isEndpointAcquired()) {
+                next = TIMER.schedule(Deadline.watched(this), millis, TimeUnit.MILLISECONDS);
+                return;
+            }
+            endedAt.set(found);
+            expired.set(true);
+            if (found != null) {
+                // its connection on its way, or its request sent: none of the host's further addresses is tried
+                where.ended = true;
+            }
+            runtime.discardEndpoint();
+        }
+
+        void cancel() {
+            done = true;
+            next.cancel(false);
         }
     }
 

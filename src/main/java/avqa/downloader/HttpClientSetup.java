@@ -145,7 +145,7 @@ public final class HttpClientSetup implements HttpClientConfigurer {
         builder.disableContentCompression();
         // the request goes out: what comes now is the host's answer (for AnswerDeadline's words, and the proxy's below)
         builder.addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "avqa-request-sent", (request, scope, chain) -> {
-            AnswerDeadline.mark(scope.clientContext, AnswerDeadline.Stage.SENT);
+            AnswerDeadline.sending(scope.clientContext);
             return chain.proceed(request, scope);
         });
         if (proxies.any()) {

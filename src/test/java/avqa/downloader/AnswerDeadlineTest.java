@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import avqa.downloader.settings.ProxyEnvironment;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -50,11 +51,96 @@ class AnswerDeadlineTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * The same wait, then a host that does not send the head of its answer: the deadline, put off while the request
+     * waited for its connection, ends it a deadline's time after it has one (not never: this client's reads have no
+     * time of their own).
+     */
+    @Test
+    void aRequestThatWaitedForAFreeConnectionStillHasTheDeadlineOnItsAnswer() throws Exception {
+        server.serve("leasewait2", clip).serve("leasewait3", clip);
+        server.holdUntil("leasewait3", () -> false, 20_000);
+        server.pace(Math.max(1, Files.size(clip) / 3));
+        HttpComponentSetup component = new HttpComponentSetup();
+        try (CloseableHttpClient client = clientOf(component)) {
+            CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(() -> get(client,
+                    server.mediaFileTemplate().replace("{id}", "leasewait2")));
+            Fixture.await("the first download under way", 10_000, () -> !server.hits("leasewait2").isEmpty());
+            long started = System.nanoTime();
+            java.io.UncheckedIOException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.io.UncheckedIOException.class, () -> get(client, server.mediaFileTemplate().replace("{id}",
+                            "leasewait3")));
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            assertEquals("the host did not send the head of its answer within 1 s", failed.getCause().getMessage());
+            assertTrue(took > 2_000 && took < 10_000, "a second after its wait for the connection: " + took + " ms");
+            first.get(30, TimeUnit.SECONDS);
+        } finally {
+            server.pace(0);
+        }
+    }
+
+    /**
+     * A stop of the run while a request waits for a free connection to its host: once it has one (here the one the
+     * other download leaves open), it ends without sending its request, as stopped.
+     */
+    @Test
+    void aRequestWaitingForAFreeConnectionWhenTheRunStopsIsNotSent() throws Exception {
+        server.serve("leasewait4", clip).serve("leasewait5", clip);
+        server.pace(Math.max(1, Files.size(clip) / 3));
+        HttpComponentSetup component = new HttpComponentSetup();
+        HttpClientSetup setup = new HttpClientSetup(new HostCredentials(), ProxyEnvironment.NONE, 30_000, 60_000);
+        var connections = oneConnection(component);
+        try (CloseableHttpClient client = clientOf(connections, setup)) {
+            java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(() -> getKeepingTheConnection(client,
+                    server.mediaFileTemplate().replace("{id}", "leasewait4"), answered));
+            assertTrue(answered.await(10, TimeUnit.SECONDS), "the first download's answer come, its body on its way");
+            CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(() -> getKeepingTheConnection(client,
+                    server.mediaFileTemplate().replace("{id}", "leasewait5"), new java.util.concurrent.CountDownLatch(1)));
+            Fixture.await("the second waiting for the connection", 10_000,
+                    () -> connections.getTotalStats().getPending() == 1);
+            setup.abortWaiting("the run stops");
+
+            java.util.concurrent.ExecutionException stopped = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> second.get(30, TimeUnit.SECONDS));
+            assertTrue(stopped.getCause() instanceof RunStoppedException, String.valueOf(stopped.getCause()));
+            assertArrayEquals(Files.readAllBytes(clip), first.get(30, TimeUnit.SECONDS), "the other download goes on");
+            assertEquals(List.of(), server.hits("leasewait5"), "the stopped request never sent");
+        } finally {
+            server.pace(0);
+        }
+    }
+
+    /** A client made as the tool makes it, with one connection to a host at a time and a deadline of 1 s. */
     private static CloseableHttpClient clientOf(HttpComponentSetup component) throws Exception {
-        HttpClientBuilder builder = HttpClientBuilder.create().setConnectionManager(component.createConnectionManager(
-                component.createConnectionRegistry(null, null, false), 1, 1, SocketConfig.DEFAULT));
-        new HttpClientSetup(new HostCredentials(), ProxyEnvironment.NONE, 1_000, 60_000).configureHttpClient(builder);
+        return clientOf(oneConnection(component), new HttpClientSetup(new HostCredentials(), ProxyEnvironment.NONE, 1_000,
+                60_000));
+    }
+
+    private static org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager oneConnection(
+            HttpComponentSetup component) throws Exception {
+        return (org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager) component.createConnectionManager(
+                component.createConnectionRegistry(null, null, false), 1, 1, SocketConfig.DEFAULT);
+    }
+
+    private static CloseableHttpClient clientOf(org.apache.hc.client5.http.io.HttpClientConnectionManager connections,
+                                                HttpClientSetup setup) {
+        HttpClientBuilder builder = HttpClientBuilder.create().setConnectionManager(connections);
+        setup.configureHttpClient(builder);
         return builder.build();
+    }
+
+    private static byte[] getKeepingTheConnection(CloseableHttpClient client, String url,
+                                                  java.util.concurrent.CountDownLatch answered) {
+        try {
+            return client.execute(new HttpGet(url), answer -> {
+                answered.countDown();
+                return EntityUtils.toByteArray(answer.getEntity());
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] get(CloseableHttpClient client, String url) {
