@@ -26,8 +26,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * would hold a download for ever, and no stop of the run would end it. Past the deadline, or when the
  * run stops, the connection is dropped and the request fails as one that got no answer in time, or, where the
  * connection was not yet made ({@link Stage}), as that: its host's name or addresses (a connection not made), a
- * proxy's tunnel not opened, a TLS handshake not finished. The body is the downloads' own business
- * (their deadlines, size caps and speed floor).
+ * proxy's tunnel not opened, a TLS handshake not finished. A wait for a free connection to the host (each taken by the
+ * run's other downloads) is not counted (a stop ends it too). The body is the downloads' own business (their deadlines,
+ * size caps and speed floor).
  */
 final class AnswerDeadline implements ExecChainHandler {
 
@@ -137,7 +138,9 @@ final class AnswerDeadline implements ExecChainHandler {
 
     private final long millis;
     private final long totalMillis;
-    private final java.util.Map<ExecRuntime, Where> waiting = new ConcurrentHashMap<>();
+    private final java.util.Map<ExecRuntime, HopTimer> waiting = new ConcurrentHashMap<>();
+    /** The hop under way on this thread (the classic client's request runs on its caller's thread), for its lease. */
+    private static final ThreadLocal<HopTimer> CURRENT = new ThreadLocal<>();
     /** The requests a stop ended, and its reason. */
     private final java.util.Map<ExecRuntime, String> stopped = new ConcurrentHashMap<>();
 
@@ -169,7 +172,9 @@ final class AnswerDeadline implements ExecChainHandler {
         }
         long hop = Math.min(millis, left);
         HopTimer timer = new HopTimer(runtime, where, hop);
-        waiting.put(runtime, where);
+        waiting.put(runtime, timer);
+        HopTimer outer = CURRENT.get();
+        CURRENT.set(timer);
         try {
             return chain.proceed(request, scope);
         } catch (IOException | RuntimeException e) {
@@ -210,26 +215,48 @@ final class AnswerDeadline implements ExecChainHandler {
             throw e;
         } finally {
             timer.cancel();
+            CURRENT.set(outer);
             waiting.remove(runtime);
             stopped.remove(runtime);
         }
     }
 
     /**
-     * A hop's deadline: at its time, the request ends where it is (its connection dropped), unless it is still waiting
-     * for a free connection to its host (each taken by another of the run's downloads): that is no host's time, and the
-     * deadline is put off by the hop's time again, so that the head of the answer has its whole time once the request
-     * has a connection.
+     * The request on this thread waits for a free connection to its host ({@code lease}, each taken by another of the
+     * run's downloads): no host's time, so its deadline waits too; a stop meanwhile ends the wait at once. Its
+     * {@link Waiting#over()} gives the deadline its whole time again from then.
      */
-    private static final class HopTimer implements Runnable {
+    static Waiting waitingForConnection(org.apache.hc.client5.http.io.LeaseRequest lease) {
+        HopTimer timer = CURRENT.get();
+        if (timer == null) {
+            return () -> { };
+        }
+        timer.leasing(lease);
+        return timer::leased;
+    }
+
+    /** A wait for a free connection, over when the connection is had or the wait given up. */
+    interface Waiting {
+        void over();
+    }
+
+    /**
+     * A hop's deadline: at its time, the request ends where it is (its connection dropped, none of its host's further
+     * addresses tried, its request not sent), except while it waits for a free connection to its host, which puts the
+     * deadline off: once it has one, the deadline has its whole time again. A stop ends it wherever it is, its wait for
+     * a connection too. Each ends it once, and neither after the hop is over (its runtime may serve the next hop).
+     */
+    private final class HopTimer implements Runnable {
         private final ExecRuntime runtime;
         private final Where where;
         private final long millis;
         final AtomicBoolean expired = new AtomicBoolean();
         /** Where the request was when the deadline came (what the closing of its connection sets off may mark more). */
         final AtomicReference<Stage> endedAt = new AtomicReference<>();
-        private volatile boolean done;
-        private volatile ScheduledFuture<?> next;
+        // guarded by this
+        private boolean done;
+        private ScheduledFuture<?> next;
+        private org.apache.hc.client5.http.io.LeaseRequest lease;
 
         HopTimer(ExecRuntime runtime, Where where, long millis) {
             this.runtime = runtime;
@@ -239,25 +266,48 @@ final class AnswerDeadline implements ExecChainHandler {
         }
 
         @Override
-        public void run() {
+        public synchronized void run() {
+            if (done || lease != null || where.ended) {
+                return;
+            }
+            endedAt.set(where.stage);
+            expired.set(true);
+            where.ended = true;
+            runtime.discardEndpoint();
+        }
+
+        synchronized void leasing(org.apache.hc.client5.http.io.LeaseRequest waitingFor) {
+            if (where.ended) {
+                // the deadline or a stop came first: no wait
+                waitingFor.cancel();
+            } else if (!done) {
+                lease = waitingFor;
+                next.cancel(false);
+            }
+        }
+
+        synchronized void leased() {
+            if (lease != null) {
+                lease = null;
+                if (!done && !where.ended) {
+                    next = TIMER.schedule(Deadline.watched(this), millis, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+
+        synchronized void stop(String reason) {
             if (done) {
                 return;
             }
-            Stage found = where.stage;
-            if (found == null && !runtime.isEndpointAcquired()) {
-                next = TIMER.schedule(Deadline.watched(this), millis, TimeUnit.MILLISECONDS);
-                return;
-            }
-            endedAt.set(found);
-            expired.set(true);
-            if (found != null) {
-                // its connection on its way, or its request sent: none of the host's further addresses is tried
-                where.ended = true;
+            stopped.put(runtime, reason);
+            where.ended = true;
+            if (lease != null) {
+                lease.cancel();
             }
             runtime.discardEndpoint();
         }
 
-        void cancel() {
+        synchronized void cancel() {
             done = true;
             next.cancel(false);
         }
@@ -288,10 +338,8 @@ final class AnswerDeadline implements ExecChainHandler {
 
     /** The run stops for {@code reason}: every request still waiting for the head of its answer ends now. */
     void abortAll(String reason) {
-        for (java.util.Map.Entry<ExecRuntime, Where> request : waiting.entrySet()) {
-            stopped.put(request.getKey(), reason == null ? "stopped" : reason);
-            request.getValue().ended = true;
-            request.getKey().discardEndpoint();
+        for (HopTimer request : waiting.values()) {
+            request.stop(reason == null ? "stopped" : reason);
         }
     }
 }

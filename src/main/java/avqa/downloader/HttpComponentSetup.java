@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.HostnameVerifier;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.io.LeaseRequest;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
@@ -69,6 +73,29 @@ public final class HttpComponentSetup extends HttpComponent {
                 AnswerDeadline.mark(context, AnswerDeadline.Stage.CONNECTING);
                 super.connect(endpoint, timeout, context);
                 AnswerDeadline.mark(context, AnswerDeadline.Stage.CONNECTED);
+            }
+
+            @Override
+            public LeaseRequest lease(String id, HttpRoute route, Timeout requestTimeout, Object state) {
+                // the wait for a free connection to the host is no host's time: the answer's deadline waits too
+                LeaseRequest lease = super.lease(id, route, requestTimeout, state);
+                return new LeaseRequest() {
+                    @Override
+                    public ConnectionEndpoint get(Timeout timeout)
+                            throws InterruptedException, ExecutionException, TimeoutException {
+                        AnswerDeadline.Waiting waiting = AnswerDeadline.waitingForConnection(lease);
+                        try {
+                            return lease.get(timeout);
+                        } finally {
+                            waiting.over();
+                        }
+                    }
+
+                    @Override
+                    public boolean cancel() {
+                        return lease.cancel();
+                    }
+                };
             }
 
             @Override

@@ -53,8 +53,8 @@ class AnswerDeadlineTest extends LoopbackServerTest {
 
     /**
      * The same wait, then a host that does not send the head of its answer: the deadline, put off while the request
-     * waited for its connection, ends it a deadline's time after it has one (not never: this client's reads have no
-     * time of their own).
+     * waited for its connection, ends it its whole time after it has one (not never, nor at once: this client's reads
+     * have no time of their own).
      */
     @Test
     void aRequestThatWaitedForAFreeConnectionStillHasTheDeadlineOnItsAnswer() throws Exception {
@@ -71,9 +71,13 @@ class AnswerDeadlineTest extends LoopbackServerTest {
                     java.io.UncheckedIOException.class, () -> get(client, server.mediaFileTemplate().replace("{id}",
                             "leasewait3")));
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            long failedAt = server.now();
+            assertEquals(1, server.hits("leasewait3").size(), "its request sent once it had its connection");
+            long afterItsConnection = failedAt - server.hits("leasewait3").get(0).atMillis();
 
             assertEquals("the host did not send the head of its answer within 1 s", failed.getCause().getMessage());
-            assertTrue(took > 2_000 && took < 10_000, "a second after its wait for the connection: " + took + " ms");
+            assertTrue(took > 2_000 && took < 10_000, "after its wait for the connection: " + took + " ms");
+            assertTrue(afterItsConnection >= 900, "the head had its whole second: " + afterItsConnection + " ms");
             first.get(30, TimeUnit.SECONDS);
         } finally {
             server.pace(0);
@@ -81,8 +85,8 @@ class AnswerDeadlineTest extends LoopbackServerTest {
     }
 
     /**
-     * A stop of the run while a request waits for a free connection to its host: once it has one (here the one the
-     * other download leaves open), it ends without sending its request, as stopped.
+     * A stop of the run while a request waits for a free connection to its host ends its wait at once, as stopped,
+     * its request never sent; the other download goes on.
      */
     @Test
     void aRequestWaitingForAFreeConnectionWhenTheRunStopsIsNotSent() throws Exception {
@@ -105,6 +109,7 @@ class AnswerDeadlineTest extends LoopbackServerTest {
             java.util.concurrent.ExecutionException stopped = org.junit.jupiter.api.Assertions.assertThrows(
                     java.util.concurrent.ExecutionException.class, () -> second.get(30, TimeUnit.SECONDS));
             assertTrue(stopped.getCause() instanceof RunStoppedException, String.valueOf(stopped.getCause()));
+            assertTrue(!first.isDone(), "at once: its wait ended before the other download was done");
             assertArrayEquals(Files.readAllBytes(clip), first.get(30, TimeUnit.SECONDS), "the other download goes on");
             assertEquals(List.of(), server.hits("leasewait5"), "the stopped request never sent");
         } finally {
