@@ -27,8 +27,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * run stops, the connection is dropped and the request fails as one that got no answer in time, or, where the
  * connection was not yet made ({@link Stage}), as that: its host's name or addresses (a connection not made), a
  * proxy's tunnel not opened, a TLS handshake not finished. A wait for a free connection to the host (each taken by the
- * run's other downloads) is not counted (a stop ends it too). The body is the downloads' own business (their deadlines,
- * size caps and speed floor).
+ * run's other downloads) is not counted in a hop's time (a stop ends it too), though it is in the whole request's (the
+ * download's own time, which the hops of a redirect chain share). The body is the downloads' own business (their
+ * deadlines, size caps and speed floor).
  */
 final class AnswerDeadline implements ExecChainHandler {
 
@@ -78,8 +79,8 @@ final class AnswerDeadline implements ExecChainHandler {
     }
 
     /**
-     * The request goes out: marked so, unless a stop has ended it while it waited for a free connection to its host
-     * (which a stop does not end) or the deadline ended it on its way.
+     * The request goes out: marked so, unless the deadline or a stop has ended it since it had its connection (one a
+     * pooled connection of an earlier answer, which no address hook sees).
      */
     static void sending(HttpContext context) {
         Where w = where(context);
@@ -179,7 +180,8 @@ final class AnswerDeadline implements ExecChainHandler {
             return chain.proceed(request, scope);
         } catch (IOException | RuntimeException e) {
             // the connection dropped under the request fails as an IOException, or as the runtime's own
-            // state error ("endpoint not acquired") when it was not yet connected
+            // state error ("endpoint not acquired") when it was not yet connected; a wait for a connection the deadline
+            // or a stop cancelled, as the pool's CancellationException; a request ended on its way, as Ended
             String stop = stopped.remove(runtime);
             if (stop != null) {
                 // not the host's doing: the run stops, and what was asked stays for the next one
@@ -246,7 +248,7 @@ final class AnswerDeadline implements ExecChainHandler {
      * deadline off: once it has one, the deadline has its whole time again. A stop ends it wherever it is, its wait for
      * a connection too. Each ends it once, and neither after the hop is over (its runtime may serve the next hop).
      */
-    private final class HopTimer implements Runnable {
+    private final class HopTimer {
         private final ExecRuntime runtime;
         private final Where where;
         private final long millis;
@@ -256,18 +258,24 @@ final class AnswerDeadline implements ExecChainHandler {
         // guarded by this
         private boolean done;
         private ScheduledFuture<?> next;
+        /** Which of the times set is the one to keep (a time put off may already be on its way to the lock). */
+        private int set;
         private org.apache.hc.client5.http.io.LeaseRequest lease;
 
         HopTimer(ExecRuntime runtime, Where where, long millis) {
             this.runtime = runtime;
             this.where = where;
             this.millis = millis;
-            next = TIMER.schedule(Deadline.watched(this), millis, TimeUnit.MILLISECONDS);
+            schedule();
         }
 
-        @Override
-        public synchronized void run() {
-            if (done || lease != null || where.ended) {
+        private void schedule() {
+            int mine = ++set;
+            next = TIMER.schedule(Deadline.watched(() -> end(mine)), millis, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void end(int which) {
+            if (which != set || done || lease != null || where.ended) {
                 return;
             }
             endedAt.set(where.stage);
@@ -282,6 +290,7 @@ final class AnswerDeadline implements ExecChainHandler {
                 waitingFor.cancel();
             } else if (!done) {
                 lease = waitingFor;
+                set++;
                 next.cancel(false);
             }
         }
@@ -290,7 +299,7 @@ final class AnswerDeadline implements ExecChainHandler {
             if (lease != null) {
                 lease = null;
                 if (!done && !where.ended) {
-                    next = TIMER.schedule(Deadline.watched(this), millis, TimeUnit.MILLISECONDS);
+                    schedule();
                 }
             }
         }
