@@ -71,11 +71,7 @@ final class AnswerDeadline implements ExecChainHandler {
      * deadline or a stop has ended the request, which then ends here rather than trying that address.
      */
     static void connecting(HttpContext context) {
-        Where w = where(context);
-        if (w.ended) {
-            throw new Ended();
-        }
-        w.stage = Stage.CONNECTING;
+        goOn(context, Stage.CONNECTING);
     }
 
     /**
@@ -83,11 +79,16 @@ final class AnswerDeadline implements ExecChainHandler {
      * pooled connection of an earlier answer, which no address hook sees).
      */
     static void sending(HttpContext context) {
+        goOn(context, Stage.SENT);
+    }
+
+    /** The request goes on to {@code stage}, unless the deadline or a stop has ended it: it ends here then. */
+    private static void goOn(HttpContext context, Stage stage) {
         Where w = where(context);
         if (w.ended) {
             throw new Ended();
         }
-        w.stage = Stage.SENT;
+        w.stage = stage;
     }
 
     /**
@@ -225,21 +226,17 @@ final class AnswerDeadline implements ExecChainHandler {
 
     /**
      * The request on this thread waits for a free connection to its host ({@code lease}, each taken by another of the
-     * run's downloads): no host's time, so its deadline waits too; a stop meanwhile ends the wait at once. Its
-     * {@link Waiting#over()} gives the deadline its whole time again from then.
+     * run's downloads): no host's time, so its deadline waits too; a stop meanwhile ends the wait at once. The
+     * returned task, run when the wait is over (a connection had, or the wait given up), gives the deadline its whole
+     * time again from then.
      */
-    static Waiting waitingForConnection(org.apache.hc.client5.http.io.LeaseRequest lease) {
+    static Runnable waitingForConnection(org.apache.hc.client5.http.io.LeaseRequest lease) {
         HopTimer timer = CURRENT.get();
         if (timer == null) {
             return () -> { };
         }
         timer.leasing(lease);
         return timer::leased;
-    }
-
-    /** A wait for a free connection, over when the connection is had or the wait given up. */
-    interface Waiting {
-        void over();
     }
 
     /**

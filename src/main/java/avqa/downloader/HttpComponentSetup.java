@@ -83,11 +83,11 @@ public final class HttpComponentSetup extends HttpComponent {
                     @Override
                     public ConnectionEndpoint get(Timeout timeout)
                             throws InterruptedException, ExecutionException, TimeoutException {
-                        AnswerDeadline.Waiting waiting = AnswerDeadline.waitingForConnection(lease);
+                        Runnable over = AnswerDeadline.waitingForConnection(lease);
                         try {
                             return lease.get(timeout);
                         } finally {
-                            waiting.over();
+                            over.run();
                         }
                     }
 
