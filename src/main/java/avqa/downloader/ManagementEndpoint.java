@@ -91,6 +91,12 @@ final class ManagementEndpoint {
             camel.setProperty("camel.health.enabled", "false");
             return;
         }
+        // Vert.x serves the endpoint; by default it makes a cache directory in /tmp for files it would serve from
+        // the class path (this endpoint serves none), removed only when Vert.x is closed: a service killed (kill -9,
+        // out of memory) left one behind at each start. Read once, as Vert.x's options class loads: set before.
+        if (System.getProperty("vertx.disableFileCPResolving") == null) {
+            System.setProperty("vertx.disableFileCPResolving", "true");
+        }
         camel.setProperty("camel.management.enabled", "true");
         camel.setProperty("camel.management.port", String.valueOf(port));
         camel.setProperty("camel.management.host", settings.get("avqa.management.host"));

@@ -3,6 +3,7 @@ package avqa.downloader;
 import avqa.downloader.settings.Settings;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,13 +254,18 @@ public final class ToolVersions {
         Path out = null;
         try {
             out = Files.createTempFile("avqa-tool", ".out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "";
+            try (InputStream printed = Files.newInputStream(out)) {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                // the command and this stream have the file open: its name goes now, not after the wait, so that a
+                // JVM that ends meanwhile (this runs on a daemon thread while a run starts) leaves nothing in /tmp
+                Files.deleteIfExists(out);
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return "";
+                }
+                return new String(printed.readAllBytes(), StandardCharsets.UTF_8);
             }
-            return new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {

@@ -41,6 +41,11 @@ class ErrorRoutesTest extends CamelMainTestSupport {
         FileTrees.deleteTree(data, false);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void removeDataDir() {
+        FileTrees.deleteTree(data, true);
+    }
+
     static final Faults faults = new Faults();
 
     @org.junit.jupiter.api.BeforeEach

@@ -216,6 +216,31 @@ class ManagementTest extends LoopbackServerTest {
     }
 
     /**
+     * A service killed outright (kill -9, or the kernel's out-of-memory killer) leaves nothing in the temporary
+     * directory: Vert.x, which serves the endpoint, made a cache directory there at each start and removed it only
+     * when it was closed, so each killed service left one behind (hundreds on a machine that ran the tests for days).
+     */
+    @Test
+    void aServiceKilledLeavesNothingInTheTemporaryDirectory(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("killed", 2);
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        int port = freePort();
+        args.addAll(List.of("--schedule", "--cron", "0 0 2 1 1 ? 2099", "--management-port", String.valueOf(port)));
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+        Path log = tmp.resolve("service.log");
+        Process service = Fixture.startJvm(args, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + javaTmp), log);
+        try {
+            String base = "http://127.0.0.1:" + port;
+            Fixture.await("the health endpoint to answer", 60_000, () -> get(base + "/observe/health").statusCode() == 200);
+            Fixture.await("the run to be over", 60_000, () -> ServiceTest.read(log).contains("Run finished"));
+        } finally {
+            service.destroyForcibly();
+        }
+        assertTrue(service.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(List.of(), PipelineTest.listNames(javaTmp), "nothing left in java.io.tmpdir");
+    }
+
+    /**
      * A --management-port that is taken (a typo, another service on it) is refused in one line, exit 2, before
      * anything is written: it was refused only once the data directory's folders and its .lock were made, and a
      * typo left an empty skeleton of a data directory behind.
