@@ -26,7 +26,7 @@ public final class YtDlp {
     final GenericPages genericPages;
     final long timeoutSeconds;
 
-    private Path proxyConfig;
+    private ProxyConfigFile proxyConfig;
 
     public YtDlp(Settings settings, FailureClassifier classifier, ToolVersions tools, GenericPages genericPages) {
         this.settings = settings;
@@ -172,23 +172,17 @@ public final class YtDlp {
         return copy;
     }
 
-    /**
-     * The proxy, for --config-locations: a yt-dlp config file readable by its owner only, in the
-     * machine's temporary directory rather than the data directory (which may be shared storage), made
-     * once per process and deleted when it ends.
-     */
+    /** The proxy, for --config-locations: a private config file in the machine's temporary directory. */
     private synchronized Path proxyConfig() {
-        if (proxyConfig != null && Files.isRegularFile(proxyConfig)) {
-            return proxyConfig;
+        if (proxyConfig != null && proxyConfig.present()) {
+            return proxyConfig.path();
+        }
+        if (proxyConfig != null) {
+            proxyConfig.discard();
         }
         try {
-            Path conf = Files.createTempFile("avqa-yt-dlp-", ".conf", java.nio.file.attribute.PosixFilePermissions
-                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            conf.toFile().deleteOnExit();
-            String quoted = "'" + settings.get("avqa.proxy").replace("'", "'\"'\"'") + "'";
-            Files.write(conf, ("--proxy " + quoted + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            proxyConfig = conf;
-            return conf;
+            proxyConfig = ProxyConfigFile.write(settings.get("avqa.proxy"), Path.of(System.getProperty("java.io.tmpdir")));
+            return proxyConfig.path();
         } catch (IOException | UnsupportedOperationException e) {
             throw new BadInputException("cannot write a private yt-dlp config for the proxy in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage());

@@ -266,6 +266,55 @@ class ProxyTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * yt-dlp's proxy, password and all, is in a private config file in the machine's temporary directory, deleted as
+     * the run ends; a run killed outright (kill -9, the out-of-memory killer) left it there for good. The next run
+     * that makes one deletes it, and leaves alone the one a live run holds.
+     */
+    @Test
+    void theProxyConfigOfARunKilledOutrightIsDeletedByTheNextAndALiveRunsIsKept(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("killedproxy", 1);
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+        Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + javaTmp);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // a proxy that takes the connection and never answers: each run stays at its first video
+            List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+            args.addAll(List.of("--proxy", "http://alice:pr0xyPa55@127.0.0.1:" + silent.getLocalPort()));
+            Process first = Fixture.startJvm(args, env, tmp.resolve("first.log"));
+            Path[] left = new Path[1];
+            try {
+                Fixture.await("the first run's proxy config", 60_000, () -> (left[0] = proxyConfig(javaTmp, null)) != null);
+            } finally {
+                first.destroyForcibly();
+            }
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(Files.readString(left[0]).contains("pr0xyPa55"), "left behind by kill -9, password and all");
+
+            Process second = Fixture.startJvm(args, env, tmp.resolve("second.log"));
+            try {
+                Path[] live = new Path[1];
+                Fixture.await("the second run's proxy config, and the first's gone", 60_000,
+                        () -> (live[0] = proxyConfig(javaTmp, left[0])) != null && !Files.exists(left[0]));
+                ProxyConfigFile another = ProxyConfigFile.write("http://127.0.0.1:1", javaTmp);
+                another.discard();
+                assertTrue(second.isAlive() && Files.exists(live[0]), "the live run's own is kept");
+            } finally {
+                second.destroy();
+            }
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(List.of(), PipelineTest.listNames(javaTmp), "the second run, stopped, deleted its own");
+        }
+    }
+
+    private static Path proxyConfig(Path dir, Path not) {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(ProxyConfigFile.PREFIX) && !p.equals(not))
+                    .findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** A proxy whose name cannot be resolved is named as what cannot be resolved, not the video's host. */
     @Test
     void aProxyWhoseNameCannotBeResolvedIsNamed(@TempDir Path tmp) throws Exception {
