@@ -35,7 +35,12 @@ final class BsdtarStream extends FilterInputStream {
     /** The run, whose stop ends a second read's passing over what was given already. */
     private final RunControl run;
     private Process process;
-    private Path stderr;
+    /**
+     * bsdtar's standard error: a file whose name is gone once bsdtar has it open (an import killed outright left it in
+     * /tmp), read through this stream; its words kept once read.
+     */
+    private InputStream stderr;
+    private String said;
     /** Whether bsdtar writes its tar in blocks of 512 bytes (-b 1), each as soon as it is made. */
     private boolean smallBlocks;
     /** The bytes given to the reader so far. */
@@ -90,19 +95,23 @@ final class BsdtarStream extends FilterInputStream {
         if (fromFile) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
+        InputStream words = Files.newInputStream(errors);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            Files.deleteIfExists(errors);
+            words.close();
             throw new BadInputException(bsdtar + " was not found; install it (Debian/Ubuntu: sudo apt-get install "
                     + "libarchive-tools) or set avqa.tools.bsdtar to its path");
+        } finally {
+            Files.deleteIfExists(errors);
         }
         if (!fromFile) {
             feed(p, parts);
         }
         process = p;
-        stderr = errors;
+        stderr = words;
+        said = null;
         in = p.getInputStream();
     }
 
@@ -175,7 +184,7 @@ final class BsdtarStream extends FilterInputStream {
         }
         in.close();
         process.destroy();
-        Files.deleteIfExists(stderr);
+        stderr.close();
         smallBlocks = true;
         LOG.info("bsdtar could not read {} to its end; it reads it again up to there ({}), so that the video before "
                 + "the damage is whole", archive, ArchiveFetch.human(given));
@@ -208,7 +217,10 @@ final class BsdtarStream extends FilterInputStream {
                 return null;
             }
             // its closing "Error exit delayed from previous errors." says nothing: the line before it does
-            String last = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
+            if (said == null) {
+                said = new String(stderr.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String last = said.lines()
                     .filter(l -> !l.isBlank() && !l.contains("Error exit delayed from previous errors"))
                     .reduce((x, y) -> y).map(l -> Redact.text(l.replaceFirst("^bsdtar: ", ""), 300))
                     .orElse("(null)");
@@ -237,7 +249,7 @@ final class BsdtarStream extends FilterInputStream {
             super.close();
         } finally {
             process.destroy();
-            Files.deleteIfExists(stderr);
+            stderr.close();
         }
     }
 }
