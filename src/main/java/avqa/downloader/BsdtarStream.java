@@ -84,22 +84,26 @@ final class BsdtarStream extends FilterInputStream {
     }
 
     private void start() throws IOException {
-        Path errors = Files.createTempFile("avqa-bsdtar", ".err");
         boolean fromFile = parts.size() == 1 && !piped;
         List<String> cmd = new ArrayList<>(List.of(bsdtar, "-c", "-f", "-", "--format", "pax"));
         if (smallBlocks) {
             cmd.addAll(List.of("-b", "1"));
         }
         cmd.add("@" + (fromFile ? parts.get(0).toAbsolutePath().toString() : "-"));
-        ProcessBuilder pb = process(cmd).redirectError(errors.toFile());
+        ProcessBuilder pb = process(cmd);
         if (fromFile) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
-        InputStream words = Files.newInputStream(errors);
+        Path errors = Files.createTempFile("avqa-bsdtar", ".err");
+        InputStream words = null;
         Process p;
         try {
-            p = pb.start();
+            words = Files.newInputStream(errors);
+            p = pb.redirectError(errors.toFile()).start();
         } catch (IOException e) {
+            if (words == null) {
+                throw e;
+            }
             words.close();
             throw new BadInputException(bsdtar + " was not found; install it (Debian/Ubuntu: sudo apt-get install "
                     + "libarchive-tools) or set avqa.tools.bsdtar to its path");

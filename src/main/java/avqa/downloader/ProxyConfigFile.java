@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -27,6 +28,10 @@ final class ProxyConfigFile {
 
     static final String PREFIX = "avqa-yt-dlp-";
     static final String SUFFIX = ".conf";
+    /** The name's end while it is made, before it is locked. */
+    static final String MAKING = ".making";
+    /** A file being made older than this was left by a process killed while it made it. */
+    private static final long MAKING_AT_MOST_MILLIS = 60_000;
 
     /**
      * Those this JVM made: never opened by its tidying (closing any channel to a file drops every lock the process
@@ -44,12 +49,15 @@ final class ProxyConfigFile {
 
     /** A new config file in {@code dir} saying {@code --proxy URL} (quoted for yt-dlp's config syntax). */
     static ProxyConfigFile write(String proxyUrl, Path dir) throws IOException {
-        Path conf = Files.createTempFile(dir, PREFIX, SUFFIX,
+        // made under a name the tidying passes over, locked and written, then given its name: another process's
+        // tidying never sees it unlocked (the lock is the file's, and goes with it through the rename)
+        Path making = Files.createTempFile(dir, PREFIX, MAKING,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        conf.toFile().deleteOnExit();
-        MADE_HERE.add(conf);
-        FileChannel channel = FileChannel.open(conf, StandardOpenOption.WRITE);
+        String name = making.getFileName().toString();
+        Path conf = dir.resolve(name.substring(0, name.length() - MAKING.length()) + SUFFIX);
+        FileChannel channel = null;
         try {
+            channel = FileChannel.open(making, StandardOpenOption.WRITE);
             channel.lock();
             String quoted = "'" + proxyUrl.replace("'", "'\"'\"'") + "'";
             // written through the locked channel: closing another channel to the file would drop the lock
@@ -57,9 +65,15 @@ final class ProxyConfigFile {
             while (text.hasRemaining()) {
                 channel.write(text);
             }
+            MADE_HERE.add(conf);
+            conf.toFile().deleteOnExit();
+            Files.move(making, conf, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            Files.deleteIfExists(conf);
+            if (channel != null) {
+                channel.close();
+            }
+            Files.deleteIfExists(making);
+            MADE_HERE.remove(conf);
             throw e;
         }
         ProxyConfigFile made = new ProxyConfigFile(conf, channel);
@@ -87,19 +101,30 @@ final class ProxyConfigFile {
         MADE_HERE.remove(path);
     }
 
-    /** Deletes the config files of this kind, of this user, that no live process holds locked. */
+    /**
+     * Deletes the config files of this kind, of this user, that no live process holds locked (and those a process
+     * killed while it made one left, a minute after).
+     */
     private void deleteLeftBehind() {
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(path.getParent(), PREFIX + "*" + SUFFIX)) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(path.getParent(),
+                PREFIX + "*{" + SUFFIX + "," + MAKING + "}")) {
             UserPrincipal us = Files.getOwner(path);
             for (Path other : all) {
                 if (!MADE_HERE.contains(other) && Files.isRegularFile(other, LinkOption.NOFOLLOW_LINKS)
-                        && us.equals(Files.getOwner(other, LinkOption.NOFOLLOW_LINKS)) && !heldByALiveProcess(other)) {
+                        && us.equals(Files.getOwner(other, LinkOption.NOFOLLOW_LINKS)) && !beingMade(other)
+                        && !heldByALiveProcess(other)) {
                     Files.deleteIfExists(other);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // another user's files, a directory that cannot be listed: the tidying is left for another time
         }
+    }
+
+    /** A file of another process that may be between its making and its lock. */
+    private static boolean beingMade(Path other) throws IOException {
+        return other.getFileName().toString().endsWith(MAKING) && System.currentTimeMillis()
+                - Files.getLastModifiedTime(other, LinkOption.NOFOLLOW_LINKS).toMillis() < MAKING_AT_MOST_MILLIS;
     }
 
     private static boolean heldByALiveProcess(Path other) {

@@ -259,7 +259,7 @@ public final class ToolVersions {
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
                 // the command and this stream have the file open: its name goes now, not after the wait, so that a
                 // JVM that ends meanwhile (this runs on a daemon thread while a run starts) leaves nothing in /tmp
-                Files.deleteIfExists(out);
+                out.toFile().delete();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     return "";

@@ -308,7 +308,8 @@ class ProxyTest extends LoopbackServerTest {
 
     private static Path proxyConfig(Path dir, Path not) {
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(ProxyConfigFile.PREFIX) && !p.equals(not))
+            return s.filter(p -> p.getFileName().toString().startsWith(ProxyConfigFile.PREFIX)
+                    && p.getFileName().toString().endsWith(ProxyConfigFile.SUFFIX) && !p.equals(not))
                     .findFirst().orElse(null);
         } catch (java.io.IOException e) {
             return null;
