@@ -56,8 +56,20 @@ final class ScaleOut {
             List<String> args = ManyHosts.args("worker", data, meta, lab.nginx.template(), workerArgs.toArray(String[]::new));
             workers.add(lab.worker(hosts.get(h), args, env, work.resolve("worker" + h + ".out")));
         }
-        Fixture.await("every worker listening to the queue", 120_000, () -> workers.stream()
-                .allMatch(p -> nodeLog(data, p).contains("takes videos from the queue")));
+        try {
+            Fixture.await("every worker listening to the queue", 120_000, () -> workers.stream()
+                    .allMatch(p -> nodeLog(data, p).contains("takes videos from the queue")));
+        } catch (AssertionError e) {
+            // what each worker said, so that a worker that did not start says why
+            StringBuilder said = new StringBuilder(e.getMessage());
+            for (int h = 0; h < workers.size(); h++) {
+                Process p = workers.get(h);
+                String out = ClusterTest.read(work.resolve("worker" + h + ".out"));
+                said.append("\n--- worker ").append(h).append(p.isAlive() ? " (running)" : " (exit " + p.exitValue() + ")")
+                        .append(", the end of its output:\n").append(out.substring(Math.max(0, out.length() - 3000)));
+            }
+            throw new AssertionError(said.toString(), e);
+        }
         Fixture.Outcome planned = lab.planner(ManyHosts.args("planner", data, meta, lab.nginx.template()), env,
                 work.resolve("planner.out"));
         if (planned.exit() != 0) {
