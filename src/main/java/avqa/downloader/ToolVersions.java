@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import avqa.downloader.settings.Settings;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -249,32 +250,42 @@ public final class ToolVersions {
         return output(command, 20).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
     }
 
-    /** What a command prints (stdout and stderr together), or empty when it cannot be run in time. */
+    /**
+     * What a command prints (stdout and stderr together), or empty when it cannot be run in time. Read through the pipe
+     * and never from a file: a version is asked on a daemon thread while a run starts, and a run that ends meanwhile
+     * (a bad option, a host that does not resolve) would leave a file in /tmp. Only what is there is read, never
+     * waiting on the pipe, so that a child the command leaves behind holding it open costs nothing.
+     */
     public static String output(List<String> command, int timeoutSeconds) {
-        Path out = null;
+        Process p;
         try {
-            out = Files.createTempFile("avqa-tool", ".out");
-            try (InputStream printed = Files.newInputStream(out)) {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-                // the command and this stream have the file open: its name goes now, not after the wait, so that a
-                // JVM that ends meanwhile (this runs on a daemon thread while a run starts) leaves nothing in /tmp
-                out.toFile().delete();
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            return "";
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            // emptied while it runs, so that a long answer never fills the pipe and stalls the command
+            while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+                printed.write(in.readNBytes(in.available()));
+                if (System.nanoTime() - deadline > 0) {
                     p.destroyForcibly();
                     return "";
                 }
-                return new String(printed.readAllBytes(), StandardCharsets.UTF_8);
             }
+            for (int ready = in.available(); ready > 0; ready = in.available()) {
+                printed.write(in.readNBytes(ready));
+            }
+            return printed.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
+            p.destroyForcibly();
             return "";
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             return "";
-        } finally {
-            if (out != null) {
-                out.toFile().delete();
-            }
         }
     }
 }
