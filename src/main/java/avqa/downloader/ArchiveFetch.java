@@ -646,7 +646,7 @@ public final class ArchiveFetch {
             }
             long written;
             try {
-                written = transfer.copy(body, raw, part, start, total, maxBytes, name, url, resume, goesOn,
+                written = transfer.copy(body, raw, part, start, total, promisedEnd, maxBytes, name, url, resume, goesOn,
                         p -> !ArchiveFormat.numberedPart(files.name(url)) && looksLikeAPage(p));
             } catch (ArchiveTransfer.PageInstead page) {
                 // judged by its first MiB, as a page that ends is (a download page's form confirmed, a refusal said)

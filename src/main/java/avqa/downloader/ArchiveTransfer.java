@@ -115,6 +115,8 @@ final class ArchiveTransfer {
     private final ArchiveProgress progress;
     private final SpeedFloor floor;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** The archives whose host sent more than a 206 named, said once each. */
+    private final Set<String> overran = ConcurrentHashMap.newKeySet();
 
     ArchiveTransfer(DiskFull diskFull, RunControl run, ArchiveProgress progress, SpeedFloor floor) {
         this.diskFull = diskFull;
@@ -178,14 +180,16 @@ final class ArchiveTransfer {
 
     /**
      * Writes the answer's body into the part from {@code start} (what was there after it is cut off), no
-     * further than the announced length, or {@code max} when there is none; returns how many bytes came. {@code resume} says what becomes of
+     * further than the announced length, or {@code max} when there is none, and never past {@code promisedEnd} (a
+     * 206's Content-Range's end, after its last byte; -1: none): what a host sends beyond the part it named is left
+     * unread, its connection dropped. Returns how many bytes came. {@code resume} says what becomes of
      * them if it breaks off. {@code raw}: the answer's body as the client gives it (under {@code body}'s decoding,
      * when the host compressed it), whose connection a guard drops without reading the rest. {@code goesOn}: the
      * next part of a file its host gives a part at a time, not said again. An answer from the file's start whose
      * first MiB {@code page} finds a web page is stopped there, with {@link PageInstead}.
      */
-    long copy(InputStream body, InputStream raw, Path part, long start, long total, long max, String name, String url,
-              String resume, boolean goesOn, java.util.function.Predicate<Path> page) throws IOException {
+    long copy(InputStream body, InputStream raw, Path part, long start, long total, long promisedEnd, long max, String name,
+              String url, String resume, boolean goesOn, java.util.function.Predicate<Path> page) throws IOException {
         announce(name, url, part, start, total, goesOn);
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -197,12 +201,26 @@ final class ArchiveTransfer {
             try {
                 while ((n = body.read(buf)) > 0) {
                     run.checkRunning();
+                    boolean beyond = promisedEnd >= 0 && start + written.get() + n > promisedEnd;
+                    if (beyond) {
+                        n = (int) Math.max(0, promisedEnd - start - written.get());
+                    }
                     out.write(ByteBuffer.wrap(buf, 0, n));
                     long now = written.addAndGet(n);
                     progress.advance(n);
                     if (start == 0 && now >= PAGE_LOOK && now - n < PAGE_LOOK && page.test(part)) {
                         HttpBodies.drop(raw);
                         throw new PageInstead();
+                    }
+                    if (beyond) {
+                        // bytes its Content-Range did not name are not this part's (zeros, another file's): the next
+                        // part is asked for with a Range of its own
+                        HttpBodies.drop(raw);
+                        if (overran.add(url)) {
+                            LOG.info("The host of {} sends more than the part its answer names (this one ended at {}): "
+                                    + "the rest of such an answer is left unread", name, ArchiveFetch.human(promisedEnd));
+                        }
+                        break;
                     }
                     if (total >= 0 && start + now > total || start + now > max) {
                         break;

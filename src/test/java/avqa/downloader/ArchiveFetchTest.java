@@ -1078,6 +1078,32 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host whose 206 goes on past the end its Content-Range names (zeros to the file's end, announced by its
+     * Content-Length): only the bytes it named are joined, the rest of the answer is left unread, and the next part is
+     * asked for; the archive ends as its host has it. Joined whole, the zeros made a file of the right length under its
+     * final name that failed in its entries, and every later run imported that copy again.
+     */
+    @Test
+    void aHostThatSendsMoreThanThePartItNamesHasOnlyThatPartJoined(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.overrunRanges();
+            Fixture.Outcome outcome = inCappedParts(host, archive, data, meta, 256 * 1024);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")), "the archive as its host has it");
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+            List<ArchiveHost.Request> parts = host.requests().stream()
+                    .filter(r -> r.path().startsWith("/files/") && r.status() == 206).toList();
+            assertTrue(parts.size() >= 3, "part after part, each asked for: " + parts);
+            assertEquals(1, log.split("sends more than the part its answer names", -1).length - 1, "said once: " + log);
+        }
+    }
+
+    /**
      * A host that gives the file in tiny parts (20 KiB an answer, 4 KiB of them new) is not followed part after part
      * at once, which would ask it without end: each such answer is an attempt broken off, retried after a pause, and
      * what came is kept.

@@ -287,6 +287,17 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile long cap = -1;
 
+    /**
+     * With {@link #capRanges}: each such 206 goes on past the end its Content-Range names, with zeros to the file's
+     * end (announced by its Content-Length), as a hostile or broken host may.
+     */
+    ArchiveHost overrunRanges() {
+        this.overrun = true;
+        return this;
+    }
+
+    private volatile boolean overrun;
+
     /** Every answer (a HEAD's too) announces {@code length} bytes, whatever the file holds (-1: its own length). */
     ArchiveHost announce(long length) {
         this.announced = length;
@@ -456,8 +467,10 @@ final class ArchiveHost implements AutoCloseable {
             }
             record(ex, range, ifRange, status);
             long length = (announced >= 0 ? announced : f.bytes().length) - start;
-            if (status == 206 && cap >= 0) {
-                length = Math.min(length, cap);
+            // with overrun, the bytes past the cap that a 206 sends are zeros
+            long named = status == 206 && cap >= 0 ? Math.min(length, cap) : length;
+            if (!overrun) {
+                length = named;
             }
             if ("HEAD".equals(ex.getRequestMethod())) {
                 // the JDK's server leaves a HEAD answer's length to the handler
@@ -479,7 +492,13 @@ final class ArchiveHost implements AutoCloseable {
                         Thread.sleep(Long.MAX_VALUE);
                     }
                     int n = (int) Math.min(stall >= 0 && stall > at ? Math.min(chunk, stall - at) : chunk, limit - at);
-                    out.write(f.bytes(), (int) (from + at), n);
+                    if (at + n <= named) {
+                        out.write(f.bytes(), (int) (from + at), n);
+                    } else {
+                        int good = (int) Math.max(0, named - at);
+                        out.write(f.bytes(), (int) (from + at), good);
+                        out.write(new byte[n - good]);
+                    }
                     out.flush();
                     bytesSent.addAndGet(n);
                     if (pace > 0) {
