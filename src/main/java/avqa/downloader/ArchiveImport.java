@@ -52,6 +52,8 @@ public final class ArchiveImport {
     private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
     private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The archives of this run with an entry whose bytes failed the archive's own check (its CRC-32, say). */
+    private final List<String> damaged = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The later parts of split archives given whose first part is not here: this run could read nothing of them. */
     private final List<String> notReadAlone = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -164,6 +166,28 @@ public final class ArchiveImport {
      */
     public void partMissing(@Variable("archive") String archive) {
         unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
+    }
+
+    /**
+     * An entry of the archive could not be read whole or failed its check: the run's end says which archive, and the
+     * next run asks its host (when it was fetched by URL) whether it has another copy, as for an archive not readable to
+     * its end. A copy damaged here, or a split archive whose parts came from two uploads, is otherwise imported again
+     * as it is at every run, its videos failing each time.
+     */
+    private void damaged(String archive) {
+        String name = Redact.text(Path.of(archive).getFileName().toString(), 200);
+        synchronized (damaged) {
+            if (damaged.contains(name)) {
+                return;
+            }
+            damaged.add(name);
+        }
+        fetched.foundUnreadable(Path.of(archive));
+    }
+
+    /** The archives of this run with an entry that could not be read whole or failed its check. */
+    public List<String> damaged() {
+        return List.copyOf(damaged);
     }
 
     /** The later parts of split archives of this run whose first part is not here, not read at all. */
@@ -328,6 +352,7 @@ public final class ArchiveImport {
             if (other instanceof BsdtarStream.Stopped stopped) {
                 throw new VideoFailure.Transient(stopped.getMessage(), "");
             }
+            damaged(archive);
             throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",
                     Objects.requireNonNullElse(other.getMessage(), ""));
         } finally {

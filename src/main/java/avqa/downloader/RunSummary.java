@@ -36,7 +36,7 @@ public final class RunSummary {
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
                           List<String> archivesNotFetched, List<String> archivesUnreadable,
-                          List<String> archivesNotReadAlone, long failuresNotRecorded) {
+                          List<String> archivesNotReadAlone, List<String> archivesDamaged, long failuresNotRecorded) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -142,6 +142,14 @@ public final class RunSummary {
                     + "lines above say why). {}", s.archivesUnreadable().size(), String.join(", ", s.archivesUnreadable()),
                     advice);
         }
+        List<String> damagedOnly = s.archivesDamaged().stream().filter(a -> !s.archivesUnreadable().contains(a)).toList();
+        if (!damagedOnly.isEmpty()) {
+            LOG.warn("{} archives have entries that could not be read whole or failed the archive's own check ({}): their "
+                    + "videos were recorded invalid-output (the lines above say which). The next run asks the host of one "
+                    + "fetched by URL whether it has another copy; to have it fetched again whatever its host says, delete it "
+                    + "(each of its parts) in archives/, or give a good copy with --import-archive FILE", damagedOnly.size(),
+                    String.join(", ", damagedOnly));
+        }
         if (!s.archivesNotReadAlone().isEmpty() && s.archivesNotFetched().isEmpty()) {
             LOG.warn("{} archives are later parts of a split archive whose first part is not here ({}): nothing of them "
                     + "was imported; give the first part with them", s.archivesNotReadAlone().size(),
@@ -181,7 +189,8 @@ public final class RunSummary {
         return new Summary(counters.planned(), counters.downloaded(), counters.audioOnly(),
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
                 archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable(),
-                imports == null ? List.of() : imports.notReadAlone(), counters.notRecordedCount());
+                imports == null ? List.of() : imports.notReadAlone(), imports == null ? List.of() : imports.damaged(),
+                counters.notRecordedCount());
     }
 
     /**
@@ -252,6 +261,9 @@ public final class RunSummary {
         }
         if (!s.archivesNotReadAlone().isEmpty()) {
             out.put("archives_not_read_alone", s.archivesNotReadAlone());
+        }
+        if (!s.archivesDamaged().isEmpty()) {
+            out.put("archives_with_damaged_entries", s.archivesDamaged());
         }
         if (s.failuresNotRecorded() > 0) {
             out.put("failures_not_recorded", s.failuresNotRecorded());

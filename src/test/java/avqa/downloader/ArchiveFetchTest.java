@@ -1078,6 +1078,42 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * An archive fetched whole whose entry fails the archive's own check (a byte of it changed on its host; the same
+     * holds for a copy damaged here, or a split archive whose parts came from two uploads): the run's end names it and
+     * says what to do, and the next run asks its host whether it has another copy, and fetches that (a good one,
+     * now) instead of importing the damaged one again at every run.
+     */
+    @Test
+    void anArchiveWithADamagedEntryIsAskedForAgainAndItsHostsNewCopyImported(@TempDir Path tmp) throws Exception {
+        byte[] good = videosRar(tmp);
+        byte[] video = Files.readAllBytes(clip);
+        byte[] bad = good.clone();
+        int at = HostileArchiveTest.indexOf(good, java.util.Arrays.copyOf(video, 256));
+        assertTrue(at > 0, "the first video's bytes, stored in the RAR");
+        bad[at + video.length / 2] ^= 0x5a;
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", bad, "v1");
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            Fixture.Outcome first = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, first.exit(), first.stderr() + log);
+            assertEquals(IDS.size() - 1, PipelineTest.listNames(data.resolve("videos")).size(), log);
+            assertTrue(log.contains("1 archives have entries that could not be read whole or failed the archive's own "
+                    + "check (videos.rar)"), log);
+
+            host.serve("videos.rar", good, "v2");
+            Fixture.Outcome second = Fixture.run(args);
+
+            assertEquals(0, second.exit(), second.stderr() + Files.readString(data.resolve("avqa_download.log")));
+            assertArrayEquals(good, Files.readAllBytes(data.resolve("archives/videos.rar")), "the host's new copy");
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+        }
+    }
+
+    /**
      * A host whose 206 goes on past the end its Content-Range names (zeros to the file's end, announced by its
      * Content-Length): only the bytes it named are joined, the rest of the answer is left unread, and the next part is
      * asked for; the archive ends as its host has it. Joined whole, the zeros made a file of the right length under its
