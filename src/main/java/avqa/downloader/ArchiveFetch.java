@@ -398,11 +398,13 @@ public final class ArchiveFetch {
         if (!java.util.Arrays.equals(came, 0, came.length, here, 0, came.length)) {
             files.discard(url);
             rangesLie.add(url);
-            LOG.warn("The host of {} answered the resume with other bytes than those it named (its answers to a part "
-                    + "of the file cannot be trusted): what came before is dropped, and a later attempt fetches it from its "
-                    + "start, without resuming", name);
+            // which of the two is wrong cannot be told: a host that sends other bytes than it names, or a part here
+            // damaged since it was written (a disk's error, a copy by hand); either way neither is joined
+            LOG.warn("The host of {} answered the resume with other bytes than those here for the part it named (its "
+                    + "answers to a part of the file cannot be trusted, or the part here was damaged): what came before is "
+                    + "dropped, and a later attempt fetches it from its start, without resuming", name);
             throw new VideoFailure.Transient("the host of " + name + " answered the resume with other bytes than those "
-                    + "it named; starting over, without resuming", "");
+                    + "here for the part it named; starting over, without resuming", "");
         }
         if (came.length < overlap) {
             fewerToCompare(url, name, came.length, overlap);
@@ -662,7 +664,8 @@ public final class ArchiveFetch {
                 }
                 throw broke;
             }
-            if (code == 206) {
+            if (code == 206 && !(written == 0 && start == total)) {
+                // (a part already whole, its run ended before it took its name: nothing more was to come)
                 broughtAfterOverlap(url, name, overlap, written);
             }
             long size = start + written;

@@ -187,7 +187,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
                     "the resume asked again for the last bytes here: " + files);
             assertEquals(null, files.get(files.size() - 1).range(), "then the whole file, without resuming: " + files);
             assertTrue(Files.readString(data.resolve("avqa_download.log"))
-                    .contains("answered the resume with other bytes than those it named"), outcome.stdout());
+                    .contains("answered the resume with other bytes than those here for the part it named"), outcome.stdout());
         }
     }
 
@@ -1075,6 +1075,34 @@ class ArchiveFetchTest extends LoopbackServerTest {
         host.cutAfter(-1).capRanges(cap);
         args.set(args.indexOf("--retry-attempts") + 1, "2");
         return Fixture.run(args);
+    }
+
+    /**
+     * A part that is whole already (its run ended after the last byte came, before the archive took its name): the
+     * resume's answer brings the bytes it asked again and nothing more, which is its end, not a host ending its answers
+     * too soon; the archive is taken as it is, with no line that says the next resume asks again for fewer.
+     */
+    @Test
+    void aPartAlreadyWholeIsTakenAsItIsWithoutAWordOfAShortAnswer(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1");
+            List<String> args = partHere(host, data, meta, archive.length - 100);
+            Files.write(data.resolve("archives/videos.rar.part"), java.util.Arrays.copyOfRange(archive, archive.length - 100,
+                    archive.length), java.nio.file.StandardOpenOption.APPEND);
+            host.cutAfter(-1);
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size());
+            assertFalse(log.contains("asks again for"), log);
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            assertEquals("bytes=" + (archive.length - ArchiveFetch.OVERLAP) + "-", files.get(files.size() - 1).range(), files.toString());
+        }
     }
 
     /**
