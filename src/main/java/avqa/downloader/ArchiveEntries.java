@@ -40,6 +40,8 @@ public final class ArchiveEntries {
     /** The archives found cut short as they were opened, until the run has counted them. */
     private final java.util.Set<String> cutShort = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> partMissing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The split archives of this run found lacking a part or a volume as they were opened (said then). */
+    private final java.util.Set<String> lackingAPart = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String bsdtar;
     private final RunControl run;
@@ -73,6 +75,14 @@ public final class ArchiveEntries {
         return partMissing.remove(archive);
     }
 
+    /**
+     * Whether the split archive lacks a part or a volume (said as it was opened): what fails in it then is the missing
+     * part's doing, not damage, and no other copy of the parts here is to be asked for.
+     */
+    public boolean lacksAPart(@Variable("archive") String archive) {
+        return archive != null && lackingAPart.contains(archive);
+    }
+
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
     public Object entries(Exchange exchange, @Variable("archive") String archive) throws IOException {
         Path first = Path.of(archive);
@@ -95,6 +105,7 @@ public final class ArchiveEntries {
             LOG.warn("{}: the volume after {} is missing (its end says more volumes follow); the videos in it and "
                     + "after it are not whole; what the volumes here hold is imported", first.getFileName(),
                     parts.get(parts.size() - 1).getFileName());
+            lackingAPart.add(archive);
         }
         String missing = ArchiveFormat.missingPart(parts);
         if (missing != null) {
@@ -103,6 +114,7 @@ public final class ArchiveEntries {
                     + "read: put it beside the others and run again (what the parts before it hold is imported)",
                     Redact.text(first.getFileName().toString(), 200), Redact.text(missing, 200));
             partMissing.add(archive);
+            lackingAPart.add(archive);
         }
         Open reading;
         try {

@@ -88,6 +88,8 @@ public final class ArchiveFetch {
     private final java.util.Set<String> recheck = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The links this run could not fetch. */
     private final java.util.Set<String> failedThisRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The archives of this run found unreadable or with a damaged entry ({@link #foundUnreadable}). */
+    private final java.util.Set<Path> foundUnreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Of those, the ones whose copy here is imported again if no other comes whole this run. */
     private final java.util.Set<String> copyHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostCredentials credentials;
@@ -165,6 +167,7 @@ public final class ArchiveFetch {
         recheck.clear();
         copyHere.clear();
         failedThisRun.clear();
+        foundUnreadable.clear();
         transfer.newRun();
         List<String> out = new ArrayList<>();
         for (String url : wanted()) {
@@ -231,6 +234,10 @@ public final class ArchiveFetch {
      * by URL (it, or a part of it), its record says so, and the next run asks its host whether it has another copy.
      */
     public void foundUnreadable(Path archive) {
+        if (!foundUnreadable.add(archive)) {
+            // an entry of it failed, then its reading did: marked and said once
+            return;
+        }
         java.util.Set<Path> parts = new java.util.HashSet<>(ArchiveFormat.parts(archive));
         parts.add(archive);
         if (parts.size() > 1 && !failedThisRun.isEmpty()) {

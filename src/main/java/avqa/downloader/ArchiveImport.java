@@ -52,6 +52,10 @@ public final class ArchiveImport {
     private final List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The archives of this run that could not be read to their end (damaged, or none of the kinds read). */
     private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The split archives of this run that lacked a part or a volume. */
+    private final List<String> lackingParts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What reads the archives' entries: whether a split archive lacks a part (null in tests of this bean alone). */
+    private volatile ArchiveEntries entries;
     /** The archives of this run with an entry whose bytes failed the archive's own check (its CRC-32, say). */
     private final List<String> damaged = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The later parts of split archives given whose first part is not here: this run could read nothing of them. */
@@ -154,8 +158,15 @@ public final class ArchiveImport {
         return found;
     }
 
-    /** The archive could not be read to its end: the run's exit status says so. */
+    /**
+     * The archive could not be read to its end: the run's exit status says so. One that lacks a part or a volume
+     * is no damaged copy: the next run does not ask for another copy of the parts here (what is missing is said).
+     */
     public void unreadable(@Variable("archive") String archive) {
+        if (entries != null && entries.lacksAPart(archive)) {
+            partMissing(archive);
+            return;
+        }
         unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
         fetched.foundUnreadable(Path.of(archive));
     }
@@ -165,7 +176,16 @@ public final class ArchiveImport {
      * whole; the parts here are kept as they are (what is missing is the part, not a better copy of these).
      */
     public void partMissing(@Variable("archive") String archive) {
-        unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
+        String name = Redact.text(Path.of(archive).getFileName().toString(), 200);
+        if (!lackingParts.contains(name)) {
+            lackingParts.add(name);
+            unreadable.add(name);
+        }
+    }
+
+    /** The split archives of this run that lacked a part or a volume (among {@link #unreadable}). */
+    public List<String> lackingParts() {
+        return List.copyOf(lackingParts);
     }
 
     /**
@@ -188,6 +208,11 @@ public final class ArchiveImport {
     /** The archives of this run with an entry that could not be read whole or failed its check. */
     public List<String> damaged() {
         return List.copyOf(damaged);
+    }
+
+    /** What reads the archives' entries, which knows the split archives that lack a part. */
+    public void readBy(ArchiveEntries entries) {
+        this.entries = entries;
     }
 
     /** The later parts of split archives of this run whose first part is not here, not read at all. */
@@ -351,6 +376,11 @@ public final class ArchiveImport {
             IOException other = diskFull.check(e);
             if (other instanceof BsdtarStream.Stopped stopped) {
                 throw new VideoFailure.Transient(stopped.getMessage(), "");
+            }
+            if (entries != null && entries.lacksAPart(archive)) {
+                throw new VideoFailure.InvalidOutput("the archive entry cannot be read whole: a part or volume of the "
+                        + "archive is missing (the run's log names it); put it beside the others and run again",
+                        Objects.requireNonNullElse(other.getMessage(), ""));
             }
             damaged(archive);
             throw new VideoFailure.InvalidOutput("the archive entry cannot be read (damaged archive?)",

@@ -36,7 +36,8 @@ public final class RunSummary {
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
                           List<String> archivesNotFetched, List<String> archivesUnreadable,
-                          List<String> archivesNotReadAlone, List<String> archivesDamaged, long failuresNotRecorded) {
+                          List<String> archivesNotReadAlone, List<String> archivesDamaged,
+                          List<String> archivesLackingParts, long failuresNotRecorded) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -130,7 +131,14 @@ public final class RunSummary {
                     + "(the lines above say why); a new run tries them again", s.archivesNotFetched().size(),
                     String.join(", ", s.archivesNotFetched()));
         }
-        if (!s.archivesUnreadable().isEmpty()) {
+        List<String> damagedCopies = s.archivesUnreadable().stream().filter(a -> !s.archivesLackingParts().contains(a)).toList();
+        if (!s.archivesLackingParts().isEmpty()) {
+            LOG.warn("{} split archives lack a part or a volume ({}; the lines above name it): the videos in it and after "
+                    + "it were not imported. Put it beside the others (or give its link with --import-archive) and run "
+                    + "again; the parts here are kept", s.archivesLackingParts().size(),
+                    String.join(", ", s.archivesLackingParts()));
+        }
+        if (!damagedCopies.isEmpty()) {
             // a part of a split archive whose download broke off leaves the parts here unreadable to their end: the
             // next run resumes it and reads them all again, so deleting a whole part would only cost its download
             String advice = s.archivesNotFetched().isEmpty()
@@ -139,8 +147,7 @@ public final class RunSummary {
                     + "together again: keep them; otherwise an archive fetched by URL stays in archives/: delete it there "
                     + "to have it fetched again";
             LOG.warn("{} archives could not be read to their end ({}): what lies after the damage was not imported (the "
-                    + "lines above say why). {}", s.archivesUnreadable().size(), String.join(", ", s.archivesUnreadable()),
-                    advice);
+                    + "lines above say why). {}", damagedCopies.size(), String.join(", ", damagedCopies), advice);
         }
         List<String> damagedOnly = s.archivesDamaged().stream().filter(a -> !s.archivesUnreadable().contains(a)).toList();
         if (!damagedOnly.isEmpty()) {
@@ -190,7 +197,7 @@ public final class RunSummary {
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
                 archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable(),
                 imports == null ? List.of() : imports.notReadAlone(), imports == null ? List.of() : imports.damaged(),
-                counters.notRecordedCount());
+                imports == null ? List.of() : imports.lackingParts(), counters.notRecordedCount());
     }
 
     /**
@@ -264,6 +271,9 @@ public final class RunSummary {
         }
         if (!s.archivesDamaged().isEmpty()) {
             out.put("archives_with_damaged_entries", s.archivesDamaged());
+        }
+        if (!s.archivesLackingParts().isEmpty()) {
+            out.put("archives_lacking_parts", s.archivesLackingParts());
         }
         if (s.failuresNotRecorded() > 0) {
             out.put("failures_not_recorded", s.failuresNotRecorded());

@@ -145,7 +145,8 @@ final class Wiring {
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
         main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor, run));
-        main.bind("archiveEntries", new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run));
+        ArchiveEntries archiveEntries = new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run);
+        main.bind("archiveEntries", archiveEntries);
         RunCounters counters = new RunCounters(run, planner, imports);
         FailureNotRecorded failureNotRecorded = new FailureNotRecorded(run, counters);
         ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"), failureNotRecorded);
@@ -154,6 +155,7 @@ final class Wiring {
                 settings.getInt("avqa.workers") * settings.getInt("avqa.download.look-ahead"), failureNotRecorded));
         ArchiveImport archiveImport = new ArchiveImport(settings.archiveFiles(), archiveFetch, planner, imports,
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
+        archiveImport.readBy(archiveEntries);
         main.bind("archiveImport", archiveImport);
         main.bind("hostCredentials", hostCredentials);
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));

@@ -1131,6 +1131,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(IDS.size() - 1, PipelineTest.listNames(data.resolve("videos")).size(), log);
             assertTrue(log.contains("1 archives have entries that could not be read whole or failed the archive's own "
                     + "check (videos.rar)"), log);
+            assertEquals(1, log.split("The next run asks the host of videos.rar whether it has another copy", -1).length - 1,
+                    "said once: " + log);
 
             host.serve("videos.rar", good, "v2");
             Fixture.Outcome second = Fixture.run(args);
@@ -1933,13 +1935,18 @@ class ArchiveFetchTest extends LoopbackServerTest {
 
     /** A RAR5 of the clip as each of IDS, in volumes of 150 KB ({@code videos.part1.rar}, …), in order. */
     static List<Path> rarVolumes(Path tmp) throws Exception {
+        return rarVolumes(tmp, "150k");
+    }
+
+    /** The same, in volumes of {@code size} (rar's -v). */
+    static List<Path> rarVolumes(Path tmp, String size) throws Exception {
         ArchiveMaker.need("bsdtar");
         ArchiveMaker.need("rar");
         Map<String, Path> entries = new LinkedHashMap<>();
         IDS.forEach(id -> entries.put(id + ".mp4", clip));
         Path src = ArchiveMaker.folder(tmp, "videos", entries);
         Path out = Files.createDirectories(tmp.resolve("volumes"));
-        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v150k", out.resolve("videos.rar").toString(), ".");
+        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v" + size, out.resolve("videos.rar").toString(), ".");
         List<Path> volumes;
         try (var s = Files.list(out)) {
             volumes = s.sorted().toList();
@@ -2032,6 +2039,53 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
         ArchiveMaker.run(out, "rar", "t", "-idq", "videos.rar");
         return old;
+    }
+
+    /**
+     * A RAR in volumes behind links of their own, one volume in the middle not given: the run names the missing volume,
+     * imports what the volumes before it hold, and says so in its words: no "damaged?" error, no video said to be in a
+     * damaged archive, no other copy of the volumes here asked for at the next run. Given every volume, the next run
+     * imports the rest, without a word of the copies here.
+     */
+    @Test
+    void aVolumeMissingBetweenLinksIsNamedAsMissingNotAsDamage(@TempDir Path tmp) throws Exception {
+        // volumes of one and a half videos: the second video begins in the first volume and goes on in the one missing,
+        // where bsdtar fails
+        List<Path> volumes = rarVolumes(tmp, (Files.size(clip) * 3 / 2 / 1024) + "k");
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serveAll(volumes);
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            for (Path v : volumes) {
+                if (!v.equals(volumes.get(1))) {
+                    args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString())));
+                }
+            }
+            Fixture.Outcome gap = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, gap.exit(), gap.stderr() + log);
+            String missing = volumes.get(1).getFileName().toString();
+            assertTrue(log.contains("the part " + missing + " is missing, though later parts are here"), log);
+            assertTrue(log.contains("1 split archives lack a part or a volume (videos.part1.rar"), log);
+            for (String wrong : List.of("(damaged?)", "damaged archive?", "whether it has another copy",
+                    "what lies after the damage")) {
+                assertFalse(log.contains(wrong), wrong + ": " + log);
+            }
+            String failed = Files.readString(data.resolve("failed_downloads.json"));
+            assertTrue(failed.contains("a part or volume of the archive is missing") && !failed.contains("damaged archive?"),
+                    failed);
+
+            args.addAll(List.of("--import-archive", host.shareUrl(missing)));
+            Fixture.Outcome whole = Fixture.run(args);
+
+            String after = Files.readString(data.resolve("avqa_download.log")).substring(log.length());
+            assertEquals(0, whole.exit(), whole.stderr() + after);
+            assertEquals(IDS.size(), PipelineTest.listNames(data.resolve("videos")).size(), after);
+            assertFalse(after.contains("still has the copy fetched before"), after);
+        }
     }
 
     /**
