@@ -75,7 +75,7 @@ public final class DownloadBatches {
     String batchHost(VideoTask task) {
         String url = task.url();
         if (task.state() != VideoTask.State.DOWNLOAD || !task.clips().isEmpty() || url == null
-                || !(url.startsWith("http://") || url.startsWith("https://")) || VideoIdRules.isYoutubeUrl(url)
+                || !VideoIdRules.isHttp(url) || VideoIdRules.isYoutubeUrl(url)
                 || fastPath.appliesTo(url)) {
             return null;
         }

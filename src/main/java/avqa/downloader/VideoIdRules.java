@@ -73,8 +73,20 @@ public final class VideoIdRules {
             return false;
         }
         String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        // a name written fully qualified (www.youtube.com.) is the same host
+        while (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
         return h.equals("youtube.com") || h.endsWith(".youtube.com") || h.equals("youtu.be")
                 || h.endsWith("youtube-nocookie.com");
+    }
+
+    /**
+     * Whether a URL is an http or https one, its scheme written in any case ({@code HTTP://…} is {@code http://…}, and
+     * the checks of the template and the manifest take it so).
+     */
+    public static boolean isHttp(String url) {
+        return url != null && (url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8));
     }
 
     /** Checks a {@code --source-url-template}; throws {@link BadInputException} saying what is wrong. */

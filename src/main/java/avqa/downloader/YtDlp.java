@@ -38,7 +38,7 @@ public final class YtDlp {
 
     public List<String> args(@Variable("job") VideoJob job) {
         String url = job.url();
-        if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        if (!VideoIdRules.isHttp(url)) {
             throw new IllegalArgumentException("refusing to build a yt-dlp command for an unchecked URL");
         }
         boolean youtube = VideoIdRules.isYoutubeUrl(url);

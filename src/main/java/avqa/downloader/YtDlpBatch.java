@@ -34,7 +34,7 @@ public final class YtDlpBatch {
         StringBuilder urls = new StringBuilder();
         for (VideoJob member : job.members().untried()) {
             String url = member.url();
-            if (url == null || !(url.startsWith("http://") || url.startsWith("https://")) || VideoIdRules.isYoutubeUrl(url)) {
+            if (!VideoIdRules.isHttp(url) || VideoIdRules.isYoutubeUrl(url)) {
                 throw new IllegalArgumentException("refusing to build a yt-dlp batch with an unchecked URL");
             }
             urls.append(url).append('\n');

@@ -31,6 +31,31 @@ class BatchDownloadTest extends LoopbackServerTest {
         batches(tmp, "batchold", Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.DEBIAN.toString()));
     }
 
+    /**
+     * A template whose scheme is written in capitals ({@code HTTP://…}, which its check takes as http) goes to yt-dlp as
+     * it goes to the fast path, in a batch and one video a start: each video failed as "a bug" (an unchecked URL).
+     */
+    @Test
+    void aTemplateWhoseSchemeIsInCapitalsIsFetchedByYtDlp(@TempDir Path tmp) throws Exception {
+        YtDlpVersions.assumeSetUp();
+        for (String batch : List.of("32", "1")) {
+            Path run = tmp.resolve("batch-" + batch);
+            List<String> ids = serveClips("caps" + batch + "-", 3);
+            List<String> args = localRun(run, ids, server.urlTemplate().replaceFirst("^http:", "HTTP:"));
+
+            Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_TOOLS_YT_DLP", YtDlpVersions.SET_UP.toString(),
+                    "AVQA_DOWNLOAD_BATCH", batch));
+
+            Path data = run.resolve("data");
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), batch + ": " + outcome.stderr() + log);
+            assertEquals(batch.equals("1"), count(log, "Downloading a batch of") == 0, batch + ": " + log);
+            for (String id : ids) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, batch + ": " + id);
+            }
+        }
+    }
+
     private void batches(Path tmp, String prefix, Map<String, String> env) throws Exception {
         List<String> ok = serveClips(prefix, 6);
         String missing = prefix + "404";

@@ -73,4 +73,27 @@ class VideoIdRulesTest {
         assertTrue(YOUTUBE.isYoutube());
         assertTrue(new VideoIdRules("https://youtu.be/{id}").isYoutube());
     }
+
+    /**
+     * YouTube's host written fully qualified, with its trailing dot, is YouTube: a template naming it so planned the
+     * dataset's internal names as a mirror's downloads, against "ids with no possible source are never requested".
+     */
+    @Test
+    void youtubesHostWithItsTrailingDotIsYoutube() {
+        VideoIdRules dotted = new VideoIdRules("https://www.youtube.com./watch?v={id}");
+        assertTrue(dotted.isYoutube());
+        assertEquals("no-source", dotted.resolve("00000028").category());
+        assertTrue(new VideoIdRules("HTTPS://YOUTU.BE./{id}").isYoutube());
+        assertFalse(new VideoIdRules("https://notyoutube.com./{id}").isYoutube());
+    }
+
+    /** A URL's scheme is taken in any case, as the template's and the manifest's checks take it. */
+    @Test
+    void anHttpUrlIsOneWhateverTheCaseOfItsScheme() {
+        assertTrue(VideoIdRules.isHttp("HTTP://mirror.example.org/a.mp4"));
+        assertTrue(VideoIdRules.isHttp("Https://mirror.example.org/a.mp4"));
+        assertFalse(VideoIdRules.isHttp("ftp://mirror.example.org/a.mp4"));
+        assertFalse(VideoIdRules.isHttp("httpx://mirror.example.org/a.mp4"));
+        assertFalse(VideoIdRules.isHttp(null));
+    }
 }
