@@ -198,6 +198,24 @@ class FailureClassifierTest {
     }
 
     /**
+     * A mirror's page refused with a status no rule above names (400, 414), answered with a status past HTTP's classes
+     * (999), or redirected where no client follows (a 302 without a Location): permanent, with either yt-dlp, as on the
+     * fast path. They were "an error it did not explain" (transient, asked again at every run; found by a probe).
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusalAStatusPastHttpsAndARedirectToNowhereArePermanentWithEitherYtDlp() throws Exception {
+        ytDlpsSay(List.of("status/400/x", "status/414/x", "status/999/x", "nowhere"),
+                (port, path) -> path.startsWith("/nowhere") ? null : path).forEach((which, words) -> {
+            VideoFailure f = FailureClassifier.ytDlp(1, words, 60);
+            assertEquals(VideoFailure.PERMANENT, f.category(), which + " said: " + words);
+            String reason = which.contains("/999/") ? "the source answered with a status past HTTP's classes (no HTTP status)"
+                    : which.contains("nowhere") ? "the source redirects where no client can follow (no Location, or not to http or https)"
+                    : "the source refused the request (HTTP 4xx)";
+            assertEquals(reason, f.reason(), which + " said: " + words);
+        });
+    }
+
+    /**
      * An HLS playlist on 127.0.0.1 whose segment is a local file (file:///etc/hostname): permanent, said as such, with
      * either yt-dlp (it was "an error it did not explain", asked again every run).
      */
@@ -247,7 +265,10 @@ class FailureClassifierTest {
                 ex.close();
                 return;
             }
-            ex.getResponseHeaders().set("Location", location.apply(port, path));
+            String to = location.apply(port, path);
+            if (to != null) {
+                ex.getResponseHeaders().set("Location", to);
+            }
             ex.sendResponseHeaders(302, -1);
             ex.close();
         });
