@@ -151,8 +151,16 @@ public final class MediaValidator {
      * duration; a clip must also last what its window asks. Keeps how long its sound lasts.
      */
     public void validVideo(@Variable("job") VideoJob job, @Body ExecResult probe) {
-        if (probe.getExitValue() != 0) {
+        int exit = probe.getExitValue();
+        if (exit != 0) {
             run.checkRunning();
+            if (exit != FailureClassifier.KILLED_FROM_OUTSIDE && !FailureClassifier.KILLED.contains(exit)) {
+                // a file that is plainly no video (empty, text, a web page) is said to be what it is, as the audio pass says
+                String why = NotAVideo.why(job == null ? null : job.video());
+                if (why != null) {
+                    throw new VideoFailure.InvalidOutput(why, FailureClassifier.lastError(FailureClassifier.text(probe.getStderr())));
+                }
+            }
         }
         JsonNode report = report(probe, "the video");
         double video = streamSeconds(report, "video");

@@ -1,0 +1,45 @@
+package avqa.downloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A manifest's row whose URL gives text or nothing instead of a video is said to be what it is, as a template's
+ * video is: its source is checked by ffprobe before its clip is cut, and that check said only "not a readable media
+ * file (ffprobe failed)", with a path in the work area (found by a helper's probe).
+ */
+class ManifestNotAVideoTest {
+
+    @Test
+    void aManifestRowGivingTextOrNothingIsSaidToBeTextOrEmpty(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of());
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("text.mp4", "File not found on this mirror\n".getBytes(StandardCharsets.US_ASCII), "t");
+            host.serve("nothing.mp4", new byte[0], "n");
+            Path rows = Files.writeString(tmp.resolve("rows.csv"), "id,url\nmtext," + host.shareUrl("text.mp4")
+                    + "\nmempty," + host.shareUrl("nothing.mp4") + "\n");
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+            args.addAll(List.of("--manifest", rows.toString(), "--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            JsonNode failed = Fixture.readJson(data.resolve("failed_downloads.json"));
+            assertEquals("invalid-output", failed.path("mtext").path("category").asText(), failed.toString());
+            assertEquals("the file is text, not a video (\"File not found on this mirror\")",
+                    failed.path("mtext").path("reason").asText(), failed.toString());
+            assertEquals("invalid-output", failed.path("mempty").path("category").asText(), failed.toString());
+            assertEquals("the file is empty (0 bytes), not a video", failed.path("mempty").path("reason").asText(),
+                    failed.toString());
+        }
+    }
+}
