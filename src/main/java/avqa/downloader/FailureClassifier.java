@@ -138,7 +138,8 @@ public final class FailureClassifier {
         if (code == 503 && asked >= 0) {
             // a server that says it is busy and when to come back: its own trouble, not a limit on this
             // address (no IP-wide cool-down); an archive's next attempt waits what it asked
-            return new VideoFailure.Transient("the source is busy (HTTP 503) and asks to wait " + (asked + 999) / 1000 + " s",
+            // what it asked, not a wait kept: a video's retry waits its backoff (the retry's line says how long)
+            return new VideoFailure.Transient("the source is busy (HTTP 503, its Retry-After " + (asked + 999) / 1000 + " s)",
                     "HTTP Error 503").retryAfter(asked);
         }
         if (code >= 600) {

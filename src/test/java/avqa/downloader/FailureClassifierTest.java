@@ -537,6 +537,8 @@ class FailureClassifierTest {
         // the host's own trouble: no IP-wide cool-down; an archive's next attempt waits what it asked
         assertEquals(VideoFailure.Signal.NONE, busy.signal());
         assertEquals(3000, busy.retryAfterMillis());
+        // said as what the host asked, not as a wait kept: a video's retry waits its backoff (a probe read the words so)
+        assertEquals("the source is busy (HTTP 503, its Retry-After 3 s)", busy.reason());
         assertEquals(-1, FailureClassifier.httpStatus(503, null).retryAfterMillis());
         assertEquals(VideoFailure.Signal.NONE, FailureClassifier.httpStatus(503, null).signal());
         assertEquals(366L * 24 * 3600 * 1000, FailureClassifier.retryAfterMillis("99999999999999999999"));
