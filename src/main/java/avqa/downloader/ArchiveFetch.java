@@ -632,15 +632,23 @@ public final class ArchiveFetch {
                 throw new VideoFailure.Transient("the server no longer has " + name + " as it was; starting over", "");
             } else {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+                VideoFailure status = FailureClassifier.httpStatus(code, in.getHeader("Retry-After", String.class));
                 if (code >= 400 && (type.startsWith("text/html") || type.startsWith("application/xhtml"))) {
                     // a page that says why the file is not given (Drive's quota, under 403 as under 200) is read
-                    String error = DownloadPage.of(page(decoded(in, body)), DownloadPage.direct(url)).error();
+                    DownloadPage answered = DownloadPage.of(page(decoded(in, body)), DownloadPage.direct(url));
+                    String error = answered.error();
                     if (error != null) {
                         throw new VideoFailure.Transient("the link answered HTTP " + code + " with a page instead of " + name
                                 + ", which says: " + Shown.plain(error), "HTTP " + code + " " + type);
                     }
+                    String title = answered.title();
+                    if (title != null) {
+                        // its title says what the host wants ("Login required", "Link expired"): the status, and it
+                        throw VideoFailure.of(status.category(), status.reason() + "; its page's title: \"" + title
+                                + "\"", status.lastError(), status.signal()).retryAfter(status.retryAfterMillis());
+                    }
                 }
-                throw FailureClassifier.httpStatus(code, in.getHeader("Retry-After", String.class));
+                throw status;
             }
             if (total > maxBytes) {
                 files.discard(url);

@@ -1144,6 +1144,39 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A link refused with a web page (403 and a page titled "Login required") has the page's title said with the
+     * status, as a page answered with 200 has: the status alone did not say what the host wants.
+     */
+    @Test
+    void aLinkRefusedWithAPageHasItsTitleSaid(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        host.createContext("/", ex -> {
+            byte[] page = "<html><head><title>Login required</title></head><body>sign in</body></html>"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(403, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        host.start();
+        try {
+            List<String> args = args(data, meta, "http://127.0.0.1:" + host.getAddress().getPort() + "/files/videos.rar");
+            args.set(args.indexOf("--retry-attempts") + 1, "1");
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, outcome.exit(), outcome.stderr() + log);
+            assertTrue(log.contains("its page's title: \"Login required\""), log);
+        } finally {
+            host.stop(0);
+        }
+    }
+
+    /**
      * A host whose 206 goes on past the end its Content-Range names (zeros to the file's end, announced by its
      * Content-Length): only the bytes it named are joined, the rest of the answer is left unread, and the next part is
      * asked for; the archive ends as its host has it. Joined whole, the zeros made a file of the right length under its
