@@ -85,6 +85,8 @@ public final class ArchiveEntries {
 
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
     public Object entries(Exchange exchange, @Variable("archive") String archive) throws IOException {
+        // as it is now (a service's run after the part was given, say): said again below if still so
+        lackingAPart.remove(archive);
         Path first = Path.of(archive);
         if (Files.isDirectory(first)) {
             // a folder of videos already unpacked: its files, as an archive's entries

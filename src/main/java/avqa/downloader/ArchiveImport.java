@@ -82,6 +82,8 @@ public final class ArchiveImport {
         // a new run (a service's nightly one): what an earlier run could not read is said by that run alone
         unreadable.clear();
         notReadAlone.clear();
+        lackingParts.clear();
+        damaged.clear();
         List<String> out = new ArrayList<>();
         if (planner.plannedVideos() == planner.completeCount()) {
             return out;

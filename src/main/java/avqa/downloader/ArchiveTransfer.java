@@ -128,6 +128,7 @@ final class ArchiveTransfer {
     /** A new run: each archive may be warned about again (a --schedule process runs many). */
     void newRun() {
         warned.clear();
+        overran.clear();
     }
 
     private void announce(String name, String url, Path part, long start, long total, boolean goesOn) {
@@ -220,6 +221,11 @@ final class ArchiveTransfer {
                             LOG.info("The host of {} sends more than the part its answer names (this one ended at {}): "
                                     + "the rest of such an answer is left unread", name, ArchiveFetch.human(promisedEnd));
                         }
+                        break;
+                    }
+                    if (promisedEnd >= 0 && start + now >= promisedEnd) {
+                        // all of the part it named is here: nothing more is waited for (a host that stalls after it, its
+                        // Content-Length naming more, would be given up under the speed floor as a download broken off)
                         break;
                     }
                     if (total >= 0 && start + now > total || start + now > max) {

@@ -101,17 +101,24 @@ final class FailureRules {
             Rule.of("Postprocessing|Conversion failed|ffmpeg not found", VideoFailure.INVALID_OUTPUT,
                     "yt-dlp downloaded the video but could not convert it to --video-format"),
             Rule.of("HTTP Error 5\\d\\d", VideoFailure.TRANSIENT, "server error at the source (HTTP 5xx)"),
-            // the statuses no rule above names, as the fast path takes them: a media request's refusal is an expired or
-            // throttled link (as its 403's); a page's other 4xx, a redirect yt-dlp could not follow (no Location) and a
-            // status past HTTP's classes (999) are the source's answer, not a passing failure
-            Rule.of("unable to download video data: HTTP Error 4\\d\\d", VideoFailure.TRANSIENT,
+            // a proxy (--proxy, or the environment's) that wants a login: every request through it meets it
+            Rule.of("HTTP Error 407", VideoFailure.TRANSIENT, "the proxy asks for a user name and password, or refused "
+                    + "the ones given (HTTP 407): give them in --proxy (or https_proxy / http_proxy) as user:password@ "
+                    + "before the proxy's host", VideoFailure.Signal.NETWORK),
+            // the statuses no rule above names, as the fast path takes them: a media request's refusal (a fragment's
+            // too) is an expired or throttled link, as its 403 is; 408 and 425 ask again later
+            Rule.of("(?m)^ERROR: .*(unable to download video data|Got error): HTTP Error 4\\d\\d", VideoFailure.TRANSIENT,
                     "the source refused the media request (HTTP 4xx); usually temporary"),
-            Rule.of("HTTP Error 40[8]|HTTP Error 425", VideoFailure.TRANSIENT,
+            Rule.of("(?m)^ERROR: .*HTTP Error (408|425)", VideoFailure.TRANSIENT,
                     "the source gave up waiting for the request (HTTP 408/425)"),
-            Rule.of("HTTP Error 4\\d\\d", VideoFailure.PERMANENT, "the source refused the request (HTTP 4xx)"),
-            Rule.of("HTTP Error 3\\d\\d", VideoFailure.PERMANENT,
+            // a mirror's page refused with another 4xx, a redirect yt-dlp could not follow (no Location) and a status
+            // past HTTP's classes (999) are the source's answer: read on the ERROR line alone, and not YouTube's, whose
+            // player clients' 400s come as warnings before "Confirm you are on the latest version" (out of date)
+            Rule.of("(?m)^ERROR: (?!\\[youtube).*HTTP Error 4\\d\\d", VideoFailure.PERMANENT,
+                    "the source refused the request (HTTP 4xx)"),
+            Rule.of("(?m)^ERROR: (?!\\[youtube).*HTTP Error 3\\d\\d", VideoFailure.PERMANENT,
                     "the source redirects where no client can follow (no Location, or not to http or https)"),
-            Rule.of("HTTP Error [06-9]\\d\\d|HTTP Error \\d{4,}", VideoFailure.PERMANENT,
+            Rule.of("(?m)^ERROR: (?!\\[youtube).*HTTP Error ([06-9]\\d\\d|\\d{4,})", VideoFailure.PERMANENT,
                     "the source answered with a status past HTTP's classes (no HTTP status)"),
             Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
                             + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"

@@ -89,6 +89,32 @@ public final class VideoIdRules {
         return url != null && (url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8));
     }
 
+    /**
+     * A YouTube URL as yt-dlp's YouTube extractor knows one: its scheme and host in lower case, the host's trailing dot
+     * gone ({@code HTTPS://WWW.YouTube.com./watch?v=…} went to its generic extractor). One with a login in it is left.
+     */
+    static String plainYoutubeUrl(String url) {
+        int s = url.indexOf("://");
+        if (s < 0) {
+            return url;
+        }
+        int end = s + 3;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(s + 3, end);
+        if (authority.contains("@") || authority.contains("[")) {
+            return url;
+        }
+        int colon = authority.indexOf(':');
+        String host = (colon >= 0 ? authority.substring(0, colon) : authority).toLowerCase(Locale.ROOT);
+        while (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return url.substring(0, s).toLowerCase(Locale.ROOT) + "://" + host + (colon >= 0 ? authority.substring(colon) : "")
+                + url.substring(end);
+    }
+
     /** Checks a {@code --source-url-template}; throws {@link BadInputException} saying what is wrong. */
     public static String checkTemplate(String template) {
         return checkTemplate(template, "--source-url-template");

@@ -42,6 +42,9 @@ public final class YtDlp {
             throw new IllegalArgumentException("refusing to build a yt-dlp command for an unchecked URL");
         }
         boolean youtube = VideoIdRules.isYoutubeUrl(url);
+        if (youtube) {
+            url = VideoIdRules.plainYoutubeUrl(url);
+        }
         if (youtube && tools.tooOldForYoutube()) {
             // nothing is sent: this yt-dlp cannot extract YouTube's formats (a cluster worker meets this here)
             throw classifier.raise(tooOld(tools), url);

@@ -1198,7 +1198,8 @@ class ArchiveFetchTest extends LoopbackServerTest {
             List<ArchiveHost.Request> parts = host.requests().stream()
                     .filter(r -> r.path().startsWith("/files/") && r.status() == 206).toList();
             assertTrue(parts.size() >= 3, "part after part, each asked for: " + parts);
-            assertEquals(1, log.split("sends more than the part its answer names", -1).length - 1, "said once: " + log);
+            // said once at most: a part's reading ends at its named end, and sees the rest only when it came in the same read
+            assertTrue(log.split("sends more than the part its answer names", -1).length - 1 <= 1, "said once: " + log);
         }
     }
 

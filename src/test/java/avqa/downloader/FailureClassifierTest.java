@@ -85,6 +85,13 @@ class FailureClassifierTest {
             transient     | NETWORK | ERROR: [youtube] dQw4w9WgXcQ: Unable to download webpage: <urlopen error [Errno -3] Temporary failure in name resolution> (caused by URLError(gaierror(-3, 'Temporary failure in name resolution')))
             transient     | NETWORK | ERROR: [youtube] dQw4w9WgXcQ: Unable to download API page: HTTPSConnectionPool(host='www.youtube.com', port=443): Max retries exceeded (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object>: Failed to resolve 'www.youtube.com' ([Errno -2] Name or service not known)"))
             transient     | NETWORK | ERROR: Unable to download webpage: <urlopen error [Errno 11001] getaddrinfo failed>
+            tool-outdated | NONE    | WARNING: [youtube] dQw4w9WgXcQ: Unable to download API page: HTTP Error 400: Bad Request (caused by <HTTPError 400: Bad Request>)\\nERROR: [youtube] dQw4w9WgXcQ: Failed to extract any player response; please report this issue on  https://github.com/yt-dlp/yt-dlp/issues?q= , filling out the appropriate issue template. Confirm you are on the latest version using  yt-dlp -U
+            transient     | NONE    | WARNING: [youtube] dQw4w9WgXcQ: Unable to download API page: HTTP Error 400: Bad Request\\nERROR: [youtube] dQw4w9WgXcQ: Unable to download webpage: The read operation timed out
+            transient     | NONE    | ERROR: unable to download video data: HTTP Error 400: Bad Request
+            transient     | NONE    | ERROR: [download] Got error: HTTP Error 400: Bad Request
+            transient     | NONE    | ERROR: [generic] x: Unable to download webpage: HTTP Error 408: Request Timeout (caused by <HTTPError 408: Request Timeout>)
+            transient     | NETWORK | ERROR: [generic] x: Unable to download webpage: HTTP Error 407: Proxy Authentication Required (caused by <HTTPError 407: Proxy Authentication Required>)
+            permanent     | NONE    | ERROR: [generic] x: Unable to download webpage: HTTP Error 400: Bad Request (caused by <HTTPError 400: Bad Request>)
             """)
     void pleaseUpdateSignalsAndAnUnresolvableHostAreToldApart(String category, String signal, String stderr) {
         VideoFailure f = FailureClassifier.ytDlp(1, "[youtube] Extracting URL\n" + stderr.replace("\\n", "\n") + "\n", 3600);

@@ -85,6 +85,12 @@ class VideoIdRulesTest {
         assertEquals("no-source", dotted.resolve("00000028").category());
         assertTrue(new VideoIdRules("HTTPS://YOUTU.BE./{id}").isYoutube());
         assertFalse(new VideoIdRules("https://notyoutube.com./{id}").isYoutube());
+        // and yt-dlp is given it as its YouTube extractor knows it (its pattern wants the scheme and host in lower case)
+        assertEquals("https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                VideoIdRules.plainYoutubeUrl("HTTPS://WWW.YouTube.com./watch?v=dQw4w9WgXcQ"));
+        assertEquals("https://youtu.be:443/dQw4w9WgXcQ", VideoIdRules.plainYoutubeUrl("https://YOUTU.BE.:443/dQw4w9WgXcQ"));
+        assertEquals("https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                VideoIdRules.plainYoutubeUrl("https://www.youtube.com/watch?v=dQw4w9WgXcQ"));
     }
 
     /** A URL's scheme is taken in any case, as the template's and the manifest's checks take it. */
