@@ -1173,8 +1173,16 @@ public final class ArchiveFetch {
 
     private void finish(String url, long size) throws IOException {
         copyHere.remove(url);
-        Path file = files.finish(url, size);
-        LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
+        Path same = files.sameFileHere(url, size);
+        Path file = same == null ? files.finish(url, size) : files.keepOnce(url, size, same);
+        if (same == null) {
+            LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
+        } else {
+            // one file by two links: a second copy under another name would be read as another archive (a part of
+            // one whose first part is missing, for a later part of a split archive)
+            LOG.info("Fetched the archive {} ({}) from {}: the same bytes as the one here from another link, kept once",
+                    file.getFileName(), human(size), Redact.url(url));
+        }
         synchronized (this) {
             fetched.put(url, file);
         }

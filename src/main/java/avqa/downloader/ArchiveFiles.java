@@ -82,6 +82,18 @@ final class ArchiveFiles {
             file = given.equals(savedBefore) || !taken(named) ? named
                     : dir.resolve(ext.group(1) + "-" + sha(url).substring(0, 12) + ext.group(2));
         }
+        Map<String, Object> done = doneRecord(url, meta, size, file);
+        done.put("complete", false);
+        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
+        AtomicFiles.move(part, file);
+        done.put("complete", true);
+        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
+        return file;
+    }
+
+    /** The record of this URL's archive, whole under {@code file}: {@code complete} is for the caller to put. */
+    private Map<String, Object> doneRecord(String url, JsonNode meta, long size, Path file) {
+        String given = meta == null ? null : meta.path("given_name").asText(null);
         Map<String, Object> done = new LinkedHashMap<>();
         done.put("url", Redact.url(url));
         done.put("url_sha256", sha(url));
@@ -94,12 +106,40 @@ final class ArchiveFiles {
         if (!file.equals(urlNamed(url))) {
             done.put("saved_as", file.getFileName().toString());
         }
-        done.put("complete", false);
-        AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
-        AtomicFiles.move(part, file);
+        return done;
+    }
+
+    /**
+     * The archive here under the name this URL's download would take (the one its host gave it, else its URL's)
+     * when another link brought it and it has the same bytes as this download's {@code .part} of {@code size}
+     * bytes: one file given by two links (a mirror's and its authors', say) is that one file here, not a second
+     * archive under another name (which, for a part of a split archive, would read as a part of an archive whose
+     * first part is missing). Null otherwise: no such file, it is this URL's own, or its bytes differ.
+     */
+    synchronized Path sameFileHere(String url, long size) throws IOException {
+        JsonNode meta = meta(url);
+        String given = meta == null ? null : meta.path("given_name").asText(null);
+        String name = given != null && ARCHIVE_NAME.matcher(given).matches() ? given : lastSegment(url);
+        if (name.isEmpty() || name.startsWith(".") || !ARCHIVE_NAME.matcher(name).matches()) {
+            return null;
+        }
+        Path here = dir.resolve(name);
+        Path part = part(url);
+        boolean own = here.equals(urlNamed(url)) || meta != null && name.equals(meta.path("saved_as").asText(null));
+        return !own && Files.isRegularFile(here) && Files.isRegularFile(part) && Files.size(here) == size
+                && Files.size(part) == size && Files.mismatch(part, here) == -1L ? here : null;
+    }
+
+    /**
+     * This URL's download is the archive {@code here} ({@link #sameFileHere}): its record names that file, and its
+     * {@code .part} goes; returns {@code here}.
+     */
+    synchronized Path keepOnce(String url, long size, Path here) throws IOException {
+        Map<String, Object> done = doneRecord(url, meta(url), size, here);
         done.put("complete", true);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
-        return file;
+        Files.deleteIfExists(part(url));
+        return here;
     }
 
     /**
@@ -319,13 +359,7 @@ final class ArchiveFiles {
      * always beside this name.
      */
     private Path urlNamed(String url) {
-        String path;
-        try {
-            path = URI.create(url).getPath();
-        } catch (IllegalArgumentException e) {
-            path = "";
-        }
-        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        String last = lastSegment(url);
         String hash = sha(url).substring(0, 12);
         if (last.isEmpty() || last.startsWith(".") || last.length() > 100) {
             return dir.resolve("archive-" + hash);
@@ -343,6 +377,17 @@ final class ArchiveFiles {
         }
         // a file of that name with no record of its own is another link's archive, saved under the name its host gave
         return owner == null && ext.matches() && !taken(plain) ? plain : hashed;
+    }
+
+    /** The URL's last path segment, made safe (each character other than an ASCII letter or digit, dot, dash or underscore an underscore). */
+    private static String lastSegment(String url) {
+        String path;
+        try {
+            path = URI.create(url).getPath();
+        } catch (IllegalArgumentException e) {
+            path = "";
+        }
+        return path == null ? "" : path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** A file name that says it is an archive, or a part of one: its stem and its extension. */

@@ -2029,6 +2029,61 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * One volume given by two links (a mirror's and its host's, or a share link's and a Drive-like link's, whose
+     * host names it): the second download, the same bytes as the volume here under that name, is that volume,
+     * kept once; not a second copy under another name, read as a later part of an archive whose first part is
+     * missing (which ended the run with exit 1 and the advice to give a first part that was there).
+     */
+    @Test
+    void oneVolumeGivenByTwoLinksIsKeptOnce(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost(); ArchiveHost mirror = new ArchiveHost()) {
+            host.serveAll(volumes);
+            String first = volumes.get(0).getFileName().toString();
+            String second = volumes.get(1).getFileName().toString();
+            host.serve("one", Files.readAllBytes(volumes.get(0)), "v").disposition("one", "attachment; filename=" + first);
+            mirror.serve(second, Files.readAllBytes(volumes.get(1)), "m");
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
+            args.addAll(List.of("--import-archive", mirror.shareUrl(second), "--import-archive", host.driveUrl("one")));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertFalse(log.contains("first part is not here"), log);
+            assertEquals(2, log.lines().filter(l -> l.contains("the same bytes as the one here from another link, kept "
+                    + "once")).count(), log);
+            List<String> kept;
+            try (var s = Files.list(data.resolve("archives"))) {
+                kept = s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".json")).sorted().toList();
+            }
+            assertEquals(volumes.stream().map(v -> v.getFileName().toString()).sorted().toList(), kept);
+            for (Path v : volumes) {
+                assertArrayEquals(Files.readAllBytes(v), Files.readAllBytes(data.resolve("archives/" + v.getFileName())));
+            }
+
+            // the next run, a video lost: every link's archive is here, nothing asked of either host
+            int asked = host.requests().size() + mirror.requests().size();
+            Files.delete(data.resolve("videos/" + IDS.get(0) + ".mp4"));
+            Files.delete(data.resolve("audio/" + IDS.get(0) + ".wav"));
+            Fixture.Outcome again = Fixture.run(args);
+            String againLog = Files.readString(data.resolve("avqa_download.log")).substring(log.length());
+            assertEquals(0, again.exit(), again.stderr() + againLog);
+            assertTrue(Fixture.probe(data.resolve("videos/" + IDS.get(0) + ".mp4"))[0] > 2.5, againLog);
+            assertEquals(asked, host.requests().size() + mirror.requests().size(), againLog);
+            assertEquals(volumes.size() + 2, againLog.lines().filter(l -> l.contains("is here already")).count(), againLog);
+            assertFalse(againLog.contains("first part is not here") || againLog.contains("Fetched"), againLog);
+        }
+    }
+
+    /**
      * The first of a RAR's {@code volumes} gone (its download failed, say): the others are not read alone; given
      * as files, they are refused before anything starts (exit 2, one line), as a later byte-part given alone is;
      * in a folder given, they are named in a warning and the folder's other archives are read.

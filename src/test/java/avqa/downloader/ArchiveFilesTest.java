@@ -116,6 +116,42 @@ class ArchiveFilesTest {
         assertEquals(mine, files.file(named));
     }
 
+    /**
+     * A download whose bytes are those of the archive here under the name it would take, brought by another link, is
+     * that archive (its record names it, its part goes); one of the same name and length with other bytes is kept apart.
+     */
+    @Test
+    void aDownloadWithTheBytesOfTheArchiveHereUnderItsNameIsThatArchive(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("archives"));
+        ArchiveFiles files = new ArchiveFiles(dir);
+        String first = "http://127.0.0.1:9/files/v.part2.rar";
+        files.writeMeta(first, answer(null), 6, false);
+        Files.writeString(files.part(first), "second");
+        assertEquals(dir.resolve("v.part2.rar"), files.finish(first, 6));
+
+        String mirror = "http://127.0.0.2:9/share/v.part2.rar";
+        files.writeMeta(mirror, answer(null), 6, false);
+        Files.writeString(files.part(mirror), "second");
+        Path same = files.sameFileHere(mirror, 6);
+        assertEquals(dir.resolve("v.part2.rar"), same);
+        assertEquals(same, files.keepOnce(mirror, 6, same));
+        assertEquals(same, files.file(mirror));
+        assertTrue(files.whole(mirror));
+        assertEquals(List.of("v.part2.rar"), names(dir));
+
+        String drive = "http://127.0.0.1:9/uc?export=download&id=X";
+        files.writeMeta(drive, answer("attachment; filename=v.part2.rar"), 6, false);
+        Files.writeString(files.part(drive), "other!");
+        assertNull(files.sameFileHere(drive, 6), "the same name and length, other bytes");
+        Path apart = files.finish(drive, 6);
+        assertTrue(apart.getFileName().toString().matches("v-[0-9a-f]{12}\\.part2\\.rar"), apart.toString());
+        assertEquals("second", Files.readString(same));
+        // the archive's own link, its copy asked for again: its own name, replaced when whole
+        files.writeMeta(first, answer(null), 6, false);
+        Files.writeString(files.part(first), "second");
+        assertNull(files.sameFileHere(first, 6), "its own file");
+    }
+
     /** The hash part of a Drive link's record name: the record beside uc-<hash>. */
     private static String name(ArchiveFiles files, String url) throws Exception {
         String part = files.part(url).getFileName().toString();
