@@ -96,7 +96,7 @@ final class ArchiveHost implements AutoCloseable {
     /**
      * A Drive-like link ({@link #driveUrl}) answers with Google Drive's page for a file it cannot scan for
      * viruses: a form ({@code id="download-form"}, GET, hidden id, export, confirm and uuid) whose URL,
-     * {@code /download?…}, gives the file. With {@code error}, the page says that instead (its error caption).
+     * {@code /download?…}, gives the file to a request that brings the cookie the page set. With {@code error}, the page says that instead (its error caption).
      */
     ArchiveHost drivePage(String error) {
         this.drivePage = error == null ? "confirm" : error;
@@ -364,6 +364,8 @@ final class ArchiveHost implements AutoCloseable {
                 byte[] bytes = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 record(ex, range, ifRange, drivePageStatus);
                 ex.getResponseHeaders().set("Content-Type", drivePageType);
+                // as Drive did: the form's URL gives the file only with the cookie its page set
+                ex.getResponseHeaders().set("Set-Cookie", "download_warning_" + driveId + "=" + uuid + "; Path=/; HttpOnly");
                 if (gzipInName) {
                     ex.getResponseHeaders().set("Content-Encoding", "gzip");
                 }
@@ -373,8 +375,9 @@ final class ArchiveHost implements AutoCloseable {
                 }
                 return;
             }
+            String cookies = ex.getRequestHeaders().getFirst("Cookie");
             String confirmedId = path.equals("/download") && query != null && query.contains("confirm=t")
-                    && query.contains("uuid=" + uuid)
+                    && query.contains("uuid=" + uuid) && cookies != null && cookies.contains("download_warning_")
                     ? java.util.Arrays.stream(query.split("&")).filter(q -> q.startsWith("id=")).map(q -> q.substring(3))
                             .findFirst().orElse(null)
                     : null;
