@@ -120,8 +120,11 @@ final class FailureRules {
                     "the source redirects where no client can follow (no Location, or not to http or https)"),
             Rule.of("(?m)^ERROR: (?!\\[youtube).*HTTP Error ([06-9]\\d\\d|\\d{4,})", VideoFailure.PERMANENT,
                     "the source answered with a status past HTTP's classes (no HTTP status)"),
+            // yt-dlp's words for an answer with no body at all (an empty 200), where the fast path says "the file is empty"
+            Rule.of("(?m)^ERROR: Did not get any data blocks", VideoFailure.TRANSIENT,
+                    "the source sent no data (an empty answer), not a video"),
             Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
-                            + "|Remote end closed|IncompleteRead|Did not get any data blocks|content too short"
+                            + "|Remote end closed|IncompleteRead|content too short"
                             + "|Giving up after|unable to download video data|Downloaded \\d+ bytes, expected \\d+ bytes",
                     VideoFailure.TRANSIENT, "network failure while downloading"),
             // an older yt-dlp adds "Confirm you are on the latest version" to any error it did not expect, a mirror's

@@ -63,6 +63,14 @@ class FailureClassifierTest {
         assertEquals("network failure while downloading", f.reason());
     }
 
+    /** An answer with no body (an empty 200) is said as the fast path says it, not as a network failure. */
+    @Test
+    void anEmptyAnswerIsSaidToBeEmpty() {
+        VideoFailure f = FailureClassifier.ytDlp(1, "[download] Destination: x.mp4\nERROR: Did not get any data blocks\n", 3600);
+        assertEquals("transient", f.category());
+        assertEquals("the source sent no data (an empty answer), not a video", f.reason());
+    }
+
     /**
      * yt-dlp's "please update" signals and the resolver's words, as yt-dlp prints them (the texts are
      * its own: {@link #theseTextsAreYtDlpsOwn} finds them in its installed source), with what else it
