@@ -654,6 +654,14 @@ public final class ArchiveFetch {
                 files.discard(url);
                 throw tooLarge(name, "its host announces " + human(total));
             }
+            if (start == 0 && Files.isRegularFile(part) && Files.size(part) > 0) {
+                // the whole file comes again: what is here goes before the record takes this answer's validator, so
+                // that a run killed in between never resumes the old bytes under the new file's validator
+                try (java.nio.channels.FileChannel old = java.nio.channels.FileChannel.open(part,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    old.truncate(0);
+                }
+            }
             files.writeMeta(url, in, total, false);
             // the name its host gave it, when its URL names none
             name = files.name(url);
