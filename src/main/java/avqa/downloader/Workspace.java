@@ -143,8 +143,14 @@ public final class Workspace {
         return presentIds(framesDir(), "");
     }
 
+    /**
+     * From how many names a folder is listed by {@code find} ({@link RegularFiles}): below, Java's listing and its look-ups
+     * take less than starting a process (a new data directory's empty folders: the first request came some 40 ms later).
+     */
+    static final int FIND_FROM = 256;
+
     private Set<String> presentIds(Path dir, String suffix) {
-        if (!suffix.isEmpty() && Files.isDirectory(dir)) {
+        if (!suffix.isEmpty() && Files.isDirectory(dir) && !fewerNames(dir, FIND_FROM)) {
             Set<String> listed = RegularFiles.named(dir, suffix);
             if (listed != null) {
                 return listed;
@@ -169,6 +175,22 @@ public final class Workspace {
                 .map(f -> f.getFileName().toString())
                 .map(name -> name.substring(0, name.length() - suffix.length()))
                 .collect(java.util.stream.Collectors.toCollection(HashSet::new));
+    }
+
+    /** Whether {@code dir} holds fewer than {@code n} names (or cannot be listed: its listing then says why). */
+    private static boolean fewerNames(Path dir, int n) {
+        try (DirectoryStream<Path> names = Files.newDirectoryStream(dir)) {
+            java.util.Iterator<Path> it = names.iterator();
+            for (int i = 0; i < n; i++) {
+                if (!it.hasNext()) {
+                    return true;
+                }
+                it.next();
+            }
+            return false;
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            return true;
+        }
     }
 
     /**

@@ -36,6 +36,28 @@ class RegularFilesTest {
         assertEquals(Set.of("a"), RegularFiles.named(dir, ".wav"));
     }
 
+    /**
+     * A folder of fewer than {@link Workspace#FIND_FROM} names is listed by Java (a process would cost more), a larger
+     * one by find: the same names either way.
+     */
+    @Test
+    void aWorkspaceListsSmallAndLargeFoldersAlike(@TempDir Path root) throws Exception {
+        Workspace workspace = new Workspace(root, "mp4", "wav");
+        Path videos = Files.createDirectories(root.resolve("videos"));
+        Files.writeString(videos.resolve("a.mp4"), "v");
+        Files.writeString(videos.resolve("a.mp4.part"), "v");
+        Files.createSymbolicLink(videos.resolve("linked.mp4"), videos.resolve("a.mp4"));
+        Files.createSymbolicLink(videos.resolve("dangling.mp4"), videos.resolve("nowhere.mp4"));
+        Files.createDirectories(videos.resolve("folder.mp4"));
+        assertEquals(Set.of("a", "linked"), workspace.presentIds(false));
+        for (int i = 0; i < Workspace.FIND_FROM; i++) {
+            Files.writeString(videos.resolve("other-" + i + ".txt"), "x");
+        }
+        assertEquals(Set.of("a", "linked"), workspace.presentIds(false));
+        assertEquals(Set.of("a", "linked"), RegularFiles.named(videos, ".mp4"));
+        assertEquals(Set.of(), workspace.presentIds(true), "no audio folder");
+    }
+
     @Test
     void aFolderThatIsItselfALinkIsListedWhereItPoints(@TempDir Path tmp) throws Exception {
         // videos/ on another disk, linked into the data directory
