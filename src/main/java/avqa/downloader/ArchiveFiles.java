@@ -50,8 +50,12 @@ final class ArchiveFiles {
         meta.put("etag", in.getHeader("ETag", String.class));
         meta.put("last_modified", in.getHeader("Last-Modified", String.class));
         meta.put("length", total);
-        String given = ARCHIVE_NAME.matcher(urlNamed(url).getFileName().toString()).matches() ? null
-                : givenName(in.getHeader("Content-Disposition", String.class));
+        boolean urlNamesIt = ARCHIVE_NAME.matcher(urlNamed(url).getFileName().toString()).matches();
+        String given = urlNamesIt ? null : givenName(in.getHeader("Content-Disposition", String.class));
+        if (given == null && !urlNamesIt) {
+            // as a browser names it: the URL a share link led to, when it names the file and the answer does not
+            given = redirectedName(in.getHeader(HttpClientSetup.FINAL_URL, String.class));
+        }
         if (given == null && before != null) {
             given = before.path("given_name").asText(null);
         }
@@ -224,13 +228,32 @@ final class ArchiveFiles {
             }
         }
         String name = extended != null ? extended : plain;
-        if (name == null) {
-            return null;
-        }
+        return name == null ? null : safeName(name);
+    }
+
+    /**
+     * A file name as a host gives it, made safe: its last path segment only, each character other than a letter or
+     * digit, dot, dash or underscore an underscore; null when it is empty, starts with a dot, is longer than 200
+     * bytes, or names no archive file.
+     */
+    private static String safeName(String name) {
         name = java.text.Normalizer.normalize(name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
                 .strip(), java.text.Normalizer.Form.NFC).replaceAll("[^\\p{L}\\p{N}._-]", "_");
         return name.isEmpty() || name.startsWith(".") || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200
                 || !ARCHIVE_NAME.matcher(name).matches() ? null : name;
+    }
+
+    /** The archive file a URL names (its last path segment, percent-decoded, made safe as {@link #givenName}'s), or null. */
+    static String redirectedName(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            String path = URI.create(url).getPath();
+            return path == null ? null : safeName(path);
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
     }
 
     /** An RFC 8187 value, {@code charset'language'percent-encoded}, decoded; null when it is not one. */

@@ -58,6 +58,8 @@ public final class HttpClientSetup implements HttpClientConfigurer {
 
     /** Set in a request's context when its connection was made for it ({@link HttpComponentSetup}). */
     static final String NEW_CONNECTION = "avqa.new-connection";
+    /** The answer's header that names the URL a redirect chain ended at (none when there was no redirect). */
+    static final String FINAL_URL = "X-Avqa-Redirected-To";
 
     /**
      * A request that got no answer at all (not a byte of one) on a connection an earlier answer had left open goes
@@ -138,6 +140,17 @@ public final class HttpClientSetup implements HttpClientConfigurer {
         builder.addExecInterceptorFirst("avqa-original-request", (request, scope, chain) -> {
             scope.clientContext.setAttribute(HostCredentials.ORIGINAL_REQUEST, scope.originalRequest);
             return chain.proceed(request, scope);
+        });
+        // where a redirect chain ended, said on its answer ({@value #FINAL_URL}; never the host's own header of that
+        // name): a share link's file is named by the URL it led to when its answer names none (ArchiveFiles)
+        builder.addExecInterceptorFirst("avqa-final-url", (request, scope, chain) -> {
+            ClassicHttpResponse answer = chain.proceed(request, scope);
+            answer.removeHeaders(FINAL_URL);
+            org.apache.hc.client5.http.protocol.RedirectLocations hops = scope.clientContext.getRedirectLocations();
+            if (hops != null && hops.size() > 0) {
+                answer.setHeader(FINAL_URL, hops.get(hops.size() - 1).toString());
+            }
+            return answer;
         });
         builder.setDefaultCredentialsProvider(credentials);
         builder.setRedirectStrategy(new HttpOnlyRedirects());

@@ -2084,6 +2084,35 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A share link that names nothing ({@code /s/<token>}) and leads to the file's URL, whose answer names nothing
+     * either (no Content-Disposition): the file takes the name of the URL it led to, as a browser names it, so that a
+     * RAR's volume given so is read with the others (it was saved as {@code <token>-<hash>}, and its volume said missing).
+     */
+    @Test
+    void aShareLinkThatNamesNothingGivesTheNameOfTheUrlItLeadsTo(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serveAll(volumes);
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.forEach(v -> args.addAll(List.of("--import-archive", host.opaqueShareUrl(v.getFileName().toString()))));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            for (Path v : volumes) {
+                assertArrayEquals(Files.readAllBytes(v), Files.readAllBytes(data.resolve("archives/" + v.getFileName())));
+            }
+        }
+    }
+
+    /**
      * The first of a RAR's {@code volumes} gone (its download failed, say): the others are not read alone; given
      * as files, they are refused before anything starts (exit 2, one line), as a later byte-part given alone is;
      * in a folder given, they are named in a warning and the folder's other archives are read.

@@ -81,6 +81,18 @@ final class ArchiveHost implements AutoCloseable {
     }
 
     /**
+     * A share link that names nothing, {@code /s/<token>}: it redirects to the file ({@code /files/<name>}), which is sent
+     * with no Content-Disposition unless one is set for it.
+     */
+    String opaqueShareUrl(String name) {
+        String token = Integer.toHexString(name.hashCode());
+        tokens.put(token, name);
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/s/" + token;
+    }
+
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    /**
      * This host as an http proxy ({@code http_proxy}): a request for any host's {@code /uc?id=<name>} or
      * {@code /files/<name>} (Google Drive's own links, say) is answered as this host answers its own.
      */
@@ -325,6 +337,12 @@ final class ArchiveHost implements AutoCloseable {
             if (path.startsWith("/share/")) {
                 record(ex, range, ifRange, 302);
                 ex.getResponseHeaders().set("Location", "/files/" + path.substring("/share/".length()));
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            if (path.startsWith("/s/") && tokens.containsKey(path.substring("/s/".length()))) {
+                record(ex, range, ifRange, 302);
+                ex.getResponseHeaders().set("Location", "/files/" + tokens.get(path.substring("/s/".length())));
                 ex.sendResponseHeaders(302, -1);
                 return;
             }
