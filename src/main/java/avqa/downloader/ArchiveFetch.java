@@ -1185,6 +1185,15 @@ public final class ArchiveFetch {
         Path file = same == null ? files.finish(url, size) : files.keepOnce(url, size, same);
         if (same == null) {
             LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
+            List<Path> folded = files.foldCopiesInto(file);
+            if (!folded.isEmpty()) {
+                synchronized (this) {
+                    fetched.replaceAll((link, path) -> folded.contains(path) ? file : path);
+                }
+                LOG.info("Another link had brought the same bytes as {} before it was whole, kept as {}: that copy "
+                        + "gives way to it, kept once", file.getFileName(),
+                        String.join(", ", folded.stream().map(p -> p.getFileName().toString()).toList()));
+            }
         } else {
             // one file by two links: a second copy under another name would be read as another archive (a part of
             // one whose first part is missing, for a later part of a split archive)

@@ -135,6 +135,52 @@ final class ArchiveFiles {
     }
 
     /**
+     * Copies of {@code file} under its name with another link's hash ({@code videos-<hash>.part2.rar}, the name a link
+     * that brought the same file got while {@code file} was still coming under its own) that have its bytes: each
+     * record that names such a copy now names {@code file}, then the copy goes. Returns the copies so folded.
+     */
+    synchronized List<Path> foldCopiesInto(Path file) throws IOException {
+        Matcher ext = ARCHIVE_NAME.matcher(file.getFileName().toString());
+        if (!ext.matches() || !Files.isRegularFile(file)) {
+            return List.of();
+        }
+        Pattern copy = Pattern.compile(Pattern.quote(ext.group(1)) + "-[0-9a-f]{12}" + Pattern.quote(ext.group(2)));
+        long size = Files.size(file);
+        List<Path> folded = new java.util.ArrayList<>();
+        List<Path> records;
+        try (java.util.stream.Stream<Path> all = Files.list(dir)) {
+            records = all.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+        }
+        try (java.util.stream.Stream<Path> all = Files.list(dir)) {
+            for (Path c : all.filter(p -> copy.matcher(p.getFileName().toString()).matches()).toList()) {
+                if (!Files.isRegularFile(c, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(c) != size
+                        || Files.mismatch(c, file) != -1L) {
+                    continue;
+                }
+                boolean named = false;
+                for (Path r : records) {
+                    JsonNode record = record(r.resolveSibling(r.getFileName().toString().replaceFirst("\\.json$", "")));
+                    if (!(record instanceof ObjectNode o) || !o.path("complete").asBoolean(false)) {
+                        continue;
+                    }
+                    String saved = o.path("saved_as").asText(null);
+                    boolean itsOwn = saved == null && r.getFileName().toString().equals(c.getFileName() + ".json");
+                    if (itsOwn || c.getFileName().toString().equals(saved)) {
+                        o.put("saved_as", file.getFileName().toString());
+                        AtomicFiles.write(r, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+                        named = true;
+                    }
+                }
+                if (named) {
+                    Files.delete(c);
+                    folded.add(c);
+                }
+            }
+        }
+        return folded;
+    }
+
+    /**
      * This URL's download is the archive {@code here} ({@link #sameFileHere}): its record names that file, and its
      * {@code .part} goes; returns {@code here}.
      */

@@ -2060,27 +2060,77 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertFalse(log.contains("first part is not here"), log);
             assertEquals(2, log.lines().filter(l -> l.contains("the same bytes as the one here from another link, kept "
                     + "once")).count(), log);
-            List<String> kept;
-            try (var s = Files.list(data.resolve("archives"))) {
-                kept = s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".json")).sorted().toList();
-            }
-            assertEquals(volumes.stream().map(v -> v.getFileName().toString()).sorted().toList(), kept);
-            for (Path v : volumes) {
-                assertArrayEquals(Files.readAllBytes(v), Files.readAllBytes(data.resolve("archives/" + v.getFileName())));
-            }
-
-            // the next run, a video lost: every link's archive is here, nothing asked of either host
-            int asked = host.requests().size() + mirror.requests().size();
-            Files.delete(data.resolve("videos/" + IDS.get(0) + ".mp4"));
-            Files.delete(data.resolve("audio/" + IDS.get(0) + ".wav"));
-            Fixture.Outcome again = Fixture.run(args);
-            String againLog = Files.readString(data.resolve("avqa_download.log")).substring(log.length());
-            assertEquals(0, again.exit(), again.stderr() + againLog);
-            assertTrue(Fixture.probe(data.resolve("videos/" + IDS.get(0) + ".mp4"))[0] > 2.5, againLog);
-            assertEquals(asked, host.requests().size() + mirror.requests().size(), againLog);
+            theVolumesOnceEach(data, volumes);
+            String againLog = aLostVideoComesBackWithNoRequest(data, args, log, host, mirror);
             assertEquals(volumes.size() + 2, againLog.lines().filter(l -> l.contains("is here already")).count(), againLog);
-            assertFalse(againLog.contains("first part is not here") || againLog.contains("Fetched"), againLog);
         }
+    }
+
+    /**
+     * One volume by two links, the second whole while the first was still coming (its host cut every answer short):
+     * the second is kept under its link's hash meanwhile; once the first is whole, the copy with its bytes gives way
+     * to it and its record names it. Before, the copy stayed, read as a later part whose first part is missing (exit
+     * 1 at every later run, with every video complete).
+     */
+    @Test
+    void aVolumeASecondLinkBroughtWhileTheFirstWasComingGivesWayToItOnceWhole(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost(); ArchiveHost mirror = new ArchiveHost()) {
+            host.serveAll(volumes).cutAfter(20_000);
+            String second = volumes.get(1).getFileName().toString();
+            mirror.serve(second, Files.readAllBytes(volumes.get(1)), "m");
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
+            args.addAll(List.of("--import-archive", mirror.shareUrl(second)));
+            assertEquals(1, Fixture.run(args).exit(), "the host's volumes cut short");
+            List<String> meanwhile = PipelineTest.listNames(data.resolve("archives"));
+            assertTrue(meanwhile.stream().anyMatch(n -> n.matches("videos-[0-9a-f]{12}\\.part2\\.rar")), meanwhile.toString());
+
+            host.cutAfter(-1);
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertTrue(log.contains("that copy gives way to it, kept once"), log);
+            theVolumesOnceEach(data, volumes);
+            aLostVideoComesBackWithNoRequest(data, args, log, host, mirror);
+        }
+    }
+
+    /** {@code archives/} holds each of {@code volumes} once, under its own name, with its bytes, and nothing else. */
+    private static void theVolumesOnceEach(Path data, List<Path> volumes) throws Exception {
+        List<String> kept;
+        try (var s = Files.list(data.resolve("archives"))) {
+            kept = s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".json")).sorted().toList();
+        }
+        assertEquals(volumes.stream().map(v -> v.getFileName().toString()).sorted().toList(), kept);
+        for (Path v : volumes) {
+            assertArrayEquals(Files.readAllBytes(v), Files.readAllBytes(data.resolve("archives/" + v.getFileName())));
+        }
+    }
+
+    /**
+     * The next run, a video lost: every link's archive is here, nothing is asked of the hosts, nothing fetched or said
+     * missing, and the video is back. Returns that run's log.
+     */
+    private static String aLostVideoComesBackWithNoRequest(Path data, List<String> args, String log, ArchiveHost... hosts)
+            throws Exception {
+        int asked = java.util.Arrays.stream(hosts).mapToInt(h -> h.requests().size()).sum();
+        Files.delete(data.resolve("videos/" + IDS.get(0) + ".mp4"));
+        Files.delete(data.resolve("audio/" + IDS.get(0) + ".wav"));
+        Fixture.Outcome again = Fixture.run(args);
+        String againLog = Files.readString(data.resolve("avqa_download.log")).substring(log.length());
+        assertEquals(0, again.exit(), again.stderr() + againLog);
+        assertTrue(Fixture.probe(data.resolve("videos/" + IDS.get(0) + ".mp4"))[0] > 2.5, againLog);
+        assertEquals(asked, java.util.Arrays.stream(hosts).mapToInt(h -> h.requests().size()).sum(), againLog);
+        assertFalse(againLog.contains("first part is not here") || againLog.contains("Fetched"), againLog);
+        return againLog;
     }
 
     /**
@@ -2106,9 +2156,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             for (String id : IDS) {
                 assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
             }
-            for (Path v : volumes) {
-                assertArrayEquals(Files.readAllBytes(v), Files.readAllBytes(data.resolve("archives/" + v.getFileName())));
-            }
+            theVolumesOnceEach(data, volumes);
         }
     }
 
