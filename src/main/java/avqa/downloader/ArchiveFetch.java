@@ -192,7 +192,10 @@ public final class ArchiveFetch {
                 copyHere.add(url);
                 out.add(url);
             } else if (whole(url) && Files.isRegularFile(file)) {
-                LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
+                if (!fetched.containsValue(file)) {
+                    // said once for a file two links give
+                    LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
+                }
                 fetched.put(url, file);
             } else {
                 out.add(url);
