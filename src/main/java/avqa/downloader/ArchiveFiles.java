@@ -181,6 +181,20 @@ final class ArchiveFiles {
     }
 
     /**
+     * The file here that {@code file} is another link's copy of: {@code file} is named as that file with a link's hash
+     * ({@code videos-<hash>.part2.rar} beside {@code videos.part2.rar}); null otherwise.
+     */
+    static Path copyOf(Path file) {
+        Matcher m = HASHED.matcher(file.getFileName().toString());
+        Path plain = m.matches() ? file.resolveSibling(m.group(1) + m.group(2)) : null;
+        return plain != null && ARCHIVE_NAME.matcher(plain.getFileName().toString()).matches() && Files.isRegularFile(plain)
+                ? plain : null;
+    }
+
+    /** A name with a link's hash before its archive extension: its stem, and its extension. */
+    private static final Pattern HASHED = Pattern.compile("(.+)-[0-9a-f]{12}(\\..+)");
+
+    /**
      * This URL's download is the archive {@code here} ({@link #sameFileHere}): its record names that file, and its
      * {@code .part} goes; returns {@code here}.
      */

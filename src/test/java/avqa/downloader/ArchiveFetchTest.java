@@ -2134,6 +2134,40 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A second link to a volume whose bytes differ (a mirror's damaged copy of the same length): kept apart, said to
+     * be another link's copy, not read; the volumes here are imported and the run ends well. Before, it was called a
+     * later part whose first part is not here (exit 1, and the advice to give a first part that was there).
+     */
+    @Test
+    void anotherLinksCopyOfAVolumeWithOtherBytesIsSaidAndNotRead(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost(); ArchiveHost mirror = new ArchiveHost()) {
+            host.serveAll(volumes);
+            String second = volumes.get(1).getFileName().toString();
+            byte[] other = Files.readAllBytes(volumes.get(1));
+            other[other.length / 2] ^= 0x5a;
+            mirror.serve(second, other, "m");
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
+            args.addAll(List.of("--import-archive", mirror.shareUrl(second)));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertTrue(log.lines().anyMatch(l -> l.matches(".*videos-[0-9a-f]{12}\\.part2\\.rar is another link's copy of "
+                    + "videos\\.part2\\.rar, kept apart as its bytes are not those of the one here: it is not read.*")), log);
+            assertFalse(log.contains("first part is not here"), log);
+        }
+    }
+
+    /**
      * A share link that names nothing ({@code /s/<token>}) and leads to the file's URL, whose answer names nothing
      * either (no Content-Disposition): the file takes the name of the URL it led to, as a browser names it, so that a
      * RAR's volume given so is read with the others (it was saved as {@code <token>-<hash>}, and its volume said missing).
