@@ -247,7 +247,8 @@ public final class ArchiveFetch {
             // a split archive, some link of this run not fetched: the part it gives may be what is missing
             return;
         }
-        List<String> marked = new ArrayList<>();
+        // a file two links give, named once
+        java.util.Set<String> marked = new java.util.LinkedHashSet<>();
         synchronized (this) {
             for (Map.Entry<String, Path> e : fetched.entrySet()) {
                 if (parts.contains(e.getValue())) {

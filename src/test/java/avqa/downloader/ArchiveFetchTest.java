@@ -1105,6 +1105,30 @@ class ArchiveFetchTest extends LoopbackServerTest {
         }
     }
 
+    /** The same damaged archive by two links, kept once: the file is named once in what the next run does. */
+    @Test
+    void aDamagedArchiveTwoLinksGiveIsNamedOnce(@TempDir Path tmp) throws Exception {
+        byte[] bad = videosRar(tmp);
+        byte[] video = Files.readAllBytes(clip);
+        bad[HostileArchiveTest.indexOf(bad, java.util.Arrays.copyOf(video, 256)) + video.length / 2] ^= 0x5a;
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost(); ArchiveHost mirror = new ArchiveHost()) {
+            host.serve("videos.rar", bad, "v1");
+            mirror.serve("videos.rar", bad, "m1");
+            List<String> args = args(data, meta, host.shareUrl("videos.rar"));
+            args.addAll(List.of("--import-archive", mirror.shareUrl("videos.rar")));
+
+            Fixture.Outcome first = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, first.exit(), first.stderr() + log);
+            assertTrue(log.contains("kept once"), log);
+            assertEquals(1, log.split("The next run asks the host of videos.rar whether it has another copy", -1).length - 1,
+                    "said once, the file once: " + log);
+        }
+    }
+
     /**
      * An archive fetched whole whose entry fails the archive's own check (a byte of it changed on its host; the same
      * holds for a copy damaged here, or a split archive whose parts came from two uploads): the run's end names it and
