@@ -195,8 +195,17 @@ public final class ArchiveFetch {
                 if (!fetched.containsValue(file)) {
                     // said once for a file two links give
                     LOG.info("The archive {} is here already ({}), not fetched again", file.getFileName(), size(file));
+                    // a copy another link brought, the same bytes (kept by an earlier version, or a run stopped before
+                    // its fold), gives way to it now
+                    try {
+                        fold(file);
+                    } catch (IOException notNow) {
+                        // the copy stays, as before
+                    }
                 }
                 fetched.put(url, file);
+                // a part left by a run stopped as the download was found to be another link's file
+                files.discardStalePart(url);
             } else {
                 out.add(url);
             }
@@ -1189,15 +1198,7 @@ public final class ArchiveFetch {
         Path file = same == null ? files.finish(url, size) : files.keepOnce(url, size, same);
         if (same == null) {
             LOG.info("Fetched the archive {} ({})", file.getFileName(), human(size));
-            List<Path> folded = files.foldCopiesInto(file);
-            if (!folded.isEmpty()) {
-                synchronized (this) {
-                    fetched.replaceAll((link, path) -> folded.contains(path) ? file : path);
-                }
-                LOG.info("Another link had brought the same bytes as {} before it was whole, kept as {}: that copy "
-                        + "gives way to it, kept once", file.getFileName(),
-                        String.join(", ", folded.stream().map(p -> p.getFileName().toString()).toList()));
-            }
+            fold(file);
         } else {
             // one file by two links: a second copy under another name would be read as another archive (a part of
             // one whose first part is missing, for a later part of a split archive)
@@ -1206,6 +1207,18 @@ public final class ArchiveFetch {
         }
         synchronized (this) {
             fetched.put(url, file);
+        }
+    }
+
+    /** Copies of {@code file} another link brought with its bytes, under that link's hash, give way to it. */
+    private void fold(Path file) throws IOException {
+        List<Path> folded = files.foldCopiesInto(file);
+        if (!folded.isEmpty()) {
+            synchronized (this) {
+                fetched.replaceAll((link, path) -> folded.contains(path) ? file : path);
+            }
+            LOG.info("Another link had brought the same bytes as {}, kept as {}: that copy gives way to it, kept once",
+                    file.getFileName(), String.join(", ", folded.stream().map(p -> p.getFileName().toString()).toList()));
         }
     }
 

@@ -52,17 +52,19 @@ final class ArchiveFiles {
         meta.put("length", total);
         boolean urlNamesIt = ARCHIVE_NAME.matcher(urlNamed(url).getFileName().toString()).matches();
         String given = urlNamesIt ? null : givenName(in.getHeader("Content-Disposition", String.class));
-        if (given == null && !urlNamesIt) {
-            // as a browser names it: the URL a share link led to, when it names the file and the answer does not
-            given = redirectedName(in.getHeader(HttpClientSetup.FINAL_URL, String.class));
-        }
         if (given == null && before != null) {
             given = before.path("given_name").asText(null);
+        }
+        if (given == null && !urlNamesIt) {
+            // as a browser names it: the URL a share link led to, when it names the file and the answer does not (nor
+            // did an earlier answer: a resume's redirect does not rename what is coming)
+            given = redirectedName(in.getHeader(HttpClientSetup.FINAL_URL, String.class));
         }
         if (given != null) {
             meta.put("given_name", given);
         }
-        if (before != null && before.hasNonNull("saved_as")) {
+        if (before != null && before.hasNonNull("saved_as") && !before.path(KEPT_ONCE).asBoolean(false)) {
+            // (another link's file, which this one's record named, is not where a new download of it goes)
             meta.put("saved_as", before.path("saved_as").asText());
         }
         meta.put("complete", complete);
@@ -129,10 +131,17 @@ final class ArchiveFiles {
         }
         Path here = dir.resolve(name);
         Path part = part(url);
-        boolean own = here.equals(urlNamed(url)) || meta != null && name.equals(meta.path("saved_as").asText(null));
+        boolean own = here.equals(urlNamed(url)) || meta != null && name.equals(meta.path("saved_as").asText(null))
+                && !meta.path(KEPT_ONCE).asBoolean(false);
         return !own && Files.isRegularFile(here) && Files.isRegularFile(part) && Files.size(here) == size
                 && Files.size(part) == size && Files.mismatch(part, here) == -1L ? here : null;
     }
+
+    /**
+     * A record's word that the file it names ({@code saved_as}) is another link's, which this link brought too (with
+     * the same bytes): it is not this link's own name, and a new download of this link goes elsewhere.
+     */
+    static final String KEPT_ONCE = "kept_once_with_another_link";
 
     /**
      * Copies of {@code file} under its name with another link's hash ({@code videos-<hash>.part2.rar}, the name a link
@@ -167,6 +176,7 @@ final class ArchiveFiles {
                     boolean itsOwn = saved == null && r.getFileName().toString().equals(c.getFileName() + ".json");
                     if (itsOwn || c.getFileName().toString().equals(saved)) {
                         o.put("saved_as", file.getFileName().toString());
+                        o.put(KEPT_ONCE, true);
                         AtomicFiles.write(r, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
                         named = true;
                     }
@@ -200,6 +210,7 @@ final class ArchiveFiles {
      */
     synchronized Path keepOnce(String url, long size, Path here) throws IOException {
         Map<String, Object> done = doneRecord(url, meta(url), size, here);
+        done.put(KEPT_ONCE, true);
         done.put("complete", true);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(done));
         Files.deleteIfExists(part(url));
@@ -408,6 +419,17 @@ final class ArchiveFiles {
             return etag;
         }
         return meta.path("last_modified").asText(null);
+    }
+
+    /** The {@code .part} of this URL, whole here: left by a run stopped between {@link #keepOnce}'s two steps. */
+    void discardStalePart(String url) {
+        try {
+            if (whole(url) && !file(url).equals(part(url))) {
+                Files.deleteIfExists(part(url));
+            }
+        } catch (IOException e) {
+            // it stays, as before
+        }
     }
 
     void discard(String url) throws IOException {

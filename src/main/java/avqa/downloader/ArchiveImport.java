@@ -121,11 +121,12 @@ public final class ArchiveImport {
             boolean afterAGap = first != null && firsts.contains(first.toAbsolutePath().normalize());
             boolean orphan = laterPart && !afterAGap;
             Path copied = orphan ? ArchiveFiles.copyOf(Path.of(p)) : null;
-            if (copied != null) {
+            if (copied != null && (later.contains(copied.toString()) || out.contains(copied.toString()))) {
                 // a second link's copy of a part here, kept apart under its hash: its bytes are not the part's
                 LOG.warn("{} is another link's copy of {}, kept apart as its bytes are not those of the one here: it is "
                         + "not read (the one here is); if the archive cannot be read, the two links give different "
                         + "files", Redact.text(name, 200), Redact.text(copied.getFileName().toString(), 200));
+                // (one with the same bytes gave way to it when the fetch found it here: ArchiveFetch.fold)
             } else if (orphan) {
                 LOG.warn("{} is a later part of a split archive whose first part is not here: it is not read alone",
                         Redact.text(name, 200));

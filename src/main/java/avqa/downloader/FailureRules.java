@@ -120,9 +120,10 @@ final class FailureRules {
                     "the source redirects where no client can follow (no Location, or not to http or https)"),
             Rule.of("(?m)^ERROR: (?!\\[youtube).*HTTP Error ([06-9]\\d\\d|\\d{4,})", VideoFailure.PERMANENT,
                     "the source answered with a status past HTTP's classes (no HTTP status)"),
-            // yt-dlp's words for an answer with no body at all (an empty 200), where the fast path says "the file is empty"
+            // yt-dlp's words when not a byte of the body came: an empty answer (a 200 with no body, where the fast path
+            // says "the file is empty"), or a connection closed right after the answer's headers
             Rule.of("(?m)^ERROR: Did not get any data blocks", VideoFailure.TRANSIENT,
-                    "the source sent no data (an empty answer), not a video"),
+                    "the source sent no data (an empty answer, or its connection closed before the first byte)"),
             Rule.of("timed? ?out|Connection (reset|refused|aborted)|Temporary failure|Network is unreachable"
                             + "|Remote end closed|IncompleteRead|content too short"
                             + "|Giving up after|unable to download video data|Downloaded \\d+ bytes, expected \\d+ bytes",

@@ -2085,8 +2085,32 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(2, log.lines().filter(l -> l.contains("the same bytes as the one here from another link, kept "
                     + "once")).count(), log);
             theVolumesOnceEach(data, volumes);
+
+            // as an earlier version left it: the mirror's copy under its hash, its record naming it; and a part the
+            // Drive link's download left as a run was stopped just when it was found to be the volume here
+            Path archives = data.resolve("archives");
+            Path mirrorRecord;
+            Path driveRecord;
+            try (var s = Files.list(archives)) {
+                List<Path> records = s.toList();
+                mirrorRecord = records.stream().filter(p -> p.getFileName().toString().matches("videos-[0-9a-f]{12}\\.part2\\.rar\\.json"))
+                        .findFirst().orElseThrow();
+                driveRecord = records.stream().filter(p -> p.getFileName().toString().matches("uc-[0-9a-f]{12}\\.json"))
+                        .findFirst().orElseThrow();
+            }
+            var record = (com.fasterxml.jackson.databind.node.ObjectNode) Fixture.readJson(mirrorRecord);
+            record.remove(List.of("saved_as", ArchiveFiles.KEPT_ONCE));
+            Files.writeString(mirrorRecord, record.toString());
+            String hashed = mirrorRecord.getFileName().toString().replaceFirst("\\.json$", "");
+            Files.copy(archives.resolve(second), archives.resolve(hashed));
+            Path stalePart = driveRecord.resolveSibling(driveRecord.getFileName().toString().replaceFirst("\\.json$", ".part"));
+            Files.copy(archives.resolve(first), stalePart);
+
             String againLog = aLostVideoComesBackWithNoRequest(data, args, log, host, mirror);
             assertEquals(volumes.size(), againLog.lines().filter(l -> l.contains("is here already")).count(), againLog);
+            assertTrue(againLog.contains("kept as " + hashed + ": that copy gives way to it, kept once"), againLog);
+            assertFalse(Files.exists(stalePart), "the stale part removed");
+            theVolumesOnceEach(data, volumes);
         }
     }
 

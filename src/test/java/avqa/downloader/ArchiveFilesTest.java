@@ -152,6 +152,58 @@ class ArchiveFilesTest {
         assertNull(files.sameFileHere(first, 6), "its own file");
     }
 
+    /**
+     * A link whose answer names nothing takes the name of the URL it was redirected to; a resume's redirect elsewhere
+     * does not rename what is coming.
+     */
+    @Test
+    void aRedirectNamesWhatNothingElseNamesButNeverRenamesWhatIsComing(@TempDir Path tmp) throws Exception {
+        ArchiveFiles files = new ArchiveFiles(Files.createDirectories(tmp.resolve("archives")));
+        String share = "http://127.0.0.1:9/s/8f3a";
+        Message first = answer(null);
+        first.setHeader(HttpClientSetup.FINAL_URL, "http://127.0.0.1:9/files/v%20x.part2.rar");
+        files.writeMeta(share, first, 10, false);
+        assertEquals("v_x.part2.rar", files.name(share));
+        Message resume = answer(null);
+        resume.setHeader(HttpClientSetup.FINAL_URL, "http://127.0.0.1:9/blob/7f3a.rar");
+        files.writeMeta(share, resume, 10, false);
+        assertEquals("v_x.part2.rar", files.name(share));
+
+        String drive = "http://127.0.0.1:9/uc?export=download&id=D";
+        files.writeMeta(drive, answer("attachment; filename=d.part2.rar"), 10, false);
+        files.writeMeta(drive, resume, 10, false);
+        assertEquals("d.part2.rar", files.name(drive));
+        assertNull(ArchiveFiles.redirectedName("http://127.0.0.1:9/files/..%2F..%2Fetc"));
+        assertEquals("passwd_.zip", ArchiveFiles.redirectedName("http://127.0.0.1:9/files/..%2Fpasswd%00.zip"));
+    }
+
+    /**
+     * A link kept once with another's file (the same bytes), downloaded again later with other bytes, goes under its own
+     * hashed name: the other link's file is never taken from it.
+     */
+    @Test
+    void aLinkKeptOnceWithAnothersFileNeverTakesItLater(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("archives"));
+        ArchiveFiles files = new ArchiveFiles(dir);
+        String own = "http://127.0.0.1:9/files/w.part2.rar";
+        files.writeMeta(own, answer(null), 4, false);
+        Files.writeString(files.part(own), "same");
+        Path file = files.finish(own, 4);
+        String drive = "http://127.0.0.1:9/uc?export=download&id=W";
+        files.writeMeta(drive, answer("attachment; filename=w.part2.rar"), 4, false);
+        Files.writeString(files.part(drive), "same");
+        assertEquals(file, files.keepOnce(drive, 4, files.sameFileHere(drive, 4)));
+
+        // its host has another copy now
+        files.writeMeta(drive, answer(null), 5, false);
+        Files.writeString(files.part(drive), "newer");
+        assertNull(files.sameFileHere(drive, 5));
+        Path apart = files.finish(drive, 5);
+        assertTrue(apart.getFileName().toString().matches("w-[0-9a-f]{12}\\.part2\\.rar"), apart.toString());
+        assertEquals("same", Files.readString(file));
+        assertTrue(files.whole(own) && files.whole(drive));
+    }
+
     /** The hash part of a Drive link's record name: the record beside uc-<hash>. */
     private static String name(ArchiveFiles files, String url) throws Exception {
         String part = files.part(url).getFileName().toString();

@@ -63,12 +63,12 @@ class FailureClassifierTest {
         assertEquals("network failure while downloading", f.reason());
     }
 
-    /** An answer with no body (an empty 200) is said as the fast path says it, not as a network failure. */
+    /** An answer with no body (an empty 200) is said to have brought nothing, not called a network failure alone. */
     @Test
     void anEmptyAnswerIsSaidToBeEmpty() {
         VideoFailure f = FailureClassifier.ytDlp(1, "[download] Destination: x.mp4\nERROR: Did not get any data blocks\n", 3600);
         assertEquals("transient", f.category());
-        assertEquals("the source sent no data (an empty answer), not a video", f.reason());
+        assertEquals("the source sent no data (an empty answer, or its connection closed before the first byte)", f.reason());
     }
 
     /**
