@@ -156,6 +156,7 @@ public final class ArchiveFetch {
     public synchronized List<String> pending() {
         fetched.clear();
         notFetched.clear();
+        saidStandIn.clear();
         confirmed.clear();
         confirmNow.clear();
         pages.clear();
@@ -1159,7 +1160,7 @@ public final class ArchiveFetch {
         LOG.warn("The archive at {} could not be fetched ({}){}", Redact.url(url), why, isDatasetArchive(url)
                 ? "; its clips come from the dataset's other source (YouTube) instead" : "; it is not imported");
         if (!isDatasetArchive(url)) {
-            notFetched.add(Redact.url(url));
+            notFetched.add(url);
         }
     }
 
@@ -1168,7 +1169,25 @@ public final class ArchiveFetch {
      * videos, without another source, count as no-source, which alone would not fail it.
      */
     public List<String> notFetched() {
-        return List.copyOf(notFetched);
+        List<String> out = new ArrayList<>();
+        for (String url : notFetched) {
+            Path standIn = standIn(url);
+            if (standIn == null) {
+                out.add(Redact.url(url));
+            } else if (saidStandIn.add(url)) {
+                LOG.info("The archive {} that {} gives was brought by another link too, kept as {}: that copy was read in "
+                        + "its place", files.name(url), Redact.url(url), standIn.getFileName());
+            }
+        }
+        return out;
+    }
+
+    private final java.util.Set<String> saidStandIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A whole copy of this URL's archive (not fetched) that another link brought under its hash; null when none. */
+    private Path standIn(String url) {
+        Path named = files.dir().resolve(files.name(url));
+        return Files.isRegularFile(named) ? null : ArchiveFiles.hashedCopyOf(named);
     }
 
     /**

@@ -201,6 +201,27 @@ final class ArchiveFiles {
                 ? plain : null;
     }
 
+    /**
+     * A copy of {@code named} (not here) that a link brought under its hash ({@code videos-<hash>.part2.rar} for
+     * {@code videos.part2.rar}), the first in name order; null when there is none. Such a name is only ever given to a
+     * download once it is whole.
+     */
+    static Path hashedCopyOf(Path named) {
+        Matcher ext = ARCHIVE_NAME.matcher(named.getFileName().toString());
+        Path folder = named.toAbsolutePath().getParent();
+        if (!ext.matches() || folder == null || !Files.isDirectory(folder)) {
+            return null;
+        }
+        Pattern copy = Pattern.compile(Pattern.quote(ext.group(1)) + "-[0-9a-f]{12}" + Pattern.quote(ext.group(2)));
+        try (java.util.stream.Stream<Path> all = Files.list(folder)) {
+            return all.filter(p -> copy.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
+                    .map(p -> named.resolveSibling(p.getFileName())).findFirst().orElse(null);
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+
     /** A name with a link's hash before its archive extension: its stem, and its extension. */
     private static final Pattern HASHED = Pattern.compile("(.+)-[0-9a-f]{12}(\\..+)");
 

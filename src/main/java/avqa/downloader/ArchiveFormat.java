@@ -226,8 +226,8 @@ public enum ArchiveFormat {
             int width = volume.group(2).length() + 1;
             List<Path> volumes = new ArrayList<>();
             for (int i = 1; ; i++) {
-                Path v = first.resolveSibling(volume.group(1) + pad(i, width) + volume.group(3));
-                if (!Files.isRegularFile(v)) {
+                Path v = here(first.resolveSibling(volume.group(1) + pad(i, width) + volume.group(3)));
+                if (v == null) {
                     break;
                 }
                 volumes.add(v);
@@ -238,8 +238,8 @@ public enum ArchiveFormat {
             // the old way: name.rar, then name.r00, name.r01, …, fed to bsdtar as the new way's volumes are
             List<Path> volumes = new ArrayList<>(List.of(first));
             for (int i = 0; ; i++) {
-                Path v = oldRarVolume(first, i);
-                if (v == null || !Files.isRegularFile(v)) {
+                Path v = here(oldRarVolume(first, i));
+                if (v == null) {
                     break;
                 }
                 volumes.add(v);
@@ -255,13 +255,25 @@ public enum ArchiveFormat {
         int start = Integer.parseInt(m.group(3));
         List<Path> parts = new ArrayList<>();
         for (int i = start; ; i++) {
-            Path part = first.resolveSibling(base + "." + pad(i, width));
-            if (!Files.isRegularFile(part)) {
+            Path part = here(first.resolveSibling(base + "." + pad(i, width)));
+            if (part == null) {
                 break;
             }
             parts.add(part);
         }
         return parts.size() > 1 ? parts : List.of(first);
+    }
+
+    /**
+     * The part or volume {@code named}, as a file here: itself, else a copy of it another link brought under that
+     * link's hash ({@code videos-<hash>.part2.rar}, kept so while the link that names it was still coming, or failed:
+     * a mirror's); null when neither is here.
+     */
+    private static Path here(Path named) {
+        if (named == null || Files.isRegularFile(named)) {
+            return named;
+        }
+        return ArchiveFiles.hashedCopyOf(named);
     }
 
     /**

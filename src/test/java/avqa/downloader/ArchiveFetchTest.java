@@ -2182,6 +2182,51 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A volume whose own link keeps failing (its host cuts every answer short), given by a mirror too: the mirror's
+     * copy, kept under its link's hash while the other's download holds the name, is read as that volume, and the run
+     * ends well; once the other link's download is whole with the same bytes, the copy gives way to it.
+     */
+    @Test
+    void aMirrorsCopyStandsInForAVolumeWhoseOwnLinkFails(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost(); ArchiveHost failing = new ArchiveHost(); ArchiveHost mirror = new ArchiveHost()) {
+            String second = volumes.get(1).getFileName().toString();
+            host.serveAll(volumes);
+            failing.serve(second, Files.readAllBytes(volumes.get(1)), "f").cutAfter(20_000);
+            mirror.serve(second, Files.readAllBytes(volumes.get(1)), "m");
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            for (Path v : volumes) {
+                String name = v.getFileName().toString();
+                args.addAll(List.of("--import-archive", (name.equals(second) ? failing : host).shareUrl(name)));
+            }
+            args.addAll(List.of("--import-archive", mirror.shareUrl(second)));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertFalse(log.contains("first part is not here") || log.contains("is missing"), log);
+
+            assertTrue(log.contains("was brought by another link too, kept as videos-"), log);
+
+            // the volume's own link whole at the next run (a video lost): the mirror's copy gives way to it
+            failing.cutAfter(-1);
+            Files.delete(data.resolve("videos/" + IDS.get(1) + ".mp4"));
+            Fixture.Outcome last = Fixture.run(args);
+            String lastLog = Files.readString(data.resolve("avqa_download.log")).substring(log.length());
+            assertEquals(0, last.exit(), last.stderr() + lastLog);
+            assertTrue(lastLog.contains("that copy gives way to it, kept once"), lastLog);
+            theVolumesOnceEach(data, volumes);
+        }
+    }
+
+    /**
      * A second link to a volume whose bytes differ (a mirror's damaged copy of the same length): kept apart, said to
      * be another link's copy, not read; the volumes here are imported and the run ends well. Before, it was called a
      * later part whose first part is not here (exit 1, and the advice to give a first part that was there).
