@@ -54,6 +54,20 @@ public final class HttpClientSetup implements HttpClientConfigurer {
             }
             return location;
         }
+
+        /** A Location that is no valid URI is taken as browsers take it ({@link LenientLocation}) before it is refused. */
+        @Override
+        protected URI createLocationURI(String location) throws ProtocolException {
+            try {
+                return super.createLocationURI(location);
+            } catch (ProtocolException invalid) {
+                String escaped = LenientLocation.escaped(location);
+                if (escaped.equals(location)) {
+                    throw invalid;
+                }
+                return super.createLocationURI(escaped);
+            }
+        }
     }
 
     /** Set in a request's context when its connection was made for it ({@link HttpComponentSetup}). */

@@ -2227,6 +2227,32 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A share link whose redirect names the file as it is, unescaped, in UTF-8 (a space, letters of another script):
+     * followed as browsers and curl follow it, and the archive named by it. Before, "a location that is no URL".
+     */
+    @Test
+    void aRedirectToAnUnescapedNameIsFollowedAsBrowsersFollowIt(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("视频 all.rar", archive, "v");
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", host.opaqueShareUrl("视频 all.rar")));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/视频_all.rar")));
+        }
+    }
+
+    /**
      * A second link to a volume whose bytes differ (a mirror's damaged copy of the same length): kept apart, said to
      * be another link's copy, not read; the volumes here are imported and the run ends well. Before, it was called a
      * later part whose first part is not here (exit 1, and the advice to give a first part that was there).

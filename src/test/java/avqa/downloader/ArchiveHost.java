@@ -81,8 +81,8 @@ final class ArchiveHost implements AutoCloseable {
     }
 
     /**
-     * A share link that names nothing, {@code /s/<token>}: it redirects to the file ({@code /files/<name>}), which is sent
-     * with no Content-Disposition unless one is set for it.
+     * A share link that names nothing, {@code /s/<token>}: it redirects to the file ({@code /files/<name>}, the name as it
+     * is, unescaped, in UTF-8), which is sent with no Content-Disposition unless one is set for it.
      */
     String opaqueShareUrl(String name) {
         String token = Integer.toHexString(name.hashCode());
@@ -342,7 +342,10 @@ final class ArchiveHost implements AutoCloseable {
             }
             if (path.startsWith("/s/") && tokens.containsKey(path.substring("/s/".length()))) {
                 record(ex, range, ifRange, 302);
-                ex.getResponseHeaders().set("Location", "/files/" + tokens.get(path.substring("/s/".length())));
+                // as written, not escaped: its bytes UTF-8 (as some hosts send them), which the client reads as ISO-8859-1
+                String to = "/files/" + tokens.get(path.substring("/s/".length()));
+                ex.getResponseHeaders().set("Location", new String(to.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
                 ex.sendResponseHeaders(302, -1);
                 return;
             }
