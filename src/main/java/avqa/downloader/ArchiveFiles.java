@@ -315,7 +315,8 @@ final class ArchiveFiles {
                 if (p.getName().equalsIgnoreCase("filename*") && p.getValue() != null) {
                     extended = extendedValue(p.getValue());
                 } else if (p.getName().equalsIgnoreCase("filename") && p.getValue() != null) {
-                    plain = p.getValue();
+                    // sent as raw UTF-8 by some hosts, which browsers read so
+                    plain = LenientLocation.asUtf8(p.getValue());
                 }
             }
         }

@@ -51,8 +51,11 @@ final class LenientLocation {
         return Character.digit(c, 16) >= 0;
     }
 
-    /** The header's characters as the bytes they were, read as UTF-8 when they are that; else as they are. */
-    private static String asUtf8(String value) {
+    /**
+     * A header's characters as the bytes they were (the client reads a header as ISO-8859-1), read as UTF-8 when they
+     * are that, as browsers read them; else as they are.
+     */
+    static String asUtf8(String value) {
         boolean high = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

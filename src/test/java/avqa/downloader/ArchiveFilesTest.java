@@ -45,6 +45,10 @@ class ArchiveFilesTest {
         assertNull(ArchiveFiles.givenName("attachment; filename=\"" + "x".repeat(200) + ".zip\""));
         assertNull(ArchiveFiles.givenName("attachment; filename*=UTF-8''" + "%E8%A7%86".repeat(70) + ".zip"));
         assertNull(ArchiveFiles.givenName("attachment; filename*=nonsense"));
+        // a name sent as raw UTF-8 (the client reads a header as ISO-8859-1), as browsers read it
+        assertEquals("视频.part2.rar", ArchiveFiles.givenName(new String("attachment; filename=\"视频.part2.rar\""
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertEquals("café.zip", ArchiveFiles.givenName("attachment; filename=\"café.zip\""), "ISO-8859-1 that is no UTF-8");
     }
 
     private static Message answer(String disposition) {
