@@ -1184,10 +1184,13 @@ public final class ArchiveFetch {
 
     private final java.util.Set<String> saidStandIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** A whole copy of this URL's archive (not fetched) that another link brought under its hash; null when none. */
+    /**
+     * A whole copy of this URL's archive (not fetched), a later part or volume, that another link brought under its
+     * hash and that the import read in its place ({@link ArchiveFiles#hashedCopyOf}); null when none.
+     */
     private Path standIn(String url) {
         Path named = files.dir().resolve(files.name(url));
-        return Files.isRegularFile(named) ? null : ArchiveFiles.hashedCopyOf(named);
+        return ArchiveFormat.laterPartByName(named.getFileName().toString()) ? ArchiveFiles.hashedCopyOf(named) : null;
     }
 
     /**

@@ -63,9 +63,12 @@ final class ArchiveFiles {
         if (given != null) {
             meta.put("given_name", given);
         }
-        if (before != null && before.hasNonNull("saved_as") && !before.path(KEPT_ONCE).asBoolean(false)) {
-            // (another link's file, which this one's record named, is not where a new download of it goes)
+        if (before != null && before.hasNonNull("saved_as")) {
             meta.put("saved_as", before.path("saved_as").asText());
+            if (before.path(KEPT_ONCE).asBoolean(false)) {
+                // another link's file, which stays this link's while a new copy comes (finish puts that elsewhere)
+                meta.put(KEPT_ONCE, true);
+            }
         }
         meta.put("complete", complete);
         AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
@@ -85,7 +88,9 @@ final class ArchiveFiles {
         Matcher ext = given == null ? null : ARCHIVE_NAME.matcher(given);
         if (ext != null && ext.matches()) {
             Path named = dir.resolve(given);
-            file = given.equals(savedBefore) || !taken(named) ? named
+            // (a name this link's record has as another link's file is not its own: kept once)
+            boolean ownBefore = given.equals(savedBefore) && !meta.path(KEPT_ONCE).asBoolean(false);
+            file = ownBefore || !taken(named) ? named
                     : dir.resolve(ext.group(1) + "-" + sha(url).substring(0, 12) + ext.group(2));
         }
         Map<String, Object> done = doneRecord(url, meta, size, file);
@@ -143,6 +148,9 @@ final class ArchiveFiles {
      */
     static final String KEPT_ONCE = "kept_once_with_another_link";
 
+    /** A copy's record: the file of its name (and length) it was compared with and found not to be ({@code name:length}). */
+    static final String DIFFERS_FROM = "differs_from";
+
     /**
      * Copies of {@code file} under its name with another link's hash ({@code videos-<hash>.part2.rar}, the name a link
      * that brought the same file got while {@code file} was still coming under its own) that have its bytes: each
@@ -160,13 +168,14 @@ final class ArchiveFiles {
         try (java.util.stream.Stream<Path> all = Files.list(dir)) {
             records = all.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
         }
+        String compared = file.getFileName() + ":" + size;
         try (java.util.stream.Stream<Path> all = Files.list(dir)) {
             for (Path c : all.filter(p -> copy.matcher(p.getFileName().toString()).matches()).toList()) {
-                if (!Files.isRegularFile(c, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(c) != size
-                        || Files.mismatch(c, file) != -1L) {
+                if (!Files.isRegularFile(c, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(c) != size) {
                     continue;
                 }
-                boolean named = false;
+                // the records that name the copy: its link's
+                Map<Path, ObjectNode> naming = new LinkedHashMap<>();
                 for (Path r : records) {
                     JsonNode record = record(r.resolveSibling(r.getFileName().toString().replaceFirst("\\.json$", "")));
                     if (!(record instanceof ObjectNode o) || !o.path("complete").asBoolean(false)) {
@@ -175,13 +184,24 @@ final class ArchiveFiles {
                     String saved = o.path("saved_as").asText(null);
                     boolean itsOwn = saved == null && r.getFileName().toString().equals(c.getFileName() + ".json");
                     if (itsOwn || c.getFileName().toString().equals(saved)) {
-                        o.put("saved_as", file.getFileName().toString());
-                        o.put(KEPT_ONCE, true);
-                        AtomicFiles.write(r, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
-                        named = true;
+                        naming.put(r, o);
                     }
                 }
-                if (named) {
+                // a copy found other before (a mirror's damaged one) is not read again at every run
+                if (naming.isEmpty() || naming.values().stream().anyMatch(o -> compared.equals(o.path(DIFFERS_FROM).asText(null)))) {
+                    continue;
+                }
+                boolean same = Files.mismatch(c, file) == -1L;
+                for (Map.Entry<Path, ObjectNode> e : naming.entrySet()) {
+                    if (same) {
+                        e.getValue().put("saved_as", file.getFileName().toString());
+                        e.getValue().put(KEPT_ONCE, true);
+                    } else {
+                        e.getValue().put(DIFFERS_FROM, compared);
+                    }
+                    AtomicFiles.write(e.getKey(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(e.getValue()));
+                }
+                if (same) {
                     Files.delete(c);
                     folded.add(c);
                 }
@@ -202,23 +222,45 @@ final class ArchiveFiles {
     }
 
     /**
-     * A copy of {@code named} (not here) that a link brought under its hash ({@code videos-<hash>.part2.rar} for
-     * {@code videos.part2.rar}), the first in name order; null when there is none. Such a name is only ever given to a
-     * download once it is whole.
+     * A copy of {@code named} (not here) that another link brought under its hash ({@code videos-<hash>.part2.rar} for
+     * {@code videos.part2.rar}) while the download that names it had begun and not ended (its {@code .part} beside):
+     * the first whose bytes that download began with ({@link #beginsAlike}); null when there is none. A hashed name is
+     * only ever given to a download once it is whole.
      */
     static Path hashedCopyOf(Path named) {
         Matcher ext = ARCHIVE_NAME.matcher(named.getFileName().toString());
         Path folder = named.toAbsolutePath().getParent();
-        if (!ext.matches() || folder == null || !Files.isDirectory(folder)) {
+        Path begun = named.resolveSibling(named.getFileName() + ".part");
+        if (!ext.matches() || folder == null || !Files.isDirectory(folder) || Files.isRegularFile(named)
+                || !Files.isRegularFile(begun)) {
             return null;
         }
         Pattern copy = Pattern.compile(Pattern.quote(ext.group(1)) + "-[0-9a-f]{12}" + Pattern.quote(ext.group(2)));
         try (java.util.stream.Stream<Path> all = Files.list(folder)) {
-            return all.filter(p -> copy.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted()
-                    .map(p -> named.resolveSibling(p.getFileName())).findFirst().orElse(null);
+            for (Path p : all.filter(c -> copy.matcher(c.getFileName().toString()).matches())
+                    .filter(c -> Files.isRegularFile(c, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+                if (beginsAlike(begun, p)) {
+                    return named.resolveSibling(p.getFileName());
+                }
+            }
+            return null;
         } catch (IOException unreadable) {
             return null;
+        }
+    }
+
+    /**
+     * Whether the download begun under a name ({@code begun}, its {@code .part}) has the first bytes of {@code copy}:
+     * at least 4 KiB of them, compared up to 1 MiB. A file of the same name from another archive (another set's
+     * volume, with its own entries' headers) differs there.
+     */
+    private static boolean beginsAlike(Path begun, Path copy) throws IOException {
+        long n = Math.min(Files.size(begun), 1 << 20);
+        if (n < 4096 || Files.size(copy) < n) {
+            return false;
+        }
+        try (java.io.InputStream a = Files.newInputStream(begun); java.io.InputStream b = Files.newInputStream(copy)) {
+            return java.util.Arrays.equals(a.readNBytes((int) n), b.readNBytes((int) n));
         }
     }
 

@@ -135,6 +135,11 @@ public enum ArchiveFormat {
         }
     }
 
+    /** Whether a name is a later RAR volume's or a byte-part's numbered 2 or more: never the first of its set. */
+    static boolean laterPartByName(String name) {
+        return laterRarVolume(name) || name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$");
+    }
+
     /**
      * Whether a file of this name is a RAR volume after the first ({@code name.part2.rar}, …, or the old way
      * {@code name.r00}, …), unreadable alone.

@@ -2253,6 +2253,50 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * Two different RARs in volumes of the same names (a train set and a test set), a volume of the first failing:
+     * the second set's volume of that name, under its link's hash, does not stand in for it (the download begun under
+     * the name does not begin with its bytes); the run says the volume is missing and that its link failed.
+     */
+    @Test
+    void anotherSetsVolumeOfTheSameNameNeverStandsIn(@TempDir Path tmp) throws Exception {
+        List<Path> volumes = rarVolumes(tmp);
+        Map<String, Path> others = new LinkedHashMap<>();
+        for (int i = 1; i <= 3; i++) {
+            others.put("other" + i + ".mp4", clip);
+        }
+        Path src = ArchiveMaker.folder(tmp.resolve("b"), "videos", others);
+        Path out = Files.createDirectories(tmp.resolve("b-volumes"));
+        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-r", "-idq", "-v150k", out.resolve("videos.rar").toString(), ".");
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        try (ArchiveHost host = new ArchiveHost(); ArchiveHost failing = new ArchiveHost(); ArchiveHost test = new ArchiveHost()) {
+            String second = volumes.get(1).getFileName().toString();
+            host.serveAll(volumes);
+            failing.serve(second, Files.readAllBytes(volumes.get(1)), "f").cutAfter(20_000);
+            List<Path> otherVolumes;
+            try (var s = Files.list(out)) {
+                otherVolumes = s.sorted().toList();
+            }
+            test.serveAll(otherVolumes);
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            for (Path v : volumes) {
+                String name = v.getFileName().toString();
+                args.addAll(List.of("--import-archive", (name.equals(second) ? failing : host).shareUrl(name)));
+            }
+            otherVolumes.forEach(v -> args.addAll(List.of("--import-archive", test.shareUrl(v.getFileName().toString()))));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, outcome.exit(), outcome.stderr() + log);
+            assertFalse(log.contains("was read in its place"), log);
+            assertTrue(log.contains("videos.part2.rar is missing"), log);
+            assertTrue(log.contains("could not be fetched (" + failing.shareUrl(second)), log);
+        }
+    }
+
+    /**
      * A second link to a volume whose bytes differ (a mirror's damaged copy of the same length): kept apart, said to
      * be another link's copy, not read; the volumes here are imported and the run ends well. Before, it was called a
      * later part whose first part is not here (exit 1, and the advice to give a first part that was there).

@@ -198,14 +198,50 @@ class ArchiveFilesTest {
         Files.writeString(files.part(drive), "same");
         assertEquals(file, files.keepOnce(drive, 4, files.sameFileHere(drive, 4)));
 
-        // its host has another copy now
+        // its host has another copy now: while it comes, the file here stays this link's (a break imports it again)
         files.writeMeta(drive, answer(null), 5, false);
+        assertEquals(file, files.file(drive));
         Files.writeString(files.part(drive), "newer");
         assertNull(files.sameFileHere(drive, 5));
         Path apart = files.finish(drive, 5);
         assertTrue(apart.getFileName().toString().matches("w-[0-9a-f]{12}\\.part2\\.rar"), apart.toString());
         assertEquals("same", Files.readString(file));
         assertTrue(files.whole(own) && files.whole(drive));
+    }
+
+    /**
+     * A copy under a link's hash with the bytes of the file of its name gives way to it; one of the same length with
+     * other bytes stays, and its record says so, so that it is not read whole again at every run.
+     */
+    @Test
+    void aCopyGivesWayOnlyWithTheSameBytesAndADifferentOneIsComparedOnce(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("archives"));
+        ArchiveFiles files = new ArchiveFiles(dir);
+        String own = "http://127.0.0.1:9/files/c.part2.rar";
+        files.writeMeta(own, answer(null), 4, false);
+        Files.writeString(files.part(own), "good");
+        String other = "http://127.0.0.2:9/files/c.part2.rar";
+        files.writeMeta(other, answer(null), 4, false);
+        Files.writeString(files.part(other), "gold");
+        Path copy = files.finish(other, 4); // while the first is still coming
+        assertTrue(copy.getFileName().toString().matches("c-[0-9a-f]{12}\\.part2\\.rar"), copy.toString());
+        Path file = files.finish(own, 4);
+        assertEquals(List.of(), files.foldCopiesInto(file));
+        assertTrue(Files.exists(copy));
+        assertEquals("c.part2.rar:4", Fixture.readJson(copy.resolveSibling(copy.getFileName() + ".json"))
+                .path(ArchiveFiles.DIFFERS_FROM).asText(), "compared once");
+
+        String third = "http://127.0.0.3:9/files/c.part2.rar";
+        Files.delete(file);
+        files.writeMeta(own, answer(null), 4, false);
+        Files.writeString(files.part(own), "same");
+        files.writeMeta(third, answer(null), 4, false);
+        Files.writeString(files.part(third), "same");
+        Path thirdCopy = files.finish(third, 4);
+        Path again = files.finish(own, 4);
+        assertEquals(List.of(thirdCopy), files.foldCopiesInto(again));
+        assertEquals(again, files.file(third));
+        assertTrue(files.whole(third) && !Files.exists(thirdCopy));
     }
 
     /** The hash part of a Drive link's record name: the record beside uc-<hash>. */
