@@ -161,7 +161,7 @@ final class ArchiveFiles {
         if (!ext.matches() || !Files.isRegularFile(file)) {
             return List.of();
         }
-        Pattern copy = Pattern.compile(Pattern.quote(ext.group(1)) + "-[0-9a-f]{12}" + Pattern.quote(ext.group(2)));
+        Pattern copy = copies(ext);
         long size = Files.size(file);
         List<Path> folded = new java.util.ArrayList<>();
         List<Path> records;
@@ -235,7 +235,7 @@ final class ArchiveFiles {
                 || !Files.isRegularFile(begun)) {
             return null;
         }
-        Pattern copy = Pattern.compile(Pattern.quote(ext.group(1)) + "-[0-9a-f]{12}" + Pattern.quote(ext.group(2)));
+        Pattern copy = copies(ext);
         try (java.util.stream.Stream<Path> all = Files.list(folder)) {
             for (Path p : all.filter(c -> copy.matcher(c.getFileName().toString()).matches())
                     .filter(c -> Files.isRegularFile(c, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
@@ -262,6 +262,11 @@ final class ArchiveFiles {
         try (java.io.InputStream a = Files.newInputStream(begun); java.io.InputStream b = Files.newInputStream(copy)) {
             return java.util.Arrays.equals(a.readNBytes((int) n), b.readNBytes((int) n));
         }
+    }
+
+    /** The names of copies of an archive name ({@link #ARCHIVE_NAME}'s match) under a link's hash: stem-<hash>extension. */
+    private static Pattern copies(Matcher ext) {
+        return Pattern.compile(Pattern.quote(ext.group(1)) + "-[0-9a-f]{12}" + Pattern.quote(ext.group(2)));
     }
 
     /** A name with a link's hash before its archive extension: its stem, and its extension. */

@@ -1971,13 +1971,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--import-archive", host.shareUrl("videos.part2.rar")));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertFalse(log.contains("is a later part"), log);
         }
         Path r00 = Files.write(tmp.resolve("videos.r00"), zip);
@@ -2030,13 +2024,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertFalse(log.contains("could not be read"), log);
 
             // every volume given as a file (a shell's videos.part*.rar): the set is read once, from its first
@@ -2074,13 +2062,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
             args.addAll(List.of("--import-archive", mirror.shareUrl(second), "--import-archive", host.driveUrl("one")));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertFalse(log.contains("first part is not here"), log);
             assertEquals(2, log.lines().filter(l -> l.contains("the same bytes as the one here from another link, kept "
                     + "once")).count(), log);
@@ -2138,17 +2120,22 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(meanwhile.stream().anyMatch(n -> n.matches("videos-[0-9a-f]{12}\\.part2\\.rar")), meanwhile.toString());
 
             host.cutAfter(-1);
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertTrue(log.contains("that copy gives way to it, kept once"), log);
             theVolumesOnceEach(data, volumes);
             aLostVideoComesBackWithNoRequest(data, args, log, host, mirror);
         }
+    }
+
+    /** Runs {@code args} to its end: exit 0, and every one of IDS a video here. Returns the log. */
+    private static String allImported(List<String> args, Path data) throws Exception {
+        Fixture.Outcome outcome = Fixture.run(args);
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(0, outcome.exit(), outcome.stderr() + log);
+        for (String id : IDS) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+        }
+        return log;
     }
 
     /** {@code archives/} holds each of {@code volumes} once, under its own name, with its bytes, and nothing else. */
@@ -2204,13 +2191,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             }
             args.addAll(List.of("--import-archive", mirror.shareUrl(second)));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertFalse(log.contains("first part is not here") || log.contains("is missing"), log);
 
             assertTrue(log.contains("was brought by another link too, kept as videos-"), log);
@@ -2241,13 +2222,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--import-archive", host.opaqueShareUrl("视频 all.rar")));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/视频_all.rar")));
         }
     }
@@ -2317,13 +2292,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             volumes.forEach(v -> args.addAll(List.of("--import-archive", host.shareUrl(v.getFileName().toString()))));
             args.addAll(List.of("--import-archive", mirror.shareUrl(second)));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             assertTrue(log.lines().anyMatch(l -> l.matches(".*videos-[0-9a-f]{12}\\.part2\\.rar is another link's copy of "
                     + "videos\\.part2\\.rar, kept apart as its bytes are not those of the one here: it is not read.*")), log);
             assertFalse(log.contains("first part is not here"), log);
@@ -2346,13 +2315,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             volumes.forEach(v -> args.addAll(List.of("--import-archive", host.opaqueShareUrl(v.getFileName().toString()))));
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             theVolumesOnceEach(data, volumes);
         }
     }
@@ -2590,13 +2553,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
                 args.addAll(List.of("--import-archive", host.driveUrl(id)));
             }
 
-            Fixture.Outcome outcome = Fixture.run(args);
-
-            String log = Files.readString(data.resolve("avqa_download.log"));
-            assertEquals(0, outcome.exit(), outcome.stderr() + log);
-            for (String id : IDS) {
-                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
-            }
+            String log = allImported(args, data);
             List<String> kept = PipelineTest.listNames(data.resolve("archives")).stream().filter(n -> !n.endsWith(".json")).toList();
             assertEquals(volumes.stream().map(v -> v.getFileName().toString()).sorted().toList(), kept.stream().sorted().toList());
             assertFalse(log.contains("is a later part of a split archive") || log.contains("could not be read"), log);
