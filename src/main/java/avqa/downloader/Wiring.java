@@ -185,6 +185,8 @@ final class Wiring {
         main.bind("batchDeliveries", new BatchDeliveries(ytDlp));
         main.bind("youtubeGate", new YoutubeGate(tools, settings.clustered(), dispatchRecheck, settings.importsArchives()));
         main.bind("spaceCheck", new SpaceCheck(workspace.root(), settings.getInt("avqa.workers")));
+        main.bind("paceHint", new PaceHint(avqa.downloader.settings.CamelProperties.throttleGapMillis(settings),
+                settings.getInt("avqa.throttle.max-requests"), settings.get("avqa.throttle.period")));
         Ffmpeg ffmpeg = new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
                 settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run);
         main.bind("ffmpeg", ffmpeg);

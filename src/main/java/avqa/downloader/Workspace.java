@@ -145,7 +145,8 @@ public final class Workspace {
 
     /**
      * From how many names a folder is listed by {@code find} ({@link RegularFiles}): below, Java's listing and its look-ups
-     * take less than starting a process (a new data directory's empty folders: the first request came some 40 ms later).
+     * take less than starting a process (a new data directory's empty folders: their two finds put the first request
+     * 60-120 ms later while another job used the cores, README; no later on a quiet machine).
      */
     static final int FIND_FROM = 256;
 
