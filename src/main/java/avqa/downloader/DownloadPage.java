@@ -16,13 +16,14 @@ import org.jsoup.nodes.Element;
  * of a large file with a page ("Google Drive can't scan this file for viruses") whose form, sent,
  * gives the file: its {@code action} and hidden fields make the URL to ask next. When Drive will not
  * give the file (its download quota for the file is spent), the page says so in its error caption,
- * which is the reason to show. A Drive viewer link ({@code /file/d/<id>/view}), and a Dropbox link to
+ * which is the reason to show. Drive's older page has a download link instead of a form. A Drive viewer link ({@code /file/d/<id>/view}), and a Dropbox link to
  * its preview ({@code dl=0}), are asked for as their download links. Read with jsoup; nothing of the page is run.
  */
 public final class DownloadPage {
 
     private static final Pattern DRIVE_VIEWER = Pattern.compile("/file/d/([A-Za-z0-9_-]+)(/.*)?");
     private static final Pattern DRIVE_OPEN = Pattern.compile("(?:^|&)id=([A-Za-z0-9_-]+)(?:&|$)");
+    private static final Pattern DRIVE_RESOURCE_KEY = Pattern.compile("(?:^|&)resourcekey=([A-Za-z0-9_-]+)(?:&|$)");
 
     /** Whether a URL is a Google Drive folder's ({@code drive.google.com/drive/folders/<id>}), which is no file. */
     public static boolean driveFolder(String url) {
@@ -52,6 +53,10 @@ public final class DownloadPage {
      * elsewhere than http(s).
      */
     String formUrl() {
+        String link = downloadLink();
+        if (link != null) {
+            return link;
+        }
         Element form = page.selectFirst("form#download-form");
         if (form == null) {
             Element confirm = page.selectFirst("form input[name=confirm]");
@@ -60,14 +65,8 @@ public final class DownloadPage {
         if (form == null || !form.attr("method").isEmpty() && !form.attr("method").equalsIgnoreCase("get")) {
             return null;
         }
-        String action = form.absUrl("action");
-        String scheme;
-        try {
-            scheme = action.isEmpty() ? null : URI.create(action).getScheme();
-        } catch (IllegalArgumentException notAUrl) {
-            return null;
-        }
-        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).matches("https?")) {
+        String action = httpOrNull(form.absUrl("action"));
+        if (action == null) {
             return null;
         }
         StringJoiner query = new StringJoiner("&");
@@ -77,6 +76,29 @@ public final class DownloadPage {
         }
         String base = action.replaceFirst("[?#].*$", "");
         return query.length() == 0 ? base : base + "?" + query;
+    }
+
+    /**
+     * The URL of the page's download link, where it has one and no download form: Drive's older confirmation page
+     * ({@code <a id="uc-download-link" href="/uc?export=download&confirm=…&id=…">}); null otherwise, or when it leads
+     * elsewhere than http(s).
+     */
+    private String downloadLink() {
+        if (page.selectFirst("form#download-form") != null) {
+            return null;
+        }
+        Element a = page.selectFirst("a#uc-download-link[href]");
+        return a == null ? null : httpOrNull(a.absUrl("href"));
+    }
+
+    /** {@code url} when it is an http(s) URL; else null. */
+    private static String httpOrNull(String url) {
+        try {
+            String scheme = url.isEmpty() ? null : URI.create(url).getScheme();
+            return scheme != null && scheme.toLowerCase(Locale.ROOT).matches("https?") ? url : null;
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
     }
 
     /** What the page says went wrong (Drive's error caption), at most 300 characters; null when it says nothing. */
@@ -111,7 +133,13 @@ public final class DownloadPage {
             }
             // the viewer link, /file/d/<id>/view, and drive.google.com/open?id=<id>, Drive's older share link
             String id = DRIVE_VIEWER.matcher(u.getPath()).matches() || u.getPath().equals("/open") ? driveFileId(url) : null;
-            return id == null ? url : u.getScheme() + "://drive.google.com/uc?export=download&id=" + id;
+            if (id == null) {
+                return url;
+            }
+            // a file shared by link before 2021 is only given with its resource key, which its links carry
+            Matcher key = DRIVE_RESOURCE_KEY.matcher(u.getRawQuery() == null ? "" : u.getRawQuery());
+            return u.getScheme() + "://drive.google.com/uc?export=download&id=" + id
+                    + (key.find() ? "&resourcekey=" + key.group(1) : "");
         } catch (IllegalArgumentException e) {
             return url;
         }

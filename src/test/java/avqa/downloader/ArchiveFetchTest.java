@@ -569,6 +569,38 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * Drive's older confirmation page, a download link instead of a form: followed as its form would be (it was
+     * taken for a sign-in page: "not shared with anyone who has the link", and nothing fetched). A viewer link's
+     * resource key (files shared by link before 2021 are only given with it) is carried to the download link.
+     */
+    @Test
+    void aDrivePagesDownloadLinkIsFollowedAndAViewerLinksResourceKeyKept(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("1AbCdEfGh", archive, "v1").drivePageWithLink();
+            Path data = tmp.resolve("confirmed");
+            List<String> oneAttempt = args(data, meta, host.driveUrl("1AbCdEfGh"));
+            oneAttempt.addAll(List.of("--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(oneAttempt);
+
+            assertEquals(0, outcome.exit(), outcome.stderr() + Files.readString(data.resolve("avqa_download.log")));
+            for (String id : IDS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+            }
+            assertTrue(host.requests().stream().anyMatch(r -> r.path().equals("/download") && r.status() == 200),
+                    "the page's link gave the file: " + host.requests());
+        }
+        assertEquals("https://drive.google.com/uc?export=download&id=1AbC-d_9&resourcekey=0-Ab_c-D",
+                DownloadPage.direct("https://drive.google.com/file/d/1AbC-d_9/view?usp=sharing&resourcekey=0-Ab_c-D"));
+        assertEquals("https://drive.google.com/uc?export=download&id=1AbC-d_9&resourcekey=0-Ab_c-D",
+                DownloadPage.direct("https://drive.google.com/open?id=1AbC-d_9&resourcekey=0-Ab_c-D"));
+        assertEquals("https://drive.google.com/uc?export=download&id=1AbC-d_9",
+                DownloadPage.direct("https://drive.google.com/file/d/1AbC-d_9/view?usp=sharing"));
+    }
+
+    /**
      * A Drive-like link whose download page, confirmed, comes back again (the same page, for ever): given up after a
      * few pages in one line that says what happened and what to do, not that the file is not shared.
      */

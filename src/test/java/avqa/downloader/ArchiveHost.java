@@ -115,6 +115,16 @@ final class ArchiveHost implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The Drive-like page ({@link #drivePage}) is Drive's older one: no form, a download link ({@code <a
+     * id="uc-download-link" href="/download?…">}, relative, its query escaped in the page) to the same URL its form
+     * would lead to.
+     */
+    ArchiveHost drivePageWithLink() {
+        this.drivePage = "confirm-link";
+        return this;
+    }
+
     /** The Drive-like page's form ({@link #drivePage}) leads to the same page again, for ever. */
     ArchiveHost confirmLoops() {
         this.confirmLoops = true;
@@ -379,6 +389,11 @@ final class ArchiveHost implements AutoCloseable {
                         + "<input type=\"hidden\" name=\"export\" value=\"download\">"
                         + "<input type=\"hidden\" name=\"confirm\" value=\"t\">"
                         + "<input type=\"hidden\" name=\"uuid\" value=\"" + uuid + "\"></form></body></html>"
+                        : page.equals("confirm-link")
+                        ? "<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
+                        + "<p>Google Drive can't scan this file for viruses.</p><a id=\"uc-download-link\" "
+                        + "class=\"goog-inline-block jfk-button\" href=\"/download?id=" + driveId
+                        + "&amp;export=download&amp;confirm=t&amp;uuid=" + uuid + "\">Download anyway</a></body></html>"
                         : "<!DOCTYPE html><html><body><div class=\"uc-main\"><p class=\"uc-error-caption\">Sorry, you can't "
                         + "view or download this file at this time.</p><p class=\"uc-error-subcaption\">" + page
                         + "</p></div></body></html>";
