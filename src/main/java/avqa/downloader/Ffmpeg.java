@@ -47,8 +47,18 @@ public final class Ffmpeg {
         return List.of("-v", "error", "-print_format", "json", "-show_entries",
                 "format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,duration"
                         + ":stream_disposition=attached_pic,timed_thumbnails",
-                inside(file));
+                MEDIA_INPUT.get(0), MEDIA_INPUT.get(1), inside(file));
     }
+
+    /**
+     * Given before each media file ffmpeg or ffprobe reads (a download, an archive's entry, a clip's source, a made
+     * audio file): the demuxers it may be read with, those of self-contained video and audio files. Not a playlist or a
+     * script that names other files (HLS, concat, DASH, an image sequence, SDP): a host could serve one as a video, and
+     * ffmpeg would read the local files it names (a playlist of file:///… or ../../videos/x.mp4) into the dataset, its
+     * text kept as the video. ffmpeg then refuses the file ("Format hls is not on the whitelist").
+     */
+    static final List<String> MEDIA_INPUT = List.of("-format_whitelist",
+            "mov,matroska,avi,flv,mpegts,mpeg,asf,ogg,nut,rm,ivf,wav,w64,flac,mp3,aac,ac3,eac3,aiff,caf,au,amr,wv,ape,tta,mpc,mpc8");
 
     /**
      * Cuts a clip from its source, exactly: re-encoded (H.264/AAC) so the cut falls on the requested
@@ -64,7 +74,9 @@ public final class Ffmpeg {
                     + "from lasts %.1f s", clip.start(), lasts), "");
         }
         List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
-                "-y", "-ss", String.format(Locale.ROOT, "%.3f", clip.start()), "-i", inside(source)));
+                "-y", "-ss", String.format(Locale.ROOT, "%.3f", clip.start())));
+        args.addAll(MEDIA_INPUT);
+        args.addAll(List.of("-i", inside(source)));
         if (clip.duration() != null) {
             args.addAll(List.of("-t", String.format(Locale.ROOT, "%.3f", clip.duration())));
         }
@@ -86,6 +98,7 @@ public final class Ffmpeg {
      */
     public List<String> audio(@Variable("job") VideoJob job) {
         List<String> args = new ArrayList<>(PASS_START);
+        args.addAll(MEDIA_INPUT);
         args.addAll(List.of("-i", inside(job.video())));
         args.addAll(passOutputs(job, 0, null));
         return args;
@@ -101,7 +114,9 @@ public final class Ffmpeg {
     public List<String> audioTogether(List<VideoJob> jobs, List<Path> packetLogs) {
         List<String> args = new ArrayList<>(PASS_START);
         for (VideoJob job : jobs) {
-            args.addAll(List.of("-thread_queue_size", "4096", "-i", inside(job.video())));
+            args.addAll(List.of("-thread_queue_size", "4096"));
+            args.addAll(MEDIA_INPUT);
+            args.addAll(List.of("-i", inside(job.video())));
         }
         for (int i = 0; i < jobs.size(); i++) {
             args.addAll(passOutputs(jobs.get(i), i, packetLogs.get(i)));

@@ -68,12 +68,13 @@ public final class Frames {
      */
     public List<String> args(@Variable("job") VideoJob job) {
         String out = job.frames().dir().resolve(pattern).toString();
-        if (reference) {
-            return List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y", "-i", job.video().toString(),
-                    "-r", number(fps), out);
-        }
-        return List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y", "-i", job.video().toString(),
-                "-map", "0:V:0", "-vf", "fps=" + number(fps), "-q:v", "2", out);
+        List<String> args = new java.util.ArrayList<>(List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel",
+                "level+info", "-y"));
+        args.addAll(Ffmpeg.MEDIA_INPUT);
+        args.addAll(List.of("-i", job.video().toString()));
+        args.addAll(reference ? List.of("-r", number(fps), out)
+                : List.of("-map", "0:V:0", "-vf", "fps=" + number(fps), "-q:v", "2", out));
+        return args;
     }
 
     /**
