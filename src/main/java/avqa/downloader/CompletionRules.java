@@ -7,7 +7,8 @@ import java.util.concurrent.CompletionException;
 /**
  * What one video needs, given what is on disk (one listing each of videos/, audio/ and frames/), the
  * record of completions and the settings the files were made with: nothing, its frames, its audio
- * (and frames), or what its source says (a download, a record of why not). A video counts as complete
+ * (and frames), or what its source says (a download, a record of why not; a video that failed permanently is not
+ * asked for again, unless at another URL than it failed at). A video counts as complete
  * when its video and its audio (and, with --frames, its frames) are in place and its completion was
  * recorded.
  */
@@ -24,6 +25,7 @@ final class CompletionRules {
     private final Set<String> audio;
     private final Set<String> frames;
     private int remade;
+    private int elsewhereBefore;
 
     CompletionRules(ProgressBook progress, FailureRecords failures, boolean retryPermanent, boolean framesOn,
                     OutputSettings outputs, Workspace workspace) {
@@ -75,11 +77,23 @@ final class CompletionRules {
             // audio is missing): its audio and frames are made from the video in place
             return resolved.withState(VideoTask.State.EXTRACT_AUDIO);
         }
-        if (resolved.state() == VideoTask.State.DOWNLOAD && !retryPermanent
-                && VideoFailure.PERMANENT.equals(failures.category(id))) {
-            return resolved.withState(VideoTask.State.FAILED_BEFORE);
+        if (resolved.state() == VideoTask.State.DOWNLOAD && !retryPermanent) {
+            FailureRecords.Recorded before = failures.recorded(id);
+            if (before != null && VideoFailure.PERMANENT.equals(before.category())) {
+                if (before.url() == null || resolved.url() == null || before.url().equals(Redact.url(resolved.url()))) {
+                    return resolved.withState(VideoTask.State.FAILED_BEFORE);
+                }
+                // it failed at another URL (a --source-url-template or a manifest changed since, as its advice says to):
+                // asked for at its new one
+                elsewhereBefore++;
+            }
         }
         return resolved;
+    }
+
+    /** How many videos that failed permanently at another URL than their plan's are asked for again. */
+    int elsewhereBefore() {
+        return elsewhereBefore;
     }
 
     /**

@@ -151,13 +151,26 @@ public final class FailureRecords {
 
     /** The category of a video's failure record, or null when it has none. */
     public String category(String id) {
+        Recorded r = recorded(id);
+        return r == null ? null : r.category();
+    }
+
+    /**
+     * A video's failure record as a plan reads it: its category, and the URL it failed at as the record shows it
+     * ({@link Redact#url}; null when it has none).
+     */
+    record Recorded(String category, String url) {
+    }
+
+    /** A video's failure record, or null when it has none (or it cannot be read). */
+    Recorded recorded(String id) {
         Path record = workspace.failedDir().resolve(fileName(id));
         if (!Files.isRegularFile(record)) {
             return null;
         }
         try {
             JsonNode n = JSON.readTree(record.toFile());
-            return n == null ? null : n.path("category").asText(null);
+            return n == null ? null : new Recorded(n.path("category").asText(null), n.path("url").asText(null));
         } catch (IOException e) {
             return null;
         }

@@ -175,6 +175,10 @@ public final class VideoPlanner {
                 tasks.stream().filter(t -> t.state() == VideoTask.State.DOWNLOAD).count(),
                 counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
+        if (completion.elsewhereBefore() > 0) {
+            LOG.info("{} videos that failed permanently before are asked for again: their source URL is not the one they "
+                    + "failed at (a --source-url-template or a manifest changed since)", completion.elsewhereBefore());
+        }
         return tasks;
     }
 
