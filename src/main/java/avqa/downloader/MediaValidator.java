@@ -75,7 +75,7 @@ public final class MediaValidator {
             throw new VideoFailure.InvalidOutput("the video file has a stream of zero duration", "");
         }
         double lasts = lasts(report);
-        checkClip(job.clip(), lasts);
+        checkClip(job.clip(), lasts, job.sourceSeconds());
         MediaFacts facts = MediaFacts.of(report, Double.NaN);
         sayContainer(job, facts.container());
         job.validated(facts, lasts, Double.NaN);
@@ -177,7 +177,7 @@ public final class MediaValidator {
         double container = report.path("format").path("duration").asDouble(0);
         // the streams' own lengths, from the index (a container that gives none, as Matroska, gives its own)
         refuseMadeUpLength(container, Math.max(video, audio));
-        checkClip(job.clip(), container);
+        checkClip(job.clip(), container, job.sourceSeconds());
         MediaFacts facts = MediaFacts.of(report);
         sayContainer(job, facts.container());
         job.validated(facts, video, audio);
@@ -198,7 +198,19 @@ public final class MediaValidator {
         }
     }
 
-    private static void checkClip(Clip clip, double actual) {
+    /**
+     * A clip must last what its window asks. One whose window ends past the end of its source (which was read whole,
+     * {@code sourceSeconds}; 0 when unknown) ends there, and always will: that is permanent (the source fetched again
+     * at every run would give the same), as a window that starts past the end is ({@link Ffmpeg#cut}).
+     */
+    private static void checkClip(Clip clip, double actual, double sourceSeconds) {
+        if (clip != null && clip.duration() != null && Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS
+                && sourceSeconds > 0 && clip.start() + clip.duration() > sourceSeconds + CLIP_TOLERANCE_SECONDS
+                && Math.abs(actual - (sourceSeconds - clip.start())) <= CLIP_TOLERANCE_SECONDS + 0.05) {
+            throw new VideoFailure.Permanent(String.format(java.util.Locale.ROOT, "the clip's window ends at %.1f s, but "
+                    + "the video it is cut from lasts %.1f s (the clip lasts %.2f s instead of %.2f s)",
+                    clip.start() + clip.duration(), sourceSeconds, actual, clip.duration()), "");
+        }
         if (clip != null && clip.duration() != null && Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS) {
             throw new VideoFailure.InvalidOutput(String.format("the clip lasts %.2f s instead of %.2f s "
                     + "(is the source shorter than %.0f s?)", actual, clip.duration(), clip.start() + clip.duration()), "");

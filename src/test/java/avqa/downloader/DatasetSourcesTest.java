@@ -77,7 +77,8 @@ class DatasetSourcesTest extends LoopbackServerTest {
 
     /**
      * A clip whose window starts past its source's end fails for that reason, permanently, and its sibling from the
-     * same source is cut; it was "the video file has no video stream" (ffmpeg made a file of nothing), retried.
+     * same source is cut; it was "the video file has no video stream" (ffmpeg made a file of nothing), retried. So does
+     * one whose window ends past the end (it was invalid-output, and its source fetched again at every run).
      */
     @Test
     void aClipStartingPastItsSourcesEndSaysSo(@TempDir Path tmp) throws Exception {
@@ -85,10 +86,11 @@ class DatasetSourcesTest extends LoopbackServerTest {
         Path csv = tmp.resolve("clips.csv");
         Files.writeString(csv, "video_id,start_time,duration,suffix,has_flip\n"
                 + "pastendsrc1,0:20,0:03,_#01,N\n"
-                + "pastendsrc1,0:02,0:03,_#02,N\n");
+                + "pastendsrc1,0:02,0:03,_#02,N\n"
+                + "pastendsrc1,0:10,0:05,_#03,N\n");
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
-        Fixture.annotations(meta, "test", List.of("pastendsrc1_#01", "pastendsrc1_#02"));
+        Fixture.annotations(meta, "test", List.of("pastendsrc1_#01", "pastendsrc1_#02", "pastendsrc1_#03"));
         List<String> args = Fixture.localArgs(data, meta, server.urlTemplate());
         args.addAll(List.of("--manifest", csv.toString()));
 
@@ -99,6 +101,12 @@ class DatasetSourcesTest extends LoopbackServerTest {
         assertEquals("permanent", record.get("category").asText(), record.toString());
         assertEquals("the clip starts at 20.0 s, but the video it is cut from lasts 12.0 s", record.get("reason").asText());
         assertEquals(3.0, Fixture.probe(data.resolve("videos/pastendsrc1_#02.mp4"))[0], 0.1);
+        // a window that ends past the end: the clip ends there, and always would (it was invalid-output: the whole
+        // source fetched again at every run)
+        var endsPast = Fixture.readJson(data.resolve("failed/pastendsrc1_#03.json"));
+        assertEquals("permanent", endsPast.get("category").asText(), endsPast.toString());
+        assertTrue(endsPast.get("reason").asText().startsWith("the clip's window ends at 15.0 s, but the video it is cut "
+                + "from lasts 12.0 s (the clip lasts 2.0"), endsPast.toString());
     }
 
     @Test
