@@ -79,6 +79,8 @@ public final class BatchDeliveries {
         private final CountDownLatch done = new CountDownLatch(1);
         private long read;
         private boolean ended;
+        private volatile long lastDelivered = System.currentTimeMillis();
+        private volatile boolean late;
         private Path realDir;
 
         Follow(VideoJob batch) {
@@ -99,8 +101,28 @@ public final class BatchDeliveries {
                 if (last) {
                     return false;
                 }
+                stopIfLate();
                 wait(LOOK_MILLIS);
             }
+        }
+
+        /**
+         * A video of the batch may take avqa.download.timeout, counted from the last one delivered (or the batch's
+         * start): past it, the batch's yt-dlp is stopped, and that video fails as a download that took too long; the
+         * videos after it go on in the batch's next yt-dlp run. (camel-exec's timeout, that time for each video left,
+         * let one video that trickles hold all the others behind it for as long.)
+         */
+        private void stopIfLate() {
+            long perVideo = ytDlp.timeoutSeconds * 1000L;
+            if (!late && perVideo > 0 && System.currentTimeMillis() - lastDelivered > perVideo) {
+                late = true;
+                WorkArea.stopProcessesUsing(batch.workDir());
+            }
+        }
+
+        /** Whether this run's yt-dlp was stopped as a video took longer than avqa.download.timeout ({@link #stopIfLate}). */
+        boolean late() {
+            return late;
         }
 
         /** The videos yt-dlp delivered whose file could not be moved into their own work directory. */
@@ -184,6 +206,7 @@ public final class BatchDeliveries {
             ytDlp.genericPages.delivered(member.url(), f[2]);
             ytDlp.classifier.ytDlpWorked();
             pending.add(member);
+            lastDelivered = System.currentTimeMillis();
         }
     }
 }

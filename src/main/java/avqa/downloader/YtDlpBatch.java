@@ -50,7 +50,10 @@ public final class YtDlpBatch {
         return args;
     }
 
-    /** A batch's yt-dlp run starting now, which may take avqa.download.timeout for each video it has left. */
+    /**
+     * A batch's yt-dlp run starting now, which may take avqa.download.timeout for each video it has left: a bound on the
+     * whole run, behind the one on each video ({@link BatchDeliveries}: avqa.download.timeout since the last delivered).
+     */
     public TimedRun timedRun(@Variable("job") VideoJob job) {
         return TimedRun.starting(ytDlp.timeoutSeconds * 1000L * Math.max(1, job.members().untried().size()));
     }
@@ -82,8 +85,13 @@ public final class YtDlpBatch {
         // undelivered: those are each fetched alone)
         // stopped by the size watch: the video it was on is too large, not late (and is not fetched alone again)
         VideoFailure tooLarge = sizeWatch.failure(job);
-        List<VideoJob> failed = tooLarge == null && result.getExitValue() == 0 ? left : List.of(left.get(0));
-        VideoFailure f = tooLarge != null ? tooLarge : result.getExitValue() == 0
+        // stopped as the video it was on took longer than avqa.download.timeout (BatchDeliveries): that video's timeout
+        boolean late = tooLarge == null && job.members().follow().late();
+        List<VideoJob> failed = tooLarge == null && !late && result.getExitValue() == 0 ? left : List.of(left.get(0));
+        VideoFailure f = tooLarge != null ? tooLarge : late
+                ? new VideoFailure.Transient("yt-dlp did not finish it within " + ytDlp.timeoutSeconds
+                        + " s and was stopped (avqa.download.timeout)", FailureClassifier.lastError(stderr))
+                : result.getExitValue() == 0
                 ? new VideoFailure.Transient("yt-dlp's batch did not deliver it", FailureClassifier.lastError(stderr))
                 : FailureClassifier.ytDlp(result.getExitValue(), stderr, WorkArea.savedPages(job.workDir()), ytDlp.timeoutSeconds,
                         run.timeoutPassed());

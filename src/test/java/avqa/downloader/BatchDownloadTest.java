@@ -173,6 +173,38 @@ class BatchDownloadTest extends LoopbackServerTest {
     }
 
     /**
+     * A video of a batch that trickles (a byte a second: yt-dlp's socket timeout never comes) is given up once it has
+     * taken avqa.download.timeout, and the videos behind it go on at once; before, the batch's whole time
+     * (avqa.download.timeout for each video it had left, 60 s here) held them, and the failure said the 10 s.
+     */
+    @Test
+    void aTricklingVideoInABatchIsGivenUpAfterItsOwnTimeoutAndTheRestGoOn(@TempDir Path tmp) throws Exception {
+        List<String> ok = serveClips("tricklebatch", 5);
+        String slow = "tricklebatch9";
+        server.serve(slow, clip).failAlways(slow, MediaServer.Fault.TRICKLE);
+        List<String> ids = new ArrayList<>(ok);
+        ids.add(1, slow);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.urlTemplate());
+        args.addAll(List.of("--workers", "1", "--retry-attempts", "1"));
+        long started = System.nanoTime();
+
+        Fixture.Outcome outcome = Fixture.run(args, Map.of("AVQA_DOWNLOAD_TIMEOUT", "10"));
+
+        long took = (System.nanoTime() - started) / 1_000_000_000L;
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        for (String id : ok) {
+            assertTrue(Fixture.probe(data.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+        }
+        var r = Fixture.readJson(data.resolve("failed/" + slow + ".json"));
+        assertEquals("transient", r.get("category").asText(), r.toString());
+        assertEquals("yt-dlp did not finish it within 10 s and was stopped (avqa.download.timeout)", r.get("reason").asText(),
+                r.toString());
+        // 10 s for the slow one, the others a few seconds: not the batch's 60 s
+        assertTrue(took < 50, took + " s");
+    }
+
+    /**
      * Each video a batch delivered goes on (its check, its WAV) while yt-dlp fetches the next, so a stop of
      * the run during a batch keeps what was delivered: the next run does not ask for it again.
      */
