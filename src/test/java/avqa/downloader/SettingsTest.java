@@ -38,6 +38,14 @@ class SettingsTest {
         assertEquals("15750", CamelProperties.of(s).getProperty("avqa.throttle.gap-millis"));
     }
 
+    /** A split named twice is fetched and read once (it was fetched twice, and the run stopped: "cannot write"). */
+    @Test
+    void aSplitNamedTwiceIsOneSplit(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Settings s = Settings.resolve(Map.of("avqa.metadata.splits", "test, train,test"), tmp.resolve("none.properties"),
+                new Properties(), Map.of());
+        assertEquals(java.util.List.of("test", "train"), s.splits());
+    }
+
     @Test
     void passwordsAreNotWrittenDownInTheRunSummary(@org.junit.jupiter.api.io.TempDir Path tmp) {
         Settings s = Settings.resolve(Map.of(), tmp.resolve("none.properties"), new Properties(),

@@ -136,9 +136,10 @@ public final class Settings {
         return Boolean.parseBoolean(get(key));
     }
 
+    /** The splits asked for, each once, in the order first given ({@code --splits test,test} is the test split). */
     public List<String> splits() {
         return Arrays.stream(get("avqa.metadata.splits").split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).toList();
+                .filter(s -> !s.isEmpty()).distinct().toList();
     }
 
     public Dataset dataset() {
