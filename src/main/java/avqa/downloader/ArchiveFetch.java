@@ -647,6 +647,12 @@ public final class ArchiveFetch {
             } else {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 VideoFailure status = FailureClassifier.httpStatus(code, in.getHeader("Retry-After", String.class));
+                if (code == 429) {
+                    // the videos' pacing options (--max-requests, --sleep) do not pace an archive's attempts
+                    status = VideoFailure.of(status.category(), "rate-limited by its host (HTTP 429): each attempt waits "
+                            + "longer (--backoff), or as long as the host asks, up to --retry-attempts; a new run tries again", status.lastError(),
+                            status.signal()).retryAfter(status.retryAfterMillis());
+                }
                 if (code >= 400 && (type.startsWith("text/html") || type.startsWith("application/xhtml"))) {
                     // a page that says why the file is not given (Drive's quota, under 403 as under 200) is read
                     DownloadPage answered = DownloadPage.of(page(decoded(in, body)), DownloadPage.direct(url));

@@ -1614,6 +1614,10 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertEquals(0, outcome.exit(), outcome.stderr() + log);
             assertTrue(log.contains("is tried again after a pause (attempt 2): ")
                     && log.contains("; it waits 1.0 s, where the host asks for 365d00h (Retry-After): avqa.backoff.max is the longest"), log);
+            // the videos' pacing options are not an archive's: not given as advice
+            assertTrue(log.contains("rate-limited by its host (HTTP 429): each attempt waits longer (--backoff), or as long "
+                    + "as the host asks, up to --retry-attempts"), log);
+            assertFalse(log.contains("--max-requests"), log);
             List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")
                     && r.method().equals("GET")).toList();
             assertEquals(429, files.get(0).status(), files.toString());
