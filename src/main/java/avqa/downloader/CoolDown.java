@@ -88,6 +88,16 @@ public final class CoolDown {
         long now = System.currentTimeMillis();
         successes = 0;
         if (now < until) {
+            // one event seen by several workers: the cool-down on counts for it, unless the source now asks for longer
+            // (a second 429's Retry-After), which is waited (a shorter pause begun first took it before)
+            long asked = askedMillis < 0 ? -1 : Math.min(maxMillis, askedMillis);
+            if (asked >= 0 && now + asked > until) {
+                until = now + asked;
+                announcedEnd = false;
+                LOG.warn("Cool-down: every worker pauses for {} s from now, as long as the source asks (Retry-After{})",
+                        String.format("%.1f", asked / 1000.0), askedMillis > maxMillis ? ", "
+                                + StatusLine.human(java.time.Duration.ofMillis(askedMillis)) + "; avqa.cooldown.max is the longest" : "");
+            }
             return;
         }
         if (kind == VideoFailure.Signal.NETWORK && ++unresolvedInARow > networkLimit) {

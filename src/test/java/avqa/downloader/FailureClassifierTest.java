@@ -602,6 +602,24 @@ class FailureClassifierTest {
         stopsThenHasItsCoolDownsAgain(VideoFailure.Signal.NETWORK, "cannot resolve nosuch.invalid: no network or DNS", 2);
     }
 
+    /**
+     * Workers that see one 429 at once: the first starts the cool-down; a later one whose Retry-After asks for longer
+     * makes it that long (it was dropped while the shorter pause was on), one that asks for less changes nothing.
+     */
+    @Test
+    void aLongerRetryAfterDuringACoolDownLengthensIt() {
+        CoolDown coolDown = new CoolDown(500, 2, 600_000, 1, 3, 2, new RunControl());
+        coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT);
+        assertTrue(coolDown.remainingMillis() <= 500, "the first pause: " + coolDown.remainingMillis());
+        coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 120_000);
+        assertTrue(coolDown.remainingMillis() > 110_000, "as the source asks: " + coolDown.remainingMillis());
+        coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 5_000);
+        assertTrue(coolDown.remainingMillis() > 110_000, "not shortened: " + coolDown.remainingMillis());
+        coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 99_999_999);
+        assertTrue(coolDown.remainingMillis() > 590_000 && coolDown.remainingMillis() <= 600_000,
+                "avqa.cooldown.max at most: " + coolDown.remainingMillis());
+    }
+
     /** Signals of a kind until the run stops after {@code limit} cool-downs, then one more in the next run: no stop. */
     private static void stopsThenHasItsCoolDownsAgain(VideoFailure.Signal kind, String reason, int limit) {
         RunControl run = new RunControl();
