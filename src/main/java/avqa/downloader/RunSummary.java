@@ -171,7 +171,7 @@ public final class RunSummary {
         }
         if (s.failedWithSource() > 0) {
             LOG.warn("Failures are listed with their reasons in failed_downloads.json and failed/<id>.json. "
-                    + "A new run retries the transient, invalid-output and tool-outdated ones; permanent ones only with --retry-permanent.");
+                    + "A new run retries the transient, invalid-output and tool-outdated ones; permanent ones only with --retry-permanent, or at a new source URL.");
         }
         keep(s);
         return s;
