@@ -37,8 +37,11 @@ public final class BodyLimit {
         // the whole file or nothing: a part of it (206, which nobody asked for) or no content is no annotation file
         if (code != 200 && code != 203) {
             HttpBodies.drop(body);
+            // its Retry-After kept, for a busy host's next attempt (AnnotationRetry)
+            String retryAfter = in.getHeader("Retry-After", String.class);
             throw new HttpOperationFailedException(in.getHeader(org.apache.camel.Exchange.HTTP_URI, "", String.class), code,
-                    in.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_TEXT, String.class), null, null, null);
+                    in.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_TEXT, String.class), null,
+                    retryAfter == null ? null : java.util.Map.of("Retry-After", retryAfter), null);
         }
         if (body == null) {
             return null;

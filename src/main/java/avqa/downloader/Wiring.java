@@ -172,9 +172,12 @@ final class Wiring {
         main.bind("fatalErrorExit", new FatalErrorExit());
         main.bind("fatalErrorEvents", new FatalErrorExit.Notifier());
 
-        main.bind("pacing", new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
+        Pacing pacing = new Pacing(settings.millis("avqa.sleep"), settings.millis("avqa.jitter"),
                 settings.millis("avqa.backoff.initial"), settings.getSeconds("avqa.backoff.multiplier"),
-                settings.millis("avqa.backoff.max")));
+                settings.millis("avqa.backoff.max"));
+        main.bind("pacing", pacing);
+        main.bind("annotationRetry", new AnnotationRetry(pacing, settings.getInt("avqa.retry-attempts"),
+                settings.millis("avqa.backoff.max"), run));
         main.bind("coolDown", coolDown);
         main.bind("runControl", run);
         main.bind("turnWaits", run.turns());

@@ -776,6 +776,28 @@ class HostileServerTest extends LoopbackServerTest {
             assertEquals(0, gzipped.exit(), gzipped.stderr());
             assertArrayEquals(Files.readAllBytes(annotations.resolve("avqa-test.json")),
                     Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
+
+            // a busy host (503, then a 429 asking to wait for years): asked again after the backoff (at most
+            // avqa.backoff.max), and fetched; it was exit 2 at the first busy answer, for what passes in a minute
+            Files.delete(data.resolve("metadata/avqa-test.json"));
+            server.failAlways("/meta/avqa-test.json", null).failNext("/meta/avqa-test.json", MediaServer.Fault.SERVER_ERROR,
+                    MediaServer.Fault.TOO_MANY_REQUESTS_FOR_YEARS);
+            Fixture.Outcome busy = Fixture.run(dry, Map.of("AVQA_BACKOFF_MAX", "1"));
+            assertEquals(0, busy.exit(), busy.stderr());
+            assertArrayEquals(Files.readAllBytes(annotations.resolve("avqa-test.json")),
+                    Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
+            String busyLog = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(busyLog.contains("The annotations' host answered HTTP 503 for avqa-test.json: asked again in ")
+                    && busyLog.contains("(attempt 2 of 3, --retry-attempts)"), busyLog);
+            assertTrue(busyLog.contains("The annotations' host answered HTTP 429 for avqa-test.json: asked again in 1.0 s "
+                    + "(attempt 3 of 3, --retry-attempts)"), busyLog);
+            // one that stays busy: its last attempt's answer, in one line (exit 2)
+            Files.delete(data.resolve("metadata/avqa-test.json"));
+            server.failAlways("/meta/avqa-test.json", MediaServer.Fault.SERVER_ERROR);
+            Fixture.Outcome staysBusy = Fixture.run(dry, Map.of("AVQA_BACKOFF_MAX", "1"));
+            assertEquals(2, staysBusy.exit(), staysBusy.stderr());
+            assertEquals("avqa-downloader: cannot fetch avqa-test.json from " + server.baseUrl() + "/meta: the server "
+                    + "answered HTTP 503 Service Unavailable", staysBusy.stderr().strip());
         }
     }
 
