@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The annotations' fetch asked again when their host says it is busy: an answer of 429 or 500, 502, 503, 504 is
- * asked again after the videos' backoff ({@code --backoff}, doubling, at most avqa.backoff.max; or the 429's or 503's
- * Retry-After, within that), up to {@code --retry-attempts} in all. Anything else (a 404, a page instead of the file, a
+ * asked again after the videos' backoff ({@code --backoff}, doubling, at most avqa.backoff.max; or the answer's
+ * Retry-After when longer, within that), up to {@code --retry-attempts} in all. Anything else (a 404, a page instead of the file, a
  * host that cannot be reached) fails at once, as does the last attempt: the run stops in one line (exit 2). A stop of
  * the run ends the wait at once.
  */
@@ -35,6 +35,13 @@ public final class AnnotationRetry {
             asked.clear();
             askAgain.clear();
         });
+    }
+
+    /** The file's fetch begins: no count is left of an earlier one (a run stopped mid-fetch, say). */
+    public void begin(Exchange exchange) {
+        String file = name(exchange);
+        asked.remove(file);
+        askAgain.remove(file);
     }
 
     /**
@@ -67,7 +74,8 @@ public final class AnnotationRetry {
             return false;
         }
         long retryAfter = FailureClassifier.retryAfterMillis(retryAfter(busy.getResponseHeaders()));
-        long wait = retryAfter >= 0 ? Math.min(maxWaitMillis, retryAfter) : pacing.backoffMillis(attempt);
+        // a Retry-After longer than the backoff is waited (at most avqa.backoff.max), a shorter one is not: no attempts back to back
+        long wait = Math.max(pacing.backoffMillis(attempt), retryAfter >= 0 ? Math.min(maxWaitMillis, retryAfter) : 0);
         LOG.warn("The annotations' host answered HTTP {} for {}: asked again in {} s (attempt {} of {}, --retry-attempts)",
                 busy.getStatusCode(), Redact.text(file, 200), String.format(java.util.Locale.ROOT, "%.1f", wait / 1000.0),
                 attempt + 1, attempts);

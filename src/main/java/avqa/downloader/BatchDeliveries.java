@@ -81,6 +81,7 @@ public final class BatchDeliveries {
         private boolean ended;
         private volatile long lastDelivered = System.currentTimeMillis();
         private volatile boolean late;
+        private volatile long lateAt;
         private Path realDir;
 
         Follow(VideoJob batch) {
@@ -114,15 +115,28 @@ public final class BatchDeliveries {
          */
         private void stopIfLate() {
             long perVideo = ytDlp.timeoutSeconds * 1000L;
-            if (!late && perVideo > 0 && System.currentTimeMillis() - lastDelivered > perVideo) {
+            long now = System.currentTimeMillis();
+            if (!late && perVideo > 0 && now - lastDelivered > perVideo) {
+                lateAt = now;
                 late = true;
                 WorkArea.stopProcessesUsing(batch.workDir());
             }
         }
 
-        /** Whether this run's yt-dlp was stopped as a video took longer than avqa.download.timeout ({@link #stopIfLate}). */
+        /**
+         * Whether this run's yt-dlp was stopped as a video took longer than avqa.download.timeout ({@link #stopIfLate}),
+         * and no video was delivered since: the one it was on is that late video.
+         */
         boolean late() {
-            return late;
+            return late && lastDelivered < lateAt;
+        }
+
+        /**
+         * Whether yt-dlp was stopped for a late video that it delivered as it was stopped (its line came between the
+         * look and the stop): the video it had gone on to is not to blame, and goes on in the next start.
+         */
+        boolean stoppedAfterADelivery() {
+            return late && lastDelivered >= lateAt;
         }
 
         /** The videos yt-dlp delivered whose file could not be moved into their own work directory. */

@@ -55,7 +55,8 @@ public final class Ffmpeg {
      * audio file): the demuxers it may be read with, those of self-contained video and audio files. Not a playlist or a
      * script that names other files (HLS, concat, DASH, an image sequence, SDP): a host could serve one as a video, and
      * ffmpeg would read the local files it names (a playlist of file:///… or ../../videos/x.mp4) into the dataset, its
-     * text kept as the video. ffmpeg then refuses the file ("Format hls is not on the whitelist").
+     * text kept as the video. ffmpeg then refuses the file ("Format not on whitelist '…'", then "Invalid argument"):
+     * a playlist is said to be text, not a video (NotAVideo).
      */
     static final List<String> MEDIA_INPUT = List.of("-format_whitelist",
             "mov,matroska,avi,flv,mpegts,mpeg,asf,ogg,nut,rm,ivf,wav,w64,flac,mp3,aac,ac3,eac3,aiff,caf,au,amr,wv,ape,tta,mpc,mpc8");

@@ -199,9 +199,10 @@ public final class MediaValidator {
     }
 
     /**
-     * A clip must last what its window asks. One whose window ends past the end of its source (which was read whole,
-     * {@code sourceSeconds}; 0 when unknown) ends there, and always will: that is permanent (the source fetched again
-     * at every run would give the same), as a window that starts past the end is ({@link Ffmpeg#cut}).
+     * A clip must last what its window asks. One whose window ends past the end of its source (its length as ffprobe
+     * read it, {@code sourceSeconds}; 0 when unknown) ends there: that is permanent (the source fetched again at every
+     * run would give the same), as a window that starts past the end is ({@link Ffmpeg#cut}). A source cut short whose
+     * index says nothing of its length is taken at the length it has, as there.
      */
     private static void checkClip(Clip clip, double actual, double sourceSeconds) {
         if (clip != null && clip.duration() != null && Math.abs(actual - clip.duration()) > CLIP_TOLERANCE_SECONDS

@@ -78,7 +78,8 @@ public final class YtDlpBatch {
         // delivered, but its file could not be taken out of the batch's directory: fetched again on its own
         List<VideoJob> notTaken = job.members().follow().notTaken();
         job.members().failed(notTaken);
-        if (left.isEmpty()) {
+        if (left.isEmpty() || job.members().follow().stoppedAfterADelivery()) {
+            // (stopped for a late video it delivered just then: the one it had gone on to goes on in the next start)
             return;
         }
         // yt-dlp stopped at the first video it did not deliver (or, having said it succeeded, left some
