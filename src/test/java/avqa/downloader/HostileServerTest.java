@@ -791,6 +791,19 @@ class HostileServerTest extends LoopbackServerTest {
                     && busyLog.contains("(attempt 2 of 3, --retry-attempts)"), busyLog);
             assertTrue(busyLog.contains("The annotations' host answered HTTP 429 for avqa-test.json: asked again in 1.0 s "
                     + "(attempt 3 of 3, --retry-attempts)"), busyLog);
+            // a refresh that gets a placeholder naming no video ([]): refused, the copy here kept (it was replaced by [],
+            // and the run planned nothing and ended well)
+            Path empty = Files.writeString(tmp.resolve("empty.json"), "[]\n");
+            server.serve("/meta/avqa-test.json", empty);
+            List<String> refresh = new java.util.ArrayList<>(dry);
+            refresh.add("--refresh-metadata");
+            Fixture.Outcome placeholder = Fixture.run(refresh);
+            assertEquals(2, placeholder.exit(), placeholder.stderr());
+            assertTrue(placeholder.stderr().contains("what came for avqa-test.json names no video (no questions in it): it is "
+                    + "not the dataset's file; nothing is kept (a copy already here stays)"), placeholder.stderr());
+            assertArrayEquals(Files.readAllBytes(annotations.resolve("avqa-test.json")),
+                    Files.readAllBytes(data.resolve("metadata/avqa-test.json")));
+            server.serve("/meta/avqa-test.json", annotations.resolve("avqa-test.json"));
             // one that stays busy: its last attempt's answer, in one line (exit 2)
             Files.delete(data.resolve("metadata/avqa-test.json"));
             server.failAlways("/meta/avqa-test.json", MediaServer.Fault.SERVER_ERROR);
