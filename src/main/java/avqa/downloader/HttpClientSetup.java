@@ -30,7 +30,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * Camel's HTTP client as this tool needs it (the component's {@code httpClientConfigurer}): a
  * redirect is followed only to an http or https location, the client never repeats a request by
  * itself (the routes' redelivery policy is the only retry, and it passes the pacing) but for one that got
- * no answer on a connection the host had closed after its previous answer ({@link DeadConnectionRetry}), no
+ * no answer on a connection the host had closed after its previous answer, or whose previous answer ran past its
+ * length ({@link DeadConnectionRetry}), no
  * compressed transfer encoding is asked for, a host's challenge is answered with the user name and
  * password its URL held ({@link HostCredentials}), requests go through the proxies the environment names
  * ({@link ProxyEnvironment}), and the head of an answer has a deadline, which a
@@ -83,7 +84,8 @@ public final class HttpClientSetup implements HttpClientConfigurer {
      * though checked before its use, may be closed by the host meanwhile. Only a GET or HEAD, and at most
      * {@value #MAX_TRIES} tries in all (another pooled connection may be as dead); a request that got any answer
      * (a 429, a 503), or none on a connection made for it, is never repeated here: the routes' redelivery, which
-     * passes the pacing, is the retry for those.
+     * passes the pacing, is the retry for those. The same for a request whose answer's status line was not found
+     * on such a connection among lines that are none: the bytes a previous answer sent past its Content-Length.
      */
     static final class DeadConnectionRetry implements ExecChainHandler {
 
@@ -97,17 +99,27 @@ public final class HttpClientSetup implements HttpClientConfigurer {
                 scope.clientContext.removeAttribute(NEW_CONNECTION);
                 try {
                     return chain.proceed(request, scope);
-                } catch (NoHttpResponseException none) {
+                } catch (NoHttpResponseException | org.apache.hc.core5.http.MessageConstraintException none) {
                     if (tries >= MAX_TRIES || !Method.isIdempotent(request.getMethod())
-                            || scope.execRuntime.isExecutionAborted() || !reused(scope.clientContext)) {
+                            || scope.execRuntime.isExecutionAborted() || !reused(scope.clientContext)
+                            || !(none instanceof NoHttpResponseException || beforeStatusLine(none))) {
                         throw none;
                     }
-                    LOG.debug("{} closed a connection after its previous answer without saying so: the request goes again "
-                            + "on another connection", scope.route.getTargetHost().toHostString());
+                    LOG.debug("{} closed a connection after its previous answer without saying so, or sent more than that "
+                            + "answer's length: the request goes again on another connection",
+                            scope.route.getTargetHost().toHostString());
                     scope.execRuntime.discardEndpoint();
                     request.setHeaders(headers);
                 }
             }
+        }
+
+        /**
+         * What was read where the answer's status line should be was lines that are none (HttpClient skips a few, then
+         * gives up): on a reused connection, the rest of a previous answer longer than its Content-Length said.
+         */
+        private static boolean beforeStatusLine(IOException e) {
+            return e.getMessage() != null && e.getMessage().startsWith("Maximum empty line");
         }
 
         /** The connection was not made for this request, and carried an answer before (the host's own, or a proxy's). */

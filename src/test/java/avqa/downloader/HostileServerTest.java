@@ -456,6 +456,77 @@ class HostileServerTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A host that sends more than its Content-Length says (the file, then bytes past its announced end) and keeps the
+     * connection open: the client takes the announced bytes as the answer (that video is whole) and the rest, read
+     * where the next answer's status line should be, as lines that are no HTTP. The next request on that connection
+     * goes again on a new one within its attempt: its video comes, not a failure for the bytes of another's answer.
+     */
+    @Test
+    void bytesPastAnAnswersLengthDoNotFailTheNextRequestOnItsConnection(@TempDir Path tmp) throws Exception {
+        byte[] clip = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        Path meta = tmp.resolve("meta");
+        List<String> ids = List.of("overrun0001", "overrun0002", "overrun0003");
+        Fixture.annotations(meta, "test", ids);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket c = socket.accept()) {
+                        int n = connections.incrementAndGet();
+                        java.io.InputStream in = c.getInputStream();
+                        java.io.OutputStream out = c.getOutputStream();
+                        for (String path = requestPath(in); path != null; path = requestPath(in)) {
+                            seen.add(n + " " + path);
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + clip.length
+                                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            out.write(clip);
+                            // past the announced end: the file's first 16 KiB once more, as a host that got its length wrong
+                            out.write(clip, 0, Math.min(clip.length, 16384));
+                            out.flush();
+                        }
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the test is over, or the client dropped the connection
+                    }
+                }
+            }, "overrunning-host");
+            t.setDaemon(true);
+            t.start();
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:" + socket.getLocalPort() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1", "--workers", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(0, outcome.exit(), outcome.stderr() + seen);
+            for (String id : ids) {
+                assertArrayEquals(clip, Files.readAllBytes(data.resolve("videos/" + id + ".mp4")), id + " " + seen);
+            }
+            assertTrue(connections.get() >= 2, "each answer after the first asked again on a new connection: " + seen);
+        }
+    }
+
+    /** The path of the next request on a connection (its head read to the empty line); null when the client closed it. */
+    private static String requestPath(java.io.InputStream in) throws java.io.IOException {
+        String first = null;
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != -1; b = in.read()) {
+            if (b == '\n') {
+                String l = line.toString().strip();
+                line.setLength(0);
+                if (first == null) {
+                    first = l;
+                } else if (l.isEmpty()) {
+                    return first.split(" ")[1];
+                }
+            } else {
+                line.append((char) b);
+            }
+        }
+        return null;
+    }
+
     /** A host that sends the head of its answer a line a second, for ever (or one line that never ends). */
     static final class SlowHeadersHost implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
