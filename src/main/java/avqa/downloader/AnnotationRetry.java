@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * The annotations' fetch asked again when their host says it is busy: an answer of 429 or 500, 502, 503, 504 is
  * asked again after the videos' backoff ({@code --backoff}, doubling, at most avqa.backoff.max; or the answer's
  * Retry-After when longer, within that), up to {@code --retry-attempts} in all. Anything else (a 404, a page instead of the file, a
- * host that cannot be reached) fails at once, as does the last attempt: the run stops in one line (exit 2). A stop of
- * the run ends the wait at once.
+ * host that cannot be reached) fails at once, as does the last attempt: the run stops in one line (exit 2). The wait
+ * is the route's (a Delay that a stop of the run ends at once).
  */
 public final class AnnotationRetry {
 
@@ -61,17 +61,18 @@ public final class AnnotationRetry {
     }
 
     /**
-     * After a failed attempt: when the host answered that it is busy and attempts are left, says so, waits the
-     * backoff (a stop of the run ends it) and marks the file to be asked for again; false otherwise (its count goes).
+     * After a failed attempt: when the host answered that it is busy and attempts are left, says so, marks the file
+     * to be asked for again and gives the wait before that, in milliseconds (the route waits it: a stop of the run
+     * ends the wait); -1 otherwise (its count goes).
      */
-    public boolean retrying(Exchange exchange) throws InterruptedException {
+    public long retrying(Exchange exchange) {
         String file = name(exchange);
         HttpOperationFailedException busy = busyAnswer(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         int attempt = asked.getOrDefault(file, 1);
         if (busy == null || attempt >= attempts || run.isStopping()) {
             asked.remove(file);
             askAgain.remove(file);
-            return false;
+            return -1;
         }
         long retryAfter = FailureClassifier.retryAfterMillis(retryAfter(busy.getResponseHeaders()));
         // a Retry-After longer than the backoff is waited (at most avqa.backoff.max), a shorter one is not: no attempts back to back
@@ -79,16 +80,9 @@ public final class AnnotationRetry {
         LOG.warn("The annotations' host answered HTTP {} for {}: asked again in {} s (attempt {} of {}, --retry-attempts)",
                 busy.getStatusCode(), Redact.text(file, 200), String.format(java.util.Locale.ROOT, "%.1f", wait / 1000.0),
                 attempt + 1, attempts);
-        for (long until = System.currentTimeMillis() + wait; System.currentTimeMillis() < until && !run.isStopping(); ) {
-            Thread.sleep(Math.max(1, Math.min(200, until - System.currentTimeMillis())));
-        }
-        if (run.isStopping()) {
-            asked.remove(file);
-            run.checkRunning();
-        }
         asked.put(file, attempt + 1);
         askAgain.add(file);
-        return true;
+        return wait;
     }
 
     /** The file's path in the dataset's repository, as the run names it. */
