@@ -42,6 +42,8 @@ public final class ArchiveEntries {
     private final java.util.Set<String> partMissing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The split archives of this run found lacking a part or a volume as they were opened (said then). */
     private final java.util.Set<String> lackingAPart = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The archives of this run found to hold files encrypted with a password as they were opened (said then). */
+    private final java.util.Set<String> encrypted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String bsdtar;
     private final RunControl run;
@@ -83,10 +85,19 @@ public final class ArchiveEntries {
         return archive != null && lackingAPart.contains(archive);
     }
 
+    /**
+     * Whether the archive holds files encrypted with a password, or its list of files is (said as it was opened):
+     * a failure to read it past them is no damage, and another copy would be the same.
+     */
+    public boolean isEncrypted(@Variable("archive") String archive) {
+        return archive != null && encrypted.contains(archive);
+    }
+
     /** The entries of the archive (its first part) named by the variable {@code archive}, as an iterator of messages. */
     public Object entries(Exchange exchange, @Variable("archive") String archive) throws IOException {
         // as it is now (a service's run after the part was given, say): said again below if still so
         lackingAPart.remove(archive);
+        encrypted.remove(archive);
         Path first = Path.of(archive);
         if (Files.isDirectory(first)) {
             // a folder of videos already unpacked: its files, as an archive's entries
@@ -122,7 +133,7 @@ public final class ArchiveEntries {
         try {
             // bsdtar fails where such an archive ends: it writes its tar in small blocks from the start
             boolean cut = end == ArchiveEnd.Mark.ABSENT || end == ArchiveEnd.Mark.MORE_VOLUMES || missing != null;
-            reading = open(exchange, format, parts, cut);
+            reading = open(exchange, archive, format, parts, cut);
         } catch (BadInputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -140,37 +151,40 @@ public final class ArchiveEntries {
         return reading;
     }
 
-    private Open open(Exchange exchange, ArchiveFormat format, List<Path> parts, boolean cut) throws IOException {
+    private Open open(Exchange exchange, String archive, ArchiveFormat format, List<Path> parts, boolean cut) throws IOException {
         String name = Redact.text(parts.get(0).getFileName().toString(), 200);
         return switch (format) {
             case ZIP -> {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
+                if (zip != null) {
+                    // its encrypted files are left out (this reader cannot read them): their videos come from their sources
+                    saidEncrypted(archive, name, false, zip.encryptedFiles(), zip.files(), "zip -e", null,
+                            "7zz x -pPASSWORD -oDIR ARCHIVE, or unzip -P PASSWORD ARCHIVE -d DIR");
+                }
                 yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), parts, run);
             }
             case TAR -> StreamedEntries.tar(exchange, concatenated(parts), run, name);
             case TAR_GZ -> StreamedEntries.tar(exchange, new GZIPInputStream(concatenated(parts), 1 << 16), run, name);
             // a single 7z's files are checked against the CRC-32 its header gives (libarchive checks none of a stored
             // file); a split one is read by commons-compress, which checks them itself
-            case SEVEN_ZIP -> parts.size() > 1 ? new SevenZipEntries(exchange, parts)
-                    : StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, name,
-                            SevenZipChecksums.of(parts.get(0)));
+            case SEVEN_ZIP -> {
+                if (parts.size() > 1) {
+                    yield new SevenZipEntries(exchange, parts);
+                }
+                SevenZipChecksums sums = SevenZipChecksums.of(parts.get(0));
+                // bsdtar stops at the first encrypted file with no words of its own ("(null)"): said here
+                saidEncrypted(archive, name, sums.headersEncrypted(), sums.encryptedFiles(), sums.files(), "7z -p",
+                        "7z -mhe=on",
+                        "7zz x -pPASSWORD -oDIR ARCHIVE");
+                yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, name, sums);
+            }
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
             case RAR -> {
                 Rar5Checksums sums = Rar5Checksums.of(parts);
-                if (sums.headersEncrypted()) {
-                    // bsdtar may then give no entry and no error: said, not left to look like an empty archive
-                    LOG.warn("{}: its list of files is encrypted (rar -hp), so it cannot be read without its password, "
-                            + "which this tool does not take; its videos come from their sources. Extract it with unrar "
-                            + "(unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with --import-archive DIR",
-                            name);
-                } else if (sums.encryptedFiles() > 0) {
-                    // bsdtar gives an encrypted file's encrypted bytes and no error: not taken as a video
-                    LOG.warn("{}: {} of its {} files {} encrypted (rar -p), so they cannot be read without the password, "
-                            + "which this tool does not take: they are not taken as videos, which come from their sources. "
-                            + "Extract it with unrar (unrar x -pPASSWORD ARCHIVE DIR/) and give that folder with "
-                            + "--import-archive DIR", name,
-                            sums.encryptedFiles(), sums.files(), sums.encryptedFiles() == 1 ? "is" : "are");
-                }
+                // bsdtar may give no entry and no error for encrypted headers, and an encrypted file's encrypted bytes
+                // with no error: said, not left to look like an empty archive, and such a file is not taken as a video
+                saidEncrypted(archive, name, sums.headersEncrypted(), sums.encryptedFiles(), sums.files(), "rar -p", "rar -hp",
+                        "unrar x -pPASSWORD ARCHIVE DIR/");
                 // given a RAR's file, libarchive may read a zip the RAR stores last instead of the RAR: such a RAR is
                 // fed through a pipe, as volumes are, from which it reads the RAR
                 boolean piped = ArchiveEnd.endsLikeAZip(parts.get(parts.size() - 1));
@@ -178,6 +192,25 @@ public final class ArchiveEntries {
             }
             default -> StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, name);
         };
+    }
+
+    /**
+     * Says, in one line, that the archive's list of files ({@code headers}) or {@code encryptedFiles} of its
+     * {@code files} files are encrypted with a password (as {@code headersHow} or {@code how} makes them), which this
+     * tool does not take, and how to extract it ({@code extract}); remembered for {@link #isEncrypted}. Nothing when
+     * none is.
+     */
+    private void saidEncrypted(String archive, String name, boolean headers, int encryptedFiles, int files, String how,
+                               String headersHow, String extract) {
+        if (!headers && encryptedFiles == 0) {
+            return;
+        }
+        encrypted.add(archive);
+        String what = headers ? "its list of files is encrypted (" + headersHow + "), so it cannot be read"
+                : encryptedFiles + " of its " + files + " files " + (encryptedFiles == 1 ? "is" : "are") + " encrypted ("
+                + how + "), so " + (encryptedFiles == 1 ? "it" : "they") + " cannot be read";
+        LOG.warn("{}: {} without the password, which this tool does not take: their videos come from their sources. "
+                + "Extract it with its password ({}) and give that folder with --import-archive DIR", name, what, extract);
     }
 
     private static InputStream concatenated(List<Path> parts) throws IOException {

@@ -54,6 +54,8 @@ public final class ArchiveImport {
     private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The split archives of this run that lacked a part or a volume. */
     private final List<String> lackingParts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The archives of this run that hold files encrypted with a password (or whose list of files is). */
+    private final List<String> encrypted = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What reads the archives' entries: whether a split archive lacks a part (null in tests of this bean alone). */
     private volatile ArchiveEntries entries;
     /** The archives of this run with an entry whose bytes failed the archive's own check (its CRC-32, say). */
@@ -83,6 +85,7 @@ public final class ArchiveImport {
         unreadable.clear();
         notReadAlone.clear();
         lackingParts.clear();
+        encrypted.clear();
         damaged.clear();
         List<String> out = new ArrayList<>();
         if (planner.plannedVideos() == planner.completeCount()) {
@@ -176,6 +179,10 @@ public final class ArchiveImport {
             partMissing(archive);
             return;
         }
+        if (entries != null && entries.isEncrypted(archive)) {
+            encrypted(archive);
+            return;
+        }
         unreadable.add(Redact.text(Path.of(archive).getFileName().toString(), 200));
         fetched.foundUnreadable(Path.of(archive));
     }
@@ -190,6 +197,23 @@ public final class ArchiveImport {
             lackingParts.add(name);
             unreadable.add(name);
         }
+    }
+
+    /**
+     * The archive holds files encrypted with a password (said as it was opened): the run's exit status says it could
+     * not be read whole; no other copy is asked for (it would be as encrypted), and their videos come from their sources.
+     */
+    public void encrypted(@Variable("archive") String archive) {
+        String name = Redact.text(Path.of(archive).getFileName().toString(), 200);
+        if (!encrypted.contains(name)) {
+            encrypted.add(name);
+            unreadable.add(name);
+        }
+    }
+
+    /** The archives of this run that hold files encrypted with a password (among {@link #unreadable}). */
+    public List<String> encryptedArchives() {
+        return List.copyOf(encrypted);
     }
 
     /** The split archives of this run that lacked a part or a volume (among {@link #unreadable}). */
@@ -323,6 +347,10 @@ public final class ArchiveImport {
 
     /** The archive is read: what it held, in one line. */
     public void end(@Variable("archive") String archive) {
+        if (entries != null && entries.isEncrypted(archive)) {
+            // a zip's encrypted files are left out with no failure of the reading: counted here
+            encrypted(archive);
+        }
         String name = Path.of(archive).getFileName().toString();
         LOG.info("Read {}: {} entries taken as planned videos, {} of videos already complete", name, matched.get(),
                 alreadyComplete.get());

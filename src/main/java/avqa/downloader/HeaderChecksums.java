@@ -27,9 +27,55 @@ abstract class HeaderChecksums {
         return crc == null ? -1 : crc;
     }
 
-    /** Whether the next file of this name is encrypted, so that bsdtar gives its encrypted bytes, with no error. */
+    /**
+     * Whether each file (not a folder, not a link) is encrypted with a password, by name in the archive's order, as
+     * bsdtar gives them; asked of the names in {@link #withEncrypted} only.
+     */
+    private final Map<String, Deque<Boolean>> encryptedInOrder = new HashMap<>();
+    private final Set<String> withEncrypted = new HashSet<>();
+    private int files;
+    private int encryptedFiles;
+    private boolean listEncrypted;
+
+    /**
+     * Whether the next file of this name (in the archive's order, as bsdtar gives them) is encrypted with a password:
+     * bsdtar gives a RAR's encrypted bytes as if they were the file's, with no error, and stops at a 7z's.
+     */
     boolean nextEncrypted(String name) {
-        return false;
+        if (!withEncrypted.contains(name)) {
+            return false;
+        }
+        Boolean encrypted = encryptedInOrder.get(name).poll();
+        return encrypted != null && encrypted;
+    }
+
+    /** The archive's next file of this name, in its order, encrypted with a password or not. */
+    void file(String name, boolean encrypted) {
+        files++;
+        encryptedInOrder.computeIfAbsent(name, n -> new ArrayDeque<>()).add(encrypted);
+        if (encrypted) {
+            encryptedFiles++;
+            withEncrypted.add(name);
+        }
+    }
+
+    /** The archive's list of files is encrypted (rar -hp, 7z -mhe=on): it cannot be read without its password. */
+    void listEncrypted() {
+        listEncrypted = true;
+    }
+
+    /** How many of the archive's files (not folders nor links) are encrypted, and how many files it has. */
+    int encryptedFiles() {
+        return encryptedFiles;
+    }
+
+    int files() {
+        return files;
+    }
+
+    /** Whether the archive's list of files is encrypted ({@link #listEncrypted}). */
+    boolean headersEncrypted() {
+        return listEncrypted;
     }
 
     /** The file the next entry of this name is a copy of, stored as a reference to it; null for a file of its own. */

@@ -62,13 +62,6 @@ final class Rar5Checksums extends HeaderChecksums {
     private static final long MTIME = 0x2;
     private static final long HAS_CRC = 0x4;
 
-    private boolean headersEncrypted;
-    /**
-     * Whether each file (not a folder, not a link) is encrypted, by name in the archive's order, as bsdtar gives
-     * them (a file split over volumes once); asked of the names in {@link #withEncrypted} only.
-     */
-    private final Map<String, Deque<Boolean>> encryptedInOrder = new HashMap<>();
-    private final Set<String> withEncrypted = new HashSet<>();
     /**
      * What each entry of a name is, in the archive's order: the name of the file it is a copy of (rar -oi stores a file
      * identical to one before as a reference to it, which bsdtar gives as an empty file), or "" for a file of its own;
@@ -76,8 +69,6 @@ final class Rar5Checksums extends HeaderChecksums {
      */
     private final Map<String, Deque<String>> copiesInOrder = new HashMap<>();
     private final Set<String> withCopies = new HashSet<>();
-    private int files;
-    private int encryptedFiles;
 
     private Rar5Checksums() {
     }
@@ -99,19 +90,6 @@ final class Rar5Checksums extends HeaderChecksums {
     }
 
     /**
-     * Whether the next file of this name (in the archive's order, as bsdtar gives them) is encrypted (rar -p):
-     * bsdtar gives its encrypted bytes as if they were the file's, with no error.
-     */
-    @Override
-    boolean nextEncrypted(String name) {
-        if (!withEncrypted.contains(name)) {
-            return false;
-        }
-        Boolean encrypted = encryptedInOrder.get(name).poll();
-        return encrypted != null && encrypted;
-    }
-
-    /**
      * The name of the file that the next entry of this name (in the archive's order, as bsdtar gives them) is a copy
      * of, stored as a reference to it (rar -oi): bsdtar gives it as an empty file. Null for a file of its own.
      */
@@ -124,19 +102,6 @@ final class Rar5Checksums extends HeaderChecksums {
         return target == null || target.isEmpty() ? null : target;
     }
 
-    /** How many of the archive's files (not folders nor links) are encrypted, and how many files it has. */
-    int encryptedFiles() {
-        return encryptedFiles;
-    }
-
-    int files() {
-        return files;
-    }
-
-    /** Whether the archive's headers are encrypted (rar -hp): its file list needs a password. */
-    boolean headersEncrypted() {
-        return headersEncrypted;
-    }
 
     /** Reads one volume's headers; false where reading on would not be certain (the next volumes are not read). */
     private boolean volume(FileChannel in) throws IOException {
@@ -172,7 +137,7 @@ final class Rar5Checksums extends HeaderChecksums {
             long extraSize = (flags & EXTRA) != 0 ? vint(header) : 0;
             long dataSize = (flags & DATA) != 0 ? vint(header) : 0;
             if (type == ENCRYPTION) {
-                headersEncrypted = true;
+                listEncrypted();
                 return false;
             }
             if (dataSize < 0 || extraSize < 0 || extraSize > size) {
@@ -227,12 +192,8 @@ final class Rar5Checksums extends HeaderChecksums {
             }
         }
         if (!continued && !extra.link()) {
-            files++;
-            encryptedInOrder.computeIfAbsent(key, n -> new ArrayDeque<>()).add(extra.encrypted());
-            if (extra.encrypted()) {
-                encryptedFiles++;
-                withEncrypted.add(key);
-            }
+            // a file split over volumes once; bsdtar gives a stored encrypted one's encrypted bytes, with no error
+            file(key, extra.encrypted());
         }
         if (more) {
             return;

@@ -37,7 +37,7 @@ public final class RunSummary {
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
                           List<String> archivesNotFetched, List<String> archivesUnreadable,
                           List<String> archivesNotReadAlone, List<String> archivesDamaged,
-                          List<String> archivesLackingParts, long failuresNotRecorded) {
+                          List<String> archivesLackingParts, List<String> archivesEncrypted, long failuresNotRecorded) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -131,7 +131,13 @@ public final class RunSummary {
                     + "(the lines above say why); a new run tries them again", s.archivesNotFetched().size(),
                     String.join(", ", s.archivesNotFetched()));
         }
-        List<String> damagedCopies = s.archivesUnreadable().stream().filter(a -> !s.archivesLackingParts().contains(a)).toList();
+        List<String> damagedCopies = s.archivesUnreadable().stream()
+                .filter(a -> !s.archivesLackingParts().contains(a) && !s.archivesEncrypted().contains(a)).toList();
+        if (!s.archivesEncrypted().isEmpty()) {
+            LOG.warn("{} archives hold files encrypted with a password ({}): they were not imported, and their videos come "
+                    + "from their sources; extract them with the password (the lines above say how) and give the folder "
+                    + "with --import-archive DIR", s.archivesEncrypted().size(), String.join(", ", s.archivesEncrypted()));
+        }
         if (!s.archivesLackingParts().isEmpty()) {
             LOG.warn("{} split archives lack a part or a volume ({}; the lines above name it): the videos in it and after "
                     + "it were not imported. Put it beside the others (or give its link with --import-archive) and run "
@@ -197,7 +203,8 @@ public final class RunSummary {
                 counters.alreadyCompleteCount(), counters.failedByCategory(), counters.elapsed(), run.stopReason(),
                 archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable(),
                 imports == null ? List.of() : imports.notReadAlone(), imports == null ? List.of() : imports.damaged(),
-                imports == null ? List.of() : imports.lackingParts(), counters.notRecordedCount());
+                imports == null ? List.of() : imports.lackingParts(), imports == null ? List.of() : imports.encryptedArchives(),
+                counters.notRecordedCount());
     }
 
     /**
@@ -274,6 +281,9 @@ public final class RunSummary {
         }
         if (!s.archivesLackingParts().isEmpty()) {
             out.put("archives_lacking_parts", s.archivesLackingParts());
+        }
+        if (!s.archivesEncrypted().isEmpty()) {
+            out.put("archives_encrypted", s.archivesEncrypted());
         }
         if (s.failuresNotRecorded() > 0) {
             out.put("failures_not_recorded", s.failuresNotRecorded());

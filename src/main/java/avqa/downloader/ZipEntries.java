@@ -33,17 +33,37 @@ final class ZipEntries implements ArchiveEntries.Open {
     private final Exchange exchange;
     private final ZipFile zip;
     private final Iterator<ZipArchiveEntry> entries;
+    private final int files;
+    private final int encryptedFiles;
 
     private ZipEntries(Exchange exchange, ZipFile zip) {
         this.exchange = exchange;
         this.zip = zip;
         List<ZipArchiveEntry> files = new ArrayList<>();
+        int all = 0;
         for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
-            if (!e.isDirectory()) {
+            if (e.isDirectory()) {
+                continue;
+            }
+            all++;
+            // a file encrypted with a password (zip -e) is left out: its video comes from its source (the archive's
+            // warning says how many there are), not recorded as a damaged entry that the next run reads again
+            if (!e.getGeneralPurposeBit().usesEncryption()) {
                 files.add(e);
             }
         }
+        this.files = all;
+        this.encryptedFiles = all - files.size();
         this.entries = files.iterator();
+    }
+
+    /** How many of the zip's files are encrypted with a password (left out), and how many files it has. */
+    int encryptedFiles() {
+        return encryptedFiles;
+    }
+
+    int files() {
+        return files;
     }
 
     /** The entries of the zip in {@code parts}; null when its central directory cannot be read. */
@@ -77,10 +97,10 @@ final class ZipEntries implements ArchiveEntries.Open {
             m.setBody(InputStream.nullInputStream());
             return m;
         }
-        // an entry this zip reader cannot read (encrypted, or packed with a method it lacks) fails alone, when read
+        // an entry this zip reader cannot read (packed with a method it lacks) fails alone, when read
         InputStream body;
         try {
-            body = zip.canReadEntryData(e) ? EntryChecksum.checked(zip.getInputStream(e), e::getCrc) : unreadable("it is encrypted or packed with a "
+            body = zip.canReadEntryData(e) ? EntryChecksum.checked(zip.getInputStream(e), e::getCrc) : unreadable("it is packed with a "
                     + "method this tool does not read (" + Redact.text(String.valueOf(e.getMethod()), 20) + ")");
         } catch (IOException failed) {
             body = unreadable(failed.getMessage() == null ? "it cannot be read" : failed.getMessage());

@@ -1018,8 +1018,9 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
-     * A zip entry this tool cannot read (packed with PPMd by 7-Zip, or encrypted) fails alone as invalid-output;
-     * the entries beside it are imported, and the log holds no Camel internals.
+     * A zip entry this tool cannot read (packed with PPMd by 7-Zip) fails alone as invalid-output; the entries beside
+     * it are imported, and the log holds no Camel internals. (An encrypted one is no damage: see
+     * {@link #filesEncryptedWithAPasswordAreNotTakenAsVideosAndOneLineSaysSo}.)
      */
     @Test
     void aZipEntryPackedInAWayNotReadFailsAloneAndTheOthersAreImported(@TempDir Path tmp) throws Exception {
@@ -1034,12 +1035,9 @@ class HostileArchiveTest extends LoopbackServerTest {
         ArchiveMaker.run(tmp.resolve("src"), "7zz", "a", "-bd", "-bso0", "-tzip", "-mm=PPMd", ppmd.toString(), "videos/00000009.mp4");
         ArchiveMaker.run(tmp.resolve("src"), "7zz", "a", "-bd", "-bso0", "-tzip", "-mm=Deflate", ppmd.toString(),
                 "videos/00000010.mp4", "videos/00000011.mp4");
-        Path encrypted = tmp.resolve("encrypted.zip");
-        ArchiveMaker.run(tmp.resolve("src"), "zip", "-q", "-P", "secret", encrypted.toString(), "videos/00000009.mp4");
-        ArchiveMaker.run(tmp.resolve("src"), "zip", "-q", encrypted.toString(), "videos/00000010.mp4", "videos/00000011.mp4");
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", ids);
-        for (Path zip : List.of(ppmd, encrypted)) {
+        for (Path zip : List.of(ppmd)) {
             Path data = tmp.resolve("data-" + zip.getFileName());
             List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
             args.addAll(List.of("--import-archive", zip.toString()));
@@ -1057,39 +1055,71 @@ class HostileArchiveTest extends LoopbackServerTest {
     }
 
     /**
-     * A RAR whose files are encrypted (rar -p) but whose list of files is not: bsdtar gives the encrypted bytes
-     * with no error. They are not taken as videos: one warning says how many and what to do, those videos go to
-     * their sources (none recorded damaged), and the plain file beside them is imported.
+     * An archive of each kind with files encrypted with a password (a RAR's by rar -p, a zip's by zip -e, a 7z's by
+     * 7z -p), or whose list of files is (rar -hp, 7z -mhe=on): the encrypted files are not taken as videos (bsdtar gives
+     * a RAR's encrypted bytes with no error, and stops at a 7z's with none of its words). One warning says how many and
+     * how to extract them; those videos go to their sources (none recorded damaged, no "damaged?"), the plain file
+     * beside them is imported, and the run's last lines name the archive as encrypted (exit 1).
      */
-    @Test
-    void aRarsEncryptedFilesAreNotTakenAsVideosAndOneLineSaysSo(@TempDir Path tmp) throws Exception {
-        ArchiveMaker.need("rar");
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rar -p", "zip -e", "7z -p", "rar -hp", "7z -mhe=on"})
+    void filesEncryptedWithAPasswordAreNotTakenAsVideosAndOneLineSaysSo(String how, @TempDir Path tmp) throws Exception {
+        String kind = how.split(" ")[0];
+        ArchiveMaker.need(kind.equals("7z") ? "7zz" : kind);
         ArchiveMaker.need("bsdtar");
+        boolean headers = how.endsWith("-hp") || how.endsWith("-mhe=on");
         List<String> ids = List.of("00000020", "00000021", "00000022");
         Path src = ArchiveMaker.folder(tmp, "videos", Map.of("00000020.mp4", clip, "00000021.mp4", clip, "00000022.mp4", clip));
-        Path rar = tmp.resolve("enc.rar");
-        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", "-psecret", rar.toString(),
-                "videos/00000020.mp4", "videos/00000021.mp4");
-        ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", rar.toString(), "videos/00000022.mp4");
+        Path archive = tmp.resolve("enc." + kind);
+        String[] locked = {"videos/00000020.mp4", "videos/00000021.mp4"};
+        String plain = "videos/00000022.mp4";
+        switch (how) {
+            case "rar -p" -> {
+                ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", "-psecret", archive.toString(), locked[0], locked[1]);
+                ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", archive.toString(), plain);
+            }
+            case "zip -e" -> {
+                ArchiveMaker.run(src, "zip", "-q", "-P", "secret", archive.toString(), locked[0], locked[1]);
+                ArchiveMaker.run(src, "zip", "-q", archive.toString(), plain);
+            }
+            case "7z -p" -> {
+                // bsdtar stops at the first encrypted file: the plain one first
+                ArchiveMaker.run(src, "7zz", "a", "-bd", "-bso0", "-mx0", archive.toString(), plain);
+                ArchiveMaker.run(src, "7zz", "a", "-bd", "-bso0", "-mx0", "-psecret", archive.toString(), locked[0], locked[1]);
+            }
+            case "rar -hp" -> ArchiveMaker.run(src, "rar", "a", "-ma5", "-m0", "-idq", "-hpsecret", archive.toString(),
+                    locked[0], locked[1], plain);
+            default -> ArchiveMaker.run(src, "7zz", "a", "-bd", "-bso0", "-mx0", "-mhe=on", "-psecret", archive.toString(),
+                    locked[0], locked[1], plain);
+        }
+        String extract = switch (kind) {
+            case "rar" -> "unrar x -pPASSWORD ARCHIVE DIR/";
+            case "zip" -> "7zz x -pPASSWORD -oDIR ARCHIVE, or unzip -P PASSWORD ARCHIVE -d DIR";
+            default -> "7zz x -pPASSWORD -oDIR ARCHIVE";
+        };
         Path data = tmp.resolve("data");
-        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, rar);
+        List<String> args = importArgs(data, tmp.resolve("meta"), ids, SettingsTable.YOUTUBE_TEMPLATE, archive);
 
         Fixture.Outcome outcome = Fixture.run(args);
 
         String log = Files.readString(data.resolve("avqa_download.log"));
-        assertEquals(List.of("00000022.mp4"), PipelineTest.listNames(data.resolve("videos")), log);
-        assertEquals(1, log.lines().filter(l -> l.contains("enc.rar: 2 of its 3 files are encrypted (rar -p), so they "
-                + "cannot be read without the password, which this tool does not take: they are not taken as videos, "
-                + "which come from their sources. Extract it with unrar (unrar x -pPASSWORD ARCHIVE DIR/) and give that "
-                + "folder with --import-archive DIR")).count(), log);
-        for (String id : List.of("00000020", "00000021")) {
+        assertEquals(1, outcome.exit(), outcome.stderr() + log);
+        assertEquals(headers ? List.of() : List.of("00000022.mp4"), PipelineTest.listNames(data.resolve("videos")), log);
+        String what = headers ? "its list of files is encrypted (" + how + "), so it cannot be read"
+                : "2 of its 3 files are encrypted (" + how + "), so they cannot be read";
+        assertEquals(1, log.lines().filter(l -> l.contains("enc." + kind + ": " + what + " without the password, which "
+                + "this tool does not take: their videos come from their sources. Extract it with its password ("
+                + extract + ") and give that folder with --import-archive DIR")).count(), log);
+        for (String id : headers ? ids : List.of("00000020", "00000021")) {
             Path failed = data.resolve("failed/" + id + ".json");
             if (Files.exists(failed)) {
                 assertFalse(Fixture.readJson(failed).get("category").asText().equals("invalid-output"), Files.readString(failed));
             }
         }
-        assertFalse(log.contains("the video is damaged") || log.contains("could not be read to its end"), log);
-        ReadableErrorsTest.assertReadable("enc.rar", log + outcome.stderr());
+        assertFalse(log.contains("the video is damaged") || log.contains("could not be read to its end")
+                || log.contains("damaged?") || log.contains("delete it there"), log);
+        assertTrue(log.contains("1 archives hold files encrypted with a password (enc." + kind + ")"), log);
+        ReadableErrorsTest.assertReadable("enc." + kind, log + outcome.stderr());
     }
 
     /**
