@@ -582,6 +582,14 @@ public final class ArchiveFetch {
                     LOG.info("The host of {} calls it a web page ({}), but it starts as a {} archive: it is taken as the "
                             + "archive", name, Shown.plain(type), kind.shown());
                 }
+                boolean perAnswer = from > 0 && etagPerAnswer(files.meta(url), in);
+                if (perAnswer) {
+                    // the same length and date under another ETag: the file is the same, its host's ETag is not (said
+                    // in its record before a byte is read: this answer may be cut short too)
+                    files.etagPerAnswer(url);
+                    LOG.info("The host of {} gives the same file (its length and date) another ETag at each answer: its "
+                            + "resumes are guarded by its Last-Modified date from now on", name);
+                }
                 if (from > 0 && !ArchiveFormat.numberedPart(name)) {
                     // the whole file again, in answer to a resume: what came gives way to an archive only, not to an
                     // error's text or a page sent instead of it (a passing refusal must not cost what came)
@@ -594,7 +602,7 @@ public final class ArchiveFetch {
                     }
                     body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(first), body);
                 }
-                if (from > 0) {
+                if (from > 0 && !perAnswer) {
                     LOG.info("{} changed on the server since the interrupted download (or the server does not resume): "
                             + "fetching it whole again", name);
                 }
@@ -1109,7 +1117,7 @@ public final class ArchiveFetch {
             return true;
         }
         String was = ArchiveFiles.validator(before);
-        String now = validator(answer);
+        String now = validator(before, answer);
         return was != null && now != null && was.startsWith("\"") == now.startsWith("\"") && !was.equals(now);
     }
 
@@ -1123,6 +1131,29 @@ public final class ArchiveFetch {
     /** The same, as a host's answer says it. */
     private static String copyShown(Message answer, long total) {
         return copyShown(validator(answer), total);
+    }
+
+    /**
+     * Whether an answer that gives a file whole in place of a resume has the same length and Last-Modified date as the
+     * record here, and another strong ETag than the record's: its host's ETag changes from answer to answer.
+     */
+    static boolean etagPerAnswer(JsonNode before, Message answer) {
+        if (before == null || before.path(ArchiveFiles.ETAG_PER_ANSWER).asBoolean(false)) {
+            return false;
+        }
+        String etag = before.path("etag").asText(null);
+        String date = before.path("last_modified").asText(null);
+        long length = before.path("length").asLong(-1);
+        String now = answer.getHeader("ETag", String.class);
+        return etag != null && !etag.startsWith("W/") && now != null && !now.startsWith("W/") && !etag.equals(now)
+                && date != null && date.equals(answer.getHeader("Last-Modified", String.class))
+                && length >= 0 && length == longHeader(answer, "Content-Length");
+    }
+
+    /** An answer's validator as the record here is guarded: its Last-Modified date where the host's ETag changes per answer. */
+    private static String validator(JsonNode before, Message answer) {
+        return before != null && before.path(ArchiveFiles.ETAG_PER_ANSWER).asBoolean(false)
+                ? answer.getHeader("Last-Modified", String.class) : validator(answer);
     }
 
     /** An answer's validator: its strong ETag, else its Last-Modified date; null when it gives neither. */
@@ -1208,7 +1239,7 @@ public final class ArchiveFetch {
             return false;
         }
         String was = ArchiveFiles.validator(before);
-        String now = validator(answer);
+        String now = validator(before, answer);
         if (was != null && now != null && was.startsWith("\"") == now.startsWith("\"") && !was.equals(now)) {
             return true;
         }

@@ -63,6 +63,9 @@ final class ArchiveFiles {
         if (given != null) {
             meta.put("given_name", given);
         }
+        if (before != null && before.path(ETAG_PER_ANSWER).asBoolean(false)) {
+            meta.put(ETAG_PER_ANSWER, true);
+        }
         if (before != null && before.hasNonNull("saved_as")) {
             meta.put("saved_as", before.path("saved_as").asText());
             if (before.path(KEPT_ONCE).asBoolean(false)) {
@@ -484,10 +487,26 @@ final class ArchiveFiles {
 
     static String validator(JsonNode meta) {
         String etag = meta.path("etag").asText(null);
-        if (etag != null && !etag.startsWith("W/")) {
+        if (etag != null && !etag.startsWith("W/") && !meta.path(ETAG_PER_ANSWER).asBoolean(false)) {
             return etag;
         }
         return meta.path("last_modified").asText(null);
+    }
+
+    /**
+     * Set in a record whose host gave the same file (its length and date) another ETag at each answer (servers behind a
+     * load balancer, each with an ETag of its own): its resumes are guarded by the Last-Modified date instead, else
+     * each one was answered whole and a download cut again and again never ended.
+     */
+    static final String ETAG_PER_ANSWER = "etag_per_answer";
+
+    /** This URL's host gives another ETag at each answer ({@link #ETAG_PER_ANSWER}): said in its record. */
+    void etagPerAnswer(String url) throws IOException {
+        JsonNode meta = meta(url);
+        if (meta instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.put(ETAG_PER_ANSWER, true);
+            AtomicFiles.write(metaFile(url), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+        }
     }
 
     /** The {@code .part} of this URL, whole here: left by a run stopped between {@link #keepOnce}'s two steps. */

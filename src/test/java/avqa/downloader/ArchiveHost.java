@@ -242,6 +242,18 @@ final class ArchiveHost implements AutoCloseable {
 
     private volatile long partFrom = -1;
 
+    /**
+     * Gives each answer another ETag for the same file, its Last-Modified date the same (servers behind a load balancer,
+     * each with an ETag of its own): an If-Range with an earlier answer's ETag never holds, one with the date does.
+     */
+    ArchiveHost etagPerAnswer() {
+        this.etagPerAnswer = true;
+        return this;
+    }
+
+    private volatile boolean etagPerAnswer;
+    private final java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Sends no ETag and no Last-Modified (a file host's own small server): nothing to guard a resume with but the length. */
     ArchiveHost noValidators() {
         this.noValidators = true;
@@ -473,7 +485,8 @@ final class ArchiveHost implements AutoCloseable {
             long start = 0;
             int status = 200;
             Matcher m = range == null ? null : RANGE.matcher(range);
-            boolean validatorHolds = ignoreIfRange || ifRange == null || ifRange.equals(f.etag()) || ifRange.equals(f.lastModified());
+            String etag = etagPerAnswer ? f.etag().replaceFirst("\"$", "-" + answers.incrementAndGet() + "\"") : f.etag();
+            boolean validatorHolds = ignoreIfRange || ifRange == null || ifRange.equals(etag) || ifRange.equals(f.lastModified());
             if (range == null && partFrom >= 0 && !"HEAD".equals(ex.getRequestMethod())) {
                 status = 206;
                 start = partFrom;
@@ -501,7 +514,7 @@ final class ArchiveHost implements AutoCloseable {
             }
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             if (!noValidators) {
-                ex.getResponseHeaders().set("ETag", f.etag());
+                ex.getResponseHeaders().set("ETag", etag);
                 ex.getResponseHeaders().set("Last-Modified", f.lastModified());
             }
             record(ex, range, ifRange, status);

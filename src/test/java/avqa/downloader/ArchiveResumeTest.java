@@ -71,6 +71,34 @@ class ArchiveResumeTest extends LoopbackServerTest {
     }
 
     /**
+     * A host whose ETag for the same file changes from answer to answer (its length and date the same), and that cuts
+     * every answer after 200 KiB: the first resume, guarded by the ETag, is answered whole; from then on the resumes are
+     * guarded by the date, and the file comes (each resume was answered whole, and it never came).
+     */
+    @Test
+    void aHostWhoseETagChangesAtEachAnswerHasItsDownloadResumedUnderTheDate(@TempDir Path tmp) throws Exception {
+        byte[] archive = ArchiveFetchTest.videosRar(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").etagPerAnswer().cutAfter(200 * 1024);
+            List<String> args = ArchiveFetchTest.args(data, tmp.resolve("meta"), host.shareUrl("videos.rar"));
+            args.set(args.indexOf("--retry-attempts") + 1, "3");
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            List<ArchiveHost.Request> files = host.requests().stream().filter(r -> r.path().startsWith("/files/")).toList();
+            ArchiveHost.Request last = files.get(files.size() - 1);
+            assertEquals(206, last.status(), files.toString());
+            assertFalse(last.ifRange().startsWith("\""), "guarded by the date: " + files);
+            assertEquals(1, log.lines().filter(l -> l.contains("The host of videos.rar gives the same file (its length and "
+                    + "date) another ETag at each answer: its resumes are guarded by its Last-Modified date from now on")).count(), log);
+        }
+    }
+
+    /**
      * A host whose every resume names another place (dropped, started over) and whose every answer is cut after 200 KiB:
      * each start over brings again the bytes it dropped, which is no progress, so the download still ends after its
      * attempts (it was counted as progress, and the attempts started over without end).
