@@ -533,7 +533,19 @@ public final class ArchiveFetch {
                 String type = String.valueOf(in.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
                 List<String> codings = HttpBodies.codings(in.getHeader("Content-Encoding"));
                 String encoding = codings.size() == 1 ? HttpBodies.encoding(codings.get(0)) : null;
-                if (codings.size() > 1) {
+                if (codings.size() == 1 && encoding == null) {
+                    // a coding this tool does not undo (zstd, br), though it asked for none: what the body is decides
+                    byte[] head = head(body, raw);
+                    body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), body);
+                    ArchiveFormat kind = ArchiveFormat.byMagic(head, head.length);
+                    if (kind == null) {
+                        throw new VideoFailure.Transient("the host of " + name + " sends it compressed on the way "
+                                + "(Content-Encoding: " + Redact.text(codings.get(0), 64) + "), which this tool does not undo "
+                                + "(it asks for none); it is not kept, and a later attempt asks again", "");
+                    }
+                    LOG.info("The host of {} says it sends it compressed on the way (Content-Encoding: {}), but it comes as "
+                            + "it is, a {} archive: it is kept as it comes", name, Redact.text(codings.get(0), 64), kind.shown());
+                } else if (codings.size() > 1) {
                     // encoded more than once on the way (gzip, gzip): each undone, the last applied first
                     if (HttpBodies.undone(in.getHeader("Content-Encoding")) == null) {
                         throw new VideoFailure.Transient("the host of " + name + " sends it encoded more than once on the "

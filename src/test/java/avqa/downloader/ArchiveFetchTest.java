@@ -428,6 +428,44 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A host that compresses the archive on the way with a coding this tool does not undo (zstd, br), though asked for
+     * none: one line in our words, nothing kept, tried again (it was kept compressed and called damaged, with advice to
+     * delete it and fetch it again, every run). One that only says so, and sends the archive as it is, is kept.
+     */
+    @Test
+    void anArchiveCompressedOnTheWayInACodingNotUndoneIsNotKept(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        for (String coding : List.of("zstd", "br")) {
+            Path data = tmp.resolve("data-" + coding);
+            try (ArchiveHost host = new ArchiveHost()) {
+                host.serve("videos.rar", archive, "v1").unknownCoding(coding, true);
+
+                Fixture.Outcome outcome = Fixture.run(args(data, tmp.resolve("meta"), host.shareUrl("videos.rar")));
+
+                String log = Files.readString(data.resolve("avqa_download.log"));
+                assertEquals(1, outcome.exit(), log);
+                assertTrue(log.contains("could not be fetched (the host of videos.rar sends it compressed on the way "
+                        + "(Content-Encoding: " + coding + "), which this tool does not undo (it asks for none); it is not "
+                        + "kept, and a later attempt asks again); it is not imported"), log);
+                assertFalse(log.contains("damaged"), log);
+                assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+            }
+        }
+        Path data = tmp.resolve("data-said");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("videos.rar", archive, "v1").unknownCoding("zstd", false);
+
+            Fixture.Outcome outcome = Fixture.run(args(data, tmp.resolve("meta"), host.shareUrl("videos.rar")));
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), log);
+            assertArrayEquals(archive, Files.readAllBytes(data.resolve("archives/videos.rar")));
+            assertTrue(log.contains("The host of videos.rar says it sends it compressed on the way (Content-Encoding: "
+                    + "zstd), but it comes as it is, a RAR archive: it is kept as it comes"), log);
+        }
+    }
+
+    /**
      * A host that says it compresses the archive (Content-Encoding: gzip) but sends it as it is: what the body is
      * decides, and it starts as a RAR does, so it is kept as it comes and imported. One that sends text, or nothing,
      * so labelled: one line in our words (not Java's "Not in GZIP format", nor "an unexpected error"), tried again,

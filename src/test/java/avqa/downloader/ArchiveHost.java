@@ -216,6 +216,19 @@ final class ArchiveHost implements AutoCloseable {
     private volatile int gzipTwice;
 
     /**
+     * Sends every file under {@code Content-Encoding: <coding>} (one this tool does not undo, such as zstd or br), whole
+     * whatever its Range: compressed ({@code applied}; here by zlib's deflate, standing for it) or as it is.
+     */
+    ArchiveHost unknownCoding(String coding, boolean applied) {
+        this.unknownCoding = coding;
+        this.unknownCodingApplied = applied;
+        return this;
+    }
+
+    private volatile String unknownCoding;
+    private volatile boolean unknownCodingApplied;
+
+    /**
      * Says every file, and the Drive-like page, is gzip-compressed ({@code Content-Encoding: gzip}) and sends it as it
      * is (a misconfigured host).
      */
@@ -445,6 +458,25 @@ final class ArchiveHost implements AutoCloseable {
             }
             if (dispositions.containsKey(servedAs)) {
                 ex.getResponseHeaders().set("Content-Disposition", dispositions.get(servedAs));
+            }
+            if (unknownCoding != null) {
+                java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+                if (unknownCodingApplied) {
+                    try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(packed)) {
+                        z.write(f.bytes());
+                    }
+                } else {
+                    packed.write(f.bytes());
+                }
+                record(ex, range, ifRange, 200);
+                ex.getResponseHeaders().set("Content-Type", contentType);
+                ex.getResponseHeaders().set("Content-Encoding", unknownCoding);
+                ex.getResponseHeaders().set("ETag", f.etag());
+                ex.sendResponseHeaders(200, packed.size());
+                try (OutputStream out = ex.getResponseBody()) {
+                    packed.writeTo(out);
+                }
+                return;
             }
             if (gzip) {
                 java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
