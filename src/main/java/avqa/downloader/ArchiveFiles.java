@@ -583,9 +583,9 @@ final class ArchiveFiles {
         return path == null ? "" : path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** A file name that says it is an archive, or a part of one: its stem and its extension. */
+    /** A file name that says it is an archive, or a part of one ({@code .zip.002}, {@code .zip.ab}): its stem and its extension. */
     private static final Pattern ARCHIVE_NAME = Pattern.compile(
-            "(?i)(.+?)(\\.(?:zip|rar|7z|tar|tgz|tbz2?|txz|tar\\.(?:gz|bz2|xz))(?:\\.\\d{1,4})?|\\.part\\d+\\.rar|\\.z\\d{2}|\\.[r-y]\\d{2})");
+            "(?i)(.+?)(\\.(?:zip|rar|7z|tar|tgz|tbz2?|txz|tar\\.(?:gz|bz2|xz))(?:\\.\\d{1,4}|\\." + ArchiveFormat.SPLIT_LETTERS + ")?|\\.part\\d+\\.rar|\\.z\\d{2}|\\.[r-y]\\d{2})");
 
     /** The URL hash in the record of {@code file}, or null when there is none. */
     private static String ownerOf(Path file) {

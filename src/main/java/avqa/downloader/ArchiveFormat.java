@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * What kind of archive a file is, told from its first bytes (a URL's name need not say), and the
- * byte-parts it was split into ({@code name.zip.00}, {@code .01}, … or {@code .001}, {@code .002}, …),
+ * byte-parts it was split into ({@code name.zip.00}, {@code .01}, … or {@code .001}, {@code .002}, …, or split's
+ * letters {@code name.zip.aa}, {@code .ab}, …),
  * or the volumes of a RAR ({@code name.part1.rar}, {@code .part2.rar}, …, or the old way {@code name.rar},
  * {@code name.r00}, {@code .r01}, …), read as one archive when the first is given.
  */
@@ -20,6 +21,15 @@ public enum ArchiveFormat {
     ZIP, TAR, TAR_GZ, RAR, SEVEN_ZIP;
 
     private static final Pattern PART = Pattern.compile("(.*)\\.(0*)([01])$");
+    /**
+     * A byte-part named by GNU split's default letters ({@code split -b 50M videos.zip videos.zip.}): {@code .aa},
+     * {@code .ab}, … {@code .az}, {@code .ba}, … {@code .yz}, then as split widens them {@code .zaaa}, … {@code .zyzz},
+     * {@code .zzaaaa}, … ({@code .aaa}, … {@code .zzz} with {@code -a 3}). Only after an archive's name, so that a
+     * {@code clip.aa} is no part; in small letters, as split writes them; never {@code gz}, {@code xz}, …, which
+     * name a compressed file ({@code videos.tar.gz}), nor a browser's {@code .part}.
+     */
+    static final String SPLIT_LETTERS = "(?!(?:gz|bz|xz|lz|zst)$)(?-i:[a-z]{2,3}|z[a-y][a-z]{2}|zz[a-y][a-z]{3})";
+    private static final Pattern LETTER_PART = Pattern.compile("(.+\\.(?i:zip|tar|tgz|tar\\.gz|rar|7z)\\.)(" + SPLIT_LETTERS + ")");
     /** A RAR volume set: {@code name.part1.rar} (or {@code part01}, {@code part001}), {@code name.part2.rar}, … */
     private static final Pattern RAR_VOLUME = Pattern.compile("(?i)(.*\\.part)(0*)1(\\.rar)$");
     /**
@@ -88,7 +98,10 @@ public enum ArchiveFormat {
         }
     }
 
-    /** The names archives of the kinds read go by, and the parts of one split into parts ({@code .zip.001}, {@code .7z.002}). */
+    /**
+     * The names archives of the kinds read go by, and the parts of one split into parts ({@code .zip.001},
+     * {@code .7z.002}, {@code .zip.ab}).
+     */
     private static final Pattern ARCHIVE_NAME = Pattern.compile("(?is).+\\.(zip|tar|tgz|tar\\.gz|rar|7z)(\\.\\d{1,4})?");
 
     /**
@@ -96,16 +109,16 @@ public enum ArchiveFormat {
      * one, without opening it.
      */
     static boolean namedAsArchive(String name) {
-        return ARCHIVE_NAME.matcher(name).matches();
+        return ARCHIVE_NAME.matcher(name).matches() || LETTER_PART.matcher(name).matches();
     }
 
     /**
      * Whether a file of this name may be a later byte-part of a split archive ({@code a.zip.002}, {@code a.7z.003},
-     * {@code a.z01}; {@code a.zip.01} too, in a split numbered from {@code .00}), which starts mid-archive
-     * and has no archive's first bytes.
+     * {@code a.z01}, {@code a.zip.ab}; {@code a.zip.01} too, in a split numbered from {@code .00}), which starts
+     * mid-archive and has no archive's first bytes.
      */
     public static boolean numberedPart(String name) {
-        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2})") || laterRarVolume(name);
+        return name.matches("(?i).+\\.(\\d{1,4}|z\\d{2})") || LETTER_PART.matcher(name).matches() || laterRarVolume(name);
     }
 
     /**
@@ -124,7 +137,7 @@ public enum ArchiveFormat {
                 return true;
             }
         }
-        if (!name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$")) {
+        if (!laterBytePart(name)) {
             return false;
         }
         try {
@@ -137,7 +150,13 @@ public enum ArchiveFormat {
 
     /** Whether a name is a later RAR volume's or a byte-part's numbered 2 or more: never the first of its set. */
     static boolean laterPartByName(String name) {
-        return laterRarVolume(name) || name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$");
+        return laterRarVolume(name) || laterBytePart(name);
+    }
+
+    /** Whether a name is a byte-part's numbered 2 or more, or lettered after the first ({@code .ab}, not {@code .aa}). */
+    private static boolean laterBytePart(String name) {
+        Matcher letters = LETTER_PART.matcher(name);
+        return name.matches("(?i).+\\.0*([2-9]|[1-9]\\d+)$") || letters.matches() && !letters.group(2).matches("a+");
     }
 
     /**
@@ -177,6 +196,17 @@ public enum ArchiveFormat {
         Path volume = firstRarVolume(file);
         if (volume != null) {
             return volume;
+        }
+        Matcher letters = LETTER_PART.matcher(file.getFileName().toString());
+        if (letters.matches()) {
+            // all a's, as wide as this one's letters, or narrower by the two a widened suffix adds (zaaa's first is aa)
+            for (int width = letters.group(2).length(); width >= 2 && laterBytePart(letters.group()); width -= 2) {
+                Path part = file.resolveSibling(letters.group(1) + "a".repeat(width));
+                if (Files.isRegularFile(part)) {
+                    return part;
+                }
+            }
+            return null;
         }
         Matcher m = NUMBERED_PART.matcher(file.getFileName().toString());
         if (!m.matches() || m.group(2).length() > 4 || Integer.parseInt(m.group(2)) == 0) {
@@ -251,6 +281,18 @@ public enum ArchiveFormat {
             }
             return volumes;
         }
+        Matcher letters = LETTER_PART.matcher(first.getFileName().toString());
+        if (letters.matches() && letters.group(2).matches("a+")) {
+            List<Path> parts = new ArrayList<>();
+            for (String s = letters.group(2); s != null; s = nextLetters(first, letters.group(1), s)) {
+                Path part = here(first.resolveSibling(letters.group(1) + s));
+                if (part == null) {
+                    break;
+                }
+                parts.add(part);
+            }
+            return parts.size() > 1 ? parts : List.of(first);
+        }
         Matcher m = PART.matcher(first.getFileName().toString());
         if (!m.matches()) {
             return List.of(first);
@@ -307,6 +349,18 @@ public enum ArchiveFormat {
             }
             return null;
         }
+        Matcher letters = LETTER_PART.matcher(name);
+        if (letters.matches()) {
+            String next = nextLetters(last, letters.group(1), letters.group(2));
+            String later = next;
+            for (int i = 0; i < 19 && later != null; i++) {
+                later = nextLetters(last, letters.group(1), later);
+                if (later != null && Files.isRegularFile(last.resolveSibling(letters.group(1) + later))) {
+                    return letters.group(1) + next;
+                }
+            }
+            return null;
+        }
         Matcher part = NUMBERED_PART.matcher(name);
         Matcher m = volume.matches() ? volume : part.matches() ? part : null;
         if (m == null) {
@@ -325,6 +379,29 @@ public enum ArchiveFormat {
             }
         }
         return null;
+    }
+
+    /**
+     * The letters of the byte-part after the one named {@code stem} and {@code s}, beside {@code part}, as split
+     * names them: {@code ab} after {@code aa}, {@code ba} after {@code az}; null after {@code zz}. Not given a suffix
+     * length ({@code -a}), split widens it by two after {@code yz} ({@code zaaa}, … {@code zyzz}, {@code zzaaaa}): that
+     * one when it is here and the narrower is not.
+     */
+    private static String nextLetters(Path part, String stem, String s) {
+        char[] c = s.toCharArray();
+        int i = c.length - 1;
+        for (; i >= 0 && c[i] == 'z'; i--) {
+            c[i] = 'a';
+        }
+        if (i < 0) {
+            return null;
+        }
+        c[i]++;
+        String next = new String(c);
+        String widened = next + "aa";
+        boolean mayWiden = next.startsWith("z".repeat(next.length() / 2));
+        return mayWiden && !Files.isRegularFile(part.resolveSibling(stem + next))
+                && Files.isRegularFile(part.resolveSibling(stem + widened)) ? widened : next;
     }
 
     private static String pad(int i, int width) {

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -1981,15 +1983,18 @@ class ArchiveFetchTest extends LoopbackServerTest {
     /**
      * A zip split into byte-parts numbered from {@code .00} ({@code split -d}), each part its own URL: each
      * part is kept under its own name beside the others (a later part starts mid-archive, with no
-     * archive's first bytes, and is kept all the same), and the parts are imported as one archive.
+     * archive's first bytes, and is kept all the same), and the parts are imported as one archive. So too for the
+     * parts split names with letters ({@code .aa}, {@code .ab}, …).
      */
-    @Test
-    void aSplitArchiveGivenPartByPartAsUrlsIsImportedWhole(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {".00", ".aa"})
+    void aSplitArchiveGivenPartByPartAsUrlsIsImportedWhole(String firstSuffix, @TempDir Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         ArchiveMaker.need("zip");
         zipOf(tmp, "videos", clip, IDS);
-        List<Path> parts = ArchiveMaker.split(tmp.resolve("videos.zip"), 200_000);
-        assertTrue(parts.size() >= 3 && parts.get(0).getFileName().toString().endsWith(".00"), parts.toString());
+        List<Path> parts = firstSuffix.equals(".00") ? ArchiveMaker.split(tmp.resolve("videos.zip"), 200_000)
+                : ArchiveMaker.splitLettered(tmp.resolve("videos.zip"), 200_000);
+        assertTrue(parts.size() >= 3 && parts.get(0).getFileName().toString().endsWith(firstSuffix), parts.toString());
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
         Fixture.annotations(meta, "test", IDS);

@@ -57,6 +57,13 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 assertTrue(parts.size() >= 3, "split into parts: " + parts);
                 return parts.get(0);
             }
+            case "zip-letters" -> {
+                // split's default names: videos.zip.aa, .ab, …
+                ArchiveMaker.zip(src, out.resolve("videos.zip"));
+                List<Path> parts = ArchiveMaker.splitLettered(out.resolve("videos.zip"), 200_000);
+                assertTrue(parts.size() >= 3 && parts.get(0).toString().endsWith("videos.zip.aa"), "split into parts: " + parts);
+                return parts.get(0);
+            }
             case "rar5-volumes" -> {
                 // volumes smaller than a video: each video spans two or more of them
                 ArchiveMaker.need("rar");
@@ -103,7 +110,7 @@ class ArchiveFormatsTest extends LoopbackServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"rar5", "rar5-volumes", "7z", "zip-parts", "7z-parts", "zip-windows"})
+    @ValueSource(strings = {"rar5", "rar5-volumes", "7z", "zip-parts", "zip-letters", "7z-parts", "zip-windows"})
     void eachKindImportsEveryVideoWithoutARequest(String kind, @TempDir Path tmp) throws Exception {
         ArchiveMaker.need("bsdtar");
         Path first = archive(tmp, kind);
@@ -129,6 +136,51 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 "the entry is named: " + provenance);
         assertTrue(Fixture.lastSummary(data).contains("3 imported from archives"), Fixture.lastSummary(data));
         assertEquals(List.of(), openFilesUnder(first.getParent()), kind + ": the archive is let go when its import ends");
+    }
+
+    /**
+     * The parts split names with letters by default ({@code split -b 50M videos.zip videos.zip.}) are byte-parts as
+     * {@code .00}, {@code .01}, … are: read in order from {@code .aa} (or {@code .aaa}, and on past {@code .yz} as
+     * split widens them), a later one never the first, one missing between them named; after an archive's name only.
+     */
+    @Test
+    void splitsLetteredPartsAreBytePartsAfterAnArchivesNameOnly(@TempDir Path tmp) throws Exception {
+        for (String name : List.of("x.zip.aa", "x.zip.ab", "x.zip.ac", "x.zip.ae", "y.tar.gz.aaa", "y.tar.gz.aab",
+                "clip.aa", "clip.ab")) {
+            // not an archive's first bytes: as a later part, alone
+            Files.write(tmp.resolve(name), new byte[] {1});
+        }
+        Path first = tmp.resolve("x.zip.aa");
+        Path later = tmp.resolve("x.zip.ab");
+        assertEquals(List.of(first, later, tmp.resolve("x.zip.ac")), ArchiveFormat.parts(first));
+        assertEquals("x.zip.ad", ArchiveFormat.missingPart(ArchiveFormat.parts(first)));
+        assertEquals(first, ArchiveFormat.firstPart(later));
+        assertEquals(null, ArchiveFormat.firstPart(first));
+        assertTrue(ArchiveFormat.laterPart(later) && ArchiveFormat.laterPartByName("x.zip.ab") && ArchiveFormat.numberedPart("x.zip.ab"));
+        assertFalse(ArchiveFormat.laterPartByName("x.zip.aa"));
+        assertTrue(ArchiveFormat.namedAsArchive("x.zip.ab"));
+        assertEquals(List.of(tmp.resolve("y.tar.gz.aaa"), tmp.resolve("y.tar.gz.aab")), ArchiveFormat.parts(tmp.resolve("y.tar.gz.aaa")));
+        assertEquals(tmp.resolve("y.tar.gz.aaa"), ArchiveFormat.firstPart(tmp.resolve("y.tar.gz.aab")));
+
+        Path clip = tmp.resolve("clip.ab");
+        assertEquals(List.of(tmp.resolve("clip.aa")), ArchiveFormat.parts(tmp.resolve("clip.aa")));
+        assertFalse(ArchiveFormat.laterPart(clip) || ArchiveFormat.laterPartByName("clip.ab") || ArchiveFormat.numberedPart("clip.ab")
+                || ArchiveFormat.namedAsArchive("clip.aa"));
+        assertEquals(null, ArchiveFormat.firstPart(clip));
+        assertFalse(ArchiveFormat.laterPartByName("videos.tar.gz") || ArchiveFormat.laterPartByName("videos.zip.part"));
+
+        // without -a, split goes on from yz to zaaa
+        Path widened = Files.createDirectories(tmp.resolve("widened"));
+        for (char a = 'a'; a <= 'y'; a++) {
+            for (char b = 'a'; b <= 'z'; b++) {
+                Files.write(widened.resolve("w.7z." + a + b), new byte[] {1});
+            }
+        }
+        Files.write(widened.resolve("w.7z.zaaa"), new byte[] {1});
+        List<Path> all = ArchiveFormat.parts(widened.resolve("w.7z.aa"));
+        assertEquals(651, all.size());
+        assertEquals(widened.resolve("w.7z.zaaa"), all.get(650));
+        assertEquals(widened.resolve("w.7z.aa"), ArchiveFormat.firstPart(widened.resolve("w.7z.zaaa")));
     }
 
     /**

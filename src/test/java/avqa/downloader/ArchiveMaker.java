@@ -86,9 +86,20 @@ final class ArchiveMaker {
 
     /** The same, the parts numbered with {@code digits} digits from {@code from} ({@code <file>.001, .002, …}: 3, 1). */
     static List<Path> split(Path file, long size, int digits, int from) throws Exception {
+        return split(file, "-a", String.valueOf(digits), "--numeric-suffixes=" + from, "-b", String.valueOf(size));
+    }
+
+    /** The same, the parts lettered as split names them by default ({@code <file>.aa, .ab, …}). */
+    static List<Path> splitLettered(Path file, long size) throws Exception {
+        return split(file, "-b", String.valueOf(size));
+    }
+
+    private static List<Path> split(Path file, String... options) throws Exception {
         need("split");
-        run(file.getParent(), "split", "-a", String.valueOf(digits), "--numeric-suffixes=" + from, "-b", String.valueOf(size),
-                file.getFileName().toString(), file.getFileName() + ".");
+        List<String> cmd = new java.util.ArrayList<>(List.of("split"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of(file.getFileName().toString(), file.getFileName() + "."));
+        run(file.getParent(), cmd.toArray(String[]::new));
         Files.delete(file);
         try (var s = Files.list(file.getParent())) {
             return s.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".")).sorted().toList();
