@@ -38,6 +38,46 @@ public enum ArchiveFormat {
      */
     private static final Pattern OLD_RAR_VOLUME = Pattern.compile("(?i)(.+)\\.(rar|[r-y]\\d{2})$");
 
+    /** A volume of a zip spanned by {@code zip -s}: {@code name.z01}, {@code name.z02}, …, the last {@code name.zip}. */
+    private static final Pattern SPANNED_VOLUME = Pattern.compile("(?i)(.+)\\.(zip|z0[1-9]|z[1-9]\\d)");
+
+    /**
+     * The last volume ({@code name.zip}) of the zip spanned by {@code zip -s} that {@code file} is a volume of
+     * ({@code name.z01}, …, or that {@code name.zip} with {@code name.z01} beside it); null when it is none. Its
+     * volumes are no byte-parts, read one after the other: each one's offsets count from its own start, and neither
+     * reader here follows them (commons-compress: "Unsupported feature splitting used in archive").
+     */
+    public static Path spannedZip(Path file) {
+        Matcher m = SPANNED_VOLUME.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            return null;
+        }
+        boolean upper = Character.isUpperCase(m.group(2).charAt(0));
+        if (m.group(2).equalsIgnoreCase("zip")) {
+            return Files.isRegularFile(file.resolveSibling(m.group(1) + (upper ? ".Z01" : ".z01"))) ? file : null;
+        }
+        return file.resolveSibling(m.group(1) + (upper ? ".ZIP" : ".zip"));
+    }
+
+    /**
+     * What is said of {@code file}, a volume of the spanned zip whose last volume is {@code last}: in one line, that it
+     * is not read, and the command that joins its volumes into a zip that is.
+     */
+    public static String spannedZipSaid(Path file, Path last) {
+        String name = last.getFileName().toString();
+        String stem = name.substring(0, name.length() - ".zip".length());
+        Path whole = last.resolveSibling(stem + "-whole.zip");
+        return Redact.text(file.toString(), 300) + " is one volume of a zip spanned by zip -s (" + Redact.text(stem, 200)
+                + ".z01 … " + Redact.text(name, 200) + "), whose volumes are not read as they are: join them first with `zip -s 0 "
+                + shellWord(last) + " --out " + shellWord(whole) + "` and import that";
+    }
+
+    /** A path as one word of a shell's command line: as it is when it needs no quotes, else in single quotes. */
+    private static String shellWord(Path path) {
+        String p = Redact.text(path.toString(), 300);
+        return p.matches("[\\w./+,:@%=-]+") ? p : "'" + p.replace("'", "'\\''") + "'";
+    }
+
     /** The kind of the archive whose first part is {@code file}; throws BadInputException when it is none we read. */
     public static ArchiveFormat of(Path file) {
         byte[] head = new byte[HEAD];

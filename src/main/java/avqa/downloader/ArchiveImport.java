@@ -62,6 +62,8 @@ public final class ArchiveImport {
     private final List<String> damaged = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The later parts of split archives given whose first part is not here: this run could read nothing of them. */
     private final List<String> notReadAlone = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The zips spanned by zip -s met in a folder or fetched (their last volumes' names): not read. */
+    private final List<String> spanned = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ArchiveImport(List<Path> local, ArchiveFetch fetched, VideoPlanner planner, ImportLedger ledger,
                          ImportsInFlight inFlight, DiskFull diskFull, String videoExt, long maxEntryBytes, RunControl run) {
@@ -84,6 +86,7 @@ public final class ArchiveImport {
         // a new run (a service's nightly one): what an earlier run could not read is said by that run alone
         unreadable.clear();
         notReadAlone.clear();
+        spanned.clear();
         lackingParts.clear();
         encrypted.clear();
         damaged.clear();
@@ -103,6 +106,18 @@ public final class ArchiveImport {
         List<String> once = new ArrayList<>(new java.util.LinkedHashSet<>(out));
         out.clear();
         out.addAll(once);
+        // a zip spanned by zip -s, in a folder given or fetched by URL, is read by neither reader: said once for its
+        // volumes here, none of which is read (given as a file, it is refused before the run starts)
+        java.util.Set<Path> spannedHere = new java.util.HashSet<>();
+        out.removeIf(p -> {
+            Path last = Files.isDirectory(Path.of(p)) ? null : ArchiveFormat.spannedZip(Path.of(p));
+            if (last != null && spannedHere.add(last.toAbsolutePath().normalize())) {
+                LOG.error("Nothing of {} was imported: {}", Redact.text(last.getFileName().toString(), 200),
+                        ArchiveFormat.spannedZipSaid(Path.of(p), last));
+                spanned.add(Redact.text(last.getFileName().toString(), 200));
+            }
+            return last != null;
+        });
         // the later parts of a split archive are read with its first part: not again, alone, as an archive
         java.util.Set<String> later = new java.util.HashSet<>();
         for (String first : out) {
@@ -251,6 +266,11 @@ public final class ArchiveImport {
     /** The later parts of split archives of this run whose first part is not here, not read at all. */
     public List<String> notReadAlone() {
         return List.copyOf(notReadAlone);
+    }
+
+    /** The zips spanned by zip -s of this run, not read: to be joined first (their last volumes' names). */
+    public List<String> spanned() {
+        return List.copyOf(spanned);
     }
 
     /** The archives of this run that could not be read to their end. */

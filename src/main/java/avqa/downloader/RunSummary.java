@@ -31,13 +31,14 @@ public final class RunSummary {
      * What one run did. Exit status 0 when every video that has a source is complete (a failure is recorded, and
      * one whose record could not be written counts too), and every archive the
      * user named could be fetched, and read to its end (a later part of a split archive, whose first is not
-     * here, cannot be read at all).
+     * here, cannot be read at all; nor can a zip spanned by zip -s).
      */
     public record Summary(int planned, long downloaded, long audioOnly, long alreadyComplete,
                           Map<String, Long> failed, Duration elapsed, String stoppedBecause,
                           List<String> archivesNotFetched, List<String> archivesUnreadable,
                           List<String> archivesNotReadAlone, List<String> archivesDamaged,
-                          List<String> archivesLackingParts, List<String> archivesEncrypted, long failuresNotRecorded) {
+                          List<String> archivesLackingParts, List<String> archivesEncrypted, List<String> archivesSpanned,
+                          long failuresNotRecorded) {
         public long failedWithSource() {
             return failed.entrySet().stream().filter(e -> !VideoFailure.NO_SOURCE.equals(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -45,7 +46,7 @@ public final class RunSummary {
 
         public int exitCode() {
             return failedWithSource() == 0 && failuresNotRecorded == 0 && stoppedBecause == null && archivesNotFetched.isEmpty()
-                    && archivesUnreadable.isEmpty() && archivesNotReadAlone.isEmpty() ? 0 : 1;
+                    && archivesUnreadable.isEmpty() && archivesNotReadAlone.isEmpty() && archivesSpanned.isEmpty() ? 0 : 1;
         }
     }
 
@@ -168,6 +169,11 @@ public final class RunSummary {
                     + "was imported; give the first part with them", s.archivesNotReadAlone().size(),
                     String.join(", ", s.archivesNotReadAlone()));
         }
+        if (!s.archivesSpanned().isEmpty()) {
+            LOG.warn("{} archives are zips spanned by zip -s ({}): nothing of them was imported; join each into one zip "
+                    + "with `zip -s 0` (the lines above say how) and import that", s.archivesSpanned().size(),
+                    String.join(", ", s.archivesSpanned()));
+        }
         if (s.failuresNotRecorded() > 0) {
             LOG.error(s.failuresNotRecorded() == 1
                     ? "1 video failed, and its failure could not be recorded in failed/ (the line above says why): it stays "
@@ -204,6 +210,7 @@ public final class RunSummary {
                 archives == null ? List.of() : archives.notFetched(), imports == null ? List.of() : imports.unreadable(),
                 imports == null ? List.of() : imports.notReadAlone(), imports == null ? List.of() : imports.damaged(),
                 imports == null ? List.of() : imports.lackingParts(), imports == null ? List.of() : imports.encryptedArchives(),
+                imports == null ? List.of() : imports.spanned(),
                 counters.notRecordedCount());
     }
 
@@ -284,6 +291,9 @@ public final class RunSummary {
         }
         if (!s.archivesEncrypted().isEmpty()) {
             out.put("archives_encrypted", s.archivesEncrypted());
+        }
+        if (!s.archivesSpanned().isEmpty()) {
+            out.put("archives_spanned", s.archivesSpanned());
         }
         if (s.failuresNotRecorded() > 0) {
             out.put("failures_not_recorded", s.failuresNotRecorded());

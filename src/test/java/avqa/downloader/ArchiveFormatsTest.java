@@ -184,6 +184,64 @@ class ArchiveFormatsTest extends LoopbackServerTest {
     }
 
     /**
+     * A zip spanned by {@code zip -s} ({@code videos.z01}, {@code videos.z02}, …, {@code videos.zip} last) is no set of
+     * byte-parts: each volume's offsets count from its own start. Any volume of it given as a file is refused in one
+     * line before the run starts, which names the command that joins it; met in a folder given, that is said once,
+     * nothing of it is read, and it is not called damaged (exit 1). The zip that command makes imports every video.
+     */
+    @Test
+    void aZipSpannedByZipSIsRefusedInOneLineThatSaysHowToJoinIt(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("zip");
+        Map<String, Path> entries = new LinkedHashMap<>();
+        for (String id : IDS) {
+            entries.put(id + ".mp4", clip);
+        }
+        Path src = ArchiveMaker.folder(tmp, "MUSIC-AVQA-videos-Real", entries);
+        Path spanned = Files.createDirectories(tmp.resolve("spanned"));
+        Path last = spanned.resolve("videos.zip");
+        // not zip's least, 64k: zip 3.0 joined such a set of these clips into a zip that unzip -t calls broken
+        ArchiveMaker.run(src, "zip", "-q", "-r", "-s", "100k", last.toString(), ".");
+        assertTrue(Files.isRegularFile(spanned.resolve("videos.z02")), "spanned into volumes");
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        Path whole = spanned.resolve("videos-whole.zip");
+        String join = "join them first with `zip -s 0 " + last + " --out " + whole + "` and import that";
+        for (Path given : List.of(last, spanned.resolve("videos.z01"))) {
+            Path data = tmp.resolve("given-" + given.getFileName());
+            List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+            args.addAll(List.of("--import-archive", given.toString()));
+
+            Fixture.Outcome refused = Fixture.run(args);
+
+            assertEquals(2, refused.exit(), refused.stderr());
+            assertEquals(List.of("avqa-downloader: --import-archive: " + given + " is one volume of a zip spanned by zip -s "
+                    + "(videos.z01 … videos.zip), whose volumes are not read as they are: " + join), refused.stderr().lines().toList());
+            assertFalse(Files.exists(data.resolve("avqa_download.log")), "nothing started");
+        }
+
+        Path data = tmp.resolve("folder");
+        List<String> args = Fixture.localArgs(data, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        args.addAll(List.of("--import-archive", spanned.toString()));
+        Fixture.Outcome outcome = Fixture.run(args);
+        assertEquals(1, outcome.exit(), outcome.stderr());
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertEquals(1, log.lines().filter(l -> l.contains("Nothing of videos.zip was imported: ") && l.endsWith(join)).count(), log);
+        assertFalse(log.contains("damaged?") || log.contains("could not be read") || log.contains("Importing " + last)
+                || log.contains("Importing " + spanned.resolve("videos.z01")), log);
+
+        // as the line says
+        ArchiveMaker.run(spanned, "zip", "-q", "-s", "0", last.toString(), "--out", whole.toString());
+        Path joined = tmp.resolve("joined");
+        List<String> joinedArgs = Fixture.localArgs(joined, meta, SettingsTable.YOUTUBE_TEMPLATE);
+        joinedArgs.addAll(List.of("--import-archive", whole.toString()));
+        Fixture.Outcome imported = Fixture.run(joinedArgs);
+        assertEquals(0, imported.exit(), imported.stderr() + Files.readString(joined.resolve("avqa_download.log")));
+        for (String id : IDS) {
+            assertTrue(Fixture.probe(joined.resolve("videos/" + id + ".mp4"))[0] > 2.5, id);
+        }
+    }
+
+    /**
      * A folder of videos already unpacked (as users have MUSIC-AVQA-videos-Real/) is read as an archive is: its
      * files wherever they sit, a damaged one failed alone, one no planned video names left alone, a link to a
      * file taken as the file; the folder is only read, and let go; a rerun with nothing left reads nothing.

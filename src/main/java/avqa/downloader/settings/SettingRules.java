@@ -78,6 +78,10 @@ final class SettingRules {
             if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
                 throw new BadInputException("--import-archive: cannot read " + avqa.downloader.Redact.text(archive.toString(), 300));
             }
+            Path spanned = ArchiveFormat.spannedZip(archive);
+            if (spanned != null) {
+                throw new BadInputException("--import-archive: " + ArchiveFormat.spannedZipSaid(archive, spanned));
+            }
             // a later byte-part or RAR volume whose first is given too (a shell's g3.zip.* or split.part*.rar), alone
             // or in a folder given, is read with it, once; alone it is no archive
             Path first = ArchiveFormat.firstPart(archive);
