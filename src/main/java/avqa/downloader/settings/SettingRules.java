@@ -78,6 +78,7 @@ final class SettingRules {
             if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
                 throw new BadInputException("--import-archive: cannot read " + avqa.downloader.Redact.text(archive.toString(), 300));
             }
+            // a zip spanned by zip -s is read by neither reader, whatever of it is given: the command that joins it
             Path spanned = ArchiveFormat.spannedZip(archive);
             if (spanned != null) {
                 throw new BadInputException("--import-archive: " + ArchiveFormat.spannedZipSaid(archive, spanned));
