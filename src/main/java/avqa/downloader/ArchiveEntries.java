@@ -113,14 +113,16 @@ public final class ArchiveEntries {
                     format == ArchiveFormat.TAR ? "tar" : format == ArchiveFormat.ZIP ? "zip" : "RAR",
                     parts.size() > 1 ? ", or its last part is missing" : "");
             cutShort.add(archive);
-        } else if (end == ArchiveEnd.Mark.MORE_VOLUMES) {
+        }
+        String missing = ArchiveFormat.missingPart(parts);
+        if (end == ArchiveEnd.Mark.MORE_VOLUMES && missing == null) {
             // bsdtar reads the volumes there are, and what the missing one held comes out as zeros or not at all
+            // (a volume missing between those here is named below, once)
             LOG.warn("{}: the volume after {} is missing (its end says more volumes follow); the videos in it and "
                     + "after it are not whole; what the volumes here hold is imported", first.getFileName(),
                     parts.get(parts.size() - 1).getFileName());
             lackingAPart.add(archive);
         }
-        String missing = ArchiveFormat.missingPart(parts);
         if (missing != null) {
             // the parts after the gap cannot be read on from those before it
             LOG.warn("{}: the part {} is missing, though later parts are here; the videos in it and after it cannot be "

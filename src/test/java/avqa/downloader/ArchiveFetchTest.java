@@ -2543,6 +2543,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Fixture.run(args(gapData, meta, gap.resolve("videos.rar").toString()));
         String gapLog = Files.readString(gapData.resolve("avqa_download.log"));
         assertTrue(gapLog.contains("videos.rar: the part videos.r01 is missing, though later parts are here"), gapLog);
+        assertFalse(gapLog.contains("is missing (its end says more volumes follow)"), "the missing volume said once: " + gapLog);
         // the folder given, or every volume: the volumes after the gap are not "later parts whose first part is
         // not here" (it is), and the run says the set could not be read whole
         for (String given : List.of("folder", "volumes")) {
