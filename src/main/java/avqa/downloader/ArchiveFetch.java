@@ -803,8 +803,13 @@ public final class ArchiveFetch {
                     "HTTP 200 " + type);
         }
         String title = page.title();
+        // a page whose title says the file is not there (Drive's "Page Not Found" at 200): how it is shared is not the matter
+        String advice = title != null && NOT_THERE.matcher(title).find()
+                ? "its page says the file is not there: the link is wrong, or its file was deleted; ask whoever shared it "
+                  + "for a current link"
+                : pageAdvice(DownloadPage.direct(url));
         return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
-                + ", not an archive (" + pageAdvice(DownloadPage.direct(url)) + ")", "HTTP 200 " + type);
+                + ", not an archive (" + advice + ")", "HTTP 200 " + type);
     }
 
     /** A page the link answered with, its first MiB read, its links resolved against the URL it was asked at. */
@@ -930,6 +935,10 @@ public final class ArchiveFetch {
         return "a share link must be the one that gives the file itself: ?dl=1 on Dropbox, and on Google Drive a file "
                 + "shared with anyone who has the link";
     }
+
+    /** Words of a page's title that say the file asked for is not there. */
+    private static final Pattern NOT_THERE = Pattern.compile(
+            "not found|\\b404\\b|does not exist|doesn't exist|no longer (available|exists)|deleted|removed", Pattern.CASE_INSENSITIVE);
 
     /** Words that say a text answer is a host's passing refusal (a limit, a quota, a busy server), not the wrong link. */
     private static final Pattern PASSING = Pattern.compile(

@@ -970,7 +970,10 @@ class ArchiveFetchTest extends LoopbackServerTest {
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", IDS);
         try (ArchiveHost host = new ArchiveHost()) {
-            host.serve("videos.zip", zip, "z1").serve("page.zip", page, "p1").contentType("text/html; charset=utf-8");
+            host.serve("videos.zip", zip, "z1").serve("page.zip", page, "p1").serve("gone.zip", ("<!DOCTYPE html><html>"
+                    + "<head><title>Google Drive - Page Not Found</title></head><body>Sorry, the file you have requested does "
+                    + "not exist.</body></html>").getBytes(java.nio.charset.StandardCharsets.UTF_8), "g1")
+                    .contentType("text/html; charset=utf-8");
             Path data = tmp.resolve("data");
             List<String> args = args(data, meta, host.shareUrl("videos.zip"));
             args.set(args.indexOf("--retry-attempts") + 1, "1");
@@ -1005,6 +1008,14 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertTrue(log.contains("the link answered with a web page (\"Index of /files\"), not an archive (a share link "
                     + "must be the one that gives the file itself"), log);
             assertFalse(Files.exists(other.resolve("archives/page.zip")), "a page never takes the archive's name");
+
+            // a page that says the file is not there: no advice about sharing, which would not help
+            Path gone = tmp.resolve("gone");
+            assertEquals(1, Fixture.run(args(gone, meta, host.shareUrl("gone.zip"))).exit());
+            log = Files.readString(gone.resolve("avqa_download.log"));
+            assertTrue(log.contains("the link answered with a web page (\"Google Drive - Page Not Found\"), not an archive "
+                    + "(its page says the file is not there: the link is wrong, or its file was deleted; ask whoever shared "
+                    + "it for a current link)"), log);
         }
     }
 
