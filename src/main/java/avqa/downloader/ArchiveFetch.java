@@ -803,13 +803,8 @@ public final class ArchiveFetch {
                     "HTTP 200 " + type);
         }
         String title = page.title();
-        // a page whose title says the file is not there (Drive's "Page Not Found" at 200): how it is shared is not the matter
-        String advice = title != null && NOT_THERE.matcher(title).find()
-                ? "its page says the file is not there: the link is wrong, or its file was deleted; ask whoever shared it "
-                  + "for a current link"
-                : pageAdvice(DownloadPage.direct(url));
         return new VideoFailure.Permanent("the link answered with a web page" + (title == null ? "" : " (\"" + title + "\")")
-                + ", not an archive (" + advice + ")", "HTTP 200 " + type);
+                + ", not an archive (" + pageAdvice(DownloadPage.direct(url), title) + ")", "HTTP 200 " + type);
     }
 
     /** A page the link answered with, its first MiB read, its links resolved against the URL it was asked at. */
@@ -912,6 +907,17 @@ public final class ArchiveFetch {
     private static final Pattern DOWNLOAD_ASKED = Pattern.compile("[?&](?:dl|raw)=1(?:&|#|$)");
 
     /** What a share link that gave a web page may need, for the host it is on. */
+    /**
+     * The same, for a page titled {@code title}: one whose title says the file is not there (Drive's "Page Not Found" at
+     * 200) is not a matter of how the file is shared.
+     */
+    static String pageAdvice(String url, String title) {
+        return title != null && NOT_THERE.matcher(title).find()
+                ? "its page says the file is not there: the link is wrong, or its file was deleted; ask whoever shared it "
+                  + "for a current link"
+                : pageAdvice(url);
+    }
+
     static String pageAdvice(String url) {
         String host;
         try {
@@ -985,6 +991,7 @@ public final class ArchiveFetch {
      */
     private boolean notTheArchive(String url, String name, byte[] start, long size, String answer) {
         boolean page = looksLikeAPage(start);
+        String title = null;
         if (page) {
             DownloadPage said = downloadPage(url, new java.io.ByteArrayInputStream(start));
             if (confirm(url, name, said)) {
@@ -994,13 +1001,15 @@ public final class ArchiveFetch {
             if (refusal != null) {
                 throw refusal;
             }
+            title = said.title();
         }
         String text = page ? "" : textStart(start, size);
         String what = "what the link gave for " + name + " (" + (size < 0 ? "more than 1.0 MiB" : human(size)) + ") is "
-                + (page ? "a web page" : "text (\"" + Shown.plain(Redact.text(Redact.secrets(text), 160)) + "\")")
+                + (page ? "a web page" + (title == null ? "" : " (\"" + title + "\")")
+                        : "text (\"" + Shown.plain(Redact.text(Redact.secrets(text), 160)) + "\")")
                 + ", not a zip, tar, tar.gz, RAR or 7z archive; it is not kept";
         throw page || !PASSING.matcher(text).find()
-                ? new VideoFailure.Permanent(what + (page ? " (" + pageAdvice(url) + ")" : ""), "")
+                ? new VideoFailure.Permanent(what + (page ? " (" + pageAdvice(url, title) + ")" : ""), "")
                 : new VideoFailure.Transient(what + ", and a later attempt asks again", "");
     }
 
