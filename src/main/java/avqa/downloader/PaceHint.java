@@ -1,5 +1,6 @@
 package avqa.downloader;
 
+import avqa.downloader.settings.SettingsTable;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One line once the plan is known, when the downloads from hosts that are not YouTube will take long at the pace
  * the run keeps (by default YouTube's: one download start every 15 s): how long at least, and how a server of the
- * user's own is fetched faster. The pace is not changed: it is the user's to choose, and a host that is not
- * YouTube may limit its callers too.
+ * user's own is fetched faster; only at the defaults' pace (--max-requests and --period as shipped): one the user chose
+ * is theirs. The pace is not changed: it is the user's to choose, and a host that is not YouTube may limit its callers
+ * too.
  */
 public final class PaceHint {
 
@@ -59,7 +61,10 @@ public final class PaceHint {
             }
         }
         long takes = downloads * gapMillis;
-        if (downloads == 0 || takes < WORTH_SAYING_MILLIS) {
+        // a pace the user chose (slower or faster than YouTube's defaults) is theirs: nothing to say of it
+        boolean defaults = String.valueOf(maxRequests).equals(SettingsTable.DEFAULTS.get("avqa.throttle.max-requests"))
+                && String.valueOf(period).strip().equals(SettingsTable.DEFAULTS.get("avqa.throttle.period"));
+        if (downloads == 0 || takes < WORTH_SAYING_MILLIS || !defaults) {
             return null;
         }
         return String.format(Locale.ROOT, "The %d downloads from %s are paced at one start every %s at most "

@@ -47,11 +47,14 @@ class PaceHintTest {
     }
 
     @Test
-    void nothingIsSaidForYoutubeAShortWaitOrAPaceTheUserRaised() {
+    void nothingIsSaidForYoutubeAShortWaitOrAPaceTheUserChose() {
         assertNull(hint().hint(plan("https://www.youtube.com/watch?v={id}", 9288)), "YouTube's own pace");
         assertNull(hint().hint(plan("http://10.0.0.5/v/{id}.mp4", 38)), "38 starts: under 10 minutes");
         assertNull(hint("avqa.throttle.max-requests", "1000", "avqa.throttle.period", "1").hint(plan("http://10.0.0.5/v/{id}.mp4", 9288)));
         assertNull(hint().hint(List.of()));
+        // slower than the defaults, chosen: the user's
+        assertNull(hint("avqa.throttle.max-requests", "2").hint(plan("http://10.0.0.5/v/{id}.mp4", 9288)));
+        assertNull(hint("avqa.throttle.period", "120").hint(plan("http://10.0.0.5/v/{id}.mp4", 9288)));
     }
 
     @Test
