@@ -35,6 +35,23 @@ public final class ArchiveEntries {
         void release();
     }
 
+    /** An archive of which nothing can be read (its list of files encrypted): no entry. */
+    private static final Open NOTHING = new Open() {
+        @Override
+        public boolean hasNext() {
+            return false;
+        }
+
+        @Override
+        public org.apache.camel.Message next() {
+            throw new java.util.NoSuchElementException();
+        }
+
+        @Override
+        public void release() {
+        }
+    };
+
     /** The archives being read, by path, for {@link #release} (the splitter reads a copy of the exchange). */
     private final java.util.Map<String, Open> open = new java.util.concurrent.ConcurrentHashMap<>();
     /** The archives found cut short as they were opened, until the run has counted them. */
@@ -160,7 +177,7 @@ public final class ArchiveEntries {
                 ZipEntries zip = ZipEntries.open(exchange, parts);
                 if (zip != null) {
                     // its encrypted files are left out (this reader cannot read them): their videos come from their sources
-                    saidEncrypted(archive, name, false, zip.encryptedFiles(), zip.files(), "zip -e", null,
+                    saidEncrypted(archive, cut, name, false, zip.encryptedFiles(), zip.files(), "zip -e", null,
                             "7zz x -pPASSWORD -oDIR ARCHIVE, or unzip -P PASSWORD ARCHIVE -d DIR");
                 }
                 yield zip != null ? zip : StreamedEntries.zip(exchange, concatenated(parts), parts, run);
@@ -170,14 +187,18 @@ public final class ArchiveEntries {
             // a single 7z's files are checked against the CRC-32 its header gives (libarchive checks none of a stored
             // file); a split one is read by commons-compress, which checks them itself
             case SEVEN_ZIP -> {
-                if (parts.size() > 1) {
-                    yield new SevenZipEntries(exchange, parts);
-                }
-                SevenZipChecksums sums = SevenZipChecksums.of(parts.get(0));
+                SevenZipChecksums sums = SevenZipChecksums.of(parts);
                 // bsdtar stops at the first encrypted file with no words of its own ("(null)"): said here
-                saidEncrypted(archive, name, sums.headersEncrypted(), sums.encryptedFiles(), sums.files(), "7z -p",
-                        "7z -mhe=on",
-                        "7zz x -pPASSWORD -oDIR ARCHIVE");
+                saidEncrypted(archive, cut, name, sums.headersEncrypted(), sums.encryptedFiles(), sums.files(), "7z -p",
+                        "7z -mhe=on", "7zz x -pPASSWORD -oDIR ARCHIVE");
+                if (sums.headersEncrypted()) {
+                    // not a file can be named without the password: none is read (said above)
+                    yield NOTHING;
+                }
+                if (parts.size() > 1 || sums.encryptedFiles() > 0) {
+                    // read by commons-compress, which seeks over the parts and past an encrypted file to the next
+                    yield new SevenZipEntries(exchange, parts, sums);
+                }
                 yield StreamedEntries.tar(exchange, BsdtarStream.open(bsdtar, parts, false, cut, run), run, name, sums);
             }
             // a RAR's files are checked against the CRC-32 its headers give (libarchive checks none of a stored file)
@@ -185,7 +206,7 @@ public final class ArchiveEntries {
                 Rar5Checksums sums = Rar5Checksums.of(parts);
                 // bsdtar may give no entry and no error for encrypted headers, and an encrypted file's encrypted bytes
                 // with no error: said, not left to look like an empty archive, and such a file is not taken as a video
-                saidEncrypted(archive, name, sums.headersEncrypted(), sums.encryptedFiles(), sums.files(), "rar -p", "rar -hp",
+                saidEncrypted(archive, cut, name, sums.headersEncrypted(), sums.encryptedFiles(), sums.files(), "rar -p", "rar -hp",
                         "unrar x -pPASSWORD ARCHIVE DIR/");
                 // given a RAR's file, libarchive may read a zip the RAR stores last instead of the RAR: such a RAR is
                 // fed through a pipe, as volumes are, from which it reads the RAR
@@ -199,15 +220,18 @@ public final class ArchiveEntries {
     /**
      * Says, in one line, that the archive's list of files ({@code headers}) or {@code encryptedFiles} of its
      * {@code files} files are encrypted with a password (as {@code headersHow} or {@code how} makes them), which this
-     * tool does not take, and how to extract it ({@code extract}); remembered for {@link #isEncrypted}. Nothing when
-     * none is.
+     * tool does not take, and how to extract it ({@code extract}); remembered for {@link #isEncrypted} unless the
+     * archive was found {@code cut} short or lacking a part. Nothing when none is.
      */
-    private void saidEncrypted(String archive, String name, boolean headers, int encryptedFiles, int files, String how,
-                               String headersHow, String extract) {
+    private void saidEncrypted(String archive, boolean cut, String name, boolean headers, int encryptedFiles, int files,
+                               String how, String headersHow, String extract) {
         if (!headers && encryptedFiles == 0) {
             return;
         }
-        encrypted.add(archive);
+        if (!cut) {
+            // one found cut short, or lacking a part, fails for that: the damaged copy's path (another copy is asked for)
+            encrypted.add(archive);
+        }
         String what = headers ? "its list of files is encrypted (" + headersHow + "), so it cannot be read"
                 : encryptedFiles + " of its " + files + " files " + (encryptedFiles == 1 ? "is" : "are") + " encrypted ("
                 + how + "), so " + (encryptedFiles == 1 ? "it" : "they") + " cannot be read";

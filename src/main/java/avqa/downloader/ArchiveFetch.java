@@ -513,7 +513,8 @@ public final class ArchiveFetch {
                 }
                 List<String> codings = HttpBodies.codings(in.getHeader("Content-Encoding"));
                 String encoding = codings.size() == 1 ? HttpBodies.encoding(codings.get(0)) : null;
-                if (codings.size() > 1 || encoding != null && !gzipFileItself(name, encoding)) {
+                if (codings.size() > 1 || encoding != null && !gzipFileItself(name, encoding)
+                        || codings.size() == 1 && encoding == null) {
                     files.discard(url);
                     throw new VideoFailure.Transient("the server resumed " + name + " compressed on the way, which cannot "
                             + "be joined to what came before; starting over", "");
@@ -538,13 +539,17 @@ public final class ArchiveFetch {
                     byte[] head = head(body, raw);
                     body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), body);
                     ArchiveFormat kind = ArchiveFormat.byMagic(head, head.length);
-                    if (kind == null) {
+                    if (kind == null && head.length > 0) {
+                        // (no first bytes at all: the reading fails below, in its own words)
                         throw new VideoFailure.Transient("the host of " + name + " sends it compressed on the way "
                                 + "(Content-Encoding: " + Redact.text(codings.get(0), 64) + "), which this tool does not undo "
                                 + "(it asks for none); it is not kept, and a later attempt asks again", "");
                     }
-                    LOG.info("The host of {} says it sends it compressed on the way (Content-Encoding: {}), but it comes as "
-                            + "it is, a {} archive: it is kept as it comes", name, Redact.text(codings.get(0), 64), kind.shown());
+                    if (kind != null) {
+                        LOG.info("The host of {} says it sends it compressed on the way (Content-Encoding: {}), but it comes "
+                                + "as it is, a {} archive: it is kept as it comes", name, Redact.text(codings.get(0), 64),
+                                kind.shown());
+                    }
                 } else if (codings.size() > 1) {
                     // encoded more than once on the way (gzip, gzip): each undone, the last applied first
                     if (HttpBodies.undone(in.getHeader("Content-Encoding")) == null) {
@@ -847,16 +852,16 @@ public final class ArchiveFetch {
         }
     }
 
-    /**
-     * An archive's body decoded as its Content-Encoding says; one that does not start as that encoding does (a host
-     * that names an encoding it did not apply), or that ends before it starts, is said in our words.
-     */
     /** Whether an answer said to be gzip-encoded is a gzip file's own bytes: its name says it is one (.gz, .tgz). */
     static boolean gzipFileItself(String name, String encoding) {
         String n = name.toLowerCase(Locale.ROOT);
         return !encoding.equals("deflate") && (n.endsWith(".gz") || n.endsWith(".tgz"));
     }
 
+    /**
+     * An archive's body decoded as its Content-Encoding says; one that does not start as that encoding does (a host
+     * that names an encoding it did not apply), or that ends before it starts, is said in our words.
+     */
     private static InputStream decodedAs(InputStream body, String encoding, String name) {
         return decodedAs(body, List.of(encoding), name);
     }
@@ -906,10 +911,9 @@ public final class ArchiveFetch {
     /** A Dropbox link that asks for the file itself: {@code dl=1} (or {@code raw=1}) in its query. */
     private static final Pattern DOWNLOAD_ASKED = Pattern.compile("[?&](?:dl|raw)=1(?:&|#|$)");
 
-    /** What a share link that gave a web page may need, for the host it is on. */
     /**
-     * The same, for a page titled {@code title}: one whose title says the file is not there (Drive's "Page Not Found" at
-     * 200) is not a matter of how the file is shared.
+     * What a share link that gave a web page titled {@code title} may need: one whose title says the file is not there
+     * (Drive's "Page Not Found" at 200) is not a matter of how the file is shared.
      */
     static String pageAdvice(String url, String title) {
         return title != null && NOT_THERE.matcher(title).find()
@@ -918,6 +922,7 @@ public final class ArchiveFetch {
                 : pageAdvice(url);
     }
 
+    /** What a share link that gave a web page may need, for the host it is on. */
     static String pageAdvice(String url) {
         String host;
         try {

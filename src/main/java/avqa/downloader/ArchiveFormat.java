@@ -22,14 +22,24 @@ public enum ArchiveFormat {
 
     private static final Pattern PART = Pattern.compile("(.*)\\.(0*)([01])$");
     /**
+     * Suffixes that name a file of their own, not split's letters: archives, copies, signatures and the like
+     * ({@code MUSIC-AVQA.tar.zip}, {@code videos.zip.bak}, {@code videos.zip.sig}). Three letters or more: split's own
+     * two letters are all parts ({@code .br} is the 44th, {@code .bz} the 52nd).
+     */
+    private static final String NOT_LETTERS = "zip|rar|tar|tgz|bak|old|tmp|new|orig|sig|asc|txt|md5|sha|sfv|par|log|dat|bin"
+            + "|iso|img|pdf|csv";
+    /** What a tar's compression is named by ({@code videos.tar.gz}, {@code .tar.br}): never a lettered part of a tar. */
+    private static final String COMPRESSED = "gz|bz|xz|lz|br|sz|zst|lzo|lz4|zlib";
+    /**
      * A byte-part named by GNU split's default letters ({@code split -b 50M videos.zip videos.zip.}): {@code .aa},
      * {@code .ab}, … {@code .az}, {@code .ba}, … {@code .yz}, then as split widens them {@code .zaaa}, … {@code .zyzz},
      * {@code .zzaaaa}, … ({@code .aaa}, … {@code .zzz} with {@code -a 3}). Only after an archive's name, so that a
-     * {@code clip.aa} is no part; in small letters, as split writes them; never {@code gz}, {@code xz}, …, which
-     * name a compressed file ({@code videos.tar.gz}), nor a browser's {@code .part}.
+     * {@code clip.aa} is no part; in small letters, as split writes them; never one of {@link #NOT_LETTERS}, nor after
+     * {@code .tar} a compression's name ({@link #COMPRESSED}), nor a browser's {@code .part}.
      */
-    static final String SPLIT_LETTERS = "(?!(?:gz|bz|xz|lz|zst)$)(?-i:[a-z]{2,3}|z[a-y][a-z]{2}|zz[a-y][a-z]{3})";
-    private static final Pattern LETTER_PART = Pattern.compile("(.+\\.(?i:zip|tar|tgz|tar\\.gz|rar|7z)\\.)(" + SPLIT_LETTERS + ")");
+    static final String SPLIT_LETTERS = "(?!(?:" + NOT_LETTERS + ")$)(?-i:[a-z]{2,3}|z[a-y][a-z]{2}|zz[a-y][a-z]{3})";
+    private static final Pattern LETTER_PART = Pattern.compile("(.+\\.(?:(?i:zip|tgz|tar\\.gz|rar|7z)\\.|(?i:tar)\\.(?!(?:"
+            + COMPRESSED + ")$)))(" + SPLIT_LETTERS + ")");
     /** A RAR volume set: {@code name.part1.rar} (or {@code part01}, {@code part001}), {@code name.part2.rar}, … */
     private static final Pattern RAR_VOLUME = Pattern.compile("(?i)(.*\\.part)(0*)1(\\.rar)$");
     /**
@@ -66,7 +76,9 @@ public enum ArchiveFormat {
     public static String spannedZipSaid(Path file, Path last) {
         String name = last.getFileName().toString();
         String stem = name.substring(0, name.length() - ".zip".length());
-        Path whole = last.resolveSibling(stem + "-whole.zip");
+        // beside the volumes' folder, not in it: that folder given again would meet the volumes and this line again
+        Path dir = last.toAbsolutePath().getParent();
+        Path whole = (dir.getParent() != null ? dir.getParent() : dir).resolve(stem + "-whole.zip");
         return Redact.text(file.toString(), 300) + " is one volume of a zip spanned by zip -s (" + Redact.text(stem, 200)
                 + ".z01 … " + Redact.text(name, 200) + "), whose volumes are not read as they are: join them first with `zip -s 0 "
                 + shellWord(last) + " --out " + shellWord(whole) + "` and import that";

@@ -135,9 +135,9 @@ public final class RunSummary {
         List<String> damagedCopies = s.archivesUnreadable().stream()
                 .filter(a -> !s.archivesLackingParts().contains(a) && !s.archivesEncrypted().contains(a)).toList();
         if (!s.archivesEncrypted().isEmpty()) {
-            LOG.warn("{} archives hold files encrypted with a password ({}): they were not imported, and their videos come "
-                    + "from their sources; extract them with the password (the lines above say how) and give the folder "
-                    + "with --import-archive DIR", s.archivesEncrypted().size(), String.join(", ", s.archivesEncrypted()));
+            LOG.warn("{} archives hold files encrypted with a password ({}): those files were not imported, and their "
+                    + "videos come from their sources; extract them with the password (the lines above say how) and give "
+                    + "the folder with --import-archive DIR", s.archivesEncrypted().size(), String.join(", ", s.archivesEncrypted()));
         }
         if (!s.archivesLackingParts().isEmpty()) {
             LOG.warn("{} split archives lack a part or a volume ({}; the lines above name it): the videos in it and after "

@@ -18,8 +18,14 @@ final class SevenZipChecksums extends HeaderChecksums {
     }
 
     static SevenZipChecksums of(Path archive) {
+        return of(java.util.List.of(archive));
+    }
+
+    /** The same of a 7z split into byte-parts ({@code name.7z.001}, …), read over them all. */
+    static SevenZipChecksums of(java.util.List<Path> parts) {
         SevenZipChecksums sums = new SevenZipChecksums();
-        try (SevenZFile file = SevenZFile.builder().setPath(archive).get()) {
+        try (SevenZFile file = SevenZFile.builder().setSeekableByteChannel(
+                org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel.forPaths(parts.toArray(Path[]::new))).get()) {
             // entry by entry, no data read: each one's methods (AES for an encrypted file) are known only so
             for (SevenZArchiveEntry e = file.getNextEntry(); e != null; e = file.getNextEntry()) {
                 if (e.isDirectory() || e.isAntiItem()) {

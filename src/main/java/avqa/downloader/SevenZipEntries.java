@@ -17,8 +17,9 @@ import org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel;
 /**
  * A 7z archive split into byte-parts ({@code name.7z.001}, …), entry by entry: 7z needs to seek, so
  * commons-compress reads it through one seekable channel over all the parts (bsdtar cannot seek in a
- * pipe). One message per file entry, as Camel's splitters make them: the entry's bytes as the body
- * and its path in {@code CamelFileName}.
+ * pipe); so is a single 7z that holds files encrypted with a password, which bsdtar stops at. One message per file
+ * entry, as Camel's splitters make them: the entry's bytes as the body and its path in {@code CamelFileName}; a file
+ * encrypted with a password ({@code sums} says which) is left out, and its video comes from its source.
  */
 final class SevenZipEntries implements ArchiveEntries.Open {
 
@@ -26,7 +27,7 @@ final class SevenZipEntries implements ArchiveEntries.Open {
     private final SevenZFile archive;
     private final Iterator<SevenZArchiveEntry> entries;
 
-    SevenZipEntries(Exchange exchange, List<Path> parts) throws IOException {
+    SevenZipEntries(Exchange exchange, List<Path> parts, HeaderChecksums sums) throws IOException {
         this.exchange = exchange;
         this.archive = SevenZFile.builder()
                 .setSeekableByteChannel(MultiReadOnlySeekableByteChannel.forPaths(parts.toArray(Path[]::new))).get();
@@ -34,7 +35,12 @@ final class SevenZipEntries implements ArchiveEntries.Open {
         // read this one, so the list is known up front and each entry is read on its own
         List<SevenZArchiveEntry> files = new java.util.ArrayList<>();
         for (SevenZArchiveEntry e : archive.getEntries()) {
-            if (!e.isDirectory() && !e.isAntiItem() && e.hasStream()) {
+            if (e.isDirectory() || e.isAntiItem()) {
+                continue;
+            }
+            // asked of every file, in the archive's order, as the checksums were taken
+            boolean encrypted = sums.nextEncrypted(e.getName());
+            if (e.hasStream() && !encrypted) {
                 files.add(e);
             }
         }

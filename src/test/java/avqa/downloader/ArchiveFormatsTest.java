@@ -168,6 +168,15 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 || ArchiveFormat.namedAsArchive("clip.aa"));
         assertEquals(null, ArchiveFormat.firstPart(clip));
         assertFalse(ArchiveFormat.laterPartByName("videos.tar.gz") || ArchiveFormat.laterPartByName("videos.zip.part"));
+        // a file of its own after an archive's name (another archive, a copy, a signature, a tar's compression): no part
+        for (String own : List.of("videos.7z.zip", "MUSIC-AVQA.tar.zip", "videos.zip.rar", "videos.zip.bak", "x.tar.old",
+                "videos.tar.gz.sig", "videos.zip.asc", "videos.zip.txt", "videos.tar.br", "videos.tar.lzo", "videos.tar.sz",
+                "videos.tar.xz", "videos.tar.zst")) {
+            assertFalse(ArchiveFormat.numberedPart(own) || ArchiveFormat.laterPartByName(own), own);
+        }
+        // split's own two letters are all parts: .br is a 48-part split's 44th, .bz a 52-part one's last
+        assertTrue(ArchiveFormat.numberedPart("videos.zip.br") && ArchiveFormat.numberedPart("videos.zip.bz")
+                && ArchiveFormat.numberedPart("videos.tar.ab"));
 
         // without -a, split goes on from yz to zaaa
         Path widened = Files.createDirectories(tmp.resolve("widened"));
@@ -204,7 +213,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertTrue(Files.isRegularFile(spanned.resolve("videos.z02")), "spanned into volumes");
         Path meta = tmp.resolve("meta");
         Fixture.annotations(meta, "test", IDS);
-        Path whole = spanned.resolve("videos-whole.zip");
+        // beside the volumes' folder: that folder given again would meet them again
+        Path whole = tmp.resolve("videos-whole.zip");
         String join = "join them first with `zip -s 0 " + last + " --out " + whole + "` and import that";
         for (Path given : List.of(last, spanned.resolve("videos.z01"))) {
             Path data = tmp.resolve("given-" + given.getFileName());
