@@ -137,8 +137,8 @@ public final class FailureClassifier {
         long asked = retryAfterMillis(retryAfter);
         if (code == 503 && asked >= 0) {
             // a server that says it is busy and when to come back: its own trouble, not a limit on this
-            // address (no IP-wide cool-down); an archive's next attempt waits what it asked
-            // what it asked, not a wait kept: a video's retry waits its backoff (the retry's line says how long)
+            // address (no IP-wide cool-down); the next attempt (a video's, an archive's) waits what it asked when
+            // that is longer than its backoff (Pacing)
             return new VideoFailure.Transient("the source is busy (HTTP 503, its Retry-After " + (asked + 999) / 1000 + " s)",
                     "HTTP Error 503").retryAfter(asked);
         }
@@ -186,6 +186,31 @@ public final class FailureClassifier {
      * or in a loop, or to a URL with a login in it, is permanent; a timeout, a refused or reset connection, an
      * answer cut short or not valid HTTP is a transient network failure, its last error in our words ({@link HttpTrouble}).
      */
+    /**
+     * What a failed TLS handshake says of the source's certificate, in our words: not trusted here (a lab's mirror with
+     * a self-signed certificate, or one from its own authority: Java's words are "PKIX path building failed"), for
+     * another name, or out of date; else that the secure connection failed.
+     */
+    static String certificateTrouble(Throwable tls) {
+        StringBuilder said = new StringBuilder();
+        for (Throwable c = tls; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            said.append(c.getClass().getSimpleName()).append(' ').append(c.getMessage()).append('\n');
+        }
+        String all = said.toString();
+        if (all.contains("PKIX path") || all.contains("unable to find valid certification path")) {
+            return "the secure connection to the source failed (TLS): its certificate is not trusted here (self-signed, "
+                    + "or from an authority of its own); start Java with a trust store that holds it "
+                    + "(JAVA_TOOL_OPTIONS=\"-Djavax.net.ssl.trustStore=FILE\"), or use the mirror over http";
+        }
+        if (all.contains("No subject alternative") || all.contains("No name matching")) {
+            return "the secure connection to the source failed (TLS): its certificate is for another host name than the URL's";
+        }
+        if (all.contains("CertificateExpiredException") || all.contains("CertificateNotYetValidException")) {
+            return "the secure connection to the source failed (TLS): its certificate is out of date";
+        }
+        return "the secure connection to the source failed (TLS)";
+    }
+
     public static VideoFailure unreachable(Throwable error, String url) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = String.valueOf(t.getMessage());
@@ -222,7 +247,7 @@ public final class FailureClassifier {
                 return new VideoFailure.Transient("no data came in time: the request was given up", m);
             }
             if (t instanceof javax.net.ssl.SSLException) {
-                return new VideoFailure.Transient("the secure connection to the source failed (TLS)", m);
+                return new VideoFailure.Transient(certificateTrouble(t), m);
             }
         }
         // a host that misbehaves (an answer cut short, a connection closed or reset, an answer that is not HTTP): in

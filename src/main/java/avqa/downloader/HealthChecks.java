@@ -75,8 +75,13 @@ final class HealthChecks {
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("routes-running", true, () -> routesDown(camel.get())));
         Path root = workspace.root();
-        checks.add(new Check("data-directory", false, () -> !Files.isWritable(root) || !Files.isWritable(workspace.videosDir())
+        checks.add(new Check("data-directory", false, () -> !Files.isWritable(root)
                 ? root + " cannot be written: make it writable (or free the file system) and restart"
+                // a videos/ that is gone (moved aside) is no write failure: the run's stop says what to do
+                : !Files.isDirectory(workspace.videosDir()) ? workspace.videosDir() + " is not there (moved or removed): put it "
+                + "back, or restart to take the data directory as it is now"
+                : !Files.isWritable(workspace.videosDir())
+                ? workspace.videosDir() + " cannot be written: make it writable (or free the file system) and restart"
                 : !lock.held() ? "this process no longer holds the lock on " + root.resolve(".lock")
                 + " (was the file removed?): stop it and start again" : null));
         long minFree = settings.bytes("avqa.management.min-free-disk");

@@ -37,7 +37,8 @@ public final class Pacing {
     }
 
     /**
-     * The pause before an attempt: {@code retry} is Camel's redelivery counter (null or 0: a first attempt).
+     * The pause before an attempt: {@code retry} is Camel's redelivery counter (null or 0: a first attempt); a retry
+     * waits its backoff, or the Retry-After of the 503 that failed the attempt before when that is longer.
      * A retry's backoff is drawn once and kept until the pacing has been passed ({@link #paced}): an attempt
      * that passes here again before that (an edit of 06 sent it back to wait, see take-turn in 07) waits only
      * what is left of it, not a second one.
@@ -50,11 +51,22 @@ public final class Pacing {
         long now = System.currentTimeMillis();
         Long until = exchange.getProperty(BACKOFF_UNTIL, Long.class);
         if (until == null || n != exchange.getProperty(BACKOFF_RETRY, 0, Integer.class)) {
-            until = now + backoffMillis(n);
+            until = now + Math.max(backoffMillis(n), busyFor(exchange));
             exchange.setProperty(BACKOFF_UNTIL, until);
             exchange.setProperty(BACKOFF_RETRY, n);
         }
         return sleepAndJitterMillis() + Math.max(0, until - now);
+    }
+
+    /**
+     * How long the source that failed the attempt before asked to be left alone, when it said it was busy (a 503's
+     * Retry-After), at most as long as an archive waits for one; 0 when it did not say. A 429's is the IP-wide
+     * cool-down's, waited there.
+     */
+    private long busyFor(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof VideoFailure failure
+                && failure.signal() != VideoFailure.Signal.RATE_LIMIT && failure.retryAfterMillis() > 0
+                ? Math.min(failure.retryAfterMillis(), archiveRetryCapMillis()) : 0;
     }
 
     /** The pacing has been passed: the next pass (the next attempt, a batch's next video) draws its own pause. */

@@ -33,8 +33,9 @@ final class PublishedFolders {
                 seen.put(folder, now);
             } else if (was != null && !was.equals(now)) {
                 return "the folder " + Redact.text(folder.toString(), 500) + " was removed or replaced while the run "
-                        + "went: stopped; put it back where it was and run again (complete videos are kept, and "
-                        + "what is missing from it is made again)";
+                        + "went: stopped; put it back where it was, or start the tool again to take the folder as it is now "
+                        + "(a --schedule service runs again once it is back, or once restarted); complete videos are kept, "
+                        + "and what is missing from it is made again";
             }
         }
         return null;

@@ -97,6 +97,21 @@ public final class Verifier {
         this.padTo = padTo;
     }
 
+    /** The sample rate and channels every audio file is made with (0: as the source's, not checked). */
+    private int audioRate;
+    private int audioChannels;
+
+    /**
+     * The sample rate and channels the data set's audio files are made with ({@code --audio-rate},
+     * {@code --audio-channels}, else as {@code metadata/outputs.json} records them; 0: the source's, not checked): a WAV
+     * of another rate or channels (one a run stopped half-way through making them again left, or one put in its place)
+     * is not a complete video's audio.
+     */
+    void audioShape(int rate, int channels) {
+        this.audioRate = rate;
+        this.audioChannels = channels;
+    }
+
     /** On a cluster: the database's record of complete videos, for the cluster-wide picture. */
     public void clusterRecordFrom(ClusterRecord record) {
         this.cluster = record;
@@ -266,6 +281,8 @@ public final class Verifier {
                 probes.put(check.file(), new Probe(false, 0, 0, video <= 0 ? "no video stream" : "no audio stream", 0));
             } else if (!check.video() && audio <= 0) {
                 probes.put(check.file(), new Probe(false, 0, 0, "no audio stream", 0));
+            } else if (!check.video() && otherShape(report) != null) {
+                probes.put(check.file(), new Probe(false, 0, 0, otherShape(report), 0));
             } else {
                 String changed = changedSinceItTookItsName(check.file());
                 probes.put(check.file(), changed != null ? new Probe(false, 0, 0, changed, 0)
@@ -274,6 +291,26 @@ public final class Verifier {
         } catch (IOException e) {
             probes.put(check.file(), new Probe(false, 0, 0, "ffprobe gave no report", 0));
         }
+    }
+
+    /** How an audio file's first audio stream differs from the rate and channels asked; null when it does not. */
+    private String otherShape(JsonNode report) {
+        for (JsonNode s : report.path("streams")) {
+            if (!"audio".equals(s.path("codec_type").asText())) {
+                continue;
+            }
+            int rate = s.path("sample_rate").asInt(0);
+            int channels = s.path("channels").asInt(0);
+            if (audioRate > 0 && rate != audioRate) {
+                return rate + " Hz, not the " + audioRate + " Hz the audio is made at (--audio-rate, metadata/outputs.json)";
+            }
+            if (audioChannels > 0 && channels != audioChannels) {
+                return channels + " channels, not the " + audioChannels + " the audio is made with (--audio-channels, "
+                        + "metadata/outputs.json)";
+            }
+            return null;
+        }
+        return null;
     }
 
     /**

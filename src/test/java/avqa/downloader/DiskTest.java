@@ -169,7 +169,9 @@ class DiskTest extends LoopbackServerTest {
             assertTrue(sh("mount", "-o", "remount,size=64m", data.toString()), "the tmpfs made larger");
             String folder = "the folder " + data.resolve("videos") + " was removed or replaced";
             awaitHealth("the health to say the folder's stop", base, log,
-                    body -> body.contains("the run stopped: " + folder) && !body.contains("looked at again"));
+                    body -> body.contains("the run stopped: " + folder) && !body.contains("looked at again")
+                            && body.contains(data.resolve("videos") + " is not there (moved or removed): put it back, "
+                            + "or restart"));
             String said = text(log);
             assertEquals(1, said.lines().filter(l -> l.contains(": the run resumes")).count(), "resumed once: " + said);
             assertEquals(1, said.lines().filter(l -> l.contains(" ERROR ") && l.contains("Stopping the run: " + folder))

@@ -176,6 +176,17 @@ final class Fixture {
         return result;
     }
 
+    /** ffprobe's report of the first stream of {@code file} (its sample_rate, channels, …). */
+    static JsonNode ffprobeStream(Path file) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
+                .start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("ffprobe did not end");
+        }
+        return JSON.readTree(out).path("streams").path(0);
+    }
+
     /** The last run summary in {@code <data-dir>/avqa_download.log}. */
     static String lastSummary(Path dataDir) throws IOException {
         List<String> lines = Files.readAllLines(dataDir.resolve("avqa_download.log"));

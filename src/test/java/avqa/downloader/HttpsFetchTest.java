@@ -127,6 +127,9 @@ class HttpsFetchTest {
             var record = Fixture.readJson(other.resolve("failed/secure0.json"));
             assertTrue(record.get("reason").asText().contains("secure connection") && record.get("last_error").asText()
                     .contains("certification path"), record.toString());
+            // in our words, with what to do
+            assertTrue(record.get("reason").asText().contains("its certificate is not trusted here (self-signed, or from an "
+                    + "authority of its own); start Java with a trust store that holds it"), record.toString());
         }
     }
 }

@@ -29,6 +29,26 @@ class PacingTest {
         assertEquals(0, new Pacing(0, 0, 0, 2, 600_000).backoffMillis(3), "--backoff 0: no backoff");
     }
 
+    /**
+     * A retry after a 503 that said when to come back (Retry-After) waits that long when it is longer than the backoff,
+     * at most avqa.backoff.max; a 429's is the cool-down's, not waited twice.
+     */
+    @Test
+    void aRetryAfterABusyAnswerWaitsItsRetryAfterWhenLonger() {
+        Pacing pacing = new Pacing(0, 0, 300, 2, 8000);
+        Exchange busy = new DefaultExchange(new DefaultCamelContext());
+        busy.setProperty(Exchange.EXCEPTION_CAUGHT, FailureClassifier.httpStatus(503, "5"));
+        long waited = pacing.pauseMillis(1, busy);
+        assertTrue(waited >= 4900 && waited <= 5000, "its Retry-After: " + waited);
+        Exchange forAges = new DefaultExchange(new DefaultCamelContext());
+        forAges.setProperty(Exchange.EXCEPTION_CAUGHT, FailureClassifier.httpStatus(503, "86400"));
+        long capped = pacing.pauseMillis(1, forAges);
+        assertTrue(capped >= 7900 && capped <= 8000, "at most avqa.backoff.max: " + capped);
+        Exchange limited = new DefaultExchange(new DefaultCamelContext());
+        limited.setProperty(Exchange.EXCEPTION_CAUGHT, FailureClassifier.httpStatus(429, "5"));
+        assertTrue(pacing.pauseMillis(1, limited) < 1000, "a 429's wait is the cool-down's");
+    }
+
     @Test
     void aRetryThatPassesThePauseAgainWaitsOnlyWhatIsLeftOfItsBackoffNotASecondOne() throws Exception {
         Pacing pacing = new Pacing(0, 0, 5000, 2, 600_000);

@@ -671,11 +671,7 @@ class ResearchOutputsTest extends LoopbackServerTest {
     }
 
     private static JsonNode ffprobeStream(Path file) throws Exception {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return Fixture.JSON.readTree(out).path("streams").path(0);
+        return Fixture.ffprobeStream(file);
     }
 
     /** Every image of a frames folder decodes: ffmpeg reads them all as a sequence without an error. */

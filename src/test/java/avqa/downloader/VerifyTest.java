@@ -324,6 +324,45 @@ class VerifyTest extends LoopbackServerTest {
     }
 
     /**
+     * WAVs of another sample rate than the data set's audio is made at: a run that makes the audio again at 16 kHz
+     * records that at once (metadata/outputs.json), and one killed half-way leaves WAVs of the source's rate, whose sizes
+     * are still those they took their names with. --verify calls them invalid (it counted them complete, exit 0), as
+     * it does when the rate is asked on its command line; --repair sets them aside for the next run to make again.
+     */
+    @Test
+    void audioOfAnotherSampleRateThanTheDataSetsIsNotComplete(@TempDir Path tmp) throws Exception {
+        server.serve("rate0", clip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", List.of("rate0"));
+        List<String> args = Fixture.localArgs(data, meta, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        int made = Fixture.ffprobeStream(data.resolve("audio/rate0.wav")).path("sample_rate").asInt();
+        assertTrue(made != 16000, "the clip's own rate: " + made);
+        List<String> verify = new ArrayList<>(args);
+        verify.add("--verify");
+        assertEquals(0, Fixture.run(verify).exit(), "as made");
+
+        List<String> asked = new ArrayList<>(verify);
+        asked.addAll(List.of("--audio-rate", "16000"));
+        Fixture.Outcome report = Fixture.run(asked);
+        assertEquals(1, report.exit(), report.stdout() + report.stderr());
+        JsonNode json = Fixture.readJson(data.resolve("verify_report.json"));
+        assertTrue(json.path("invalid_audio").path("rate0").asText().contains(made + " Hz, not the 16000 Hz the audio is "
+                + "made at"), json.toString());
+
+        Path outputs = data.resolve("metadata/outputs.json");
+        com.fasterxml.jackson.databind.node.ObjectNode recorded = Files.exists(outputs)
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) Fixture.readJson(outputs)
+                : Fixture.JSON.createObjectNode().put("audio_format", "wav");
+        Fixture.JSON.writeValue(outputs.toFile(), recorded.put("audio_rate", "16000"));
+        assertEquals(1, Fixture.run(verify).exit(), "as recorded");
+        verify.add("--repair");
+        assertEquals(1, Fixture.run(verify).exit());
+        assertEquals(List.of("rate0.wav"), PipelineTest.listNames(data.resolve("rejected")));
+    }
+
+    /**
      * download_progress.json damaged (not JSON): a run refuses it, as before; --verify, which checks the files and
      * needs no record for it, checks them all, reports the damaged file in one line naming it (exit 1), and leaves it
      * as it was for whoever wants to look at it.
