@@ -58,8 +58,7 @@ public final class Verifier {
     /** The frames were taken as the reference script takes them ({@code -r FPS}): two more than length x FPS. */
     private final boolean referenceFrames;
 
-    private java.util.function.BiFunction<java.util.function.Predicate<String>, java.util.function.Predicate<String>, String>
-            coverage = (valid, invalid) -> "";
+    private CoverageLines coverage = (valid, invalid, framesWhole) -> "";
     private ClusterRecord cluster;
     /** What is wrong with download_progress.json (a run would refuse it); null when nothing is. */
     private String progressDamage;
@@ -122,9 +121,18 @@ public final class Verifier {
         this.progressDamage = problem;
     }
 
+    /**
+     * The coverage lines of the report, from what the check found: the videos complete ({@code valid}) and those with a
+     * file judged invalid, and whose frames folder is whole ({@code framesWhole}: none judged broken or of the wrong
+     * size).
+     */
+    interface CoverageLines {
+        String of(java.util.function.Predicate<String> valid, java.util.function.Predicate<String> invalid,
+                  java.util.function.Predicate<String> framesWhole);
+    }
+
     /** Where the coverage report comes from (the planner, once it planned). */
-    void coverageFrom(java.util.function.BiFunction<java.util.function.Predicate<String>, java.util.function.Predicate<String>,
-            String> report) {
+    void coverageFrom(CoverageLines report) {
         this.coverage = report;
     }
 
@@ -359,7 +367,8 @@ public final class Verifier {
             r.checksums().against(Path.of(against), ours, Checksums.readList(Path.of(against)));
         }
         r.progressDamage(progressDamage);
-        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.apply(r::isComplete, r::isInvalid));
+        Report report = r.write(repair, run.isStopping(), new ArrayList<>(unchecked), coverage.of(r::isComplete, r::isInvalid,
+                r::framesWhole));
         if (repair) {
             checksums.forget();
             checksums.compact();

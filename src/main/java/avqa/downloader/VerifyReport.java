@@ -122,15 +122,37 @@ final class VerifyReport {
         }
     }
 
-    /** Whether the check found the video complete: its video and its audio valid. */
+    /**
+     * Whether the check found the video complete: its video and its audio valid, and (with --checksums) neither changed
+     * since SHA256SUMS recorded it.
+     */
     boolean isComplete(String id) {
-        return complete.contains(id);
+        return complete.contains(id) && !changedIds().contains(id);
     }
 
-    /** Whether the check judged one of its files invalid (not merely missing, or not checked). */
+    /** Whether the check judged one of its files invalid (not merely missing, or not checked), or found it changed. */
     boolean isInvalid(String id) {
         return invalidVideos.containsKey(id) || invalidAudio.containsKey(id)
-                || zeroSize.stream().anyMatch(p -> id(p).equals(id));
+                || zeroSize.stream().anyMatch(p -> id(p).equals(id)) || changedIds().contains(id);
+    }
+
+    /** Whether the video's frames folder, if it has one, is whole: none of its images broken, as many as its length asks. */
+    boolean framesWhole(String id) {
+        return !badFrames.containsKey(id);
+    }
+
+    /** The videos whose video or audio --checksums found changed since SHA256SUMS recorded them (none without it). */
+    private Set<String> changedIds() {
+        Set<String> ids = new TreeSet<>();
+        for (String changed : sums.changed()) {
+            Path p = workspace.root().resolve(changed).normalize();
+            Path parent = p.getParent();
+            if (parent != null && (parent.equals(workspace.videosDir()) || parent.equals(workspace.audioDir()))
+                    && p.getFileName().toString().lastIndexOf('.') > 0) {
+                ids.add(id(p));
+            }
+        }
+        return ids;
     }
 
     /**
@@ -178,12 +200,14 @@ final class VerifyReport {
         List<String> audioWithoutVideo = allAudio.stream().filter(id -> !allVideos.contains(id)).toList();
         Map<String, Integer> missingByCategory = new TreeMap<>();
         for (String id : referenced) {
-            if (!complete.contains(id)) {
-                // its failure's category; else what --repair set aside of it, which the next run makes again
+            if (!isComplete(id)) {
+                // its failure's category; else what --repair set aside of it, which the next run makes again; else a file
+                // of it this check found invalid or changed (listed above)
                 String category = failures.category(id);
                 String setAside = category == null ? VerifyRepair.setAside(workspace, id) : null;
-                missingByCategory.merge(category != null ? category : setAside != null ? setAside : "not attempted yet",
-                        1, Integer::sum);
+                missingByCategory.merge(category != null ? category : setAside != null ? setAside
+                        : isInvalid(id) ? "invalid (listed above: --repair sets it aside, and the next run makes it again)"
+                        : "not attempted yet", 1, Integer::sum);
             }
         }
         Set<String> unreferenced = new TreeSet<>(allVideos);
@@ -191,7 +215,7 @@ final class VerifyReport {
         unreferenced.removeAll(referenced);
         unreferenced.addAll(notIds);
 
-        long completeReferenced = referenced.stream().filter(complete::contains).count();
+        long completeReferenced = referenced.stream().filter(this::isComplete).count();
         boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
                 && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty() && badFrames.isEmpty()
                 && framesWithoutVideo.isEmpty() && sums.clean() && unchecked.isEmpty() && progressDamage == null;
@@ -245,9 +269,10 @@ final class VerifyReport {
         list(t, "videos without audio", videoWithoutAudio);
         list(t, "audio without video", audioWithoutVideo);
         if (!frameFolders.isEmpty()) {
-            long videosWithFrames = frameFolders.keySet().stream().filter(complete::contains).count();
-            t.append(String.format("Frames: %d of %d complete videos have their frames folder%s.%n", videosWithFrames,
-                    complete.size(), fps > 0 ? " (" + Frames.number(fps) + " fps)" : ""));
+            // a folder listed below as broken or of the wrong size is not counted
+            long videosWithFrames = frameFolders.keySet().stream().filter(this::isComplete).filter(this::framesWhole).count();
+            t.append(String.format("Frames: %d of %d complete videos have their frames folder whole%s.%n", videosWithFrames,
+                    complete.stream().filter(this::isComplete).count(), fps > 0 ? " (" + Frames.number(fps) + " fps)" : ""));
         }
         list(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());

@@ -239,9 +239,10 @@ final class Wiring {
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         // complete as recorded, and as the check found its files (as the files alone when the record cannot be read)
         java.util.function.Predicate<String> recorded = progress.damage() == null ? planner::isComplete : workspace::isComplete;
-        verifier.coverageFrom((valid, invalid) -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
+        verifier.coverageFrom((valid, invalid, framesWhole) -> planner.plannedVideos() == 0 ? "" : planner.coverage().report(
                 id -> recorded.test(id) && valid.test(id), failures,
-                provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id)) : null,
+                provenance.groups(), framesAsked ? id -> java.nio.file.Files.isDirectory(workspace.frames(id))
+                        && framesWhole.test(id) : null,
                 id -> recorded.test(id) && invalid.test(id)));
         verifier.progressDamage(progress.damage());
         if (record != null) {

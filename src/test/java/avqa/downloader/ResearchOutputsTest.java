@@ -377,7 +377,11 @@ class ResearchOutputsTest extends LoopbackServerTest {
         // a frame missing between others: within one of the count, but a gap in the numbering
         Path middle = data.resolve("frames/" + ids.get(1) + "/000002.jpg");
         Files.move(middle, tmp.resolve("middle.jpg"));
-        Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa", "--splits", "test", "--frames", "1"));
+        Fixture.Outcome gapped = Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
+                "--splits", "test", "--frames", "1"));
+        // the folder listed as broken is not counted as the video's frames (it was: "2 of the 2")
+        assertTrue(gapped.stdout().contains("frames:  1 of the 2 complete videos") && gapped.stdout().contains("Frames: 1 "
+                + "of 2 complete videos have their frames folder whole"), gapped.stdout());
         String gap = Fixture.readJson(data.resolve("verify_report.json")).path("invalid_frames").path(ids.get(1)).asText();
         assertTrue(gap.contains(ids.get(1) + "/ lacks 000002.jpg (frames missing between others)"), gap);
         Files.move(tmp.resolve("middle.jpg"), middle);
