@@ -27,6 +27,23 @@ class HostThrottleTest {
         assertEquals(2000, throttle.waitMillis(), "then one (wider) gap after it");
     }
 
+    /**
+     * The widening's line tells a gap below a second from the one before it (a mirror paced at --max-requests 1000 per
+     * --period 10: "0.011 s apart (were 0.010 s)"; it said "0.01 s (were 0.01 s)"), whatever the locale's decimal mark.
+     */
+    @Test
+    void aGapBelowASecondIsSaidToTheMillisecond() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            assertEquals("0.010", HostThrottle.seconds(10));
+            assertEquals("0.011", HostThrottle.seconds(11));
+            assertEquals("1.39", HostThrottle.seconds(1390));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     @Test
     void eachCalmStretchNarrowsTheGapAStepBackToTheFastest() {
         throttle.rateLimited();
