@@ -283,14 +283,15 @@ public final class Verifier {
         }
         try {
             JsonNode report = JSON.readTree(out);
+            String shape;
             double video = MediaValidator.streamSeconds(report, "video");
             double audio = MediaValidator.streamSeconds(report, "audio");
             if (check.video() && (video <= 0 || audio <= 0)) {
                 probes.put(check.file(), new Probe(false, 0, 0, video <= 0 ? "no video stream" : "no audio stream", 0));
             } else if (!check.video() && audio <= 0) {
                 probes.put(check.file(), new Probe(false, 0, 0, "no audio stream", 0));
-            } else if (!check.video() && otherShape(report) != null) {
-                probes.put(check.file(), new Probe(false, 0, 0, otherShape(report), 0));
+            } else if (!check.video() && (shape = otherShape(report)) != null) {
+                probes.put(check.file(), new Probe(false, 0, 0, shape, 0));
             } else {
                 String changed = changedSinceItTookItsName(check.file());
                 probes.put(check.file(), changed != null ? new Probe(false, 0, 0, changed, 0)
