@@ -48,8 +48,17 @@ final class HealthEndpoint implements Handler<RoutingContext> {
         Router router = server.getRouter();
         for (Checks c : Checks.values()) {
             String path = c == Checks.ALL ? PATH : PATH + (c == Checks.LIVE ? "/live" : "/ready");
-            router.route(path).method(HttpMethod.GET).produces("application/json")
+            // HEAD too: a monitor that probes with it sees the same status
+            router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).produces("application/json")
                     .blockingHandler(new HealthEndpoint(camel, c));
+            // other methods: 405 saying which are allowed (Vert.x's own 405 here had an empty Allow)
+            router.route(path).handler(ctx -> {
+                if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+                    ctx.next();
+                } else {
+                    ctx.response().setStatusCode(405).putHeader("allow", "GET, HEAD").end();
+                }
+            });
         }
     }
 
@@ -83,7 +92,15 @@ final class HealthEndpoint implements Handler<RoutingContext> {
         if (!up) {
             ctx.response().setStatusCode(503);
         }
-        ctx.end(root.toJson());
+        String body = root.toJson();
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            // the headers a GET would have, no body
+            ctx.response().putHeader("content-length",
+                    String.valueOf(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+            ctx.end();
+        } else {
+            ctx.end(body);
+        }
     }
 
     /** One check: its texts as they are (the JSON writer escapes them, once). */

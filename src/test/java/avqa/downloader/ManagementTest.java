@@ -57,6 +57,14 @@ class ManagementTest extends LoopbackServerTest {
             assertEquals("{\"status\":\"UP\"}", get(base + "/observe/health").body());
             assertEquals(200, get(base + "/observe/health/live").statusCode());
             assertEquals(200, get(base + "/observe/health/ready").statusCode());
+            // a monitor probing with HEAD sees the same status, without a body
+            HttpResponse<String> head = send(base + "/observe/health", "HEAD");
+            assertEquals(200, head.statusCode(), "HEAD: " + head.headers().map());
+            assertEquals("", head.body());
+            assertEquals(200, send(base + "/observe/health/live", "HEAD").statusCode());
+            HttpResponse<String> post = send(base + "/observe/health", "POST");
+            assertEquals(405, post.statusCode());
+            assertEquals("GET, HEAD", post.headers().firstValue("allow").orElse(""), "says what is allowed");
             assertEquals(List.of("127.0.0.1:" + port), listening(service.pid()), "only the endpoint, on the loopback address");
 
             // the whole IP is rate-limited for a moment: every request gets 429
@@ -187,6 +195,7 @@ class ManagementTest extends LoopbackServerTest {
             HttpResponse<String> oneLine = get(base + "/observe/health?exposureLevel=oneline");
             assertEquals(503, oneLine.statusCode());
             assertEquals("{\"status\":\"DOWN\"}", oneLine.body());
+            assertEquals(503, send(base + "/observe/health", "HEAD").statusCode(), "HEAD sees it DOWN too");
             assertEquals(200, get(base + "/observe/health/live").statusCode(), "alive all the same");
         } finally {
             service.destroy();
@@ -278,8 +287,13 @@ class ManagementTest extends LoopbackServerTest {
     }
 
     static HttpResponse<String> get(String url) {
+        return send(url, "GET");
+    }
+
+    static HttpResponse<String> send(String url, String method) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                            .method(method, HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return new FailedResponse(url);
