@@ -187,6 +187,18 @@ final class Checks {
         return v -> v.isEmpty() ? null : n.expected(v) == null ? null : n.expected(v) + ", or empty";
     }
 
+    /**
+     * A frame rate, or empty (no frames): at least one frame a minute (1/60 fps; below it ffmpeg's fps filter makes no
+     * frame of a one-minute video, and every video would be given up), at most 60.
+     */
+    static final Setting.Check FRAME_RATE = v -> {
+        String wrong = positiveOrEmpty(60).expected(v);
+        return wrong == null && !v.isEmpty() && Double.parseDouble(v) < 1.0 / 60
+                ? "at least one frame a minute (0.017, or more) and at most 60, or empty: at a lower rate a one-minute "
+                        + "video gets no frame"
+                : wrong;
+    };
+
     /** A number above 0 and at most {@code max}, or empty (off). */
     static Setting.Check positiveOrEmpty(double max) {
         return v -> {

@@ -44,7 +44,7 @@ public final class SettingsTable {
                     "an audio file that would be larger than this is not made, and its video is given up (permanent): "
                     + "a short file of a long silence would decode to gigabytes (a 60-second video's WAV is 11 MB; 2G holds "
                     + "3 hours of 48 kHz stereo, 1 hour of 5.1); 1M or more, and at most 4G for WAV (its sizes are 32-bit)"),
-            option("avqa.frames.fps", "--frames", "FPS", "", Checks.positiveOrEmpty(60),
+            option("avqa.frames.fps", "--frames", "FPS", "", Checks.FRAME_RATE,
                     "also write each video's frames at FPS into frames/<id>/ (default: no frames)"),
             property("avqa.frames.method", "", Checks.oneOf("", "filter", "reference"),
                     "how the frames are taken: filter (ffmpeg's fps filter, evenly from the container's start; the default) "
