@@ -108,17 +108,17 @@ public final class RunSummary {
         if (s.stoppedBecause() != null) {
             long pending = s.planned() - s.downloaded() - counters.imported() - s.audioOnly() - s.alreadyComplete()
                     - byCategory.values().stream().mapToLong(Long::longValue).sum();
-            String line = "Run stopped early: {}. {} videos were left pending for the next run.";
+            String line = "Run stopped early: {}. {} left pending for the next run.";
             if (run.isShuttingDown()) {
                 // asked for (SIGTERM, Ctrl-C, a service stopped): no error, as RunControl says the stop itself
-                LOG.warn(line, s.stoppedBecause(), pending);
+                LOG.warn(line, s.stoppedBecause(), Shown.count(pending, "video was", "videos were"));
             } else {
-                LOG.error(line, s.stoppedBecause(), pending);
+                LOG.error(line, s.stoppedBecause(), Shown.count(pending, "video was", "videos were"));
             }
         }
-        LOG.info("Run finished in {}: {} videos planned; {} downloaded, {} imported from archives, {} audio re-extracted, "
+        LOG.info("Run finished in {}: {} planned; {} downloaded, {} imported from archives, {} audio re-extracted, "
                         + "{} already complete; failed: {}. {} complete in all.",
-                StatusLine.human(s.elapsed()), s.planned(), s.downloaded(), counters.imported(), s.audioOnly(),
+                StatusLine.human(s.elapsed()), Shown.count(s.planned(), "video", "videos"), s.downloaded(), counters.imported(), s.audioOnly(),
                 s.alreadyComplete(), byCategory.isEmpty() ? "none" : byCategory, progress.size());
         LOG.info(yieldLine(byCategory));
         // one log line per line of the report: a message is always one line

@@ -18,6 +18,11 @@ public final class Shown {
         return of(e);
     }
 
+    /** A count and its noun, singular for one: {@code count(1, "video", "videos")} is "1 video". */
+    public static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
     /** The words for an exception. */
     public static String of(Throwable e) {
         if (e == null) {

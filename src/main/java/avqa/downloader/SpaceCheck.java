@@ -38,10 +38,11 @@ public final class SpaceCheck {
             return;
         }
         if (free < estimate.bytes()) {
-            LOG.warn("Only {} free for {}, less than the planned download needs (about {} for {} videos or clips, "
+            LOG.warn("Only {} free for {}, less than the planned download needs (about {} for {}, "
                     + "with room for each worker's download in progress): the run stops with what it has when the "
                     + "disk is full; free some space or choose another --data-dir", DownloadEstimate.human(free),
-                    dataDir, DownloadEstimate.human(estimate.bytes()), estimate.missing());
+                    dataDir, DownloadEstimate.human(estimate.bytes()),
+                    Shown.count(estimate.missing(), "video or clip", "videos or clips"));
         }
     }
 }

@@ -166,18 +166,21 @@ public final class VideoPlanner {
             progress.snapshot();
         }
         outputs.planned(completion.remade());
-        LOG.info("Planned {} videos ({} referenced by {} {}): {} complete, {} need only audio{}, {} to download "
-                        + "({} downloads), {} without a source, {} failed permanently before (not requested again{})",
-                wanted.size(), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],
+        LOG.info("Planned {} ({} referenced by {} {}): {} complete, {} need only audio{}, {} to download "
+                        + "({}), {} without a source, {} failed permanently before (not requested again{})",
+                Shown.count(wanted.size(), "video", "videos"), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],
                 counts[VideoTask.State.EXTRACT_AUDIO.ordinal()], framesOn
                         ? ", " + counts[VideoTask.State.EXTRACT_FRAMES.ordinal()] + " need only frames" : "",
                 counts[VideoTask.State.DOWNLOAD.ordinal()],
-                tasks.stream().filter(t -> t.state() == VideoTask.State.DOWNLOAD).count(),
+                Shown.count(tasks.stream().filter(t -> t.state() == VideoTask.State.DOWNLOAD).count(), "download",
+                        "downloads"),
                 counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
         if (completion.elsewhereBefore() > 0) {
-            LOG.info("{} videos that failed permanently before are asked for again: their source URL is not the one they "
-                    + "failed at (a --source-url-template or a manifest changed since)", completion.elsewhereBefore());
+            LOG.info("{} failed permanently before {} asked for again: their source URL is not the one they "
+                    + "failed at (a --source-url-template or a manifest changed since)",
+                    Shown.count(completion.elsewhereBefore(), "video that", "videos that"),
+                    completion.elsewhereBefore() == 1 ? "is" : "are");
         }
         return tasks;
     }

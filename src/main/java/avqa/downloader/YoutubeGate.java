@@ -81,15 +81,15 @@ public final class YoutubeGate {
             }
         }
         if (!tooOld) {
-            LOG.warn("Not requesting {} YouTube downloads ({} videos or clips, recorded as tool-outdated): yt-dlp has no "
+            LOG.warn("Not requesting {} ({}, recorded as tool-outdated): yt-dlp has no "
                     + "JavaScript runtime (avqa.tools.js-runtime), without which YouTube's formats cannot be had. {}. Other "
-                    + "sources go ahead.", videos, records, NO_RUNTIME_HOW);
+                    + "sources go ahead.", downloads(videos), clips(records), NO_RUNTIME_HOW);
             return admitted;
         }
         String path = tools.ytDlpPath();
-        LOG.warn("Not requesting {} YouTube downloads ({} videos or clips, recorded as tool-outdated): yt-dlp {} at {} "
+        LOG.warn("Not requesting {} ({}, recorded as tool-outdated): yt-dlp {} at {} "
                         + "is older than {} and cannot fetch from YouTube. Update it: {}; Debian's package cannot "
-                        + "update itself. Other sources go ahead.", videos, records, tools.ytDlpVersion(),
+                        + "update itself. Other sources go ahead.", downloads(videos), clips(records), tools.ytDlpVersion(),
                 path == null ? tools.ytDlp() : path, ToolVersions.YOUTUBE_MINIMUM.toString().replace('-', '.'),
                 ToolVersions.HOW_TO_UPDATE);
         return admitted;
@@ -114,5 +114,13 @@ public final class YoutubeGate {
 
     private static boolean isYoutubeDownload(VideoTask task) {
         return task.state() == VideoTask.State.DOWNLOAD && task.url() != null && VideoIdRules.isYoutubeUrl(task.url());
+    }
+
+    private static String downloads(int n) {
+        return Shown.count(n, "YouTube download", "YouTube downloads");
+    }
+
+    private static String clips(int n) {
+        return Shown.count(n, "video or clip", "videos or clips");
     }
 }

@@ -142,6 +142,6 @@ class OldYtDlpTest extends LoopbackServerTest {
         List<String> warnings = Files.readAllLines(data.resolve("avqa_download.log")).stream()
                 .filter(l -> l.contains("Not requesting")).toList();
         assertEquals(1, warnings.size(), "one warning: " + warnings);
-        assertTrue(warnings.get(0).contains("Not requesting 1 YouTube downloads (1 videos or clips"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("Not requesting 1 YouTube download (1 video or clip"), warnings.get(0));
     }
 }
