@@ -160,39 +160,71 @@ public final class Verifier {
         return checks;
     }
 
-    /** A folder of frames named by {@code pattern} (its %d from 1; null: the names are not checked). */
+    /**
+     * A folder of frames named by {@code pattern} (its %d from 1; null, or a pattern without one: the names are not
+     * checked). Each frame is a whole image; with names checked, a file named otherwise is no frame, and a frame missing
+     * between others is a gap the count alone misses. A folder or other non-file in it is named.
+     */
     static FrameFolder frameFolder(Path dir, String pattern) {
         try {
-            List<Path> files = Frames.list(dir);
+            java.util.regex.Pattern names = frameNames(pattern);
             List<String> broken = new ArrayList<>();
-            for (Path f : files) {
+            java.util.TreeSet<Integer> numbers = new java.util.TreeSet<>();
+            int frames = 0;
+            for (Path f : Frames.list(dir)) {
+                String name = f.getFileName().toString();
+                String shown = dir.getFileName() + "/" + Redact.text(name, 100);
+                if (!Files.isRegularFile(f)) {
+                    broken.add(shown + (Files.isDirectory(f) ? "/ (a folder among the frames)" : " (not a file)"));
+                    continue;
+                }
+                Integer n = names == null ? null : frameNumber(names, pattern, name);
+                if (names != null && n == null) {
+                    broken.add(shown + " (not a frame: not named as " + Redact.text(pattern, 100) + ")");
+                    continue;
+                }
+                frames++;
+                if (n != null) {
+                    numbers.add(n);
+                }
                 if (!FrameImages.whole(f)) {
-                    broken.add(dir.getFileName() + "/" + f.getFileName());
+                    broken.add(shown);
                 }
             }
-            // named by the pattern from 1 on: a frame missing between others is a gap the count alone misses
-            if (pattern != null && !pattern.isEmpty() && broken.isEmpty()) {
-                java.util.Set<String> names = new java.util.HashSet<>();
-                files.forEach(f -> names.add(f.getFileName().toString()));
-                try {
-                    if (String.format(java.util.Locale.ROOT, pattern, 1).equals(String.format(java.util.Locale.ROOT, pattern, 2))) {
-                        throw new java.util.UnknownFormatConversionException("no number in " + pattern);
+            if (broken.isEmpty() && !numbers.isEmpty()) {
+                for (int i = 1; i <= numbers.last(); i++) {
+                    if (!numbers.contains(i)) {
+                        broken.add(dir.getFileName() + "/ lacks " + Redact.text(String.format(java.util.Locale.ROOT, pattern, i),
+                                100) + " (frames missing between others)");
+                        break;
                     }
-                    for (int i = 1; i <= files.size(); i++) {
-                        String name = String.format(java.util.Locale.ROOT, pattern, i);
-                        if (!names.contains(name)) {
-                            broken.add(dir.getFileName() + "/ lacks " + Redact.text(name, 100) + " (frames missing between others)");
-                            break;
-                        }
-                    }
-                } catch (java.util.IllegalFormatException notOne) {
-                    // a pattern no frame name comes from: the count alone is checked
                 }
             }
-            return new FrameFolder(files.size(), broken);
+            return new FrameFolder(frames, broken);
         } catch (IOException e) {
             return new FrameFolder(0, List.of(dir.getFileName() + " (" + FileTrees.describe(e) + ")"));
         }
+    }
+
+    /** The names a pattern with one %d (%06d, %4d) gives, as a regular expression; null for another pattern. */
+    private static java.util.regex.Pattern frameNames(String pattern) {
+        java.util.regex.Matcher m = pattern == null ? null
+                : java.util.regex.Pattern.compile("%0?[1-9]?d").matcher(pattern);
+        if (m == null || !m.find() || pattern.indexOf('%', m.end()) >= 0 || pattern.lastIndexOf('%', m.start() - 1) >= 0) {
+            return null;
+        }
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(pattern.substring(0, m.start())) + "([0-9]{1,9})"
+                + java.util.regex.Pattern.quote(pattern.substring(m.end())));
+    }
+
+    /** The frame's number when the pattern gives exactly this name for it, else null. */
+    private static Integer frameNumber(java.util.regex.Pattern names, String pattern, String name) {
+        java.util.regex.Matcher m = names.matcher(name);
+        if (!m.matches()) {
+            return null;
+        }
+        int n = Integer.parseInt(m.group(1));
+        return n >= 1 && String.format(java.util.Locale.ROOT, pattern, n).equals(name) ? n : null;
     }
 
     /**

@@ -278,8 +278,10 @@ final class VerifyReport {
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         list(t, "frames folders without their video", framesWithoutVideo);
         sums.text(t, workspace.readOnly());
-        list(t, "annotated but not complete, by category", missingByCategory.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue()).toList());
+        // the count in the header is of videos, as in every other section, not of categories
+        section(t, "annotated but not complete, by category",
+                missingByCategory.values().stream().mapToInt(Integer::intValue).sum(),
+                missingByCategory.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList(), workspace.readOnly());
         list(t, "files no annotation references", new ArrayList<>(unreferenced));
 
         if (repair && stopped) {
@@ -339,10 +341,15 @@ final class VerifyReport {
 
     /** A section of the report: its first 50 items ({@code all}: every item), the rest in verify_report.json. */
     static void section(StringBuilder t, String title, List<String> items, boolean all) {
+        section(t, title, items.size(), items, all);
+    }
+
+    /** A section whose header counts {@code count} (the videos its items add up to). */
+    static void section(StringBuilder t, String title, int count, List<String> items, boolean all) {
         if (items.isEmpty()) {
             return;
         }
-        t.append(String.format("  %s (%d):%n", title, items.size()));
+        t.append(String.format("  %s (%d):%n", title, count));
         // a file's name is the file system's (or another lab's list's): shown escaped, so that it cannot move the
         // terminal's cursor, colour it, turn text around or start a line of its own
         items.stream().limit(all ? Long.MAX_VALUE : 50).forEach(i -> t.append("    ").append(Redact.text(i, 4000)).append('\n'));

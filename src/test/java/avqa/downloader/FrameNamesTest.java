@@ -36,4 +36,28 @@ class FrameNamesTest {
         assertTrue(Verifier.frameFolder(gap, "no-number.jpg").broken().isEmpty());
         assertTrue(Verifier.frameFolder(gap, null).broken().isEmpty());
     }
+
+    /**
+     * A probe's finding: one frame more than the folder should hold was reported as a frame missing ("lacks 000004.jpg");
+     * a file named otherwise or a folder among the frames named the whole folder, not what is wrong in it. Now the extra
+     * frame is only counted (the count is judged against the video's length), and what is no frame is named.
+     */
+    @Test
+    void anExtraFrameIsCountedAndWhatIsNoFrameIsNamed(@TempDir Path tmp) throws Exception {
+        Path extra = Files.createDirectories(tmp.resolve("extra"));
+        for (int i = 1; i <= 4; i++) {
+            Files.write(extra.resolve(String.format("%06d.jpg", i)), JPEG);
+        }
+        Verifier.FrameFolder four = Verifier.frameFolder(extra, "%06d.jpg");
+        assertEquals(List.of(), four.broken(), "four frames named 1 to 4 have no gap");
+        assertEquals(4, four.count());
+
+        Files.write(extra.resolve("notes.txt"), "mine".getBytes());
+        Files.write(extra.resolve("0000002.jpg"), JPEG);
+        Files.createDirectories(extra.resolve("sub"));
+        Verifier.FrameFolder odd = Verifier.frameFolder(extra, "%06d.jpg");
+        assertEquals(List.of("extra/0000002.jpg (not a frame: not named as %06d.jpg)",
+                "extra/notes.txt (not a frame: not named as %06d.jpg)", "extra/sub/ (a folder among the frames)"), odd.broken());
+        assertEquals(4, odd.count(), "the frames alone are counted");
+    }
 }

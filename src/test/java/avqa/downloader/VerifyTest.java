@@ -44,6 +44,8 @@ class VerifyTest extends LoopbackServerTest {
         assertTrue(report.stdout().contains("1 of 4 annotated videos complete"), report.stdout() + report.stderr());
         // the coverage counts what the check found, not what was recorded: it says the same
         assertTrue(report.stdout().contains("Coverage: 1 of 4 videos complete"), report.stdout());
+        // the header counts the videos not complete, not the categories they are in
+        assertTrue(report.stdout().contains("  annotated but not complete, by category (3):\n"), report.stdout());
         // those whose files it found invalid stay in the group they came from, counted as such, not as pending
         assertTrue(report.stdout().contains("mirror:") && report.stdout().contains("invalid (--verify --repair sets it aside)=")
                 && !report.stdout().contains("no source:"), report.stdout());
