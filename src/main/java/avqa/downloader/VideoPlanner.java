@@ -109,6 +109,9 @@ public final class VideoPlanner {
         List<VideoTask> tasks = new ArrayList<>();
         Map<String, SourcePlan> bySource = new LinkedHashMap<>();
         int[] counts = new int[VideoTask.State.values().length];
+        // of the UNAVAILABLE: ids that can be no file's name, and ids clashing in case (said apart from "without a source")
+        int invalidIds = 0;
+        int caseClashes = 0;
         int incompleteDatasetClips = 0;
         CaseClashes cases = new CaseClashes(workspace.caseInsensitive());
         Set<String> conflicted = new java.util.HashSet<>();
@@ -121,7 +124,7 @@ public final class VideoPlanner {
             if (clash != null) {
                 conflicted.add(id);
                 cov.add(id, Coverage.CASE_CONFLICT, referenced.contains(id));
-                counts[VideoTask.State.UNAVAILABLE.ordinal()]++;
+                caseClashes++;
                 tasks.add(VideoTask.unavailable(id, VideoFailure.CASE_CONFLICT, CaseClashes.reason(clash)));
                 continue;
             }
@@ -148,7 +151,11 @@ public final class VideoPlanner {
                         : rules.isYoutube() ? Coverage.YOUTUBE : Coverage.MIRROR;
             }
             cov.add(id, group, referenced.contains(id));
-            counts[task.state().ordinal()]++;
+            if (task.state() == VideoTask.State.UNAVAILABLE && VideoFailure.INVALID_ID.equals(task.category())) {
+                invalidIds++;
+            } else {
+                counts[task.state().ordinal()]++;
+            }
             if (task.state() != VideoTask.State.COMPLETE) {
                 // complete videos need no message at all: a rerun over a finished dataset is a plan and a count
                 tasks.add(task);
@@ -167,14 +174,17 @@ public final class VideoPlanner {
         }
         outputs.planned(completion.remade());
         LOG.info("Planned {} ({} referenced by {} {}): {} complete, {} need only audio{}, {} to download "
-                        + "({}), {} without a source, {} failed permanently before (not requested again{})",
+                        + "({}), {} without a source{}, {} failed permanently before (not requested again{})",
                 Shown.count(wanted.size(), "video", "videos"), referenced.size(), dataset.id(), splits, counts[VideoTask.State.COMPLETE.ordinal()],
                 counts[VideoTask.State.EXTRACT_AUDIO.ordinal()], framesOn
                         ? ", " + counts[VideoTask.State.EXTRACT_FRAMES.ordinal()] + " need only frames" : "",
                 counts[VideoTask.State.DOWNLOAD.ordinal()],
                 Shown.count(tasks.stream().filter(t -> t.state() == VideoTask.State.DOWNLOAD).count(), "download",
                         "downloads"),
-                counts[VideoTask.State.UNAVAILABLE.ordinal()], counts[VideoTask.State.FAILED_BEFORE.ordinal()],
+                counts[VideoTask.State.UNAVAILABLE.ordinal()],
+                (invalidIds > 0 ? ", " + invalidIds + " with an invalid id" : "")
+                        + (caseClashes > 0 ? ", " + caseClashes + " clashing in letter case with another" : ""),
+                counts[VideoTask.State.FAILED_BEFORE.ordinal()],
                 retryPermanent ? "" : " without --retry-permanent");
         if (completion.elsewhereBefore() > 0) {
             LOG.info("{} failed permanently before {} asked for again: their source URL is not the one they "

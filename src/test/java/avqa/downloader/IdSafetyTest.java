@@ -93,6 +93,10 @@ class IdSafetyTest extends LoopbackServerTest {
         for (String name : PipelineTest.listNames(data.resolve("failed"))) {
             assertTrue(name.matches("invalid-id-[0-9a-f]{16}\\.json"), name);
         }
+        // the plan's line tells them from videos without a source (it counted them as such)
+        String plan = Files.readString(data.resolve("avqa_download.log")).lines().filter(l -> l.contains("Planned "))
+                .findFirst().orElseThrow();
+        assertTrue(plan.contains(", 0 without a source, " + hostile.size() + " with an invalid id,"), plan);
     }
 
     /**
