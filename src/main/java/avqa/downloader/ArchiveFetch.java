@@ -1026,6 +1026,11 @@ public final class ArchiveFetch {
     private static final Pattern TERMINAL = Pattern.compile(
             "\u001b[\\]P_^X][^\u0007\u001b]*(?:\u0007|\u001b\\\\)|\u001b\\[[0-?]*[ -/]*[@-~]|\u001b[ -/]*[0-~]");
 
+    /** A text without a terminal's sequences (its colours, a window's title), as a line of ours shows it. */
+    static String withoutTerminalCodes(String text) {
+        return TERMINAL.matcher(text).replaceAll("");
+    }
+
     /**
      * The first line of a file that is short text (at most 1 MiB), or null for anything else: text is what
      * starts with no archive's magic number, holds no NUL in its first 4 KiB, and nine characters of ten

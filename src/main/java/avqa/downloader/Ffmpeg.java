@@ -27,9 +27,17 @@ public final class Ffmpeg {
     private final long audioMaxBytes;
     private final DiskFull diskFull;
     private final RunControl run;
+    /** Raises a host's refusal sent as the video (its rate limit starts the cool-down); null: thrown as it is. */
+    private final FailureClassifier classifier;
 
     public Ffmpeg(Path dataDir, String audioFormat, String audioRate, String audioChannels, long audioMaxBytes,
                   DiskFull diskFull, RunControl run) {
+        this(dataDir, audioFormat, audioRate, audioChannels, audioMaxBytes, diskFull, run, null);
+    }
+
+    public Ffmpeg(Path dataDir, String audioFormat, String audioRate, String audioChannels, long audioMaxBytes,
+                  DiskFull diskFull, RunControl run, FailureClassifier classifier) {
+        this.classifier = classifier;
         this.dataDir = dataDir;
         this.audioFormat = audioFormat;
         this.audioRate = audioRate;
@@ -221,6 +229,11 @@ public final class Ffmpeg {
 
     /** A file that is plainly no video (empty, a web page) is said to be what it is, not a damaged video. */
     private void notAVideo(Path file, String problems) {
+        VideoFailure refusal = NotAVideo.refusal(file);
+        if (refusal != null) {
+            run.checkRunning();
+            throw classifier == null ? refusal : classifier.raise(refusal, null);
+        }
         String why = NotAVideo.why(file);
         if (why != null) {
             run.checkRunning();

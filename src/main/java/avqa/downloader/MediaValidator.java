@@ -22,7 +22,15 @@ public final class MediaValidator {
     private final RunControl run;
     private final Frames frames;
 
+    /** Raises a host's refusal sent as the video (its rate limit starts the cool-down); null: thrown as it is. */
+    private final FailureClassifier classifier;
+
     public MediaValidator(RunControl run, Frames frames) {
+        this(run, frames, null);
+    }
+
+    public MediaValidator(RunControl run, Frames frames, FailureClassifier classifier) {
+        this.classifier = classifier;
         this.run = run;
         this.frames = frames;
     }
@@ -156,6 +164,10 @@ public final class MediaValidator {
             run.checkRunning();
             if (exit != FailureClassifier.KILLED_FROM_OUTSIDE && !FailureClassifier.KILLED.contains(exit)) {
                 // a file that is plainly no video (empty, text, a web page) is said to be what it is, as the audio pass says
+                VideoFailure refusal = NotAVideo.refusal(job == null ? null : job.video());
+                if (refusal != null) {
+                    throw classifier == null ? refusal : classifier.raise(refusal, null);
+                }
                 String why = NotAVideo.why(job == null ? null : job.video());
                 if (why != null) {
                     throw new VideoFailure.InvalidOutput(why, FailureClassifier.lastError(FailureClassifier.text(probe.getStderr())));

@@ -26,6 +26,37 @@ final class NotAVideo {
     private NotAVideo() {
     }
 
+    /** Words that say a short text sent as the video is a host's passing refusal (a limit, a quota, a busy server). */
+    private static final java.util.regex.Pattern PASSING = java.util.regex.Pattern.compile(
+            "try again|rate.?limit|too many requests|quota|temporar|busy|exceeded|later", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Of those, the ones that say this address asks too often: the IP-wide cool-down's signal. */
+    private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile(
+            "rate.?limit|too many requests|try again later", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * A host's passing refusal sent as if it were the video (a 200 whose body is "Error: rate limit exceeded, try again
+     * later", in a terminal's colours or not): a transient failure in its words, with the rate limit's signal when it
+     * says one (the cool-down), as an archive's is; null when the file is no such text.
+     */
+    static VideoFailure refusal(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            long size = Files.size(file);
+            String first = ArchiveFetch.textStart(file, size);
+            if (first == null || size > TEXT_LOOK || !PASSING.matcher(first).find()) {
+                return null;
+            }
+            String said = Redact.text(ArchiveFetch.withoutTerminalCodes(first), 80);
+            return new VideoFailure.Transient("the source sent a refusal instead of the video (\"" + said + "\"): asked "
+                    + "again later", "", LIMIT.matcher(first).find() ? VideoFailure.Signal.RATE_LIMIT : VideoFailure.Signal.NONE);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Why {@code file} is no video, or null when its first bytes do not say. */
     static String why(Path file) {
         if (file == null) {
@@ -48,7 +79,16 @@ final class NotAVideo {
             try (InputStream in = Files.newInputStream(file)) {
                 start = in.readNBytes(TEXT_LOOK);
             }
-            return text(start);
+            String text = text(start);
+            if (text == null) {
+                // text in a terminal's colours (a host's error printed for a console) is text all the same
+                String first = ArchiveFetch.textStart(file, Files.size(file));
+                if (first != null && Files.size(file) <= TEXT_LOOK) {
+                    String bare = ArchiveFetch.withoutTerminalCodes(first).strip();
+                    return "the file is text, not a video" + (bare.isEmpty() ? "" : " (\"" + Redact.text(bare, 80) + "\")");
+                }
+            }
+            return text;
         } catch (IOException e) {
             return null;
         }

@@ -191,13 +191,13 @@ final class Wiring {
         main.bind("paceHint", new PaceHint(avqa.downloader.settings.CamelProperties.throttleGapMillis(settings),
                 settings.getInt("avqa.throttle.max-requests"), settings.get("avqa.throttle.period")));
         Ffmpeg ffmpeg = new Ffmpeg(workspace.root(), audioFormat, settings.get("avqa.audio.rate"),
-                settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run);
+                settings.get("avqa.audio.channels"), settings.bytes("avqa.audio.max-size"), diskFull, run, classifier);
         main.bind("ffmpeg", ffmpeg);
         FfmpegRuns ffmpegRuns = new FfmpegRuns(ffmpeg, run, settings.getInt("avqa.workers"),
                 settings.bytes("avqa.audio.max-size"));
         main.bind("ffmpegRuns", ffmpegRuns);
         main.bind("ffmpegWatchdog", new FfmpegWatchdog());
-        main.bind("mediaValidator", new MediaValidator(run, frames));
+        main.bind("mediaValidator", new MediaValidator(run, frames, classifier));
         MediaFileFetcher fastPath = new MediaFileFetcher(settings, classifier, diskFull, run);
         main.bind("mediaFileFetcher", fastPath);
         main.bind("downloadBatches", new DownloadBatches(settings, fastPath));

@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,14 @@ class ManifestNotAVideoTest {
         try (ArchiveHost host = new ArchiveHost()) {
             host.serve("text.mp4", "File not found on this mirror\n".getBytes(StandardCharsets.US_ASCII), "t");
             host.serve("nothing.mp4", new byte[0], "n");
+            host.serve("limit.mp4", "Error: rate limit exceeded, try again later\n".getBytes(StandardCharsets.US_ASCII), "l");
+            host.serve("busy.mp4", "\u001b[31mServer busy: come back in a while\u001b[0m\n".getBytes(StandardCharsets.US_ASCII), "b");
+            host.serve("red.mp4", "\u001b[1;31mAccess denied\u001b[0m\n".getBytes(StandardCharsets.US_ASCII), "r");
             Path rows = Files.writeString(tmp.resolve("rows.csv"), "id,url\nmtext," + host.shareUrl("text.mp4")
-                    + "\nmempty," + host.shareUrl("nothing.mp4") + "\n");
+                    + "\nmempty," + host.shareUrl("nothing.mp4") + "\nmlimit," + host.shareUrl("limit.mp4")
+                    + "\nmbusy," + host.shareUrl("busy.mp4") + "\nmred," + host.shareUrl("red.mp4") + "\n");
             List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
-            args.addAll(List.of("--manifest", rows.toString(), "--retry-attempts", "1"));
+            args.addAll(List.of("--manifest", rows.toString(), "--retry-attempts", "1", "--cooldown", "1"));
 
             Fixture.Outcome outcome = Fixture.run(args);
 
@@ -40,6 +45,18 @@ class ManifestNotAVideoTest {
             assertEquals("invalid-output", failed.path("mempty").path("category").asText(), failed.toString());
             assertEquals("the file is empty (0 bytes), not a video", failed.path("mempty").path("reason").asText(),
                     failed.toString());
+            // a host's passing refusal sent as the file is transient, in its words (found by a probe: "invalid-output"
+            // for the plain text, "the video is damaged" for the coloured one); a text in colours is text
+            assertEquals("transient", failed.path("mlimit").path("category").asText(), failed.toString());
+            assertEquals("the source sent a refusal instead of the video (\"Error: rate limit exceeded, try again later\"): "
+                    + "asked again later", failed.path("mlimit").path("reason").asText(), failed.toString());
+            assertEquals("transient", failed.path("mbusy").path("category").asText(), failed.toString());
+            assertEquals("the source sent a refusal instead of the video (\"Server busy: come back in a while\"): "
+                    + "asked again later", failed.path("mbusy").path("reason").asText(), failed.toString());
+            assertEquals("invalid-output", failed.path("mred").path("category").asText(), failed.toString());
+            assertEquals("the file is text, not a video (\"Access denied\")", failed.path("mred").path("reason").asText(),
+                    failed.toString());
+            assertTrue(outcome.stdout().contains("Cool-down"), "the rate limit's words start the cool-down: " + outcome.stdout());
         }
     }
 }
