@@ -97,6 +97,19 @@ public final class MediaFileFetcher {
         }
     }
 
+    /** A 206's Content-Range that is the whole file (bytes 0-(N-1)/N, N its Content-Length when it says one). */
+    static boolean wholeRange(String contentRange, String contentLength) {
+        java.util.regex.Matcher m = contentRange == null ? null
+                : java.util.regex.Pattern.compile("\\s*bytes\\s+0-([0-9]{1,18})/([0-9]{1,18})\\s*").matcher(contentRange);
+        if (m == null || !m.matches()) {
+            return false;
+        }
+        long last = Long.parseLong(m.group(1));
+        long size = Long.parseLong(m.group(2));
+        long length = HttpBodies.length(contentLength);
+        return size > 0 && last == size - 1 && (length < 0 || length == size);
+    }
+
     /**
      * Stores the HTTP response as the job's video in its work directory ({@code video.<ext>}), or
      * throws the failure it means. The whole download has a deadline (avqa.download.timeout) and a
@@ -106,7 +119,8 @@ public final class MediaFileFetcher {
     public void save(@Variable("job") VideoJob job, @Header("CamelHttpResponseCode") Integer status,
                      @Header("Content-Type") Object contentTypes, @Header("Content-Length") Object contentLengths,
                      @Header("Retry-After") Object retryAfters, @Header("Content-Encoding") Object contentEncodings,
-                     @Header("Transfer-Encoding") Object transferEncodings, @Body InputStream body) throws IOException {
+                     @Header("Transfer-Encoding") Object transferEncodings, @Header("Content-Range") Object contentRanges,
+                     @Body InputStream body) throws IOException {
         String url = job.url();
         InputStream in = body == null ? InputStream.nullInputStream() : body;
         // a header the host sent twice comes as a list of its values: the first is the one taken
@@ -122,7 +136,7 @@ public final class MediaFileFetcher {
              Deadline stop = Deadline.when(250, run::isStopping, () -> HttpBodies.drop(in))) {
             int code = status == null ? 0 : status;
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-            if (code != 200) {
+            if (code != 200 && !(code == 206 && wholeRange(HttpBodies.first(contentRanges), contentLength))) {
                 throw classifier.raise(FailureClassifier.httpStatus(code, retryAfter), url);
             }
             // a host that compresses the video on the way announces the compressed length: its decoded bytes

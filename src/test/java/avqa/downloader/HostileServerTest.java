@@ -359,6 +359,39 @@ class HostileServerTest extends LoopbackServerTest {
     }
 
     /**
+     * A mirror that answers a plain GET (no Range) with 206 and the whole file ({@code Content-Range: bytes 0-(N-1)/N}) is
+     * taken as a 200 (every video was recorded permanent on the fast path, though yt-dlp took them; a probe's finding); a
+     * 206 of a part of the file is still refused, and its video is not kept.
+     */
+    @Test
+    void aTwoHundredSixOfTheWholeFileIsTakenAndOneOfAPartIsNot(@TempDir Path tmp) throws Exception {
+        byte[] clip = Files.readAllBytes(Fixture.clip("tone-3s", 3, true));
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("whole206abc", "part206abcd"));
+        try (RawHost host = new RawHost(path -> {
+            boolean whole = path.contains("whole206");
+            int sent = whole ? clip.length : clip.length / 2;
+            return ("HTTP/1.1 206 Partial Content\r\nContent-Type: video/mp4\r\nContent-Range: bytes 0-" + (sent - 1) + "/"
+                    + clip.length + "\r\nContent-Length: " + sent + "\r\nConnection: close\r\n\r\n"
+                    + new String(clip, 0, sent, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }, out -> { })) {
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, host.base() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            assertArrayEquals(clip, Files.readAllBytes(data.resolve("videos/whole206abc.mp4")));
+            assertFalse(Files.exists(data.resolve("failed/whole206abc.json")));
+            assertFalse(Files.exists(data.resolve("videos/part206abcd.mp4")));
+            var record = Fixture.readJson(data.resolve("failed/part206abcd.json"));
+            assertTrue(record.get("reason").asText().contains("206"), record.toString());
+        }
+    }
+
+    /**
      * A chain of redirects, each hop's head well within its own time (a second), for ever: the chain as a whole is
      * bounded by the download's deadline (avqa.download.timeout); it used to run through the client's 50 hops.
      */
