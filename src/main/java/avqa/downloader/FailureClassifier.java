@@ -202,6 +202,11 @@ public final class FailureClassifier {
                     + "or from an authority of its own); start Java with a trust store that holds it "
                     + "(JAVA_TOOL_OPTIONS=\"-Djavax.net.ssl.trustStore=FILE\"), or use the mirror over http";
         }
+        if (all.contains("Unsupported or unrecognized SSL message")) {
+            // Java's words for an answer that is no TLS at all: a plain-http server at an https URL's port
+            return "the secure connection to the source failed (TLS): the host answered without TLS, as a plain http server "
+                    + "does; give its URL as http://";
+        }
         if (all.contains("No subject alternative") || all.contains("No name matching")) {
             return "the secure connection to the source failed (TLS): its certificate is for another host name than the URL's";
         }

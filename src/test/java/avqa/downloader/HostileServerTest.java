@@ -359,6 +359,43 @@ class HostileServerTest extends LoopbackServerTest {
     }
 
     /**
+     * An https URL given for a mirror that speaks plain http: the line says so and what to do (it said "the secure
+     * connection to the source failed (TLS)" with Java's "Unsupported or unrecognized SSL message"; a probe's finding).
+     */
+    @Test
+    void anHttpsUrlForAPlainHttpHostSaysToUseHttp(@TempDir Path tmp) throws Exception {
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", List.of("plainhttp01"));
+        // a plain http server's answer to what is no HTTP request (a TLS client's hello), sent as the connection opens
+        try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                while (!plain.isClosed()) {
+                    try (java.net.Socket c = plain.accept()) {
+                        c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        c.getOutputStream().flush();
+                        c.getInputStream().readNBytes(512);
+                    } catch (java.io.IOException closed) {
+                        // the test is over, or the client went
+                    }
+                }
+            }, "plain-http");
+            answering.setDaemon(true);
+            answering.start();
+            Path data = tmp.resolve("data");
+            List<String> args = Fixture.localArgs(data, meta, "https://127.0.0.1:" + plain.getLocalPort() + "/v/{id}.mp4");
+            args.addAll(List.of("--retry-attempts", "1"));
+
+            Fixture.Outcome outcome = Fixture.run(args);
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            var record = Fixture.readJson(data.resolve("failed/plainhttp01.json"));
+            assertTrue(record.get("reason").asText().contains("the host answered without TLS, as a plain http server does; "
+                    + "give its URL as http://"), record.toString());
+        }
+    }
+
+    /**
      * A mirror that answers a plain GET (no Range) with 206 and the whole file ({@code Content-Range: bytes 0-(N-1)/N}) is
      * taken as a 200 (every video was recorded permanent on the fast path, though yt-dlp took them; a probe's finding); a
      * 206 of a part of the file is still refused, and its video is not kept.
