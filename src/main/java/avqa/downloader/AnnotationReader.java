@@ -233,6 +233,12 @@ public final class AnnotationReader {
     }
 
     private FileIds fileIds(Path file, String name) {
+        String kind = notJson(file);
+        if (kind != null) {
+            // said as what it is, not in the JSON parser's words ("Illegal character ((CTRL-CHAR, code 31))")
+            throw new BadInputException(name + " is " + kind + ", not an annotation file (JSON)"
+                    + (kind.startsWith("a gzip") || kind.startsWith("a zip") ? ": unpack it first" : ""));
+        }
         Set<String> ids = new LinkedHashSet<>();
         PassedOver passedOver = new PassedOver();
         try (JsonParser p = JSON.getFactory().createParser(file.toFile())) {
@@ -361,5 +367,27 @@ public final class AnnotationReader {
             case VALUE_NULL -> "null";
             default -> t.toString();
         };
+    }
+
+    /** What a file plainly is by its first bytes when that is no JSON (an archive, a compressed file, a video), else null. */
+    static String notJson(Path file) {
+        byte[] head;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            head = in.readNBytes(512);
+        } catch (IOException e) {
+            return null; // said by the read below
+        }
+        ArchiveFormat archive = ArchiveFormat.byMagic(head, head.length);
+        if (archive != null) {
+            return archive == ArchiveFormat.TAR_GZ ? "a gzip-compressed file" : "a " + archive.shown() + " archive";
+        }
+        if (head.length >= 12 && head[4] == 'f' && head[5] == 't' && head[6] == 'y' && head[7] == 'p') {
+            return "an MP4 or MOV video";
+        }
+        if (head.length >= 4 && (head[0] & 0xff) == 0x1a && (head[1] & 0xff) == 0x45 && (head[2] & 0xff) == 0xdf
+                && (head[3] & 0xff) == 0xa3) {
+            return "a Matroska or WebM video";
+        }
+        return null;
     }
 }

@@ -261,6 +261,33 @@ class AnnotationReaderTest {
                 + "its \"video_id\" is null); the other questions are planned"), lines.get(0));
     }
 
+    /**
+     * A gzip, a zip or a video given as the annotation file is said to be what it is, not in the JSON parser's words
+     * ("Illegal character ((CTRL-CHAR, code 31))", "Unrecognized token 'PK\u0003\u0004'", "Invalid UTF-32 character";
+     * a probe's finding).
+     */
+    @Test
+    void aCompressedFileAnArchiveOrAVideoIsSaidToBeOne(@TempDir Path tmp) throws Exception {
+        Path json = Files.writeString(tmp.resolve("plain.json"), "[{\"video_id\": \"a\"}]");
+        Path gz = tmp.resolve("avqa-val.json");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(Files.readAllBytes(json));
+        }
+        Path zip = tmp.resolve("zipped.json");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("avqa-val.json"));
+            out.write(Files.readAllBytes(json));
+        }
+        Path video = Files.copy(Fixture.clip("tone-3s", 3, true), tmp.resolve("video.json"));
+        for (Object[] c : List.of(new Object[] {gz, "avqa-val.json is a gzip-compressed file, not an annotation file (JSON): "
+                + "unpack it first"}, new Object[] {zip, "zipped.json is a zip archive, not an annotation file (JSON): unpack it "
+                + "first"}, new Object[] {video, "video.json is an MP4 or MOV video, not an annotation file (JSON)"})) {
+            BadInputException e = assertThrows(BadInputException.class, () -> new AnnotationReader().uniqueVideoIds((Path) c[0]));
+            assertEquals(c[1], e.getMessage());
+        }
+        assertEquals(List.of("a"), new AnnotationReader().uniqueVideoIds(json));
+    }
+
     @Test
     void anEmptyFileIsNamed(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("avqa-val.json");
