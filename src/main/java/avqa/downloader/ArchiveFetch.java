@@ -919,8 +919,15 @@ public final class ArchiveFetch {
         return title != null && NOT_THERE.matcher(title).find()
                 ? "its page says the file is not there: the link is wrong, or its file was deleted; ask whoever shared it "
                   + "for a current link"
+                : title != null && CONFIRM_PAGE.matcher(title).find()
+                ? "its host's download page could not be confirmed as a browser does: download the file in a browser and "
+                  + "give it with --import-archive FILE"
                 : pageAdvice(url);
     }
+
+    /** Words of a page's title that say it is a host's page to confirm a download (Drive's virus-scan warning). */
+    private static final Pattern CONFIRM_PAGE = Pattern.compile(
+            "virus scan|can.t scan|cannot scan|download anyway|download warning", Pattern.CASE_INSENSITIVE);
 
     /** What a share link that gave a web page may need, for the host it is on. */
     static String pageAdvice(String url) {

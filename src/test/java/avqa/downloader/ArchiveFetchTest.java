@@ -666,6 +666,30 @@ class ArchiveFetchTest extends LoopbackServerTest {
     }
 
     /**
+     * A Drive-like download page this tool cannot confirm (its form changed: another id, POST): one line that says to
+     * download it in a browser, not that the file is not shared with anyone who has the link (a probe's finding).
+     */
+    @Test
+    void aDownloadPageInAShapeNotKnownSaysToUseABrowser(@TempDir Path tmp) throws Exception {
+        byte[] archive = videosRar(tmp);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("1AbCdEfGh", archive, "v1").drivePageChanged();
+
+            Fixture.Outcome outcome = Fixture.run(args(data, meta, host.driveUrl("1AbCdEfGh")));
+
+            assertEquals(1, outcome.exit(), outcome.stderr());
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertTrue(log.contains("(\"Google Drive - Virus scan warning\"), not an archive (its host's download page could "
+                    + "not be confirmed as a browser does: download the file in a browser and give it with --import-archive FILE)"),
+                    log);
+            assertFalse(log.contains("shared with anyone"), log);
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve("archives")), "nothing kept");
+        }
+    }
+
+    /**
      * Drive's pages sent as if they were the file (application/octet-stream, as a misconfigured host or proxy
      * labels everything): what the body is decides, as for an archive sent as a page. The virus-scan page's form
      * is confirmed and the archive imported; the quota page is said in Drive's words, and tried again.

@@ -116,6 +116,15 @@ final class ArchiveHost implements AutoCloseable {
     }
 
     /**
+     * The Drive-like page ({@link #drivePage}) in a shape this tool does not know: its virus-scan warning with a form of
+     * another id, sent by POST, and no download link.
+     */
+    ArchiveHost drivePageChanged() {
+        this.drivePage = "confirm-changed";
+        return this;
+    }
+
+    /**
      * The Drive-like page ({@link #drivePage}) is Drive's older one: no form, a download link ({@code <a
      * id="uc-download-link" href="/download?…">}, relative, its query escaped in the page) to the same URL its form
      * would lead to.
@@ -414,6 +423,11 @@ final class ArchiveHost implements AutoCloseable {
                         + "<input type=\"hidden\" name=\"export\" value=\"download\">"
                         + "<input type=\"hidden\" name=\"confirm\" value=\"t\">"
                         + "<input type=\"hidden\" name=\"uuid\" value=\"" + uuid + "\"></form></body></html>"
+                        : page.equals("confirm-changed")
+                        ? "<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
+                        + "<p>Google Drive can't scan this file for viruses.</p>"
+                        + "<form id=\"dl-form-2\" action=\"/fetch\" method=\"post\"><input type=\"hidden\" name=\"k\" value=\""
+                        + uuid + "\"><button>Download anyway</button></form></body></html>"
                         : page.equals("confirm-link")
                         ? "<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
                         + "<p>Google Drive can't scan this file for viruses.</p><a id=\"uc-download-link\" "
