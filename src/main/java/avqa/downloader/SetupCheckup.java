@@ -177,7 +177,7 @@ final class SetupCheckup {
                 bytes += Math.max(0, left);
                 unknown += a.problem() == null && left < 0 ? 1 : 0;
             }
-            String page = a.page() ? pageInstead(url) : null;
+            String page = a.page() ? pageInstead(url) : a.problem() == null ? notAnArchive(url) : null;
             String tooLarge = tooLarge(url, a);
             out.add(a.problem() != null ? Finding.fail("archive", a.problem() + ": check the --import-archive URL and the network")
                     : page != null ? Finding.fail("archive", page)
@@ -196,7 +196,7 @@ final class SetupCheckup {
                 bytes += Math.max(0, left);
                 unknown += a.problem() == null && left < 0 ? 1 : 0;
             }
-            String page = a.problem() == null && a.page() ? pageInstead(canonical) : null;
+            String page = a.problem() != null ? null : a.page() ? pageInstead(canonical) : notAnArchive(canonical);
             out.add(page != null ? Finding.warn("archive", page + "; without the dataset's own archive its clips are "
                     + "fetched from their sources instead")
                     : a.problem() == null
@@ -239,6 +239,48 @@ final class SetupCheckup {
         String error = page.error();
         return error != null ? shown + " answers with a page instead of the archive, which says: " + Shown.plain(error)
                 : shown + " answers with a web page, not an archive (" + ArchiveFetch.pageAdvice(url) + ")";
+    }
+
+    /**
+     * What a link whose HEAD did not say it is a page gives instead of an archive, by its first bytes (a ranged GET of
+     * 4 KiB): a web page sent as a file (as {@link #pageInstead} reads it) or short text ("quota exceeded"); null for
+     * anything else, an archive or not (the run's import judges it), or when they cannot be had.
+     */
+    String notAnArchive(String url) {
+        if (proxyProblem(url) != null) {
+            return null;
+        }
+        byte[] start;
+        long size;
+        try {
+            HttpResponse<java.io.InputStream> r = client(url).send(HttpRequest.newBuilder(
+                    URI.create(HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(DownloadPage.direct(url)))))
+                    .timeout(HOST_TIMEOUT).header("Range", "bytes=0-4095").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = r.body()) {
+                if (r.statusCode() != 200 && r.statusCode() != 206) {
+                    return null;
+                }
+                start = body.readNBytes(4096);
+            }
+            String range = r.headers().firstValue("Content-Range").orElse("");
+            size = r.statusCode() == 206 ? (range.matches("bytes [0-9]+-[0-9]+/[0-9]+")
+                    ? Long.parseLong(range.substring(range.indexOf('/') + 1)) : -1)
+                    : r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        if (ArchiveFormat.byMagic(start, start.length) != null) {
+            return null;
+        }
+        if (ArchiveFetch.looksLikeAPage(start)) {
+            return pageInstead(url);
+        }
+        String text = ArchiveFetch.textStart(start, size);
+        return text == null ? null : Redact.url(url) + " answers with text, not an archive (\""
+                + Redact.text(ArchiveFetch.withoutTerminalCodes(text).strip(), 120) + "\")";
     }
 
     /** What the run says of an archive announced larger than it takes (it does not fetch it); null when it is not. */

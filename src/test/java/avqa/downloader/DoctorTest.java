@@ -200,13 +200,14 @@ class DoctorTest {
             Fixture.Outcome ready = Fixture.run(withArchive);
             assertTrue(line(ready, "bsdtar").startsWith("OK") && line(ready, "bsdtar").contains("RAR"), ready.stdout());
             assertTrue(line(ready, "archive").startsWith("OK"), ready.stdout());
-            assertEquals(List.of("HEAD"), host.hits("/share/clips.rar").stream().map(MediaServer.Hit::method).toList());
+            // its head, then its first 4 KiB (what the link gives: an archive, not a page sent as a file)
+            assertEquals(List.of("HEAD", "GET"), host.hits("/share/clips.rar").stream().map(MediaServer.Hit::method).toList());
             // given twice, and as the dataset's own archive too: one archive, asked for once, as a run fetches it once
             List<String> twice = args(tmp, "--import-archive", host.baseUrl() + "/share/clips.rar",
                     "--import-archive", host.baseUrl() + "/share/clips.rar");
             twice.addAll(common);
             Fixture.Outcome once = Fixture.run(twice, Map.of("AVQA_ARCHIVE_URL", host.baseUrl() + "/share/clips.rar"));
-            assertEquals(2, host.hits("/share/clips.rar").size(), once.stdout());
+            assertEquals(4, host.hits("/share/clips.rar").size(), once.stdout());
             assertEquals(1, once.stdout().lines().filter(l -> l.matches("(OK|WARN|FAIL) +archive .*")).count(), once.stdout());
 
             List<String> gone = args(tmp, "--import-archive", host.baseUrl() + "/share/gone.rar");
@@ -249,6 +250,20 @@ class DoctorTest {
             assertEquals(1, page.exit(), page.stdout());
             assertTrue(line(page, "archive").startsWith("FAIL") && line(page, "archive").contains("answers with a web page, "
                     + "not an archive"), page.stdout());
+
+            // a page or a refusal sent as a file (application/octet-stream): its HEAD says nothing of it; its first
+            // bytes do (it was "OK … answers (197 B)", then the run refused it; a probe's finding)
+            drive.serve("quota.rar", ("<!DOCTYPE html><html><head><title>Quota exceeded</title></head><body><p>Sorry, you have "
+                    + "exceeded your download quota</p></body></html>").getBytes(java.nio.charset.StandardCharsets.UTF_8), "q1");
+            drive.serve("limit.rar", "Error: rate limit exceeded, try again later\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "l1");
+            for (String[] c : List.of(new String[] {"quota.rar", "answers with a web page, not an archive"},
+                    new String[] {"limit.rar", "answers with text, not an archive (\"Error: rate limit exceeded, try again later\")"})) {
+                List<String> sent = args(tmp, "--import-archive", drive.shareUrl(c[0]));
+                sent.addAll(common);
+                Fixture.Outcome said = Fixture.run(sent);
+                assertEquals(1, said.exit(), said.stdout());
+                assertTrue(line(said, "archive").startsWith("FAIL") && line(said, "archive").contains(c[1]), said.stdout());
+            }
         }
         // the dataset's own archive behind a Dropbox preview link (?dl=0): the doctor asks for ?dl=1, as the run
         // does (www.dropbox.com is this machine, by a hosts file of the doctor's JVM)
@@ -263,7 +278,8 @@ class DoctorTest {
             Process p = Fixture.startJvm(canonical, Map.of("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts,
                     "AVQA_ARCHIVE_URL", "http://www.dropbox.com:" + port + "/s/abc123/clips.rar?dl=0"), log);
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), ServiceTest.read(log));
-            assertEquals(List.of("/s/abc123/clips.rar?dl=1"), dropbox.uris(), ServiceTest.read(log));
+            assertEquals(List.of("/s/abc123/clips.rar?dl=1", "/s/abc123/clips.rar?dl=1"), dropbox.uris(), "its head and first "
+                    + "bytes: " + ServiceTest.read(log));
             assertTrue(ServiceTest.read(log).contains("(the dataset's own archive) answers"), ServiceTest.read(log));
         }
         List<String> refused = args(tmp, "--import-archive", "http://127.0.0.1:9/clips.rar");
