@@ -396,7 +396,10 @@ public final class FailureClassifier {
                 .replaceAll("\\[([^\\]@\\s][^\\]@]*?) @ 0x[0-9a-fA-F]+\\] ", "$1: ")
                 // Python names an error by its module and class ("yt_dlp.networking.exceptions.RequestError: …"):
                 // the words after it say what happened
-                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9]*(?:Error|Exception): ", "");
+                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9]*(?:Error|Exception): ", "")
+                // a file in the video's work folder, gone once it failed: named by its own name
+                // (a path that holds a blank is left whole)
+                .replaceAll("(?<![^\\s(\"'])/(?:[^\\s/:]+/)*\\.partial/[^\\s/:]+/", "");
         return pick.length() > 500 ? pick.substring(0, 500) + "…" : pick;
     }
 

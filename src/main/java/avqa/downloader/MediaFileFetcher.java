@@ -217,9 +217,10 @@ public final class MediaFileFetcher {
         } catch (IOException e) {
             run.checkRunning();
             if (timedOut(e)) {
+                // the socket's read timeout: 30 s, or the whole download's time when that is shorter
                 throw new VideoFailure.Transient("no data came for " + Math.min(30, timeoutSeconds)
-                        + " s: the download stalled and was given up within " + Math.min(30, timeoutSeconds)
-                        + " s (avqa.download.timeout)", Objects.requireNonNullElse(e.getMessage(), ""));
+                        + " s: the download stalled and was given up" + (timeoutSeconds < 30
+                        ? " (avqa.download.timeout, " + timeoutSeconds + " s)" : " (a host silent for 30 s is)"), "");
             }
             throw classifier.raise(FailureClassifier.unreachable(e, url), url);
         } finally {

@@ -51,6 +51,20 @@ class FailureClassifierTest {
     }
 
     /**
+     * A file of the video's work folder, gone once the video failed, is named by its own name in the last error (a
+     * probe's finding: the records showed /…/data/.partial/src-1f…/video.mp4); a path holding a blank is left whole.
+     */
+    @Test
+    void aWorkFoldersPathIsLeftOutOfTheLastError() {
+        assertEquals("video.mp4: Invalid data found when processing input", FailureClassifier.lastError(
+                "/tmp/j1/data/.partial/src-7bfaba75e9dae7a8/video.mp4: Invalid data found when processing input\n"));
+        assertEquals("Error opening input file video.mp4.", FailureClassifier.lastError(
+                "Error opening input file /srv/avqa/.partial/abc/video.mp4.\n"));
+        String blank = "/tmp/my data/.partial/abc/video.mp4: Invalid data found when processing input";
+        assertEquals(blank, FailureClassifier.lastError(blank + "\n"));
+    }
+
+    /**
      * A body cut short before its announced length (yt-dlp's ContentTooShortError, which it gives up on at once
      * when it has no retries left) is a network failure, said so, not an error yt-dlp "did not explain".
      */
