@@ -134,6 +134,27 @@ public final class ArchiveFetch {
     }
 
     /**
+     * As a run starts (the data directory's lock its own alone, no download of it under way): each part in archives/ that
+     * cannot be resumed ({@link ArchiveFiles#unresumableParts}: left by a run killed, or by a version that kept it when
+     * the disk filled) is deleted, said in one line. No attempt would use its bytes (each starts over, from nothing),
+     * and one that filled the disk held every later run's start on "no space left", the tool's own bytes the space the
+     * user was told to free.
+     */
+    public void dropUnresumableParts() {
+        for (Path part : ArchiveFiles.unresumableParts(files.dir())) {
+            long size = ArchiveFiles.sizeOf(part);
+            try {
+                ArchiveFiles.dropPart(part);
+                LOG.warn("Deleted {} ({}), the part of a download whose host gave no size or validator to resume it under, "
+                        + "left by an earlier run: no attempt would resume it, and its archive, if asked for, is fetched from "
+                        + "its start", files.dir().getFileName().resolve(part.getFileName()), human(size));
+            } catch (IOException e) {
+                // it stays: the full disk, if it is, is said as ever
+            }
+        }
+    }
+
+    /**
      * For --dry-run, which fetches no archive: a line for each archive a run would fetch first (not whole here
      * yet), since what it holds is not in the plan: its videos show as downloads from their sources.
      */
@@ -716,7 +737,8 @@ public final class ArchiveFetch {
             }
             long written;
             try {
-                written = transfer.copy(body, raw, part, start, total, promisedEnd, maxBytes, name, url, resume, goesOn,
+                written = transfer.copy(body, raw, part, start, total, promisedEnd, maxBytes, name, url, resume,
+                        ArchiveFiles.resumable(files.meta(url)), goesOn,
                         p -> !ArchiveFormat.numberedPart(files.name(url)) && looksLikeAPage(p));
             } catch (ArchiveTransfer.PageInstead page) {
                 // judged by its first MiB, as a page that ends is (a download page's form confirmed, a refusal said)

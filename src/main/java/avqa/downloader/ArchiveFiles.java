@@ -526,6 +526,55 @@ final class ArchiveFiles {
     }
 
     /**
+     * A {@code .part} and its record, deleted: one that cannot be resumed ({@link #resumable}), whose bytes no attempt
+     * would use (each fetch of it starts over, from nothing).
+     */
+    static void dropPart(Path part) throws IOException {
+        String name = part.getFileName().toString();
+        Files.deleteIfExists(part);
+        if (name.endsWith(".part")) {
+            Files.deleteIfExists(part.resolveSibling(name.substring(0, name.length() - ".part".length()) + ".json"));
+        }
+    }
+
+    /**
+     * The {@code .part}s in {@code dir} (archives/) that cannot be resumed: their record, ours, says their host gave no
+     * validator and no length (a body of no announced length, left by a run killed, or by a version that kept it
+     * when the disk filled); each next attempt fetches it from its start, truncating the part first, so its bytes
+     * only hold the disk. A part without its record, or whose record says it is complete, is not counted.
+     */
+    static List<Path> unresumableParts(Path dir) {
+        List<Path> out = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path part : (Iterable<Path>) files.sorted()::iterator) {
+                String name = part.getFileName().toString();
+                if (!name.endsWith(".part") || !Files.isRegularFile(part, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                JsonNode meta = record(part.resolveSibling(name.substring(0, name.length() - ".part".length())));
+                if (meta != null && !meta.path("complete").asBoolean(false) && !resumable(meta)) {
+                    out.add(part);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException unreadable) {
+            // none counted
+        }
+        return out;
+    }
+
+    /** The size of a file, 0 when it cannot be told. */
+    static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
      * {@code archives/<name>}: where this URL's archive is once whole: the name its record says it was saved
      * under ({@link #finish}), else the one its URL gives it ({@link #urlNamed}).
      */

@@ -187,10 +187,13 @@ final class ArchiveTransfer {
      * them if it breaks off. {@code raw}: the answer's body as the client gives it (under {@code body}'s decoding,
      * when the host compressed it), whose connection a guard drops without reading the rest. {@code goesOn}: the
      * next part of a file its host gives a part at a time, not said again. An answer from the file's start whose
-     * first MiB {@code page} finds a web page is stopped there, with {@link PageInstead}.
+     * first MiB {@code page} finds a web page is stopped there, with {@link PageInstead}. {@code resumable}: whether
+     * the part can be resumed ({@link ArchiveFiles#resumable}); one that cannot is deleted when the disk fills as it
+     * comes ({@link #fullDisk}).
      */
     long copy(InputStream body, InputStream raw, Path part, long start, long total, long promisedEnd, long max, String name,
-              String url, String resume, boolean goesOn, java.util.function.Predicate<Path> page) throws IOException {
+              String url, String resume, boolean resumable, boolean goesOn, java.util.function.Predicate<Path> page)
+            throws IOException {
         announce(name, url, part, start, total, goesOn);
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -243,9 +246,43 @@ final class ArchiveTransfer {
                 LOG.debug("The answer for {} ended without its last chunk, after {}", name, ArchiveFetch.human(start + written.get()));
             }
         } catch (IOException e) {
+            if (!resumable) {
+                fullDisk(e, part, name, url);
+            }
             throw brokeOff(e, name, "after " + ArchiveFetch.human(start + written.get()) + of(total), resume);
         }
         return written.get();
+    }
+
+    /**
+     * The disk filled as a part that cannot be resumed came (its host gave no validator, and no length: a body that
+     * never ends fills any disk): the part is deleted at once, as no later attempt would use it, and the run stops
+     * saying so, and how else to have the archive. It stayed before, the whole disk, and held the next run's start.
+     */
+    private void fullDisk(IOException e, Path part, String name, String url) {
+        String message = String.valueOf(e.getMessage());
+        if (!DiskFull.says(message) || DiskFull.saysReadOnly(message)) {
+            return;
+        }
+        long size = ArchiveFiles.sizeOf(part);
+        String deleted;
+        try {
+            ArchiveFiles.dropPart(part);
+            deleted = "and the " + ArchiveFetch.human(size) + " that came were deleted";
+        } catch (IOException notDeleted) {
+            deleted = "and the " + ArchiveFetch.human(size) + " that came could not be deleted (" + notDeleted.getMessage()
+                    + "): delete " + part;
+        }
+        String host;
+        try {
+            host = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException odd) {
+            host = null;
+        }
+        throw diskFull.stopAs(message, "the archive " + name + (host == null ? "" : " from " + Redact.text(host, 200))
+                + " sent more than the disk holds without saying its size (nothing to resume it under), " + deleted
+                + ": free some space and run again, or download it elsewhere (a browser, curl) and give the file to "
+                + "--import-archive; complete videos are kept");
     }
 
     /**

@@ -124,6 +124,20 @@ public final class DiskFull {
         return null;
     }
 
+    /**
+     * A full disk said in words of the write that met it ({@code words}, after "no space left on the disk holding
+     * …: "), which say what became of it and what to do; a read-only file system is said as ever. Returns the
+     * exception to throw.
+     */
+    RunStoppedException stopAs(String message, String words) {
+        if (READ_ONLY.matcher(message).find()) {
+            return new RunStoppedException(stop(message, null));
+        }
+        String reason = "no space left on the disk holding " + dataDir + ": " + words;
+        run.stop(reason, this::roomAgain);
+        return new RunStoppedException(reason);
+    }
+
     /** The exception an exchange caught, when it says the disk is full (or read-only): the run stops. */
     public void checkCaught(org.apache.camel.Exchange exchange) {
         for (Throwable t = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null;

@@ -105,20 +105,38 @@ final class SetupCheckup {
         }
         String where = DownloadEstimate.human(free) + " free for " + dir;
         String fromArchives = archives.said();
+        String leftover = unresumableParts(dir);
         if (estimate == null) {
             return archives.bytes() > free
                     ? Finding.fail("disk", where + ", less than " + fromArchives.substring("; and ".length())
-                    + ": free some space or choose another --data-dir")
+                    + ": free some space or choose another --data-dir" + leftover)
                     : Finding.warn("disk", where + "; the download cannot be estimated before the annotations are in "
-                    + "metadata/ (a --dry-run fetches them)" + fromArchives);
+                    + "metadata/ (a --dry-run fetches them)" + fromArchives + leftover);
         }
         long bytes = estimate.bytes() + archives.bytes();
         String need = "the planned download is about " + DownloadEstimate.human(bytes) + " (" + estimate.missing()
                 + " videos or clips to fetch, " + estimate.youtube() + " from YouTube, in " + estimate.downloads()
                 + " downloads; about " + DownloadEstimate.human(DownloadEstimate.BYTES_PER_VIDEO)
                 + " each with its audio, and room for each worker's download in progress" + fromArchives + ")";
-        return free >= bytes ? Finding.ok("disk", where + "; " + need)
-                : Finding.fail("disk", where + ", less than " + need + ": free some space or choose another --data-dir");
+        return free >= bytes ? Finding.ok("disk", where + "; " + need + leftover)
+                : Finding.fail("disk", where + ", less than " + need + ": free some space or choose another --data-dir"
+                + leftover);
+    }
+
+    /**
+     * The archive parts in archives/ that cannot be resumed (their host gave no size or validator), which the next run
+     * deletes as it starts ({@link ArchiveFetch#dropUnresumableParts}): named with their size, as they hold the disk.
+     */
+    private static String unresumableParts(Path dir) {
+        List<Path> parts = ArchiveFiles.unresumableParts(dir.resolve("archives"));
+        if (parts.isEmpty()) {
+            return "";
+        }
+        long bytes = parts.stream().mapToLong(ArchiveFiles::sizeOf).sum();
+        return "; archives/" + Redact.text(parts.get(0).getFileName().toString(), 200)
+                + (parts.size() > 1 ? " and " + (parts.size() - 1) + " more" : "") + " (" + DownloadEstimate.human(bytes)
+                + ") cannot be resumed (its host gave no size or validator): the next run deletes "
+                + (parts.size() > 1 ? "them" : "it");
     }
 
     private Finding annotationHost() {

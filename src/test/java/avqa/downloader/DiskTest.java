@@ -287,6 +287,87 @@ class DiskTest extends LoopbackServerTest {
     }
 
     /**
+     * An archive by URL whose host sends a body that never ends, with no length and no validator (an adversarial
+     * probe's): the disk filled, the run stopped, and the part stayed, the whole disk, never to be resumed; the next
+     * run stopped at once on "no space left", the tool's own bytes the space it told the user to free. Now the part
+     * is deleted as the disk fills, and the line says so and how else to have the archive; a part such a run left
+     * before (an earlier version, a kill) is deleted as the next run starts, which then goes on, and --doctor names it.
+     * A part that can be resumed (its host announced its length, and an ETag) stays when the disk fills, as ever.
+     */
+    @Test
+    void anArchivePartThatCannotBeResumedIsDeletedWhenTheDiskFillsAndDoesNotHoldTheNextRun(@TempDir Path tmp)
+            throws Exception {
+        Path data = tinyDisk(tmp);
+        try {
+            Path meta = tmp.resolve("meta");
+            List<String> args = oneWorkerRun(data, meta, List.of("diskarchive0"));
+            byte[] rar = new byte[64 * 1024];
+            new java.util.Random(7).nextBytes(rar);
+            System.arraycopy(new byte[] {'R', 'a', 'r', '!', 0x1a, 0x07, 0x00}, 0, rar, 0, 7);
+            Path archives = data.resolve("archives");
+
+            try (ArchiveFetchTest.CloseDelimitedHost host = new ArchiveFetchTest.CloseDelimitedHost(rar, -1)) {
+                List<String> withArchive = new java.util.ArrayList<>(args);
+                withArchive.addAll(List.of("--import-archive", host.url()));
+                Fixture.Outcome full = Fixture.run(withArchive);
+                assertEquals(1, full.exit(), full.stderr());
+                String line = full.stderr().strip();
+                assertTrue(line.matches("avqa-downloader: run stopped early: no space left on the disk holding "
+                        + java.util.regex.Pattern.quote(data.toString()) + ": the archive videos\\.rar from 127\\.0\\.0\\.1 "
+                        + "sent more than the disk holds without saying its size \\(nothing to resume it under\\), and the "
+                        + "[0-9.]+ [KM]iB that came were deleted: free some space and run again, or download it elsewhere "
+                        + "\\(a browser, curl\\) and give the file to --import-archive; complete videos are kept"), line);
+                assertEquals(List.of(), PipelineTest.listNames(archives), "the part and its record deleted");
+                assertTrue(Files.getFileStore(data).getUsableSpace() > 512 * 1024, "the space freed");
+            }
+
+            // a part that can be resumed stays when the disk fills, and as the next run starts: the line is a full disk's
+            try (ArchiveHost host = new ArchiveHost()) {
+                byte[] big = new byte[3 << 20];
+                for (int i = 0; i < big.length; i += rar.length) {
+                    System.arraycopy(rar, 0, big, i, Math.min(rar.length, big.length - i));
+                }
+                host.serve("big.rar", big, "v1");
+                List<String> withArchive = new java.util.ArrayList<>(args);
+                withArchive.addAll(List.of("--import-archive", host.shareUrl("big.rar")));
+                Fixture.Outcome full = Fixture.run(withArchive);
+                assertEquals(1, full.exit(), full.stderr());
+                assertEquals("avqa-downloader: run stopped: no space left on the disk holding " + data + ": free some space "
+                        + "and run again; complete videos are kept", full.stderr().strip());
+                List<String> kept = PipelineTest.listNames(archives);
+                assertTrue(kept.stream().anyMatch(n -> n.endsWith(".part")), "kept, to resume: " + kept);
+                Fixture.Outcome again = Fixture.run(args);
+                assertEquals(kept, PipelineTest.listNames(archives), "not deleted as a run starts: " + again.stderr());
+                for (String name : kept) {
+                    Files.delete(archives.resolve(name));
+                }
+            }
+
+            // a part of no length and no validator left by an earlier run, on the full disk: --doctor names it, and the
+            // next run deletes it and goes on
+            Path part = archives.resolve("videos.rar.part");
+            Files.writeString(archives.resolve("videos.rar.json"), "{\"url\":\"http://127.0.0.1:9/videos.rar\","
+                    + "\"url_sha256\":\"" + ArchiveFiles.sha("http://127.0.0.1:9/videos.rar") + "\",\"etag\":null,"
+                    + "\"last_modified\":null,\"length\":-1}");
+            fillUp(part);
+            List<String> doctor = new java.util.ArrayList<>(args);
+            doctor.add("--doctor");
+            Fixture.Outcome checked = Fixture.run(doctor);
+            assertTrue(checked.stdout().contains("; archives/videos.rar.part ("), checked.stdout());
+            assertTrue(checked.stdout().contains(") cannot be resumed (its host gave no size or validator): the next run "
+                    + "deletes it"), checked.stdout());
+            Fixture.Outcome next = Fixture.run(args);
+            assertEquals(0, next.exit(), next.stderr());
+            assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("Deleted archives/videos.rar.part ("),
+                    "said");
+            assertEquals(List.of(), PipelineTest.listNames(archives), "the part and its record deleted");
+            assertTrue(Files.isRegularFile(data.resolve("videos/diskarchive0.mp4")), "the run went on");
+        } finally {
+            sh("umount", "-l", data.toString());
+        }
+    }
+
+    /**
      * Whichever write of a run meets the full disk first - the record of a complete video, the list of an annotation
      * file's ids, as well as a download or a tool's output - stops the run as one it can resume: a service looks again
      * and resumes once the disk has room (the service's test above met this only when the record's write came first,
