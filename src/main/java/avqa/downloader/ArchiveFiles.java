@@ -526,15 +526,12 @@ final class ArchiveFiles {
     }
 
     /**
-     * A {@code .part} and its record, deleted: one that cannot be resumed ({@link #resumable}), whose bytes no attempt
-     * would use (each fetch of it starts over, from nothing).
+     * A {@code .part} deleted: one that cannot be resumed ({@link #resumable}), whose bytes no attempt would use (each
+     * fetch of it starts over, from nothing). Its record stays: a few bytes, and it may say more than the part (the
+     * name a whole copy beside it was saved under, when that copy is fetched again).
      */
     static void dropPart(Path part) throws IOException {
-        String name = part.getFileName().toString();
         Files.deleteIfExists(part);
-        if (name.endsWith(".part")) {
-            Files.deleteIfExists(part.resolveSibling(name.substring(0, name.length() - ".part".length()) + ".json"));
-        }
     }
 
     /**

@@ -100,7 +100,7 @@ public final class MediaFileFetcher {
     /** A 206's Content-Range that is the whole file (bytes 0-(N-1)/N, N its Content-Length when it says one). */
     static boolean wholeRange(String contentRange, String contentLength) {
         java.util.regex.Matcher m = contentRange == null ? null
-                : java.util.regex.Pattern.compile("\\s*bytes\\s+0-([0-9]{1,18})/([0-9]{1,18})\\s*").matcher(contentRange);
+                : java.util.regex.Pattern.compile("(?i)\\s*bytes\\s+0-([0-9]{1,18})/([0-9]{1,18})\\s*").matcher(contentRange);
         if (m == null || !m.matches()) {
             return false;
         }
@@ -220,7 +220,7 @@ public final class MediaFileFetcher {
                 // the socket's read timeout: 30 s, or the whole download's time when that is shorter
                 throw new VideoFailure.Transient("no data came for " + Math.min(30, timeoutSeconds)
                         + " s: the download stalled and was given up" + (timeoutSeconds < 30
-                        ? " (avqa.download.timeout, " + timeoutSeconds + " s)" : " (a host silent for 30 s is)"), "");
+                        ? " (avqa.download.timeout, " + timeoutSeconds + " s)" : " (30 s without data end a download)"), "");
             }
             throw classifier.raise(FailureClassifier.unreachable(e, url), url);
         } finally {

@@ -28,11 +28,17 @@ final class NotAVideo {
 
     /** Words that say a short text sent as the video is a host's passing refusal (a limit, a quota, a busy server). */
     private static final java.util.regex.Pattern PASSING = java.util.regex.Pattern.compile(
-            "try again|rate.?limit|too many requests|quota|temporar|busy|exceeded|later", java.util.regex.Pattern.CASE_INSENSITIVE);
+            "\\b(?:try again later|(?:come|check) back later|rate[ -]?limit(?:ed)?|too many requests|quota exceeded"
+            + "|temporarily|server (?:is )?busy|overloaded)\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Words that say the file will not come, whatever else the text says: no passing refusal. */
+    private static final java.util.regex.Pattern FOR_GOOD = java.util.regex.Pattern.compile(
+            "\\b(?:not found|removed|deleted|terminated|permanently|denied|forbidden|no longer|does not exist)\\b",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** Of those, the ones that say this address asks too often: the IP-wide cool-down's signal. */
     private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile(
-            "rate.?limit|too many requests|try again later", java.util.regex.Pattern.CASE_INSENSITIVE);
+            "\\b(?:rate[ -]?limit(?:ed)?|too many requests)\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /**
      * A host's passing refusal sent as if it were the video (a 200 whose body is "Error: rate limit exceeded, try again
@@ -45,11 +51,13 @@ final class NotAVideo {
         }
         try {
             long size = Files.size(file);
-            String first = ArchiveFetch.textStart(file, size);
-            if (first == null || size > TEXT_LOOK || !PASSING.matcher(first).find()) {
+            // a web page is said as one (its title), whatever its words
+            String first = size > TEXT_LOOK || ArchiveFetch.looksLikeAPage(file) ? null : ArchiveFetch.textStart(file, size);
+            first = first == null ? null : ArchiveFetch.withoutTerminalCodes(first);
+            if (first == null || !PASSING.matcher(first).find() || FOR_GOOD.matcher(first).find()) {
                 return null;
             }
-            String said = Redact.text(ArchiveFetch.withoutTerminalCodes(first), 80);
+            String said = Redact.text(first.strip(), 80);
             return new VideoFailure.Transient("the source sent a refusal instead of the video (\"" + said + "\"): asked "
                     + "again later", "", LIMIT.matcher(first).find() ? VideoFailure.Signal.RATE_LIMIT : VideoFailure.Signal.NONE);
         } catch (IOException e) {

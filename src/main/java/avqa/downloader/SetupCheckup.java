@@ -265,7 +265,14 @@ final class SetupCheckup {
      * anything else, an archive or not (the run's import judges it), or when they cannot be had.
      */
     String notAnArchive(String url) {
-        if (proxyProblem(url) != null) {
+        String path;
+        try {
+            path = String.valueOf(URI.create(HostCredentials.withoutFragment(DownloadPage.direct(url))).getPath());
+        } catch (IllegalArgumentException e) {
+            path = "";
+        }
+        // a later volume of a split archive starts inside it, with no magic of its own: not judged, as the run does not
+        if (proxyProblem(url) != null || ArchiveFormat.numberedPart(path.substring(path.lastIndexOf('/') + 1))) {
             return null;
         }
         byte[] start;
@@ -274,10 +281,12 @@ final class SetupCheckup {
             HttpResponse<java.io.InputStream> r = client(url).send(HttpRequest.newBuilder(
                     URI.create(HostCredentials.withoutFragment(HostCredentials.withoutUserInfo(DownloadPage.direct(url)))))
                     .timeout(HOST_TIMEOUT).header("Range", "bytes=0-4095").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream body = r.body()) {
+            try (java.io.InputStream body = r.body();
+                 Deadline deadline = Deadline.after(HOST_TIMEOUT.toMillis(), () -> HttpBodies.drop(body))) {
                 if (r.statusCode() != 200 && r.statusCode() != 206) {
                     return null;
                 }
+                // within the check's time: a host that sends its head and then nothing does not hold the doctor
                 start = body.readNBytes(4096);
             }
             String range = r.headers().firstValue("Content-Range").orElse("");

@@ -213,6 +213,11 @@ public final class Verifier {
         if (m == null || !m.find() || pattern.indexOf('%', m.end()) >= 0 || pattern.lastIndexOf('%', m.start() - 1) >= 0) {
             return null;
         }
+        try {
+            String.format(java.util.Locale.ROOT, pattern, 1);
+        } catch (java.util.IllegalFormatException notOne) {
+            return null; // %0d, say: no name comes from it, and the count alone is judged
+        }
         return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(pattern.substring(0, m.start())) + "([0-9]{1,9})"
                 + java.util.regex.Pattern.quote(pattern.substring(m.end())));
     }

@@ -36,7 +36,7 @@ class CommandLineTest {
             --backoff             | NaN                            | --backoff: 'NaN' is not valid; expected a number from 0 to 86400
             --period              | 1e300                          | --period: '1e300' is not valid; expected a number from 0.001 to 604800
             --video-format        | exe                            | --video-format: 'exe' is not valid
-            --frames              | 0.0000001                      | --frames: '0.0000001' is not valid; expected at least one frame a minute (0.017, or more) and at most 60, or empty
+            --frames              | 0.0000001                      | --frames: '0.0000001' is not valid; expected at least one frame a minute (1/60: 0.0167, or more) and at most 60, or empty
             --frames              | 61                             | --frames: '61' is not valid; expected a number above 0 and at most 60, or empty
             --source-url-template | https://example.org/watch      | must contain {id}
             --source-url-template | ftp://example.org/{id}         | must be an http(s) URL

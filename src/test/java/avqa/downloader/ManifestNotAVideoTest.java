@@ -28,10 +28,14 @@ class ManifestNotAVideoTest {
             host.serve("nothing.mp4", new byte[0], "n");
             host.serve("limit.mp4", "Error: rate limit exceeded, try again later\n".getBytes(StandardCharsets.US_ASCII), "l");
             host.serve("busy.mp4", "\u001b[31mServer busy: come back in a while\u001b[0m\n".getBytes(StandardCharsets.US_ASCII), "b");
+            host.serve("gone.mp4", "File removed by its owner; try again later\n".getBytes(StandardCharsets.US_ASCII), "g");
+            host.serve("page.mp4", ("<!DOCTYPE html><html><head><title>Video removed</title></head><body>Removed. Check back "
+                    + "later.</body></html>").getBytes(StandardCharsets.US_ASCII), "p");
             host.serve("red.mp4", "\u001b[1;31mAccess denied\u001b[0m\n".getBytes(StandardCharsets.US_ASCII), "r");
             Path rows = Files.writeString(tmp.resolve("rows.csv"), "id,url\nmtext," + host.shareUrl("text.mp4")
                     + "\nmempty," + host.shareUrl("nothing.mp4") + "\nmlimit," + host.shareUrl("limit.mp4")
-                    + "\nmbusy," + host.shareUrl("busy.mp4") + "\nmred," + host.shareUrl("red.mp4") + "\n");
+                    + "\nmbusy," + host.shareUrl("busy.mp4") + "\nmred," + host.shareUrl("red.mp4")
+                    + "\nmgone," + host.shareUrl("gone.mp4") + "\nmpage," + host.shareUrl("page.mp4") + "\n");
             List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
             args.addAll(List.of("--manifest", rows.toString(), "--retry-attempts", "1", "--cooldown", "1"));
 
@@ -53,6 +57,10 @@ class ManifestNotAVideoTest {
             assertEquals("transient", failed.path("mbusy").path("category").asText(), failed.toString());
             assertEquals("the source sent a refusal instead of the video (\"Server busy: come back in a while\"): "
                     + "asked again later", failed.path("mbusy").path("reason").asText(), failed.toString());
+            // a text that says the file will not come, and a web page, are what they were, whatever else they say
+            assertEquals("invalid-output", failed.path("mgone").path("category").asText(), failed.toString());
+            assertEquals("permanent", failed.path("mpage").path("category").asText(), failed.toString());
+            assertTrue(failed.path("mpage").path("reason").asText().contains("web page"), failed.toString());
             assertEquals("invalid-output", failed.path("mred").path("category").asText(), failed.toString());
             assertEquals("the file is text, not a video (\"Access denied\")", failed.path("mred").path("reason").asText(),
                     failed.toString());

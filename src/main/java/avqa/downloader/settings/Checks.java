@@ -194,7 +194,7 @@ final class Checks {
     static final Setting.Check FRAME_RATE = v -> {
         String wrong = positiveOrEmpty(60).expected(v);
         return wrong == null && !v.isEmpty() && Double.parseDouble(v) < 1.0 / 60
-                ? "at least one frame a minute (0.017, or more) and at most 60, or empty: at a lower rate a one-minute "
+                ? "at least one frame a minute (1/60: 0.0167, or more) and at most 60, or empty: at a lower rate a one-minute "
                         + "video gets no frame"
                 : wrong;
     };
