@@ -33,7 +33,8 @@ final class ChecksumComparison {
      * directory (never opened; reported, escaped, and left as they are).
      */
     Map<Path, String> againstListed(Path root, Map<String, String> listed, Map<String, String> now, List<String> foreign,
-                                    List<Checksums.Malformed> malformed) {
+                                    List<Checksums.Malformed> malformed, Map<String, String> published,
+                                    java.util.function.Predicate<String> judgedInvalid) {
         hashed = now.size();
         this.foreign = foreign.stream().sorted().map(p -> Redact.text(p, 300)).toList();
         this.malformed = malformed.stream().map(m -> "line " + m.line() + ": \"" + m.shown() + "\"").toList();
@@ -48,10 +49,18 @@ final class ChecksumComparison {
             // a file whose line is damaged is not listed anew as if it had never been: its bytes are not vouched for
             if (!listed.containsKey(path) && !sha.startsWith("unreadable") && Checksums.ownFile(path)
                     && !namedByMalformed.contains(path)) {
-                added.add(path);
-                toAdd.put(root.resolve(path), sha);
+                String was = published.get(path);
+                if (was != null && !was.equals(sha)) {
+                    // its line gone, its bytes not those provenance.jsonl recorded as it took its name: changed
+                    changed.add(path);
+                } else if (!judgedInvalid.test(path)) {
+                    // (a file the check judged invalid is not vouched for: it is listed above, and --repair sets it aside)
+                    added.add(path);
+                    toAdd.put(root.resolve(path), sha);
+                }
             }
         });
+        changed.sort(null);
         return toAdd;
     }
 

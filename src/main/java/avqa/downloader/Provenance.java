@@ -67,6 +67,33 @@ public final class Provenance {
      * as its last line says: a file of another size now was changed or replaced since (for {@code --verify}).
      * Torn or foreign lines are passed over; no file, no sizes.
      */
+    /**
+     * The SHA-256 each file had when it took its name, by its path in the data directory (the last line of a file made
+     * again wins); none for a file whose line names no hash of its own (a frames folder's).
+     */
+    static Map<String, String> publishedHashes(Path file) {
+        Map<String, String> hashes = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return hashes;
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                try {
+                    JsonNode n = JSON.readTree(line);
+                    if (n != null && n.path("file").isTextual() && n.path("sha256").asText("").matches("[0-9a-f]{64}")) {
+                        hashes.put(n.path("file").asText(), n.path("sha256").asText());
+                    }
+                } catch (IOException torn) {
+                    // a line cut by a crash, or not ours: it says nothing of a hash
+                }
+            }
+        } catch (IOException e) {
+            hashes.clear();
+        }
+        return hashes;
+    }
+
     static Map<String, Long> publishedBytes(Path file) {
         Map<String, Long> sizes = new HashMap<>();
         if (!Files.isRegularFile(file)) {

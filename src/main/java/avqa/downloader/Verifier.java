@@ -391,7 +391,8 @@ public final class Verifier {
         r.namedAsNoId(notIds);
         if (asked && !run.isStopping()) {
             Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign,
-                    Checksums.malformed(checksums.file()));
+                    Checksums.malformed(checksums.file()), Provenance.publishedHashes(Provenance.fileIn(workspace)),
+                    r::judgedInvalid);
             if (!added.isEmpty() && !workspace.readOnly()) {
                 checksums.add(added);
             }

@@ -130,6 +130,16 @@ final class VerifyReport {
         return complete.contains(id) && !changedIds().contains(id);
     }
 
+    /** Whether the file at this path (videos/… or audio/…, in the data directory) was judged invalid or is empty. */
+    boolean judgedInvalid(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        String id = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        return path.startsWith("videos/") ? invalidVideos.containsKey(id) || zeroSize.stream().anyMatch(p -> isVideo(p)
+                && id(p).equals(id))
+                : path.startsWith("audio/") && (invalidAudio.containsKey(id) || zeroSize.stream().anyMatch(p -> !isVideo(p)
+                && id(p).equals(id)));
+    }
+
     /** Whether the check judged one of its files invalid (not merely missing, or not checked), or found it changed. */
     boolean isInvalid(String id) {
         return invalidVideos.containsKey(id) || invalidAudio.containsKey(id)

@@ -242,6 +242,44 @@ class VerifyTest extends LoopbackServerTest {
     }
 
     /**
+     * A WAV whose bytes changed (its size the same, still readable) and whose line in SHA256SUMS was removed is not
+     * listed anew with its current hash, which would vouch for bytes provenance.jsonl says it did not have: it is
+     * changed; and a video the check finds invalid is not listed either (a probe's finding: both were "added now").
+     */
+    @Test
+    void aFileNotListedIsHeldToItsProvenanceHashAndAnInvalidOneIsNotListed(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = finished(tmp, List.of("unlisted0", "unlisted1"));
+        Path wav = data.resolve("audio/unlisted0.wav");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(wav, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("XXXXXXXXXXXXXXXX".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 20_000);
+        }
+        Path video = data.resolve("videos/unlisted1.mp4");
+        Files.write(video, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        Path sums = data.resolve("SHA256SUMS");
+        Files.write(sums, Files.readAllLines(sums).stream()
+                .filter(l -> !l.endsWith("audio/unlisted0.wav") && !l.endsWith("videos/unlisted1.mp4")).toList());
+        List<String> verify = new ArrayList<>(args);
+        verify.addAll(List.of("--verify", "--checksums"));
+
+        Fixture.Outcome report = Fixture.run(verify);
+
+        assertEquals(1, report.exit(), report.stdout());
+        JsonNode json = Fixture.readJson(data.resolve("verify_report.json"));
+        assertEquals("[\"audio/unlisted0.wav\",\"videos/unlisted1.mp4\"]", json.path("checksums_changed").toString(),
+                json.toString());
+        assertEquals("[]", json.path("checksums_added").toString(), json.toString());
+        assertFalse(Files.readString(sums).contains("unlisted0.wav") || Files.readString(sums).contains("unlisted1.mp4"),
+                Files.readString(sums));
+
+        // a file no run made (no line in provenance.jsonl) that the check finds invalid is not listed either
+        Files.write(data.resolve("videos/strayjunk.mp4"), new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
+        Fixture.Outcome again = Fixture.run(verify);
+        assertEquals(1, again.exit(), again.stdout());
+        assertFalse(Files.readString(sums).contains("strayjunk"), Files.readString(sums));
+    }
+
+    /**
      * A video whose bytes changed since SHA256SUMS recorded them, its size the same and still readable: --verify
      * --checksums names it, and no longer counts it complete (the header, the report's count and the coverage lines
      * did), nor "not attempted yet" among the videos not complete.
