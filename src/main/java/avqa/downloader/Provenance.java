@@ -63,59 +63,46 @@ public final class Provenance {
     }
 
     /**
-     * The size each file had when it took its name, by its path in the data directory ({@code videos/x.mp4}),
-     * as its last line says: a file of another size now was changed or replaced since (for {@code --verify}).
-     * Torn or foreign lines are passed over; no file, no sizes.
-     */
-    /**
      * The SHA-256 each file had when it took its name, by its path in the data directory (the last line of a file made
      * again wins); none for a file whose line names no hash of its own (a frames folder's).
      */
     static Map<String, String> publishedHashes(Path file) {
-        Map<String, String> hashes = new HashMap<>();
-        if (!Files.isRegularFile(file)) {
-            return hashes;
-        }
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    if (n != null && n.path("file").isTextual() && n.path("sha256").asText("").matches("[0-9a-f]{64}")) {
-                        hashes.put(n.path("file").asText(), n.path("sha256").asText());
-                    }
-                } catch (IOException torn) {
-                    // a line cut by a crash, or not ours: it says nothing of a hash
-                }
-            }
-        } catch (IOException e) {
-            hashes.clear();
-        }
-        return hashes;
+        return perFile(file, n -> n.path("sha256").asText("").matches("[0-9a-f]{64}") ? n.path("sha256").asText() : null);
     }
 
+    /**
+     * The size each file had when it took its name, by its path in the data directory ({@code videos/x.mp4}),
+     * as its last line says: a file of another size now was changed or replaced since (for {@code --verify}).
+     * Torn or foreign lines are passed over; no file, no sizes.
+     */
     static Map<String, Long> publishedBytes(Path file) {
-        Map<String, Long> sizes = new HashMap<>();
+        return perFile(file, n -> n.path("bytes").canConvertToLong() ? n.path("bytes").asLong() : null);
+    }
+
+    /** What each line says of its file (null: nothing), by the file's path; a line cut by a crash, or not ours, says nothing. */
+    private static <T> Map<String, T> perFile(Path file, java.util.function.Function<JsonNode, T> value) {
+        Map<String, T> out = new HashMap<>();
         if (!Files.isRegularFile(file)) {
-            return sizes;
+            return out;
         }
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
                 try {
                     JsonNode n = JSON.readTree(line);
-                    if (n != null && n.path("file").isTextual() && n.path("bytes").canConvertToLong()) {
-                        sizes.put(n.path("file").asText(), n.path("bytes").asLong());
+                    T v = n == null || !n.path("file").isTextual() ? null : value.apply(n);
+                    if (v != null) {
+                        out.put(n.path("file").asText(), v);
                     }
                 } catch (IOException torn) {
-                    // a line cut by a crash, or not ours: it says nothing of a size
+                    // a line cut by a crash, or not ours
                 }
             }
         } catch (IOException e) {
-            // unreadable: no sizes to hold the files to (the probes still judge them)
-            sizes.clear();
+            // unreadable: nothing to hold the files to (the probes still judge them)
+            out.clear();
         }
-        return sizes;
+        return out;
     }
 
     /**
