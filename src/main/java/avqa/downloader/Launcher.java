@@ -98,6 +98,11 @@ final class Launcher {
         WorkArea work = new WorkArea(workspace.root());
         String node = settings.clustered() ? nodeName() : null;
         boolean verify = cli.has("--verify");
+        if (verify && !java.nio.file.Files.isDirectory(workspace.root())) {
+            // a typo in --data-dir: nothing to check, and nothing is made there (a lock, folders and a log were)
+            return fail(2, "--verify: " + Redact.text(workspace.root().toString(), 300) + " is not there: nothing to check "
+                    + "(give --data-dir the data directory a run made)");
+        }
         // a read-only copy (a read-only share or bind mount): --verify alone checks it without a lock (nobody
         // can write it), a log file, or any folder made; a run and --repair are refused before anything
         Path readOnlyAt = ReadOnlyDataDir.where(workspace);

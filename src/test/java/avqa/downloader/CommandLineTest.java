@@ -72,6 +72,21 @@ class CommandLineTest {
     }
 
     /**
+     * --verify given a data directory that is not there (a typo) says so in one line, exit 2, and makes nothing there (a
+     * probe's finding: it made the lock, the folders and a log, then said the annotations were missing, exit 0).
+     */
+    @Test
+    void verifyOfADataDirectoryThatIsNotThereMakesNothing(@TempDir Path tmp) {
+        Path typo = tmp.resolve("dtaa");
+        Fixture.Outcome outcome = Fixture.run(List.of("--verify", "--data-dir", typo.toString()));
+
+        assertEquals(2, outcome.exit(), outcome.stderr());
+        assertEquals("avqa-downloader: --verify: " + typo + " is not there: nothing to check (give --data-dir the data "
+                + "directory a run made)", outcome.stderr().strip());
+        assertFalse(Files.exists(typo), "nothing made");
+    }
+
+    /**
      * A pause, a cool-down or a timeout past its bound (a day or a week) is refused in one line: 1e308 seconds of backoff was
      * taken, and a status interval of 1e300 stopped the run with Camel's "Illegal execution time".
      */
