@@ -63,6 +63,12 @@ public final class Verifier {
     /** What is wrong with download_progress.json (a run would refuse it); null when nothing is. */
     private String progressDamage;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
+    /** Each readable file's first audio stream: its sample rate and channels. */
+    private final Map<Path, Sound> sounds = new ConcurrentHashMap<>();
+
+    /** A file's first audio stream: its sample rate and channels. */
+    record Sound(int rate, int channels) {
+    }
     /** Files whose ffprobe was stopped or killed: not judged, and no repair while any is. */
     private final List<String> unchecked = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Path> zeroSize = ConcurrentHashMap.newKeySet();
@@ -143,6 +149,7 @@ public final class Verifier {
      */
     public List<Check> inventory() {
         probes.clear();
+        sounds.clear();
         unchecked.clear();
         zeroSize.clear();
         notIds.clear();
@@ -320,6 +327,10 @@ public final class Verifier {
         }
         try {
             JsonNode report = JSON.readTree(out);
+            Sound sound = firstSound(report);
+            if (sound != null) {
+                sounds.put(check.file(), sound);
+            }
             String shape;
             double video = MediaValidator.streamSeconds(report, "video");
             double audio = MediaValidator.streamSeconds(report, "audio");
@@ -359,6 +370,53 @@ public final class Verifier {
         return null;
     }
 
+    private static Sound firstSound(JsonNode report) {
+        for (JsonNode s : report.path("streams")) {
+            if ("audio".equals(s.path("codec_type").asText())) {
+                return new Sound(s.path("sample_rate").asInt(0), s.path("channels").asInt(0));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Audio made at the source's rate or channels (neither --audio-rate/--audio-channels nor metadata/outputs.json sets
+     * them) has its video's: a WAV of another (one left by a run that made the audio again at the source's rate, stopped
+     * half-way, or one put in its place) is not that video's audio. Only for formats that keep the rate and channels as
+     * they are given (WAV, FLAC); judged once both files were probed.
+     */
+    private void judgeAgainstTheSource() {
+        String ext = workspace.audioExt();
+        if ((audioRate > 0 && audioChannels > 0) || !(ext.equals("wav") || ext.equals("flac"))) {
+            return;
+        }
+        for (Map.Entry<Path, Probe> e : probes.entrySet()) {
+            Path file = e.getKey();
+            if (!e.getValue().valid() || !file.getParent().equals(workspace.audioDir())) {
+                continue;
+            }
+            String name = file.getFileName().toString();
+            Path video = workspace.videosDir().resolve(name.substring(0, name.lastIndexOf('.')) + "." + workspace.videoExt());
+            Probe videoProbe = probes.get(video);
+            Sound source = sounds.get(video);
+            Sound made = sounds.get(file);
+            if (videoProbe == null || !videoProbe.valid() || source == null || made == null) {
+                continue;
+            }
+            String problem = null;
+            if (audioRate <= 0 && source.rate() > 0 && made.rate() != source.rate()) {
+                problem = made.rate() + " Hz, not the " + source.rate() + " Hz of its video's sound (the audio is made "
+                        + "at the source's rate: no --audio-rate, none in metadata/outputs.json)";
+            } else if (audioChannels <= 0 && source.channels() > 0 && made.channels() != source.channels()) {
+                problem = made.channels() + " channels, not the " + source.channels() + " of its video's sound (the "
+                        + "audio is made with the source's channels: no --audio-channels, none in metadata/outputs.json)";
+            }
+            if (problem != null) {
+                e.setValue(new Probe(false, 0, 0, problem, 0));
+            }
+        }
+    }
+
     /**
      * Why a file that reads as valid media is still not the one recorded: its size is not the one it had when
      * it took its name. (Another video put in its place otherwise passes, and its audio, whose length then
@@ -385,6 +443,7 @@ public final class Verifier {
      */
     public Report report(@Variable("repair") boolean repair, @Variable("checksums") boolean asked,
                          @Variable("against") String against) {
+        judgeAgainstTheSource();
         VerifyReport r = new VerifyReport(workspace, probes, zeroSize, referencedIds(), failures,
                 cluster == null ? null : cluster.completeIds(), padTo);
         r.frames(frameFolders, fps, padTo, referenceFrames);

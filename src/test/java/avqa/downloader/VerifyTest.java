@@ -427,6 +427,45 @@ class VerifyTest extends LoopbackServerTest {
     }
 
     /**
+     * The audio made again at the source's rate, by a run killed half-way: metadata/outputs.json already records no rate
+     * (as the source), while the WAVs not yet made again are still of the 16 kHz an earlier run made them at, with the
+     * sizes they took their names with. --verify holds them to their videos' own rate and calls them invalid (it passed
+     * them, exit 0, while its coverage lines said none complete); --repair sets them aside, and the WAV the next run makes,
+     * of the video's rate, passes.
+     */
+    @Test
+    void audioMadeAtTheSourcesRateIsHeldToItsVideosRate(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> args = new ArrayList<>(finished(tmp, List.of("src0")));
+        int source = Fixture.ffprobeStream(data.resolve("audio/src0.wav")).path("sample_rate").asInt();
+        assertTrue(source > 0 && source != 16000, "the clip's own rate: " + source);
+        List<String> at16k = new ArrayList<>(args);
+        at16k.addAll(List.of("--audio-rate", "16000"));
+        assertEquals(0, Fixture.run(at16k).exit(), "made again at 16 kHz");
+        assertEquals(16000, Fixture.ffprobeStream(data.resolve("audio/src0.wav")).path("sample_rate").asInt());
+
+        Path outputs = data.resolve("metadata/outputs.json");
+        Fixture.JSON.writeValue(outputs.toFile(), ((com.fasterxml.jackson.databind.node.ObjectNode) Fixture.readJson(outputs))
+                .put("audio_rate", ""));
+        List<String> verify = new ArrayList<>(args);
+        verify.add("--verify");
+        Fixture.Outcome report = Fixture.run(verify);
+        assertEquals(1, report.exit(), report.stdout() + report.stderr());
+        JsonNode json = Fixture.readJson(data.resolve("verify_report.json"));
+        assertTrue(json.path("invalid_audio").path("src0").asText().startsWith("16000 Hz, not the " + source
+                + " Hz of its video's sound"), json.toString());
+
+        verify.add("--repair");
+        assertEquals(1, Fixture.run(verify).exit());
+        assertEquals(List.of("src0.wav"), PipelineTest.listNames(data.resolve("rejected")));
+        verify.remove("--repair");
+        assertEquals(0, Fixture.run(args).exit(), "made again at the source's rate");
+        assertEquals(source, Fixture.ffprobeStream(data.resolve("audio/src0.wav")).path("sample_rate").asInt());
+        Fixture.Outcome clean = Fixture.run(verify);
+        assertEquals(0, clean.exit(), clean.stdout() + Fixture.readJson(data.resolve("verify_report.json")));
+    }
+
+    /**
      * download_progress.json damaged (not JSON): a run refuses it, as before; --verify, which checks the files and
      * needs no record for it, checks them all, reports the damaged file in one line naming it (exit 1), and leaves it
      * as it was for whoever wants to look at it.
