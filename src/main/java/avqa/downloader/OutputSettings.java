@@ -57,17 +57,49 @@ public final class OutputSettings {
             before = new LinkedHashMap<>();
             // made by a version that did not record it: the source's rate and channels, no padding, no frames
             before.put("audio_format", audio.get("audio_format"));
-            if (Files.isRegularFile(file)) {
+            if (Files.exists(file)) {
+                String problem = null;
                 try {
-                    JSON.readTree(file.toFile()).fields().forEachRemaining(e -> before.put(e.getKey(), e.getValue().asText()));
+                    com.fasterxml.jackson.databind.JsonNode read = JSON.readTree(file.toFile());
+                    if (read == null || !read.isObject()) {
+                        problem = "not a JSON object";
+                    } else {
+                        for (var e : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) read::fields) {
+                            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                                problem = "its " + Redact.text(e.getKey(), 60) + " is not a value";
+                                break;
+                            }
+                            before.put(e.getKey(), e.getValue().asText());
+                        }
+                    }
                 } catch (IOException e) {
-                    LOG.warn("{} cannot be read; the outputs are taken as made with this run's settings", file);
-                    before.putAll(audio);
-                    before.putAll(frames);
+                    problem = Files.isDirectory(file) ? "a folder, not a file" : "not JSON";
+                }
+                if (problem != null) {
+                    damaged = true;
+                    before.clear();
+                    before.put("audio_format", "unknown");
+                    // what the files were made with is not known: a run makes them again, a check leaves the rate alone
+                    LOG.warn("metadata/outputs.json, which records what the audio and frames were made with, cannot be "
+                            + "read ({}): {}", problem, asTheyAre
+                            ? "the audio's rate and channels are not checked (give --audio-rate and --audio-channels to "
+                              + "check them)"
+                            : readOnly ? "a run makes the audio (and frames) of every complete video again from its video"
+                            : "the audio (and frames) of every complete video are made again from its video, without any "
+                              + "request, and the file is written anew");
                 }
             }
         }
         return before;
+    }
+
+    /** metadata/outputs.json could not be read: what the files were made with is not known. */
+    private boolean damaged;
+
+    /** Whether what the files were made with is not known (metadata/outputs.json damaged): nothing is checked against it. */
+    public synchronized boolean unknown() {
+        before();
+        return damaged;
     }
 
     /** The videos whose frames, in place and recorded with this run's settings, stay as they are when their audio is made again. */
@@ -102,7 +134,7 @@ public final class OutputSettings {
      * never made are only missing, see {@link CompletionRules}).
      */
     public boolean framesChanged() {
-        return !asTheyAre && !frames.get(FPS).isEmpty() && !recorded(FPS).isEmpty() && changed(frames);
+        return !asTheyAre && !frames.get(FPS).isEmpty() && (unknown() || !recorded(FPS).isEmpty() && changed(frames));
     }
 
     private boolean changed(Map<String, String> now) {
@@ -123,7 +155,7 @@ public final class OutputSettings {
         if (readOnly) {
             // --dry-run, --verify: nothing is made or recorded, but what a run with these settings would do is said
             boolean framesOtherwise = !frames.get(FPS).isEmpty() && !recorded(FPS).isEmpty() && changed(frames);
-            if (Files.isRegularFile(file) && (changed(audio) || framesOtherwise)) {
+            if (Files.isRegularFile(file) && !unknown() && (changed(audio) || framesOtherwise)) {
                 LOG.info("The files were made with other settings ({}) than these ({}): a run with them makes the audio{} "
                         + "of every complete video again from its video, without any request", before(), now(),
                         frames.get(FPS).isEmpty() ? "" : " and frames");
@@ -144,6 +176,7 @@ public final class OutputSettings {
             AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
             synchronized (this) {
                 before = all;
+                damaged = false;
             }
         } catch (IOException e) {
             LOG.warn("Could not write {}: {}", file, e.getMessage());

@@ -102,13 +102,14 @@ public final class Verifier {
         this.padTo = padTo;
     }
 
-    /** The sample rate and channels every audio file is made with (0: as the source's, not checked). */
+    /** The sample rate and channels every audio file is made with (0: as the source's; -1: not known, not checked). */
     private int audioRate;
     private int audioChannels;
 
     /**
      * The sample rate and channels the data set's audio files are made with ({@code --audio-rate},
-     * {@code --audio-channels}, else as {@code metadata/outputs.json} records them; 0: the source's, not checked): a WAV
+     * {@code --audio-channels}, else as {@code metadata/outputs.json} records them; 0: the source's, held to the video's;
+     * -1: not known, outputs.json damaged, not checked): a WAV
      * of another rate or channels (one a run stopped half-way through making them again left, or one put in its place)
      * is not a complete video's audio.
      */
@@ -387,7 +388,7 @@ public final class Verifier {
      */
     private void judgeAgainstTheSource() {
         String ext = workspace.audioExt();
-        if ((audioRate > 0 && audioChannels > 0) || !(ext.equals("wav") || ext.equals("flac"))) {
+        if ((audioRate != 0 && audioChannels != 0) || !(ext.equals("wav") || ext.equals("flac"))) {
             return;
         }
         for (Map.Entry<Path, Probe> e : probes.entrySet()) {
@@ -404,10 +405,10 @@ public final class Verifier {
                 continue;
             }
             String problem = null;
-            if (audioRate <= 0 && source.rate() > 0 && made.rate() != source.rate()) {
+            if (audioRate == 0 && source.rate() > 0 && made.rate() != source.rate()) {
                 problem = made.rate() + " Hz, not the " + source.rate() + " Hz of its video's sound (the audio is made "
                         + "at the source's rate: no --audio-rate, none in metadata/outputs.json)";
-            } else if (audioChannels <= 0 && source.channels() > 0 && made.channels() != source.channels()) {
+            } else if (audioChannels == 0 && source.channels() > 0 && made.channels() != source.channels()) {
                 problem = made.channels() + " channels, not the " + source.channels() + " of its video's sound (the "
                         + "audio is made with the source's channels: no --audio-channels, none in metadata/outputs.json)";
             }

@@ -233,9 +233,11 @@ final class Wiring {
                 fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"),
                 outputs.recorded("frames_pattern").isEmpty() ? framesPattern : outputs.recorded("frames_pattern"));
         // the audio's rate and channels as this command line asks, else as the files were made
-        verifier.audioShape((int) number(settings.get("avqa.audio.rate").isEmpty() ? outputs.recorded("audio_rate")
-                : settings.get("avqa.audio.rate")), (int) number(settings.get("avqa.audio.channels").isEmpty()
-                ? outputs.recorded("audio_channels") : settings.get("avqa.audio.channels")));
+        // (-1: not known, outputs.json damaged: not checked)
+        verifier.audioShape(settings.get("avqa.audio.rate").isEmpty() ? outputs.unknown() ? -1
+                        : (int) number(outputs.recorded("audio_rate")) : (int) number(settings.get("avqa.audio.rate")),
+                settings.get("avqa.audio.channels").isEmpty() ? outputs.unknown() ? -1
+                        : (int) number(outputs.recorded("audio_channels")) : (int) number(settings.get("avqa.audio.channels")));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         // complete as recorded, and as the check found its files (as the files alone when the record cannot be read)
         java.util.function.Predicate<String> recorded = progress.damage() == null ? planner::isComplete : workspace::isComplete;

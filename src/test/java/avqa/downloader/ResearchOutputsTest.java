@@ -352,6 +352,46 @@ class ResearchOutputsTest extends LoopbackServerTest {
     }
 
     /**
+     * metadata/outputs.json damaged (cut short): what the files were made with is not known. A run asking for 16 kHz makes
+     * the audio of every complete video again from its video, without any request, and writes the file anew (it took
+     * the damage as made with this run's settings, so the 44.1 kHz WAVs stayed under a record saying 16 kHz); --verify
+     * leaves the rate alone rather than guess it. Each says so in one line.
+     */
+    @Test
+    void aDamagedOutputsRecordMeansTheAudioIsMadeAgain(@TempDir Path tmp) throws Exception {
+        List<String> ids = serveClips("damaged", 2);
+        Path data = tmp.resolve("data");
+        List<String> args = localRun(tmp, ids, server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(args).exit());
+        assertEquals(44100, ffprobeStream(data.resolve("audio/damaged0.wav")).path("sample_rate").asInt());
+        int requests = ids.stream().mapToInt(id -> server.hits(id).size()).sum();
+        Path outputs = data.resolve("metadata/outputs.json");
+        Files.writeString(outputs, "{\"audio_format\": \"wav\", \"audio_ra");
+
+        List<String> verify = List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa", "--splits",
+                "test");
+        assertEquals(0, Fixture.run(verify).exit(), "the files are as they were made");
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("metadata/outputs.json, which records what "
+                + "the audio and frames were made with, cannot be read (not JSON): the audio's rate and channels are not "
+                + "checked"), Files.readString(data.resolve("avqa_download.log")));
+
+        List<String> at16k = new ArrayList<>(args);
+        at16k.addAll(List.of("--audio-rate", "16000"));
+        assertEquals(0, Fixture.run(at16k).exit());
+        for (String id : ids) {
+            assertEquals(16000, ffprobeStream(data.resolve("audio/" + id + ".wav")).path("sample_rate").asInt(), id);
+        }
+        assertEquals(requests, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "no request at all");
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("cannot be read (not JSON): the audio "
+                + "(and frames) of every complete video are made again from its video"));
+        assertEquals("16000", Fixture.readJson(outputs).path("audio_rate").asText(), "written anew");
+        List<String> verify16k = new ArrayList<>(verify);
+        verify16k.addAll(List.of("--audio-rate", "16000"));
+        assertEquals(0, Fixture.run(verify16k).exit());
+        assertEquals(0, sha256sumCheck(data), "SHA256SUMS lists the new audio, not the old");
+    }
+
+    /**
      * Outputs asked for later are made from the complete videos, without any request: frames added to a
      * dataset made without them, and the reference profile over audio made at the source's rate.
      */
