@@ -226,7 +226,10 @@ final class VerifyReport {
         unreferenced.addAll(notIds);
 
         long completeReferenced = referenced.stream().filter(this::isComplete).count();
-        boolean clean = invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
+        // frames asked (--frames) or made (metadata/outputs.json): a complete video without its folder lacks them
+        List<String> framesMissing = fps > 0 ? complete.stream().filter(this::isComplete)
+                .filter(id -> !frameFolders.containsKey(id)).sorted().toList() : List.of();
+        boolean clean = framesMissing.isEmpty() && invalidVideos.isEmpty() && invalidAudio.isEmpty() && zero.isEmpty()
                 && videoWithoutAudio.isEmpty() && audioWithoutVideo.isEmpty() && badFrames.isEmpty()
                 && framesWithoutVideo.isEmpty() && sums.clean() && unchecked.isEmpty() && progressDamage == null;
         boolean completeDataset = completeReferenced == referenced.size();
@@ -245,8 +248,9 @@ final class VerifyReport {
         if (progressDamage != null) {
             json.put("progress_file_damaged", progressDamage);
         }
-        if (!frameFolders.isEmpty()) {
+        if (!frameFolders.isEmpty() || fps > 0) {
             json.put("frames_folders", frameFolders.size());
+            json.put("videos_without_frames", framesMissing);
             json.put("frames_fps", fps);
             json.put("invalid_frames", badFrames);
             json.put("frames_without_video", framesWithoutVideo);
@@ -278,7 +282,7 @@ final class VerifyReport {
         list(t, "zero-size files", zero);
         list(t, "videos without audio", videoWithoutAudio);
         list(t, "audio without video", audioWithoutVideo);
-        if (!frameFolders.isEmpty()) {
+        if (!frameFolders.isEmpty() || fps > 0) {
             // a folder listed below as broken or of the wrong size is not counted
             long videosWithFrames = frameFolders.keySet().stream().filter(this::isComplete).filter(this::framesWhole).count();
             t.append(String.format("Frames: %d of %d complete videos have their frames folder whole%s.%n", videosWithFrames,
@@ -287,6 +291,7 @@ final class VerifyReport {
         list(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         list(t, "frames folders without their video", framesWithoutVideo);
+        list(t, "complete videos without their frames folder (a run with --frames makes it from the video)", framesMissing);
         sums.text(t, workspace.readOnly());
         // the count in the header is of videos, as in every other section, not of categories
         section(t, "annotated but not complete, by category",
