@@ -111,6 +111,7 @@ final class Launcher {
         // on a cluster every node writes its own log: appends from many hosts to one file interleave
         Path logFile = workspace.root().resolve(node == null ? "avqa_download.log" : "avqa_download-" + node + ".log");
         try {
+            workspace.refuseNonFiles(logFile.getFileName().toString());
             if (!readOnly) {
                 workspace.refuseLinks(logFile.getFileName().toString());
                 if (node != null) {

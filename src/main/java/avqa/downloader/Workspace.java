@@ -47,6 +47,34 @@ public final class Workspace {
         }
     }
 
+    /**
+     * The data directory's own files, each of which must be a file where it is there at all: a folder (or a pipe, a
+     * device) in the place of one, made by hand or by a copy gone wrong, is refused before anything is read or written,
+     * in one line naming it and what it keeps, rather than met half-way through a run as "this was not expected".
+     */
+    void refuseNonFiles(String logName) {
+        java.util.Map<String, String> keeps = new java.util.LinkedHashMap<>();
+        keeps.put(".lock", "the lock that keeps two runs apart");
+        keeps.put("download_progress.json", "the record of complete videos");
+        keeps.put(".download_progress.journal", "the journal of complete videos");
+        keeps.put("SHA256SUMS", "the checksums of the files it made");
+        keeps.put("failed_downloads.json", "the summary of failed videos");
+        keeps.put("verify_report.json", "the report of --verify");
+        keeps.put(logName, "its log");
+        keeps.put("metadata/provenance.jsonl", "where each file came from");
+        keeps.put("metadata/outputs.json", "what the audio and frames were made with");
+        keeps.put("metadata/video_ids.json", "the annotated videos' ids");
+        keeps.forEach((name, what) -> {
+            Path file = root.resolve(name);
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isSymbolicLink(file)) {
+                throw new BadInputException(Redact.text(file.toString(), 300) + " is " + (Files.isDirectory(file,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "a folder" : "not a regular file") + ", where avqa-downloader keeps "
+                        + what + ": move it out of the data directory and run again");
+            }
+        });
+    }
+
     /** A file of the data directory that is a symbolic link, refused in one line that says what to do. */
     static void refuseLink(Path file) {
         if (Files.isSymbolicLink(file)) {

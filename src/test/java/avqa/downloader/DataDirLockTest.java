@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,11 +79,35 @@ class DataDirLockTest {
                 assertEquals(before, files.map(Path::toString).sorted().toList(), name + ": nothing written");
             }
         }
-        Path data = tmp.resolve("data-lock-folder");
-        Files.createDirectories(data.resolve(".lock"));
-        Fixture.Outcome run = Fixture.run(Fixture.localArgs(data, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4"));
-        assertEquals(2, run.exit(), run.stderr());
-        assertEquals("avqa-downloader: cannot write to " + data.resolve(".lock") + ": Is a directory", run.stderr().strip());
+    }
+
+    /**
+     * A folder where one of the data directory's own files should be (made by hand, or by a copy gone wrong): a run and
+     * --verify refuse it at start, in one line naming it and what it keeps, exit 2, and leave it as it is. A folder
+     * SHA256SUMS was met by --verify --checksums as "this was not expected", and a run went on without its checksums; a
+     * folder download_progress.json or log was "this was not expected".
+     */
+    @Test
+    void aFolderInThePlaceOfOneOfTheDataDirectorysOwnFilesIsRefused(@TempDir Path tmp) throws Exception {
+        Fixture.annotations(tmp.resolve("meta"), "test", List.of("00000001"));
+        Map<String, String> keeps = Map.of(".lock", "the lock that keeps two runs apart", "SHA256SUMS",
+                "the checksums of the files it made", "download_progress.json", "the record of complete videos",
+                "avqa_download.log", "its log", "metadata/outputs.json", "what the audio and frames were made with",
+                "metadata/provenance.jsonl", "where each file came from");
+        for (Map.Entry<String, String> e : keeps.entrySet()) {
+            Path data = tmp.resolve("data-" + e.getKey().replace('/', '-'));
+            Files.createDirectories(data.resolve(e.getKey()).resolve("inside"));
+            List<String> args = Fixture.localArgs(data, tmp.resolve("meta"), "http://127.0.0.1:9/{id}.mp4");
+            List<String> verify = new java.util.ArrayList<>(args);
+            verify.addAll(List.of("--verify", "--checksums"));
+            for (List<String> command : List.of(args, verify)) {
+                Fixture.Outcome run = Fixture.run(command);
+                assertEquals(2, run.exit(), e.getKey() + ": " + run.stderr());
+                assertEquals("avqa-downloader: " + data.resolve(e.getKey()) + " is a folder, where avqa-downloader keeps "
+                        + e.getValue() + ": move it out of the data directory and run again", run.stderr().strip());
+                assertTrue(Files.isDirectory(data.resolve(e.getKey()).resolve("inside")), "left as it is");
+            }
+        }
     }
 
     /** A file where the data directory, or one of its folders, should be: said to be a file, not a folder. */
