@@ -116,9 +116,13 @@ public final class RunSummary {
                 LOG.error(line, s.stoppedBecause(), Shown.count(pending, "video was", "videos were"));
             }
         }
+        // a video that needed only its frames made had no audio made again
+        long framesOnly = counters.madeByOrigin().getOrDefault("frames", 0L);
         LOG.info("Run finished in {}: {} planned; {} downloaded, {} imported from archives, {} audio re-extracted, "
-                        + "{} already complete; failed: {}. {} complete in all.",
-                StatusLine.human(s.elapsed()), Shown.count(s.planned(), "video", "videos"), s.downloaded(), counters.imported(), s.audioOnly(),
+                        + "{}{} already complete; failed: {}. {} complete in all.",
+                StatusLine.human(s.elapsed()), Shown.count(s.planned(), "video", "videos"), s.downloaded(), counters.imported(),
+                s.audioOnly() - framesOnly, framesOnly > 0 ? Shown.count(framesOnly, "frames folder", "frames folders")
+                        + " made from videos in place, " : "",
                 s.alreadyComplete(), byCategory.isEmpty() ? "none" : byCategory, progress.size());
         LOG.info(yieldLine(byCategory));
         // one log line per line of the report: a message is always one line

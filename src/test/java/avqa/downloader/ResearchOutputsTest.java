@@ -409,6 +409,9 @@ class ResearchOutputsTest extends LoopbackServerTest {
         List<String> framesToo = new ArrayList<>(args);
         framesToo.addAll(List.of("--frames", "1"));
         assertEquals(0, Fixture.run(framesToo).exit());
+        // only the frames were made: no audio (it said "2 audio re-extracted")
+        assertTrue(Fixture.lastSummary(data).contains("0 audio re-extracted, 2 frames folders made from videos in place, "
+                + "0 already complete"), Fixture.lastSummary(data));
         Files.move(data.resolve("frames/" + ids.get(0)), tmp.resolve("set-aside"));
         Fixture.Outcome check = Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
                 "--splits", "test", "--frames", "1"));
