@@ -102,6 +102,17 @@ public final class Verifier {
         this.padTo = padTo;
     }
 
+    /** The length the frames were padded to (-1: as the audio's, {@code padTo}). */
+    private double framesPadTo = -1;
+
+    /**
+     * The length the frames folders were padded to, when it is not the audio's: a run without --pad-to that made the
+     * audio again unpadded keeps the frames made padded, and records each as it is (metadata/outputs.json).
+     */
+    void framesPadTo(double seconds) {
+        this.framesPadTo = seconds;
+    }
+
     /** The sample rate and channels every audio file is made with (0: as the source's; -1: not known, not checked). */
     private int audioRate;
     private int audioChannels;
@@ -447,7 +458,7 @@ public final class Verifier {
         judgeAgainstTheSource();
         VerifyReport r = new VerifyReport(workspace, probes, zeroSize, referencedIds(), failures,
                 cluster == null ? null : cluster.completeIds(), padTo);
-        r.frames(frameFolders, fps, padTo, referenceFrames);
+        r.frames(frameFolders, fps, framesPadTo < 0 ? padTo : framesPadTo, referenceFrames);
         r.namedAsNoId(notIds);
         if (asked && !run.isStopping()) {
             Map<Path, String> added = r.checksums().againstListed(workspace.root(), listed, rehashed, foreign,

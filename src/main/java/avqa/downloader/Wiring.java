@@ -232,6 +232,8 @@ final class Wiring {
                 padTo > 0 ? padTo : number(outputs.recorded("audio_pad_to")),
                 fps > 0 ? settings.get("avqa.frames.method").equals("reference") : outputs.recorded("frames_method").equals("reference"),
                 outputs.recorded("frames_pattern").isEmpty() ? framesPattern : outputs.recorded("frames_pattern"));
+        // the frames' padding as this command line asks, else as the frames were made (which may not be the audio's)
+        verifier.framesPadTo(padTo > 0 ? padTo : number(outputs.recorded("frames_pad_to")));
         // the audio's rate and channels as this command line asks, else as the files were made
         // (-1: not known, outputs.json damaged: not checked)
         verifier.audioShape(settings.get("avqa.audio.rate").isEmpty() ? outputs.unknown() ? -1

@@ -225,6 +225,16 @@ class ResearchOutputsTest extends LoopbackServerTest {
         // --verify knows the padding: the 8 s audio of a 5 s video is not called invalid
         assertEquals(0, Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
                 "--splits", "test", "--frames", "1", "--pad-to", "8")).exit());
+
+        // a later run without --pad-to (nor --frames) makes the audio again unpadded and keeps the padded frames, and
+        // records each as it is: --verify holds each to its own record (the frames were called of the wrong size)
+        List<String> unpadded = localRun(tmp, List.of("pad5s"), server.mediaFileTemplate());
+        assertEquals(0, Fixture.run(unpadded).exit());
+        assertEquals(5.0, MediaValidator.wavSeconds(wav), 0.1);
+        assertEquals(8, files(data.resolve("frames/pad5s")).size());
+        Fixture.Outcome check = Fixture.run(List.of("--verify", "--data-dir", data.toString(), "--dataset", "music-avqa",
+                "--splits", "test"));
+        assertEquals(0, check.exit(), check.stdout());
     }
 
     /**
