@@ -96,7 +96,7 @@ public final class CoolDown {
                 announcedEnd = false;
                 LOG.warn("Cool-down: every worker pauses for {} s from now, as long as the source asks (Retry-After{})",
                         String.format("%.1f", asked / 1000.0), askedMillis > maxMillis ? ", "
-                                + StatusLine.human(java.time.Duration.ofMillis(askedMillis)) + "; avqa.cooldown.max is the longest" : "");
+                                + StatusLine.asked(askedMillis) + "; avqa.cooldown.max is the longest" : "");
             }
             return;
         }
@@ -129,7 +129,7 @@ public final class CoolDown {
         started++;
         // a Retry-After beyond the cap (days, a year) is said with the pause taken, not as if it were waited
         String asked = askedMillis < 0 ? "" : askedMillis <= maxMillis ? ", as long as the source asks (Retry-After)"
-                : ", the source asks for " + StatusLine.human(java.time.Duration.ofMillis(askedMillis))
+                : ", the source asks for " + StatusLine.asked(askedMillis)
                         + " (Retry-After); avqa.cooldown.max is the longest";
         LOG.warn("Cool-down: every worker pauses for {} s ({}{}; cool-down {} in a row)", String.format("%.1f", pause / 1000.0),
                 reason, asked, level);

@@ -160,6 +160,9 @@ public final class FailureClassifier {
      * date already past (a host's clock, or a stale page: no time asked, so a cool-down is the growing pause, at least
      * --cooldown, not none).
      */
+    /** The longest Retry-After taken as asked, a year: a longer one is read as that. */
+    static final long RETRY_AFTER_MOST_MILLIS = 366L * 24 * 3600 * 1000;
+
     static long retryAfterMillis(String value) {
         if (value == null || value.isBlank()) {
             return -1;
@@ -167,7 +170,7 @@ public final class FailureClassifier {
         String v = value.strip();
         try {
             // a longer number than a year's seconds is a year: the cool-down's own cap (avqa.cooldown.max) then applies
-            long year = 366L * 24 * 3600;
+            long year = RETRY_AFTER_MOST_MILLIS / 1000;
             if (v.matches("\\d+")) {
                 return (v.length() > 12 ? year : Math.min(Long.parseLong(v), year)) * 1000;
             }

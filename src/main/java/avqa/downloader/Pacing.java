@@ -115,7 +115,7 @@ public final class Pacing {
 
     /**
      * When the host asked for a longer wait than an archive's retry waits ({@code waitMillis}; a Retry-After of days),
-     * what to add to the retry's line: "; it waits 120.0 s, where the host asks for 366d00h (Retry-After):
+     * what to add to the retry's line: "; it waits 120.0 s, where the host asks for a year or more (Retry-After):
      * avqa.backoff.max is the longest"; else "".
      */
     public String archiveRetryBeyondCap(@Variable("archiveRetryWait") Long waitMillis, Exchange exchange) {
@@ -124,7 +124,7 @@ public final class Pacing {
             return "";
         }
         return String.format(java.util.Locale.ROOT, "; it waits %.1f s, where the host asks for %s (Retry-After): %s is the longest",
-                waitMillis / 1000.0, StatusLine.human(java.time.Duration.ofMillis(failure.retryAfterMillis())),
+                waitMillis / 1000.0, StatusLine.asked(failure.retryAfterMillis()),
                 backoffMillis > maxBackoffMillis ? "--backoff" : "avqa.backoff.max");
     }
 

@@ -105,6 +105,11 @@ public final class StatusLine {
         return cooling > 0 ? String.format("; cool-down, %.0f s left", cooling / 1000.0) : "";
     }
 
+    /** A source's Retry-After as said to the user: one of a year or more (the most it is read as) is said so. */
+    static String asked(long millis) {
+        return millis >= FailureClassifier.RETRY_AFTER_MOST_MILLIS ? "a year or more" : human(Duration.ofMillis(millis));
+    }
+
     static String human(Duration d) {
         long s = d.toSeconds();
         if (s >= 86_400) {
