@@ -92,11 +92,16 @@ public final class CoolDown {
             // (a second 429's Retry-After), which is waited (a shorter pause begun first took it before)
             long asked = askedMillis < 0 ? -1 : Math.min(maxMillis, askedMillis);
             if (asked >= 0 && now + asked > until) {
+                // said only when it lengthens the pause by a second or more: the other workers' 429s of one wave, each
+                // asking for the same time a few milliseconds later, each printed the line again
+                boolean worthSaying = now + asked - until >= 1000;
                 until = now + asked;
                 announcedEnd = false;
-                LOG.warn("Cool-down: every worker pauses for {} s from now, as long as the source asks (Retry-After{})",
-                        String.format("%.1f", asked / 1000.0), askedMillis > maxMillis ? ", "
-                                + StatusLine.asked(askedMillis) + "; avqa.cooldown.max is the longest" : "");
+                if (worthSaying) {
+                    LOG.warn("Cool-down: every worker pauses for {} s from now, as long as the source asks (Retry-After{})",
+                            String.format("%.1f", asked / 1000.0), askedMillis > maxMillis ? ", "
+                                    + StatusLine.asked(askedMillis) + "; avqa.cooldown.max is the longest" : "");
+                }
             }
             return;
         }

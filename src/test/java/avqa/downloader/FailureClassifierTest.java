@@ -634,6 +634,40 @@ class FailureClassifierTest {
                 "avqa.cooldown.max at most: " + coolDown.remainingMillis());
     }
 
+    /**
+     * One wave of 429s seen by every worker, each asking for the same Retry-After a few milliseconds after the last: the
+     * pause follows the latest, and the line is said once (it was said again by each worker); a Retry-After that
+     * lengthens the pause by a second or more is said.
+     */
+    @Test
+    void oneWaveOf429sIsSaidOnce() throws Exception {
+        java.io.StringWriter said = new java.io.StringWriter();
+        org.apache.logging.log4j.core.LoggerContext context =
+                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        org.apache.logging.log4j.core.Appender appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder()
+                .setName("wave").setTarget(said).setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
+                        .withPattern("%m%n").build()).build();
+        appender.start();
+        org.apache.logging.log4j.core.Logger logger = context.getLogger("avqa.cooldown");
+        logger.addAppender(appender);
+        try {
+            CoolDown coolDown = new CoolDown(500, 2, 600_000, 1, 3, 2, new RunControl());
+            coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 60_000);
+            for (int worker = 0; worker < 3; worker++) {
+                Thread.sleep(5);
+                coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 60_000);
+            }
+            assertTrue(coolDown.remainingMillis() > 59_000, "the pause follows the latest: " + coolDown.remainingMillis());
+            assertEquals(1, said.toString().lines().filter(l -> l.startsWith("Cool-down: every worker pauses")).count(),
+                    said.toString());
+            coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 120_000);
+            assertTrue(said.toString().contains("Cool-down: every worker pauses for 120.0 s from now"), said.toString());
+        } finally {
+            logger.removeAppender(appender);
+            appender.stop();
+        }
+    }
+
     /** Signals of a kind until the run stops after {@code limit} cool-downs, then one more in the next run: no stop. */
     private static void stopsThenHasItsCoolDownsAgain(VideoFailure.Signal kind, String reason, int limit) {
         RunControl run = new RunControl();
