@@ -40,6 +40,8 @@ public final class ArchiveImport {
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger alreadyComplete = new AtomicInteger();
     private final EntryExamples unmatched = new EntryExamples(120);
+    /** Entries named as planned videos, in another container than --video-format's. */
+    private final EntryExamples otherFormat = new EntryExamples(120);
     private final EntryExamples repeated = new EntryExamples(120);
     private final EntryExamples notFiles = new EntryExamples(160);
     /** The entries of the archive being read that are archives themselves (not opened). */
@@ -283,6 +285,7 @@ public final class ArchiveImport {
         matched.set(0);
         alreadyComplete.set(0);
         unmatched.clear();
+        otherFormat.clear();
         repeated.clear();
         notFiles.clear();
         archivesInside.clear();
@@ -333,7 +336,9 @@ public final class ArchiveImport {
         }
         if (!ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
             if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
-                unmatched.add(entry);
+                // a planned video's name in another container than --video-format's (the authors' archives hold .mp4)
+                (!ext.equals(videoExt) && VideoIdRules.isSafe(id) && planner.isPlanned(id) ? otherFormat : unmatched)
+                        .add(entry);
             }
             return null;
         }
@@ -388,6 +393,15 @@ public final class ArchiveImport {
             List<String> shown = notFiles.first();
             LOG.warn("{} entries of {} are named as videos but are links, sparse files or special files, not videos of their own, "
                     + "and were left alone (for example {})", notFiles.count(), name, shown);
+        }
+        if (!otherFormat.isEmpty()) {
+            List<String> shown = otherFormat.first();
+            String ext = shown.get(0).substring(shown.get(0).lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+            LOG.warn("{} video entries of {} are named as planned videos but are not .{} files (--video-format {}), and were "
+                    + "not imported (for example {}): {}remux them (ffmpeg -i IN -c copy OUT.{}) into a folder and give it "
+                    + "to --import-archive; the videos still missing are fetched from their sources", otherFormat.count(),
+                    name, videoExt, videoExt, shown, List.of("mp4", "mkv").contains(ext) ? "run with --video-format " + ext
+                            + " to import them as they are, or " : "", videoExt);
         }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.first();

@@ -557,4 +557,33 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         args.addAll(List.of("--import-archive", zip.toString()));
         return args;
     }
+
+    /**
+     * The authors' archives hold .mp4 files; a run keeping its videos as .mkv (--video-format mkv) does not take them,
+     * and says so in one line with what to do (it said only that they "match no planned video by name", and the
+     * videos went to their sources as if no archive held them).
+     */
+    @Test
+    void entriesNamedAsPlannedVideosInAnotherContainerAreSaidToBeSo(@TempDir Path tmp) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        for (String id : IDS) {
+            entries.put(id + ".mp4", clip);
+        }
+        Path folder = ArchiveMaker.folder(tmp, "MUSIC-AVQA-videos-Real", entries);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mkv");
+        args.addAll(List.of("--import-archive", folder.toString(), "--video-format", "mkv", "--retry-attempts", "1"));
+
+        Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("3 video entries of " + folder.getFileName() + " are named as planned videos but are not .mkv "
+                + "files (--video-format mkv), and were not imported (for example [MUSIC-AVQA-videos-Real/00000001.mp4, "
+                + "MUSIC-AVQA-videos-Real/00000002.mp4, MUSIC-AVQA-videos-Real/vv00000003.mp4]): run "
+                + "with --video-format mp4 to import them as they are, or remux them (ffmpeg -i IN -c copy OUT.mkv) into a "
+                + "folder and give it to --import-archive"), log);
+        assertFalse(log.contains("match no planned video by name"), log);
+    }
 }
