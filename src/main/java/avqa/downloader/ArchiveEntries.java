@@ -65,9 +65,18 @@ public final class ArchiveEntries {
     private final String bsdtar;
     private final RunControl run;
 
-    public ArchiveEntries(String bsdtar, RunControl run) {
+    /** The run's data directory: a folder given to import that holds it is walked without it. */
+    private final Path dataDir;
+
+    public ArchiveEntries(String bsdtar, RunControl run, Path dataDir) {
         this.bsdtar = bsdtar;
         this.run = run;
+        this.dataDir = dataDir;
+    }
+
+    /** The run's data directory, passed over in a folder given to import. */
+    Path dataDir() {
+        return dataDir;
     }
 
     /** Releases the archive the split read (its file, its bsdtar), if it is still open. */
@@ -118,7 +127,7 @@ public final class ArchiveEntries {
         Path first = Path.of(archive);
         if (Files.isDirectory(first)) {
             // a folder of videos already unpacked: its files, as an archive's entries
-            return remember(archive, new FolderEntries(exchange, first));
+            return remember(archive, new FolderEntries(exchange, first, dataDir));
         }
         List<Path> parts = ArchiveFormat.parts(first);
         ArchiveFormat format = ArchiveFormat.of(first);

@@ -163,7 +163,7 @@ public final class ArchiveImport {
         List<String> found = new ArrayList<>();
         try {
             // a folder under it that cannot be read is said once, by its import (FolderEntries), which follows
-            for (Path f : FileTrees.filesUnder(folder, unreadable -> { })) {
+            for (Path f : FileTrees.filesUnder(folder, unreadable -> { }, entries == null ? null : entries.dataDir())) {
                 String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
                 if (name.endsWith("." + videoExt) || name.startsWith(".")) {
                     continue;

@@ -50,7 +50,28 @@ public final class FileTrees {
      * walk goes on with the rest. The folder itself that cannot be read throws.
      */
     public static List<Path> filesUnder(Path folder, Consumer<String> unreadable) throws IOException {
+        return filesUnder(folder, unreadable, null);
+    }
+
+    /**
+     * The same, passing over the folder {@code skip} (the run's data directory, when the folder given holds it: its
+     * videos, the copies set aside in rejected/, a download's .part are none of them an archive's files), said in one
+     * line to {@code unreadable}.
+     */
+    public static List<Path> filesUnder(Path folder, Consumer<String> unreadable, Path skip) throws IOException {
         Listing listing = new Listing(folder, unreadable);
+        if (skip != null) {
+            try {
+                listing.skip = skip.toRealPath();
+            } catch (IOException notThere) {
+                // not made yet: nothing of it to pass over
+            }
+        }
+        if (listing.skip != null && !listing.root.equals(listing.skip) && listing.root.startsWith(listing.skip)) {
+            unreadable.accept("The folder " + Redact.text(folder.toString(), 300) + " is in this run's data directory: "
+                    + "nothing in it is imported");
+            return List.of();
+        }
         Files.walkFileTree(listing.root, listing);
         return listing.files();
     }
@@ -62,6 +83,8 @@ public final class FileTrees {
         final Path root;
         private final Consumer<String> unreadable;
         private final List<Path> found = new ArrayList<>();
+        /** A folder not walked (its real path), or null. */
+        Path skip;
 
         Listing(Path folder, Consumer<String> unreadable) throws IOException {
             this.folder = folder;
@@ -84,6 +107,15 @@ public final class FileTrees {
             } else if (!Files.isDirectory(file)) {
                 // never opened: a FIFO would wait for a writer for ever, a device (/dev/zero) never ends
                 unreadable.accept("The entry " + shown(file) + " is not a file but " + special(file) + ": it is not imported");
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (skip != null && dir.equals(skip)) {
+                unreadable.accept("The folder " + shown(dir) + " is this run's data directory: nothing in it is imported");
+                return FileVisitResult.SKIP_SUBTREE;
             }
             return FileVisitResult.CONTINUE;
         }

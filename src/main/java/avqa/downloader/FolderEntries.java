@@ -28,12 +28,12 @@ final class FolderEntries implements ArchiveEntries.Open {
     private final Path folder;
     private final Iterator<Path> files;
 
-    FolderEntries(Exchange exchange, Path folder) throws IOException {
+    FolderEntries(Exchange exchange, Path folder, Path dataDir) throws IOException {
         this.exchange = exchange;
         this.folder = folder;
         // listed up front, in name order: the splitter may ask for the next before this one is read; a folder
         // under it that cannot be read is said and passed over, and the rest is imported
-        this.files = FileTrees.filesUnder(folder, line -> LOG.warn("{}", line)).iterator();
+        this.files = FileTrees.filesUnder(folder, line -> LOG.warn("{}", line), dataDir).iterator();
     }
 
     @Override

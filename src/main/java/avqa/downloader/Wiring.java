@@ -145,7 +145,7 @@ final class Wiring {
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
         main.bind("archiveFetch", archiveFetch);
         main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor, run));
-        ArchiveEntries archiveEntries = new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run);
+        ArchiveEntries archiveEntries = new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run, workspace.root());
         main.bind("archiveEntries", archiveEntries);
         RunCounters counters = new RunCounters(run, planner, imports);
         FailureNotRecorded failureNotRecorded = new FailureNotRecorded(run, counters);

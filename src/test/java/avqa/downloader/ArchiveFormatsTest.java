@@ -586,4 +586,50 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 + "folder and give it to --import-archive"), log);
         assertFalse(log.contains("match no planned video by name"), log);
     }
+
+    /**
+     * A folder given to --import-archive that holds the run's own data directory (the folder of a lab's share, say): the
+     * data directory is passed over, said in one line. Before, the copies --verify or an import had set aside in
+     * rejected/ came back as complete videos, a download's archives/*.part was read as a damaged archive, and the
+     * data directory's own videos were taken again as imported from the folder (a probe's findings). A folder inside the
+     * data directory imports nothing.
+     */
+    @Test
+    void theDataDirectoryInAFolderGivenToImportIsPassedOver(@TempDir Path tmp) throws Exception {
+        Path share = tmp.resolve("share");
+        Files.createDirectories(share.resolve("clips"));
+        Files.copy(clip, share.resolve("clips/00000001.mp4"));
+        Path data = share.resolve("data");
+        Files.createDirectories(data.resolve("rejected"));
+        Files.copy(clip, data.resolve("rejected/00000002.mp4"));
+        Files.createDirectories(data.resolve("archives"));
+        Map<String, Path> entries = new LinkedHashMap<>();
+        entries.put("vv00000003.mp4", clip);
+        Path zip = tmp.resolve("whole.zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "v", entries), zip);
+        byte[] bytes = Files.readAllBytes(zip);
+        Files.write(data.resolve("archives/videos.zip.part"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path meta = tmp.resolve("meta");
+        Fixture.annotations(meta, "test", IDS);
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        args.addAll(List.of("--retry-attempts", "1", "--import-archive", share.toString()));
+
+        Fixture.run(args);
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(Files.isRegularFile(data.resolve("videos/00000001.mp4")), log);
+        assertFalse(Files.exists(data.resolve("videos/00000002.mp4")), "not taken back from rejected/: " + log);
+        assertFalse(Files.exists(data.resolve("videos/vv00000003.mp4")), log);
+        assertTrue(log.contains("The folder " + data + " is this run's data directory: nothing in it is imported"), log);
+        assertFalse(log.contains("videos.zip.part"), "the download's part is not read: " + log);
+        assertTrue(Files.isRegularFile(data.resolve("rejected/00000002.mp4")), "left as it is");
+
+        List<String> inside = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        inside.addAll(List.of("--retry-attempts", "1", "--import-archive", data.resolve("rejected").toString()));
+        Fixture.run(inside);
+        log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("The folder " + data.resolve("rejected") + " is in this run's data directory: nothing in it "
+                + "is imported"), log);
+        assertFalse(Files.exists(data.resolve("videos/00000002.mp4")), log);
+    }
 }
