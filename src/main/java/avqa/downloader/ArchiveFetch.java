@@ -118,9 +118,11 @@ public final class ArchiveFetch {
         if (planner.plannedVideos() == planner.completeCount()) {
             return List.of();
         }
-        List<String> all = new ArrayList<>(urls);
-        // the user's too when they gave its file by another link: the link its download here came from is the one asked
-        if (datasetArchive != null && !datasetArchive.isEmpty()
+        List<String> all = new ArrayList<>(laterPass ? List.of() : urls);
+        // the user's too when they gave its file by another link: the link its download here came from is the one asked;
+        // after the archives given here when there are some ({@link #toFetch})
+        if (datasetArchive != null && !datasetArchive.isEmpty() && laterPass == datasetLater
+                && !(laterPass && urls.contains(datasetArchive))
                 && (!isDatasetArchive(datasetArchive) || planner.clipsIncomplete() > 0)) {
             all.add(datasetArchive);
         }
@@ -174,7 +176,54 @@ public final class ArchiveFetch {
      * The archives to fetch now: every URL given, and the dataset's archive while some clip it
      * provides is not complete; those already complete here are not fetched again.
      */
+    /**
+     * Archives given as files here (--import-archive FILE or folder) are imported before the dataset's own archive is
+     * looked at: a local copy of it (the authors' RAR downloaded by hand) provides the clips, and the download of gigabytes
+     * that would bring them again is not made.
+     */
+    public void datasetArchiveAfterLocalOnes(boolean localGiven) {
+        this.datasetLater = localGiven;
+    }
+
+    private boolean datasetLater;
+    /** In {@link #toFetch}'s later pass: only the dataset's own archive is wanted. */
+    private boolean laterPass;
+    /** The archives fetched before the later pass, imported already. */
+    private final java.util.Set<Path> importedBefore = new java.util.HashSet<>();
+
+    /**
+     * After the archives of the first pass were imported: the dataset's own archive, when it was left for later
+     * ({@link #datasetArchiveAfterLocalOnes}) and some clip it provides is still not complete; none otherwise. What was
+     * found and said of the first pass's archives stays for the run's summary.
+     */
+    public synchronized List<String> toFetch(@Variable("laterPass") Boolean later) {
+        if (!Boolean.TRUE.equals(later)) {
+            return pending();
+        }
+        importedBefore.clear();
+        importedBefore.addAll(fetched.values());
+        if (!datasetLater) {
+            return List.of();
+        }
+        laterPass = true;
+        try {
+            return pendingOf(wanted());
+        } finally {
+            laterPass = false;
+        }
+    }
+
+    /** The archives fetched (or here whole) in this pass, to import: after the later pass, only those it brought. */
+    public synchronized List<Path> fetchedThisPass(Boolean later) {
+        List<Path> all = new ArrayList<>(fetched.values());
+        if (Boolean.TRUE.equals(later)) {
+            all.removeAll(importedBefore);
+        }
+        return all;
+    }
+
     public synchronized List<String> pending() {
+        importedBefore.clear();
         fetched.clear();
         notFetched.clear();
         saidStandIn.clear();
@@ -191,8 +240,12 @@ public final class ArchiveFetch {
         failedThisRun.clear();
         foundUnreadable.clear();
         transfer.newRun();
+        return pendingOf(wanted());
+    }
+
+    private List<String> pendingOf(List<String> wanted) {
         List<String> out = new ArrayList<>();
-        for (String url : wanted()) {
+        for (String url : wanted) {
             Path file = files.file(url);
             long otherSize = files.otherSize(url);
             // (text or a page there, an error an earlier version kept, is dropped and fetched again: keptAsText)

@@ -84,26 +84,30 @@ public final class ArchiveImport {
      * The archives to import: those given as files and those fetched; none when the plan has nothing
      * left that an archive could provide (a rerun over a complete dataset reads no archive).
      */
-    public List<String> list() {
-        // a new run (a service's nightly one): what an earlier run could not read is said by that run alone
-        unreadable.clear();
-        notReadAlone.clear();
-        spanned.clear();
-        lackingParts.clear();
-        encrypted.clear();
-        damaged.clear();
+    public List<String> list(@Variable("laterPass") Boolean pass) {
+        boolean laterPass = Boolean.TRUE.equals(pass);
+        if (!laterPass) {
+            // a new run (a service's nightly one): what an earlier run could not read is said by that run alone
+            unreadable.clear();
+            notReadAlone.clear();
+            spanned.clear();
+            lackingParts.clear();
+            encrypted.clear();
+            damaged.clear();
+        }
         List<String> out = new ArrayList<>();
         if (planner.plannedVideos() == planner.completeCount()) {
             return out;
         }
-        for (Path p : local) {
+        // the later pass: the dataset's own archive, fetched after the archives given here were imported
+        for (Path p : laterPass ? List.<Path>of() : local) {
             out.add(p.toString());
             if (Files.isDirectory(p)) {
                 // a folder of archives (gdown --folder's): each is imported as if given on its own
                 out.addAll(archivesIn(p));
             }
         }
-        fetched.fetched().forEach(p -> out.add(p.toString()));
+        fetched.fetchedThisPass(laterPass).forEach(p -> out.add(p.toString()));
         // an archive given on its own and found in a folder given too (or a folder given twice) is read once
         List<String> once = new ArrayList<>(new java.util.LinkedHashSet<>(out));
         out.clear();

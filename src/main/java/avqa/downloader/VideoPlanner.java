@@ -37,7 +37,8 @@ public final class VideoPlanner {
     private volatile Coverage coverage = new Coverage();
     private volatile List<VideoTask> lastPlan = List.of();
     private volatile Set<String> planned = Set.of();
-    private volatile int datasetClipsIncomplete;
+    /** The clips of the dataset's own list (its archive provides them) the last plan found not complete. */
+    private volatile List<String> datasetClipsIncomplete = List.of();
     private volatile int completeCount;
 
     public VideoPlanner(AnnotationReader annotations, VideoIdRules rules, VideoIdRules clipSources,
@@ -112,7 +113,7 @@ public final class VideoPlanner {
         // of the UNAVAILABLE: ids that can be no file's name, and ids clashing in case (said apart from "without a source")
         int invalidIds = 0;
         int caseClashes = 0;
-        int incompleteDatasetClips = 0;
+        List<String> incompleteDatasetClips = new ArrayList<>();
         CaseClashes cases = new CaseClashes(workspace.caseInsensitive());
         Set<String> conflicted = new java.util.HashSet<>();
         for (String id : wanted) {
@@ -139,7 +140,7 @@ public final class VideoPlanner {
                     counts[VideoTask.State.DOWNLOAD.ordinal()]++;
                     cov.add(id, group, referenced.contains(id));
                     if (datasetClips.contains(id) && !entry.clip().flip()) {
-                        incompleteDatasetClips++;
+                        incompleteDatasetClips.add(id);
                     }
                     continue;
                 }
@@ -166,7 +167,7 @@ public final class VideoPlanner {
         lastPlan = List.copyOf(tasks);
         wanted.removeAll(conflicted);
         planned = wanted;
-        datasetClipsIncomplete = incompleteDatasetClips;
+        datasetClipsIncomplete = List.copyOf(incompleteDatasetClips);
         completeCount = counts[VideoTask.State.COMPLETE.ordinal()];
         if (completion.remade() > 0) {
             // the videos made again are no longer complete: on disk before the new settings are recorded
@@ -200,9 +201,12 @@ public final class VideoPlanner {
         return planned.contains(id);
     }
 
-    /** How many clips of the dataset's own clip list the plan still needs (its archive provides them). */
+    /**
+     * How many clips of the dataset's own clip list (its archive provides them) are still not complete: of those the
+     * plan needed, as they are now (an archive given here may have provided them since).
+     */
     public int clipsIncomplete() {
-        return datasetClipsIncomplete;
+        return (int) datasetClipsIncomplete.stream().filter(id -> !isComplete(id)).count();
     }
 
     /** The tasks of the last plan, for plan.json. */

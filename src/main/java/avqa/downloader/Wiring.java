@@ -143,6 +143,8 @@ final class Wiring {
                 settings.bytes("avqa.archive.max-size"), speedFloor,
                 settings.flag("avqa.archive.download") ? settings.get("avqa.archive.url") : null, planner, diskFull, run,
                 archiveProgress, new ArchiveListing(settings.get("avqa.tools.bsdtar")));
+        // a local copy of the dataset's archive, given with --import-archive, spares its download
+        archiveFetch.datasetArchiveAfterLocalOnes(!settings.archiveFiles().isEmpty());
         main.bind("archiveFetch", archiveFetch);
         main.bind("metadataLimit", new BodyLimit(settings.bytes("avqa.metadata.max-size"), speedFloor, run));
         ArchiveEntries archiveEntries = new ArchiveEntries(settings.get("avqa.tools.bsdtar"), run, workspace.root());

@@ -169,6 +169,48 @@ class CanonicalArchiveTest extends LoopbackServerTest {
         }
     }
 
+    /**
+     * A local copy of the dataset's archive given with --import-archive (the authors' RAR downloaded by hand): imported
+     * first, it provides every clip, and the dataset's archive is not downloaded (it was fetched first, then both were
+     * read; a probe's finding). A local archive that lacks a clip leaves the dataset's archive to be fetched after it,
+     * and the missing clip comes from there, not from its source.
+     */
+    @Test
+    void aLocalCopyOfTheDatasetsArchiveSparesItsDownload(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Path meta = published(tmp);
+        Path data = tmp.resolve("data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            byte[] whole = authorsArchive(tmp.resolve("a"), List.of("clipsrcaaaa", "clipsrcbbbb_#02", "clipsrccccc"));
+            host.serve("collect_new_set.rar", whole, "a5");
+            Path copy = Files.write(tmp.resolve("collect_new_set.rar"), whole);
+            int before = sourceHits();
+
+            Fixture.Outcome outcome = run(tmp, meta, host, "--import-archive", copy.toString());
+
+            assertEquals(0, outcome.exit(), outcome.stderr());
+            for (String c : CLIPS) {
+                assertTrue(Fixture.probe(data.resolve("videos/" + c + ".mp4"))[0] > 2.5, c);
+            }
+            assertEquals(0, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
+                    "not downloaded: " + host.requests());
+            assertEquals(before, sourceHits(), "no clip's source asked");
+
+            // a local archive that lacks one clip: the dataset's archive is fetched after it, and provides it
+            Path data2 = tmp.resolve("second/data");
+            Path partial = Files.write(tmp.resolve("some.rar"), authorsArchive(tmp.resolve("b"),
+                    List.of("clipsrcaaaa", "clipsrcbbbb_#02")));
+            Fixture.Outcome second = run(tmp.resolve("second"), meta, host, "--import-archive", partial.toString());
+            assertEquals(0, second.exit(), second.stderr());
+            assertEquals(1, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(), host.requests().toString());
+            assertEquals(before, sourceHits(), "no clip's source asked");
+            String log = Files.readString(data2.resolve("avqa_download.log"));
+            assertTrue(log.indexOf("Importing " + partial) < log.indexOf("Fetching the archive collect_new_set.rar"), log);
+            assertEquals("archive collect_new_set.rar", ResearchOutputsTest.assertProvenanceOfEveryFile(data2)
+                    .get("videos/clipsrccccc.mp4").path("group").asText());
+        }
+    }
+
     @Test
     void anArchiveThatCannotBeFetchedIsSaidInOneLineAndTheClipsComeFromTheirSources(@TempDir Path tmp) throws Exception {
         Path meta = published(tmp);
