@@ -33,6 +33,15 @@ public final class ImportsInFlight implements Processor {
     /** The media threads (avqa.media-threads) and avqa.workers more waiting their turn. */
     private final int atMost;
     private final FailureNotRecorded unrecorded;
+    /** Where the entries are written (null: free space not looked at). */
+    private final java.nio.file.Path dataDir;
+    /**
+     * Free space under which the entries are written out one at a time, each made complete (its WAV too) before the
+     * next is written: entries written ahead, their WAVs made side by side, filled a nearly full disk with halves, and
+     * the run stopped at the first "no space left" with none complete, as did every run after it.
+     */
+    static final long SHORT_OF_SPACE = 1L << 30;
+    private boolean saidShort;
 
     /**
      * {@code workers}: avqa.workers. The entries' media work is done by eight threads per worker, so that small
@@ -42,6 +51,15 @@ public final class ImportsInFlight implements Processor {
      * with an error no route dealt with.
      */
     public ImportsInFlight(RunControl run, int workers, FailureNotRecorded unrecorded) {
+        this(run, workers, unrecorded, null);
+    }
+
+    /**
+     * The same, with the data directory whose free space is looked at before each entry is written out: below
+     * {@link #SHORT_OF_SPACE}, one entry at a time.
+     */
+    public ImportsInFlight(RunControl run, int workers, FailureNotRecorded unrecorded, java.nio.file.Path dataDir) {
+        this.dataDir = dataDir;
         this.run = run;
         this.unrecorded = unrecorded;
         this.largeAtMost = Math.max(1, 2 * workers);
@@ -98,9 +116,32 @@ public final class ImportsInFlight implements Processor {
      * with yet; a stop of the run ends the wait.
      */
     public synchronized void awaitRoom() throws InterruptedException {
-        while (large.size() >= largeAtMost && !run.isStopping()) {
+        while ((large.size() >= largeAtMost || !ids.isEmpty() && shortOfSpace()) && !run.isStopping()) {
             wait(250);
         }
+    }
+
+    /** Whether the data directory's disk has less than {@link #SHORT_OF_SPACE} free (said once a run). */
+    private boolean shortOfSpace() {
+        if (dataDir == null) {
+            return false;
+        }
+        long free;
+        try {
+            free = java.nio.file.Files.getFileStore(dataDir).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        if (free >= SHORT_OF_SPACE) {
+            return false;
+        }
+        if (!saidShort) {
+            saidShort = true;
+            LOG.warn("Only {} free on the disk of {}: the archive's entries are imported one at a time, each made complete "
+                    + "before the next is written out, so that what fits is kept", DownloadEstimate.human(free),
+                    Redact.text(dataDir.toString(), 300));
+        }
+        return true;
     }
 
     private synchronized void dealtWith(String id) {
@@ -125,6 +166,8 @@ public final class ImportsInFlight implements Processor {
      * next step), so that nothing is cleared away under a worker still using it.
      */
     public synchronized void drain() throws InterruptedException {
+        // the next import (a service's next run) looks at the disk anew
+        saidShort = false;
         long stopDeadline = Long.MAX_VALUE;
         while (!ids.isEmpty()) {
             if (run.isStopping()) {

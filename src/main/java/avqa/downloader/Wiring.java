@@ -151,7 +151,8 @@ final class Wiring {
         main.bind("archiveEntries", archiveEntries);
         RunCounters counters = new RunCounters(run, planner, imports);
         FailureNotRecorded failureNotRecorded = new FailureNotRecorded(run, counters);
-        ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"), failureNotRecorded);
+        ImportsInFlight importsInFlight = new ImportsInFlight(run, settings.getInt("avqa.workers"), failureNotRecorded,
+                workspace.root());
         main.bind("importsInFlight", importsInFlight);
         main.bind("fetchedInFlight", new FetchedInFlight(run,
                 settings.getInt("avqa.workers") * settings.getInt("avqa.download.look-ahead"), failureNotRecorded));

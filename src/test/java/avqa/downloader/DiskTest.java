@@ -603,6 +603,45 @@ class DiskTest extends LoopbackServerTest {
     }
 
     /**
+     * An archive imported onto a nearly full disk (a tmpfs with room for about one video and its WAV): its entries are
+     * imported one at a time, so what fits is made complete before the disk fills, and the next run goes on from there.
+     * Before, the entries written ahead and their WAVs made side by side filled the disk with halves: every run stopped at
+     * "no space left" with none complete (a probe's finding).
+     */
+    @Test
+    void anImportOntoANearlyFullDiskKeepsWhatFits(@TempDir Path tmp) throws Exception {
+        Path data = tinyDisk(tmp);
+        try {
+            List<String> ids = List.of("fitone0", "fitone1", "fitone2", "fitone3");
+            java.util.Map<String, Path> entries = new java.util.LinkedHashMap<>();
+            ids.forEach(id -> entries.put(id + ".mp4", clip));
+            Path zip = tmp.resolve("videos.zip");
+            ArchiveMaker.zip(ArchiveMaker.folder(tmp, "videos", entries), zip);
+            Path meta = tmp.resolve("meta");
+            Fixture.annotations(meta, "test", ids);
+            List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+            args.addAll(List.of("--workers", "1", "--import-archive", zip.toString()));
+
+            Fixture.Outcome full = Fixture.run(args);
+
+            String said = full.stderr() + Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(1, full.exit(), said);
+            assertTrue(full.stderr().contains("no space left on the disk holding " + data), said);
+            assertTrue(said.contains("free on the disk of " + data + ": the archive's entries are imported one at a time, "
+                    + "each made complete before the next is written out"), said);
+            List<String> videos = PipelineTest.listNames(data.resolve("videos"));
+            assertFalse(videos.isEmpty(), "what fits is complete: " + said);
+            for (String name : videos) {
+                String id = name.replace(".mp4", "");
+                assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, "with its audio: " + id);
+            }
+            assertEquals(List.of(), PipelineTest.listNames(data.resolve(".partial")), "nothing partial left");
+        } finally {
+            sh("umount", "-l", data.toString());
+        }
+    }
+
+    /**
      * A video's failure whose record cannot be written (here a folder stands where failed/<id>.json goes; a
      * failed/ made immutable under a run fails the same way) is said in one line of ours, not in Camel's
      * ("Exception occurred while trying to handle previously thrown exception on exchangeId …"): a download's
