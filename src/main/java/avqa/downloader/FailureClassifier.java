@@ -400,6 +400,10 @@ public final class FailureClassifier {
                 // Python names an error by its module and class ("yt_dlp.networking.exceptions.RequestError: …"):
                 // the words after it say what happened
                 .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9]*(?:Error|Exception): ", "")
+                // and repeats the cause as Python writes it ("(caused by TransportError('[Errno 111] Connection
+                // refused'))", "<urlopen error …>"): its words once are enough
+                .replaceFirst(" \\(caused by (?:<[^>]*>|[A-Za-z]+\\(.*\\))\\)$", "")
+                .replaceAll("<urlopen error (.*?)>", "$1")
                 // a file in the video's work folder, gone once it failed: named by its own name
                 // (a path that holds a blank is left whole)
                 .replaceAll("(?<![^\\s(\"'])/(?:[^\\s/:]+/)*\\.partial/[^\\s/:]+/", "");
