@@ -39,6 +39,8 @@ public final class ArchiveImport {
     private final RunControl run;
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger alreadyComplete = new AtomicInteger();
+    /** Entries of videos the plan found here, needing only their audio or frames. */
+    private final AtomicInteger videoHere = new AtomicInteger();
     private final EntryExamples unmatched = new EntryExamples(120);
     /** Entries named as planned videos, in another container than --video-format's. */
     private final EntryExamples otherFormat = new EntryExamples(120);
@@ -288,6 +290,7 @@ public final class ArchiveImport {
     public void begin() {
         matched.set(0);
         alreadyComplete.set(0);
+        videoHere.set(0);
         unmatched.clear();
         otherFormat.clear();
         repeated.clear();
@@ -350,6 +353,11 @@ public final class ArchiveImport {
             alreadyComplete.incrementAndGet();
             return null;
         }
+        if (planner.needsOnlyOutputs(id)) {
+            // its video is here: its audio or frames are made from it, as the plan said
+            videoHere.incrementAndGet();
+            return null;
+        }
         if (pastTheCap.contains(id)) {
             afterPastTheCap.add(entry);
             return null;
@@ -381,8 +389,9 @@ public final class ArchiveImport {
             encrypted(archive);
         }
         String name = Path.of(archive).getFileName().toString();
-        LOG.info("Read {}: {} entries taken as planned videos, {} of videos already complete", name, matched.get(),
-                alreadyComplete.get());
+        LOG.info("Read {}: {} entries taken as planned videos, {} of videos already complete{}", name, matched.get(),
+                alreadyComplete.get(), videoHere.get() == 0 ? "" : ", " + videoHere.get() + " of videos here already "
+                        + "(their audio or frames are made from them)");
         if (!repeated.isEmpty()) {
             List<String> shown = repeated.first();
             LOG.warn("{} entries of {} name a video an earlier entry of the same name was imported as, and were "

@@ -37,6 +37,17 @@ public final class VideoPlanner {
     private volatile Coverage coverage = new Coverage();
     private volatile List<VideoTask> lastPlan = List.of();
     private volatile Set<String> planned = Set.of();
+    /** The videos the last plan found here, needing only their audio or frames made from them. */
+    private volatile Set<String> onlyOutputs = Set.of();
+
+    /**
+     * Whether the last plan found this video here, needing only its audio or frames made from it: an archive's entry
+     * of it is not taken (it replaced the video here, and its provenance, with a copy of the archive's).
+     */
+    public boolean needsOnlyOutputs(String id) {
+        return onlyOutputs.contains(id);
+    }
+
     /** The clips of the dataset's own list (its archive provides them) the last plan found not complete. */
     private volatile List<String> datasetClipsIncomplete = List.of();
     private volatile int completeCount;
@@ -114,6 +125,7 @@ public final class VideoPlanner {
         int invalidIds = 0;
         int caseClashes = 0;
         List<String> incompleteDatasetClips = new ArrayList<>();
+        List<String> videoHere = new ArrayList<>();
         CaseClashes cases = new CaseClashes(workspace.caseInsensitive());
         Set<String> conflicted = new java.util.HashSet<>();
         for (String id : wanted) {
@@ -161,6 +173,9 @@ public final class VideoPlanner {
                 // complete videos need no message at all: a rerun over a finished dataset is a plan and a count
                 tasks.add(task);
             }
+            if (task.state() == VideoTask.State.EXTRACT_AUDIO || task.state() == VideoTask.State.EXTRACT_FRAMES) {
+                videoHere.add(id);
+            }
         }
         bySource.forEach((key, source) -> tasks.add(VideoTask.ofClips(key, source.url, List.copyOf(source.clips))));
         coverage = cov;
@@ -168,6 +183,7 @@ public final class VideoPlanner {
         wanted.removeAll(conflicted);
         planned = wanted;
         datasetClipsIncomplete = List.copyOf(incompleteDatasetClips);
+        onlyOutputs = Set.copyOf(videoHere);
         completeCount = counts[VideoTask.State.COMPLETE.ordinal()];
         if (completion.remade() > 0) {
             // the videos made again are no longer complete: on disk before the new settings are recorded

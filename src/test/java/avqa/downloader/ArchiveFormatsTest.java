@@ -632,4 +632,38 @@ class ArchiveFormatsTest extends LoopbackServerTest {
                 + "is imported"), log);
         assertFalse(Files.exists(data.resolve("videos/00000002.mp4")), log);
     }
+
+    /**
+     * A video complete but for its audio (the WAV deleted) when its archive is imported again: its audio is made from
+     * the video here, and the archive's entry is not taken (it replaced the video, and its provenance, with a copy of
+     * the archive's, counted as imported; a probe's finding).
+     */
+    @Test
+    void aVideoHereNeedingOnlyItsAudioIsNotTakenFromTheArchiveAgain(@TempDir Path tmp) throws Exception {
+        Map<String, Path> entries = new LinkedHashMap<>();
+        for (String id : IDS) {
+            entries.put(id + ".mp4", clip);
+        }
+        Path zip = tmp.resolve("videos.zip");
+        ArchiveMaker.zip(ArchiveMaker.folder(tmp, "videos", entries), zip);
+        Path meta = tmp.resolve("meta");
+        Path data = tmp.resolve("data");
+        Fixture.annotations(meta, "test", IDS);
+        List<String> args = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        args.addAll(List.of("--import-archive", zip.toString()));
+        assertEquals(0, Fixture.run(args).exit());
+        Path video = data.resolve("videos/00000002.mp4");
+        Object inode = Files.readAttributes(video, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Files.delete(data.resolve("audio/00000002.wav"));
+
+        assertEquals(0, Fixture.run(args).exit());
+
+        String log = Files.readString(data.resolve("avqa_download.log"));
+        assertTrue(log.contains("Read videos.zip: 0 entries taken as planned videos, 2 of videos already complete, 1 of "
+                + "videos here already (their audio or frames are made from them)"), log);
+        assertTrue(Fixture.lastSummary(data).contains("0 imported from archives, 1 audio re-extracted"), Fixture.lastSummary(data));
+        assertEquals(inode, Files.readAttributes(video, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "the video here is kept, not replaced");
+        assertTrue(Fixture.probe(data.resolve("audio/00000002.wav"))[1] > 2.5);
+    }
 }
