@@ -140,6 +140,20 @@ public enum ArchiveFormat {
         };
     }
 
+    /**
+     * Whether a gzip holds one file that is no tar (a video compressed on its own, say): its start inflates, and is not
+     * a tar's first header. False when it does not inflate (damaged: said as such where it is read).
+     */
+    public static boolean gzipOfOneFile(Path gz) {
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            byte[] head = in.readNBytes(512);
+            return head.length > 0 && !(head.length >= 262
+                    && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether a gzip holds a tar (and not, say, a compressed JSON file lying beside the videos). */
     static boolean holdsATar(Path gz) {
         try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {

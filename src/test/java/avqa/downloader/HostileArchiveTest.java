@@ -595,7 +595,8 @@ class HostileArchiveTest extends LoopbackServerTest {
 
     /**
      * A tar whose second header is damaged, a tar.gz that is no more than a gzip header, and a tar.gz of a video (no
-     * tar in it, which was said to have a damaged tar header): each is said in one line of this tool's words, not the reader's ("Invalid byte 122 at offset 0 in
+     * tar in it, which was said to have a damaged tar header; now refused before the run, saying to unpack it): each is
+     * said in one line of this tool's words, not the reader's ("Invalid byte 122 at offset 0 in
      * 'zzzzzzzz'", or no words at all); what came before the damage is imported.
      */
     @Test
@@ -615,8 +616,7 @@ class HostileArchiveTest extends LoopbackServerTest {
         try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(notATar))) {
             out.write(whole);
         }
-        Map<Path, String> said = Map.of(tar, "a tar header in it is damaged", gz, "it ends before its end",
-                notATar, "it holds no tar: its first header is not a tar header");
+        Map<Path, String> said = Map.of(tar, "a tar header in it is damaged", gz, "it ends before its end");
         for (Map.Entry<Path, String> c : said.entrySet()) {
             Path meta = tmp.resolve("meta-" + c.getKey().getFileName());
             Path data = tmp.resolve("data-" + c.getKey().getFileName());
@@ -630,6 +630,13 @@ class HostileArchiveTest extends LoopbackServerTest {
                     && l.contains("what could be read was imported: " + c.getValue())), log);
         }
         assertTrue(Files.isRegularFile(tmp.resolve("data-videos.tar/videos/00000041.mp4")), "the entry before the damage");
+        // a gzip of one video given to import: refused before the run, saying what to do (it was said "could not be read
+        // to its end (damaged?)", and ran)
+        Fixture.Outcome refused = Fixture.run(importArgs(tmp.resolve("data-gz"), tmp.resolve("meta-gz"), ids,
+                "http://127.0.0.1:9/{id}.mp4", notATar));
+        assertEquals(2, refused.exit(), refused.stderr());
+        assertEquals("avqa-downloader: --import-archive: " + notATar + " is a gzip of one file, not of a tar archive: unpack "
+                + "it (gunzip -k) and give the file's folder", refused.stderr().strip());
     }
 
     /**

@@ -91,6 +91,10 @@ final class SettingRules {
                 continue;
             }
             ArchiveFormat format = ArchiveFormat.of(archive);
+            if (format == ArchiveFormat.TAR_GZ && ArchiveFormat.gzipOfOneFile(archive)) {
+                throw new BadInputException("--import-archive: " + avqa.downloader.Redact.text(archive.toString(), 300)
+                        + " is a gzip of one file, not of a tar archive: unpack it (gunzip -k) and give the file's folder");
+            }
             // a later RAR volume starts as a RAR does: refused as a later byte-part is (which does not); a file
             // named as one that starts as another kind of archive (a whole zip saved as videos.part2.rar) is that
             if (format == ArchiveFormat.RAR && ArchiveFormat.firstRarVolume(archive) != null) {
