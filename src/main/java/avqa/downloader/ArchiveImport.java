@@ -286,6 +286,14 @@ public final class ArchiveImport {
         return List.copyOf(unreadable);
     }
 
+    /**
+     * What the archive being read gave before it could not be read further (a part missing, a file encrypted): what
+     * could be read, or nothing (a split 7z, whose list of files is at its end, gives none; it was said imported).
+     */
+    public String takenBefore() {
+        return matched.get() == 0 ? "no video of it could be read before it" : "what could be read before it was imported";
+    }
+
     /** An archive starts: its counts start at zero. */
     public void begin() {
         matched.set(0);

@@ -591,6 +591,28 @@ class HostileArchiveTest extends LoopbackServerTest {
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("videos.zip.00: the part videos.zip.03 is missing, though later parts are here"), log);
         assertTrue(Files.isRegularFile(data.resolve("videos/" + ids.get(0) + ".mp4")), log);
+        assertTrue(log.contains("could not be read past its missing part (named above); what could be read before it was "
+                + "imported"), log);
+
+        // a split 7z lacking a middle part: its list of files is at its end, so nothing of it is read, and it is said so
+        // (it was said "what the parts before it hold was imported")
+        Path sevenOut = Files.createDirectories(tmp.resolve("seven"));
+        ArchiveMaker.need("7zz");
+        ArchiveMaker.run(source, "7zz", "a", "-mx0", "-v" + Files.size(clip) / 2 + "b", sevenOut.resolve("videos.7z").toString(), ".");
+        List<Path> volumes;
+        try (var listed = Files.list(sevenOut)) {
+            volumes = listed.sorted().toList();
+        }
+        assertTrue(volumes.size() >= 4, volumes.toString());
+        Files.delete(volumes.get(2));
+        Path sevenData = tmp.resolve("seven-data");
+        List<String> sevenArgs = importArgs(sevenData, tmp.resolve("seven-meta"), ids, "http://127.0.0.1:9/{id}.mp4",
+                volumes.get(0));
+        sevenArgs.addAll(List.of("--retry-attempts", "1"));
+        Fixture.run(sevenArgs);
+        String sevenLog = Files.readString(sevenData.resolve("avqa_download.log"));
+        assertTrue(sevenLog.contains("could not be read past its missing part (named above); no video of it could be read "
+                + "before it"), sevenLog);
     }
 
     /**
