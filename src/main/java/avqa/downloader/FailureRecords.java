@@ -104,6 +104,9 @@ public final class FailureRecords {
         exchange.setVariable("category", f.json().get("category"));
         Object last = f.json().get("last_error");
         exchange.setVariable("lastErrorShown", last == null || last.toString().isBlank() ? "" : " (" + last + ")");
+        // an archive's entry is named (of two entries of one name, the one that failed; both are recorded safe to show)
+        Object entry = f.json().get("entry");
+        exchange.setVariable("entryShown", entry == null ? "" : "; the entry " + entry + " of " + f.json().get("archive"));
         exchange.getIn().setBody(f.json());
     }
 

@@ -307,6 +307,9 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertFalse(Files.exists(data.resolve("videos/00000003.mp4")));
         String log = Files.readString(data.resolve("avqa_download.log"));
         assertTrue(log.contains("Failed: 00000003 [invalid-output]"), log);
+        // the entry that failed is named: of two of one name, the line says which
+        assertTrue(log.lines().anyMatch(l -> l.contains("Failed: 00000003 [invalid-output]") && l.matches(
+                ".*; the entry \\S*00000003\\.mp4 of \\S+$")), log);
         assertTrue(log.contains("match no planned video by name and were left alone (for example [99999999.mp4])"), log);
         assertEquals(1, log.lines().filter(l -> l.contains("Importing " + given.resolve("archives/synthetic.zip"))).count(), log);
         assertFalse(log.contains("avqa-test.json.gz"), "a gzip of text is no archive: " + log);
