@@ -315,7 +315,8 @@ public final class RunSummary {
     }
 
     static String noSourceAdvice(long count, boolean youtube) {
-        return count + " videos have no source and were not requested. "
+        return Shown.count(count, "video has", "videos have") + " no source and " + (count == 1 ? "was" : "were")
+                + " not requested. "
                 + (youtube ? "MUSIC-AVQA's own video ids (00000028, vv…, sa…, va…, esa…, eva…, evv… + 8 digits) "
                 + "are the authors' internal names, not YouTube ids, and no public table maps them to YouTube: "
                 + "asking YouTube for them only wastes the IP's rate limit. " : "")

@@ -107,6 +107,7 @@ class CanonicalArchiveTest extends LoopbackServerTest {
             assertTrue(log.contains("This run: 3 from archive collect_new_set.rar, 1 from derived flip (from a complete clip)"),
                     "the yield in one line: " + log);
             assertTrue(log.contains("archive collect_new_set.rar:") && log.contains("no source:"), "coverage by source: " + log);
+            assertTrue(log.contains("1 video has no source and was not requested. "), "(it said \"1 videos have\"): " + log);
         }
     }
 
