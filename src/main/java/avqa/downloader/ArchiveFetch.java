@@ -122,7 +122,7 @@ public final class ArchiveFetch {
         // the user's too when they gave its file by another link: the link its download here came from is the one asked;
         // after the archives given here when there are some ({@link #toFetch})
         if (datasetArchive != null && !datasetArchive.isEmpty() && laterPass == datasetLater
-                && !(laterPass && urls.contains(datasetArchive))
+                && !(laterPass && urls.stream().anyMatch(u -> DownloadPage.oneFile(u, datasetArchive)))
                 && (!isDatasetArchive(datasetArchive) || planner.clipsIncomplete() > 0)) {
             all.add(datasetArchive);
         }
@@ -160,11 +160,20 @@ public final class ArchiveFetch {
      * For --dry-run, which fetches no archive: a line for each archive a run would fetch first (not whole here
      * yet), since what it holds is not in the plan: its videos show as downloads from their sources.
      */
-    public String dryRunNote() {
+    public synchronized String dryRunNote() {
         StringBuilder note = new StringBuilder();
-        for (String url : wanted()) {
+        List<String> all = new ArrayList<>(wanted());
+        laterPass = true;
+        try {
+            all.addAll(wanted());
+        } finally {
+            laterPass = false;
+        }
+        for (String url : all) {
             if (!whole(url)) {
-                note.append("A run fetches the archive ").append(Redact.url(url)).append(" first (")
+                boolean later = datasetLater && url.equals(datasetArchive);
+                note.append("A run fetches the archive ").append(Redact.url(url)).append(later ? " after importing the "
+                                + "archives given as files, if clips they lack are still missing (" : " first (")
                         .append(isDatasetArchive(url) ? "the dataset's own" : "--import-archive")
                         .append("); --dry-run does not, so the videos it holds count here as downloads from their sources.\n");
             }
@@ -172,10 +181,6 @@ public final class ArchiveFetch {
         return note.toString();
     }
 
-    /**
-     * The archives to fetch now: every URL given, and the dataset's archive while some clip it
-     * provides is not complete; those already complete here are not fetched again.
-     */
     /**
      * Archives given as files here (--import-archive FILE or folder) are imported before the dataset's own archive is
      * looked at: a local copy of it (the authors' RAR downloaded by hand) provides the clips, and the download of gigabytes
@@ -192,12 +197,23 @@ public final class ArchiveFetch {
     private final java.util.Set<Path> importedBefore = new java.util.HashSet<>();
 
     /**
-     * After the archives of the first pass were imported: the dataset's own archive, when it was left for later
+     * The archives to fetch in this pass ({@code laterPass}: false, the first of two; true, the later; null, the one
+     * pass of a caller that makes one). After the archives of the first pass were imported: the dataset's own archive, when it was left for later
      * ({@link #datasetArchiveAfterLocalOnes}) and some clip it provides is still not complete; none otherwise. What was
      * found and said of the first pass's archives stays for the run's summary.
      */
     public synchronized List<String> toFetch(@Variable("laterPass") Boolean later) {
-        if (!Boolean.TRUE.equals(later)) {
+        if (later == null) {
+            // a caller of one pass: the dataset's archive in it, as before there were two
+            boolean twoPasses = datasetLater;
+            datasetLater = false;
+            try {
+                return pending();
+            } finally {
+                datasetLater = twoPasses;
+            }
+        }
+        if (!later) {
             return pending();
         }
         importedBefore.clear();
@@ -222,6 +238,11 @@ public final class ArchiveFetch {
         return all;
     }
 
+    /**
+     * The archives to fetch now (one pass, or the first of two): every URL given, and the dataset's archive while some
+     * clip it provides is not complete (in the later pass when archives are given as files); those already complete
+     * here are not fetched again.
+     */
     public synchronized List<String> pending() {
         importedBefore.clear();
         fetched.clear();

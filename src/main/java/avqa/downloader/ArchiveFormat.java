@@ -147,11 +147,32 @@ public enum ArchiveFormat {
     public static boolean gzipOfOneFile(Path gz) {
         try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
             byte[] head = in.readNBytes(512);
-            return head.length > 0 && !(head.length >= 262
-                    && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar"));
+            return head.length > 0 && !tarHeader(head);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether 512 bytes are a tar's header: a POSIX (ustar) one by its magic, an old (v7) one, which has none, by its
+     * checksum (the sum of its bytes, the checksum's own eight counted as blanks, written in octal at byte 148).
+     */
+    static boolean tarHeader(byte[] head) {
+        if (head.length < 512) {
+            return head.length >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
+        }
+        if (new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
+            return true;
+        }
+        String stored = new String(head, 148, 8, java.nio.charset.StandardCharsets.US_ASCII).replace('\0', ' ').strip();
+        if (!stored.matches("[0-7]{1,7}")) {
+            return false;
+        }
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += i >= 148 && i < 156 ? ' ' : head[i] & 0xff;
+        }
+        return sum == Long.parseLong(stored, 8);
     }
 
     /** Whether a gzip holds a tar (and not, say, a compressed JSON file lying beside the videos). */

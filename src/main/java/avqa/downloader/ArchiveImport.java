@@ -109,7 +109,12 @@ public final class ArchiveImport {
                 out.addAll(archivesIn(p));
             }
         }
-        fetched.fetchedThisPass(laterPass).forEach(p -> out.add(p.toString()));
+        for (Path p : fetched.fetchedThisPass(laterPass)) {
+            // the later pass's archive given as a file too (the tool's own earlier download, archives/x.rar): read once
+            if (!laterPass || local.stream().noneMatch(given -> sameFile(given, p))) {
+                out.add(p.toString());
+            }
+        }
         // an archive given on its own and found in a folder given too (or a folder given twice) is read once
         List<String> once = new ArrayList<>(new java.util.LinkedHashSet<>(out));
         out.clear();
@@ -162,6 +167,14 @@ public final class ArchiveImport {
             return laterPart;
         });
         return out;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The archives under a folder, in name order: files of any name but a video's that start as an archive. */
@@ -291,7 +304,8 @@ public final class ArchiveImport {
      * could be read, or nothing (a split 7z, whose list of files is at its end, gives none; it was said imported).
      */
     public String takenBefore() {
-        return matched.get() == 0 ? "no video of it could be read before it" : "what could be read before it was imported";
+        return matched.get() + alreadyComplete.get() + videoHere.get() == 0 ? "no video of it could be read before it"
+                : "what could be read before it was imported";
     }
 
     /** An archive starts: its counts start at zero. */
@@ -352,8 +366,11 @@ public final class ArchiveImport {
         if (!ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
             if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
                 // a planned video's name in another container than --video-format's (the authors' archives hold .mp4)
-                (!ext.equals(videoExt) && VideoIdRules.isSafe(id) && planner.isPlanned(id) ? otherFormat : unmatched)
-                        .add(entry);
+                if (ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
+                    unmatched.add(entry);
+                } else if (!planner.isComplete(id)) {
+                    otherFormat.add(entry);
+                }
             }
             return null;
         }
@@ -422,7 +439,8 @@ public final class ArchiveImport {
                     + "not imported (for example {}): {}remux them (ffmpeg -i IN -c copy OUT.{}) into a folder and give it "
                     + "to --import-archive; the videos still missing are fetched from their sources", otherFormat.count(),
                     name, videoExt, videoExt, shown, List.of("mp4", "mkv").contains(ext) ? "run with --video-format " + ext
-                            + " to import them as they are, or " : "", videoExt);
+                            + " and a --data-dir of its own (this one keeps ." + videoExt + " videos) to import them as "
+                            + "they are, or " : "", videoExt);
         }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.first();

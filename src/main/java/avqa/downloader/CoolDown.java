@@ -29,6 +29,10 @@ public final class CoolDown {
     private final RunControl run;
 
     private long until;
+
+    /** The end of the pause as the last cool-down line said it. */
+
+    private long saidUntil;
     private int level;
     private int successes;
     private int botChecksInARow;
@@ -94,10 +98,12 @@ public final class CoolDown {
             if (asked >= 0 && now + asked > until) {
                 // said only when it lengthens the pause by a second or more: the other workers' 429s of one wave, each
                 // asking for the same time a few milliseconds later, each printed the line again
-                boolean worthSaying = now + asked - until >= 1000;
+                // (against the end last said, so that small lengthenings that add up are said once they do)
+                boolean worthSaying = now + asked - saidUntil >= 1000;
                 until = now + asked;
                 announcedEnd = false;
                 if (worthSaying) {
+                    saidUntil = until;
                     LOG.warn("Cool-down: every worker pauses for {} s from now, as long as the source asks (Retry-After{})",
                             String.format("%.1f", asked / 1000.0), askedMillis > maxMillis ? ", "
                                     + StatusLine.asked(askedMillis) + "; avqa.cooldown.max is the longest" : "");
@@ -129,6 +135,7 @@ public final class CoolDown {
         }
         level++;
         until = now + pause;
+        saidUntil = until;
         announcedEnd = false;
         this.reason = reason;
         started++;

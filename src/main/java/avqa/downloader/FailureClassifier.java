@@ -155,14 +155,14 @@ public final class FailureClassifier {
         return new VideoFailure.Permanent("the source answered HTTP " + code, "HTTP Error " + code);
     }
 
+    /** The longest Retry-After taken as asked, a year: a longer one is read as that. */
+    static final long RETRY_AFTER_MOST_MILLIS = 366L * 24 * 3600 * 1000;
+
     /**
      * A Retry-After header in milliseconds from now: delay-seconds or an HTTP date; -1 when absent or unreadable, or a
      * date already past (a host's clock, or a stale page: no time asked, so a cool-down is the growing pause, at least
      * --cooldown, not none).
      */
-    /** The longest Retry-After taken as asked, a year: a longer one is read as that. */
-    static final long RETRY_AFTER_MOST_MILLIS = 366L * 24 * 3600 * 1000;
-
     static long retryAfterMillis(String value) {
         if (value == null || value.isBlank()) {
             return -1;
@@ -400,9 +400,11 @@ public final class FailureClassifier {
                 // Python names an error by its module and class ("yt_dlp.networking.exceptions.RequestError: …"):
                 // the words after it say what happened
                 .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9]*(?:Error|Exception): ", "")
-                // and repeats the cause as Python writes it ("(caused by TransportError('[Errno 111] Connection
-                // refused'))", "<urlopen error …>"): its words once are enough
-                .replaceFirst(" \\(caused by (?:<[^>]*>|[A-Za-z]+\\(.*\\))\\)$", "")
+                // and repeats a network error's cause as Python writes it ("(caused by TransportError('[Errno 111]
+                // Connection refused'))", "<urlopen error …>"): its words once are enough (an extractor's cause, a
+                // JSONDecodeError's say, says more, and stays)
+                .replaceFirst(" \\(caused by (?:<HTTPError [^>]*>|(?:TransportError|HTTPError|URLError|SSLError|"
+                        + "IncompleteRead|ProxyError|RequestError|TimeoutError|ConnectionError)\\(.*\\))\\)$", "")
                 .replaceAll("<urlopen error (.*?)>", "$1")
                 // a file in the video's work folder, gone once it failed: named by its own name
                 // (a path that holds a blank is left whole)

@@ -53,24 +53,33 @@ public final class FileTrees {
         return filesUnder(folder, unreadable, null);
     }
 
+    /** The folders of a data directory that are the tool's own: no file in them is an archive's entry. */
+    static final List<String> OWN_FOLDERS = List.of("videos", "audio", "frames", "rejected", ".partial", "archives",
+            "metadata", "failed", "runs");
+
     /**
-     * The same, passing over the folder {@code skip} (the run's data directory, when the folder given holds it: its
-     * videos, the copies set aside in rejected/, a download's .part are none of them an archive's files), said in one
-     * line to {@code unreadable}.
+     * The same, passing over the run's own folders when the folder given holds its data directory ({@code dataDir}: its
+     * videos, the copies set aside in rejected/, a download's archives/*.part are none of them an archive's files), said
+     * in one line to {@code unreadable}; a folder given inside one of them gives nothing, said so. Any other folder of
+     * the data directory (one the user made, downloads/ say) is walked.
      */
-    public static List<Path> filesUnder(Path folder, Consumer<String> unreadable, Path skip) throws IOException {
+    public static List<Path> filesUnder(Path folder, Consumer<String> unreadable, Path dataDir) throws IOException {
         Listing listing = new Listing(folder, unreadable);
-        if (skip != null) {
-            try {
-                listing.skip = skip.toRealPath();
-            } catch (IOException notThere) {
-                // not made yet: nothing of it to pass over
+        if (dataDir != null) {
+            for (String name : OWN_FOLDERS) {
+                try {
+                    listing.own.add(dataDir.resolve(name).toRealPath());
+                } catch (IOException notThere) {
+                    // not made yet: nothing of it to pass over
+                }
             }
         }
-        if (listing.skip != null && !listing.root.equals(listing.skip) && listing.root.startsWith(listing.skip)) {
-            unreadable.accept("The folder " + Redact.text(folder.toString(), 300) + " is in this run's data directory: "
-                    + "nothing in it is imported");
-            return List.of();
+        for (Path own : listing.own) {
+            if (listing.root.startsWith(own)) {
+                unreadable.accept("The folder " + Redact.text(folder.toString(), 300) + " is in " + Redact.text(
+                        own.getFileName().toString(), 100) + "/ of this run's data directory: nothing in it is imported");
+                return List.of();
+            }
         }
         Files.walkFileTree(listing.root, listing);
         return listing.files();
@@ -83,8 +92,9 @@ public final class FileTrees {
         final Path root;
         private final Consumer<String> unreadable;
         private final List<Path> found = new ArrayList<>();
-        /** A folder not walked (its real path), or null. */
-        Path skip;
+        /** The run's own folders of its data directory (real paths), not walked. */
+        final java.util.Set<Path> own = new java.util.HashSet<>();
+        private boolean saidOwn;
 
         Listing(Path folder, Consumer<String> unreadable) throws IOException {
             this.folder = folder;
@@ -113,8 +123,12 @@ public final class FileTrees {
 
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            if (skip != null && dir.equals(skip)) {
-                unreadable.accept("The folder " + shown(dir) + " is this run's data directory: nothing in it is imported");
+            if (own.contains(dir)) {
+                if (!saidOwn) {
+                    saidOwn = true;
+                    unreadable.accept("The folder " + shown(dir.getParent()) + " is this run's data directory: its own "
+                            + "folders (videos/, audio/, rejected/, archives/, …) are passed over");
+                }
                 return FileVisitResult.SKIP_SUBTREE;
             }
             return FileVisitResult.CONTINUE;

@@ -42,6 +42,7 @@ public final class ImportsInFlight implements Processor {
      */
     static final long SHORT_OF_SPACE = 1L << 30;
     private boolean saidShort;
+    private java.nio.file.FileStore store;
 
     /**
      * {@code workers}: avqa.workers. The entries' media work is done by eight threads per worker, so that small
@@ -128,7 +129,11 @@ public final class ImportsInFlight implements Processor {
         }
         long free;
         try {
-            free = java.nio.file.Files.getFileStore(dataDir).getUsableSpace();
+            if (store == null) {
+                // looked up once (its lookup reads the mount table); its free space is asked anew each time
+                store = java.nio.file.Files.getFileStore(dataDir);
+            }
+            free = store.getUsableSpace();
         } catch (java.io.IOException e) {
             return false;
         }

@@ -79,18 +79,44 @@ public final class OutputSettings {
                     damaged = true;
                     before.clear();
                     before.put("audio_format", "unknown");
+                    if (framesMade()) {
+                        // kept as not known by a run without --frames, so that the next with it makes them again
+                        before.put(FPS, "unknown");
+                    }
                     // what the files were made with is not known: a run makes them again, a check leaves the rate alone
                     LOG.warn("metadata/outputs.json, which records what the audio and frames were made with, cannot be "
                             + "read ({}): {}", problem, asTheyAre
                             ? "the audio's rate and channels are not checked (give --audio-rate and --audio-channels to "
                               + "check them)"
-                            : readOnly ? "a run makes the audio (and frames) of every complete video again from its video"
-                            : "the audio (and frames) of every complete video are made again from its video, without any "
-                              + "request, and the file is written anew");
+                            : readOnly ? "a run makes the audio of every complete video again from its video"
+                              + (frames.get(FPS).isEmpty() ? "" : ", and its frames")
+                            : "the audio" + (frames.get(FPS).isEmpty() ? "" : " and frames") + " of every complete video "
+                              + (frames.get(FPS).isEmpty() ? "is" : "are") + " made again from its video, without any "
+                              + "request, and the file is written anew" + (frames.get(FPS).isEmpty() && framesMade()
+                              ? " (the frames folders here are made again by the next run with --frames)" : ""));
                 }
             }
         }
         return before;
+    }
+
+    /**
+     * Whether metadata/outputs.json records what the files were made with: a data directory without it (made by a
+     * version that did not write it, or copied without its metadata/) is taken as made at the source's rate by a run,
+     * but a check does not hold its audio to that.
+     */
+    public boolean recordedHere() {
+        return Files.isRegularFile(file) && !unknown();
+    }
+
+    /** Whether the data directory has a frames folder with anything in it. */
+    private boolean framesMade() {
+        Path dir = file.getParent().getParent().resolve("frames");
+        try (var listed = Files.list(dir)) {
+            return listed.findAny().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** metadata/outputs.json could not be read: what the files were made with is not known. */

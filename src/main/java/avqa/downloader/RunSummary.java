@@ -132,8 +132,9 @@ public final class RunSummary {
             LOG.warn(noSourceAdvice(noSource, youtube));
         }
         if (!s.archivesNotFetched().isEmpty()) {
-            LOG.warn("{} archives given with --import-archive could not be fetched ({}): their videos were not imported "
-                    + "(the lines above say why); a new run tries them again", s.archivesNotFetched().size(),
+            LOG.warn("{} given with --import-archive could not be fetched ({}): their videos were not imported "
+                    + "(the lines above say why); a new run tries them again", Shown.count(s.archivesNotFetched().size(),
+                            "archive", "archives"),
                     String.join(", ", s.archivesNotFetched()));
         }
         List<String> damagedCopies = s.archivesUnreadable().stream()
@@ -264,7 +265,10 @@ public final class RunSummary {
         out.put("elapsed_seconds", s.elapsed().toMillis() / 1000.0);
         out.put("planned", s.planned());
         out.put("downloaded", s.downloaded());
-        out.put("audio_re_extracted", s.audioOnly());
+        // as the run's last line says them: a video that needed only its frames had no audio made again
+        long framesOnly = counters.madeByOrigin().getOrDefault("frames", 0L);
+        out.put("audio_re_extracted", s.audioOnly() - framesOnly);
+        out.put("frames_made_in_place", framesOnly);
         out.put("imported", counters.imported());
         out.put("already_complete", s.alreadyComplete());
         out.put("failed", s.failed());

@@ -238,10 +238,10 @@ final class Wiring {
         // the frames' padding as this command line asks, else as the frames were made (which may not be the audio's)
         verifier.framesPadTo(padTo > 0 ? padTo : number(outputs.recorded("frames_pad_to")));
         // the audio's rate and channels as this command line asks, else as the files were made
-        // (-1: not known, outputs.json damaged: not checked)
-        verifier.audioShape(settings.get("avqa.audio.rate").isEmpty() ? outputs.unknown() ? -1
+        // (-1: not known, outputs.json damaged or not there: not checked)
+        verifier.audioShape(settings.get("avqa.audio.rate").isEmpty() ? !outputs.recordedHere() ? -1
                         : (int) number(outputs.recorded("audio_rate")) : (int) number(settings.get("avqa.audio.rate")),
-                settings.get("avqa.audio.channels").isEmpty() ? outputs.unknown() ? -1
+                settings.get("avqa.audio.channels").isEmpty() ? !outputs.recordedHere() ? -1
                         : (int) number(outputs.recorded("audio_channels")) : (int) number(settings.get("avqa.audio.channels")));
         boolean framesAsked = fps > 0 || number(outputs.recorded("frames_fps")) > 0;
         // complete as recorded, and as the check found its files (as the files alone when the record cannot be read)

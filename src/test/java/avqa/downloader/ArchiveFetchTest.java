@@ -242,7 +242,7 @@ class ArchiveFetchTest extends LoopbackServerTest {
             assertFalse(outcome.stderr().contains("Exception"), outcome.stderr());
             // its videos have no other source (no-source alone fails no run): the archive the user named fails it
             assertEquals(1, outcome.exit(), outcome.stderr());
-            assertTrue(log.contains("1 archives given with --import-archive could not be fetched ("
+            assertTrue(log.contains("1 archive given with --import-archive could not be fetched ("
                     + host.shareUrl("videos.rar") + "): their videos were not imported"), log);
             assertEquals(3, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
                     "--retry-attempts 3, each resuming where the last stopped");

@@ -585,8 +585,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertTrue(log.contains("3 video entries of " + folder.getFileName() + " are named as planned videos but are not .mkv "
                 + "files (--video-format mkv), and were not imported (for example [MUSIC-AVQA-videos-Real/00000001.mp4, "
                 + "MUSIC-AVQA-videos-Real/00000002.mp4, MUSIC-AVQA-videos-Real/vv00000003.mp4]): run "
-                + "with --video-format mp4 to import them as they are, or remux them (ffmpeg -i IN -c copy OUT.mkv) into a "
-                + "folder and give it to --import-archive"), log);
+                + "with --video-format mp4 and a --data-dir of its own (this one keeps .mkv videos) to import them as they "
+                + "are, or remux them (ffmpeg -i IN -c copy OUT.mkv) into a folder and give it to --import-archive"), log);
         assertFalse(log.contains("match no planned video by name"), log);
     }
 
@@ -594,8 +594,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
      * A folder given to --import-archive that holds the run's own data directory (the folder of a lab's share, say): the
      * data directory is passed over, said in one line. Before, the copies --verify or an import had set aside in
      * rejected/ came back as complete videos, a download's archives/*.part was read as a damaged archive, and the
-     * data directory's own videos were taken again as imported from the folder (a probe's findings). A folder inside the
-     * data directory imports nothing.
+     * data directory's own videos were taken again as imported from the folder (a probe's findings). A folder inside one
+     * of the tool's own folders imports nothing; one of the user's own in the data directory is read.
      */
     @Test
     void theDataDirectoryInAFolderGivenToImportIsPassedOver(@TempDir Path tmp) throws Exception {
@@ -623,7 +623,8 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         assertTrue(Files.isRegularFile(data.resolve("videos/00000001.mp4")), log);
         assertFalse(Files.exists(data.resolve("videos/00000002.mp4")), "not taken back from rejected/: " + log);
         assertFalse(Files.exists(data.resolve("videos/vv00000003.mp4")), log);
-        assertTrue(log.contains("The folder " + data + " is this run's data directory: nothing in it is imported"), log);
+        assertTrue(log.contains("The folder " + data + " is this run's data directory: its own folders (videos/, audio/, "
+                + "rejected/, archives/, …) are passed over"), log);
         assertFalse(log.contains("videos.zip.part"), "the download's part is not read: " + log);
         assertTrue(Files.isRegularFile(data.resolve("rejected/00000002.mp4")), "left as it is");
 
@@ -631,9 +632,17 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         inside.addAll(List.of("--retry-attempts", "1", "--import-archive", data.resolve("rejected").toString()));
         Fixture.run(inside);
         log = Files.readString(data.resolve("avqa_download.log"));
-        assertTrue(log.contains("The folder " + data.resolve("rejected") + " is in this run's data directory: nothing in it "
-                + "is imported"), log);
+        assertTrue(log.contains("The folder " + data.resolve("rejected") + " is in rejected/ of this run's data directory: "
+                + "nothing in it is imported"), log);
         assertFalse(Files.exists(data.resolve("videos/00000002.mp4")), log);
+
+        // a folder of the user's own in the data directory (downloads/, say) is imported from
+        Files.createDirectories(data.resolve("downloads"));
+        Files.copy(clip, data.resolve("downloads/vv00000003.mp4"));
+        List<String> downloads = Fixture.localArgs(data, meta, "http://127.0.0.1:9/{id}.mp4");
+        downloads.addAll(List.of("--retry-attempts", "1", "--import-archive", data.resolve("downloads").toString()));
+        Fixture.run(downloads);
+        assertTrue(Files.isRegularFile(data.resolve("videos/vv00000003.mp4")), Files.readString(data.resolve("avqa_download.log")));
     }
 
     /**

@@ -638,6 +638,24 @@ class FailureClassifierTest {
     }
 
     /**
+     * A network error's cause, which Python repeats after yt-dlp's words, is left out of the last error; an extractor's
+     * cause, which says more than the words before it, stays.
+     */
+    @Test
+    void aNetworkErrorsRepeatedCauseIsLeftOutAndAnExtractorsKept() {
+        assertEquals("ERROR: [generic] x: Unable to download webpage: [Errno 111] Connection refused", FailureClassifier
+                .lastError("ERROR: [generic] x: Unable to download webpage: [Errno 111] Connection refused (caused by "
+                        + "TransportError('[Errno 111] Connection refused'))"));
+        assertEquals("ERROR: [youtube] x: Unable to download webpage: [Errno -3] Temporary failure in name resolution",
+                FailureClassifier.lastError("ERROR: [youtube] x: Unable to download webpage: <urlopen error [Errno -3] "
+                        + "Temporary failure in name resolution> (caused by URLError(gaierror(-3, 'Temporary failure in "
+                        + "name resolution')))"));
+        String extractor = "ERROR: [youtube] x: Failed to parse JSON (caused by JSONDecodeError('Expecting value: line 1 "
+                + "column 1 (char 0)'))";
+        assertEquals(extractor, FailureClassifier.lastError(extractor));
+    }
+
+    /**
      * One wave of 429s seen by every worker, each asking for the same Retry-After a few milliseconds after the last: the
      * pause follows the latest, and the line is said once (it was said again by each worker); a Retry-After that
      * lengthens the pause by a second or more is said.
@@ -663,6 +681,12 @@ class FailureClassifierTest {
             assertTrue(coolDown.remainingMillis() > 59_000, "the pause follows the latest: " + coolDown.remainingMillis());
             assertEquals(1, said.toString().lines().filter(l -> l.startsWith("Cool-down: every worker pauses")).count(),
                     said.toString());
+            // lengthenings under a second each, which add up to more than one: said once they do
+            coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 60_700);
+            assertEquals(1, said.toString().lines().filter(l -> l.startsWith("Cool-down: every worker pauses")).count(),
+                    said.toString());
+            coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 61_400);
+            assertTrue(said.toString().contains("Cool-down: every worker pauses for 61.4 s from now"), said.toString());
             coolDown.signal(FailureClassifier.RATE_LIMITED, VideoFailure.Signal.RATE_LIMIT, 120_000);
             assertTrue(said.toString().contains("Cool-down: every worker pauses for 120.0 s from now"), said.toString());
         } finally {

@@ -659,6 +659,12 @@ class HostileArchiveTest extends LoopbackServerTest {
         assertEquals(2, refused.exit(), refused.stderr());
         assertEquals("avqa-downloader: --import-archive: " + notATar + " is a gzip of one file, not of a tar archive: unpack "
                 + "it (gunzip -k) and give the file's folder", refused.stderr().strip());
+        // an old (v7) tar, whose header has no magic, is a tar all the same (by its checksum)
+        Path v7 = Files.createDirectories(tmp.resolve("v7"));
+        Files.copy(clip, v7.resolve("00000041.mp4"));
+        ArchiveMaker.run(v7, "tar", "--format=v7", "-czf", tmp.resolve("v7.tar.gz").toString(), "00000041.mp4");
+        assertFalse(ArchiveFormat.gzipOfOneFile(tmp.resolve("v7.tar.gz")), "a v7 tar.gz is a tar");
+        assertTrue(ArchiveFormat.gzipOfOneFile(notATar));
     }
 
     /**

@@ -393,7 +393,7 @@ class ResearchOutputsTest extends LoopbackServerTest {
         }
         assertEquals(requests, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "no request at all");
         assertTrue(Files.readString(data.resolve("avqa_download.log")).contains("cannot be read (not JSON): the audio "
-                + "(and frames) of every complete video are made again from its video"));
+                + "of every complete video is made again from its video, without any request, and the file is written anew"));
         assertEquals("16000", Fixture.readJson(outputs).path("audio_rate").asText(), "written anew");
         List<String> verify16k = new ArrayList<>(verify);
         verify16k.addAll(List.of("--audio-rate", "16000"));
