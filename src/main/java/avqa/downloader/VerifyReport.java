@@ -291,7 +291,8 @@ final class VerifyReport {
         list(t, "frames folders of the wrong size or with broken images", badFrames.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
         list(t, "frames folders without their video", framesWithoutVideo);
-        list(t, "complete videos without their frames folder (a run with --frames makes it from the video)", framesMissing);
+        list(t, "complete videos without their frames folder (a run with --frames " + Frames.number(fps)
+                + " makes it from the video)", framesMissing);
         sums.text(t, workspace.readOnly());
         // the count in the header is of videos, as in every other section, not of categories
         section(t, "annotated but not complete, by category",

@@ -428,7 +428,7 @@ class ResearchOutputsTest extends LoopbackServerTest {
         assertTrue(check.stdout().contains("frames:  1 of the"), "--verify's coverage counts the frames: " + check.stdout());
         // a complete video's frames folder gone (a whole folder deleted): named, and the check fails (it was exit 0)
         assertEquals(1, check.exit(), check.stdout());
-        assertTrue(check.stdout().contains("complete videos without their frames folder (a run with --frames makes it "
+        assertTrue(check.stdout().contains("complete videos without their frames folder (a run with --frames 1 makes it "
                 + "from the video) (1):\n    " + ids.get(0) + "\n"), check.stdout());
         assertEquals(List.of(ids.get(0)), Fixture.JSON.convertValue(Fixture.readJson(data.resolve("verify_report.json"))
                 .path("videos_without_frames"), List.class));
