@@ -465,6 +465,49 @@ class ClusterTest {
         return out;
     }
 
+    /**
+     * A planner given a local archive that lacks one of the dataset's clips: it imports the local archive first, then
+     * fetches the dataset's own archive for the clip still missing and imports it, as a single run does (it left the
+     * dataset's archive unfetched, and the clip for the workers to take from its source).
+     */
+    @Test
+    void aPlannerGivenAPartialLocalArchiveFetchesTheDatasetsOwnAfterIt(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        String queue = uniqueQueue("archives");
+        Map<String, String> env = new HashMap<>(clusterEnv(queue));
+        Path meta = CanonicalArchiveTest.published(tmp);
+        Path data = tmp.resolve("shared-data");
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("collect_new_set.rar", clipsRar(tmp.resolve("whole"), List.of("clipsrcaaaa", "clipsrcbbbb_#02",
+                    "clipsrccccc")), "c1");
+            Path partial = Files.write(tmp.resolve("some.rar"), clipsRar(tmp.resolve("part"), List.of("clipsrcaaaa",
+                    "clipsrcbbbb_#02")));
+            env.put("AVQA_ARCHIVE_URL", host.shareUrl("collect_new_set.rar"));
+            env.put("AVQA_SOURCE_CLIP_URL_TEMPLATE", server.urlTemplate());
+            List<String> args = new ArrayList<>(Fixture.localArgs(data, meta,
+                    avqa.downloader.settings.SettingsTable.YOUTUBE_TEMPLATE));
+            args.addAll(List.of("--dataset", "music-avqa-v2", "--splits", "test", "--import-archive", partial.toString()));
+
+            Fixture.Outcome planned = Fixture.run(withRole("planner", args), env);
+
+            String log = read(data.resolve("avqa_download-" + Launcher.nodeName() + ".log"));
+            assertEquals(0, planned.exit(), planned.stderr() + log);
+            assertEquals(1, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
+                    "the dataset's archive, fetched after the local one: " + host.requests() + log);
+            assertTrue(Files.isRegularFile(data.resolve("videos/clipsrccccc.mp4")), log);
+            assertTrue(log.indexOf("Importing " + partial) < log.indexOf("Fetching the archive collect_new_set.rar"), log);
+        }
+    }
+
+    /** The authors' kind of archive of these clips, each the test clip: a RAR of one folder. */
+    private static byte[] clipsRar(Path tmp, List<String> clips) throws Exception {
+        Map<String, Path> entries = new java.util.LinkedHashMap<>();
+        clips.forEach(c -> entries.put(c + ".mp4", clip));
+        Path rar = tmp.resolve("collect_new_set.rar");
+        ArchiveMaker.rar(ArchiveMaker.folder(tmp, "collect_new_set", entries), rar);
+        return Files.readAllBytes(rar);
+    }
+
     static List<String> withRole(String role, List<String> args) {
         List<String> out = new ArrayList<>(args);
         out.addAll(List.of("--role", role));
