@@ -160,6 +160,7 @@ final class Wiring {
                 importsInFlight, diskFull, settings.get("avqa.video-format"), settings.bytes("avqa.archive.max-entry-size"), run);
         archiveImport.readBy(archiveEntries);
         main.bind("archiveImport", archiveImport);
+        main.bind("clipWindows", new ClipWindows(planner));
         main.bind("hostCredentials", hostCredentials);
         DownloadSizeWatch sizeWatch = new DownloadSizeWatch(settings.bytes("avqa.download.max-size"));
         main.bind("downloadSizeWatch", sizeWatch);

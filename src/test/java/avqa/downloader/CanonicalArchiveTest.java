@@ -1,6 +1,7 @@
 package avqa.downloader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -167,6 +168,35 @@ class CanonicalArchiveTest extends LoopbackServerTest {
             assertEquals(1, host.requests().stream().filter(r -> r.path().startsWith("/files/")).count(),
                     "fetched once: " + host.requests());
             assertEquals(1, Files.readString(data.resolve("avqa_download.log")).split("Fetching the archive ", -1).length - 1);
+        }
+    }
+
+    /**
+     * An archive's clip of another length than its window in the dataset's list (a 12 s file under the name of a 3 s
+     * clip): kept as the archive has it, and said in one line (it was taken without a word; a probe's finding).
+     */
+    @Test
+    void anArchivesClipOfAnotherLengthThanItsWindowIsSaid(@TempDir Path tmp) throws Exception {
+        ArchiveMaker.need("bsdtar");
+        Path meta = published(tmp);
+        Path data = tmp.resolve("data");
+        Map<String, Path> entries = new LinkedHashMap<>();
+        entries.put("clipsrcaaaa.mp4", clip);
+        entries.put("clipsrcbbbb_#02.mp4", clip);
+        entries.put("clipsrccccc.mp4", longClip);
+        Path rar = tmp.resolve("collect_new_set.rar");
+        ArchiveMaker.rar(ArchiveMaker.folder(tmp, "collect_new_set", entries), rar);
+        try (ArchiveHost host = new ArchiveHost()) {
+            host.serve("collect_new_set.rar", Files.readAllBytes(rar), "a6");
+
+            Fixture.Outcome outcome = run(tmp, meta, host);
+
+            String log = Files.readString(data.resolve("avqa_download.log"));
+            assertEquals(0, outcome.exit(), outcome.stderr() + log);
+            assertTrue(log.contains("The clip clipsrccccc from collect_new_set.rar lasts 12.0 s, not the 3.0 s of its window "
+                    + "in the dataset's list: kept as the archive has it"), log);
+            assertFalse(log.contains("The clip clipsrcaaaa"), "one of its window's length is not said: " + log);
+            assertEquals(12.0, Fixture.probe(data.resolve("videos/clipsrccccc.mp4"))[0], 0.2);
         }
     }
 
