@@ -184,7 +184,7 @@ public final class ArchiveImport {
             // a folder under it that cannot be read is said once, by its import (FolderEntries), which follows
             for (Path f : FileTrees.filesUnder(folder, unreadable -> { }, entries == null ? null : entries.dataDir())) {
                 String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-                if (name.endsWith("." + videoExt) || name.startsWith(".")) {
+                if (name.endsWith(".mp4") || name.endsWith(".mkv") || name.startsWith(".")) {
                     continue;
                 }
                 try {
@@ -353,7 +353,7 @@ public final class ArchiveImport {
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (notAFile != null) {
             // a link named as a video is no video: the entry that is one (before or after it) takes the slot
-            if (ext.equals(videoExt)) {
+            if (CONTAINERS.contains(ext)) {
                 notFiles.add(entry + " (" + notAFile + ")");
             }
             return null;
@@ -363,10 +363,11 @@ public final class ArchiveImport {
             archivesInside.add(entry);
             return null;
         }
-        if (!ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
+        // a planned video's name in either container a video is kept in: one in the other is put into --video-format's
+        if (!CONTAINERS.contains(ext) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
             if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
                 // a planned video's name in another container than --video-format's (the authors' archives hold .mp4)
-                if (ext.equals(videoExt) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
+                if (CONTAINERS.contains(ext) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
                     unmatched.add(entry);
                 } else if (!planner.isComplete(id)) {
                     otherFormat.add(entry);
@@ -435,12 +436,16 @@ public final class ArchiveImport {
         if (!otherFormat.isEmpty()) {
             List<String> shown = otherFormat.first();
             String ext = shown.get(0).substring(shown.get(0).lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-            LOG.warn("{} video entries of {} are named as planned videos but are not .{} files (--video-format {}), and were "
-                    + "not imported (for example {}): {}remux them (ffmpeg -i IN -c copy OUT.{}) into a folder and give it "
-                    + "to --import-archive; the videos still missing are fetched from their sources", otherFormat.count(),
-                    name, videoExt, videoExt, shown, List.of("mp4", "mkv").contains(ext) ? "run with --video-format " + ext
+            boolean one = otherFormat.count() == 1;
+            LOG.warn("{} of {} {} named as {} but {} not {}.{} or .{} {} (--video-format {}), and {} not imported (for example "
+                    + "{}): {}remux {} (ffmpeg -i IN -c copy OUT.{}) into a folder and give it to --import-archive; the videos "
+                    + "still missing are fetched from their sources", Shown.count(otherFormat.count(), "video entry",
+                            "video entries"), name, one ? "is" : "are", one ? "a planned video" : "planned videos",
+                    one ? "is" : "are", one ? "a " : "", CONTAINERS.get(0), CONTAINERS.get(1), one ? "file" : "files",
+                    videoExt,
+                    one ? "was" : "were", shown, List.of("mp4", "mkv").contains(ext) ? "run with --video-format " + ext
                             + " and a --data-dir of its own (this one keeps ." + videoExt + " videos) to import them as "
-                            + "they are, or " : "", videoExt);
+                            + "they are, or " : "", one ? "it" : "them", videoExt);
         }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.first();
@@ -456,11 +461,21 @@ public final class ArchiveImport {
         }
     }
 
+    /** The containers a video is kept in (--video-format): an entry in either is taken. */
+    static final List<String> CONTAINERS = List.of("mp4", "mkv");
+
+    /** Whether the entry written out is in the other container than --video-format's, to be put into it. */
+    public boolean needsRemux(@Variable("job") VideoJob job) {
+        return job.video() != null && !job.video().getFileName().toString().endsWith("." + videoExt);
+    }
+
     /** Streams the entry, at most avqa.archive.max-entry-size bytes of it, into the job's work directory. */
     public void save(@Variable("job") VideoJob job, @Variable("archive") String archive,
                      @Header("CamelFileName") String entry, @Body InputStream in) throws IOException {
         job.fetched().fromArchive(Path.of(archive).getFileName().toString(), entry);
-        Path target = job.workDir().resolve("video." + videoExt);
+        // as it came: one in the other container is put into --video-format's next (needsRemux)
+        String given = entry.substring(entry.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        Path target = job.workDir().resolve("video." + (CONTAINERS.contains(given) ? given : videoExt));
         long written = 0;
         try (OutputStream out = Files.newOutputStream(target)) {
             byte[] buf = new byte[1 << 16];

@@ -99,6 +99,35 @@ public final class Ffmpeg {
     }
 
     /**
+     * An archive's entry in the other container than {@code --video-format}'s (the authors' .mp4 kept as .mkv, or the
+     * other way): put into {@code video.<format>} beside it, every picture and sound stream copied as it is (no
+     * re-encoding); {@link #remuxed} checks the run.
+     */
+    public List<String> remux(@Variable("job") VideoJob job, @Variable("remuxTo") String format) {
+        Path target = job.workDir().resolve("video." + format);
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y"));
+        args.addAll(MEDIA_INPUT);
+        args.addAll(List.of("-i", inside(job.video()), "-map", "0:V?", "-map", "0:a?", "-c", "copy", "-f",
+                format.equals("mkv") ? "matroska" : "mp4", inside(target)));
+        return args;
+    }
+
+    /** After {@link #remux}: the entry as it came gives way to the file in {@code --video-format}'s container. */
+    public void remuxed(@Body ExecResult result, @Variable("job") VideoJob job, @Variable("remuxTo") String format)
+            throws java.io.IOException {
+        Path target = job.workDir().resolve("video." + format);
+        if (result.getExitValue() != 0) {
+            run.checkRunning();
+            String given = job.video().getFileName().toString();
+            throw new VideoFailure.InvalidOutput("the archive's " + given.substring(given.lastIndexOf('.')) + " file could "
+                    + "not be put into a ." + format + " file as it is (--video-format " + format + ")",
+                    FailureClassifier.lastError(report(result).problems()));
+        }
+        java.nio.file.Files.deleteIfExists(job.video());
+        job.video(target);
+    }
+
+    /**
      * One pass over the job's video: its first audio track extracted into the work directory, and every
      * packet of every stream read (copied to nowhere) with {@code -xerror}, so a file cut short or
      * damaged anywhere fails here, though its index (all ffprobe reads) is whole. It reports at level

@@ -562,16 +562,17 @@ class ArchiveFormatsTest extends LoopbackServerTest {
     }
 
     /**
-     * The authors' archives hold .mp4 files; a run keeping its videos as .mkv (--video-format mkv) does not take them,
-     * and says so in one line with what to do (it said only that they "match no planned video by name", and the
-     * videos went to their sources as if no archive held them).
+     * The authors' archives hold .mp4 files; a run keeping its videos as .mkv (--video-format mkv) imports them, each put
+     * into Matroska by ffmpeg with its streams copied as they are, without a request (they "matched no planned video by
+     * name", and every clip went to its source; a probe's finding). An entry in a container no video is kept in (.webm)
+     * is said in one line with what to do.
      */
     @Test
-    void entriesNamedAsPlannedVideosInAnotherContainerAreSaidToBeSo(@TempDir Path tmp) throws Exception {
+    void theAuthorsMp4EntriesAreImportedIntoTheContainerAsked(@TempDir Path tmp) throws Exception {
         Map<String, Path> entries = new LinkedHashMap<>();
-        for (String id : IDS) {
-            entries.put(id + ".mp4", clip);
-        }
+        entries.put("00000001.mp4", clip);
+        entries.put("00000002.mp4", clip);
+        entries.put("vv00000003.webm", clip);
         Path folder = ArchiveMaker.folder(tmp, "MUSIC-AVQA-videos-Real", entries);
         Path meta = tmp.resolve("meta");
         Path data = tmp.resolve("data");
@@ -582,11 +583,18 @@ class ArchiveFormatsTest extends LoopbackServerTest {
         Fixture.run(args);
 
         String log = Files.readString(data.resolve("avqa_download.log"));
-        assertTrue(log.contains("3 video entries of " + folder.getFileName() + " are named as planned videos but are not .mkv "
-                + "files (--video-format mkv), and were not imported (for example [MUSIC-AVQA-videos-Real/00000001.mp4, "
-                + "MUSIC-AVQA-videos-Real/00000002.mp4, MUSIC-AVQA-videos-Real/vv00000003.mp4]): run "
-                + "with --video-format mp4 and a --data-dir of its own (this one keeps .mkv videos) to import them as they "
-                + "are, or remux them (ffmpeg -i IN -c copy OUT.mkv) into a folder and give it to --import-archive"), log);
+        for (String id : List.of("00000001", "00000002")) {
+            Path video = data.resolve("videos/" + id + ".mkv");
+            assertTrue(Files.isRegularFile(video), log);
+            assertTrue(Fixture.ffprobeFormat(video).contains("matroska"), id);
+            assertTrue(Fixture.probe(data.resolve("audio/" + id + ".wav"))[1] > 2.5, id);
+        }
+        assertEquals("archive " + folder.getFileName(), ResearchOutputsTest.assertProvenanceOfEveryFile(data)
+                .get("videos/00000001.mkv").path("group").asText());
+        assertTrue(log.contains("1 video entry of " + folder.getFileName() + " is named as a planned video but is not a .mp4 "
+                + "or .mkv file (--video-format mkv), and was not imported (for example [MUSIC-AVQA-videos-Real/"
+                + "vv00000003.webm]): remux it (ffmpeg -i IN -c copy OUT.mkv) into a folder and give it to "
+                + "--import-archive"), log);
         assertFalse(log.contains("match no planned video by name"), log);
     }
 

@@ -187,6 +187,17 @@ final class Fixture {
         return JSON.readTree(out).path("streams").path(0);
     }
 
+    /** The container's name as ffprobe gives it (format_name: "mov,mp4,m4a,…", "matroska,webm"). */
+    static String ffprobeFormat(Path file) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=format_name", "-of", "csv=p=0",
+                file.toString()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("ffprobe did not end");
+        }
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+
     /** The last run summary in {@code <data-dir>/avqa_download.log}. */
     static String lastSummary(Path dataDir) throws IOException {
         List<String> lines = Files.readAllLines(dataDir.resolve("avqa_download.log"));
