@@ -366,7 +366,7 @@ public final class ArchiveImport {
         // a planned video's name in either container a video is kept in: one in the other is put into --video-format's
         if (!CONTAINERS.contains(ext) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
             if (List.of("mp4", "mkv", "webm", "mov", "avi").contains(ext)) {
-                // a planned video's name in another container than --video-format's (the authors' archives hold .mp4)
+                // a planned video's name in a container no video is kept in (.webm, .avi): said, not taken
                 if (CONTAINERS.contains(ext) || !VideoIdRules.isSafe(id) || !planner.isPlanned(id)) {
                     unmatched.add(entry);
                 } else if (!planner.isComplete(id)) {
@@ -435,17 +435,14 @@ public final class ArchiveImport {
         }
         if (!otherFormat.isEmpty()) {
             List<String> shown = otherFormat.first();
-            String ext = shown.get(0).substring(shown.get(0).lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
             boolean one = otherFormat.count() == 1;
             LOG.warn("{} of {} {} named as {} but {} not {}.{} or .{} {} (--video-format {}), and {} not imported (for example "
-                    + "{}): {}remux {} (ffmpeg -i IN -c copy OUT.{}) into a folder and give it to --import-archive; the videos "
+                    + "{}): remux {} (ffmpeg -i IN -c copy OUT.{}) into a folder and give it to --import-archive; the videos "
                     + "still missing are fetched from their sources", Shown.count(otherFormat.count(), "video entry",
                             "video entries"), name, one ? "is" : "are", one ? "a planned video" : "planned videos",
                     one ? "is" : "are", one ? "a " : "", CONTAINERS.get(0), CONTAINERS.get(1), one ? "file" : "files",
                     videoExt,
-                    one ? "was" : "were", shown, List.of("mp4", "mkv").contains(ext) ? "run with --video-format " + ext
-                            + " and a --data-dir of its own (this one keeps ." + videoExt + " videos) to import them as "
-                            + "they are, or " : "", one ? "it" : "them", videoExt);
+                    one ? "was" : "were", shown, one ? "it" : "them", videoExt);
         }
         if (!unmatched.isEmpty()) {
             List<String> shown = unmatched.first();
