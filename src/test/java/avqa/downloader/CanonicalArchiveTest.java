@@ -239,6 +239,27 @@ class CanonicalArchiveTest extends LoopbackServerTest {
             assertTrue(log.indexOf("Importing " + partial) < log.indexOf("Fetching the archive collect_new_set.rar"), log);
             assertEquals("archive collect_new_set.rar", ResearchOutputsTest.assertProvenanceOfEveryFile(data2)
                     .get("videos/clipsrccccc.mp4").path("group").asText());
+
+            // the dataset's archive an earlier run fetched (one lacking a clip, which came from its source), given as a
+            // file too when that clip and another are missing: read once, in the first pass (the later pass, the clip it
+            // lacks still missing, found it whole here and read it again)
+            host.serve("collect_new_set.rar", authorsArchive(tmp.resolve("c"), List.of("clipsrcaaaa", "clipsrcbbbb_#02")), "a7");
+            Path data3 = tmp.resolve("third/data");
+            assertEquals(0, run(tmp.resolve("third"), meta, host).exit());
+            Path downloaded = data3.resolve("archives/collect_new_set.rar");
+            assertTrue(Files.isRegularFile(downloaded));
+            for (String c : List.of("clipsrcaaaa", "clipsrccccc")) {
+                Files.delete(data3.resolve("videos/" + c + ".mp4"));
+                Files.delete(data3.resolve("audio/" + c + ".wav"));
+            }
+            Fixture.Outcome third = run(tmp.resolve("third"), meta, host, "--import-archive", downloaded.toString());
+            assertEquals(0, third.exit(), third.stderr());
+            String thirdLog = Files.readString(data3.resolve("avqa_download.log"));
+            thirdLog = thirdLog.substring(thirdLog.lastIndexOf("Planned "));
+            assertEquals(1, thirdLog.split("Importing " + java.util.regex.Pattern.quote(downloaded.toString()), -1).length - 1,
+                    thirdLog);
+            assertTrue(Files.isRegularFile(data3.resolve("videos/clipsrcaaaa.mp4")), thirdLog);
+            assertTrue(Files.isRegularFile(data3.resolve("videos/clipsrccccc.mp4")), "from its source again: " + thirdLog);
         }
     }
 

@@ -399,6 +399,20 @@ class ResearchOutputsTest extends LoopbackServerTest {
         verify16k.addAll(List.of("--audio-rate", "16000"));
         assertEquals(0, Fixture.run(verify16k).exit());
         assertEquals(0, sha256sumCheck(data), "SHA256SUMS lists the new audio, not the old");
+
+        // with frames made: damaged again, a run without --frames records them as not known, and the next run with
+        // --frames makes them again (their settings were lost with the record)
+        List<String> framesAt2 = new ArrayList<>(at16k);
+        framesAt2.addAll(List.of("--frames", "2"));
+        assertEquals(0, Fixture.run(framesAt2).exit());
+        Files.writeString(outputs, "{\"audio_format\": \"wav\", \"frames_f");
+        assertEquals(0, Fixture.run(at16k).exit());
+        assertEquals("unknown", Fixture.readJson(outputs).path("frames_fps").asText(), "the frames' settings not known");
+        assertEquals(0, Fixture.run(framesAt2).exit());
+        assertEquals("2", Fixture.readJson(outputs).path("frames_fps").asText());
+        assertTrue(Files.readString(data.resolve("avqa_download.log")).lines().anyMatch(l -> l.contains("the audio and "
+                + "frames of 2 complete videos are made again")), Files.readString(data.resolve("avqa_download.log")));
+        assertEquals(requests, ids.stream().mapToInt(id -> server.hits(id).size()).sum(), "no request at all");
     }
 
     /**

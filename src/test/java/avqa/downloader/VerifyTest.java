@@ -463,6 +463,13 @@ class VerifyTest extends LoopbackServerTest {
         assertEquals(source, Fixture.ffprobeStream(data.resolve("audio/src0.wav")).path("sample_rate").asInt());
         Fixture.Outcome clean = Fixture.run(verify);
         assertEquals(0, clean.exit(), clean.stdout() + Fixture.readJson(data.resolve("verify_report.json")));
+
+        // a data directory without outputs.json (copied without its metadata/, or made before it was written) does not
+        // say what its audio was made at: 16 kHz WAVs there are not held to their videos' rate
+        assertEquals(0, Fixture.run(at16k).exit());
+        Files.delete(outputs);
+        Fixture.Outcome unrecorded = Fixture.run(verify);
+        assertEquals(0, unrecorded.exit(), unrecorded.stdout() + Fixture.readJson(data.resolve("verify_report.json")));
     }
 
     /**
