@@ -197,23 +197,13 @@ public final class ArchiveFetch {
     private final java.util.Set<Path> importedBefore = new java.util.HashSet<>();
 
     /**
-     * The archives to fetch in this pass ({@code laterPass}: false, the first of two; true, the later; null, the one
-     * pass of a caller that makes one). After the archives of the first pass were imported: the dataset's own archive, when it was left for later
-     * ({@link #datasetArchiveAfterLocalOnes}) and some clip it provides is still not complete; none otherwise. What was
-     * found and said of the first pass's archives stays for the run's summary.
+     * The archives to fetch in this pass ({@code laterPass}: false, the first of two; true, the later; the route
+     * {@code archives} makes both). After the archives of the first pass were imported: the dataset's own archive, when
+     * it was left for later ({@link #datasetArchiveAfterLocalOnes}) and some clip it provides is still not complete;
+     * none otherwise. What was found and said of the first pass's archives stays for the run's summary.
      */
     public synchronized List<String> toFetch(@Variable("laterPass") Boolean later) {
-        if (later == null) {
-            // a caller of one pass: the dataset's archive in it, as before there were two
-            boolean twoPasses = datasetLater;
-            datasetLater = false;
-            try {
-                return pending();
-            } finally {
-                datasetLater = twoPasses;
-            }
-        }
-        if (!later) {
+        if (!Boolean.TRUE.equals(later)) {
             return pending();
         }
         importedBefore.clear();

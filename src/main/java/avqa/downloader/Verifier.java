@@ -364,20 +364,16 @@ public final class Verifier {
 
     /** How an audio file's first audio stream differs from the rate and channels asked; null when it does not. */
     private String otherShape(JsonNode report) {
-        for (JsonNode s : report.path("streams")) {
-            if (!"audio".equals(s.path("codec_type").asText())) {
-                continue;
-            }
-            int rate = s.path("sample_rate").asInt(0);
-            int channels = s.path("channels").asInt(0);
-            if (audioRate > 0 && rate != audioRate) {
-                return rate + " Hz, not the " + audioRate + " Hz the audio is made at (--audio-rate, metadata/outputs.json)";
-            }
-            if (audioChannels > 0 && channels != audioChannels) {
-                return channels + " channels, not the " + audioChannels + " the audio is made with (--audio-channels, "
-                        + "metadata/outputs.json)";
-            }
+        Sound sound = firstSound(report);
+        if (sound == null) {
             return null;
+        }
+        if (audioRate > 0 && sound.rate() != audioRate) {
+            return sound.rate() + " Hz, not the " + audioRate + " Hz the audio is made at (--audio-rate, metadata/outputs.json)";
+        }
+        if (audioChannels > 0 && sound.channels() != audioChannels) {
+            return sound.channels() + " channels, not the " + audioChannels + " the audio is made with (--audio-channels, "
+                    + "metadata/outputs.json)";
         }
         return null;
     }
